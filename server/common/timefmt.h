@@ -1,0 +1,28 @@
+// Formatting and parsing of instants (stored in UTC) and legal days (China Standard Time). Pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace qf {
+
+// The fixed +08:00 zone in which legal days are counted.
+absl::TimeZone Cst();
+// "2026-01-20T03:04:05.123Z"
+std::string FormatUtc(absl::Time t);
+std::optional<absl::Time> ParseUtc(std::string_view s);
+// "2026-01-20"
+std::string FormatDay(absl::CivilDay d);
+std::optional<absl::CivilDay> ParseDay(std::string_view s);
+// The CST calendar day an instant falls on.
+absl::CivilDay CstDay(absl::Time t);
+// Start of a CST day as an instant.
+absl::Time CstStart(absl::CivilDay d);
+// 周一 … 周日
+std::string WeekdayZh(absl::CivilDay d);
+
+}  // namespace qf

@@ -1,0 +1,74 @@
+#include "http/http.h"
+
+#include "common/strings.h"
+#include "common/problem.h"
+
+namespace qf {
+
+namespace {
+constexpr std::pair<Role, const char*> kRoleNames[] = {
+    {kClerk, "clerk"},         {kHandler, "handler"}, {kSupervisor, "supervisor"},
+    {kInspector, "inspector"}, {kLeader, "leader"},   {kAdmin, "admin"},
+};
+}  // namespace
+
+std::string RoleName(Role r) {
+  for (auto& [role, name] : kRoleNames)
+    if (role == r) return name;
+  return "unknown";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (auto& [role, n] : kRoleNames)
+    if (name == n) return role;
+  return std::nullopt;
+}
+
+std::vector<std::string> RoleNames(RoleSet set) {
+  std::vector<std::string> out;
+  for (auto& [role, name] : kRoleNames)
+    if (set & role) out.push_back(name);
+  return out;
+}
+
+std::optional<std::string> Request::Query(std::string_view name) const {
+  for (auto& [k, v] : query)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::Header(std::string_view name) const {
+  for (auto& [k, v] : headers)
+    if (k == name) return v;
+  return std::nullopt;
+}
+
+std::optional<std::string> Request::Cookie(std::string_view name) const {
+  for (auto& [k, v] : headers) {
+    if (k != "cookie") continue;
+    for (std::string_view part : Split(v, ';')) {
+      part = Trim(part);
+      auto eq = part.find('=');
+      if (eq != std::string_view::npos && part.substr(0, eq) == name) return std::string(part.substr(eq + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+Response Response::Json(int status, const boost::json::value& v) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+Response Response::Problem(const absl::Status& status, const std::string& instance) {
+  auto p = ToProblem(status, instance);
+  Response r;
+  r.status = p.http_status;
+  r.content_type = "application/problem+json; charset=utf-8";
+  r.body = std::move(p.body);
+  return r;
+}
+
+}  // namespace qf

@@ -1,0 +1,75 @@
+// Plain HTTP request and response values that handlers see. Nothing here depends on Beast, so domain
+// handlers compile quickly and can be tested without a socket. Not thread-safe (one per request).
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace qf {
+
+// Staff roles. A route names the roles that may call it; kPublic routes need no account.
+enum Role : uint32_t {
+  kClerk = 1u << 0,       // 受理员
+  kHandler = 1u << 1,     // 承办人
+  kSupervisor = 1u << 2,  // 督办（纪委监察室）
+  kInspector = 1u << 3,   // 检查组成员
+  kLeader = 1u << 4,      // 局领导
+  kAdmin = 1u << 5,       // 系统管理员
+};
+using RoleSet = uint32_t;
+constexpr RoleSet kPublic = 0;
+constexpr RoleSet kAnyStaff = kClerk | kHandler | kSupervisor | kInspector | kLeader | kAdmin;
+
+std::string RoleName(Role r);
+std::optional<Role> ParseRole(std::string_view name);
+std::vector<std::string> RoleNames(RoleSet set);
+
+// The signed-in staff member behind a request.
+struct Principal {
+  int64_t account_id = 0;
+  std::string username;
+  std::string display_name;
+  int64_t unit_id = 0;
+  int64_t person_id = 0;  // 0 when the account has no person record
+  RoleSet roles = 0;
+  std::string csrf;
+  bool Has(Role r) const { return (roles & r) != 0; }
+};
+
+struct Request {
+  std::string method;
+  std::string path;    // decoded path without the query
+  std::string target;  // as received
+  std::vector<std::pair<std::string, std::string>> query;
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::vector<std::string> params;  // path parameters in pattern order
+  std::optional<Principal> principal;
+  uint64_t id = 0;
+
+  std::optional<std::string> Query(std::string_view name) const;
+  std::optional<std::string> Header(std::string_view name) const;
+  std::optional<std::string> Cookie(std::string_view name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response Json(int status, const boost::json::value& v);
+  static Response Problem(const absl::Status& status, const std::string& instance);
+};
+
+using Respond = std::function<void(Response)>;
+using Handler = std::function<void(Request&, Respond)>;
+
+}  // namespace qf

@@ -1,0 +1,101 @@
+#include "http/router.h"
+
+#include "common/strings.h"
+#include "common/status.h"
+#include "spdlog/spdlog.h"
+
+namespace qf {
+namespace {
+
+bool MatchPattern(std::string_view pattern, std::string_view path, std::vector<std::string>* params) {
+  std::vector<std::string_view> p = Split(pattern, '/');
+  std::vector<std::string_view> s = Split(path, '/');
+  if (p.size() != s.size()) return false;
+  std::vector<std::string> out;
+  for (size_t i = 0; i < p.size(); ++i) {
+    if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
+      if (s[i].empty()) return false;
+      out.emplace_back(s[i]);
+    } else if (p[i] != s[i]) {
+      return false;
+    }
+  }
+  if (params) *params = std::move(out);
+  return true;
+}
+
+}  // namespace
+
+void Router::Add(Route route) { routes_.push_back(std::move(route)); }
+
+const Route* Router::Match(std::string_view method, std::string_view path, std::vector<std::string>* params,
+                           bool* path_matched) const {
+  *path_matched = false;
+  for (const auto& r : routes_) {
+    std::vector<std::string> ps;
+    if (!MatchPattern(r.pattern, path, &ps)) continue;
+    *path_matched = true;
+    if (r.method == method || (method == "HEAD" && r.method == "GET")) {
+      if (params) *params = std::move(ps);
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+size_t Router::BodyLimit(std::string_view method, std::string_view path) const {
+  bool pm;
+  const Route* r = Match(method, path, nullptr, &pm);
+  return r ? r->max_body : 16 * 1024;
+}
+
+void Router::Dispatch(Request& req, Respond respond) const {
+  bool path_matched = false;
+  const Route* route = Match(req.method, req.path, &req.params, &path_matched);
+  if (!route) {
+    bool api = req.path.starts_with("/api/") || req.path == "/healthz";
+    if (!api && fallback_ && (req.method == "GET" || req.method == "HEAD")) {
+      fallback_(req, std::move(respond));
+      return;
+    }
+    if (path_matched) {
+      respond(Response::Problem(MakeError(absl::StatusCode::kInvalidArgument, "http.method_not_allowed",
+                                          "该地址不支持 " + req.method + " 方法"),
+                                req.path));
+    } else {
+      respond(Response::Problem(NotFound("http.not_found", "没有这个接口：" + req.path), req.path));
+    }
+    return;
+  }
+  if (route->roles != kPublic) {
+    if (auth_) req.principal = auth_->Resolve(req);
+    if (!req.principal) {
+      respond(Response::Problem(MakeError(absl::StatusCode::kUnauthenticated, "auth.required",
+                                          "请先登录"), req.path));
+      return;
+    }
+    if ((req.principal->roles & route->roles) == 0) {
+      respond(Response::Problem(Forbidden("auth.role", "您的角色无权调用此接口"), req.path));
+      return;
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+      auto token = req.Header("x-csrf-token");
+      if (!token || *token != req.principal->csrf) {
+        respond(Response::Problem(Forbidden("auth.csrf", "缺少或错误的 CSRF 令牌（X-CSRF-Token）"), req.path));
+        return;
+      }
+    }
+  } else if (auth_ && req.Cookie("qf_session")) {
+    req.principal = auth_->Resolve(req);  // public routes may still adapt to a signed-in caller
+  }
+  try {
+    route->handler(req, std::move(respond));
+  } catch (const std::exception& e) {
+    // Handlers report expected failures as Status values; reaching here is a bug. `respond` may have been
+    // moved into the handler, so the server's own guard answers 500 (see server.cc).
+    spdlog::error("request {} {} {} threw: {}", req.id, req.method, req.path, e.what());
+    throw;
+  }
+}
+
+}  // namespace qf

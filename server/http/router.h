@@ -1,0 +1,52 @@
+// The route table: every endpoint with the roles that may call it, its body limit, and its handler.
+// The role check, the CSRF check and the top-level exception guard live here and nowhere else.
+// Routes are added before serving starts; Dispatch is then thread-safe.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "http/http.h"
+
+namespace qf {
+
+struct Route {
+  std::string method;   // GET, POST, PATCH, DELETE
+  std::string pattern;  // "/api/v1/cases/{id}/transitions"
+  RoleSet roles;        // kPublic, or the staff roles allowed
+  Handler handler;
+  size_t max_body = 64 * 1024;
+  std::string summary;  // one line, as in api/openapi.yaml
+};
+
+// Resolves the session of a request. Implemented by the auth module.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual std::optional<Principal> Resolve(const Request& req) = 0;
+};
+
+class Router {
+ public:
+  void Add(Route route);
+  void SetAuthenticator(Authenticator* auth) { auth_ = auth; }
+  // Fallback for paths outside /api and /healthz (static web files); may be empty.
+  void SetFallback(Handler h) { fallback_ = std::move(h); }
+
+  // The body limit of the route that `method` and `path` reach (the smallest limit if none).
+  size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // Matches, authenticates, checks roles and CSRF, runs the handler; always calls `respond` exactly once.
+  void Dispatch(Request& req, Respond respond) const;
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  const Route* Match(std::string_view method, std::string_view path, std::vector<std::string>* params,
+                     bool* path_matched) const;
+  std::vector<Route> routes_;
+  Authenticator* auth_ = nullptr;
+  Handler fallback_;
+};
+
+}  // namespace qf

@@ -1,0 +1,16 @@
+// Versioned schema migrations, applied in order at start inside one transaction each. Not thread-safe:
+// run on the writing connection before the writer thread starts.
+#pragma once
+
+#include "absl/status/status.h"
+#include "storage/db.h"
+
+namespace qf {
+
+// Applies every migration newer than the database's recorded version. Returns the error of the first
+// migration that fails (nothing of that migration is kept).
+absl::Status Migrate(Db& db);
+// The newest schema version this build knows.
+int LatestSchemaVersion();
+
+}  // namespace qf

@@ -1,0 +1,151 @@
+#include "storage/writer.h"
+
+#include <future>
+
+#include "fmt/format.h"
+#include "common/crypto_util.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+#include "spdlog/spdlog.h"
+
+namespace qf {
+
+Actor Actor::Account(int64_t id) { return {fmt::format("account:{}", id)}; }
+
+absl::StatusOr<int64_t> Tx::Append(std::string_view kind, std::string_view subject,
+                                   const boost::json::object& payload) {
+  EventRecord ev;
+  ev.time = FormatUtc(now_);
+  ev.actor = actor_.id;
+  ev.kind = kind;
+  ev.subject = subject;
+  ev.payload = boost::json::serialize(payload);
+  ev.salt.resize(16);
+  RandomBytes(reinterpret_cast<uint8_t*>(ev.salt.data()), ev.salt.size());
+  QF_ASSIGN_OR_RETURN(auto st, db_.Prepare(
+      "INSERT INTO events(time, actor, kind, subject, payload, salt) VALUES(?,?,?,?,?,?)"));
+  st.Bind(1, ev.time).Bind(2, ev.actor).Bind(3, ev.kind).Bind(4, ev.subject).Bind(5, ev.payload).BindBlob(6, ev.salt);
+  QF_RETURN_IF_ERROR(st.Run());
+  ev.seq = db_.LastInsertId();
+  if (sink_) QF_RETURN_IF_ERROR(sink_->OnEvent(db_, ev));
+  return ev.seq;
+}
+
+Writer::Writer(std::unique_ptr<Db> db, const Clock& clock, WriterOptions options)
+    : db_(std::move(db)), clock_(clock), options_(options) {
+  if (!options_.group_commit) options_.max_batch = 1;
+}
+
+Writer::~Writer() { Stop(); }
+
+void Writer::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Writer::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Writer::Submit(Actor actor, Command cmd, CommandDone done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      queue_.push_back({std::move(actor), std::move(cmd), std::move(done)});
+      cv_.notify_one();
+      return;
+    }
+  }
+  done(MakeError(absl::StatusCode::kUnavailable, "server.stopping", "服务正在停止，请稍后重试"));
+}
+
+absl::StatusOr<boost::json::value> Writer::Run(Actor actor, Command cmd) {
+  std::promise<absl::StatusOr<boost::json::value>> p;
+  auto f = p.get_future();
+  Submit(std::move(actor), std::move(cmd), [&p](absl::StatusOr<boost::json::value> r) { p.set_value(std::move(r)); });
+  return f.get();
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+size_t Writer::queue_depth() const {
+  std::lock_guard lock(mu_);
+  return queue_.size();
+}
+
+void Writer::Loop() {
+  std::vector<Item> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < options_.max_batch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void Writer::RunBatch(std::vector<Item>& batch) {
+  std::vector<absl::StatusOr<boost::json::value>> results;
+  results.reserve(batch.size());
+  absl::Status begin = db_->Exec("BEGIN IMMEDIATE");
+  if (!begin.ok()) {
+    for (auto& item : batch) item.done(begin);
+    return;
+  }
+  for (auto& item : batch) {
+    absl::Time now = clock_.Now();
+    absl::StatusOr<boost::json::value> r;
+    absl::Status sp = db_->Exec("SAVEPOINT cmd");
+    if (!sp.ok()) {
+      results.push_back(sp);
+      continue;
+    }
+    Tx tx(*db_, now, item.actor, sink_);
+    try {
+      r = item.cmd(tx);
+    } catch (const std::exception& e) {
+      // Commands report expected failures as Status; an exception here is a bug in the command.
+      spdlog::error("command threw: {}", e.what());
+      r = absl::InternalError(fmt::format("命令执行异常：{}", e.what()));
+    }
+    if (!r.ok()) {
+      absl::Status rb = db_->Exec("ROLLBACK TO cmd");
+      if (!rb.ok()) spdlog::error("rollback to savepoint failed: {}", rb.message());
+    }
+    absl::Status rel = db_->Exec("RELEASE cmd");
+    if (!rel.ok()) spdlog::error("release savepoint failed: {}", rel.message());
+    results.push_back(std::move(r));
+  }
+  absl::Status commit = db_->Exec("COMMIT");
+  if (!commit.ok()) {
+    spdlog::error("commit failed, batch of {} rolled back: {}", batch.size(), commit.message());
+    (void)db_->Exec("ROLLBACK");
+    if (sink_) sink_->OnRollback();
+    for (auto& item : batch)
+      item.done(MakeError(absl::StatusCode::kUnavailable, "db.commit_failed", "保存失败，请重试"));
+    return;
+  }
+  if (sink_) sink_->OnCommit();
+  {
+    std::lock_guard lock(mu_);
+    stats_.commands += batch.size();
+    stats_.commits += 1;
+  }
+  for (size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
+}
+
+}  // namespace qf
