@@ -74,27 +74,6 @@ CREATE TABLE accounts(
   active INTEGER NOT NULL DEFAULT 1
 );
 
-CREATE TABLE routing_rules(
-  id INTEGER PRIMARY KEY,
-  category TEXT,
-  unit_kind TEXT,
-  stage TEXT,
-  district TEXT,
-  target TEXT NOT NULL,
-  priority INTEGER NOT NULL,
-  basis TEXT NOT NULL
-);
-
-CREATE TABLE deadline_policies(
-  id TEXT PRIMARY KEY,
-  stage TEXT NOT NULL,
-  channel TEXT,
-  category TEXT,
-  term TEXT NOT NULL,
-  clause TEXT NOT NULL,
-  priority INTEGER NOT NULL DEFAULT 0
-);
-
 CREATE TABLE cases(
   id INTEGER PRIMARY KEY,
   receipt TEXT NOT NULL UNIQUE,

@@ -1,0 +1,57 @@
+#include "app/app.h"
+
+#include "common/status.h"
+
+namespace qf {
+
+Actor ActorOf(const Request& req) {
+  return req.principal ? Actor::Account(req.principal->account_id) : Actor::Public();
+}
+
+Response Reply(const absl::StatusOr<boost::json::value>& r, const Request& req, int ok_status) {
+  if (!r.ok()) return Response::Problem(r.status(), req.path);
+  return Response::Json(ok_status, *r);
+}
+
+void SubmitWrite(AppContext& app, const Request& req, Command cmd, Respond respond, int ok_status) {
+  std::string path = req.path;
+  app.writer->Submit(ActorOf(req), std::move(cmd),
+                     [respond = std::move(respond), path, ok_status](absl::StatusOr<boost::json::value> r) {
+                       if (!r.ok()) {
+                         respond(Response::Problem(r.status(), path));
+                       } else {
+                         respond(Response::Json(ok_status, *r));
+                       }
+                     });
+}
+
+absl::StatusOr<Db*> Reader(AppContext& app) { return app.readers->Get(); }
+
+void RegisterHealthRoutes(Router& router, AppContext& app) {
+  router.Add({"GET", "/healthz", kPublic,
+              [&app](Request& req, Respond respond) {
+                // Healthy when a read works and the writer commits a no-op transaction.
+                auto db = Reader(app);
+                if (!db.ok()) {
+                  respond(Response::Problem(db.status(), req.path));
+                  return;
+                }
+                auto st = (*db)->Prepare("SELECT COUNT(*) FROM schema_migrations");
+                if (!st.ok() || !st->Step().ok()) {
+                  respond(Response::Problem(absl::UnavailableError("数据库不可读"), req.path));
+                  return;
+                }
+                app.writer->Submit(Actor::System(),
+                                   [](Tx&) -> absl::StatusOr<boost::json::value> { return boost::json::value(); },
+                                   [respond, path = req.path](absl::StatusOr<boost::json::value> r) {
+                                     if (!r.ok()) {
+                                       respond(Response::Problem(r.status(), path));
+                                       return;
+                                     }
+                                     respond(Response::Json(200, boost::json::object{{"status", "ok"}}));
+                                   });
+              },
+              0, "Health: answers 200 when the database can be read and written"});
+}
+
+}  // namespace qf

@@ -1,0 +1,52 @@
+// What every domain's handlers share: the writer, the reading connections, the calendar, the policies, the
+// sessions and the clock. Built once by main (or a test) and read-only afterwards; the pointed-to objects
+// document their own thread safety.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "cases/policy.h"
+#include "common/calendar.h"
+#include "common/clock.h"
+#include "http/http.h"
+#include "http/router.h"
+#include "storage/db.h"
+#include "storage/writer.h"
+
+namespace qf {
+
+namespace auth {
+class Sessions;
+}
+
+struct AppContext {
+  std::string db_path;
+  std::string data_dir;
+  const Clock* clock = nullptr;
+  Writer* writer = nullptr;
+  ReadConnections* readers = nullptr;
+  const Calendar* calendar = nullptr;
+  const cases::Policies* policies = nullptr;
+  auth::Sessions* sessions = nullptr;
+};
+
+// The actor of a request: the signed-in account, or the public.
+Actor ActorOf(const Request& req);
+
+// Runs `cmd` on the writer and answers with `ok_status` and the command's JSON, or the problem.
+void SubmitWrite(AppContext& app, const Request& req, Command cmd, Respond respond, int ok_status = 200);
+
+// Answers a read: the value, or the problem.
+Response Reply(const absl::StatusOr<boost::json::value>& r, const Request& req, int ok_status = 200);
+
+// This thread's reading connection.
+absl::StatusOr<Db*> Reader(AppContext& app);
+
+// Registers each domain's routes (defined in the domain folders).
+void RegisterHealthRoutes(Router& router, AppContext& app);
+namespace auth { void RegisterRoutes(Router& router, AppContext& app); }
+namespace org { void RegisterRoutes(Router& router, AppContext& app); }
+namespace cases { void RegisterRoutes(Router& router, AppContext& app); }
+
+}  // namespace qf

@@ -1,0 +1,41 @@
+// Opens a database for the server or a command: migrations, the writer thread, reading connections,
+// calendar and policies. One Runtime per process; its members are thread-safe as documented by each.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "app/app.h"
+#include "auth/auth.h"
+
+namespace qf {
+
+struct RuntimeOptions {
+  std::string db_path;
+  std::string data_dir = "data";
+  WriterOptions writer;
+};
+
+class Runtime {
+ public:
+  // Opens (creating if needed) and migrates the database and starts the writer. `clock` must outlive it.
+  static absl::StatusOr<std::unique_ptr<Runtime>> Open(const RuntimeOptions& opts, const Clock& clock);
+  ~Runtime();
+
+  AppContext& app() { return app_; }
+  Writer& writer() { return *writer_; }
+  // Registers every domain's routes.
+  void RegisterRoutes(Router& router);
+
+ private:
+  Runtime() = default;
+  AppContext app_;
+  Calendar calendar_;
+  std::unique_ptr<cases::Policies> policies_;
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<ReadConnections> readers_;
+  std::unique_ptr<auth::Sessions> sessions_;
+};
+
+}  // namespace qf

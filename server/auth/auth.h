@@ -1,0 +1,83 @@
+// Staff accounts and sessions: argon2id password hashes (libsodium, interactive limits) checked on a small
+// bounded pool off the I/O threads, in-memory sessions with idle and absolute expiry, a CSRF token per
+// session, and a per-username failure backoff. Sessions and the pool are thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "http/router.h"
+
+namespace qf::auth {
+
+// argon2id string (libsodium's crypto_pwhash_str) for `password`. InternalError if out of memory.
+absl::StatusOr<std::string> HashPassword(const std::string& password);
+bool VerifyPassword(const std::string& hash, const std::string& password);
+
+// A fixed set of threads for expensive work (password hashing). Submit fails when `max_queue` jobs wait.
+class WorkPool {
+ public:
+  WorkPool(int threads, size_t max_queue);
+  ~WorkPool();
+  bool Submit(std::function<void()> job);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;  // guarded by mu_
+  bool stop_ = false;                       // guarded by mu_
+  size_t max_queue_;
+  std::vector<std::thread> threads_;
+};
+
+struct SessionOptions {
+  absl::Duration idle = absl::Minutes(30);
+  absl::Duration absolute = absl::Hours(12);
+};
+
+// Live sessions keyed by the SHA-256 of the cookie token (the token itself is never stored).
+class Sessions : public Authenticator {
+ public:
+  Sessions(const Clock& clock, SessionOptions options = {}) : clock_(clock), options_(options) {}
+
+  // Creates a session for `p`; returns the cookie token and fills p.csrf.
+  std::string Create(Principal& p);
+  void Destroy(const std::string& token);
+  std::optional<Principal> Resolve(const Request& req) override;
+
+  // Sign-in throttling: true while `username` is locked out after repeated failures.
+  bool LockedOut(const std::string& username, absl::Duration* retry_after);
+  void RecordFailure(const std::string& username);
+  void RecordSuccess(const std::string& username);
+
+ private:
+  struct Entry {
+    Principal principal;
+    absl::Time created;
+    absl::Time last_seen;
+  };
+  struct Failures {
+    int count = 0;
+    absl::Time locked_until = absl::InfinitePast();
+  };
+  const Clock& clock_;
+  SessionOptions options_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> sessions_;       // guarded by mu_
+  std::unordered_map<std::string, Failures> failures_;    // guarded by mu_
+};
+
+// Builds the Set-Cookie header value for a session token (HttpOnly, SameSite=Strict, Path=/).
+std::string SessionCookie(const std::string& token, bool secure);
+
+}  // namespace qf::auth

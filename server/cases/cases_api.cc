@@ -1,0 +1,230 @@
+// HTTP handlers for cases: public submission and follow-up by receipt code; staff registration, lists,
+// detail, transitions, supervision, import and statistics. Each parses and validates, calls the domain,
+// maps the Status.
+#include "app/app.h"
+#include "cases/cases.h"
+#include "cases/model.h"
+#include "common/json_input.h"
+#include "common/receipt.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+
+namespace qf::cases {
+namespace {
+
+namespace json = boost::json;
+
+CaseEnv Env(AppContext& app) { return {app.calendar, app.policies}; }
+
+template <typename F>
+void Read(AppContext& app, Request& req, Respond& respond, F f) {
+  auto db = Reader(app);
+  if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
+  absl::StatusOr<json::object> r = f(**db);
+  if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+  respond(Response::Json(200, *r));
+}
+
+std::optional<int64_t> IdParam(Request& req, size_t i = 0) {
+  auto v = ParseInt<int64_t>(req.params[i]);
+  if (!v || *v <= 0) return std::nullopt;
+  return v;
+}
+
+void Submit(AppContext& app, Request& req, Respond respond, bool staff) {
+  auto body = ParseObject(req.body);
+  if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+  auto nc = ParseNewCase(*body, staff);
+  if (!nc.ok()) return respond(Response::Problem(nc.status(), req.path));
+  if (staff) nc->registered_by = req.principal->account_id;
+  CaseEnv env = Env(app);
+  SubmitWrite(app, req, [env, c = std::move(*nc)](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(auto out, Register(tx, env, c));
+    return out;
+  }, std::move(respond), 201);
+}
+
+std::optional<std::string> Receipt(Request& req, Respond& respond) {
+  auto r = ParseReceiptCode(req.params[0]);
+  if (!r) {
+    respond(Response::Problem(Invalid("receipt.invalid", "回执码格式不正确或校验位不符，请核对", {{"receipt", "无效"}}), req.path));
+    return std::nullopt;
+  }
+  return r;
+}
+
+}  // namespace
+
+void RegisterRoutes(Router& router, AppContext& app) {
+  router.Add({"GET", "/api/v1/public/categories", kPublic,
+              [](Request&, Respond respond) {
+                json::array cats, chans;
+                for (auto& c : kCategories) cats.push_back(json::object{{"code", c.code}, {"label", c.label}});
+                for (auto& c : kChannels) chans.push_back(json::object{{"code", c.code}, {"label", c.label}});
+                respond(Response::Json(200, json::object{{"categories", cats}, {"channels", chans}}));
+              },
+              0, "Categories and channels with their labels"});
+  router.Add({"POST", "/api/v1/public/cases", kPublic,
+              [&app](Request& req, Respond r) { Submit(app, req, std::move(r), false); }, 8 * 1024 * 1024,
+              "Submit a complaint or report (named or anonymous); answers with the receipt code"});
+  router.Add({"GET", "/api/v1/public/cases/{receipt}", kPublic,
+              [&app](Request& req, Respond respond) {
+                auto receipt = Receipt(req, respond);
+                if (!receipt) return;
+                Read(app, req, respond, [&](Db& db) { return PublicView(db, Env(app), *receipt, app.clock->Now()); });
+              },
+              0, "Follow a case by its receipt code"});
+  router.Add({"POST", "/api/v1/public/cases/{receipt}/{action}", kPublic,
+              [&app](Request& req, Respond respond) {
+                auto receipt = Receipt(req, respond);
+                if (!receipt) return;
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                std::string action = req.params[1];
+                CaseEnv env = Env(app);
+                SubmitWrite(app, req, [env, r = *receipt, action, b = std::move(*body)](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto out, PublicAction(tx, env, r, action, b));
+                  return out;
+                }, std::move(respond));
+              },
+              16 * 1024, "The reporter's actions: add_info, answer, rate, request_review, request_rereview"});
+
+  router.Add({"POST", "/api/v1/cases", kClerk | kSupervisor,
+              [&app](Request& req, Respond r) { Submit(app, req, std::move(r), true); }, 8 * 1024 * 1024,
+              "Register a call, letter, visit or transfer (首问负责: the clerk owns it until routed)"});
+  router.Add({"GET", "/api/v1/cases", kClerk | kHandler | kSupervisor | kLeader,
+              [&app](Request& req, Respond respond) {
+                ListFilter f;
+                f.state = req.Query("state").value_or("");
+                f.channel = req.Query("channel").value_or("");
+                f.category = req.Query("category").value_or("");
+                f.district = req.Query("district").value_or("");
+                f.unit_id = ParseInt<int64_t>(req.Query("unit_id").value_or("0")).value_or(0);
+                f.overdue = req.Query("overdue").value_or("") == "true";
+                f.cursor = ParseInt<int64_t>(req.Query("cursor").value_or("0")).value_or(0);
+                f.limit = std::clamp<int64_t>(ParseInt<int64_t>(req.Query("limit").value_or("50")).value_or(50), 1, 500);
+                std::vector<FieldError> errors;
+                for (auto [name, target] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
+                  if (auto v = req.Query(name)) {
+                    if (!ParseDay(*v)) errors.push_back({name, "日期格式应为 YYYY-MM-DD"});
+                    else *target = *v;
+                  }
+                }
+                if (!f.state.empty() && !ParseState(f.state)) errors.push_back({"state", "未知状态"});
+                if (!f.channel.empty() && !LabelOf(kChannels, f.channel)) errors.push_back({"channel", "未知来源"});
+                if (!f.category.empty() && !LabelOf(kCategories, f.category)) errors.push_back({"category", "未知分类"});
+                if (!errors.empty())
+                  return respond(Response::Problem(Invalid("cases.filter", "筛选条件有误", errors), req.path));
+                Read(app, req, respond, [&](Db& db) { return List(db, Env(app), f, *req.principal, app.clock->Now()); });
+              },
+              0, "Cases in the caller's scope, newest first, with filters and a cursor"});
+  router.Add({"GET", "/api/v1/cases/{id}", kClerk | kHandler | kSupervisor | kLeader,
+              [&app](Request& req, Respond respond) {
+                auto id = IdParam(req);
+                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
+                Read(app, req, respond, [&](Db& db) { return StaffView(db, Env(app), *id, *req.principal, app.clock->Now()); });
+              },
+              0, "A case with its deadlines, messages, supervision, checklist and the actions the caller may take"});
+  router.Add({"POST", "/api/v1/cases/{id}/transitions", kClerk | kHandler | kSupervisor | kLeader,
+              [&app](Request& req, Respond respond) {
+                auto id = IdParam(req);
+                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                auto* a = body->if_contains("action");
+                std::optional<Action> action;
+                if (a && a->is_string()) action = ParseAction(std::string_view(a->as_string()));
+                if (!action || RolesFor(*action) == kPublic)
+                  return respond(Response::Problem(Invalid("case.action", "未知操作", {{"action", "取值无效"}}), req.path));
+                CaseEnv env = Env(app);
+                Principal who = *req.principal;
+                SubmitWrite(app, req, [env, id = *id, act = *action, b = std::move(*body), who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto out, Transition(tx, env, id, act, b, who));
+                  return out;
+                }, std::move(respond));
+              },
+              64 * 1024, "Take an action on a case (accept, dispatch, sign, verify, propose, reply, close, …)"});
+  router.Add({"POST", "/api/v1/cases/{id}/supervision-orders", kSupervisor | kLeader,
+              [&app](Request& req, Respond respond) {
+                auto id = IdParam(req);
+                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                CaseEnv env = Env(app);
+                Principal who = *req.principal;
+                SubmitWrite(app, req, [env, id = *id, b = std::move(*body), who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto out, IssueOrder(tx, env, id, b, who));
+                  return out;
+                }, std::move(respond), 201);
+              },
+              16 * 1024, "Issue a supervision order (督办单); repeated orders escalate"});
+  router.Add({"POST", "/api/v1/supervision-orders/{id}/answer", kHandler | kSupervisor,
+              [&app](Request& req, Respond respond) {
+                auto id = IdParam(req);
+                if (!id) return respond(Response::Problem(NotFound("supervision.not_found", "督办单不存在"), req.path));
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                Principal who = *req.principal;
+                SubmitWrite(app, req, [id = *id, b = std::move(*body), who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto out, AnswerOrder(tx, id, b, who));
+                  return out;
+                }, std::move(respond));
+              },
+              16 * 1024, "Answer a supervision order"});
+  router.Add({"GET", "/api/v1/supervision", kHandler | kSupervisor | kLeader,
+              [&app](Request& req, Respond respond) {
+                Read(app, req, respond, [&](Db& db) { return SupervisionBoard(db, *req.principal); });
+              },
+              0, "Yellow and red cards and supervision orders on open cases"});
+  router.Add({"POST", "/api/v1/supervision/sweep", kSupervisor,
+              [&app](Request& req, Respond respond) {
+                CaseEnv env = Env(app);
+                SubmitWrite(app, req, [env](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(int n, SweepSupervision(tx, env));
+                  return json::object{{"issued", n}};
+                }, std::move(respond));
+              },
+              1024, "Issue due yellow and red cards now (also runs every minute)"});
+  router.Add({"POST", "/api/v1/cases/import", kClerk | kSupervisor,
+              [&app](Request& req, Respond respond) {
+                std::string channel = req.Query("channel").value_or("");
+                if (!CodeOf(kChannels, channel))
+                  return respond(Response::Problem(Invalid("import.channel", "请指定来源渠道", {{"channel", "取值无效"}}), req.path));
+                bool accept_valid = req.Query("accept_valid").value_or("") == "true";
+                auto table = ReadTable(req.body);
+                if (!table.ok()) return respond(Response::Problem(table.status(), req.path));
+                CaseEnv env = Env(app);
+                int64_t by = req.principal->account_id;
+                SubmitWrite(app, req, [env, t = std::move(*table), ch = *CodeOf(kChannels, channel), accept_valid, by](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid, by));
+                  json::array rejected;
+                  for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
+                  return json::object{{"applied", rep.applied}, {"rejected", rejected}};
+                }, std::move(respond));
+              },
+              kMaxImportBytes, "Import a hotline or platform export (CSV or XLSX), all or nothing unless accept_valid"});
+  router.Add({"GET", "/api/v1/stats", kSupervisor | kLeader,
+              [&app](Request& req, Respond respond) {
+                Read(app, req, respond, [&](Db& db) {
+                  return Stats(db, req.Query("from").value_or(""), req.Query("to").value_or(""));
+                });
+              },
+              0, "Items by channel, category and state received in a date range"});
+  router.Add({"GET", "/api/v1/calendar/deadline", kPublic,
+              [&app](Request& req, Respond respond) {
+                auto start = ParseDay(req.Query("start").value_or(""));
+                auto term = Term::Parse(req.Query("term").value_or(""));
+                if (!start || !term.ok())
+                  return respond(Response::Problem(Invalid("calendar.params", "参数有误",
+                      {{"start", "YYYY-MM-DD"}, {"term", "如 60d 或 5wd"}}), req.path));
+                auto r = app.calendar->Add(*start, *term, true);
+                json::array steps;
+                for (auto& s : r.steps) steps.push_back(json::string(s));
+                respond(Response::Json(200, json::object{{"due_on", FormatDay(r.due)}, {"provisional", r.provisional},
+                                                         {"calendar_version", r.calendar_version}, {"steps", steps}}));
+              },
+              0, "How a deadline is computed on the official calendar"});
+}
+
+}  // namespace qf::cases

@@ -1,0 +1,22 @@
+// Builds the demo database: a fictional city shaped like the seed (urban districts, three counties, development
+// zones, ~600 schools, 63 urban junior-high schools, 100 designated schools for migrant children) and a first
+// half-year of 2026 whose items by channel match the seed exactly, each case taken through its lifecycle with
+// server-side timestamps from a manual clock. Deterministic for a given seed. Not thread-safe.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "app/runtime.h"
+#include "common/clock.h"
+
+namespace qf::demo {
+
+struct DemoAccounts {
+  static constexpr const char* kPassword = "Qingfeng#2026";
+};
+
+// Fills an empty database through `rt`'s writer; `clock` is the writer's clock and is moved through time.
+absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed = 2026);
+
+}  // namespace qf::demo

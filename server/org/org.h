@@ -1,0 +1,81 @@
+// Organisations and people: the unit tree (bureau, divisions, district bureaus, schools), people with their
+// unit, and declared relations between people (for recusal). Writes run inside writer commands and append
+// their events; reads take a reading connection. Validation is pure.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/table_file.h"
+#include "storage/writer.h"
+
+namespace qf::org {
+
+inline constexpr const char* kUnitKinds[] = {"bureau", "division", "district_bureau", "school", "other"};
+inline constexpr const char* kStages[] = {"幼儿园", "小学", "初中", "九年一贯制", "高中", "完全中学", "职业学校"};
+inline constexpr const char* kDivisionRoles[] = {"discipline", "office", "finance", "basic_ed", "vocational",
+                                                 "personnel", "other"};
+
+struct Unit {
+  int64_t id = 0;
+  std::string code;
+  std::string name;
+  std::string kind;
+  int64_t parent_id = 0;
+  std::string parent_code;  // for imports
+  std::string district;
+  std::string region_type;  // urban, county, zone
+  std::string stage;
+  std::string ownership;    // public, private
+  std::string address;
+  std::optional<double> lat, lon;
+  std::optional<int64_t> enrolment;
+  bool migrant_designated = false;
+  std::string role;  // for divisions
+};
+
+struct Person {
+  int64_t id = 0;
+  std::string code;
+  std::string name;
+  int64_t unit_id = 0;
+  std::string unit_code;  // for imports
+  std::string position;
+  bool leader = false;
+};
+
+struct Relation {
+  std::string person_a, person_b;  // codes
+  std::string kind;                // 配偶, 父母, 子女, 兄弟姐妹, 其他近亲属 …
+};
+
+boost::json::object UnitJson(const Unit& u);
+
+// Validation of one unit (pure): field errors named with `where` ("第3行" or "").
+std::vector<FieldError> ValidateUnit(const Unit& u, const std::string& where);
+
+absl::StatusOr<int64_t> InsertUnit(Tx& tx, Unit u);
+absl::StatusOr<int64_t> InsertPerson(Tx& tx, const Person& p);
+absl::Status InsertRelation(Tx& tx, const Relation& r);
+
+absl::StatusOr<std::optional<Unit>> GetUnit(Db& db, int64_t id);
+absl::StatusOr<int64_t> UnitIdByCode(Db& db, const std::string& code);  // 0 if absent
+// The unit with a division role (discipline, office …) under the bureau; 0 if none.
+int64_t UnitByRole(Db& db, const std::string& role);
+// True if `unit` is `ancestor` or lies below it.
+absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor);
+// Declared relatives of a person (both directions).
+absl::StatusOr<std::vector<int64_t>> Relatives(Db& db, int64_t person_id);
+
+// Import from tables: validates every row first; applies nothing if any row fails unless accept_valid.
+struct ImportReport {
+  int applied = 0;
+  std::vector<FieldError> rejected;  // row and reason
+};
+absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const Table& t, bool accept_valid);
+absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const Table& t, bool accept_valid);
+absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const Table& t, bool accept_valid);
+
+}  // namespace qf::org

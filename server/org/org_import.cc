@@ -1,0 +1,92 @@
+// CSV/XLSX import of units, people and relations. Every row is tried inside its own savepoint so that all
+// problems are found in one pass; if any row fails and accept_valid is false, the command fails and its
+// savepoint rollback leaves the database as it was.
+#include "common/status.h"
+#include "common/strings.h"
+#include "fmt/format.h"
+#include "org/org.h"
+#include "storage/import_rows.h"
+
+namespace qf::org {
+namespace {
+
+std::string Cell(const Table& t, size_t r, int col) { return col >= 0 ? t.rows[r][col] : ""; }
+
+std::optional<double> OptDouble(const std::string& s, bool* bad) {
+  if (s.empty()) return std::nullopt;
+  try {
+    size_t pos;
+    double v = std::stod(s, &pos);
+    if (pos != s.size()) *bad = true;
+    return v;
+  } catch (...) {  // std::stod throws on text that is not a number: report it as a bad cell
+    *bad = true;
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<ImportReport> ToReport(absl::StatusOr<RowReport> r) {
+  if (!r.ok()) return r.status();
+  return ImportReport{r->applied, r->rejected};
+}
+
+absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const Table& t, bool accept_valid) {
+  int code = ColumnIndex(t, {"code", "单位代码"}), name = ColumnIndex(t, {"name", "单位名称"}),
+      kind = ColumnIndex(t, {"kind", "类型"}), parent = ColumnIndex(t, {"parent_code", "上级单位代码"}),
+      district = ColumnIndex(t, {"district", "县区"}), region = ColumnIndex(t, {"region_type", "区域类型"}),
+      stage = ColumnIndex(t, {"stage", "学段"}), owner = ColumnIndex(t, {"ownership", "办学性质"}),
+      address = ColumnIndex(t, {"address", "地址"}), lat = ColumnIndex(t, {"lat", "纬度"}),
+      lon = ColumnIndex(t, {"lon", "经度"}), enrol = ColumnIndex(t, {"enrolment", "在校生数"}),
+      migrant = ColumnIndex(t, {"migrant_designated", "随迁子女定点学校"}), role = ColumnIndex(t, {"role", "处室职能"});
+  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "code"}, {name, "name"}, {kind, "kind"}, {parent, "parent_code"}}));
+  return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
+    Unit u;
+    u.code = Cell(t, r, code); u.name = Cell(t, r, name); u.kind = Cell(t, r, kind);
+    u.parent_code = Cell(t, r, parent); u.district = Cell(t, r, district); u.region_type = Cell(t, r, region);
+    u.stage = Cell(t, r, stage); u.ownership = Cell(t, r, owner); u.address = Cell(t, r, address);
+    u.role = Cell(t, r, role);
+    std::vector<FieldError> e;
+    bool bad_lat = false, bad_lon = false;
+    u.lat = OptDouble(Cell(t, r, lat), &bad_lat);
+    u.lon = OptDouble(Cell(t, r, lon), &bad_lon);
+    if (bad_lat) e.push_back({"lat", "纬度不是数字"});
+    if (bad_lon) e.push_back({"lon", "经度不是数字"});
+    std::string en = Cell(t, r, enrol);
+    if (!en.empty()) {
+      u.enrolment = ParseInt<int64_t>(en);
+      if (!u.enrolment) e.push_back({"enrolment", "在校生数不是整数"});
+    }
+    std::string m = Cell(t, r, migrant);
+    u.migrant_designated = m == "1" || m == "是" || m == "true";
+    if (!e.empty()) return Invalid("unit.invalid", "单位信息有误", e);
+    return InsertUnit(tx, u).status();
+  }));
+}
+
+absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const Table& t, bool accept_valid) {
+  int code = ColumnIndex(t, {"code", "人员编号"}), name = ColumnIndex(t, {"name", "姓名"}),
+      unit = ColumnIndex(t, {"unit_code", "单位代码"}), pos = ColumnIndex(t, {"position", "职务"}),
+      leader = ColumnIndex(t, {"leader", "领导班子成员"});
+  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "code"}, {name, "name"}, {unit, "unit_code"}}));
+  return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
+    Person p;
+    p.code = Cell(t, r, code); p.name = Cell(t, r, name); p.unit_code = Cell(t, r, unit);
+    p.position = Cell(t, r, pos);
+    std::string l = Cell(t, r, leader);
+    p.leader = l == "1" || l == "是" || l == "true";
+    return InsertPerson(tx, p).status();
+  }));
+}
+
+absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const Table& t, bool accept_valid) {
+  int a = ColumnIndex(t, {"person_a", "人员编号1"}), b = ColumnIndex(t, {"person_b", "人员编号2"}),
+      kind = ColumnIndex(t, {"kind", "关系"});
+  QF_RETURN_IF_ERROR(RequireColumns(t, {{a, "person_a"}, {b, "person_b"}, {kind, "kind"}}));
+  return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
+    return InsertRelation(tx, {Cell(t, r, a), Cell(t, r, b), Cell(t, r, kind)});
+  }));
+}
+
+}  // namespace qf::org

@@ -1,0 +1,186 @@
+#include <set>
+
+#include "common/json_input.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "fmt/format.h"
+#include "org/org.h"
+
+namespace qf::org {
+namespace {
+
+template <size_t N>
+bool OneOf(const std::string& v, const char* const (&list)[N]) {
+  for (auto* s : list)
+    if (v == s) return true;
+  return false;
+}
+
+std::string Field(const std::string& where, const char* name) {
+  return where.empty() ? std::string(name) : where + " " + name;
+}
+
+}  // namespace
+
+boost::json::object UnitJson(const Unit& u) {
+  boost::json::object o{{"id", u.id},           {"code", u.code},         {"name", u.name},
+                        {"kind", u.kind},       {"district", u.district}, {"region_type", u.region_type},
+                        {"stage", u.stage},     {"ownership", u.ownership}, {"address", u.address},
+                        {"migrant_designated", u.migrant_designated}, {"role", u.role}};
+  o["parent_id"] = u.parent_id ? boost::json::value(u.parent_id) : boost::json::value(nullptr);
+  o["enrolment"] = u.enrolment ? boost::json::value(*u.enrolment) : boost::json::value(nullptr);
+  o["lat"] = u.lat ? boost::json::value(*u.lat) : boost::json::value(nullptr);
+  o["lon"] = u.lon ? boost::json::value(*u.lon) : boost::json::value(nullptr);
+  return o;
+}
+
+std::vector<FieldError> ValidateUnit(const Unit& u, const std::string& where) {
+  std::vector<FieldError> e;
+  if (u.code.empty() || u.code.size() > 32) e.push_back({Field(where, "code"), "单位代码必填，且不超过32个字符"});
+  if (u.name.empty() || Utf8Length(u.name) > 100) e.push_back({Field(where, "name"), "单位名称必填，且不超过100个字"});
+  if (!OneOf(u.kind, kUnitKinds)) e.push_back({Field(where, "kind"), "类型应为 bureau/division/district_bureau/school/other"});
+  if (u.kind == "school") {
+    if (!OneOf(u.stage, kStages)) e.push_back({Field(where, "stage"), "学段应为 幼儿园/小学/初中/九年一贯制/高中/完全中学/职业学校"});
+    if (u.ownership != "public" && u.ownership != "private") e.push_back({Field(where, "ownership"), "办学性质应为 public 或 private"});
+    if (u.district.empty()) e.push_back({Field(where, "district"), "学校须填写所在县区"});
+  }
+  if (u.kind != "bureau" && u.parent_id == 0 && u.parent_code.empty())
+    e.push_back({Field(where, "parent"), "除市局外，每个单位须有上级单位"});
+  if (!u.region_type.empty() && u.region_type != "urban" && u.region_type != "county" && u.region_type != "zone")
+    e.push_back({Field(where, "region_type"), "区域类型应为 urban/county/zone"});
+  if (u.kind == "division" && !OneOf(u.role, kDivisionRoles))
+    e.push_back({Field(where, "role"), "处室职能应为 discipline/office/finance/basic_ed/vocational/personnel/other"});
+  if (u.lat && (*u.lat < -90 || *u.lat > 90)) e.push_back({Field(where, "lat"), "纬度应在 -90 到 90 之间"});
+  if (u.lon && (*u.lon < -180 || *u.lon > 180)) e.push_back({Field(where, "lon"), "经度应在 -180 到 180 之间"});
+  if (u.enrolment && (*u.enrolment < 0 || *u.enrolment > 100000)) e.push_back({Field(where, "enrolment"), "在校生数应在 0 到 100000 之间"});
+  return e;
+}
+
+absl::StatusOr<int64_t> UnitIdByCode(Db& db, const std::string& code) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id FROM units WHERE code=?"));
+  st.Bind(1, code);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
+absl::StatusOr<int64_t> InsertUnit(Tx& tx, Unit u) {
+  if (u.parent_id == 0 && !u.parent_code.empty()) {
+    QF_ASSIGN_OR_RETURN(u.parent_id, UnitIdByCode(tx.db(), u.parent_code));
+    if (u.parent_id == 0) return Invalid("unit.parent_missing", "上级单位不存在：" + u.parent_code, {{"parent_code", "不存在"}});
+  }
+  auto errors = ValidateUnit(u, "");
+  if (!errors.empty()) return Invalid("unit.invalid", "单位信息有误", errors);
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+      "INSERT INTO units(code,name,kind,parent_id,district,region_type,stage,ownership,address,lat,lon,enrolment,"
+      "migrant_designated,role) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  auto opt = [](const std::string& s) { return s.empty() ? std::optional<std::string>() : std::optional<std::string>(s); };
+  st.Bind(1, u.code).Bind(2, u.name).Bind(3, u.kind);
+  if (u.parent_id) st.Bind(4, u.parent_id); else st.BindNull(4);
+  st.Bind(5, opt(u.district)).Bind(6, opt(u.region_type)).Bind(7, opt(u.stage)).Bind(8, opt(u.ownership))
+      .Bind(9, opt(u.address)).Bind(10, u.lat).Bind(11, u.lon).Bind(12, u.enrolment)
+      .Bind(13, int64_t{u.migrant_designated}).Bind(14, opt(u.role));
+  auto r = st.Run();
+  if (r.code() == absl::StatusCode::kAlreadyExists)
+    return MakeError(absl::StatusCode::kAlreadyExists, "unit.exists", "单位代码已存在：" + u.code, {{"code", "已存在"}});
+  QF_RETURN_IF_ERROR(r);
+  u.id = tx.db().LastInsertId();
+  QF_RETURN_IF_ERROR(tx.Append("unit.created", "unit:" + std::to_string(u.id), UnitJson(u)).status());
+  return u.id;
+}
+
+absl::StatusOr<int64_t> InsertPerson(Tx& tx, const Person& p) {
+  int64_t unit = p.unit_id;
+  if (!unit && !p.unit_code.empty()) {
+    QF_ASSIGN_OR_RETURN(unit, UnitIdByCode(tx.db(), p.unit_code));
+  }
+  std::vector<FieldError> e;
+  if (p.code.empty() || p.code.size() > 32) e.push_back({"code", "人员编号必填"});
+  if (p.name.empty() || Utf8Length(p.name) > 50) e.push_back({"name", "姓名必填，且不超过50个字"});
+  if (!unit) e.push_back({"unit", "所在单位不存在"});
+  if (!e.empty()) return Invalid("person.invalid", "人员信息有误", e);
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT INTO people(code,name,unit_id,position,leader) VALUES(?,?,?,?,?)"));
+  st.Bind(1, p.code).Bind(2, p.name).Bind(3, unit).Bind(4, p.position).Bind(5, int64_t{p.leader});
+  auto r = st.Run();
+  if (r.code() == absl::StatusCode::kAlreadyExists)
+    return MakeError(absl::StatusCode::kAlreadyExists, "person.exists", "人员编号已存在：" + p.code, {{"code", "已存在"}});
+  QF_RETURN_IF_ERROR(r);
+  int64_t id = tx.db().LastInsertId();
+  QF_RETURN_IF_ERROR(tx.Append("person.created", "person:" + std::to_string(id),
+                               {{"code", p.code}, {"name", p.name}, {"unit_id", unit}, {"position", p.position},
+                                {"leader", p.leader}}).status());
+  return id;
+}
+
+absl::Status InsertRelation(Tx& tx, const Relation& r) {
+  QF_ASSIGN_OR_RETURN(auto find, tx.db().Prepare("SELECT id FROM people WHERE code=?"));
+  find.Bind(1, r.person_a);
+  QF_ASSIGN_OR_RETURN(bool ra, find.Step());
+  int64_t a = ra ? find.Int(0) : 0;
+  QF_ASSIGN_OR_RETURN(auto find2, tx.db().Prepare("SELECT id FROM people WHERE code=? AND 1"));
+  find2.Bind(1, r.person_b);
+  QF_ASSIGN_OR_RETURN(bool rb, find2.Step());
+  int64_t b = rb ? find2.Int(0) : 0;
+  std::vector<FieldError> e;
+  if (!a) e.push_back({"person_a", "人员不存在：" + r.person_a});
+  if (!b) e.push_back({"person_b", "人员不存在：" + r.person_b});
+  if (a && a == b) e.push_back({"person_b", "不能与本人建立关系"});
+  if (r.kind.empty()) e.push_back({"kind", "关系类型必填"});
+  if (!e.empty()) return Invalid("relation.invalid", "亲属关系信息有误", e);
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT OR REPLACE INTO relations(person_a,person_b,kind) VALUES(?,?,?)"));
+  st.Bind(1, std::min(a, b)).Bind(2, std::max(a, b)).Bind(3, r.kind);
+  QF_RETURN_IF_ERROR(st.Run());
+  return tx.Append("relation.declared", fmt::format("person:{}", a), {{"person_a", a}, {"person_b", b}, {"kind", r.kind}})
+      .status();
+}
+
+absl::StatusOr<std::optional<Unit>> GetUnit(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id,code,name,kind,COALESCE(parent_id,0),COALESCE(district,''),COALESCE(region_type,''),"
+      "COALESCE(stage,''),COALESCE(ownership,''),COALESCE(address,''),lat,lon,enrolment,migrant_designated,"
+      "COALESCE(role,'') FROM units WHERE id=?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<Unit>();
+  Unit u;
+  u.id = st.Int(0); u.code = st.Text(1); u.name = st.Text(2); u.kind = st.Text(3); u.parent_id = st.Int(4);
+  u.district = st.Text(5); u.region_type = st.Text(6); u.stage = st.Text(7); u.ownership = st.Text(8);
+  u.address = st.Text(9);
+  if (!st.IsNull(10)) u.lat = st.Real(10);
+  if (!st.IsNull(11)) u.lon = st.Real(11);
+  u.enrolment = st.OptInt(12);
+  u.migrant_designated = st.Int(13) != 0;
+  u.role = st.Text(14);
+  return std::optional<Unit>(u);
+}
+
+int64_t UnitByRole(Db& db, const std::string& role) {
+  auto st = db.Prepare("SELECT id FROM units WHERE kind='division' AND role=? AND active=1 ORDER BY id LIMIT 1");
+  if (!st.ok()) return 0;
+  st->Bind(1, role);
+  auto row = st->Step();
+  return row.ok() && *row ? st->Int(0) : 0;
+}
+
+absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "WITH RECURSIVE up(id) AS (SELECT ? UNION ALL SELECT u.parent_id FROM units u JOIN up ON u.id=up.id "
+      "WHERE u.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id=? LIMIT 1"));
+  st.Bind(1, unit).Bind(2, ancestor);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row;
+}
+
+absl::StatusOr<std::vector<int64_t>> Relatives(Db& db, int64_t person_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT person_b FROM relations WHERE person_a=?1 UNION SELECT person_a FROM relations WHERE person_b=?1"));
+  st.Bind(1, person_id);
+  std::vector<int64_t> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(st.Int(0));
+  }
+  return out;
+}
+
+}  // namespace qf::org
