@@ -1,0 +1,44 @@
+# Qingfeng: `make run` serves the demo; `make test` builds and runs every test.
+SHELL := /bin/bash
+export CCACHE_BASEDIR := $(CURDIR)
+BUILD := build
+BIN := $(BUILD)/qingfeng
+DEMO_DB ?= var/demo.db
+PORT ?= 8080
+
+.PHONY: deps build run test unit apitest crashtest bench clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default
+
+$(DEMO_DB): | build
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BIN) demo --db $(DEMO_DB)
+
+run: build $(DEMO_DB)
+	$(BIN) serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
+
+unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j2
+
+apitest: build
+	@python3 tests/api/run.py --bin $(BIN)
+
+crashtest: build
+	@python3 tests/system/crash_test.py --bin $(BIN)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j2
+	@python3 tests/api/run.py --bin $(BIN)
+	@python3 tests/system/crash_test.py --bin $(BIN)
+	@python3 tests/system/openapi_test.py --bin $(BIN)
+
+bench: build
+	@bash bench/intake/run.sh
+
+clean:
+	rm -rf $(BUILD)

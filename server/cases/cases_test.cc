@@ -1,0 +1,271 @@
+// Routing, the never-to-the-accused wall, scope and deadlines against a real SQLite file and the shipped
+// policies and calendar.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "app/runtime.h"
+#include "auth/auth_store.h"
+#include "cases/cases.h"
+#include "common/crypto_util.h"
+#include "common/receipt.h"
+#include "common/timefmt.h"
+#include "org/org.h"
+
+namespace qf::cases {
+namespace {
+
+namespace json = boost::json;
+
+class CasesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(SodiumInit());
+    path_ = (std::filesystem::temp_directory_path() / ("qf_cases_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")).string();
+    std::filesystem::remove(path_);
+    auto rt = Runtime::Open({path_, std::string(QF_SOURCE_DIR) + "/data", {}}, clock_);
+    ASSERT_TRUE(rt.ok()) << rt.status();
+    rt_ = std::move(*rt);
+    env_ = {rt_->app().calendar, rt_->app().policies};
+    auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      auto unit = [&](org::Unit u) { return *org::InsertUnit(tx, u); };
+      bureau_ = unit({0, "JYJ", "市教育局", "bureau"});
+      for (auto [role, name] : {std::pair{"discipline", "纪委监察室"}, std::pair{"office", "办公室"},
+                                std::pair{"finance", "计财处"}, std::pair{"basic_ed", "基教处"},
+                                std::pair{"vocational", "职成处"}}) {
+        org::Unit u{0, std::string("D-") + role, name, "division", bureau_};
+        u.role = role;
+        divisions_[role] = unit(u);
+      }
+      org::Unit d{0, "QX-YH", "瑶海区教体局", "district_bureau", bureau_};
+      d.district = "瑶海区";
+      district_ = unit(d);
+      org::Unit s{0, "YH001", "瑶海区实验中学", "school", district_};
+      s.district = "瑶海区"; s.stage = "初中"; s.ownership = "public";
+      school_ = unit(s);
+      org::Unit cs{0, "SZ01", "合肥市第一中学", "school", bureau_};
+      cs.district = "蜀山区"; cs.stage = "高中"; cs.ownership = "public";
+      city_school_ = unit(cs);
+      principal_ = *org::InsertPerson(tx, {0, "P1", "张校长", school_, "", "校长", true});
+      district_head_ = *org::InsertPerson(tx, {0, "P2", "李局长", district_, "", "局长", true});
+      district_clerk_ = *org::InsertPerson(tx, {0, "P3", "王科员", district_, "", "科员", false});
+      EXPECT_TRUE(org::InsertRelation(tx, {"P2", "P3", "配偶"}).ok());
+      return json::value();
+    });
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  void TearDown() override {
+    rt_.reset();
+    for (auto ext : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + ext);
+  }
+  absl::StatusOr<json::value> Run(std::function<absl::StatusOr<json::value>(Tx&)> f) {
+    return rt_->writer().Run(Actor::System(), std::move(f));
+  }
+  json::object Register(NewCase c) {
+    if (c.title.empty()) c.title = "测试";
+    if (c.content.empty()) c.content = "内容";
+    if (c.channel.empty()) c.channel = "web";
+    auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      auto o = cases::Register(tx, env_, c);
+      if (!o.ok()) return o.status();
+      return *o;
+    });
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->as_object() : json::object{};
+  }
+  absl::StatusOr<json::value> Act(int64_t id, Action a, json::object params, const Principal& who) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      auto o = Transition(tx, env_, id, a, params, who);
+      if (!o.ok()) return o.status();
+      return *o;
+    });
+  }
+  Principal Staff(RoleSet roles, int64_t unit, int64_t person = 0) {
+    Principal p;
+    p.account_id = 1;
+    p.roles = roles;
+    p.unit_id = unit;
+    p.person_id = person;
+    return p;
+  }
+  bool Sees(int64_t id, const Principal& who) {
+    Db* db = *rt_->app().readers->Get();
+    auto v = StaffView(*db, env_, id, who, clock_.Now());
+    auto l = List(*db, env_, ListFilter{}, who, clock_.Now());
+    EXPECT_TRUE(l.ok());
+    bool listed = false;
+    for (auto& it : l->at("items").as_array()) listed |= it.at("id").as_int64() == id;
+    EXPECT_EQ(v.ok(), listed) << "detail and list disagree for case " << id;
+    return v.ok();
+  }
+
+  ManualClock clock_{absl::FromCivil(absl::CivilSecond(2026, 4, 30, 10, 0, 0), Cst())};
+  std::string path_;
+  std::unique_ptr<Runtime> rt_;
+  CaseEnv env_;
+  int64_t bureau_, district_, school_, city_school_, principal_, district_head_, district_clerk_;
+  std::map<std::string, int64_t> divisions_;
+};
+
+TEST_F(CasesTest, RoutesByRule) {
+  EXPECT_EQ(Register({.category = "tutoring", .concerned_unit_id = school_})["handling_unit_id"].as_int64(), district_);
+  EXPECT_EQ(Register({.category = "fees", .concerned_unit_id = city_school_})["handling_unit_id"].as_int64(), divisions_["finance"]);
+  EXPECT_EQ(Register({.category = "ethics", .concerned_unit_id = city_school_})["handling_unit_id"].as_int64(), divisions_["basic_ed"]);
+  EXPECT_EQ(Register({.category = "other"})["handling_unit_id"].as_int64(), divisions_["office"]);
+  auto d = Register({.category = "discipline", .concerned_unit_id = school_});
+  EXPECT_EQ(d["handling_unit_id"].as_int64(), divisions_["discipline"]);
+  EXPECT_TRUE(d["restricted"].as_bool());
+  auto l = Register({.category = "fees", .concerned_unit_id = school_, .leadership_accused = true});
+  EXPECT_EQ(l["handling_unit_id"].as_int64(), divisions_["discipline"]);
+  EXPECT_TRUE(l["restricted"].as_bool());
+}
+
+TEST_F(CasesTest, NeverRoutedToTheAccused) {
+  // The rules would send a school's case to its district bureau; the accused works there, so it goes to the
+  // discipline office instead.
+  auto c = Register({.category = "tutoring", .concerned_unit_id = school_, .concerned_person_ids = {district_head_}});
+  EXPECT_EQ(c["handling_unit_id"].as_int64(), divisions_["discipline"]);
+  EXPECT_EQ(c["routing"].at("rule").as_string(), "wall");
+  // Nor can a clerk dispatch it there by hand.
+  auto plain = Register({.category = "tutoring", .concerned_unit_id = school_, .concerned_person_ids = {principal_}});
+  int64_t id = plain["id"].as_int64();
+  Principal sup = Staff(kSupervisor, divisions_["discipline"]);
+  ASSERT_TRUE(Act(id, Action::kAccept, {}, sup).ok());
+  auto to_school = Act(id, Action::kDispatch, {{"unit_id", school_}}, sup);
+  EXPECT_EQ(to_school.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Act(id, Action::kDispatch, {{"unit_id", district_}}, sup).ok());
+  // A restricted case goes only to the discipline office.
+  auto r = Register({.category = "discipline", .concerned_unit_id = city_school_});
+  int64_t rid = r["id"].as_int64();
+  ASSERT_TRUE(Act(rid, Action::kAccept, {}, sup).ok());
+  EXPECT_EQ(Act(rid, Action::kDispatch, {{"unit_id", divisions_["basic_ed"]}}, sup).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(CasesTest, ScopeAndWallHideCases) {
+  auto c = Register({.category = "tutoring", .concerned_unit_id = school_, .concerned_person_ids = {district_clerk_}});
+  int64_t id = c["id"].as_int64();  // routed away from the district (the wall)
+  auto other = Register({.category = "tutoring", .concerned_unit_id = school_});
+  int64_t oid = other["id"].as_int64();
+  // The accused, and the accused's spouse, see neither detail nor list entry, whatever their role.
+  EXPECT_FALSE(Sees(id, Staff(kSupervisor, divisions_["discipline"], district_clerk_)));
+  EXPECT_FALSE(Sees(id, Staff(kSupervisor, divisions_["discipline"], district_head_)));
+  EXPECT_TRUE(Sees(id, Staff(kSupervisor, divisions_["discipline"])));
+  // A district handler sees the district's own cases only.
+  EXPECT_TRUE(Sees(oid, Staff(kHandler, district_)));
+  EXPECT_FALSE(Sees(id, Staff(kHandler, district_)));
+  EXPECT_FALSE(Sees(oid, Staff(kHandler, divisions_["finance"])));
+  // Restricted cases are hidden from clerks and leaders; admins see no case content.
+  auto r = Register({.category = "discipline", .concerned_unit_id = city_school_});
+  EXPECT_FALSE(Sees(r["id"].as_int64(), Staff(kClerk | kLeader, divisions_["office"])));
+  EXPECT_FALSE(Sees(oid, Staff(kAdmin, divisions_["office"])));
+  // A report against a school's leadership never shows inside that school.
+  auto lead = Register({.category = "fees", .concerned_unit_id = school_, .leadership_accused = true});
+  EXPECT_FALSE(Sees(lead["id"].as_int64(), Staff(kSupervisor | kHandler, school_)));
+}
+
+TEST_F(CasesTest, DeadlinesCarryPolicyClauseAndCalendar) {
+  auto c = Register({.channel = "zmztc", .category = "fees", .concerned_unit_id = school_});
+  auto& dl = c["deadlines"].as_array();
+  ASSERT_EQ(dl.size(), 2u);  // acceptance and the transfer objection window
+  EXPECT_EQ(dl[0].at("kind").as_string(), "acceptance");
+  EXPECT_EQ(dl[0].at("due_on").as_string(), "2026-05-15");  // Apr 30 + 15d
+  EXPECT_NE(std::string(dl[0].at("clause").as_string()).find("第二十三条"), std::string::npos);
+  EXPECT_EQ(dl[1].at("kind").as_string(), "objection");
+  EXPECT_EQ(dl[1].at("due_on").as_string(), "2026-05-11");  // 5 working days over May Day
+  EXPECT_EQ(std::string(dl[1].at("calendar_version").as_string()).substr(0, 5), "2026:");
+  Principal clerk = Staff(kClerk, divisions_["office"]);
+  auto acc = Act(c["id"].as_int64(), Action::kAccept, {}, clerk);
+  ASSERT_TRUE(acc.ok());
+  auto& h = acc->at("deadlines").as_array()[0];
+  EXPECT_EQ(h.at("kind").as_string(), "handling");
+  EXPECT_EQ(h.at("term").as_string(), "15wd");  // the 政民直通车 policy
+  EXPECT_EQ(h.at("due_on").as_string(), "2026-05-25");
+}
+
+TEST_F(CasesTest, FullLifecycleWithExtensionReviewAndSupervision) {
+  auto c = Register({.category = "fees", .concerned_unit_id = city_school_, .anonymous = false,
+                     .reporter_name = "赵女士", .reporter_phone = "13800000000"});
+  int64_t id = c["id"].as_int64();
+  std::string receipt(c["receipt"].as_string());
+  Principal clerk = Staff(kClerk, divisions_["office"]), sup = Staff(kSupervisor, divisions_["discipline"]),
+            handler = Staff(kHandler, divisions_["finance"]), leader = Staff(kLeader, bureau_);
+  ASSERT_TRUE(Act(id, Action::kAccept, {}, clerk).ok());
+  ASSERT_TRUE(Act(id, Action::kDispatch, {}, clerk).ok());
+  // A handler elsewhere cannot sign.
+  EXPECT_EQ(Act(id, Action::kSign, {}, Staff(kHandler, divisions_["basic_ed"])).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(Act(id, Action::kSign, {}, handler).ok());
+  EXPECT_EQ(Act(id, Action::kRequestExtension, {{"days", 31}, {"reason", "情况复杂"}}, handler).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(Act(id, Action::kRequestExtension, {{"days", 20}, {"reason", "需要调取财务凭证"}}, handler).ok());
+  auto ext = Act(id, Action::kApproveExtension, {}, leader);
+  ASSERT_TRUE(ext.ok()) << ext.status();
+  EXPECT_EQ(ext->at("deadlines").as_array()[0].at("due_on").as_string(), "2026-07-20");  // Jun 29 + 20d = Jul 19 (Sun) -> Jul 20
+  ASSERT_TRUE(Act(id, Action::kVerify, {{"findings", "属实"}}, handler).ok());
+  EXPECT_EQ(Act(id, Action::kPropose, {{"outcome", "maybe"}, {"proposal", "x"}}, handler).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(Act(id, Action::kPropose, {{"outcome", "support"}, {"proposal", "清退"}}, handler).ok());
+  ASSERT_TRUE(Act(id, Action::kSendBack, {{"reason", "核查不充分"}}, sup).ok());
+  ASSERT_TRUE(Act(id, Action::kVerify, {{"findings", "补充核查属实"}}, handler).ok());
+  ASSERT_TRUE(Act(id, Action::kPropose, {{"outcome", "support"}, {"proposal", "清退"}}, handler).ok());
+  ASSERT_TRUE(Act(id, Action::kApproveProposal, {}, leader).ok());
+  ASSERT_TRUE(Act(id, Action::kReply, {{"reply", "已清退"}}, handler).ok());
+  ASSERT_TRUE(Act(id, Action::kRevisit, {{"satisfaction", 4}}, clerk).ok());
+  auto early = Act(id, Action::kClose, {}, sup);
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Act(id, Action::kUpdateChecklist,
+                  {{"items", json::object{{"owner", true}, {"answered", true}, {"verified", true}, {"handled", true},
+                                          {"accountability", true}}}}, handler).ok());
+  ASSERT_TRUE(Act(id, Action::kClose, {}, sup).ok());
+  // Review within 30 days of the reply, through the receipt; then past its window it is refused.
+  auto canon = *ParseReceiptCode(receipt);
+  auto review = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    auto o = PublicAction(tx, env_, canon, "request_review", {{"reason", "退费不完整"}});
+    if (!o.ok()) return o.status();
+    return *o;
+  });
+  EXPECT_TRUE(review.ok()) << review.status();
+  // Reporter details are stored apart, never in the case row or its events.
+  Db* db = *rt_->app().readers->Get();
+  auto st = db->Prepare("SELECT COUNT(*) FROM events WHERE payload LIKE '%13800000000%' OR payload LIKE '%赵女士%'");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->Int(0), 0);
+}
+
+TEST_F(CasesTest, SupervisionCardsOncePerDeadline) {
+  auto c = Register({.category = "fees", .concerned_unit_id = school_});
+  // Acceptance due 2026-05-15. On May 14 (1 working day before) a yellow card; after May 15 a red one.
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 14, 9, 0, 0), Cst()));
+  auto sweep = [&] { return Run([&](Tx& tx) -> absl::StatusOr<json::value> { auto n = SweepSupervision(tx, env_); if (!n.ok()) return n.status(); return json::value(*n); }); };
+  EXPECT_EQ(sweep()->as_int64(), 1);
+  EXPECT_EQ(sweep()->as_int64(), 0);
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 18, 9, 0, 0), Cst()));
+  EXPECT_EQ(sweep()->as_int64(), 1);
+  Db* db = *rt_->app().readers->Get();
+  auto st = db->Prepare("SELECT group_concat(kind) FROM (SELECT kind FROM supervision WHERE case_id=? ORDER BY id)");
+  st->Bind(1, c["id"].as_int64());
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->Text(0), "yellow,red");
+}
+
+TEST_F(CasesTest, EveryChangeHasAnEvent) {
+  auto c = Register({.category = "fees", .concerned_unit_id = school_});
+  Db* db = *rt_->app().readers->Get();
+  auto st = db->Prepare("SELECT kind FROM events WHERE subject=? ORDER BY seq");
+  st->Bind(1, "case:" + std::to_string(c["id"].as_int64()));
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->Text(0), "case.registered");
+  // A refused transition leaves neither change nor event.
+  auto before = db->Prepare("SELECT COUNT(*) FROM events");
+  ASSERT_TRUE(*before->Step());
+  int64_t n = before->Int(0);
+  EXPECT_FALSE(Act(c["id"].as_int64(), Action::kClose, {}, Staff(kSupervisor, divisions_["discipline"])).ok());
+  auto after = db->Prepare("SELECT COUNT(*) FROM events WHERE 1");
+  ASSERT_TRUE(*after->Step());
+  EXPECT_EQ(after->Int(0), n);
+}
+
+}  // namespace
+}  // namespace qf::cases
