@@ -24,6 +24,7 @@ constexpr Mapping kMappings[] = {
     {absl::StatusCode::kFailedPrecondition, 409, "当前状态不允许此操作"},
     {absl::StatusCode::kAborted, 409, "记录已被他人修改，请刷新后重试"},
     {absl::StatusCode::kOutOfRange, 400, "数值超出范围"},
+    {absl::StatusCode::kUnimplemented, 405, "不支持该请求方法"},
     {absl::StatusCode::kResourceExhausted, 429, "请求过于频繁或内容过大"},
     {absl::StatusCode::kUnavailable, 503, "服务暂不可用"},
     {absl::StatusCode::kDeadlineExceeded, 504, "处理超时"},
@@ -44,7 +45,11 @@ int HttpStatusFor(absl::StatusCode code) {
 
 Problem ToProblem(const absl::Status& status, const std::string& instance) {
   const Mapping* m = Find(status.code());
-  int http = m ? m->http : 500;
+  return ToProblemWithHttpStatus(status, instance, m ? m->http : 500);
+}
+
+Problem ToProblemWithHttpStatus(const absl::Status& status, const std::string& instance, int http) {
+  const Mapping* m = Find(status.code());
   std::string code = StableCode(status);
   boost::json::object doc;
   doc["type"] = "https://qingfeng.example/problems/" + code;

@@ -17,6 +17,9 @@ struct Problem {
 // detail, code and errors[]. `instance` is the request path.
 Problem ToProblem(const absl::Status& status, const std::string& instance);
 
+// As ToProblem, with an explicit HTTP status (413 for oversize bodies, which no absl code names).
+Problem ToProblemWithHttpStatus(const absl::Status& status, const std::string& instance, int http_status);
+
 // The HTTP status for an absl code. Add the mapping here when a new code is used.
 int HttpStatusFor(absl::StatusCode code);
 

@@ -42,6 +42,13 @@ constexpr const char* kStreets[] = {"长江路", "淮河路", "合作化路", "�
 constexpr const char* kSchoolWords[] = {"实验", "第一", "第二", "第三", "育才", "新华", "光明", "东方", "阳光", "红星",
                                         "杏林", "琥珀", "南门", "北城", "滨湖", "翡翠", "紫云", "锦绣", "和平", "春晖"};
 
+// 一 … 十九, as school names are written.
+std::string ChineseNumber(int n) {
+  static const char* kDigits[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+  if (n < 10) return kDigits[n];
+  return std::string(n / 10 == 1 ? "" : kDigits[n / 10]) + "十" + kDigits[n % 10];
+}
+
 std::string Utf8At(const char* s, int index) {
   // kSurnames is all 3-byte CJK characters.
   return std::string(s + 3 * index, 3);
@@ -131,7 +138,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     for (int i = 0; i < 18; ++i) {
       bool voc = i >= 14;
       org::Unit u{0, fmt::format("SZ{:02d}", i + 1),
-                  voc ? fmt::format("合肥市第{}职业技术学校", i - 13) : fmt::format("合肥市第{}中学", i + 1), "school", bureau};
+                  voc ? fmt::format("合肥市第{}职业技术学校", ChineseNumber(i - 13)) : fmt::format("合肥市第{}中学", ChineseNumber(i + 1)), "school", bureau};
       u.district = kDistricts[i % 4].name;
       u.region_type = "urban";
       u.stage = voc ? "职业学校" : (i % 3 == 0 ? "完全中学" : "高中");

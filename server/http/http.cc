@@ -63,7 +63,11 @@ Response Response::Json(int status, const boost::json::value& v) {
 }
 
 Response Response::Problem(const absl::Status& status, const std::string& instance) {
-  auto p = ToProblem(status, instance);
+  return Problem(status, instance, HttpStatusFor(status.code()));
+}
+
+Response Response::Problem(const absl::Status& status, const std::string& instance, int http_status) {
+  auto p = ToProblemWithHttpStatus(status, instance, http_status);
   Response r;
   r.status = p.http_status;
   r.content_type = "application/problem+json; charset=utf-8";

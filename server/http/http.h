@@ -67,6 +67,7 @@ struct Response {
 
   static Response Json(int status, const boost::json::value& v);
   static Response Problem(const absl::Status& status, const std::string& instance);
+  static Response Problem(const absl::Status& status, const std::string& instance, int http_status);
 };
 
 using Respond = std::function<void(Response)>;

@@ -59,7 +59,7 @@ void Router::Dispatch(Request& req, Respond respond) const {
       return;
     }
     if (path_matched) {
-      respond(Response::Problem(MakeError(absl::StatusCode::kInvalidArgument, "http.method_not_allowed",
+      respond(Response::Problem(MakeError(absl::StatusCode::kUnimplemented, "http.method_not_allowed",
                                           "该地址不支持 " + req.method + " 方法"),
                                 req.path));
     } else {

@@ -84,8 +84,8 @@ struct HttpServer::Impl {
       auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
       if (ec) {
         if (ec == bhttp::error::header_limit) {
-          co_await Write(stream, SimpleProblem(absl::StatusCode::kResourceExhausted, "http.header_too_large",
-                                               "请求头过大", "/"), 11, false, false);
+          co_await Write(stream, Response::Problem(MakeError(absl::StatusCode::kResourceExhausted, "http.header_too_large",
+                                                             "请求头过大"), "/", 431), 11, false, false);
         } else if (ec != bhttp::error::end_of_stream && ec != beast::error::timeout &&
                    ec != asio::error::operation_aborted && ec != asio::error::connection_reset &&
                    ec != asio::error::eof) {
@@ -108,13 +108,23 @@ struct HttpServer::Impl {
       req.target = target;
       req.path = url->path();
       for (auto p : url->params()) req.query.emplace_back(p.key, p.value);
-      parser.body_limit(router.BodyLimit(req.method, req.path));
+      size_t limit = router.BodyLimit(req.method, req.path);
+      // Beast checks Content-Length against the limit as the header completes, before this route's limit is
+      // known, so check it here; chunked bodies are held to the limit while they are read.
+      if (auto len = parser.content_length(); len && *len > limit) {
+        co_await Write(stream, Response::Problem(MakeError(absl::StatusCode::kResourceExhausted, "http.body_too_large",
+                                                           "请求内容超过大小限制"), req.path, 413),
+                       hdr.version(), false, false);
+        break;
+      }
+      parser.body_limit(limit);
       stream.expires_after(req_to);
       auto [ec2, n2] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (ec2) {
         if (ec2 == bhttp::error::body_limit) {
-          co_await Write(stream, SimpleProblem(absl::StatusCode::kResourceExhausted, "http.body_too_large",
-                                               "请求内容超过大小限制", req.path), hdr.version(), false, false);
+          co_await Write(stream, Response::Problem(MakeError(absl::StatusCode::kResourceExhausted, "http.body_too_large",
+                                                             "请求内容超过大小限制"), req.path, 413),
+                         hdr.version(), false, false);
         }
         break;
       }

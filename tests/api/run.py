@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Runs the black-box API cases in tests/api/cases/*.json against a real server on a fresh demo database.
+
+Each file holds {"name", "steps": [...]}. A step: {"as": user or null, "method", "path", "body" | "raw" |
+"raw_hex", "content_type", "status", "expect" (a subset of the response), "absent" (values that must not occur
+in the response text), "save": {"var": "dotted.path"}}. "${var}" in a step is replaced by a saved value.
+In "expect", a dict matches as a subset, a list matches if each expected item matches some actual item,
+"$any" matches anything present.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qfserver  # noqa: E402
+
+
+def subst(value, env):
+    if isinstance(value, str):
+        def rep(m):
+            return str(env.get(m.group(1), m.group(0)))
+        whole = re.fullmatch(r"\$\{(\w+)\}", value)
+        if whole and whole.group(1) in env and not isinstance(env[whole.group(1)], str):
+            return env[whole.group(1)]
+        return re.sub(r"\$\{(\w+)\}", rep, value)
+    if isinstance(value, list):
+        return [subst(v, env) for v in value]
+    if isinstance(value, dict):
+        return {k: subst(v, env) for k, v in value.items()}
+    return value
+
+
+def match(expected, actual, path="$"):
+    if expected == "$any":
+        return None if actual is not None else "%s: missing" % path
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            return "%s: expected object, got %r" % (path, actual)
+        for k, v in expected.items():
+            if k not in actual:
+                return "%s.%s: missing" % (path, k)
+            err = match(v, actual[k], path + "." + k)
+            if err:
+                return err
+        return None
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return "%s: expected list, got %r" % (path, actual)
+        for i, item in enumerate(expected):
+            if all(match(item, a) for a in actual):
+                return "%s[%d]: no element matches %s" % (path, i, json.dumps(item, ensure_ascii=False))
+        return None
+    return None if expected == actual else "%s: expected %r, got %r" % (path, expected, actual)
+
+
+def dig(value, dotted):
+    for part in dotted.split("."):
+        value = value[int(part)] if isinstance(value, list) else value[part]
+    return value
+
+
+def run_file(path, port):
+    spec = json.load(open(path, encoding="utf-8"))
+    env, clients = {}, {}
+    failures = []
+    for i, step in enumerate(spec["steps"]):
+        step = subst(step, env)
+        who = step.get("as")
+        if who not in clients:
+            c = qfserver.Client(port)
+            if who:
+                c.login(who)
+            clients[who] = c
+        client = clients[who]
+        raw = None
+        if "raw" in step:
+            raw = step["raw"].encode()
+        elif "raw_repeat" in step:
+            raw = (step["raw_repeat"]["text"] * step["raw_repeat"]["times"]).encode()
+        elif "raw_hex" in step:
+            raw = bytes.fromhex(step["raw_hex"])
+        headers = step.get("headers")
+        status, body, resp = client.request(step["method"], step["path"], body=step.get("body"), raw=raw,
+                                            content_type=step.get("content_type", "text/csv"), headers=headers)
+        label = "%s step %d (%s %s)" % (os.path.basename(path), i + 1, step["method"], step["path"])
+        if status != step.get("status", 200):
+            failures.append("%s: status %d, expected %d: %s" % (label, status, step.get("status", 200),
+                                                                json.dumps(body, ensure_ascii=False)[:600]))
+            continue
+        if status >= 400 and not (resp.getheader("Content-Type") or "").startswith("application/problem+json"):
+            failures.append("%s: error without problem+json" % label)
+        if "expect" in step:
+            err = match(step["expect"], body)
+            if err:
+                failures.append("%s: %s\n    body: %s" % (label, err, json.dumps(body, ensure_ascii=False)[:800]))
+        text = json.dumps(body, ensure_ascii=False)
+        for bad in step.get("absent", []):
+            if str(bad) in text:
+                failures.append("%s: response contains %r" % (label, bad))
+        for var, dotted in step.get("save", {}).items():
+            try:
+                env[var] = dig(body, dotted)
+            except (KeyError, IndexError, TypeError):
+                failures.append("%s: cannot save %s from %s" % (label, var, dotted))
+    return spec["name"], len(spec["steps"]), failures
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/qingfeng")
+    ap.add_argument("cases", nargs="*")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="qf-api-")
+    server = None
+    passed = failed = 0
+    try:
+        db = qfserver.build_demo(args.bin, work)
+        server = qfserver.Server(args.bin, db).start()
+        files = args.cases or sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases", "*.json")))
+        for f in files:
+            name, steps, failures = run_file(f, server.port)
+            if failures:
+                failed += 1
+                print("FAIL %s (%s)" % (os.path.basename(f), name))
+                for x in failures:
+                    print("  " + x)
+            else:
+                passed += 1
+                print("ok   %s (%s, %d steps)" % (os.path.basename(f), name, steps))
+    finally:
+        if server:
+            rc = server.stop()
+            if rc != 0:
+                print("server exited with %s\n%s" % (rc, server.logs()[-3000:]))
+                failed += 1
+        shutil.rmtree(work, ignore_errors=True)
+    print("api: %d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

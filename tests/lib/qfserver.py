@@ -1,0 +1,106 @@
+"""Starts and stops a real qingfeng server on a free loopback port for black-box tests (stdlib only)."""
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEMO_PASSWORD = "Qingfeng#2026"
+
+
+def build_demo(binary, workdir):
+    """Builds a fresh demo database in workdir and returns its path."""
+    db = os.path.join(workdir, "demo.db")
+    subprocess.run([binary, "--data", os.path.join(ROOT, "data"), "demo", "--db", db], check=True,
+                   stdout=subprocess.DEVNULL)
+    return db
+
+
+class Server:
+    def __init__(self, binary, db, extra=()):
+        self.binary, self.db, self.extra = binary, db, list(extra)
+        self.proc = None
+        self.port = None
+        self.log = None
+
+    def start(self):
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(
+            [self.binary, "--data", os.path.join(ROOT, "data"), "serve", "--db", self.db, "--listen", "127.0.0.1:0",
+             "--log-level", "warn"] + self.extra,
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        line = self.proc.stdout.readline()
+        if "listening on" not in line:
+            self.proc.kill()
+            self.log.seek(0)
+            raise RuntimeError("server did not start: " + line + self.log.read().decode(errors="replace"))
+        self.port = int(line.strip().rsplit(":", 1)[1])
+        return self
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise RuntimeError("server did not stop within %ss" % timeout)
+        return self.proc.returncode
+
+    def logs(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+
+class Client:
+    """One HTTP/1.1 keep-alive connection with a cookie jar and the CSRF token of its session."""
+
+    def __init__(self, port):
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = None
+        self.csrf = None
+
+    def request(self, method, path, body=None, raw=None, content_type="application/json", headers=None):
+        h = dict(headers or {})
+        data = None
+        if raw is not None:
+            data = raw
+            h["Content-Type"] = content_type
+        elif body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode()
+            h["Content-Type"] = "application/json"
+        if self.cookie:
+            h["Cookie"] = self.cookie
+        if self.csrf and method not in ("GET", "HEAD"):
+            h.setdefault("X-CSRF-Token", self.csrf)
+        for attempt in range(2):
+            try:
+                self.conn.request(method, path, body=data, headers=h)
+                resp = self.conn.getresponse()
+                payload = resp.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                if attempt:
+                    raise
+        sc = resp.getheader("Set-Cookie")
+        if sc and sc.startswith("qf_session="):
+            self.cookie = sc.split(";", 1)[0]
+        ctype = resp.getheader("Content-Type") or ""
+        parsed = None
+        if "json" in ctype and payload:
+            parsed = json.loads(payload)
+        return resp.status, parsed, resp
+
+    def login(self, user, password=DEMO_PASSWORD):
+        status, body, _ = self.request("POST", "/api/v1/auth/login", {"username": user, "password": password})
+        if status != 200:
+            raise RuntimeError("login %s failed: %s %s" % (user, status, body))
+        self.csrf = body["csrf_token"]
+        return body
