@@ -142,6 +142,7 @@ int main(int argc, char** argv) {
   cal->require_subcommand(1);
 
   auto* version = cli.add_subcommand("version", "print the version");
+  auto* routes = cli.add_subcommand("routes", "print the route table as JSON (for the OpenAPI test)");
 
   CLI11_PARSE(cli, argc, argv);
   std::string data_dir = DataDir(data_flag);
@@ -165,6 +166,23 @@ int main(int argc, char** argv) {
   }
 
   SystemClock system_clock;
+
+  if (*routes) {
+    // Routes are registered against an in-memory database: nothing is written anywhere.
+    auto rt = Runtime::Open({":memory:", data_dir, {}}, system_clock);
+    if (!rt.ok()) return Fail(rt.status());
+    Router router;
+    (*rt)->RegisterRoutes(router);
+    boost::json::array out;
+    for (const auto& r : router.routes()) {
+      boost::json::array roles;
+      for (auto& n : RoleNames(r.roles)) roles.push_back(boost::json::string(n));
+      out.push_back(boost::json::object{{"method", r.method}, {"path", r.pattern}, {"roles", roles},
+                                        {"max_body", r.max_body}, {"summary", r.summary}});
+    }
+    std::cout << boost::json::serialize(out) << "\n";
+    return 0;
+  }
 
   if (*demo) {
     if (std::filesystem::exists(demo_db)) return Fail(Invalid("demo.exists", "演示数据库已存在：" + demo_db));

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Holds the server's route table to api/openapi.yaml: every route documented with the same method, path and
+roles, and nothing documented that the server does not serve."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/qingfeng")
+    args = ap.parse_args()
+    routes = json.loads(subprocess.run([args.bin, "--data", os.path.join(ROOT, "data"), "routes"], check=True,
+                                       capture_output=True, text=True).stdout)
+    spec = yaml.safe_load(open(os.path.join(ROOT, "api", "openapi.yaml"), encoding="utf-8"))
+    documented = {}
+    for path, ops in spec["paths"].items():
+        for method, op in ops.items():
+            documented[(method.upper(), path)] = op
+    served = {(r["method"], r["path"]): r for r in routes}
+    problems = []
+    for key, r in served.items():
+        op = documented.get(key)
+        if op is None:
+            problems.append("served but not in openapi.yaml: %s %s" % key)
+            continue
+        if sorted(op.get("x-roles", [])) != sorted(r["roles"]):
+            problems.append("%s %s: roles %s in openapi.yaml, %s served" % (key + (op.get("x-roles"), r["roles"])))
+        if r["roles"] and {"session": []} not in op.get("security", []):
+            problems.append("%s %s: staff route without the session security requirement" % key)
+    for key in documented:
+        if key not in served:
+            problems.append("in openapi.yaml but not served: %s %s" % key)
+    for p in problems:
+        print("FAIL " + p)
+    print("openapi: %d routes checked; %d passed, %d failed" % (len(served), 0 if problems else 1, 1 if problems else 0))
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
