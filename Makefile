@@ -38,7 +38,7 @@ test: build
 	@python3 tests/system/openapi_test.py --bin $(BIN)
 
 bench: build
-	@bash bench/intake/run.sh
+	@python3 bench/intake/run.py
 
 clean:
 	rm -rf $(BUILD)

@@ -136,8 +136,10 @@ absl::StatusOr<json::object> SetDeadline(Tx& tx, const CaseEnv& env, const Row& 
     res.calendar_version = env.calendar->VersionFor(start, res.due);
   }
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
-      "INSERT OR REPLACE INTO case_deadlines(case_id,kind,start_day,term,due_on,policy_id,clause,calendar_version,"
-      "provisional,status) VALUES(?,?,?,?,?,?,?,?,?,'open')"));
+      "INSERT INTO case_deadlines(case_id,kind,start_day,term,due_on,policy_id,clause,calendar_version,provisional,status) "
+      "VALUES(?,?,?,?,?,?,?,?,?,'open') ON CONFLICT(case_id,kind) DO UPDATE SET start_day=excluded.start_day, "
+      "term=excluded.term, due_on=excluded.due_on, policy_id=excluded.policy_id, clause=excluded.clause, "
+      "calendar_version=excluded.calendar_version, provisional=excluded.provisional, status='open', met_at=NULL"));
   st.Bind(1, c.id).Bind(2, stage).Bind(3, FormatDay(start)).Bind(4, term.ToString()).Bind(5, FormatDay(res.due))
       .Bind(6, policy.id).Bind(7, policy.clause).Bind(8, res.calendar_version).Bind(9, int64_t{res.provisional});
   QF_RETURN_IF_ERROR(st.Run());
@@ -352,7 +354,11 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
     QF_RETURN_IF_ERROR(ca.Run());
     atts.push_back(json::object{{"name", a.name}, {"sha256", hash}, {"size", a.data.size()}});
   }
-  QF_ASSIGN_OR_RETURN(Row row, LoadById(db, id));
+  Row row;  // what SetDeadline reads of the case, without reading back the row just written
+  row.id = id;
+  row.channel = nc.channel;
+  row.category = nc.category;
+  row.anonymous = nc.anonymous;
   json::array deadlines;
   absl::CivilDay day = CstDay(received);
   QF_ASSIGN_OR_RETURN(auto acc, SetDeadline(tx, env, row, "acceptance", day));

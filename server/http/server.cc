@@ -5,6 +5,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast.hpp>
 #include <boost/url.hpp>
+#include <pthread.h>
+
 #include <thread>
 
 #include "common/strings.h"
@@ -217,7 +219,11 @@ void HttpServer::Run() {
   });
   asio::co_spawn(im.ioc, im.Accept(), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < std::max(1, im.opts.workers); ++i) threads.emplace_back([&im] { im.ioc.run(); });
+  for (int i = 1; i < std::max(1, im.opts.workers); ++i)
+    threads.emplace_back([&im, i] {
+      pthread_setname_np(pthread_self(), ("qf-io-" + std::to_string(i)).c_str());
+      im.ioc.run();
+    });
   im.ioc.run();
   for (auto& t : threads) t.join();
 }

@@ -93,6 +93,8 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, DbMode mod
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=1"));
   }
   QF_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  // Statement journals and sorters stay in memory: on disk they cost a temporary file per statement.
+  QF_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store=MEMORY"));
   QF_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size=-8000"));
   return db;
 }

@@ -111,6 +111,7 @@ class Writer {
   };
   void Loop();
   void RunBatch(std::vector<Item>& batch);
+  absl::Status Savepoint(const char* sql);
 
   std::unique_ptr<Db> db_;
   const Clock& clock_;
