@@ -36,6 +36,7 @@ test: build
 	@python3 tests/api/run.py --bin $(BIN)
 	@python3 tests/system/crash_test.py --bin $(BIN)
 	@python3 tests/system/openapi_test.py --bin $(BIN)
+	@python3 tests/system/cli_test.py --bin $(BIN)
 
 bench: build
 	@python3 bench/intake/run.py

@@ -87,7 +87,7 @@ absl::StatusOr<boost::json::object> AnswerOrder(Tx& tx, int64_t order_id, const 
 absl::StatusOr<boost::json::object> SupervisionBoard(Db& db, const Principal& who);
 
 // Items by channel, category and state received between two CST days (inclusive).
-absl::StatusOr<boost::json::object> Stats(Db& db, const std::string& from, const std::string& to);
+absl::StatusOr<boost::json::object> Stats(Db& db, const std::string& from, const std::string& to, absl::Time now);
 
 // Bulk import of hotline and platform transfers (CSV or XLSX), all or nothing unless accept_valid.
 struct CaseImportReport {

@@ -207,7 +207,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/stats", kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
                 Read(app, req, respond, [&](Db& db) {
-                  return Stats(db, req.Query("from").value_or(""), req.Query("to").value_or(""));
+                  return Stats(db, req.Query("from").value_or(""), req.Query("to").value_or(""), app.clock->Now());
                 });
               },
               0, "Items by channel, category and state received in a date range"});

@@ -29,6 +29,13 @@ constexpr size_t kMaxAttachmentBytes = 5 * 1024 * 1024;
 
 std::string Subject(int64_t id) { return "case:" + std::to_string(id); }
 
+// Deadlines that bind the bureau and its units and so draw cards and colours. The public's review windows and
+// a receiving unit's objection window are rights that lapse, not duties that run late.
+constexpr const char* kSupervisedKinds = "('acceptance','handling','review_answer','rereview_answer')";
+bool IsSupervised(std::string_view kind) {
+  return kind == "acceptance" || kind == "handling" || kind == "review_answer" || kind == "rereview_answer";
+}
+
 // The content type of an attachment from its first bytes; empty when the type is not accepted.
 std::string SniffType(std::string_view d) {
   if (d.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
@@ -619,10 +626,25 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
       absl::CivilDay since = *ParseDay(*c.suspended_since);
       int64_t days = today - since;
       if (days > 0) {
-        QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
-            "UPDATE case_deadlines SET due_on=date(due_on, '+' || ? || ' days') WHERE case_id=? AND status='open'"));
-        up.Bind(1, days).Bind(2, c.id);
-        QF_RETURN_IF_ERROR(up.Run());
+        std::vector<std::pair<std::string, std::string>> open;  // kind, due
+        {
+          QF_ASSIGN_OR_RETURN(auto q, db.Prepare("SELECT kind, due_on FROM case_deadlines WHERE case_id=? AND status='open'"));
+          q.Bind(1, c.id);
+          while (true) {
+            QF_ASSIGN_OR_RETURN(bool row, q.Step());
+            if (!row) break;
+            open.push_back({q.Text(0), q.Text(1)});
+          }
+        }
+        for (auto& [kind, due] : open) {
+          // The moved last day rolls forward off rest days like any term (民法典第二百零三条).
+          auto moved = env.calendar->Add(*ParseDay(due), Term{static_cast<int>(days), TermUnit::kCalendarDays});
+          QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
+              "UPDATE case_deadlines SET due_on=?, provisional=provisional OR ?, calendar_version=? WHERE case_id=? AND kind=?"));
+          up.Bind(1, FormatDay(moved.due)).Bind(2, int64_t{moved.provisional}).Bind(3, moved.calendar_version)
+              .Bind(4, c.id).Bind(5, kind);
+          QF_RETURN_IF_ERROR(up.Run());
+        }
       }
       sets.push_back({"suspended_since", ""});
       ev["days_suspended"] = days;
@@ -782,7 +804,9 @@ json::array DeadlinesJson(Db& db, const CaseEnv& env, int64_t case_id, absl::Tim
     std::string status = st->Text(8);
     int left = env.calendar->WorkingDaysBetween(today, due);
     std::string colour = "none";
-    if (status == "open") {
+    if (!IsSupervised(kind)) {
+      // no colour
+    } else if (status == "open") {
       if (due < today) colour = "red";
       else if (left <= env.policies->supervision().yellow_working_days) colour = "yellow";
       else colour = "green";
@@ -963,8 +987,8 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       "AND NOT ((c.restricted=1 OR c.leadership_accused=1) AND c.concerned_unit_id IN (SELECT id FROM anc)) "
       "AND (?7='' OR c.state=?7) AND (?8='' OR c.channel=?8) AND (?9='' OR c.category=?9) AND (?10='' OR c.district=?10) "
       "AND (?11=0 OR c.handling_unit_id=?11) AND (?12='' OR c.received_at >= ?12) AND (?13='' OR c.received_at < ?13) "
-      "AND (?14=0 OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id=c.id AND (d.status='missed' OR (d.status='open' AND d.due_on < ?15)))) "
-      "ORDER BY c.id DESC LIMIT ?16", kRowColumns);
+      "AND (?14=0 OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.due_on < ?15 "
+      "AND d.kind IN {})) ORDER BY c.id DESC LIMIT ?16", kRowColumns, kSupervisedKinds);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
   auto day_start = [](const std::string& d, int add) { return FormatUtc(CstStart(*ParseDay(d) + add)); };
   st.Bind(1, who.unit_id).Bind(2, who.person_id).Bind(3, f.cursor > 0 ? f.cursor : INT64_MAX)
@@ -998,7 +1022,7 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
     std::string colour = "none";
     for (auto& d : dl) {
       std::string c(d.as_object().at("colour").as_string());
-      if (d.as_object().at("status").as_string() != "open" && c != "red") continue;
+      if (d.as_object().at("status").as_string() != "open") continue;
       if (c == "red") colour = "red";
       else if (c == "yellow" && colour != "red") colour = "yellow";
       else if (c == "green" && colour == "none") colour = "green";
@@ -1019,8 +1043,8 @@ absl::StatusOr<int> SweepSupervision(Tx& tx, const CaseEnv& env) {
   {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
         "SELECT d.case_id, d.kind, d.due_on, d.calendar_version FROM case_deadlines d JOIN cases c ON c.id=d.case_id "
-        "WHERE d.status='open' AND c.suspended_since IS NULL AND d.kind IN ('acceptance','handling','review_answer','rereview_answer') "
-        "AND d.due_on <= ?"));
+        "WHERE d.status='open' AND c.suspended_since IS NULL AND d.kind IN " + std::string(kSupervisedKinds) +
+        " AND d.due_on <= ?"));
     // Only deadlines within reach of a yellow card: at most a few weeks ahead covers any working-day gap.
     st.Bind(1, FormatDay(today + 21));
     while (true) {
@@ -1135,7 +1159,7 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const Principal& who) {
   return json::object{{"items", visible}};
 }
 
-absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::string& to) {
+absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::string& to, absl::Time now) {
   auto f = ParseDay(from), t = ParseDay(to);
   if (!f || !t || *t < *f)
     return Invalid("stats.range", "统计区间无效", {{"from", "YYYY-MM-DD"}, {"to", "不早于 from"}});
@@ -1164,9 +1188,9 @@ absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::s
   out["total"] = total;
   // On-time handling: replied cases whose handling deadline was met.
   QF_ASSIGN_OR_RETURN(auto ot, db.Prepare(
-      "SELECT SUM(d.status='met'), SUM(d.status='missed'), SUM(d.status='open' AND d.due_on < date('now','+8 hours')) "
-      "FROM case_deadlines d JOIN cases c ON c.id=d.case_id WHERE d.kind='handling' AND c.received_at >= ? AND c.received_at < ?"));
-  ot.Bind(1, lo).Bind(2, hi);
+      "SELECT SUM(d.status='met'), SUM(d.status='missed'), SUM(d.status='open' AND d.due_on < ?3) "
+      "FROM case_deadlines d JOIN cases c ON c.id=d.case_id WHERE d.kind='handling' AND c.received_at >= ?1 AND c.received_at < ?2"));
+  ot.Bind(1, lo).Bind(2, hi).Bind(3, FormatDay(CstDay(now)));
   QF_RETURN_IF_ERROR(ot.Step().status());
   out["handling_on_time"] = ot.Int(0);
   out["handling_late"] = ot.Int(1);

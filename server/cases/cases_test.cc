@@ -250,6 +250,44 @@ TEST_F(CasesTest, SupervisionCardsOncePerDeadline) {
   EXPECT_EQ(st->Text(0), "yellow,red");
 }
 
+TEST_F(CasesTest, MergeRepeatsIntoOneCase) {
+  Principal clerk = Staff(kClerk, divisions_["office"]);
+  int64_t a = Register({.channel = "zmztc", .category = "fees", .concerned_unit_id = school_})["id"].as_int64();
+  int64_t b = Register({.channel = "letter_call", .category = "fees", .concerned_unit_id = school_})["id"].as_int64();
+  EXPECT_EQ(Act(b, Action::kMerge, {{"into_case_id", b}}, clerk).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Act(b, Action::kMerge, {{"into_case_id", 999999}}, clerk).status().code(), absl::StatusCode::kNotFound);
+  auto m = Act(b, Action::kMerge, {{"into_case_id", a}}, clerk);
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->at("state").as_string(), "merged");
+  Db* db = *rt_->app().readers->Get();
+  auto st = db->Prepare("SELECT merged_into, (SELECT COUNT(*) FROM case_deadlines WHERE case_id=?1 AND status='open') FROM cases WHERE id=?1");
+  st->Bind(1, b);
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(st->Int(0), a);
+  EXPECT_EQ(st->Int(1), 0);  // the repeat's clocks stop; the surviving case carries the matter
+  // A merged case cannot be a merge target.
+  int64_t c = Register({.category = "fees", .concerned_unit_id = school_})["id"].as_int64();
+  EXPECT_EQ(Act(c, Action::kMerge, {{"into_case_id", b}}, clerk).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CasesTest, SuspensionMovesOpenDeadlines) {
+  Principal clerk = Staff(kClerk, divisions_["office"]), sup = Staff(kSupervisor, divisions_["discipline"]);
+  int64_t id = Register({.category = "fees", .concerned_unit_id = school_})["id"].as_int64();
+  auto acc = Act(id, Action::kAccept, {}, clerk);
+  ASSERT_TRUE(acc.ok());
+  std::string due(acc->at("deadlines").as_array()[0].at("due_on").as_string());  // 2026-06-29
+  EXPECT_EQ(Act(id, Action::kSuspend, {}, sup).status().code(), absl::StatusCode::kInvalidArgument);  // reason
+  ASSERT_TRUE(Act(id, Action::kSuspend, {{"reason", "等待司法鉴定结论"}}, sup).ok());
+  clock_.Advance(absl::Hours(24 * 12));
+  ASSERT_TRUE(Act(id, Action::kResume, {}, sup).ok());
+  Db* db = *rt_->app().readers->Get();
+  auto st = db->Prepare("SELECT due_on FROM case_deadlines WHERE case_id=? AND kind='handling'");
+  st->Bind(1, id);
+  ASSERT_TRUE(*st->Step());
+  EXPECT_EQ(due, "2026-06-29");
+  EXPECT_EQ(st->Text(0), "2026-07-13");  // Jun 29 + 12 = Jul 11, a Saturday: rolls to Monday
+}
+
 TEST_F(CasesTest, EveryChangeHasAnEvent) {
   auto c = Register({.category = "fees", .concerned_unit_id = school_});
   Db* db = *rt_->app().readers->Get();

@@ -60,6 +60,8 @@ absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const Table& t, bool accept_val
     }
     std::string m = Cell(t, r, migrant);
     u.migrant_designated = m == "1" || m == "是" || m == "true";
+    auto more = ValidateUnit(u, "");  // every problem of the row at once
+    e.insert(e.end(), more.begin(), more.end());
     if (!e.empty()) return Invalid("unit.invalid", "单位信息有误", e);
     return InsertUnit(tx, u).status();
   }));

@@ -1,0 +1,106 @@
+#include "common/table_file.h"
+
+#include <gtest/gtest.h>
+#include <xlsxwriter.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace qf {
+namespace {
+
+std::string MakeXlsx(const std::function<void(lxw_worksheet*)>& fill) {
+  auto path = (std::filesystem::temp_directory_path() / ("qf_" + std::to_string(::getpid()) + ".xlsx")).string();
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, nullptr);
+  fill(ws);
+  EXPECT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::filesystem::remove(path);
+  return ss.str();
+}
+
+TEST(TableFile, CsvWithBomQuotesAndCrLf) {
+  auto t = ReadTable("\xEF\xBB\xBF工单编号,内容\r\nZM-1,\"含逗号, 和 \"\"引号\"\"\n第二行\"\r\nZM-2,普通\r\n");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->header[0], "工单编号");
+  ASSERT_EQ(t->rows.size(), 2u);
+  EXPECT_EQ(t->rows[0][1], "含逗号, 和 \"引号\"\n第二行");
+  EXPECT_EQ(t->row_numbers[1], 4);  // the quoted newline makes row 2 span two lines
+}
+
+TEST(TableFile, GbkIsNamedAsSuch) {
+  // "工单编号\n" in GBK.
+  auto t = ReadCsv("\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5\nA\n");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(StableCode(t.status()), "import.encoding");
+  EXPECT_NE(std::string(t.status().message()).find("GBK"), std::string::npos);
+  EXPECT_EQ(FieldErrors(t.status())[0].field, "第1行");
+}
+
+TEST(TableFile, FormulaCellsAreRefusedWithTheirPlace) {
+  auto t = ReadCsv("a,b\n1,=SUM(A1)\n-5,@cmd\n");
+  ASSERT_FALSE(t.ok());
+  auto f = FieldErrors(t.status());
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_EQ(f[0].field, "第2行 第2列（b）");
+  EXPECT_EQ(f[1].field, "第3行 第2列（b）");
+}
+
+TEST(TableFile, RaggedRowsAndQuotes) {
+  EXPECT_EQ(StableCode(ReadCsv("a,b\n1,2,3\n").status()), "import.ragged");
+  EXPECT_TRUE(ReadCsv("a,b\n1,2,\n").ok());  // a trailing empty column is tolerated
+  EXPECT_EQ(StableCode(ReadCsv("a,b\n\"1,2\n").status()), "import.csv_quote");
+  EXPECT_EQ(StableCode(ReadCsv("").status()), "import.empty");
+}
+
+TEST(TableFile, OversizeIsRefusedBeforeParsing) {
+  std::string big(kMaxImportBytes + 1, 'a');
+  auto t = ReadTable(big);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(StableCode(t.status()), "import.too_large");
+}
+
+TEST(TableFile, XlsxSharedAndInlineStrings) {
+  std::string x = MakeXlsx([](lxw_worksheet* ws) {
+    worksheet_write_string(ws, 0, 0, "工单编号", nullptr);
+    worksheet_write_string(ws, 0, 1, "受理时间", nullptr);
+    worksheet_write_string(ws, 0, 2, "在校生数", nullptr);
+    worksheet_write_string(ws, 1, 0, "ZM-1", nullptr);
+    worksheet_write_string(ws, 1, 1, "2026-03-02 09:30", nullptr);
+    worksheet_write_number(ws, 1, 2, 1200, nullptr);
+    worksheet_write_string(ws, 3, 0, "ZM-3", nullptr);  // row 3 empty, skipped
+  });
+  auto t = ReadTable(x);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->header, (std::vector<std::string>{"工单编号", "受理时间", "在校生数"}));
+  ASSERT_EQ(t->rows.size(), 2u);
+  EXPECT_EQ(t->rows[0][1], "2026-03-02 09:30");
+  EXPECT_EQ(t->rows[0][2], "1200");
+  EXPECT_EQ(t->row_numbers[1], 4);
+  EXPECT_EQ(t->rows[1][1], "");
+}
+
+TEST(TableFile, XlsxFormulaCellIsRefused) {
+  std::string x = MakeXlsx([](lxw_worksheet* ws) {
+    worksheet_write_string(ws, 0, 0, "金额", nullptr);
+    worksheet_write_formula(ws, 1, 0, "=1+1", nullptr);
+  });
+  auto t = ReadTable(x);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(StableCode(t.status()), "import.formula");
+  EXPECT_EQ(FieldErrors(t.status())[0].field, "第2行 单元格A2");
+}
+
+TEST(TableFile, BrokenZipIsAClearError) {
+  auto t = ReadTable(std::string("PK\x03\x04garbage", 11));
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(StableCode(t.status()), "import.xlsx");
+}
+
+}  // namespace
+}  // namespace qf

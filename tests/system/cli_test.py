@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""The command line: import (all or nothing, and --accept-valid with a rejects file), stats, calendar, version."""
+import argparse
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/qingfeng")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="qf-cli-")
+    failures = []
+
+    def qf(*a):
+        return subprocess.run([args.bin, "--data", os.path.join(ROOT, "data")] + list(a), capture_output=True, text=True)
+
+    def check(cond, what):
+        if not cond:
+            failures.append(what)
+
+    try:
+        db = os.path.join(work, "cli.db")
+        units = os.path.join(work, "units.csv")
+        with open(units, "w", encoding="utf-8") as f:
+            f.write("code,name,kind,parent_code,district,stage,ownership,enrolment\n"
+                    "JYJ,市教育局,bureau,,,,,\n"
+                    "QX-A,甲区教体局,district_bureau,JYJ,甲区,,,\n"
+                    "A001,甲区第一小学,school,QX-A,甲区,小学,public,900\n"
+                    "A002,甲区第二小学,school,QX-A,甲区,大学,public,abc\n"
+                    "A003,甲区第三小学,school,NOPE,甲区,小学,public,800\n")
+        r = qf("import", "--db", db, "--units", units)
+        check(r.returncode == 1, "import with bad rows should fail, got %d" % r.returncode)
+        check("第5行" in r.stderr and "stage" in r.stderr and "enrolment" in r.stderr, "errors name row and column: " + r.stderr)
+        check("第6行" in r.stderr and "parent_code" in r.stderr, "missing parent named: " + r.stderr)
+        n = sqlite3.connect(db).execute("select count(*) from units").fetchone()[0]
+        check(n == 0, "nothing may be applied when a row fails, found %d units" % n)
+        rejects = os.path.join(work, "rejects.csv")
+        r = qf("import", "--db", db, "--units", units, "--accept-valid", "--rejects", rejects)
+        check(r.returncode == 0, "accept-valid import failed: " + r.stderr)
+        n = sqlite3.connect(db).execute("select count(*) from units").fetchone()[0]
+        check(n == 3, "the 3 valid rows applied, found %d" % n)
+        text = open(rejects, encoding="utf-8-sig").read() if os.path.exists(rejects) else ""
+        check("第5行" in text and "第6行" in text, "rejects file lists rows 5 and 6: " + text)
+        ev = sqlite3.connect(db).execute("select count(*) from events where kind='unit.created'").fetchone()[0]
+        check(ev == 3, "one event per applied unit, found %d" % ev)
+
+        gbk = os.path.join(work, "gbk.csv")
+        with open(gbk, "wb") as f:
+            f.write("工单编号,受理时间,问题分类,标题,内容\nZM-1,2026-03-02,教育收费,收费,收费\n".encode("gbk"))
+        r = qf("import", "--db", db, "--cases", gbk, "--channel", "zmztc")
+        check(r.returncode == 1 and "GBK" in r.stderr, "GBK file refused by name: " + r.stderr)
+        cases = os.path.join(work, "cases.csv")
+        with open(cases, "w", encoding="utf-8") as f:
+            f.write("工单编号,受理时间,问题分类,标题,内容,涉及单位\nZM-1,2026-03-02 09:30,教育收费,资料费,收取资料费,A001\n"
+                    "ZM-2,2026-03-03,违规补课,补课,周末补课,甲区第一小学\n")
+        r = qf("import", "--db", db, "--cases", cases, "--channel", "zmztc")
+        check(r.returncode == 0, "cases import: " + r.stderr)
+        r = qf("stats", "--db", db, "--from", "2026-03-01", "--to", "2026-03-31")
+        check(r.returncode == 0 and "共受理 2 件" in r.stdout and "政民直通车\t2" in r.stdout, "stats: " + r.stdout + r.stderr)
+        r = qf("stats", "--db", db, "--from", "2026-03-31", "--to", "2026-03-01")
+        check(r.returncode == 1, "stats with a reversed range fails")
+        r = qf("calendar", "add", "2026-01-20", "60d")
+        check("2026-03-23" in r.stdout and "顺延" in r.stdout, "calendar 60d: " + r.stdout)
+        r = qf("calendar", "add", "2026-04-30", "5wd")
+        check(r.stdout.strip().splitlines()[-1].startswith("结果：2026-05-11"), "calendar 5wd: " + r.stdout)
+        r = qf("calendar", "add", "2026-04-30", "5")
+        check(r.returncode == 1 and "单位" in r.stderr, "bad term explained: " + r.stderr)
+        r = qf("version")
+        check(r.returncode == 0 and r.stdout.startswith("qingfeng "), "version: " + r.stdout)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for f in failures:
+        print("FAIL " + f)
+    print("cli: %d passed, %d failed" % (0 if failures else 1, 1 if failures else 0))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
