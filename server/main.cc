@@ -18,6 +18,9 @@
 #include "common/timefmt.h"
 #include "demo/demo.h"
 #include "http/server.h"
+#include "ledger/http_source.h"
+#include "ledger/ledger.h"
+#include "ledger/verify.h"
 #include "org/org.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -115,6 +118,11 @@ int main(int argc, char** argv) {
   serve->add_flag("--no-group-commit", no_group, "commit each write on its own (baseline for benchmarks)");
   serve->add_option("--max-batch", max_batch, "most commands per group commit");
   serve->add_option("--log-level", log_level, "trace|debug|info|warn|error");
+  bool no_ledger = false;
+  std::string ledger_key, ledger_origin;
+  serve->add_flag("--no-ledger", no_ledger, "serve without the ledger (benchmark baseline only)");
+  serve->add_option("--ledger-key", ledger_key, "ledger signing key file (default <db>.ledger.key, created 0600)");
+  serve->add_option("--ledger-origin", ledger_origin, "checkpoint origin line (default qingfeng.local/ledger)");
 
   // demo
   auto* demo = cli.add_subcommand("demo", "build the demo database");
@@ -149,6 +157,30 @@ int main(int argc, char** argv) {
   cal_add->add_option("term", cal_term)->required();
   cal->require_subcommand(1);
 
+  auto* led = cli.add_subcommand("ledger", "the tamper-evident ledger");
+  led->require_subcommand(1);
+  auto* led_key = led->add_subcommand("key", "print the ledger's public (verifier) key");
+  std::string lk_db, lk_key;
+  led_key->add_option("--db", lk_db, "database path (key at <db>.ledger.key)");
+  led_key->add_option("--key-file", lk_key, "the signing key file");
+  auto* led_verify = led->add_subcommand("verify", "verify a ledger with the public key alone");
+  std::string lv_key, lv_url, lv_db, lv_state;
+  std::vector<std::string> lv_receipts;
+  led_verify->add_option("--key", lv_key, "verifier key (name+id+key) or a file holding it")->required();
+  led_verify->add_option("--url", lv_url, "server base URL, e.g. http://127.0.0.1:8080");
+  led_verify->add_option("--db", lv_db, "database file");
+  led_verify->add_option("--receipt", lv_receipts, "receipt file (c2sp.org/tlog-proof@v1), repeatable");
+  led_verify->add_option("--state", lv_state, "state file of checkpoints seen before (rollback and fork detection)");
+  auto* led_erase = led->add_subcommand("erase", "erase an event's payload as the law requires");
+  std::string le_db, le_reason;
+  int64_t le_seq = 0;
+  led_erase->add_option("--db", le_db, "database path")->required();
+  led_erase->add_option("--seq", le_seq, "event sequence number")->required();
+  led_erase->add_option("--reason", le_reason, "legal basis")->required();
+  auto* led_cp = led->add_subcommand("checkpoint", "sign a checkpoint now");
+  std::string lc_db;
+  led_cp->add_option("--db", lc_db, "database path")->required();
+
   auto* version = cli.add_subcommand("version", "print the version");
   auto* routes = cli.add_subcommand("routes", "print the route table as JSON (for the OpenAPI test)");
 
@@ -175,9 +207,81 @@ int main(int argc, char** argv) {
 
   SystemClock system_clock;
 
+  if (*led_key) {
+    std::string file = !lk_key.empty() ? lk_key : lk_db + ".ledger.key";
+    bool ok;
+    std::string text = ReadFile(file, &ok);
+    if (!ok || (lk_key.empty() && lk_db.empty())) return Fail(NotFound("ledger.key", "找不到签名密钥文件：" + file));
+    auto signer = ledger::NoteSigner::Parse(text);
+    if (!signer.ok()) return Fail(signer.status());
+    std::cout << signer->Verifier().Encode() << "\n";
+    return 0;
+  }
+
+  if (*led_verify) {
+    std::string vkey = lv_key;
+    if (std::filesystem::exists(lv_key)) {
+      bool ok;
+      vkey = ReadFile(lv_key, &ok);
+    }
+    auto key = ledger::NoteVerifier::Parse(vkey);
+    if (!key.ok()) return Fail(key.status());
+    if (lv_url.empty() == lv_db.empty()) return Fail(Invalid("ledger.verify", "请给出 --url 或 --db 之一"));
+    std::unique_ptr<ledger::LogSource> src;
+    std::unique_ptr<Db> db;
+    if (!lv_url.empty()) {
+      auto h = ledger::HttpLogSource(lv_url);
+      if (!h.ok()) return Fail(h.status());
+      src = std::move(*h);
+    } else {
+      if (!std::filesystem::exists(lv_db)) return Fail(NotFound("ledger.db", "数据库不存在：" + lv_db));
+      auto opened = Db::Open(lv_db, DbMode::kReader);
+      if (!opened.ok()) return Fail(opened.status());
+      db = std::move(*opened);
+      src = std::make_unique<ledger::DbLogSource>(*db);
+    }
+    ledger::VerifyOptions vo;
+    vo.key = *key;
+    vo.check_held_entries = !lv_db.empty();
+    if (!lv_state.empty()) vo.state_path = lv_state;
+    for (auto& f : lv_receipts) {
+      bool ok;
+      std::string r = ReadFile(f, &ok);
+      if (!ok) return Fail(NotFound("ledger.receipt", "无法读取收据文件：" + f));
+      vo.receipts.push_back(r);
+    }
+    auto rep = ledger::VerifyLog(*src, vo);
+    if (!rep.ok()) {
+      std::cerr << "验证失败：" << Str(rep.status().message()) << "\n";
+      return 2;
+    }
+    for (auto& l : rep->lines) std::cout << "✓ " << l << "\n";
+    std::cout << "验证通过：大小 " << rep->size << "，根 " << ledger::ToBase64(rep->root) << "\n";
+    return 0;
+  }
+
+  if (*led_erase || *led_cp) {
+    auto rt = Runtime::Open({*led_erase ? le_db : lc_db, data_dir, {}}, system_clock);
+    if (!rt.ok()) return Fail(rt.status());
+    if (*led_erase) {
+      auto r = (*rt)->writer().Run(Actor::System(), [&](Tx& tx) -> absl::StatusOr<boost::json::value> {
+        QF_ASSIGN_OR_RETURN(int64_t ev, ledger::Ledger::Erase(tx, le_seq, le_reason));
+        return boost::json::value(ev);
+      });
+      if (!r.ok()) return Fail(r.status());
+      std::cout << "事件 " << le_seq << " 的内容已删除，删除记录为事件 " << r->as_int64() << "\n";
+    }
+    auto note = (*rt)->ledger()->CheckpointNow((*rt)->writer());
+    if (!note.ok()) return Fail(note.status());
+    std::cout << *note;
+    return 0;
+  }
+
   if (*routes) {
     // Routes are registered against an in-memory database: nothing is written anywhere.
-    auto rt = Runtime::Open({":memory:", data_dir, {}}, system_clock);
+    RuntimeOptions ro{":memory:", data_dir, {}};
+    ro.ledger = false;
+    auto rt = Runtime::Open(ro, system_clock);
     if (!rt.ok()) return Fail(rt.status());
     Router router;
     (*rt)->RegisterRoutes(router);
@@ -198,6 +302,7 @@ int main(int argc, char** argv) {
     auto rt = Runtime::Open({demo_db, data_dir, {}}, clock);
     if (!rt.ok()) return Fail(rt.status());
     auto s = demo::Build(**rt, clock);
+    if (s.ok()) s = (*rt)->ledger()->CheckpointNow((*rt)->writer()).status();
     if (!s.ok()) {
       rt->reset();
       std::filesystem::remove(demo_db);
@@ -312,8 +417,19 @@ int main(int argc, char** argv) {
   WriterOptions wopts;
   wopts.group_commit = !no_group;
   if (max_batch) wopts.max_batch = max_batch;
-  auto rt = Runtime::Open({db, data_dir, wopts}, system_clock);
+  RuntimeOptions ropts{db, data_dir, wopts};
+  ropts.ledger = !no_ledger;
+  if (!ledger_key.empty()) ropts.ledger_options.key_path = ledger_key;
+  if (!ledger_origin.empty()) ropts.ledger_options.origin = ledger_origin;
+  auto rt = Runtime::Open(ropts, system_clock);
   if (!rt.ok()) return Fail(rt.status());
+  if (auto* l = (*rt)->ledger()) {
+    if (!l->integrity_error().empty())
+      spdlog::error("writes refused: {}", l->integrity_error());
+    else
+      spdlog::info("ledger verified ({} entries signed); public key {}", l->CheckpointSize(), l->verifier().Encode());
+    l->StartCheckpointer((*rt)->writer());
+  }
   Router router;
   (*rt)->RegisterRoutes(router);
   ServerOptions sopts;

@@ -31,6 +31,11 @@ void RegisterHealthRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/healthz", kPublic,
               [&app](Request& req, Respond respond) {
                 // Healthy when a read works and the writer commits a no-op transaction.
+                if (auto refusal = app.writer->refusal(); !refusal.empty()) {
+                  respond(Response::Problem(MakeError(absl::StatusCode::kUnavailable, "ledger.integrity",
+                                                      "账本校验未通过，已暂停写入：" + refusal), req.path));
+                  return;
+                }
                 auto db = Reader(app);
                 if (!db.ok()) {
                   respond(Response::Problem(db.status(), req.path));

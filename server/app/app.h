@@ -19,6 +19,9 @@ namespace qf {
 namespace auth {
 class Sessions;
 }
+namespace ledger {
+class Ledger;
+}
 
 struct AppContext {
   std::string db_path;
@@ -29,6 +32,7 @@ struct AppContext {
   const Calendar* calendar = nullptr;
   const cases::Policies* policies = nullptr;
   auth::Sessions* sessions = nullptr;
+  ledger::Ledger* ledger = nullptr;  // null when the ledger is off (benchmark baseline)
 };
 
 // The actor of a request: the signed-in account, or the public.
@@ -48,5 +52,6 @@ void RegisterHealthRoutes(Router& router, AppContext& app);
 namespace auth { void RegisterRoutes(Router& router, AppContext& app); }
 namespace org { void RegisterRoutes(Router& router, AppContext& app); }
 namespace cases { void RegisterRoutes(Router& router, AppContext& app); }
+namespace ledger { void RegisterRoutes(Router& router, AppContext& app); }
 
 }  // namespace qf

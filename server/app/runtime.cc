@@ -12,16 +12,26 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->policies_ = std::make_unique<cases::Policies>(std::move(pol));
   QF_ASSIGN_OR_RETURN(auto db, Db::Open(opts.db_path, DbMode::kWriter));
   QF_RETURN_IF_ERROR(Migrate(*db));
+  if (opts.ledger) {
+    ledger::LedgerOptions lo = opts.ledger_options;
+    if (lo.key_path.empty()) lo.key_path = opts.db_path + ".ledger.key";
+    QF_ASSIGN_OR_RETURN(rt->ledger_, ledger::Ledger::Open(*db, clock, lo));
+  }
   rt->writer_ = std::make_unique<Writer>(std::move(db), clock, opts.writer);
+  if (rt->ledger_) {
+    rt->writer_->SetSink(rt->ledger_.get());
+    if (!rt->ledger_->integrity_error().empty()) rt->writer_->Refuse(rt->ledger_->integrity_error());
+  }
   rt->writer_->Start();
   rt->readers_ = std::make_unique<ReadConnections>(opts.db_path);
   rt->sessions_ = std::make_unique<auth::Sessions>(clock);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
-                        &rt->calendar_, rt->policies_.get(), rt->sessions_.get()};
+                        &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get()};
   return rt;
 }
 
 Runtime::~Runtime() {
+  if (ledger_) ledger_->StopCheckpointer();
   if (writer_) writer_->Stop();
 }
 
@@ -31,6 +41,7 @@ void Runtime::RegisterRoutes(Router& router) {
   auth::RegisterRoutes(router, app_);
   org::RegisterRoutes(router, app_);
   cases::RegisterRoutes(router, app_);
+  ledger::RegisterRoutes(router, app_);
 }
 
 }  // namespace qf

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "app/app.h"
 #include "auth/auth.h"
+#include "ledger/ledger.h"
 
 namespace qf {
 
@@ -15,6 +16,8 @@ struct RuntimeOptions {
   std::string db_path;
   std::string data_dir = "data";
   WriterOptions writer;
+  bool ledger = true;             // false only for the benchmark's "without the ledger" baseline
+  ledger::LedgerOptions ledger_options;  // key_path defaults to <db>.ledger.key
 };
 
 class Runtime {
@@ -25,6 +28,7 @@ class Runtime {
 
   AppContext& app() { return app_; }
   Writer& writer() { return *writer_; }
+  ledger::Ledger* ledger() { return ledger_.get(); }
   // Registers every domain's routes.
   void RegisterRoutes(Router& router);
 
@@ -36,6 +40,7 @@ class Runtime {
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadConnections> readers_;
   std::unique_ptr<auth::Sessions> sessions_;
+  std::unique_ptr<ledger::Ledger> ledger_;
 };
 
 }  // namespace qf

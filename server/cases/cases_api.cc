@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "ledger/ledger.h"
 
 namespace qf::cases {
 namespace {
@@ -39,10 +40,26 @@ void Submit(AppContext& app, Request& req, Respond respond, bool staff) {
   if (!nc.ok()) return respond(Response::Problem(nc.status(), req.path));
   if (staff) nc->registered_by = req.principal->account_id;
   CaseEnv env = Env(app);
-  SubmitWrite(app, req, [env, c = std::move(*nc)](Tx& tx) -> absl::StatusOr<json::value> {
+  // The answer carries the ledger receipt (inclusion proof and signed checkpoint), which takes up to the
+  // checkpoint interval; ?ledger_receipt=deferred answers at commit and leaves the receipt to
+  // GET /api/v1/public/cases/{receipt}/ledger.
+  bool wait = app.ledger && req.Query("ledger_receipt").value_or("") != "deferred";
+  std::string path = req.path;
+  ledger::Ledger* ledger = app.ledger;
+  app.writer->Submit(ActorOf(req), [env, c = std::move(*nc)](Tx& tx) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(auto out, Register(tx, env, c));
     return out;
-  }, std::move(respond), 201);
+  }, [respond = std::move(respond), path, wait, ledger](absl::StatusOr<json::value> r) {
+    if (!r.ok()) return respond(Response::Problem(r.status(), path));
+    if (!wait) return respond(Response::Json(201, *r));
+    uint64_t index = r->as_object().at("ledger").at("leaf_index").to_number<uint64_t>();
+    ledger->WhenCovered(index, [respond, out = *r](absl::StatusOr<std::string> receipt) mutable {
+      auto& led = out.as_object()["ledger"].as_object();
+      if (receipt.ok()) led["receipt"] = *receipt;
+      else led["receipt_error"] = Str(receipt.status().message());
+      respond(Response::Json(201, out));
+    });
+  });
 }
 
 std::optional<std::string> Receipt(Request& req, Respond& respond) {

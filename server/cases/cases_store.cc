@@ -380,8 +380,9 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
                        {"handling_unit_id", handling}, {"routing_rule", rule}, {"restricted", restricted},
                        {"anonymous", nc.anonymous}, {"attachments", atts}};
   if (!nc.external_ref.empty()) payload["external_ref"] = nc.external_ref;
-  QF_RETURN_IF_ERROR(tx.Append("case.registered", Subject(id), payload).status());
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("case.registered", Subject(id), payload));
   return json::object{{"id", id},
+                      {"ledger", json::object{{"leaf_index", seq - 1}}},
                       {"receipt", DisplayReceiptCode(receipt)},
                       {"state", "registered"},
                       {"state_label", std::string(StateLabel(State::kRegistered))},

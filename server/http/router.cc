@@ -10,8 +10,22 @@ namespace {
 bool MatchPattern(std::string_view pattern, std::string_view path, std::vector<std::string>* params) {
   std::vector<std::string_view> p = Split(pattern, '/');
   std::vector<std::string_view> s = Split(path, '/');
-  if (p.size() != s.size()) return false;
+  if (p.size() != s.size() && !(!p.empty() && p.back().starts_with("{*"))) return false;
   std::vector<std::string> out;
+  // A last segment "{*name}" takes the rest of the path, slashes included.
+  if (!p.empty() && p.back().starts_with("{*") && s.size() >= p.size()) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i + 1 < p.size(); ++i) {
+      if (p[i].size() > 2 && p[i].front() == '{') out.emplace_back(s[i]);
+      else if (p[i] != s[i]) return false;
+    }
+    std::string rest;
+    for (size_t i = p.size() - 1; i < s.size(); ++i) rest += (rest.empty() ? "" : "/") + std::string(s[i]);
+    if (rest.empty()) return false;
+    out.push_back(rest);
+    if (params) *params = std::move(out);
+    return true;
+  }
   for (size_t i = 0; i < p.size(); ++i) {
     if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
       if (s[i].empty()) return false;
@@ -53,7 +67,7 @@ void Router::Dispatch(Request& req, Respond respond) const {
   bool path_matched = false;
   const Route* route = Match(req.method, req.path, &req.params, &path_matched);
   if (!route) {
-    bool api = req.path.starts_with("/api/") || req.path == "/healthz";
+    bool api = req.path.starts_with("/api/") || req.path.starts_with("/ledger/") || req.path == "/healthz";
     if (!api && fallback_ && (req.method == "GET" || req.method == "HEAD")) {
       fallback_(req, std::move(respond));
       return;

@@ -25,9 +25,12 @@ absl::StatusOr<int64_t> Tx::Append(std::string_view kind, std::string_view subje
   ev.payload = boost::json::serialize(payload);
   ev.salt.resize(16);
   RandomBytes(reinterpret_cast<uint8_t*>(ev.salt.data()), ev.salt.size());
+  auto c = Sha256(ev.salt + ev.payload);
+  ev.commitment.assign(reinterpret_cast<const char*>(c.data()), c.size());
   QF_ASSIGN_OR_RETURN(auto st, db_.Prepare(
-      "INSERT INTO events(time, actor, kind, subject, payload, salt) VALUES(?,?,?,?,?,?)"));
-  st.Bind(1, ev.time).Bind(2, ev.actor).Bind(3, ev.kind).Bind(4, ev.subject).Bind(5, ev.payload).BindBlob(6, ev.salt);
+      "INSERT INTO events(time, actor, kind, subject, payload, salt, commitment) VALUES(?,?,?,?,?,?,?)"));
+  st.Bind(1, ev.time).Bind(2, ev.actor).Bind(3, ev.kind).Bind(4, ev.subject).Bind(5, ev.payload).BindBlob(6, ev.salt)
+      .BindBlob(7, ev.commitment);
   QF_RETURN_IF_ERROR(st.Run());
   ev.seq = db_.LastInsertId();
   if (sink_) QF_RETURN_IF_ERROR(sink_->OnEvent(db_, ev));
@@ -57,16 +60,31 @@ void Writer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void Writer::Refuse(std::string reason) {
+  std::lock_guard lock(mu_);
+  refusal_ = std::move(reason);
+}
+
+std::string Writer::refusal() const {
+  std::lock_guard lock(mu_);
+  return refusal_;
+}
+
 void Writer::Submit(Actor actor, Command cmd, CommandDone done) {
+  std::string refused;
   {
     std::lock_guard lock(mu_);
-    if (!stopping_) {
+    if (refusal_.empty() && !stopping_) {
       queue_.push_back({std::move(actor), std::move(cmd), std::move(done)});
       cv_.notify_one();
       return;
     }
+    refused = refusal_;
   }
-  done(MakeError(absl::StatusCode::kUnavailable, "server.stopping", "服务正在停止，请稍后重试"));
+  if (!refused.empty())
+    done(MakeError(absl::StatusCode::kUnavailable, "ledger.integrity", "账本校验未通过，已暂停写入：" + refused));
+  else
+    done(MakeError(absl::StatusCode::kUnavailable, "server.stopping", "服务正在停止，请稍后重试"));
 }
 
 absl::StatusOr<boost::json::value> Writer::Run(Actor actor, Command cmd) {
@@ -140,13 +158,15 @@ void Writer::RunBatch(std::vector<Item>& batch) {
     }
     absl::Status rel = Savepoint("RELEASE cmd");
     if (!rel.ok()) spdlog::error("release savepoint failed: {}", rel.message());
+    if (sink_) sink_->OnCommandEnd(r.ok());
     results.push_back(std::move(r));
   }
-  absl::Status commit = db_->Exec("COMMIT");
+  absl::Status commit = sink_ ? sink_->BeforeCommit(*db_) : absl::OkStatus();
+  if (commit.ok()) commit = db_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("commit failed, batch of {} rolled back: {}", batch.size(), commit.message());
     (void)db_->Exec("ROLLBACK");
-    if (sink_) sink_->OnRollback();
+    if (sink_) sink_->OnRollback(*db_);
     for (auto& item : batch)
       item.done(MakeError(absl::StatusCode::kUnavailable, "db.commit_failed", "保存失败，请重试"));
     return;

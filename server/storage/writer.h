@@ -38,7 +38,8 @@ struct EventRecord {
   std::string kind;
   std::string subject;
   std::string payload;
-  std::string salt;  // 16 random bytes
+  std::string salt;        // 16 random bytes
+  std::string commitment;  // SHA-256(salt || payload), 32 bytes
 };
 
 // Receives each event inside the writer's transaction (the ledger plugs in here). Called on the writer
@@ -47,10 +48,14 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual absl::Status OnEvent(Db& db, const EventRecord& event) = 0;
+  // After each command: `kept` is false when its savepoint was rolled back (forget its events).
+  virtual void OnCommandEnd(bool kept) {}
+  // Just before the batch commits, inside its transaction; an error fails the whole batch.
+  virtual absl::Status BeforeCommit(Db& db) { return absl::OkStatus(); }
   // Called after each successful commit, on the writer thread.
   virtual void OnCommit() {}
   // Called after a failed commit (the transaction was rolled back), on the writer thread.
-  virtual void OnRollback() {}
+  virtual void OnRollback(Db& db) {}
 };
 
 // The transaction a command runs in. Valid only during the command.
@@ -101,6 +106,9 @@ class Writer {
   absl::StatusOr<boost::json::value> Run(Actor actor, Command cmd);
 
   WriterStats stats() const;
+  // Refuses every further command with Unavailable and `reason` (the ledger found the store inconsistent).
+  void Refuse(std::string reason);
+  std::string refusal() const;
   size_t queue_depth() const;
 
  private:
@@ -122,6 +130,7 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Item> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
+  std::string refusal_;     // guarded by mu_
   WriterStats stats_;       // guarded by mu_
   std::thread thread_;
 };
