@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "app/runtime.h"
+#include "cases/audit.h"
 #include "cases/cases.h"
 #include "common/crypto_util.h"
 #include "common/strings.h"
@@ -251,6 +252,11 @@ int main(int argc, char** argv) {
       vo.receipts.push_back(r);
     }
     auto rep = ledger::VerifyLog(*src, vo);
+    if (rep.ok() && db) {
+      // With the database in hand, the case tables are held to the verified events too.
+      if (auto audit = cases::AuditProjections(*db); !audit.ok()) rep = audit;
+      else rep->lines.push_back("案件表与事件记录一致（无删除、无改动）");
+    }
     if (!rep.ok()) {
       std::cerr << "验证失败：" << Str(rep.status().message()) << "\n";
       return 2;

@@ -4,7 +4,7 @@ request = function()
   counter = counter + 1
   local body = '{"category":"fees","title":"资料费","content":"学校收取资料费180元，未公示收费依据，编号' ..
                counter .. '","anonymous":true}'
-  return wrk.format("POST", "/api/v1/public/cases", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/api/v1/public/cases?ledger_receipt=deferred", {["Content-Type"] = "application/json"}, body)
 end
 
 response = function(status, headers, body)

@@ -1,6 +1,9 @@
 #include "app/runtime.h"
 
+#include "cases/audit.h"
 #include "common/status.h"
+#include "common/strings.h"
+#include "spdlog/spdlog.h"
 #include "storage/migrations.h"
 
 namespace qf {
@@ -21,6 +24,14 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   if (rt->ledger_) {
     rt->writer_->SetSink(rt->ledger_.get());
     if (!rt->ledger_->integrity_error().empty()) rt->writer_->Refuse(rt->ledger_->integrity_error());
+  }
+  if (rt->writer_->refusal().empty()) {
+    // The case tables must agree with the (verified) events.
+    QF_ASSIGN_OR_RETURN(auto reader, Db::Open(opts.db_path, DbMode::kReader));
+    if (auto audit = cases::AuditProjections(*reader); !audit.ok()) {
+      spdlog::error("projection audit failed: {}", audit.message());
+      rt->writer_->Refuse(Str(audit.message()));
+    }
   }
   rt->writer_->Start();
   rt->readers_ = std::make_unique<ReadConnections>(opts.db_path);
