@@ -161,6 +161,19 @@ absl::StatusOr<std::unique_ptr<Ledger>> Ledger::Open(Db& db, const Clock& clock,
       if (max_seq != l->appender_.size() || count != l->appender_.size())
         l->integrity_error_ = fmt::format("事件表有 {} 条事件（最大序号 {}），账本只有 {} 条记录：有事件未经账本写入或被删除",
                                           count, max_seq, l->appender_.size());
+      // The stored inner nodes that proofs use must be those of the verified leaves.
+      QF_ASSIGN_OR_RETURN(auto up, db.Prepare("SELECT level, idx, hashes, upper FROM ledger_tiles WHERE upper IS NOT NULL"));
+      while (l->integrity_error_.empty()) {
+        QF_ASSIGN_OR_RETURN(bool row, up.Step());
+        if (!row) break;
+        auto t = ParseTile(up.Text(2), "");
+        auto want = UpperLevels(t->base);
+        std::string bytes(want.size() * 32, '\0');
+        for (size_t i = 0; i < want.size(); ++i) std::memcpy(bytes.data() + 32 * i, want[i].data(), 32);
+        if (t->width != kTileWidth || bytes != up.Text(3))
+          l->integrity_error_ = fmt::format("瓦片 {} 保存的内部节点与其叶子不符", TilePath({static_cast<int>(up.Int(0)),
+                                                                                       static_cast<uint64_t>(up.Int(1))}));
+      }
     }
   }
   l->next_seq_ = l->appender_.size() + 1;

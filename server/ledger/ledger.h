@@ -100,7 +100,7 @@ class Ledger : public EventSink {
   std::vector<Hash> cmd_leaves_;    // leaves of the command running now
   uint64_t next_seq_ = 1;
 
-  TileCache cache_{1024};
+  TileCache cache_{2048};  // ~9 KiB a tile
   mutable std::mutex mu_;
   std::condition_variable cv_;
   uint64_t tree_size_ = 0;            // guarded by mu_: committed leaves

@@ -156,6 +156,16 @@ TEST_F(LedgerTest, TruncatedTiles) {
   ExpectCaught(Verify(db2), "瓦片只覆盖 0 条记录");
 }
 
+TEST_F(LedgerTest, AlteredInnerNodesStopWrites) {
+  Append(*rt_, 300);
+  Checkpoint(*rt_);
+  std::string db = Copy("t.db");
+  Sql(db, "UPDATE ledger_tiles SET upper = zeroblob(992) WHERE level=0 AND idx=0");
+  auto rt = Open(db);
+  EXPECT_NE(rt->ledger()->integrity_error().find("瓦片 tile/0/000 保存的内部节点与其叶子不符"), std::string::npos)
+      << rt->ledger()->integrity_error();
+}
+
 TEST_F(LedgerTest, DatabaseRolledBackToAnOlderCopy) {
   Append(*rt_, 30);
   Checkpoint(*rt_);

@@ -4,6 +4,7 @@
 #include <sodium.h>
 
 #include <cstring>
+#include <map>
 #include <memory>
 
 #include "common/status.h"
@@ -79,6 +80,28 @@ bool FromHex(std::string_view hex, Hash* out) {
   return sodium_hex2bin(out->data(), out->size(), hex.data(), hex.size(), nullptr, &len, nullptr) == 0 && len == 32;
 }
 
+namespace {
+// Range hashes already computed within one proof: suffixes of the tree recur at every level of a path.
+using Memo = std::map<std::pair<uint64_t, uint64_t>, Hash>;
+
+absl::StatusOr<Hash> RangeHashMemo(NodeSource& src, uint64_t begin, uint64_t end, Memo* memo) {
+  uint64_t n = end - begin;
+  if (n == 0) return EmptyRoot();
+  if ((n & (n - 1)) == 0 && begin % n == 0) {
+    int level = 0;
+    while ((uint64_t{1} << level) < n) ++level;
+    return src.Node(level, begin >> level);
+  }
+  if (auto it = memo->find({begin, end}); it != memo->end()) return it->second;
+  uint64_t k = SplitPoint(n);
+  QF_ASSIGN_OR_RETURN(Hash l, RangeHashMemo(src, begin, begin + k, memo));
+  QF_ASSIGN_OR_RETURN(Hash r, RangeHashMemo(src, begin + k, end, memo));
+  Hash h = NodeHash(l, r);
+  memo->emplace(std::make_pair(begin, end), h);
+  return h;
+}
+}  // namespace
+
 absl::StatusOr<Hash> RangeHash(NodeSource& src, uint64_t begin, uint64_t end) {
   uint64_t n = end - begin;
   if (n == 0) return EmptyRoot();
@@ -98,39 +121,40 @@ absl::StatusOr<Hash> RootAt(NodeSource& src, uint64_t size) { return RangeHash(s
 
 namespace {
 
-absl::Status Path(NodeSource& src, uint64_t m, uint64_t begin, uint64_t end, std::vector<Hash>* out) {
+absl::Status Path(NodeSource& src, uint64_t m, uint64_t begin, uint64_t end, std::vector<Hash>* out, Memo* memo) {
   uint64_t n = end - begin;
   if (n <= 1) return absl::OkStatus();
   uint64_t k = SplitPoint(n);
   if (m < k) {
-    QF_RETURN_IF_ERROR(Path(src, m, begin, begin + k, out));
-    QF_ASSIGN_OR_RETURN(Hash h, RangeHash(src, begin + k, end));
+    QF_RETURN_IF_ERROR(Path(src, m, begin, begin + k, out, memo));
+    QF_ASSIGN_OR_RETURN(Hash h, RangeHashMemo(src, begin + k, end, memo));
     out->push_back(h);
   } else {
-    QF_RETURN_IF_ERROR(Path(src, m - k, begin + k, end, out));
-    QF_ASSIGN_OR_RETURN(Hash h, RangeHash(src, begin, begin + k));
+    QF_RETURN_IF_ERROR(Path(src, m - k, begin + k, end, out, memo));
+    QF_ASSIGN_OR_RETURN(Hash h, RangeHashMemo(src, begin, begin + k, memo));
     out->push_back(h);
   }
   return absl::OkStatus();
 }
 
-absl::Status SubProof(NodeSource& src, uint64_t m, uint64_t begin, uint64_t end, bool b, std::vector<Hash>* out) {
+absl::Status SubProof(NodeSource& src, uint64_t m, uint64_t begin, uint64_t end, bool b, std::vector<Hash>* out,
+                      Memo* memo) {
   uint64_t n = end - begin;
   if (m == n) {
     if (!b) {
-      QF_ASSIGN_OR_RETURN(Hash h, RangeHash(src, begin, end));
+      QF_ASSIGN_OR_RETURN(Hash h, RangeHashMemo(src, begin, end, memo));
       out->push_back(h);
     }
     return absl::OkStatus();
   }
   uint64_t k = SplitPoint(n);
   if (m <= k) {
-    QF_RETURN_IF_ERROR(SubProof(src, m, begin, begin + k, b, out));
-    QF_ASSIGN_OR_RETURN(Hash h, RangeHash(src, begin + k, end));
+    QF_RETURN_IF_ERROR(SubProof(src, m, begin, begin + k, b, out, memo));
+    QF_ASSIGN_OR_RETURN(Hash h, RangeHashMemo(src, begin + k, end, memo));
     out->push_back(h);
   } else {
-    QF_RETURN_IF_ERROR(SubProof(src, m - k, begin + k, end, false, out));
-    QF_ASSIGN_OR_RETURN(Hash h, RangeHash(src, begin, begin + k));
+    QF_RETURN_IF_ERROR(SubProof(src, m - k, begin + k, end, false, out, memo));
+    QF_ASSIGN_OR_RETURN(Hash h, RangeHashMemo(src, begin, begin + k, memo));
     out->push_back(h);
   }
   return absl::OkStatus();
@@ -141,7 +165,8 @@ absl::Status SubProof(NodeSource& src, uint64_t m, uint64_t begin, uint64_t end,
 absl::StatusOr<std::vector<Hash>> InclusionProof(NodeSource& src, uint64_t index, uint64_t size) {
   if (index >= size) return Bad("叶子序号超出树的大小");
   std::vector<Hash> out;
-  QF_RETURN_IF_ERROR(Path(src, index, 0, size, &out));
+  Memo memo;
+  QF_RETURN_IF_ERROR(Path(src, index, 0, size, &out, &memo));
   return out;
 }
 
@@ -149,7 +174,8 @@ absl::StatusOr<std::vector<Hash>> ConsistencyProof(NodeSource& src, uint64_t m, 
   if (m == 0 || m > n) return Bad("一致性证明的大小无效");
   std::vector<Hash> out;
   if (m == n) return out;
-  QF_RETURN_IF_ERROR(SubProof(src, m, 0, n, true, &out));
+  Memo memo;
+  QF_RETURN_IF_ERROR(SubProof(src, m, 0, n, true, &out, &memo));
   return out;
 }
 

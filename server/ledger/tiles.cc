@@ -114,22 +114,48 @@ int TileWidthAt(int level, uint64_t index, uint64_t size) {
   return static_cast<int>(std::min<uint64_t>(w, kTileWidth));
 }
 
-std::shared_ptr<const TileCache::Expanded> Expand(const std::string& raw) {
-  auto e = std::make_shared<TileCache::Expanded>();
-  e->width = static_cast<int>(raw.size() / 32);
-  e->levels.resize(kTileHeight + 1);
-  auto& base = e->levels[0];
-  base.resize(e->width);
-  for (int i = 0; i < e->width; ++i) std::memcpy(base[i].data(), raw.data() + 32 * i, 32);
+std::vector<Hash> UpperLevels(const std::vector<Hash>& base) {
+  std::vector<Hash> level = base, out;
   for (int r = 1; r <= kTileHeight; ++r) {
-    auto& below = e->levels[r - 1];
-    for (size_t j = 0; j + 1 < below.size(); j += 2) e->levels[r].push_back(NodeHash(below[j], below[j + 1]));
+    std::vector<Hash> up;
+    for (size_t j = 0; j + 1 < level.size(); j += 2) up.push_back(NodeHash(level[j], level[j + 1]));
+    level.swap(up);
+    if (r >= kUpperFrom) out.insert(out.end(), level.begin(), level.end());
   }
-  return e;
+  return out;
 }
 
-absl::StatusOr<std::shared_ptr<const TileCache::Expanded>> TileCache::Get(
-    int level, uint64_t index, int min_width, const std::function<absl::StatusOr<std::string>(int, uint64_t)>& load) {
+Hash TileNode(const TileData& t, int r, uint64_t j) {
+  if (r == 0) return t.base[j];
+  if (!t.inner.empty()) return t.inner[r][j];
+  if (r >= kUpperFrom && !t.upper.empty()) {
+    static constexpr int kOffset[] = {0, 0, 0, 0, 0, 16, 24, 28, 30};  // start of sub-level r in `upper`
+    return t.upper[kOffset[r] + j];
+  }
+  return NodeHash(TileNode(t, r - 1, 2 * j), TileNode(t, r - 1, 2 * j + 1));
+}
+
+std::shared_ptr<const TileData> ParseTile(const std::string& raw, const std::string& upper) {
+  auto t = std::make_shared<TileData>();
+  t->width = static_cast<int>(raw.size() / 32);
+  t->base.resize(t->width);
+  for (int i = 0; i < t->width; ++i) std::memcpy(t->base[i].data(), raw.data() + 32 * i, 32);
+  if (t->width == kTileWidth && upper.size() == 31 * 32) {
+    t->upper.resize(31);
+    for (int i = 0; i < 31; ++i) std::memcpy(t->upper[i].data(), upper.data() + 32 * i, 32);
+  } else if (t->width < kTileWidth) {
+    // A partial tile is the right edge of its level: proofs touch it at every level, so hash it once.
+    t->inner.resize(kTileHeight + 1);
+    t->inner[0] = t->base;
+    for (int r = 1; r <= kTileHeight; ++r)
+      for (size_t j = 0; j + 1 < t->inner[r - 1].size(); j += 2)
+        t->inner[r].push_back(NodeHash(t->inner[r - 1][j], t->inner[r - 1][j + 1]));
+  }
+  return t;
+}
+
+absl::StatusOr<std::shared_ptr<const TileData>> TileCache::Get(int level, uint64_t index, int min_width,
+                                                               const Loader& load) {
   auto key = std::make_pair(level, index);
   {
     std::lock_guard lock(mu_);
@@ -139,26 +165,27 @@ absl::StatusOr<std::shared_ptr<const TileCache::Expanded>> TileCache::Get(
       return it->second->second;
     }
   }
-  QF_ASSIGN_OR_RETURN(std::string raw, load(level, index));
+  QF_ASSIGN_OR_RETURN(auto loaded, load(level, index));
+  const std::string& raw = loaded.first;
   if (raw.size() % 32 != 0 || raw.empty() || raw.size() > 32 * kTileWidth)
     return absl::DataLossError(fmt::format("账本瓦片 {} 的长度 {} 不是32的倍数或超出范围", TilePath({level, index}), raw.size()));
   if (static_cast<int>(raw.size() / 32) < min_width)
     return absl::DataLossError(fmt::format("账本瓦片 {} 只有 {} 个哈希，需要至少 {} 个（瓦片被截断）",
                                            TilePath({level, index}), raw.size() / 32, min_width));
-  auto e = Expand(raw);
+  auto t = ParseTile(raw, loaded.second);
   std::lock_guard lock(mu_);
   auto it = index_.find(key);
   if (it != index_.end()) {
     lru_.erase(it->second);
     index_.erase(it);
   }
-  lru_.emplace_front(key, e);
+  lru_.emplace_front(key, t);
   index_[key] = lru_.begin();
   while (lru_.size() > max_) {
     index_.erase(lru_.back().first);
     lru_.pop_back();
   }
-  return std::shared_ptr<const Expanded>(e);
+  return std::shared_ptr<const TileData>(t);
 }
 
 void TileCache::Clear() {
@@ -181,13 +208,21 @@ absl::StatusOr<Hash> DbNodeSource::Node(int level, uint64_t index) {
   uint64_t tile = first / kTileWidth;
   int offset = static_cast<int>(first % kTileWidth);
   int need = offset + (1 << r);
-  QF_ASSIGN_OR_RETURN(auto e, cache_.Get(tl, tile, need, [this](int l, uint64_t i) { return RawTile(l, i); }));
-  return e->levels[r][offset >> r];
+  QF_ASSIGN_OR_RETURN(auto t, cache_.Get(tl, tile, need, [this](int l, uint64_t i)
+                                             -> absl::StatusOr<std::pair<std::string, std::string>> {
+    QF_ASSIGN_OR_RETURN(auto st, db_.Prepare("SELECT hashes, upper FROM ledger_tiles WHERE level=? AND idx=?"));
+    st.Bind(1, l).Bind(2, static_cast<int64_t>(i));
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return absl::DataLossError(fmt::format("账本瓦片 {} 不存在", TilePath({l, i})));
+    return std::make_pair(st.Text(0), st.Text(1));
+  }));
+  return TileNode(*t, r, offset >> r);
 }
 
 absl::Status TileAppender::Load(Db& db, TileCache& cache) {
   partial_.clear();
-  dirty_.clear();
+  filled_.clear();
+  dirty_partial_.clear();
   edge_.clear();
   size_ = 0;
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT idx, length(hashes)/32 FROM ledger_tiles WHERE level=0 ORDER BY idx DESC LIMIT 1"));
@@ -225,20 +260,21 @@ void TileAppender::Push(int level, const Hash& h) {
   auto& p = partial_[level];
   p.push_back(h);
   uint64_t index = ((size_ >> (kTileHeight * level)) - 1) / kTileWidth;  // size_ already counts the new leaf
-  std::string bytes(p.size() * 32, '\0');
-  for (size_t i = 0; i < p.size(); ++i) std::memcpy(bytes.data() + 32 * i, p[i].data(), 32);
-  dirty_[{level, index}] = std::move(bytes);
-  if (p.size() == kTileWidth) {
-    // A full tile: its root is the next entry one tile level up.
-    std::vector<Hash> nodes = p;
-    while (nodes.size() > 1) {
-      std::vector<Hash> up;
-      for (size_t j = 0; j < nodes.size(); j += 2) up.push_back(NodeHash(nodes[j], nodes[j + 1]));
-      nodes.swap(up);
-    }
-    p.clear();
-    Push(level + 1, nodes[0]);
+  if (p.size() < kTileWidth) {
+    dirty_partial_[level] = index;  // serialised at Flush: appends stay O(1)
+    return;
   }
+  // A full tile: written once with its upper sub-levels; its root is the next entry one tile level up.
+  std::string bytes(kTileWidth * 32, '\0');
+  for (size_t i = 0; i < p.size(); ++i) std::memcpy(bytes.data() + 32 * i, p[i].data(), 32);
+  std::vector<Hash> upper = UpperLevels(p);
+  std::string ub(upper.size() * 32, '\0');
+  for (size_t i = 0; i < upper.size(); ++i) std::memcpy(ub.data() + 32 * i, upper[i].data(), 32);
+  filled_[{level, index}] = {std::move(bytes), std::move(ub)};
+  dirty_partial_.erase(level);
+  Hash root = upper.back();
+  p.clear();
+  Push(level + 1, root);
 }
 
 void TileAppender::Append(const Hash& leaf) {
@@ -260,13 +296,24 @@ Hash TileAppender::Root() const {
 }
 
 absl::Status TileAppender::Flush(Db& db) {
-  for (auto& [key, bytes] : dirty_) {
+  auto write = [&db](int level, uint64_t index, const std::string& bytes, const std::string& upper) -> absl::Status {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "INSERT INTO ledger_tiles(level, idx, hashes) VALUES(?,?,?) ON CONFLICT(level, idx) DO UPDATE SET hashes=excluded.hashes"));
-    st.Bind(1, key.first).Bind(2, static_cast<int64_t>(key.second)).BindBlob(3, bytes);
-    QF_RETURN_IF_ERROR(st.Run());
+        "INSERT INTO ledger_tiles(level, idx, hashes, upper) VALUES(?,?,?,?) "
+        "ON CONFLICT(level, idx) DO UPDATE SET hashes=excluded.hashes, upper=excluded.upper"));
+    st.Bind(1, level).Bind(2, static_cast<int64_t>(index)).BindBlob(3, bytes);
+    if (upper.empty()) st.BindNull(4); else st.BindBlob(4, upper);
+    return st.Run();
+  };
+  for (auto& [key, tile] : filled_) QF_RETURN_IF_ERROR(write(key.first, key.second, tile.first, tile.second));
+  for (auto& [level, index] : dirty_partial_) {
+    const auto& p = partial_[level];
+    if (p.empty()) continue;
+    std::string bytes(p.size() * 32, '\0');
+    for (size_t i = 0; i < p.size(); ++i) std::memcpy(bytes.data() + 32 * i, p[i].data(), 32);
+    QF_RETURN_IF_ERROR(write(level, index, bytes, ""));
   }
-  dirty_.clear();
+  filled_.clear();
+  dirty_partial_.clear();
   return absl::OkStatus();
 }
 

@@ -39,28 +39,37 @@ std::optional<std::pair<int, TileId>> ParseGoTilePath(std::string_view path);
 // The tile (level, index) as it stands in a tree of `size` leaves: its width, or 0 if it does not exist yet.
 int TileWidthAt(int level, uint64_t index, uint64_t size);
 
-// Reads tiles from the database; Node() serves any complete subtree through expanded tiles.
-// Thread-safe; holds no connection of its own (the caller's Db is passed per call via Bind()).
+// A tile's hashes: its `width` entries, and for a full tile stored by the appender the 31 inner nodes of
+// sub-levels 4..8 (16, 8, 4, 2, 1), which spare proofs from re-hashing the tile.
+struct TileData {
+  int width = 0;
+  std::vector<Hash> base;
+  std::vector<Hash> upper;  // empty when not stored
+  std::vector<std::vector<Hash>> inner;  // partial tiles only: every complete inner node, by sub-level
+};
+inline constexpr int kUpperFrom = 4;
+// The 31 nodes of sub-levels 4..8 of a full tile.
+std::vector<Hash> UpperLevels(const std::vector<Hash>& base);
+// The complete node of 2^r entries starting at entry j * 2^r (looked up or hashed, at most 15 hashes when the
+// tile has its upper levels).
+Hash TileNode(const TileData& t, int r, uint64_t j);
+std::shared_ptr<const TileData> ParseTile(const std::string& raw, const std::string& upper);
+
+// A bounded, thread-safe LRU of tiles read from storage.
 class TileCache {
  public:
-  explicit TileCache(size_t max_tiles = 1024) : max_(max_tiles) {}
-  struct Expanded {
-    int width;
-    std::vector<std::vector<Hash>> levels;  // levels[r][j]: complete node of 2^r tile entries
-  };
-  // The expanded tile, loading it through `load` (raw bytes) when absent or narrower than `min_width`.
-  absl::StatusOr<std::shared_ptr<const Expanded>> Get(int level, uint64_t index, int min_width,
-                                                      const std::function<absl::StatusOr<std::string>(int, uint64_t)>& load);
+  explicit TileCache(size_t max_tiles = 4096) : max_(max_tiles) {}
+  using Loader = std::function<absl::StatusOr<std::pair<std::string, std::string>>(int, uint64_t)>;
+  // The tile, loading it through `load` (raw entries, upper levels) when absent or narrower than `min_width`.
+  absl::StatusOr<std::shared_ptr<const TileData>> Get(int level, uint64_t index, int min_width, const Loader& load);
   void Clear();
 
  private:
   size_t max_;
   std::mutex mu_;
-  std::list<std::pair<std::pair<int, uint64_t>, std::shared_ptr<const Expanded>>> lru_;  // guarded by mu_
+  std::list<std::pair<std::pair<int, uint64_t>, std::shared_ptr<const TileData>>> lru_;  // guarded by mu_
   std::map<std::pair<int, uint64_t>, decltype(lru_)::iterator> index_;                  // guarded by mu_
 };
-
-std::shared_ptr<const TileCache::Expanded> Expand(const std::string& raw);
 
 // A NodeSource over the tiles stored in `db` (reads the ledger_tiles table).
 class DbNodeSource : public NodeSource {
@@ -90,7 +99,8 @@ class TileAppender {
   void Push(int level, const Hash& h);
   uint64_t size_ = 0;
   std::vector<std::vector<Hash>> partial_;  // partial_[L]: entries of the last, incomplete tile at level L
-  std::map<std::pair<int, uint64_t>, std::string> dirty_;  // tiles to write: (L, N) -> bytes
+  std::map<std::pair<int, uint64_t>, std::pair<std::string, std::string>> filled_;  // completed: bytes, upper
+  std::map<int, uint64_t> dirty_partial_;                   // level -> index of its partial tile, if touched
   std::vector<std::pair<int, Hash>> edge_;  // complete subtrees of the right edge: (height, hash), left to right
 };
 

@@ -39,9 +39,12 @@ class SourceNodes : public NodeSource {
     int offset = static_cast<int>(first % kTileWidth);
     int width = TileWidthAt(tl, tile, size_);
     if (offset + (1 << r) > width) return absl::OutOfRangeError("node beyond the tree");
-    QF_ASSIGN_OR_RETURN(auto e, cache_.Get(tl, tile, offset + (1 << r),
-                                           [&](int l, uint64_t i) { return src_.Tile(l, i, width); }));
-    return e->levels[r][offset >> r];
+    QF_ASSIGN_OR_RETURN(auto t, cache_.Get(tl, tile, offset + (1 << r), [&](int l, uint64_t i)
+                                               -> absl::StatusOr<std::pair<std::string, std::string>> {
+      QF_ASSIGN_OR_RETURN(std::string raw, src_.Tile(l, i, width));
+      return std::make_pair(std::move(raw), std::string());  // inner nodes are recomputed, never trusted
+    }));
+    return TileNode(*t, r, offset >> r);
   }
 
  private:
@@ -272,7 +275,7 @@ absl::StatusOr<VerifyReport> VerifyLog(LogSource& src, const VerifyOptions& opts
           if (std::memcmp(expected[t * kTileWidth + i].data(), raw.data() + 32 * i, 32) != 0)
             return Tampered(fmt::format("瓦片 {} 第 {} 项与下层瓦片算出的哈希不符", TilePath({level, t, w}), i));
       }
-      if (w == kTileWidth) next.push_back(Expand(raw)->levels[kTileHeight][0]);
+      if (w == kTileWidth) next.push_back(TileNode(*ParseTile(raw, ""), kTileHeight, 0));
     }
     expected.swap(next);
   }

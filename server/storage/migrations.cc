@@ -219,6 +219,11 @@ CREATE TABLE ledger_cosignatures(
 CREATE TABLE ledger_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT INTO ledger_meta(key, value) SELECT 'bootstrap', 'pending' WHERE EXISTS (SELECT 1 FROM events);
 )sql",
+      // 3: the inner nodes of sub-levels 4..8 of each full tile (31 hashes), so that proofs need no re-hashing
+      // of whole tiles. Derived data: tiles without it are recomputed on read.
+      R"sql(
+ALTER TABLE ledger_tiles ADD COLUMN upper BLOB;
+)sql",
   };
   return kList;
 }
