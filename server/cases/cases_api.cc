@@ -51,7 +51,7 @@ void Submit(AppContext& app, Request& req, Respond respond, bool staff) {
     return out;
   }, [respond = std::move(respond), path, wait, ledger](absl::StatusOr<json::value> r) {
     if (!r.ok()) return respond(Response::Problem(r.status(), path));
-    if (!wait) return respond(Response::Json(201, *r));
+    if (!wait) return respond(Response::Json(201, std::move(*r)));
     uint64_t index = r->as_object().at("ledger").at("leaf_index").to_number<uint64_t>();
     ledger->WhenCovered(index, [respond, out = *r](absl::StatusOr<std::string> receipt) mutable {
       auto& led = out.as_object()["ledger"].as_object();

@@ -62,6 +62,13 @@ Response Response::Json(int status, const boost::json::value& v) {
   return r;
 }
 
+Response Response::Json(int status, boost::json::value&& v) {
+  Response r;
+  r.status = status;
+  r.json = std::move(v);
+  return r;
+}
+
 Response Response::Problem(const absl::Status& status, const std::string& instance) {
   return Problem(status, instance, HttpStatusFor(status.code()));
 }

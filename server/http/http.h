@@ -64,8 +64,11 @@ struct Response {
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A JSON body not yet serialised: the server serialises it on its I/O thread (keeps the writer lean).
+  std::optional<boost::json::value> json;
 
   static Response Json(int status, const boost::json::value& v);
+  static Response Json(int status, boost::json::value&& v);
   static Response Problem(const absl::Status& status, const std::string& instance);
   static Response Problem(const absl::Status& status, const std::string& instance, int http_status);
 };

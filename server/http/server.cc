@@ -65,9 +65,11 @@ struct HttpServer::Impl {
     }
     if (!has_cache) res.set(bhttp::field::cache_control, "no-store");
     res.keep_alive(keep_alive);
-    res.body() = head ? std::string() : resp.body;
+    std::string body = resp.json ? boost::json::serialize(*resp.json) : resp.body;
+    size_t length = body.size();
+    res.body() = head ? std::string() : std::move(body);
     res.prepare_payload();
-    if (head) res.content_length(resp.body.size());
+    if (head) res.content_length(length);
     stream.expires_after(std::chrono::seconds(30));
     auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
     (void)n;
