@@ -18,7 +18,11 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-std::string VectorDir() { return std::string(QF_SOURCE_DIR) + "/../shared/vectors/tlog"; }
+// The shared vectors sit beside the checkout (../shared), as in CI; QF_VECTORS overrides.
+std::string VectorDir() {
+  if (const char* env = std::getenv("QF_VECTORS")) return env;
+  return std::string(QF_SOURCE_DIR) + "/../shared/vectors/tlog";
+}
 
 json::value Load(const fs::path& p) {
   std::ifstream in(p);

@@ -15,7 +15,9 @@ namespace {
 namespace json = boost::json;
 
 json::object Load(const std::string& name) {
-  std::ifstream in(std::string(QF_SOURCE_DIR) + "/../shared/vectors/tlog/" + name);
+  const char* env = std::getenv("QF_VECTORS");
+  std::ifstream in((env ? std::string(env) : std::string(QF_SOURCE_DIR) + "/../shared/vectors/tlog") + "/" + name);
+  EXPECT_TRUE(in.good()) << "vectors missing: " << name;
   std::stringstream ss;
   ss << in.rdbuf();
   return json::parse(ss.str()).as_object();
