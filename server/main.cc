@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
   serve->add_flag("--no-ledger", no_ledger, "serve without the ledger (benchmark baseline only)");
   serve->add_option("--ledger-key", ledger_key, "ledger signing key file (default <db>.ledger.key, created 0600)");
   serve->add_option("--ledger-origin", ledger_origin, "checkpoint origin line (default qingfeng.local/ledger)");
+  std::vector<std::string> witness_keys;
+  serve->add_option("--witness-key", witness_keys, "a witness's cosignature/v1 verifier key (repeatable)");
 
   // demo
   auto* demo = cli.add_subcommand("demo", "build the demo database");
@@ -404,6 +406,11 @@ int main(int argc, char** argv) {
       port = cfg["server"]["port"].value_or(port);
       workers = workers ? workers : cfg["server"]["workers"].value_or(0);
       data_dir = cfg["data_dir"].value_or(data_dir);
+      if (ledger_key.empty()) ledger_key = cfg["ledger"]["key_path"].value_or(std::string());
+      if (ledger_origin.empty()) ledger_origin = cfg["ledger"]["origin"].value_or(std::string());
+      if (auto* arr = cfg["ledger"]["witness_keys"].as_array())
+        for (auto& w : *arr)
+          if (auto v = w.value<std::string>()) witness_keys.push_back(*v);
     } catch (const toml::parse_error& e) {
       return Fail(Invalid("config.parse", std::string("配置文件解析失败：") + std::string(e.description())));
     }
@@ -427,6 +434,7 @@ int main(int argc, char** argv) {
   ropts.ledger = !no_ledger;
   if (!ledger_key.empty()) ropts.ledger_options.key_path = ledger_key;
   if (!ledger_origin.empty()) ropts.ledger_options.origin = ledger_origin;
+  ropts.ledger_options.witness_keys = witness_keys;
   auto rt = Runtime::Open(ropts, system_clock);
   if (!rt.ok()) return Fail(rt.status());
   if (auto* l = (*rt)->ledger()) {

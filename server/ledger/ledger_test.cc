@@ -7,6 +7,10 @@
 #include <filesystem>
 #include <random>
 
+#include <sodium.h>
+
+#include "fmt/format.h"
+
 #include "app/runtime.h"
 #include "common/crypto_util.h"
 #include "common/status.h"
@@ -265,6 +269,53 @@ TEST_F(LedgerTest, ErasureKeepsTheLogValid) {
   ASSERT_TRUE(*st.Step());
   EXPECT_EQ(st.Text(0), "{\"erased\":true}");
   EXPECT_EQ(st.Int(1), 0);
+}
+
+TEST_F(LedgerTest, WitnessCosignatureIsCheckedAndPublished) {
+  // A witness key of type 0x04 (C2SP tlog-cosignature/v1).
+  std::array<uint8_t, 32> seed{};
+  seed[0] = 42;
+  std::array<uint8_t, 32> pub;
+  std::array<uint8_t, 64> sk;
+  crypto_sign_seed_keypair(pub.data(), sk.data(), seed.data());
+  std::string name = "witness.example/w1";
+  std::string idsrc = name + "\n" + std::string(1, '\x04') + std::string(reinterpret_cast<char*>(pub.data()), 32);
+  auto h = Sha256(idsrc);
+  uint32_t id = (uint32_t{h[0]} << 24) | (uint32_t{h[1]} << 16) | (uint32_t{h[2]} << 8) | h[3];
+  uint8_t kb[33] = {0x04};
+  std::memcpy(kb + 1, pub.data(), 32);
+  char b64[64];
+  sodium_bin2base64(b64, sizeof b64, kb, 33, sodium_base64_VARIANT_ORIGINAL);
+  std::string vkey = fmt::format("{}+{:08x}+{}", name, id, b64);
+  rt_.reset();
+  RuntimeOptions o{Path("log.db"), std::string(QF_SOURCE_DIR) + "/data", {}};
+  o.ledger_options.key_path = Path("ledger.key");
+  o.ledger_options.witness_keys = {vkey};
+  rt_ = std::move(*Runtime::Open(o, clock_));
+  Append(*rt_, 3);
+  std::string note = Checkpoint(*rt_);
+  auto body = OpenNote(note, {rt_->ledger()->verifier()})->text;
+  auto cosign = [&](const std::string& text, uint64_t ts) {
+    std::string msg = "cosignature/v1\ntime " + std::to_string(ts) + "\n" + text;
+    uint8_t sig[4 + 8 + 64];
+    for (int i = 0; i < 4; ++i) sig[i] = static_cast<uint8_t>(id >> (24 - 8 * i));
+    for (int i = 0; i < 8; ++i) sig[4 + i] = static_cast<uint8_t>(ts >> (56 - 8 * i));
+    crypto_sign_detached(sig + 12, nullptr, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), sk.data());
+    char out[160];
+    sodium_bin2base64(out, sizeof out, sig, sizeof sig, sodium_base64_VARIANT_ORIGINAL);
+    return "\xE2\x80\x94 " + name + " " + out;
+  };
+  // A cosignature over something else is refused; over the checkpoint it is accepted and published.
+  EXPECT_EQ(rt_->ledger()->AddCosignature(rt_->writer(), 3, cosign("other\n", 1700000000)).code(),
+            absl::StatusCode::kUnauthenticated);
+  ASSERT_TRUE(rt_->ledger()->AddCosignature(rt_->writer(), 3, cosign(body, 1700000000)).ok());
+  EXPECT_NE(rt_->ledger()->LatestNote().find("— witness.example/w1 "), std::string::npos);
+  // An unconfigured witness is refused.
+  std::string stranger = cosign(body, 1);
+  stranger.replace(stranger.find("w1"), 2, "w2");
+  EXPECT_EQ(rt_->ledger()->AddCosignature(rt_->writer(), 3, stranger).code(), absl::StatusCode::kPermissionDenied);
+  // The published note, with the cosignature, still verifies with the bureau's key.
+  ASSERT_TRUE(Verify(Copy("t.db")).ok());
 }
 
 // Property: random appends and checkpoints; every served proof verifies, every altered one fails.
