@@ -17,6 +17,7 @@
 #include "common/crypto_util.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "auth/totp.h"
 #include "demo/demo.h"
 #include "http/server.h"
 #include "ledger/http_source.h"
@@ -125,6 +126,8 @@ int main(int argc, char** argv) {
   serve->add_option("--ledger-key", ledger_key, "ledger signing key file (default <db>.ledger.key, created 0600)");
   serve->add_option("--ledger-origin", ledger_origin, "checkpoint origin line (default qingfeng.local/ledger)");
   std::vector<std::string> witness_keys;
+  bool secure_cookies = false;
+  serve->add_flag("--secure-cookies", secure_cookies, "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--witness-key", witness_keys, "a witness's cosignature/v1 verifier key (repeatable)");
 
   // demo
@@ -319,6 +322,7 @@ int main(int argc, char** argv) {
       return Fail(s);
     }
     std::cout << "演示数据库已生成：" << demo_db << "\n演示账号（密码 " << demo::DemoAccounts::kPassword
+              << "，动态口令密钥 " << auth::Base32Encode(demo::DemoAccounts::kTotpSecret)
               << "）：clerk handler handler_yh handler_fin supervisor leader admin inspector principal_yh001\n";
     return 0;
   }
@@ -406,6 +410,7 @@ int main(int argc, char** argv) {
       port = cfg["server"]["port"].value_or(port);
       workers = workers ? workers : cfg["server"]["workers"].value_or(0);
       data_dir = cfg["data_dir"].value_or(data_dir);
+      secure_cookies = secure_cookies || cfg["server"]["secure_cookies"].value_or(false);
       if (ledger_key.empty()) ledger_key = cfg["ledger"]["key_path"].value_or(std::string());
       if (ledger_origin.empty()) ledger_origin = cfg["ledger"]["origin"].value_or(std::string());
       if (auto* arr = cfg["ledger"]["witness_keys"].as_array())
@@ -444,6 +449,7 @@ int main(int argc, char** argv) {
       spdlog::info("ledger verified ({} entries signed); public key {}", l->CheckpointSize(), l->verifier().Encode());
     l->StartCheckpointer((*rt)->writer());
   }
+  (*rt)->app().secure_cookies = secure_cookies;
   Router router;
   (*rt)->RegisterRoutes(router);
   ServerOptions sopts;

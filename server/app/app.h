@@ -33,6 +33,7 @@ struct AppContext {
   const cases::Policies* policies = nullptr;
   auth::Sessions* sessions = nullptr;
   ledger::Ledger* ledger = nullptr;  // null when the ledger is off (benchmark baseline)
+  bool secure_cookies = false;       // set when served behind TLS: session cookies get the Secure flag
 };
 
 // The actor of a request: the signed-in account, or the public.

@@ -85,6 +85,31 @@ std::optional<Principal> Sessions::Resolve(const Request& req) {
   return it->second.principal;
 }
 
+std::string Sessions::BeginMfa(const Principal& p, bool setup, std::string secret) {
+  std::string token = RandomToken(32);
+  absl::Time now = clock_.Now();
+  std::lock_guard lock(mu_);
+  for (auto it = pending_.begin(); it != pending_.end();) it = it->second.expires < now ? pending_.erase(it) : std::next(it);
+  pending_[Sha256Hex(token)] = {p, setup, std::move(secret), now + absl::Minutes(5), 0};
+  return token;
+}
+
+std::optional<Sessions::PendingMfa> Sessions::UseMfa(const std::string& token) {
+  std::lock_guard lock(mu_);
+  auto it = pending_.find(Sha256Hex(token));
+  if (it == pending_.end()) return std::nullopt;
+  if (it->second.expires < clock_.Now() || ++it->second.attempts > 5) {
+    pending_.erase(it);
+    return std::nullopt;
+  }
+  return it->second;
+}
+
+void Sessions::EndMfa(const std::string& token) {
+  std::lock_guard lock(mu_);
+  pending_.erase(Sha256Hex(token));
+}
+
 bool Sessions::LockedOut(const std::string& username, absl::Duration* retry_after) {
   std::lock_guard lock(mu_);
   auto it = failures_.find(username);

@@ -55,6 +55,20 @@ class Sessions : public Authenticator {
   void Destroy(const std::string& token);
   std::optional<Principal> Resolve(const Request& req) override;
 
+  // Between the password and the second factor: a short-lived token (5 minutes, 5 attempts) that names the
+  // account and, for enrolment, the proposed TOTP secret.
+  struct PendingMfa {
+    Principal principal;
+    bool setup = false;
+    std::string secret;
+    absl::Time expires;
+    int attempts = 0;
+  };
+  std::string BeginMfa(const Principal& p, bool setup, std::string secret);
+  // The pending sign-in for `token` (counting an attempt), or nullopt when unknown, expired or exhausted.
+  std::optional<PendingMfa> UseMfa(const std::string& token);
+  void EndMfa(const std::string& token);
+
   // Sign-in throttling: true while `username` is locked out after repeated failures.
   bool LockedOut(const std::string& username, absl::Duration* retry_after);
   void RecordFailure(const std::string& username);
@@ -75,6 +89,7 @@ class Sessions : public Authenticator {
   std::mutex mu_;
   std::unordered_map<std::string, Entry> sessions_;       // guarded by mu_
   std::unordered_map<std::string, Failures> failures_;    // guarded by mu_
+  std::unordered_map<std::string, PendingMfa> pending_;   // guarded by mu_; keyed by SHA-256 of the token
 };
 
 // Builds the Set-Cookie header value for a session token (HttpOnly, SameSite=Strict, Path=/).

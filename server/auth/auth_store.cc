@@ -2,16 +2,19 @@
 
 #include "common/status.h"
 #include "common/strings.h"
+#include "auth/totp.h"
+#include "common/crypto_util.h"
 
 namespace qf::auth {
 
 absl::StatusOr<int64_t> CreateAccount(Tx& tx, const NewAccount& a) {
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
-      "INSERT INTO accounts(username, display_name, person_id, unit_id, password_hash, roles) VALUES(?,?,?,?,?,?)"));
+      "INSERT INTO accounts(username, display_name, person_id, unit_id, password_hash, roles, totp_secret) VALUES(?,?,?,?,?,?,?)"));
   std::vector<std::string> roles = RoleNames(a.roles);
   st.Bind(1, a.username).Bind(2, a.display_name);
   if (a.person_id) st.Bind(3, a.person_id); else st.BindNull(3);
   st.Bind(4, a.unit_id).Bind(5, a.password_hash).Bind(6, Join(roles, ","));
+  if (a.totp_secret.empty()) st.BindNull(7); else st.BindBlob(7, a.totp_secret);
   auto r = st.Run();
   if (r.code() == absl::StatusCode::kAlreadyExists)
     return MakeError(absl::StatusCode::kAlreadyExists, "account.exists", "用户名已存在：" + a.username,
@@ -29,8 +32,8 @@ absl::StatusOr<int64_t> CreateAccount(Tx& tx, const NewAccount& a) {
 
 absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT id, username, display_name, COALESCE(person_id,0), unit_id, password_hash, roles, active "
-      "FROM accounts WHERE username=?"));
+      "SELECT id, username, display_name, COALESCE(person_id,0), unit_id, password_hash, roles, active, "
+      "COALESCE(totp_secret, x''), totp_last_step FROM accounts WHERE username=?"));
   st.Bind(1, username);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<AccountRow>();
@@ -44,7 +47,65 @@ absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string&
   for (auto r : Split(st.Text(6), ','))
     if (auto role = ParseRole(r)) a.roles |= *role;
   a.active = st.Int(7) != 0;
+  a.totp_secret = st.Text(8);
+  a.totp_last_step = st.Int(9);
   return std::optional<AccountRow>(a);
+}
+
+absl::Status UseTotp(Tx& tx, int64_t account, const std::string& code) {
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT COALESCE(totp_secret, x''), totp_last_step FROM accounts WHERE id=?"));
+  st.Bind(1, account);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row || st.Text(0).empty()) return MakeError(absl::StatusCode::kUnauthenticated, "auth.no_totp", "该账号尚未启用动态口令");
+  auto step = VerifyTotp(st.Text(0), code, absl::ToUnixSeconds(tx.now()), st.Int(1));
+  if (!step) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_totp", "动态口令错误或已使用过");
+  QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE accounts SET totp_last_step=? WHERE id=? AND totp_last_step < ?"));
+  up.Bind(1, *step).Bind(2, account).Bind(3, *step);
+  QF_RETURN_IF_ERROR(up.Run());
+  if (tx.db().Changes() != 1) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_totp", "动态口令已使用过");
+  return absl::OkStatus();
+}
+
+absl::Status UseRecoveryCode(Tx& tx, int64_t account, const std::string& code) {
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT recovery_codes FROM accounts WHERE id=?"));
+  st.Bind(1, account);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_recovery", "恢复码错误或已使用过");
+  auto codes = boost::json::parse(st.Text(0)).as_array();
+  std::string want = Sha256Hex(ToLower(code));
+  boost::json::array left;
+  bool found = false;
+  for (auto& c : codes) {
+    if (!found && c.as_string() == want) found = true;
+    else left.push_back(c);
+  }
+  if (!found) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_recovery", "恢复码错误或已使用过");
+  QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE accounts SET recovery_codes=? WHERE id=?"));
+  up.Bind(1, boost::json::serialize(left)).Bind(2, account);
+  QF_RETURN_IF_ERROR(up.Run());
+  return tx.Append("auth.recovery_code_used", "account:" + std::to_string(account), {{"left", left.size()}}).status();
+}
+
+absl::StatusOr<std::vector<std::string>> EnrolTotp(Tx& tx, int64_t account, const std::string& secret,
+                                                   const std::string& code) {
+  auto step = VerifyTotp(secret, code, absl::ToUnixSeconds(tx.now()), 0);
+  if (!step) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_totp", "动态口令错误，请核对手机上的验证器");
+  std::vector<std::string> codes;
+  boost::json::array hashes;
+  for (int i = 0; i < 10; ++i) {
+    uint8_t raw[7];
+    RandomBytes(raw, sizeof raw);
+    std::string c = ToLower(Base32Encode(std::string_view(reinterpret_cast<char*>(raw), sizeof raw)).substr(0, 10));
+    codes.push_back(c.substr(0, 5) + "-" + c.substr(5));
+    hashes.push_back(boost::json::string(Sha256Hex(codes.back())));
+  }
+  QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare(
+      "UPDATE accounts SET totp_secret=?, totp_last_step=?, recovery_codes=? WHERE id=? AND totp_secret IS NULL"));
+  up.BindBlob(1, secret).Bind(2, *step).Bind(3, boost::json::serialize(hashes)).Bind(4, account);
+  QF_RETURN_IF_ERROR(up.Run());
+  if (tx.db().Changes() != 1) return Conflict("auth.totp_enrolled", "该账号已启用动态口令");
+  QF_RETURN_IF_ERROR(tx.Append("auth.totp_enrolled", "account:" + std::to_string(account), {{"recovery_codes", 10}}).status());
+  return codes;
 }
 
 }  // namespace qf::auth

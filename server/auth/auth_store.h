@@ -19,6 +19,8 @@ struct AccountRow {
   std::string password_hash;
   RoleSet roles = 0;
   bool active = true;
+  std::string totp_secret;  // raw bytes; empty until enrolled
+  int64_t totp_last_step = 0;
 };
 
 struct NewAccount {
@@ -28,10 +30,20 @@ struct NewAccount {
   int64_t unit_id = 0;
   std::string password_hash;  // already hashed: hashing never runs on the writer thread
   RoleSet roles = 0;
+  std::string totp_secret;  // demo accounts are created enrolled; others enrol at first sign-in
 };
 
 // Inserts the account and its event "account.created" (no hash in the payload). AlreadyExists on a taken name.
 absl::StatusOr<int64_t> CreateAccount(Tx& tx, const NewAccount& a);
 absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username);
+
+// Second factor, inside writer commands. Each appends its event.
+// Accepts a TOTP code for `account` at `now` (never one used before); Unauthenticated otherwise.
+absl::Status UseTotp(Tx& tx, int64_t account, const std::string& code);
+// Uses one recovery code (each works once); Unauthenticated otherwise.
+absl::Status UseRecoveryCode(Tx& tx, int64_t account, const std::string& code);
+// Stores a confirmed TOTP secret and fresh recovery codes; returns the codes (shown once).
+absl::StatusOr<std::vector<std::string>> EnrolTotp(Tx& tx, int64_t account, const std::string& secret,
+                                                   const std::string& code);
 
 }  // namespace qf::auth

@@ -220,7 +220,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
         {"principal_yh001", "瑶海区实验中学 校长（演示回避）", "YH001", kHandler, b.principal_of[accused_school]},
     };
     for (auto& a : accounts) {
-      auth::NewAccount na{a.user, a.display, a.person, b.units[a.unit], hash, a.roles};
+      auth::NewAccount na{a.user, a.display, a.person, b.units[a.unit], hash, a.roles, DemoAccounts::kTotpSecret};
       QF_ASSIGN_OR_RETURN(int64_t id, auth::CreateAccount(tx, na));
       b.accounts[a.user] = {id, a.user, a.display, a.person, b.units[a.unit], hash, a.roles, true};
     }

@@ -14,6 +14,9 @@ namespace qf::demo {
 
 struct DemoAccounts {
   static constexpr const char* kPassword = "Qingfeng#2026";
+  // Every demo account is enrolled with this TOTP secret (base32 OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB) so that
+  // the demo and its tests can sign in; real accounts enrol their own at first sign-in.
+  static constexpr const char* kTotpSecret = "qingfeng-demo-totp!!";
 };
 
 // Fills an empty database through `rt`'s writer; `clock` is the writer's clock and is moved through time.

@@ -224,6 +224,13 @@ INSERT INTO ledger_meta(key, value) SELECT 'bootstrap', 'pending' WHERE EXISTS (
       R"sql(
 ALTER TABLE ledger_tiles ADD COLUMN upper BLOB;
 )sql",
+      // 4: the second factor: a TOTP secret per account, the last time step used (no code twice), and the
+      // SHA-256 of each unused recovery code.
+      R"sql(
+ALTER TABLE accounts ADD COLUMN totp_secret BLOB;
+ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
+)sql",
   };
   return kList;
 }

@@ -22,6 +22,16 @@ import qfserver  # noqa: E402
 
 def subst(value, env):
     if isinstance(value, str):
+        # TOTP placeholders: ${totp:USER} a fresh demo code for USER, ${totp_again:USER} the code just used,
+        # ${totp_from:VAR} a fresh code for the base32 secret saved in VAR.
+        def code(m):
+            kind, arg = m.group(1), m.group(2)
+            if kind == "totp":
+                return qfserver.next_totp(arg)
+            if kind == "totp_again":
+                return qfserver.totp(qfserver.DEMO_TOTP, qfserver._used_steps[arg])
+            return qfserver.next_totp("secret:" + arg, env[arg])
+        value = re.sub(r"\$\{(totp|totp_again|totp_from):([\w.]+)\}", code, value)
         def rep(m):
             return str(env.get(m.group(1), m.group(0)))
         whole = re.fullmatch(r"\$\{(\w+)\}", value)
@@ -64,6 +74,9 @@ def dig(value, dotted):
     return value
 
 
+SESSIONS = {}  # signed-in clients shared across files (each sign-in spends a TOTP step)
+
+
 def run_file(path, port):
     spec = json.load(open(path, encoding="utf-8"))
     env, clients = {}, {}
@@ -72,10 +85,14 @@ def run_file(path, port):
         step = subst(step, env)
         who = step.get("as")
         if who not in clients:
-            c = qfserver.Client(port)
-            if who:
-                c.login(who)
-            clients[who] = c
+            if who and who in SESSIONS:
+                clients[who] = SESSIONS[who]
+            else:
+                c = qfserver.Client(port)
+                if who:
+                    c.login(who)
+                    SESSIONS[who] = c
+                clients[who] = c
         client = clients[who]
         raw = None
         if "raw" in step:
@@ -102,6 +119,8 @@ def run_file(path, port):
         for bad in step.get("absent", []):
             if str(bad) in text:
                 failures.append("%s: response contains %r" % (label, bad))
+        if step["path"].endswith("/auth/logout"):
+            SESSIONS.pop(who, None)
         for var, dotted in step.get("save", {}).items():
             try:
                 env[var] = dig(body, dotted)

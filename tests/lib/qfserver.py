@@ -10,6 +10,31 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEMO_PASSWORD = "Qingfeng#2026"
+DEMO_TOTP = "OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB"  # the demo accounts' TOTP secret (base32)
+_used_steps = {}  # username -> last TOTP step used by these tests (the server accepts each code once)
+
+
+def totp(secret_b32, step):
+    """RFC 6238 code (HMAC-SHA-1, 6 digits) for a 30-second step."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
+    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+    o = mac[-1] & 0x0F
+    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000)
+
+
+def next_totp(user, secret_b32=DEMO_TOTP):  # noqa: D401
+    """A code the server will accept for `user`: one step of drift either way is allowed, a step never twice."""
+    while True:
+        now = int(time.time()) // 30
+        for step in (now - 1, now, now + 1):
+            if step > _used_steps.get(user, 0):
+                _used_steps[user] = step
+                return totp(secret_b32, step)
+        time.sleep(1)
 
 
 def build_demo(binary, workdir):
@@ -96,11 +121,16 @@ class Client:
         parsed = None
         if "json" in ctype and payload:
             parsed = json.loads(payload)
+        if isinstance(parsed, dict) and resp.status == 200 and "csrf_token" in parsed:
+            self.csrf = parsed["csrf_token"]
         return resp.status, parsed, resp
 
     def login(self, user, password=DEMO_PASSWORD):
         status, body, _ = self.request("POST", "/api/v1/auth/login", {"username": user, "password": password})
-        if status != 200:
+        if status != 200 or body.get("mfa") != "totp":
             raise RuntimeError("login %s failed: %s %s" % (user, status, body))
+        status, body, _ = self.request("POST", "/api/v1/auth/mfa", {"mfa_token": body["mfa_token"], "code": next_totp(user)})
+        if status != 200:
+            raise RuntimeError("second factor for %s failed: %s %s" % (user, status, body))
         self.csrf = body["csrf_token"]
         return body
