@@ -69,7 +69,7 @@ class Sweeper {
     std::unique_lock l(mu_);
     while (!stop_) {
       l.unlock();
-      cases::CaseEnv env{app_.calendar, app_.policies};
+      cases::CaseEnv env{app_.calendar, app_.policies, app_.vault};
       auto r = app_.writer->Run(Actor::System(), [env](Tx& tx) -> absl::StatusOr<boost::json::value> {
         QF_ASSIGN_OR_RETURN(int n, cases::SweepSupervision(tx, env));
         QF_ASSIGN_OR_RETURN(int m, cases::RecomputeProvisional(tx, env));
@@ -357,7 +357,7 @@ int main(int argc, char** argv) {
       if (!ok) return Fail(NotFound("import.file", std::string("无法读取文件：") + file));
       auto table = ReadTable(content);
       if (!table.ok()) return Fail(table.status());
-      cases::CaseEnv env{app.calendar, app.policies};
+      cases::CaseEnv env{app.calendar, app.policies, app.vault};
       std::string w = what;
       auto r = app.writer->Run(Actor::System(), [&](Tx& tx) -> absl::StatusOr<boost::json::value> {
         int applied = 0;

@@ -22,6 +22,9 @@ class Sessions;
 namespace ledger {
 class Ledger;
 }
+namespace vault {
+class Vault;
+}
 
 struct AppContext {
   std::string db_path;
@@ -34,6 +37,7 @@ struct AppContext {
   auth::Sessions* sessions = nullptr;
   ledger::Ledger* ledger = nullptr;  // null when the ledger is off (benchmark baseline)
   bool secure_cookies = false;       // set when served behind TLS: session cookies get the Secure flag
+  const vault::Vault* vault = nullptr;  // seals reporter identities
 };
 
 // The actor of a request: the signed-in account, or the public.

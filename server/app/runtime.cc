@@ -1,6 +1,7 @@
 #include "app/runtime.h"
 
 #include "cases/audit.h"
+#include "cases/cases.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "spdlog/spdlog.h"
@@ -15,6 +16,10 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->policies_ = std::make_unique<cases::Policies>(std::move(pol));
   QF_ASSIGN_OR_RETURN(auto db, Db::Open(opts.db_path, DbMode::kWriter));
   QF_RETURN_IF_ERROR(Migrate(*db));
+  if (opts.db_path != ":memory:") {
+    QF_ASSIGN_OR_RETURN(rt->vault_, vault::Vault::Open(opts.vault_key_path.empty() ? opts.db_path + ".vault.key"
+                                                                                    : opts.vault_key_path));
+  }
   if (opts.ledger) {
     ledger::LedgerOptions lo = opts.ledger_options;
     if (lo.key_path.empty()) lo.key_path = opts.db_path + ".ledger.key";
@@ -25,6 +30,15 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
     rt->writer_->SetSink(rt->ledger_.get());
     if (!rt->ledger_->integrity_error().empty()) rt->writer_->Refuse(rt->ledger_->integrity_error());
   }
+  rt->writer_->Start();
+  if (rt->writer_->refusal().empty() && rt->vault_) {
+    cases::CaseEnv env{&rt->calendar_, rt->policies_.get(), rt->vault_.get()};
+    auto sealed = rt->writer_->Run(Actor::System(), [env](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      QF_ASSIGN_OR_RETURN(int n, cases::SealLegacyReporters(tx, env));
+      return boost::json::value(n);
+    });
+    if (!sealed.ok()) return sealed.status();
+  }
   if (rt->writer_->refusal().empty()) {
     // The case tables must agree with the (verified) events.
     QF_ASSIGN_OR_RETURN(auto reader, Db::Open(opts.db_path, DbMode::kReader));
@@ -33,11 +47,11 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
       rt->writer_->Refuse(Str(audit.message()));
     }
   }
-  rt->writer_->Start();
   rt->readers_ = std::make_unique<ReadConnections>(opts.db_path);
   rt->sessions_ = std::make_unique<auth::Sessions>(clock);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
-                        &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get()};
+                        &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,
+                        rt->vault_.get()};
   return rt;
 }
 

@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "auth/auth.h"
 #include "ledger/ledger.h"
+#include "vault/vault.h"
 
 namespace qf {
 
@@ -18,6 +19,7 @@ struct RuntimeOptions {
   WriterOptions writer;
   bool ledger = true;             // false only for the benchmark's "without the ledger" baseline
   ledger::LedgerOptions ledger_options;  // key_path defaults to <db>.ledger.key
+  std::string vault_key_path;            // defaults to <db>.vault.key
 };
 
 class Runtime {
@@ -41,6 +43,7 @@ class Runtime {
   std::unique_ptr<ReadConnections> readers_;
   std::unique_ptr<auth::Sessions> sessions_;
   std::unique_ptr<ledger::Ledger> ledger_;
+  std::unique_ptr<vault::Vault> vault_;
 };
 
 }  // namespace qf

@@ -16,11 +16,16 @@
 #include "http/http.h"
 #include "storage/writer.h"
 
+namespace qf::vault {
+class Vault;
+}
+
 namespace qf::cases {
 
 struct CaseEnv {
   const Calendar* calendar;
   const Policies* policies;
+  const vault::Vault* vault = nullptr;  // seals reporter identities; required for named cases
 };
 
 struct Attachment {
@@ -97,6 +102,12 @@ struct CaseImportReport {
 absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t,
                                              const std::string& default_channel, bool accept_valid,
                                              int64_t registered_by);
+
+// The discipline office opens a named reporter's identity: records "reporter.identity_opened" with the stated
+// reason (in this transaction, before anything is revealed) and returns the sealed blob for the caller to open.
+absl::StatusOr<std::string> OpenReporterIdentity(Tx& tx, int64_t case_id, const std::string& reason, const Principal& who);
+// Seals reporter rows stored in plain text by earlier versions; returns how many.
+absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env);
 
 // Recomputes provisional deadlines whose years now have a loaded notice; returns how many changed.
 absl::StatusOr<int> RecomputeProvisional(Tx& tx, const CaseEnv& env);

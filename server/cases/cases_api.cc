@@ -10,13 +10,14 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "ledger/ledger.h"
+#include "vault/vault.h"
 
 namespace qf::cases {
 namespace {
 
 namespace json = boost::json;
 
-CaseEnv Env(AppContext& app) { return {app.calendar, app.policies}; }
+CaseEnv Env(AppContext& app) { return {app.calendar, app.policies, app.vault}; }
 
 template <typename F>
 void Read(AppContext& app, Request& req, Respond& respond, F f) {
@@ -162,6 +163,30 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 }, std::move(respond));
               },
               64 * 1024, "Take an action on a case (accept, dispatch, sign, verify, propose, reply, close, …)"});
+  router.Add({"POST", "/api/v1/cases/{id}/reporter-identity", kSupervisor,
+              [&app](Request& req, Respond respond) {
+                auto id = IdParam(req);
+                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                JsonInput in(*body);
+                auto reason = in.Str("reason", true, 500);
+                if (auto s = in.Finish(); !s.ok()) return respond(Response::Problem(s, req.path));
+                Principal who = *req.principal;
+                std::string path = req.path;
+                const vault::Vault* v = app.vault;
+                app.writer->Submit(ActorOf(req), [id = *id, reason = *reason, who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(std::string sealed, OpenReporterIdentity(tx, id, reason, who));
+                  return json::value(json::string(sealed));
+                }, [respond, path, v](absl::StatusOr<json::value> r) {
+                  // Only after the opening is committed to the log is anything revealed.
+                  if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                  auto plain = v->Unseal(std::string_view(r->as_string()));
+                  if (!plain.ok()) return respond(Response::Problem(plain.status(), path));
+                  respond(Response::Json(200, json::parse(*plain)));
+                });
+              },
+              4096, "The discipline office opens a named reporter's identity, with a reason; the act is a ledger event"});
   router.Add({"POST", "/api/v1/cases/{id}/supervision-orders", kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
                 auto id = IdParam(req);

@@ -13,6 +13,7 @@
 #include "common/timefmt.h"
 #include "fmt/format.h"
 #include "org/org.h"
+#include "vault/vault.h"
 
 namespace qf::cases {
 
@@ -321,7 +322,8 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
   }
   absl::Time received = nc.received_at.value_or(tx.now());
   std::string receipt = NewReceiptCode();
-  std::string handle = nc.anonymous ? "匿名反映人" : "实名反映人" + receipt.substr(0, 4);
+  // A pseudonymous handle: staff can tell reporters apart without learning who they are.
+  std::string handle = nc.anonymous ? "匿名反映人" : "实名反映人-" + Sha256Hex("handle:" + receipt).substr(0, 6);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO cases(receipt,channel,category,kind,state,title,content,occurred_on,received_at,created_at,"
       "registered_by,owner_account,concerned_unit_id,district,handling_unit_id,restricted,leadership_accused,anonymous,"
@@ -345,9 +347,12 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
     QF_RETURN_IF_ERROR(cp.Run());
   }
   if (!nc.anonymous) {
-    // Stored apart from the case; the security issue encrypts it to the discipline office's key.
-    QF_ASSIGN_OR_RETURN(auto rp, db.Prepare("INSERT INTO reporters(case_id,name,phone,address) VALUES(?,?,?,?)"));
-    rp.Bind(1, id).Bind(2, nc.reporter_name).Bind(3, nc.reporter_phone).Bind(4, nc.reporter_address);
+    // Stored apart from the case and sealed to the discipline office's key: never in plain text.
+    if (!env.vault) return absl::InternalError("身份保险库未配置，不能保存实名反映人信息");
+    std::string sealed = env.vault->Seal(json::serialize(json::object{
+        {"name", nc.reporter_name}, {"phone", nc.reporter_phone}, {"address", nc.reporter_address}}));
+    QF_ASSIGN_OR_RETURN(auto rp, db.Prepare("INSERT INTO reporters(case_id, sealed) VALUES(?,?)"));
+    rp.Bind(1, id).BindBlob(2, sealed);
     QF_RETURN_IF_ERROR(rp.Run());
   }
   json::array atts;
@@ -1197,6 +1202,42 @@ absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::s
   out["handling_late"] = ot.Int(1);
   out["overdue_now"] = ot.Int(2);
   return out;
+}
+
+absl::StatusOr<std::string> OpenReporterIdentity(Tx& tx, int64_t case_id, const std::string& reason,
+                                                 const Principal& who) {
+  QF_ASSIGN_OR_RETURN(Row c, LoadById(tx.db(), case_id));
+  QF_ASSIGN_OR_RETURN(bool visible, CanSee(tx.db(), c, who));
+  if (!visible) return NotFound("case.not_found", "案件不存在");
+  if (Utf8Length(Trim(reason)) < 4) return Invalid("vault.reason", "查看实名信息须说明理由（至少4个字）", {{"reason", "请说明理由"}});
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT sealed FROM reporters WHERE case_id=? AND sealed IS NOT NULL"));
+  st.Bind(1, case_id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("vault.anonymous", "该件为匿名反映，没有实名信息");
+  std::string sealed = st.Text(0);
+  QF_RETURN_IF_ERROR(tx.Append("reporter.identity_opened", Subject(case_id), {{"reason", reason}}).status());
+  return sealed;
+}
+
+absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env) {
+  if (!env.vault) return 0;
+  std::vector<std::pair<int64_t, std::string>> rows;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+        "SELECT case_id, COALESCE(name,''), COALESCE(phone,''), COALESCE(address,'') FROM reporters WHERE sealed IS NULL"));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      rows.push_back({st.Int(0), json::serialize(json::object{{"name", st.Text(1)}, {"phone", st.Text(2)}, {"address", st.Text(3)}})});
+    }
+  }
+  for (auto& [id, plain] : rows) {
+    QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE reporters SET sealed=?, name=NULL, phone=NULL, address=NULL WHERE case_id=?"));
+    up.BindBlob(1, env.vault->Seal(plain)).Bind(2, id);
+    QF_RETURN_IF_ERROR(up.Run());
+  }
+  if (!rows.empty()) QF_RETURN_IF_ERROR(tx.Append("reporter.sealed", "vault", {{"rows", rows.size()}}).status());
+  return static_cast<int>(rows.size());
 }
 
 absl::StatusOr<int> RecomputeProvisional(Tx& tx, const CaseEnv& env) {

@@ -27,7 +27,7 @@ class CasesTest : public ::testing::Test {
     auto rt = Runtime::Open({path_, std::string(QF_SOURCE_DIR) + "/data", {}}, clock_);
     ASSERT_TRUE(rt.ok()) << rt.status();
     rt_ = std::move(*rt);
-    env_ = {rt_->app().calendar, rt_->app().policies};
+    env_ = {rt_->app().calendar, rt_->app().policies, rt_->app().vault};
     auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
       auto unit = [&](org::Unit u) { return *org::InsertUnit(tx, u); };
       bureau_ = unit({0, "JYJ", "市教育局", "bureau"});
@@ -226,12 +226,39 @@ TEST_F(CasesTest, FullLifecycleWithExtensionReviewAndSupervision) {
     return *o;
   });
   EXPECT_TRUE(review.ok()) << review.status();
-  // Reporter details are stored apart, never in the case row or its events.
+  // Reporter details are sealed apart: in no table in plain text, and only the vault's key opens them.
   Db* db = *rt_->app().readers->Get();
-  auto st = db->Prepare("SELECT COUNT(*) FROM events WHERE payload LIKE '%13800000000%' OR payload LIKE '%赵女士%'");
-  ASSERT_TRUE(st.ok());
-  ASSERT_TRUE(*st->Step());
-  EXPECT_EQ(st->Int(0), 0);
+  for (const char* table : {"events", "cases", "reporters", "case_messages"}) {
+    auto st = db->Prepare(std::string("SELECT COUNT(*) FROM ") + table + " WHERE CAST(" +
+                          (std::string(table) == "reporters" ? "COALESCE(phone,'') || COALESCE(name,'')" : "1") +
+                          " AS TEXT) LIKE '%13800000000%'");
+    ASSERT_TRUE(st.ok());
+    ASSERT_TRUE(*st->Step());
+    EXPECT_EQ(st->Int(0), 0) << table;
+  }
+  {
+    auto ev = db->Prepare("SELECT COUNT(*) FROM events WHERE payload LIKE '%13800000000%' OR payload LIKE '%赵女士%'");
+    ASSERT_TRUE(*ev->Step());
+    EXPECT_EQ(ev->Int(0), 0);
+  }  // statement reset: this connection's read snapshot ends here
+  // Opening needs a reason, is refused to those who may not see the case, and is logged before it reveals.
+  auto open = [&](const std::string& reason, const Principal& who) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      auto s = OpenReporterIdentity(tx, id, reason, who);
+      if (!s.ok()) return s.status();
+      return json::value(json::string(*s));
+    });
+  };
+  EXPECT_EQ(open("", sup).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(open("核实举报线索需要联系", Staff(kHandler, divisions_["basic_ed"])).status().code(), absl::StatusCode::kNotFound);
+  auto sealed = open("核实举报线索需要联系", sup);
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  auto plain = rt_->app().vault->Unseal(std::string_view(sealed->as_string()));
+  ASSERT_TRUE(plain.ok());
+  EXPECT_NE(plain->find("13800000000"), std::string::npos);
+  auto logged = db->Prepare("SELECT COUNT(*) FROM events WHERE kind='reporter.identity_opened' AND payload LIKE '%核实举报线索%'");
+  ASSERT_TRUE(*logged->Step());
+  EXPECT_EQ(logged->Int(0), 1);
 }
 
 TEST_F(CasesTest, SupervisionCardsOncePerDeadline) {

@@ -96,7 +96,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
   Writer& w = rt.writer();
   AppContext& app = rt.app();
-  cases::CaseEnv env{app.calendar, app.policies};
+  cases::CaseEnv env{app.calendar, app.policies, app.vault};
   clock.Set(absl::FromCivil(absl::CivilSecond(2025, 12, 20, 9, 0, 0), Cst()));
 
   // Organisations, people and accounts, in one command.

@@ -231,6 +231,11 @@ ALTER TABLE accounts ADD COLUMN totp_secret BLOB;
 ALTER TABLE accounts ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
 )sql",
+      // 5: reporter identities sealed to the discipline office's key. Rows stored in plain text by earlier
+      // versions are sealed at start (the runtime does it: SQL cannot encrypt) and their plain columns cleared.
+      R"sql(
+ALTER TABLE reporters ADD COLUMN sealed BLOB;
+)sql",
   };
   return kList;
 }

@@ -88,6 +88,8 @@ void Writer::Submit(Actor actor, Command cmd, CommandDone done) {
 }
 
 absl::StatusOr<boost::json::value> Writer::Run(Actor actor, Command cmd) {
+  // Waiting on a writer that was never started would wait forever: a programming error, reported as such.
+  if (!thread_.joinable()) return absl::FailedPreconditionError("writer not started");
   std::promise<absl::StatusOr<boost::json::value>> p;
   auto f = p.get_future();
   Submit(std::move(actor), std::move(cmd), [&p](absl::StatusOr<boost::json::value> r) { p.set_value(std::move(r)); });

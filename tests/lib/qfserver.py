@@ -46,8 +46,8 @@ def build_demo(binary, workdir):
 
 
 class Server:
-    def __init__(self, binary, db, extra=()):
-        self.binary, self.db, self.extra = binary, db, list(extra)
+    def __init__(self, binary, db, extra=(), log_level="warn"):
+        self.binary, self.db, self.extra, self.log_level = binary, db, list(extra), log_level
         self.proc = None
         self.port = None
         self.log = None
@@ -56,7 +56,7 @@ class Server:
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [self.binary, "--data", os.path.join(ROOT, "data"), "serve", "--db", self.db, "--listen", "127.0.0.1:0",
-             "--log-level", "warn"] + self.extra,
+             "--log-level", self.log_level] + self.extra,
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()
         if "listening on" not in line:
