@@ -127,6 +127,8 @@ int main(int argc, char** argv) {
   serve->add_option("--ledger-origin", ledger_origin, "checkpoint origin line (default qingfeng.local/ledger)");
   std::vector<std::string> witness_keys;
   bool secure_cookies = false;
+  bool no_rate_limits = false;
+  serve->add_flag("--no-rate-limits", no_rate_limits, "no per-client limits on public endpoints (load tests on loopback only)");
   serve->add_flag("--secure-cookies", secure_cookies, "mark session cookies Secure (when served behind TLS)");
   serve->add_option("--witness-key", witness_keys, "a witness's cosignature/v1 verifier key (repeatable)");
 
@@ -440,6 +442,7 @@ int main(int argc, char** argv) {
   if (!ledger_key.empty()) ropts.ledger_options.key_path = ledger_key;
   if (!ledger_origin.empty()) ropts.ledger_options.origin = ledger_origin;
   ropts.ledger_options.witness_keys = witness_keys;
+  ropts.rate_limits.enabled = !no_rate_limits;
   auto rt = Runtime::Open(ropts, system_clock);
   if (!rt.ok()) return Fail(rt.status());
   if (auto* l = (*rt)->ledger()) {

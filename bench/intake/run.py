@@ -58,6 +58,7 @@ def main():
             for mode in ("group", "no-ledger", "per-request"):
                 db = os.path.join(work, "%s-%d.db" % (mode, r))
                 extra = {"group": [], "no-ledger": ["--no-ledger"], "per-request": ["--no-group-commit"]}[mode]
+                extra = extra + ["--no-rate-limits"]  # one loopback client is the whole load
                 s = qfserver.Server(args.bin, db, extra).start()
                 rps, p50, p99, bad = wrk(s.port, args.seconds, args.connections)
                 s.stop()
@@ -65,7 +66,7 @@ def main():
                 print("round %d %-12s %8.0f/s  p50 %6.2f ms  p99 %6.2f ms  non-201 %d" %
                       (r + 1, mode, rps, to_ms(p50), to_ms(p99), bad), flush=True)
         db = qfserver.build_demo(args.bin, work)
-        s = qfserver.Server(args.bin, db).start()
+        s = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         time.sleep(0.5)
         status = "/proc/%d/status" % s.proc.pid
         idle = int(re.search(r"VmHWM:\s+(\d+)", open(status).read()).group(1))

@@ -49,6 +49,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   }
   rt->readers_ = std::make_unique<ReadConnections>(opts.db_path);
   rt->sessions_ = std::make_unique<auth::Sessions>(clock);
+  rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
                         &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,
                         rt->vault_.get()};
@@ -62,6 +63,7 @@ Runtime::~Runtime() {
 
 void Runtime::RegisterRoutes(Router& router) {
   router.SetAuthenticator(sessions_.get());
+  router.SetRateLimiter(limiter_.get(), app_.clock);
   RegisterHealthRoutes(router, app_);
   auth::RegisterRoutes(router, app_);
   org::RegisterRoutes(router, app_);

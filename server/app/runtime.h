@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "app/app.h"
 #include "auth/auth.h"
+#include "http/ratelimit.h"
 #include "ledger/ledger.h"
 #include "vault/vault.h"
 
@@ -20,6 +21,7 @@ struct RuntimeOptions {
   bool ledger = true;             // false only for the benchmark's "without the ledger" baseline
   ledger::LedgerOptions ledger_options;  // key_path defaults to <db>.ledger.key
   std::string vault_key_path;            // defaults to <db>.vault.key
+  RateLimits rate_limits;                // per-client limits on the public endpoints
 };
 
 class Runtime {
@@ -44,6 +46,7 @@ class Runtime {
   std::unique_ptr<auth::Sessions> sessions_;
   std::unique_ptr<ledger::Ledger> ledger_;
   std::unique_ptr<vault::Vault> vault_;
+  std::unique_ptr<RateLimiter> limiter_;
 };
 
 }  // namespace qf

@@ -85,14 +85,14 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "Categories and channels with their labels"});
   router.Add({"POST", "/api/v1/public/cases", kPublic,
               [&app](Request& req, Respond r) { Submit(app, req, std::move(r), false); }, 8 * 1024 * 1024,
-              "Submit a complaint or report (named or anonymous); answers with the receipt code"});
+              "Submit a complaint or report (named or anonymous); answers with the receipt code", RateClass::kSubmit});
   router.Add({"GET", "/api/v1/public/cases/{receipt}", kPublic,
               [&app](Request& req, Respond respond) {
                 auto receipt = Receipt(req, respond);
                 if (!receipt) return;
                 Read(app, req, respond, [&](Db& db) { return PublicView(db, Env(app), *receipt, app.clock->Now()); });
               },
-              0, "Follow a case by its receipt code"});
+              0, "Follow a case by its receipt code", RateClass::kLookup});
   router.Add({"POST", "/api/v1/public/cases/{receipt}/{action}", kPublic,
               [&app](Request& req, Respond respond) {
                 auto receipt = Receipt(req, respond);
@@ -106,7 +106,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                   return out;
                 }, std::move(respond));
               },
-              16 * 1024, "The reporter's actions: add_info, answer, rate, request_review, request_rereview"});
+              16 * 1024, "The reporter's actions: add_info, answer, rate, request_review, request_rereview", RateClass::kLookup});
 
   router.Add({"POST", "/api/v1/cases", kClerk | kSupervisor,
               [&app](Request& req, Respond r) { Submit(app, req, std::move(r), true); }, 8 * 1024 * 1024,

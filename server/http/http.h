@@ -51,6 +51,7 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::vector<std::string> params;  // path parameters in pattern order
+  std::string client;               // the peer's address: for rate limiting in memory only, never logged or stored
   std::optional<Principal> principal;
   uint64_t id = 0;
 

@@ -81,6 +81,25 @@ void Router::Dispatch(Request& req, Respond respond) const {
     }
     return;
   }
+  if (route->rate != RateClass::kNone && limiter_) {
+    absl::Duration wait;
+    if (!limiter_->Allow(req.client, route->rate, clock_->Now(), &wait)) {
+      auto r = Response::Problem(MakeError(absl::StatusCode::kResourceExhausted, "http.rate_limited",
+                                           route->rate == RateClass::kSubmit ? "提交过于频繁，请稍后再试"
+                                                                             : "查询过于频繁或回执码错误次数过多，请稍后再试"),
+                                 req.path);
+      r.headers.emplace_back("Retry-After", std::to_string(absl::ToInt64Seconds(wait) + 1));
+      respond(r);
+      return;
+    }
+    if (route->rate == RateClass::kLookup) {
+      // A lookup that finds nothing (wrong or guessed code) also spends from the client's miss bucket.
+      respond = [respond = std::move(respond), limiter = limiter_, clock = clock_, client = req.client](Response r) {
+        if (r.status == 404 || r.status == 400) limiter->ChargeMiss(client, clock->Now());
+        respond(std::move(r));
+      };
+    }
+  }
   if (route->roles != kPublic) {
     if (auth_) req.principal = auth_->Resolve(req);
     if (!req.principal) {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "http/http.h"
+#include "http/ratelimit.h"
+#include "common/clock.h"
 
 namespace qf {
 
@@ -19,6 +21,7 @@ struct Route {
   Handler handler;
   size_t max_body = 64 * 1024;
   std::string summary;  // one line, as in api/openapi.yaml
+  RateClass rate = RateClass::kNone;  // per-client limit for public endpoints
 };
 
 // Resolves the session of a request. Implemented by the auth module.
@@ -32,6 +35,10 @@ class Router {
  public:
   void Add(Route route);
   void SetAuthenticator(Authenticator* auth) { auth_ = auth; }
+  void SetRateLimiter(RateLimiter* limiter, const Clock* clock) {
+    limiter_ = limiter;
+    clock_ = clock;
+  }
   // Fallback for paths outside /api and /healthz (static web files); may be empty.
   void SetFallback(Handler h) { fallback_ = std::move(h); }
 
@@ -46,6 +53,8 @@ class Router {
                      bool* path_matched) const;
   std::vector<Route> routes_;
   Authenticator* auth_ = nullptr;
+  RateLimiter* limiter_ = nullptr;
+  const Clock* clock_ = nullptr;
   Handler fallback_;
 };
 

@@ -108,6 +108,11 @@ struct HttpServer::Impl {
       }
       Request req;
       req.id = next_id++;
+      {
+        beast::error_code pe;
+        auto peer = stream.socket().remote_endpoint(pe);
+        if (!pe) req.client = peer.address().to_string();
+      }
       req.method = std::string(hdr.method_string());
       req.target = target;
       req.path = url->path();

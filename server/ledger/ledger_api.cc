@@ -116,7 +116,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 respond(Response::Json(200, json::object{{"leaf_index", index}, {"receipt", *receipt},
                                                          {"checkpoint_size", app.ledger->CheckpointSize()}}));
               },
-              0, "The ledger receipt of a case's registration against the latest checkpoint"});
+              0, "The ledger receipt of a case's registration against the latest checkpoint", RateClass::kLookup});
   router.Add({"POST", "/ledger/cosignature", kPublic,
               [&app](Request& req, Respond respond) {
                 if (Off(app, req, respond)) return;

@@ -41,7 +41,7 @@ def main():
     db = os.path.join(work, "crash.db")
     failed = []
     try:
-        server = qfserver.Server(args.bin, db).start()
+        server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         acked, errors, stop = [], [], threading.Event()
         threads = [threading.Thread(target=submitter, args=(server.port, acked, stop, errors)) for _ in range(8)]
         for t in threads:
@@ -56,7 +56,7 @@ def main():
             failed.append("errors during the stream: %s" % errors[:3])
         if len(acked) < 50:
             failed.append("only %d submissions were acknowledged before the kill" % len(acked))
-        server = qfserver.Server(args.bin, db).start()
+        server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         c = qfserver.Client(server.port)
         missing = [r for r in acked if c.request("GET", "/api/v1/public/cases/" + r)[0] != 200]
         if missing:
@@ -78,7 +78,7 @@ def main():
             t.join()
         if rc != 0:
             failed.append("SIGTERM exit code %s\n%s" % (rc, server.logs()[-2000:]))
-        server = qfserver.Server(args.bin, db).start()
+        server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         c = qfserver.Client(server.port)
         missing2 = [r for r in acked2 if c.request("GET", "/api/v1/public/cases/" + r)[0] != 200]
         if missing2:
