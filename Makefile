@@ -40,6 +40,7 @@ test: build
 	@python3 tests/system/ledger_test.py --bin $(BIN)
 	@python3 tests/system/privacy_test.py --bin $(BIN)
 	@python3 tests/system/limits_test.py --bin $(BIN)
+	@python3 tests/system/access_matrix_test.py --bin $(BIN)
 
 bench: build
 	@python3 bench/intake/run.py

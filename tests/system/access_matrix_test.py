@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The access matrix, generated from the router's own table (`qingfeng routes`): every endpoint × every role and
+the anonymous public × in scope / out of scope / conflicted. Every cell has an expected answer; a route this test
+does not know how to call fails it, so a new endpoint cannot ship without its row.
+
+Expected answers: public routes are never refused by the guard; staff routes answer 401 auth.required to the
+anonymous, 403 auth.role to roles outside the route's list, and anything but a guard refusal to roles inside it.
+Case routes additionally answer 404 out of scope (a handler of another unit) and when conflicted (the principal
+who is the subject of a case), and not 404 in scope."""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qfserver  # noqa: E402
+
+GUARD = {"auth.required", "auth.role", "auth.csrf"}
+ROLES = {"clerk": "clerk", "handler_fin": "handler", "supervisor": "supervisor", "inspector": "inspector",
+         "leader": "leader", "admin": "admin"}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/qingfeng")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="qf-matrix-")
+    failures, cells = [], 0
+    try:
+        routes = json.loads(subprocess.run([args.bin, "--data", os.path.join(qfserver.ROOT, "data"), "routes"],
+                                           check=True, capture_output=True, text=True).stdout)
+        db = qfserver.build_demo(args.bin, work)
+        server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
+        users = {None: qfserver.Client(server.port)}
+        for u in list(ROLES) + ["handler", "principal_yh001"]:
+            users[u] = qfserver.Client(server.port)
+            users[u].login(u)
+        sup, clerk = users["supervisor"], users["clerk"]
+
+        # Fixtures: a named fees case routed to the finance division (in scope for handler_fin, out of scope for
+        # the basic-education handler), the demo's wall case (conflicted for principal_yh001), an order, a unit.
+        _, units, _ = clerk.request("GET", "/api/v1/units?q=%E5%90%88%E8%82%A5%E5%B8%82%E7%AC%AC%E4%B8%80%E4%B8%AD%E5%AD%A6")
+        school = units["items"][0]["id"]
+        _, a, _ = clerk.request("POST", "/api/v1/cases", {"channel": "letter_call", "category": "fees", "title": "矩阵", "content": "矩阵测试",
+                                                          "concerned_unit_id": school, "anonymous": False,
+                                                          "reporter": {"name": "矩阵", "phone": "13000000000"}})
+        case_a, receipt = a["id"], a["receipt"]
+        clerk.request("POST", "/api/v1/cases/%d/transitions" % case_a, {"action": "accept"})
+        clerk.request("POST", "/api/v1/cases/%d/transitions" % case_a, {"action": "dispatch"})
+        _, w, _ = sup.request("GET", "/api/v1/cases?from=2026-11-16&to=2026-11-16&channel=letter_call")
+        case_w = w["items"][0]["id"]
+        _, order, _ = sup.request("POST", "/api/v1/cases/%d/supervision-orders" % case_a, {"note": "矩阵", "due_working_days": 3})
+
+        # How to call each route: path parameters and body. Case routes list the case they act on.
+        calls = {
+            ("GET", "/healthz"): {}, ("POST", "/api/v1/auth/login"): {"body": {}}, ("POST", "/api/v1/auth/mfa"): {"body": {}},
+            ("POST", "/api/v1/auth/logout"): {"last": True, "body": {}}, ("GET", "/api/v1/auth/me"): {},
+            ("POST", "/api/v1/accounts"): {"body": {}}, ("GET", "/api/v1/public/units"): {}, ("GET", "/api/v1/units"): {},
+            ("GET", "/api/v1/units/{id}"): {"params": [school]}, ("POST", "/api/v1/units"): {"body": {}},
+            ("POST", "/api/v1/people"): {"body": {}}, ("POST", "/api/v1/relations"): {"body": {}},
+            ("POST", "/api/v1/org/import"): {"raw": b""}, ("GET", "/api/v1/public/categories"): {},
+            ("POST", "/api/v1/public/cases"): {"body": {}}, ("GET", "/api/v1/public/cases/{receipt}"): {"params": [receipt]},
+            ("POST", "/api/v1/public/cases/{receipt}/{action}"): {"params": [receipt, "nothing"], "body": {}},
+            ("POST", "/api/v1/cases"): {"body": {}}, ("GET", "/api/v1/cases"): {},
+            ("GET", "/api/v1/cases/{id}"): {"case": True},
+            ("POST", "/api/v1/cases/{id}/transitions"): {"case": True, "body": {"action": "sign"}},
+            ("POST", "/api/v1/cases/{id}/reporter-identity"): {"case": True, "body": {"reason": "矩阵测试：核实"}},
+            ("POST", "/api/v1/cases/{id}/supervision-orders"): {"case": True, "body": {}},
+            ("POST", "/api/v1/supervision-orders/{id}/answer"): {"params": [order["id"]], "body": {}},
+            ("GET", "/api/v1/supervision"): {}, ("POST", "/api/v1/supervision/sweep"): {"body": {}},
+            ("POST", "/api/v1/cases/import"): {"raw": b""}, ("GET", "/api/v1/stats"): {},
+            ("GET", "/api/v1/calendar/deadline"): {}, ("GET", "/ledger/checkpoint"): {}, ("GET", "/ledger/key"): {},
+            ("GET", "/ledger/tile/{*path}"): {"params": ["0/000"]}, ("POST", "/ledger/cosignature"): {"raw": b""},
+            ("GET", "/api/v1/ledger/proof/inclusion"): {}, ("GET", "/api/v1/ledger/proof/consistency"): {},
+            ("GET", "/api/v1/public/cases/{receipt}/ledger"): {"params": [receipt]},
+            ("POST", "/api/v1/ledger/checkpoints"): {"body": {}}, ("POST", "/api/v1/ledger/erasures"): {"body": {}},
+        }
+
+        def path_of(pattern, params):
+            parts, i = [], 0
+            for seg in pattern.split("/"):
+                if seg.startswith("{"):
+                    parts.append(str(params[i]))
+                    i += 1
+                else:
+                    parts.append(seg)
+            return "/".join(parts)
+
+        def call(client, method, path, spec):
+            if "raw" in spec:
+                return client.request(method, path, raw=spec["raw"], content_type="text/csv")
+            return client.request(method, path, body=spec.get("body"))
+
+        last = []
+        for r in routes:
+            key = (r["method"], r["path"])
+            spec = calls.get(key)
+            if spec is None:
+                failures.append("route %s %s has no row in the access matrix" % key)
+                continue
+            if spec.get("last"):
+                last.append((r, spec))
+                continue
+            allowed = set(r["roles"])
+            for who, client in users.items():
+                role = ROLES.get(who) or ("handler" if who in ("handler", "principal_yh001") else None)
+                scenarios = [("in scope", case_a)] if spec.get("case") else [("", None)]
+                if spec.get("case") and who == "handler":
+                    scenarios = [("out of scope", case_a)]
+                if spec.get("case") and who == "principal_yh001":
+                    scenarios = [("conflicted", case_w)]
+                for label, case in scenarios:
+                    params = [case] if case else spec.get("params", [])
+                    status, body, _ = call(client, r["method"], path_of(r["path"], params), spec)
+                    code = (body or {}).get("code") if isinstance(body, dict) else None
+                    cells += 1
+                    cell = "%s %s as %s %s" % (r["method"], r["path"], who or "anonymous", label)
+                    if not allowed:
+                        if code in GUARD:
+                            failures.append("%s: public route refused by the guard (%s)" % (cell, code))
+                    elif who is None:
+                        if status != 401 or code != "auth.required":
+                            failures.append("%s: expected 401 auth.required, got %s %s" % (cell, status, code))
+                    elif role not in allowed:
+                        if status != 403 or code != "auth.role":
+                            failures.append("%s: expected 403 auth.role, got %s %s" % (cell, status, code))
+                    elif code in GUARD:
+                        failures.append("%s: allowed role refused by the guard (%s)" % (cell, code))
+                    elif label in ("out of scope", "conflicted") and status != 404:
+                        failures.append("%s: expected 404, got %s %s" % (cell, status, code))
+                    elif label == "in scope" and status == 404:
+                        failures.append("%s: in scope but 404" % cell)
+        for r, spec in last:
+            for who, client in users.items():
+                status, body, _ = call(client, r["method"], r["path"], spec)
+                code = (body or {}).get("code") if isinstance(body, dict) else None
+                cells += 1
+                expect = 401 if who is None else 200
+                if status != expect:
+                    failures.append("%s %s as %s: expected %d, got %s %s" % (r["method"], r["path"], who, expect, status, code))
+        server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for f in failures:
+        print("FAIL " + f)
+    print("access matrix: %d cells; %d passed, %d failed" % (cells, 0 if failures else 1, 1 if failures else 0))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
