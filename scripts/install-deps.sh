@@ -14,6 +14,7 @@ PACKAGES=(
   libzip-dev zipcmp zipmerge ziptool libpugixml-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
+  clang-14 libclang-rt-14-dev libmagic-dev
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "cases/model.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
+#include "common/mime.h"
 #include "common/receipt.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -37,11 +38,10 @@ bool IsSupervised(std::string_view kind) {
   return kind == "acceptance" || kind == "handling" || kind == "review_answer" || kind == "rereview_answer";
 }
 
-// The content type of an attachment from its first bytes; empty when the type is not accepted.
+// The content type of an attachment judged by libmagic from its content; empty when the type is not accepted.
 std::string SniffType(std::string_view d) {
-  if (d.starts_with("\xFF\xD8\xFF")) return "image/jpeg";
-  if (d.starts_with("\x89PNG\r\n\x1a\n")) return "image/png";
-  if (d.starts_with("%PDF-")) return "application/pdf";
+  std::string type = MimeOf(d);
+  if (type == "image/jpeg" || type == "image/png" || type == "application/pdf") return type;
   return "";
 }
 
