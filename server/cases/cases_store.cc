@@ -55,6 +55,7 @@ struct Row {
   std::optional<int64_t> satisfaction, merged_into;
   std::string checklist, district, occurred_on, external_ref, reporter_handle;
   int64_t extension_days = 0, version = 0;
+  std::string redactions = "[]";
   State state() const { return *ParseState(state_name); }
 };
 
@@ -63,7 +64,7 @@ constexpr const char* kRowColumns =
     "COALESCE(handling_unit_id,0),COALESCE(owner_account,0),restricted,leadership_accused,anonymous,"
     "suspended_since,pending_request,accepted_at,dispatched_at,signed_at,replied_at,closed_at,outcome,findings,"
     "proposal,reply,satisfaction,merged_into,checklist,COALESCE(district,''),COALESCE(occurred_on,''),"
-    "COALESCE(external_ref,''),COALESCE(reporter_handle,''),extension_days,version";
+    "COALESCE(external_ref,''),COALESCE(reporter_handle,''),extension_days,version,redactions";
 
 Row ReadRow(const Stmt& s) {
   Row r;
@@ -76,7 +77,7 @@ Row ReadRow(const Stmt& s) {
   r.closed_at = s.OptText(21); r.outcome = s.OptText(22); r.findings = s.OptText(23); r.proposal = s.OptText(24);
   r.reply = s.OptText(25); r.satisfaction = s.OptInt(26); r.merged_into = s.OptInt(27); r.checklist = s.Text(28);
   r.district = s.Text(29); r.occurred_on = s.Text(30); r.external_ref = s.Text(31); r.reporter_handle = s.Text(32);
-  r.extension_days = s.Int(33); r.version = s.Int(34);
+  r.extension_days = s.Int(33); r.version = s.Int(34); r.redactions = s.Text(35);
   return r;
 }
 
@@ -399,6 +400,24 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
 
 namespace {
 
+// For a viewer who only handles cases (no intake, supervision or leadership role), the passages marked at
+// dispatch as identifying the reporter are replaced by ■, one per character, in the content and title.
+void BlackOut(Row& c, const Principal& who) {
+  if (who.roles & (kClerk | kSupervisor | kLeader)) return;
+  boost::system::error_code ec;
+  auto marks = json::parse(c.redactions, ec);
+  if (ec || !marks.is_array()) return;
+  for (auto& m : marks.as_array()) {
+    if (!m.is_string()) continue;
+    std::string phrase(m.as_string());
+    std::string block;
+    for (long i = 0; i < Utf8Length(phrase); ++i) block += "\xE2\x96\xA0";
+    for (std::string* text : {&c.content, &c.title})
+      for (size_t pos = text->find(phrase); pos != std::string::npos; pos = text->find(phrase, pos + block.size()))
+        text->replace(pos, phrase.size(), block);
+  }
+}
+
 absl::StatusOr<bool> InHandlingUnit(Db& db, const Row& c, const Principal& who) {
   if (!c.handling_unit_id || !who.unit_id) return false;
   return org::IsWithin(db, c.handling_unit_id, who.unit_id);
@@ -503,6 +522,22 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
         return Forbidden("case.wall", "不能交办给被反映的单位或被反映人所在单位（信访工作条例第三十条）");
       if (c.restricted && unit->role != "discipline")
         return Forbidden("case.restricted", "违法违纪及反映领导班子的件只能由纪委监察室办理");
+      if (auto* red = params.if_contains("redact")) {
+        // Passages that would identify the reporter: the handling unit gets a copy with them blacked out.
+        if (!red->is_array() || red->as_array().size() > 50)
+          return Invalid("case.param_invalid", "遮蔽内容应为字符串数组", {{"redact", "应为数组"}});
+        json::array marks;
+        for (auto& m : red->as_array()) {
+          if (!m.is_string() || m.as_string().empty())
+            return Invalid("case.param_invalid", "遮蔽内容应为非空字符串", {{"redact", "含空项"}});
+          std::string phrase(m.as_string());
+          if (c.content.find(phrase) == std::string::npos && c.title.find(phrase) == std::string::npos)
+            return Invalid("case.param_invalid", "要遮蔽的文字不在反映内容中：" + phrase, {{"redact", "找不到该文字"}});
+          marks.push_back(json::string(phrase));
+        }
+        sets.push_back({"redactions", json::serialize(marks)});
+        ev["redactions"] = marks.size();
+      }
       sets.push_back({"dispatched_at", now});
       sets.push_back({"handling_unit_id", std::to_string(target)});
       ev["unit_id"] = target;
@@ -722,7 +757,7 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
   int i = 1;
   up.Bind(i++, std::string(StateName(next)));
   for (auto& [col, val] : sets) {
-    if (val.empty()) up.BindNull(i++);
+    if (val.empty() && col != "redactions") up.BindNull(i++);
     else if (col == "handling_unit_id" || col == "satisfaction" || col == "extension_days" || col == "merged_into")
       up.Bind(i++, *ParseInt<int64_t>(val));
     else up.Bind(i++, val);
@@ -864,7 +899,7 @@ std::string UnitName(Db& db, int64_t id) {
 }  // namespace
 
 absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who, absl::Time now) {
-  QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));
+  QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));  // copied: the handler's view may black out passages
   QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
   if (!visible) return NotFound("case.not_found", "案件不存在");
   QF_ASSIGN_OR_RETURN(bool in_unit, InHandlingUnit(db, c, who));
@@ -927,6 +962,7 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
   if (c.signed_at) clocks["working_days_since_sign"] = env.calendar->WorkingDaysBetween(CstDay(*ParseUtc(*c.signed_at)), today);
   clocks["days_since_received"] = static_cast<int64_t>(today - CstDay(*ParseUtc(c.received_at)));
   auto opt = [](const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); };
+  BlackOut(c, who);
   json::object o{{"id", c.id}, {"receipt", DisplayReceiptCode(c.receipt)}, {"channel", c.channel},
                  {"channel_label", LabelOf(kChannels, c.channel).value_or(c.channel)}, {"category", c.category},
                  {"category_label", LabelOf(kCategories, c.category).value_or(c.category)}, {"kind", c.kind},
@@ -1013,6 +1049,7 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       break;
     }
     Row c = ReadRow(st);
+    BlackOut(c, who);
     last = c.id;
     items.push_back(json::object{{"id", c.id}, {"receipt", DisplayReceiptCode(c.receipt)}, {"channel", c.channel},
                                  {"channel_label", LabelOf(kChannels, c.channel).value_or("")}, {"category", c.category},

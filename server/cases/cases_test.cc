@@ -315,6 +315,30 @@ TEST_F(CasesTest, SuspensionMovesOpenDeadlines) {
   EXPECT_EQ(st->Text(0), "2026-07-13");  // Jun 29 + 12 = Jul 11, a Saturday: rolls to Monday
 }
 
+TEST_F(CasesTest, DispatchMarksPassagesThatHandlersDoNotSee) {
+  Principal clerk = Staff(kClerk, divisions_["office"]);
+  auto c = Register({.category = "tutoring", .title = "住在阳光小区的家长反映补课",
+                     .content = "我是三年级二班王小明的妈妈，住在阳光小区，老师周末补课。", .concerned_unit_id = school_});
+  int64_t id = c["id"].as_int64();
+  ASSERT_TRUE(Act(id, Action::kAccept, {}, clerk).ok());
+  EXPECT_EQ(Act(id, Action::kDispatch, {{"redact", json::array{"不存在的话"}}}, clerk).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(Act(id, Action::kDispatch, {{"redact", json::array{"王小明", "阳光小区"}}}, clerk).ok());
+  Db* db = *rt_->app().readers->Get();
+  auto handler_view = StaffView(*db, env_, id, Staff(kHandler, district_), clock_.Now());
+  ASSERT_TRUE(handler_view.ok()) << handler_view.status();
+  std::string content(handler_view->at("content").as_string()), title(handler_view->at("title").as_string());
+  EXPECT_EQ(content.find("王小明"), std::string::npos);
+  EXPECT_EQ(title.find("阳光小区"), std::string::npos);
+  EXPECT_NE(content.find("■■■"), std::string::npos);
+  EXPECT_NE(content.find("老师周末补课"), std::string::npos);
+  auto clerk_view = StaffView(*db, env_, id, clerk, clock_.Now());
+  EXPECT_NE(std::string(clerk_view->at("content").as_string()).find("王小明"), std::string::npos);
+  auto list = List(*db, env_, ListFilter{}, Staff(kHandler, district_), clock_.Now());
+  for (auto& it : list->at("items").as_array())
+    EXPECT_EQ(std::string(it.at("title").as_string()).find("阳光小区"), std::string::npos);
+}
+
 TEST_F(CasesTest, EveryChangeHasAnEvent) {
   auto c = Register({.category = "fees", .concerned_unit_id = school_});
   Db* db = *rt_->app().readers->Get();

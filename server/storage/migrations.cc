@@ -236,6 +236,10 @@ ALTER TABLE accounts ADD COLUMN recovery_codes TEXT NOT NULL DEFAULT '[]';
       R"sql(
 ALTER TABLE reporters ADD COLUMN sealed BLOB;
 )sql",
+      // 6: passages of a case that would identify the reporter, marked at dispatch; blacked out for handlers.
+      R"sql(
+ALTER TABLE cases ADD COLUMN redactions TEXT NOT NULL DEFAULT '[]';
+)sql",
   };
   return kList;
 }
