@@ -6,7 +6,8 @@ BIN := $(BUILD)/qingfeng
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build run test unit apitest crashtest bench clean
+.PHONY: deps build run test unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
+FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
 
 deps:
 	@bash scripts/install-deps.sh
@@ -41,6 +42,18 @@ test: build
 	@python3 tests/system/privacy_test.py --bin $(BIN)
 	@python3 tests/system/limits_test.py --bin $(BIN)
 	@python3 tests/system/access_matrix_test.py --bin $(BIN)
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# libFuzzer targets, built by clang with ASan and UBSan in their own tree.
+fuzz-build: deps
+	@CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DQF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build build-fuzz -j2 --target $(FUZZERS)
+
+fuzz-smoke: fuzz-build
+	@bash fuzz/run.sh 15
+
+fuzz: fuzz-build
+	@bash fuzz/run.sh 300
 
 bench: build
 	@python3 bench/intake/run.py

@@ -10,29 +10,25 @@ namespace {
 bool MatchPattern(std::string_view pattern, std::string_view path, std::vector<std::string>* params) {
   std::vector<std::string_view> p = Split(pattern, '/');
   std::vector<std::string_view> s = Split(path, '/');
-  if (p.size() != s.size() && !(!p.empty() && p.back().starts_with("{*"))) return false;
+  // A last segment "{*name}" takes the rest of the path (one segment or more, slashes included).
+  bool wildcard = !p.empty() && p.back().starts_with("{*");
+  // (A path shorter than a wildcard pattern once read past its segments: found by fuzz/http_fuzz.)
+  if (wildcard ? s.size() < p.size() : s.size() != p.size()) return false;
+  size_t fixed = wildcard ? p.size() - 1 : p.size();
   std::vector<std::string> out;
-  // A last segment "{*name}" takes the rest of the path, slashes included.
-  if (!p.empty() && p.back().starts_with("{*") && s.size() >= p.size()) {
-    std::vector<std::string> out;
-    for (size_t i = 0; i + 1 < p.size(); ++i) {
-      if (p[i].size() > 2 && p[i].front() == '{') out.emplace_back(s[i]);
-      else if (p[i] != s[i]) return false;
-    }
-    std::string rest;
-    for (size_t i = p.size() - 1; i < s.size(); ++i) rest += (rest.empty() ? "" : "/") + std::string(s[i]);
-    if (rest.empty()) return false;
-    out.push_back(rest);
-    if (params) *params = std::move(out);
-    return true;
-  }
-  for (size_t i = 0; i < p.size(); ++i) {
+  for (size_t i = 0; i < fixed; ++i) {
     if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
       if (s[i].empty()) return false;
       out.emplace_back(s[i]);
     } else if (p[i] != s[i]) {
       return false;
     }
+  }
+  if (wildcard) {
+    std::string rest;
+    for (size_t i = fixed; i < s.size(); ++i) rest += (i > fixed ? "/" : "") + std::string(s[i]);
+    if (rest.empty()) return false;
+    out.push_back(std::move(rest));
   }
   if (params) *params = std::move(out);
   return true;
