@@ -700,6 +700,16 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
       if (!sees) return NotFound("case.not_found", "并入的案件不存在");
       if (target.state() == State::kMerged || IsTerminal(target.state()))
         return Conflict("case.merge_target_closed", "并入的案件已办结或已并案");
+      // The wall is checked again: this matter must not reach the accused through the surviving case.
+      QF_ASSIGN_OR_RETURN(auto people, ConcernedPeople(db, c.id));
+      QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, c.concerned_unit_id, c.leadership, people));
+      if (target.handling_unit_id) {
+        QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, target.handling_unit_id, walled));
+        if (breach)
+          return Forbidden("case.wall", "并入的案件由被反映对象所在单位办理，不能并案（信访工作条例第三十条）");
+      }
+      if (c.restricted && !target.restricted)
+        return Forbidden("case.restricted", "违法违纪或反映领导班子的件不能并入普通件");
       sets.push_back({"merged_into", std::to_string(target.id)});
       for (const char* k : {"acceptance", "objection", "handling"}) QF_RETURN_IF_ERROR(CancelDeadline(tx, c.id, k));
       QF_RETURN_IF_ERROR(AddMessage(tx, c.id, "notice", "您反映的事项与已登记的同一事项合并办理。", true));
@@ -739,6 +749,28 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
         deadlines.push_back(d);
       }
       QF_RETURN_IF_ERROR(AddMessage(tx, c.id, "reply", std::string(review ? "复查意见：" : "复核意见（终结）：") + *answer, true));
+      break;
+    }
+    case Action::kVerifyRealName: {
+      // "Real name" means a name and a phone number that was verified; a failed check makes the item
+      // anonymous and its sealed identity is destroyed.
+      if (c.anonymous) return Conflict("case.anonymous", "匿名件无需实名核验");
+      auto* v = params.if_contains("verified");
+      if (!v || !v->is_bool()) return Invalid("case.param_missing", "请给出核验结果", {{"verified", "应为 true 或 false"}});
+      if (v->as_bool()) {
+        QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE reporters SET phone_verified=1 WHERE case_id=?"));
+        up.Bind(1, c.id);
+        QF_RETURN_IF_ERROR(up.Run());
+      } else {
+        QF_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM reporters WHERE case_id=?"));
+        del.Bind(1, c.id);
+        QF_RETURN_IF_ERROR(del.Run());
+        QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
+            "UPDATE cases SET anonymous=1, reporter_handle='匿名反映人（实名核验未通过）' WHERE id=?"));
+        up.Bind(1, c.id);
+        QF_RETURN_IF_ERROR(up.Run());
+      }
+      ev["verified"] = v->as_bool();
       break;
     }
     case Action::kRequestReview:

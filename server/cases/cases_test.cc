@@ -339,6 +339,34 @@ TEST_F(CasesTest, DispatchMarksPassagesThatHandlersDoNotSee) {
     EXPECT_EQ(std::string(it.at("title").as_string()).find("阳光小区"), std::string::npos);
 }
 
+TEST_F(CasesTest, MergeChecksTheWallAgain) {
+  Principal clerk = Staff(kClerk, divisions_["office"]);
+  // A: an ordinary case handled by the district bureau. B: a repeat naming a person of that district bureau.
+  int64_t a = Register({.category = "tutoring", .concerned_unit_id = school_})["id"].as_int64();
+  int64_t b = Register({.category = "tutoring", .concerned_unit_id = school_, .concerned_person_ids = {district_clerk_}})["id"].as_int64();
+  EXPECT_EQ(Act(b, Action::kMerge, {{"into_case_id", a}}, clerk).status().code(), absl::StatusCode::kNotFound);  // B is restricted
+  auto m = Act(b, Action::kMerge, {{"into_case_id", a}}, Staff(kSupervisor, divisions_["discipline"]));
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kPermissionDenied) << m.status();
+  EXPECT_EQ(StableCode(m.status()), "case.wall");
+}
+
+TEST_F(CasesTest, FailedRealNameCheckMakesTheItemAnonymous) {
+  Principal clerk = Staff(kClerk, divisions_["office"]);
+  int64_t id = Register({.category = "fees", .concerned_unit_id = school_, .anonymous = false,
+                         .reporter_name = "孙女士", .reporter_phone = "13600003333"})["id"].as_int64();
+  EXPECT_EQ(Act(id, Action::kVerifyRealName, {}, clerk).status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(Act(id, Action::kVerifyRealName, {{"verified", false}}, clerk).ok());
+  Db* db = *rt_->app().readers->Get();
+  {
+    auto st = db->Prepare("SELECT anonymous, (SELECT COUNT(*) FROM reporters WHERE case_id=?1) FROM cases WHERE id=?1");
+    st->Bind(1, id);
+    ASSERT_TRUE(*st->Step());
+    EXPECT_EQ(st->Int(0), 1);
+    EXPECT_EQ(st->Int(1), 0);  // the sealed identity is gone
+  }
+  EXPECT_EQ(Act(id, Action::kVerifyRealName, {{"verified", true}}, clerk).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(CasesTest, EveryChangeHasAnEvent) {
   auto c = Register({.category = "fees", .concerned_unit_id = school_});
   Db* db = *rt_->app().readers->Get();

@@ -78,6 +78,8 @@ const std::vector<Rule>& Rules() {
       {Action::kAskReporter, "ask_reporter", "向反映人提问", kClerk | kHandler | kSupervisor, true,
        {S::kRegistered, S::kAccepted, S::kSigned, S::kVerified}, std::nullopt},
       {Action::kAnswerReview, "answer_review", "复查答复", kApprovers, false, {S::kReviewRequested}, S::kReviewed},
+      {Action::kVerifyRealName, "verify_real_name", "实名核验", kIntake, false,
+       {S::kRegistered, S::kAccepted, S::kDispatched, S::kSigned, S::kVerified}, std::nullopt},
       {Action::kAnswerReReview, "answer_rereview", "复核答复", kApprovers, false, {S::kReReviewRequested}, S::kFinal},
       {Action::kRequestReview, "request_review", "申请复查", kPublic, false,
        {S::kReplied, S::kRevisited, S::kClosed}, S::kReviewRequested},

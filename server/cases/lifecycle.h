@@ -41,7 +41,7 @@ enum class Action {
   kAccept, kDecline, kDispatch, kSign, kRequestReturn, kApproveReturn, kRefuseReturn, kVerify, kPropose,
   kApproveProposal, kSendBack, kReply, kRevisit, kClose, kRequestExtension, kApproveExtension,
   kRefuseExtension, kSuspend, kResume, kMerge, kUpdateChecklist, kAskReporter, kAnswerReview,
-  kAnswerReReview,
+  kAnswerReReview, kVerifyRealName,
   // Taken by the public with the receipt code, not by staff:
   kRequestReview, kRequestReReview,
 };
