@@ -22,7 +22,7 @@ import qfserver  # noqa: E402
 
 def subst(value, env):
     if isinstance(value, str):
-        # TOTP placeholders: ${totp:USER} a fresh demo code for USER, ${totp_again:USER} the code just used,
+        # TOTP substitutions: ${totp:USER} a fresh demo code for USER, ${totp_again:USER} the code just used,
         # ${totp_from:VAR} a fresh code for the base32 secret saved in VAR.
         def code(m):
             kind, arg = m.group(1), m.group(2)
