@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,9 @@ std::string Hex(const uint8_t* data, size_t n);
 void RandomBytes(uint8_t* out, size_t n);
 // Base64url without padding of `n` random bytes: session tokens and salts.
 std::string RandomToken(size_t n);
+// Standard base64 with padding (RFC 4648 §4), and its decoding (nullopt when malformed).
+std::string Base64(std::string_view raw);
+std::optional<std::string> FromBase64(std::string_view text);
 // Initialises libsodium; returns false if it cannot (then nothing cryptographic may run).
 bool SodiumInit();
 

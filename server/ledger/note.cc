@@ -14,22 +14,8 @@ namespace {
 
 constexpr std::string_view kDash = "\xE2\x80\x94";  // U+2014 EM DASH
 
-std::string B64(const uint8_t* d, size_t n) {
-  std::string out(sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), d, n, sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-std::optional<std::string> Unb64(std::string_view s) {
-  std::string out(s.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), s.data(), s.size(), nullptr, &len,
-                        nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(len);
-  return out;
-}
+std::string B64(const uint8_t* d, size_t n) { return qf::Base64(std::string_view(reinterpret_cast<const char*>(d), n)); }
+std::optional<std::string> Unb64(std::string_view s) { return qf::FromBase64(s); }
 
 bool ValidName(std::string_view name) {
   if (name.empty()) return false;

@@ -53,23 +53,8 @@ class SourceNodes : public NodeSource {
   TileCache cache_{4096};
 };
 
-std::string B64(std::string_view raw) {
-  std::string out(sodium_base64_ENCODED_LEN(raw.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(std::strlen(out.c_str()));
-  return out;
-}
-
-std::optional<std::string> Unb64(std::string_view s) {
-  std::string out(s.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), s.data(), s.size(), nullptr, &len,
-                        nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return std::nullopt;
-  out.resize(len);
-  return out;
-}
+std::string B64(std::string_view raw) { return qf::Base64(raw); }
+std::optional<std::string> Unb64(std::string_view s) { return qf::FromBase64(s); }
 
 absl::StatusOr<Checkpoint> OpenCheckpoint(std::string_view note, const NoteVerifier& key, const char* what) {
   auto opened = OpenNote(note, {key});
