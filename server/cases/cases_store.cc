@@ -98,22 +98,14 @@ absl::StatusOr<Row> LoadById(Db& db, int64_t id) {
 absl::StatusOr<std::vector<int64_t>> ConcernedPeople(Db& db, int64_t case_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT person_id FROM case_people WHERE case_id=?"));
   st.Bind(1, case_id);
-  std::vector<int64_t> out;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Int(0));
-  }
-  return out;
+  return st.Ints();
 }
 
-// The wall (信访工作条例 第三十条): units a case may never reach — the concerned unit when its leadership is
-// accused or when the case is a discipline report, and the unit of every concerned person.
-absl::StatusOr<std::set<int64_t>> WalledUnits(Db& db, int64_t concerned_unit, bool leadership,
-                                              const std::vector<int64_t>& people) {
+// The wall (信访工作条例 第三十条): units a case may never reach — the concerned unit itself and the unit of
+// every concerned person (and, through Breaches, any unit inside them).
+absl::StatusOr<std::set<int64_t>> WalledUnits(Db& db, int64_t concerned_unit, const std::vector<int64_t>& people) {
   std::set<int64_t> out;
   if (concerned_unit) out.insert(concerned_unit);
-  (void)leadership;
   for (int64_t p : people) {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT unit_id FROM people WHERE id=?"));
     st.Bind(1, p);
@@ -311,7 +303,7 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
   bool restricted = decision.ok() && decision->restricted;
   std::string rule = decision.ok() ? decision->rule_id : "none";
   std::string basis = decision.ok() ? decision->basis : Str(decision.status().message());
-  QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, nc.concerned_unit_id, nc.leadership_accused, nc.concerned_person_ids));
+  QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, nc.concerned_unit_id, nc.concerned_person_ids));
   if (handling) {
     QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, handling, walled));
     if (breach) {
@@ -516,7 +508,7 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
       QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, target));
       if (!unit) return Invalid("case.param_invalid", "承办单位不存在", {{"unit_id", "单位不存在"}});
       QF_ASSIGN_OR_RETURN(auto people, ConcernedPeople(db, c.id));
-      QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, c.concerned_unit_id, c.leadership, people));
+      QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, c.concerned_unit_id, people));
       QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, target, walled));
       if (breach)
         return Forbidden("case.wall", "不能交办给被反映的单位或被反映人所在单位（信访工作条例第三十条）");
@@ -702,7 +694,7 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
         return Conflict("case.merge_target_closed", "并入的案件已办结或已并案");
       // The wall is checked again: this matter must not reach the accused through the surviving case.
       QF_ASSIGN_OR_RETURN(auto people, ConcernedPeople(db, c.id));
-      QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, c.concerned_unit_id, c.leadership, people));
+      QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, c.concerned_unit_id, people));
       if (target.handling_unit_id) {
         QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, target.handling_unit_id, walled));
         if (breach)

@@ -309,7 +309,6 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   for (size_t i = 0; i < intake.size(); ++i) {
     auto at = intake[i].first;
     auto nc = intake[i].second;
-    nc.content = nc.content.empty() ? "" : nc.content;
     if (nc.content.empty()) {
       const auto& t = *std::find_if(templates.begin(), templates.end(), [&](auto& x) { return nc.category == x.category; });
       std::string text;

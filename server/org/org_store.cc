@@ -174,13 +174,7 @@ absl::StatusOr<std::vector<int64_t>> Relatives(Db& db, int64_t person_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT person_b FROM relations WHERE person_a=?1 UNION SELECT person_a FROM relations WHERE person_b=?1"));
   st.Bind(1, person_id);
-  std::vector<int64_t> out;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Int(0));
-  }
-  return out;
+  return st.Ints();
 }
 
 }  // namespace qf::org

@@ -58,6 +58,16 @@ absl::Status Stmt::Run() {
   }
 }
 
+absl::StatusOr<std::vector<int64_t>> Stmt::Ints() {
+  std::vector<int64_t> out;
+  while (true) {
+    auto r = Step();
+    if (!r.ok()) return r.status();
+    if (!*r) return out;
+    out.push_back(Int(0));
+  }
+}
+
 std::string Stmt::Text(int col) const {
   const unsigned char* t = sqlite3_column_text(s_, col);
   if (!t) return "";

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -42,6 +43,8 @@ class Stmt {
   absl::StatusOr<bool> Step();
   // Steps to completion, discarding rows.
   absl::Status Run();
+  // Steps to completion, collecting the first column of every row as integers.
+  absl::StatusOr<std::vector<int64_t>> Ints();
 
   int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
   double Real(int col) const { return sqlite3_column_double(s_, col); }
