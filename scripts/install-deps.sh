@@ -14,7 +14,8 @@ PACKAGES=(
   libzip-dev zipcmp zipmerge ziptool libpugixml-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
-  clang-14 libclang-rt-14-dev libmagic-dev
+  clang-14 libclang-rt-14-dev libmagic-dev zlib1g-dev
+  chromium fonts-wqy-microhei
 )
 
 missing=()
@@ -23,6 +24,13 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+
+# The web build needs Node.js 20.19 or later with npm (this machine image has it; Debian 12's own nodejs is 18).
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' 2>/dev/null \
+   || ! command -v npm >/dev/null; then
+  echo "install-deps: Node.js >= 20.19 with npm is required for the web build (found: $(node -v 2>/dev/null || echo none))" >&2
+  exit 1
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"

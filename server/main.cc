@@ -20,6 +20,7 @@
 #include "auth/totp.h"
 #include "demo/demo.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "ledger/http_source.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
 
   // serve
   auto* serve = cli.add_subcommand("serve", "serve the HTTP API");
-  std::string config_path, db_path, listen;
+  std::string config_path, db_path, listen, web_dir;
   int workers = 0;
   bool no_group = false;
   size_t max_batch = 0;
@@ -116,6 +117,7 @@ int main(int argc, char** argv) {
   serve->add_option("--config", config_path, "TOML config file");
   serve->add_option("--db", db_path, "SQLite database path");
   serve->add_option("--listen", listen, "HOST:PORT (port 0 picks a free one)");
+  serve->add_option("--web", web_dir, "the built web app to serve (default web/dist when it exists; none: API only)");
   serve->add_option("--workers", workers, "I/O threads");
   serve->add_flag("--no-group-commit", no_group, "commit each write on its own (baseline for benchmarks)");
   serve->add_option("--max-batch", max_batch, "most commands per group commit");
@@ -413,6 +415,7 @@ int main(int argc, char** argv) {
       workers = workers ? workers : cfg["server"]["workers"].value_or(0);
       data_dir = cfg["data_dir"].value_or(data_dir);
       secure_cookies = secure_cookies || cfg["server"]["secure_cookies"].value_or(false);
+      if (web_dir.empty()) web_dir = cfg["server"]["web_dir"].value_or(std::string());
       if (ledger_key.empty()) ledger_key = cfg["ledger"]["key_path"].value_or(std::string());
       if (ledger_origin.empty()) ledger_origin = cfg["ledger"]["origin"].value_or(std::string());
       if (auto* arr = cfg["ledger"]["witness_keys"].as_array())
@@ -455,6 +458,15 @@ int main(int argc, char** argv) {
   (*rt)->app().secure_cookies = secure_cookies;
   Router router;
   (*rt)->RegisterRoutes(router);
+  std::optional<StaticFiles> web;
+  if (web_dir.empty() && std::filesystem::exists("web/dist/index.html")) web_dir = "web/dist";
+  if (!web_dir.empty() && web_dir != "none") {
+    auto files = StaticFiles::Load(web_dir);
+    if (!files.ok()) return Fail(files.status());
+    web = std::move(*files);
+    router.SetFallback([&web](Request& req, Respond respond) { web->Serve(req, respond); });
+    spdlog::info("serving the web app from {} ({} files)", web_dir, web->size());
+  }
   ServerOptions sopts;
   sopts.host = host;
   sopts.port = static_cast<uint16_t>(port);

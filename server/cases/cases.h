@@ -76,10 +76,16 @@ struct ListFilter {
   std::string state, channel, category, district;
   int64_t unit_id = 0;
   bool overdue = false;
+  bool mine = false;                    // only cases waiting for an action of the caller (or the caller's unit)
+  std::string q;                        // a receipt code, or words in the title
   std::optional<std::string> from, to;  // received day range, inclusive
-  int64_t cursor = 0;                   // list ids below this
+  std::string sort = "received_at";     // received_at | due_on | state | id
+  bool ascending = false;
+  int64_t offset = 0;
   int64_t limit = 50;
 };
+// The list's sort keys, for validation.
+bool IsListSortKey(std::string_view key);
 absl::StatusOr<boost::json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who,
                                          absl::Time now);
 

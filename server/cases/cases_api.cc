@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "common/xlsx_out.h"
 #include "ledger/ledger.h"
 #include "vault/vault.h"
 
@@ -26,6 +27,64 @@ void Read(AppContext& app, Request& req, Respond& respond, F f) {
   absl::StatusOr<json::object> r = f(**db);
   if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
   respond(Response::Json(200, *r));
+}
+
+// The case list's query parameters (shared by the list and its export), each error naming its parameter.
+absl::Status ParseListFilter(const Request& req, ListFilter& f) {
+  std::vector<FieldError> errors;
+  f.state = req.Query("state").value_or("");
+  f.channel = req.Query("channel").value_or("");
+  f.category = req.Query("category").value_or("");
+  f.district = req.Query("district").value_or("");
+  f.q = req.Query("q").value_or("");
+  f.unit_id = ParseInt<int64_t>(req.Query("unit_id").value_or("0")).value_or(0);
+  f.overdue = req.Query("overdue").value_or("") == "true";
+  f.mine = req.Query("mine").value_or("") == "true";
+  f.sort = req.Query("sort").value_or("received_at");
+  f.ascending = req.Query("order").value_or("desc") == "asc";
+  auto offset = ParseInt<int64_t>(req.Query("offset").value_or("0"));
+  if (!offset || *offset < 0) errors.push_back({"offset", "应为非负整数"});
+  else f.offset = *offset;
+  f.limit = std::clamp<int64_t>(ParseInt<int64_t>(req.Query("limit").value_or("50")).value_or(50), 1, 500);
+  if (Utf8Length(f.q) > 100) errors.push_back({"q", "不超过100字"});
+  for (auto [name, target] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
+    if (auto v = req.Query(name)) {
+      if (!ParseDay(*v)) errors.push_back({name, "日期格式应为 YYYY-MM-DD"});
+      else *target = *v;
+    }
+  }
+  if (!f.state.empty() && !ParseState(f.state)) errors.push_back({"state", "未知状态"});
+  if (!IsListSortKey(f.sort)) errors.push_back({"sort", "可选 received_at、due_on、state、id"});
+  if (!f.channel.empty() && !LabelOf(kChannels, f.channel)) errors.push_back({"channel", "未知来源"});
+  if (!f.category.empty() && !LabelOf(kCategories, f.category)) errors.push_back({"category", "未知分类"});
+  if (!errors.empty()) return Invalid("cases.filter", "筛选条件有误", errors);
+  return absl::OkStatus();
+}
+
+constexpr int64_t kMaxExportRows = 10000;
+
+// One sheet of the case list as the console shows it, times in China Standard Time.
+XlsxSheet ExportSheet(const json::object& list) {
+  XlsxSheet sheet{"案件清单", {"回执码", "来源渠道", "分类", "标题", "状态", "区县", "被反映单位", "承办单位",
+                              "受理时间", "最近期限", "剩余工作日", "期限提示"}, {}, {20, 14, 12, 40, 12, 10, 24, 24, 18, 12, 10, 10}};
+  auto text = [](const json::value* v) { return v && v->is_string() ? std::string(v->as_string()) : std::string(); };
+  for (const auto& item : list.at("items").as_array()) {
+    const auto& o = item.as_object();
+    std::string received = text(o.if_contains("received_at"));
+    if (auto t = ParseUtc(received)) received = absl::FormatTime("%Y-%m-%d %H:%M", *t, Cst());
+    std::string colour = text(o.if_contains("deadline_colour"));
+    std::string hint = colour == "red" ? "红牌（逾期）" : colour == "yellow" ? "黄牌（临期）" : colour == "green" ? "正常" : "";
+    std::vector<XlsxCell> row{text(o.if_contains("receipt")), text(o.if_contains("channel_label")),
+                              text(o.if_contains("category_label")), text(o.if_contains("title")),
+                              text(o.if_contains("state_label")), text(o.if_contains("district")),
+                              text(o.if_contains("concerned_unit")), text(o.if_contains("handling_unit")), received,
+                              text(o.if_contains("due_on"))};
+    if (auto* w = o.if_contains("working_days_left")) row.emplace_back(static_cast<long long>(w->as_int64()));
+    else row.emplace_back(std::string());
+    row.emplace_back(hint);
+    sheet.rows.push_back(std::move(row));
+  }
+  return sheet;
 }
 
 std::optional<int64_t> IdParam(Request& req, size_t i = 0) {
@@ -114,29 +173,30 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/cases", kClerk | kHandler | kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
                 ListFilter f;
-                f.state = req.Query("state").value_or("");
-                f.channel = req.Query("channel").value_or("");
-                f.category = req.Query("category").value_or("");
-                f.district = req.Query("district").value_or("");
-                f.unit_id = ParseInt<int64_t>(req.Query("unit_id").value_or("0")).value_or(0);
-                f.overdue = req.Query("overdue").value_or("") == "true";
-                f.cursor = ParseInt<int64_t>(req.Query("cursor").value_or("0")).value_or(0);
-                f.limit = std::clamp<int64_t>(ParseInt<int64_t>(req.Query("limit").value_or("50")).value_or(50), 1, 500);
-                std::vector<FieldError> errors;
-                for (auto [name, target] : {std::pair{"from", &f.from}, std::pair{"to", &f.to}}) {
-                  if (auto v = req.Query(name)) {
-                    if (!ParseDay(*v)) errors.push_back({name, "日期格式应为 YYYY-MM-DD"});
-                    else *target = *v;
-                  }
-                }
-                if (!f.state.empty() && !ParseState(f.state)) errors.push_back({"state", "未知状态"});
-                if (!f.channel.empty() && !LabelOf(kChannels, f.channel)) errors.push_back({"channel", "未知来源"});
-                if (!f.category.empty() && !LabelOf(kCategories, f.category)) errors.push_back({"category", "未知分类"});
-                if (!errors.empty())
-                  return respond(Response::Problem(Invalid("cases.filter", "筛选条件有误", errors), req.path));
+                if (auto st = ParseListFilter(req, f); !st.ok()) return respond(Response::Problem(st, req.path));
                 Read(app, req, respond, [&](Db& db) { return List(db, Env(app), f, *req.principal, app.clock->Now()); });
               },
-              0, "Cases in the caller's scope, newest first, with filters and a cursor"});
+              0, "Cases in the caller's scope with filters, sorting and paging (total included)"});
+  router.Add({"GET", "/api/v1/cases/export", kClerk | kHandler | kSupervisor | kLeader,
+              [&app](Request& req, Respond respond) {
+                ListFilter f;
+                if (auto st = ParseListFilter(req, f); !st.ok()) return respond(Response::Problem(st, req.path));
+                f.offset = 0;
+                f.limit = kMaxExportRows;
+                auto db = Reader(app);
+                if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
+                auto list = List(**db, Env(app), f, *req.principal, app.clock->Now());
+                if (!list.ok()) return respond(Response::Problem(list.status(), req.path));
+                auto bytes = WriteXlsx({ExportSheet(*list)});
+                if (!bytes.ok()) return respond(Response::Problem(bytes.status(), req.path));
+                Response r;
+                r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                r.body = std::move(*bytes);
+                r.headers.emplace_back("Content-Disposition", "attachment; filename=\"cases.xlsx\"; filename*=UTF-8''%E6%A1%88%E4%BB%B6%E6%B8%85%E5%8D%95.xlsx");
+                r.headers.emplace_back("X-Total-Count", std::to_string(list->at("total").as_int64()));
+                respond(std::move(r));
+              },
+              0, "The current view of the case list as an XLSX workbook (same filters and sort, at most 10,000 rows)"});
   router.Add({"GET", "/api/v1/cases/{id}", kClerk | kHandler | kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
                 auto id = IdParam(req);
@@ -234,18 +294,37 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (!CodeOf(kChannels, channel))
                   return respond(Response::Problem(Invalid("import.channel", "请指定来源渠道", {{"channel", "取值无效"}}), req.path));
                 bool accept_valid = req.Query("accept_valid").value_or("") == "true";
+                bool dry_run = req.Query("dry_run").value_or("") == "true";
                 auto table = ReadTable(req.body);
                 if (!table.ok()) return respond(Response::Problem(table.status(), req.path));
                 CaseEnv env = Env(app);
                 int64_t by = req.principal->account_id;
-                SubmitWrite(app, req, [env, t = std::move(*table), ch = *CodeOf(kChannels, channel), accept_valid, by](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid, by));
+                auto report_json = [](const CaseImportReport& rep, bool preview) {
                   json::array rejected;
                   for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
-                  return json::object{{"applied", rep.applied}, {"rejected", rejected}};
-                }, std::move(respond));
+                  return json::object{{preview ? "would_apply" : "applied", rep.applied}, {"rejected", rejected},
+                                      {"dry_run", preview}};
+                };
+                // A dry run imports inside the command and then fails it on purpose, so the savepoint rollback
+                // undoes every row: the report is exactly what the real import would do, and nothing changes.
+                auto preview = std::make_shared<CaseImportReport>();
+                std::string path = req.path;
+                app.writer->Submit(ActorOf(req), [env, t = std::move(*table), ch = *CodeOf(kChannels, channel), accept_valid,
+                                                  dry_run, by, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid || dry_run, by));
+                  if (dry_run) {
+                    *preview = std::move(rep);
+                    return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");
+                  }
+                  return report_json(rep, false);
+                }, [respond = std::move(respond), path, dry_run, preview, report_json](absl::StatusOr<json::value> r) {
+                  if (dry_run && !r.ok() && StableCode(r.status()) == "import.preview")
+                    return respond(Response::Json(200, report_json(*preview, true)));
+                  if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                  respond(Response::Json(200, std::move(*r)));
+                });
               },
-              kMaxImportBytes, "Import a hotline or platform export (CSV or XLSX), all or nothing unless accept_valid"});
+              kMaxImportBytes, "Import a hotline or platform export (CSV or XLSX): all or nothing unless accept_valid; dry_run reports without writing"});
   router.Add({"GET", "/api/v1/stats", kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
                 Read(app, req, respond, [&](Db& db) {

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include <sodium.h>
@@ -1039,48 +1040,111 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
                       {"actions", actions}};
 }
 
+bool IsListSortKey(std::string_view key) {
+  return key == "received_at" || key == "due_on" || key == "state" || key == "id";
+}
+
+namespace {
+
+// States in which `roles` has an action that moves a case on: `any` for actions open to the role wherever the
+// case is handled, `unit` for those that need the case to be handled in the caller's unit subtree.
+struct WaitingStates {
+  std::string any, unit;  // SQL lists: ('a','b') or ('')
+};
+WaitingStates WaitingFor(RoleSet roles) {
+  std::vector<std::string> any, unit;
+  for (int i = 0; i <= static_cast<int>(State::kMerged); ++i) {
+    State s = static_cast<State>(i);
+    bool outside = false, inside = false;
+    for (Action a : AllActions()) {
+      if (RolesFor(a) == kPublic || Next(s, a) == s) continue;
+      if (Check({.state = s, .checklist_complete = true}, a, {roles, false}).ok()) outside = true;
+      if (Check({.state = s, .checklist_complete = true}, a, {roles, true}).ok()) inside = true;
+    }
+    if (outside) any.push_back(fmt::format("'{}'", StateName(s)));
+    else if (inside) unit.push_back(fmt::format("'{}'", StateName(s)));
+  }
+  auto list = [](const std::vector<std::string>& v) { return "(" + (v.empty() ? std::string("''") : Join(v, ",")) + ")"; };
+  return {list(any), list(unit)};
+}
+
+}  // namespace
+
 absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who, absl::Time now) {
   // Scope: supervisors see all; clerks and leaders all unrestricted cases; handlers their unit subtree.
   // Wall: never a case naming the viewer or a declared relative, nor a restricted or leadership case about the
   // viewer's own unit.
-  std::string sql = fmt::format(
-      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id), "
-      "anc(id) AS (SELECT ?1 UNION ALL SELECT u.parent_id FROM units u JOIN anc ON u.id=anc.id WHERE u.parent_id IS NOT NULL), "
-      "me(pid) AS (SELECT ?2 UNION SELECT person_b FROM relations WHERE person_a=?2 UNION SELECT person_a FROM relations WHERE person_b=?2) "
-      "SELECT {} FROM cases c WHERE c.id < ?3 "
-      "AND (?4=1 OR (?5=1 AND c.restricted=0) OR (?6=1 AND c.handling_unit_id IN (SELECT id FROM sub))) "
+  WaitingStates waiting = WaitingFor(who.roles);
+  std::string next_due = fmt::format(
+      "(SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.kind IN {})",
+      kSupervisedKinds);
+  std::string where = fmt::format(
+      "(?4=1 OR (?5=1 AND c.restricted=0) OR (?6=1 AND c.handling_unit_id IN (SELECT id FROM sub))) "
       "AND NOT EXISTS (SELECT 1 FROM case_people cp WHERE cp.case_id=c.id AND cp.person_id IN (SELECT pid FROM me WHERE pid>0)) "
       "AND NOT ((c.restricted=1 OR c.leadership_accused=1) AND c.concerned_unit_id IN (SELECT id FROM anc)) "
       "AND (?7='' OR c.state=?7) AND (?8='' OR c.channel=?8) AND (?9='' OR c.category=?9) AND (?10='' OR c.district=?10) "
       "AND (?11=0 OR c.handling_unit_id=?11) AND (?12='' OR c.received_at >= ?12) AND (?13='' OR c.received_at < ?13) "
       "AND (?14=0 OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.due_on < ?15 "
-      "AND d.kind IN {})) ORDER BY c.id DESC LIMIT ?16", kRowColumns, kSupervisedKinds);
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+      "AND d.kind IN {})) "
+      "AND (?16=0 OR c.state IN {} OR (c.state IN {} AND c.handling_unit_id IN (SELECT id FROM sub))) "
+      "AND (?17='' OR c.receipt=?17 OR instr(c.title, ?18) > 0)",
+      kSupervisedKinds, waiting.any, waiting.unit);
+  std::string with =
+      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id), "
+      "anc(id) AS (SELECT ?1 UNION ALL SELECT u.parent_id FROM units u JOIN anc ON u.id=anc.id WHERE u.parent_id IS NOT NULL), "
+      "me(pid) AS (SELECT ?2 UNION SELECT person_b FROM relations WHERE person_a=?2 UNION SELECT person_a FROM relations WHERE person_b=?2) ";
+  std::string order = f.sort == "due_on" ? fmt::format("{} IS NULL, {}", next_due, next_due)
+                      : f.sort == "state" ? "c.state"
+                      : f.sort == "id"    ? "c.id"
+                                          : "c.received_at";
+  const char* dir = f.ascending ? "ASC" : "DESC";
   auto day_start = [](const std::string& d, int add) { return FormatUtc(CstStart(*ParseDay(d) + add)); };
-  st.Bind(1, who.unit_id).Bind(2, who.person_id).Bind(3, f.cursor > 0 ? f.cursor : INT64_MAX)
-      .Bind(4, int64_t{who.Has(kSupervisor)}).Bind(5, int64_t{who.Has(kClerk) || who.Has(kLeader)})
-      .Bind(6, int64_t{who.Has(kHandler)}).Bind(7, f.state).Bind(8, f.channel).Bind(9, f.category).Bind(10, f.district)
-      .Bind(11, f.unit_id).Bind(12, f.from ? day_start(*f.from, 0) : "").Bind(13, f.to ? day_start(*f.to, 1) : "")
-      .Bind(14, int64_t{f.overdue}).Bind(15, FormatDay(CstDay(now))).Bind(16, f.limit + 1);
+  std::string q(Trim(f.q));
+  auto bind = [&](Stmt& st) {
+    st.Bind(1, who.unit_id).Bind(2, who.person_id).Bind(4, int64_t{who.Has(kSupervisor)})
+        .Bind(5, int64_t{who.Has(kClerk) || who.Has(kLeader)}).Bind(6, int64_t{who.Has(kHandler)})
+        .Bind(7, f.state).Bind(8, f.channel).Bind(9, f.category).Bind(10, f.district).Bind(11, f.unit_id)
+        .Bind(12, f.from ? day_start(*f.from, 0) : "").Bind(13, f.to ? day_start(*f.to, 1) : "")
+        .Bind(14, int64_t{f.overdue}).Bind(15, FormatDay(CstDay(now))).Bind(16, int64_t{f.mine})
+        .Bind(17, q.empty() ? std::string() : ParseReceiptCode(q).value_or(q)).Bind(18, q);
+  };
+  int64_t total = 0;
+  {
+    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(with + "SELECT COUNT(*) FROM cases c WHERE " + where));
+    bind(count);
+    QF_RETURN_IF_ERROR(count.Step().status());
+    total = count.Int(0);
+  }
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "{}SELECT {}, {}, (SELECT name FROM units WHERE id=c.handling_unit_id), "
+      "(SELECT name FROM units WHERE id=c.concerned_unit_id) FROM cases c WHERE {} "
+      "ORDER BY {} {}, c.id {} LIMIT ?19 OFFSET ?20",
+      with, kRowColumns, next_due, where, order, dir, dir)));
+  bind(st);
+  st.Bind(19, f.limit).Bind(20, f.offset);
   json::array items;
-  int64_t last = 0;
-  bool more = false;
+  absl::CivilDay today = CstDay(now);
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    if (static_cast<int64_t>(items.size()) == f.limit) {
-      more = true;
-      break;
-    }
     Row c = ReadRow(st);
+    std::optional<std::string> due = st.OptText(36);
+    std::string handling_unit = st.Text(37), concerned_unit = st.Text(38);
     BlackOut(c, who);
-    last = c.id;
-    items.push_back(json::object{{"id", c.id}, {"receipt", DisplayReceiptCode(c.receipt)}, {"channel", c.channel},
-                                 {"channel_label", LabelOf(kChannels, c.channel).value_or("")}, {"category", c.category},
-                                 {"category_label", LabelOf(kCategories, c.category).value_or("")},
-                                 {"state", c.state_name}, {"state_label", std::string(StateLabel(c.state()))},
-                                 {"title", c.title}, {"received_at", c.received_at}, {"district", c.district},
-                                 {"handling_unit_id", c.handling_unit_id}, {"restricted", c.restricted}});
+    json::object item{{"id", c.id}, {"receipt", DisplayReceiptCode(c.receipt)}, {"channel", c.channel},
+                      {"channel_label", LabelOf(kChannels, c.channel).value_or("")}, {"category", c.category},
+                      {"category_label", LabelOf(kCategories, c.category).value_or("")},
+                      {"state", c.state_name}, {"state_label", std::string(StateLabel(c.state()))},
+                      {"title", c.title}, {"received_at", c.received_at}, {"district", c.district},
+                      {"handling_unit_id", c.handling_unit_id}, {"handling_unit", handling_unit},
+                      {"concerned_unit", concerned_unit}, {"restricted", c.restricted}};
+    item["due_on"] = due ? json::value(*due) : json::value(nullptr);
+    if (due) {
+      absl::CivilDay d = *ParseDay(*due);
+      item["working_days_left"] = d >= today ? env.calendar->WorkingDaysBetween(today, d)
+                                             : -env.calendar->WorkingDaysBetween(d, today);
+    }
+    items.push_back(std::move(item));
   }
   // Deadline colours for the page, read after the list statement is done with its connection.
   for (auto& item : items) {
@@ -1096,9 +1160,7 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
     }
     o["deadline_colour"] = colour;
   }
-  json::object out{{"items", items}};
-  out["next_cursor"] = more ? json::value(last) : json::value(nullptr);
-  return out;
+  return json::object{{"items", items}, {"total", total}, {"offset", f.offset}, {"limit", f.limit}};
 }
 
 absl::StatusOr<int> SweepSupervision(Tx& tx, const CaseEnv& env) {
@@ -1233,9 +1295,14 @@ absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::s
   json::object out{{"from", from}, {"to", to}};
   std::string lo = FormatUtc(CstStart(*f)), hi = FormatUtc(CstStart(*t + 1));
   int64_t total = 0;
-  for (auto [col, key] : {std::pair{"channel", "by_channel"}, std::pair{"category", "by_category"}, std::pair{"state", "by_state"}}) {
+  // Months are China Standard Time months.
+  for (auto [col, key] : {std::pair{"channel", "by_channel"}, std::pair{"category", "by_category"}, std::pair{"state", "by_state"},
+                          std::pair{"COALESCE(district,'')", "by_district"},
+                          std::pair{"substr(datetime(received_at,'+8 hours'),1,7)", "by_month"}}) {
+    bool by_month = std::string_view(key) == "by_month";
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
-        "SELECT {0}, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY {0} ORDER BY COUNT(*) DESC", col)));
+        "SELECT {0}, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY {0} ORDER BY {1}", col,
+        by_month ? "1" : "COUNT(*) DESC")));
     st.Bind(1, lo).Bind(2, hi);
     json::array arr;
     int64_t sum = 0;
@@ -1245,7 +1312,9 @@ absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::s
       std::string code = st.Text(0);
       std::string label = std::string(col) == "channel"    ? LabelOf(kChannels, code).value_or(code)
                           : std::string(col) == "category" ? LabelOf(kCategories, code).value_or(code)
-                                                           : std::string(StateLabel(*ParseState(code)));
+                          : std::string(col) == "state"    ? std::string(StateLabel(*ParseState(code)))
+                          : code.empty()                   ? std::string("未注明")
+                                                           : code;
       arr.push_back(json::object{{"code", code}, {"label", label}, {"count", st.Int(1)}});
       sum += st.Int(1);
     }
@@ -1262,6 +1331,18 @@ absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::s
   out["handling_on_time"] = ot.Int(0);
   out["handling_late"] = ot.Int(1);
   out["overdue_now"] = ot.Int(2);
+  // Handling time (received to reply, calendar days) and the reporters' ratings of replies.
+  QF_ASSIGN_OR_RETURN(auto avg, db.Prepare(
+      "SELECT AVG(julianday(replied_at)-julianday(received_at)), COUNT(replied_at), "
+      "SUM(satisfaction IS NOT NULL), SUM(satisfaction>=4), SUM(anonymous=0) "
+      "FROM cases WHERE received_at >= ?1 AND received_at < ?2"));
+  avg.Bind(1, lo).Bind(2, hi);
+  QF_RETURN_IF_ERROR(avg.Step().status());
+  out["avg_handling_days"] = avg.IsNull(0) ? json::value(nullptr) : json::value(std::round(avg.Double(0) * 10) / 10);
+  out["replied"] = avg.Int(1);
+  out["rated"] = avg.Int(2);
+  out["satisfied"] = avg.Int(3);
+  out["named"] = avg.Int(4);
   return out;
 }
 

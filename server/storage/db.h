@@ -52,6 +52,7 @@ class Stmt {
   std::optional<std::string> OptText(int col) const;
   std::optional<int64_t> OptInt(int col) const;
   bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
+  double Double(int col) const { return sqlite3_column_double(s_, col); }
   int Columns() const { return sqlite3_column_count(s_); }
   std::string ColumnName(int col) const { return sqlite3_column_name(s_, col); }
 

@@ -3,7 +3,7 @@
 
 Each file holds {"name", "steps": [...]}. A step: {"as": user or null, "method", "path", "body" | "raw" |
 "raw_hex", "content_type", "status", "expect" (a subset of the response), "absent" (values that must not occur
-in the response text), "save": {"var": "dotted.path"}}. "${var}" in a step is replaced by a saved value.
+in the response text), "save": {"var": "dotted.path"}, "sorted": {"list.key": "asc"|"desc"}}. "${var}" in a step is replaced by a saved value.
 In "expect", a dict matches as a subset, a list matches if each expected item matches some actual item,
 "$any" matches anything present.
 """
@@ -115,6 +115,13 @@ def run_file(path, port):
             err = match(step["expect"], body)
             if err:
                 failures.append("%s: %s\n    body: %s" % (label, err, json.dumps(body, ensure_ascii=False)[:800]))
+        for dotted, order in step.get("sorted", {}).items():
+            # "items.received_at": "desc" — the list at "items" is ordered by that key (nulls last).
+            listpath, key = dotted.rsplit(".", 1)
+            values = [item.get(key) for item in dig(body, listpath)]
+            present = [v for v in values if v is not None]
+            if present != sorted(present, reverse=(order == "desc")) or values[:len(present)] != present:
+                failures.append("%s: %s not in %s order: %r" % (label, dotted, order, values))
         text = json.dumps(body, ensure_ascii=False)
         for bad in step.get("absent", []):
             if str(bad) in text:

@@ -45,6 +45,21 @@ def build_demo(binary, workdir):
     return db
 
 
+
+def read_xlsx(payload):
+    """The first sheet of an XLSX answer as {"rows": data rows, "header": [...], "strings": [...]}."""
+    import io
+    import re as _re
+    import zipfile
+    from xml.sax.saxutils import unescape
+    z = zipfile.ZipFile(io.BytesIO(payload))
+    strings = [unescape(t) for t in _re.findall(r"<t[^>]*>(.*?)</t>", z.read("xl/sharedStrings.xml").decode())] \
+        if "xl/sharedStrings.xml" in z.namelist() else []
+    sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    rows = _re.findall(r"<row [^>]*>(.*?)</row>", sheet)
+    header = [strings[int(i)] for i in _re.findall(r'<c [^>]*t="s"[^>]*><v>(\d+)</v>', rows[0])] if rows else []
+    return {"xlsx": {"rows": max(len(rows) - 1, 0), "header": header, "strings": strings}}
+
 class Server:
     def __init__(self, binary, db, extra=(), log_level="warn"):
         self.binary, self.db, self.extra, self.log_level = binary, db, list(extra), log_level
@@ -121,6 +136,8 @@ class Client:
         parsed = None
         if "json" in ctype and payload:
             parsed = json.loads(payload)
+        elif "spreadsheetml" in ctype and payload:
+            parsed = read_xlsx(payload)
         if isinstance(parsed, dict) and resp.status == 200 and "csrf_token" in parsed:
             self.csrf = parsed["csrf_token"]
         return resp.status, parsed, resp
