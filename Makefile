@@ -6,7 +6,7 @@ BIN := $(BUILD)/qingfeng
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build run test unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
+.PHONY: deps build web webtest e2e run test unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
 FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
 
 deps:
@@ -16,12 +16,24 @@ build: deps
 	@cmake --preset default >/dev/null
 	@cmake --build --preset default
 
+# The web app (portal and console), served by the same binary from web/dist.
+web: deps
+	@bash scripts/build-web.sh
+
+webtest: web
+	@cd web && npx vitest run
+	@cd web && node scripts/sizes.mjs --quiet
+
+# Playwright journeys in Debian's chromium against the real server (screenshots go to build/e2e/).
+e2e: build web
+	@node web/tests/e2e/run.mjs --bin $(BIN)
+
 $(DEMO_DB): | build
 	@mkdir -p $(dir $(DEMO_DB))
 	$(BIN) demo --db $(DEMO_DB)
 
-run: build $(DEMO_DB)
-	$(BIN) serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT)
+run: build web $(DEMO_DB)
+	$(BIN) serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT) --web web/dist
 
 unit: build
 	@cd $(BUILD) && ctest --output-on-failure -j2
@@ -32,8 +44,10 @@ apitest: build
 crashtest: build
 	@python3 tests/system/crash_test.py --bin $(BIN)
 
-test: build
+test: build web
 	@cd $(BUILD) && ctest --output-on-failure -j2
+	@cd web && npx vitest run
+	@node web/tests/e2e/run.mjs --bin $(BIN)
 	@python3 tests/api/run.py --bin $(BIN)
 	@python3 tests/system/crash_test.py --bin $(BIN)
 	@python3 tests/system/openapi_test.py --bin $(BIN)

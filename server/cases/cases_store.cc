@@ -923,6 +923,40 @@ std::string UnitName(Db& db, int64_t id) {
 
 }  // namespace
 
+// The case's events in order, as its timeline: kind, label, time and who (staff by display name). The payloads
+// stay out: the public's identity and erased content never reach the page through the timeline.
+absl::StatusOr<json::value> EventsJson(Db& db, int64_t case_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT e.seq, e.time, e.actor, e.kind, a.display_name FROM events e "
+      "LEFT JOIN accounts a ON e.actor = 'account:' || a.id WHERE e.subject=? ORDER BY e.seq"));
+  st.Bind(1, Subject(case_id));
+  json::array out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    std::string kind = st.Text(3), label;
+    std::string_view name = std::string_view(kind).substr(kind.find('.') + 1);
+    bool by_public = name.starts_with("public_");
+    if (by_public) name.remove_prefix(7);
+    if (auto a = ParseAction(name)) label = std::string(ActionLabel(*a));
+    static const std::pair<const char*, const char*> kOther[] = {
+        {"case.registered", "登记"}, {"case.merged_in", "并入他件"}, {"case.deadline_recomputed", "期限按新公布的节假日重算"},
+        {"supervision.card", "亮牌督办"}, {"supervision.order", "下达督办单"}, {"supervision.answered", "答复督办"},
+        {"reporter.identity_opened", "查看实名信息"}, {"case.public_add_info", "反映人补充材料"},
+        {"case.public_answer", "反映人回答询问"}, {"case.public_rate", "反映人评价"}};
+    for (auto& [k, l] : kOther)
+      if (kind == k) label = l;
+    if (label.empty()) label = kind;
+    else if (by_public && !kind.starts_with("case.public_add") && !kind.starts_with("case.public_answer") &&
+             !kind.starts_with("case.public_rate"))
+      label = "反映人" + label;
+    std::string actor = st.Text(2);
+    std::string who = st.IsNull(4) ? (actor == "system" ? "系统" : actor == "public" || by_public ? "反映人" : actor) : st.Text(4);
+    out.push_back(json::object{{"seq", st.Int(0)}, {"at", st.Text(1)}, {"kind", kind}, {"label", label}, {"by", who}});
+  }
+  return json::value(std::move(out));
+}
+
 absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who, absl::Time now) {
   QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));  // copied: the handler's view may black out passages
   QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
@@ -1007,6 +1041,7 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
                  {"supervision", sup}, {"checklist", checklist}, {"actions", actions}};
   o["satisfaction"] = c.satisfaction ? json::value(*c.satisfaction) : json::value(nullptr);
   o["merged_into"] = c.merged_into ? json::value(*c.merged_into) : json::value(nullptr);
+  QF_ASSIGN_OR_RETURN(o["events"], EventsJson(db, c.id));
   return o;
 }
 

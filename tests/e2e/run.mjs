@@ -1,0 +1,348 @@
+// Playwright journeys in a real browser (Debian's chromium driven by playwright-core) against the real server
+// on a fresh demo database: a citizen submits anonymously and tracks the complaint; a clerk registers a letter;
+// a handler signs for it, verifies and replies; a supervisor sees the red cards and issues an order. Each
+// journey runs in Chinese and again in English; every main page is photographed into build/e2e/<locale>/ and
+// checked for horizontal overflow (1366×768 for the console, a phone for the portal).
+// Usage: node tests/e2e/run.mjs [--bin build/qingfeng] [--headed]
+import { spawn, execFileSync } from 'node:child_process'
+import { createHmac } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(new URL('../..', import.meta.url).pathname)
+const require = createRequire(join(root, 'web/package.json'))
+const { chromium } = require('playwright-core')
+
+const args = process.argv.slice(2)
+const bin = resolve(args.includes('--bin') ? args[args.indexOf('--bin') + 1] : join(root, 'build/qingfeng'))
+const headed = args.includes('--headed')
+const outDir = join(root, 'build/e2e')
+const PASSWORD = 'Qingfeng#2026'
+const TOTP_SECRET = 'OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB'
+
+// ---------- the server ----------
+function startServer(db) {
+  return new Promise((ok, fail) => {
+    const p = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', 'warn'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    p.stdout.on('data', (d) => {
+      out += d
+      const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out)
+      if (m) ok({ proc: p, url: m[1] })
+    })
+    p.on('exit', (code) => fail(new Error(`server exited (${code}) before listening`)))
+  })
+}
+
+// ---------- TOTP (RFC 6238), each code used once per account as the server requires ----------
+function base32(s) {
+  const a = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+  let bits = ''
+  for (const c of s.replace(/=+$/, '')) bits += a.indexOf(c).toString(2).padStart(5, '0')
+  const out = []
+  for (let i = 0; i + 8 <= bits.length; i += 8) out.push(parseInt(bits.slice(i, i + 8), 2))
+  return Buffer.from(out)
+}
+function totp(step) {
+  const msg = Buffer.alloc(8)
+  msg.writeBigUInt64BE(BigInt(step))
+  const h = createHmac('sha1', base32(TOTP_SECRET)).update(msg).digest()
+  const o = h[h.length - 1] & 15
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0')
+}
+const usedStep = {}
+async function nextTotp(user) {
+  for (;;) {
+    const step = Math.floor(Date.now() / 30000)
+    if (usedStep[user] !== step) {
+      usedStep[user] = step
+      return totp(step)
+    }
+    await new Promise((r) => setTimeout(r, 30000 - (Date.now() % 30000) + 50))
+  }
+}
+
+// ---------- checks ----------
+const failures = []
+let checks = 0
+function check(cond, what) {
+  checks++
+  if (!cond) {
+    failures.push(what)
+    console.error(`  FAIL ${what}`)
+  }
+}
+async function expectText(locator, text, what) {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ timeout: 10000 })
+    check(true, what)
+  } catch {
+    check(false, `${what}: "${text}" not shown (saw "${(await locator.first().textContent().catch(() => '')) ?? ''}")`)
+  }
+}
+
+async function shot(page, locale, name) {
+  const dir = join(outDir, locale)
+  mkdirSync(dir, { recursive: true })
+  await page.waitForLoadState('networkidle').catch(() => undefined)
+  await page.waitForTimeout(250)  // transitions
+  const overflow = await page.evaluate(() => {
+    const doc = document.documentElement
+    const main = document.querySelector('.main, .portal-main')
+    return { page: doc.scrollWidth - window.innerWidth, main: main ? main.scrollWidth - main.clientWidth : 0 }
+  })
+  check(overflow.page <= 0 && overflow.main <= 0, `${locale}/${name}: no horizontal overflow (page ${overflow.page}px, main ${overflow.main}px)`)
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
+}
+
+// el-input puts data-test on the native control, el-select on its wrapper: this finds the control either way.
+const field = (test) =>
+  `input[data-test=${test}], textarea[data-test=${test}], [data-test=${test}] input:not([type=hidden]), [data-test=${test}] textarea`
+
+async function pickOption(page, selectTest, text) {
+  await page.locator(`[data-test=${selectTest}]`).click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+}
+async function pickRemote(page, selectTest, query, text) {
+  const input = page.locator(field(selectTest))
+  await input.click()
+  await input.fill(query)
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+}
+async function act(page, action, fill = async () => {}) {
+  await page.locator(`[data-test=act-${action}]`).click()
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  await fill(dialog)
+  await dialog.locator('[data-test=action-confirm]').click()
+  await dialog.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => check(false, `dialog of ${action} closed`))
+}
+function watchErrors(page, who) {
+  page.on('pageerror', (e) => check(false, `${who}: page error ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) check(false, `${who}: console error ${m.text()}`)
+  })
+}
+
+async function signIn(browser, base, user, locale) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const page = await ctx.newPage()
+  watchErrors(page, user)
+  await page.goto(`${base}/console`)
+  await page.waitForURL(/\/console\/login/)
+  await page.locator(field('username')).fill(user)
+  await page.locator(field('password')).fill(PASSWORD)
+  await page.locator('[data-test=login-next]').click()
+  await page.locator(field('totp')).fill(await nextTotp(user))
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((u) => !u.pathname.includes('/login'), { timeout: 10000 })
+  return page
+}
+
+// ---------- the journeys ----------
+const L = {
+  'zh-CN': { registered: '已登记', accepted: '已受理', dispatched: '已交办', signed: '办理中', proposed: '处理意见待审核', approved: '处理意见已审核', replied: '已答复', red: '红牌', fees: '教育收费', tutoring: '违规补课', letter: '来信来电', support: '予以支持', required: '请填写' },
+  en: { registered: '已登记', accepted: '已受理', dispatched: '已交办', signed: '办理中', proposed: '处理意见待审核', approved: '处理意见已审核', replied: '已答复', red: 'Red', fees: '教育收费', tutoring: '违规补课', letter: '来信来电', support: 'Upheld', required: 'Please enter' },
+}
+
+async function citizen(browser, base, locale) {
+  const t = L[locale]
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: locale === 'en' ? 'en-US' : 'zh-CN' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const page = await ctx.newPage()
+  watchErrors(page, 'citizen')
+  await page.goto(base)
+  await expectText(page.locator('h1'), locale === 'en' ? 'Complaints and reports' : '教育系统投诉举报', `${locale} portal home in its language`)
+  await shot(page, locale, 'portal-home')
+  await page.locator('[data-test=start]').click()
+  await page.waitForURL(/\/submit$/)
+  // Empty form: the messages stand next to their fields and nothing is sent.
+  await page.locator('[data-test=submit]').click()
+  await expectText(page.locator('.el-form-item__error'), t.required, `${locale} submit: empty fields named`)
+  check(await page.locator('.el-form-item__error').count() >= 3, `${locale} submit: category, title and content marked`)
+  await pickOption(page, 'category', t.fees)
+  await pickRemote(page, 'unit', '瑶海区光明中学', '瑶海区光明中学')
+  const title = `学校收取资料费（${locale}）`
+  await page.locator(field('title')).fill(title)
+  await page.locator(field('content')).fill('本学期开学时班主任要求每位学生交资料费180元，没有开具收据。')
+  await page.locator('[data-test=agree]').click()
+  await shot(page, locale, 'portal-submit')
+  await page.locator('[data-test=submit]').click()
+  const codeEl = page.locator('[data-test=receipt-code]')
+  await codeEl.waitFor({ timeout: 15000 })
+  const code = (await codeEl.textContent()).trim()
+  check(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}$/.test(code), `${locale} receipt code shown (${code})`)
+  await page.locator('[data-test=ledger-receipt]').waitFor({ timeout: 15000 }).then(
+    () => check(true, 'ledger receipt'),
+    () => check(false, `${locale} receipt page shows the ledger receipt`),
+  )
+  check(((await page.locator('[data-test=ledger-receipt]').textContent()) ?? '').includes('qingfeng.local/ledger'), `${locale} ledger receipt names the log`)
+  await shot(page, locale, 'portal-receipt')
+  await page.locator('[data-test=to-track]').click()
+  await expectText(page.locator('[data-test=track-state]'), t.registered, `${locale} track shows the state`)
+  await page.locator(field('add-info')).fill('补充：收费通知在班级群里发布。')
+  await page.locator('[data-test=add-info-send]').click()
+  await expectText(page.locator('.el-timeline-item'), '收费通知在班级群里发布', `${locale} track shows the added information`)
+  await shot(page, locale, 'portal-track')
+  // A mistyped code is caught by its check symbol before any lookup.
+  const bad = code.slice(0, -1) + (code.endsWith('0') ? '1' : '0')
+  await page.locator(field('track-code')).fill(bad)
+  await page.locator('[data-test=track-go]').click()
+  await page.locator('[data-test=track-error]').waitFor().then(() => check(true, 'bad code'), () => check(false, `${locale} a mistyped code is refused`))
+  await page.goto(`${base}/notices`)
+  await shot(page, locale, 'portal-notices')
+  await ctx.close()
+  return code
+}
+
+async function clerk(browser, base, locale) {
+  const t = L[locale]
+  const page = await signIn(browser, base, 'clerk', locale)
+  await shot(page, locale, 'console-work-clerk')
+  await page.locator('[data-test=menu-intake]').click()
+  await page.waitForURL(/\/console\/intake/)
+  await pickOption(page, 'intake-channel', t.letter)
+  await pickOption(page, 'intake-category', t.tutoring)
+  await pickRemote(page, 'intake-unit', '瑶海区光明中学', '瑶海区光明中学')
+  const title = `来信反映教师有偿补课（${locale}）`
+  await page.locator(field('intake-title')).fill(title)
+  await page.locator(field('intake-content')).fill('家长来信：数学老师周末在家中组织有偿补课，每次收费200元。')
+  await page.locator('[data-test=intake-named]').click()
+  await page.locator(field('intake-name')).fill('王女士')
+  await page.locator(field('intake-phone')).fill('13900001111')
+  await shot(page, locale, 'console-intake')
+  await page.locator('[data-test=intake-submit]').click()
+  await page.locator('[data-test=registered]').waitFor({ timeout: 10000 })
+  await page.locator('[data-test=registered-open]').click()
+  await page.waitForURL(/\/console\/cases\/\d+/)
+  const caseUrl = page.url()
+  await expectText(page.locator('[data-test=case-state]'), t.registered, `${locale} clerk: registered`)
+  check(!((await page.locator('[data-test=case-content]').textContent()) ?? '').includes('13900001111'), `${locale} the reporter's phone is not on the case page`)
+  await act(page, 'accept')
+  await expectText(page.locator('[data-test=case-state]'), t.accepted, `${locale} clerk: accepted`)
+  await act(page, 'dispatch')
+  await expectText(page.locator('[data-test=case-state]'), t.dispatched, `${locale} clerk: dispatched`)
+  await shot(page, locale, 'console-case-clerk')
+  // The case list: filter by title, export the view.
+  await page.locator('[data-test=menu-cases]').click()
+  await page.waitForURL(/\/console\/cases$/)
+  await page.locator(field('filter-q')).fill(title)
+  await page.locator('[data-test=filter-go]').click()
+  await expectText(page.locator('[data-test=case-link]'), title, `${locale} list finds the case by title`)
+  await page.locator(field('filter-q')).fill('')
+  await page.locator('[data-test=filter-go]').click()
+  await shot(page, locale, 'console-cases')
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.locator('[data-test=export]').click()])
+  check(download.suggestedFilename().endsWith('.xlsx'), `${locale} export downloads an XLSX (${download.suggestedFilename()})`)
+  await page.context().close()
+  return { caseUrl, title }
+}
+
+async function handler(browser, base, locale, c) {
+  const t = L[locale]
+  const page = await signIn(browser, base, 'handler_yh', locale)
+  await expectText(page.locator('[data-test=case-link]'), c.title, `${locale} handler: the case is waiting in my work`)
+  await shot(page, locale, 'console-work-handler')
+  await page.locator('[data-test=case-link]', { hasText: c.title }).first().click()
+  await page.waitForURL(/\/console\/cases\/\d+/)
+  await act(page, 'sign')
+  await expectText(page.locator('[data-test=case-state]'), t.signed, `${locale} handler: signed`)
+  await act(page, 'verify', (d) => d.locator(field('field-findings')).fill('经核查，该教师周末在家中组织有偿补课属实，共收取费用3200元。'))
+  await act(page, 'propose', async (d) => {
+    await d.locator('[data-test=field-outcome]').click()
+    await page.getByRole('option', { name: t.support, exact: true }).click()
+    await d.locator(field('field-proposal')).fill('责令退还全部费用，给予该教师警告处分，全区通报。')
+  })
+  await expectText(page.locator('[data-test=case-state]'), t.proposed, `${locale} handler: proposed`)
+  await shot(page, locale, 'console-case-handler')
+  return page
+}
+
+async function supervisor(browser, base, locale, c) {
+  const t = L[locale]
+  const page = await signIn(browser, base, 'supervisor', locale)
+  await page.goto(c.caseUrl)
+  await act(page, 'approve_proposal')
+  await expectText(page.locator('[data-test=case-state]'), t.approved, `${locale} supervisor: proposal approved`)
+  await page.locator('[data-test=menu-supervision]').click()
+  await page.waitForURL(/\/console\/supervision/)
+  await expectText(page.locator('[data-test=board-items] .el-tag'), t.red, `${locale} supervisor: red cards on the board`)
+  await shot(page, locale, 'console-supervision')
+  await page.locator('[data-test=board-items] a').first().click()
+  await page.waitForURL(/\/console\/cases\/\d+/)
+  check(await page.locator('[data-test=sup-red]').count() > 0, `${locale} supervisor: the case shows its red card`)
+  const before = await page.locator('[data-test=sup-order]').count()
+  await page.locator(field('order-note')).fill('请于5个工作日内办结并书面报告办理情况。')
+  await page.locator('[data-test=order-issue]').click()
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test=sup-order]').length > n, before, { timeout: 10000 }).then(
+    () => check(true, 'order'), () => check(false, `${locale} supervisor: the order is issued`))
+  await shot(page, locale, 'console-case-supervisor')
+  await page.locator('[data-test=menu-dashboard]').click()
+  await page.waitForURL(/\/console\/dashboard/)
+  await page.locator('[data-test=chart-channel] canvas').waitFor({ timeout: 10000 }).then(() => check(true, 'chart'), () => check(false, `${locale} dashboard draws its charts`))
+  check(Number(await page.locator('[data-test=kpi-total]').textContent()) >= 558, `${locale} dashboard counts the half-year's items`)
+  await shot(page, locale, 'console-dashboard')
+  await page.context().close()
+}
+
+async function reply(page, locale, c) {
+  const t = L[locale]
+  await page.goto(c.caseUrl)
+  await act(page, 'reply', (d) => d.locator(field('field-reply')).fill('您反映的问题经核查属实，已责令退还费用并对该教师作出处理。感谢您的监督。'))
+  await expectText(page.locator('[data-test=case-state]'), t.replied, `${locale} handler: replied`)
+  await expectText(page.locator('[data-test=case-reply]'), '感谢您的监督', `${locale} handler: the reply is on the case`)
+  await shot(page, locale, 'console-case-replied')
+  await page.context().close()
+}
+
+// ---------- main ----------
+async function main() {
+  if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
+  const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
+  check(fonts.trim().length > 0, 'a Chinese font is installed for chromium (fonts-wqy-microhei)')
+  const dir = mkdtempSync(join(tmpdir(), 'qf-e2e-'))
+  const db = join(dir, 'demo.db')
+  execFileSync(bin, ['demo', '--db', db], { stdio: 'ignore' })
+  const server = await startServer(db)
+  rmSync(outDir, { recursive: true, force: true })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: !headed,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+  })
+  const started = Date.now()
+  try {
+    for (const locale of ['zh-CN', 'en']) {
+      console.log(`e2e (${locale}): citizen`)
+      await citizen(browser, server.url, locale)
+      console.log(`e2e (${locale}): clerk`)
+      const c = await clerk(browser, server.url, locale)
+      console.log(`e2e (${locale}): handler`)
+      const h = await handler(browser, server.url, locale, c)
+      console.log(`e2e (${locale}): supervisor`)
+      await supervisor(browser, server.url, locale, c)
+      await reply(h, locale, c)
+    }
+  } catch (e) {
+    failures.push(`journey stopped: ${e.message.split('\n')[0]}`)
+    console.error(e)
+    let n = 0
+    for (const ctx of browser.contexts())
+      for (const p of ctx.pages()) await p.screenshot({ path: join(outDir, `failure-${++n}.png`), fullPage: true }).catch(() => undefined)
+  } finally {
+    await browser.close()
+    server.proc.kill('SIGTERM')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  console.log(`e2e: ${checks} checks, ${failures.length} failed, ${((Date.now() - started) / 1000).toFixed(0)} s; screenshots in ${outDir}`)
+  if (failures.length) {
+    for (const f of failures) console.error(`  - ${f}`)
+    process.exit(1)
+  }
+}
+main()

@@ -1,0 +1,62 @@
+// Prints the built JavaScript and CSS by chunk (raw and gzip) and holds the portal's first load to its budget:
+// the entry, the portal layout and the home page with everything they import statically, under 300 kB of
+// gzipped JavaScript, and none of ECharts (the console's dashboards load it on demand).
+// Usage: node scripts/sizes.mjs [--quiet]   (exit 1 when over budget)
+import { readFileSync } from 'node:fs'
+import { gzipSync } from 'node:zlib'
+import { join } from 'node:path'
+
+const dist = new URL('../dist/', import.meta.url).pathname
+const manifest = JSON.parse(readFileSync(join(dist, '.vite/manifest.json'), 'utf8'))
+const budgetJs = 300 * 1024
+const quiet = process.argv.includes('--quiet')
+
+const size = (file) => {
+  const buf = readFileSync(join(dist, file))
+  return { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length }
+}
+const kb = (n) => `${(n / 1024).toFixed(1)} kB`
+
+// Everything a manifest key loads before it runs: its file, its static imports, their CSS.
+function closure(keys) {
+  const seen = new Set()
+  const files = new Set()
+  const visit = (k) => {
+    if (seen.has(k)) return
+    seen.add(k)
+    const m = manifest[k]
+    if (!m) throw new Error(`not in the manifest: ${k}`)
+    files.add(m.file)
+    for (const c of m.css ?? []) files.add(c)
+    for (const i of m.imports ?? []) visit(i)
+  }
+  keys.forEach(visit)
+  return [...files]
+}
+
+if (!quiet) {
+  const rows = Object.values(manifest)
+    .flatMap((m) => [m.file, ...(m.css ?? [])])
+    .filter((f, i, a) => a.indexOf(f) === i)
+    .map((f) => ({ f, ...size(f) }))
+    .sort((a, b) => b.gzip - a.gzip)
+  console.log('chunk'.padEnd(58), 'raw'.padStart(10), 'gzip'.padStart(10))
+  for (const r of rows) console.log(r.f.padEnd(58), kb(r.raw).padStart(10), kb(r.gzip).padStart(10))
+}
+
+const portal = closure(['index.html', 'src/layouts/PortalLayout.vue', 'src/views/portal/home/index.vue'])
+const js = portal.filter((f) => f.endsWith('.js'))
+const css = portal.filter((f) => f.endsWith('.css'))
+const jsGzip = js.reduce((s, f) => s + size(f).gzip, 0)
+const cssGzip = css.reduce((s, f) => s + size(f).gzip, 0)
+console.log(`portal first load: ${js.length} scripts ${kb(jsGzip)} gzip (budget ${kb(budgetJs)}), ${css.length} stylesheets ${kb(cssGzip)} gzip`)
+const problems = []
+if (jsGzip > budgetJs) problems.push(`portal JavaScript ${kb(jsGzip)} is over the ${kb(budgetJs)} budget`)
+const echarts = js.filter((f) => readFileSync(join(dist, f), 'utf8').includes('echarts'))
+if (echarts.some((f) => f.includes('echarts'))) problems.push(`ECharts is in the portal's first load: ${echarts.join(', ')}`)
+const consoleChunks = Object.keys(manifest).filter((k) => k.startsWith('src/views/console/'))
+if (consoleChunks.some((k) => portal.includes(manifest[k].file))) problems.push('a console page is in the portal first load')
+if (problems.length) {
+  console.error(problems.join('\n'))
+  process.exit(1)
+}

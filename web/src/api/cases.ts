@@ -1,0 +1,294 @@
+// Cases: the public's submission and follow-up by receipt code; the staff list, detail, actions, intake,
+// import, supervision and statistics.
+import { download, http, request, type Query } from './request'
+
+export interface Term {
+  code: string
+  label: string
+}
+
+export interface Vocabulary {
+  categories: Term[]
+  channels: Term[]
+}
+
+export type Colour = 'none' | 'green' | 'yellow' | 'red'
+
+export interface Deadline {
+  kind: string
+  start: string
+  term: string
+  due_on: string
+  clause: string
+  status: 'open' | 'met' | 'missed' | string
+  provisional: boolean
+  colour: Colour
+  working_days_left?: number
+  policy?: string
+  calendar_version?: string
+  met_at?: string
+}
+
+export interface Attachment {
+  name: string
+  content_base64: string
+}
+
+export interface NewCase {
+  category: string
+  kind?: string
+  title: string
+  content: string
+  occurred_on?: string
+  concerned_unit_id?: number
+  leadership_accused?: boolean
+  anonymous: boolean
+  reporter?: { name: string; phone: string; address?: string }
+  attachments?: Attachment[]
+}
+
+export interface StaffRegistration extends NewCase {
+  channel: string
+  external_ref?: string
+  received_at?: string
+  concerned_person_ids?: number[]
+}
+
+export interface SubmitResult {
+  id: number
+  receipt: string
+  state: string
+  state_label: string
+  deadlines: Deadline[]
+  routing?: { rule: string; basis: string }
+  ledger?: { leaf_index: number; receipt?: string; receipt_error?: string }
+}
+
+export interface Message {
+  at: string
+  kind: string
+  body: string
+  author?: string
+  public?: boolean
+}
+
+export interface PublicCase {
+  receipt: string
+  state: string
+  state_label: string
+  channel_label: string
+  category_label: string
+  title: string
+  received_at: string
+  satisfaction: number | null
+  deadlines: Deadline[]
+  messages: Message[]
+  actions: string[]
+}
+
+export interface CaseRow {
+  id: number
+  receipt: string
+  channel: string
+  channel_label: string
+  category: string
+  category_label: string
+  state: string
+  state_label: string
+  title: string
+  received_at: string
+  district: string
+  handling_unit_id: number
+  handling_unit: string
+  concerned_unit: string
+  restricted: boolean
+  due_on: string | null
+  working_days_left?: number
+  deadline_colour: Colour
+}
+
+export interface CasePage {
+  items: CaseRow[]
+  total: number
+  offset: number
+  limit: number
+}
+
+export interface CaseFilter {
+  state?: string
+  channel?: string
+  category?: string
+  district?: string
+  unit_id?: number
+  overdue?: boolean
+  mine?: boolean
+  q?: string
+  from?: string
+  to?: string
+  sort?: 'received_at' | 'due_on' | 'state' | 'id'
+  order?: 'asc' | 'desc'
+}
+
+export interface Supervision {
+  id: number
+  kind: 'yellow' | 'red' | 'order' | string
+  level: number
+  deadline_kind: string
+  rule: string
+  issued_at: string
+  issued_by?: string
+  due_on: string
+  note: string
+  answer: string
+  answered_at?: string
+}
+
+export interface ChecklistItem {
+  item: string
+  label: string
+  done: boolean
+}
+
+export interface StaffCase {
+  id: number
+  receipt: string
+  channel: string
+  channel_label: string
+  category: string
+  category_label: string
+  kind: string
+  state: string
+  state_label: string
+  title: string
+  content: string
+  occurred_on: string
+  received_at: string
+  concerned_unit: { id: number; name: string } | null
+  handling_unit: { id: number; name: string } | null
+  district: string
+  restricted: boolean
+  leadership_accused: boolean
+  anonymous: boolean
+  reporter: string
+  external_ref: string
+  concerned_people: { id: number; name: string }[]
+  attachments: { name: string; sha256?: string; size?: number; mime?: string }[]
+  outcome: string | null
+  findings: string | null
+  proposal: string | null
+  reply: string | null
+  pending_request: string | null
+  suspended_since: string | null
+  extension_days: number
+  version: number
+  clocks: Record<string, number>
+  deadlines: Deadline[]
+  messages: Message[]
+  supervision: Supervision[]
+  checklist: ChecklistItem[]
+  actions: { action: string; label: string }[]
+  events: CaseEvent[]
+  satisfaction: number | null
+  merged_into: number | null
+}
+
+export interface CaseEvent {
+  seq: number
+  at: string
+  kind: string
+  label: string
+  by: string
+}
+
+export interface BoardItem {
+  id: number
+  case_id: number
+  kind: string
+  level: number
+  deadline_kind: string
+  rule: string
+  issued_at: string
+  due_on: string
+  answer: string
+  unit_id: number
+  unit_name: string
+  title: string
+  state: string
+}
+
+export interface ImportReport {
+  applied?: number
+  would_apply?: number
+  dry_run: boolean
+  rejected: { field: string; message: string }[]
+}
+
+export interface Count {
+  code: string
+  label: string
+  count: number
+}
+
+export interface Stats {
+  from: string
+  to: string
+  total: number
+  by_channel: Count[]
+  by_category: Count[]
+  by_state: Count[]
+  by_district: Count[]
+  by_month: Count[]
+  handling_on_time: number
+  handling_late: number
+  overdue_now: number
+  avg_handling_days: number | null
+  replied: number
+  rated: number
+  satisfied: number
+  named: number
+}
+
+export const publicApi = {
+  vocabulary: () => http.get<Vocabulary>('/api/v1/public/categories'),
+  units: (q: string) =>
+    http.get<{ items: { id: number; name: string; kind: string; district: string; stage: string }[] }>(
+      '/api/v1/public/units',
+      { q },
+    ),
+  submit: (c: NewCase) => http.post<SubmitResult>('/api/v1/public/cases', c),
+  track: (receipt: string) => http.get<PublicCase>(`/api/v1/public/cases/${encodeURIComponent(receipt)}`),
+  act: (receipt: string, action: string, body: Record<string, unknown>) =>
+    http.post<PublicCase>(`/api/v1/public/cases/${encodeURIComponent(receipt)}/${action}`, body),
+  ledgerReceipt: (receipt: string) =>
+    http.get<{ receipt: string; leaf_index: number }>(`/api/v1/public/cases/${encodeURIComponent(receipt)}/ledger`),
+}
+
+export const casesApi = {
+  list: (f: CaseFilter, offset: number, limit: number, signal?: AbortSignal) =>
+    http.get<CasePage>('/api/v1/cases', { ...(f as Query), offset, limit }, signal),
+  exportXlsx: (f: CaseFilter) => download('/api/v1/cases/export', f as Query),
+  get: (id: number) => http.get<StaffCase>(`/api/v1/cases/${id}`),
+  act: (id: number, action: string, params: Record<string, unknown>) =>
+    http.post<{ id: number; state: string; state_label: string; version: number }>(
+      `/api/v1/cases/${id}/transitions`,
+      { action, ...params },
+    ),
+  register: (c: StaffRegistration) => http.post<SubmitResult>('/api/v1/cases', c, { ledger_receipt: 'deferred' }),
+  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean }) =>
+    request<ImportReport>('POST', '/api/v1/cases/import', {
+      raw: file,
+      contentType: file.name.toLowerCase().endsWith('.xlsx')
+        ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+        : 'text/csv',
+      query: { channel, dry_run: opts.dryRun, accept_valid: opts.acceptValid },
+    }),
+  board: () => http.get<{ items: BoardItem[]; orders?: BoardItem[] }>('/api/v1/supervision'),
+  issueOrder: (id: number, note: string, due_working_days: number) =>
+    http.post<{ id: number; level: number; due_on: string }>(`/api/v1/cases/${id}/supervision-orders`, {
+      note,
+      due_working_days,
+    }),
+  answerOrder: (orderId: number, answer: string) =>
+    http.post<unknown>(`/api/v1/supervision-orders/${orderId}/answer`, { answer }),
+  stats: (from: string, to: string) => http.get<Stats>('/api/v1/stats', { from, to }),
+}

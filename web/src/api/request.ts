@@ -1,0 +1,128 @@
+// The one request client: JSON in and out, the session cookie (same origin), the CSRF header on writes,
+// and RFC 9457 problem+json turned into ApiError with the field messages by field name.
+
+export interface FieldError {
+  field: string
+  message: string
+}
+
+export interface Problem {
+  type?: string
+  title: string
+  status: number
+  detail?: string
+  code?: string
+  instance?: string
+  errors?: FieldError[]
+}
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: string
+  readonly problem: Problem
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title)
+    this.status = problem.status
+    this.code = problem.code ?? ''
+    this.problem = problem
+  }
+  // Messages by field ("reporter.phone" → "电话号码格式不正确"), for el-form items.
+  get fields(): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const e of this.problem.errors ?? []) out[e.field] = out[e.field] ? `${out[e.field]}；${e.message}` : e.message
+    return out
+  }
+}
+
+let csrfToken = ''
+export function setCsrfToken(token: string): void {
+  csrfToken = token
+}
+
+// Called when a staff request answers 401 (the session ended): the session store sends the user to sign in.
+let onUnauthorized: (() => void) | null = null
+export function setUnauthorizedHandler(fn: (() => void) | null): void {
+  onUnauthorized = fn
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path
+  const params = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '' || v === false) continue
+    params.set(k, String(v))
+  }
+  const s = params.toString()
+  return s ? `${path}?${s}` : path
+}
+
+async function toError(res: Response): Promise<ApiError> {
+  const type = res.headers.get('Content-Type') ?? ''
+  if (type.includes('json')) {
+    try {
+      const body = (await res.json()) as Problem
+      return new ApiError({ ...body, status: body.status ?? res.status, title: body.title ?? res.statusText })
+    } catch {
+      /* fall through */
+    }
+  }
+  return new ApiError({ status: res.status, title: res.statusText || '请求失败', detail: `HTTP ${res.status}` })
+}
+
+export interface RequestOptions {
+  query?: Query
+  body?: unknown
+  raw?: Blob | ArrayBuffer | string
+  contentType?: string
+  signal?: AbortSignal
+}
+
+async function send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  let body: BodyInit | undefined
+  if (opts.raw !== undefined) {
+    body = opts.raw as BodyInit
+    headers['Content-Type'] = opts.contentType ?? 'application/octet-stream'
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body)
+    headers['Content-Type'] = 'application/json'
+  }
+  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  let res: Response
+  try {
+    res = await fetch(withQuery(path, opts.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: opts.signal,
+    })
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e
+    throw new ApiError({ status: 0, title: '网络连接失败', detail: '无法连接服务器，请检查网络后重试' })
+  }
+  if (!res.ok) {
+    const err = await toError(res)
+    if (res.status === 401 && onUnauthorized && !path.startsWith('/api/v1/auth/')) onUnauthorized()
+    throw err
+  }
+  return res
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const res = await send(method, path, opts)
+  if (res.status === 204) return undefined as T
+  return (await res.json()) as T
+}
+
+export async function download(path: string, query?: Query): Promise<{ blob: Blob; total: number }> {
+  const res = await send('GET', path, { query })
+  return { blob: await res.blob(), total: Number(res.headers.get('X-Total-Count') ?? 0) }
+}
+
+export const http = {
+  get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
+  post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, { body: body ?? {}, query }),
+}

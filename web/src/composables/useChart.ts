@@ -1,0 +1,35 @@
+// ECharts, registered once with only the charts and components the dashboards use (tree-shaken), and one
+// composable that binds a chart to an element, resizes it with the element and disposes it with the component.
+import { use, init, type ComposeOption, type ECharts } from 'echarts/core'
+import { BarChart, LineChart, PieChart, type BarSeriesOption, type LineSeriesOption, type PieSeriesOption } from 'echarts/charts'
+import {
+  GridComponent, LegendComponent, TooltipComponent, TitleComponent,
+  type GridComponentOption, type LegendComponentOption, type TooltipComponentOption, type TitleComponentOption,
+} from 'echarts/components'
+import { CanvasRenderer } from 'echarts/renderers'
+import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue'
+
+use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, CanvasRenderer])
+
+export type ChartOption = ComposeOption<
+  | BarSeriesOption | LineSeriesOption | PieSeriesOption
+  | GridComponentOption | LegendComponentOption | TooltipComponentOption | TitleComponentOption
+>
+
+export function useChart(el: Ref<HTMLElement | undefined>, option: Ref<ChartOption | null>) {
+  const chart = shallowRef<ECharts>()
+  let observer: ResizeObserver | undefined
+  onMounted(() => {
+    if (!el.value) return
+    chart.value = init(el.value, undefined, { renderer: 'canvas' })
+    if (option.value) chart.value.setOption(option.value)
+    observer = new ResizeObserver(() => chart.value?.resize())
+    observer.observe(el.value)
+  })
+  watch(option, (o) => o && chart.value?.setOption(o, true), { deep: true })
+  onBeforeUnmount(() => {
+    observer?.disconnect()
+    chart.value?.dispose()
+  })
+  return chart
+}

@@ -1,0 +1,32 @@
+// History-mode routes: the portal at /, the console under /console (signed in, role-checked).
+import { createRouter, createWebHistory } from 'vue-router'
+import { portalRoutes } from './modules/portal'
+import { consoleRoutes } from './modules/console'
+import { useSession } from '@/stores/session'
+import { i18n } from '@/i18n'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [portalRoutes, ...consoleRoutes, { path: '/:rest(.*)*', redirect: '/' }],
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  if (!to.path.startsWith('/console') || to.meta.public) return true
+  const session = useSession()
+  await session.restore().catch(() => undefined)
+  if (!session.signedIn) return { name: 'login', query: { redirect: to.fullPath } }
+  const roles = to.meta.roles
+  if (roles && !session.has(...roles)) {
+    // Send each role to the first page it may open.
+    if (session.has('clerk', 'handler', 'supervisor', 'leader')) return to.name === 'work' ? true : { name: 'work' }
+    return to.name === 'login' ? true : { name: 'login' }
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  const t = i18n.global.t
+  const title = to.meta.title ? t(to.meta.title) : ''
+  document.title = `${title ? title + ' · ' : ''}${to.path.startsWith('/console') ? t('app.console') : t('app.portal')}`
+})

@@ -1,0 +1,30 @@
+// The staff console's pages, each with the roles that may open it (the server checks again on every call).
+import type { RouteRecordRaw } from 'vue-router'
+import type { Role } from '@/api/auth'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    title?: string
+    roles?: Role[]
+    public?: boolean
+  }
+}
+
+const caseRoles: Role[] = ['clerk', 'handler', 'supervisor', 'leader']
+
+export const consoleRoutes: RouteRecordRaw[] = [
+  { path: '/console/login', name: 'login', component: () => import('@/views/console/login/index.vue'), meta: { title: 'console.login.title', public: true } },
+  {
+    path: '/console',
+    component: () => import('@/layouts/ConsoleLayout.vue'),
+    children: [
+      { path: '', name: 'work', component: () => import('@/views/console/work/index.vue'), meta: { title: 'nav.work', roles: caseRoles } },
+      { path: 'cases', name: 'cases', component: () => import('@/views/console/cases/index.vue'), meta: { title: 'nav.cases', roles: caseRoles } },
+      { path: 'cases/:id(\\d+)', name: 'case', component: () => import('@/views/console/cases/detail.vue'), meta: { title: 'nav.cases', roles: caseRoles } },
+      { path: 'intake', name: 'intake', component: () => import('@/views/console/intake/index.vue'), meta: { title: 'nav.intake', roles: ['clerk', 'supervisor'] } },
+      { path: 'import', name: 'import', component: () => import('@/views/console/intake/import.vue'), meta: { title: 'nav.import', roles: ['clerk', 'supervisor'] } },
+      { path: 'supervision', name: 'supervision', component: () => import('@/views/console/supervision/index.vue'), meta: { title: 'nav.supervision', roles: ['handler', 'supervisor', 'leader'] } },
+      { path: 'dashboard', name: 'dashboard', component: () => import('@/views/console/dashboard/index.vue'), meta: { title: 'nav.dashboard', roles: ['supervisor', 'leader'] } },
+    ],
+  },
+]

@@ -1,0 +1,15 @@
+// The public portal's pages: no account needed.
+import type { RouteRecordRaw } from 'vue-router'
+
+export const portalRoutes: RouteRecordRaw = {
+  path: '/',
+  component: () => import('@/layouts/PortalLayout.vue'),
+  children: [
+    { path: '', name: 'home', component: () => import('@/views/portal/home/index.vue'), meta: { title: 'nav.home' } },
+    { path: 'submit', name: 'submit', component: () => import('@/views/portal/submit/index.vue'), meta: { title: 'nav.submit' } },
+    { path: 'submit/done', name: 'receipt', component: () => import('@/views/portal/submit/receipt.vue'), meta: { title: 'portal.receipt.title' } },
+    { path: 'track/:code?', name: 'track', component: () => import('@/views/portal/track/index.vue'), meta: { title: 'nav.track' } },
+    { path: 'notices', name: 'notices', component: () => import('@/views/portal/notices/index.vue'), meta: { title: 'nav.notices' } },
+    { path: 'bulletins', name: 'bulletins', component: () => import('@/views/portal/bulletins/index.vue'), meta: { title: 'nav.bulletins' } },
+  ],
+}

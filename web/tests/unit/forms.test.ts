@@ -1,0 +1,73 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { nextTick } from 'vue'
+import { actionBody, actionSpecs, missingFields } from '@/views/console/cases/actions'
+import { emptyForm, formFieldOf, toNewCase } from '@/views/portal/submit/composables'
+import { useSavedFilters } from '@/composables/useSavedFilters'
+
+describe('submission form', () => {
+  it('sends no identity when anonymous, even if typed before switching', () => {
+    const f = { ...emptyForm(), category: 'fees', title: ' 收费 ', content: ' 内容 ', name: '张三', phone: '13800000000', anonymous: true }
+    const c = toNewCase(f, [])
+    expect(c).toEqual({ category: 'fees', title: '收费', content: '内容', anonymous: true })
+  })
+  it('sends the identity and the unit when named; leadership only with a unit', () => {
+    const f = { ...emptyForm(), category: 'fees', title: 't', content: 'c', anonymous: false, name: '张三', phone: '13800000000', unit: 7, leadership: true }
+    const c = toNewCase(f, [{ name: 'a.jpg', content_base64: 'AA==' }])
+    expect(c.reporter).toEqual({ name: '张三', phone: '13800000000' })
+    expect(c.concerned_unit_id).toBe(7)
+    expect(c.leadership_accused).toBe(true)
+    expect(c.attachments).toHaveLength(1)
+    expect(toNewCase({ ...f, unit: undefined }, []).leadership_accused).toBeUndefined()
+  })
+  it('maps the server field names onto the form', () => {
+    expect(formFieldOf('reporter.phone')).toBe('phone')
+    expect(formFieldOf('attachments[2].content_base64')).toBe('attachments')
+    expect(formFieldOf('title')).toBe('title')
+  })
+})
+
+describe('case actions', () => {
+  it('builds bodies with the version, trimmed text, split lines and no empty optionals', () => {
+    expect(actionBody('dispatch', { unit_id: 26, note: '  ', redact: '张三\n\n 13800000000 ' }, 4)).toEqual({
+      version: 4, unit_id: 26, redact: ['张三', '13800000000'],
+    })
+    expect(actionBody('propose', { outcome: 'support', proposal: ' 退费 ' }, 2)).toEqual({ version: 2, outcome: 'support', proposal: '退费' })
+    expect(actionBody('verify_real_name', { verified: false }, 1)).toEqual({ version: 1, verified: false })
+  })
+  it('names the missing required fields', () => {
+    expect(missingFields('decline', { reason: '  ' })).toEqual(['reason'])
+    expect(missingFields('propose', { outcome: 'explain' })).toEqual(['proposal'])
+    expect(missingFields('sign', {})).toEqual([])
+  })
+  it('has a form for every staff action the server names', () => {
+    const server = ['accept', 'decline', 'dispatch', 'sign', 'request_return', 'approve_return', 'refuse_return', 'verify', 'propose',
+      'approve_proposal', 'send_back', 'reply', 'revisit', 'close', 'request_extension', 'approve_extension', 'refuse_extension',
+      'suspend', 'resume', 'merge', 'ask_reporter', 'answer_review', 'answer_rereview', 'verify_real_name']
+    for (const a of server) expect(actionSpecs[a], a).toBeDefined()
+  })
+})
+
+describe('saved filters', () => {
+  beforeEach(() => localStorage.clear())
+  it('keeps filters per account, replacing by name, without empty values', async () => {
+    const a = useSavedFilters('clerk')
+    a.save('逾期', { overdue: true, state: '', q: undefined })
+    a.save('逾期', { overdue: true, category: 'fees' })
+    a.save('补课', { category: 'tutoring' })
+    await nextTick()
+    expect(JSON.parse(localStorage.getItem('qf.filters.clerk')!)).toEqual([
+      { name: '逾期', filter: { overdue: true, category: 'fees' } },
+      { name: '补课', filter: { category: 'tutoring' } },
+    ])
+    expect(useSavedFilters('handler').saved.value).toEqual([])
+    a.remove('逾期')
+    await nextTick()
+    expect(useSavedFilters('clerk').saved.value.map((f) => f.name)).toEqual(['补课'])
+  })
+  it('ignores a damaged store', () => {
+    localStorage.setItem('qf.filters.x', '{not json')
+    expect(useSavedFilters('x').saved.value).toEqual([])
+    localStorage.setItem('qf.filters.y', JSON.stringify([{ name: 1 }, null, { name: 'ok', filter: {} }]))
+    expect(useSavedFilters('y').saved.value).toEqual([{ name: 'ok', filter: {} }])
+  })
+})

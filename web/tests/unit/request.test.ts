@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, http, setCsrfToken, setUnauthorizedHandler, withQuery } from '@/api/request'
+
+function reply(status: number, body: unknown, type = 'application/json') {
+  return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': type } })
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+  setCsrfToken('')
+  setUnauthorizedHandler(null)
+})
+
+describe('request client', () => {
+  it('builds queries without empty values', () => {
+    expect(withQuery('/x', { a: 'b c', n: 0, empty: '', no: false, yes: true, u: undefined })).toBe('/x?a=b+c&n=0&yes=true')
+    expect(withQuery('/x', {})).toBe('/x')
+  })
+
+  it('sends the CSRF token on writes only', async () => {
+    const fetch = vi.fn().mockImplementation(() => Promise.resolve(reply(200, { ok: true })))
+    vi.stubGlobal('fetch', fetch)
+    setCsrfToken('tok')
+    await http.get('/api/v1/cases')
+    await http.post('/api/v1/cases', { a: 1 })
+    expect(fetch.mock.calls[0][1].headers['X-CSRF-Token']).toBeUndefined()
+    expect(fetch.mock.calls[1][1].headers['X-CSRF-Token']).toBe('tok')
+    expect(fetch.mock.calls[1][1].body).toBe('{"a":1}')
+    expect(fetch.mock.calls[1][1].credentials).toBe('same-origin')
+  })
+
+  it('turns problem+json into an ApiError with messages by field', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(400, {
+      title: '请求内容有误', status: 400, detail: '请检查', code: 'validation',
+      errors: [{ field: 'title', message: '必填' }, { field: 'title', message: '过长' }, { field: 'reporter.phone', message: '格式不正确' }],
+    }, 'application/problem+json')))
+    const err = await http.post('/api/v1/public/cases', {}).catch((e) => e)
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err.status).toBe(400)
+    expect(err.code).toBe('validation')
+    expect(err.message).toBe('请检查')
+    expect(err.fields).toEqual({ title: '必填；过长', 'reporter.phone': '格式不正确' })
+  })
+
+  it('reports a non-JSON failure and a network failure plainly', async () => {
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(502, 'bad gateway', 'text/plain')))
+    const e1 = await http.get('/x').catch((e) => e)
+    expect(e1).toBeInstanceOf(ApiError)
+    expect(e1.status).toBe(502)
+    vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')))
+    const e2 = await http.get('/x').catch((e) => e)
+    expect(e2.status).toBe(0)
+    expect(e2.message).toContain('无法连接服务器')
+  })
+
+  it('calls the sign-in handler on 401 from staff endpoints, not from sign-in itself', async () => {
+    const onUnauthorized = vi.fn()
+    setUnauthorizedHandler(onUnauthorized)
+    vi.stubGlobal('fetch', vi.fn().mockImplementation(() => Promise.resolve(reply(401, { title: '需要登录', status: 401 }))))
+    await http.post('/api/v1/auth/mfa', {}).catch(() => undefined)
+    expect(onUnauthorized).not.toHaveBeenCalled()
+    await http.get('/api/v1/cases').catch(() => undefined)
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
+  })
+})

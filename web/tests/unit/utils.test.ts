@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { checkSymbol, displayReceipt, parseReceipt } from '@/utils/receipt'
+import { cstDay, cstToRfc3339, formatCst, halfOf } from '@/utils/time'
+
+// Codes issued by the server (demo database): the client's Luhn mod 32 must agree with server/common/receipt.cc.
+const issued = ['7C3A-NY70-1G6J-CKBJ1', 'GSX9-FFDA-FS77-NQPZG', 'RSAE-GK8B-TG6M-WQPJA', 'EPZ1-2Y10-YGNE-11TV0']
+
+describe('receipt codes', () => {
+  it('accepts codes the server issued, in any case and grouping', () => {
+    for (const c of issued) {
+      const canonical = c.replace(/-/g, '')
+      expect(parseReceipt(c)).toBe(canonical)
+      expect(parseReceipt(c.toLowerCase().replace(/-/g, ' '))).toBe(canonical)
+      expect(displayReceipt(canonical)).toBe(c)
+    }
+  })
+
+  it('reads O as 0 and I or L as 1, as the server does', () => {
+    expect(parseReceipt('EPZ1-2YIO-YGNE-L1TVO')).toBe('EPZ12Y10YGNE11TV0')
+  })
+
+  it('catches every single-symbol substitution', () => {
+    const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+    for (const c of issued) {
+      const s = c.replace(/-/g, '')
+      for (let i = 0; i < s.length; ++i)
+        for (const a of alphabet) if (a !== s[i]) expect(parseReceipt(s.slice(0, i) + a + s.slice(i + 1))).toBeNull()
+    }
+  })
+
+  it('refuses wrong lengths and foreign characters', () => {
+    expect(parseReceipt('')).toBeNull()
+    expect(parseReceipt('7C3A-NY70-1G6J-CKBJ')).toBeNull()
+    expect(parseReceipt('7C3A-NY70-1G6J-CKBJ11')).toBeNull()
+    expect(parseReceipt('7C3A-NY70-1G6J-CKBU1')).toBeNull()
+    expect(checkSymbol('7C3ANY701G6JCKBJ')).toBe('1')
+  })
+})
+
+describe('China Standard Time', () => {
+  it('formats instants in CST whatever the browser zone', () => {
+    expect(formatCst('2026-05-14T07:41:00.000Z')).toBe('2026-05-14 15:41')
+    expect(formatCst('2026-06-30T16:30:00Z')).toBe('2026-07-01 00:30')
+    expect(formatCst(null)).toBe('')
+    expect(cstDay(new Date('2026-12-31T16:00:00Z'))).toBe('2027-01-01')
+  })
+  it('sends wall-clock times with the +08:00 offset', () => {
+    expect(cstToRfc3339('2026-03-02 09:30')).toBe('2026-03-02T09:30:00+08:00')
+  })
+  it('knows the half-year of a day', () => {
+    expect(halfOf('2026-06-30')).toEqual(['2026-01-01', '2026-06-30'])
+    expect(halfOf('2026-07-01')).toEqual(['2026-07-01', '2026-12-31'])
+  })
+})
