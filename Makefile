@@ -26,7 +26,7 @@ webtest: web
 
 # Playwright journeys in Debian's chromium against the real server (screenshots go to build/e2e/).
 e2e: build web
-	@node web/tests/e2e/run.mjs --bin $(BIN)
+	@node tests/e2e/run.mjs --bin $(BIN)
 
 $(DEMO_DB): | build
 	@mkdir -p $(dir $(DEMO_DB))
@@ -47,7 +47,7 @@ crashtest: build
 test: build web
 	@cd $(BUILD) && ctest --output-on-failure -j2
 	@cd web && npx vitest run
-	@node web/tests/e2e/run.mjs --bin $(BIN)
+	@node tests/e2e/run.mjs --bin $(BIN)
 	@python3 tests/api/run.py --bin $(BIN)
 	@python3 tests/system/crash_test.py --bin $(BIN)
 	@python3 tests/system/openapi_test.py --bin $(BIN)
