@@ -89,14 +89,27 @@ async function shot(page, locale, name) {
   const dir = join(outDir, locale)
   mkdirSync(dir, { recursive: true })
   await page.waitForLoadState('networkidle').catch(() => undefined)
-  await page.waitForTimeout(250)  // transitions
+  await page.waitForTimeout(name.includes('dashboard') ? 1200 : 300)  // transitions and chart animations
+  // Overflow: the page, the scrolling main area, and any table that would scroll sideways.
   const overflow = await page.evaluate(() => {
     const doc = document.documentElement
     const main = document.querySelector('.main, .portal-main')
-    return { page: doc.scrollWidth - window.innerWidth, main: main ? main.scrollWidth - main.clientWidth : 0 }
+    const tables = [...document.querySelectorAll('.el-table__body-wrapper .el-scrollbar__wrap')]
+      .map((w) => w.scrollWidth - w.clientWidth)
+    return { page: doc.scrollWidth - window.innerWidth, main: main ? main.scrollWidth - main.clientWidth : 0, table: Math.max(0, ...tables) }
   })
-  check(overflow.page <= 0 && overflow.main <= 0, `${locale}/${name}: no horizontal overflow (page ${overflow.page}px, main ${overflow.main}px)`)
+  check(overflow.page <= 0 && overflow.main <= 0 && overflow.table <= 1,
+    `${locale}/${name}: no horizontal overflow (page ${overflow.page}px, main ${overflow.main}px, tables ${overflow.table}px)`)
+  // The whole page from the top, without the toasts of earlier steps (the console's main area scrolls by itself).
+  await page.evaluate(() => {
+    document.querySelectorAll('.el-message').forEach((m) => m.remove())
+    const main = document.querySelector('.main')
+    if (main) main.scrollTo(0, 0)
+    window.scrollTo(0, 0)
+  })
+  const style = await page.addStyleTag({ content: '.console { height: auto !important; min-height: 100vh; } .console .main { overflow: visible !important; }' })
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
+  await style.evaluate((el) => el.remove())
 }
 
 // el-input puts data-test on the native control, el-select on its wrapper: this finds the control either way.
@@ -147,7 +160,7 @@ async function signIn(browser, base, user, locale) {
 // ---------- the journeys ----------
 const L = {
   'zh-CN': { registered: '已登记', accepted: '已受理', dispatched: '已交办', signed: '办理中', proposed: '处理意见待审核', approved: '处理意见已审核', replied: '已答复', red: '红牌', fees: '教育收费', tutoring: '违规补课', letter: '来信来电', support: '予以支持', required: '请填写' },
-  en: { registered: '已登记', accepted: '已受理', dispatched: '已交办', signed: '办理中', proposed: '处理意见待审核', approved: '处理意见已审核', replied: '已答复', red: 'Red', fees: '教育收费', tutoring: '违规补课', letter: '来信来电', support: 'Upheld', required: 'Please enter' },
+  en: { registered: 'Registered', accepted: 'Accepted', dispatched: 'Dispatched', signed: 'In hand', proposed: 'Proposal pending', approved: 'Proposal approved', replied: 'Replied', red: 'Red', fees: 'Fees', tutoring: 'Paid tutoring', letter: 'Letters and calls', support: 'Upheld', required: 'Please enter' },
 }
 
 async function citizen(browser, base, locale) {

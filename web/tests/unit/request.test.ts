@@ -34,7 +34,7 @@ describe('request client', () => {
       title: '请求内容有误', status: 400, detail: '请检查', code: 'validation',
       errors: [{ field: 'title', message: '必填' }, { field: 'title', message: '过长' }, { field: 'reporter.phone', message: '格式不正确' }],
     }, 'application/problem+json')))
-    const err = await http.post('/api/v1/public/cases', {}).catch((e) => e)
+    const err = (await http.post('/api/v1/public/cases', {}).catch((e) => e)) as ApiError
     expect(err).toBeInstanceOf(ApiError)
     expect(err.status).toBe(400)
     expect(err.code).toBe('validation')
@@ -44,11 +44,11 @@ describe('request client', () => {
 
   it('reports a non-JSON failure and a network failure plainly', async () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(502, 'bad gateway', 'text/plain')))
-    const e1 = await http.get('/x').catch((e) => e)
+    const e1 = (await http.get('/x').catch((e) => e)) as ApiError
     expect(e1).toBeInstanceOf(ApiError)
     expect(e1.status).toBe(502)
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')))
-    const e2 = await http.get('/x').catch((e) => e)
+    const e2 = (await http.get('/x').catch((e) => e)) as ApiError
     expect(e2.status).toBe(0)
     expect(e2.message).toContain('无法连接服务器')
   })
