@@ -25,7 +25,7 @@ const TOTP_SECRET = 'OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB'
 // ---------- the server ----------
 function startServer(db) {
   return new Promise((ok, fail) => {
-    const p = spawn(bin, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', 'warn'], {
+    const p = spawn(bin, ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', 'warn'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -320,7 +320,7 @@ async function main() {
   check(fonts.trim().length > 0, 'a Chinese font is installed for chromium (fonts-wqy-microhei)')
   const dir = mkdtempSync(join(tmpdir(), 'qf-e2e-'))
   const db = join(dir, 'demo.db')
-  execFileSync(bin, ['demo', '--db', db], { stdio: 'ignore' })
+  execFileSync(bin, ['--data', join(root, 'data'), 'demo', '--db', db], { stdio: 'ignore' })
   const server = await startServer(db)
   rmSync(outDir, { recursive: true, force: true })
   const browser = await chromium.launch({

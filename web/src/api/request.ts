@@ -1,5 +1,6 @@
 // The one request client: JSON in and out, the session cookie (same origin), the CSRF header on writes,
 // and RFC 9457 problem+json turned into ApiError with the field messages by field name.
+import { i18n } from '@/i18n'
 
 export interface FieldError {
   field: string
@@ -68,7 +69,7 @@ async function toError(res: Response): Promise<ApiError> {
       /* fall through */
     }
   }
-  return new ApiError({ status: res.status, title: res.statusText || '请求失败', detail: `HTTP ${res.status}` })
+  return new ApiError({ status: res.status, title: res.statusText || i18n.global.t('msg.requestFailed'), detail: `HTTP ${res.status}` })
 }
 
 export interface RequestOptions {
@@ -101,7 +102,7 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
     })
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e
-    throw new ApiError({ status: 0, title: '网络连接失败', detail: '无法连接服务器，请检查网络后重试' })
+    throw new ApiError({ status: 0, title: i18n.global.t('msg.network'), detail: i18n.global.t('msg.networkDetail') })
   }
   if (!res.ok) {
     const err = await toError(res)

@@ -7,10 +7,7 @@ export function useLabels() {
   const { t, te, locale } = useI18n()
   const english = () => locale.value === 'en'
   return {
-    state: (code: string, serverLabel?: string) => {
-      const s = caseStates.find((x) => x.code === code)
-      return s ? (english() ? s.en : s.zh) : serverLabel ?? code
-    },
+    state: (code: string, serverLabel?: string) => (caseStates.includes(code) ? t(`state.${code}`) : serverLabel ?? code),
     category: (code: string, serverLabel?: string) =>
       english() && te(`console.vocab.category.${code}`) ? t(`console.vocab.category.${code}`) : serverLabel ?? code,
     channel: (code: string, serverLabel?: string) =>

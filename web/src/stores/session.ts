@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { authApi, type LoginStep, type Me, type Role } from '@/api/auth'
 import { ApiError, setCsrfToken } from '@/api/request'
+import { i18n } from '@/i18n'
 
 export const useSession = defineStore('session', () => {
   const me = ref<Me | null>(null)
@@ -39,7 +40,7 @@ export const useSession = defineStore('session', () => {
 
   // Completes the second step; answers the recovery codes when the account has just enrolled.
   async function secondFactor(code: string, recovery = false): Promise<string[] | undefined> {
-    if (!pending.value) throw new ApiError({ status: 401, title: '请重新输入密码', code: 'auth.mfa_expired' })
+    if (!pending.value) throw new ApiError({ status: 401, title: i18n.global.t('msg.passwordAgain'), code: 'auth.mfa_expired' })
     const r = await authApi.mfa(pending.value.mfa_token, code, recovery)
     setCsrfToken(r.csrf_token)
     pending.value = null

@@ -36,23 +36,8 @@ export const useVocabulary = defineStore('vocabulary', () => {
   return { categories, channels, districts, load, loadDistricts, label }
 })
 
-// The states of a case with their labels, as the server names them (server/cases/lifecycle.h).
-export const caseStates: { code: string; zh: string; en: string }[] = [
-  { code: 'registered', zh: '已登记', en: 'Registered' },
-  { code: 'accepted', zh: '已受理', en: 'Accepted' },
-  { code: 'declined', zh: '不予受理', en: 'Declined' },
-  { code: 'dispatched', zh: '已交办', en: 'Dispatched' },
-  { code: 'return_requested', zh: '退回申请中', en: 'Return requested' },
-  { code: 'signed', zh: '办理中', en: 'In hand' },
-  { code: 'verified', zh: '已核查', en: 'Verified' },
-  { code: 'proposed', zh: '处理意见待审核', en: 'Proposal pending' },
-  { code: 'approved', zh: '处理意见已审核', en: 'Proposal approved' },
-  { code: 'replied', zh: '已答复', en: 'Replied' },
-  { code: 'revisited', zh: '已回访', en: 'Revisited' },
-  { code: 'closed', zh: '已办结', en: 'Closed' },
-  { code: 'review_requested', zh: '复查申请中', en: 'Review requested' },
-  { code: 'reviewed', zh: '已复查', en: 'Reviewed' },
-  { code: 'rereview_requested', zh: '复核申请中', en: 'Second review requested' },
-  { code: 'final', zh: '复核终结', en: 'Final' },
-  { code: 'merged', zh: '已并案', en: 'Merged' },
+// The states of a case as the server names them (server/cases/lifecycle.h); labels in locales/*/common.json.
+export const caseStates: string[] = [
+  'registered', 'accepted', 'declined', 'dispatched', 'return_requested', 'signed', 'verified', 'proposed', 'approved',
+  'replied', 'revisited', 'closed', 'review_requested', 'reviewed', 'rereview_requested', 'final', 'merged',
 ]
