@@ -40,7 +40,8 @@ absl::Status ParseListFilter(const Request& req, ListFilter& f) {
   f.unit_id = ParseInt<int64_t>(req.Query("unit_id").value_or("0")).value_or(0);
   f.overdue = req.Query("overdue").value_or("") == "true";
   f.mine = req.Query("mine").value_or("") == "true";
-  f.sort = req.Query("sort").value_or("received_at");
+  // Words in q rank by relevance unless a sort is asked for.
+  f.sort = req.Query("sort").value_or(req.Query("q").value_or("").empty() ? "received_at" : "relevance");
   f.ascending = req.Query("order").value_or("desc") == "asc";
   auto offset = ParseInt<int64_t>(req.Query("offset").value_or("0"));
   if (!offset || *offset < 0) errors.push_back({"offset", "应为非负整数"});
@@ -54,7 +55,7 @@ absl::Status ParseListFilter(const Request& req, ListFilter& f) {
     }
   }
   if (!f.state.empty() && !ParseState(f.state)) errors.push_back({"state", "未知状态"});
-  if (!IsListSortKey(f.sort)) errors.push_back({"sort", "可选 received_at、due_on、state、id"});
+  if (!IsListSortKey(f.sort)) errors.push_back({"sort", "可选 received_at、due_on、state、id、relevance"});
   if (!f.channel.empty() && !LabelOf(kChannels, f.channel)) errors.push_back({"channel", "未知来源"});
   if (!f.category.empty() && !LabelOf(kCategories, f.category)) errors.push_back({"category", "未知分类"});
   if (!errors.empty()) return Invalid("cases.filter", "筛选条件有误", errors);

@@ -11,10 +11,12 @@
 #include "common/mime.h"
 #include "common/receipt.h"
 #include "common/status.h"
+#include "common/text.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "fmt/format.h"
 #include "org/org.h"
+#include "search/query.h"
 #include "vault/vault.h"
 
 namespace qf::cases {
@@ -397,18 +399,8 @@ namespace {
 // dispatch as identifying the reporter are replaced by ■, one per character, in the content and title.
 void BlackOut(Row& c, const Principal& who) {
   if (who.roles & (kClerk | kSupervisor | kLeader)) return;
-  boost::system::error_code ec;
-  auto marks = json::parse(c.redactions, ec);
-  if (ec || !marks.is_array()) return;
-  for (auto& m : marks.as_array()) {
-    if (!m.is_string()) continue;
-    std::string phrase(m.as_string());
-    std::string block;
-    for (long i = 0; i < Utf8Length(phrase); ++i) block += "\xE2\x96\xA0";
-    for (std::string* text : {&c.content, &c.title})
-      for (size_t pos = text->find(phrase); pos != std::string::npos; pos = text->find(phrase, pos + block.size()))
-        text->replace(pos, phrase.size(), block);
-  }
+  c.content = Redact(std::move(c.content), c.redactions);
+  c.title = Redact(std::move(c.title), c.redactions);
 }
 
 absl::StatusOr<bool> InHandlingUnit(Db& db, const Row& c, const Principal& who) {
@@ -1076,7 +1068,7 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
 }
 
 bool IsListSortKey(std::string_view key) {
-  return key == "received_at" || key == "due_on" || key == "state" || key == "id";
+  return key == "received_at" || key == "due_on" || key == "state" || key == "id" || key == "relevance";
 }
 
 namespace {
@@ -1122,39 +1114,52 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       "AND (?14=0 OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.due_on < ?15 "
       "AND d.kind IN {})) "
       "AND (?16=0 OR c.state IN {} OR (c.state IN {} AND c.handling_unit_id IN (SELECT id FROM sub))) "
-      "AND (?17='' OR c.receipt=?17 OR instr(c.title, ?18) > 0)",
+      "AND (?17='' OR c.receipt=?17)",
       kSupervisedKinds, waiting.any, waiting.unit);
   std::string with =
       "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id), "
       "anc(id) AS (SELECT ?1 UNION ALL SELECT u.parent_id FROM units u JOIN anc ON u.id=anc.id WHERE u.parent_id IS NOT NULL), "
       "me(pid) AS (SELECT ?2 UNION SELECT person_b FROM relations WHERE person_a=?2 UNION SELECT person_a FROM relations WHERE person_b=?2) ";
-  std::string order = f.sort == "due_on" ? fmt::format("{} IS NULL, {}", next_due, next_due)
+  // Words (not a receipt code) search the full-text index: the match, its rank and highlighted passages
+  // come from case_fts, which holds the text as handlers may read it.
+  std::string q(Trim(f.q));
+  std::optional<std::string> receipt = q.empty() ? std::nullopt : ParseReceiptCode(q);
+  std::optional<std::string> match = q.empty() || receipt ? std::nullopt : search::MatchExpression(q);
+  if (!q.empty() && !receipt && !match)
+    return Invalid("cases.filter", "搜索词无效", {{"q", "请输入要查找的字词或回执码"}});
+  std::string from = match ? "cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score, "
+                             "highlight(case_fts, 0, char(2), char(3)) AS title_hl, "
+                             "snippet(case_fts, 1, char(2), char(3), '…', 24) AS snip FROM case_fts "
+                             "WHERE case_fts MATCH ?18) s ON s.fid = c.id"
+                           : "cases c";
+  std::string order = f.sort == "relevance" && match ? "s.score"
+                      : f.sort == "due_on" ? fmt::format("{} IS NULL, {}", next_due, next_due)
                       : f.sort == "state" ? "c.state"
                       : f.sort == "id"    ? "c.id"
                                           : "c.received_at";
-  const char* dir = f.ascending ? "ASC" : "DESC";
+  const char* dir = f.sort == "relevance" && match ? "ASC" : f.ascending ? "ASC" : "DESC";
   auto day_start = [](const std::string& d, int add) { return FormatUtc(CstStart(*ParseDay(d) + add)); };
-  std::string q(Trim(f.q));
   auto bind = [&](Stmt& st) {
     st.Bind(1, who.unit_id).Bind(2, who.person_id).Bind(4, int64_t{who.Has(kSupervisor)})
         .Bind(5, int64_t{who.Has(kClerk) || who.Has(kLeader)}).Bind(6, int64_t{who.Has(kHandler)})
         .Bind(7, f.state).Bind(8, f.channel).Bind(9, f.category).Bind(10, f.district).Bind(11, f.unit_id)
         .Bind(12, f.from ? day_start(*f.from, 0) : "").Bind(13, f.to ? day_start(*f.to, 1) : "")
         .Bind(14, int64_t{f.overdue}).Bind(15, FormatDay(CstDay(now))).Bind(16, int64_t{f.mine})
-        .Bind(17, q.empty() ? std::string() : ParseReceiptCode(q).value_or(q)).Bind(18, q);
+        .Bind(17, receipt.value_or(""));
+    if (match) st.Bind(18, *match);
   };
   int64_t total = 0;
   {
-    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(with + "SELECT COUNT(*) FROM cases c WHERE " + where));
+    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(with + "SELECT COUNT(*) FROM " + from + " WHERE " + where));
     bind(count);
     QF_RETURN_IF_ERROR(count.Step().status());
     total = count.Int(0);
   }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
       "{}SELECT {}, {}, (SELECT name FROM units WHERE id=c.handling_unit_id), "
-      "(SELECT name FROM units WHERE id=c.concerned_unit_id) FROM cases c WHERE {} "
+      "(SELECT name FROM units WHERE id=c.concerned_unit_id){} FROM {} WHERE {} "
       "ORDER BY {} {}, c.id {} LIMIT ?19 OFFSET ?20",
-      with, kRowColumns, next_due, where, order, dir, dir)));
+      with, kRowColumns, next_due, match ? ", s.title_hl, s.snip" : "", from, where, order, dir, dir)));
   bind(st);
   st.Bind(19, f.limit).Bind(20, f.offset);
   json::array items;
@@ -1174,6 +1179,11 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
                       {"handling_unit_id", c.handling_unit_id}, {"handling_unit", handling_unit},
                       {"concerned_unit", concerned_unit}, {"restricted", c.restricted}};
     item["due_on"] = due ? json::value(*due) : json::value(nullptr);
+    if (match) {
+      // Marked with U+0002 … U+0003 around each hit; the page escapes the text and marks the hits.
+      item["title_highlight"] = st.Text(39);
+      item["snippet"] = st.Text(40);
+    }
     if (due) {
       absl::CivilDay d = *ParseDay(*due);
       item["working_days_left"] = d >= today ? env.calendar->WorkingDaysBetween(today, d)

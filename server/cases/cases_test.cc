@@ -386,3 +386,51 @@ TEST_F(CasesTest, EveryChangeHasAnEvent) {
 
 }  // namespace
 }  // namespace qf::cases
+
+namespace qf::cases {
+namespace {
+
+// Search through the case list: the words are found, ranked and marked; the scope and the wall are the list's;
+// passages blacked out at dispatch are not in the index, so nobody finds a case by them.
+TEST_F(CasesTest, SearchRespectsScopeWallAndBlackout) {
+  Principal clerk = Staff(kClerk, divisions_["office"]), sup = Staff(kSupervisor, divisions_["discipline"]);
+  auto a = Register({.category = "tutoring", .title = "教师周末有偿补课", .content = "三年级王小明的数学老师周末有偿补课。",
+                     .concerned_unit_id = school_});
+  auto b = Register({.category = "fees", .title = "学校收取资料费", .content = "每人收取资料费180元。", .concerned_unit_id = school_});
+  auto walled = Register({.category = "tutoring", .title = "科员组织补课", .content = "王科员组织补课。",
+                          .concerned_unit_id = school_, .concerned_person_ids = {district_clerk_}});
+  int64_t ida = a["id"].as_int64();
+  ASSERT_TRUE(Act(ida, Action::kAccept, {}, clerk).ok());
+  ASSERT_TRUE(Act(ida, Action::kDispatch, {{"redact", json::array{"王小明"}}}, clerk).ok());
+  Db* db = *rt_->app().readers->Get();
+  auto ids = [&](const std::string& q, const Principal& who) {
+    ListFilter f;
+    f.q = q;
+    f.sort = "relevance";
+    auto l = List(*db, env_, f, who, clock_.Now());
+    EXPECT_TRUE(l.ok()) << l.status();
+    std::vector<int64_t> out;
+    for (auto& it : l->at("items").as_array()) out.push_back(it.at("id").as_int64());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids("补课", sup), (std::vector<int64_t>{ida, walled["id"].as_int64()}));
+  EXPECT_EQ(ids("资料费", sup), (std::vector<int64_t>{b["id"].as_int64()}));
+  // The spouse of the accused does not find the walled case; the district handler finds only its own.
+  EXPECT_EQ(ids("补课", Staff(kSupervisor, divisions_["discipline"], district_head_)), (std::vector<int64_t>{ida}));
+  EXPECT_EQ(ids("补课", Staff(kHandler, district_)), (std::vector<int64_t>{ida}));
+  EXPECT_TRUE(ids("补课", Staff(kHandler, divisions_["finance"])).empty());
+  // The blacked-out name is not searchable, and no snippet shows it.
+  EXPECT_TRUE(ids("王小明", sup).empty());
+  ListFilter f;
+  f.q = "补课";
+  auto l = List(*db, env_, f, Staff(kHandler, district_), clock_.Now());
+  ASSERT_TRUE(l.ok());
+  std::string snippet(l->at("items").as_array()[0].at("snippet").as_string());
+  EXPECT_EQ(snippet.find("王小明"), std::string::npos);
+  EXPECT_NE(snippet.find("\x02补课\x03"), std::string::npos);
+  EXPECT_EQ(std::string(l->at("items").as_array()[0].at("title_highlight").as_string()), "教师周末有偿\x02补课\x03");
+}
+
+}  // namespace
+}  // namespace qf::cases

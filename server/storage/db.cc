@@ -1,5 +1,7 @@
 #include "storage/db.h"
 
+#include "storage/fts.h"
+
 #include <atomic>
 #include <map>
 
@@ -95,6 +97,7 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& path, DbMode mod
   std::unique_ptr<Db> db(new Db(raw, path));
   sqlite3_busy_timeout(raw, 5000);
   sqlite3_extended_result_codes(raw, 1);
+  QF_RETURN_IF_ERROR(RegisterTextFunctions(raw));
   if (mode == DbMode::kWriter) {
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));

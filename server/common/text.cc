@@ -1,0 +1,156 @@
+#include "common/text.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <boost/json.hpp>
+
+namespace qf {
+namespace {
+
+const icu::Normalizer2* Nfkc() {
+  static const icu::Normalizer2* n = [] {
+    UErrorCode err = U_ZERO_ERROR;
+    const icu::Normalizer2* p = icu::Normalizer2::getNFKCCasefoldInstance(err);
+    return U_FAILURE(err) ? nullptr : p;
+  }();
+  return n;
+}
+
+enum class Kind { kCjk, kWord, kOther };
+
+Kind KindOf(UChar32 c) {
+  if (c < 0x80) return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? Kind::kWord : Kind::kOther;
+  if (c >= 0x4E00 && c <= 0x9FFF) return Kind::kCjk;
+  UErrorCode err = U_ZERO_ERROR;
+  UScriptCode s = uscript_getScript(c, &err);
+  if (s == USCRIPT_HAN || s == USCRIPT_HIRAGANA || s == USCRIPT_KATAKANA || s == USCRIPT_HANGUL) return Kind::kCjk;
+  return u_isalnum(c) ? Kind::kWord : Kind::kOther;
+}
+
+struct Unit {
+  UChar32 c;
+  int start, end;  // original byte range
+};
+
+void Append(std::string& out, UChar32 c) {
+  char buf[4];
+  int32_t n = 0;
+  UBool err = false;
+  U8_APPEND(buf, n, 4, c, err);
+  if (!err) out.append(buf, static_cast<size_t>(n));
+}
+
+// Normalised code points, each with the original bytes it came from. Normalising one code point at a time keeps
+// the mapping exact; ASCII and the common CJK block (already normal) skip ICU.
+std::vector<Unit> Units(std::string_view text) {
+  std::vector<Unit> out;
+  out.reserve(text.size() / 2 + 1);
+  const icu::Normalizer2* n = Nfkc();
+  int32_t i = 0, len = static_cast<int32_t>(text.size());
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  while (i < len) {
+    int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, len, c);
+    if (c < 0) continue;  // invalid UTF-8: skipped
+    if (c < 0x80) {
+      out.push_back({c >= 'A' && c <= 'Z' ? c + 32 : c, start, i});
+    } else if ((c >= 0x4E00 && c <= 0x9FFF) || !n) {
+      out.push_back({c, start, i});
+    } else {
+      UErrorCode err = U_ZERO_ERROR;
+      icu::UnicodeString folded = n->normalize(icu::UnicodeString(c), err);
+      if (U_FAILURE(err)) continue;
+      for (int32_t k = 0; k < folded.length();) {
+        UChar32 d = folded.char32At(k);
+        out.push_back({d, start, i});
+        k += U16_LENGTH(d);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<TextToken> Tokenize(std::string_view text, bool query) {
+  std::vector<Unit> u = Units(text);
+  std::vector<TextToken> out;
+  size_t i = 0;
+  while (i < u.size()) {
+    Kind k = KindOf(u[i].c);
+    size_t j = i;
+    while (j < u.size() && KindOf(u[j].c) == k) ++j;
+    if (k == Kind::kWord) {
+      TextToken t;
+      for (size_t x = i; x < j; ++x) Append(t.text, u[x].c);
+      t.start = u[i].start;
+      t.end = u[j - 1].end;
+      out.push_back(std::move(t));
+    } else if (k == Kind::kCjk) {
+      if (j - i == 1) {
+        TextToken t;
+        Append(t.text, u[i].c);
+        t.start = u[i].start;
+        t.end = u[i].end;
+        out.push_back(std::move(t));
+      } else {
+        for (size_t x = i; x + 1 < j; ++x) {
+          TextToken t;
+          Append(t.text, u[x].c);
+          Append(t.text, u[x + 1].c);
+          t.start = u[x].start;
+          t.end = u[x + 1].end;
+          out.push_back(std::move(t));
+        }
+        if (!query) {
+          TextToken t;
+          Append(t.text, u[j - 1].c);
+          t.start = u[j - 1].start;
+          t.end = u[j - 1].end;
+          t.colocated = true;
+          out.push_back(std::move(t));
+        }
+      }
+    }
+    i = j;
+  }
+  return out;
+}
+
+std::string NormalizeText(std::string_view text) {
+  std::string out;
+  for (const Unit& u : Units(text)) Append(out, u.c);
+  return out;
+}
+
+bool IsSingleCjk(std::string_view normalized) {
+  std::vector<Unit> u = Units(normalized);
+  return u.size() == 1 && KindOf(u[0].c) == Kind::kCjk;
+}
+
+std::string Redact(std::string text, std::string_view redactions_json) {
+  if (redactions_json.empty() || redactions_json == "[]") return text;
+  boost::system::error_code ec;
+  auto marks = boost::json::parse(redactions_json, ec);
+  if (ec || !marks.is_array()) return text;
+  for (auto& m : marks.as_array()) {
+    if (!m.is_string() || m.as_string().empty()) continue;
+    std::string phrase(m.as_string());
+    std::string block;
+    int32_t i = 0, len = static_cast<int32_t>(phrase.size());
+    while (i < len) {
+      UChar32 c;
+      U8_NEXT(reinterpret_cast<const uint8_t*>(phrase.data()), i, len, c);
+      block += "\xE2\x96\xA0";
+    }
+    for (size_t pos = text.find(phrase); pos != std::string::npos; pos = text.find(phrase, pos + block.size()))
+      text.replace(pos, phrase.size(), block);
+  }
+  return text;
+}
+
+}  // namespace qf
