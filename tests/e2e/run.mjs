@@ -247,6 +247,12 @@ async function clerk(browser, base, locale) {
   await page.locator(field('filter-q')).fill(title)
   await page.locator('[data-test=filter-go]').click()
   await expectText(page.locator('[data-test=case-link]'), title, `${locale} list finds the case by title`)
+  // Words are searched in the full-text index: hits are marked in the title and the passage.
+  await page.locator(field('filter-q')).fill('补课')
+  await page.locator('[data-test=filter-go]').click()
+  await expectText(page.locator('[data-test=case-link] mark'), '补课', `${locale} search marks 补课 in titles`)
+  check(await page.locator('[data-test=snippet] mark').count() > 0, `${locale} search shows marked passages`)
+  await shot(page, locale, 'console-search')
   await page.locator(field('filter-q')).fill('')
   await page.locator('[data-test=filter-go]').click()
   await shot(page, locale, 'console-cases')
@@ -286,9 +292,11 @@ async function supervisor(browser, base, locale, c) {
   await page.waitForURL(/\/console\/supervision/)
   await expectText(page.locator('[data-test=board-items] .el-tag'), t.red, `${locale} supervisor: red cards on the board`)
   await shot(page, locale, 'console-supervision')
-  await page.locator('[data-test=board-items] a').first().click()
+  // A case with a red card (the board also lists orders issued in earlier runs).
+  await page.locator('[data-test=board-items] tr', { hasText: t.red }).locator('a').first().click()
   await page.waitForURL(/\/console\/cases\/\d+/)
-  check(await page.locator('[data-test=sup-red]').count() > 0, `${locale} supervisor: the case shows its red card`)
+  await page.locator('[data-test=sup-red]').first().waitFor({ timeout: 10000 }).then(
+    () => check(true, 'red card'), () => check(false, `${locale} supervisor: the case shows its red card`))
   const before = await page.locator('[data-test=sup-order]').count()
   await page.locator(field('order-note')).fill('请于5个工作日内办结并书面报告办理情况。')
   await page.locator('[data-test=order-issue]').click()

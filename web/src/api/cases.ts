@@ -105,6 +105,9 @@ export interface CaseRow {
   due_on: string | null
   working_days_left?: number
   deadline_colour: Colour
+  // Present when the list was searched by words: hits marked U+0002 … U+0003.
+  title_highlight?: string
+  snippet?: string
 }
 
 export interface CasePage {
@@ -125,7 +128,7 @@ export interface CaseFilter {
   q?: string
   from?: string
   to?: string
-  sort?: 'received_at' | 'due_on' | 'state' | 'id'
+  sort?: 'received_at' | 'due_on' | 'state' | 'id' | 'relevance'
   order?: 'asc' | 'desc'
 }
 

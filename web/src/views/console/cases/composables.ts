@@ -33,8 +33,11 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
     }
   }
 
+  // Words rank by relevance; a list without words goes back to the newest first.
   function search(): Promise<void> {
     page.value = 1
+    if (filter.q?.trim() && filter.sort === 'received_at' && filter.order === 'desc') filter.sort = 'relevance'
+    if (!filter.q?.trim() && filter.sort === 'relevance') filter.sort = 'received_at'
     return load()
   }
 
