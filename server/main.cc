@@ -20,6 +20,7 @@
 #include "auth/totp.h"
 #include "demo/demo.h"
 #include "http/server.h"
+#include "reports/dashboard.h"
 #include "http/static_files.h"
 #include "ledger/http_source.h"
 #include "ledger/ledger.h"
@@ -336,7 +337,7 @@ int main(int argc, char** argv) {
     if (!rt.ok()) return Fail(rt.status());
     auto db = (*rt)->app().readers->Get();
     if (!db.ok()) return Fail(db.status());
-    auto r = cases::Stats(**db, st_from, st_to, system_clock.Now());
+    auto r = reports::Dashboard(**db, st_from, st_to, system_clock.Now());
     if (!r.ok()) return Fail(r.status());
     std::cout << st_from << " 至 " << st_to << " 共受理 " << r->at("total").as_int64() << " 件\n";
     for (auto [key, title] : {std::pair{"by_channel", "按来源"}, std::pair{"by_category", "按类别"}, std::pair{"by_state", "按状态"}}) {

@@ -97,8 +97,9 @@ absl::StatusOr<boost::json::object> AnswerOrder(Tx& tx, int64_t order_id, const 
                                                 const Principal& who);
 absl::StatusOr<boost::json::object> SupervisionBoard(Db& db, const Principal& who);
 
-// Items by channel, category and state received between two CST days (inclusive).
-absl::StatusOr<boost::json::object> Stats(Db& db, const std::string& from, const std::string& to, absl::Time now);
+// Items by channel, category, state, district and month received between two CST days (inclusive), computed
+// from the case rows themselves: the baseline that reports::Dashboard (rollups) must equal and outrun.
+absl::StatusOr<boost::json::object> StatsFromCases(Db& db, const std::string& from, const std::string& to, absl::Time now);
 
 // Bulk import of hotline and platform transfers (CSV or XLSX), all or nothing unless accept_valid.
 struct CaseImportReport {

@@ -11,6 +11,7 @@
 #include "common/timefmt.h"
 #include "common/xlsx_out.h"
 #include "ledger/ledger.h"
+#include "reports/dashboard.h"
 #include "vault/vault.h"
 
 namespace qf::cases {
@@ -329,7 +330,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/stats", kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
                 Read(app, req, respond, [&](Db& db) {
-                  return Stats(db, req.Query("from").value_or(""), req.Query("to").value_or(""), app.clock->Now());
+                  return reports::Dashboard(db, req.Query("from").value_or(""), req.Query("to").value_or(""), app.clock->Now());
                 });
               },
               0, "Items by channel, category and state received in a date range"});

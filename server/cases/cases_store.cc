@@ -1333,7 +1333,7 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const Principal& who) {
   return json::object{{"items", visible}};
 }
 
-absl::StatusOr<json::object> Stats(Db& db, const std::string& from, const std::string& to, absl::Time now) {
+absl::StatusOr<json::object> StatsFromCases(Db& db, const std::string& from, const std::string& to, absl::Time now) {
   auto f = ParseDay(from), t = ParseDay(to);
   if (!f || !t || *t < *f)
     return Invalid("stats.range", "统计区间无效", {{"from", "YYYY-MM-DD"}, {"to", "不早于 from"}});
