@@ -21,6 +21,7 @@
 #include "demo/demo.h"
 #include "http/server.h"
 #include "reports/dashboard.h"
+#include "reports/documents.h"
 #include "http/static_files.h"
 #include "ledger/http_source.h"
 #include "ledger/ledger.h"
@@ -159,6 +160,19 @@ int main(int argc, char** argv) {
   stats->add_option("--db", st_db, "database path")->required();
   stats->add_option("--from", st_from, "first day YYYY-MM-DD")->required();
   stats->add_option("--to", st_to, "last day YYYY-MM-DD")->required();
+
+  // report
+  auto* report = cli.add_subcommand("report", "documents: the half-year summary and the quarterly bulletin");
+  report->require_subcommand(1);
+  auto* rep_summary = report->add_subcommand("summary", "the half-year summary (工作总结) as DOCX");
+  auto* rep_bulletin = report->add_subcommand("bulletin", "the quarterly bulletin (季度通报) as DOCX or XLSX");
+  std::string rep_db, rep_half, rep_quarter, rep_out;
+  rep_summary->add_option("--db", rep_db, "database path")->required();
+  rep_summary->add_option("--half", rep_half, "2026H1 or 2026H2")->required();
+  rep_summary->add_option("--out", rep_out, "FILE.docx")->required();
+  rep_bulletin->add_option("--db", rep_db, "database path")->required();
+  rep_bulletin->add_option("--quarter", rep_quarter, "2026Q1 … 2026Q4")->required();
+  rep_bulletin->add_option("--out", rep_out, "FILE.docx or FILE.xlsx")->required();
 
   // calendar
   auto* cal = cli.add_subcommand("calendar", "show how a deadline is computed");
@@ -329,6 +343,33 @@ int main(int argc, char** argv) {
     std::cout << "演示数据库已生成：" << demo_db << "\n演示账号（密码 " << demo::DemoAccounts::kPassword
               << "，动态口令密钥 " << auth::Base32Encode(demo::DemoAccounts::kTotpSecret)
               << "）：clerk handler handler_yh handler_fin supervisor leader admin inspector principal_yh001\n";
+    return 0;
+  }
+
+  if (*report) {
+    auto rt = Runtime::Open({rep_db, data_dir, {}}, system_clock);
+    if (!rt.ok()) return Fail(rt.status());
+    auto db = (*rt)->app().readers->Get();
+    if (!db.ok()) return Fail(db.status());
+    absl::StatusOr<std::string> bytes;
+    if (*rep_summary) {
+      auto p = reports::ParseHalf(rep_half);
+      if (!p.ok()) return Fail(p.status());
+      if (!rep_out.ends_with(".docx")) return Fail(Invalid("report.out", "--out 应为 .docx 文件"));
+      bytes = reports::SummaryDocx(**db, data_dir, *p, system_clock.Now());
+    } else {
+      auto p = reports::ParseQuarter(rep_quarter);
+      if (!p.ok()) return Fail(p.status());
+      if (rep_out.ends_with(".docx")) bytes = reports::BulletinDocx(**db, *p, system_clock.Now());
+      else if (rep_out.ends_with(".xlsx")) bytes = reports::BulletinXlsx(**db, *p, system_clock.Now());
+      else return Fail(Invalid("report.out", "--out 应为 .docx 或 .xlsx 文件"));
+    }
+    if (!bytes.ok()) return Fail(bytes.status());
+    std::ofstream out(rep_out, std::ios::binary | std::ios::trunc);
+    out.write(bytes->data(), static_cast<std::streamsize>(bytes->size()));
+    out.close();
+    if (!out) return Fail(absl::InternalError("cannot write " + rep_out));
+    std::cout << "wrote " << rep_out << " (" << bytes->size() << " bytes)\n";
     return 0;
   }
 

@@ -58,5 +58,6 @@ namespace auth { void RegisterRoutes(Router& router, AppContext& app); }
 namespace org { void RegisterRoutes(Router& router, AppContext& app); }
 namespace cases { void RegisterRoutes(Router& router, AppContext& app); }
 namespace ledger { void RegisterRoutes(Router& router, AppContext& app); }
+namespace reports { void RegisterRoutes(Router& router, AppContext& app); }
 
 }  // namespace qf

@@ -69,6 +69,7 @@ void Runtime::RegisterRoutes(Router& router) {
   org::RegisterRoutes(router, app_);
   cases::RegisterRoutes(router, app_);
   ledger::RegisterRoutes(router, app_);
+  reports::RegisterRoutes(router, app_);
 }
 
 }  // namespace qf

@@ -9,6 +9,7 @@
 #include "demo/demo.h"
 #include "common/timefmt.h"
 #include "reports/dashboard.h"
+#include "reports/documents.h"
 
 namespace qf::reports {
 namespace {
@@ -86,6 +87,36 @@ TEST_F(RollupTest, EqualsGroupByAfterTheDemoEditsAndDeletions) {
   Sql("DELETE FROM cases WHERE id % 17 = 0");
   ExpectSame("2026-01-01", "2026-06-30");
   ExpectSame("2026-04-01", "2026-04-30");
+}
+
+// The summary's statistics sentence states the seed's figures, in the seed's words and order.
+TEST_F(RollupTest, SummarySentenceStatesTheSeedFigures) {
+  Db* db = *rt_->app().readers->Get();
+  auto p = ParseHalf("2026H1");
+  ASSERT_TRUE(p.ok());
+  auto s = ChannelSentence(*db, *p, clock_.Now());
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(*s, "上半年共受理“政民直通车”投诉举报239件，市长热线转办件9件，来信来电咨询投诉300件，"
+                "省教育信息网“规范办学行为信息平台”投诉件5件，省治理教育乱收费通报转办件2件，重要舆情舆论3件");
+  auto doc = SummaryDocx(*db, std::string(QF_SOURCE_DIR) + "/data", *p, clock_.Now());
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->substr(0, 2), "PK");
+}
+
+TEST(Periods, HalvesAndQuarters) {
+  auto h = ParseHalf("2026H2");
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->from, "2026-07-01");
+  EXPECT_EQ(h->to, "2026-12-31");
+  EXPECT_EQ(h->name, "下半年");
+  auto q = ParseQuarter("2024Q1");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->to, "2024-03-31");
+  EXPECT_EQ(ParseQuarter("2026Q4")->to, "2026-12-31");
+  EXPECT_EQ(ParseQuarter("2026Q2")->name, "第二季度");
+  EXPECT_FALSE(ParseQuarter("2026Q5").ok());
+  EXPECT_FALSE(ParseHalf("2026H3").ok());
+  EXPECT_FALSE(ParseHalf("26H1").ok());
 }
 
 }  // namespace

@@ -1,0 +1,31 @@
+// The bureau's documents made from its data: the half-year summary (工作总结) with its statistics paragraph in
+// the seed's own manner and the narrative from data/reports/summary.toml, and the quarterly bulletin (季度通报)
+// by district and school, as DOCX (docx.h) and the bulletin's tables as XLSX. Each carries the ledger
+// checkpoint it was made at, so a reader can check the figures against the log.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "storage/db.h"
+
+namespace qf::reports {
+
+// "2026H1" or "2026Q1": the CST days it covers and how a document names it.
+struct Period {
+  int year = 0;
+  std::string from, to;  // YYYY-MM-DD inclusive
+  std::string name;      // 上半年, 下半年, 第一季度, …
+};
+absl::StatusOr<Period> ParseHalf(std::string_view text);
+absl::StatusOr<Period> ParseQuarter(std::string_view text);
+
+// The sentence of the summary that counts the items by channel ("上半年共受理“政民直通车”投诉举报239件，…").
+absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time now);
+
+absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now);
+absl::StatusOr<std::string> BulletinDocx(Db& db, const Period& p, absl::Time now);
+absl::StatusOr<std::string> BulletinXlsx(Db& db, const Period& p, absl::Time now);
+
+}  // namespace qf::reports
