@@ -77,6 +77,7 @@ def main():
             ("GET", "/api/v1/ledger/proof/inclusion"): {}, ("GET", "/api/v1/ledger/proof/consistency"): {},
             ("GET", "/api/v1/public/cases/{receipt}/ledger"): {"params": [receipt]},
             ("POST", "/api/v1/ledger/checkpoints"): {"body": {}}, ("POST", "/api/v1/ledger/erasures"): {"body": {}},
+            ("GET", "/api/v1/hotspots"): {}, ("GET", "/api/v1/reports/summary"): {}, ("GET", "/api/v1/reports/bulletin"): {},
         }
 
         def path_of(pattern, params):

@@ -1,0 +1,107 @@
+#!/usr/bin/env python3
+"""The bureau's documents from a demo database: the half-year summary and the quarterly bulletin open in
+LibreOffice (converted headless to text) and state the figures; the bulletin's workbook adds up to the
+dashboard; the same documents and the hotspots over HTTP, for the roles that may have them."""
+import argparse
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qfserver  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def soffice_text(path, work):
+    """The document as LibreOffice reads it (plain text), or an exception when it cannot."""
+    env = dict(os.environ, HOME=work)
+    r = subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "txt:Text", "--outdir", work, path],
+                       capture_output=True, text=True, timeout=180, env=env)
+    out = os.path.join(work, os.path.splitext(os.path.basename(path))[0] + ".txt")
+    if r.returncode != 0 or not os.path.exists(out):
+        raise RuntimeError("LibreOffice could not open %s: %s %s" % (path, r.stdout, r.stderr))
+    return open(out, encoding="utf-8", errors="replace").read()
+
+
+def sheets(data):
+    z = zipfile.ZipFile(io.BytesIO(data))
+    names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+    return names, z
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/qingfeng")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="qf-reports-")
+    failures = []
+
+    def check(cond, what):
+        if not cond:
+            failures.append(what)
+
+    def qf(*a):
+        return subprocess.run([args.bin, "--data", os.path.join(ROOT, "data")] + list(a), capture_output=True, text=True)
+
+    try:
+        db = os.path.join(work, "demo.db")
+        check(qf("demo", "--db", db).returncode == 0, "demo database")
+        summary = os.path.join(work, "summary.docx")
+        r = qf("report", "summary", "--db", db, "--half", "2026H1", "--out", summary)
+        check(r.returncode == 0, "report summary: " + r.stderr)
+        text = soffice_text(summary, work)
+        for phrase in ["上半年共受理“政民直通车”投诉举报239件", "市长热线转办件9件", "来信来电咨询投诉300件",
+                       "“规范办学行为信息平台”投诉件5件", "省治理教育乱收费通报转办件2件", "重要舆情舆论3件",
+                       "逐一督办、核查、答复", "一、明确目标任务", "五、注重制度执行", "审计账本检查点"]:
+            check(phrase in text, "the summary says %s" % phrase)
+        bulletin = os.path.join(work, "bulletin.docx")
+        r = qf("report", "bulletin", "--db", db, "--quarter", "2026Q1", "--out", bulletin)
+        check(r.returncode == 0, "report bulletin: " + r.stderr)
+        btext = soffice_text(bulletin, work)
+        st = qf("stats", "--db", db, "--from", "2026-01-01", "--to", "2026-03-31")
+        q1 = int(re.search(r"共受理 (\d+) 件", st.stdout).group(1))
+        check("第一季度" in btext and "二、各县（区）办理情况" in btext and "三、投诉较多的学校" in btext, "the bulletin's sections")
+        xlsx = os.path.join(work, "bulletin.xlsx")
+        check(qf("report", "bulletin", "--db", db, "--quarter", "2026Q1", "--out", xlsx).returncode == 0, "bulletin xlsx")
+        names, z = sheets(open(xlsx, "rb").read())
+        check(names == ["县区", "学校", "说明"], "bulletin sheets: %r" % names)
+        rows = re.findall(r"<row [^>]*>(.*?)</row>", z.read("xl/worksheets/sheet1.xml").decode())[1:]
+        received = sum(int(re.findall(r"<v>([\d.]+)</v>", r)[1]) for r in rows)
+        check(received == q1, "the districts add up to the quarter's %d items (%d)" % (q1, received))
+        bad = qf("report", "bulletin", "--db", db, "--quarter", "2026Q5", "--out", xlsx)
+        check(bad.returncode != 0 and "季度" in bad.stderr, "a bad quarter is refused: " + bad.stderr)
+
+        server = qfserver.Server(args.bin, db).start()
+        sup = qfserver.Client(server.port)
+        sup.login("supervisor")
+        status, _, resp = sup.request("GET", "/api/v1/reports/summary?half=2026H1")
+        check(status == 200 and "wordprocessingml" in (resp.getheader("Content-Type") or ""), "summary over HTTP (%d)" % status)
+        check("filename*=UTF-8''" in (resp.getheader("Content-Disposition") or ""), "a Chinese file name")
+        status, prob, _ = sup.request("GET", "/api/v1/reports/bulletin?quarter=2026Q9")
+        check(status == 400 and prob["errors"][0]["field"] == "quarter", "a bad quarter names its field")
+        status, prob, _ = sup.request("GET", "/api/v1/reports/bulletin?quarter=2026Q1&format=pdf")
+        check(status == 400 and prob["errors"][0]["field"] == "format", "an unknown format names its field")
+        status, hs, _ = sup.request("GET", "/api/v1/hotspots?from=2026-01-01&to=2026-06-30")
+        check(status == 200 and all("explanation" in h and "泊松检验" in h["explanation"] for h in hs["schools"]),
+              "hotspots explain each flag")
+        clerk = qfserver.Client(server.port)
+        clerk.login("clerk")
+        status, prob, _ = clerk.request("GET", "/api/v1/reports/summary?half=2026H1")
+        check(status == 403, "a clerk may not make the summary (%d)" % status)
+        server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for f in failures:
+        print("FAIL", f)
+    print("reports: %d failed" % len(failures))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
