@@ -17,6 +17,7 @@
 #include "fmt/format.h"
 #include "org/org.h"
 #include "search/query.h"
+#include "search/repeats.h"
 #include "vault/vault.h"
 
 namespace qf::cases {
@@ -1034,6 +1035,21 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
   o["satisfaction"] = c.satisfaction ? json::value(*c.satisfaction) : json::value(nullptr);
   o["merged_into"] = c.merged_into ? json::value(*c.merged_into) : json::value(nullptr);
   QF_ASSIGN_OR_RETURN(o["events"], EventsJson(db, c.id));
+  // Likely repeats of the same matter, offered to intake staff while a merge is still possible.
+  json::array repeats;
+  if ((who.roles & (kClerk | kSupervisor)) && (c.state() == State::kRegistered || c.state() == State::kAccepted)) {
+    QF_ASSIGN_OR_RETURN(auto found, search::FindRepeats(db, c.id));
+    for (const auto& r : found) {
+      QF_ASSIGN_OR_RETURN(Row other, LoadById(db, r.case_id));
+      QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, other, who));
+      if (!visible) continue;
+      repeats.push_back(json::object{{"id", other.id}, {"receipt", DisplayReceiptCode(other.receipt)}, {"title", other.title},
+                                     {"channel_label", LabelOf(kChannels, other.channel).value_or(other.channel)},
+                                     {"state", other.state_name}, {"state_label", std::string(StateLabel(other.state()))},
+                                     {"received_at", other.received_at}, {"similarity", std::round(r.similarity * 100) / 100}});
+    }
+  }
+  o["repeats"] = std::move(repeats);
   return o;
 }
 

@@ -370,6 +370,31 @@ INSERT INTO case_rollup(day, channel, category, district, handling_met, handling
   ON CONFLICT DO UPDATE SET handling_met = excluded.handling_met, handling_missed = excluded.handling_missed;
 INSERT INTO state_rollup(day, state, n) SELECT date(received_at, '+8 hours'), state, COUNT(*) FROM cases GROUP BY 1, 2;
 )sql",
+      // 9: repeat detection: each case's MinHash signature and its LSH bands (search/repeats.h), kept by triggers.
+      R"sql(
+CREATE TABLE case_minhash(case_id INTEGER PRIMARY KEY, sig BLOB NOT NULL);
+CREATE TABLE case_lsh(band INTEGER NOT NULL, hash INTEGER NOT NULL, case_id INTEGER NOT NULL,
+  PRIMARY KEY(band, hash, case_id)) WITHOUT ROWID;
+CREATE INDEX case_lsh_case ON case_lsh(case_id);
+CREATE TRIGGER case_minhash_insert AFTER INSERT ON cases BEGIN
+  INSERT INTO case_minhash(case_id, sig) VALUES (new.id, qf_minhash(new.title || '。' || new.content));
+  INSERT INTO case_lsh(band, hash, case_id)
+    SELECT key, value, new.id FROM json_each(qf_lsh_bands((SELECT sig FROM case_minhash WHERE case_id = new.id)));
+END;
+CREATE TRIGGER case_minhash_update AFTER UPDATE OF title, content ON cases BEGIN
+  DELETE FROM case_lsh WHERE case_id = old.id;
+  INSERT OR REPLACE INTO case_minhash(case_id, sig) VALUES (new.id, qf_minhash(new.title || '。' || new.content));
+  INSERT INTO case_lsh(band, hash, case_id)
+    SELECT key, value, new.id FROM json_each(qf_lsh_bands((SELECT sig FROM case_minhash WHERE case_id = new.id)));
+END;
+CREATE TRIGGER case_minhash_delete AFTER DELETE ON cases BEGIN
+  DELETE FROM case_lsh WHERE case_id = old.id;
+  DELETE FROM case_minhash WHERE case_id = old.id;
+END;
+INSERT INTO case_minhash(case_id, sig) SELECT id, qf_minhash(title || '。' || content) FROM cases;
+INSERT INTO case_lsh(band, hash, case_id)
+  SELECT j.key, j.value, m.case_id FROM case_minhash m, json_each(qf_lsh_bands(m.sig)) j;
+)sql",
   };
   return kList;
 }
