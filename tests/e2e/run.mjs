@@ -258,6 +258,15 @@ async function clerk(browser, base, locale) {
   await shot(page, locale, 'console-cases')
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15000 }), page.locator('[data-test=export]').click()])
   check(download.suggestedFilename().endsWith('.xlsx'), `${locale} export downloads an XLSX (${download.suggestedFilename()})`)
+  // The citizen's complaint came twice (once per language run): the second offers the first as a repeat.
+  if (locale === 'en') {
+    await page.locator(field('filter-q')).fill('学校收取资料费（en）')
+    await page.locator('[data-test=filter-go]').click()
+    await page.locator('[data-test=case-link]').first().click()
+    await page.waitForURL(/\/console\/cases\/\d+/)
+    await expectText(page.locator('[data-test=repeats] a'), '学校收取资料费（zh-CN）', 'the second report is offered the first as a repeat')
+    await shot(page, locale, 'console-repeats')
+  }
   await page.context().close()
   return { caseUrl, title }
 }
@@ -303,6 +312,12 @@ async function supervisor(browser, base, locale, c) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-test=sup-order]').length > n, before, { timeout: 10000 }).then(
     () => check(true, 'order'), () => check(false, `${locale} supervisor: the order is issued`))
   await shot(page, locale, 'console-case-supervisor')
+  await page.locator('[data-test=menu-reports]').click()
+  await page.waitForURL(/\/console\/reports/)
+  await page.locator('[data-test=hotspots]').waitFor()
+  const [doc] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.locator('[data-test=download-summary]').click()])
+  check(doc.suggestedFilename().endsWith('.docx'), `${locale} the half-year summary downloads as DOCX (${doc.suggestedFilename()})`)
+  await shot(page, locale, 'console-reports')
   await page.locator('[data-test=menu-dashboard]').click()
   await page.waitForURL(/\/console\/dashboard/)
   await page.locator('[data-test=chart-channel] canvas').waitFor({ timeout: 10000 }).then(() => check(true, 'chart'), () => check(false, `${locale} dashboard draws its charts`))

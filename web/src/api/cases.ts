@@ -191,8 +191,20 @@ export interface StaffCase {
   checklist: ChecklistItem[]
   actions: { action: string; label: string }[]
   events: CaseEvent[]
+  repeats: RepeatCandidate[]
   satisfaction: number | null
   merged_into: number | null
+}
+
+export interface RepeatCandidate {
+  id: number
+  receipt: string
+  title: string
+  channel_label: string
+  state: string
+  state_label: string
+  received_at: string
+  similarity: number
 }
 
 export interface CaseEvent {

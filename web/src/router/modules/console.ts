@@ -24,6 +24,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'intake', name: 'intake', component: () => import('@/views/console/intake/index.vue'), meta: { title: 'nav.intake', roles: ['clerk', 'supervisor'] } },
       { path: 'import', name: 'import', component: () => import('@/views/console/intake/import.vue'), meta: { title: 'nav.import', roles: ['clerk', 'supervisor'] } },
       { path: 'supervision', name: 'supervision', component: () => import('@/views/console/supervision/index.vue'), meta: { title: 'nav.supervision', roles: ['handler', 'supervisor', 'leader'] } },
+      { path: 'reports', name: 'reports', component: () => import('@/views/console/reports/index.vue'), meta: { title: 'nav.reports', roles: ['supervisor', 'leader'] } },
       { path: 'dashboard', name: 'dashboard', component: () => import('@/views/console/dashboard/index.vue'), meta: { title: 'nav.dashboard', roles: ['supervisor', 'leader'] } },
     ],
   },
