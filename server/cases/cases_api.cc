@@ -41,8 +41,7 @@ absl::Status ParseListFilter(const Request& req, ListFilter& f) {
   f.unit_id = ParseInt<int64_t>(req.Query("unit_id").value_or("0")).value_or(0);
   f.overdue = req.Query("overdue").value_or("") == "true";
   f.mine = req.Query("mine").value_or("") == "true";
-  // Words in q rank by relevance unless a sort is asked for.
-  f.sort = req.Query("sort").value_or(req.Query("q").value_or("").empty() ? "received_at" : "relevance");
+  f.sort = req.Query("sort").value_or("received_at");
   f.ascending = req.Query("order").value_or("desc") == "asc";
   auto offset = ParseInt<int64_t>(req.Query("offset").value_or("0"));
   if (!offset || *offset < 0) errors.push_back({"offset", "应为非负整数"});

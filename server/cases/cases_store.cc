@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <sodium.h>
@@ -1083,6 +1084,8 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
                       {"actions", actions}};
 }
 
+constexpr int64_t kMaxCounted = 10000;
+
 bool IsListSortKey(std::string_view key) {
   return key == "received_at" || key == "due_on" || key == "state" || key == "id" || key == "relevance";
 }
@@ -1143,17 +1146,20 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   std::optional<std::string> match = q.empty() || receipt ? std::nullopt : search::MatchExpression(q);
   if (!q.empty() && !receipt && !match)
     return Invalid("cases.filter", "搜索词无效", {{"q", "请输入要查找的字词或回执码"}});
-  std::string from = match ? "cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score, "
-                             "highlight(case_fts, 0, char(2), char(3)) AS title_hl, "
-                             "snippet(case_fts, 1, char(2), char(3), '…', 24) AS snip FROM case_fts "
-                             "WHERE case_fts MATCH ?18) s ON s.fid = c.id"
-                           : "cases c";
-  std::string order = f.sort == "relevance" && match ? "s.score"
+  // Relevance needs bm25 of every match (a join); any other order only needs membership, which SQLite answers
+  // from the index's posting lists while it walks cases in the asked order and stops at the page. Highlights
+  // and snippets are made afterwards for the page's rows only.
+  bool ranked = match && f.sort == "relevance";
+  std::string from = ranked ? "cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts "
+                              "WHERE case_fts MATCH ?18) s ON s.fid = c.id"
+                            : "cases c";
+  if (match && !ranked) where += " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?18)";
+  std::string order = ranked ? "s.score"
                       : f.sort == "due_on" ? fmt::format("{} IS NULL, {}", next_due, next_due)
                       : f.sort == "state" ? "c.state"
                       : f.sort == "id"    ? "c.id"
                                           : "c.received_at";
-  const char* dir = f.sort == "relevance" && match ? "ASC" : f.ascending ? "ASC" : "DESC";
+  const char* dir = ranked ? "ASC" : f.ascending ? "ASC" : "DESC";
   auto day_start = [](const std::string& d, int add) { return FormatUtc(CstStart(*ParseDay(d) + add)); };
   auto bind = [&](Stmt& st) {
     st.Bind(1, who.unit_id).Bind(2, who.person_id).Bind(4, int64_t{who.Has(kSupervisor)})
@@ -1164,9 +1170,12 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
         .Bind(17, receipt.value_or(""));
     if (match) st.Bind(18, *match);
   };
+  // The total is counted up to kMaxCounted (a page never needs more, and counting a common word over millions of
+  // cases would cost more than the page); above it the answer says total_capped.
   int64_t total = 0;
   {
-    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(with + "SELECT COUNT(*) FROM " + from + " WHERE " + where));
+    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(fmt::format("{}SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})",
+                                                           with, from, where, kMaxCounted + 1)));
     bind(count);
     QF_RETURN_IF_ERROR(count.Step().status());
     total = count.Int(0);
@@ -1175,7 +1184,7 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       "{}SELECT {}, {}, (SELECT name FROM units WHERE id=c.handling_unit_id), "
       "(SELECT name FROM units WHERE id=c.concerned_unit_id){} FROM {} WHERE {} "
       "ORDER BY {} {}, c.id {} LIMIT ?19 OFFSET ?20",
-      with, kRowColumns, next_due, match ? ", s.title_hl, s.snip" : "", from, where, order, dir, dir)));
+      with, kRowColumns, next_due, "", from, where, order, dir, dir)));
   bind(st);
   st.Bind(19, f.limit).Bind(20, f.offset);
   json::array items;
@@ -1195,11 +1204,6 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
                       {"handling_unit_id", c.handling_unit_id}, {"handling_unit", handling_unit},
                       {"concerned_unit", concerned_unit}, {"restricted", c.restricted}};
     item["due_on"] = due ? json::value(*due) : json::value(nullptr);
-    if (match) {
-      // Marked with U+0002 … U+0003 around each hit; the page escapes the text and marks the hits.
-      item["title_highlight"] = st.Text(39);
-      item["snippet"] = st.Text(40);
-    }
     if (due) {
       absl::CivilDay d = *ParseDay(*due);
       item["working_days_left"] = d >= today ? env.calendar->WorkingDaysBetween(today, d)
@@ -1221,7 +1225,31 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
     }
     o["deadline_colour"] = colour;
   }
-  return json::object{{"items", items}, {"total", total}, {"offset", f.offset}, {"limit", f.limit}};
+  if (match && !items.empty()) {
+    // Marked with U+0002 … U+0003 around each hit; the page escapes the text and marks the hits.
+    std::vector<std::string> ids;
+    for (auto& item : items) ids.push_back(std::to_string(item.as_object()["id"].as_int64()));
+    QF_ASSIGN_OR_RETURN(auto hl, db.Prepare(
+        "SELECT rowid, highlight(case_fts, 0, char(2), char(3)), snippet(case_fts, 1, char(2), char(3), '…', 24) "
+        "FROM case_fts WHERE case_fts MATCH ?1 AND rowid IN (" + Join(ids, ",") + ")"));
+    hl.Bind(1, *match);
+    std::map<int64_t, std::pair<std::string, std::string>> marks;
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, hl.Step());
+      if (!row) break;
+      marks[hl.Int(0)] = {hl.Text(1), hl.Text(2)};
+    }
+    for (auto& item : items) {
+      auto& o = item.as_object();
+      if (auto it = marks.find(o["id"].as_int64()); it != marks.end()) {
+        o["title_highlight"] = it->second.first;
+        o["snippet"] = it->second.second;
+      }
+    }
+  }
+  json::object out{{"items", items}, {"total", std::min(total, kMaxCounted)}, {"offset", f.offset}, {"limit", f.limit}};
+  if (total > kMaxCounted) out["total_capped"] = true;
+  return out;
 }
 
 absl::StatusOr<int> SweepSupervision(Tx& tx, const CaseEnv& env) {

@@ -113,6 +113,7 @@ export interface CaseRow {
 export interface CasePage {
   items: CaseRow[]
   total: number
+  total_capped?: boolean
   offset: number
   limit: number
 }

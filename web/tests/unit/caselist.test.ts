@@ -57,15 +57,18 @@ describe('case list', () => {
 })
 
 describe('search in the case list', () => {
-  it('ranks by relevance when words are searched, and goes back to newest first without them', async () => {
+  it('keeps newest first for words unless relevance is asked for, and drops relevance without words', async () => {
     const fetch = vi.fn().mockImplementation(() => Promise.resolve(page([1], 1)))
     vi.stubGlobal('fetch', fetch)
     const l = useCaseList()
     l.filter.q = '补课'
     await l.search()
-    expect(new URL(fetch.mock.calls[0][0], 'http://x').searchParams.get('sort')).toBe('relevance')
+    expect(new URL(fetch.mock.calls[0][0], 'http://x').searchParams.get('sort')).toBe('received_at')
+    l.filter.sort = 'relevance'
+    await l.search()
+    expect(new URL(fetch.mock.calls[1][0], 'http://x').searchParams.get('sort')).toBe('relevance')
     l.filter.q = ''
     await l.search()
-    expect(new URL(fetch.mock.calls[1][0], 'http://x').searchParams.get('sort')).toBe('received_at')
+    expect(new URL(fetch.mock.calls[2][0], 'http://x').searchParams.get('sort')).toBe('received_at')
   })
 })

@@ -7,6 +7,7 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
   const filter = reactive<CaseFilter>({ sort: 'received_at', order: 'desc', ...initial })
   const rows = ref<CaseRow[]>([])
   const total = ref(0)
+  const capped = ref(false)
   const page = ref(1)
   const size = ref(pageSize)
   const loading = ref(false)
@@ -23,6 +24,7 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
       const r = await casesApi.list({ ...filter }, (page.value - 1) * size.value, size.value, mine.signal)
       rows.value = r.items
       total.value = r.total
+      capped.value = !!r.total_capped
     } catch (e) {
       if ((e as Error).name === 'AbortError') return
       error.value = e instanceof ApiError ? e.message : String(e)
@@ -33,10 +35,9 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
     }
   }
 
-  // Words rank by relevance; a list without words goes back to the newest first.
+  // Relevance needs words to rank by; without them the list goes back to the newest first.
   function search(): Promise<void> {
     page.value = 1
-    if (filter.q?.trim() && filter.sort === 'received_at' && filter.order === 'desc') filter.sort = 'relevance'
     if (!filter.q?.trim() && filter.sort === 'relevance') filter.sort = 'received_at'
     return load()
   }
@@ -59,7 +60,7 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
     return search()
   }
 
-  return { filter, rows, total, page, size, loading, error, load, search, reset, apply, sortBy }
+  return { filter, rows, total, capped, page, size, loading, error, load, search, reset, apply, sortBy }
 }
 
 export function saveBlob(blob: Blob, name: string): void {
