@@ -1085,6 +1085,7 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
 }
 
 constexpr int64_t kMaxCounted = 10000;
+constexpr int64_t kRankedMatches = 2000;
 
 bool IsListSortKey(std::string_view key) {
   return key == "received_at" || key == "due_on" || key == "state" || key == "id" || key == "relevance";
@@ -1150,8 +1151,13 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   // from the index's posting lists while it walks cases in the asked order and stops at the page. Highlights
   // and snippets are made afterwards for the page's rows only.
   bool ranked = match && f.sort == "relevance";
-  std::string from = ranked ? "cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts "
-                              "WHERE case_fts MATCH ?18) s ON s.fid = c.id"
+  // Ranking scores the 2,000 most recently registered matches (kRankedMatches): scoring every match of a common
+  // word (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
+  std::string from = ranked ? fmt::format(
+                                  "cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts "
+                                  "WHERE case_fts MATCH ?18 AND rowid >= COALESCE((SELECT rowid FROM case_fts WHERE "
+                                  "case_fts MATCH ?18 ORDER BY rowid DESC LIMIT 1 OFFSET {}), 0)) s ON s.fid = c.id",
+                                  kRankedMatches - 1)
                             : "cases c";
   if (match && !ranked) where += " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?18)";
   std::string order = ranked ? "s.score"

@@ -201,17 +201,18 @@ struct SchoolRow {
 absl::StatusOr<std::vector<DistrictRow>> Districts(Db& db, const Period& p, absl::Time now) {
   std::map<std::string, DistrictRow> rows;
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT district, SUM(received), SUM(handling_met), SUM(handling_missed) FROM case_rollup "
-      "WHERE day >= ?1 AND day <= ?2 GROUP BY district"));
-  st.Bind(1, p.from).Bind(2, p.to);
+      "SELECT COALESCE(c.district,''), COUNT(*), TOTAL(d.status='met'), TOTAL(d.status='missed') FROM cases c "
+      "LEFT JOIN case_deadlines d ON d.case_id=c.id AND d.kind='handling' "
+      "WHERE c.received_at >= ?1 AND c.received_at < ?2 GROUP BY 1"));
+  st.Bind(1, FormatUtc(CstStart(*ParseDay(p.from)))).Bind(2, FormatUtc(CstStart(*ParseDay(p.to) + 1)));
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     std::string d = st.Text(0).empty() ? "未注明" : st.Text(0);
-    rows[d] = {d, st.Int(1), st.Int(2), st.Int(3), 0};
+    rows[d] = {d, st.Int(1), static_cast<int64_t>(st.Double(2)), static_cast<int64_t>(st.Double(3)), 0};
   }
   QF_ASSIGN_OR_RETURN(auto od, db.Prepare(
-      "SELECT COALESCE(c.district,''), COUNT(*) FROM case_deadlines d JOIN cases c ON c.id=d.case_id "
+      "SELECT COALESCE(c.district,''), COUNT(*) FROM case_deadlines d CROSS JOIN cases c ON c.id=d.case_id "
       "WHERE d.status='open' AND d.kind='handling' AND d.due_on < ?3 AND c.received_at >= ?1 AND c.received_at < ?2 "
       "GROUP BY 1"));
   od.Bind(1, FormatUtc(CstStart(*ParseDay(p.from)))).Bind(2, FormatUtc(CstStart(*ParseDay(p.to) + 1)))

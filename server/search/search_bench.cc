@@ -5,7 +5,9 @@
 // realistic spread of frequencies: common phrases in about one document in twelve, rare matters (挪用助学金, …) in
 // about one in five hundred. Built once into /tmp/qf-bench-search-N.db.
 //   BM_Search/<engine>/<chars>   engine 0 = qf_cjk ranked by bm25 with snippets (as the console asks),
-//                                1 = qf_cjk newest first, 2 = trigram, 3 = LIKE '%q%'
+//                                1 = qf_cjk newest first, 2 = trigram, 3 = LIKE '%q%' newest first,
+//                                4 = qf_cjk bm25 among the newest 2,000 matches, 5/6/7 = counting the matches with
+//                                qf_cjk / trigram / LIKE (what a list's total costs)
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -113,8 +115,26 @@ void BM_Search(benchmark::State& state) {
                   "ORDER BY bm25(fts_tri) LIMIT 20";
             arg = "\"" + q + "\"";
             break;
-          default:
+          case 3:
             sql = "SELECT id, content FROM docs WHERE content LIKE ? ORDER BY id DESC LIMIT 20";
+            arg = "%" + q + "%";
+            break;
+          case 4:  // bm25 among the newest 2,000 matches (a bounded ranking)
+            sql = "SELECT rowid, snippet(fts_cjk, 1, char(2), char(3), '…', 24) FROM fts_cjk WHERE fts_cjk MATCH ?1 "
+                  "AND rowid >= COALESCE((SELECT rowid FROM fts_cjk WHERE fts_cjk MATCH ?1 ORDER BY rowid DESC "
+                  "LIMIT 1 OFFSET 1999), 0) ORDER BY bm25(fts_cjk, 4.0, 1.0) LIMIT 20";
+            arg = *MatchExpression(q);
+            break;
+          case 5:  // the number of matches (the list's total)
+            sql = "SELECT COUNT(*) FROM fts_cjk WHERE fts_cjk MATCH ?";
+            arg = *MatchExpression(q);
+            break;
+          case 6:
+            sql = "SELECT COUNT(*) FROM fts_tri WHERE fts_tri MATCH ?";
+            arg = "\"" + q + "\"";
+            break;
+          default:
+            sql = "SELECT COUNT(*) FROM docs WHERE content LIKE ?";
             arg = "%" + q + "%";
         }
         auto t0 = std::chrono::steady_clock::now();
@@ -132,7 +152,7 @@ void BM_Search(benchmark::State& state) {
   state.counters["p99_ms"] = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
   state.counters["rows_per_query"] = static_cast<double>(found) / static_cast<double>(kQueries.at(chars).size());
 }
-BENCHMARK(BM_Search)->ArgsProduct({{0, 1, 2, 3}, {2, 3, 4}})->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Search)->ArgsProduct({{0, 1, 2, 3, 4, 5, 6, 7}, {2, 3, 4}})->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // How many rows each engine finds for each query (what trigram misses), once.
 void BM_SearchHits(benchmark::State& state) {
