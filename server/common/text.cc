@@ -60,6 +60,14 @@ std::vector<Unit> Units(std::string_view text) {
       out.push_back({c >= 'A' && c <= 'Z' ? c + 32 : c, start, i});
     } else if ((c >= 0x4E00 && c <= 0x9FFF) || !n) {
       out.push_back({c, start, i});
+    } else if (c >= 0xFF01 && c <= 0xFF5E) {
+      // Full-width ASCII (Ａ１，) is what NFKC folds most often in Chinese text: done here without ICU.
+      UChar32 a = c - 0xFEE0;
+      out.push_back({a >= 'A' && a <= 'Z' ? a + 32 : a, start, i});
+    } else if (c == 0x3000) {
+      out.push_back({' ', start, i});
+    } else if (n->isInert(c)) {
+      out.push_back({c, start, i});  // CJK punctuation and most symbols: unchanged by NFKC case folding
     } else {
       UErrorCode err = U_ZERO_ERROR;
       icu::UnicodeString folded = n->normalize(icu::UnicodeString(c), err);

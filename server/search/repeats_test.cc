@@ -17,18 +17,13 @@ namespace {
 
 namespace json = boost::json;
 
-TEST(MinHash, EstimatesJaccard) {
+TEST(Shingles, JaccardOfParaphrasesAndOtherMatters) {
   auto a = Shingles("学校向每名学生收取资料费180元，未公示收费依据，也没有开具收据。");
   auto b = Shingles("学校向每名学生收取资料费180元，没有开具收据，收费依据也未公示。");
   auto c = Shingles("班主任周末在家中组织有偿补课，每次收费200元。");
-  double jab = Jaccard(a, b), jac = Jaccard(a, c);
-  EXPECT_GT(jab, 0.6);
-  EXPECT_LT(jac, 0.1);
-  auto sa = MinHash(a), sb = MinHash(b);
-  int same = 0;
-  for (int i = 0; i < kMinHashSize; ++i) same += sa[i] == sb[i];
-  EXPECT_NEAR(same / 64.0, jab, 0.2);
-  EXPECT_EQ(MinHash(a), MinHash(Shingles("学校向每名学生收取资料费180元，未公示收费依据，也没有开具收据。")));
+  EXPECT_GT(Jaccard(a, b), 0.6);
+  EXPECT_LT(Jaccard(a, c), 0.1);
+  EXPECT_EQ(Numbers("第12中学收取180元，三年级"), (std::set<std::string>{"12", "180"}));
 }
 
 struct Doc {

@@ -57,7 +57,7 @@ Db& SearchDb(int64_t n) {
     auto db = *Db::Open(path + ".tmp", DbMode::kWriter);
     (void)db->Exec("PRAGMA synchronous=OFF");
     (void)db->Exec("CREATE TABLE docs(id INTEGER PRIMARY KEY, title TEXT, content TEXT);"
-                   "CREATE VIRTUAL TABLE fts_cjk USING fts5(title, content, tokenize='qf_cjk', prefix='1');"
+                   "CREATE VIRTUAL TABLE fts_cjk USING fts5(title, content, tokenize='qf_cjk');"
                    "CREATE VIRTUAL TABLE fts_tri USING fts5(title, content, tokenize='trigram')");
     std::mt19937 rng(2026);
     (void)db->Exec("BEGIN");

@@ -4,7 +4,6 @@
 
 #include "common/status.h"
 #include "common/text.h"
-#include "search/repeats.h"
 
 namespace qf {
 namespace {
@@ -39,31 +38,6 @@ void RedactFn(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
-// qf_minhash(text): the MinHash signature of the text's shingles, 64 little-endian uint32 values.
-void MinHashFn(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return sqlite3_result_null(ctx);
-  std::string_view text(reinterpret_cast<const char*>(sqlite3_value_text(argv[0])), sqlite3_value_bytes(argv[0]));
-  auto sig = search::MinHash(search::Shingles(text));
-  std::string blob(sig.size() * 4, '\0');
-  for (size_t i = 0; i < sig.size(); ++i)
-    for (int b = 0; b < 4; ++b) blob[i * 4 + b] = static_cast<char>((sig[i] >> (8 * b)) & 0xFF);
-  sqlite3_result_blob(ctx, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
-}
-
-// qf_lsh_bands(signature): the band hashes as a JSON array, for json_each in the index's triggers.
-void BandsFn(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  if (sqlite3_value_type(argv[0]) != SQLITE_BLOB || sqlite3_value_bytes(argv[0]) != search::kMinHashSize * 4)
-    return sqlite3_result_text(ctx, "[]", 2, SQLITE_STATIC);
-  const auto* p = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
-  std::array<uint32_t, search::kMinHashSize> sig;
-  for (size_t i = 0; i < sig.size(); ++i)
-    sig[i] = p[i * 4] | (p[i * 4 + 1] << 8) | (p[i * 4 + 2] << 16) | (static_cast<uint32_t>(p[i * 4 + 3]) << 24);
-  std::string out = "[";
-  for (int64_t b : search::Bands(sig)) out += (out.size() > 1 ? "," : "") + std::to_string(b);
-  out += "]";
-  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
-}
-
 }  // namespace
 
 absl::Status RegisterTextFunctions(sqlite3* db) {
@@ -81,11 +55,7 @@ absl::Status RegisterTextFunctions(sqlite3* db) {
   if (sqlite3_create_function_v2(db, "qf_redact", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, RedactFn, nullptr,
                                  nullptr, nullptr) != SQLITE_OK)
     return absl::InternalError("cannot register qf_redact");
-  if (sqlite3_create_function_v2(db, "qf_minhash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, MinHashFn, nullptr,
-                                 nullptr, nullptr) != SQLITE_OK ||
-      sqlite3_create_function_v2(db, "qf_lsh_bands", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, BandsFn, nullptr,
-                                 nullptr, nullptr) != SQLITE_OK)
-    return absl::InternalError("cannot register the repeat-detection functions");
+
   return absl::OkStatus();
 }
 

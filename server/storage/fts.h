@@ -1,7 +1,6 @@
-// Registers Qingfeng's text functions on a SQLite connection: the FTS5 tokenizer `qf_cjk` (common/text.h), the
-// SQL function qf_redact(text, redactions_json) that the search index's triggers use (so the index holds exactly
-// what a handler may read), and qf_minhash / qf_lsh_bands for repeat detection (search/repeats.h). Every
-// connection gets them when it opens (Db::Open).
+// Registers Qingfeng's text functions on a SQLite connection: the FTS5 tokenizer `qf_cjk` (common/text.h) and
+// the SQL function qf_redact(text, redactions_json) that the search index's triggers use, so the index holds
+// exactly what a handler may read. Every connection gets them when it opens (Db::Open).
 #pragma once
 
 #include <sqlite3.h>

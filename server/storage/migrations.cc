@@ -243,7 +243,7 @@ ALTER TABLE cases ADD COLUMN redactions TEXT NOT NULL DEFAULT '[]';
       // 7: full-text search over title and content with the qf_cjk tokenizer (CJK bigrams, storage/fts.cc),
       // holding the text as handlers may read it (passages marked at dispatch blacked out), kept by triggers.
       R"sql(
-CREATE VIRTUAL TABLE case_fts USING fts5(title, content, tokenize='qf_cjk', prefix='1');
+CREATE VIRTUAL TABLE case_fts USING fts5(title, content, tokenize='qf_cjk');
 CREATE TRIGGER case_fts_insert AFTER INSERT ON cases BEGIN
   INSERT INTO case_fts(rowid, title, content)
     VALUES (new.id, qf_redact(new.title, new.redactions), qf_redact(new.content, new.redactions));
@@ -390,30 +390,9 @@ INSERT INTO rollup_dim(dim, day, code, n) SELECT 'category', date(received_at, '
 INSERT INTO rollup_dim(dim, day, code, n) SELECT 'district', date(received_at, '+8 hours'), COALESCE(district, ''), COUNT(*) FROM cases GROUP BY 2, 3;
 INSERT INTO rollup_dim(dim, day, code, n) SELECT 'state', date(received_at, '+8 hours'), state, COUNT(*) FROM cases GROUP BY 2, 3;
 )sql",
-      // 9: repeat detection: each case's MinHash signature and its LSH bands (search/repeats.h), kept by triggers.
+      // 9: repeat detection reads the search index's term statistics (search/repeats.h): no write-side cost.
       R"sql(
-CREATE TABLE case_minhash(case_id INTEGER PRIMARY KEY, sig BLOB NOT NULL);
-CREATE TABLE case_lsh(band INTEGER NOT NULL, hash INTEGER NOT NULL, case_id INTEGER NOT NULL,
-  PRIMARY KEY(band, hash, case_id)) WITHOUT ROWID;
-CREATE INDEX case_lsh_case ON case_lsh(case_id);
-CREATE TRIGGER case_minhash_insert AFTER INSERT ON cases BEGIN
-  INSERT INTO case_minhash(case_id, sig) VALUES (new.id, qf_minhash(new.title || '。' || new.content));
-  INSERT INTO case_lsh(band, hash, case_id)
-    SELECT key, value, new.id FROM json_each(qf_lsh_bands((SELECT sig FROM case_minhash WHERE case_id = new.id)));
-END;
-CREATE TRIGGER case_minhash_update AFTER UPDATE OF title, content ON cases BEGIN
-  DELETE FROM case_lsh WHERE case_id = old.id;
-  INSERT OR REPLACE INTO case_minhash(case_id, sig) VALUES (new.id, qf_minhash(new.title || '。' || new.content));
-  INSERT INTO case_lsh(band, hash, case_id)
-    SELECT key, value, new.id FROM json_each(qf_lsh_bands((SELECT sig FROM case_minhash WHERE case_id = new.id)));
-END;
-CREATE TRIGGER case_minhash_delete AFTER DELETE ON cases BEGIN
-  DELETE FROM case_lsh WHERE case_id = old.id;
-  DELETE FROM case_minhash WHERE case_id = old.id;
-END;
-INSERT INTO case_minhash(case_id, sig) SELECT id, qf_minhash(title || '。' || content) FROM cases;
-INSERT INTO case_lsh(band, hash, case_id)
-  SELECT j.key, j.value, m.case_id FROM case_minhash m, json_each(qf_lsh_bands(m.sig)) j;
+CREATE VIRTUAL TABLE case_fts_terms USING fts5vocab('case_fts', 'row');
 )sql",
   };
   return kList;
