@@ -1438,6 +1438,12 @@ absl::StatusOr<json::object> StatsFromCases(Db& db, const std::string& from, con
   out["rated"] = avg.Int(2);
   out["satisfied"] = avg.Int(3);
   out["named"] = avg.Int(4);
+  QF_ASSIGN_OR_RETURN(auto contested, db.Prepare(
+      "SELECT COUNT(*) FROM cases WHERE received_at >= ?1 AND received_at < ?2 "
+      "AND state IN ('review_requested','reviewed','rereview_requested','final')"));
+  contested.Bind(1, lo).Bind(2, hi);
+  QF_RETURN_IF_ERROR(contested.Step().status());
+  out["settled"] = std::max<int64_t>(0, avg.Int(1) - contested.Int(0));
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "reports/dashboard.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "cases/lifecycle.h"
@@ -80,6 +81,14 @@ absl::StatusOr<json::object> Dashboard(Db& db, const std::string& from, const st
   out["avg_handling_days"] = replied ? json::value(std::round(sums.Double(2) / static_cast<double>(replied) * 10) / 10)
                                      : json::value(nullptr);
   out["replied"] = replied;
+  // 息诉率: replied items whose reporter did not go on to ask for a review or re-review.
+  int64_t contested = 0;
+  for (auto& st : out["by_state"].as_array()) {
+    std::string_view code(st.at("code").as_string());
+    if (code == "review_requested" || code == "reviewed" || code == "rereview_requested" || code == "final")
+      contested += st.at("count").as_int64();
+  }
+  out["settled"] = std::max<int64_t>(0, replied - contested);
   out["rated"] = n(4);
   out["satisfied"] = n(5);
   out["named"] = n(6);

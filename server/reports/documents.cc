@@ -138,6 +138,8 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   if (!s.at("avg_handling_days").is_null())
     handling += fmt::format("，平均办理{:.1f}天", s.at("avg_handling_days").to_number<double>());
   if (rated) handling += fmt::format("；反映人评价{}件，满意率{}", rated, Percent(s.at("satisfied").as_int64(), rated));
+  if (int64_t replied = s.at("replied").as_int64())
+    handling += fmt::format("；答复后未再申请复查复核的{}件，息诉率{}", s.at("settled").as_int64(), Percent(s.at("settled").as_int64(), replied));
   handling += fmt::format("；实名反映占{}。", Percent(s.at("named").as_int64(), total));
   QF_ASSIGN_OR_RETURN(auto hs, Hotspots(db, p.from, p.to));
   int64_t hot_schools = 0, hot_districts = 0;

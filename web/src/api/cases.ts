@@ -259,6 +259,7 @@ export interface Stats {
   overdue_now: number
   avg_handling_days: number | null
   replied: number
+  settled: number
   rated: number
   satisfied: number
   named: number
