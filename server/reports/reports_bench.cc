@@ -50,7 +50,7 @@ Db& DashDb(int64_t n) {
         "  CASE abs(random()) % 8 WHEN 0 THEN 'fees' WHEN 1 THEN 'tutoring' WHEN 2 THEN 'ethics' WHEN 3 THEN 'discipline' "
         "   WHEN 4 THEN 'admission' WHEN 5 THEN 'exam' WHEN 6 THEN 'safety' ELSE 'other' END, "
         "  'complaint', 'closed', 't', 'c', "
-        "  strftime('%Y-%m-%dT%H:%M:%fZ', '2025-01-01', '+' || (abs(random()) % (730 * 86400)) || ' seconds'), "
+        "  strftime('%Y-%m-%dT%H:%M:%fZ', '2025-01-01', '+' || (i * (730 * 86400 / {0})) || ' seconds'), "
         "  '2025-01-01T00:00:00.000Z', "
         "  CASE abs(random()) % 10 WHEN 0 THEN '瑶海区' WHEN 1 THEN '庐阳区' WHEN 2 THEN '蜀山区' WHEN 3 THEN '包河区' "
         "   WHEN 4 THEN '长丰县' WHEN 5 THEN '肥东县' WHEN 6 THEN '肥西县' WHEN 7 THEN '高新区' WHEN 8 THEN '经开区' ELSE '新站区' END, "
