@@ -251,7 +251,8 @@ async function clerk(browser, base, locale) {
   await page.locator(field('filter-q')).fill('补课')
   await page.locator('[data-test=filter-go]').click()
   await expectText(page.locator('[data-test=case-link] mark'), '补课', `${locale} search marks 补课 in titles`)
-  check(await page.locator('[data-test=snippet] mark').count() > 0, `${locale} search shows marked passages`)
+  await page.locator('[data-test=snippet] mark').first().waitFor({ timeout: 10000 }).then(
+    () => check(true, 'snippet'), () => check(false, `${locale} search shows marked passages`))
   await shot(page, locale, 'console-search')
   await page.locator(field('filter-q')).fill('')
   await page.locator('[data-test=filter-go]').click()
