@@ -928,22 +928,19 @@ absl::StatusOr<json::value> EventsJson(Db& db, int64_t case_id) {
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    std::string kind = st.Text(3), label;
-    std::string_view name = std::string_view(kind).substr(kind.find('.') + 1);
-    bool by_public = name.starts_with("public_");
-    if (by_public) name.remove_prefix(7);
-    if (auto a = ParseAction(name)) label = std::string(ActionLabel(*a));
-    static const std::pair<const char*, const char*> kOther[] = {
+    // Named kinds first; otherwise the action's label ("反映人…" when the reporter took it with the receipt code).
+    static const std::pair<const char*, const char*> kNamed[] = {
         {"case.registered", "登记"}, {"case.merged_in", "并入他件"}, {"case.deadline_recomputed", "期限按新公布的节假日重算"},
         {"supervision.card", "亮牌督办"}, {"supervision.order", "下达督办单"}, {"supervision.answered", "答复督办"},
         {"reporter.identity_opened", "查看实名信息"}, {"case.public_add_info", "反映人补充材料"},
         {"case.public_answer", "反映人回答询问"}, {"case.public_rate", "反映人评价"}};
-    for (auto& [k, l] : kOther)
+    std::string kind = st.Text(3), label = kind;
+    std::string_view name = std::string_view(kind).substr(kind.find('.') + 1);
+    bool by_public = name.starts_with("public_");
+    if (by_public) name.remove_prefix(7);
+    if (auto a = ParseAction(name)) label = (by_public ? "反映人" : "") + std::string(ActionLabel(*a));
+    for (auto& [k, l] : kNamed)
       if (kind == k) label = l;
-    if (label.empty()) label = kind;
-    else if (by_public && !kind.starts_with("case.public_add") && !kind.starts_with("case.public_answer") &&
-             !kind.starts_with("case.public_rate"))
-      label = "反映人" + label;
     std::string actor = st.Text(2);
     std::string who = st.IsNull(4) ? (actor == "system" ? "系统" : actor == "public" || by_public ? "反映人" : actor) : st.Text(4);
     out.push_back(json::object{{"seq", st.Int(0)}, {"at", st.Text(1)}, {"kind", kind}, {"label", label}, {"by", who}});

@@ -7,6 +7,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/json_input.h"
+
 namespace qf {
 namespace {
 
@@ -149,12 +151,7 @@ std::string Redact(std::string text, std::string_view redactions_json) {
     if (!m.is_string() || m.as_string().empty()) continue;
     std::string phrase(m.as_string());
     std::string block;
-    int32_t i = 0, len = static_cast<int32_t>(phrase.size());
-    while (i < len) {
-      UChar32 c;
-      U8_NEXT(reinterpret_cast<const uint8_t*>(phrase.data()), i, len, c);
-      block += "\xE2\x96\xA0";
-    }
+    for (long i = 0; i < Utf8Length(phrase); ++i) block += "\xE2\x96\xA0";
     for (size_t pos = text.find(phrase); pos != std::string::npos; pos = text.find(phrase, pos + block.size()))
       text.replace(pos, phrase.size(), block);
   }

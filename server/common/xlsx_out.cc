@@ -3,7 +3,6 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

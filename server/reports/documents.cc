@@ -95,8 +95,10 @@ absl::StatusOr<Period> ParseQuarter(std::string_view text) {
   return Invalid("report.period", "季度应写作 2026Q1 至 2026Q4", {{"quarter", "如 2026Q1"}});
 }
 
-absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time now) {
-  QF_ASSIGN_OR_RETURN(auto f, Load(db, p, now));
+namespace {
+
+// The statistics sentence from figures already loaded.
+std::string Sentence(const Figures& f, const Period& p) {
   // The seed's order and wording first, then the channels it did not have.
   static const std::pair<const char*, const char*> kPhrases[] = {
       {"zmztc", "“政民直通车”投诉举报{}件"},
@@ -117,6 +119,13 @@ absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time 
   return p.name + "共受理" + Join(parts, "，");
 }
 
+}  // namespace
+
+absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto f, Load(db, p, now));
+  return Sentence(f, p);
+}
+
 absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now) {
   toml::table tpl;
   try {
@@ -126,7 +135,7 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   }
   QF_ASSIGN_OR_RETURN(std::string bureau, BureauName(db));
   QF_ASSIGN_OR_RETURN(auto f, Load(db, p, now));
-  QF_ASSIGN_OR_RETURN(std::string sentence, ChannelSentence(db, p, now));
+  std::string sentence = Sentence(f, p);
   const auto& s = f.stats;
   std::vector<std::string> cats;
   for (auto& c : s.at("by_category").as_array())
@@ -262,7 +271,7 @@ absl::StatusOr<std::string> BulletinDocx(Db& db, const Period& p, absl::Time now
   QF_ASSIGN_OR_RETURN(auto f, Load(db, p, now));
   QF_ASSIGN_OR_RETURN(auto districts, Districts(db, p, now));
   QF_ASSIGN_OR_RETURN(auto schools, Schools(db, p, now));
-  QF_ASSIGN_OR_RETURN(std::string sentence, ChannelSentence(db, p, now));
+  std::string sentence = Sentence(f, p);
   const auto& s = f.stats;
   int64_t met = s.at("handling_on_time").as_int64(), late = s.at("handling_late").as_int64();
   std::string title = fmt::format("{}关于{}年{}教育系统投诉举报办理情况的通报", bureau, p.year, p.name);

@@ -70,7 +70,6 @@ std::string Styles() {
   Attr(Child(normal, "w:name"), "w:val", "Normal");
   RunProps(Child(normal, "w:rPr"), "仿宋_GB2312", "Times New Roman", 32);
   Style(root, "QfTitle", "公文标题", "方正小标宋简体", "Times New Roman", 44, "center", false, false, 0, 579);
-  Style(root, "QfSubtitle", "副标题", "楷体_GB2312", "Times New Roman", 32, "center", false, false, 0, 579);
   Style(root, "QfHeading1", "一级标题", "黑体", "Times New Roman", 32, "both", true);
   Style(root, "QfHeading2", "二级标题", "楷体_GB2312", "Times New Roman", 32, "both", true);
   Style(root, "QfBody", "正文", "仿宋_GB2312", "Times New Roman", 32, "both", true);
@@ -83,7 +82,6 @@ std::string Styles() {
 const char* StyleId(Para p) {
   switch (p) {
     case Para::kTitle: return "QfTitle";
-    case Para::kSubtitle: return "QfSubtitle";
     case Para::kHeading1: return "QfHeading1";
     case Para::kHeading2: return "QfHeading2";
     case Para::kNote: return "QfNote";

@@ -13,7 +13,7 @@
 
 namespace qf::reports {
 
-enum class Para { kTitle, kSubtitle, kHeading1, kHeading2, kBody, kNote, kSignature };
+enum class Para { kTitle, kHeading1, kHeading2, kBody, kNote, kSignature };
 
 struct DocTable {
   std::vector<std::string> header;
