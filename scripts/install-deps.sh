@@ -11,7 +11,7 @@ PACKAGES=(
   libabsl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libicu-dev
-  libzip-dev zipcmp zipmerge ziptool libpugixml-dev libxlsxwriter-dev
+  libzip-dev zipcmp zipmerge ziptool libpugixml-dev libxlsxwriter-dev liblemon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   clang-14 libclang-rt-14-dev libmagic-dev zlib1g-dev

@@ -25,6 +25,9 @@ class Ledger;
 namespace vault {
 class Vault;
 }
+namespace notices {
+class NoticeTypes;
+}
 
 struct AppContext {
   std::string db_path;
@@ -37,7 +40,8 @@ struct AppContext {
   auth::Sessions* sessions = nullptr;
   ledger::Ledger* ledger = nullptr;  // null when the ledger is off (benchmark baseline)
   bool secure_cookies = false;       // set when served behind TLS: session cookies get the Secure flag
-  const vault::Vault* vault = nullptr;  // seals reporter identities
+  const vault::Vault* vault = nullptr;  // seals reporter identities and draw secrets
+  const notices::NoticeTypes* notice_types = nullptr;
 };
 
 // The actor of a request: the signed-in account, or the public.
@@ -59,5 +63,7 @@ namespace org { void RegisterRoutes(Router& router, AppContext& app); }
 namespace cases { void RegisterRoutes(Router& router, AppContext& app); }
 namespace ledger { void RegisterRoutes(Router& router, AppContext& app); }
 namespace reports { void RegisterRoutes(Router& router, AppContext& app); }
+namespace notices { void RegisterRoutes(Router& router, AppContext& app); }
+namespace draws { void RegisterRoutes(Router& router, AppContext& app); }
 
 }  // namespace qf

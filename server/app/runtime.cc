@@ -4,6 +4,7 @@
 #include "cases/cases.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "notices/notices.h"
 #include "spdlog/spdlog.h"
 #include "storage/migrations.h"
 
@@ -14,6 +15,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   QF_RETURN_IF_ERROR(rt->calendar_.LoadDir(opts.data_dir + "/calendar"));
   QF_ASSIGN_OR_RETURN(auto pol, cases::Policies::Load(opts.data_dir + "/policies"));
   rt->policies_ = std::make_unique<cases::Policies>(std::move(pol));
+  QF_ASSIGN_OR_RETURN(auto types, notices::NoticeTypes::Load(opts.data_dir + "/notices/types.toml"));
+  rt->notice_types_ = std::make_unique<notices::NoticeTypes>(std::move(types));
   QF_ASSIGN_OR_RETURN(auto db, Db::Open(opts.db_path, DbMode::kWriter));
   QF_RETURN_IF_ERROR(Migrate(*db));
   if (opts.db_path != ":memory:") {
@@ -52,7 +55,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
                         &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,
-                        rt->vault_.get()};
+                        rt->vault_.get(), rt->notice_types_.get()};
   return rt;
 }
 
@@ -70,6 +73,8 @@ void Runtime::RegisterRoutes(Router& router) {
   cases::RegisterRoutes(router, app_);
   ledger::RegisterRoutes(router, app_);
   reports::RegisterRoutes(router, app_);
+  notices::RegisterRoutes(router, app_);
+  draws::RegisterRoutes(router, app_);
 }
 
 }  // namespace qf

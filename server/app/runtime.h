@@ -10,6 +10,7 @@
 #include "auth/auth.h"
 #include "http/ratelimit.h"
 #include "ledger/ledger.h"
+#include "notices/notices.h"
 #include "vault/vault.h"
 
 namespace qf {
@@ -41,6 +42,7 @@ class Runtime {
   AppContext app_;
   Calendar calendar_;
   std::unique_ptr<cases::Policies> policies_;
+  std::unique_ptr<notices::NoticeTypes> notice_types_;
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadConnections> readers_;
   std::unique_ptr<auth::Sessions> sessions_;

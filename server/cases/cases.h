@@ -49,6 +49,14 @@ struct NewCase {
   std::string external_ref;
   int64_t registered_by = 0;  // account id; 0 for the public
   std::vector<Attachment> attachments;
+  // Set by other domains, never by a request body: an objection to a public notice goes to the issuing unit
+  // (still subject to the wall) and must be answered by the day the list becomes final.
+  int64_t route_to_unit_id = 0;
+  struct DueBy {
+    absl::CivilDay day;
+    std::string policy_id, clause;
+  };
+  std::optional<DueBy> due_by;
 };
 
 // Validates a case submission body (public or staff). `staff` allows channel, received_at and people.

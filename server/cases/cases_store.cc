@@ -38,9 +38,11 @@ std::string Subject(int64_t id) { return "case:" + std::to_string(id); }
 
 // Deadlines that bind the bureau and its units and so draw cards and colours. The public's review windows and
 // a receiving unit's objection window are rights that lapse, not duties that run late.
-constexpr const char* kSupervisedKinds = "('acceptance','handling','review_answer','rereview_answer')";
+// An objection to a public notice must be answered before the list becomes final ("notice_final").
+constexpr const char* kSupervisedKinds = "('acceptance','handling','review_answer','rereview_answer','notice_final')";
 bool IsSupervised(std::string_view kind) {
-  return kind == "acceptance" || kind == "handling" || kind == "review_answer" || kind == "rereview_answer";
+  return kind == "acceptance" || kind == "handling" || kind == "review_answer" || kind == "rereview_answer" ||
+         kind == "notice_final";
 }
 
 // The content type of an attachment judged by libmagic from its content; empty when the type is not accepted.
@@ -308,6 +310,12 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
   bool restricted = decision.ok() && decision->restricted;
   std::string rule = decision.ok() ? decision->rule_id : "none";
   std::string basis = decision.ok() ? decision->basis : Str(decision.status().message());
+  if (nc.route_to_unit_id) {
+    handling = nc.route_to_unit_id;
+    restricted = false;
+    rule = "notice_objection";
+    basis = "公示异议由发布公示的单位核查处理";
+  }
   QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, nc.concerned_unit_id, nc.concerned_person_ids));
   if (handling) {
     QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, handling, walled));
@@ -376,6 +384,19 @@ absl::StatusOr<json::object> Register(Tx& tx, const CaseEnv& env, const NewCase&
   if (IsTransferChannel(nc.channel)) {
     QF_ASSIGN_OR_RETURN(auto obj, SetDeadline(tx, env, row, "objection", day));
     deadlines.push_back(obj);
+  }
+  if (nc.due_by) {
+    QF_ASSIGN_OR_RETURN(auto st2, db.Prepare(
+        "INSERT INTO case_deadlines(case_id,kind,start_day,term,due_on,policy_id,clause,calendar_version,provisional,status) "
+        "VALUES(?,'notice_final',?,?,?,?,?,?,0,'open')"));
+    std::string term = fmt::format("{}d", static_cast<int>(nc.due_by->day - day));
+    std::string version = env.calendar->VersionFor(day, nc.due_by->day);
+    st2.Bind(1, id).Bind(2, FormatDay(day)).Bind(3, term).Bind(4, FormatDay(nc.due_by->day)).Bind(5, nc.due_by->policy_id)
+        .Bind(6, nc.due_by->clause).Bind(7, version);
+    QF_RETURN_IF_ERROR(st2.Run());
+    deadlines.push_back(json::object{{"kind", "notice_final"}, {"start", FormatDay(day)}, {"term", term},
+                                     {"due_on", FormatDay(nc.due_by->day)}, {"policy", nc.due_by->policy_id},
+                                     {"clause", nc.due_by->clause}, {"calendar_version", version}, {"provisional", false}});
   }
   json::object payload{{"receipt_sha256", Sha256Hex(receipt)}, {"channel", nc.channel}, {"category", nc.category},
                        {"kind", nc.kind}, {"title", nc.title}, {"content_sha256", Sha256Hex(nc.content)},
@@ -587,6 +608,7 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
       sets.push_back({"reply", *reply});
       sets.push_back({"replied_at", now});
       QF_RETURN_IF_ERROR(CloseDeadline(tx, c.id, "handling"));
+      QF_RETURN_IF_ERROR(CloseDeadline(tx, c.id, "notice_final"));
       QF_ASSIGN_OR_RETURN(auto d, SetDeadline(tx, env, c, "review_window", today));
       deadlines.push_back(d);
       QF_RETURN_IF_ERROR(AddMessage(tx, c.id, "reply",
@@ -698,7 +720,7 @@ absl::StatusOr<json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case
       if (c.restricted && !target.restricted)
         return Forbidden("case.restricted", "违法违纪或反映领导班子的件不能并入普通件");
       sets.push_back({"merged_into", std::to_string(target.id)});
-      for (const char* k : {"acceptance", "objection", "handling"}) QF_RETURN_IF_ERROR(CancelDeadline(tx, c.id, k));
+      for (const char* k : {"acceptance", "objection", "handling", "notice_final"}) QF_RETURN_IF_ERROR(CancelDeadline(tx, c.id, k));
       QF_RETURN_IF_ERROR(AddMessage(tx, c.id, "notice", "您反映的事项与已登记的同一事项合并办理。", true));
       QF_RETURN_IF_ERROR(tx.Append("case.merged_in", Subject(target.id), {{"merged_case", c.id}}).status());
       ev["into"] = target.id;

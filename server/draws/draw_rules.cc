@@ -1,0 +1,145 @@
+// The pure half of draws: eligibility with recusal reasons, the call-down and verification of a public record.
+#include <algorithm>
+#include <set>
+
+#include "common/crypto_util.h"
+#include "draws/draw.h"
+#include "draws/draws.h"
+#include "fmt/format.h"
+
+namespace qf::draws {
+namespace json = boost::json;
+
+std::string PoolLabel(std::string_view pool) {
+  if (pool == "expert") return "评审专家库";
+  if (pool == "inspector") return "检查人员库";
+  if (pool == "supervisor") return "监考人员库";
+  return std::string(pool);
+}
+
+Eligibility Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r, const OrgFacts& org,
+                     absl::Time now) {
+  std::set<int64_t> parties(r.party_person_ids.begin(), r.party_person_ids.end());
+  std::set<int64_t> party_relatives;
+  for (int64_t p : r.party_person_ids)
+    for (int64_t q : org.relatives(p)) party_relatives.insert(q);
+  std::set<int64_t> prior(r.prior_person_ids.begin(), r.prior_person_ids.end());
+  Eligibility out;
+  for (const Member& m : pool) {
+    if (!m.active) continue;
+    if (!c.specialty.empty() && m.specialty != c.specialty) continue;
+    if (!c.title.empty() && m.title != c.title) continue;
+    if (!c.region.empty() && m.region != c.region) continue;
+    std::string reason;
+    if (parties.count(m.person_id)) reason = "本人是当事人";
+    else if (party_relatives.count(m.person_id)) reason = "与当事人有近亲属关系";
+    else if (r.applicant_unit_id && m.unit_id && org.within(m.unit_id, r.applicant_unit_id)) reason = "在申请人所在单位任职";
+    else if (r.applicant_unit_id && std::count(m.former_unit_ids.begin(), m.former_unit_ids.end(), r.applicant_unit_id))
+      reason = "曾在申请人所在单位任职";
+    else if (r.supervising_unit_id && m.unit_id && org.within(m.unit_id, r.supervising_unit_id)) reason = "监督单位工作人员";
+    else if (prior.count(m.person_id)) reason = "曾参与本事项";
+    else if (r.cooldown_days > 0 && m.last_selected && now - *m.last_selected < absl::Hours(24 * r.cooldown_days))
+      reason = fmt::format("距上次抽中不足{}天", r.cooldown_days);
+    if (!reason.empty()) out.excluded.push_back({m.code, reason});
+    else out.candidates.push_back(m.code);
+  }
+  std::sort(out.candidates.begin(), out.candidates.end());
+  std::sort(out.excluded.begin(), out.excluded.end(), [](auto& a, auto& b) { return a.code < b.code; });
+  return out;
+}
+
+absl::StatusOr<std::vector<Call>> CallDown(const std::vector<std::string>& order, int count, int backups,
+                                           const std::vector<Exclusion>& declines) {
+  std::vector<Call> calls;
+  size_t next = 0;
+  auto call = [&](const char* status) {
+    if (next < order.size()) calls.push_back({order[next++], status, ""});
+  };
+  for (int i = 0; i < count; ++i) call("selected");
+  for (int i = 0; i < backups; ++i) call("backup");
+  for (const auto& d : declines) {
+    auto it = std::find_if(calls.begin(), calls.end(), [&](const Call& c) { return c.code == d.code; });
+    if (it == calls.end() || it->status == "declined")
+      return absl::FailedPreconditionError(fmt::format("{} 不在已抽中名单中", d.code));
+    bool was_selected = it->status == "selected";
+    it->status = "declined";
+    it->reason = d.reason;
+    if (was_selected) {
+      auto b = std::find_if(calls.begin(), calls.end(), [](const Call& c) { return c.status == "backup"; });
+      if (b != calls.end()) b->status = "selected";
+    }
+    call("backup");
+  }
+  return calls;
+}
+
+namespace {
+
+std::vector<std::string> Strings(const json::value* v) {
+  std::vector<std::string> out;
+  if (!v || !v->is_array()) return out;
+  for (const auto& x : v->as_array())
+    if (x.is_string()) out.emplace_back(x.as_string());
+  return out;
+}
+
+std::string Get(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
+}
+
+int64_t GetInt(const json::object& o, std::string_view k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_int64() ? v->as_int64() : -1;
+}
+
+}  // namespace
+
+Verification Verify(const json::object& rec) {
+  Verification v;
+  auto check = [&v](bool ok, std::string what) { (ok ? v.passed : v.failed).push_back(std::move(what)); };
+  if (Get(rec, "state") != "released") {
+    v.failed.push_back("抽取结果尚未公布，暂不能验证");
+    return v;
+  }
+  std::string secret = Get(rec, "secret"), commitment = Get(rec, "commitment"), pv = Get(rec, "public_value");
+  check(!secret.empty() && Commitment(secret) == commitment,
+        fmt::format("公布的密钥与抽取前公布的承诺值一致（SHA-256(密钥) = {}…）", commitment.substr(0, 16)));
+  auto candidates = Strings(rec.if_contains("candidates"));
+  auto sorted = candidates;
+  std::sort(sorted.begin(), sorted.end());
+  bool unique = std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+  check(!candidates.empty() && sorted == candidates && unique, fmt::format("候选名单 {} 人，按编号排序且无重复", candidates.size()));
+  Seed seed = MakeSeed(secret, pv);
+  std::string seed_hex = Hex(seed.data(), seed.size());
+  check(Get(rec, "seed") == seed_hex, "种子 = SHA-256(密钥 ‖ 0x00 ‖ 见证人公开值 “" + pv + "”)");
+  auto order = Shuffle(candidates, seed);
+  check(order == Strings(rec.if_contains("order")), "按种子洗牌得到的呼叫顺序与公布的顺序一致");
+  std::vector<Exclusion> declines;
+  if (auto* d = rec.if_contains("declines"); d && d->is_array())
+    for (const auto& x : d->as_array())
+      if (x.is_object()) declines.push_back({Get(x.as_object(), "code"), Get(x.as_object(), "reason")});
+  auto calls = CallDown(order, static_cast<int>(GetInt(rec, "count")), static_cast<int>(GetInt(rec, "backups")), declines);
+  if (!calls.ok()) {
+    check(false, "谢绝记录与呼叫顺序不符：" + std::string(calls.status().message()));
+    return v;
+  }
+  std::vector<std::string> want_sel, want_bak, got_sel, got_bak;
+  for (const auto& c : *calls) {
+    if (c.status == "selected") want_sel.push_back(c.code);
+    if (c.status == "backup") want_bak.push_back(c.code);
+  }
+  if (auto* s = rec.if_contains("calls"); s && s->is_array())
+    for (const auto& x : s->as_array()) {
+      if (!x.is_object()) continue;
+      std::string st = Get(x.as_object(), "status");
+      if (st == "selected") got_sel.push_back(Get(x.as_object(), "code"));
+      if (st == "backup") got_bak.push_back(Get(x.as_object(), "code"));
+    }
+  check(want_sel == got_sel, fmt::format("按顺序呼叫并计入 {} 次谢绝后，抽中的 {} 人与公布结果一致", declines.size(), want_sel.size()));
+  check(want_bak == got_bak, fmt::format("备选 {} 人与公布结果一致", want_bak.size()));
+  v.ok = v.failed.empty();
+  return v;
+}
+
+}  // namespace qf::draws

@@ -1,0 +1,120 @@
+// Pools (experts, inspectors, exam supervisors) and auditable draws from them: a request freezes the eligible
+// candidates in canonical order with every exclusion and its reason and publishes the commitment; the witness
+// enters the public value and the shuffled call order follows (draws/draw.h); declines are recorded and the
+// next down the list is called; release reveals the secret so anyone recomputes the result (Verify, and the
+// portal). Eligibility, the call-down and verification are pure; store functions run in writer commands (Tx)
+// or on a reading connection (Db).
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/table_file.h"
+#include "http/http.h"
+#include "storage/writer.h"
+
+namespace qf::vault {
+class Vault;
+}
+
+namespace qf::draws {
+
+inline constexpr const char* kPools[] = {"expert", "inspector", "supervisor"};
+std::string PoolLabel(std::string_view pool);
+
+// A pool member with the facts recusal needs.
+struct Member {
+  std::string code;
+  int64_t person_id = 0;
+  std::string name;
+  int64_t unit_id = 0;
+  std::string unit_name;
+  std::string specialty, title, region;
+  std::optional<double> lat, lon;
+  std::vector<int64_t> former_unit_ids;
+  std::vector<int64_t> relative_exam_unit_ids;  // schools where a relative sits an exam (supervisors)
+  bool active = true;
+  std::optional<absl::Time> last_selected;  // last time chosen in a draw (for the cool-down)
+};
+
+struct Conditions {
+  std::string specialty, title, region;  // empty: any
+};
+
+// Recusal rules of a request (DOMAIN.md section 5).
+struct Recusal {
+  int64_t applicant_unit_id = 0;           // members of (or formerly of) the applicant's unit
+  std::vector<int64_t> party_person_ids;   // the parties themselves and their declared relatives
+  int64_t supervising_unit_id = 0;         // staff of the supervising unit and units below it
+  std::vector<int64_t> prior_person_ids;   // anyone involved before in the matter
+  int cooldown_days = 0;                   // chosen within this many days before
+};
+
+struct Exclusion {
+  std::string code;
+  std::string reason;
+};
+
+// What eligibility needs to know about the organisation (so that the rule is pure).
+struct OrgFacts {
+  std::function<bool(int64_t unit, int64_t ancestor)> within;
+  std::function<std::vector<int64_t>(int64_t person)> relatives;
+};
+
+// The candidates (codes in canonical order) and the exclusions with their reasons.
+struct Eligibility {
+  std::vector<std::string> candidates;
+  std::vector<Exclusion> excluded;
+};
+Eligibility Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r, const OrgFacts& org,
+                     absl::Time now);
+
+// The state of the call-down: each called member's status in call order.
+struct Call {
+  std::string code;
+  std::string status;  // selected, backup, declined
+  std::string reason;  // for declined
+};
+// The first `count` of the order are selected and the next `backups` are backups; each decline in turn
+// (by code, in the order recorded) promotes the first backup and calls the next one down as a backup.
+absl::StatusOr<std::vector<Call>> CallDown(const std::vector<std::string>& order, int count, int backups,
+                                           const std::vector<Exclusion>& declines);
+
+// Recomputes a released draw from its public record (as served by GET /api/v1/public/draws/{id}) and returns
+// the checks passed and failed, in Chinese.
+struct Verification {
+  bool ok = false;
+  std::vector<std::string> passed, failed;
+};
+Verification Verify(const boost::json::object& public_record);
+
+// Store.
+struct DrawEnv {
+  const vault::Vault* vault;
+};
+absl::StatusOr<boost::json::object> SaveMember(Tx& tx, const std::string& pool, const boost::json::object& body);
+absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, const std::string& pool, const Table& t, bool accept_valid);
+absl::StatusOr<boost::json::object> ListMembers(Db& db, const std::string& pool);
+absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bool active_only);
+
+absl::StatusOr<boost::json::object> RequestDraw(Tx& tx, const DrawEnv& env, const boost::json::object& body,
+                                                const Principal& who);
+absl::StatusOr<boost::json::object> PerformDraw(Tx& tx, const DrawEnv& env, int64_t id, const std::string& public_value,
+                                                const Principal& who);
+absl::StatusOr<boost::json::object> Decline(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
+                                            const Principal& who);
+absl::StatusOr<boost::json::object> Release(Tx& tx, const DrawEnv& env, int64_t id, const Principal& who);
+
+// Staff view: the sealed parts only for the requester and the witness until release.
+absl::StatusOr<boost::json::object> StaffView(Db& db, int64_t id, const Principal& who);
+absl::StatusOr<boost::json::object> StaffList(Db& db, const Principal& who);
+// The public record: the commitment from the request on; everything needed to recompute once released.
+absl::StatusOr<boost::json::object> PublicRecord(Db& db, int64_t id);
+absl::StatusOr<boost::json::object> PublicList(Db& db);
+
+}  // namespace qf::draws

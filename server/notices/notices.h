@@ -1,0 +1,122 @@
+// Public notices (公示): notice types from data/notices/types.toml (duration, the fields the public may see and
+// each field's masking), list import with validation (for 政策加分 only the highest item of a candidate counts,
+// capped), the exact public view, publication with the list's hash in the ledger, the calendar-aware window,
+// objections that become cases routed to the issuing unit, and corrections with a visible note. Masking and
+// import checks are pure; store functions run inside writer commands (Tx) or on a reading connection (Db).
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "cases/cases.h"
+#include "common/calendar.h"
+#include "common/status.h"
+#include "common/table_file.h"
+#include "http/http.h"
+#include "storage/writer.h"
+
+namespace qf::notices {
+
+// How a field is shown to the public.
+enum class Mask { kNone, kMiddle, kId64, kHidden };
+
+struct FieldSpec {
+  std::string key, label;
+  std::string kind;  // name, id_number, phone, address, school, points, text
+  bool required = false;
+  bool is_public = false;
+  Mask mask = Mask::kHidden;
+};
+
+struct NoticeType {
+  std::string code, name, basis;
+  Term duration;
+  int review_working_days = 5;
+  double max_points = 0;      // 0: no cap
+  bool highest_only = false;  // one entry per `key` field: the highest points count
+  std::string key;            // the field that identifies a candidate (for highest_only)
+  std::vector<FieldSpec> fields;
+  const FieldSpec* Field(std::string_view key) const;
+};
+
+class NoticeTypes {
+ public:
+  // Loads and checks the types file; refuses a type that would publish an ID number whole, a phone or an address.
+  static absl::StatusOr<NoticeTypes> Load(const std::string& path);
+  static absl::StatusOr<NoticeTypes> Parse(std::string_view toml_text, std::string_view source);
+  const NoticeType* Find(std::string_view code) const;
+  const std::vector<NoticeType>& all() const { return types_; }
+
+ private:
+  std::vector<NoticeType> types_;
+};
+
+// Masking (pure). Names: the middle masked ("张*", "张*明", "欧阳**华"); ID numbers: first 6 and last 4.
+std::string MaskName(std::string_view name);
+std::string MaskIdNumber(std::string_view id);
+std::string ApplyMask(Mask mask, std::string_view value);
+// GB 11643-1999: 17 digits and the ISO 7064 MOD 11-2 check character.
+bool ValidIdNumber(std::string_view id);
+
+// One candidate row of an imported list, with every field's raw value.
+struct Entry {
+  int seq = 0;         // 1-based position in the published list
+  int row_number = 0;  // the file's row
+  boost::json::object data;
+  bool counted = true;  // false when a higher item of the same candidate counts instead
+  std::string note;     // why not counted, or a correction note
+};
+
+struct ImportResult {
+  std::vector<Entry> entries;
+  std::vector<FieldError> errors;    // the list cannot be used while any remain
+  std::vector<FieldError> warnings;  // rows that do not count (lower items of the same candidate)
+};
+// Validates a list against its type (pure apart from the school lookup `school_exists`).
+ImportResult CheckList(const NoticeType& type, const Table& table,
+                       const std::function<bool(const std::string&)>& school_exists);
+
+// What the public sees of one entry: only public fields, masked.
+boost::json::object PublicEntry(const NoticeType& type, const Entry& e);
+// SHA-256 (hex) of the canonical public list: what the ledger records at publication and after each correction.
+std::string PublicListHash(const boost::json::array& public_entries);
+
+// The window: the publication day counts as the first; the notice closes at the end of its last day (terms
+// end on a working day, 民法典 第二百零三条); objections are answered by the final day.
+struct Window {
+  absl::Time opens_at, closes_at;
+  absl::CivilDay last_day, final_day;
+};
+Window WindowFor(const NoticeType& type, const Calendar& cal, absl::Time publish_at);
+
+// Store. Created as a draft from an imported table; errors refuse the draft (nothing is written).
+struct NoticeEnv {
+  const NoticeTypes* types;
+  const Calendar* calendar;
+  cases::CaseEnv case_env;
+};
+absl::StatusOr<boost::json::object> CreateDraft(Tx& tx, const NoticeEnv& env, const std::string& type,
+                                                const std::string& title, int64_t issuing_unit_id, const Table& table);
+absl::StatusOr<boost::json::object> Publish(Tx& tx, const NoticeEnv& env, int64_t id, absl::Time publish_at);
+// After the window: final once every objection has been answered.
+absl::StatusOr<boost::json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id);
+absl::StatusOr<boost::json::object> Archive(Tx& tx, int64_t id);
+// An objection from the public during the window: a named case routed to the issuing unit, due by the final day.
+absl::StatusOr<boost::json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, const boost::json::object& body);
+// An upheld objection: "correct" replaces fields of an entry, "remove" withdraws it; both keep a visible note.
+absl::StatusOr<boost::json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, int seq,
+                                            const boost::json::object& body);
+
+// Reads. The public list shows only published notices (open, closed, final), and checks the stored list against
+// the hash the ledger recorded.
+absl::StatusOr<boost::json::object> PublicList(Db& db, const NoticeEnv& env, absl::Time now);
+absl::StatusOr<boost::json::object> PublicView(Db& db, const NoticeEnv& env, int64_t id, absl::Time now);
+absl::StatusOr<boost::json::object> StaffList(Db& db, const NoticeEnv& env, absl::Time now);
+// Staff view: full entries, the import's warnings, the preview (exactly what the public will see), objections.
+absl::StatusOr<boost::json::object> StaffView(Db& db, const NoticeEnv& env, int64_t id, absl::Time now);
+
+}  // namespace qf::notices
