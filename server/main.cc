@@ -23,6 +23,7 @@
 #include "reports/dashboard.h"
 #include "reports/documents.h"
 #include "http/static_files.h"
+#include "draws/draws.h"
 #include "ledger/http_source.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
@@ -206,6 +207,16 @@ int main(int argc, char** argv) {
   std::string lc_db;
   led_cp->add_option("--db", lc_db, "database path")->required();
 
+  auto* drw = cli.add_subcommand("draw", "random draws of experts, inspectors and exam supervisors");
+  drw->require_subcommand(1);
+  auto* drw_verify = drw->add_subcommand("verify", "recompute a released draw from its published inputs");
+  int64_t dv_id = 0;
+  std::string dv_db, dv_url, dv_file;
+  drw_verify->add_option("id", dv_id, "draw number")->required();
+  drw_verify->add_option("--db", dv_db, "database file");
+  drw_verify->add_option("--url", dv_url, "server base URL: reads GET /api/v1/public/draws/ID like any outsider");
+  drw_verify->add_option("--file", dv_file, "the public record saved as JSON");
+
   auto* version = cli.add_subcommand("version", "print the version");
   auto* routes = cli.add_subcommand("routes", "print the route table as JSON (for the OpenAPI test)");
 
@@ -371,6 +382,45 @@ int main(int argc, char** argv) {
     if (!out) return Fail(absl::InternalError("cannot write " + rep_out));
     std::cout << "wrote " << rep_out << " (" << bytes->size() << " bytes)\n";
     return 0;
+  }
+
+  if (*drw_verify) {
+    std::string text;
+    if (!dv_file.empty()) {
+      std::ifstream in(dv_file, std::ios::binary);
+      if (!in) return Fail(absl::NotFoundError("读不到文件 " + dv_file));
+      text.assign(std::istreambuf_iterator<char>(in), {});
+    } else if (!dv_url.empty()) {
+      auto body = ledger::HttpGet(dv_url, "/api/v1/public/draws/" + std::to_string(dv_id));
+      if (!body.ok()) return Fail(body.status());
+      text = *body;
+    } else if (!dv_db.empty()) {
+      auto db = Db::Open(dv_db, DbMode::kReader);
+      if (!db.ok()) return Fail(db.status());
+      auto rec = draws::PublicRecord(**db, dv_id);
+      if (!rec.ok()) return Fail(rec.status());
+      text = boost::json::serialize(*rec);
+    } else {
+      return Fail(Invalid("draw.source", "请用 --db、--url 或 --file 指定公开记录的来源"));
+    }
+    boost::system::error_code ec;
+    auto v = boost::json::parse(text, ec);
+    if (ec || !v.is_object()) return Fail(Invalid("draw.record", "公开记录不是 JSON 对象"));
+    const auto& rec = v.as_object();
+    auto result = draws::Verify(rec);
+    std::cout << "抽取 " << dv_id;
+    if (auto* p = rec.if_contains("purpose"); p && p->is_string()) std::cout << "（" << p->as_string().c_str() << "）";
+    std::cout << "\n";
+    for (auto& s : result.passed) std::cout << "  ✓ " << s << "\n";
+    for (auto& s : result.failed) std::cout << "  ✗ " << s << "\n";
+    if (auto* calls = rec.if_contains("calls"); calls && calls->is_array()) {
+      std::cout << "抽中：";
+      for (auto& c : calls->as_array())
+        if (c.at("status").as_string() == "selected") std::cout << c.at("code").as_string().c_str() << " ";
+      std::cout << "\n";
+    }
+    std::cout << (result.ok ? "结论：与公布结果一致\n" : "结论：不一致\n");
+    return result.ok ? 0 : 1;
   }
 
   if (*stats) {

@@ -398,8 +398,11 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     return json::value(n);
   });
   if (!sweep.ok()) return sweep.status();
-  spdlog::info("demo: {} schools, {} cases, {} lifecycle steps, {} cards", b.schools.size(), intake.size(), steps.size(),
-               sweep->as_int64());
+  std::map<std::string, Principal> who;
+  for (const auto& [user, row] : b.accounts) who[user] = principal(user);
+  QF_RETURN_IF_ERROR(BuildNoticesAndDraws(rt, clock, who, seed));
+  spdlog::info("demo: {} schools, {} cases, {} lifecycle steps, {} cards; notices and draws", b.schools.size(),
+               intake.size(), steps.size(), sweep->as_int64());
   return absl::OkStatus();
 }
 

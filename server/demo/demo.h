@@ -4,6 +4,7 @@
 // server-side timestamps from a manual clock. Deterministic for a given seed. Not thread-safe.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,5 +22,9 @@ struct DemoAccounts {
 
 // Fills an empty database through `rt`'s writer; `clock` is the writer's clock and is moved through time.
 absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed = 2026);
+
+// The notices and draws part, run by Build after the cases (demo_draws.cc); `who` maps demo usernames to principals.
+absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                                  uint32_t seed);
 
 }  // namespace qf::demo

@@ -117,4 +117,10 @@ absl::StatusOr<boost::json::object> StaffList(Db& db, const Principal& who);
 absl::StatusOr<boost::json::object> PublicRecord(Db& db, int64_t id);
 absl::StatusOr<boost::json::object> PublicList(Db& db);
 
+// Assigns supervisors to sites (draws/assign.h): sites {code, host_unit_id, examinee_unit_ids, quota} located at
+// their host school; supervisors from a released supervisor draw (draw_id) or the whole active pool. Stored with
+// each placement's explanation, or the reasons the quotas cannot be met; an event records it.
+absl::StatusOr<boost::json::object> MakeAssignment(Tx& tx, const boost::json::object& body);
+absl::StatusOr<boost::json::object> LoadAssignment(Db& db, int64_t id);
+
 }  // namespace qf::draws

@@ -99,4 +99,9 @@ absl::StatusOr<std::unique_ptr<LogSource>> HttpLogSource(const std::string& base
   return std::unique_ptr<LogSource>(new HttpSource(std::string(u->host()), port));
 }
 
+absl::StatusOr<std::string> HttpGet(const std::string& base, const std::string& target) {
+  QF_ASSIGN_OR_RETURN(auto src, HttpLogSource(base));
+  return static_cast<HttpSource*>(src.get())->Get(target);
+}
+
 }  // namespace qf::ledger

@@ -13,4 +13,7 @@ namespace qf::ledger {
 // `base` like "http://127.0.0.1:8080". InvalidArgument for other schemes.
 absl::StatusOr<std::unique_ptr<LogSource>> HttpLogSource(const std::string& base);
 
+// One GET of `target` (a path) from `base`; the body on 200. For the offline verifiers (ledger, draws).
+absl::StatusOr<std::string> HttpGet(const std::string& base, const std::string& target);
+
 }  // namespace qf::ledger

@@ -1,0 +1,220 @@
+// The demo's notices and draws (the seed's third section): a published 政策加分 list from the 63 urban junior-high
+// schools with one objection being handled, the expert, inspector and supervisor pools, an expert draw with a
+// decline and a backup called, and the 48 PE-test supervisors drawn and placed over four sites.
+#include <map>
+#include <random>
+
+#include "cases/cases.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+#include "demo/demo.h"
+#include "draws/draws.h"
+#include "fmt/format.h"
+#include "notices/notices.h"
+#include "org/org.h"
+
+namespace qf::demo {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢";
+constexpr const char* kGiven[] = {"子涵", "雨桐", "浩然", "梓萱", "一诺", "欣怡", "宇轩", "若曦", "俊杰", "思远", "嘉怡",
+                                  "博文", "晨曦", "诗琪", "天佑", "可馨", "明", "阳", "琳", "瑞"};
+constexpr const char* kBonusItems[][2] = {{"烈士子女", "20"}, {"归侨子女、华侨子女", "10"}, {"少数民族考生", "5"},
+                                          {"台湾省籍考生", "10"}, {"公安英模子女", "10"}, {"现役军人子女", "10"},
+                                          {"残疾人子女", "5"}};
+constexpr const char* kSpecialties[] = {"语文", "数学", "英语", "物理", "学前教育", "心理健康"};
+constexpr const char* kStreets[] = {"长江西路", "淮河路", "金寨路", "望江东路", "黄山路", "潜山路", "宿州路", "芜湖路"};
+
+std::string Surname(std::mt19937& rng) {
+  std::string_view s(kSurnames);
+  size_t i = (rng() % (s.size() / 3)) * 3;
+  return std::string(s.substr(i, 3));
+}
+
+std::string IdNumber(std::mt19937& rng, int year) {
+  std::string s = fmt::format("3401{:02d}{}{:02d}{:02d}{:03d}", 2 + rng() % 10, year, 1 + rng() % 12, 1 + rng() % 28, rng() % 1000);
+  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (int i = 0; i < 17; ++i) sum += (s[i] - '0') * kWeights[i];
+  return s + "10X98765432"[sum % 11];
+}
+
+template <typename F>
+absl::StatusOr<json::object> Do(Runtime& rt, const Actor& actor, F f) {
+  auto r = rt.writer().Run(actor, [&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(auto o, f(tx));
+    return o;
+  });
+  if (!r.ok()) return r.status();
+  return r->as_object();
+}
+
+}  // namespace
+
+absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                                  uint32_t seed) {
+  std::mt19937 rng(seed + 7);
+  AppContext& app = rt.app();
+  QF_ASSIGN_OR_RETURN(Db * db, app.readers->Get());
+  auto ids = [&](const std::string& sql) -> absl::StatusOr<std::vector<int64_t>> {
+    QF_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
+    return st.Ints();
+  };
+  auto unit_name = [&](int64_t id) {
+    auto u = org::GetUnit(*db, id);
+    return u.ok() && *u ? (*u)->name : std::string();
+  };
+  const Principal& supervisor = who.at("supervisor");
+  const Principal& leader = who.at("leader");
+  const Principal& handler = who.at("handler");
+  const Principal& clerk = who.at("clerk");
+  notices::NoticeEnv nenv{app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
+  QF_ASSIGN_OR_RETURN(auto juniors, ids("SELECT id FROM units WHERE kind='school' AND stage='初中' AND region_type IN ('urban','zone') ORDER BY id"));
+  if (juniors.size() != 63) return absl::InternalError(fmt::format("demo: {} urban junior-high schools, not 63", juniors.size()));
+
+  // The 政策加分 list: two or three candidates per school; a few with two items, of which only the higher counts.
+  Table list;
+  list.header = {"姓名", "身份证号", "学校", "加分项目", "分值", "联系电话", "家庭住址"};
+  int row = 1;
+  for (int64_t school : juniors) {
+    int n = 2 + rng() % 2;
+    for (int i = 0; i < n; ++i) {
+      std::string name = Surname(rng) + kGiven[rng() % 20];
+      std::string id = IdNumber(rng, 2011 + rng() % 2);
+      std::string phone = fmt::format("1{}{:09d}", 3 + rng() % 7, rng() % 1000000000);
+      std::string address = fmt::format("合肥市{}{}号{}栋{}室", kStreets[rng() % 8], 1 + rng() % 300, 1 + rng() % 30, 101 + rng() % 1500);
+      int items = rng() % 8 == 0 ? 2 : 1;
+      for (int k = 0; k < items; ++k) {
+        const auto& item = kBonusItems[rng() % 7];
+        list.rows.push_back({name, id, unit_name(school), item[0], item[1], phone, address});
+        list.row_numbers.push_back(++row);
+      }
+    }
+  }
+  clock.Set(absl::Now() - absl::Minutes(180));
+  int64_t basic_ed = org::UnitByRole(*db, "basic_ed");
+  QF_ASSIGN_OR_RETURN(auto draft, Do(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
+    return notices::CreateDraft(tx, nenv, "policy_bonus", "2027年中考政策性照顾加分考生名单公示（第一批）", basic_ed, list);
+  }));
+  int64_t notice_id = draft.at("id").as_int64();
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
+    return notices::Publish(tx, nenv, notice_id, tx.now());
+  }).status());
+  // An objection from a parent, accepted and being handled by the issuing division.
+  clock.Set(absl::Now() - absl::Minutes(170));
+  QF_ASSIGN_OR_RETURN(auto obj, Do(rt, Actor::Public(), [&](Tx& tx) {
+    return notices::Object(tx, nenv, notice_id,
+                           {{"entry_seq", 3}, {"name", "周女士"}, {"phone", "13905510123"},
+                            {"content", "据了解该考生父母并非现役军人，其加分资格存疑，请核实。"}});
+  }));
+  (void)obj;
+  QF_ASSIGN_OR_RETURN(auto case_ids, ids(fmt::format("SELECT case_id FROM notice_objections WHERE notice_id={}", notice_id)));
+  cases::CaseEnv cenv{app.calendar, app.policies, app.vault};
+  clock.Set(absl::Now() - absl::Minutes(160));
+  for (auto [p, a] : {std::pair{&clerk, cases::Action::kAccept}, std::pair{&clerk, cases::Action::kDispatch}}) {
+    QF_RETURN_IF_ERROR(Do(rt, Actor::Account(p->account_id), [&](Tx& tx) {
+      return cases::Transition(tx, cenv, case_ids[0], a, {}, *p);
+    }).status());
+  }
+
+  // Pools. Experts from schools across the city with a specialty and a title; supervisors are teachers of urban
+  // schools (some with a child sitting this year's exam at a named school); inspectors from the divisions.
+  QF_ASSIGN_OR_RETURN(auto schools, ids("SELECT id FROM units WHERE kind='school' AND region_type='urban' AND stage IN ('小学','初中','高中','完全中学','九年一贯制') ORDER BY id"));
+  QF_ASSIGN_OR_RETURN(auto divisions, ids("SELECT id FROM units WHERE kind='division' AND role IN ('finance','basic_ed','vocational','personnel','office') ORDER BY id"));
+  int person_seq = 0;
+  auto make_people = [&](const std::vector<std::pair<int64_t, std::string>>& specs) -> absl::StatusOr<std::vector<std::string>> {
+    std::vector<std::string> codes;
+    QF_RETURN_IF_ERROR(Do(rt, Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::object> {
+      for (auto& [unit, position] : specs) {
+        std::string code = fmt::format("PD{:04d}", ++person_seq);
+        QF_RETURN_IF_ERROR(org::InsertPerson(tx, {0, code, Surname(rng) + kGiven[rng() % 20], unit, "", position, false}).status());
+        codes.push_back(code);
+      }
+      return json::object{};
+    }).status());
+    return codes;
+  };
+  clock.Set(absl::Now() - absl::Minutes(150));
+  std::vector<std::pair<int64_t, std::string>> expert_specs, supervisor_specs, inspector_specs;
+  for (int i = 0; i < 48; ++i) expert_specs.push_back({schools[rng() % schools.size()], "教师"});
+  for (int i = 0; i < 64; ++i) supervisor_specs.push_back({schools[rng() % schools.size()], "教师"});
+  for (int i = 0; i < 16; ++i) inspector_specs.push_back({divisions[i % divisions.size()], "科员"});
+  QF_ASSIGN_OR_RETURN(auto experts, make_people(expert_specs));
+  QF_ASSIGN_OR_RETURN(auto sups, make_people(supervisor_specs));
+  QF_ASSIGN_OR_RETURN(auto insps, make_people(inspector_specs));
+  const char* titles[] = {"正高级教师", "高级教师", "一级教师"};
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+    for (size_t i = 0; i < experts.size(); ++i)
+      QF_RETURN_IF_ERROR(draws::SaveMember(tx, "expert", {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
+                                                          {"specialty", kSpecialties[i % 6]}, {"title", titles[rng() % 3]}}).status());
+    for (size_t i = 0; i < sups.size(); ++i) {
+      json::object m{{"code", fmt::format("J{:03d}", i + 1)}, {"person_code", sups[i]}, {"specialty", "体育"}};
+      const char* child_school[] = {"YH002", "LY002", "SS002", "BH002"};
+      if (i % 9 == 4) m["relative_exam_units"] = child_school[i % 4];
+      QF_RETURN_IF_ERROR(draws::SaveMember(tx, "supervisor", m).status());
+    }
+    for (size_t i = 0; i < insps.size(); ++i)
+      QF_RETURN_IF_ERROR(draws::SaveMember(tx, "inspector", {{"code", fmt::format("I{:03d}", i + 1)}, {"person_code", insps[i]},
+                                                             {"specialty", i % 2 ? "财务" : "教育管理"}}).status());
+    return json::object{};
+  }).status());
+
+  // The expert draw for 教师资格认定: the applicant's school excluded, a decline, a backup called, released.
+  draws::DrawEnv denv{app.vault};
+  int64_t applicant_school = schools[3];
+  clock.Set(absl::Now() - absl::Minutes(140));
+  QF_ASSIGN_OR_RETURN(auto expert_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+    return draws::RequestDraw(tx, denv,
+                              {{"purpose", "2026年下半年教师资格认定面试评审专家（语文）"}, {"pool", "expert"},
+                               {"conditions", json::object{{"specialty", "语文"}}}, {"count", 3}, {"backups", 2},
+                               {"applicant_unit_id", applicant_school}, {"witness_account_id", leader.account_id},
+                               {"cooldown_days", 180}},
+                              supervisor);
+  }));
+  int64_t ed = expert_draw.at("id").as_int64();
+  clock.Set(absl::Now() - absl::Minutes(130));
+  QF_ASSIGN_OR_RETURN(auto drawn, Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
+    return draws::PerformDraw(tx, denv, ed, "上证指数 3412.07", leader);
+  }));
+  std::string first(drawn.at("calls").as_array()[0].as_object().at("code").as_string());
+  clock.Set(absl::Now() - absl::Minutes(120));
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+    return draws::Decline(tx, ed, first, "面试当日须参加市级教研活动，无法到场", supervisor);
+  }).status());
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, ed, leader); }).status());
+
+  // The PE-test supervisors: 48 drawn (4 backups), placed over four sites with recusal and least travel.
+  clock.Set(absl::Now() - absl::Minutes(110));
+  QF_ASSIGN_OR_RETURN(auto sup_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+    return draws::RequestDraw(tx, denv,
+                              {{"purpose", "2027年中考体育考试监考人员"}, {"pool", "supervisor"}, {"count", 48},
+                               {"backups", 4}, {"witness_account_id", leader.account_id}},
+                              supervisor);
+  }));
+  int64_t sd = sup_draw.at("id").as_int64();
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
+    return draws::PerformDraw(tx, denv, sd, "见证人现场掷骰 5-2-6-1-3-4", leader);
+  }).status());
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, sd, leader); }).status());
+  json::array sites;
+  const char* districts[][2] = {{"YH", "瑶海区"}, {"LY", "庐阳区"}, {"SS", "蜀山区"}, {"BH", "包河区"}};
+  for (int i = 0; i < 4; ++i) {
+    QF_ASSIGN_OR_RETURN(auto host, ids(fmt::format("SELECT id FROM units WHERE code='SZ{:02d}'", i + 1)));
+    QF_ASSIGN_OR_RETURN(auto examinees, ids(fmt::format("SELECT id FROM units WHERE kind='school' AND stage='初中' AND district='{}' ORDER BY id", districts[i][1])));
+    sites.push_back(json::object{{"code", fmt::format("PE{}", i + 1)}, {"name", fmt::format("{}体育考点", districts[i][1])},
+                                 {"host_unit_id", host.at(0)}, {"examinee_unit_ids", json::array(examinees.begin(), examinees.end())},
+                                 {"quota", 12}});
+  }
+  clock.Set(absl::Now() - absl::Minutes(100));
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+    QF_ASSIGN_OR_RETURN(auto o, draws::MakeAssignment(tx, {{"title", "2027年中考体育考试监考安排"}, {"draw_id", sd}, {"sites", sites}}));
+    if (!o.at("feasible").as_bool()) return absl::InternalError("demo: PE-test assignment infeasible");
+    return o;
+  }).status());
+  return absl::OkStatus();
+}
+
+}  // namespace qf::demo
