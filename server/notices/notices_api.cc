@@ -130,7 +130,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 NoticeEnv env = Env(app);
                 absl::Time when = at.value_or(app.clock->Now());
                 ManageWrite(app, req, std::move(respond), *id,
-                            [env, id = *id, when](Tx& tx) { return Publish(tx, env, id, std::max(when, tx.now())); });
+                            [env, id = *id, when](Tx& tx) { return Publish(tx, env, id, when); });
               },
               1024, "Publish a draft now or at a time; the window follows the type and the calendar"});
   router.Add({"POST", "/api/v1/notices/{id}/entries/{seq}/correct", kIssuers,

@@ -77,7 +77,7 @@ def dig(value, dotted):
 SESSIONS = {}  # signed-in clients shared across files (each sign-in spends a TOTP step)
 
 
-def run_file(path, port):
+def run_file(path, port, source=None):
     spec = json.load(open(path, encoding="utf-8"))
     env, clients = {}, {}
     failures = []
@@ -88,7 +88,9 @@ def run_file(path, port):
             if who and who in SESSIONS:
                 clients[who] = SESSIONS[who]
             else:
-                c = qfserver.Client(port)
+                # The public of each file connects from its own loopback address: the per-client limits of one
+                # file's submissions do not spill into the next.
+                c = qfserver.Client(port, None if who else source)
                 if who:
                     c.login(who)
                     SESSIONS[who] = c
@@ -148,8 +150,8 @@ def main():
         db = qfserver.build_demo(args.bin, work)
         server = qfserver.Server(args.bin, db).start()
         files = args.cases or sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases", "*.json")))
-        for f in files:
-            name, steps, failures = run_file(f, server.port)
+        for n, f in enumerate(files):
+            name, steps, failures = run_file(f, server.port, "127.0.0.%d" % (10 + n))
             if failures:
                 failed += 1
                 print("FAIL %s (%s)" % (os.path.basename(f), name))

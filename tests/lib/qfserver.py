@@ -100,9 +100,11 @@ class Server:
 class Client:
     """One HTTP/1.1 keep-alive connection with a cookie jar and the CSRF token of its session."""
 
-    def __init__(self, port):
+    def __init__(self, port, source=None):
+        """`source`: a loopback address of 127/8 to connect from (the server's per-client limits key on it)."""
         self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30,
+                                               source_address=(source, 0) if source else None)
         self.cookie = None
         self.csrf = None
 

@@ -78,6 +78,22 @@ def main():
             ("GET", "/api/v1/public/cases/{receipt}/ledger"): {"params": [receipt]},
             ("POST", "/api/v1/ledger/checkpoints"): {"body": {}}, ("POST", "/api/v1/ledger/erasures"): {"body": {}},
             ("GET", "/api/v1/hotspots"): {}, ("GET", "/api/v1/reports/summary"): {}, ("GET", "/api/v1/reports/bulletin"): {},
+            # Notices and draws: the demo's notice 1, draw 1 and assignment 1.
+            ("GET", "/api/v1/public/notices"): {}, ("GET", "/api/v1/public/notices/{id}"): {"params": [1]},
+            ("POST", "/api/v1/public/notices/{id}/objections"): {"params": [1], "body": {}},
+            ("GET", "/api/v1/notices"): {}, ("GET", "/api/v1/notices/{id}"): {"params": [1]},
+            ("POST", "/api/v1/notices"): {"raw": b""}, ("POST", "/api/v1/notices/{id}/publish"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/notices/{id}/entries/{seq}/correct"): {"params": [1, 1], "body": {}},
+            ("POST", "/api/v1/notices/{id}/finalize"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/notices/{id}/archive"): {"params": [1], "body": {}},
+            ("GET", "/api/v1/pools/{pool}"): {"params": ["expert"]}, ("POST", "/api/v1/pools/{pool}/members"): {"params": ["expert"], "body": {}},
+            ("POST", "/api/v1/pools/{pool}/import"): {"params": ["expert"], "raw": b""},
+            ("GET", "/api/v1/draws"): {}, ("POST", "/api/v1/draws"): {"body": {}}, ("GET", "/api/v1/draws/{id}"): {"params": [1]},
+            ("POST", "/api/v1/draws/{id}/draw"): {"params": [1], "body": {}}, ("POST", "/api/v1/draws/{id}/decline"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/draws/{id}/release"): {"params": [1], "body": {}},
+            ("GET", "/api/v1/public/draws"): {}, ("GET", "/api/v1/public/draws/{id}"): {"params": [1]},
+            ("GET", "/api/v1/assignments"): {}, ("GET", "/api/v1/assignments/{id}"): {"params": [1]},
+            ("POST", "/api/v1/assignments"): {"body": {}},
         }
 
         def path_of(pattern, params):
