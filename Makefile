@@ -58,6 +58,7 @@ test: build web
 	@python3 tests/system/access_matrix_test.py --bin $(BIN)
 	@python3 tests/system/web_test.py --bin $(BIN)
 	@python3 tests/system/reports_test.py --bin $(BIN)
+	@python3 tests/system/public_data_test.py --bin $(BIN)
 	@$(MAKE) --no-print-directory fuzz-smoke
 
 # libFuzzer targets, built by clang with ASan and UBSan in their own tree.

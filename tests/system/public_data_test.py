@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""What the public can read of notices and draws, checked from the outside on the demo.
+
+1. A grep of every public GET response (every route the router serves without an account, with the demo's
+   notices, draws and the objection's receipt as parameters) for the personal data staff can see: full ID numbers
+   and their hidden middles, phones, addresses, candidates' and pool members' full names, the objector's name
+   and phone. A public GET route this test does not know how to call fails it.
+2. `qingfeng draw verify` over HTTP (as an outsider), from the database and from a saved record agree with the
+   server; a record with one changed byte of the order is refused.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qfserver  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/qingfeng")
+    args = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="qf-public-")
+    failures = []
+    checked = 0
+    try:
+        routes = json.loads(subprocess.run([args.bin, "--data", os.path.join(qfserver.ROOT, "data"), "routes"],
+                                           check=True, capture_output=True, text=True).stdout)
+        db = qfserver.build_demo(args.bin, work)
+        server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
+        handler, sup = qfserver.Client(server.port), qfserver.Client(server.port)
+        handler.login("handler")
+        sup.login("supervisor")
+
+        # What staff see: the secrets that must never reach the public.
+        secrets = set()
+        _, notice, _ = handler.request("GET", "/api/v1/notices/1")
+        for row in notice["rows"]:
+            d = row["data"]
+            secrets.update([d["id_number"], d["id_number"][6:14], d.get("phone", ""), d.get("address", "")])
+            if len(d["name"]) >= 3:
+                secrets.add(d["name"])
+        for pool in ("expert", "supervisor", "inspector"):
+            _, members, _ = sup.request("GET", "/api/v1/pools/" + pool)
+            secrets.update(m["name"] for m in members["items"] if len(m["name"]) >= 3)
+        secrets.update(["周女士", "13905510123"])
+        secrets.discard("")
+        case_id = notice["objections"][0]["case_id"]
+        _, case, _ = sup.request("GET", "/api/v1/cases/%d" % case_id)
+        receipt = case["receipt"]
+
+        public_gets = {
+            "/api/v1/public/notices/{id}": [[1]],
+            "/api/v1/public/draws/{id}": [[1], [2]],
+            "/api/v1/public/cases/{receipt}": [[receipt]],
+            "/api/v1/public/cases/{receipt}/ledger": [[receipt]],
+            "/ledger/tile/{*path}": [],
+        }
+        anon = qfserver.Client(server.port)
+        for r in routes:
+            if r["roles"] or r["method"] != "GET":
+                continue
+            path = r["path"]
+            if "{" in path and path not in public_gets:
+                failures.append("public route %s has no parameters in this test" % path)
+                continue
+            for values in public_gets.get(path, [[]]):
+                p, i = path, 0
+                for seg in path.split("/"):
+                    if seg.startswith("{"):
+                        p = p.replace(seg, str(values[i]), 1)
+                        i += 1
+                status, body, _ = anon.request("GET", p)
+                text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+                checked += 1
+                for s in secrets:
+                    if s in text:
+                        failures.append("GET %s (%s) shows %r" % (p, status, s))
+
+        # Draw verification by an outsider over HTTP, from the database, and from a saved (then altered) record.
+        base = "http://127.0.0.1:%d" % server.port
+        for source in (["--url", base], ["--db", db]):
+            for draw in ("1", "2"):
+                out = subprocess.run([args.bin, "--data", os.path.join(qfserver.ROOT, "data"), "draw", "verify", draw] + source,
+                                     capture_output=True, text=True)
+                if out.returncode != 0 or "结论：与公布结果一致" not in out.stdout:
+                    failures.append("draw verify %s %s: %s %s" % (draw, source[0], out.returncode, out.stdout + out.stderr))
+        _, rec, _ = anon.request("GET", "/api/v1/public/draws/1")
+        rec["order"][0], rec["order"][1] = rec["order"][1], rec["order"][0]
+        path = os.path.join(work, "altered.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(rec, f, ensure_ascii=False)
+        out = subprocess.run([args.bin, "draw", "verify", "1", "--file", path], capture_output=True, text=True)
+        if out.returncode != 1 or "✗ 按种子洗牌得到的呼叫顺序与公布的顺序一致" not in out.stdout:
+            failures.append("an altered record was not refused: %s %s" % (out.returncode, out.stdout))
+        server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    for f in failures:
+        print("FAIL " + f)
+    print("public data: %d public responses grepped for %s; %d passed, %d failed" %
+          (checked, "personal data", 0 if failures else 1, 1 if failures else 0))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
