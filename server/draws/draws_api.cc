@@ -64,6 +64,22 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 }, std::move(respond));
               },
               kMaxImportBytes, "Import pool members from CSV or XLSX (all or nothing unless accept_valid)"});
+  router.Add({"GET", "/api/v1/draw-witnesses", kDrawers,
+              [&app](Request& req, Respond respond) {
+                ReadWith(app, req, respond, [](Db& db) -> absl::StatusOr<json::object> {
+                  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+                      "SELECT id, display_name FROM accounts WHERE active=1 AND (instr(','||roles||',', ',supervisor,') > 0 "
+                      "OR instr(','||roles||',', ',leader,') > 0) ORDER BY id"));
+                  json::array items;
+                  while (true) {
+                    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+                    if (!row) break;
+                    items.push_back(json::object{{"id", st.Int(0)}, {"display_name", st.Text(1)}});
+                  }
+                  return json::object{{"items", items}};
+                });
+              },
+              0, "Accounts that may witness a draw (discipline office and bureau leaders)"});
   router.Add({"GET", "/api/v1/draws", kDrawers,
               [&app](Request& req, Respond respond) {
                 Principal who = *req.principal;

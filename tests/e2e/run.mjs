@@ -337,6 +337,100 @@ async function reply(page, locale, c) {
   await page.context().close()
 }
 
+// A citizen on a phone reads a notice (masked, matching the ledger) and objects; then checks a released draw.
+async function publicNotices(browser, base, locale) {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: locale === 'en' ? 'en-US' : 'zh-CN' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const page = await ctx.newPage()
+  watchErrors(page, 'public')
+  await page.goto(`${base}/notices`)
+  await page.locator('[data-test=notice-list] a').first().click()
+  await page.waitForURL(/\/notices\/\d+/)
+  await page.locator('[data-test=notice-table] .el-table__row').first().waitFor()
+  check(await page.locator('[data-test=notice-table] .el-table__row').count() === 20, `${locale} notice: the first page of entries`)
+  const text = await page.locator('body').innerText()
+  check(!/\d{17}[\dX]/.test(text), `${locale} notice: no full ID number on the page`)
+  check(/\d{6}\*{8}\d{3}[\dX]/.test(text), `${locale} notice: ID numbers shown as first 6 and last 4`)
+  check(!/1[3-9]\d{9}/.test(text), `${locale} notice: no phone number on the page`)
+  await expectText(page.locator('[data-test=notice-intact]'), locale === 'en' ? 'Matches the ledger' : '与账本记录一致', `${locale} notice: the list matches the ledger`)
+  await shot(page, locale, 'portal-notice')
+  if (locale === 'zh-CN') {
+    await page.locator('[data-test=obj-submit]').click()
+    await page.locator('[data-test=objection] .el-form-item__error').first().waitFor({ timeout: 10000 }).catch(() => undefined)
+    check(await page.locator('[data-test=objection] .el-form-item__error').count() >= 3, `${locale} objection: name, phone and content asked for`)
+  }
+  await page.locator(field('obj-seq')).fill('2')
+  await page.locator(field('obj-name')).fill('钱先生')
+  await page.locator(field('obj-phone')).fill('13812345678')
+  await page.locator(field('obj-content')).fill('该考生的加分项目与实际情况不符，请核实。')
+  await page.locator('[data-test=obj-submit]').click()
+  await page.locator('[data-test=obj-done]').waitFor({ timeout: 10000 }).then(() => check(true, 'objection'), () => check(false, `${locale} objection: accepted with a tracking code`))
+  await shot(page, locale, 'portal-objection')
+  await page.goto(`${base}/draws`)
+  await page.locator('[data-test=draw-list] a').last().click()
+  await expectText(page.locator('[data-test=draw-agree]'), locale === 'en' ? 'agrees' : '一致', `${locale} draw: the browser's recomputation agrees`)
+  check(await page.locator('[data-test=draw-verify] li.ok').count() === 6, `${locale} draw: all six checks pass in the browser`)
+  await shot(page, locale, 'portal-draw')
+  await ctx.close()
+}
+
+// The discipline office requests a draw, the leader witnesses it, a selected expert declines, the result is
+// released and the portal recomputes it; the handler corrects a notice entry; the placements are explained.
+async function drawsAndNotices(browser, base, locale) {
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.locator('[data-test=menu-draws]').click()
+  await sup.waitForURL(/\/console\/draws$/)
+  await sup.locator('[data-test=draw-new]').click()
+  const purpose = `职称评审专家抽取（${locale}）`
+  await sup.locator(field('draw-purpose')).fill(purpose)
+  await sup.locator(field('draw-specialty')).fill('数学')
+  await pickOption(sup, 'draw-witness', locale === 'en' ? '孙建国' : '孙建国')
+  await sup.locator('[data-test=draw-create]').click()
+  await sup.waitForURL(/\/console\/draws\/\d+/)
+  const drawUrl = sup.url()
+  const id = drawUrl.split('/').pop()
+  await shot(sup, locale, 'console-draw-requested')
+  const lead = await signIn(browser, base, 'leader', locale)
+  await lead.goto(drawUrl)
+  await lead.locator(field('draw-public-value')).fill('上证指数 3398.21')
+  await lead.locator('[data-test=draw-go]').click()
+  await lead.locator('[data-test=draw-calls] .el-table__row').first().waitFor({ timeout: 10000 })
+  await lead.locator('[data-test^=decline-]').first().click()
+  await lead.locator('.el-message-box input').fill('与申请人同一学校，主动回避')
+  await lead.locator('.el-message-box .el-button--primary').click()
+  await expectText(lead.locator('[data-test=draw-calls] .el-table__row'), '主动回避', `${locale} draw: the decline is recorded`)
+  await shot(lead, locale, 'console-draw')
+  await lead.locator('[data-test=draw-release]').click()
+  await lead.locator('.el-message-box .el-button--primary').click()
+  await expectText(lead.locator('[data-test=draw-state]'), locale === 'en' ? 'Released' : '已公布', `${locale} draw: released`)
+  await lead.goto(`${base}/draws/${id}`)
+  await expectText(lead.locator('[data-test=draw-agree]'), locale === 'en' ? 'agrees' : '一致', `${locale} draw ${id}: the portal recomputes the new draw`)
+  await lead.context().close()
+  await sup.goto(`${base}/console/assignments`)
+  await sup.locator('[data-test=placements] .el-table__row').first().waitFor({ timeout: 10000 })
+  await expectText(sup.locator('[data-test=placements] .el-table__row'), locale === 'en' ? '公里' : '公里', `${locale} placements are explained`)
+  await shot(sup, locale, 'console-assignments')
+  await sup.context().close()
+
+  const h = await signIn(browser, base, 'handler', locale)
+  await h.locator('[data-test=menu-notices]').click()
+  await h.locator('[data-test=notice-admin-list] .el-table__row').first().click()
+  await h.waitForURL(/\/console\/notices\/\d+/)
+  await h.locator('[data-test=notice-preview] .el-table__row').first().waitFor()
+  await shot(h, locale, 'console-notice')
+  await h.locator('.el-tabs__item').nth(1).click()
+  const seq = locale === 'en' ? 6 : 5
+  await h.locator(`[data-test=fix-${seq}]`).click()
+  await h.locator('[data-test=fix-remove]').click()
+  await h.locator(field('fix-note')).fill('经核实不符合加分条件')
+  await h.locator('[data-test=fix-save]').click()
+  await expectText(h.locator('[data-test=notice-rows] .el-table__row'), '经核查已撤销', `${locale} notice: the entry is removed with its note`)
+  await h.goto(`${base}/notices/1`)
+  await expectText(h.locator('[data-test=notice-table] .el-table__row'), '经核查已撤销：经核实不符合加分条件', `${locale} notice: the correction is public`)
+  await expectText(h.locator('[data-test=notice-intact]'), locale === 'en' ? 'Matches the ledger' : '与账本记录一致', `${locale} notice: still matches the ledger after the correction`)
+  await h.context().close()
+}
+
 // ---------- main ----------
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
@@ -364,6 +458,9 @@ async function main() {
       console.log(`e2e (${locale}): supervisor`)
       await supervisor(browser, server.url, locale, c)
       await reply(h, locale, c)
+      console.log(`e2e (${locale}): notices and draws`)
+      await publicNotices(browser, server.url, locale)
+      await drawsAndNotices(browser, server.url, locale)
     }
   } catch (e) {
     failures.push(`journey stopped: ${e.message.split('\n')[0]}`)

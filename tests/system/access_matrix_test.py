@@ -88,7 +88,7 @@ def main():
             ("POST", "/api/v1/notices/{id}/archive"): {"params": [1], "body": {}},
             ("GET", "/api/v1/pools/{pool}"): {"params": ["expert"]}, ("POST", "/api/v1/pools/{pool}/members"): {"params": ["expert"], "body": {}},
             ("POST", "/api/v1/pools/{pool}/import"): {"params": ["expert"], "raw": b""},
-            ("GET", "/api/v1/draws"): {}, ("POST", "/api/v1/draws"): {"body": {}}, ("GET", "/api/v1/draws/{id}"): {"params": [1]},
+            ("GET", "/api/v1/draws"): {}, ("GET", "/api/v1/draw-witnesses"): {}, ("POST", "/api/v1/draws"): {"body": {}}, ("GET", "/api/v1/draws/{id}"): {"params": [1]},
             ("POST", "/api/v1/draws/{id}/draw"): {"params": [1], "body": {}}, ("POST", "/api/v1/draws/{id}/decline"): {"params": [1], "body": {}},
             ("POST", "/api/v1/draws/{id}/release"): {"params": [1], "body": {}},
             ("GET", "/api/v1/public/draws"): {}, ("GET", "/api/v1/public/draws/{id}"): {"params": [1]},

@@ -10,6 +10,9 @@ export const portalRoutes: RouteRecordRaw = {
     { path: 'submit/done', name: 'receipt', component: () => import('@/views/portal/submit/receipt.vue'), meta: { title: 'portal.receipt.title' } },
     { path: 'track/:code?', name: 'track', component: () => import('@/views/portal/track/index.vue'), meta: { title: 'nav.track' } },
     { path: 'notices', name: 'notices', component: () => import('@/views/portal/notices/index.vue'), meta: { title: 'nav.notices' } },
+    { path: 'notices/:id(\\d+)', name: 'notice', component: () => import('@/views/portal/notices/detail.vue'), meta: { title: 'nav.notices' } },
+    { path: 'draws', name: 'draws', component: () => import('@/views/portal/draws/index.vue'), meta: { title: 'nav.draws' } },
+    { path: 'draws/:id(\\d+)', name: 'draw', component: () => import('@/views/portal/draws/verify.vue'), meta: { title: 'nav.draws' } },
     { path: 'bulletins', name: 'bulletins', component: () => import('@/views/portal/bulletins/index.vue'), meta: { title: 'nav.bulletins' } },
   ],
 }
