@@ -65,5 +65,6 @@ namespace ledger { void RegisterRoutes(Router& router, AppContext& app); }
 namespace reports { void RegisterRoutes(Router& router, AppContext& app); }
 namespace notices { void RegisterRoutes(Router& router, AppContext& app); }
 namespace draws { void RegisterRoutes(Router& router, AppContext& app); }
+namespace inspect { void RegisterRoutes(Router& router, AppContext& app); }
 
 }  // namespace qf

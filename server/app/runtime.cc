@@ -75,6 +75,7 @@ void Runtime::RegisterRoutes(Router& router) {
   reports::RegisterRoutes(router, app_);
   notices::RegisterRoutes(router, app_);
   draws::RegisterRoutes(router, app_);
+  inspect::RegisterRoutes(router, app_);
 }
 
 }  // namespace qf

@@ -114,9 +114,9 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   QF_ASSIGN_OR_RETURN(auto case_ids, ids(fmt::format("SELECT case_id FROM notice_objections WHERE notice_id={}", notice_id)));
   cases::CaseEnv cenv{app.calendar, app.policies, app.vault};
   clock.Set(absl::Now() - absl::Minutes(160));
-  for (auto [p, a] : {std::pair{&clerk, cases::Action::kAccept}, std::pair{&clerk, cases::Action::kDispatch}}) {
-    QF_RETURN_IF_ERROR(Do(rt, Actor::Account(p->account_id), [&](Tx& tx) {
-      return cases::Transition(tx, cenv, case_ids[0], a, {}, *p);
+  for (cases::Action a : {cases::Action::kAccept, cases::Action::kDispatch}) {
+    QF_RETURN_IF_ERROR(Do(rt, Actor::Account(clerk.account_id), [&](Tx& tx) {
+      return cases::Transition(tx, cenv, case_ids[0], a, {}, clerk);
     }).status());
   }
 

@@ -1,5 +1,7 @@
 #include "http/http.h"
 
+#include <cctype>
+
 #include "common/strings.h"
 #include "common/problem.h"
 
@@ -59,6 +61,26 @@ Response Response::Json(int status, const boost::json::value& v) {
   Response r;
   r.status = status;
   r.body = boost::json::serialize(v);
+  return r;
+}
+
+Response Response::Attachment(std::string bytes, std::string type, const std::string& ascii_name,
+                              const std::string& utf8_name) {
+  Response r;
+  r.content_type = std::move(type);
+  r.body = std::move(bytes);
+  std::string encoded;
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char c : utf8_name) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += kHex[c >> 4];
+      encoded += kHex[c & 15];
+    }
+  }
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii_name + "\"; filename*=UTF-8''" + encoded);
   return r;
 }
 

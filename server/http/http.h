@@ -72,6 +72,9 @@ struct Response {
   static Response Json(int status, boost::json::value&& v);
   static Response Problem(const absl::Status& status, const std::string& instance);
   static Response Problem(const absl::Status& status, const std::string& instance, int http_status);
+  // A file to save, with its Chinese name for the browser's dialog (RFC 6266 filename*).
+  static Response Attachment(std::string bytes, std::string type, const std::string& ascii_name,
+                             const std::string& utf8_name);
 };
 
 using Respond = std::function<void(Response)>;

@@ -45,18 +45,6 @@ absl::StatusOr<std::string> BureauName(Db& db) {
   return row ? st.Text(0) : std::string("市教育局");
 }
 
-// "审计账本检查点：第 N 条，根哈希 …，签于 …": the latest signed checkpoint when the document was made.
-absl::StatusOr<std::string> CheckpointNote(Db& db, absl::Time now) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT size, root, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1"));
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  std::string made = absl::FormatTime("%Y-%m-%d %H:%M", now, Cst());
-  if (!row) return fmt::format("本文件生成于 {}（北京时间），审计账本尚无签名检查点。", made);
-  std::string root = st.Text(1);
-  return fmt::format("本文件数据生成于 {}（北京时间）。审计账本检查点：共 {} 条记录，根哈希 {}，签名时间 {}。"
-                     "可用 qingfeng ledger verify 核验本文件所依据的记录未被删改。",
-                     made, st.Int(0), Base64(root), st.Text(2));
-}
-
 struct Figures {
   json::object stats;
   std::map<std::string, int64_t> by_channel;
@@ -71,6 +59,18 @@ absl::StatusOr<Figures> Load(Db& db, const Period& p, absl::Time now) {
 }
 
 }  // namespace
+
+// "审计账本检查点：第 N 条，根哈希 …，签于 …": the latest signed checkpoint when the document was made.
+absl::StatusOr<std::string> CheckpointNote(Db& db, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT size, root, created_at FROM ledger_checkpoints ORDER BY size DESC LIMIT 1"));
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  std::string made = absl::FormatTime("%Y-%m-%d %H:%M", now, Cst());
+  if (!row) return fmt::format("本文件生成于 {}（北京时间），审计账本尚无签名检查点。", made);
+  std::string root = st.Text(1);
+  return fmt::format("本文件数据生成于 {}（北京时间）。审计账本检查点：共 {} 条记录，根哈希 {}，签名时间 {}。"
+                     "可用 qingfeng ledger verify 核验本文件所依据的记录未被删改。",
+                     made, st.Int(0), Base64(root), st.Text(2));
+}
 
 absl::StatusOr<Period> ParseHalf(std::string_view text) {
   if (text.size() == 6 && (text.substr(4) == "H1" || text.substr(4) == "H2")) {

@@ -21,6 +21,9 @@ struct Period {
 absl::StatusOr<Period> ParseHalf(std::string_view text);
 absl::StatusOr<Period> ParseQuarter(std::string_view text);
 
+// "审计账本检查点：共 N 条记录，根哈希 …": the latest signed checkpoint, printed in documents made from the data.
+absl::StatusOr<std::string> CheckpointNote(Db& db, absl::Time now);
+
 // The sentence of the summary that counts the items by channel ("上半年共受理“政民直通车”投诉举报239件，…").
 absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time now);
 

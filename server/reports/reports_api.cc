@@ -8,20 +8,6 @@
 namespace qf::reports {
 namespace {
 
-// A file answer with its Chinese name for the browser's save dialog (RFC 6266 filename*).
-Response File(std::string bytes, std::string type, const std::string& ascii_name, const std::string& utf8_name) {
-  Response r;
-  r.content_type = std::move(type);
-  r.body = std::move(bytes);
-  std::string encoded;
-  for (unsigned char c : utf8_name) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') encoded += static_cast<char>(c);
-    else encoded += fmt::format("%{:02X}", c);
-  }
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + ascii_name + "\"; filename*=UTF-8''" + encoded);
-  return r;
-}
-
 constexpr const char* kDocx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -45,7 +31,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
                 auto doc = SummaryDocx(**db, app.data_dir, *p, app.clock->Now());
                 if (!doc.ok()) return respond(Response::Problem(doc.status(), req.path));
-                respond(File(std::move(*doc), kDocx, "summary-" + req.Query("half").value_or("") + ".docx",
+                respond(Response::Attachment(std::move(*doc), kDocx, "summary-" + req.Query("half").value_or("") + ".docx",
                              std::to_string(p->year) + "年" + p->name + "工作总结.docx"));
               },
               0, "The half-year summary (工作总结) as DOCX, its figures from the data, its narrative from the bureau's template"});
@@ -61,7 +47,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
                 auto doc = format == "docx" ? BulletinDocx(**db, *p, app.clock->Now()) : BulletinXlsx(**db, *p, app.clock->Now());
                 if (!doc.ok()) return respond(Response::Problem(doc.status(), req.path));
-                respond(File(std::move(*doc), format == "docx" ? kDocx : kXlsx, "bulletin-" + q + "." + format,
+                respond(Response::Attachment(std::move(*doc), format == "docx" ? kDocx : kXlsx, "bulletin-" + q + "." + format,
                              std::to_string(p->year) + "年" + p->name + "投诉举报办理情况通报." + format));
               },
               0, "The quarterly bulletin (季度通报) by district and school, as DOCX or XLSX"});

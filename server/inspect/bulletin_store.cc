@@ -1,0 +1,266 @@
+// The quarterly bulletin (季度通报) as a frozen snapshot: drafted from the data per district and unit, the narrative
+// edited, approved by a leader with its hash and the ledger checkpoint (after which a trigger refuses any change
+// to it), published on the portal and exported to XLSX from the snapshot, never from live data.
+#include <map>
+
+#include "common/crypto_util.h"
+#include "common/json_input.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+#include "common/xlsx_out.h"
+#include "fmt/format.h"
+#include "inspect/inspect.h"
+#include "inspect/store_util.h"
+#include "reports/documents.h"
+
+namespace qf::inspect {
+namespace json = boost::json;
+namespace {
+
+constexpr const char* kColumns[][2] = {
+    {"received", "受理件数"}, {"on_time", "按期办结"}, {"overdue", "超期"}, {"findings", "检查发现问题"},
+    {"rect_open", "整改中"}, {"rect_closed", "已整改"}, {"refund_yuan", "清退金额（元）"}, {"refund_pupils", "清退人数"},
+    {"sanctions", "问责处理"}};
+
+struct Metrics {
+  std::string name, district;
+  std::map<std::string, double> v;
+};
+
+std::string Subject(int64_t id) { return "bulletin:" + std::to_string(id); }
+
+absl::StatusOr<json::object> BuildSnapshot(Db& db, const reports::Period& p, absl::Time now) {
+  std::string from = FormatUtc(CstStart(*ParseDay(p.from))), to = FormatUtc(CstStart(*ParseDay(p.to) + 1));
+  std::string today = FormatDay(CstDay(now));
+  std::map<int64_t, Metrics> units;
+  auto add = [&](const std::string& sql, const std::vector<std::string>& metrics,
+                 const std::vector<std::string>& binds) -> absl::Status {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+    for (size_t i = 0; i < binds.size(); ++i) st.Bind(static_cast<int>(i) + 1, binds[i]);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      Metrics& m = units[st.Int(0)];
+      m.name = st.Text(1);
+      m.district = st.Text(2).empty() ? "市直" : st.Text(2);
+      for (size_t i = 0; i < metrics.size(); ++i) m.v[metrics[i]] += st.Double(3 + static_cast<int>(i));
+    }
+    return absl::OkStatus();
+  };
+  // Cases received in the quarter, by the unit they concern: on time, late or still open past the deadline.
+  QF_RETURN_IF_ERROR(add(
+      "SELECT u.id,u.name,COALESCE(u.district,''),COUNT(*),SUM(d.status='met'),"
+      "SUM(d.status='missed' OR (d.status='open' AND d.due_on < ?3)) FROM cases c JOIN units u ON u.id=c.concerned_unit_id "
+      "LEFT JOIN case_deadlines d ON d.case_id=c.id AND d.kind='handling' "
+      "WHERE c.received_at >= ?1 AND c.received_at < ?2 AND c.merged_into IS NULL GROUP BY u.id",
+      {"received", "on_time", "overdue"}, {from, to, today}));
+  QF_RETURN_IF_ERROR(add(
+      "SELECT u.id,u.name,COALESCE(u.district,''),COUNT(*),SUM(r.state!='accepted'),SUM(r.state='accepted') "
+      "FROM rectifications r JOIN units u ON u.id=r.school_id WHERE r.issued_at >= ?1 AND r.issued_at < ?2 GROUP BY u.id",
+      {"findings", "rect_open", "rect_closed"}, {from, to}));
+  QF_RETURN_IF_ERROR(add(
+      "SELECT u.id,u.name,COALESCE(u.district,''),SUM(r.amount_cents)/100.0,SUM(r.pupils) FROM refunds r "
+      "JOIN units u ON u.id=r.school_id WHERE r.refunded_on >= ?1 AND r.refunded_on <= ?2 GROUP BY u.id",
+      {"refund_yuan", "refund_pupils"}, {p.from, p.to}));
+  QF_RETURN_IF_ERROR(add(
+      "SELECT u.id,u.name,COALESCE(u.district,''),COUNT(*) FROM sanctions s "
+      "JOIN units u ON u.id=COALESCE(s.unit_id,(SELECT unit_id FROM people WHERE id=s.person_id)) "
+      "WHERE s.decided_on >= ?1 AND s.decided_on <= ?2 GROUP BY u.id",
+      {"sanctions"}, {p.from, p.to}));
+  std::map<std::string, std::map<std::string, double>> districts;
+  std::map<std::string, double> totals;
+  json::array unit_rows;
+  for (auto& [id, m] : units) {
+    json::object row{{"unit", m.name}, {"district", m.district}};
+    for (auto& c : kColumns) {
+      double v = m.v[c[0]];
+      row[c[0]] = v;
+      districts[m.district][c[0]] += v;
+      totals[c[0]] += v;
+    }
+    unit_rows.push_back(std::move(row));
+  }
+  std::sort(unit_rows.begin(), unit_rows.end(), [](const json::value& a, const json::value& b) {
+    auto& x = a.as_object();
+    auto& y = b.as_object();
+    return std::make_tuple(x.at("district").as_string(), -x.at("received").as_double(), x.at("unit").as_string()) <
+           std::make_tuple(y.at("district").as_string(), -y.at("received").as_double(), y.at("unit").as_string());
+  });
+  json::array district_rows;
+  for (auto& [d, vals] : districts) {
+    json::object row{{"district", d}};
+    for (auto& c : kColumns) row[c[0]] = vals[c[0]];
+    district_rows.push_back(std::move(row));
+  }
+  json::object total;
+  for (auto& c : kColumns) total[c[0]] = totals[c[0]];
+  json::array columns;
+  for (auto& c : kColumns) columns.push_back(json::object{{"key", c[0]}, {"label", c[1]}});
+  return json::object{{"quarter", p.name}, {"year", p.year}, {"from", p.from}, {"to", p.to}, {"as_of", FormatUtc(now)},
+                      {"columns", columns}, {"totals", total}, {"districts", district_rows}, {"units", unit_rows}};
+}
+
+struct BulletinRow {
+  int64_t id = 0;
+  std::string quarter, state, narrative, hash, checkpoint, approved_at, published_at, drafted_at;
+  json::value snapshot;
+  int64_t approved_by = 0;
+};
+
+absl::StatusOr<BulletinRow> LoadBulletin(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id,quarter,state,snapshot,narrative,COALESCE(hash,''),COALESCE(checkpoint,''),COALESCE(approved_by,0),"
+      "COALESCE(approved_at,''),COALESCE(published_at,''),drafted_at FROM bulletins WHERE id=?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("bulletin.not_found", "通报不存在");
+  BulletinRow b;
+  b.id = st.Int(0);
+  b.quarter = st.Text(1);
+  b.state = st.Text(2);
+  b.snapshot = json::parse(st.Text(3));
+  b.narrative = st.Text(4);
+  b.hash = st.Text(5);
+  b.checkpoint = st.Text(6);
+  b.approved_by = st.Int(7);
+  b.approved_at = st.Text(8);
+  b.published_at = st.Text(9);
+  b.drafted_at = st.Text(10);
+  return b;
+}
+
+}  // namespace
+
+std::string BulletinHash(const json::value& snapshot, const std::string& narrative) {
+  return Sha256Hex(json::serialize(json::object{{"snapshot", snapshot}, {"narrative", narrative}}));
+}
+
+absl::StatusOr<json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(auto p, reports::ParseQuarter(quarter));
+  QF_ASSIGN_OR_RETURN(auto snapshot, BuildSnapshot(db, p, now));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, state FROM bulletins WHERE quarter=?"));
+  st.Bind(1, quarter);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  int64_t id = 0;
+  if (row) {
+    if (st.Text(1) != "draft") return Conflict("bulletin.frozen", "该季度通报已审定，不能重新生成");
+    id = st.Int(0);
+    QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE bulletins SET snapshot=?, drafted_at=? WHERE id=?"));
+    up.Bind(1, json::serialize(snapshot)).Bind(2, FormatUtc(now)).Bind(3, id);
+    QF_RETURN_IF_ERROR(up.Run());
+  } else {
+    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare("INSERT INTO bulletins(quarter,state,snapshot,drafted_at) VALUES(?,'draft',?,?)"));
+    ins.Bind(1, quarter).Bind(2, json::serialize(snapshot)).Bind(3, FormatUtc(now));
+    QF_RETURN_IF_ERROR(ins.Run());
+    id = db.LastInsertId();
+  }
+  QF_RETURN_IF_ERROR(tx.Append("bulletin.drafted", Subject(id),
+                               {{"quarter", quarter}, {"snapshot_sha256", Sha256Hex(json::serialize(snapshot))}})
+                         .status());
+  return json::object{{"id", id}, {"quarter", quarter}, {"state", "draft"}};
+}
+
+absl::StatusOr<json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative) {
+  QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(tx.db(), id));
+  if (b.state != "draft") return Conflict("bulletin.frozen", "通报已审定，不能修改");
+  if (Utf8Length(narrative) < 0 || Utf8Length(narrative) > 10000)
+    return Invalid("bulletin.narrative", "通报正文不超过10000字", {{"narrative", "过长"}});
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE bulletins SET narrative=? WHERE id=?"));
+  st.Bind(1, narrative).Bind(2, id);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append("bulletin.edited", Subject(id), {{"narrative_sha256", Sha256Hex(narrative)}}).status());
+  return json::object{{"id", id}, {"state", "draft"}};
+}
+
+absl::StatusOr<json::object> ApproveBulletin(Tx& tx, int64_t id, const std::string& checkpoint, const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(db, id));
+  if (b.state != "draft") return Conflict("bulletin.state", "通报已审定");
+  std::string hash = BulletinHash(b.snapshot, b.narrative);
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "UPDATE bulletins SET state='approved', hash=?, checkpoint=?, approved_by=?, approved_at=? WHERE id=?"));
+  st.Bind(1, hash).Bind(2, checkpoint).Bind(3, who.account_id).Bind(4, FormatUtc(tx.now())).Bind(5, id);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("bulletin.approved", Subject(id), {{"quarter", b.quarter}, {"hash", hash}}));
+  return json::object{{"id", id}, {"state", "approved"}, {"hash", hash}, {"ledger_seq", seq}};
+}
+
+absl::StatusOr<json::object> PublishBulletin(Tx& tx, int64_t id) {
+  QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(tx.db(), id));
+  if (b.state != "approved") return Conflict("bulletin.state", b.state == "draft" ? "通报须先经领导审定" : "通报已发布");
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE bulletins SET state='published', published_at=? WHERE id=?"));
+  st.Bind(1, FormatUtc(tx.now())).Bind(2, id);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append("bulletin.published", Subject(id), {{"quarter", b.quarter}, {"hash", b.hash}}).status());
+  return json::object{{"id", id}, {"state", "published"}};
+}
+
+absl::StatusOr<json::object> BulletinView(Db& db, int64_t id, bool public_only) {
+  QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(db, id));
+  if (public_only && b.state != "published") return NotFound("bulletin.not_found", "通报不存在");
+  json::object o{{"id", b.id}, {"quarter", b.quarter}, {"state", b.state}, {"snapshot", b.snapshot},
+                 {"narrative", b.narrative}, {"drafted_at", b.drafted_at}};
+  if (!b.hash.empty()) {
+    o["hash"] = b.hash;
+    o["checkpoint"] = b.checkpoint;
+    o["approved_at"] = b.approved_at;
+    // What is served must hash to what was approved.
+    o["intact"] = BulletinHash(b.snapshot, b.narrative) == b.hash;
+  }
+  if (!public_only && b.approved_by) o["approved_by"] = AccountName(db, b.approved_by);
+  if (!b.published_at.empty()) o["published_at"] = b.published_at;
+  return o;
+}
+
+absl::StatusOr<json::object> BulletinList(Db& db, bool public_only) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id,quarter,state,COALESCE(hash,''),COALESCE(published_at,''),drafted_at FROM bulletins "
+      "WHERE ?1=0 OR state='published' ORDER BY quarter DESC"));
+  st.Bind(1, int64_t{public_only});
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    items.push_back(json::object{{"id", st.Int(0)}, {"quarter", st.Text(1)}, {"state", st.Text(2)}, {"hash", st.Text(3)},
+                                 {"published_at", st.Text(4)}, {"drafted_at", st.Text(5)}});
+  }
+  return json::object{{"items", items}};
+}
+
+absl::StatusOr<std::string> BulletinXlsx(Db& db, int64_t id, bool public_only) {
+  QF_ASSIGN_OR_RETURN(auto v, BulletinView(db, id, public_only));
+  const auto& snap = v.at("snapshot").as_object();
+  std::vector<std::string> header;
+  for (auto& c : snap.at("columns").as_array()) header.push_back(std::string(c.at("label").as_string()));
+  auto sheet = [&](const char* name, const char* first, const json::array& rows, bool with_district) {
+    XlsxSheet s{name, {first}, {}, {24}};
+    if (with_district) s.header.push_back("县区"), s.widths.push_back(10);
+    for (auto& h : header) s.header.push_back(h), s.widths.push_back(12);
+    for (auto& r : rows) {
+      auto& o = r.as_object();
+      std::vector<XlsxCell> row{std::string(o.at(with_district ? "unit" : "district").as_string())};
+      if (with_district) row.push_back(std::string(o.at("district").as_string()));
+      for (auto& c : snap.at("columns").as_array()) row.push_back(o.at(c.at("key").as_string()).as_double());
+      s.rows.push_back(std::move(row));
+    }
+    return s;
+  };
+  XlsxSheet d = sheet("按县区", "县区", snap.at("districts").as_array(), false);
+  std::vector<XlsxCell> total{std::string("合计")};
+  for (auto& c : snap.at("columns").as_array()) total.push_back(snap.at("totals").at(c.at("key").as_string()).as_double());
+  d.rows.push_back(total);
+  XlsxSheet u = sheet("按单位", "单位", snap.at("units").as_array(), true);
+  XlsxSheet note{"说明", {"项目", "内容"}, {}, {16, 100}};
+  note.rows.push_back({std::string("季度"), std::string(v.at("quarter").as_string())});
+  note.rows.push_back({std::string("数据截至"), std::string(snap.at("as_of").as_string())});
+  if (auto* h = v.if_contains("hash")) {
+    note.rows.push_back({std::string("通报指纹（SHA-256）"), std::string(h->as_string())});
+    note.rows.push_back({std::string("审定时账本检查点"), std::string(v.at("checkpoint").as_string())});
+  }
+  note.rows.push_back({std::string("正文"), std::string(v.at("narrative").as_string())});
+  return WriteXlsx({d, u, note});
+}
+
+}  // namespace qf::inspect

@@ -1,0 +1,438 @@
+// Campaigns in the database: the plan, the committed frame, the witnessed sample with its groups and forms, the
+// views (staff and public), and field work up to the confirmed form whose findings become rectification orders.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/crypto_util.h"
+#include "common/json_input.h"
+#include "common/mime.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+#include "draws/draws.h"
+#include "fmt/format.h"
+#include "inspect/inspect.h"
+#include "inspect/store_util.h"
+#include "org/org.h"
+#include "reports/hotspots.h"
+#include "vault/vault.h"
+
+namespace qf::inspect {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kAnswerTypes[] = {"yesno", "number", "amount", "text", "evidence"};
+
+std::string Subject(int64_t id) { return "campaign:" + std::to_string(id); }
+
+struct CampaignRow {
+  int64_t id = 0, lead_unit_id = 0, witness = 0, created_by = 0, groups = 0, group_size = 0;
+  std::string title, period_from, period_to, state, commitment, sealed_secret, public_value, secret, created_at, sampled_at;
+  double rate = 0;
+  json::object scope;
+  json::array checklist, coop;
+  json::value candidates, sample;
+};
+
+absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id,title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,state,"
+      "COALESCE(candidates,'null'),COALESCE(commitment,''),COALESCE(sealed_secret,''),COALESCE(witness_account,0),"
+      "COALESCE(public_value,''),COALESCE(secret,''),COALESCE(sample,'null'),COALESCE(created_by,0),created_at,"
+      "COALESCE(sampled_at,'') FROM campaigns WHERE id=?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("campaign.not_found", "检查项目不存在");
+  CampaignRow c;
+  c.id = st.Int(0);
+  c.title = st.Text(1);
+  c.scope = json::parse(st.Text(2)).as_object();
+  c.period_from = st.Text(3);
+  c.period_to = st.Text(4);
+  c.lead_unit_id = st.Int(5);
+  c.coop = json::parse(st.Text(6)).as_array();
+  c.rate = st.Double(7);
+  c.groups = st.Int(8);
+  c.group_size = st.Int(9);
+  c.checklist = json::parse(st.Text(10)).as_array();
+  c.state = st.Text(11);
+  c.candidates = json::parse(st.Text(12));
+  c.commitment = st.Text(13);
+  c.sealed_secret = st.Text(14);
+  c.witness = st.Int(15);
+  c.public_value = st.Text(16);
+  c.secret = st.Text(17);
+  c.sample = json::parse(st.Text(18));
+  c.created_by = st.Int(19);
+  c.created_at = st.Text(20);
+  c.sampled_at = st.Text(21);
+  return c;
+}
+
+std::vector<std::string> StrList(const json::value* v) {
+  std::vector<std::string> out;
+  if (v && v->is_array())
+    for (auto& x : v->as_array())
+      if (x.is_string()) out.emplace_back(x.as_string());
+  return out;
+}
+
+// Schools in scope with their complaints of the year before the campaign and the hotspot flags of that year.
+absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
+  auto districts = StrList(c.scope.if_contains("districts"));
+  auto stages = StrList(c.scope.if_contains("stages"));
+  auto from_day = ParseDay(c.period_from);
+  if (!from_day) return absl::InternalError("bad period");
+  std::string year_from = FormatDay(*from_day - 365), year_to = FormatDay(*from_day - 1);
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT u.id,u.code,u.name,COALESCE(u.district,''),COALESCE(u.stage,''),COALESCE(u.enrolment,0),COALESCE(u.lat,0),"
+      "COALESCE(u.lon,0),(SELECT COUNT(*) FROM cases c WHERE c.concerned_unit_id=u.id AND c.received_at >= ?1 AND c.received_at < ?2) "
+      "FROM units u WHERE u.kind='school' AND u.active=1 ORDER BY u.code"));
+  st.Bind(1, FormatUtc(CstStart(*from_day - 365))).Bind(2, FormatUtc(CstStart(*from_day)));
+  std::vector<SchoolFact> all;
+  int64_t pupils = 0, complaints = 0;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    SchoolFact f;
+    f.id = st.Int(0);
+    f.code = st.Text(1);
+    f.name = st.Text(2);
+    f.district = st.Text(3);
+    f.stage = st.Text(4);
+    f.enrolment = st.Int(5);
+    f.lat = st.Double(6);
+    f.lon = st.Double(7);
+    f.complaints = static_cast<int>(st.Int(8));
+    pupils += f.enrolment;
+    complaints += f.complaints;
+    all.push_back(std::move(f));
+  }
+  QF_ASSIGN_OR_RETURN(auto hot, reports::Hotspots(db, year_from, year_to));
+  std::map<int64_t, std::string> flagged;
+  for (auto& h : hot.at("schools").as_array()) {
+    auto& o = h.as_object();
+    if (o.at("kind").as_string() == "rate") flagged[o.at("unit_id").as_int64()] = std::string(o.at("explanation").as_string());
+  }
+  std::vector<SchoolFact> out;
+  for (auto& f : all) {
+    if (!districts.empty() && std::find(districts.begin(), districts.end(), f.district) == districts.end()) continue;
+    if (!stages.empty() && std::find(stages.begin(), stages.end(), f.stage) == stages.end()) continue;
+    f.expected = pupils > 0 ? static_cast<double>(complaints) * f.enrolment / pupils : 0;
+    if (auto it = flagged.find(f.id); it != flagged.end()) f.hotspot = true, f.hotspot_reason = it->second;
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+json::object FrameJson(const SampleFrame& f, const std::vector<SchoolFact>& facts) {
+  std::map<std::string, const SchoolFact*> by_code;
+  for (auto& s : facts) by_code[s.code] = &s;
+  json::array strata, cands;
+  for (auto& s : f.strata) strata.push_back(json::object{{"label", s.label}, {"population", s.population}, {"quota", s.quota}});
+  for (auto& c : f.candidates) {
+    json::object o{{"code", c.code}, {"id", c.id}, {"name", by_code[c.code]->name}, {"stratum", c.stratum},
+                   {"weight", c.weight}, {"included", c.included}};
+    if (!c.reason.empty()) o["reason"] = c.reason;
+    cands.push_back(std::move(o));
+  }
+  return json::object{{"strata", strata}, {"candidates", cands}};
+}
+
+SampleFrame FrameFrom(const json::value& v) {
+  SampleFrame f;
+  for (auto& s : v.at("strata").as_array()) {
+    auto& o = s.as_object();
+    f.strata.push_back({std::string(o.at("label").as_string()), static_cast<int>(o.at("population").as_int64()),
+                        static_cast<int>(o.at("quota").as_int64())});
+  }
+  for (auto& x : v.at("candidates").as_array()) {
+    auto& o = x.as_object();
+    Candidate c;
+    c.code = std::string(o.at("code").as_string());
+    c.id = o.at("id").as_int64();
+    c.stratum = std::string(o.at("stratum").as_string());
+    c.weight = o.at("weight").to_number<double>();
+    c.included = o.at("included").as_bool();
+    if (auto* r = o.if_contains("reason")) c.reason = std::string(r->as_string());
+    f.candidates.push_back(std::move(c));
+  }
+  return f;
+}
+
+// Inspectors with their interests: former employers, schools where a relative sits an exam, and the units of
+// their declared relatives.
+absl::StatusOr<std::vector<Inspector>> Inspectors(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto members, draws::LoadPool(db, "inspector", true));
+  std::vector<Inspector> out;
+  for (auto& m : members) {
+    Inspector i{m.code, m.person_id, m.name, m.unit_id, m.former_unit_ids};
+    i.interest_unit_ids.insert(i.interest_unit_ids.end(), m.relative_exam_unit_ids.begin(), m.relative_exam_unit_ids.end());
+    QF_ASSIGN_OR_RETURN(auto rel, org::Relatives(db, m.person_id));
+    for (int64_t p : rel) {
+      QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT unit_id FROM people WHERE id=?"));
+      st.Bind(1, p);
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (row) i.interest_unit_ids.push_back(st.Int(0));
+    }
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<json::object> CreateCampaign(Tx& tx, const json::object& body, const Principal& who) {
+  Db& db = tx.db();
+  JsonInput in(body);
+  auto title = in.Str("title", true, 100);
+  auto from = in.Day("period_from", true);
+  auto to = in.Day("period_to", true);
+  double rate = 0.05;
+  if (auto* r = body.if_contains("rate"); r && !r->is_null()) {
+    if (!r->is_number() || r->to_number<double>() < 0.05 || r->to_number<double>() > 1) in.Fail("rate", "抽样比例应在 5% 到 100% 之间");
+    else rate = r->to_number<double>();
+  }
+  auto groups = in.Int("groups", true, 1, 50);
+  auto size = in.Int("group_size", false, 2, 20).value_or(2);
+  if (auto* gs = body.if_contains("group_size"); gs && gs->is_int64() && gs->as_int64() < 2) in.Fail("group_size", "每组至少 2 人");
+  int64_t lead = in.Int("lead_unit_id", false, 1, INT64_MAX).value_or(who.unit_id);
+  json::object scope{{"districts", json::array()}, {"stages", json::array()}};
+  if (auto* s = body.if_contains("scope"); s && s->is_object()) {
+    for (const char* k : {"districts", "stages"})
+      if (auto* v = s->as_object().if_contains(k)) {
+        if (!v->is_array()) in.Fail(std::string("scope.") + k, "应为数组");
+        else scope[k] = *v;
+      }
+  }
+  json::array checklist;
+  const json::value* cl = body.if_contains("checklist");
+  if (!cl || !cl->is_array() || cl->as_array().empty() || cl->as_array().size() > 100) {
+    in.Fail("checklist", "请填写检查项目（1–100 项）");
+  } else {
+    std::set<std::string> keys;
+    int k = 0;
+    for (auto& x : cl->as_array()) {
+      std::string prefix = fmt::format("checklist[{}]", k++);
+      if (!x.is_object()) { in.Fail(prefix, "应为对象"); continue; }
+      JsonInput ci(x.as_object(), prefix);
+      auto key = ci.Str("key", true, 32);
+      auto label = ci.Str("label", true, 200);
+      auto basis = ci.Str("basis", true, 300);
+      auto answer = ci.Enum("answer", true, {kAnswerTypes[0], kAnswerTypes[1], kAnswerTypes[2], kAnswerTypes[3], kAnswerTypes[4]});
+      for (auto& e : ci.errors()) in.Fail(e.field, e.message);
+      if (key && !keys.insert(*key).second) in.Fail(prefix + ".key", "检查项目代码重复");
+      if (key && label && basis && answer)
+        checklist.push_back(json::object{{"key", *key}, {"label", *label}, {"basis", *basis}, {"answer", *answer}});
+    }
+  }
+  if (from && to && *to < *from) in.Fail("period_to", "结束日期不能早于开始日期");
+  QF_RETURN_IF_ERROR(in.Finish());
+  QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, lead));
+  if (!unit) return Invalid("campaign.unit", "牵头单位不存在", {{"lead_unit_id", "单位不存在"}});
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO campaigns(title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,"
+      "state,created_by,created_at) VALUES(?,?,?,?,?,?,?,?,?,?,'planned',?,?)"));
+  json::array coop;
+  if (auto* c = body.if_contains("coop_unit_ids"); c && c->is_array()) coop = c->as_array();
+  st.Bind(1, *title).Bind(2, json::serialize(scope)).Bind(3, FormatDay(*from)).Bind(4, FormatDay(*to)).Bind(5, lead)
+      .Bind(6, json::serialize(coop)).Bind(7, rate).Bind(8, *groups).Bind(9, size).Bind(10, json::serialize(checklist))
+      .Bind(11, who.account_id).Bind(12, FormatUtc(tx.now()));
+  QF_RETURN_IF_ERROR(st.Run());
+  int64_t id = db.LastInsertId();
+  QF_RETURN_IF_ERROR(tx.Append("campaign.planned", Subject(id),
+                               {{"title", *title}, {"scope", scope}, {"rate", rate}, {"groups", *groups},
+                                {"group_size", size}, {"checklist_sha256", Sha256Hex(json::serialize(checklist))}})
+                         .status());
+  return json::object{{"id", id}};
+}
+
+absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t id, int64_t witness,
+                                          const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
+  if (c.state != "planned") return Conflict("campaign.state", "已经冻结过抽样名单");
+  if (witness == who.account_id)
+    return Invalid("campaign.witness", "见证人不能是发起人本人", {{"witness_account_id", "不能是本人"}});
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT roles FROM accounts WHERE id=? AND active=1"));
+    st.Bind(1, witness);
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    std::string roles = row ? "," + st.Text(0) + "," : "";
+    if (roles.find(",supervisor,") == std::string::npos && roles.find(",leader,") == std::string::npos)
+      return Invalid("campaign.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});
+  }
+  QF_ASSIGN_OR_RETURN(auto facts, Facts(db, c));
+  if (facts.empty()) return Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}});
+  SampleFrame frame = BuildFrame(facts, c.rate);
+  json::object fj = FrameJson(frame, facts);
+  std::string secret = RandomToken(32);
+  std::string commitment = draws::Commitment(secret);
+  if (!env.vault) return absl::InternalError("保险库未配置，不能保存抽样密钥");
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "UPDATE campaigns SET state='committed', candidates=?, commitment=?, sealed_secret=?, witness_account=? WHERE id=?"));
+  st.Bind(1, json::serialize(fj)).Bind(2, commitment).BindBlob(3, env.vault->Seal(secret)).Bind(4, witness).Bind(5, id);
+  QF_RETURN_IF_ERROR(st.Run());
+  int included = static_cast<int>(std::count_if(frame.candidates.begin(), frame.candidates.end(), [](auto& x) { return x.included; }));
+  int quota = 0;
+  for (auto& s : frame.strata) quota += s.quota;
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("campaign.committed", Subject(id),
+      {{"commitment", commitment}, {"frame_sha256", Sha256Hex(json::serialize(fj))}, {"schools", frame.candidates.size()},
+       {"strata", frame.strata.size()}, {"included", included}, {"witness_account_id", witness}}));
+  return json::object{{"id", id}, {"commitment", commitment}, {"schools", frame.candidates.size()},
+                      {"strata", frame.strata.size()}, {"quota", quota}, {"included", included}, {"ledger_seq", seq}};
+}
+
+absl::StatusOr<json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t id, const std::string& public_value,
+                                          const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
+  if (c.state != "committed") return Conflict("campaign.state", c.state == "planned" ? "请先冻结抽样名单" : "已经抽样");
+  if (who.account_id != c.witness) return Forbidden("campaign.witness_only", "只有指定的见证人可以输入公开值并抽样");
+  std::string pv(Trim(public_value));
+  if (pv.empty() || Utf8Length(pv) > 64) return Invalid("campaign.public_value", "请输入见证人公开值", {{"public_value", "必填"}});
+  QF_ASSIGN_OR_RETURN(std::string secret, env.vault->Unseal(c.sealed_secret));
+  draws::Seed seed = draws::MakeSeed(secret, pv);
+  SampleFrame frame = FrameFrom(c.candidates);
+  auto picked = DrawSample(frame, seed);
+  std::map<std::string, const json::object*> cand;
+  for (auto& x : c.candidates.at("candidates").as_array()) cand[std::string(x.at("code").as_string())] = &x.as_object();
+  std::vector<GroupSchool> schools;
+  for (auto& p : picked) {
+    QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, cand[p.code]->at("id").as_int64()));
+    schools.push_back({u->id, u->code, u->lat.value_or(0), u->lon.value_or(0)});
+  }
+  QF_ASSIGN_OR_RETURN(auto inspectors, Inspectors(db));
+  GroupPlan plan = FormGroups(inspectors, schools, static_cast<int>(c.groups), static_cast<int>(c.group_size), seed);
+  if (!plan.problems.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "campaign.groups", plan.problems[0]);
+  std::vector<int64_t> group_ids;
+  json::array groups_ev;
+  for (size_t g = 0; g < plan.members.size(); ++g) {
+    json::array members;
+    json::array codes;
+    for (size_t m : plan.members[g]) {
+      members.push_back(inspectors[m].person_id);
+      codes.push_back(json::string(inspectors[m].code));
+    }
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "INSERT INTO inspection_groups(campaign_id,name,leader_person_id,members,lat,lon) VALUES(?,?,?,?,?,?)"));
+    st.Bind(1, id).Bind(2, fmt::format("第{}检查组", g + 1)).Bind(3, inspectors[plan.members[g][0]].person_id)
+        .Bind(4, json::serialize(members)).Bind(5, plan.centers[g].first).Bind(6, plan.centers[g].second);
+    QF_RETURN_IF_ERROR(st.Run());
+    group_ids.push_back(db.LastInsertId());
+    groups_ev.push_back(codes);
+  }
+  json::array sample;
+  for (size_t i = 0; i < picked.size(); ++i) {
+    int64_t gid = group_ids[plan.school_group[i]];
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO inspection_forms(campaign_id,group_id,school_id) VALUES(?,?,?)"));
+    st.Bind(1, id).Bind(2, gid).Bind(3, schools[i].id);
+    QF_RETURN_IF_ERROR(st.Run());
+    sample.push_back(json::object{{"code", picked[i].code}, {"id", schools[i].id}, {"name", cand[picked[i].code]->at("name")},
+                                  {"stratum", picked[i].stratum}, {"reason", picked[i].reason}, {"group_id", gid}});
+  }
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "UPDATE campaigns SET state='sampled', public_value=?, secret=?, sample=?, sampled_at=? WHERE id=?"));
+  st.Bind(1, pv).Bind(2, secret).Bind(3, json::serialize(sample)).Bind(4, FormatUtc(tx.now())).Bind(5, id);
+  QF_RETURN_IF_ERROR(st.Run());
+  json::array codes;
+  for (auto& p : picked) codes.push_back(json::string(p.code));
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("campaign.sampled", Subject(id),
+      {{"public_value", pv}, {"secret", secret}, {"sample", codes}, {"groups", groups_ev}}));
+  return json::object{{"id", id}, {"sample", sample}, {"groups", group_ids.size()}, {"ledger_seq", seq}};
+}
+
+absl::StatusOr<json::object> CampaignList(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT c.id,c.title,c.period_from,c.period_to,c.state,u.name,json_array_length(COALESCE(c.sample,'[]')),"
+      "(SELECT COUNT(*) FROM rectifications r WHERE r.campaign_id=c.id),"
+      "(SELECT COUNT(*) FROM rectifications r WHERE r.campaign_id=c.id AND r.state!='accepted') "
+      "FROM campaigns c JOIN units u ON u.id=c.lead_unit_id ORDER BY c.id DESC"));
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    items.push_back(json::object{{"id", st.Int(0)}, {"title", st.Text(1)}, {"period_from", st.Text(2)},
+                                 {"period_to", st.Text(3)}, {"state", st.Text(4)}, {"lead_unit", st.Text(5)},
+                                 {"schools", st.Int(6)}, {"rectifications", st.Int(7)}, {"open_rectifications", st.Int(8)}});
+  }
+  return json::object{{"items", items}};
+}
+
+absl::StatusOr<json::object> CampaignView(Db& db, int64_t id, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
+  QF_ASSIGN_OR_RETURN(auto lead, org::GetUnit(db, c.lead_unit_id));
+  json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
+                 {"period_to", c.period_to}, {"lead_unit", lead ? lead->name : ""}, {"rate", c.rate},
+                 {"groups_planned", c.groups}, {"group_size", c.group_size}, {"checklist", c.checklist}, {"state", c.state},
+                 {"commitment", c.commitment}, {"is_witness", c.witness == who.account_id}, {"created_at", c.created_at}};
+  if (!c.candidates.is_null()) {
+    o["strata"] = c.candidates.at("strata");
+    o["frame"] = c.candidates.at("candidates");
+    o["witness"] = AccountName(db, c.witness);
+  }
+  if (c.state == "planned" || c.state == "committed") return o;
+  o["public_value"] = c.public_value;
+  o["secret"] = c.secret;
+  o["sample"] = c.sample;
+  o["sampled_at"] = c.sampled_at;
+  QF_ASSIGN_OR_RETURN(auto groups, GroupsJson(db, id));
+  o["groups"] = groups;
+  QF_ASSIGN_OR_RETURN(auto forms, FormsSummary(db, id));
+  o["forms"] = forms;
+  return o;
+}
+
+absl::StatusOr<json::object> PublicCampaigns(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id,title,period_from,period_to,state,COALESCE(commitment,'') FROM campaigns WHERE state!='planned' ORDER BY id DESC"));
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    items.push_back(json::object{{"id", st.Int(0)}, {"title", st.Text(1)}, {"period_from", st.Text(2)},
+                                 {"period_to", st.Text(3)}, {"state", st.Text(4)}, {"commitment", st.Text(5)}});
+  }
+  return json::object{{"items", items}};
+}
+
+absl::StatusOr<json::object> PublicCampaign(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
+  if (c.state == "planned") return NotFound("campaign.not_found", "检查项目不存在");
+  json::array cands;
+  for (auto& x : c.candidates.at("candidates").as_array()) {
+    auto o = x.as_object();
+    o.erase("id");
+    cands.push_back(std::move(o));
+  }
+  json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
+                 {"period_to", c.period_to}, {"rate", c.rate}, {"state", c.state}, {"commitment", c.commitment},
+                 {"strata", c.candidates.at("strata")}, {"candidates", cands}};
+  if (c.state == "committed") return o;
+  o["public_value"] = c.public_value;
+  o["secret"] = c.secret;
+  json::array sample;
+  for (auto& x : c.sample.as_array()) {
+    auto s = x.as_object();
+    s.erase("id");
+    sample.push_back(std::move(s));
+  }
+  o["sample"] = sample;
+  // 谁抽查、谁公示: each group, and the result per school once confirmed.
+  QF_ASSIGN_OR_RETURN(auto groups, GroupsJson(db, id));
+  o["groups"] = groups;
+  QF_ASSIGN_OR_RETURN(auto forms, FormsSummary(db, id));
+  json::array results;
+  for (auto& f : forms) {
+    auto& fo = f.as_object();
+    results.push_back(json::object{{"school", fo.at("school")}, {"state", fo.at("state")}, {"findings", fo.at("findings")},
+                                   {"rectifications_open", fo.at("rectifications_open")}});
+  }
+  o["results"] = results;
+  SampleCheck v = VerifySample(o);
+  o["server_check"] = json::object{{"ok", v.ok}, {"passed", json::array(v.passed.begin(), v.passed.end())},
+                                   {"failed", json::array(v.failed.begin(), v.failed.end())}};
+  return o;
+}
+
+}  // namespace qf::inspect

@@ -1,0 +1,294 @@
+// Field work: the groups and forms of a campaign, an inspector's own forms, saving drafts and submitting with
+// optimistic versions (tablets go offline), evidence files, and the leader's confirmation that turns findings
+// into rectification orders.
+#include <algorithm>
+#include <map>
+
+#include "common/crypto_util.h"
+#include "common/json_input.h"
+#include "common/mime.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+#include "fmt/format.h"
+#include "inspect/inspect.h"
+#include "inspect/store_util.h"
+#include "org/org.h"
+
+namespace qf::inspect {
+namespace json = boost::json;
+
+std::string AccountName(Db& db, int64_t id) {
+  auto st = db.Prepare("SELECT display_name FROM accounts WHERE id=?");
+  if (!st.ok()) return "";
+  st->Bind(1, id);
+  auto row = st->Step();
+  return row.ok() && *row ? st->Text(0) : "";
+}
+
+std::string PersonName(Db& db, int64_t id) {
+  auto st = db.Prepare("SELECT name FROM people WHERE id=?");
+  if (!st.ok()) return "";
+  st->Bind(1, id);
+  auto row = st->Step();
+  return row.ok() && *row ? st->Text(0) : "";
+}
+
+absl::StatusOr<json::array> GroupsJson(Db& db, int64_t campaign_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT g.id,g.name,g.leader_person_id,g.members,(SELECT json_group_array(u.name) FROM inspection_forms f "
+      "JOIN units u ON u.id=f.school_id WHERE f.group_id=g.id) FROM inspection_groups g WHERE g.campaign_id=? ORDER BY g.id"));
+  st.Bind(1, campaign_id);
+  std::vector<std::tuple<int64_t, std::string, int64_t, std::string, std::string>> rows;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    rows.emplace_back(st.Int(0), st.Text(1), st.Int(2), st.Text(3), st.Text(4));
+  }
+  json::array out;
+  for (auto& [id, name, leader, members, schools] : rows) {
+    json::array names;
+    for (auto& m : json::parse(members).as_array()) names.push_back(json::string(PersonName(db, m.as_int64())));
+    json::value sv = json::parse(schools);
+    out.push_back(json::object{{"id", id}, {"name", name}, {"leader", PersonName(db, leader)}, {"members", names},
+                               {"schools", sv}, {"load", sv.as_array().size()}});
+  }
+  return out;
+}
+
+absl::StatusOr<json::array> FormsSummary(Db& db, int64_t campaign_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT f.id,u.name,u.district,f.state,json_array_length(f.findings),g.name,"
+      "(SELECT COUNT(*) FROM rectifications r WHERE r.form_id=f.id AND r.state!='accepted') "
+      "FROM inspection_forms f JOIN units u ON u.id=f.school_id JOIN inspection_groups g ON g.id=f.group_id "
+      "WHERE f.campaign_id=? ORDER BY g.id, u.code"));
+  st.Bind(1, campaign_id);
+  json::array out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back(json::object{{"form_id", st.Int(0)}, {"school", st.Text(1)}, {"district", st.Text(2)}, {"state", st.Text(3)},
+                               {"findings", st.Int(4)}, {"group", st.Text(5)}, {"rectifications_open", st.Int(6)}});
+  }
+  return out;
+}
+
+namespace {
+
+struct FormRow {
+  int64_t id = 0, campaign_id = 0, group_id = 0, school_id = 0, leader = 0, version = 0;
+  std::string state, title, school, period_from, period_to;
+  json::object answers;
+  json::array findings, checklist;
+  std::vector<int64_t> members;
+};
+
+absl::StatusOr<FormRow> LoadForm(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT f.id,f.campaign_id,f.group_id,f.school_id,g.leader_person_id,f.version,f.state,c.title,u.name,f.answers,"
+      "f.findings,c.checklist,g.members,c.period_from,c.period_to FROM inspection_forms f "
+      "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN units u ON u.id=f.school_id "
+      "WHERE f.id=?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("form.not_found", "检查表不存在");
+  FormRow f;
+  f.id = st.Int(0);
+  f.campaign_id = st.Int(1);
+  f.group_id = st.Int(2);
+  f.school_id = st.Int(3);
+  f.leader = st.Int(4);
+  f.version = st.Int(5);
+  f.state = st.Text(6);
+  f.title = st.Text(7);
+  f.school = st.Text(8);
+  f.answers = json::parse(st.Text(9)).as_object();
+  f.findings = json::parse(st.Text(10)).as_array();
+  f.checklist = json::parse(st.Text(11)).as_array();
+  for (auto& m : json::parse(st.Text(12)).as_array()) f.members.push_back(m.as_int64());
+  f.period_from = st.Text(13);
+  f.period_to = st.Text(14);
+  return f;
+}
+
+// Forms are for the members of their group; others do not learn they exist.
+absl::Status MustBeMember(const FormRow& f, const Principal& who) {
+  if (!who.person_id || std::find(f.members.begin(), f.members.end(), who.person_id) == f.members.end())
+    return NotFound("form.not_found", "检查表不存在");
+  return absl::OkStatus();
+}
+
+json::object FormJson(Db& db, const FormRow& f, const Principal& who) {
+  return json::object{{"id", f.id}, {"campaign_id", f.campaign_id}, {"campaign", f.title}, {"school", f.school},
+                      {"school_id", f.school_id}, {"state", f.state}, {"version", f.version}, {"checklist", f.checklist},
+                      {"answers", f.answers}, {"findings", f.findings}, {"leader", PersonName(db, f.leader)},
+                      {"is_leader", who.person_id == f.leader}, {"period_from", f.period_from}, {"period_to", f.period_to}};
+}
+
+}  // namespace
+
+absl::StatusOr<json::object> MyForms(Db& db, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT f.id,c.title,u.name,u.district,f.state,g.name,g.leader_person_id=?1,c.period_from,c.period_to FROM inspection_forms f "
+      "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN units u ON u.id=f.school_id "
+      "WHERE EXISTS(SELECT 1 FROM json_each(g.members) m WHERE m.value=?1) ORDER BY f.state='confirmed', c.id DESC, u.code"));
+  st.Bind(1, who.person_id);
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    items.push_back(json::object{{"id", st.Int(0)}, {"campaign", st.Text(1)}, {"school", st.Text(2)}, {"district", st.Text(3)},
+                                 {"state", st.Text(4)}, {"group", st.Text(5)}, {"is_leader", st.Int(6) != 0},
+                                 {"period_from", st.Text(7)}, {"period_to", st.Text(8)}});
+  }
+  return json::object{{"items", items}};
+}
+
+absl::StatusOr<json::object> FormView(Db& db, int64_t id, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
+  if (!who.Has(kSupervisor) && !who.Has(kLeader)) QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  return FormJson(db, f, who);
+}
+
+absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const json::object& body, bool submit, const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
+  QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  if (f.state == "submitted" || f.state == "confirmed") return Conflict("form.state", "检查表已提交，不能再修改");
+  JsonInput in(body);
+  auto version = in.Int("version", true, 1, INT64_MAX);
+  QF_RETURN_IF_ERROR(in.Finish());
+  if (*version != f.version)
+    return MakeError(absl::StatusCode::kAborted, "form.stale", "检查表已被同组其他人员修改，请刷新后再保存", {{"version", "已过期"}});
+  json::object answers;
+  const json::value* av = body.if_contains("answers");
+  if (av && !av->is_object()) in.Fail("answers", "应为对象");
+  std::map<std::string, std::string> types;
+  for (auto& item : f.checklist) types[std::string(item.at("key").as_string())] = std::string(item.at("answer").as_string());
+  if (av && av->is_object()) {
+    for (auto& [k, v] : av->as_object()) {
+      std::string key(k), field = "answers." + key;
+      auto t = types.find(key);
+      if (t == types.end()) { in.Fail(field, "没有这个检查项目"); continue; }
+      if (v.is_null()) continue;
+      const std::string& type = t->second;
+      if (type == "yesno" && !v.is_bool()) in.Fail(field, "应为是或否");
+      else if (type == "number" && (!v.is_int64() || v.as_int64() < 0)) in.Fail(field, "应为非负整数");
+      else if (type == "amount" && (!v.is_number() || v.to_number<double>() < 0)) in.Fail(field, "应为非负金额（元）");
+      else if (type == "text" && (!v.is_string() || Utf8Length(v.as_string()) > 1000)) in.Fail(field, "应为不超过1000字的文字");
+      else if (type == "evidence") {
+        bool ok = v.is_array() && v.as_array().size() <= 20;
+        if (ok)
+          for (auto& h : v.as_array()) {
+            if (!h.is_string()) { ok = false; break; }
+            auto st = db.Prepare("SELECT 1 FROM blobs WHERE hash=?");
+            if (!st.ok()) return st.status();
+            st->Bind(1, h.as_string());
+            auto row = st->Step();
+            if (!row.ok() || !*row) { ok = false; break; }
+          }
+        if (!ok) in.Fail(field, "应为已上传的证据文件");
+      }
+      answers[key] = v;
+    }
+  }
+  json::array findings;
+  if (auto* fv = body.if_contains("findings")) {
+    if (!fv->is_array() || fv->as_array().size() > 100) in.Fail("findings", "应为问题清单（最多100条）");
+    else {
+      int k = 0;
+      for (auto& x : fv->as_array()) {
+        std::string prefix = fmt::format("findings[{}]", k++);
+        if (!x.is_object()) { in.Fail(prefix, "应为对象"); continue; }
+        JsonInput fi(x.as_object(), prefix);
+        auto item = fi.Str("item", true, 32);
+        auto desc = fi.Str("description", true, 1000);
+        for (auto& e : fi.errors()) in.Fail(e.field, e.message);
+        if (item && !types.count(*item)) in.Fail(prefix + ".item", "没有这个检查项目");
+        if (item && desc) findings.push_back(json::object{{"item", *item}, {"description", *desc}});
+      }
+    }
+  }
+  if (submit) {
+    for (auto& [key, type] : types) {
+      auto it = answers.find(key);
+      if (it == answers.end() || it->value().is_null()) in.Fail("answers." + key, "提交前须填写每一项");
+      else if (type == "yesno" && !it->value().as_bool() &&
+               std::none_of(findings.begin(), findings.end(), [&](auto& x) { return x.at("item").as_string() == key; }))
+        in.Fail("findings", "“" + key + "”不符合要求，须写明发现的问题");
+    }
+  }
+  QF_RETURN_IF_ERROR(in.Finish());
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "UPDATE inspection_forms SET answers=?, findings=?, state=?, filled_by=?, updated_at=?, submitted_at=?, "
+      "version=version+1 WHERE id=? AND version=?"));
+  st.Bind(1, json::serialize(answers)).Bind(2, json::serialize(findings)).Bind(3, submit ? "submitted" : "draft")
+      .Bind(4, who.person_id).Bind(5, FormatUtc(tx.now()));
+  if (submit) st.Bind(6, FormatUtc(tx.now())); else st.BindNull(6);
+  st.Bind(7, id).Bind(8, *version);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append(submit ? "form.submitted" : "form.saved", "form:" + std::to_string(id),
+                               {{"answers_sha256", Sha256Hex(json::serialize(answers))}, {"findings", findings.size()}})
+                         .status());
+  return json::object{{"id", id}, {"state", submit ? "submitted" : "draft"}, {"version", *version + 1}};
+}
+
+absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::string& name, const std::string& data,
+                                        const Principal& who) {
+  Db& db = tx.db();
+  if (form_id > 0) {
+    QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, form_id));
+    QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  }
+  if (data.empty() || data.size() > 5 * 1024 * 1024)
+    return Invalid("evidence.size", "证据文件应为 1 字节到 5 MB", {{"file", "大小不符"}});
+  std::string type = MimeOf(data);
+  if (type != "image/jpeg" && type != "image/png" && type != "application/pdf")
+    return Invalid("evidence.type", "证据文件只接受 JPEG、PNG 照片或 PDF", {{"file", "类型不符：" + type}});
+  std::string hash = Sha256Hex(data);
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT OR IGNORE INTO blobs(hash,size,mime,data) VALUES(?,?,?,?)"));
+  st.Bind(1, hash).Bind(2, static_cast<int64_t>(data.size())).Bind(3, type).BindBlob(4, data);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append("evidence.added", form_id > 0 ? "form:" + std::to_string(form_id) : "evidence",
+                               {{"sha256", hash}, {"name", name}, {"size", data.size()}, {"mime", type}})
+                         .status());
+  return hash;
+}
+
+absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t id, const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
+  QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  if (who.person_id != f.leader) return Forbidden("form.leader_only", "只有组长可以确认检查表");
+  if (f.state != "submitted") return Conflict("form.state", f.state == "confirmed" ? "已确认" : "检查表尚未提交");
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "UPDATE inspection_forms SET state='confirmed', confirmed_by=?, confirmed_at=? WHERE id=?"));
+  st.Bind(1, who.person_id).Bind(2, FormatUtc(tx.now())).Bind(3, id);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append("form.confirmed", "form:" + std::to_string(id), {{"findings", f.findings.size()}}).status());
+  // Each finding becomes an order to rectify within ten working days.
+  Term term{10, TermUnit::kWorkingDays};
+  absl::CivilDay today = CstDay(tx.now());
+  auto due = env.calendar->Add(today, term);
+  json::array orders;
+  for (auto& x : f.findings) {
+    std::string item(x.at("item").as_string()), desc(x.at("description").as_string());
+    std::string label = item;
+    for (auto& c : f.checklist)
+      if (c.at("key").as_string() == item) label = std::string(c.at("label").as_string());
+    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+        "INSERT INTO rectifications(campaign_id,form_id,school_id,item,finding,term,due_on,calendar_version,state,issued_at) "
+        "VALUES(?,?,?,?,?,?,?,?,'open',?)"));
+    ins.Bind(1, f.campaign_id).Bind(2, id).Bind(3, f.school_id).Bind(4, label).Bind(5, desc).Bind(6, term.ToString())
+        .Bind(7, FormatDay(due.due)).Bind(8, due.calendar_version).Bind(9, FormatUtc(tx.now()));
+    QF_RETURN_IF_ERROR(ins.Run());
+    int64_t rid = db.LastInsertId();
+    QF_RETURN_IF_ERROR(tx.Append("rectification.issued", "rectification:" + std::to_string(rid),
+                                 {{"school_id", f.school_id}, {"item", label}, {"finding_sha256", Sha256Hex(desc)},
+                                  {"due_on", FormatDay(due.due)}, {"term", term.ToString()}})
+                           .status());
+    orders.push_back(json::object{{"id", rid}, {"due_on", FormatDay(due.due)}});
+  }
+  return json::object{{"id", id}, {"state", "confirmed"}, {"rectifications", orders}};
+}
+
+}  // namespace qf::inspect

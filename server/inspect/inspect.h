@@ -1,0 +1,163 @@
+// Special inspections (专项检查): campaigns with a checklist, the audited stratified sample of schools (hotspots
+// included with their reason, the rest weighted by complaints), inspection groups drawn from the inspector pool
+// with recusal and balanced, near loads, checklists filled per school and confirmed by the group leader, findings
+// as rectification orders with deadlines and cards, sanctions, one-vote vetoes with their evaluation export,
+// refunds, and the frozen quarterly bulletin. Sampling, grouping and verification are pure; store functions run
+// in writer commands (Tx) or on a reading connection (Db).
+#pragma once
+
+#include <boost/json.hpp>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/calendar.h"
+#include "draws/draw.h"
+#include "http/http.h"
+#include "storage/writer.h"
+
+namespace qf::vault {
+class Vault;
+}
+
+namespace qf::inspect {
+
+// ---- Sampling (pure) ----
+
+struct SchoolFact {
+  int64_t id = 0;
+  std::string code, name, district, stage;
+  int64_t enrolment = 0;
+  double lat = 0, lon = 0;
+  int complaints = 0;     // in the year before the campaign
+  double expected = 0;    // what the city's rate per 1,000 pupils predicts
+  bool hotspot = false;   // significant after the FDR correction (reports/hotspots.h)
+  std::string hotspot_reason;
+};
+
+struct Candidate {
+  std::string code;
+  int64_t id = 0;
+  std::string stratum;  // "district/stage"
+  double weight = 1;
+  bool included = false;  // a hotspot: in the sample whatever the draw
+  std::string reason;     // why included or weighted up
+};
+
+struct Stratum {
+  std::string label;
+  int population = 0;
+  int quota = 0;  // ceil(rate × population)
+};
+
+struct SampleFrame {
+  std::vector<Stratum> strata;        // by label
+  std::vector<Candidate> candidates;  // canonical order (by code)
+};
+// Strata by district and stage; quota ceil(rate × N) per stratum; hotspots included; schools with more complaints
+// than expected weighted up to 3.
+SampleFrame BuildFrame(const std::vector<SchoolFact>& schools, double rate);
+
+struct Picked {
+  std::string code;
+  std::string stratum;
+  std::string reason;
+};
+// Per stratum in label order: the included first, then a weighted sample (draws::WeightedSample) of the rest with
+// the seed derived for the stratum's label.
+std::vector<Picked> DrawSample(const SampleFrame& frame, const draws::Seed& seed);
+
+// Recomputes a campaign's sample from its public record (GET /api/v1/public/campaigns/{id}).
+struct SampleCheck {
+  bool ok = false;
+  std::vector<std::string> passed, failed;
+};
+SampleCheck VerifySample(const boost::json::object& record);
+
+// ---- Groups (pure) ----
+
+struct Inspector {
+  std::string code;
+  int64_t person_id = 0;
+  std::string name;
+  int64_t unit_id = 0;
+  std::vector<int64_t> interest_unit_ids;  // former employers and schools of declared relatives
+};
+struct GroupSchool {
+  int64_t id = 0;
+  std::string code;
+  double lat = 0, lon = 0;
+};
+struct GroupPlan {
+  std::vector<std::vector<size_t>> members;  // indexes into the inspectors; the first is the leader
+  std::vector<std::pair<double, double>> centers;
+  std::vector<int> school_group;             // per school, its group
+  std::vector<std::string> problems;         // empty when the plan holds
+};
+// `groups` groups of `size` inspectors drawn in the order Shuffle(codes, Derive(seed, "groups")); the schools
+// split among them around k-means centres by a min-cost flow with loads between floor(n/g) and ceil(n/g), and no
+// school given to a group with a member from it or with an interest in it.
+GroupPlan FormGroups(const std::vector<Inspector>& inspectors, const std::vector<GroupSchool>& schools, int groups,
+                     int size, const draws::Seed& seed);
+bool Conflicted(const Inspector& i, int64_t school_id);
+
+// ---- Store ----
+
+struct InspectEnv {
+  const Calendar* calendar;
+  const vault::Vault* vault;
+};
+
+absl::StatusOr<boost::json::object> CreateCampaign(Tx& tx, const boost::json::object& body, const Principal& who);
+// Freezes the frame (schools in scope, strata, weights and reasons) and publishes the commitment to the secret.
+absl::StatusOr<boost::json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t id, int64_t witness_account,
+                                                 const Principal& who);
+// The witness's public value: the sample, the groups and a form per sampled school; the secret is released.
+absl::StatusOr<boost::json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t id, const std::string& public_value,
+                                                 const Principal& who);
+absl::StatusOr<boost::json::object> CampaignView(Db& db, int64_t id, const Principal& who);
+absl::StatusOr<boost::json::object> CampaignList(Db& db);
+absl::StatusOr<boost::json::object> PublicCampaign(Db& db, int64_t id);
+absl::StatusOr<boost::json::object> PublicCampaigns(Db& db);
+
+// Field work: the forms of the signed-in inspector's groups; save a draft or submit; the group leader confirms.
+absl::StatusOr<boost::json::object> MyForms(Db& db, const Principal& who);
+absl::StatusOr<boost::json::object> FormView(Db& db, int64_t form_id, const Principal& who);
+absl::StatusOr<boost::json::object> SaveForm(Tx& tx, int64_t form_id, const boost::json::object& body, bool submit,
+                                             const Principal& who);
+absl::StatusOr<boost::json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t form_id, const Principal& who);
+absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::string& name, const std::string& data,
+                                        const Principal& who);
+
+// Rectification orders: the school answers with evidence, the lead unit accepts or sends back (a new term).
+absl::StatusOr<boost::json::object> Rectifications(Db& db, const Principal& who, absl::Time now, const Calendar& cal);
+absl::StatusOr<boost::json::object> AnswerRectification(Tx& tx, int64_t id, const boost::json::object& body,
+                                                        const Principal& who);
+absl::StatusOr<boost::json::object> CheckRectification(Tx& tx, const InspectEnv& env, int64_t id,
+                                                       const boost::json::object& body, const Principal& who);
+// Yellow a working day before the due day, red after it; each once per order and due day.
+absl::StatusOr<int> SweepRectifications(Tx& tx, const Calendar& cal);
+
+// Sanctions, vetoes and refunds.
+absl::StatusOr<boost::json::object> RecordSanction(Tx& tx, const boost::json::object& body);
+absl::StatusOr<boost::json::object> RecordRefund(Tx& tx, const boost::json::object& body);
+absl::StatusOr<boost::json::object> SanctionsList(Db& db);
+// Who is barred from awards and promotion in `year`, and why.
+absl::StatusOr<std::vector<std::vector<std::string>>> VetoRows(Db& db, int year);
+
+// The quarterly bulletin: drafted from the data as a snapshot; the narrative edited; approved by a leader (hash
+// and ledger checkpoint recorded, frozen); published on the portal.
+absl::StatusOr<boost::json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now);
+absl::StatusOr<boost::json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative);
+absl::StatusOr<boost::json::object> ApproveBulletin(Tx& tx, int64_t id, const std::string& checkpoint, const Principal& who);
+absl::StatusOr<boost::json::object> PublishBulletin(Tx& tx, int64_t id);
+absl::StatusOr<boost::json::object> BulletinView(Db& db, int64_t id, bool public_only);
+absl::StatusOr<boost::json::object> BulletinList(Db& db, bool public_only);
+absl::StatusOr<std::string> BulletinXlsx(Db& db, int64_t id, bool public_only);
+// SHA-256 of the canonical snapshot and narrative: what approval records and what the public can recompute.
+std::string BulletinHash(const boost::json::value& snapshot, const std::string& narrative);
+
+}  // namespace qf::inspect
