@@ -47,7 +47,8 @@ absl::StatusOr<json::array> GroupsJson(Db& db, int64_t campaign_id) {
   json::array out;
   for (auto& [id, name, leader, members, schools] : rows) {
     json::array names;
-    for (auto& m : json::parse(members).as_array()) names.push_back(json::string(PersonName(db, m.as_int64())));
+    json::value ids = json::parse(members);
+    for (auto& m : ids.as_array()) names.push_back(json::string(PersonName(db, m.as_int64())));
     json::value sv = json::parse(schools);
     out.push_back(json::object{{"id", id}, {"name", name}, {"leader", PersonName(db, leader)}, {"members", names},
                                {"schools", sv}, {"load", sv.as_array().size()}});
@@ -104,7 +105,8 @@ absl::StatusOr<FormRow> LoadForm(Db& db, int64_t id) {
   f.answers = json::parse(st.Text(9)).as_object();
   f.findings = json::parse(st.Text(10)).as_array();
   f.checklist = json::parse(st.Text(11)).as_array();
-  for (auto& m : json::parse(st.Text(12)).as_array()) f.members.push_back(m.as_int64());
+  json::value members = json::parse(st.Text(12));
+  for (auto& m : members.as_array()) f.members.push_back(m.as_int64());
   f.period_from = st.Text(13);
   f.period_to = st.Text(14);
   return f;
@@ -209,7 +211,9 @@ absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const json::object& bo
     }
   }
   if (submit) {
-    for (auto& [key, type] : types) {
+    for (const auto& entry : types) {
+      const std::string& key = entry.first;
+      const std::string& type = entry.second;
       auto it = answers.find(key);
       if (it == answers.end() || it->value().is_null()) in.Fail("answers." + key, "提交前须填写每一项");
       else if (type == "yesno" && !it->value().as_bool() &&
