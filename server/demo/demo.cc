@@ -7,6 +7,8 @@
 #include "auth/auth.h"
 #include "auth/auth_store.h"
 #include "cases/cases.h"
+#include "draws/draws.h"
+#include "inspect/inspect.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -106,6 +108,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     std::vector<int64_t> urban_schools;
     std::map<int64_t, int64_t> principal_of;  // school -> person
     std::map<std::string, auth::AccountRow> accounts;
+    std::vector<std::pair<int64_t, int64_t>> inspectors;  // person, unit
   } b;
   std::string hash;
   {
@@ -133,6 +136,16 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
       u.role = role;
       QF_ASSIGN_OR_RETURN(int64_t id, unit(u));
       for (int i = 0; i < 3; ++i) QF_RETURN_IF_ERROR(person(id, i == 0 ? "处长" : "科员", i == 0).status());
+    }
+    // The inspector register: twelve staff of the divisions (the discipline office leads, so none of its own).
+    for (int i = 0; i < 12; ++i) {
+      const char* roles[] = {"finance", "basic_ed", "vocational", "personnel", "office"};
+      int64_t unit_id = b.units[std::string("JYJ-") + roles[i % 5]];
+      QF_ASSIGN_OR_RETURN(int64_t pid, person(unit_id, "检查员", false));
+      QF_RETURN_IF_ERROR(draws::SaveMember(tx, "inspector", {{"code", fmt::format("I{:03d}", i + 1)},
+                                                             {"person_code", fmt::format("P{:05d}", person_seq)},
+                                                             {"specialty", i % 2 ? "财务审计" : "教育管理"}}).status());
+      b.inspectors.push_back({pid, unit_id});
     }
     // City-run schools: 14 high schools and 4 vocational schools.
     for (int i = 0; i < 18; ++i) {
@@ -216,13 +229,21 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
         {"supervisor", "纪委监察室 督办员 赵军", "JYJ-discipline", kSupervisor, 0},
         {"leader", "局领导 孙建国", "JYJ", kLeader, 0},
         {"admin", "系统管理员", "JYJ-office", kAdmin, 0},
-        {"inspector", "检查组成员 吴涛", "JYJ-finance", kInspector, 0},
+        {"inspector", "检查组成员 吴涛", "", kInspector, b.inspectors[0].first},
         {"principal_yh001", "瑶海区实验中学 校长（演示回避）", "YH001", kHandler, b.principal_of[accused_school]},
     };
-    for (auto& a : accounts) {
-      auth::NewAccount na{a.user, a.display, a.person, b.units[a.unit], hash, a.roles, DemoAccounts::kTotpSecret};
+    // The other inspectors sign in as inspector02 … inspector12.
+    for (size_t i = 1; i < b.inspectors.size(); ++i) {
+      auth::NewAccount na{fmt::format("inspector{:02d}", i + 1), fmt::format("检查组成员 {:02d}", i + 1), b.inspectors[i].first,
+                          b.inspectors[i].second, hash, kInspector, DemoAccounts::kTotpSecret};
       QF_ASSIGN_OR_RETURN(int64_t id, auth::CreateAccount(tx, na));
-      b.accounts[a.user] = {id, a.user, a.display, a.person, b.units[a.unit], hash, a.roles, true};
+      b.accounts[na.username] = {id, na.username, na.display_name, na.person_id, na.unit_id, hash, kInspector, true};
+    }
+    for (auto& a : accounts) {
+      int64_t unit_id = a.unit.empty() ? b.inspectors[0].second : b.units[a.unit];
+      auth::NewAccount na{a.user, a.display, a.person, unit_id, hash, a.roles, DemoAccounts::kTotpSecret};
+      QF_ASSIGN_OR_RETURN(int64_t id, auth::CreateAccount(tx, na));
+      b.accounts[a.user] = {id, a.user, a.display, a.person, unit_id, hash, a.roles, true};
     }
     return json::value();
   });
@@ -386,8 +407,17 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
         {{"items", json::object{{"owner", true}, {"answered", true}, {"verified", true}, {"handled", true}, {"accountability", true}}}});
     act(ap + absl::Hours(53), closer, A::kClose, {});
   }
-  std::stable_sort(steps.begin(), steps.end(), [](auto& a, auto& b2) { return a.first < b2.first; });
-  for (auto& [t, fn] : steps) {
+  // Everything runs in time order; the inspection plans its later steps as it goes.
+  Schedule schedule;
+  for (auto& st : steps) schedule.emplace(st.first, std::move(st.second));
+  std::map<std::string, Principal> who;
+  for (const auto& [user, row] : b.accounts) who[user] = principal(user);
+  QF_RETURN_IF_ERROR(PlanInspection(rt, clock, who, schedule, seed));
+  while (!schedule.empty()) {
+    auto it = schedule.begin();
+    absl::Time t = it->first;
+    auto fn = std::move(it->second);
+    schedule.erase(it);
     absl::Status s = fn();
     if (!s.ok()) return absl::InternalError(fmt::format("demo step at {} failed: {}", FormatUtc(t), Str(s.message())));
   }
@@ -398,8 +428,11 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     return json::value(n);
   });
   if (!sweep.ok()) return sweep.status();
-  std::map<std::string, Principal> who;
-  for (const auto& [user, row] : b.accounts) who[user] = principal(user);
+  auto cards = w.Run(Actor::System(), [&app](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(int n, inspect::SweepRectifications(tx, *app.calendar));
+    return json::value(n);
+  });
+  if (!cards.ok()) return cards.status();
   QF_RETURN_IF_ERROR(BuildNoticesAndDraws(rt, clock, who, seed));
   spdlog::info("demo: {} schools, {} cases, {} lifecycle steps, {} cards; notices and draws", b.schools.size(),
                intake.size(), steps.size(), sweep->as_int64());

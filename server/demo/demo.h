@@ -4,6 +4,7 @@
 // server-side timestamps from a manual clock. Deterministic for a given seed. Not thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -22,6 +23,14 @@ struct DemoAccounts {
 
 // Fills an empty database through `rt`'s writer; `clock` is the writer's clock and is moved through time.
 absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed = 2026);
+
+// Steps in time order (equal times keep their order); a step may schedule later ones.
+using Schedule = std::multimap<absl::Time, std::function<absl::Status()>>;
+
+// The spring fee inspection (demo_inspect.cc): schedules its steps from February to April 2026 — plan, committed
+// frame, witnessed sample, checklists, findings, orders, answers, re-checks, refunds, sanctions, the Q1 bulletin.
+absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                            Schedule& schedule, uint32_t seed);
 
 // The notices and draws part, run by Build after the cases (demo_draws.cc); `who` maps demo usernames to principals.
 absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,

@@ -1,5 +1,5 @@
 // The demo's notices and draws (the seed's third section): a published 政策加分 list from the 63 urban junior-high
-// schools with one objection being handled, the expert, inspector and supervisor pools, an expert draw with a
+// schools with one objection being handled, the expert and supervisor pools, an expert draw with a
 // decline and a backup called, and the 48 PE-test supervisors drawn and placed over four sites.
 #include <map>
 #include <random>
@@ -121,9 +121,8 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   }
 
   // Pools. Experts from schools across the city with a specialty and a title; supervisors are teachers of urban
-  // schools (some with a child sitting this year's exam at a named school); inspectors from the divisions.
+  // schools (some with a child sitting this year's exam at a named school). Inspectors come with the org (demo.cc).
   QF_ASSIGN_OR_RETURN(auto schools, ids("SELECT id FROM units WHERE kind='school' AND region_type='urban' AND stage IN ('小学','初中','高中','完全中学','九年一贯制') ORDER BY id"));
-  QF_ASSIGN_OR_RETURN(auto divisions, ids("SELECT id FROM units WHERE kind='division' AND role IN ('finance','basic_ed','vocational','personnel','office') ORDER BY id"));
   int person_seq = 0;
   auto make_people = [&](const std::vector<std::pair<int64_t, std::string>>& specs) -> absl::StatusOr<std::vector<std::string>> {
     std::vector<std::string> codes;
@@ -138,13 +137,11 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
     return codes;
   };
   clock.Set(absl::Now() - absl::Minutes(150));
-  std::vector<std::pair<int64_t, std::string>> expert_specs, supervisor_specs, inspector_specs;
+  std::vector<std::pair<int64_t, std::string>> expert_specs, supervisor_specs;
   for (int i = 0; i < 48; ++i) expert_specs.push_back({schools[rng() % schools.size()], "教师"});
   for (int i = 0; i < 64; ++i) supervisor_specs.push_back({schools[rng() % schools.size()], "教师"});
-  for (int i = 0; i < 16; ++i) inspector_specs.push_back({divisions[i % divisions.size()], "科员"});
   QF_ASSIGN_OR_RETURN(auto experts, make_people(expert_specs));
   QF_ASSIGN_OR_RETURN(auto sups, make_people(supervisor_specs));
-  QF_ASSIGN_OR_RETURN(auto insps, make_people(inspector_specs));
   const char* titles[] = {"正高级教师", "高级教师", "一级教师"};
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     for (size_t i = 0; i < experts.size(); ++i)
@@ -156,9 +153,6 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
       if (i % 9 == 4) m["relative_exam_units"] = child_school[i % 4];
       QF_RETURN_IF_ERROR(draws::SaveMember(tx, "supervisor", m).status());
     }
-    for (size_t i = 0; i < insps.size(); ++i)
-      QF_RETURN_IF_ERROR(draws::SaveMember(tx, "inspector", {{"code", fmt::format("I{:03d}", i + 1)}, {"person_code", insps[i]},
-                                                             {"specialty", i % 2 ? "财务" : "教育管理"}}).status());
     return json::object{};
   }).status());
 

@@ -13,6 +13,7 @@
 #include "fmt/format.h"
 #include "inspect/inspect.h"
 #include "inspect/store_util.h"
+#include "notices/notices.h"
 #include "org/org.h"
 #include "reports/hotspots.h"
 #include "vault/vault.h"
@@ -29,7 +30,7 @@ struct CampaignRow {
   int64_t id = 0, lead_unit_id = 0, witness = 0, created_by = 0, groups = 0, group_size = 0;
   std::string title, period_from, period_to, state, commitment, sealed_secret, public_value, secret, created_at, sampled_at;
   double rate = 0;
-  json::object scope;
+  json::object scope, minimums;
   json::array checklist, coop;
   json::value candidates, sample;
 };
@@ -39,7 +40,7 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
       "SELECT id,title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,state,"
       "COALESCE(candidates,'null'),COALESCE(commitment,''),COALESCE(sealed_secret,''),COALESCE(witness_account,0),"
       "COALESCE(public_value,''),COALESCE(secret,''),COALESCE(sample,'null'),COALESCE(created_by,0),created_at,"
-      "COALESCE(sampled_at,'') FROM campaigns WHERE id=?"));
+      "COALESCE(sampled_at,''),minimums FROM campaigns WHERE id=?"));
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("campaign.not_found", "检查项目不存在");
@@ -66,6 +67,7 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
   c.created_by = st.Int(19);
   c.created_at = st.Text(20);
   c.sampled_at = st.Text(21);
+  c.minimums = json::parse(st.Text(22)).as_object();
   return c;
 }
 
@@ -86,8 +88,8 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
   std::string year_from = FormatDay(*from_day - 365), year_to = FormatDay(*from_day - 1);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT u.id,u.code,u.name,COALESCE(u.district,''),COALESCE(u.stage,''),COALESCE(u.enrolment,0),COALESCE(u.lat,0),"
-      "COALESCE(u.lon,0),(SELECT COUNT(*) FROM cases c WHERE c.concerned_unit_id=u.id AND c.received_at >= ?1 AND c.received_at < ?2) "
-      "FROM units u WHERE u.kind='school' AND u.active=1 ORDER BY u.code"));
+      "COALESCE(u.lon,0),(SELECT COUNT(*) FROM cases c WHERE c.concerned_unit_id=u.id AND c.received_at >= ?1 AND c.received_at < ?2),"
+      "COALESCE(p.kind,'') FROM units u LEFT JOIN units p ON p.id=u.parent_id WHERE u.kind='school' AND u.active=1 ORDER BY u.code"));
   st.Bind(1, FormatUtc(CstStart(*from_day - 365))).Bind(2, FormatUtc(CstStart(*from_day)));
   std::vector<SchoolFact> all;
   int64_t pupils = 0, complaints = 0;
@@ -104,6 +106,7 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
     f.lat = st.Double(6);
     f.lon = st.Double(7);
     f.complaints = static_cast<int>(st.Int(8));
+    f.city_run = st.Text(9) == "bureau";
     pupils += f.enrolment;
     complaints += f.complaints;
     all.push_back(std::move(f));
@@ -119,6 +122,7 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
     if (!districts.empty() && std::find(districts.begin(), districts.end(), f.district) == districts.end()) continue;
     if (!stages.empty() && std::find(stages.begin(), stages.end(), f.stage) == stages.end()) continue;
     f.expected = pupils > 0 ? static_cast<double>(complaints) * f.enrolment / pupils : 0;
+    if (f.city_run) f.district = "市直";  // the city's own schools form their own strata
     if (auto it = flagged.find(f.id); it != flagged.end()) f.hotspot = true, f.hotspot_reason = it->second;
     out.push_back(std::move(f));
   }
@@ -194,6 +198,16 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const json::object& body, co
     else rate = r->to_number<double>();
   }
   auto groups = in.Int("groups", true, 1, 50);
+  json::object minimums;
+  if (auto* m = body.if_contains("minimums"); m && !m->is_null()) {
+    if (!m->is_object()) in.Fail("minimums", "应为“学段组: 最少所数”");
+    else
+      for (auto& [k, v] : m->as_object()) {
+        if (!v.is_int64() || v.as_int64() < 1 || v.as_int64() > 1000) in.Fail("minimums." + std::string(k), "应为正整数");
+        else if (StageGroup(std::string(k)) != std::string(k)) in.Fail("minimums." + std::string(k), "学段组应为 义务教育、普通高中、职业学校 或 学前");
+        else minimums[k] = v;
+      }
+  }
   auto size = in.Int("group_size", false, 2, 20).value_or(2);
   if (auto* gs = body.if_contains("group_size"); gs && gs->is_int64() && gs->as_int64() < 2) in.Fail("group_size", "每组至少 2 人");
   int64_t lead = in.Int("lead_unit_id", false, 1, INT64_MAX).value_or(who.unit_id);
@@ -232,16 +246,16 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const json::object& body, co
   if (!unit) return Invalid("campaign.unit", "牵头单位不存在", {{"lead_unit_id", "单位不存在"}});
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO campaigns(title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,"
-      "state,created_by,created_at) VALUES(?,?,?,?,?,?,?,?,?,?,'planned',?,?)"));
+      "state,created_by,created_at,minimums) VALUES(?,?,?,?,?,?,?,?,?,?,'planned',?,?,?)"));
   json::array coop;
   if (auto* c = body.if_contains("coop_unit_ids"); c && c->is_array()) coop = c->as_array();
   st.Bind(1, *title).Bind(2, json::serialize(scope)).Bind(3, FormatDay(*from)).Bind(4, FormatDay(*to)).Bind(5, lead)
       .Bind(6, json::serialize(coop)).Bind(7, rate).Bind(8, *groups).Bind(9, size).Bind(10, json::serialize(checklist))
-      .Bind(11, who.account_id).Bind(12, FormatUtc(tx.now()));
+      .Bind(11, who.account_id).Bind(12, FormatUtc(tx.now())).Bind(13, json::serialize(minimums));
   QF_RETURN_IF_ERROR(st.Run());
   int64_t id = db.LastInsertId();
   QF_RETURN_IF_ERROR(tx.Append("campaign.planned", Subject(id),
-                               {{"title", *title}, {"scope", scope}, {"rate", rate}, {"groups", *groups},
+                               {{"title", *title}, {"scope", scope}, {"rate", rate}, {"minimums", minimums}, {"groups", *groups},
                                 {"group_size", size}, {"checklist_sha256", Sha256Hex(json::serialize(checklist))}})
                          .status());
   return json::object{{"id", id}};
@@ -264,7 +278,9 @@ absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t
   }
   QF_ASSIGN_OR_RETURN(auto facts, Facts(db, c));
   if (facts.empty()) return Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}});
-  SampleFrame frame = BuildFrame(facts, c.rate);
+  std::map<std::string, int> minimums;
+  for (auto& [k, v] : c.minimums) minimums[std::string(k)] = static_cast<int>(v.as_int64());
+  SampleFrame frame = BuildFrame(facts, c.rate, minimums);
   json::object fj = FrameJson(frame, facts);
   std::string secret = RandomToken(32);
   std::string commitment = draws::Commitment(secret);
@@ -363,7 +379,7 @@ absl::StatusOr<json::object> CampaignView(Db& db, int64_t id, const Principal& w
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
   QF_ASSIGN_OR_RETURN(auto lead, org::GetUnit(db, c.lead_unit_id));
   json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
-                 {"period_to", c.period_to}, {"lead_unit", lead ? lead->name : ""}, {"rate", c.rate},
+                 {"period_to", c.period_to}, {"lead_unit", lead ? lead->name : ""}, {"rate", c.rate}, {"minimums", c.minimums},
                  {"groups_planned", c.groups}, {"group_size", c.group_size}, {"checklist", c.checklist}, {"state", c.state},
                  {"commitment", c.commitment}, {"is_witness", c.witness == who.account_id}, {"created_at", c.created_at}};
   if (!c.candidates.is_null()) {
@@ -406,7 +422,7 @@ absl::StatusOr<json::object> PublicCampaign(Db& db, int64_t id) {
     cands.push_back(std::move(o));
   }
   json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
-                 {"period_to", c.period_to}, {"rate", c.rate}, {"state", c.state}, {"commitment", c.commitment},
+                 {"period_to", c.period_to}, {"rate", c.rate}, {"minimums", c.minimums}, {"state", c.state}, {"commitment", c.commitment},
                  {"strata", c.candidates.at("strata")}, {"candidates", cands}};
   if (c.state == "committed") return o;
   o["public_value"] = c.public_value;
@@ -418,8 +434,13 @@ absl::StatusOr<json::object> PublicCampaign(Db& db, int64_t id) {
     sample.push_back(std::move(s));
   }
   o["sample"] = sample;
-  // 谁抽查、谁公示: each group, and the result per school once confirmed.
+  // 谁抽查、谁公示: each group (names masked as for draws), and the result per school once confirmed.
   QF_ASSIGN_OR_RETURN(auto groups, GroupsJson(db, id));
+  for (auto& g : groups) {
+    auto& go = g.as_object();
+    go["leader"] = notices::MaskName(go.at("leader").as_string());
+    for (auto& m : go["members"].as_array()) m = json::string(notices::MaskName(m.as_string()));
+  }
   o["groups"] = groups;
   QF_ASSIGN_OR_RETURN(auto forms, FormsSummary(db, id));
   json::array results;

@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,12 +30,13 @@ namespace qf::inspect {
 
 struct SchoolFact {
   int64_t id = 0;
-  std::string code, name, district, stage;
+  std::string code, name, district, stage;  // district: "市直" for schools the city runs
   int64_t enrolment = 0;
   double lat = 0, lon = 0;
   int complaints = 0;     // in the year before the campaign
   double expected = 0;    // what the city's rate per 1,000 pupils predicts
   bool hotspot = false;   // significant after the FDR correction (reports/hotspots.h)
+  bool city_run = false;
   std::string hotspot_reason;
 };
 
@@ -57,9 +59,12 @@ struct SampleFrame {
   std::vector<Stratum> strata;        // by label
   std::vector<Candidate> candidates;  // canonical order (by code)
 };
-// Strata by district and stage; quota ceil(rate × N) per stratum; hotspots included; schools with more complaints
-// than expected weighted up to 3.
-SampleFrame BuildFrame(const std::vector<SchoolFact>& schools, double rate);
+// The stage group a stage is sampled in: 义务教育, 普通高中, 职业学校, 学前.
+std::string StageGroup(std::string_view stage);
+// Strata by district and stage group; quota per stratum max(ceil(rate × N), min(minimum of its group, N));
+// hotspots included; schools with more complaints than expected weighted (k + 1) / (E + 1), at most 3.
+SampleFrame BuildFrame(const std::vector<SchoolFact>& schools, double rate,
+                       const std::map<std::string, int>& minimums = {});
 
 struct Picked {
   std::string code;

@@ -14,28 +14,47 @@
 namespace qf::inspect {
 namespace json = boost::json;
 
-SampleFrame BuildFrame(const std::vector<SchoolFact>& schools, double rate) {
+std::string StageGroup(std::string_view stage) {
+  if (stage == "小学" || stage == "初中" || stage == "九年一贯制") return "义务教育";
+  if (stage == "高中" || stage == "完全中学") return "普通高中";
+  if (stage == "职业学校") return "职业学校";
+  if (stage == "幼儿园") return "学前";
+  return std::string(stage);
+}
+
+namespace {
+
+int Quota(double rate, int n, const std::map<std::string, int>& minimums, const std::string& label) {
+  int q = std::max(1, static_cast<int>(std::ceil(rate * n - 1e-9)));
+  std::string group = label.substr(label.find('/') + 1);
+  if (auto it = minimums.find(group); it != minimums.end()) q = std::max(q, std::min(it->second, n));
+  return std::min(q, n);
+}
+
+}  // namespace
+
+SampleFrame BuildFrame(const std::vector<SchoolFact>& schools, double rate, const std::map<std::string, int>& minimums) {
   SampleFrame f;
   std::map<std::string, int> population;
   for (const auto& s : schools) {
     Candidate c;
     c.code = s.code;
     c.id = s.id;
-    c.stratum = s.district + "/" + s.stage;
+    c.stratum = s.district + "/" + StageGroup(s.stage);
     ++population[c.stratum];
     if (s.hotspot) {
       c.included = true;
       c.reason = "投诉集中，重点检查：" + s.hotspot_reason;
     } else if (s.expected > 0 && s.complaints > s.expected) {
-      c.weight = std::min(3.0, s.complaints / s.expected);
+      // Shrunk towards 1 so that one complaint at a small school does not triple its chance: (k + 1) / (E + 1).
+      c.weight = std::min(3.0, (s.complaints + 1.0) / (s.expected + 1.0));
       c.reason = fmt::format("近一年投诉 {} 件，高于按在校生数预期的 {:.1f} 件，抽中机会提高到 {:.2f} 倍", s.complaints,
                              s.expected, c.weight);
     }
     f.candidates.push_back(std::move(c));
   }
   std::sort(f.candidates.begin(), f.candidates.end(), [](auto& a, auto& b) { return a.code < b.code; });
-  for (auto& [label, n] : population)
-    f.strata.push_back({label, n, std::max(1, static_cast<int>(std::ceil(rate * n - 1e-9)))});
+  for (auto& [label, n] : population) f.strata.push_back({label, n, Quota(rate, n, minimums, label)});
   return f;
 }
 
@@ -100,15 +119,19 @@ SampleCheck VerifySample(const json::object& rec) {
   bool canonical = std::is_sorted(f.candidates.begin(), f.candidates.end(), [](auto& a, auto& b) { return a.code < b.code; });
   check(canonical, fmt::format("候选学校 {} 所，按代码排序", f.candidates.size()));
   bool quotas_ok = true;
+  std::map<std::string, int> minimums;
+  if (auto* m = rec.if_contains("minimums"); m && m->is_object())
+    for (auto& [k, n] : m->as_object())
+      if (n.is_int64()) minimums[std::string(k)] = static_cast<int>(n.as_int64());
   for (const auto& x : strata->as_array()) {
     const auto& o = x.as_object();
     Stratum s{Str(o, "label"), static_cast<int>(o.at("population").to_number<int64_t>()), static_cast<int>(o.at("quota").to_number<int64_t>())};
     int n = static_cast<int>(std::count_if(f.candidates.begin(), f.candidates.end(), [&](auto& c) { return c.stratum == s.label; }));
     double rate = rec.at("rate").to_number<double>();
-    if (n != s.population || s.quota != std::max(1, static_cast<int>(std::ceil(rate * n - 1e-9)))) quotas_ok = false;
+    if (n != s.population || s.quota != Quota(rate, n, minimums, s.label)) quotas_ok = false;
     f.strata.push_back(s);
   }
-  check(quotas_ok, "每层抽取数 = ⌈抽样比例 × 该层学校数⌉");
+  check(quotas_ok, "每层抽取数 = ⌈抽样比例 × 该层学校数⌉（不低于该学段的最少抽取数）");
   draws::Seed seed = draws::MakeSeed(secret, Str(rec, "public_value"));
   auto picked = DrawSample(f, seed);
   std::vector<std::string> want, got;

@@ -493,6 +493,7 @@ CREATE TABLE campaigns(
   lead_unit_id INTEGER NOT NULL REFERENCES units(id),
   coop_unit_ids TEXT NOT NULL DEFAULT '[]',
   rate REAL NOT NULL,
+  minimums TEXT NOT NULL DEFAULT '{}',
   groups INTEGER NOT NULL,
   group_size INTEGER NOT NULL,
   checklist TEXT NOT NULL,

@@ -59,6 +59,9 @@ def main():
             "/api/v1/public/cases/{receipt}": [[receipt]],
             "/api/v1/public/cases/{receipt}/ledger": [[receipt]],
             "/ledger/tile/{*path}": [],
+            "/api/v1/public/campaigns/{id}": [[1]],
+            "/api/v1/public/bulletins/{id}": [[1]],
+            "/api/v1/public/bulletins/{id}/xlsx": [],
         }
         anon = qfserver.Client(server.port)
         for r in routes:
