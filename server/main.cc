@@ -24,6 +24,7 @@
 #include "reports/documents.h"
 #include "http/static_files.h"
 #include "draws/draws.h"
+#include "inspect/inspect.h"
 #include "ledger/http_source.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
@@ -216,6 +217,8 @@ int main(int argc, char** argv) {
   drw_verify->add_option("--db", dv_db, "database file");
   drw_verify->add_option("--url", dv_url, "server base URL: reads GET /api/v1/public/draws/ID like any outsider");
   drw_verify->add_option("--file", dv_file, "the public record saved as JSON");
+  bool dv_campaign = false;
+  drw_verify->add_flag("--campaign", dv_campaign, "ID is an inspection campaign: recompute its sample of schools");
 
   auto* version = cli.add_subcommand("version", "print the version");
   auto* routes = cli.add_subcommand("routes", "print the route table as JSON (for the OpenAPI test)");
@@ -391,13 +394,14 @@ int main(int argc, char** argv) {
       if (!in) return Fail(absl::NotFoundError("读不到文件 " + dv_file));
       text.assign(std::istreambuf_iterator<char>(in), {});
     } else if (!dv_url.empty()) {
-      auto body = ledger::HttpGet(dv_url, "/api/v1/public/draws/" + std::to_string(dv_id));
+      auto body = ledger::HttpGet(dv_url, std::string(dv_campaign ? "/api/v1/public/campaigns/" : "/api/v1/public/draws/") +
+                                              std::to_string(dv_id));
       if (!body.ok()) return Fail(body.status());
       text = *body;
     } else if (!dv_db.empty()) {
       auto db = Db::Open(dv_db, DbMode::kReader);
       if (!db.ok()) return Fail(db.status());
-      auto rec = draws::PublicRecord(**db, dv_id);
+      auto rec = dv_campaign ? inspect::PublicCampaign(**db, dv_id) : draws::PublicRecord(**db, dv_id);
       if (!rec.ok()) return Fail(rec.status());
       text = boost::json::serialize(*rec);
     } else {
@@ -407,12 +411,26 @@ int main(int argc, char** argv) {
     auto v = boost::json::parse(text, ec);
     if (ec || !v.is_object()) return Fail(Invalid("draw.record", "公开记录不是 JSON 对象"));
     const auto& rec = v.as_object();
-    auto result = draws::Verify(rec);
-    std::cout << "抽取 " << dv_id;
-    if (auto* p = rec.if_contains("purpose"); p && p->is_string()) std::cout << "（" << p->as_string().c_str() << "）";
+    draws::Verification result;
+    if (dv_campaign) {
+      auto sc = inspect::VerifySample(rec);
+      result.ok = sc.ok;
+      result.passed = sc.passed;
+      result.failed = sc.failed;
+    } else {
+      result = draws::Verify(rec);
+    }
+    std::cout << (dv_campaign ? "抽样 " : "抽取 ") << dv_id;
+    for (const char* k : {"purpose", "title"})
+      if (auto* p = rec.if_contains(k); p && p->is_string()) std::cout << "（" << p->as_string().c_str() << "）";
     std::cout << "\n";
     for (auto& s : result.passed) std::cout << "  ✓ " << s << "\n";
     for (auto& s : result.failed) std::cout << "  ✗ " << s << "\n";
+    if (auto* sample = rec.if_contains("sample"); dv_campaign && sample && sample->is_array()) {
+      std::cout << "抽中 " << sample->as_array().size() << " 所：";
+      for (auto& s : sample->as_array()) std::cout << s.at("code").as_string().c_str() << " ";
+      std::cout << "\n";
+    }
     if (auto* calls = rec.if_contains("calls"); calls && calls->is_array()) {
       std::cout << "抽中：";
       for (auto& c : calls->as_array())

@@ -138,10 +138,13 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
       for (int i = 0; i < 3; ++i) QF_RETURN_IF_ERROR(person(id, i == 0 ? "处长" : "科员", i == 0).status());
     }
     // The inspector register: twelve staff of the divisions (the discipline office leads, so none of its own).
+    // Their names come from a generator of their own, so the rest of the demo stays as it was.
+    std::mt19937 inspector_rng(seed + 3);
     for (int i = 0; i < 12; ++i) {
       const char* roles[] = {"finance", "basic_ed", "vocational", "personnel", "office"};
       int64_t unit_id = b.units[std::string("JYJ-") + roles[i % 5]];
-      QF_ASSIGN_OR_RETURN(int64_t pid, person(unit_id, "检查员", false));
+      std::string iname = Utf8At(kSurnames, static_cast<int>(inspector_rng() % 56)) + kGiven[inspector_rng() % 26];
+      QF_ASSIGN_OR_RETURN(int64_t pid, org::InsertPerson(tx, {0, fmt::format("P{:05d}", ++person_seq), iname, unit_id, "", "检查员", false}));
       QF_RETURN_IF_ERROR(draws::SaveMember(tx, "inspector", {{"code", fmt::format("I{:03d}", i + 1)},
                                                              {"person_code", fmt::format("P{:05d}", person_seq)},
                                                              {"specialty", i % 2 ? "财务审计" : "教育管理"}}).status());

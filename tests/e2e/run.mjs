@@ -141,8 +141,8 @@ function watchErrors(page, who) {
   })
 }
 
-async function signIn(browser, base, user, locale) {
-  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true })
+async function signIn(browser, base, user, locale, viewport = { width: 1366, height: 768 }) {
+  const ctx = await browser.newContext({ viewport, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true })
   await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
   const page = await ctx.newPage()
   watchErrors(page, user)
@@ -431,6 +431,56 @@ async function drawsAndNotices(browser, base, locale) {
   await h.context().close()
 }
 
+// An inspector on a tablet works a checklist; the public reads the campaign and the published bulletin; the
+// discipline office sees the campaign, the orders and the bulletin.
+async function inspections(browser, base, locale) {
+  const tablet = { width: 1024, height: 768 }
+  const ins = await signIn(browser, base, 'inspector', locale, tablet)
+  await ins.locator('[data-test=menu-inspections]').click()
+  await ins.waitForURL(/\/console\/inspections$/)
+  await ins.locator('[data-test=my-forms] .card', { hasText: locale === 'en' ? 'Not started' : '未填写' }).first().click()
+  await ins.waitForURL(/\/console\/inspections\/\d+/)
+  await ins.locator('[data-test=item-fees_public]').waitFor()
+  await ins.locator('[data-test=form-submit]').click()
+  await expectText(ins.locator('.err'), locale === 'en' ? '提交前须填写每一项' : '提交前须填写每一项', `${locale} checklist: an incomplete submission names the items`)
+  for (const k of ['no_unauthorized', 'no_paid_tutoring', 'canteen_accounts']) await ins.locator(`[data-test=yes-${k}]`).click()
+  await ins.locator('[data-test=no-fees_public]').click()
+  await ins.locator(field('finding-fees_public')).fill('校门口收费公示栏内容未更新，仍为上学年标准')
+  await ins.locator('[data-test=amount-unauthorized_amount] input').fill('0')
+  await ins.locator(field('text-notes')).fill('现场查看公示栏并询问财务人员')
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8ffff3f0005fe02fea7d6a4b30000000049454e44ae426082', 'hex')
+  await ins.locator('[data-test=file-board_photo]').setInputFiles({ name: 'board.png', mimeType: 'image/png', buffer: png })
+  await ins.locator('[data-test=item-board_photo] .file').first().waitFor({ timeout: 10000 }).then(() => check(true, 'photo'), () => check(false, `${locale} checklist: the photo is attached`))
+  await ins.locator('[data-test=form-save]').click()
+  await ins.waitForTimeout(300)
+  await shot(ins, locale, 'console-checklist')
+  await ins.locator('[data-test=form-submit]').click()
+  await expectText(ins.locator('.el-tag'), locale === 'en' ? 'Awaiting the leader' : '待组长确认', `${locale} checklist: submitted to the group leader`)
+  await ins.context().close()
+
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.locator('[data-test=menu-campaigns]').click()
+  await sup.locator('[data-test=campaign-list] .el-table__row').last().click()
+  await sup.locator('[data-test=campaign-sample] .el-table__row').first().waitFor()
+  check(await sup.locator('[data-test=campaign-sample] .el-table__row').count() === 44, `${locale} campaign: 44 schools drawn`)
+  await shot(sup, locale, 'console-campaign')
+  await sup.locator('[data-test=menu-rectifications]').click()
+  await sup.locator('[data-test=rect-table] .el-table__row').first().waitFor()
+  await shot(sup, locale, 'console-rectifications')
+  await sup.locator('[data-test=menu-bulletins]').click()
+  await sup.locator('[data-test=bulletin-admin]').waitFor()
+  await shot(sup, locale, 'console-bulletins')
+  await sup.goto(`${base}/bulletins`)
+  await expectText(sup.locator('[data-test=bulletin-intact]'), locale === 'en' ? 'Matches' : '与审定时一致', `${locale} portal bulletin: matches what was approved`)
+  check(await sup.locator('[data-test=bulletin-districts] tbody tr').count() >= 10, `${locale} portal bulletin: every district`)
+  await shot(sup, locale, 'portal-bulletin')
+  await sup.goto(`${base}/inspections`)
+  await sup.locator('[data-test=campaign-public] .ok').first().waitFor()
+  check(await sup.locator('[data-test=campaign-public] .bad').count() === 0, `${locale} portal campaign: the sample recomputes`)
+  await shot(sup, locale, 'portal-inspections')
+  await sup.context().close()
+}
+
 // ---------- main ----------
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
@@ -461,6 +511,8 @@ async function main() {
       console.log(`e2e (${locale}): notices and draws`)
       await publicNotices(browser, server.url, locale)
       await drawsAndNotices(browser, server.url, locale)
+      console.log(`e2e (${locale}): inspections`)
+      await inspections(browser, server.url, locale)
     }
   } catch (e) {
     failures.push(`journey stopped: ${e.message.split('\n')[0]}`)

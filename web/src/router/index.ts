@@ -20,6 +20,8 @@ router.beforeEach(async (to) => {
   if (roles && !session.has(...roles)) {
     // Send each role to the first page it may open.
     if (session.has('clerk', 'handler', 'supervisor', 'leader')) return to.name === 'work' ? true : { name: 'work' }
+    if (session.has('inspector')) return to.name === 'inspections-mine' ? true : { name: 'inspections-mine' }
+    if (session.has('admin')) return to.name === 'pools' ? true : { name: 'pools' }
     return to.name === 'login' ? true : { name: 'login' }
   }
   return true

@@ -13,6 +13,7 @@ export const portalRoutes: RouteRecordRaw = {
     { path: 'notices/:id(\\d+)', name: 'notice', component: () => import('@/views/portal/notices/detail.vue'), meta: { title: 'nav.notices' } },
     { path: 'draws', name: 'draws', component: () => import('@/views/portal/draws/index.vue'), meta: { title: 'nav.draws' } },
     { path: 'draws/:id(\\d+)', name: 'draw', component: () => import('@/views/portal/draws/verify.vue'), meta: { title: 'nav.draws' } },
+    { path: 'inspections', name: 'inspections', component: () => import('@/views/portal/inspections/index.vue'), meta: { title: 'nav.inspections' } },
     { path: 'bulletins', name: 'bulletins', component: () => import('@/views/portal/bulletins/index.vue'), meta: { title: 'nav.bulletins' } },
   ],
 }
