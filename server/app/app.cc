@@ -27,6 +27,15 @@ void SubmitWrite(AppContext& app, const Request& req, Command cmd, Respond respo
 
 absl::StatusOr<Db*> Reader(AppContext& app) { return app.readers->Get(); }
 
+void ReadJson(AppContext& app, const Request& req, const Respond& respond,
+              const std::function<absl::StatusOr<boost::json::object>(Db&)>& read) {
+  auto db = Reader(app);
+  if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
+  auto r = read(**db);
+  if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+  respond(Response::Json(200, std::move(*r)));
+}
+
 void RegisterHealthRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/healthz", kPublic,
               [&app](Request& req, Respond respond) {

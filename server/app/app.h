@@ -56,6 +56,10 @@ Response Reply(const absl::StatusOr<boost::json::value>& r, const Request& req, 
 // This thread's reading connection.
 absl::StatusOr<Db*> Reader(AppContext& app);
 
+// Answers with `read` run on this thread's reading connection: its object, or the problem.
+void ReadJson(AppContext& app, const Request& req, const Respond& respond,
+              const std::function<absl::StatusOr<boost::json::object>(Db&)>& read);
+
 // Registers each domain's routes (defined in the domain folders).
 void RegisterHealthRoutes(Router& router, AppContext& app);
 namespace auth { void RegisterRoutes(Router& router, AppContext& app); }

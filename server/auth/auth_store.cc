@@ -30,6 +30,14 @@ absl::StatusOr<int64_t> CreateAccount(Tx& tx, const NewAccount& a) {
   return id;
 }
 
+std::string DisplayName(Db& db, int64_t account_id) {
+  auto st = db.Prepare("SELECT display_name FROM accounts WHERE id=?");
+  if (!st.ok()) return "";
+  st->Bind(1, account_id);
+  auto row = st->Step();
+  return row.ok() && *row ? st->Text(0) : "";
+}
+
 absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT id, username, display_name, COALESCE(person_id,0), unit_id, password_hash, roles, active, "

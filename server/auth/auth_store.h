@@ -36,6 +36,8 @@ struct NewAccount {
 // Inserts the account and its event "account.created" (no hash in the payload). AlreadyExists on a taken name.
 absl::StatusOr<int64_t> CreateAccount(Tx& tx, const NewAccount& a);
 absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username);
+// The display name of an account by id ("" if there is none): for views that name who did what.
+std::string DisplayName(Db& db, int64_t account_id);
 
 // Second factor, inside writer commands. Each appends its event.
 // Accepts a TOTP code for `account` at `now` (never one used before); Unauthenticated otherwise.

@@ -23,22 +23,13 @@ std::optional<int64_t> Id(const Request& req, const Respond& respond) {
   return id;
 }
 
-void ReadWith(AppContext& app, Request& req, Respond& respond,
-              const std::function<absl::StatusOr<json::object>(Db&)>& fn) {
-  auto db = Reader(app);
-  if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-  auto r = fn(**db);
-  if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
-  respond(Response::Json(200, *r));
-}
-
 }  // namespace
 
 void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/pools/{pool}", kSupervisor | kLeader | kAdmin,
               [&app](Request& req, Respond respond) {
                 std::string pool = req.params[0];
-                ReadWith(app, req, respond, [&](Db& db) { return ListMembers(db, pool); });
+                ReadJson(app, req, respond, [&](Db& db) { return ListMembers(db, pool); });
               },
               0, "The members of a pool (expert, inspector, supervisor) with their recusal facts"});
   router.Add({"POST", "/api/v1/pools/{pool}/members", kSupervisor | kAdmin,
@@ -66,7 +57,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               kMaxImportBytes, "Import pool members from CSV or XLSX (all or nothing unless accept_valid)"});
   router.Add({"GET", "/api/v1/draw-witnesses", kDrawers,
               [&app](Request& req, Respond respond) {
-                ReadWith(app, req, respond, [](Db& db) -> absl::StatusOr<json::object> {
+                ReadJson(app, req, respond, [](Db& db) -> absl::StatusOr<json::object> {
                   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
                       "SELECT id, display_name FROM accounts WHERE active=1 AND (instr(','||roles||',', ',supervisor,') > 0 "
                       "OR instr(','||roles||',', ',leader,') > 0) ORDER BY id"));
@@ -83,7 +74,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/draws", kDrawers,
               [&app](Request& req, Respond respond) {
                 Principal who = *req.principal;
-                ReadWith(app, req, respond, [&](Db& db) { return StaffList(db, who); });
+                ReadJson(app, req, respond, [&](Db& db) { return StaffList(db, who); });
               },
               0, "Draws, newest first"});
   router.Add({"POST", "/api/v1/draws", kDrawers,
@@ -103,7 +94,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 auto id = Id(req, respond);
                 if (!id) return;
                 Principal who = *req.principal;
-                ReadWith(app, req, respond, [&](Db& db) { return StaffView(db, *id, who); });
+                ReadJson(app, req, respond, [&](Db& db) { return StaffView(db, *id, who); });
               },
               0, "One draw; the candidates, order and calls only for its requester and witness until release"});
   router.Add({"POST", "/api/v1/draws/{id}/draw", kDrawers,
@@ -153,13 +144,13 @@ void RegisterRoutes(Router& router, AppContext& app) {
               },
               1024, "Release the result: the secret is revealed and the draw can be recomputed by anyone"});
   router.Add({"GET", "/api/v1/public/draws", kPublic,
-              [&app](Request& req, Respond respond) { ReadWith(app, req, respond, [](Db& db) { return PublicList(db); }); },
+              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return PublicList(db); }); },
               0, "Draws with their commitments (published when requested)"});
   router.Add({"GET", "/api/v1/public/draws/{id}", kPublic,
               [&app](Request& req, Respond respond) {
                 auto id = Id(req, respond);
                 if (!id) return;
-                ReadWith(app, req, respond, [&](Db& db) -> absl::StatusOr<json::object> {
+                ReadJson(app, req, respond, [&](Db& db) -> absl::StatusOr<json::object> {
                   QF_ASSIGN_OR_RETURN(auto rec, PublicRecord(db, *id));
                   Verification v = Verify(rec);
                   if (rec.at("state").as_string() == "released")
@@ -172,7 +163,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               RateClass::kLookup});
   router.Add({"GET", "/api/v1/assignments", kDrawers,
               [&app](Request& req, Respond respond) {
-                ReadWith(app, req, respond, [](Db& db) -> absl::StatusOr<json::object> {
+                ReadJson(app, req, respond, [](Db& db) -> absl::StatusOr<json::object> {
                   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
                       "SELECT id,title,created_at,json_extract(result,'$.feasible'),json_extract(result,'$.total_km') "
                       "FROM assignments ORDER BY id DESC LIMIT 100"));
@@ -191,7 +182,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               [&app](Request& req, Respond respond) {
                 auto id = ParseInt<int64_t>(req.params[0]);
                 if (!id) return respond(Response::Problem(NotFound("assignment.not_found", "安排不存在"), req.path));
-                ReadWith(app, req, respond, [&](Db& db) { return LoadAssignment(db, *id); });
+                ReadJson(app, req, respond, [&](Db& db) { return LoadAssignment(db, *id); });
               },
               0, "One assignment with each placement explained, or why the quotas cannot be met"});
   router.Add({"POST", "/api/v1/assignments", kDrawers,

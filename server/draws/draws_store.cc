@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "auth/auth_store.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/strings.h"
@@ -177,14 +178,6 @@ json::array CallsJson(const std::vector<Call>& calls, const json::array& log) {
 
 bool MaySeeSealed(const DrawRow& d, const Principal& who) {
   return d.state == "released" || who.account_id == d.requested_by || who.account_id == d.witness;
-}
-
-std::string AccountName(Db& db, int64_t id) {
-  auto st = db.Prepare("SELECT display_name FROM accounts WHERE id=?");
-  if (!st.ok()) return "";
-  st->Bind(1, id);
-  auto row = st->Step();
-  return row.ok() && *row ? st->Text(0) : "";
 }
 
 // Names and units of members by code, for the views.
@@ -459,7 +452,7 @@ absl::StatusOr<json::object> StaffView(Db& db, int64_t id, const Principal& who)
   json::object o{{"id", d.id}, {"purpose", d.purpose}, {"pool", d.pool}, {"pool_label", PoolLabel(d.pool)},
                  {"conditions", d.conditions}, {"count", d.count}, {"backups", d.backups}, {"recusal", d.recusal},
                  {"commitment", d.commitment}, {"state", d.state}, {"requested_at", d.requested_at},
-                 {"requested_by", AccountName(db, d.requested_by)}, {"witness", AccountName(db, d.witness)},
+                 {"requested_by", auth::DisplayName(db, d.requested_by)}, {"witness", auth::DisplayName(db, d.witness)},
                  {"witness_account_id", d.witness}, {"candidates", d.candidates.size()},
                  {"is_witness", who.account_id == d.witness}, {"is_requester", who.account_id == d.requested_by}};
   bool sealed_ok = MaySeeSealed(d, who);

@@ -3,6 +3,7 @@
 // to it), published on the portal and exported to XLSX from the snapshot, never from live data.
 #include <map>
 
+#include "auth/auth_store.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/status.h"
@@ -209,7 +210,7 @@ absl::StatusOr<json::object> BulletinView(Db& db, int64_t id, bool public_only) 
     // What is served must hash to what was approved.
     o["intact"] = BulletinHash(b.snapshot, b.narrative) == b.hash;
   }
-  if (!public_only && b.approved_by) o["approved_by"] = AccountName(db, b.approved_by);
+  if (!public_only && b.approved_by) o["approved_by"] = auth::DisplayName(db, b.approved_by);
   if (!b.published_at.empty()) o["published_at"] = b.published_at;
   return o;
 }

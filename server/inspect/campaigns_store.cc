@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "auth/auth_store.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/mime.h"
@@ -385,7 +386,7 @@ absl::StatusOr<json::object> CampaignView(Db& db, int64_t id, const Principal& w
   if (!c.candidates.is_null()) {
     o["strata"] = c.candidates.at("strata");
     o["frame"] = c.candidates.at("candidates");
-    o["witness"] = AccountName(db, c.witness);
+    o["witness"] = auth::DisplayName(db, c.witness);
   }
   if (c.state == "planned" || c.state == "committed") return o;
   o["public_value"] = c.public_value;

@@ -17,14 +17,6 @@
 namespace qf::inspect {
 namespace json = boost::json;
 
-std::string AccountName(Db& db, int64_t id) {
-  auto st = db.Prepare("SELECT display_name FROM accounts WHERE id=?");
-  if (!st.ok()) return "";
-  st->Bind(1, id);
-  auto row = st->Step();
-  return row.ok() && *row ? st->Text(0) : "";
-}
-
 std::string PersonName(Db& db, int64_t id) {
   auto st = db.Prepare("SELECT name FROM people WHERE id=?");
   if (!st.ok()) return "";

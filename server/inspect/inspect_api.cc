@@ -24,14 +24,6 @@ std::optional<int64_t> Id(const Request& req, const Respond& respond, const char
   return id;
 }
 
-void ReadWith(AppContext& app, Request& req, Respond& respond, const std::function<absl::StatusOr<json::object>(Db&)>& fn) {
-  auto db = Reader(app);
-  if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-  auto r = fn(**db);
-  if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
-  respond(Response::Json(200, *r));
-}
-
 // A JSON body handed to a writer command with the caller.
 void WriteJson(AppContext& app, Request& req, Respond respond,
                std::function<absl::StatusOr<json::object>(Tx&, const json::object&, const Principal&)> fn, int ok = 200) {
@@ -62,7 +54,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   constexpr RoleSet kReaders = kSupervisor | kLeader | kInspector;
   // ---- campaigns ----
   router.Add({"GET", "/api/v1/campaigns", kReaders,
-              [&app](Request& req, Respond respond) { ReadWith(app, req, respond, [](Db& db) { return CampaignList(db); }); },
+              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return CampaignList(db); }); },
               0, "Inspection campaigns with their sample sizes and open rectifications"});
   router.Add({"POST", "/api/v1/campaigns", kPlanners,
               [&app](Request& req, Respond respond) {
@@ -75,7 +67,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 auto id = Id(req, respond, "检查项目");
                 if (!id) return;
                 Principal who = *req.principal;
-                ReadWith(app, req, respond, [&](Db& db) { return CampaignView(db, *id, who); });
+                ReadJson(app, req, respond, [&](Db& db) { return CampaignView(db, *id, who); });
               },
               0, "One campaign: frame, strata, sample with reasons, groups, forms"});
   router.Add({"POST", "/api/v1/campaigns/{id}/commit", kPlanners,
@@ -105,13 +97,13 @@ void RegisterRoutes(Router& router, AppContext& app) {
               },
               1024, "The witness's public value: the sample, the groups and a form per school; the secret released"});
   router.Add({"GET", "/api/v1/public/campaigns", kPublic,
-              [&app](Request& req, Respond respond) { ReadWith(app, req, respond, [](Db& db) { return PublicCampaigns(db); }); },
+              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return PublicCampaigns(db); }); },
               0, "Inspection campaigns with their commitments (谁抽查、谁公示)"});
   router.Add({"GET", "/api/v1/public/campaigns/{id}", kPublic,
               [&app](Request& req, Respond respond) {
                 auto id = Id(req, respond, "检查项目");
                 if (!id) return;
-                ReadWith(app, req, respond, [&](Db& db) { return PublicCampaign(db, *id); });
+                ReadJson(app, req, respond, [&](Db& db) { return PublicCampaign(db, *id); });
               },
               0, "A campaign's public record: the frame, the commitment and, once drawn, the inputs, sample, groups and results",
               RateClass::kLookup});
@@ -119,7 +111,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/inspections/mine", kInspector,
               [&app](Request& req, Respond respond) {
                 Principal who = *req.principal;
-                ReadWith(app, req, respond, [&](Db& db) { return MyForms(db, who); });
+                ReadJson(app, req, respond, [&](Db& db) { return MyForms(db, who); });
               },
               0, "The checklists of the signed-in inspector's groups"});
   router.Add({"GET", "/api/v1/inspections/{id}", kReaders,
@@ -127,7 +119,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 auto id = Id(req, respond, "检查表");
                 if (!id) return;
                 Principal who = *req.principal;
-                ReadWith(app, req, respond, [&](Db& db) { return FormView(db, *id, who); });
+                ReadJson(app, req, respond, [&](Db& db) { return FormView(db, *id, who); });
               },
               0, "One school's checklist with its answers and findings"});
   router.Add({"POST", "/api/v1/inspections/{id}/save", kInspector,
@@ -166,7 +158,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/rectifications", kHandler | kReaders,
               [&app](Request& req, Respond respond) {
                 Principal who = *req.principal;
-                ReadWith(app, req, respond, [&](Db& db) { return Rectifications(db, who, app.clock->Now(), *app.calendar); });
+                ReadJson(app, req, respond, [&](Db& db) { return Rectifications(db, who, app.clock->Now(), *app.calendar); });
               },
               0, "Rectification orders: a school sees its own, the discipline office and inspectors all"});
   router.Add({"POST", "/api/v1/rectifications/{id}/evidence", kHandler,
@@ -238,7 +230,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "An evidence file of an inspection or a rectification, by its SHA-256"});
   // ---- sanctions, refunds, vetoes ----
   router.Add({"GET", "/api/v1/sanctions", kPlanners,
-              [&app](Request& req, Respond respond) { ReadWith(app, req, respond, [](Db& db) { return SanctionsList(db); }); },
+              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return SanctionsList(db); }); },
               0, "Sanctions with their kinds and durations, vetoes and refunds"});
   router.Add({"POST", "/api/v1/sanctions", kPlanners,
               [&app](Request& req, Respond respond) {
@@ -273,7 +265,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "The year's one-vote vetoes for the evaluation: who is barred from awards and promotion, and why (XLSX)"});
   // ---- the quarterly bulletin ----
   router.Add({"GET", "/api/v1/bulletins", kPlanners,
-              [&app](Request& req, Respond respond) { ReadWith(app, req, respond, [](Db& db) { return BulletinList(db, false); }); },
+              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return BulletinList(db, false); }); },
               0, "Quarterly bulletins in every state"});
   router.Add({"POST", "/api/v1/bulletins", kPlanners,
               [&app](Request& req, Respond respond) {
@@ -289,7 +281,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               [&app](Request& req, Respond respond) {
                 auto id = Id(req, respond, "通报");
                 if (!id) return;
-                ReadWith(app, req, respond, [&](Db& db) { return BulletinView(db, *id, false); });
+                ReadJson(app, req, respond, [&](Db& db) { return BulletinView(db, *id, false); });
               },
               0, "One bulletin: the snapshot, the narrative, the hash and checkpoint once approved"});
   router.Add({"POST", "/api/v1/bulletins/{id}/narrative", kPlanners,
@@ -329,13 +321,13 @@ void RegisterRoutes(Router& router, AppContext& app) {
               },
               0, "A bulletin's tables as XLSX, from its snapshot"});
   router.Add({"GET", "/api/v1/public/bulletins", kPublic,
-              [&app](Request& req, Respond respond) { ReadWith(app, req, respond, [](Db& db) { return BulletinList(db, true); }); },
+              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return BulletinList(db, true); }); },
               0, "Published quarterly bulletins"});
   router.Add({"GET", "/api/v1/public/bulletins/{id}", kPublic,
               [&app](Request& req, Respond respond) {
                 auto id = Id(req, respond, "通报");
                 if (!id) return;
-                ReadWith(app, req, respond, [&](Db& db) { return BulletinView(db, *id, true); });
+                ReadJson(app, req, respond, [&](Db& db) { return BulletinView(db, *id, true); });
               },
               0, "A published bulletin with its hash, checkpoint and whether it still hashes to what was approved"});
   router.Add({"GET", "/api/v1/public/bulletins/{id}/xlsx", kPublic,

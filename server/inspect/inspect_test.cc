@@ -87,6 +87,22 @@ TEST(Sampling, QuotasHotspotsAndWeightsHoldOverManySeeds) {
   EXPECT_GT(heavy / nh, 1.25 * light / nl);
 }
 
+TEST(Sampling, StrataByStageGroupWithMinimums) {
+  std::mt19937 rng(9);
+  auto schools = City(12, rng);
+  SampleFrame plain = BuildFrame(schools, 0.05);
+  SampleFrame more = BuildFrame(schools, 0.05, {{"普通高中", 5}});
+  ASSERT_EQ(plain.strata.size(), 10u) << "5 districts × 义务教育 and 普通高中";
+  for (size_t i = 0; i < more.strata.size(); ++i) {
+    bool high = more.strata[i].label.find("/普通高中") != std::string::npos;
+    EXPECT_EQ(more.strata[i].quota, high ? std::max(plain.strata[i].quota, 5) : plain.strata[i].quota) << more.strata[i].label;
+  }
+  EXPECT_EQ(StageGroup("完全中学"), "普通高中");
+  EXPECT_EQ(StageGroup("九年一贯制"), "义务教育");
+  for (auto& c : plain.candidates)
+    if (c.included) EXPECT_NE(c.reason.find("投诉集中"), std::string::npos);
+}
+
 TEST(Sampling, TheSampleRecomputesFromItsPublicRecordAndTamperingShows) {
   std::mt19937 rng(5);
   auto schools = City(10, rng);

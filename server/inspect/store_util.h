@@ -9,7 +9,6 @@
 
 namespace qf::inspect {
 
-std::string AccountName(Db& db, int64_t account_id);
 std::string PersonName(Db& db, int64_t person_id);
 // The groups of a campaign: name, leader, members (names), schools.
 absl::StatusOr<boost::json::array> GroupsJson(Db& db, int64_t campaign_id);
