@@ -56,7 +56,8 @@ std::string DataDir(const std::string& flag) {
   return "data";
 }
 
-// A background sweep of supervision cards every minute while serving.
+// A background sweep every minute while serving: supervision cards of cases and of rectification orders, and
+// provisional deadlines recomputed once a year's notice is loaded.
 class Sweeper {
  public:
   explicit Sweeper(AppContext& app) : app_(app), thread_([this] { Loop(); }) {}
@@ -75,10 +76,12 @@ class Sweeper {
     while (!stop_) {
       l.unlock();
       cases::CaseEnv env{app_.calendar, app_.policies, app_.vault};
-      auto r = app_.writer->Run(Actor::System(), [env](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      const Calendar* cal = app_.calendar;
+      auto r = app_.writer->Run(Actor::System(), [env, cal](Tx& tx) -> absl::StatusOr<boost::json::value> {
         QF_ASSIGN_OR_RETURN(int n, cases::SweepSupervision(tx, env));
         QF_ASSIGN_OR_RETURN(int m, cases::RecomputeProvisional(tx, env));
-        return boost::json::array{n, m};
+        QF_ASSIGN_OR_RETURN(int k, inspect::SweepRectifications(tx, *cal));
+        return boost::json::array{n, m, k};
       });
       if (!r.ok()) spdlog::warn("supervision sweep failed: {}", r.status().message());
       l.lock();
