@@ -257,7 +257,10 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
           "各地各校要举一反三，严格执行教育收费公示制度，坚决杜绝以任何名义违规收费。");
     });
   });
-  schedule.emplace(At(4, 9, 10), [=]() {
+  schedule.emplace(At(4, 9, 10), [=]() -> absl::Status {
+    // A signed checkpoint of everything so far, so that the approval can cite it.
+    c->Set(At(4, 9, 9, 59));
+    if (r->ledger()) QF_RETURN_IF_ERROR(r->ledger()->CheckpointNow(r->writer()).status());
     return Do(*r, *c, At(4, 9, 10), leader, [&](Tx& tx) -> absl::StatusOr<json::object> {
       QF_ASSIGN_OR_RETURN(std::string note, reports::CheckpointNote(tx.db(), tx.now()));
       return inspect::ApproveBulletin(tx, 1, note, leader);
