@@ -56,6 +56,9 @@ std::string Utf8At(const char* s, int index) {
   return std::string(s + 3 * index, 3);
 }
 
+// How many surnames kSurnames holds (an index past it read beyond the literal: garbled names).
+const int kSurnameCount = static_cast<int>(std::char_traits<char>::length(kSurnames) / 3);
+
 struct Texts {
   const char* category;
   std::vector<std::pair<const char*, const char*>> items;  // title, content with {school}
@@ -117,7 +120,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     hash = *h;
   }
   int person_seq = 0;
-  auto name = [&] { return Utf8At(kSurnames, pick(56)) + kGiven[pick(26)]; };
+  auto name = [&] { return Utf8At(kSurnames, pick(kSurnameCount)) + kGiven[pick(26)]; };
   auto r = w.Run(Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::value> {
     auto unit = [&](org::Unit u) -> absl::StatusOr<int64_t> {
       QF_ASSIGN_OR_RETURN(int64_t id, org::InsertUnit(tx, u));
@@ -143,7 +146,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     for (int i = 0; i < 12; ++i) {
       const char* roles[] = {"finance", "basic_ed", "vocational", "personnel", "office"};
       int64_t unit_id = b.units[std::string("JYJ-") + roles[i % 5]];
-      std::string iname = Utf8At(kSurnames, static_cast<int>(inspector_rng() % 56)) + kGiven[inspector_rng() % 26];
+      std::string iname = Utf8At(kSurnames, static_cast<int>(inspector_rng() % kSurnameCount)) + kGiven[inspector_rng() % 26];
       QF_ASSIGN_OR_RETURN(int64_t pid, org::InsertPerson(tx, {0, fmt::format("P{:05d}", ++person_seq), iname, unit_id, "", "检查员", false}));
       QF_RETURN_IF_ERROR(draws::SaveMember(tx, "inspector", {{"code", fmt::format("I{:03d}", i + 1)},
                                                              {"person_code", fmt::format("P{:05d}", person_seq)},
@@ -299,7 +302,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
       c.concerned_unit_id = school;
       c.anonymous = pick(3) == 0;
       if (!c.anonymous) {
-        c.reporter_name = Utf8At(kSurnames, pick(56)) + "先生";
+        c.reporter_name = Utf8At(kSurnames, pick(kSurnameCount)) + "先生";
         c.reporter_phone = fmt::format("1{}{:09d}", 3 + pick(7), pick(1000000000));
       }
       if (std::string(t.category) == "discipline") c.concerned_person_ids.push_back(b.principal_of[school]);
