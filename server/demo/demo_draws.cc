@@ -1,6 +1,7 @@
 // The demo's notices and draws (the seed's third section): a published 政策加分 list from the 63 urban junior-high
 // schools with one objection being handled, the expert and supervisor pools, an expert draw with a
-// decline and a backup called, and the 48 PE-test supervisors drawn and placed over four sites.
+// decline and a backup called, the 48 PE-test supervisors drawn and placed over four sites, and 12 more for the
+// lab exam (a cool-down keeps the PE-test ones out).
 #include <map>
 #include <random>
 
@@ -9,6 +10,7 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "demo/demo.h"
+#include "draws/assign.h"
 #include "draws/draws.h"
 #include "fmt/format.h"
 #include "notices/notices.h"
@@ -206,6 +208,53 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     QF_ASSIGN_OR_RETURN(auto o, draws::MakeAssignment(tx, {{"title", "2027年中考体育考试监考安排"}, {"draw_id", sd}, {"sites", sites}}));
     if (!o.at("feasible").as_bool()) return absl::InternalError("demo: PE-test assignment infeasible");
+    return o;
+  }).status());
+
+  // The lab exam: 12 more supervisors, none of those just drawn for the PE test (a 30-day cool-down), at one site.
+  clock.Set(absl::Now() - absl::Minutes(90));
+  QF_ASSIGN_OR_RETURN(auto lab_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+    return draws::RequestDraw(tx, denv,
+                              {{"purpose", "2027年中考理化生实验操作考试监考人员"}, {"pool", "supervisor"}, {"count", 12},
+                               {"backups", 2}, {"cooldown_days", 30}, {"witness_account_id", leader.account_id}},
+                              supervisor);
+  }));
+  int64_t ld = lab_draw.at("id").as_int64();
+  QF_ASSIGN_OR_RETURN(auto lab_drawn, Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
+    return draws::PerformDraw(tx, denv, ld, "上证指数 3409.88", leader);
+  }));
+  QF_ASSIGN_OR_RETURN(auto lab_host, ids("SELECT id FROM units WHERE code='SZ05'"));
+  QF_ASSIGN_OR_RETURN(auto lab_examinees, ids("SELECT id FROM units WHERE kind='school' AND stage='初中' AND district='蜀山区' ORDER BY id"));
+  // Those called who teach where the candidates come from, or whose relative sits there, recuse before the release
+  // and the next down the list is called (as the office would do on the phone).
+  {
+    QF_ASSIGN_OR_RETURN(auto pool, draws::LoadPool(*db, "supervisor", true));
+    draws::Site lab{"LAB1", "", lab_host.at(0), lab_examinees};
+    json::array calls = lab_drawn.at("calls").as_array();
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (auto& call : calls) {
+        if (call.at("status").as_string() != "selected") continue;
+        std::string code(call.at("code").as_string());
+        auto m = std::find_if(pool.begin(), pool.end(), [&](auto& x) { return x.code == code; });
+        if (m == pool.end()) continue;
+        std::string why = draws::RecusalReason({m->code, m->name, m->unit_id, m->relative_exam_unit_ids}, lab);
+        if (why.empty()) continue;
+        QF_ASSIGN_OR_RETURN(auto after, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+          return draws::Decline(tx, ld, code, "回避：" + why, supervisor);
+        }));
+        calls = after.at("calls").as_array();
+        changed = true;
+        break;
+      }
+    }
+  }
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, ld, leader); }).status());
+  json::array lab_sites{json::object{{"code", "LAB1"}, {"name", "理化生实验操作考点"}, {"host_unit_id", lab_host.at(0)},
+                                     {"examinee_unit_ids", json::array(lab_examinees.begin(), lab_examinees.end())}, {"quota", 12}}};
+  clock.Set(absl::Now() - absl::Minutes(80));
+  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+    QF_ASSIGN_OR_RETURN(auto o, draws::MakeAssignment(tx, {{"title", "2027年中考实验操作考试监考安排"}, {"draw_id", ld}, {"sites", lab_sites}}));
     return o;
   }).status());
   return absl::OkStatus();

@@ -25,12 +25,12 @@ absl::Time At(int month, int day, int hour, int minute = 0) {
 }
 
 json::array Checklist() {
-  auto item = [](const char* key, const char* label, const char* basis, const char* answer) {
-    return json::object{{"key", key}, {"label", label}, {"basis", basis}, {"answer", answer}};
+  auto item = [](const char* key, const char* label, const char* basis, const char* answer, const char* term = "10wd") {
+    return json::object{{"key", key}, {"label", label}, {"basis", basis}, {"answer", answer}, {"term", term}};
   };
   return json::array{
       item("fees_public", "是否在校内显著位置公示收费项目、标准、依据和投诉电话", "教育收费公示制度；价格法第十三条", "yesno"),
-      item("no_unauthorized", "是否未收取资料费、补课费等任何未经批准的费用", "义务教育法第二条、第五十六条", "yesno"),
+      item("no_unauthorized", "是否未收取资料费、补课费等任何未经批准的费用", "义务教育法第二条、第五十六条", "yesno", "5wd"),
       item("unauthorized_amount", "违规收费金额（元，未发现填 0）", "义务教育法第五十六条", "amount"),
       item("no_paid_tutoring", "是否未组织或参与有偿补课", "中小学教师违反职业道德行为处理办法第四条", "yesno"),
       item("canteen_accounts", "食堂是否单独核算、账目定期公开", "学校食品安全与营养健康管理规定第三十八条", "yesno"),

@@ -235,10 +235,19 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const json::object& body, co
       auto label = ci.Str("label", true, 200);
       auto basis = ci.Str("basis", true, 300);
       auto answer = ci.Enum("answer", true, {kAnswerTypes[0], kAnswerTypes[1], kAnswerTypes[2], kAnswerTypes[3], kAnswerTypes[4]});
+      // The term a finding on this item gets to be rectified ("10wd" by default, "30d" …).
+      auto term = ci.Str("term", false, 8);
       for (auto& e : ci.errors()) in.Fail(e.field, e.message);
+      if (term) {
+        auto t = Term::Parse(*term);
+        if (!t.ok() || t->count < 1 || t->count > 365) in.Fail(prefix + ".term", "整改期限应如 10wd（工作日）或 30d（日）");
+      }
       if (key && !keys.insert(*key).second) in.Fail(prefix + ".key", "检查项目代码重复");
-      if (key && label && basis && answer)
-        checklist.push_back(json::object{{"key", *key}, {"label", *label}, {"basis", *basis}, {"answer", *answer}});
+      if (key && label && basis && answer) {
+        json::object item{{"key", *key}, {"label", *label}, {"basis", *basis}, {"answer", *answer}};
+        if (term) item["term"] = *term;
+        checklist.push_back(std::move(item));
+      }
     }
   }
   if (from && to && *to < *from) in.Fail("period_to", "结束日期不能早于开始日期");

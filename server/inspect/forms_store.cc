@@ -261,16 +261,20 @@ absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t 
   st.Bind(1, who.person_id).Bind(2, FormatUtc(tx.now())).Bind(3, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_RETURN_IF_ERROR(tx.Append("form.confirmed", "form:" + std::to_string(id), {{"findings", f.findings.size()}}).status());
-  // Each finding becomes an order to rectify within ten working days.
-  Term term{10, TermUnit::kWorkingDays};
+  // Each finding becomes an order to rectify within its item's term (ten working days unless the plan says otherwise).
   absl::CivilDay today = CstDay(tx.now());
-  auto due = env.calendar->Add(today, term);
   json::array orders;
   for (auto& x : f.findings) {
     std::string item(x.at("item").as_string()), desc(x.at("description").as_string());
     std::string label = item;
+    Term term{10, TermUnit::kWorkingDays};
     for (auto& c : f.checklist)
-      if (c.at("key").as_string() == item) label = std::string(c.at("label").as_string());
+      if (c.at("key").as_string() == item) {
+        label = std::string(c.at("label").as_string());
+        if (auto* t = c.as_object().if_contains("term"); t && t->is_string())
+          if (auto parsed = Term::Parse(t->as_string()); parsed.ok()) term = *parsed;
+      }
+    auto due = env.calendar->Add(today, term);
     QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
         "INSERT INTO rectifications(campaign_id,form_id,school_id,item,finding,term,due_on,calendar_version,state,issued_at) "
         "VALUES(?,?,?,?,?,?,?,?,'open',?)"));

@@ -234,7 +234,7 @@ class InspectStoreTest : public ::testing::Test {
     json::object body{{"title", "春季收费专项检查"}, {"period_from", "2026-03-01"}, {"period_to", "2026-04-30"},
                       {"rate", 0.1}, {"groups", 2}, {"group_size", 2},
                       {"checklist", json::array{json::object{{"key", "fees_public"}, {"label", "是否公示收费项目"}, {"basis", "教育收费公示制度"}, {"answer", "yesno"}},
-                                                json::object{{"key", "extra_fees"}, {"label", "违规收费金额"}, {"basis", "义务教育法第五十六条"}, {"answer", "amount"}}}}};
+                                                json::object{{"key", "extra_fees"}, {"label", "违规收费金额"}, {"basis", "义务教育法第五十六条"}, {"answer", "amount"}, {"term", "5wd"}}}}};
     auto c = Do([&](Tx& tx) { return CreateCampaign(tx, body, sup_); });
     EXPECT_TRUE(c.ok()) << c.status();
     int64_t id = c->at("id").as_int64();
@@ -285,16 +285,19 @@ TEST_F(InspectStoreTest, ChecklistToOrdersWithCardsOnceAndANewTermWhenSentBack) 
   ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 1}, {"answers", answers}}, false, member); }).ok());
   auto stale = Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 1}, {"answers", answers}}, false, member); });
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << "a second tablet with an old copy";
-  json::array findings{json::object{{"item", "fees_public"}, {"description", "未在校门口公示收费项目和标准"}}};
+  json::array findings{json::object{{"item", "fees_public"}, {"description", "未在校门口公示收费项目和标准"}},
+                       json::object{{"item", "extra_fees"}, {"description", "收取资料费2300.5元"}}};
   ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 2}, {"answers", answers}, {"findings", findings}}, true, member); }).ok());
   EXPECT_EQ(Do([&](Tx& tx) { return ConfirmForm(tx, env_, form, member); }).status().code(), absl::StatusCode::kPermissionDenied);
   auto conf = Do([&](Tx& tx) { return ConfirmForm(tx, env_, form, leader); });
   ASSERT_TRUE(conf.ok()) << conf.status();
   auto orders = conf->at("rectifications").as_array();
-  ASSERT_EQ(orders.size(), 1u);
+  ASSERT_EQ(orders.size(), 2u);
   int64_t order = orders[0].at("id").as_int64();
   std::string due(orders[0].at("due_on").as_string());
   EXPECT_EQ(rt_->app().calendar->WorkingDaysBetween(absl::CivilDay(2026, 3, 2), *ParseDay(due)), 10);
+  EXPECT_EQ(rt_->app().calendar->WorkingDaysBetween(absl::CivilDay(2026, 3, 2), *ParseDay(std::string(orders[1].at("due_on").as_string()))), 5)
+      << "the item's own term";
 
   auto sweep = [&] { return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(int n, SweepRectifications(tx, *rt_->app().calendar));
@@ -302,10 +305,10 @@ TEST_F(InspectStoreTest, ChecklistToOrdersWithCardsOnceAndANewTermWhenSentBack) 
   })->as_int64(); };
   EXPECT_EQ(sweep(), 0);
   absl::CivilDay d = *ParseDay(due);
-  clock_.Set(CstStart(d) + absl::Hours(9));  // the due day: yellow
-  EXPECT_EQ(sweep(), 1);
+  clock_.Set(CstStart(d) + absl::Hours(9));  // the first's due day: yellow for it, red for the 5-day one
+  EXPECT_EQ(sweep(), 2);
   EXPECT_EQ(sweep(), 0) << "once";
-  clock_.Set(CstStart(d + 1) + absl::Hours(9));  // the day after: red
+  clock_.Set(CstStart(d + 1) + absl::Hours(9));  // the day after: red for the first too
   EXPECT_EQ(sweep(), 1);
   EXPECT_EQ(sweep(), 0);
   // The school answers (its handler, scoped to its unit) and is sent back: a new term, open again.

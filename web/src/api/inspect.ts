@@ -9,6 +9,7 @@ export interface ChecklistItem {
   label: string
   basis: string
   answer: AnswerType
+  term?: string  // rectification term of a finding on this item, e.g. 10wd
 }
 
 export interface CampaignSummary {
