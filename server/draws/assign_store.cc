@@ -85,7 +85,7 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const json::object& body) {
                       {"supervisors", sups.size()}};
   std::string input = json::serialize(body);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO assignments(title,input,result,created_by,created_at) VALUES(?,?,?,?,?)"));
-  int64_t account = tx.actor().id.rfind("account:", 0) == 0 ? ParseInt<int64_t>(tx.actor().id.substr(8)).value_or(0) : 0;
+  int64_t account = tx.actor().AccountId();
   st.Bind(1, *title).Bind(2, input).Bind(3, json::serialize(result));
   if (account) st.Bind(4, account); else st.BindNull(4);
   st.Bind(5, FormatUtc(tx.now()));

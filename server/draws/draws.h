@@ -102,6 +102,9 @@ absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, const std::string& poo
 absl::StatusOr<boost::json::object> ListMembers(Db& db, const std::string& pool);
 absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bool active_only);
 
+// Whether an account may witness a draw or a sample: active, of the discipline office or a bureau leader.
+absl::StatusOr<bool> MayWitness(Db& db, int64_t account_id);
+
 absl::StatusOr<boost::json::object> RequestDraw(Tx& tx, const DrawEnv& env, const boost::json::object& body,
                                                 const Principal& who);
 absl::StatusOr<boost::json::object> PerformDraw(Tx& tx, const DrawEnv& env, int64_t id, const std::string& public_value,

@@ -236,6 +236,16 @@ absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bo
   return out;
 }
 
+absl::StatusOr<bool> MayWitness(Db& db, int64_t account_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT roles FROM accounts WHERE id=? AND active=1"));
+  st.Bind(1, account_id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return false;
+  for (auto part : Split(st.Text(0), ','))
+    if (auto role = ParseRole(Trim(part)); role && (*role == kSupervisor || *role == kLeader)) return true;
+  return false;
+}
+
 absl::StatusOr<json::object> SaveMember(Tx& tx, const std::string& pool, const json::object& body) {
   if (!ValidPool(pool)) return NotFound("pool.not_found", "没有这个库");
   JsonInput in(body);
@@ -329,16 +339,9 @@ absl::StatusOr<json::object> RequestDraw(Tx& tx, const DrawEnv& env, const json:
   r.prior_person_ids = ids("prior_person_ids");
   if (witness && *witness == who.account_id) in.Fail("witness_account_id", "见证人不能是发起抽取的本人");
   QF_RETURN_IF_ERROR(in.Finish());
-  {
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT roles FROM accounts WHERE id=? AND active=1"));
-    st.Bind(1, *witness);
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    bool ok = false;
-    if (row)
-      for (auto part : Split(st.Text(0), ','))
-        if (Trim(part) == "supervisor" || Trim(part) == "leader") ok = true;
-    if (!ok) return Invalid("draw.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});
-  }
+  QF_ASSIGN_OR_RETURN(bool may_witness, MayWitness(db, *witness));
+  if (!may_witness)
+    return Invalid("draw.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});
   for (int64_t unit : {r.applicant_unit_id, r.supervising_unit_id}) {
     if (!unit) continue;
     QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, unit));

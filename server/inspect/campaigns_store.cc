@@ -89,8 +89,10 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
   std::string year_from = FormatDay(*from_day - 365), year_to = FormatDay(*from_day - 1);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT u.id,u.code,u.name,COALESCE(u.district,''),COALESCE(u.stage,''),COALESCE(u.enrolment,0),COALESCE(u.lat,0),"
-      "COALESCE(u.lon,0),(SELECT COUNT(*) FROM cases c WHERE c.concerned_unit_id=u.id AND c.received_at >= ?1 AND c.received_at < ?2),"
-      "COALESCE(p.kind,'') FROM units u LEFT JOIN units p ON p.id=u.parent_id WHERE u.kind='school' AND u.active=1 ORDER BY u.code"));
+      "COALESCE(u.lon,0),COALESCE(k.n,0),COALESCE(p.kind,'') FROM units u LEFT JOIN units p ON p.id=u.parent_id "
+      // One pass over the year's cases (by the received-at index), not one per school.
+      "LEFT JOIN (SELECT concerned_unit_id AS unit, COUNT(*) AS n FROM cases WHERE received_at >= ?1 AND received_at < ?2 "
+      "GROUP BY concerned_unit_id) k ON k.unit=u.id WHERE u.kind='school' AND u.active=1 ORDER BY u.code"));
   st.Bind(1, FormatUtc(CstStart(*from_day - 365))).Bind(2, FormatUtc(CstStart(*from_day)));
   std::vector<SchoolFact> all;
   int64_t pupils = 0, complaints = 0;
@@ -278,14 +280,9 @@ absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t
   if (c.state != "planned") return Conflict("campaign.state", "已经冻结过抽样名单");
   if (witness == who.account_id)
     return Invalid("campaign.witness", "见证人不能是发起人本人", {{"witness_account_id", "不能是本人"}});
-  {
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT roles FROM accounts WHERE id=? AND active=1"));
-    st.Bind(1, witness);
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    std::string roles = row ? "," + st.Text(0) + "," : "";
-    if (roles.find(",supervisor,") == std::string::npos && roles.find(",leader,") == std::string::npos)
-      return Invalid("campaign.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});
-  }
+  QF_ASSIGN_OR_RETURN(bool may_witness, draws::MayWitness(db, witness));
+  if (!may_witness)
+    return Invalid("campaign.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});
   QF_ASSIGN_OR_RETURN(auto facts, Facts(db, c));
   if (facts.empty()) return Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}});
   std::map<std::string, int> minimums;

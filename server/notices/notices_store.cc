@@ -173,6 +173,17 @@ absl::StatusOr<std::pair<std::string, int64_t>> RecordList(Tx& tx, const NoticeT
   return std::make_pair(hash, seq);
 }
 
+// The lookup the list check uses: an active school of that name.
+std::function<bool(const std::string&)> SchoolExists(Db& db) {
+  return [&db](const std::string& name) {
+    auto st = db.Prepare("SELECT 1 FROM units WHERE kind='school' AND active=1 AND name=?");
+    if (!st.ok()) return false;
+    st->Bind(1, name);
+    auto row = st->Step();
+    return row.ok() && *row;
+  };
+}
+
 json::array ErrorsJson(const std::vector<FieldError>& errs) {
   json::array a;
   for (const auto& e : errs) a.push_back(json::object{{"field", e.field}, {"message", e.message}});
@@ -186,21 +197,13 @@ absl::StatusOr<json::object> CreateDraft(Tx& tx, const NoticeEnv& env, const std
   const NoticeType* type = env.types->Find(type_code);
   if (!type) return Invalid("notice.type", "没有这种公示类型：" + type_code, {{"type", "取值无效"}});
   Db& db = tx.db();
-  auto school_exists = [&db](const std::string& name) {
-    auto st = db.Prepare("SELECT 1 FROM units WHERE kind='school' AND active=1 AND name=?");
-    if (!st.ok()) return false;
-    st->Bind(1, name);
-    auto row = st->Step();
-    return row.ok() && *row;
-  };
-  ImportResult r = CheckList(*type, table, school_exists);
+  ImportResult r = CheckList(*type, table, SchoolExists(db));
   if (!r.errors.empty())
     return Invalid("notice.list_invalid", fmt::format("名单有 {} 处问题，未保存，请改正后重新导入", r.errors.size()),
                    r.errors);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO notices(type,title,issuing_unit_id,state,warnings,created_by,created_at) VALUES(?,?,?,'draft',?,?,?)"));
-  int64_t account = 0;
-  if (tx.actor().id.rfind("account:", 0) == 0) account = ParseInt<int64_t>(tx.actor().id.substr(8)).value_or(0);
+  int64_t account = tx.actor().AccountId();
   st.Bind(1, type_code).Bind(2, title).Bind(3, issuing_unit_id).Bind(4, json::serialize(ErrorsJson(r.warnings)));
   if (account) st.Bind(5, account); else st.BindNull(5);
   st.Bind(6, FormatUtc(tx.now()));
@@ -346,14 +349,7 @@ absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, i
       if (!type->Field(k)) return Invalid("notice.fields", "没有这一栏：" + std::string(k), {{"fields." + std::string(k), "栏目不存在"}});
     t.rows.push_back(row);
     t.row_numbers.push_back(e.row_number);
-    auto school_exists = [&db](const std::string& name) {
-      auto st = db.Prepare("SELECT 1 FROM units WHERE kind='school' AND active=1 AND name=?");
-      if (!st.ok()) return false;
-      st->Bind(1, name);
-      auto rr = st->Step();
-      return rr.ok() && *rr;
-    };
-    ImportResult check = CheckList(*type, t, school_exists);
+    ImportResult check = CheckList(*type, t, SchoolExists(db));
     if (!check.errors.empty()) {
       std::vector<FieldError> errs;
       for (auto& fe : check.errors) errs.push_back({"fields", fe.field + "：" + fe.message});

@@ -15,6 +15,10 @@ namespace qf {
 
 Actor Actor::Account(int64_t id) { return {fmt::format("account:{}", id)}; }
 
+int64_t Actor::AccountId() const {
+  return id.rfind("account:", 0) == 0 ? ParseInt<int64_t>(std::string_view(id).substr(8)).value_or(0) : 0;
+}
+
 absl::StatusOr<int64_t> Tx::Append(std::string_view kind, std::string_view subject,
                                    const boost::json::object& payload) {
   EventRecord ev;

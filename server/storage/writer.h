@@ -28,6 +28,8 @@ struct Actor {
   static Actor Public() { return {"public"}; }
   static Actor System() { return {"system"}; }
   static Actor Account(int64_t id);
+  // The account behind "account:N", or 0 for the public and the system.
+  int64_t AccountId() const;
 };
 
 // One appended event, as the ledger sees it.
