@@ -1,4 +1,4 @@
-// The ledger's Merkle code against the shared vectors (../shared/vectors/tlog), read from there.
+// The ledger's Merkle code against the transparency-log vectors in tests/vectors/tlog.
 #include "ledger/merkle.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/crypto_util.h"
+#include "ledger/test_vectors.h"
 
 namespace qf::ledger {
 namespace {
@@ -18,11 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-// The shared vectors sit beside the checkout (../shared), as in CI; QF_VECTORS overrides.
-std::string VectorDir() {
-  if (const char* env = std::getenv("QF_VECTORS")) return env;
-  return std::string(QF_SOURCE_DIR) + "/../shared/vectors/tlog";
-}
 
 json::value Load(const fs::path& p) {
   std::ifstream in(p);

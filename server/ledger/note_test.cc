@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "common/crypto_util.h"
+#include "ledger/test_vectors.h"
 #include "ledger/tiles.h"
 
 namespace qf::ledger {
@@ -15,8 +16,7 @@ namespace {
 namespace json = boost::json;
 
 json::object Load(const std::string& name) {
-  const char* env = std::getenv("QF_VECTORS");
-  std::ifstream in((env ? std::string(env) : std::string(QF_SOURCE_DIR) + "/../shared/vectors/tlog") + "/" + name);
+  std::ifstream in(VectorDir() + "/" + name);
   EXPECT_TRUE(in.good()) << "vectors missing: " << name;
   std::stringstream ss;
   ss << in.rdbuf();
