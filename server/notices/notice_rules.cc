@@ -296,8 +296,8 @@ std::string PublicListHash(const json::array& entries) { return Sha256Hex(json::
 Window WindowFor(const NoticeType& type, const Calendar& cal, absl::Time publish_at) {
   Window w;
   w.opens_at = publish_at;
-  absl::CivilDay first = CstDay(publish_at);
-  w.last_day = cal.Add(first - 1, type.duration).due;
+  // The publication day is the start and is not counted (民法典 第二百零一条): the term runs from the next day.
+  w.last_day = cal.Add(CstDay(publish_at), type.duration).due;
   w.closes_at = CstStart(w.last_day + 1);
   w.final_day = cal.Add(w.last_day, Term{type.review_working_days, TermUnit::kWorkingDays}).due;
   return w;

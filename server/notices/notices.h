@@ -85,8 +85,10 @@ boost::json::object PublicEntry(const NoticeType& type, const Entry& e);
 // SHA-256 (hex) of the canonical public list: what the ledger records at publication and after each correction.
 std::string PublicListHash(const boost::json::array& public_entries);
 
-// The window: the publication day counts as the first; the notice closes at the end of its last day (terms
-// end on a working day, 民法典 第二百零三条); objections are answered by the final day.
+// The window: counted in full days from the day after publication (民法典 第二百零一条: the start day is not
+// counted), so a 3-day notice published on Monday runs to the end of Thursday; the notice closes at the end of
+// its last day (a term ending on a rest day runs to the next working day, 第二百零三条); objections are
+// answered by the final day.
 struct Window {
   absl::Time opens_at, closes_at;
   absl::CivilDay last_day, final_day;
