@@ -1,7 +1,8 @@
 // Complaint and report cases: intake from every channel, routing with the never-to-the-accused wall,
 // deadlines from policy and calendar, the lifecycle transitions, the staff and public views, lists with
-// scope, supervision cards and orders, and statistics. Functions taking a Tx run inside a writer command
-// and append their events; functions taking a Db read on the caller's connection.
+// scope, supervision cards, orders and escalation documents. Functions taking a Tx run inside a writer
+// command and append their events; functions taking a Db read on the caller's connection. Writes take typed
+// requests (cases/commands.h) parsed at the edge.
 #pragma once
 
 #include <optional>
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "cases/commands.h"
+#include "cases/deadlines.h"
 #include "cases/lifecycle.h"
 #include "cases/policy.h"
 #include "common/calendar.h"
@@ -40,7 +43,10 @@ struct NewCase {
   std::string title;
   std::string content;
   std::optional<std::string> occurred_on;
-  std::optional<absl::Time> received_at;  // imports carry the platform's time; otherwise now
+  // Staff and imports may state when the item arrived (a letter that came yesterday); never in the future, and
+  // further back than the intake policy allows only with a reason. Otherwise now.
+  std::optional<absl::Time> received_at;
+  std::string received_reason;
   int64_t concerned_unit_id = 0;
   std::vector<int64_t> concerned_person_ids;
   bool leadership_accused = false;
@@ -49,6 +55,10 @@ struct NewCase {
   std::string external_ref;
   int64_t registered_by = 0;  // account id; 0 for the public
   std::vector<Attachment> attachments;
+  // An earlier case of the same matter: its receipt code (the reporter's own) or, from staff, its id. When that
+  // case was closed for good by 复核, the new one is registered and answered 不再受理 (第三十六条).
+  std::string prior_receipt;
+  int64_t prior_case_id = 0;
   // Set by other domains, never by a request body: an objection to a public notice goes to the issuing unit
   // (still subject to the wall) and must be answered by the day the list becomes final.
   int64_t route_to_unit_id = 0;
@@ -59,20 +69,39 @@ struct NewCase {
   std::optional<DueBy> due_by;
 };
 
-// Validates a case submission body (public or staff). `staff` allows channel, received_at and people.
+// Validates a case submission body (public or staff). `staff` allows channel, received_at (with
+// received_reason), people and prior_case_id.
 absl::StatusOr<NewCase> ParseNewCase(const boost::json::object& body, bool staff);
 
-// Registers the case: routing, deadlines, reporter stored apart, event "case.registered".
-// Returns {id, receipt, state, handling_unit_id, restricted, deadlines}.
-absl::StatusOr<boost::json::object> Register(Tx& tx, const CaseEnv& env, const NewCase& c);
+// What registration did: routing, the wall, deadlines, and the event's place in the ledger.
+struct Registered {
+  int64_t id = 0;
+  int64_t leaf_index = 0;
+  std::string receipt;  // as displayed
+  State state = State::kRegistered;
+  int64_t handling_unit_id = 0;
+  std::string rule, basis;
+  bool restricted = false;
+  int64_t prior_case_id = 0;
+  std::vector<Deadline> deadlines;
+};
+// Registers the case: routing, deadlines, reporter stored apart, event "case.registered" (and, for a matter
+// closed for good, "case.decline" with the clause).
+absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& c);
 
-// Applies a staff action with its parameters (checked by the lifecycle and the wall).
-absl::StatusOr<boost::json::object> Transition(Tx& tx, const CaseEnv& env, int64_t case_id, Action action,
-                                               const boost::json::object& params, const Principal& who);
+// What a staff action did.
+struct TransitionResult {
+  int64_t id = 0;
+  State state = State::kRegistered;
+  int64_t version = 0;
+  std::vector<Deadline> deadlines;  // set or moved by the action
+};
+// Applies a staff action (checked by the lifecycle, the wall and the rules of 信访工作条例).
+absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t case_id, const TransitionRequest& r,
+                                            const Principal& who);
 
-// The public's own actions by receipt code: "add_info", "answer", "rate", "request_review", "request_rereview".
-absl::StatusOr<boost::json::object> PublicAction(Tx& tx, const CaseEnv& env, const std::string& receipt,
-                                                 const std::string& action, const boost::json::object& params);
+// The public's own actions by receipt code.
+absl::Status PublicAction(Tx& tx, const CaseEnv& env, const std::string& receipt, const PublicRequest& r);
 
 // Reads. NotFound both when the case does not exist and when `who` may not see it (no existence leak).
 absl::StatusOr<boost::json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who,
@@ -97,26 +126,47 @@ bool IsListSortKey(std::string_view key);
 absl::StatusOr<boost::json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who,
                                          absl::Time now);
 
-// Issues yellow and red cards for open deadlines as of `now` (each at most once); returns how many.
+// Issues yellow and red cards for open watched deadlines as of `now` (each at most once); returns how many.
 absl::StatusOr<int> SweepSupervision(Tx& tx, const CaseEnv& env);
-absl::StatusOr<boost::json::object> IssueOrder(Tx& tx, const CaseEnv& env, int64_t case_id,
-                                               const boost::json::object& params, const Principal& who);
-absl::StatusOr<boost::json::object> AnswerOrder(Tx& tx, int64_t order_id, const boost::json::object& params,
-                                                const Principal& who);
-absl::StatusOr<boost::json::object> SupervisionBoard(Db& db, const Principal& who);
+
+// A supervision order (督办单): the note and a term of 1 to the policy's maximum working days.
+struct OrderRequest {
+  std::string note;
+  int due_working_days = 0;
+};
+absl::StatusOr<OrderRequest> ParseOrder(const boost::json::object& body, const Policies& policies);
+struct OrderIssued {
+  int64_t id = 0, level = 0;
+  std::string due_on, rule;
+};
+absl::StatusOr<OrderIssued> IssueOrder(Tx& tx, const CaseEnv& env, int64_t case_id, const OrderRequest& r,
+                                       const Principal& who);
+// The handling unit answers an order.
+absl::Status AnswerOrder(Tx& tx, int64_t order_id, const std::string& answer, const Principal& who);
+// An escalation document (催办函 or 通报批评) for an overall deadline overdue by the policy's working days.
+struct EscalationIssued {
+  int64_t id = 0;
+  std::string kind, label, deadline_kind, due_on, text;
+  int overdue_working_days = 0;
+};
+absl::StatusOr<EscalationIssued> IssueEscalation(Tx& tx, const CaseEnv& env, int64_t case_id,
+                                                 const std::string& kind, const Principal& who);
+absl::StatusOr<boost::json::object> SupervisionBoard(Db& db, const CaseEnv& env, const Principal& who,
+                                                     absl::Time now);
 
 // Items by channel, category, state, district and month received between two CST days (inclusive), computed
 // from the case rows themselves: the baseline that reports::Dashboard (rollups) must equal and outrun.
 absl::StatusOr<boost::json::object> StatsFromCases(Db& db, const std::string& from, const std::string& to, absl::Time now);
 
-// Bulk import of hotline and platform transfers (CSV or XLSX), all or nothing unless accept_valid.
+// Bulk import of hotline and platform transfers (CSV or XLSX), all or nothing unless accept_valid. Rows received
+// further back than the intake policy allows take `backdate_reason`, or are rejected.
 struct CaseImportReport {
   int applied = 0;
   std::vector<FieldError> rejected;
 };
 absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t,
                                              const std::string& default_channel, bool accept_valid,
-                                             int64_t registered_by);
+                                             int64_t registered_by, const std::string& backdate_reason = "");
 
 // The discipline office opens a named reporter's identity: records "reporter.identity_opened" with the stated
 // reason (in this transaction, before anything is revealed) and returns the sealed blob for the caller to open.
@@ -124,7 +174,8 @@ absl::StatusOr<std::string> OpenReporterIdentity(Tx& tx, int64_t case_id, const 
 // Seals reporter rows stored in plain text by earlier versions; returns how many.
 absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env);
 
-// Recomputes provisional deadlines whose years now have a loaded notice; returns how many changed.
+// Recomputes provisional deadlines whose years now have a loaded notice, keeping the extension and suspension
+// applied to each; returns how many changed.
 absl::StatusOr<int> RecomputeProvisional(Tx& tx, const CaseEnv& env);
 
 }  // namespace qf::cases

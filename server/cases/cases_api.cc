@@ -4,6 +4,7 @@
 #include "app/app.h"
 #include "cases/cases.h"
 #include "cases/model.h"
+#include "cases/store.h"
 #include "common/json_input.h"
 #include "common/receipt.h"
 #include "common/status.h"
@@ -88,6 +89,26 @@ XlsxSheet ExportSheet(const json::object& list) {
   return sheet;
 }
 
+json::array DeadlinesJson(const std::vector<Deadline>& ds, const CaseEnv& env, absl::CivilDay today) {
+  json::array out;
+  for (const auto& d : ds) out.push_back(DeadlineJson(d, env, today, true));
+  return out;
+}
+
+json::object RegisteredJson(const Registered& r, const CaseEnv& env, absl::CivilDay today) {
+  json::object o{{"id", r.id},
+                 {"ledger", json::object{{"leaf_index", r.leaf_index}}},
+                 {"receipt", r.receipt},
+                 {"state", StateName(r.state)},
+                 {"state_label", StateLabel(r.state)},
+                 {"handling_unit_id", r.handling_unit_id},
+                 {"routing", json::object{{"rule", r.rule}, {"basis", r.basis}}},
+                 {"restricted", r.restricted},
+                 {"deadlines", DeadlinesJson(r.deadlines, env, today)}};
+  if (r.prior_case_id) o["prior_case_id"] = r.prior_case_id;
+  return o;
+}
+
 std::optional<int64_t> IdParam(Request& req, size_t i = 0) {
   auto v = ParseInt<int64_t>(req.params[i]);
   if (!v || *v <= 0) return std::nullopt;
@@ -109,7 +130,7 @@ void Submit(AppContext& app, Request& req, Respond respond, bool staff) {
   ledger::Ledger* ledger = app.ledger;
   app.writer->Submit(ActorOf(req), [env, c = std::move(*nc)](Tx& tx) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(auto out, Register(tx, env, c));
-    return out;
+    return RegisteredJson(out, env, CstDay(tx.now()));
   }, [respond = std::move(respond), path, wait, ledger](absl::StatusOr<json::value> r) {
     if (!r.ok()) return respond(Response::Problem(r.status(), path));
     if (!wait) return respond(Response::Json(201, std::move(*r)));
@@ -159,11 +180,12 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (!receipt) return;
                 auto body = ParseObject(req.body);
                 if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                std::string action = req.params[1];
+                auto action = ParsePublicAction(req.params[1], *body);
+                if (!action.ok()) return respond(Response::Problem(action.status(), req.path));
                 CaseEnv env = Env(app);
-                SubmitWrite(app, req, [env, r = *receipt, action, b = std::move(*body)](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto out, PublicAction(tx, env, r, action, b));
-                  return out;
+                SubmitWrite(app, req, [env, r = *receipt, a = *action](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_RETURN_IF_ERROR(PublicAction(tx, env, r, a));
+                  return json::object{{"ok", true}};
                 }, std::move(respond));
               },
               16 * 1024, "The reporter's actions: add_info, answer, rate, request_review, request_rereview", RateClass::kLookup});
@@ -211,16 +233,15 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
                 auto body = ParseObject(req.body);
                 if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                auto* a = body->if_contains("action");
-                std::optional<Action> action;
-                if (a && a->is_string()) action = ParseAction(std::string_view(a->as_string()));
-                if (!action || RolesFor(*action) == kPublic)
-                  return respond(Response::Problem(Invalid("case.action", "未知操作", {{"action", "取值无效"}}), req.path));
+                auto request = ParseTransition(*body);
+                if (!request.ok()) return respond(Response::Problem(request.status(), req.path));
                 CaseEnv env = Env(app);
                 Principal who = *req.principal;
-                SubmitWrite(app, req, [env, id = *id, act = *action, b = std::move(*body), who](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto out, Transition(tx, env, id, act, b, who));
-                  return out;
+                SubmitWrite(app, req, [env, id = *id, r = std::move(*request), who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto out, Transition(tx, env, id, r, who));
+                  return json::object{{"id", out.id}, {"state", StateName(out.state)},
+                                      {"state_label", StateLabel(out.state)}, {"version", out.version},
+                                      {"deadlines", DeadlinesJson(out.deadlines, env, CstDay(tx.now()))}};
                 }, std::move(respond));
               },
               64 * 1024, "Take an action on a case (accept, dispatch, sign, verify, propose, reply, close, …)"});
@@ -254,11 +275,13 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
                 auto body = ParseObject(req.body);
                 if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                auto order = ParseOrder(*body, *app.policies);
+                if (!order.ok()) return respond(Response::Problem(order.status(), req.path));
                 CaseEnv env = Env(app);
                 Principal who = *req.principal;
-                SubmitWrite(app, req, [env, id = *id, b = std::move(*body), who](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto out, IssueOrder(tx, env, id, b, who));
-                  return out;
+                SubmitWrite(app, req, [env, id = *id, o = *order, who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto out, IssueOrder(tx, env, id, o, who));
+                  return json::object{{"id", out.id}, {"level", out.level}, {"due_on", out.due_on}, {"rule", out.rule}};
                 }, std::move(respond), 201);
               },
               16 * 1024, "Issue a supervision order (督办单); repeated orders escalate"});
@@ -268,18 +291,39 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (!id) return respond(Response::Problem(NotFound("supervision.not_found", "督办单不存在"), req.path));
                 auto body = ParseObject(req.body);
                 if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                JsonInput in(*body);
+                auto answer = in.Str("answer", true, 2000);
+                if (auto st = in.Finish("supervision.param"); !st.ok()) return respond(Response::Problem(st, req.path));
                 Principal who = *req.principal;
-                SubmitWrite(app, req, [id = *id, b = std::move(*body), who](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto out, AnswerOrder(tx, id, b, who));
-                  return out;
+                SubmitWrite(app, req, [id = *id, a = *answer, who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_RETURN_IF_ERROR(AnswerOrder(tx, id, a, who));
+                  return json::object{{"id", id}, {"answered", true}};
                 }, std::move(respond));
               },
               16 * 1024, "Answer a supervision order"});
   router.Add({"GET", "/api/v1/supervision", kHandler | kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
-                Read(app, req, respond, [&](Db& db) { return SupervisionBoard(db, *req.principal); });
+                Read(app, req, respond, [&](Db& db) { return SupervisionBoard(db, Env(app), *req.principal, app.clock->Now()); });
               },
-              0, "Yellow and red cards and supervision orders on open cases"});
+              0, "Yellow and red cards, supervision orders and escalation documents on open cases, and the documents due"});
+  router.Add({"POST", "/api/v1/cases/{id}/escalations", kSupervisor,
+              [&app](Request& req, Respond respond) {
+                auto id = IdParam(req);
+                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                JsonInput in(*body);
+                auto kind = in.Enum("kind", true, {"reminder", "criticism"});
+                if (auto st = in.Finish("supervision.param"); !st.ok()) return respond(Response::Problem(st, req.path));
+                CaseEnv env = Env(app);
+                Principal who = *req.principal;
+                SubmitWrite(app, req, [env, id = *id, k = *kind, who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto e, IssueEscalation(tx, env, id, k, who));
+                  return json::object{{"id", e.id}, {"kind", e.kind}, {"label", e.label}, {"deadline_kind", e.deadline_kind},
+                                      {"due_on", e.due_on}, {"overdue_working_days", e.overdue_working_days}, {"text", e.text}};
+                }, std::move(respond), 201);
+              },
+              4096, "Issue an escalation document for an overdue case: 催办函 (reminder) or 通报批评 (criticism), once each"});
   router.Add({"POST", "/api/v1/supervision/sweep", kSupervisor,
               [&app](Request& req, Respond respond) {
                 CaseEnv env = Env(app);
@@ -296,6 +340,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                   return respond(Response::Problem(Invalid("import.channel", "请指定来源渠道", {{"channel", "取值无效"}}), req.path));
                 bool accept_valid = req.Query("accept_valid").value_or("") == "true";
                 bool dry_run = req.Query("dry_run").value_or("") == "true";
+                std::string backdate = req.Query("backdate_reason").value_or("");
                 auto table = ReadTable(req.body);
                 if (!table.ok()) return respond(Response::Problem(table.status(), req.path));
                 CaseEnv env = Env(app);
@@ -311,8 +356,8 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 auto preview = std::make_shared<CaseImportReport>();
                 std::string path = req.path;
                 app.writer->Submit(ActorOf(req), [env, t = std::move(*table), ch = *CodeOf(kChannels, channel), accept_valid,
-                                                  dry_run, by, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid || dry_run, by));
+                                                  dry_run, by, backdate, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid || dry_run, by, backdate));
                   if (dry_run) {
                     *preview = std::move(rep);
                     return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");

@@ -3,6 +3,7 @@
 // are refused, and every row goes through the same intake as a web submission.
 #include "cases/cases.h"
 #include "cases/model.h"
+#include "common/status.h"
 #include "common/timefmt.h"
 #include "org/org.h"
 #include "storage/import_rows.h"
@@ -11,7 +12,7 @@ namespace qf::cases {
 
 absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t,
                                              const std::string& default_channel, bool accept_valid,
-                                             int64_t registered_by) {
+                                             int64_t registered_by, const std::string& backdate_reason) {
   int ref = ColumnIndex(t, {"external_ref", "工单编号"}), channel = ColumnIndex(t, {"channel", "来源"}),
       received = ColumnIndex(t, {"received_at", "受理时间", "派单时间"}), kind = ColumnIndex(t, {"kind", "诉求类型"}),
       category = ColumnIndex(t, {"category", "问题分类"}), unit = ColumnIndex(t, {"unit", "涉及单位"}),
@@ -73,8 +74,13 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
     c.reporter_phone = cell(r, phone);
     c.anonymous = c.reporter_name.empty() || c.reporter_phone.empty();
     c.registered_by = registered_by;
+    c.received_reason = backdate_reason;
     if (!e.empty()) return Invalid("import.row", "该行有误", e);
-    return Register(tx, env, c).status();
+    auto reg = Register(tx, env, c);
+    // Intake's own checks name the request's fields; in a file they are the row's columns.
+    if (!reg.ok() && (StableCode(reg.status()) == "case.backdated" || StableCode(reg.status()) == "case.received_future"))
+      return Invalid("import.row", "该行有误", {{"受理时间", std::string(reg.status().message())}});
+    return reg.status();
   });
   if (!rep.ok()) return rep.status();
   return CaseImportReport{rep->applied, rep->rejected};

@@ -32,6 +32,7 @@ constexpr StateInfo kStates[] = {
 
 constexpr RoleSet kIntake = kClerk | kSupervisor;
 constexpr RoleSet kApprovers = kSupervisor | kLeader;
+constexpr RoleSet kReviewers = kClerk | kHandler | kSupervisor | kLeader;
 
 // One row per action: its name, label, the roles allowed, whether a handler must belong to the handling
 // unit, the states it may start from, and the state it leads to (nullopt: stays).
@@ -64,23 +65,27 @@ const std::vector<Rule>& Rules() {
       {Action::kClose, "close", "办结", kSupervisor, false, {S::kRevisited, S::kReviewed}, S::kClosed},
       {Action::kRequestExtension, "request_extension", "申请延期", kHandler | kSupervisor, true,
        {S::kSigned, S::kVerified, S::kProposed}, std::nullopt},
-      {Action::kApproveExtension, "approve_extension", "批准延期", kApprovers, false,
+      // 第三十四条: extended with the approval of the head of the handling unit's body, not by the office.
+      {Action::kApproveExtension, "approve_extension", "批准延期", kLeader, false,
        {S::kSigned, S::kVerified, S::kProposed}, std::nullopt},
-      {Action::kRefuseExtension, "refuse_extension", "不批准延期", kApprovers, false,
+      {Action::kRefuseExtension, "refuse_extension", "不批准延期", kLeader, false,
        {S::kSigned, S::kVerified, S::kProposed}, std::nullopt},
+      // The clock stops for a stated reason; during a re-review only for a hearing (第三十六条).
       {Action::kSuspend, "suspend", "中止计时", kSupervisor, false,
-       {S::kAccepted, S::kDispatched, S::kSigned, S::kVerified}, std::nullopt},
+       {S::kAccepted, S::kDispatched, S::kSigned, S::kVerified, S::kReReviewRequested}, std::nullopt},
       {Action::kResume, "resume", "恢复计时", kSupervisor, false,
-       {S::kAccepted, S::kDispatched, S::kSigned, S::kVerified}, std::nullopt},
+       {S::kAccepted, S::kDispatched, S::kSigned, S::kVerified, S::kReReviewRequested}, std::nullopt},
       {Action::kMerge, "merge", "并案", kIntake, false, {S::kRegistered, S::kAccepted}, S::kMerged},
       {Action::kUpdateChecklist, "update_checklist", "更新五个到位", kHandler | kSupervisor, true,
        {S::kSigned, S::kVerified, S::kProposed, S::kApproved, S::kReplied, S::kRevisited}, std::nullopt},
       {Action::kAskReporter, "ask_reporter", "向反映人提问", kClerk | kHandler | kSupervisor, true,
        {S::kRegistered, S::kAccepted, S::kSigned, S::kVerified}, std::nullopt},
-      {Action::kAnswerReview, "answer_review", "复查答复", kApprovers, false, {S::kReviewRequested}, S::kReviewed},
+      // Answered by the body above the replying unit, or recorded from the body outside it was forwarded to.
+      {Action::kAnswerReview, "answer_review", "复查答复", kReviewers, false, {S::kReviewRequested}, S::kReviewed},
       {Action::kVerifyRealName, "verify_real_name", "实名核验", kIntake, false,
        {S::kRegistered, S::kAccepted, S::kDispatched, S::kSigned, S::kVerified}, std::nullopt},
-      {Action::kAnswerReReview, "answer_rereview", "复核答复", kApprovers, false, {S::kReReviewRequested}, S::kFinal},
+      {Action::kAnswerReReview, "answer_rereview", "复核答复", kReviewers, false, {S::kReReviewRequested}, S::kFinal},
+      {Action::kRedo, "redo", "退回重办（不满意）", kSupervisor, false, {S::kReplied, S::kRevisited}, S::kSigned},
       {Action::kRequestReview, "request_review", "申请复查", kPublic, false,
        {S::kReplied, S::kRevisited, S::kClosed}, S::kReviewRequested},
       {Action::kRequestReReview, "request_rereview", "申请复核", kPublic, false, {S::kReviewed, S::kClosed},
@@ -149,10 +154,33 @@ absl::Status Check(const CaseFacts& facts, Action action, const ActorFacts& acto
   switch (action) {
     case Action::kRequestExtension:
       if (facts.extension_pending) return Conflict("case.extension_pending", "已有延期申请待审批");
+      if (facts.handling_overdue)
+        return Conflict("case.extension_late", "办理期限已过，不能再申请延期（信访工作条例第三十四条：延期须在期限届满前提出），逾期记录保留");
+      if (facts.extension_days_left <= 0)
+        return Conflict("case.extension_exhausted", "延期已达30日上限（信访工作条例第三十四条）");
       break;
     case Action::kApproveExtension:
     case Action::kRefuseExtension:
+      if (!actor.heads_handling_organ)
+        return Forbidden("case.extension_approver", "延期须经承办单位所在机关负责人批准（信访工作条例第三十四条）");
       if (!facts.extension_pending) return Conflict("case.no_extension_pending", "没有待审批的延期申请");
+      if (action == Action::kApproveExtension && facts.handling_overdue)
+        return Conflict("case.extension_late", "办理期限已过，不能再批准延期（信访工作条例第三十四条），逾期记录保留");
+      break;
+    case Action::kAnswerReview:
+    case Action::kAnswerReReview:
+      if (facts.review_forwarded) {
+        if ((actor.roles & (kClerk | kSupervisor)) == 0)
+          return Forbidden("case.review_forwarded", "已转送上级机关，由受理员或纪委监察室登记其意见");
+      } else if ((actor.roles & (kHandler | kSupervisor | kLeader)) == 0 || !actor.in_review_body ||
+                 actor.in_replying_unit) {
+        return Forbidden("case.review_not_yours", "复查、复核由原答复单位的上一级机关办理，您不在该机关");
+      }
+      break;
+    case Action::kRedo:
+      if (!facts.reporter_dissatisfied)
+        return Conflict("case.not_dissatisfied", "反映人未对答复评价为不满意，不能退回重办");
+      if (facts.redo_count >= 1) return Conflict("case.redo_used", "该件已退回重办过一次");
       break;
     case Action::kSuspend:
       if (facts.suspended) return Conflict("case.already_suspended", "计时已中止");

@@ -2,7 +2,8 @@
 // state, by whom, and where it leads. No I/O; thread-safe.
 //
 // register → accept | decline → dispatch → sign | request_return (→ approve_return | refuse_return)
-// → verify → propose → approve_proposal | send_back → reply → revisit → close;
+// → verify → propose → approve_proposal | send_back → reply → revisit → close; a reply rated 不满意 may be sent
+// back once for 重办 (redo → signed);
 // review (复查) and re-review (复核) on the public's request within their windows; extensions, suspensions,
 // checklist updates and questions to the reporter along the way; merge of repeats before dispatch.
 #pragma once
@@ -41,7 +42,7 @@ enum class Action {
   kAccept, kDecline, kDispatch, kSign, kRequestReturn, kApproveReturn, kRefuseReturn, kVerify, kPropose,
   kApproveProposal, kSendBack, kReply, kRevisit, kClose, kRequestExtension, kApproveExtension,
   kRefuseExtension, kSuspend, kResume, kMerge, kUpdateChecklist, kAskReporter, kAnswerReview,
-  kAnswerReReview, kVerifyRealName,
+  kAnswerReReview, kVerifyRealName, kRedo,
   // Taken by the public with the receipt code, not by staff:
   kRequestReview, kRequestReReview,
 };
@@ -61,12 +62,20 @@ struct CaseFacts {
   bool suspended = false;
   bool extension_pending = false;
   bool checklist_complete = false;
+  bool handling_overdue = false;       // the handling deadline is open and past its day
+  int extension_days_left = 30;        // of the 30 days 第三十四条 allows in all
+  bool review_forwarded = false;       // the pending review or re-review is answered by a body outside
+  bool reporter_dissatisfied = false;  // the reporter's own rating of the reply is 不满意
+  int redo_count = 0;                  // times the reply was sent back for 重办
 };
 
 // What the machine needs to know of the person acting.
 struct ActorFacts {
   RoleSet roles = 0;
-  bool in_handling_unit = false;  // the case's handling unit is in the person's unit subtree
+  bool in_handling_unit = false;     // the case's handling unit is in the person's unit subtree
+  bool heads_handling_organ = false; // a leader of the bureau or district bureau the handling unit belongs to
+  bool in_review_body = false;       // the person belongs to the body that answers the pending review
+  bool in_replying_unit = false;     // the person belongs to the unit whose reply is under review
 };
 
 // OK if `actor` may take `action` on a case in `facts` now. PermissionDenied when the role or unit may not

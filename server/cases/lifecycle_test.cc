@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "common/status.h"
+
 namespace qf::cases {
 namespace {
 
@@ -35,14 +37,22 @@ const std::map<Action, std::set<State>> kExpectedFrom = {
     {A::kMerge, {S::kRegistered, S::kAccepted}},
     {A::kAnswerReview, {S::kReviewRequested}},
     {A::kAnswerReReview, {S::kReReviewRequested}},
+    {A::kRedo, {S::kReplied, S::kRevisited}},
 };
 
-ActorFacts Everyone() { return {kClerk | kHandler | kSupervisor | kLeader, true}; }
+// Someone with every staff role, in the handling unit, heading its body and in the body that answers reviews.
+ActorFacts Everyone() {
+  ActorFacts a{kClerk | kHandler | kSupervisor | kLeader, true};
+  a.heads_handling_organ = true;
+  a.in_review_body = true;
+  return a;
+}
 
 TEST(Lifecycle, EveryStateActionPairIsAllowedOrRefusedWith409) {
   for (auto& [action, from] : kExpectedFrom) {
     for (State s : kAllStates) {
       CaseFacts f{s, false, false, true};
+      f.reporter_dissatisfied = true;
       absl::Status st = Check(f, action, Everyone());
       if (from.count(s)) {
         EXPECT_TRUE(st.ok()) << ActionName(action) << " from " << StateName(s) << ": " << st;
@@ -101,15 +111,60 @@ TEST(Lifecycle, RolesAndUnits) {
 }
 
 TEST(Lifecycle, ExtensionsAndSuspensions) {
-  ActorFacts h{kHandler, true}, sup{kSupervisor, false};
+  ActorFacts h{kHandler, true}, sup{kSupervisor, false}, leader{kLeader, false}, head{kLeader, false};
+  head.heads_handling_organ = true;
   EXPECT_TRUE(Check({S::kSigned, false, false}, A::kRequestExtension, h).ok());
   EXPECT_EQ(Check({S::kSigned, false, true}, A::kRequestExtension, h).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Check({S::kSigned, false, false}, A::kApproveExtension, sup).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Check({S::kSigned, false, true}, A::kApproveExtension, sup).ok());
+  EXPECT_EQ(Check({S::kSigned, false, false}, A::kApproveExtension, head).code(), absl::StatusCode::kFailedPrecondition);
+  // 第三十四条: approved by the head of the handling unit's body — not by the discipline office, nor by a leader of
+  // another body.
+  EXPECT_TRUE(Check({S::kSigned, false, true}, A::kApproveExtension, head).ok());
+  EXPECT_EQ(StableCode(Check({S::kSigned, false, true}, A::kApproveExtension, sup)), "case.role");
+  EXPECT_EQ(StableCode(Check({S::kSigned, false, true}, A::kApproveExtension, leader)), "case.extension_approver");
   EXPECT_EQ(Check({S::kSigned, false, true}, A::kApproveExtension, h).code(), absl::StatusCode::kPermissionDenied);
+  // Asked before the deadline, not after; and within the 30 days in all.
+  CaseFacts late{S::kSigned};
+  late.handling_overdue = true;
+  EXPECT_EQ(StableCode(Check(late, A::kRequestExtension, h)), "case.extension_late");
+  late.extension_pending = true;
+  EXPECT_EQ(StableCode(Check(late, A::kApproveExtension, head)), "case.extension_late");
+  EXPECT_TRUE(Check(late, A::kRefuseExtension, head).ok());
+  CaseFacts spent{S::kSigned};
+  spent.extension_days_left = 0;
+  EXPECT_EQ(StableCode(Check(spent, A::kRequestExtension, h)), "case.extension_exhausted");
   EXPECT_TRUE(Check({S::kSigned, false}, A::kSuspend, sup).ok());
   EXPECT_EQ(Check({S::kSigned, true}, A::kSuspend, sup).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_TRUE(Check({S::kSigned, true}, A::kResume, sup).ok());
+  // A hearing during a re-review stops its clock (the store requires the hearing flag in that state).
+  EXPECT_TRUE(Check({S::kReReviewRequested, false}, A::kSuspend, sup).ok());
+}
+
+TEST(Lifecycle, ReviewsAreAnsweredByTheLevelAbove) {
+  CaseFacts pending{S::kReviewRequested};
+  ActorFacts above{kSupervisor, false}, replying{kHandler | kLeader, true}, clerk{kClerk, false};
+  above.in_review_body = true;
+  replying.in_review_body = true;
+  replying.in_replying_unit = true;
+  EXPECT_TRUE(Check(pending, A::kAnswerReview, above).ok());
+  // Those whose unit gave the reply do not review it, and intake staff do not decide reviews.
+  EXPECT_EQ(StableCode(Check(pending, A::kAnswerReview, replying)), "case.review_not_yours");
+  EXPECT_EQ(StableCode(Check(pending, A::kAnswerReview, clerk)), "case.review_not_yours");
+  // Forwarded above the bureau: intake staff or the discipline office record the opinion that comes back.
+  pending.review_forwarded = true;
+  EXPECT_TRUE(Check(pending, A::kAnswerReview, clerk).ok());
+  EXPECT_EQ(StableCode(Check(pending, A::kAnswerReview, ActorFacts{kLeader, false})), "case.review_forwarded");
+}
+
+TEST(Lifecycle, RedoOnceForADissatisfiedReporter) {
+  ActorFacts sup{kSupervisor, false};
+  CaseFacts replied{S::kReplied};
+  EXPECT_EQ(StableCode(Check(replied, A::kRedo, sup)), "case.not_dissatisfied");
+  replied.reporter_dissatisfied = true;
+  EXPECT_TRUE(Check(replied, A::kRedo, sup).ok());
+  EXPECT_EQ(Next(S::kReplied, A::kRedo), S::kSigned);
+  replied.redo_count = 1;
+  EXPECT_EQ(StableCode(Check(replied, A::kRedo, sup)), "case.redo_used");
+  EXPECT_EQ(Check({S::kReplied}, A::kRedo, ActorFacts{kClerk | kLeader, false}).code(), absl::StatusCode::kPermissionDenied);
 }
 
 TEST(Lifecycle, NamesRoundTrip) {

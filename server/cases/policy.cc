@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
+
 #include "common/status.h"
 #include "fmt/format.h"
 
@@ -46,6 +48,7 @@ absl::StatusOr<Policies> Policies::Load(const std::string& dir) {
         d.stage = t["stage"].value_or(std::string());
         d.channel = OptStr(t, "channel");
         d.category = OptStr(t, "category");
+        d.kind = OptStr(t, "kind");
         if (auto b = t["real_name"].value<bool>()) d.real_name = *b;
         auto term = Term::Parse(t["term"].value_or(std::string()));
         if (!term.ok()) return Invalid("policy.bad_term", "deadlines.toml：" + d.id + " 的 term 无效");
@@ -56,11 +59,36 @@ absl::StatusOr<Policies> Policies::Load(const std::string& dir) {
         p.deadlines_.push_back(std::move(d));
       }
     }
+    if (auto* rv = deadlines["reviews"].as_table()) {
+      p.reviews_.city_body = (*rv)["city_body"].value_or(p.reviews_.city_body);
+      p.reviews_.province_body = (*rv)["province_body"].value_or(p.reviews_.province_body);
+    }
     auto sup = toml::parse_file(dir + "/supervision.toml");
-    p.supervision_.yellow_working_days = sup["yellow_working_days"].value_or(1);
-    p.supervision_.yellow_rule = sup["yellow_rule"].value_or(p.supervision_.yellow_rule);
-    p.supervision_.red_rule = sup["red_rule"].value_or(p.supervision_.red_rule);
-    p.supervision_.max_extension_days = sup["max_extension_days"].value_or(30);
+    SupervisionPolicy& sp = p.supervision_;
+    sp.yellow_working_days = sup["yellow_working_days"].value_or(1);
+    sp.yellow_rule = sup["yellow_rule"].value_or(sp.yellow_rule);
+    sp.red_rule = sup["red_rule"].value_or(sp.red_rule);
+    sp.step_rule = sup["step_rule"].value_or(sp.step_rule);
+    sp.max_extension_days = sup["max_extension_days"].value_or(30);
+    sp.order_max_working_days = sup["order_max_working_days"].value_or(30);
+    sp.dissatisfied_at_most = sup["dissatisfied_at_most"].value_or(2);
+    if (auto* arr = sup["escalation"].as_array()) {
+      for (auto& node : *arr) {
+        auto& t = *node.as_table();
+        Escalation e{t["kind"].value_or(std::string()), t["label"].value_or(std::string()),
+                     t["overdue_working_days"].value_or(0), t["basis"].value_or(std::string()),
+                     t["text"].value_or(std::string())};
+        if ((e.kind != "reminder" && e.kind != "criticism") || e.label.empty() || e.overdue_working_days < 1 ||
+            e.text.empty())
+          return Invalid("policy.bad_escalation",
+                         "supervision.toml：每级督办文书须有 kind（reminder 或 criticism）、label、text 和正的 overdue_working_days");
+        sp.escalations.push_back(std::move(e));
+      }
+      std::sort(sp.escalations.begin(), sp.escalations.end(),
+                [](const Escalation& a, const Escalation& b) { return a.overdue_working_days < b.overdue_working_days; });
+    }
+    auto intake = toml::parse_file(dir + "/intake.toml");
+    p.intake_.backdate_days_without_reason = intake["backdate_days_without_reason"].value_or(30);
   } catch (const toml::parse_error& e) {
     return Invalid("policy.parse", fmt::format("策略文件解析失败：{}（{}）", e.description(),
                                                e.source().path ? *e.source().path : std::string("?")));
@@ -92,16 +120,22 @@ absl::StatusOr<RoutingDecision> Policies::Route(
   return NotFound("routing.no_rule", "没有适用的分办规则，请受理员人工指定承办单位");
 }
 
+bool Policies::HasStage(std::string_view stage) const {
+  return std::any_of(deadlines_.begin(), deadlines_.end(), [&](const DeadlinePolicy& d) { return d.stage == stage; });
+}
+
 absl::StatusOr<DeadlinePolicy> Policies::DeadlineFor(const std::string& stage, const std::string& channel,
-                                                     const std::string& category, bool real_name) const {
+                                                     const std::string& category, const std::string& kind,
+                                                     bool real_name) const {
   const DeadlinePolicy* best = nullptr;
   int best_score = -1;
   for (const auto& d : deadlines_) {
     if (d.stage != stage) continue;
     if (d.channel && *d.channel != channel) continue;
     if (d.category && *d.category != category) continue;
+    if (d.kind && *d.kind != kind) continue;
     if (d.real_name && *d.real_name != real_name) continue;
-    int score = (d.channel ? 4 : 0) + (d.category ? 2 : 0) + (d.real_name ? 1 : 0);
+    int score = (d.channel ? 8 : 0) + (d.category ? 4 : 0) + (d.kind ? 2 : 0) + (d.real_name ? 1 : 0);
     if (score > best_score) {
       best = &d;
       best_score = score;

@@ -37,19 +37,46 @@ struct RoutingRule {
 
 struct DeadlinePolicy {
   std::string id;
-  std::string stage;  // acceptance, handling, objection, review_window, review_answer, rereview_window, ...
+  std::string stage;  // a deadline kind's name (cases/deadlines.h): acceptance, handling, sign, redo, ...
   std::optional<std::string> channel;
   std::optional<std::string> category;
+  std::optional<std::string> kind;  // what the item asks for: consult, suggestion, complaint, report
   std::optional<bool> real_name;
   Term term;
   std::string clause;
+};
+
+// A rung of the escalation ladder for an overall deadline that has passed: a document the supervisor may
+// issue once the deadline is this many working days overdue (催办函 at 5, 通报批评 at 10 by default).
+struct Escalation {
+  std::string kind;   // reminder | criticism
+  std::string label;  // 催办函 | 通报批评
+  int overdue_working_days = 0;
+  std::string basis;
+  std::string text;   // the document's body; {unit} {title} {receipt} {due} {days} are filled in
 };
 
 struct SupervisionPolicy {
   int yellow_working_days = 1;  // yellow when the deadline is this many working days away or fewer
   std::string yellow_rule = "期限前1个工作日黄牌预警";
   std::string red_rule = "超过期限红牌督办";
+  std::string step_rule = "办理环节超时黄牌预警（总期限尚未届满）";
   int max_extension_days = 30;  // 信访工作条例 第三十四条
+  int order_max_working_days = 30;  // a supervision order's term, 1 to this many working days
+  std::vector<Escalation> escalations;  // ascending by overdue_working_days
+  int dissatisfied_at_most = 2;  // a rating of this or lower is 不满意 (1–5 scale) and may be sent back for 重办
+};
+
+// Intake rules: how far back a staff-registered or imported item's received time may go without a reason.
+struct IntakePolicy {
+  int backdate_days_without_reason = 30;
+};
+
+// Who answers a review (复查) or re-review (复核) above the bureau: bodies outside this system, to which the
+// request is forwarded and recorded with the date (信访工作条例 第三十五、三十六条).
+struct ReviewPolicy {
+  std::string city_body = "市人民政府信访工作机构";
+  std::string province_body = "省人民政府信访工作机构";
 };
 
 struct RoutingDecision {
@@ -62,7 +89,7 @@ struct RoutingDecision {
 
 class Policies {
  public:
-  // Reads routing.toml, deadlines.toml and supervision.toml from `dir`.
+  // Reads routing.toml, deadlines.toml, supervision.toml and intake.toml from `dir`.
   static absl::StatusOr<Policies> Load(const std::string& dir);
 
   // The first routing rule that matches. `units_by_role` resolves "role:<r>" targets. NotFound if no rule
@@ -70,10 +97,16 @@ class Policies {
   absl::StatusOr<RoutingDecision> Route(const std::string& category, const std::optional<UnitFacts>& concerned,
                                         bool leadership_accused,
                                         const std::function<int64_t(const std::string&)>& unit_by_role) const;
-  // The most specific policy for a stage (channel and category matches beat wildcards).
+  // The most specific policy for a stage (channel, then category, then kind, then real_name matches beat
+  // wildcards). NotFound when no policy covers the stage.
   absl::StatusOr<DeadlinePolicy> DeadlineFor(const std::string& stage, const std::string& channel,
-                                             const std::string& category, bool real_name) const;
+                                             const std::string& category, const std::string& kind,
+                                             bool real_name) const;
+  // Whether some policy sets a term for `stage` (optional stages such as the sign-off step).
+  bool HasStage(std::string_view stage) const;
   const SupervisionPolicy& supervision() const { return supervision_; }
+  const IntakePolicy& intake() const { return intake_; }
+  const ReviewPolicy& reviews() const { return reviews_; }
   const std::vector<RoutingRule>& routing_rules() const { return routing_; }
   const std::vector<DeadlinePolicy>& deadline_policies() const { return deadlines_; }
 
@@ -81,6 +114,8 @@ class Policies {
   std::vector<RoutingRule> routing_;
   std::vector<DeadlinePolicy> deadlines_;
   SupervisionPolicy supervision_;
+  IntakePolicy intake_;
+  ReviewPolicy reviews_;
 };
 
 }  // namespace qf::cases

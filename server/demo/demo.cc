@@ -352,7 +352,8 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     auto reg = w.Run(nc.registered_by ? Actor::Account(nc.registered_by) : Actor::Public(),
                      [&env, nc](Tx& tx) -> absl::StatusOr<json::value> {
                        QF_ASSIGN_OR_RETURN(auto o, cases::Register(tx, env, nc));
-                       return o;
+                       return json::object{{"id", o.id}, {"restricted", o.restricted},
+                                           {"handling_unit_id", o.handling_unit_id}};
                      });
     if (!reg.ok()) return reg.status();
     int64_t id = reg->as_object().at("id").as_int64();
@@ -368,9 +369,13 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     auto act = [&, id](absl::Time t, const Principal& who, cases::Action a, json::object params) {
       steps.push_back({t, [&, id, who, a, params, t]() -> absl::Status {
         clock.Set(t);
-        auto res = w.Run(Actor::Account(who.account_id), [&env, id, a, params, who](Tx& tx) -> absl::StatusOr<json::value> {
-          QF_ASSIGN_OR_RETURN(auto o, cases::Transition(tx, env, id, a, params, who));
-          return o;
+        json::object body = params;
+        body["action"] = std::string(cases::ActionName(a));
+        auto request = cases::ParseTransition(body);
+        if (!request.ok()) return request.status();
+        auto res = w.Run(Actor::Account(who.account_id), [&env, id, r = *request, who](Tx& tx) -> absl::StatusOr<json::value> {
+          QF_ASSIGN_OR_RETURN(auto o, cases::Transition(tx, env, id, r, who));
+          return json::value(o.id);
         });
         if (!res.ok())
           return absl::Status(res.status().code(), fmt::format("case {} {} by {}: {}", id, cases::ActionName(a),

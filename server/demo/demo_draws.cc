@@ -118,7 +118,11 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   clock.Set(absl::Now() - absl::Minutes(160));
   for (cases::Action a : {cases::Action::kAccept, cases::Action::kDispatch}) {
     QF_RETURN_IF_ERROR(Do(rt, Actor::Account(clerk.account_id), [&](Tx& tx) {
-      return cases::Transition(tx, cenv, case_ids[0], a, {}, clerk);
+      cases::TransitionRequest r;
+      r.action = a;
+      auto out = cases::Transition(tx, cenv, case_ids[0], r, clerk);
+      if (!out.ok()) return absl::StatusOr<json::object>(out.status());
+      return absl::StatusOr<json::object>(json::object{{"id", out->id}});
     }).status());
   }
 

@@ -291,7 +291,7 @@ absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, co
   nc.due_by = cases::NewCase::DueBy{*final_day, "notice.objection",
                                     "公示异议应在名单确定前核查并答复异议人（" + type->basis + "）"};
   QF_ASSIGN_OR_RETURN(auto reg, cases::Register(tx, env.case_env, nc));
-  int64_t case_id = reg.at("id").as_int64();
+  int64_t case_id = reg.id;
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO notice_objections(notice_id,entry_seq,case_id,created_at) VALUES(?,?,?,?)"));
   st.Bind(1, id).Bind(2, seq).Bind(3, case_id).Bind(4, FormatUtc(tx.now()));
@@ -299,7 +299,8 @@ absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, co
   json::object ev{{"case_id", case_id}};
   if (seq) ev["entry_seq"] = *seq;
   QF_RETURN_IF_ERROR(tx.Append("notice.objection", Subject(id), ev).status());
-  return json::object{{"receipt", reg.at("receipt")}, {"due_on", r.final_day}, {"ledger", reg.at("ledger")},
+  return json::object{{"receipt", reg.receipt}, {"due_on", r.final_day},
+                      {"ledger", json::object{{"leaf_index", reg.leaf_index}}},
                       {"message", fmt::format("异议已受理，请凭查询码跟踪办理进展；将于 {} 前答复。", r.final_day)}};
 }
 

@@ -171,17 +171,19 @@ TEST(NoticeWindow, CountsOnTheCalendar) {
   ASSERT_TRUE(cal.LoadDir(std::string(QF_SOURCE_DIR) + "/data/calendar").ok());
   const NoticeType* bonus = Types().Find("policy_bonus");
   const NoticeType* cadre = Types().Find("cadre");
-  // Wednesday 10 June 2026, 09:00: three days are the 10th, 11th and 12th; closes at midnight.
-  auto w = WindowFor(*bonus, cal, absl::FromCivil(absl::CivilSecond(2026, 6, 10, 9, 0, 0), Cst()));
-  EXPECT_EQ(FormatDay(w.last_day), "2026-06-12");
-  EXPECT_EQ(FormatUtc(w.closes_at), "2026-06-12T16:00:00.000Z");
-  // Friday 12 June: the third day is Sunday; the term ends on the next working day (民法典 第二百零三条).
-  auto w2 = WindowFor(*bonus, cal, absl::FromCivil(absl::CivilSecond(2026, 6, 12, 9, 0, 0), Cst()));
+  // Monday 8 June 2026, 09:00: the publication day is not counted (民法典 第二百零一条); the three days are
+  // the 9th, 10th and 11th, and the notice closes at the end of Thursday.
+  auto w = WindowFor(*bonus, cal, absl::FromCivil(absl::CivilSecond(2026, 6, 8, 9, 0, 0), Cst()));
+  EXPECT_EQ(FormatDay(w.last_day), "2026-06-11");
+  EXPECT_EQ(FormatUtc(w.closes_at), "2026-06-11T16:00:00.000Z");
+  // Wednesday 10 June: the third day is Saturday; the term ends on the next working day (第二百零三条).
+  auto w2 = WindowFor(*bonus, cal, absl::FromCivil(absl::CivilSecond(2026, 6, 10, 9, 0, 0), Cst()));
   EXPECT_EQ(FormatDay(w2.last_day), "2026-06-15");
   // Five working days from Wednesday 30 September 2026 skip the National Day holiday.
   auto w3 = WindowFor(*cadre, cal, absl::FromCivil(absl::CivilSecond(2026, 9, 30, 9, 0, 0), Cst()));
   EXPECT_GT(w3.last_day, absl::CivilDay(2026, 10, 8));
-  EXPECT_EQ(cal.WorkingDaysBetween(absl::CivilDay(2026, 9, 29), w3.last_day), 5);
+  EXPECT_EQ(FormatDay(w3.last_day), "2026-10-13");  // 8, 9, 10 (调休), 12, 13 October
+  EXPECT_EQ(cal.WorkingDaysBetween(absl::CivilDay(2026, 9, 30), w3.last_day), 5);
   EXPECT_EQ(cal.WorkingDaysBetween(w3.last_day, w3.final_day), 5);
 }
 
@@ -280,8 +282,11 @@ TEST_F(NoticeStoreTest, ObjectionsInTheWindowBecomeCasesForTheIssuer) {
   });
   EXPECT_EQ(fin.status().code(), absl::StatusCode::kFailedPrecondition);
 
-  // After the window closes, objections are refused and nothing is written.
-  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 13, 0, 0, 1), Cst()));
+  // After the window closes, objections are refused and nothing is written. Published on Wednesday 10 June, the
+  // three days are the 11th, 12th and 13th (a Saturday), so the term runs to the end of Monday the 15th.
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 15, 23, 59, 0), Cst()));
+  EXPECT_EQ(View(id).at("status").as_string(), "open");
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 16, 0, 0, 1), Cst()));
   auto late = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(auto o, Object(tx, env_, id, body));
     return o;

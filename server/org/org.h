@@ -66,6 +66,10 @@ absl::StatusOr<int64_t> UnitIdByCode(Db& db, const std::string& code);  // 0 if 
 int64_t UnitByRole(Db& db, const std::string& role);
 // True if `unit` is `ancestor` or lies below it.
 absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor);
+// The unit and the units above it, nearest first (the unit itself, its parent, …, the bureau).
+absl::StatusOr<std::vector<Unit>> Ancestry(Db& db, int64_t unit);
+// The unit a person belongs to; 0 when the person is unknown.
+absl::StatusOr<int64_t> PersonUnit(Db& db, int64_t person_id);
 // Declared relatives of a person (both directions).
 absl::StatusOr<std::vector<int64_t>> Relatives(Db& db, int64_t person_id);
 

@@ -170,6 +170,24 @@ absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor) {
   return row;
 }
 
+absl::StatusOr<std::vector<Unit>> Ancestry(Db& db, int64_t unit) {
+  std::vector<Unit> out;
+  for (int64_t id = unit; id != 0 && out.size() < 32;) {
+    QF_ASSIGN_OR_RETURN(auto u, GetUnit(db, id));
+    if (!u) break;
+    id = u->parent_id;
+    out.push_back(std::move(*u));
+  }
+  return out;
+}
+
+absl::StatusOr<int64_t> PersonUnit(Db& db, int64_t person_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT unit_id FROM people WHERE id=?"));
+  st.Bind(1, person_id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : int64_t{0};
+}
+
 absl::StatusOr<std::vector<int64_t>> Relatives(Db& db, int64_t person_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT person_b FROM relations WHERE person_a=?1 UNION SELECT person_a FROM relations WHERE person_b=?1"));

@@ -60,7 +60,8 @@ absl::StatusOr<json::object> Dashboard(Db& db, const std::string& from, const st
   out["total"] = total;
   QF_ASSIGN_OR_RETURN(auto sums, db.Prepare(
       "SELECT TOTAL(handling_met), TOTAL(handling_missed), TOTAL(handling_days), TOTAL(replied), TOTAL(rated), "
-      "TOTAL(satisfied), TOTAL(named) FROM rollup_day WHERE day >= ?1 AND day <= ?2"));
+      "TOTAL(satisfied), TOTAL(named), TOTAL(accepted), TOTAL(concluded), TOTAL(acceptance_met), "
+      "TOTAL(acceptance_missed) FROM rollup_day WHERE day >= ?1 AND day <= ?2"));
   sums.Bind(1, from).Bind(2, to);
   QF_RETURN_IF_ERROR(sums.Step().status());
   auto n = [&](int col) { return static_cast<int64_t>(std::llround(sums.Double(col))); };
@@ -92,6 +93,11 @@ absl::StatusOr<json::object> Dashboard(Db& db, const std::string& from, const st
   out["rated"] = n(4);
   out["satisfied"] = n(5);
   out["named"] = n(6);
+  // 办结率 (concluded of accepted) and 按期受理率 (acceptance deadlines met of those decided).
+  out["accepted"] = n(7);
+  out["concluded"] = n(8);
+  out["acceptance_on_time"] = n(9);
+  out["acceptance_late"] = n(10);
   return out;
 }
 

@@ -1,0 +1,92 @@
+// The cases domain's own storage helpers, shared by its store files (intake, transitions, views, lists,
+// supervision) and by nothing outside the folder: the case row as read from the table, its deadlines, its
+// messages, and the case's contribution to the dashboard rollups. Functions taking a Tx run inside a writer
+// command; functions taking a Db read on the caller's connection. Not thread-safe beyond that.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "cases/cases.h"
+#include "cases/deadlines.h"
+#include "storage/db.h"
+#include "storage/writer.h"
+
+namespace qf::cases {
+
+// The ledger subject of a case: "case:ID".
+std::string Subject(int64_t id);
+
+// A case row as stored.
+struct Row {
+  int64_t id = 0;
+  std::string receipt, channel, category, kind, state_name, title, content, received_at, created_at;
+  int64_t concerned_unit_id = 0, handling_unit_id = 0, owner = 0, registered_by = 0, replied_by_unit_id = 0;
+  bool restricted = false, leadership = false, anonymous = true;
+  std::optional<std::string> suspended_since, pending, accepted_at, dispatched_at, first_dispatched_at, signed_at,
+      replied_at, closed_at, outcome, findings, proposal, reply, received_reason;
+  std::optional<int64_t> satisfaction, revisit_satisfaction, merged_into, prior_case_id;
+  std::string checklist, district, occurred_on, external_ref, reporter_handle;
+  int64_t extension_days = 0, version = 0, redo_count = 0;
+  std::string redactions = "[]";
+  State state() const;
+  // The pending extension request, when there is one: {days, reason}.
+  struct Extension {
+    int64_t days = 0;
+    std::string reason;
+  };
+  std::optional<Extension> PendingExtension() const;
+  bool ChecklistComplete() const;
+};
+
+// The columns ReadRow expects, in order, for "SELECT <kRowColumns> FROM cases c".
+extern const char* const kRowColumns;
+inline constexpr int kRowColumnCount = 44;
+Row ReadRow(const Stmt& s);
+absl::StatusOr<std::optional<Row>> LoadByReceipt(Db& db, const std::string& receipt);
+// NotFound (case.not_found) when there is no such case.
+absl::StatusOr<Row> LoadById(Db& db, int64_t id);
+absl::StatusOr<std::vector<int64_t>> ConcernedPeople(Db& db, int64_t case_id);
+
+absl::StatusOr<std::vector<Deadline>> LoadDeadlines(Db& db, int64_t case_id);
+absl::StatusOr<std::optional<Deadline>> LoadDeadline(Db& db, int64_t case_id, DeadlineKind kind);
+// Writes (or reopens) the deadline of `kind` started on `start` under the policy for the case; returns it.
+absl::StatusOr<Deadline> SetDeadline(Tx& tx, const CaseEnv& env, const Row& c, DeadlineKind kind,
+                                        absl::CivilDay start);
+// Writes a deadline due on a day another domain fixed (a notice's final day).
+absl::StatusOr<Deadline> SetFixedDeadline(Tx& tx, const CaseEnv& env, int64_t case_id, DeadlineKind kind,
+                                             absl::CivilDay start, const NewCase::DueBy& due);
+// Stores a deadline's due day, extension and suspension after they changed.
+absl::Status UpdateDeadline(Tx& tx, int64_t case_id, const Deadline& d);
+// Marks an open deadline met (or missed, if done after its day); nothing if it is not open.
+absl::Status CloseDeadline(Tx& tx, int64_t case_id, DeadlineKind kind);
+absl::Status CancelDeadline(Tx& tx, int64_t case_id, DeadlineKind kind);
+// The deadline as the views and events show it (staff or public).
+boost::json::object DeadlineJson(const Deadline& d, const CaseEnv& env, absl::CivilDay today, bool staff);
+
+absl::Status AddMessage(Tx& tx, int64_t case_id, const std::string& kind, const std::string& body, bool is_public);
+std::string OutcomeLabel(const std::string& outcome);
+std::string UnitName(Db& db, int64_t id);
+
+// The facts the lifecycle's check needs of the case and of the person acting (transitions.cc).
+absl::StatusOr<std::pair<CaseFacts, ActorFacts>> FactsFor(Db& db, const CaseEnv& env, const Row& c,
+                                                          const Principal& who, absl::CivilDay today);
+
+// A case's contribution to the dashboard rollups (rollup_day, rollup_dim): read before and after a command
+// changes the case, and the difference applied in the same transaction. The rollups are derived data kept
+// by the application on every backend (no triggers); reports/dashboard reads them.
+struct Figures {
+  std::string day;  // received day (China Standard Time); empty: no case
+  std::string channel, category, district, state;
+  bool named = false, replied = false, accepted = false, concluded = false;
+  double handling_days = 0;
+  std::optional<int64_t> rating;  // the reporter's own rating, else the staff follow-up's
+  DeadlineStatus handling = DeadlineStatus::kCancelled, acceptance = DeadlineStatus::kCancelled;
+};
+absl::StatusOr<Figures> LoadFigures(Db& db, int64_t case_id);
+// Adds after − before to the rollups.
+absl::Status ApplyFigures(Tx& tx, const Figures& before, const Figures& after);
+
+}  // namespace qf::cases

@@ -1,0 +1,270 @@
+// What staff and the public see of one case: the staff view with its deadlines, clocks, timeline, reviews,
+// supervision and the actions the person may take (each with its form fields), and the reporter's view by
+// receipt code with only what is theirs to see.
+#include <cmath>
+
+#include "cases/access.h"
+#include "cases/cases.h"
+#include "cases/model.h"
+#include "cases/reviews.h"
+#include "cases/store.h"
+#include "common/receipt.h"
+#include "common/status.h"
+#include "common/timefmt.h"
+#include "fmt/format.h"
+#include "search/repeats.h"
+
+namespace qf::cases {
+
+namespace json = boost::json;
+
+namespace {
+
+absl::StatusOr<json::array> DeadlinesJson(Db& db, const CaseEnv& env, int64_t case_id, absl::CivilDay today, bool staff) {
+  QF_ASSIGN_OR_RETURN(auto all, LoadDeadlines(db, case_id));
+  json::array out;
+  for (const auto& d : all) {
+    if (!staff && !InfoOf(d.kind).shown_to_public) continue;
+    out.push_back(DeadlineJson(d, env, today, staff));
+  }
+  return out;
+}
+
+absl::StatusOr<json::array> MessagesJson(Db& db, int64_t case_id, bool public_only) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT at,kind,author,body,public FROM case_messages WHERE case_id=? ORDER BY id"));
+  st.Bind(1, case_id);
+  json::array out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    bool pub = st.Int(4) != 0;
+    if (public_only && !pub) continue;
+    json::object o{{"at", st.Text(0)}, {"kind", st.Text(1)}, {"body", st.Text(3)}};
+    if (!public_only) {
+      o["author"] = st.Text(2);
+      o["public"] = pub;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+// The case's events in order, as its timeline: kind, label, time and who (staff by display name). The payloads
+// stay out: the public's identity and erased content never reach the page through the timeline.
+absl::StatusOr<json::array> EventsJson(Db& db, int64_t case_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT e.seq, e.time, e.actor, e.kind, a.display_name FROM events e "
+      "LEFT JOIN accounts a ON e.actor = 'account:' || a.id WHERE e.subject=? ORDER BY e.seq"));
+  st.Bind(1, Subject(case_id));
+  json::array out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    // Named kinds first; otherwise the action's label ("反映人…" when the reporter took it with the receipt code).
+    static const std::pair<const char*, const char*> kNamed[] = {
+        {"case.registered", "登记"}, {"case.merged_in", "并入他件"}, {"case.deadline_recomputed", "期限按新公布的节假日重算"},
+        {"supervision.card", "亮牌督办"}, {"supervision.order", "下达督办单"}, {"supervision.answered", "答复督办"},
+        {"supervision.escalation", "督办文书"}, {"reporter.identity_opened", "查看实名信息"},
+        {"case.public_add_info", "反映人补充材料"}, {"case.public_answer", "反映人回答询问"},
+        {"case.public_rate", "反映人评价"}};
+    std::string kind = st.Text(3), label = kind;
+    std::string_view name = std::string_view(kind).substr(kind.find('.') + 1);
+    bool by_public = name.starts_with("public_");
+    if (by_public) name.remove_prefix(7);
+    if (auto a = ParseAction(name)) label = (by_public ? "反映人" : "") + std::string(ActionLabel(*a));
+    for (auto& [k, l] : kNamed)
+      if (kind == k) label = l;
+    std::string actor = st.Text(2);
+    std::string who = st.IsNull(4) ? (actor == "system" ? "系统" : actor == "public" || by_public ? "反映人" : actor) : st.Text(4);
+    out.push_back(json::object{{"seq", st.Int(0)}, {"at", st.Text(1)}, {"kind", kind}, {"label", label}, {"by", who}});
+  }
+  return out;
+}
+
+absl::StatusOr<json::array> ReviewsJson(Db& db, int64_t case_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT kind, requested_at, COALESCE(answering_unit_id,0), COALESCE(external_body,''), COALESCE(forwarded_on,''), "
+      "COALESCE(answered_at,''), COALESCE(answer_ref,'') FROM case_reviews WHERE case_id=? ORDER BY requested_at"));
+  st.Bind(1, case_id);
+  json::array out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    int64_t unit = st.Int(2);
+    json::object o{{"kind", st.Text(0)}, {"label", st.Text(0) == "review" ? "复查" : "复核"},
+                   {"requested_at", st.Text(1)}, {"answered_by", unit ? UnitName(db, unit) : st.Text(3)},
+                   {"forwarded", unit == 0}};
+    if (unit) o["answering_unit_id"] = unit;
+    if (!st.Text(4).empty()) o["forwarded_on"] = st.Text(4);
+    if (!st.Text(5).empty()) o["answered_at"] = st.Text(5);
+    if (!st.Text(6).empty()) o["document_ref"] = st.Text(6);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+json::array ActionsJson(const std::vector<Action>& allowed) {
+  json::array out;
+  for (Action a : allowed) {
+    json::array fields;
+    for (const auto& f : ActionFields(a))
+      fields.push_back(json::object{{"name", f.name}, {"kind", FieldKindName(f.kind)}, {"required", f.required}});
+    out.push_back(json::object{{"action", ActionName(a)}, {"label", ActionLabel(a)}, {"fields", std::move(fields)},
+                               {"danger", IsDangerous(a)}, {"primary", IsPrimary(a)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));  // copied: the handler's view may black out passages
+  QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
+  if (!visible) return NotFound("case.not_found", "案件不存在");
+  absl::CivilDay today = CstDay(now);
+  QF_ASSIGN_OR_RETURN(auto facts, FactsFor(db, env, c, who, today));
+  json::array people;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT p.id,p.name,p.unit_id,COALESCE(p.position,'') FROM case_people cp JOIN people p ON p.id=cp.person_id WHERE cp.case_id=?"));
+    st.Bind(1, c.id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      people.push_back(json::object{{"id", st.Int(0)}, {"name", st.Text(1)}, {"unit_id", st.Int(2)}, {"position", st.Text(3)}});
+    }
+  }
+  json::array atts;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT a.name,a.hash,b.size,b.mime FROM case_attachments a JOIN blobs b ON b.hash=a.hash WHERE a.case_id=?"));
+    st.Bind(1, c.id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      atts.push_back(json::object{{"name", st.Text(0)}, {"sha256", st.Text(1)}, {"size", st.Int(2)}, {"mime", st.Text(3)}});
+    }
+  }
+  json::array sup;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT id,kind,level,COALESCE(deadline_kind,''),rule,issued_at,issued_by,COALESCE(due_on,''),COALESCE(note,''),"
+        "COALESCE(answer,''),COALESCE(answered_at,'') FROM supervision WHERE case_id=? ORDER BY id"));
+    st.Bind(1, c.id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      sup.push_back(json::object{{"id", st.Int(0)}, {"kind", st.Text(1)}, {"level", st.Int(2)}, {"deadline_kind", st.Text(3)},
+                                 {"rule", st.Text(4)}, {"issued_at", st.Text(5)}, {"issued_by", st.Text(6)},
+                                 {"due_on", st.Text(7)}, {"note", st.Text(8)}, {"answer", st.Text(9)}, {"answered_at", st.Text(10)}});
+    }
+  }
+  json::array checklist;
+  {
+    boost::system::error_code ec;
+    auto cl = json::parse(c.checklist, ec);
+    for (const auto& item : kChecklist) {
+      bool done = false;
+      if (!ec && cl.is_object())
+        if (auto* v = cl.as_object().if_contains(item.code); v && v->is_bool()) done = v->as_bool();
+      checklist.push_back(json::object{{"item", item.code}, {"label", item.label}, {"done", done}});
+    }
+  }
+  // Two clocks for dispatched items: since the first dispatch (returns and re-dispatches do not reset it) and
+  // since sign-off, so that ping-pong cannot hide delay.
+  json::object clocks;
+  auto since = [&](const std::optional<std::string>& at) -> std::optional<int64_t> {
+    if (!at) return std::nullopt;
+    auto t = ParseUtc(*at);
+    if (!t) return std::nullopt;
+    return env.calendar->WorkingDaysBetween(CstDay(*t), today);
+  };
+  if (auto d = since(c.first_dispatched_at ? c.first_dispatched_at : c.dispatched_at)) clocks["working_days_since_dispatch"] = *d;
+  if (auto d = since(c.dispatched_at)) clocks["working_days_since_last_dispatch"] = *d;
+  if (auto d = since(c.signed_at)) clocks["working_days_since_sign"] = *d;
+  if (auto t = ParseUtc(c.received_at)) clocks["days_since_received"] = static_cast<int64_t>(today - CstDay(*t));
+  auto opt = [](const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); };
+  auto opt_int = [](const std::optional<int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); };
+  BlackOut(c, who);
+  QF_ASSIGN_OR_RETURN(auto deadlines, DeadlinesJson(db, env, c.id, today, true));
+  QF_ASSIGN_OR_RETURN(auto messages, MessagesJson(db, c.id, false));
+  QF_ASSIGN_OR_RETURN(auto reviews, ReviewsJson(db, c.id));
+  json::object o{{"id", c.id}, {"receipt", DisplayReceiptCode(c.receipt)}, {"channel", c.channel},
+                 {"channel_label", LabelOf(kChannels, c.channel).value_or(c.channel)}, {"category", c.category},
+                 {"category_label", LabelOf(kCategories, c.category).value_or(c.category)}, {"kind", c.kind},
+                 {"kind_label", LabelOf(kKinds, c.kind).value_or(c.kind)},
+                 {"state", c.state_name}, {"state_label", StateLabel(c.state())}, {"title", c.title},
+                 {"content", c.content}, {"occurred_on", c.occurred_on}, {"received_at", c.received_at},
+                 {"entered_at", c.created_at}, {"received_reason", opt(c.received_reason)},
+                 {"concerned_unit", json::object{{"id", c.concerned_unit_id}, {"name", UnitName(db, c.concerned_unit_id)}}},
+                 {"handling_unit", json::object{{"id", c.handling_unit_id}, {"name", UnitName(db, c.handling_unit_id)}}},
+                 {"district", c.district}, {"restricted", c.restricted}, {"leadership_accused", c.leadership},
+                 {"anonymous", c.anonymous}, {"reporter", c.reporter_handle}, {"external_ref", c.external_ref},
+                 {"owner_account", c.owner}, {"concerned_people", people}, {"attachments", atts},
+                 {"accepted_at", opt(c.accepted_at)}, {"dispatched_at", opt(c.dispatched_at)},
+                 {"first_dispatched_at", opt(c.first_dispatched_at)},
+                 {"signed_at", opt(c.signed_at)}, {"replied_at", opt(c.replied_at)}, {"closed_at", opt(c.closed_at)},
+                 {"outcome", opt(c.outcome)}, {"findings", opt(c.findings)}, {"proposal", opt(c.proposal)},
+                 {"reply", opt(c.reply)}, {"pending_request", opt(c.pending)}, {"suspended_since", opt(c.suspended_since)},
+                 {"extension_days", c.extension_days}, {"redo_count", c.redo_count}, {"version", c.version},
+                 {"clocks", clocks}, {"deadlines", std::move(deadlines)}, {"messages", std::move(messages)},
+                 {"reviews", std::move(reviews)}, {"supervision", sup}, {"checklist", checklist},
+                 {"actions", ActionsJson(Allowed(facts.first, facts.second))},
+                 {"satisfaction", opt_int(c.satisfaction)}, {"revisit_satisfaction", opt_int(c.revisit_satisfaction)},
+                 {"merged_into", opt_int(c.merged_into)}, {"prior_case_id", opt_int(c.prior_case_id)}};
+  QF_ASSIGN_OR_RETURN(auto events, EventsJson(db, c.id));
+  o["events"] = std::move(events);
+  // Likely repeats of the same matter, offered to intake staff while a merge is still possible.
+  json::array repeats;
+  if ((who.roles & (kClerk | kSupervisor)) && (c.state() == State::kRegistered || c.state() == State::kAccepted)) {
+    QF_ASSIGN_OR_RETURN(auto found, search::FindRepeats(db, c.id));
+    for (const auto& r : found) {
+      QF_ASSIGN_OR_RETURN(Row other, LoadById(db, r.case_id));
+      QF_ASSIGN_OR_RETURN(bool other_visible, CanSee(db, other, who));
+      if (!other_visible) continue;
+      repeats.push_back(json::object{{"id", other.id}, {"receipt", DisplayReceiptCode(other.receipt)}, {"title", other.title},
+                                     {"channel_label", LabelOf(kChannels, other.channel).value_or(other.channel)},
+                                     {"state", other.state_name}, {"state_label", StateLabel(other.state())},
+                                     {"received_at", other.received_at}, {"similarity", std::round(r.similarity * 100) / 100}});
+    }
+  }
+  o["repeats"] = std::move(repeats);
+  return o;
+}
+
+absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::string& receipt, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto found, LoadByReceipt(db, receipt));
+  if (!found) return NotFound("case.not_found", "回执码对应的事项不存在，请核对后重新输入");
+  const Row& c = *found;
+  absl::CivilDay today = CstDay(now);
+  json::array actions;
+  if (!IsTerminal(c.state())) actions.push_back("add_info");
+  if (c.replied_at) actions.push_back("rate");
+  // Review and re-review are offered exactly when a request would be accepted (the same rule).
+  for (auto [kind, window_kind, action] :
+       {std::tuple{ReviewKind::kReview, DeadlineKind::kReviewWindow, Action::kRequestReview},
+        std::tuple{ReviewKind::kRereview, DeadlineKind::kRereviewWindow, Action::kRequestReReview}}) {
+    QF_ASSIGN_OR_RETURN(auto window, LoadDeadline(db, c.id, window_kind));
+    QF_ASSIGN_OR_RETURN(auto asked, db.Prepare("SELECT 1 FROM case_reviews WHERE case_id=? AND kind=?"));
+    asked.Bind(1, c.id).Bind(2, ReviewKindName(kind));
+    QF_ASSIGN_OR_RETURN(bool asked_before, asked.Step());
+    ReviewWindow w{window.has_value(), window && window->status == DeadlineStatus::kOpen, window ? window->due : today};
+    if (MayRequest(kind, w, asked_before, today).ok() && Check(CaseFacts{c.state()}, action, ActorFacts{}).ok())
+      actions.push_back(json::string(ActionName(action)));
+  }
+  QF_ASSIGN_OR_RETURN(auto deadlines, DeadlinesJson(db, env, c.id, today, false));
+  QF_ASSIGN_OR_RETURN(auto messages, MessagesJson(db, c.id, true));
+  return json::object{{"receipt", DisplayReceiptCode(c.receipt)},
+                      {"state", c.state_name},
+                      {"state_label", StateLabel(c.state())},
+                      {"channel_label", LabelOf(kChannels, c.channel).value_or(c.channel)},
+                      {"category_label", LabelOf(kCategories, c.category).value_or(c.category)},
+                      {"title", c.title},
+                      {"received_at", c.received_at},
+                      {"satisfaction", c.satisfaction ? json::value(*c.satisfaction) : json::value(nullptr)},
+                      {"deadlines", std::move(deadlines)},
+                      {"messages", std::move(messages)},
+                      {"actions", actions}};
+}
+
+}  // namespace qf::cases
