@@ -42,6 +42,7 @@ struct AppContext {
   bool secure_cookies = false;       // set when served behind TLS: session cookies get the Secure flag
   const vault::Vault* vault = nullptr;  // seals reporter identities and draw secrets
   const notices::NoticeTypes* notice_types = nullptr;
+  Calendar* calendar_admin = nullptr;  // the same calendar, for loading a year's notice at run time (admin route)
 };
 
 // The actor of a request: the signed-in account, or the public.
@@ -62,6 +63,7 @@ void ReadJson(AppContext& app, const Request& req, const Respond& respond,
 
 // Registers each domain's routes (defined in the domain folders).
 void RegisterHealthRoutes(Router& router, AppContext& app);
+void RegisterCalendarRoutes(Router& router, AppContext& app);
 namespace auth { void RegisterRoutes(Router& router, AppContext& app); }
 namespace org { void RegisterRoutes(Router& router, AppContext& app); }
 namespace cases { void RegisterRoutes(Router& router, AppContext& app); }

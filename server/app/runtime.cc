@@ -19,6 +19,15 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->notice_types_ = std::make_unique<notices::NoticeTypes>(std::move(types));
   QF_ASSIGN_OR_RETURN(auto db, Db::Open(opts.db_path, DbMode::kWriter));
   QF_RETURN_IF_ERROR(Migrate(*db));
+  {
+    // Notices an administrator loaded at run time (newer than the shipped files, or years they lack).
+    QF_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT year, text FROM calendar_years ORDER BY year"));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      QF_RETURN_IF_ERROR(rt->calendar_.LoadYear(static_cast<int>(st.Int(0)), st.Text(1), "calendar_years"));
+    }
+  }
   if (opts.db_path != ":memory:") {
     QF_ASSIGN_OR_RETURN(rt->vault_, vault::Vault::Open(opts.vault_key_path.empty() ? opts.db_path + ".vault.key"
                                                                                     : opts.vault_key_path));
@@ -55,7 +64,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
                         &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,
-                        rt->vault_.get(), rt->notice_types_.get()};
+                        rt->vault_.get(), rt->notice_types_.get(), &rt->calendar_};
   return rt;
 }
 
@@ -68,6 +77,7 @@ void Runtime::RegisterRoutes(Router& router) {
   router.SetAuthenticator(sessions_.get());
   router.SetRateLimiter(limiter_.get(), app_.clock);
   RegisterHealthRoutes(router, app_);
+  RegisterCalendarRoutes(router, app_);
   auth::RegisterRoutes(router, app_);
   org::RegisterRoutes(router, app_);
   cases::RegisterRoutes(router, app_);

@@ -378,20 +378,6 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               },
               0, "Items by channel, category and state received in a date range"});
-  router.Add({"GET", "/api/v1/calendar/deadline", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto start = ParseDay(req.Query("start").value_or(""));
-                auto term = Term::Parse(req.Query("term").value_or(""));
-                if (!start || !term.ok())
-                  return respond(Response::Problem(Invalid("calendar.params", "参数有误",
-                      {{"start", "YYYY-MM-DD"}, {"term", "如 60d 或 5wd"}}), req.path));
-                auto r = app.calendar->Add(*start, *term, true);
-                json::array steps;
-                for (auto& s : r.steps) steps.push_back(json::string(s));
-                respond(Response::Json(200, json::object{{"due_on", FormatDay(r.due)}, {"provisional", r.provisional},
-                                                         {"calendar_version", r.calendar_version}, {"steps", steps}}));
-              },
-              0, "How a deadline is computed on the official calendar"});
 }
 
 }  // namespace qf::cases

@@ -4,133 +4,14 @@
 
 #include <filesystem>
 
-#include "app/runtime.h"
 #include "auth/auth_store.h"
-#include "cases/cases.h"
-#include "cases/store.h"
+#include "cases/case_fixture.h"
 #include "common/crypto_util.h"
 #include "common/receipt.h"
 #include "common/timefmt.h"
-#include "org/org.h"
 
 namespace qf::cases {
 namespace {
-
-namespace json = boost::json;
-
-class CasesTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(SodiumInit());
-    path_ = (std::filesystem::temp_directory_path() / ("qf_cases_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")).string();
-    std::filesystem::remove(path_);
-    auto rt = Runtime::Open({path_, std::string(QF_SOURCE_DIR) + "/data", {}}, clock_);
-    ASSERT_TRUE(rt.ok()) << rt.status();
-    rt_ = std::move(*rt);
-    env_ = {rt_->app().calendar, rt_->app().policies, rt_->app().vault};
-    auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-      auto unit = [&](org::Unit u) { return *org::InsertUnit(tx, u); };
-      bureau_ = unit({0, "JYJ", "市教育局", "bureau"});
-      for (auto [role, name] : {std::pair{"discipline", "纪委监察室"}, std::pair{"office", "办公室"},
-                                std::pair{"finance", "计财处"}, std::pair{"basic_ed", "基教处"},
-                                std::pair{"vocational", "职成处"}}) {
-        org::Unit u{0, std::string("D-") + role, name, "division", bureau_};
-        u.role = role;
-        divisions_[role] = unit(u);
-      }
-      org::Unit d{0, "QX-YH", "瑶海区教体局", "district_bureau", bureau_};
-      d.district = "瑶海区";
-      district_ = unit(d);
-      org::Unit s{0, "YH001", "瑶海区实验中学", "school", district_};
-      s.district = "瑶海区"; s.stage = "初中"; s.ownership = "public";
-      school_ = unit(s);
-      org::Unit cs{0, "SZ01", "合肥市第一中学", "school", bureau_};
-      cs.district = "蜀山区"; cs.stage = "高中"; cs.ownership = "public";
-      city_school_ = unit(cs);
-      principal_ = *org::InsertPerson(tx, {0, "P1", "张校长", school_, "", "校长", true});
-      district_head_ = *org::InsertPerson(tx, {0, "P2", "李局长", district_, "", "局长", true});
-      district_clerk_ = *org::InsertPerson(tx, {0, "P3", "王科员", district_, "", "科员", false});
-      EXPECT_TRUE(org::InsertRelation(tx, {"P2", "P3", "配偶"}).ok());
-      return json::value();
-    });
-    ASSERT_TRUE(r.ok()) << r.status();
-  }
-  void TearDown() override {
-    rt_.reset();
-    for (auto ext : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + ext);
-  }
-  absl::StatusOr<json::value> Run(std::function<absl::StatusOr<json::value>(Tx&)> f) {
-    return rt_->writer().Run(Actor::System(), std::move(f));
-  }
-  json::object Register(NewCase c) {
-    if (c.title.empty()) c.title = "测试";
-    if (c.content.empty()) c.content = "内容";
-    if (c.channel.empty()) c.channel = "web";
-    auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-      auto o = cases::Register(tx, env_, c);
-      if (!o.ok()) return o.status();
-      return json::object{{"id", o->id}, {"receipt", o->receipt}, {"state", StateName(o->state)},
-                          {"handling_unit_id", o->handling_unit_id}, {"restricted", o->restricted},
-                          {"routing", json::object{{"rule", o->rule}}},
-                          {"deadlines", DeadlinesOf(o->deadlines, CstDay(tx.now()))}};
-    });
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? r->as_object() : json::object{};
-  }
-  json::array DeadlinesOf(const std::vector<Deadline>& ds, absl::CivilDay today) {
-    json::array out;
-    for (const auto& d : ds) out.push_back(DeadlineJson(d, env_, today, true));
-    return out;
-  }
-  // A staff action as the API takes it: the body parsed into a request at the edge, then applied.
-  absl::StatusOr<json::value> Act(int64_t id, Action a, json::object params, const Principal& who) {
-    params["action"] = std::string(ActionName(a));
-    auto request = ParseTransition(params);
-    if (!request.ok()) return request.status();
-    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-      auto o = Transition(tx, env_, id, *request, who);
-      if (!o.ok()) return o.status();
-      return json::object{{"id", o->id}, {"state", StateName(o->state)}, {"version", o->version},
-                          {"deadlines", DeadlinesOf(o->deadlines, CstDay(tx.now()))}};
-    });
-  }
-  absl::Status Public(const std::string& receipt, const std::string& action, json::object body) {
-    auto request = ParsePublicAction(action, body);
-    if (!request.ok()) return request.status();
-    auto canon = ParseReceiptCode(receipt);
-    if (!canon) return absl::InvalidArgumentError("receipt");
-    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-      QF_RETURN_IF_ERROR(PublicAction(tx, env_, *canon, *request));
-      return json::value();
-    }).status();
-  }
-  Principal Staff(RoleSet roles, int64_t unit, int64_t person = 0) {
-    Principal p;
-    p.account_id = 1;
-    p.roles = roles;
-    p.unit_id = unit;
-    p.person_id = person;
-    return p;
-  }
-  bool Sees(int64_t id, const Principal& who) {
-    Db* db = *rt_->app().readers->Get();
-    auto v = StaffView(*db, env_, id, who, clock_.Now());
-    auto l = List(*db, env_, ListFilter{}, who, clock_.Now());
-    EXPECT_TRUE(l.ok());
-    bool listed = false;
-    for (auto& it : l->at("items").as_array()) listed |= it.at("id").as_int64() == id;
-    EXPECT_EQ(v.ok(), listed) << "detail and list disagree for case " << id;
-    return v.ok();
-  }
-
-  ManualClock clock_{absl::FromCivil(absl::CivilSecond(2026, 4, 30, 10, 0, 0), Cst())};
-  std::string path_;
-  std::unique_ptr<Runtime> rt_;
-  CaseEnv env_;
-  int64_t bureau_, district_, school_, city_school_, principal_, district_head_, district_clerk_;
-  std::map<std::string, int64_t> divisions_;
-};
 
 TEST_F(CasesTest, RoutesByRule) {
   EXPECT_EQ(Register({.category = "tutoring", .concerned_unit_id = school_})["handling_unit_id"].as_int64(), district_);

@@ -12,6 +12,12 @@ namespace {
 bool IsOrgan(const org::Unit& u) { return u.kind == "bureau" || u.kind == "district_bureau"; }
 }  // namespace
 
+int64_t BodyOf(const std::vector<org::Unit>& ancestry) {
+  for (const auto& u : ancestry)
+    if (u.kind != "division") return u.id;
+  return 0;
+}
+
 ReviewBody LevelAbove(const std::vector<org::Unit>& ancestry, const std::string& outside) {
   size_t i = 0;
   // A division answers for the body it belongs to.

@@ -27,6 +27,10 @@ struct ReviewBody {
   bool external() const { return unit_id == 0; }
 };
 
+// The body a unit belongs to and speaks for: the unit itself, or for a division the unit it belongs to
+// (`ancestry` nearest first); 0 when unknown.
+int64_t BodyOf(const std::vector<org::Unit>& ancestry);
+
 // The level above a unit that answered: `ancestry` is the unit and the units above it, nearest first. A
 // division speaks for the body it belongs to; the level above is the nearest bureau or district bureau above
 // that; above the top of the tree is `outside`.

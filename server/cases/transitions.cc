@@ -61,18 +61,21 @@ absl::StatusOr<std::pair<CaseFacts, ActorFacts>> FactsFor(Db& db, const CaseEnv&
   ActorFacts a;
   a.roles = who.roles;
   QF_ASSIGN_OR_RETURN(a.in_handling_unit, InHandlingUnit(db, c, who));
-  if (who.Has(kLeader) && who.unit_id && c.handling_unit_id) {
-    QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, who.unit_id));
-    if (unit && (unit->kind == "bureau" || unit->kind == "district_bureau")) {
-      QF_ASSIGN_OR_RETURN(a.heads_handling_organ, org::IsWithin(db, c.handling_unit_id, who.unit_id));
-    }
+  // The body the person belongs to (a division's staff belong to its bureau; a district's to the district).
+  int64_t own_body = 0;
+  if (who.unit_id) {
+    QF_ASSIGN_OR_RETURN(auto chain, org::Ancestry(db, who.unit_id));
+    own_body = BodyOf(chain);
+  }
+  if (who.Has(kLeader) && own_body && c.handling_unit_id) {
+    // 第三十四条: the head of the body the handling unit belongs to (a leader of that body, not of one above).
+    QF_ASSIGN_OR_RETURN(auto chain, org::Ancestry(db, c.handling_unit_id));
+    a.heads_handling_organ = BodyOf(chain) == own_body;
   }
   QF_ASSIGN_OR_RETURN(auto pending, LoadPendingReview(db, c));
   if (pending) {
     f.review_forwarded = pending->body.external();
-    if (!f.review_forwarded) {
-      QF_ASSIGN_OR_RETURN(a.in_review_body, UnitWithin(db, who.unit_id, pending->body.unit_id));
-    }
+    a.in_review_body = !f.review_forwarded && own_body == pending->body.unit_id;
     int64_t replying = c.replied_by_unit_id ? c.replied_by_unit_id : c.handling_unit_id;
     QF_ASSIGN_OR_RETURN(a.in_replying_unit, UnitWithin(db, who.unit_id, replying));
   }

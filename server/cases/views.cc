@@ -84,7 +84,7 @@ absl::StatusOr<json::array> EventsJson(Db& db, int64_t case_id) {
 absl::StatusOr<json::array> ReviewsJson(Db& db, int64_t case_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT kind, requested_at, COALESCE(answering_unit_id,0), COALESCE(external_body,''), COALESCE(forwarded_on,''), "
-      "COALESCE(answered_at,''), COALESCE(answer_ref,'') FROM case_reviews WHERE case_id=? ORDER BY requested_at"));
+      "COALESCE(answered_at,''), COALESCE(answer_ref,'') FROM case_reviews WHERE case_id=? ORDER BY kind='rereview', requested_at"));
   st.Bind(1, case_id);
   json::array out;
   while (true) {

@@ -5,10 +5,12 @@
 #include <unicode/locid.h>
 #include <unicode/timezone.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <cstdint>
 #include <sstream>
 
 #include "fmt/format.h"
@@ -47,6 +49,7 @@ absl::Status Calendar::LoadDir(const std::string& dir) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return NotFound("calendar.dir_missing", "找不到日历目录: " + dir);
+  std::map<int, Year> loaded;
   for (const auto& entry : fs::directory_iterator(dir)) {
     auto name = entry.path().filename().string();
     auto year = ParseInt<int>(entry.path().stem().string());
@@ -54,12 +57,18 @@ absl::Status Calendar::LoadDir(const std::string& dir) {
     std::ifstream in(entry.path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
-    QF_RETURN_IF_ERROR(LoadYear(*year, ss.str(), name));
+    QF_ASSIGN_OR_RETURN(loaded[*year], ParseYear(*year, ss.str(), name));
   }
+  absl::MutexLock load(&load_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [y, data] : loaded) years_[y] = std::move(data);
+  }
+  Rebuild();
   return absl::OkStatus();
 }
 
-absl::Status Calendar::LoadYear(int year, std::string_view text, std::string_view source) {
+absl::StatusOr<Calendar::Year> Calendar::ParseYear(int year, std::string_view text, std::string_view source) {
   Year y;
   int line_no = 0;
   for (std::string_view line : Split(text, '\n')) {
@@ -82,14 +91,40 @@ absl::Status Calendar::LoadYear(int year, std::string_view text, std::string_vie
     }
   }
   y.version = fmt::format("{}:{}", year, Sha256Hex(text).substr(0, 12));
-  years_[year] = std::move(y);
+  return y;
+}
+
+absl::Status Calendar::Validate(int year, std::string_view text, std::string_view source) {
+  return ParseYear(year, text, source).status();
+}
+
+absl::Status Calendar::LoadYear(int year, std::string_view text, std::string_view source) {
+  QF_ASSIGN_OR_RETURN(Year y, ParseYear(year, text, source));
+  absl::MutexLock load(&load_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    years_[year] = std::move(y);
+  }
+  Rebuild();
   return absl::OkStatus();
 }
 
+bool Calendar::HasNotice(int year) const {
+  absl::ReaderMutexLock lock(&mu_);
+  return years_.count(year) > 0;
+}
+
 std::vector<int> Calendar::LoadedYears() const {
+  absl::ReaderMutexLock lock(&mu_);
   std::vector<int> out;
   for (auto& [y, _] : years_) out.push_back(y);
   return out;
+}
+
+std::string Calendar::YearVersion(int year) const {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = years_.find(year);
+  return it != years_.end() ? it->second.version : fmt::format("{}:statutory", year);
 }
 
 namespace {
@@ -118,10 +153,13 @@ constexpr struct { int year, month, day; } kLunarNewYear[] = {
 }  // namespace
 
 std::map<absl::CivilDay, std::string> Calendar::StatutoryHolidays(int year) const {
+  // A pure function of the year: computed once per process and shared by every calendar.
+  static absl::Mutex cache_mu;
+  static auto* cache = new std::map<int, std::map<absl::CivilDay, std::string>>();
   {
-    absl::MutexLock lock(&mu_);
-    auto it = statutory_.find(year);
-    if (it != statutory_.end()) return it->second;
+    absl::MutexLock lock(&cache_mu);
+    auto it = cache->find(year);
+    if (it != cache->end()) return it->second;
   }
   std::map<absl::CivilDay, std::string> out;
   out[absl::CivilDay(year, 1, 1)] = "元旦";
@@ -130,7 +168,8 @@ std::map<absl::CivilDay, std::string> Calendar::StatutoryHolidays(int year) cons
   out[absl::CivilDay(year, 5, 2)] = "劳动节";
   for (int d = 1; d <= 3; ++d) out[absl::CivilDay(year, 10, d)] = "国庆节";
 
-  // Lunar dates: walk the Gregorian year and read each day's Chinese-calendar month and day.
+  // Lunar dates: read each day's Chinese-calendar month and day, over the Gregorian windows in which 正月初一
+  // (Jan 21 – Feb 20), 端午 (May 28 – Jun 25) and 中秋 (Sep 7 – Oct 8) can fall.
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<icu::Calendar> chinese(
       icu::Calendar::createInstance(icu::TimeZone::createTimeZone("Asia/Shanghai"),
@@ -138,21 +177,21 @@ std::map<absl::CivilDay, std::string> Calendar::StatutoryHolidays(int year) cons
   std::optional<absl::CivilDay> new_year;
   for (const auto& k : kLunarNewYear)
     if (k.year == year) new_year = absl::CivilDay(k.year, k.month, k.day);
-  if (U_SUCCESS(status)) {
-    // Also look at the first days of the next year: 除夕 of next year's festival may fall in this year.
-    for (absl::CivilDay d(year, 1, 1); d <= absl::CivilDay(year + 1, 2, 28); ++d) {
+  const std::pair<absl::CivilDay, absl::CivilDay> windows[] = {
+      {absl::CivilDay(year, 1, 19), absl::CivilDay(year, 2, 22)},
+      {absl::CivilDay(year, 5, 25), absl::CivilDay(year, 6, 28)},
+      {absl::CivilDay(year, 9, 5), absl::CivilDay(year, 10, 10)}};
+  for (auto [from, to] : windows) {
+    for (absl::CivilDay d = from; U_SUCCESS(status) && d <= to; ++d) {
       UDate millis = static_cast<UDate>(absl::ToUnixMillis(CstStart(d) + absl::Hours(12)));
       chinese->setTime(millis, status);
       int month = chinese->get(UCAL_MONTH, status) + 1;
       int dom = chinese->get(UCAL_DATE, status);
       bool leap = chinese->get(UCAL_IS_LEAP_MONTH, status) != 0;
-      if (U_FAILURE(status)) break;
-      if (leap) continue;
-      std::string name;
-      if (month == 5 && dom == 5) name = "端午节";
-      else if (month == 8 && dom == 15) name = "中秋节";
+      if (U_FAILURE(status) || leap) continue;
+      if (month == 5 && dom == 5) out[d] = "端午节";
+      else if (month == 8 && dom == 15) out[d] = "中秋节";
       if (month == 1 && dom == 1 && !new_year) new_year = d;
-      if (!name.empty() && d.year() == year) out[d] = name;
     }
   }
   if (new_year) {
@@ -160,19 +199,22 @@ std::map<absl::CivilDay, std::string> Calendar::StatutoryHolidays(int year) cons
     for (absl::CivilDay d = *new_year - 1; d <= *new_year + 2; ++d)
       if (d.year() == year) out[d] = "春节";
   }
-  absl::MutexLock lock(&mu_);
-  statutory_[year] = out;
+  absl::MutexLock lock(&cache_mu);
+  (*cache)[year] = out;
   return out;
 }
 
-DayInfo Calendar::Classify(absl::CivilDay day) const {
-  auto it = years_.find(static_cast<int>(day.year()));
-  if (it != years_.end()) {
-    const Year& y = it->second;
-    if (auto w = y.work.find(day); w != y.work.end()) return {DayKind::kMakeupWorkday, w->second, false};
-    if (auto o = y.off.find(day); o != y.off.end()) return {DayKind::kHoliday, o->second, false};
-    if (IsWeekend(day)) return {DayKind::kWeekend, "", false};
-    return {DayKind::kWorkday, "", false};
+DayInfo Calendar::ClassifySlow(absl::CivilDay day) const {
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    auto it = years_.find(static_cast<int>(day.year()));
+    if (it != years_.end()) {
+      const Year& y = it->second;
+      if (auto w = y.work.find(day); w != y.work.end()) return {DayKind::kMakeupWorkday, w->second, false};
+      if (auto o = y.off.find(day); o != y.off.end()) return {DayKind::kHoliday, o->second, false};
+      if (IsWeekend(day)) return {DayKind::kWeekend, "", false};
+      return {DayKind::kWorkday, "", false};
+    }
   }
   auto hol = StatutoryHolidays(static_cast<int>(day.year()));
   if (auto h = hol.find(day); h != hol.end()) return {DayKind::kHoliday, h->second, true};
@@ -180,12 +222,39 @@ DayInfo Calendar::Classify(absl::CivilDay day) const {
   return {DayKind::kWorkday, "", true};
 }
 
+DayInfo Calendar::Classify(absl::CivilDay day) const { return ClassifySlow(day); }
+
+bool Calendar::IsWorkingDay(absl::CivilDay day) const {
+  const Table* t = table_.load(std::memory_order_acquire);
+  if (t && t->Covers(day)) {
+    auto k = static_cast<DayKind>(t->kind[t->At(day)] & 3);
+    return k == DayKind::kWorkday || k == DayKind::kMakeupWorkday;
+  }
+  return ClassifySlow(day).working();
+}
+
+void Calendar::Rebuild() {
+  std::vector<int> years = LoadedYears();
+  // The loaded years with five before and twenty after: every deadline a case can have lies inside.
+  int lo = std::max(2001, (years.empty() ? 2025 : years.front()) - 5);
+  int hi = std::min(2099, (years.empty() ? 2026 : years.back()) + 20);
+  auto table = std::make_unique<Table>();
+  table->first = absl::CivilDay(lo, 1, 1);
+  int32_t count = 0;
+  for (absl::CivilDay d = table->first; d < absl::CivilDay(hi + 1, 1, 1); ++d) {
+    DayInfo info = ClassifySlow(d);
+    table->kind.push_back(static_cast<uint8_t>(static_cast<int>(info.kind) | (info.provisional ? 4 : 0)));
+    if (info.working()) ++count;
+    table->working.push_back(count);
+  }
+  absl::MutexLock lock(&mu_);
+  table_.store(table.get(), std::memory_order_release);
+  tables_.push_back(std::move(table));
+}
+
 std::string Calendar::VersionFor(absl::CivilDay a, absl::CivilDay b) const {
   std::vector<std::string> parts;
-  for (int y = static_cast<int>(a.year()); y <= static_cast<int>(b.year()); ++y) {
-    auto it = years_.find(y);
-    parts.push_back(it != years_.end() ? it->second.version : fmt::format("{}:statutory", y));
-  }
+  for (int y = static_cast<int>(a.year()); y <= static_cast<int>(b.year()); ++y) parts.push_back(YearVersion(y));
   return Join(parts, "+");
 }
 
@@ -203,6 +272,37 @@ std::string Describe(absl::CivilDay d, const DayInfo& info) {
 }  // namespace
 
 DeadlineResult Calendar::Add(absl::CivilDay start, const Term& term, bool explain) const {
+  const Table* t = table_.load(std::memory_order_acquire);
+  if (!explain && t && t->Covers(start)) {
+    // One lookup per question: the running count of working days answers where the N-th one falls.
+    auto working = [](uint8_t k) { return (k & 3) == static_cast<int>(DayKind::kWorkday) ||
+                                          (k & 3) == static_cast<int>(DayKind::kMakeupWorkday); };
+    std::optional<absl::CivilDay> due;
+    absl::CivilDay counted_from = start + 1;
+    if (term.unit == TermUnit::kCalendarDays) {
+      absl::CivilDay d = start + term.count;
+      counted_from = d;
+      while (t->Covers(d) && !working(t->kind[t->At(d)])) ++d;
+      if (t->Covers(d)) due = d;
+    } else if (term.count == 0) {
+      due = start;
+    } else {
+      int32_t target = t->working[t->At(start)] + term.count;
+      auto begin = t->working.begin() + static_cast<std::ptrdiff_t>(t->At(start));
+      auto it = std::lower_bound(begin, t->working.end(), target);
+      if (it != t->working.end()) due = t->first + (it - t->working.begin());
+    }
+    if (due) {
+      DeadlineResult r;
+      r.due = *due;
+      // Provisional when a day that decided the count lies in a year without its notice.
+      if (*due >= counted_from)
+        for (int y = static_cast<int>(counted_from.year()); y <= static_cast<int>(due->year()); ++y)
+          r.provisional |= !HasNotice(y);
+      r.calendar_version = VersionFor(start, *due);
+      return r;
+    }
+  }
   DeadlineResult r;
   bool provisional = false;
   if (explain)
@@ -247,6 +347,8 @@ DeadlineResult Calendar::Add(absl::CivilDay start, const Term& term, bool explai
 
 int Calendar::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const {
   if (to < from) return -WorkingDaysBetween(to, from);
+  const Table* t = table_.load(std::memory_order_acquire);
+  if (t && t->Covers(from) && t->Covers(to)) return t->working[t->At(to)] - t->working[t->At(from)];
   int n = 0;
   for (absl::CivilDay d = from + 1; d <= to; ++d)
     if (IsWorkingDay(d)) ++n;

@@ -1,6 +1,8 @@
-// The working-day calendar on which legal terms are counted. Immutable after loading, so one instance is
-// shared by every thread; the statutory fallback for years without a loaded notice is computed lazily under
-// a mutex.
+// The working-day calendar on which legal terms are counted. One instance is shared by every thread: reads
+// answer from an immutable per-day table (the kind of each day and a running count of working days, so that a
+// day's kind and the working days between two days are one lookup each), swapped atomically when an
+// administrator loads a year's notice at run time (AddYear); old tables stay alive until the calendar goes.
+// Days outside the table, and explanations with holiday names, fall back to the year maps under a mutex.
 //
 // Rules (DOMAIN.md): the start day is not counted; a term of calendar days whose last day is not a working
 // day ends on the next working day (民法典 第二百零一至二百零三条); a term of working days skips weekends and
@@ -9,7 +11,9 @@
 // ICU's Chinese calendar, and results that touch such a year are marked provisional.
 #pragma once
 
+#include <atomic>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -58,11 +62,15 @@ class Calendar {
   absl::Status LoadDir(const std::string& dir);
   // Parses one year's notice. Format, one entry per line: "YYYY-MM-DD off|work NAME"; '#' comments.
   absl::Status LoadYear(int year, std::string_view text, std::string_view source);
+  // Checks a year's notice without loading it: InvalidArgument naming the line, or OK.
+  static absl::Status Validate(int year, std::string_view text, std::string_view source);
 
   DayInfo Classify(absl::CivilDay day) const;
-  bool IsWorkingDay(absl::CivilDay day) const { return Classify(day).working(); }
-  bool HasNotice(int year) const { return years_.count(year) > 0; }
+  bool IsWorkingDay(absl::CivilDay day) const;
+  bool HasNotice(int year) const;
   std::vector<int> LoadedYears() const;
+  // The version of a loaded year ("2026:3f2a9c01b2de"), or "YYYY:statutory".
+  std::string YearVersion(int year) const;
 
   // The last day of `term` counted from `start` (start not counted). `explain` fills steps.
   DeadlineResult Add(absl::CivilDay start, const Term& term, bool explain = false) const;
@@ -80,9 +88,25 @@ class Calendar {
     std::map<absl::CivilDay, std::string> work;  // make-up working days
     std::string version;
   };
-  std::map<int, Year> years_;
+  // Every day from `first` on: its kind (DayKind, plus 4 when provisional) and the working days from `first`
+  // up to and including it.
+  struct Table {
+    absl::CivilDay first;
+    std::vector<uint8_t> kind;
+    std::vector<int32_t> working;
+    bool Covers(absl::CivilDay d) const { return d >= first && d - first < static_cast<int64_t>(kind.size()); }
+    size_t At(absl::CivilDay d) const { return static_cast<size_t>(d - first); }
+  };
+  static absl::StatusOr<Year> ParseYear(int year, std::string_view text, std::string_view source);
+  DayInfo ClassifySlow(absl::CivilDay day) const ABSL_LOCKS_EXCLUDED(mu_);
+  // Builds the table over the loaded years (and some before and after) and publishes it.
+  void Rebuild() ABSL_LOCKS_EXCLUDED(mu_);
+
+  absl::Mutex load_mu_;  // one load (insert and rebuild) at a time, so that the last table has every year
   mutable absl::Mutex mu_;
-  mutable std::map<int, std::map<absl::CivilDay, std::string>> statutory_ ABSL_GUARDED_BY(mu_);
+  std::map<int, Year> years_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<const Table>> tables_ ABSL_GUARDED_BY(mu_);
+  std::atomic<const Table*> table_{nullptr};
 };
 
 }  // namespace qf

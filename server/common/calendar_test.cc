@@ -4,6 +4,8 @@
 
 #include "common/timefmt.h"
 
+#include <random>
+
 namespace qf {
 namespace {
 
@@ -113,6 +115,37 @@ TEST_F(CalendarTest, ExplainsEachStep) {
 TEST_F(CalendarTest, WorkingDaysBetween) {
   EXPECT_EQ(cal_.WorkingDaysBetween(*ParseDay("2026-04-30"), *ParseDay("2026-05-11")), 5);
   EXPECT_EQ(cal_.WorkingDaysBetween(*ParseDay("2026-05-11"), *ParseDay("2026-04-30")), -5);
+}
+
+// The per-day table answers exactly what counting day by day answers (the explained count walks day by day),
+// for random starts and terms across the loaded years, the statutory years beyond them and the table's edges.
+TEST_F(CalendarTest, TableAnswersLikeTheDayByDayCount) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 4000; ++i) {
+    absl::CivilDay start = absl::CivilDay(2019, 1, 1) + static_cast<int>(rng() % (365 * 30));
+    Term term{static_cast<int>(rng() % 90), rng() % 2 ? TermUnit::kWorkingDays : TermUnit::kCalendarDays};
+    auto fast = cal_.Add(start, term), slow = cal_.Add(start, term, /*explain=*/true);
+    ASSERT_EQ(fast.due, slow.due) << FormatDay(start) << " + " << term.ToString();
+    ASSERT_EQ(fast.provisional, slow.provisional) << FormatDay(start) << " + " << term.ToString();
+    ASSERT_EQ(fast.calendar_version, slow.calendar_version);
+    absl::CivilDay other = start + static_cast<int>(rng() % 200) - 100;
+    int counted = 0;
+    for (absl::CivilDay d = std::min(start, other) + 1; d <= std::max(start, other); ++d) counted += cal_.Classify(d).working();
+    ASSERT_EQ(cal_.WorkingDaysBetween(start, other), start <= other ? counted : -counted) << FormatDay(start) << " " << FormatDay(other);
+  }
+}
+
+// A year's notice loaded while the server runs changes the answers at once, for every thread.
+TEST_F(CalendarTest, AYearLoadedAtRunTimeTakesEffect) {
+  absl::CivilDay start = *ParseDay("2027-04-30");
+  auto before = cal_.Add(start, *Term::Parse("5wd"));
+  EXPECT_TRUE(before.provisional);
+  ASSERT_TRUE(cal_.LoadYear(2027, "2027-05-03 off 劳动节\n2027-05-04 off 劳动节\n2027-05-05 off 劳动节\n", "2027.txt").ok());
+  auto after = cal_.Add(start, *Term::Parse("5wd"));
+  EXPECT_FALSE(after.provisional);
+  EXPECT_GT(after.due, before.due);
+  EXPECT_TRUE(cal_.HasNotice(2027));
+  EXPECT_FALSE(cal_.IsWorkingDay(*ParseDay("2027-05-04")));
 }
 
 TEST(TermTest, Parses) {

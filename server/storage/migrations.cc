@@ -619,7 +619,8 @@ CREATE TRIGGER bulletins_frozen BEFORE UPDATE OF snapshot, narrative, quarter ON
       // concerns; each deadline keeps the extension and suspension applied to it (a recompute keeps them); a
       // review or re-review is asked once (the key) and answered by the level above (a unit here, or a body
       // outside to which it was forwarded); supervision records escalation letters (催办函, 通报批评);
-      // campaigns owe their results by a day; draws record each expert's conclusions (void on recusal). The
+      // campaigns owe their results by a day; draws record each expert's conclusions (void on recusal); a year's
+      // holiday notice loaded by an administrator is kept (and applied at every start). The
       // dashboard rollups are kept by the application from now on (cases/store.h Figures), not by triggers, so
       // that they are the same on every backend; they gain acceptance and conclusion counts.
       R"sql(
@@ -714,6 +715,14 @@ INSERT INTO rollup_dim(dim, day, code, n) SELECT 'channel', date(received_at, '+
 INSERT INTO rollup_dim(dim, day, code, n) SELECT 'category', date(received_at, '+8 hours'), category, COUNT(*) FROM cases GROUP BY 2, 3;
 INSERT INTO rollup_dim(dim, day, code, n) SELECT 'district', date(received_at, '+8 hours'), COALESCE(district, ''), COUNT(*) FROM cases GROUP BY 2, 3;
 INSERT INTO rollup_dim(dim, day, code, n) SELECT 'state', date(received_at, '+8 hours'), state, COUNT(*) FROM cases GROUP BY 2, 3;
+
+CREATE TABLE calendar_years(
+  year INTEGER PRIMARY KEY,
+  text TEXT NOT NULL,
+  version TEXT NOT NULL,
+  loaded_at TEXT NOT NULL,
+  loaded_by INTEGER REFERENCES accounts(id)
+);
 
 CREATE TABLE draw_conclusions(
   id INTEGER PRIMARY KEY,
