@@ -3,6 +3,7 @@
 #include <set>
 
 #include "common/crypto_util.h"
+#include "common/status.h"
 #include "draws/draw.h"
 #include "draws/draws.h"
 #include "fmt/format.h"
@@ -17,26 +18,34 @@ std::string PoolLabel(std::string_view pool) {
   return std::string(pool);
 }
 
-Eligibility Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r, const OrgFacts& org,
-                     absl::Time now) {
+absl::StatusOr<Eligibility> Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r,
+                                     const OrgFacts& org, absl::Time now) {
   std::set<int64_t> parties(r.party_person_ids.begin(), r.party_person_ids.end());
   std::set<int64_t> party_relatives;
-  for (int64_t p : r.party_person_ids)
-    for (int64_t q : org.relatives(p)) party_relatives.insert(q);
+  for (int64_t p : r.party_person_ids) {
+    QF_ASSIGN_OR_RETURN(auto relatives, org.relatives(p));
+    party_relatives.insert(relatives.begin(), relatives.end());
+  }
   std::set<int64_t> prior(r.prior_person_ids.begin(), r.prior_person_ids.end());
+  auto within = [&](int64_t unit, int64_t ancestor) -> absl::StatusOr<bool> {
+    if (!unit || !ancestor) return false;
+    return org.within(unit, ancestor);
+  };
   Eligibility out;
   for (const Member& m : pool) {
     if (!m.active) continue;
     if (!c.specialty.empty() && m.specialty != c.specialty) continue;
     if (!c.title.empty() && m.title != c.title) continue;
     if (!c.region.empty() && m.region != c.region) continue;
+    QF_ASSIGN_OR_RETURN(bool at_applicant, within(m.unit_id, r.applicant_unit_id));
+    QF_ASSIGN_OR_RETURN(bool at_supervisor, within(m.unit_id, r.supervising_unit_id));
     std::string reason;
     if (parties.count(m.person_id)) reason = "本人是当事人";
     else if (party_relatives.count(m.person_id)) reason = "与当事人有近亲属关系";
-    else if (r.applicant_unit_id && m.unit_id && org.within(m.unit_id, r.applicant_unit_id)) reason = "在申请人所在单位任职";
+    else if (at_applicant) reason = "在申请人所在单位任职";
     else if (r.applicant_unit_id && std::count(m.former_unit_ids.begin(), m.former_unit_ids.end(), r.applicant_unit_id))
       reason = "曾在申请人所在单位任职";
-    else if (r.supervising_unit_id && m.unit_id && org.within(m.unit_id, r.supervising_unit_id)) reason = "监督单位工作人员";
+    else if (at_supervisor) reason = "监督单位工作人员";
     else if (prior.count(m.person_id)) reason = "曾参与本事项";
     else if (r.cooldown_days > 0 && m.last_selected && now - *m.last_selected < absl::Hours(24 * r.cooldown_days))
       reason = fmt::format("距上次抽中不足{}天", r.cooldown_days);
@@ -64,11 +73,16 @@ absl::StatusOr<std::vector<Call>> CallDown(const std::vector<std::string>& order
     bool was_selected = it->status == "selected";
     it->status = "declined";
     it->reason = d.reason;
+    // A selected place is filled by the first backup, or — with none waiting — by the next in the drawn order,
+    // whether or not backups were configured; the list runs out only when the order does.
     if (was_selected) {
       auto b = std::find_if(calls.begin(), calls.end(), [](const Call& c) { return c.status == "backup"; });
       if (b != calls.end()) b->status = "selected";
+      else call("selected");
     }
-    call("backup");
+    // The backups are kept at their number.
+    int waiting = static_cast<int>(std::count_if(calls.begin(), calls.end(), [](const Call& c) { return c.status == "backup"; }));
+    if (waiting < backups) call("backup");
   }
   return calls;
 }

@@ -60,10 +60,11 @@ struct Exclusion {
   std::string reason;
 };
 
-// What eligibility needs to know about the organisation (so that the rule is pure).
+// What eligibility needs to know about the organisation (so that the rule is pure). Either may fail (a
+// database error): recusal then fails closed — the draw stops with the error, nobody is counted unrelated.
 struct OrgFacts {
-  std::function<bool(int64_t unit, int64_t ancestor)> within;
-  std::function<std::vector<int64_t>(int64_t person)> relatives;
+  std::function<absl::StatusOr<bool>(int64_t unit, int64_t ancestor)> within;
+  std::function<absl::StatusOr<std::vector<int64_t>>(int64_t person)> relatives;
 };
 
 // The candidates (codes in canonical order) and the exclusions with their reasons.
@@ -71,8 +72,8 @@ struct Eligibility {
   std::vector<std::string> candidates;
   std::vector<Exclusion> excluded;
 };
-Eligibility Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r, const OrgFacts& org,
-                     absl::Time now);
+absl::StatusOr<Eligibility> Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r,
+                                     const OrgFacts& org, absl::Time now);
 
 // The state of the call-down: each called member's status in call order.
 struct Call {
@@ -81,7 +82,8 @@ struct Call {
   std::string reason;  // for declined
 };
 // The first `count` of the order are selected and the next `backups` are backups; each decline in turn
-// (by code, in the order recorded) promotes the first backup and calls the next one down as a backup.
+// (by code, in the order recorded) of a selected person promotes the first backup, or calls the next one down
+// when no backup waits; then the backups are topped up to their number from the order.
 absl::StatusOr<std::vector<Call>> CallDown(const std::vector<std::string>& order, int count, int backups,
                                            const std::vector<Exclusion>& declines);
 
@@ -112,6 +114,14 @@ absl::StatusOr<boost::json::object> PerformDraw(Tx& tx, const DrawEnv& env, int6
 absl::StatusOr<boost::json::object> Decline(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
                                             const Principal& who);
 absl::StatusOr<boost::json::object> Release(Tx& tx, const DrawEnv& env, int64_t id, const Principal& who);
+// An expert's conclusion on one item of the review (a short result), recorded by the requester after release for a
+// member who is selected.
+absl::Status RecordConclusion(Tx& tx, int64_t id, const std::string& code, const std::string& item,
+                              const std::string& result, const Principal& who);
+// A recusal found after release: the member is taken off (the next in the drawn order is called, as for a decline)
+// and every conclusion they gave is void, with the reason, on the draw's record.
+absl::StatusOr<boost::json::object> RecuseAfterRelease(Tx& tx, int64_t id, const std::string& code,
+                                                       const std::string& reason, const Principal& who);
 
 // Staff view: the sealed parts only for the requester and the witness until release.
 absl::StatusOr<boost::json::object> StaffView(Db& db, int64_t id, const Principal& who);

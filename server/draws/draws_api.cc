@@ -131,6 +131,41 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 }, std::move(respond));
               },
               2048, "Record a selected member's decline or recusal; the next down the list is called"});
+  router.Add({"POST", "/api/v1/draws/{id}/conclusions", kDrawers,
+              [&app](Request& req, Respond respond) {
+                auto id = Id(req, respond);
+                if (!id) return;
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                JsonInput in(*body);
+                auto code = in.Str("code", true, 32);
+                auto item = in.Str("item", true, 100);
+                auto result = in.Str("result", true, 200);
+                if (auto s = in.Finish("draw.params"); !s.ok()) return respond(Response::Problem(s, req.path));
+                Principal who = *req.principal;
+                SubmitWrite(app, req, [who, id = *id, code = *code, item = *item, result = *result](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_RETURN_IF_ERROR(RecordConclusion(tx, id, code, item, result, who));
+                  return json::object{{"id", id}, {"code", code}, {"item", item}};
+                }, std::move(respond), 201);
+              },
+              4096, "Record a drawn expert's conclusion on an item of the review (after release)"});
+  router.Add({"POST", "/api/v1/draws/{id}/recusals", kDrawers,
+              [&app](Request& req, Respond respond) {
+                auto id = Id(req, respond);
+                if (!id) return;
+                auto body = ParseObject(req.body);
+                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+                JsonInput in(*body);
+                auto code = in.Str("code", true, 32);
+                auto reason = in.Str("reason", true, 200);
+                if (auto s = in.Finish("draw.params"); !s.ok()) return respond(Response::Problem(s, req.path));
+                Principal who = *req.principal;
+                SubmitWrite(app, req, [who, id = *id, code = *code, reason = *reason](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto o, RecuseAfterRelease(tx, id, code, reason, who));
+                  return o;
+                }, std::move(respond));
+              },
+              2048, "A recusal found after release: the next in the drawn order is called and the member's conclusions are void"});
   router.Add({"POST", "/api/v1/draws/{id}/release", kDrawers,
               [&app](Request& req, Respond respond) {
                 auto id = Id(req, respond);

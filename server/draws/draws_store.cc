@@ -348,9 +348,9 @@ absl::StatusOr<json::object> RequestDraw(Tx& tx, const DrawEnv& env, const json:
     if (!u) return Invalid("draw.unit", "单位不存在", {{unit == r.applicant_unit_id ? "applicant_unit_id" : "supervising_unit_id", "单位不存在"}});
   }
   QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, *pool, true));
-  OrgFacts facts{[&db](int64_t unit, int64_t anc) { auto w = org::IsWithin(db, unit, anc); return w.ok() && *w; },
-                 [&db](int64_t p) { auto rel = org::Relatives(db, p); return rel.ok() ? *rel : std::vector<int64_t>{}; }};
-  Eligibility el = Eligible(members, c, r, facts, tx.now());
+  OrgFacts facts{[&db](int64_t unit, int64_t anc) { return org::IsWithin(db, unit, anc); },
+                 [&db](int64_t p) { return org::Relatives(db, p); }};
+  QF_ASSIGN_OR_RETURN(Eligibility el, Eligible(members, c, r, facts, tx.now()));
   if (el.candidates.size() < static_cast<size_t>(*count))
     return MakeError(absl::StatusCode::kFailedPrecondition, "draw.pool_too_small",
                      fmt::format("符合条件且无需回避的只有 {} 人，少于要抽取的 {} 人（另有 {} 人因回避排除）",
@@ -450,6 +450,85 @@ absl::StatusOr<json::object> Release(Tx& tx, const DrawEnv& env, int64_t id, con
   return json::object{{"id", id}, {"state", "released"}, {"secret", secret}, {"ledger_seq", seq}};
 }
 
+absl::Status RecordConclusion(Tx& tx, int64_t id, const std::string& code, const std::string& item,
+                              const std::string& result, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
+  if (who.account_id != d.requested_by) return Forbidden("draw.requester_only", "只有发起抽取的人员可以登记评审结论");
+  if (d.state != "released") return Conflict("draw.state", "结果公布后才能登记评审结论");
+  QF_ASSIGN_OR_RETURN(auto calls, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), Declines(d.calls)));
+  bool selected = std::any_of(calls.begin(), calls.end(), [&](const Call& c) { return c.code == code && c.status == "selected"; });
+  if (!selected) return Invalid("draw.code", "只能登记已抽中人员的结论", {{"code", "不是已抽中的人员"}});
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+      "INSERT INTO draw_conclusions(draw_id,code,item,result,recorded_at,recorded_by) VALUES(?,?,?,?,?,?)"));
+  st.Bind(1, id).Bind(2, code).Bind(3, item).Bind(4, result).Bind(5, FormatUtc(tx.now())).Bind(6, who.account_id);
+  auto ins = st.Run();
+  if (ins.code() == absl::StatusCode::kAlreadyExists)
+    return MakeError(absl::StatusCode::kAlreadyExists, "draw.conclusion_exists", "该人员对该事项的结论已登记",
+                     {{"item", "已登记"}});
+  QF_RETURN_IF_ERROR(ins);
+  return tx.Append("draw.conclusion", Subject(id), {{"code", code}, {"item", item}, {"result_sha256", Sha256Hex(result)}})
+      .status();
+}
+
+absl::StatusOr<json::object> RecuseAfterRelease(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
+                                                const Principal& who) {
+  QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
+  if (who.account_id != d.requested_by && who.account_id != d.witness)
+    return Forbidden("draw.sealed", "只有发起人和见证人可以登记回避");
+  if (d.state != "released") return Conflict("draw.state", "结果公布前的回避按谢绝登记");
+  std::string why(Trim(reason));
+  if (why.empty() || Utf8Length(why) > 200) return Invalid("draw.reason", "请填写回避的理由", {{"reason", "必填"}});
+  auto declines = Declines(d.calls);
+  QF_ASSIGN_OR_RETURN(auto before, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), declines));
+  auto it = std::find_if(before.begin(), before.end(), [&](const Call& c) { return c.code == code; });
+  if (it == before.end() || it->status != "selected")
+    return Invalid("draw.code", "只能对已抽中的人员登记回避", {{"code", "不是已抽中的人员"}});
+  declines.push_back({code, "回避：" + why});
+  QF_ASSIGN_OR_RETURN(auto after, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), declines));
+  d.calls.push_back(json::object{{"code", code}, {"reason", "回避：" + why}, {"declined_at", FormatUtc(tx.now())},
+                                 {"after_release", true}});
+  json::array selected;
+  for (auto& c : after)
+    if (c.status == "selected") selected.push_back(json::string(c.code));
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE draws SET calls=?, selected=? WHERE id=?"));
+  st.Bind(1, json::serialize(d.calls)).Bind(2, json::serialize(selected)).Bind(3, id);
+  QF_RETURN_IF_ERROR(st.Run());
+  // A recused expert's conclusions are void.
+  QF_ASSIGN_OR_RETURN(auto v, tx.db().Prepare(
+      "UPDATE draw_conclusions SET void_reason=?, voided_at=? WHERE draw_id=? AND code=? AND void_reason IS NULL"));
+  v.Bind(1, "回避：" + why).Bind(2, FormatUtc(tx.now())).Bind(3, id).Bind(4, code);
+  QF_RETURN_IF_ERROR(v.Run());
+  int voided = tx.db().Changes();
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("draw.recused", Subject(id),
+                                             {{"code", code}, {"reason", why}, {"conclusions_void", voided}}));
+  json::object out{{"id", id}, {"calls", CallsJson(after, d.calls)}, {"conclusions_void", voided}, {"ledger_seq", seq}};
+  if (selected.size() < static_cast<size_t>(d.count))
+    out["shortfall"] = fmt::format("候选名单已用完：还差 {} 人，需另行申请抽取", d.count - static_cast<int64_t>(selected.size()));
+  return out;
+}
+
+namespace {
+absl::StatusOr<json::array> ConclusionsJson(Db& db, int64_t id, bool with_results) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT code, item, result, recorded_at, COALESCE(void_reason,'') FROM draw_conclusions WHERE draw_id=? ORDER BY id"));
+  st.Bind(1, id);
+  json::array out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    bool is_void = !st.Text(4).empty();
+    json::object o{{"code", st.Text(0)}, {"item", st.Text(1)}, {"void", is_void}};
+    if (with_results) {
+      o["result"] = st.Text(2);
+      o["recorded_at"] = st.Text(3);
+    }
+    if (is_void) o["void_reason"] = st.Text(4);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+}  // namespace
+
 absl::StatusOr<json::object> StaffView(Db& db, int64_t id, const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(db, id));
   json::object o{{"id", d.id}, {"purpose", d.purpose}, {"pool", d.pool}, {"pool_label", PoolLabel(d.pool)},
@@ -491,6 +570,7 @@ absl::StatusOr<json::object> StaffView(Db& db, int64_t id, const Principal& who)
   if (d.state == "released") {
     o["secret"] = d.secret;
     o["released_at"] = d.released_at;
+    QF_ASSIGN_OR_RETURN(o["conclusions"], ConclusionsJson(db, d.id, true));
   }
   return o;
 }
@@ -544,6 +624,8 @@ absl::StatusOr<json::object> PublicRecord(Db& db, int64_t id) {
   o["declines"] = declines;
   o["calls"] = call_rows;
   o["released_at"] = d.released_at;
+  // Which conclusions count: the public sees each expert's items and the void ones with why, not the results.
+  QF_ASSIGN_OR_RETURN(o["conclusions"], ConclusionsJson(db, d.id, false));
   return o;
 }
 

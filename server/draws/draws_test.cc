@@ -50,9 +50,13 @@ TEST(DrawEligibility, EveryRecusalRuleHasItsReason) {
   r.supervising_unit_id = 40;
   r.prior_person_ids = {6};
   r.cooldown_days = 30;
-  OrgFacts org{[](int64_t u, int64_t anc) { return u == anc || (u == 41 && anc == 40); },
-               [](int64_t p) { return p == 3 ? std::vector<int64_t>{4} : std::vector<int64_t>{}; }};
-  auto e = Eligible(pool, {"语文", "", ""}, r, org, absl::FromUnixSeconds(1'700'000'000) + absl::Hours(240));
+  OrgFacts org{[](int64_t u, int64_t anc) -> absl::StatusOr<bool> { return u == anc || (u == 41 && anc == 40); },
+               [](int64_t p) -> absl::StatusOr<std::vector<int64_t>> {
+                 return p == 3 ? std::vector<int64_t>{4} : std::vector<int64_t>{};
+               }};
+  auto eligible = Eligible(pool, {"语文", "", ""}, r, org, absl::FromUnixSeconds(1'700'000'000) + absl::Hours(240));
+  ASSERT_TRUE(eligible.ok());
+  auto& e = *eligible;
   EXPECT_EQ(e.candidates, (std::vector<std::string>{"E00", "E08"}));
   std::map<std::string, std::string> why;
   for (auto& x : e.excluded) why[x.code] = x.reason;
@@ -66,6 +70,24 @@ TEST(DrawEligibility, EveryRecusalRuleHasItsReason) {
   EXPECT_EQ(why.size(), 7u);
 }
 
+// A recusal fact that cannot be read stops the draw with the error: nobody is counted unrelated.
+TEST(DrawEligibility, RecusalFailsClosed) {
+  Member m;
+  m.code = "E01";
+  m.person_id = 1;
+  m.unit_id = 10;
+  Recusal r;
+  r.applicant_unit_id = 10;
+  r.party_person_ids = {3};
+  auto broken = absl::UnavailableError("database is locked");
+  OrgFacts no_units{[&](int64_t, int64_t) -> absl::StatusOr<bool> { return broken; },
+                    [](int64_t) -> absl::StatusOr<std::vector<int64_t>> { return std::vector<int64_t>{}; }};
+  EXPECT_EQ(Eligible({m}, {}, r, no_units, absl::Now()).status(), broken);
+  OrgFacts no_relatives{[](int64_t, int64_t) -> absl::StatusOr<bool> { return false; },
+                        [&](int64_t) -> absl::StatusOr<std::vector<int64_t>> { return broken; }};
+  EXPECT_EQ(Eligible({m}, {}, r, no_relatives, absl::Now()).status(), broken);
+}
+
 TEST(DrawCallDown, DeclinesPromoteBackupsAndCallTheNext) {
   std::vector<std::string> order = {"A", "B", "C", "D", "E", "F"};
   auto calls = CallDown(order, 2, 1, {{"A", "出差"}, {"C", "回避：与申请人同校"}});
@@ -74,6 +96,12 @@ TEST(DrawCallDown, DeclinesPromoteBackupsAndCallTheNext) {
   for (auto& c : *calls) got.push_back(c.code + ":" + c.status);
   EXPECT_EQ(got, (std::vector<std::string>{"A:declined", "B:selected", "C:declined", "D:selected", "E:backup"}));
   EXPECT_FALSE(CallDown(order, 2, 1, {{"F", "x"}}).ok()) << "only someone called can decline";
+  // With no backups configured, a recusal is replaced by the next in the drawn order all the same.
+  auto no_backups = CallDown(order, 2, 0, {{"A", "回避：近亲属参加考试"}, {"C", "谢绝：出差"}});
+  ASSERT_TRUE(no_backups.ok());
+  got.clear();
+  for (auto& c : *no_backups) got.push_back(c.code + ":" + c.status);
+  EXPECT_EQ(got, (std::vector<std::string>{"A:declined", "B:selected", "C:declined", "D:selected"}));
   // When the list runs out the quota is short, not filled by anyone outside it.
   auto short_list = CallDown({"A", "B"}, 2, 0, {{"A", "x"}});
   ASSERT_TRUE(short_list.ok());
@@ -324,6 +352,46 @@ TEST_F(DrawStoreTest, SealedUntilReleasedThenAnyoneRecomputes) {
   }
   EXPECT_EQ(selected, 3);
   EXPECT_FALSE(Do([&](Tx& tx) { return Decline(tx, id, first, "x", requester_); }).ok()) << "released is final";
+
+  // Conclusions per expert per item; a recusal found afterwards voids the recused expert's and calls the next.
+  std::vector<std::string> chosen;
+  for (auto& c : rec->at("calls").as_array())
+    if (c.as_object().at("status").as_string() == "selected") chosen.emplace_back(c.as_object().at("code").as_string());
+  auto conclude = [&](const std::string& code, const char* item) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_RETURN_IF_ERROR(RecordConclusion(tx, id, code, item, "通过", requester_));
+      return json::value();
+    });
+  };
+  for (const auto& code : chosen) ASSERT_TRUE(conclude(code, "申请人甲").ok());
+  ASSERT_TRUE(conclude(chosen[0], "申请人乙").ok());
+  EXPECT_EQ(StableCode(conclude(chosen[0], "申请人乙").status()), "draw.conclusion_exists");
+  EXPECT_EQ(StableCode(conclude(first, "申请人甲").status()), "draw.code") << "the one who declined gives none";
+  auto recused = Do([&](Tx& tx) { return RecuseAfterRelease(tx, id, chosen[0], "与申请人甲系近亲属", requester_); });
+  ASSERT_TRUE(recused.ok()) << recused.status();
+  EXPECT_EQ(recused->at("conclusions_void").as_int64(), 2);
+  auto staff = StaffView(**db, id, requester_);
+  ASSERT_TRUE(staff.ok());
+  int void_count = 0, counted = 0;
+  for (auto& c : staff->at("conclusions").as_array()) {
+    if (c.at("void").as_bool()) {
+      ++void_count;
+      EXPECT_EQ(c.at("code").as_string(), chosen[0]);
+      EXPECT_NE(std::string(c.at("void_reason").as_string()).find("近亲属"), std::string::npos);
+    } else {
+      ++counted;
+    }
+  }
+  EXPECT_EQ(void_count, 2);
+  EXPECT_EQ(counted, 2);
+  // Still three selected (the next in the order was called), and the record still recomputes.
+  rec = PublicRecord(**db, id);
+  ASSERT_TRUE(rec.ok());
+  EXPECT_TRUE(Verify(*rec).ok);
+  selected = 0;
+  for (auto& c : rec->at("calls").as_array()) selected += c.as_object().at("status").as_string() == "selected";
+  EXPECT_EQ(selected, 3);
+  EXPECT_EQ(json::serialize(rec->at("conclusions")).find("通过"), std::string::npos) << "results stay with staff";
 }
 
 }  // namespace

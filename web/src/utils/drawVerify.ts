@@ -85,11 +85,13 @@ export function callDown(order: string[], count: number, backups: number, declin
     if (!c || c.status === 'declined') return null
     const wasSelected = c.status === 'selected'
     c.status = 'declined'
+    // A selected place goes to the first backup, or to the next in the order when none waits (docs/draws.md).
     if (wasSelected) {
       const b = calls.find((x) => x.status === 'backup')
       if (b) b.status = 'selected'
+      else call('selected')
     }
-    call('backup')
+    if (calls.filter((x) => x.status === 'backup').length < backups) call('backup')
   }
   return calls
 }

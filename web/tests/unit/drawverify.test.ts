@@ -38,6 +38,13 @@ describe('draw verification in the browser', () => {
     expect(callDown(['A', 'B'], 1, 0, [{ code: 'B' }])).toBeNull()
   })
 
+  it('replaces a recusal by the next in the order even without backups (docs/draws.md)', () => {
+    const calls = callDown(['A', 'B', 'C', 'D'], 2, 0, [{ code: 'A' }, { code: 'C' }])
+    expect(calls?.map((c) => `${c.code}:${c.status}`)).toEqual(['A:declined', 'B:selected', 'C:declined', 'D:selected'])
+    // The same rule as the server's: server/draws/draws_test.cc DrawCallDown.
+    expect(callDown(['A', 'B'], 2, 0, [{ code: 'A' }])?.filter((c) => c.status === 'selected').length).toBe(1)
+  })
+
   it('shuffles uniformly over the 24 orders of four', async () => {
     const counts = new Map<string, number>()
     const n = 2400
