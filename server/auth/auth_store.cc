@@ -1,5 +1,6 @@
 #include "auth/auth_store.h"
 
+#include "common/stored_json.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "auth/totp.h"
@@ -79,12 +80,12 @@ absl::Status UseRecoveryCode(Tx& tx, int64_t account, const std::string& code) {
   st.Bind(1, account);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_recovery", "恢复码错误或已使用过");
-  auto codes = boost::json::parse(st.Text(0)).as_array();
+  QF_ASSIGN_OR_RETURN(auto codes, StoredArray(st.Text(0), "accounts.recovery_codes"));
   std::string want = Sha256Hex(ToLower(code));
   boost::json::array left;
   bool found = false;
   for (auto& c : codes) {
-    if (!found && c.as_string() == want) found = true;
+    if (!found && c.is_string() && c.as_string() == want) found = true;
     else left.push_back(c);
   }
   if (!found) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_recovery", "恢复码错误或已使用过");

@@ -75,7 +75,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
                             Schedule& schedule, uint32_t seed) {
   auto st = std::make_shared<State>(seed);
   AppContext& app = rt.app();
-  inspect::InspectEnv env{app.calendar, app.vault};
+  inspect::InspectEnv env{app.calendar, app.vault, app.policies};
   const Principal sup = who.at("supervisor"), leader = who.at("leader"), handler = who.at("handler");
   // Inspectors by person id, to act as themselves.
   std::map<int64_t, Principal> inspectors;

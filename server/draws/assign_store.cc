@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/strings.h"
@@ -55,8 +56,9 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const json::object& body) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row || st.Text(0) != "released" || st.Text(2) != "supervisor")
       return Invalid("assignment.draw", "应为已公布结果的监考人员抽取", {{"draw_id", "不是已公布的监考人员抽取"}});
-    json::value selected = json::parse(st.Text(1));
-    for (auto& c : selected.as_array()) chosen.insert(std::string(c.as_string()));
+    QF_ASSIGN_OR_RETURN(auto selected, StoredArray(st.Text(1), "draws.selected"));
+    for (auto& c : selected)
+      if (c.is_string()) chosen.insert(std::string(c.as_string()));
   }
   std::vector<Supervisor> sups;
   std::map<std::string, std::string> names;
@@ -105,7 +107,7 @@ absl::StatusOr<json::object> LoadAssignment(Db& db, int64_t id) {
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("assignment.not_found", "安排不存在");
-  json::object o = json::parse(st.Text(1)).as_object();
+  QF_ASSIGN_OR_RETURN(json::object o, StoredObject(st.Text(1), "assignments.result"));
   o["id"] = id;
   o["title"] = st.Text(0);
   o["created_at"] = st.Text(2);

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "auth/auth_store.h"
+#include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/strings.h"
@@ -24,10 +25,10 @@ std::string Subject(int64_t id) { return "draw:" + std::to_string(id); }
 bool ValidPool(std::string_view p) { return p == "expert" || p == "inspector" || p == "supervisor"; }
 
 json::array IdsJson(const std::vector<int64_t>& v) { return json::array(v.begin(), v.end()); }
-std::vector<int64_t> IdsFrom(const std::string& text) {
+absl::StatusOr<std::vector<int64_t>> IdsFrom(const std::string& text, std::string_view where) {
+  QF_ASSIGN_OR_RETURN(auto v, StoredArray(text, where));
   std::vector<int64_t> out;
-  auto v = json::parse(text);
-  for (auto& x : v.as_array())
+  for (auto& x : v)
     if (x.is_int64()) out.push_back(x.as_int64());
   return out;
 }
@@ -127,12 +128,13 @@ absl::StatusOr<std::optional<DrawRow>> LoadDraw(Db& db, int64_t id) {
   d.id = st.Int(0);
   d.purpose = st.Text(1);
   d.pool = st.Text(2);
-  d.conditions = json::parse(st.Text(3)).as_object();
+  QF_ASSIGN_OR_RETURN(d.conditions, StoredObject(st.Text(3), "draws.conditions"));
   d.count = st.Int(4);
   d.backups = st.Int(5);
-  d.recusal = json::parse(st.Text(6)).as_object();
-  d.candidates = StrsFrom(json::parse(st.Text(7)));
-  d.excluded = json::parse(st.Text(8)).as_array();
+  QF_ASSIGN_OR_RETURN(d.recusal, StoredObject(st.Text(6), "draws.recusal"));
+  QF_ASSIGN_OR_RETURN(auto candidates, StoredArray(st.Text(7), "draws.candidates"));
+  d.candidates = StrsFrom(candidates);
+  QF_ASSIGN_OR_RETURN(d.excluded, StoredArray(st.Text(8), "draws.excluded"));
   d.commitment = st.Text(9);
   d.sealed_secret = st.Text(10);
   d.requested_by = st.Int(11);
@@ -141,8 +143,15 @@ absl::StatusOr<std::optional<DrawRow>> LoadDraw(Db& db, int64_t id) {
   d.state = st.Text(14);
   d.public_value = st.Text(15);
   d.drawn_at = st.Text(16);
-  d.order = StrsFrom(json::parse(st.Text(17)));
-  d.calls = json::parse(st.Text(18)).as_array();
+  QF_ASSIGN_OR_RETURN(auto order, StoredArray(st.Text(17), "draws.call_order"));
+  d.order = StrsFrom(order);
+  QF_ASSIGN_OR_RETURN(d.calls, StoredArray(st.Text(18), "draws.calls"));
+  for (const auto& c : d.calls) {
+    const auto* o = c.if_object();
+    if (!o || !o->contains("code") || !o->at("code").is_string() || !o->contains("reason") || !o->at("reason").is_string() ||
+        !o->contains("declined_at"))
+      return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_json", "数据库中的 draws.calls 记录格式不符");
+  }
   d.secret = st.Text(19);
   d.released_at = st.Text(20);
   return d;
@@ -227,8 +236,8 @@ absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bo
     m.region = st.Text(7);
     if (!st.IsNull(8)) m.lat = st.Double(8);
     if (!st.IsNull(9)) m.lon = st.Double(9);
-    m.former_unit_ids = IdsFrom(st.Text(10));
-    m.relative_exam_unit_ids = IdsFrom(st.Text(11));
+    QF_ASSIGN_OR_RETURN(m.former_unit_ids, IdsFrom(st.Text(10), "pool_members.former_unit_ids"));
+    QF_ASSIGN_OR_RETURN(m.relative_exam_unit_ids, IdsFrom(st.Text(11), "pool_members.relative_exam_unit_ids"));
     m.active = st.Int(12) != 0;
     if (auto t = st.OptText(13)) m.last_selected = ParseUtc(*t);
     out.push_back(std::move(m));

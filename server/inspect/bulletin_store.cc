@@ -4,6 +4,7 @@
 #include <map>
 
 #include "auth/auth_store.h"
+#include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/status.h"
@@ -120,7 +121,7 @@ absl::StatusOr<BulletinRow> LoadBulletin(Db& db, int64_t id) {
   b.id = st.Int(0);
   b.quarter = st.Text(1);
   b.state = st.Text(2);
-  b.snapshot = json::parse(st.Text(3));
+  QF_ASSIGN_OR_RETURN(b.snapshot, StoredJson(st.Text(3), "bulletins.snapshot"));
   b.narrative = st.Text(4);
   b.hash = st.Text(5);
   b.checkpoint = st.Text(6);

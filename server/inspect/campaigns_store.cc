@@ -5,6 +5,7 @@
 #include <set>
 
 #include "auth/auth_store.h"
+#include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/mime.h"
@@ -48,27 +49,27 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
   CampaignRow c;
   c.id = st.Int(0);
   c.title = st.Text(1);
-  c.scope = json::parse(st.Text(2)).as_object();
+  QF_ASSIGN_OR_RETURN(c.scope, StoredObject(st.Text(2), "campaigns.scope"));
   c.period_from = st.Text(3);
   c.period_to = st.Text(4);
   c.lead_unit_id = st.Int(5);
-  c.coop = json::parse(st.Text(6)).as_array();
+  QF_ASSIGN_OR_RETURN(c.coop, StoredArray(st.Text(6), "campaigns.coop_unit_ids"));
   c.rate = st.Double(7);
   c.groups = st.Int(8);
   c.group_size = st.Int(9);
-  c.checklist = json::parse(st.Text(10)).as_array();
+  QF_ASSIGN_OR_RETURN(c.checklist, StoredArray(st.Text(10), "campaigns.checklist"));
   c.state = st.Text(11);
-  c.candidates = json::parse(st.Text(12));
+  QF_ASSIGN_OR_RETURN(c.candidates, StoredJson(st.Text(12), "campaigns.candidates"));
   c.commitment = st.Text(13);
   c.sealed_secret = st.Text(14);
   c.witness = st.Int(15);
   c.public_value = st.Text(16);
   c.secret = st.Text(17);
-  c.sample = json::parse(st.Text(18));
+  QF_ASSIGN_OR_RETURN(c.sample, StoredJson(st.Text(18), "campaigns.sample"));
   c.created_by = st.Int(19);
   c.created_at = st.Text(20);
   c.sampled_at = st.Text(21);
-  c.minimums = json::parse(st.Text(22)).as_object();
+  QF_ASSIGN_OR_RETURN(c.minimums, StoredObject(st.Text(22), "campaigns.minimums"));
   return c;
 }
 

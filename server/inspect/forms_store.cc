@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/mime.h"
@@ -39,11 +40,13 @@ absl::StatusOr<json::array> GroupsJson(Db& db, int64_t campaign_id) {
   json::array out;
   for (auto& [id, name, leader, members, schools] : rows) {
     json::array names;
-    json::value ids = json::parse(members);
-    for (auto& m : ids.as_array()) names.push_back(json::string(PersonName(db, m.as_int64())));
-    json::value sv = json::parse(schools);
+    QF_ASSIGN_OR_RETURN(auto ids, StoredArray(members, "inspection_groups.members"));
+    for (auto& m : ids)
+      if (m.is_int64()) names.push_back(json::string(PersonName(db, m.as_int64())));
+    QF_ASSIGN_OR_RETURN(auto sv, StoredArray(schools, "campaigns.sample (groups)"));
+    size_t load = sv.size();
     out.push_back(json::object{{"id", id}, {"name", name}, {"leader", PersonName(db, leader)}, {"members", names},
-                               {"schools", sv}, {"load", sv.as_array().size()}});
+                               {"schools", std::move(sv)}, {"load", load}});
   }
   return out;
 }
@@ -94,11 +97,12 @@ absl::StatusOr<FormRow> LoadForm(Db& db, int64_t id) {
   f.state = st.Text(6);
   f.title = st.Text(7);
   f.school = st.Text(8);
-  f.answers = json::parse(st.Text(9)).as_object();
-  f.findings = json::parse(st.Text(10)).as_array();
-  f.checklist = json::parse(st.Text(11)).as_array();
-  json::value members = json::parse(st.Text(12));
-  for (auto& m : members.as_array()) f.members.push_back(m.as_int64());
+  QF_ASSIGN_OR_RETURN(f.answers, StoredObject(st.Text(9), "inspection_forms.answers"));
+  QF_ASSIGN_OR_RETURN(f.findings, StoredArray(st.Text(10), "inspection_forms.findings"));
+  QF_ASSIGN_OR_RETURN(f.checklist, StoredArray(st.Text(11), "campaigns.checklist"));
+  QF_ASSIGN_OR_RETURN(auto members, StoredArray(st.Text(12), "inspection_groups.members"));
+  for (auto& m : members)
+    if (m.is_int64()) f.members.push_back(m.as_int64());
   f.period_from = st.Text(13);
   f.period_to = st.Text(14);
   return f;

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "cases/policy.h"
 #include "common/calendar.h"
 #include "draws/draw.h"
 #include "http/http.h"
@@ -114,6 +115,7 @@ bool Conflicted(const Inspector& i, int64_t school_id);
 struct InspectEnv {
   const Calendar* calendar;
   const vault::Vault* vault;
+  const cases::Policies* policies;  // the one card rule (cases/deadlines.h) and its thresholds
 };
 
 absl::StatusOr<boost::json::object> CreateCampaign(Tx& tx, const boost::json::object& body, const Principal& who);
@@ -138,13 +140,14 @@ absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::stri
                                         const Principal& who);
 
 // Rectification orders: the school answers with evidence, the lead unit accepts or sends back (a new term).
-absl::StatusOr<boost::json::object> Rectifications(Db& db, const Principal& who, absl::Time now, const Calendar& cal);
+absl::StatusOr<boost::json::object> Rectifications(Db& db, const InspectEnv& env, const Principal& who, absl::Time now);
 absl::StatusOr<boost::json::object> AnswerRectification(Tx& tx, int64_t id, const boost::json::object& body,
                                                         const Principal& who);
 absl::StatusOr<boost::json::object> CheckRectification(Tx& tx, const InspectEnv& env, int64_t id,
                                                        const boost::json::object& body, const Principal& who);
-// Yellow a working day before the due day, red after it; each once per order and due day.
-absl::StatusOr<int> SweepRectifications(Tx& tx, const Calendar& cal);
+// Cards by the one card rule for deadlines (cases::Assess): yellow near the due day, red after it; each once per
+// order and due day.
+absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env);
 
 // Sanctions, vetoes and refunds.
 absl::StatusOr<boost::json::object> RecordSanction(Tx& tx, const boost::json::object& body);

@@ -16,7 +16,7 @@ namespace {
 
 constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-InspectEnv Env(AppContext& app) { return {app.calendar, app.vault}; }
+InspectEnv Env(AppContext& app) { return {app.calendar, app.vault, app.policies}; }
 
 std::optional<int64_t> Id(const Request& req, const Respond& respond, const char* what = "记录") {
   auto id = ParseInt<int64_t>(req.params[0]);
@@ -158,7 +158,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/rectifications", kHandler | kReaders,
               [&app](Request& req, Respond respond) {
                 Principal who = *req.principal;
-                ReadJson(app, req, respond, [&](Db& db) { return Rectifications(db, who, app.clock->Now(), *app.calendar); });
+                ReadJson(app, req, respond, [&](Db& db) { return Rectifications(db, Env(app), who, app.clock->Now()); });
               },
               0, "Rectification orders: a school sees its own, the discipline office and inspectors all"});
   router.Add({"POST", "/api/v1/rectifications/{id}/evidence", kHandler,
@@ -203,9 +203,9 @@ void RegisterRoutes(Router& router, AppContext& app) {
               8 * 1024, "The lead unit re-checks: accept, or send back with a new term"});
   router.Add({"POST", "/api/v1/rectifications/sweep", kSupervisor,
               [&app](Request& req, Respond respond) {
-                const Calendar* cal = app.calendar;
-                SubmitWrite(app, req, [cal](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(int n, SweepRectifications(tx, *cal));
+                InspectEnv env = Env(app);
+                SubmitWrite(app, req, [env](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(int n, SweepRectifications(tx, env));
                   return json::object{{"issued", n}};
                 }, std::move(respond));
               },

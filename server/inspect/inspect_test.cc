@@ -175,7 +175,7 @@ class InspectStoreTest : public ::testing::Test {
     auto rt = Runtime::Open({path_, std::string(QF_SOURCE_DIR) + "/data", {}}, clock_);
     ASSERT_TRUE(rt.ok()) << rt.status();
     rt_ = std::move(*rt);
-    env_ = {rt_->app().calendar, rt_->app().vault};
+    env_ = {rt_->app().calendar, rt_->app().vault, rt_->app().policies};
     auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
       int64_t bureau = *org::InsertUnit(tx, {0, "JYJ", "市教育局", "bureau"});
       org::Unit dis{0, "JYJ-discipline", "纪委监察室", "division", bureau};
@@ -300,7 +300,7 @@ TEST_F(InspectStoreTest, ChecklistToOrdersWithCardsOnceAndANewTermWhenSentBack) 
       << "the item's own term";
 
   auto sweep = [&] { return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(int n, SweepRectifications(tx, *rt_->app().calendar));
+    QF_ASSIGN_OR_RETURN(int n, SweepRectifications(tx, env_));
     return json::value(n);
   })->as_int64(); };
   EXPECT_EQ(sweep(), 0);
@@ -389,6 +389,34 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   auto xlsx = BulletinXlsx(**db, id, true);
   ASSERT_TRUE(xlsx.ok());
   EXPECT_EQ(xlsx->substr(0, 2), "PK");
+}
+
+// Stored values that do not read back (a damaged row) give a clear error naming the table — never a crash.
+TEST_F(InspectStoreTest, DamagedStoredValuesAreClearErrors) {
+  ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_RETURN_IF_ERROR(tx.db().Exec(
+        "INSERT INTO rectifications(school_id,item,finding,term,due_on,calendar_version,state,issued_at) "
+        "VALUES(" + std::to_string(schools_[0]) + ",'x','y','10wd','2026-13-45','2026:x','open','2026-03-01T00:00:00Z')"));
+    return json::value();
+  }).ok());
+  auto db = rt_->app().readers->Get();
+  Principal sup;
+  sup.roles = kSupervisor;
+  auto list = Rectifications(**db, env_, sup, clock_.Now());
+  EXPECT_EQ(list.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(StableCode(list.status()), "db.corrupt_date");
+  auto sweep = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(int n, SweepRectifications(tx, env_));
+    return json::value(n);
+  });
+  EXPECT_EQ(sweep.status().code(), absl::StatusCode::kDataLoss);
+  ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_RETURN_IF_ERROR(tx.db().Exec("UPDATE rectifications SET due_on='2026-03-20', evidence='[\"unterminated'"));
+    return json::value();
+  }).ok());
+  list = Rectifications(**db, env_, sup, clock_.Now());
+  EXPECT_EQ(StableCode(list.status()), "db.corrupt_json");
+  EXPECT_NE(std::string(list.status().message()).find("rectifications.evidence"), std::string::npos);
 }
 
 }  // namespace

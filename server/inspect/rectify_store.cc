@@ -2,6 +2,9 @@
 // and the evaluation export, and refunds of unlawful fees.
 #include <cmath>
 
+#include "cases/deadlines.h"
+#include "common/status.h"
+#include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/strings.h"
@@ -76,7 +79,7 @@ std::string AddMonths(const std::string& day, int months) {
 
 }  // namespace
 
-absl::StatusOr<json::object> Rectifications(Db& db, const Principal& who, absl::Time now, const Calendar& cal) {
+absl::StatusOr<json::object> Rectifications(Db& db, const InspectEnv& env, const Principal& who, absl::Time now) {
   bool all = who.Has(kSupervisor) || who.Has(kLeader) || who.Has(kInspector);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id) "
@@ -94,13 +97,18 @@ absl::StatusOr<json::object> Rectifications(Db& db, const Principal& who, absl::
     json::object o{{"id", st.Int(0)}, {"campaign_id", st.Int(1)}, {"campaign", st.Text(2)}, {"school", st.Text(3)},
                    {"district", st.Text(4)}, {"item", st.Text(5)}, {"finding", st.Text(6)}, {"term", st.Text(7)},
                    {"due_on", st.Text(8)}, {"state", st.Text(9)}, {"answer", st.Text(10)},
-                   {"evidence", json::parse(st.Text(11))}, {"check_note", st.Text(12)}, {"rounds", st.Int(13)},
-                   {"issued_at", st.Text(14)}, {"cards", json::parse(st.Text(15))}};
+                   {"check_note", st.Text(12)}, {"rounds", st.Int(13)}, {"issued_at", st.Text(14)}};
+    QF_ASSIGN_OR_RETURN(o["evidence"], StoredArray(st.Text(11), "rectifications.evidence"));
+    QF_ASSIGN_OR_RETURN(o["cards"], StoredArray(st.Text(15), "rectification_cards"));
     if (st.Text(9) == "open") {
       auto due = ParseDay(st.Text(8));
-      int left = due ? cal.WorkingDaysBetween(today, *due) : 0;
-      o["working_days_left"] = left;
-      o["colour"] = today > *due ? "red" : left <= 1 ? "yellow" : "green";
+      if (!due)
+        return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_date",
+                         fmt::format("整改通知 {} 的期限日期无法读取：{}", st.Int(0), st.Text(8)));
+      cases::Signal s = cases::Assess(cases::Watch::kOverall, cases::DeadlineStatus::kOpen, *due, today, *env.calendar,
+                                      env.policies->supervision());
+      o["working_days_left"] = s.working_days_left;
+      o["colour"] = cases::ColourName(s.colour);
     }
     items.push_back(std::move(o));
   }
@@ -172,7 +180,7 @@ absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, i
   return json::object{{"id", id}, {"state", *decision == "accept" ? "accepted" : "open"}, {"due_on", due}};
 }
 
-absl::StatusOr<int> SweepRectifications(Tx& tx, const Calendar& cal) {
+absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env) {
   Db& db = tx.db();
   absl::CivilDay today = CstDay(tx.now());
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, due_on FROM rectifications WHERE state='open'"));
@@ -185,9 +193,13 @@ absl::StatusOr<int> SweepRectifications(Tx& tx, const Calendar& cal) {
   int issued = 0;
   for (auto& [id, due_text] : open) {
     auto due = ParseDay(due_text);
-    if (!due) continue;
-    const char* kind = today > *due ? "red" : cal.WorkingDaysBetween(today, *due) <= 1 ? "yellow" : nullptr;
-    if (!kind) continue;
+    if (!due)
+      return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_date",
+                       fmt::format("整改通知 {} 的期限日期无法读取：{}", id, due_text));
+    cases::Signal s = cases::Assess(cases::Watch::kOverall, cases::DeadlineStatus::kOpen, *due, today, *env.calendar,
+                                    env.policies->supervision());
+    if (!s.card) continue;
+    std::string kind(cases::CardName(*s.card));
     QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
         "INSERT OR IGNORE INTO rectification_cards(rectification_id,kind,due_on,issued_at) VALUES(?,?,?,?)"));
     ins.Bind(1, id).Bind(2, kind).Bind(3, due_text).Bind(4, FormatUtc(tx.now()));
@@ -195,8 +207,7 @@ absl::StatusOr<int> SweepRectifications(Tx& tx, const Calendar& cal) {
     if (db.Changes() == 0) continue;
     ++issued;
     QF_RETURN_IF_ERROR(tx.Append("rectification.card", Subject(id),
-                                 {{"kind", kind}, {"due_on", due_text},
-                                  {"rule", std::string(kind) == "red" ? "逾期未报送整改情况" : "距整改期限不足1个工作日"}})
+                                 {{"kind", kind}, {"due_on", due_text}, {"rule", s.rule}})
                            .status());
   }
   return issued;

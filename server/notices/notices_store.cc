@@ -1,5 +1,6 @@
 // Notices in the database: drafts, publication with the list's hash in the ledger, objections as cases,
 // corrections, finality, and the public and staff views.
+#include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/strings.h"
@@ -38,7 +39,7 @@ absl::StatusOr<std::optional<Row>> Load(Db& db, int64_t id) {
   r.title = st.Text(2);
   r.state = st.Text(3);
   r.issuing_unit_id = st.Int(4);
-  r.warnings = json::parse(st.Text(5)).as_array();
+  QF_ASSIGN_OR_RETURN(r.warnings, StoredArray(st.Text(5), "notices.warnings"));
   r.publish_at = ParseUtc(st.Text(6));
   r.closes_at = ParseUtc(st.Text(7));
   r.last_day = st.Text(8);
@@ -84,7 +85,7 @@ absl::StatusOr<std::vector<Entry>> Entries(Db& db, int64_t id, std::vector<std::
     Entry e;
     e.seq = static_cast<int>(st.Int(0));
     e.row_number = static_cast<int>(st.Int(1));
-    e.data = json::parse(st.Text(2)).as_object();
+    QF_ASSIGN_OR_RETURN(e.data, StoredObject(st.Text(2), "notice_entries.data"));
     e.counted = st.Int(3) != 0;
     e.note = st.Text(5);
     if (statuses) statuses->push_back(st.Text(4));
@@ -138,8 +139,8 @@ absl::StatusOr<std::string> LedgerHash(Db& db, int64_t seq) {
   st.Bind(1, seq);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::string();
-  auto v = json::parse(st.Text(0));
-  if (auto* h = v.as_object().if_contains("list_hash"); h && h->is_string()) return std::string(h->as_string());
+  QF_ASSIGN_OR_RETURN(auto v, StoredObject(st.Text(0), "events.payload"));
+  if (auto* h = v.if_contains("list_hash"); h && h->is_string()) return std::string(h->as_string());
   return std::string();
 }
 
