@@ -377,8 +377,8 @@ int main(int argc, char** argv) {
     } else {
       auto p = reports::ParseQuarter(rep_quarter);
       if (!p.ok()) return Fail(p.status());
-      if (rep_out.ends_with(".docx")) bytes = reports::BulletinDocx(**db, *p, system_clock.Now());
-      else if (rep_out.ends_with(".xlsx")) bytes = reports::BulletinXlsx(**db, *p, system_clock.Now());
+      if (rep_out.ends_with(".docx")) bytes = reports::BulletinDocx(**db, rep_quarter, system_clock.Now());
+      else if (rep_out.ends_with(".xlsx")) bytes = reports::BulletinXlsx(**db, rep_quarter, system_clock.Now());
       else return Fail(Invalid("report.out", "--out 应为 .docx 或 .xlsx 文件"));
     }
     if (!bytes.ok()) return Fail(bytes.status());

@@ -1,6 +1,7 @@
 #include "app/app.h"
 
 #include "common/status.h"
+#include "common/strings.h"
 
 namespace qf {
 
@@ -34,6 +35,40 @@ void ReadJson(AppContext& app, const Request& req, const Respond& respond,
   auto r = read(**db);
   if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
   respond(Response::Json(200, std::move(*r)));
+}
+
+absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_view code, std::string_view what) {
+  std::optional<int64_t> v = index < req.params.size() ? ParseInt<int64_t>(req.params[index]) : std::nullopt;
+  if (!v || *v <= 0) return NotFound(code, std::string(what) + "不存在");
+  return *v;
+}
+
+Handler ReadRoute(AppContext& app, ReadFn read) {
+  return [&app, read = std::move(read)](Request& req, Respond respond) {
+    auto db = Reader(app);
+    if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
+    auto r = read(req, **db);
+    if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+    respond(Response::Json(200, std::move(*r)));
+  };
+}
+
+Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status) {
+  return [&app, prepare = std::move(prepare), ok_status](Request& req, Respond respond) {
+    auto cmd = prepare(req);
+    if (!cmd.ok()) return respond(Response::Problem(cmd.status(), req.path));
+    SubmitWrite(app, req, std::move(*cmd), std::move(respond), ok_status);
+  };
+}
+
+Handler FileRoute(AppContext& app, FileFn make) {
+  return [&app, make = std::move(make)](Request& req, Respond respond) {
+    auto db = Reader(app);
+    if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
+    auto r = make(req, **db);
+    if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+    respond(std::move(*r));
+  };
 }
 
 void RegisterHealthRoutes(Router& router, AppContext& app) {

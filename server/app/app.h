@@ -61,6 +61,22 @@ absl::StatusOr<Db*> Reader(AppContext& app);
 void ReadJson(AppContext& app, const Request& req, const Respond& respond,
               const std::function<absl::StatusOr<boost::json::object>(Db&)>& read);
 
+// A path parameter as a positive id; NotFound with `code` and "<what>不存在" otherwise (no existence leak).
+absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_view code, std::string_view what);
+
+// Route adaptors, so that a handler only parses, calls the domain and encodes: the adaptor answers the value
+// (200, or `ok_status`) or the Status as problem+json.
+// A read on this thread's reading connection.
+using ReadFn = std::function<absl::StatusOr<boost::json::value>(const Request&, Db&)>;
+Handler ReadRoute(AppContext& app, ReadFn read);
+// A write: `prepare` parses and validates the request on the I/O thread into a command (a closure over a typed
+// request) that the writer runs; the command's value is the answer.
+using PrepareFn = std::function<absl::StatusOr<Command>(const Request&)>;
+Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status = 200);
+// A download made on the reading connection (a document, an export): the response as built, or the problem.
+using FileFn = std::function<absl::StatusOr<Response>(const Request&, Db&)>;
+Handler FileRoute(AppContext& app, FileFn make);
+
 // Registers each domain's routes (defined in the domain folders).
 void RegisterHealthRoutes(Router& router, AppContext& app);
 void RegisterCalendarRoutes(Router& router, AppContext& app);

@@ -13,6 +13,7 @@
 #include "demo/demo.h"
 #include "fmt/format.h"
 #include "inspect/inspect.h"
+#include "reports/bulletin.h"
 #include "reports/documents.h"
 
 namespace qf::demo {
@@ -247,11 +248,11 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
   });
   // The first quarter's bulletin: drafted, written, approved by a leader, published.
   schedule.emplace(At(4, 8, 10), [=]() {
-    return Do(*r, *c, At(4, 8, 10), sup, [&](Tx& tx) { return inspect::DraftBulletin(tx, "2026Q1", tx.now()); });
+    return Do(*r, *c, At(4, 8, 10), sup, [&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); });
   });
   schedule.emplace(At(4, 8, 15), [=]() {
     return Do(*r, *c, At(4, 8, 15), sup, [&](Tx& tx) {
-      return inspect::EditBulletin(tx, 1,
+      return reports::EditBulletin(tx, 1,
           "一季度，市教育局对各县区和市直学校开展春季教育收费专项检查，随机抽取学校并按投诉集中情况重点检查，"
           "对发现的问题逐一下达限期整改通知，督促清退违规收取的费用，对相关学校予以通报批评或黄牌警告。"
           "各地各校要举一反三，严格执行教育收费公示制度，坚决杜绝以任何名义违规收费。");
@@ -263,11 +264,11 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
     if (r->ledger()) QF_RETURN_IF_ERROR(r->ledger()->CheckpointNow(r->writer()).status());
     return Do(*r, *c, At(4, 9, 10), leader, [&](Tx& tx) -> absl::StatusOr<json::object> {
       QF_ASSIGN_OR_RETURN(std::string note, reports::CheckpointNote(tx.db(), tx.now()));
-      return inspect::ApproveBulletin(tx, 1, note, leader);
+      return reports::ApproveBulletin(tx, 1, note, leader);
     });
   });
   schedule.emplace(At(4, 10, 9), [=]() {
-    return Do(*r, *c, At(4, 10, 9), sup, [&](Tx& tx) { return inspect::PublishBulletin(tx, 1); });
+    return Do(*r, *c, At(4, 10, 9), sup, [&](Tx& tx) { return reports::PublishBulletin(tx, 1); });
   });
   return absl::OkStatus();
 }

@@ -156,16 +156,5 @@ absl::StatusOr<boost::json::object> SanctionsList(Db& db);
 // Who is barred from awards and promotion in `year`, and why.
 absl::StatusOr<std::vector<std::vector<std::string>>> VetoRows(Db& db, int year);
 
-// The quarterly bulletin: drafted from the data as a snapshot; the narrative edited; approved by a leader (hash
-// and ledger checkpoint recorded, frozen); published on the portal.
-absl::StatusOr<boost::json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now);
-absl::StatusOr<boost::json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative);
-absl::StatusOr<boost::json::object> ApproveBulletin(Tx& tx, int64_t id, const std::string& checkpoint, const Principal& who);
-absl::StatusOr<boost::json::object> PublishBulletin(Tx& tx, int64_t id);
-absl::StatusOr<boost::json::object> BulletinView(Db& db, int64_t id, bool public_only);
-absl::StatusOr<boost::json::object> BulletinList(Db& db, bool public_only);
-absl::StatusOr<std::string> BulletinXlsx(Db& db, int64_t id, bool public_only);
-// SHA-256 of the canonical snapshot and narrative: what approval records and what the public can recompute.
-std::string BulletinHash(const boost::json::value& snapshot, const std::string& narrative);
 
 }  // namespace qf::inspect

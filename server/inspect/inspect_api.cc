@@ -1,5 +1,5 @@
 // HTTP handlers for inspections: campaigns and their audited sample, field work with evidence, rectification
-// orders, sanctions, refunds and vetoes, and the quarterly bulletin (console and portal).
+// orders, sanctions, refunds and vetoes (console and portal).
 #include "app/app.h"
 #include "common/json_input.h"
 #include "common/status.h"
@@ -8,7 +8,6 @@
 #include "common/xlsx_out.h"
 #include "inspect/inspect.h"
 #include "org/org.h"
-#include "reports/documents.h"
 
 namespace qf::inspect {
 namespace json = boost::json;
@@ -36,16 +35,6 @@ void WriteJson(AppContext& app, Request& req, Respond respond,
   }, std::move(respond), ok);
 }
 
-void Xlsx(AppContext& app, Request& req, Respond& respond, int64_t id, bool public_only) {
-  auto db = Reader(app);
-  if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-  auto v = BulletinView(**db, id, public_only);
-  if (!v.ok()) return respond(Response::Problem(v.status(), req.path));
-  auto bytes = BulletinXlsx(**db, id, public_only);
-  if (!bytes.ok()) return respond(Response::Problem(bytes.status(), req.path));
-  std::string q(v->at("quarter").as_string());
-  respond(Response::Attachment(std::move(*bytes), kXlsx, "bulletin-" + q + ".xlsx", q + "季度通报.xlsx"));
-}
 
 }  // namespace
 
@@ -263,80 +252,6 @@ void RegisterRoutes(Router& router, AppContext& app) {
                                              std::to_string(*year) + "年一票否决名单.xlsx"));
               },
               0, "The year's one-vote vetoes for the evaluation: who is barred from awards and promotion, and why (XLSX)"});
-  // ---- the quarterly bulletin ----
-  router.Add({"GET", "/api/v1/bulletins", kPlanners,
-              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return BulletinList(db, false); }); },
-              0, "Quarterly bulletins in every state"});
-  router.Add({"POST", "/api/v1/bulletins", kPlanners,
-              [&app](Request& req, Respond respond) {
-                WriteJson(app, req, std::move(respond), [](Tx& tx, const json::object& b, const Principal&) -> absl::StatusOr<json::object> {
-                  JsonInput in(b);
-                  auto q = in.Str("quarter", true, 8);
-                  QF_RETURN_IF_ERROR(in.Finish());
-                  return DraftBulletin(tx, *q, tx.now());
-                }, 201);
-              },
-              1024, "Draft (or redraft) a quarter's bulletin as a snapshot of the data"});
-  router.Add({"GET", "/api/v1/bulletins/{id}", kPlanners,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond, "通报");
-                if (!id) return;
-                ReadJson(app, req, respond, [&](Db& db) { return BulletinView(db, *id, false); });
-              },
-              0, "One bulletin: the snapshot, the narrative, the hash and checkpoint once approved"});
-  router.Add({"POST", "/api/v1/bulletins/{id}/narrative", kPlanners,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond, "通报");
-                if (!id) return;
-                WriteJson(app, req, std::move(respond), [id = *id](Tx& tx, const json::object& b, const Principal&) -> absl::StatusOr<json::object> {
-                  JsonInput in(b);
-                  auto text = in.Str("narrative", false, 10000);
-                  QF_RETURN_IF_ERROR(in.Finish());
-                  return EditBulletin(tx, id, text.value_or(""));
-                });
-              },
-              64 * 1024, "Edit a draft bulletin's narrative"});
-  router.Add({"POST", "/api/v1/bulletins/{id}/approve", kLeader,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond, "通报");
-                if (!id) return;
-                WriteJson(app, req, std::move(respond), [id = *id](Tx& tx, const json::object&, const Principal& who) -> absl::StatusOr<json::object> {
-                  QF_ASSIGN_OR_RETURN(std::string note, reports::CheckpointNote(tx.db(), tx.now()));
-                  return ApproveBulletin(tx, id, note, who);
-                });
-              },
-              1024, "A leader approves: the hash and the ledger checkpoint are recorded and the bulletin is frozen"});
-  router.Add({"POST", "/api/v1/bulletins/{id}/publish", kPlanners,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond, "通报");
-                if (!id) return;
-                WriteJson(app, req, std::move(respond), [id = *id](Tx& tx, const json::object&, const Principal&) { return PublishBulletin(tx, id); });
-              },
-              1024, "Publish an approved bulletin on the portal"});
-  router.Add({"GET", "/api/v1/bulletins/{id}/xlsx", kPlanners,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond, "通报");
-                if (!id) return;
-                Xlsx(app, req, respond, *id, false);
-              },
-              0, "A bulletin's tables as XLSX, from its snapshot"});
-  router.Add({"GET", "/api/v1/public/bulletins", kPublic,
-              [&app](Request& req, Respond respond) { ReadJson(app, req, respond, [](Db& db) { return BulletinList(db, true); }); },
-              0, "Published quarterly bulletins"});
-  router.Add({"GET", "/api/v1/public/bulletins/{id}", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond, "通报");
-                if (!id) return;
-                ReadJson(app, req, respond, [&](Db& db) { return BulletinView(db, *id, true); });
-              },
-              0, "A published bulletin with its hash, checkpoint and whether it still hashes to what was approved"});
-  router.Add({"GET", "/api/v1/public/bulletins/{id}/xlsx", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond, "通报");
-                if (!id) return;
-                Xlsx(app, req, respond, *id, true);
-              },
-              0, "A published bulletin's tables as XLSX"});
 }
 
 }  // namespace qf::inspect

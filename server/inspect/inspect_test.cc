@@ -16,6 +16,10 @@
 #include "draws/draws.h"
 #include "fmt/format.h"
 #include "inspect/inspect.h"
+#include "reports/bulletin.h"
+#include "reports/documents.h"
+#include "reports/bulletin.h"
+#include "reports/documents.h"
 #include "org/org.h"
 
 namespace qf::inspect {
@@ -362,33 +366,44 @@ TEST_F(InspectStoreTest, VetoExportNamesTheBarredAndWhy) {
 }
 
 TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
-  auto d = Do([&](Tx& tx) { return DraftBulletin(tx, "2026Q1", tx.now()); });
+  auto d = Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); });
   ASSERT_TRUE(d.ok()) << d.status();
   int64_t id = d->at("id").as_int64();
   ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, {{"school_id", schools_[2]}, {"amount", 1800.0}, {"pupils", 12}, {"refunded_on", "2026-03-05"}}); }).ok());
-  ASSERT_TRUE(Do([&](Tx& tx) { return DraftBulletin(tx, "2026Q1", tx.now()); }).ok()) << "a draft can be redrawn";
-  ASSERT_TRUE(Do([&](Tx& tx) { return EditBulletin(tx, id, "一季度共退还违规收费1800元。"); }).ok());
-  ASSERT_TRUE(Do([&](Tx& tx) { return ApproveBulletin(tx, id, "检查点", leader_); }).ok());
-  ASSERT_TRUE(Do([&](Tx& tx) { return PublishBulletin(tx, id); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).ok()) << "a draft can be redrawn";
+  ASSERT_TRUE(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "一季度共退还违规收费1800元。"); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return reports::ApproveBulletin(tx, id, "检查点", leader_); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return reports::PublishBulletin(tx, id); }).ok());
   auto db = rt_->app().readers->Get();
-  auto before = BulletinView(**db, id, true);
+  auto before = reports::BulletinView(**db, id, true);
   ASSERT_TRUE(before.ok());
   EXPECT_EQ(before->at("snapshot").at("totals").at("refund_yuan").as_double(), 1800.0);
   // Later: another refund in the quarter, a redraft attempt, an edit, a direct write.
   ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, {{"school_id", schools_[2]}, {"amount", 500.0}, {"pupils", 3}, {"refunded_on", "2026-03-06"}}); }).ok());
-  EXPECT_EQ(Do([&](Tx& tx) { return DraftBulletin(tx, "2026Q1", tx.now()); }).status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Do([&](Tx& tx) { return EditBulletin(tx, id, "改"); }).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "改"); }).status().code(), absl::StatusCode::kFailedPrecondition);
   auto raw = Db::Open(path_, DbMode::kWriter);
   ASSERT_TRUE(raw.ok());
   EXPECT_FALSE((*raw)->Exec("UPDATE bulletins SET narrative='改' WHERE id=1").ok()) << "the trigger refuses";
-  auto after = BulletinView(**db, id, true);
+  auto after = reports::BulletinView(**db, id, true);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(json::serialize(after->at("snapshot")), json::serialize(before->at("snapshot")));
   EXPECT_EQ(after->at("hash"), before->at("hash"));
   EXPECT_TRUE(after->at("intact").as_bool());
-  auto xlsx = BulletinXlsx(**db, id, true);
+  auto xlsx = reports::BulletinTablesXlsx(*after);
   ASSERT_TRUE(xlsx.ok());
   EXPECT_EQ(xlsx->substr(0, 2), "PK");
+  // The quarter's documents are made from the approved snapshot: the later refund is not in them.
+  auto quarter = reports::QuarterBulletin(**db, "2026Q1", clock_.Now());
+  ASSERT_TRUE(quarter.ok()) << quarter.status();
+  EXPECT_TRUE(quarter->at("frozen").as_bool());
+  EXPECT_EQ(quarter->at("snapshot").at("totals").at("refund_yuan").as_double(), 1800.0);
+  EXPECT_EQ(quarter->at("hash"), before->at("hash"));
+  auto live = reports::QuarterBulletin(**db, "2026Q2", clock_.Now());
+  ASSERT_TRUE(live.ok());
+  EXPECT_FALSE(live->at("frozen").as_bool()) << "a quarter without an approved bulletin is live data, marked as such";
+  auto doc = reports::BulletinDocx(**db, "2026Q1", clock_.Now());
+  ASSERT_TRUE(doc.ok()) << doc.status();
 }
 
 // Stored values that do not read back (a damaged row) give a clear error naming the table — never a crash.

@@ -1,4 +1,5 @@
 #include "reports/documents.h"
+#include "reports/bulletin.h"
 
 #include <cmath>
 #include <map>
@@ -198,127 +199,98 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   return doc.Bytes();
 }
 
-namespace {
-
-struct DistrictRow {
-  std::string district;
-  int64_t received = 0, met = 0, missed = 0, overdue = 0;
-};
-struct SchoolRow {
-  std::string name, district, top;
-  int64_t received = 0, overdue = 0;
-};
-
-absl::StatusOr<std::vector<DistrictRow>> Districts(Db& db, const Period& p, absl::Time now) {
-  std::map<std::string, DistrictRow> rows;
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT COALESCE(c.district,''), COUNT(*), TOTAL(d.status='met'), TOTAL(d.status='missed') FROM cases c "
-      "LEFT JOIN case_deadlines d ON d.case_id=c.id AND d.kind='handling' "
-      "WHERE c.received_at >= ?1 AND c.received_at < ?2 GROUP BY 1"));
-  st.Bind(1, FormatUtc(CstStart(*ParseDay(p.from)))).Bind(2, FormatUtc(CstStart(*ParseDay(p.to) + 1)));
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    std::string d = st.Text(0).empty() ? "未注明" : st.Text(0);
-    rows[d] = {d, st.Int(1), static_cast<int64_t>(st.Double(2)), static_cast<int64_t>(st.Double(3)), 0};
-  }
-  QF_ASSIGN_OR_RETURN(auto od, db.Prepare(
-      "SELECT COALESCE(c.district,''), COUNT(*) FROM case_deadlines d CROSS JOIN cases c ON c.id=d.case_id "
-      "WHERE d.status='open' AND d.kind='handling' AND d.due_on < ?3 AND c.received_at >= ?1 AND c.received_at < ?2 "
-      "GROUP BY 1"));
-  od.Bind(1, FormatUtc(CstStart(*ParseDay(p.from)))).Bind(2, FormatUtc(CstStart(*ParseDay(p.to) + 1)))
-      .Bind(3, FormatDay(CstDay(now)));
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, od.Step());
-    if (!row) break;
-    std::string d = od.Text(0).empty() ? "未注明" : od.Text(0);
-    rows[d].district = d;
-    rows[d].overdue = od.Int(1);
-  }
-  std::vector<DistrictRow> out;
-  for (auto& [_, r] : rows)
-    if (r.received || r.overdue) out.push_back(r);
-  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.received > b.received; });
-  return out;
-}
-
-// Schools with two or more items in the period, most first, with their main subject.
-absl::StatusOr<std::vector<SchoolRow>> Schools(Db& db, const Period& p, absl::Time now) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "WITH q AS (SELECT c.id, c.concerned_unit_id AS u, c.category FROM cases c JOIN units un ON un.id=c.concerned_unit_id "
-      "WHERE un.kind='school' AND c.received_at >= ?1 AND c.received_at < ?2), "
-      "top AS (SELECT u, category, COUNT(*) n, ROW_NUMBER() OVER (PARTITION BY u ORDER BY COUNT(*) DESC, category) rk "
-      "FROM q GROUP BY u, category) "
-      "SELECT un.name, COALESCE(un.district,''), COUNT(q.id), (SELECT category FROM top WHERE top.u=q.u AND rk=1), "
-      "(SELECT COUNT(*) FROM case_deadlines d WHERE d.case_id IN (SELECT id FROM q q2 WHERE q2.u=q.u) "
-      "AND d.status='open' AND d.kind='handling' AND d.due_on < ?3) "
-      "FROM q JOIN units un ON un.id=q.u GROUP BY q.u HAVING COUNT(q.id) >= 2 ORDER BY 3 DESC, 1 LIMIT 50"));
-  st.Bind(1, FormatUtc(CstStart(*ParseDay(p.from)))).Bind(2, FormatUtc(CstStart(*ParseDay(p.to) + 1)))
-      .Bind(3, FormatDay(CstDay(now)));
-  std::vector<SchoolRow> out;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back({st.Text(0), st.Text(1), cases::LabelOf(cases::kCategories, st.Text(3)).value_or(st.Text(3)), st.Int(2), st.Int(4)});
-  }
-  return out;
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> BulletinDocx(Db& db, const Period& p, absl::Time now) {
+absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto p, ParseQuarter(quarter));
   QF_ASSIGN_OR_RETURN(std::string bureau, BureauName(db));
-  QF_ASSIGN_OR_RETURN(auto f, Load(db, p, now));
-  QF_ASSIGN_OR_RETURN(auto districts, Districts(db, p, now));
-  QF_ASSIGN_OR_RETURN(auto schools, Schools(db, p, now));
-  std::string sentence = Sentence(f, p);
-  const auto& s = f.stats;
-  int64_t met = s.at("handling_on_time").as_int64(), late = s.at("handling_late").as_int64();
+  QF_ASSIGN_OR_RETURN(auto v, QuarterBulletin(db, quarter, now));
+  bool frozen = v.at("frozen").as_bool();
+  const auto& snap = v.at("snapshot").as_object();
+  const auto& totals = snap.at("totals").as_object();
+  auto n = [](const json::object& o, const char* key) -> int64_t {
+    auto* x = o.if_contains(key);
+    return x && x->is_number() ? std::llround(x->to_number<double>()) : 0;
+  };
+  auto yuan = [](const json::object& o, const char* key) {
+    auto* x = o.if_contains(key);
+    return fmt::format("{:.2f}", x && x->is_number() ? x->to_number<double>() : 0.0);
+  };
   std::string title = fmt::format("{}关于{}年{}教育系统投诉举报办理情况的通报", bureau, p.year, p.name);
   Docx doc;
   doc.Properties(title, "季度通报");
   doc.Add(Para::kTitle, title);
+  if (!frozen) doc.Add(Para::kBody, fmt::format("【草稿】本季度通报尚未经领导审定，以下为截至{}的实时数据，不作为正式通报。",
+                                                std::string(snap.at("as_of").as_string())));
   doc.Add(Para::kBody, fmt::format("各县（区）教育主管部门、开发区教育部门，局属各单位：为切实发挥“季度通报制度”的指导、督促和警示作用，"
-                                   "现将{}年{}投诉举报办理情况通报如下：", p.year, p.name));
+                                   "现将{}年{}投诉举报办理和专项检查整改情况通报如下：", p.year, p.name));
   doc.Add(Para::kHeading1, "一、总体情况");
-  doc.Add(Para::kBody, fmt::format("{}。办理期限届满的{}件中按期办结{}件，超期办结{}件，按期办结率{}；截至通报之日仍逾期未办结{}件。",
-                                   sentence, met + late, met, late, Percent(met, met + late), s.at("overdue_now").as_int64()));
-  doc.Add(Para::kHeading1, "二、各县（区）办理情况");
-  DocTable dt{{"县（区）", "受理", "按期办结", "超期办结", "当前逾期"}, {}, {3, 1, 1, 1, 1}};
-  for (auto& d : districts)
-    dt.rows.push_back({d.district, std::to_string(d.received), std::to_string(d.met), std::to_string(d.missed), std::to_string(d.overdue)});
+  int64_t met = n(totals, "on_time"), late = n(totals, "overdue");
+  doc.Add(Para::kBody, fmt::format(
+      "本季度受理涉及各单位的投诉举报{}件，按期办结{}件，超期{}件，按期办结率{}。专项检查发现问题{}个，已整改{}个、整改中{}个；"
+      "清退违规收费{}元、涉及学生{}人；问责处理{}起；亮黄牌{}张、红牌{}张。",
+      n(totals, "received"), met, late, Percent(met, met + late), n(totals, "findings"), n(totals, "rect_closed"),
+      n(totals, "rect_open"), yuan(totals, "refund_yuan"), n(totals, "refund_pupils"), n(totals, "sanctions"),
+      n(totals, "yellow_cards"), n(totals, "red_cards")));
+  std::vector<std::string> header{"县（区）"};
+  for (auto& c : snap.at("columns").as_array()) header.push_back(std::string(c.at("label").as_string()));
+  auto row_of = [&](const json::object& o, const std::string& first) {
+    std::vector<std::string> row{first};
+    for (auto& c : snap.at("columns").as_array()) {
+      std::string key(c.at("key").as_string());
+      row.push_back(key == "refund_yuan" ? yuan(o, key.c_str()) : std::to_string(n(o, key.c_str())));
+    }
+    return row;
+  };
+  doc.Add(Para::kHeading1, "二、各县（区）情况");
+  DocTable dt{header, {}, std::vector<int>(header.size(), 1)};
+  dt.widths[0] = 3;
+  for (auto& d : snap.at("districts").as_array()) dt.rows.push_back(row_of(d.as_object(), std::string(d.at("district").as_string())));
+  dt.rows.push_back(row_of(totals, "合计"));
   doc.AddTable(dt);
-  doc.Add(Para::kHeading1, "三、投诉较多的学校");
-  if (schools.empty()) {
-    doc.Add(Para::kBody, "本季度没有被反映两件以上的学校。");
+  doc.Add(Para::kHeading1, "三、问题较多的单位");
+  std::vector<const json::object*> units;
+  for (auto& u : snap.at("units").as_array())
+    if (n(u.as_object(), "received") >= 2 || n(u.as_object(), "findings") > 0 || n(u.as_object(), "red_cards") > 0)
+      units.push_back(&u.as_object());
+  std::sort(units.begin(), units.end(), [&](auto* a, auto* b) {
+    return std::make_tuple(n(*a, "red_cards") + n(*a, "findings") + n(*a, "received"), std::string(b->at("unit").as_string())) >
+           std::make_tuple(n(*b, "red_cards") + n(*b, "findings") + n(*b, "received"), std::string(a->at("unit").as_string()));
+  });
+  if (units.empty()) {
+    doc.Add(Para::kBody, "本季度没有被反映两件以上或检查发现问题的单位。");
   } else {
-    DocTable st{{"学校", "县（区）", "受理", "主要问题", "当前逾期"}, {}, {4, 2, 1, 2, 1}};
-    for (auto& r : schools) st.rows.push_back({r.name, r.district, std::to_string(r.received), r.top, std::to_string(r.overdue)});
-    doc.AddTable(st);
+    DocTable ut{{"单位", "县（区）", "受理", "超期", "检查发现问题", "整改中", "黄牌", "红牌"}, {}, {4, 2, 1, 1, 1, 1, 1, 1}};
+    for (size_t k = 0; k < units.size() && k < 30; ++k) {
+      const auto& o = *units[k];
+      ut.rows.push_back({std::string(o.at("unit").as_string()), std::string(o.at("district").as_string()),
+                         std::to_string(n(o, "received")), std::to_string(n(o, "overdue")), std::to_string(n(o, "findings")),
+                         std::to_string(n(o, "rect_open")), std::to_string(n(o, "yellow_cards")), std::to_string(n(o, "red_cards"))});
+    }
+    doc.AddTable(ut);
   }
   doc.Add(Para::kHeading1, "四、有关要求");
-  doc.Add(Para::kBody, "对投诉较多、问题集中的县（区）和学校，要进行重点检查，限期整改；对逾期未办结的事项，承办单位要在5个工作日内办结并书面报告。"
-                       "对顶风违规乱收费行为，一经发现，严肃追究相关单位和人员的责任，并在当年度评先评优中实行“一票否决”。");
+  std::string narrative(v.at("narrative").as_string());
+  if (!narrative.empty()) {
+    for (auto part : Split(narrative, '\n'))
+      if (!Trim(part).empty()) doc.Add(Para::kBody, std::string(Trim(part)));
+  } else {
+    doc.Add(Para::kBody, "对投诉较多、问题集中的县（区）和学校，要进行重点检查，限期整改；对逾期未办结的事项，承办单位要在5个工作日内办结并书面报告。"
+                         "对顶风违规乱收费行为，一经发现，严肃追究相关单位和人员的责任，并在当年度评先评优中实行“一票否决”。");
+  }
   doc.Add(Para::kSignature, bureau);
-  doc.Add(Para::kSignature, ChineseDate(now));
-  QF_ASSIGN_OR_RETURN(std::string note, CheckpointNote(db, now));
-  doc.Add(Para::kNote, note);
+  doc.Add(Para::kSignature, ChineseDate(frozen ? *ParseUtc(std::string(v.at("approved_at").as_string())) : now));
+  if (frozen) {
+    doc.Add(Para::kNote, fmt::format("本通报经审定，内容指纹（SHA-256）{}；审定时{}", std::string(v.at("hash").as_string()),
+                                     std::string(v.at("checkpoint").as_string())));
+  } else {
+    QF_ASSIGN_OR_RETURN(std::string note, CheckpointNote(db, now));
+    doc.Add(Para::kNote, note);
+  }
   return doc.Bytes();
 }
 
-absl::StatusOr<std::string> BulletinXlsx(Db& db, const Period& p, absl::Time now) {
-  QF_ASSIGN_OR_RETURN(auto districts, Districts(db, p, now));
-  QF_ASSIGN_OR_RETURN(auto schools, Schools(db, p, now));
-  XlsxSheet d{"县区", {"县（区）", "受理", "按期办结", "超期办结", "当前逾期"}, {}, {14, 8, 10, 10, 10}};
-  for (auto& r : districts)
-    d.rows.push_back({r.district, static_cast<long long>(r.received), static_cast<long long>(r.met),
-                      static_cast<long long>(r.missed), static_cast<long long>(r.overdue)});
-  XlsxSheet s{"学校", {"学校", "县（区）", "受理", "主要问题", "当前逾期"}, {}, {28, 12, 8, 12, 10}};
-  for (auto& r : schools)
-    s.rows.push_back({r.name, r.district, static_cast<long long>(r.received), r.top, static_cast<long long>(r.overdue)});
-  QF_ASSIGN_OR_RETURN(std::string note, CheckpointNote(db, now));
-  XlsxSheet n{"说明", {"说明"}, {{fmt::format("{}年{}（{} 至 {}）", p.year, p.name, p.from, p.to)}, {note}}, {120}};
-  return WriteXlsx({d, s, n});
+absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& quarter, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto v, QuarterBulletin(db, quarter, now));
+  return BulletinTablesXlsx(v);
 }
 
 }  // namespace qf::reports

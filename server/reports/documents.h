@@ -28,7 +28,9 @@ absl::StatusOr<std::string> CheckpointNote(Db& db, absl::Time now);
 absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time now);
 
 absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now);
-absl::StatusOr<std::string> BulletinDocx(Db& db, const Period& p, absl::Time now);
-absl::StatusOr<std::string> BulletinXlsx(Db& db, const Period& p, absl::Time now);
+// The quarterly bulletin ("2026Q1") as DOCX and XLSX: from the approved snapshot once there is one (the same
+// numbers as the bulletin the portal serves), otherwise from the live data, marked as a draft.
+absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, absl::Time now);
+absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& quarter, absl::Time now);
 
 }  // namespace qf::reports

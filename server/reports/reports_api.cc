@@ -2,10 +2,13 @@
 #include "app/app.h"
 #include "common/status.h"
 #include "fmt/format.h"
+#include "common/json_input.h"
+#include "reports/bulletin.h"
 #include "reports/documents.h"
 #include "reports/hotspots.h"
 
 namespace qf::reports {
+namespace json = boost::json;
 namespace {
 
 constexpr const char* kDocx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -45,12 +48,83 @@ void RegisterRoutes(Router& router, AppContext& app) {
                   return respond(Response::Problem(Invalid("report.format", "格式应为 docx 或 xlsx", {{"format", "docx 或 xlsx"}}), req.path));
                 auto db = Reader(app);
                 if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                auto doc = format == "docx" ? BulletinDocx(**db, *p, app.clock->Now()) : BulletinXlsx(**db, *p, app.clock->Now());
+                auto doc = format == "docx" ? BulletinDocx(**db, q, app.clock->Now()) : BulletinXlsx(**db, q, app.clock->Now());
                 if (!doc.ok()) return respond(Response::Problem(doc.status(), req.path));
                 respond(Response::Attachment(std::move(*doc), format == "docx" ? kDocx : kXlsx, "bulletin-" + q + "." + format,
                              std::to_string(p->year) + "年" + p->name + "投诉举报办理情况通报." + format));
               },
-              0, "The quarterly bulletin (季度通报) by district and school, as DOCX or XLSX"});
+              0, "The quarterly bulletin (季度通报) as DOCX or XLSX: from the approved snapshot once there is one, else a marked draft"});
+
+  // The frozen bulletin itself: drafted, edited, approved by a leader, published, read by the public.
+  constexpr RoleSet kPlanners = kSupervisor | kLeader;
+  auto id_of = [](const Request& req) { return PathId(req, 0, "bulletin.not_found", "通报"); };
+  auto xlsx = [id_of](bool public_only) {
+    return [id_of, public_only](const Request& req, Db& db) -> absl::StatusOr<Response> {
+      QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
+      QF_ASSIGN_OR_RETURN(auto v, BulletinView(db, id, public_only));
+      QF_ASSIGN_OR_RETURN(auto bytes, BulletinTablesXlsx(v));
+      std::string q(v.at("quarter").as_string());
+      return Response::Attachment(std::move(bytes), kXlsx, "bulletin-" + q + ".xlsx", q + "季度通报.xlsx");
+    };
+  };
+  router.Add({"GET", "/api/v1/bulletins", kPlanners,
+              ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return BulletinList(db, false); }),
+              0, "Quarterly bulletins in every state"});
+  router.Add({"POST", "/api/v1/bulletins", kPlanners,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                auto q = in.Str("quarter", true, 8);
+                QF_RETURN_IF_ERROR(in.Finish("bulletin.params"));
+                QF_RETURN_IF_ERROR(ParseQuarter(*q).status());
+                return Command([quarter = *q](Tx& tx) -> absl::StatusOr<json::value> { return DraftBulletin(tx, quarter, tx.now()); });
+              }, 201),
+              1024, "Draft (or redraft) a quarter's bulletin as a snapshot of the data"});
+  router.Add({"GET", "/api/v1/bulletins/{id}", kPlanners,
+              ReadRoute(app, [id_of](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
+                return BulletinView(db, id, false);
+              }),
+              0, "One bulletin: the snapshot, the narrative, the hash and checkpoint once approved"});
+  router.Add({"POST", "/api/v1/bulletins/{id}/narrative", kPlanners,
+              WriteRoute(app, [id_of](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                auto text = in.Str("narrative", false, 10000);
+                QF_RETURN_IF_ERROR(in.Finish("bulletin.params"));
+                return Command([id, t = text.value_or("")](Tx& tx) -> absl::StatusOr<json::value> { return EditBulletin(tx, id, t); });
+              }),
+              64 * 1024, "Edit a draft bulletin's narrative"});
+  router.Add({"POST", "/api/v1/bulletins/{id}/approve", kLeader,
+              WriteRoute(app, [id_of](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
+                Principal who = *req.principal;
+                return Command([id, who](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(std::string note, CheckpointNote(tx.db(), tx.now()));
+                  return ApproveBulletin(tx, id, note, who);
+                });
+              }),
+              1024, "A leader approves: the hash and the ledger checkpoint are recorded and the bulletin is frozen"});
+  router.Add({"POST", "/api/v1/bulletins/{id}/publish", kPlanners,
+              WriteRoute(app, [id_of](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
+                return Command([id](Tx& tx) -> absl::StatusOr<json::value> { return PublishBulletin(tx, id); });
+              }),
+              1024, "Publish an approved bulletin on the portal"});
+  router.Add({"GET", "/api/v1/bulletins/{id}/xlsx", kPlanners, FileRoute(app, xlsx(false)), 0,
+              "A bulletin's tables as XLSX, from its snapshot"});
+  router.Add({"GET", "/api/v1/public/bulletins", kPublic,
+              ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return BulletinList(db, true); }),
+              0, "Published quarterly bulletins"});
+  router.Add({"GET", "/api/v1/public/bulletins/{id}", kPublic,
+              ReadRoute(app, [id_of](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
+                return BulletinView(db, id, true);
+              }),
+              0, "A published bulletin with its hash, checkpoint and whether it still hashes to what was approved"});
+  router.Add({"GET", "/api/v1/public/bulletins/{id}/xlsx", kPublic, FileRoute(app, xlsx(true)), 0,
+              "A published bulletin's tables as XLSX"});
 }
 
 }  // namespace qf::reports

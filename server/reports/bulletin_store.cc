@@ -12,18 +12,17 @@
 #include "common/timefmt.h"
 #include "common/xlsx_out.h"
 #include "fmt/format.h"
-#include "inspect/inspect.h"
-#include "inspect/store_util.h"
+#include "reports/bulletin.h"
 #include "reports/documents.h"
 
-namespace qf::inspect {
+namespace qf::reports {
 namespace json = boost::json;
 namespace {
 
 constexpr const char* kColumns[][2] = {
     {"received", "受理件数"}, {"on_time", "按期办结"}, {"overdue", "超期"}, {"findings", "检查发现问题"},
     {"rect_open", "整改中"}, {"rect_closed", "已整改"}, {"refund_yuan", "清退金额（元）"}, {"refund_pupils", "清退人数"},
-    {"sanctions", "问责处理"}};
+    {"sanctions", "问责处理"}, {"yellow_cards", "黄牌"}, {"red_cards", "红牌"}};
 
 struct Metrics {
   std::string name, district;
@@ -32,7 +31,7 @@ struct Metrics {
 
 std::string Subject(int64_t id) { return "bulletin:" + std::to_string(id); }
 
-absl::StatusOr<json::object> BuildSnapshot(Db& db, const reports::Period& p, absl::Time now) {
+absl::StatusOr<json::object> BuildSnapshot(Db& db, const Period& p, absl::Time now) {
   std::string from = FormatUtc(CstStart(*ParseDay(p.from))), to = FormatUtc(CstStart(*ParseDay(p.to) + 1));
   std::string today = FormatDay(CstDay(now));
   std::map<int64_t, Metrics> units;
@@ -70,6 +69,17 @@ absl::StatusOr<json::object> BuildSnapshot(Db& db, const reports::Period& p, abs
       "JOIN units u ON u.id=COALESCE(s.unit_id,(SELECT unit_id FROM people WHERE id=s.person_id)) "
       "WHERE s.decided_on >= ?1 AND s.decided_on <= ?2 GROUP BY u.id",
       {"sanctions"}, {p.from, p.to}));
+  // Cards of the quarter: on case deadlines, by the unit handling the case; on rectification orders, by the school.
+  QF_RETURN_IF_ERROR(add(
+      "SELECT u.id,u.name,COALESCE(u.district,''),SUM(s.kind='yellow'),SUM(s.kind='red') FROM supervision s "
+      "JOIN cases c ON c.id=s.case_id JOIN units u ON u.id=c.handling_unit_id "
+      "WHERE s.kind IN ('yellow','red') AND s.issued_at >= ?1 AND s.issued_at < ?2 GROUP BY u.id",
+      {"yellow_cards", "red_cards"}, {from, to}));
+  QF_RETURN_IF_ERROR(add(
+      "SELECT u.id,u.name,COALESCE(u.district,''),SUM(k.kind='yellow'),SUM(k.kind='red') FROM rectification_cards k "
+      "JOIN rectifications r ON r.id=k.rectification_id JOIN units u ON u.id=r.school_id "
+      "WHERE k.issued_at >= ?1 AND k.issued_at < ?2 GROUP BY u.id",
+      {"yellow_cards", "red_cards"}, {from, to}));
   std::map<std::string, std::map<std::string, double>> districts;
   std::map<std::string, double> totals;
   json::array unit_rows;
@@ -140,7 +150,7 @@ std::string BulletinHash(const json::value& snapshot, const std::string& narrati
 
 absl::StatusOr<json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now) {
   Db& db = tx.db();
-  QF_ASSIGN_OR_RETURN(auto p, reports::ParseQuarter(quarter));
+  QF_ASSIGN_OR_RETURN(auto p, ParseQuarter(quarter));
   QF_ASSIGN_OR_RETURN(auto snapshot, BuildSnapshot(db, p, now));
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, state FROM bulletins WHERE quarter=?"));
   st.Bind(1, quarter);
@@ -231,11 +241,32 @@ absl::StatusOr<json::object> BulletinList(Db& db, bool public_only) {
   return json::object{{"items", items}};
 }
 
-absl::StatusOr<std::string> BulletinXlsx(Db& db, int64_t id, bool public_only) {
-  QF_ASSIGN_OR_RETURN(auto v, BulletinView(db, id, public_only));
-  const auto& snap = v.at("snapshot").as_object();
+absl::StatusOr<json::object> QuarterBulletin(Db& db, const std::string& quarter, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto p, ParseQuarter(quarter));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, state FROM bulletins WHERE quarter=?"));
+  st.Bind(1, quarter);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (row && st.Text(1) != "draft") {
+    int64_t id = st.Int(0);
+    QF_ASSIGN_OR_RETURN(auto v, BulletinView(db, id, false));
+    v["frozen"] = true;
+    return v;
+  }
+  QF_ASSIGN_OR_RETURN(auto snapshot, BuildSnapshot(db, p, now));
+  return json::object{{"quarter", quarter}, {"state", "live"}, {"snapshot", snapshot}, {"narrative", ""},
+                      {"frozen", false}};
+}
+
+absl::StatusOr<std::string> BulletinTablesXlsx(const json::object& v) {
+  const auto* snap = v.at("snapshot").if_object();
+  if (!snap || !snap->contains("columns") || !snap->contains("districts") || !snap->contains("units"))
+    return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_json", "通报快照格式不符");
+  auto number = [](const json::object& o, const json::value& key) {
+    auto* x = o.if_contains(key.as_string());
+    return x && x->is_number() ? x->to_number<double>() : 0.0;
+  };
   std::vector<std::string> header;
-  for (auto& c : snap.at("columns").as_array()) header.push_back(std::string(c.at("label").as_string()));
+  for (auto& c : snap->at("columns").as_array()) header.push_back(std::string(c.at("label").as_string()));
   auto sheet = [&](const char* name, const char* first, const json::array& rows, bool with_district) {
     XlsxSheet s{name, {first}, {}, {24}};
     if (with_district) s.header.push_back("县区"), s.widths.push_back(10);
@@ -244,25 +275,27 @@ absl::StatusOr<std::string> BulletinXlsx(Db& db, int64_t id, bool public_only) {
       auto& o = r.as_object();
       std::vector<XlsxCell> row{std::string(o.at(with_district ? "unit" : "district").as_string())};
       if (with_district) row.push_back(std::string(o.at("district").as_string()));
-      for (auto& c : snap.at("columns").as_array()) row.push_back(o.at(c.at("key").as_string()).as_double());
+      for (auto& c : snap->at("columns").as_array()) row.push_back(number(o, c.at("key")));
       s.rows.push_back(std::move(row));
     }
     return s;
   };
-  XlsxSheet d = sheet("按县区", "县区", snap.at("districts").as_array(), false);
+  XlsxSheet d = sheet("按县区", "县区", snap->at("districts").as_array(), false);
   std::vector<XlsxCell> total{std::string("合计")};
-  for (auto& c : snap.at("columns").as_array()) total.push_back(snap.at("totals").at(c.at("key").as_string()).as_double());
+  for (auto& c : snap->at("columns").as_array()) total.push_back(number(snap->at("totals").as_object(), c.at("key")));
   d.rows.push_back(total);
-  XlsxSheet u = sheet("按单位", "单位", snap.at("units").as_array(), true);
+  XlsxSheet u = sheet("按单位", "单位", snap->at("units").as_array(), true);
   XlsxSheet note{"说明", {"项目", "内容"}, {}, {16, 100}};
   note.rows.push_back({std::string("季度"), std::string(v.at("quarter").as_string())});
-  note.rows.push_back({std::string("数据截至"), std::string(snap.at("as_of").as_string())});
+  note.rows.push_back({std::string("数据截至"), std::string(snap->at("as_of").as_string())});
   if (auto* h = v.if_contains("hash")) {
     note.rows.push_back({std::string("通报指纹（SHA-256）"), std::string(h->as_string())});
     note.rows.push_back({std::string("审定时账本检查点"), std::string(v.at("checkpoint").as_string())});
+  } else {
+    note.rows.push_back({std::string("状态"), std::string("未审定：实时数据，非正式通报")});
   }
   note.rows.push_back({std::string("正文"), std::string(v.at("narrative").as_string())});
   return WriteXlsx({d, u, note});
 }
 
-}  // namespace qf::inspect
+}  // namespace qf::reports

@@ -1,0 +1,34 @@
+// The quarterly bulletin (季度通报) as a frozen snapshot: drafted from the data per district and unit (items
+// received, on time, overdue, findings, rectifications open and closed, refunds, sanctions, yellow and red cards),
+// the narrative edited, approved by a leader with its hash and the ledger checkpoint (after which a trigger
+// refuses any change to it), published on the portal; its documents (DOCX and XLSX) are made from the snapshot
+// once it is approved, never from live data. Store functions run in writer commands (Tx) or on a reading
+// connection (Db).
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "http/http.h"
+#include "storage/writer.h"
+
+namespace qf::reports {
+
+absl::StatusOr<boost::json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now);
+absl::StatusOr<boost::json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative);
+absl::StatusOr<boost::json::object> ApproveBulletin(Tx& tx, int64_t id, const std::string& checkpoint, const Principal& who);
+absl::StatusOr<boost::json::object> PublishBulletin(Tx& tx, int64_t id);
+absl::StatusOr<boost::json::object> BulletinView(Db& db, int64_t id, bool public_only);
+absl::StatusOr<boost::json::object> BulletinList(Db& db, bool public_only);
+// The bulletin of a quarter as its documents use it: the frozen (approved or published) bulletin when there is
+// one — snapshot, narrative, hash, checkpoint, "frozen": true — otherwise a snapshot of the live data now
+// ("frozen": false), which a document marks as a draft.
+absl::StatusOr<boost::json::object> QuarterBulletin(Db& db, const std::string& quarter, absl::Time now);
+// The tables of a bulletin view (BulletinView or QuarterBulletin) as XLSX: by district, by unit, and a note.
+absl::StatusOr<std::string> BulletinTablesXlsx(const boost::json::object& view);
+// SHA-256 over the snapshot and the narrative: what approval records and every read re-checks.
+std::string BulletinHash(const boost::json::value& snapshot, const std::string& narrative);
+
+}  // namespace qf::reports
