@@ -80,7 +80,10 @@ class Sweeper {
       auto r = app_.writer->Run(Actor::System(), [env, cal](Tx& tx) -> absl::StatusOr<boost::json::value> {
         QF_ASSIGN_OR_RETURN(int n, cases::SweepSupervision(tx, env));
         QF_ASSIGN_OR_RETURN(int m, cases::RecomputeProvisional(tx, env));
-        QF_ASSIGN_OR_RETURN(int k, inspect::SweepRectifications(tx, inspect::InspectEnv{cal, nullptr, env.policies}));
+        inspect::InspectEnv ienv{cal, nullptr, env.policies};
+        QF_ASSIGN_OR_RETURN(int k, inspect::SweepRectifications(tx, ienv));
+        QF_ASSIGN_OR_RETURN(int c, inspect::SweepCampaignResults(tx, ienv));
+        k += c;
         return boost::json::array{n, m, k};
       });
       if (!r.ok()) spdlog::warn("supervision sweep failed: {}", r.status().message());

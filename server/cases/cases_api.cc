@@ -164,6 +164,14 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 respond(Response::Json(200, json::object{{"categories", cats}, {"channels", chans}}));
               },
               0, "Categories and channels with their labels"});
+  router.Add({"GET", "/api/v1/public/hotlines", kPublic,
+              ReadRoute(app, [&app](const Request&, Db&) -> absl::StatusOr<json::value> {
+                json::array items;
+                for (const auto& h : app.policies->intake().hotlines)
+                  items.push_back(json::object{{"name", h.name}, {"number", h.number}, {"hours", h.hours}});
+                return json::object{{"items", std::move(items)}};
+              }),
+              0, "The reporting lines the bureau publishes (data/policies/intake.toml)"});
   router.Add({"POST", "/api/v1/public/cases", kPublic,
               [&app](Request& req, Respond r) { Submit(app, req, std::move(r), false); }, 8 * 1024 * 1024,
               "Submit a complaint or report (named or anonymous); answers with the receipt code", RateClass::kSubmit});

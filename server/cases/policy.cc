@@ -89,6 +89,15 @@ absl::StatusOr<Policies> Policies::Load(const std::string& dir) {
     }
     auto intake = toml::parse_file(dir + "/intake.toml");
     p.intake_.backdate_days_without_reason = intake["backdate_days_without_reason"].value_or(30);
+    if (auto* arr = intake["hotline"].as_array()) {
+      for (auto& node : *arr) {
+        auto& t = *node.as_table();
+        Hotline h{t["name"].value_or(std::string()), t["number"].value_or(std::string()), t["hours"].value_or(std::string())};
+        if (h.name.empty() || h.number.empty())
+          return Invalid("policy.bad_hotline", "intake.toml：每条举报渠道须有 name 和 number");
+        p.intake_.hotlines.push_back(std::move(h));
+      }
+    }
   } catch (const toml::parse_error& e) {
     return Invalid("policy.parse", fmt::format("策略文件解析失败：{}（{}）", e.description(),
                                                e.source().path ? *e.source().path : std::string("?")));

@@ -67,9 +67,16 @@ struct SupervisionPolicy {
   int dissatisfied_at_most = 2;  // a rating of this or lower is 不满意 (1–5 scale) and may be sent back for 重办
 };
 
-// Intake rules: how far back a staff-registered or imported item's received time may go without a reason.
+// A reporting line the bureau publishes (shown on the portal as listed).
+struct Hotline {
+  std::string name, number, hours;
+};
+
+// Intake rules: how far back a staff-registered or imported item's received time may go without a reason, and
+// the reporting lines the bureau publishes.
 struct IntakePolicy {
   int backdate_days_without_reason = 30;
+  std::vector<Hotline> hotlines;
 };
 
 // Who answers a review (复查) or re-review (复核) above the bureau: bodies outside this system, to which the

@@ -440,7 +440,10 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   });
   if (!sweep.ok()) return sweep.status();
   auto cards = w.Run(Actor::System(), [&app](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(int n, inspect::SweepRectifications(tx, inspect::InspectEnv{app.calendar, app.vault, app.policies}));
+    inspect::InspectEnv ienv{app.calendar, app.vault, app.policies};
+    QF_ASSIGN_OR_RETURN(int n, inspect::SweepRectifications(tx, ienv));
+    QF_ASSIGN_OR_RETURN(int m, inspect::SweepCampaignResults(tx, ienv));
+    n += m;
     return json::value(n);
   });
   if (!cards.ok()) return cards.status();

@@ -93,7 +93,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
                       {"scope", json::object{{"stages", json::array{"小学", "初中", "九年一贯制", "高中", "完全中学", "职业学校"}}}},
                       {"checklist", Checklist()}};
     return Do(*r, *c, At(2, 24, 10), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
-      QF_ASSIGN_OR_RETURN(auto o, inspect::CreateCampaign(tx, body, sup));
+      QF_ASSIGN_OR_RETURN(auto o, inspect::CreateCampaign(tx, env, body, sup));
       st->campaign = o.at("id").as_int64();
       return o;
     });
@@ -269,6 +269,10 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
   });
   schedule.emplace(At(4, 10, 9), [=]() {
     return Do(*r, *c, At(4, 10, 9), sup, [&](Tx& tx) { return reports::PublishBulletin(tx, 1); });
+  });
+  // 谁抽查、谁公示: the results made public within 20 working days of the inspection's end (Apr 17).
+  schedule.emplace(At(4, 30, 10), [=]() {
+    return Do(*r, *c, At(4, 30, 10), sup, [&](Tx& tx) { return inspect::PublishResults(tx, st->campaign, sup); });
   });
   return absl::OkStatus();
 }

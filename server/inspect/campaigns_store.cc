@@ -5,6 +5,7 @@
 #include <set>
 
 #include "auth/auth_store.h"
+#include "cases/deadlines.h"
 #include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
@@ -35,6 +36,7 @@ struct CampaignRow {
   json::object scope, minimums;
   json::array checklist, coop;
   json::value candidates, sample;
+  std::string results_due_on, results_published_at;
 };
 
 absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
@@ -42,7 +44,8 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
       "SELECT id,title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,state,"
       "COALESCE(candidates,'null'),COALESCE(commitment,''),COALESCE(sealed_secret,''),COALESCE(witness_account,0),"
       "COALESCE(public_value,''),COALESCE(secret,''),COALESCE(sample,'null'),COALESCE(created_by,0),created_at,"
-      "COALESCE(sampled_at,''),minimums FROM campaigns WHERE id=?"));
+      "COALESCE(sampled_at,''),minimums,COALESCE(results_due_on,''),COALESCE(results_published_at,'') "
+      "FROM campaigns WHERE id=?"));
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("campaign.not_found", "检查项目不存在");
@@ -70,6 +73,8 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
   c.created_at = st.Text(20);
   c.sampled_at = st.Text(21);
   QF_ASSIGN_OR_RETURN(c.minimums, StoredObject(st.Text(22), "campaigns.minimums"));
+  c.results_due_on = st.Text(23);
+  c.results_published_at = st.Text(24);
   return c;
 }
 
@@ -190,7 +195,7 @@ absl::StatusOr<std::vector<Inspector>> Inspectors(Db& db) {
 
 }  // namespace
 
-absl::StatusOr<json::object> CreateCampaign(Tx& tx, const json::object& body, const Principal& who) {
+absl::StatusOr<json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const json::object& body, const Principal& who) {
   Db& db = tx.db();
   JsonInput in(body);
   auto title = in.Str("title", true, 100);
@@ -259,17 +264,22 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const json::object& body, co
   if (!unit) return Invalid("campaign.unit", "牵头单位不存在", {{"lead_unit_id", "单位不存在"}});
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO campaigns(title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,"
-      "state,created_by,created_at,minimums) VALUES(?,?,?,?,?,?,?,?,?,?,'planned',?,?,?)"));
+      "state,created_by,created_at,minimums,results_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,'planned',?,?,?,?)"));
   json::array coop;
   if (auto* c = body.if_contains("coop_unit_ids"); c && c->is_array()) coop = c->as_array();
   st.Bind(1, *title).Bind(2, json::serialize(scope)).Bind(3, FormatDay(*from)).Bind(4, FormatDay(*to)).Bind(5, lead)
       .Bind(6, json::serialize(coop)).Bind(7, rate).Bind(8, *groups).Bind(9, size).Bind(10, json::serialize(checklist))
       .Bind(11, who.account_id).Bind(12, FormatUtc(tx.now())).Bind(13, json::serialize(minimums));
+  // 谁抽查、谁公示: the results are owed within the policy's term of the inspection's end.
+  QF_ASSIGN_OR_RETURN(auto results_policy, env.policies->DeadlineFor("inspection_results", "", "", "", false));
+  std::string results_due = FormatDay(cases::ComputeDue(*env.calendar, *to, results_policy.term).due);
+  st.Bind(14, results_due);
   QF_RETURN_IF_ERROR(st.Run());
   int64_t id = db.LastInsertId();
   QF_RETURN_IF_ERROR(tx.Append("campaign.planned", Subject(id),
                                {{"title", *title}, {"scope", scope}, {"rate", rate}, {"minimums", minimums}, {"groups", *groups},
-                                {"group_size", size}, {"checklist_sha256", Sha256Hex(json::serialize(checklist))}})
+                                {"group_size", size}, {"checklist_sha256", Sha256Hex(json::serialize(checklist))},
+                                {"results_due_on", results_due}})
                          .status());
   return json::object{{"id", id}};
 }
@@ -366,6 +376,97 @@ absl::StatusOr<json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t
   return json::object{{"id", id}, {"sample", sample}, {"groups", group_ids.size()}, {"ledger_seq", seq}};
 }
 
+namespace {
+
+// The results deadline as the views show it, coloured by the one card rule.
+absl::StatusOr<json::value> ResultsDeadline(const InspectEnv& env, const CampaignRow& c, absl::Time now) {
+  if (c.results_due_on.empty()) return json::value(nullptr);
+  auto due = ParseDay(c.results_due_on);
+  if (!due)
+    return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_date",
+                     fmt::format("检查项目 {} 的结果公开期限无法读取：{}", c.id, c.results_due_on));
+  QF_ASSIGN_OR_RETURN(auto policy, env.policies->DeadlineFor("inspection_results", "", "", "", false));
+  bool published = !c.results_published_at.empty();
+  cases::DeadlineStatus status = cases::DeadlineStatus::kOpen;
+  if (published) {
+    auto at = ParseUtc(c.results_published_at);
+    status = at && CstDay(*at) > *due ? cases::DeadlineStatus::kMissed : cases::DeadlineStatus::kMet;
+  }
+  cases::Signal sig = cases::Assess(cases::Watch::kOverall, status, *due, CstDay(now), *env.calendar,
+                                    env.policies->supervision());
+  json::object o{{"due_on", c.results_due_on}, {"term", policy.term.ToString()}, {"clause", policy.clause},
+                 {"status", cases::StatusName(status)}, {"colour", cases::ColourName(sig.colour)}};
+  if (!published) o["working_days_left"] = sig.working_days_left;
+  else o["published_at"] = c.results_published_at;
+  return json::value(std::move(o));
+}
+
+}  // namespace
+
+absl::StatusOr<json::object> PublishResults(Tx& tx, int64_t id, const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
+  if (c.state != "sampled" && c.state != "closed") return Conflict("campaign.state", "抽样完成、开展检查后才能公开结果");
+  if (!c.results_published_at.empty()) return Conflict("campaign.results_published", "检查结果已公开");
+  QF_ASSIGN_OR_RETURN(auto forms, FormsSummary(db, id));
+  json::array results;
+  int confirmed = 0;
+  for (auto& f : forms) {
+    auto& fo = f.as_object();
+    if (fo.at("state").as_string() == "confirmed") ++confirmed;
+    results.push_back(json::object{{"school", fo.at("school")}, {"state", fo.at("state")}, {"findings", fo.at("findings")}});
+  }
+  if (confirmed == 0) return Conflict("campaign.no_results", "还没有经组长确认的检查结果，不能公开");
+  QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE campaigns SET results_published_at=? WHERE id=?"));
+  up.Bind(1, FormatUtc(tx.now())).Bind(2, id);
+  QF_RETURN_IF_ERROR(up.Run());
+  bool late = !c.results_due_on.empty() && FormatDay(CstDay(tx.now())) > c.results_due_on;
+  std::string hash = Sha256Hex(json::serialize(results));
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("campaign.results_published", Subject(id),
+                                             {{"results_sha256", hash}, {"schools", results.size()},
+                                              {"confirmed", confirmed}, {"due_on", c.results_due_on}, {"late", late},
+                                              {"by", who.account_id}}));
+  return json::object{{"id", id}, {"results_sha256", hash}, {"schools", results.size()}, {"confirmed", confirmed},
+                      {"late", late}, {"ledger_seq", seq}};
+}
+
+absl::StatusOr<int> SweepCampaignResults(Tx& tx, const InspectEnv& env) {
+  Db& db = tx.db();
+  absl::CivilDay today = CstDay(tx.now());
+  std::vector<std::pair<int64_t, std::string>> open;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT id, results_due_on FROM campaigns WHERE results_due_on IS NOT NULL AND results_published_at IS NULL "
+        "AND state IN ('sampled','closed')"));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      open.emplace_back(st.Int(0), st.Text(1));
+    }
+  }
+  int issued = 0;
+  for (auto& [id, due_text] : open) {
+    auto due = ParseDay(due_text);
+    if (!due)
+      return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_date",
+                       fmt::format("检查项目 {} 的结果公开期限无法读取：{}", id, due_text));
+    cases::Signal s = cases::Assess(cases::Watch::kOverall, cases::DeadlineStatus::kOpen, *due, today, *env.calendar,
+                                    env.policies->supervision());
+    if (!s.card) continue;
+    std::string kind(cases::CardName(*s.card));
+    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+        "INSERT OR IGNORE INTO campaign_cards(campaign_id,kind,due_on,issued_at) VALUES(?,?,?,?)"));
+    ins.Bind(1, id).Bind(2, kind).Bind(3, due_text).Bind(4, FormatUtc(tx.now()));
+    QF_RETURN_IF_ERROR(ins.Run());
+    if (db.Changes() == 0) continue;
+    ++issued;
+    QF_RETURN_IF_ERROR(tx.Append("campaign.card", Subject(id),
+                                 {{"kind", kind}, {"due_on", due_text}, {"rule", s.rule}, {"deadline", "inspection_results"}})
+                           .status());
+  }
+  return issued;
+}
+
 absl::StatusOr<json::object> CampaignList(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT c.id,c.title,c.period_from,c.period_to,c.state,u.name,json_array_length(COALESCE(c.sample,'[]')),"
@@ -383,13 +484,14 @@ absl::StatusOr<json::object> CampaignList(Db& db) {
   return json::object{{"items", items}};
 }
 
-absl::StatusOr<json::object> CampaignView(Db& db, int64_t id, const Principal& who) {
+absl::StatusOr<json::object> CampaignView(Db& db, const InspectEnv& env, int64_t id, const Principal& who, absl::Time now) {
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
   QF_ASSIGN_OR_RETURN(auto lead, org::GetUnit(db, c.lead_unit_id));
   json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
                  {"period_to", c.period_to}, {"lead_unit", lead ? lead->name : ""}, {"rate", c.rate}, {"minimums", c.minimums},
                  {"groups_planned", c.groups}, {"group_size", c.group_size}, {"checklist", c.checklist}, {"state", c.state},
                  {"commitment", c.commitment}, {"is_witness", c.witness == who.account_id}, {"created_at", c.created_at}};
+  QF_ASSIGN_OR_RETURN(o["results_deadline"], ResultsDeadline(env, c, now));
   if (!c.candidates.is_null()) {
     o["strata"] = c.candidates.at("strata");
     o["frame"] = c.candidates.at("candidates");
@@ -458,6 +560,8 @@ absl::StatusOr<json::object> PublicCampaign(Db& db, int64_t id) {
                                    {"rectifications_open", fo.at("rectifications_open")}});
   }
   o["results"] = results;
+  o["results_due_on"] = c.results_due_on;
+  if (!c.results_published_at.empty()) o["results_published_at"] = c.results_published_at;
   SampleCheck v = VerifySample(o);
   o["server_check"] = json::object{{"ok", v.ok}, {"passed", json::array(v.passed.begin(), v.passed.end())},
                                    {"failed", json::array(v.failed.begin(), v.failed.end())}};

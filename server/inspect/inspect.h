@@ -118,14 +118,22 @@ struct InspectEnv {
   const cases::Policies* policies;  // the one card rule (cases/deadlines.h) and its thresholds
 };
 
-absl::StatusOr<boost::json::object> CreateCampaign(Tx& tx, const boost::json::object& body, const Principal& who);
+// Plans a campaign; the results are owed by the policy's term after the period ends (inspection_results).
+absl::StatusOr<boost::json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const boost::json::object& body,
+                                                   const Principal& who);
+// 谁抽查、谁公示: the lead unit makes the results public (what each sampled school's checklist found); the ledger
+// records their digest, and whether it was late.
+absl::StatusOr<boost::json::object> PublishResults(Tx& tx, int64_t id, const Principal& who);
+// Yellow and red cards for results not made public near or past their day (the one card rule), each once.
+absl::StatusOr<int> SweepCampaignResults(Tx& tx, const InspectEnv& env);
 // Freezes the frame (schools in scope, strata, weights and reasons) and publishes the commitment to the secret.
 absl::StatusOr<boost::json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t id, int64_t witness_account,
                                                  const Principal& who);
 // The witness's public value: the sample, the groups and a form per sampled school; the secret is released.
 absl::StatusOr<boost::json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t id, const std::string& public_value,
                                                  const Principal& who);
-absl::StatusOr<boost::json::object> CampaignView(Db& db, int64_t id, const Principal& who);
+absl::StatusOr<boost::json::object> CampaignView(Db& db, const InspectEnv& env, int64_t id, const Principal& who,
+                                                 absl::Time now);
 absl::StatusOr<boost::json::object> CampaignList(Db& db);
 absl::StatusOr<boost::json::object> PublicCampaign(Db& db, int64_t id);
 absl::StatusOr<boost::json::object> PublicCampaigns(Db& db);

@@ -47,8 +47,9 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "Inspection campaigns with their sample sizes and open rectifications"});
   router.Add({"POST", "/api/v1/campaigns", kPlanners,
               [&app](Request& req, Respond respond) {
+                InspectEnv env = Env(app);
                 WriteJson(app, req, std::move(respond),
-                          [](Tx& tx, const json::object& b, const Principal& who) { return CreateCampaign(tx, b, who); }, 201);
+                          [env](Tx& tx, const json::object& b, const Principal& who) { return CreateCampaign(tx, env, b, who); }, 201);
               },
               64 * 1024, "Plan a campaign: scope, period, lead unit, sampling rate, groups, checklist with legal bases"});
   router.Add({"GET", "/api/v1/campaigns/{id}", kReaders,
@@ -56,9 +57,16 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 auto id = Id(req, respond, "检查项目");
                 if (!id) return;
                 Principal who = *req.principal;
-                ReadJson(app, req, respond, [&](Db& db) { return CampaignView(db, *id, who); });
+                ReadJson(app, req, respond, [&](Db& db) { return CampaignView(db, Env(app), *id, who, app.clock->Now()); });
               },
-              0, "One campaign: frame, strata, sample with reasons, groups, forms"});
+              0, "One campaign: frame, strata, sample with reasons, groups, forms, the results deadline"});
+  router.Add({"POST", "/api/v1/campaigns/{id}/publish-results", kPlanners,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "campaign.not_found", "检查项目"));
+                Principal who = *req.principal;
+                return Command([id, who](Tx& tx) -> absl::StatusOr<json::value> { return PublishResults(tx, id, who); });
+              }),
+              1024, "谁抽查、谁公示: make the campaign's results public (within 20 working days of its end); the ledger records their digest"});
   router.Add({"POST", "/api/v1/campaigns/{id}/commit", kPlanners,
               [&app](Request& req, Respond respond) {
                 auto id = Id(req, respond, "检查项目");
@@ -195,7 +203,8 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 InspectEnv env = Env(app);
                 SubmitWrite(app, req, [env](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_ASSIGN_OR_RETURN(int n, SweepRectifications(tx, env));
-                  return json::object{{"issued", n}};
+                  QF_ASSIGN_OR_RETURN(int m, SweepCampaignResults(tx, env));
+                  return json::object{{"issued", n + m}};
                 }, std::move(respond));
               },
               1024, "Yellow and red cards for rectification orders near or past their due day (each once)"});

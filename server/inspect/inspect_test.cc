@@ -239,7 +239,7 @@ class InspectStoreTest : public ::testing::Test {
                       {"rate", 0.1}, {"groups", 2}, {"group_size", 2},
                       {"checklist", json::array{json::object{{"key", "fees_public"}, {"label", "是否公示收费项目"}, {"basis", "教育收费公示制度"}, {"answer", "yesno"}},
                                                 json::object{{"key", "extra_fees"}, {"label", "违规收费金额"}, {"basis", "义务教育法第五十六条"}, {"answer", "amount"}, {"term", "5wd"}}}}};
-    auto c = Do([&](Tx& tx) { return CreateCampaign(tx, body, sup_); });
+    auto c = Do([&](Tx& tx) { return CreateCampaign(tx, env_, body, sup_); });
     EXPECT_TRUE(c.ok()) << c.status();
     int64_t id = c->at("id").as_int64();
     EXPECT_TRUE(Do([&](Tx& tx) { return CommitSample(tx, env_, id, leader_.account_id, sup_); }).ok());
@@ -404,6 +404,51 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   EXPECT_FALSE(live->at("frozen").as_bool()) << "a quarter without an approved bulletin is live data, marked as such";
   auto doc = reports::BulletinDocx(**db, "2026Q1", clock_.Now());
   ASSERT_TRUE(doc.ok()) << doc.status();
+}
+
+// 谁抽查、谁公示: the results are owed within 20 working days of the period's end, carded like any deadline, and
+// their publication is recorded with whether it was late.
+TEST_F(InspectStoreTest, ResultsArePublishedWithinTwentyWorkingDaysOfTheEnd) {
+  int64_t id = Sampled();  // period ends Thursday 30 April 2026
+  auto db = rt_->app().readers->Get();
+  auto view = CampaignView(**db, env_, id, sup_, clock_.Now());
+  ASSERT_TRUE(view.ok()) << view.status();
+  auto& dl = view->at("results_deadline").as_object();
+  EXPECT_EQ(dl.at("due_on").as_string(), "2026-06-01");  // 20 working days over May Day (May 9 worked)
+  EXPECT_EQ(dl.at("term").as_string(), "20wd");
+  EXPECT_EQ(dl.at("colour").as_string(), "green");
+  EXPECT_EQ(Do([&](Tx& tx) { return PublishResults(tx, id, sup_); }).status().code(), absl::StatusCode::kFailedPrecondition)
+      << "nothing confirmed yet";
+  auto sweep = [&] { return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(int n, SweepCampaignResults(tx, env_));
+    return json::value(n);
+  })->as_int64(); };
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 2, 9, 0, 0), Cst()));
+  EXPECT_EQ(sweep(), 1);
+  EXPECT_EQ(sweep(), 0) << "once";
+  view = CampaignView(**db, env_, id, sup_, clock_.Now());
+  EXPECT_EQ(view->at("results_deadline").at("colour").as_string(), "red");
+  // A confirmed checklist, then the late publication: recorded as missed.
+  auto forms = MyForms(**db, inspectors_[0]);
+  ASSERT_TRUE(forms.ok());
+  for (auto& f : forms->at("items").as_array()) {
+    int64_t form = f.at("id").as_int64();
+    auto v = FormView(**db, form, inspectors_[0]);
+    if (!v.ok()) continue;
+    Principal filler = inspectors_[0];
+    json::object answers{{"fees_public", true}, {"extra_fees", 0.0}};
+    if (!Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", v->at("version")}, {"answers", answers}}, true, filler); }).ok()) continue;
+    for (auto& who : inspectors_)
+      if (Do([&](Tx& tx) { return ConfirmForm(tx, env_, form, who); }).ok()) break;
+    break;
+  }
+  auto published = Do([&](Tx& tx) { return PublishResults(tx, id, sup_); });
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_TRUE(published->at("late").as_bool());
+  view = CampaignView(**db, env_, id, sup_, clock_.Now());
+  EXPECT_EQ(view->at("results_deadline").at("status").as_string(), "missed");
+  EXPECT_EQ(Do([&](Tx& tx) { return PublishResults(tx, id, sup_); }).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(sweep(), 0) << "published: no more cards";
 }
 
 // Stored values that do not read back (a damaged row) give a clear error naming the table — never a crash.

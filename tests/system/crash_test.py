@@ -69,7 +69,11 @@ def main():
         threads = [threading.Thread(target=submitter, args=(server.port, acked2, stop2, errors)) for _ in range(4)]
         for t in threads:
             t.start()
-        time.sleep(0.5)
+        # Signal only once writes are flowing, so that the drain has something to drain.
+        deadline = time.time() + 10
+        while len(acked2) < 20 and time.time() < deadline:
+            time.sleep(0.05)
+        before_term = len(acked2)
         t0 = time.time()
         rc = server.stop(signal.SIGTERM, timeout=15)
         took = time.time() - t0
@@ -78,6 +82,9 @@ def main():
             t.join()
         if rc != 0:
             failed.append("SIGTERM exit code %s\n%s" % (rc, server.logs()[-2000:]))
+        if before_term < 20:
+            failed.append("only %d submissions were acknowledged before SIGTERM (at least 20 needed to test the drain)"
+                          % before_term)
         server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         c = qfserver.Client(server.port)
         missing2 = [r for r in acked2 if c.request("GET", "/api/v1/public/cases/" + r)[0] != 200]

@@ -14,6 +14,13 @@ export interface Vocabulary {
 
 export type Colour = 'none' | 'green' | 'yellow' | 'red'
 
+// A reporting line the bureau publishes (server: data/policies/intake.toml).
+export interface Hotline {
+  name: string
+  number: string
+  hours: string
+}
+
 export interface Deadline {
   kind: string
   start: string
@@ -267,6 +274,7 @@ export interface Stats {
 
 export const publicApi = {
   vocabulary: () => http.get<Vocabulary>('/api/v1/public/categories'),
+  hotlines: () => http.get<{ items: Hotline[] }>('/api/v1/public/hotlines'),
   units: (q: string) =>
     http.get<{ items: { id: number; name: string; kind: string; district: string; stage: string }[] }>(
       '/api/v1/public/units',
