@@ -145,6 +145,11 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   int64_t met = s.at("handling_on_time").as_int64(), late = s.at("handling_late").as_int64();
   int64_t rated = s.at("rated").as_int64(), total = s.at("total").as_int64();
   std::string handling = fmt::format("办理期限届满的{}件中按期办结{}件，按期办结率{}", met + late, met, Percent(met, met + late));
+  int64_t accepted = s.at("accepted").as_int64(), concluded = s.at("concluded").as_int64();
+  if (accepted) handling += fmt::format("；受理{}件中已办结{}件，办结率{}", accepted, concluded, Percent(concluded, accepted));
+  int64_t acc_met = s.at("acceptance_on_time").as_int64(), acc_late = s.at("acceptance_late").as_int64();
+  if (acc_met + acc_late)
+    handling += fmt::format("；按期告知受理{}件，按期受理率{}", acc_met, Percent(acc_met, acc_met + acc_late));
   if (!s.at("avg_handling_days").is_null())
     handling += fmt::format("，平均办理{:.1f}天", s.at("avg_handling_days").to_number<double>());
   if (rated) handling += fmt::format("；反映人评价{}件，满意率{}", rated, Percent(s.at("satisfied").as_int64(), rated));

@@ -197,11 +197,45 @@ export interface StaffCase {
   messages: Message[]
   supervision: Supervision[]
   checklist: ChecklistItem[]
-  actions: { action: string; label: string }[]
+  actions: CaseAction[]
   events: CaseEvent[]
   repeats: RepeatCandidate[]
   satisfaction: number | null
+  revisit_satisfaction: number | null
   merged_into: number | null
+  prior_case_id: number | null
+  received_reason: string | null
+  entered_at: string
+  redo_count: number
+  reviews: CaseReview[]
+}
+
+// A field of an action's form, as the server's per-action table gives it.
+export interface ActionField {
+  name: string
+  kind: 'text' | 'textarea' | 'unit' | 'outcome' | 'days' | 'case' | 'bool' | 'rating' | 'lines' | 'day'
+  required: boolean
+}
+
+// An action the person may take now, with its form.
+export interface CaseAction {
+  action: string
+  label: string
+  fields: ActionField[]
+  danger: boolean
+  primary: boolean
+}
+
+// A review (复查) or re-review (复核): who answers it, forwarded above the bureau or not.
+export interface CaseReview {
+  kind: 'review' | 'rereview'
+  label: string
+  requested_at: string
+  answered_by: string
+  forwarded: boolean
+  forwarded_on?: string
+  answered_at?: string
+  document_ref?: string
 }
 
 export interface RepeatCandidate {
@@ -237,6 +271,19 @@ export interface BoardItem {
   unit_name: string
   title: string
   state: string
+  text?: string  // the letter, for 催办函 and 通报批评
+}
+
+// An escalation document the supervisor may issue now for an overdue case.
+export interface EscalationDue {
+  case_id: number
+  kind: 'reminder' | 'criticism'
+  label: string
+  deadline_kind: string
+  due_on: string
+  title: string
+  unit_name: string
+  overdue_working_days: number
 }
 
 export interface ImportReport {
@@ -270,6 +317,10 @@ export interface Stats {
   rated: number
   satisfied: number
   named: number
+  accepted: number  // 办结率 = concluded / accepted
+  concluded: number
+  acceptance_on_time: number  // 按期受理率 = on time / (on time + late)
+  acceptance_late: number
 }
 
 export const publicApi = {
@@ -307,7 +358,9 @@ export const casesApi = {
         : 'text/csv',
       query: { channel, dry_run: opts.dryRun, accept_valid: opts.acceptValid },
     }),
-  board: () => http.get<{ items: BoardItem[]; orders?: BoardItem[] }>('/api/v1/supervision'),
+  board: () => http.get<{ items: BoardItem[]; escalations_due: EscalationDue[] }>('/api/v1/supervision'),
+  escalate: (caseId: number, kind: EscalationDue['kind']) =>
+    http.post<{ id: number; text: string }>(`/api/v1/cases/${caseId}/escalations`, { kind }),
   issueOrder: (id: number, note: string, due_working_days: number) =>
     http.post<{ id: number; level: number; due_on: string }>(`/api/v1/cases/${id}/supervision-orders`, {
       note,
