@@ -161,6 +161,9 @@ int main(int argc, char** argv) {
   imp->add_option("--channel", imp_channel, "channel of the cases file (zmztc, mayor_hotline, …)");
   imp->add_flag("--accept-valid", accept_valid, "apply the valid rows and write the rejected ones to --rejects");
   imp->add_option("--rejects", imp_rejects, "where rejected rows and reasons go (with --accept-valid)");
+  std::string imp_backdate;
+  imp->add_option("--backdate-reason", imp_backdate,
+                  "why rows received more than 30 days ago are entered now (required for such rows)");
 
   // stats
   auto* stats = cli.add_subcommand("stats", "items by channel, category and state");
@@ -483,7 +486,7 @@ int main(int argc, char** argv) {
         int applied = 0;
         std::vector<FieldError> rejected;
         if (w == "cases") {
-          QF_ASSIGN_OR_RETURN(auto rep, cases::ImportCases(tx, env, *table, imp_channel, accept_valid, 0));
+          QF_ASSIGN_OR_RETURN(auto rep, cases::ImportCases(tx, env, *table, imp_channel, accept_valid, 0, imp_backdate));
           applied = rep.applied;
           rejected = rep.rejected;
         } else {

@@ -61,6 +61,8 @@ def main():
             f.write("工单编号,受理时间,问题分类,标题,内容,涉及单位\nZM-1,2026-03-02 09:30,教育收费,资料费,收取资料费,A001\n"
                     "ZM-2,2026-03-03,违规补课,补课,周末补课,甲区第一小学\n")
         r = qf("import", "--db", db, "--cases", cases, "--channel", "zmztc")
+        check(r.returncode == 1 and "须说明补录原因" in r.stderr, "rows received long ago need a reason: " + r.stderr)
+        r = qf("import", "--db", db, "--cases", cases, "--channel", "zmztc", "--backdate-reason", "平台历史工单补录")
         check(r.returncode == 0, "cases import: " + r.stderr)
         r = qf("stats", "--db", db, "--from", "2026-03-01", "--to", "2026-03-31")
         check(r.returncode == 0 and "共受理 2 件" in r.stdout and "政民直通车\t2" in r.stdout, "stats: " + r.stdout + r.stderr)
