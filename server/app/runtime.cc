@@ -74,7 +74,8 @@ Runtime::~Runtime() {
 }
 
 void Runtime::RegisterRoutes(Router& router) {
-  router.SetAuthenticator(sessions_.get());
+  auth::Sessions* sessions = sessions_.get();
+  router.SetAuthenticator([sessions](std::string_view token) { return sessions->Resolve(token); }, auth::kSessionCookie);
   router.SetRateLimiter(limiter_.get(), app_.clock);
   RegisterHealthRoutes(router, app_);
   RegisterCalendarRoutes(router, app_);

@@ -69,10 +69,9 @@ void Sessions::Destroy(const std::string& token) {
   sessions_.erase(Sha256Hex(token));
 }
 
-std::optional<Principal> Sessions::Resolve(const Request& req) {
-  auto token = req.Cookie("qf_session");
-  if (!token || token->size() > 128) return std::nullopt;
-  std::string key = Sha256Hex(*token);
+std::optional<Principal> Sessions::Resolve(std::string_view token) {
+  if (token.empty() || token.size() > 128) return std::nullopt;
+  std::string key = Sha256Hex(token);
   absl::Time now = clock_.Now();
   std::lock_guard lock(mu_);
   auto it = sessions_.find(key);
@@ -139,7 +138,7 @@ void Sessions::RecordSuccess(const std::string& username) {
 }
 
 std::string SessionCookie(const std::string& token, bool secure) {
-  std::string c = "qf_session=" + token + "; Path=/; HttpOnly; SameSite=Strict";
+  std::string c = std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict";
   if (secure) c += "; Secure";
   if (token.empty()) c += "; Max-Age=0";
   return c;

@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
-#include "http/router.h"
+#include "auth/roles.h"
 
 namespace qf::auth {
 
@@ -45,15 +45,19 @@ struct SessionOptions {
   absl::Duration absolute = absl::Hours(12);
 };
 
+// The name of the session cookie.
+inline constexpr const char* kSessionCookie = "qf_session";
+
 // Live sessions keyed by the SHA-256 of the cookie token (the token itself is never stored).
-class Sessions : public Authenticator {
+class Sessions {
  public:
   Sessions(const Clock& clock, SessionOptions options = {}) : clock_(clock), options_(options) {}
 
   // Creates a session for `p`; returns the cookie token and fills p.csrf.
   std::string Create(Principal& p);
   void Destroy(const std::string& token);
-  std::optional<Principal> Resolve(const Request& req) override;
+  // The principal of a live session token (touching it), or nullopt when unknown or expired.
+  std::optional<Principal> Resolve(std::string_view token);
 
   // Between the password and the second factor: a short-lived token (5 minutes, 5 attempts) that names the
   // account and, for enrolment, the proposed TOTP secret.

@@ -188,7 +188,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               4096, "Create a staff account (it enrols its second factor at first sign-in)"});
   router.Add({"POST", "/api/v1/auth/logout", kAnyStaff,
               [&app](Request& req, Respond respond) {
-                if (auto token = req.Cookie("qf_session")) app.sessions->Destroy(*token);
+                if (auto token = req.Cookie(kSessionCookie)) app.sessions->Destroy(*token);
                 auto r = Response::Json(200, boost::json::object{{"signed_out", true}});
                 r.headers.emplace_back("Set-Cookie", SessionCookie("", app.secure_cookies));
                 respond(r);

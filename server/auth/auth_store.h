@@ -5,7 +5,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "http/http.h"
+#include "auth/roles.h"
 #include "storage/writer.h"
 
 namespace qf::auth {

@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "cases/store.h"
-#include "http/http.h"
+#include "auth/roles.h"
 #include "storage/db.h"
 
 namespace qf::cases {

@@ -16,7 +16,7 @@
 #include "cases/policy.h"
 #include "common/calendar.h"
 #include "common/table_file.h"
-#include "http/http.h"
+#include "auth/roles.h"
 #include "storage/writer.h"
 
 namespace qf::vault {

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "http/http.h"
+#include "auth/roles.h"
 
 namespace qf::cases {
 

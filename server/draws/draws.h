@@ -15,7 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/table_file.h"
-#include "http/http.h"
+#include "auth/roles.h"
 #include "storage/writer.h"
 
 namespace qf::vault {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "auth/auth_store.h"
+#include "common/mask.h"
 #include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
@@ -197,19 +198,6 @@ absl::StatusOr<std::map<std::string, Member>> MembersByCode(Db& db, const std::s
   return out;
 }
 
-std::string MaskedName(const std::string& name) {
-  // Surname and a star per remaining character: the public learns who serves without a full name.
-  std::string out;
-  size_t i = 0, n = 0;
-  while (i < name.size()) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    out += n == 0 ? name.substr(i, len) : "*";
-    i += len;
-    ++n;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -614,7 +602,7 @@ absl::StatusOr<json::object> PublicRecord(Db& db, int64_t id) {
     json::object x{{"code", c.code}, {"status", c.status}};
     auto m = by_code.find(c.code);
     if (c.status == "selected" && m != by_code.end()) {
-      x["name"] = MaskedName(m->second.name);
+      x["name"] = MaskName(m->second.name);
       x["specialty"] = m->second.specialty;
       x["title"] = m->second.title;
     }

@@ -1,5 +1,6 @@
 // Plain HTTP request and response values that handlers see. Nothing here depends on Beast, so domain
-// handlers compile quickly and can be tested without a socket. Not thread-safe (one per request).
+// handlers compile quickly and can be tested without a socket. The roles and the principal a request carries are
+// auth's vocabulary (auth/roles.h). Not thread-safe (one per request).
 #pragma once
 
 #include <boost/json.hpp>
@@ -11,37 +12,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "auth/roles.h"
 
 namespace qf {
-
-// Staff roles. A route names the roles that may call it; kPublic routes need no account.
-enum Role : uint32_t {
-  kClerk = 1u << 0,       // 受理员
-  kHandler = 1u << 1,     // 承办人
-  kSupervisor = 1u << 2,  // 督办（纪委监察室）
-  kInspector = 1u << 3,   // 检查组成员
-  kLeader = 1u << 4,      // 局领导
-  kAdmin = 1u << 5,       // 系统管理员
-};
-using RoleSet = uint32_t;
-constexpr RoleSet kPublic = 0;
-constexpr RoleSet kAnyStaff = kClerk | kHandler | kSupervisor | kInspector | kLeader | kAdmin;
-
-std::string RoleName(Role r);
-std::optional<Role> ParseRole(std::string_view name);
-std::vector<std::string> RoleNames(RoleSet set);
-
-// The signed-in staff member behind a request.
-struct Principal {
-  int64_t account_id = 0;
-  std::string username;
-  std::string display_name;
-  int64_t unit_id = 0;
-  int64_t person_id = 0;  // 0 when the account has no person record
-  RoleSet roles = 0;
-  std::string csrf;
-  bool Has(Role r) const { return (roles & r) != 0; }
-};
 
 struct Request {
   std::string method;

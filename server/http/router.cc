@@ -97,7 +97,7 @@ void Router::Dispatch(Request& req, Respond respond) const {
     }
   }
   if (route->roles != kPublic) {
-    if (auth_) req.principal = auth_->Resolve(req);
+    if (auto token = req.Cookie(cookie_); auth_ && token) req.principal = auth_(*token);
     if (!req.principal) {
       respond(Response::Problem(MakeError(absl::StatusCode::kUnauthenticated, "auth.required",
                                           "请先登录"), req.path));
@@ -114,8 +114,8 @@ void Router::Dispatch(Request& req, Respond respond) const {
         return;
       }
     }
-  } else if (auth_ && req.Cookie("qf_session")) {
-    req.principal = auth_->Resolve(req);  // public routes may still adapt to a signed-in caller
+  } else if (auto token = req.Cookie(cookie_); auth_ && token) {
+    req.principal = auth_(*token);  // public routes may still adapt to a signed-in caller
   }
   try {
     route->handler(req, std::move(respond));

@@ -3,6 +3,7 @@
 // Routes are added before serving starts; Dispatch is then thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,17 +25,17 @@ struct Route {
   RateClass rate = RateClass::kNone;  // per-client limit for public endpoints
 };
 
-// Resolves the session of a request. Implemented by the auth module.
-class Authenticator {
- public:
-  virtual ~Authenticator() = default;
-  virtual std::optional<Principal> Resolve(const Request& req) = 0;
-};
+// Resolves a session cookie's token to the signed-in principal (auth's sessions, bound by the runtime).
+using Authenticator = std::function<std::optional<Principal>(std::string_view session_token)>;
 
 class Router {
  public:
   void Add(Route route);
-  void SetAuthenticator(Authenticator* auth) { auth_ = auth; }
+  // `cookie` names the session cookie whose value `auth` resolves.
+  void SetAuthenticator(Authenticator auth, std::string cookie) {
+    auth_ = std::move(auth);
+    cookie_ = std::move(cookie);
+  }
   void SetRateLimiter(RateLimiter* limiter, const Clock* clock) {
     limiter_ = limiter;
     clock_ = clock;
@@ -52,7 +53,8 @@ class Router {
   const Route* Match(std::string_view method, std::string_view path, std::vector<std::string>* params,
                      bool* path_matched) const;
   std::vector<Route> routes_;
-  Authenticator* auth_ = nullptr;
+  Authenticator auth_;
+  std::string cookie_;
   RateLimiter* limiter_ = nullptr;
   const Clock* clock_ = nullptr;
   Handler fallback_;

@@ -6,6 +6,7 @@
 
 #include "auth/auth_store.h"
 #include "cases/deadlines.h"
+#include "common/mask.h"
 #include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
@@ -16,9 +17,8 @@
 #include "fmt/format.h"
 #include "inspect/inspect.h"
 #include "inspect/store_util.h"
-#include "notices/notices.h"
 #include "org/org.h"
-#include "reports/hotspots.h"
+#include "cases/hotspots.h"
 #include "vault/vault.h"
 
 namespace qf::inspect {
@@ -120,7 +120,7 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
     complaints += f.complaints;
     all.push_back(std::move(f));
   }
-  QF_ASSIGN_OR_RETURN(auto hot, reports::Hotspots(db, year_from, year_to));
+  QF_ASSIGN_OR_RETURN(auto hot, cases::Hotspots(db, year_from, year_to));
   std::map<int64_t, std::string> flagged;
   for (auto& h : hot.at("schools").as_array()) {
     auto& o = h.as_object();
@@ -548,8 +548,8 @@ absl::StatusOr<json::object> PublicCampaign(Db& db, int64_t id) {
   QF_ASSIGN_OR_RETURN(auto groups, GroupsJson(db, id));
   for (auto& g : groups) {
     auto& go = g.as_object();
-    go["leader"] = notices::MaskName(go.at("leader").as_string());
-    for (auto& m : go["members"].as_array()) m = json::string(notices::MaskName(m.as_string()));
+    go["leader"] = MaskName(go.at("leader").as_string());
+    for (auto& m : go["members"].as_array()) m = json::string(MaskName(m.as_string()));
   }
   o["groups"] = groups;
   QF_ASSIGN_OR_RETURN(auto forms, FormsSummary(db, id));

@@ -18,7 +18,7 @@
 #include "cases/policy.h"
 #include "common/calendar.h"
 #include "draws/draw.h"
-#include "http/http.h"
+#include "auth/roles.h"
 #include "storage/writer.h"
 
 namespace qf::vault {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "common/crypto_util.h"
+#include "common/mask.h"
 #include "common/json_input.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -17,17 +18,6 @@ namespace json = boost::json;
 namespace {
 
 // Splits valid UTF-8 into code points (as byte strings).
-std::vector<std::string> Chars(std::string_view s) {
-  std::vector<std::string> out;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    out.emplace_back(s.substr(i, std::min(n, s.size() - i)));
-    i += n;
-  }
-  return out;
-}
-
 std::optional<Mask> ParseMask(std::string_view m) {
   if (m == "none") return Mask::kNone;
   if (m == "middle") return Mask::kMiddle;
@@ -139,21 +129,6 @@ const NoticeType* NoticeTypes::Find(std::string_view code) const {
   for (const auto& t : types_)
     if (t.code == code) return &t;
   return nullptr;
-}
-
-std::string MaskName(std::string_view name) {
-  auto c = Chars(Trim(name));
-  if (c.size() <= 1) return c.empty() ? "" : "*";
-  if (c.size() == 2) return c[0] + "*";
-  std::string out = c[0];
-  for (size_t i = 1; i + 1 < c.size(); ++i) out += "*";
-  return out + c.back();
-}
-
-std::string MaskIdNumber(std::string_view id) {
-  id = Trim(id);
-  if (id.size() != 18) return "（不公开）";
-  return std::string(id.substr(0, 6)) + "********" + std::string(id.substr(14));
 }
 
 std::string ApplyMask(Mask mask, std::string_view value) {

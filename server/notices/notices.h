@@ -16,7 +16,7 @@
 #include "common/calendar.h"
 #include "common/status.h"
 #include "common/table_file.h"
-#include "http/http.h"
+#include "auth/roles.h"
 #include "storage/writer.h"
 
 namespace qf::notices {
@@ -55,9 +55,7 @@ class NoticeTypes {
   std::vector<NoticeType> types_;
 };
 
-// Masking (pure). Names: the middle masked ("张*", "张*明", "欧阳**华"); ID numbers: first 6 and last 4.
-std::string MaskName(std::string_view name);
-std::string MaskIdNumber(std::string_view id);
+// A field's value as its mask shows it (common/mask.h: names 张*明, ID numbers first 6 and last 4).
 std::string ApplyMask(Mask mask, std::string_view value);
 // GB 11643-1999: 17 digits and the ISO 7064 MOD 11-2 check character.
 bool ValidIdNumber(std::string_view id);

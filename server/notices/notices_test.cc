@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "common/crypto_util.h"
 #include "common/timefmt.h"
+#include "common/mask.h"
 #include "notices/notices.h"
 #include "org/org.h"
 

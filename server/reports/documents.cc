@@ -15,7 +15,7 @@
 #include "fmt/format.h"
 #include "reports/dashboard.h"
 #include "reports/docx.h"
-#include "reports/hotspots.h"
+#include "cases/hotspots.h"
 
 namespace qf::reports {
 
@@ -156,7 +156,7 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   if (int64_t replied = s.at("replied").as_int64())
     handling += fmt::format("；答复后未再申请复查复核的{}件，息诉率{}", s.at("settled").as_int64(), Percent(s.at("settled").as_int64(), replied));
   handling += fmt::format("；实名反映占{}。", Percent(s.at("named").as_int64(), total));
-  QF_ASSIGN_OR_RETURN(auto hs, Hotspots(db, p.from, p.to));
+  QF_ASSIGN_OR_RETURN(auto hs, cases::Hotspots(db, p.from, p.to));
   int64_t hot_schools = 0, hot_districts = 0;
   std::vector<std::string> names;
   for (auto& h : hs.at("schools").as_array())

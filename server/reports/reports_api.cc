@@ -5,7 +5,7 @@
 #include "common/json_input.h"
 #include "reports/bulletin.h"
 #include "reports/documents.h"
-#include "reports/hotspots.h"
+#include "cases/hotspots.h"
 
 namespace qf::reports {
 namespace json = boost::json;
@@ -21,7 +21,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               [&app](Request& req, Respond respond) {
                 auto db = Reader(app);
                 if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                auto r = Hotspots(**db, req.Query("from").value_or(""), req.Query("to").value_or(""));
+                auto r = cases::Hotspots(**db, req.Query("from").value_or(""), req.Query("to").value_or(""));
                 if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
                 respond(Response::Json(200, *r));
               },

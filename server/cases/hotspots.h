@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "storage/db.h"
 
-namespace qf::reports {
+namespace qf::cases {
 
 // P(X >= k) for X ~ Poisson(lambda), accurate in the far tail.
 double PoissonUpperTail(int64_t k, double lambda);
@@ -48,4 +48,4 @@ std::vector<Hotspot> FindHotspots(const std::vector<UnitCounts>& rows, double ci
 absl::StatusOr<boost::json::object> Hotspots(Db& db, const std::string& from, const std::string& to,
                                               const HotspotOptions& opt = {});
 
-}  // namespace qf::reports
+}  // namespace qf::cases

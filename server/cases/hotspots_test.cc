@@ -4,9 +4,9 @@
 
 #include <random>
 
-#include "reports/hotspots.h"
+#include "cases/hotspots.h"
 
-namespace qf::reports {
+namespace qf::cases {
 namespace {
 
 TEST(PoissonUpperTail, MatchesClosedForms) {
@@ -79,4 +79,4 @@ TEST(FindHotspots, MonthOverMonthSpike) {
 }
 
 }  // namespace
-}  // namespace qf::reports
+}  // namespace qf::cases

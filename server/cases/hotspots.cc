@@ -1,4 +1,4 @@
-#include "reports/hotspots.h"
+#include "cases/hotspots.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "common/timefmt.h"
 #include "fmt/format.h"
 
-namespace qf::reports {
+namespace qf::cases {
 
 namespace json = boost::json;
 
@@ -159,4 +159,4 @@ absl::StatusOr<json::object> Hotspots(Db& db, const std::string& from, const std
                       {"districts", ToJson(FindHotspots(districts, students, opt))}};
 }
 
-}  // namespace qf::reports
+}  // namespace qf::cases
