@@ -11,7 +11,7 @@
 #include <thread>
 #include <toml++/toml.h>
 
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "cases/audit.h"
 #include "cases/cases.h"
 #include "common/crypto_util.h"

@@ -1,12 +1,12 @@
-// What every domain's handlers share: the writer, the reading connections, the calendar, the policies, the
-// sessions and the clock. Built once by main (or a test) and read-only afterwards; the pointed-to objects
-// document their own thread safety.
+// The handlers' toolkit, shared by every domain's HTTP handlers: the context they run in (the writer, the reading
+// connections, the calendar, the policies, the sessions and the clock — built once by the runtime and read-only
+// afterwards; the pointed-to objects document their own thread safety) and the route adaptors that turn a
+// handler's StatusOr into an answer. Depends on no domain (their types are only declared here).
 #pragma once
 
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "cases/policy.h"
 #include "common/calendar.h"
 #include "common/clock.h"
 #include "http/http.h"
@@ -18,6 +18,9 @@ namespace qf {
 
 namespace auth {
 class Sessions;
+}
+namespace cases {
+class Policies;
 }
 namespace ledger {
 class Ledger;
@@ -77,16 +80,7 @@ Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status = 200);
 using FileFn = std::function<absl::StatusOr<Response>(const Request&, Db&)>;
 Handler FileRoute(AppContext& app, FileFn make);
 
-// Registers each domain's routes (defined in the domain folders).
+// Answers /healthz: a read and a no-op write.
 void RegisterHealthRoutes(Router& router, AppContext& app);
-void RegisterCalendarRoutes(Router& router, AppContext& app);
-namespace auth { void RegisterRoutes(Router& router, AppContext& app); }
-namespace org { void RegisterRoutes(Router& router, AppContext& app); }
-namespace cases { void RegisterRoutes(Router& router, AppContext& app); }
-namespace ledger { void RegisterRoutes(Router& router, AppContext& app); }
-namespace reports { void RegisterRoutes(Router& router, AppContext& app); }
-namespace notices { void RegisterRoutes(Router& router, AppContext& app); }
-namespace draws { void RegisterRoutes(Router& router, AppContext& app); }
-namespace inspect { void RegisterRoutes(Router& router, AppContext& app); }
 
 }  // namespace qf

@@ -5,7 +5,7 @@
 
 #include <map>
 
-#include "app/store_fixture.h"
+#include "runtime/store_fixture.h"
 #include "cases/cases.h"
 #include "cases/store.h"
 #include "common/receipt.h"

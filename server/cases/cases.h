@@ -168,6 +168,9 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
                                              const std::string& default_channel, bool accept_valid,
                                              int64_t registered_by, const std::string& backdate_reason = "");
 
+// The ledger leaf (index) of a case's registration event, by receipt code; NotFound when there is no such case.
+absl::StatusOr<uint64_t> RegistrationLeaf(Db& db, const std::string& receipt);
+
 // The discipline office opens a named reporter's identity: records "reporter.identity_opened" with the stated
 // reason (in this transaction, before anything is revealed) and returns the sealed blob for the caller to open.
 absl::StatusOr<std::string> OpenReporterIdentity(Tx& tx, int64_t case_id, const std::string& reason, const Principal& who);

@@ -12,7 +12,6 @@
 #include "common/timefmt.h"
 #include "common/xlsx_out.h"
 #include "ledger/ledger.h"
-#include "reports/dashboard.h"
 #include "vault/vault.h"
 
 namespace qf::cases {
@@ -182,6 +181,16 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 Read(app, req, respond, [&](Db& db) { return PublicView(db, Env(app), *receipt, app.clock->Now()); });
               },
               0, "Follow a case by its receipt code", RateClass::kLookup});
+  router.Add({"GET", "/api/v1/public/cases/{receipt}/ledger", kPublic,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                if (!app.ledger) return MakeError(absl::StatusCode::kUnavailable, "ledger.off", "本实例未启用账本");
+                auto code = ParseReceiptCode(req.params[0]);
+                if (!code) return Invalid("receipt.invalid", "回执码格式不正确或校验位不符", {{"receipt", "无效"}});
+                QF_ASSIGN_OR_RETURN(uint64_t index, RegistrationLeaf(db, *code));
+                QF_ASSIGN_OR_RETURN(std::string receipt, app.ledger->ReceiptFor(db, index));
+                return json::object{{"leaf_index", index}, {"receipt", receipt}, {"checkpoint_size", app.ledger->CheckpointSize()}};
+              }),
+              0, "The ledger receipt of a case's registration against the latest checkpoint", RateClass::kLookup});
   router.Add({"POST", "/api/v1/public/cases/{receipt}/{action}", kPublic,
               [&app](Request& req, Respond respond) {
                 auto receipt = Receipt(req, respond);
@@ -379,13 +388,6 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               },
               kMaxImportBytes, "Import a hotline or platform export (CSV or XLSX): all or nothing unless accept_valid; dry_run reports without writing"});
-  router.Add({"GET", "/api/v1/stats", kSupervisor | kLeader,
-              [&app](Request& req, Respond respond) {
-                Read(app, req, respond, [&](Db& db) {
-                  return reports::Dashboard(db, req.Query("from").value_or(""), req.Query("to").value_or(""), app.clock->Now());
-                });
-              },
-              0, "Items by channel, category and state received in a date range"});
 }
 
 }  // namespace qf::cases

@@ -28,6 +28,16 @@ absl::StatusOr<std::string> OpenReporterIdentity(Tx& tx, int64_t case_id, const 
   return sealed;
 }
 
+absl::StatusOr<uint64_t> RegistrationLeaf(Db& db, const std::string& receipt) {
+  QF_ASSIGN_OR_RETURN(auto c, LoadByReceipt(db, receipt));
+  if (!c) return NotFound("case.not_found", "回执码对应的事项不存在");
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT seq FROM events WHERE subject=? AND kind='case.registered'"));
+  st.Bind(1, Subject(c->id));
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return MakeError(absl::StatusCode::kDataLoss, "case.no_event", "该事项没有登记事件");
+  return static_cast<uint64_t>(st.Int(0) - 1);
+}
+
 absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env) {
   if (!env.vault) return 0;
   std::vector<std::pair<int64_t, std::string>> rows;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "common/clock.h"
 
 namespace qf::demo {

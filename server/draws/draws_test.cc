@@ -7,7 +7,7 @@
 #include <functional>
 #include <random>
 
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "fmt/format.h"
 #include "auth/auth_store.h"
 #include "common/crypto_util.h"

@@ -9,7 +9,7 @@
 #include <random>
 #include <set>
 
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "auth/auth_store.h"
 #include "common/crypto_util.h"
 #include "common/timefmt.h"

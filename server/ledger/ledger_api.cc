@@ -96,27 +96,6 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 respond(Response::Json(200, json::object{{"from", *from}, {"to", *to}, {"proof", B64s(*proof)}}));
               },
               0, "Consistency proof between two tree sizes (RFC 9162)"});
-  router.Add({"GET", "/api/v1/public/cases/{receipt}/ledger", kPublic,
-              [&app](Request& req, Respond respond) {
-                if (Off(app, req, respond)) return;
-                auto code = ParseReceiptCode(req.params[0]);
-                if (!code)
-                  return respond(Response::Problem(Invalid("receipt.invalid", "回执码格式不正确或校验位不符", {{"receipt", "无效"}}), req.path));
-                auto db = Reader(app);
-                if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                auto st = (*db)->Prepare(
-                    "SELECT e.seq FROM cases c JOIN events e ON e.subject='case:' || c.id AND e.kind='case.registered' WHERE c.receipt=?");
-                if (!st.ok()) return respond(Response::Problem(st.status(), req.path));
-                st->Bind(1, *code);
-                auto row = st->Step();
-                if (!row.ok() || !*row) return respond(Response::Problem(NotFound("case.not_found", "回执码对应的事项不存在"), req.path));
-                uint64_t index = static_cast<uint64_t>(st->Int(0) - 1);
-                auto receipt = app.ledger->ReceiptFor(**db, index);
-                if (!receipt.ok()) return respond(Response::Problem(receipt.status(), req.path));
-                respond(Response::Json(200, json::object{{"leaf_index", index}, {"receipt", *receipt},
-                                                         {"checkpoint_size", app.ledger->CheckpointSize()}}));
-              },
-              0, "The ledger receipt of a case's registration against the latest checkpoint", RateClass::kLookup});
   router.Add({"POST", "/ledger/cosignature", kPublic,
               [&app](Request& req, Respond respond) {
                 if (Off(app, req, respond)) return;

@@ -11,7 +11,7 @@
 
 #include "fmt/format.h"
 
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "common/crypto_util.h"
 #include "common/status.h"
 #include "common/timefmt.h"

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <random>
 
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "fmt/format.h"
 #include "common/crypto_util.h"
 #include "common/timefmt.h"

@@ -53,6 +53,20 @@ struct Relation {
 
 boost::json::object UnitJson(const Unit& u);
 
+// Requests parsed at the edge, every problem named by field.
+absl::StatusOr<Unit> ParseUnit(const boost::json::object& body);
+absl::StatusOr<Person> ParsePerson(const boost::json::object& body);
+absl::StatusOr<Relation> ParseRelation(const boost::json::object& body);
+
+// Active units by name or code (q), kind and district, in kind, district and name order. The public picker sees
+// schools and bureaus only.
+struct UnitFilter {
+  std::string q, kind, district;
+  bool public_picker = false;
+  int64_t limit = 50;
+};
+absl::StatusOr<std::vector<Unit>> ListUnits(Db& db, const UnitFilter& f);
+
 // Validation of one unit (pure): field errors named with `where` ("第3行" or "").
 std::vector<FieldError> ValidateUnit(const Unit& u, const std::string& where);
 

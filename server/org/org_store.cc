@@ -170,6 +170,84 @@ absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor) {
   return row;
 }
 
+absl::StatusOr<std::vector<Unit>> ListUnits(Db& db, const UnitFilter& f) {
+  // Built from the filters given, so that each can use its index.
+  std::string sql =
+      "SELECT id,code,name,kind,COALESCE(parent_id,0),COALESCE(district,''),COALESCE(stage,''),"
+      "COALESCE(region_type,''),COALESCE(ownership,''),enrolment,migrant_designated,COALESCE(role,'') FROM units "
+      "WHERE active=1";
+  std::vector<std::string> binds;
+  if (!f.q.empty()) {
+    sql += " AND (instr(name, ?) > 0 OR code = ?)";
+    binds.push_back(f.q);
+    binds.push_back(f.q);
+  }
+  if (!f.kind.empty()) {
+    sql += " AND kind = ?";
+    binds.push_back(f.kind);
+  }
+  if (!f.district.empty()) {
+    sql += " AND district = ?";
+    binds.push_back(f.district);
+  }
+  if (f.public_picker) sql += " AND kind IN ('school','district_bureau','bureau')";
+  sql += " ORDER BY kind, district, name LIMIT ?";
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  int i = 1;
+  for (const auto& b : binds) st.Bind(i++, b);
+  st.Bind(i, f.limit);
+  std::vector<Unit> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Unit u;
+    u.id = st.Int(0); u.code = st.Text(1); u.name = st.Text(2); u.kind = st.Text(3); u.parent_id = st.Int(4);
+    u.district = st.Text(5); u.stage = st.Text(6); u.region_type = st.Text(7); u.ownership = st.Text(8);
+    u.enrolment = st.OptInt(9); u.migrant_designated = st.Int(10) != 0; u.role = st.Text(11);
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+absl::StatusOr<Unit> ParseUnit(const boost::json::object& o) {
+  JsonInput in(o);
+  Unit u;
+  u.code = in.Str("code", true, 32).value_or("");
+  u.name = in.Str("name", true, 100).value_or("");
+  u.kind = in.Enum("kind", true, {"bureau", "division", "district_bureau", "school", "other"}).value_or("");
+  u.parent_id = in.Int("parent_id", false, 1, INT64_MAX).value_or(0);
+  u.district = in.Str("district", false, 50).value_or("");
+  u.region_type = in.Str("region_type", false, 10).value_or("");
+  u.stage = in.Str("stage", false, 20).value_or("");
+  u.ownership = in.Str("ownership", false, 10).value_or("");
+  u.address = in.Str("address", false, 200).value_or("");
+  u.enrolment = in.Int("enrolment", false, 0, 100000);
+  u.migrant_designated = in.Bool("migrant_designated", false).value_or(false);
+  u.role = in.Str("role", false, 20).value_or("");
+  QF_RETURN_IF_ERROR(in.Finish());
+  return u;
+}
+
+absl::StatusOr<Person> ParsePerson(const boost::json::object& o) {
+  JsonInput in(o);
+  Person p;
+  p.code = in.Str("code", true, 32).value_or("");
+  p.name = in.Str("name", true, 50).value_or("");
+  p.unit_id = in.Int("unit_id", true, 1, INT64_MAX).value_or(0);
+  p.position = in.Str("position", false, 50).value_or("");
+  p.leader = in.Bool("leader", false).value_or(false);
+  QF_RETURN_IF_ERROR(in.Finish());
+  return p;
+}
+
+absl::StatusOr<Relation> ParseRelation(const boost::json::object& o) {
+  JsonInput in(o);
+  Relation r{in.Str("person_a", true, 32).value_or(""), in.Str("person_b", true, 32).value_or(""),
+             in.Str("kind", true, 20).value_or("")};
+  QF_RETURN_IF_ERROR(in.Finish());
+  return r;
+}
+
 absl::StatusOr<std::vector<Unit>> Ancestry(Db& db, int64_t unit) {
   std::vector<Unit> out;
   for (int64_t id = unit; id != 0 && out.size() < 32;) {

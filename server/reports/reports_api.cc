@@ -4,6 +4,7 @@
 #include "fmt/format.h"
 #include "common/json_input.h"
 #include "reports/bulletin.h"
+#include "reports/dashboard.h"
 #include "reports/documents.h"
 #include "cases/hotspots.h"
 
@@ -17,6 +18,11 @@ constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spr
 }  // namespace
 
 void RegisterRoutes(Router& router, AppContext& app) {
+  router.Add({"GET", "/api/v1/stats", kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                return Dashboard(db, req.Query("from").value_or(""), req.Query("to").value_or(""), app.clock->Now());
+              }),
+              0, "Items by channel, category and state received in a date range"});
   router.Add({"GET", "/api/v1/hotspots", kSupervisor | kLeader,
               [&app](Request& req, Respond respond) {
                 auto db = Reader(app);

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <random>
 
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "search/repeats.h"

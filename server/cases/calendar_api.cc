@@ -9,7 +9,7 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 
-namespace qf {
+namespace qf::cases {
 
 namespace json = boost::json;
 
@@ -48,7 +48,7 @@ void RegisterCalendarRoutes(Router& router, AppContext& app) {
                 std::string version = std::to_string(*year) + ":" + Sha256Hex(text).substr(0, 12);
                 int64_t by = req.principal->account_id;
                 std::string path = req.path;
-                cases::CaseEnv env{app.calendar, app.policies, app.vault};
+                CaseEnv env{app.calendar, app.policies, app.vault};
                 Calendar* calendar = app.calendar_admin;
                 Writer* writer = app.writer;
                 writer->Submit(ActorOf(req), [y = *year, text, version, by](Tx& tx) -> absl::StatusOr<json::value> {
@@ -67,7 +67,7 @@ void RegisterCalendarRoutes(Router& router, AppContext& app) {
                   if (auto s = calendar->LoadYear(y, text, source); !s.ok())
                     return respond(Response::Problem(s, path));
                   writer->Submit(Actor::System(), [env](Tx& tx) -> absl::StatusOr<json::value> {
-                    QF_ASSIGN_OR_RETURN(int n, cases::RecomputeProvisional(tx, env));
+                    QF_ASSIGN_OR_RETURN(int n, RecomputeProvisional(tx, env));
                     return json::value(n);
                   }, [respond, path, version](absl::StatusOr<json::value> n) {
                     if (!n.ok()) return respond(Response::Problem(n.status(), path));
@@ -78,4 +78,4 @@ void RegisterCalendarRoutes(Router& router, AppContext& app) {
               64 * 1024, "Load a year's State Council holiday notice (text, one \"YYYY-MM-DD off|work 名称\" per line); provisional deadlines are recomputed"});
 }
 
-}  // namespace qf
+}  // namespace qf::cases

@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 #include "common/clock.h"
 #include "common/crypto_util.h"
 #include "common/timefmt.h"

@@ -1,4 +1,4 @@
-#include "app/runtime.h"
+#include "runtime/runtime.h"
 
 #include "cases/audit.h"
 #include "cases/cases.h"
@@ -9,6 +9,19 @@
 #include "storage/migrations.h"
 
 namespace qf {
+
+// Each domain's routes (defined in its *_api.cc).
+namespace auth { void RegisterRoutes(Router& router, AppContext& app); }
+namespace org { void RegisterRoutes(Router& router, AppContext& app); }
+namespace cases {
+void RegisterRoutes(Router& router, AppContext& app);
+void RegisterCalendarRoutes(Router& router, AppContext& app);
+}
+namespace ledger { void RegisterRoutes(Router& router, AppContext& app); }
+namespace reports { void RegisterRoutes(Router& router, AppContext& app); }
+namespace notices { void RegisterRoutes(Router& router, AppContext& app); }
+namespace draws { void RegisterRoutes(Router& router, AppContext& app); }
+namespace inspect { void RegisterRoutes(Router& router, AppContext& app); }
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opts, const Clock& clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
@@ -78,7 +91,7 @@ void Runtime::RegisterRoutes(Router& router) {
   router.SetAuthenticator([sessions](std::string_view token) { return sessions->Resolve(token); }, auth::kSessionCookie);
   router.SetRateLimiter(limiter_.get(), app_.clock);
   RegisterHealthRoutes(router, app_);
-  RegisterCalendarRoutes(router, app_);
+  cases::RegisterCalendarRoutes(router, app_);
   auth::RegisterRoutes(router, app_);
   org::RegisterRoutes(router, app_);
   cases::RegisterRoutes(router, app_);
