@@ -103,14 +103,13 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   }));
   int64_t notice_id = draft.at("id").as_int64();
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
-    return notices::Publish(tx, nenv, notice_id, tx.now());
+    return notices::Publish(tx, nenv, notice_id, tx.now(), handler);
   }).status());
   // An objection from a parent, accepted and being handled by the issuing division.
   clock.Set(absl::Now() - absl::Minutes(170));
   QF_ASSIGN_OR_RETURN(auto obj, Do(rt, Actor::Public(), [&](Tx& tx) {
     return notices::Object(tx, nenv, notice_id,
-                           {{"entry_seq", 3}, {"name", "周女士"}, {"phone", "13905510123"},
-                            {"content", "据了解该考生父母并非现役军人，其加分资格存疑，请核实。"}});
+                           notices::ObjectionRequest{3, "周女士", "13905510123", "据了解该考生父母并非现役军人，其加分资格存疑，请核实。"});
   }));
   (void)obj;
   QF_ASSIGN_OR_RETURN(auto case_ids, ids(fmt::format("SELECT case_id FROM notice_objections WHERE notice_id={}", notice_id)));

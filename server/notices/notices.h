@@ -99,17 +99,42 @@ struct NoticeEnv {
   const Calendar* calendar;
   cases::CaseEnv case_env;
 };
+// A new draft: its type and title (the list comes as a file).
+struct DraftRequest {
+  std::string type, title;
+};
+absl::StatusOr<DraftRequest> ParseDraft(std::string_view type, std::string_view title);
 absl::StatusOr<boost::json::object> CreateDraft(Tx& tx, const NoticeEnv& env, const std::string& type,
                                                 const std::string& title, int64_t issuing_unit_id, const Table& table);
-absl::StatusOr<boost::json::object> Publish(Tx& tx, const NoticeEnv& env, int64_t id, absl::Time publish_at);
+// Who may act for a notice: a supervisor, or staff of the issuing unit or a unit above it (NotFound when there is
+// no such notice; PermissionDenied notice.scope otherwise). Every write below checks it first.
+absl::Status MayManage(Db& db, int64_t notice_id, const Principal& who);
+absl::StatusOr<boost::json::object> Publish(Tx& tx, const NoticeEnv& env, int64_t id, absl::Time publish_at,
+                                            const Principal& who);
 // After the window: final once every objection has been answered.
-absl::StatusOr<boost::json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id);
-absl::StatusOr<boost::json::object> Archive(Tx& tx, int64_t id);
-// An objection from the public during the window: a named case routed to the issuing unit, due by the final day.
-absl::StatusOr<boost::json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, const boost::json::object& body);
-// An upheld objection: "correct" replaces fields of an entry, "remove" withdraws it; both keep a visible note.
+absl::StatusOr<boost::json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id, const Principal& who);
+absl::StatusOr<boost::json::object> Archive(Tx& tx, int64_t id, const Principal& who);
+
+// An objection from the public during the window: about one entry (by its number) or the whole list.
+struct ObjectionRequest {
+  std::optional<int> entry_seq;
+  std::string name, phone, content;
+};
+absl::StatusOr<ObjectionRequest> ParseObjection(const boost::json::object& body);
+// Becomes a named case routed to the issuing unit, due by the final day.
+absl::StatusOr<boost::json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, const ObjectionRequest& r);
+
+// An upheld objection: "correct" replaces fields of an entry (text or numbers, re-checked as an import would),
+// "remove" withdraws it; both keep a visible note, and may name the objection's case.
+struct CorrectionRequest {
+  bool remove = false;
+  std::string note;
+  std::optional<int64_t> case_id;
+  std::vector<std::pair<std::string, boost::json::value>> fields;
+};
+absl::StatusOr<CorrectionRequest> ParseCorrection(const boost::json::object& body);
 absl::StatusOr<boost::json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, int seq,
-                                            const boost::json::object& body);
+                                            const CorrectionRequest& r, const Principal& who);
 
 // Reads. The public list shows only published notices (open, closed, final), and checks the stored list against
 // the hash the ledger recorded.

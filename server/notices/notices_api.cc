@@ -6,7 +6,6 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "notices/notices.h"
-#include "org/org.h"
 
 namespace qf::notices {
 namespace json = boost::json;
@@ -16,34 +15,7 @@ NoticeEnv Env(AppContext& app) {
   return {app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
 }
 
-std::optional<int64_t> Id(const Request& req, const Respond& respond, size_t i = 0) {
-  auto id = ParseInt<int64_t>(req.params[i]);
-  if (!id) respond(Response::Problem(NotFound("notice.not_found", "公示不存在"), req.path));
-  return id;
-}
-
-// The caller may act for the notice: a supervisor, or staff of the issuing unit or a unit above it.
-absl::Status MayManage(Db& db, int64_t notice_id, const Principal& who) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT issuing_unit_id FROM notices WHERE id=?"));
-  st.Bind(1, notice_id);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return NotFound("notice.not_found", "公示不存在");
-  if (who.Has(kSupervisor)) return absl::OkStatus();
-  QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, st.Int(0), who.unit_id));
-  if (!within) return Forbidden("notice.scope", "只有发布公示的单位可以办理此公示");
-  return absl::OkStatus();
-}
-
-// Runs a write on a notice after the scope check, inside the same transaction.
-void ManageWrite(AppContext& app, Request& req, Respond respond, int64_t id,
-                 std::function<absl::StatusOr<json::object>(Tx&)> fn) {
-  Principal who = *req.principal;
-  SubmitWrite(app, req, [id, who, fn = std::move(fn)](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_RETURN_IF_ERROR(MayManage(tx.db(), id, who));
-    QF_ASSIGN_OR_RETURN(auto o, fn(tx));
-    return o;
-  }, std::move(respond));
-}
+absl::StatusOr<int64_t> NoticeId(const Request& req) { return PathId(req, 0, "notice.not_found", "公示"); }
 
 }  // namespace
 
@@ -51,115 +23,91 @@ void RegisterRoutes(Router& router, AppContext& app) {
   constexpr RoleSet kReaders = kClerk | kHandler | kSupervisor | kLeader;
   constexpr RoleSet kIssuers = kHandler | kSupervisor;
   router.Add({"GET", "/api/v1/public/notices", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto db = Reader(app);
-                if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                respond(Reply(PublicList(**db, Env(app), app.clock->Now()), req));
-              },
+              ReadRoute(app, [&app](const Request&, Db& db) -> absl::StatusOr<json::value> {
+                return PublicList(db, Env(app), app.clock->Now());
+              }),
               0, "Published notices (公示), newest first"});
   router.Add({"GET", "/api/v1/public/notices/{id}", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond);
-                if (!id) return;
-                auto db = Reader(app);
-                if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                respond(Reply(PublicView(**db, Env(app), *id, app.clock->Now()), req));
-              },
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
+                return PublicView(db, Env(app), id, app.clock->Now());
+              }),
               0, "One published notice: masked entries, window, the list hash and whether it matches the ledger",
               RateClass::kLookup});
   router.Add({"POST", "/api/v1/public/notices/{id}/objections", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond);
-                if (!id) return;
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                NoticeEnv env = Env(app);
-                SubmitWrite(app, req, [env, id = *id, b = std::move(*body)](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto o, Object(tx, env, id, b));
-                  return o;
-                }, std::move(respond), 201);
-              },
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto objection, ParseObjection(body));
+                return Command([env = Env(app), id, objection](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Object(tx, env, id, objection);
+                });
+              }, 201),
               16 * 1024, "Object to a notice during its window (named, with a phone): becomes a case for the issuing unit",
               RateClass::kSubmit});
   router.Add({"GET", "/api/v1/notices", kReaders,
-              [&app](Request& req, Respond respond) {
-                auto db = Reader(app);
-                if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                respond(Reply(StaffList(**db, Env(app), app.clock->Now()), req));
-              },
+              ReadRoute(app, [&app](const Request&, Db& db) -> absl::StatusOr<json::value> {
+                return StaffList(db, Env(app), app.clock->Now());
+              }),
               0, "Every notice with its status, entries and objections; the notice types"});
   router.Add({"GET", "/api/v1/notices/{id}", kReaders,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond);
-                if (!id) return;
-                auto db = Reader(app);
-                if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                respond(Reply(StaffView(**db, Env(app), *id, app.clock->Now()), req));
-              },
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
+                return StaffView(db, Env(app), id, app.clock->Now());
+              }),
               0, "One notice in full: rows, import warnings, the public preview, objections"});
   router.Add({"POST", "/api/v1/notices", kIssuers,
-              [&app](Request& req, Respond respond) {
-                std::string type = std::string(Trim(req.Query("type").value_or("")));
-                std::string title = std::string(Trim(req.Query("title").value_or("")));
-                std::vector<FieldError> errs;
-                if (type.empty()) errs.push_back({"type", "请选择公示类型"});
-                if (title.empty() || Utf8Length(title) > 100) errs.push_back({"title", "请填写标题（不超过100字）"});
-                if (!errs.empty()) return respond(Response::Problem(Invalid("notice.invalid", "请补全公示信息", errs), req.path));
-                auto table = ReadTable(req.body);
-                if (!table.ok()) return respond(Response::Problem(table.status(), req.path));
-                NoticeEnv env = Env(app);
-                int64_t unit = req.principal->unit_id;
-                SubmitWrite(app, req, [env, type, title, unit, t = std::move(*table)](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto o, CreateDraft(tx, env, type, title, unit, t));
-                  return o;
-                }, std::move(respond), 201);
-              },
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto draft, ParseDraft(req.Query("type").value_or(""), req.Query("title").value_or("")));
+                QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
+                return Command([env = Env(app), d = draft, unit = req.principal->unit_id,
+                                t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
+                  return CreateDraft(tx, env, d.type, d.title, unit, t);
+                });
+              }, 201),
               kMaxImportBytes, "Create a notice draft from a CSV or XLSX list (checked whole; nothing saved on any error)"});
   router.Add({"POST", "/api/v1/notices/{id}/publish", kIssuers,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond);
-                if (!id) return;
-                auto body = ParseObject(req.body.empty() ? "{}" : req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body.empty() ? "{}" : req.body));
                 std::optional<absl::Time> at;
-                if (auto* v = body->if_contains("publish_at"); v && !v->is_null()) {
+                if (auto* v = body.if_contains("publish_at"); v && !v->is_null()) {
                   if (v->is_string()) at = ParseUtc(v->as_string());
-                  if (!at) return respond(Response::Problem(
-                      Invalid("notice.publish_at", "发布时间格式不正确", {{"publish_at", "应为 ISO 8601 时间"}}), req.path));
+                  if (!at) return Invalid("notice.publish_at", "发布时间格式不正确", {{"publish_at", "应为 ISO 8601 时间"}});
                 }
-                NoticeEnv env = Env(app);
-                absl::Time when = at.value_or(app.clock->Now());
-                ManageWrite(app, req, std::move(respond), *id,
-                            [env, id = *id, when](Tx& tx) { return Publish(tx, env, id, when); });
-              },
+                return Command([env = Env(app), id, at, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Publish(tx, env, id, at.value_or(tx.now()), who);
+                });
+              }),
               1024, "Publish a draft now or at a time; the window follows the type and the calendar"});
   router.Add({"POST", "/api/v1/notices/{id}/entries/{seq}/correct", kIssuers,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond);
-                if (!id) return;
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
                 auto seq = ParseInt<int>(req.params[1]);
-                if (!seq) return respond(Response::Problem(NotFound("notice.entry", "名单中没有这一序号"), req.path));
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                NoticeEnv env = Env(app);
-                ManageWrite(app, req, std::move(respond), *id,
-                            [env, id = *id, seq = *seq, b = std::move(*body)](Tx& tx) { return Correct(tx, env, id, seq, b); });
-              },
+                if (!seq) return NotFound("notice.entry", "名单中没有这一序号");
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto correction, ParseCorrection(body));
+                return Command([env = Env(app), id, seq = *seq, correction,
+                                who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Correct(tx, env, id, seq, correction, who);
+                });
+              }),
               8 * 1024, "Correct or remove an entry after an upheld objection, with a visible note"});
   router.Add({"POST", "/api/v1/notices/{id}/finalize", kIssuers,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond);
-                if (!id) return;
-                NoticeEnv env = Env(app);
-                ManageWrite(app, req, std::move(respond), *id, [env, id = *id](Tx& tx) { return Finalize(tx, env, id); });
-              },
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
+                return Command([env = Env(app), id, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Finalize(tx, env, id, who);
+                });
+              }),
               1024, "Make the list final after the window, once every objection is answered"});
   router.Add({"POST", "/api/v1/notices/{id}/archive", kIssuers,
-              [&app](Request& req, Respond respond) {
-                auto id = Id(req, respond);
-                if (!id) return;
-                ManageWrite(app, req, std::move(respond), *id, [id = *id](Tx& tx) { return Archive(tx, id); });
-              },
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
+                return Command([id, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Archive(tx, id, who);
+                });
+              }),
               1024, "Archive a final notice (off the portal's list, still readable by its address)"});
 }
 

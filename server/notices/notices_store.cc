@@ -228,7 +228,9 @@ absl::StatusOr<json::object> CreateDraft(Tx& tx, const NoticeEnv& env, const std
   return json::object{{"id", id}, {"rows", r.entries.size()}, {"entries", counted}, {"warnings", ErrorsJson(r.warnings)}};
 }
 
-absl::StatusOr<json::object> Publish(Tx& tx, const NoticeEnv& env, int64_t id, absl::Time publish_at) {
+absl::StatusOr<json::object> Publish(Tx& tx, const NoticeEnv& env, int64_t id, absl::Time publish_at,
+                                     const Principal& who) {
+  QF_RETURN_IF_ERROR(MayManage(tx.db(), id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(tx.db(), id));
   if (r.state != "draft") return Conflict("notice.state", "只有草稿可以发布");
   if (publish_at < tx.now() - absl::Minutes(5))
@@ -248,21 +250,69 @@ absl::StatusOr<json::object> Publish(Tx& tx, const NoticeEnv& env, int64_t id, a
                       {"list_hash", rec.first}, {"ledger_seq", rec.second}};
 }
 
-absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, const json::object& body) {
+absl::StatusOr<DraftRequest> ParseDraft(std::string_view type, std::string_view title) {
+  DraftRequest r{std::string(Trim(type)), std::string(Trim(title))};
+  std::vector<FieldError> errs;
+  if (r.type.empty()) errs.push_back({"type", "请选择公示类型"});
+  if (r.title.empty() || Utf8Length(r.title) > 100) errs.push_back({"title", "请填写标题（不超过100字）"});
+  if (!errs.empty()) return Invalid("notice.invalid", "请补全公示信息", errs);
+  return r;
+}
+
+absl::Status MayManage(Db& db, int64_t notice_id, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT issuing_unit_id FROM notices WHERE id=?"));
+  st.Bind(1, notice_id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("notice.not_found", "公示不存在");
+  if (who.Has(kSupervisor)) return absl::OkStatus();
+  QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, st.Int(0), who.unit_id));
+  if (!within) return Forbidden("notice.scope", "只有发布公示的单位可以办理此公示");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ObjectionRequest> ParseObjection(const json::object& body) {
+  JsonInput in(body);
+  ObjectionRequest r;
+  if (auto seq = in.Int("entry_seq", false, 1, 100000)) r.entry_seq = static_cast<int>(*seq);
+  r.name = in.Str("name", true, 20).value_or("");
+  r.phone = in.Str("phone", true, 20).value_or("");
+  r.content = in.Str("content", true, 2000).value_or("");
+  if (!r.phone.empty() && (r.phone.size() < 7 || r.phone.find_first_not_of("0123456789-+ ") != std::string::npos))
+    in.Fail("phone", "请填写正确的联系电话");
+  QF_RETURN_IF_ERROR(in.Finish());
+  return r;
+}
+
+absl::StatusOr<CorrectionRequest> ParseCorrection(const json::object& body) {
+  JsonInput in(body);
+  CorrectionRequest r;
+  auto action = in.Enum("action", true, {"correct", "remove"});
+  r.remove = action && *action == "remove";
+  r.note = in.Str("note", true, 200).value_or("");
+  r.case_id = in.Int("case_id", false, 1, INT64_MAX);
+  if (action && *action == "correct") {
+    auto* fields = body.if_contains("fields");
+    if (!fields || !fields->is_object() || fields->as_object().empty()) {
+      in.Fail("fields", "请填写要更正的内容");
+    } else {
+      for (const auto& [k, v] : fields->as_object()) {
+        if (!v.is_string() && !v.is_number()) in.Fail("fields." + std::string(k), "更正内容应为文字或数字");
+        else r.fields.emplace_back(std::string(k), v);
+      }
+    }
+  }
+  QF_RETURN_IF_ERROR(in.Finish("notice.fields"));
+  return r;
+}
+
+absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, const ObjectionRequest& req) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(Row r, Must(db, id));
   std::string status = Status(r, tx.now());
   if (status == "draft" || status == "archived") return NotFound("notice.not_found", "公示不存在");
   if (status != "open")
     return Conflict("notice.window_closed", status == "scheduled" ? "公示尚未开始，暂不受理异议" : "公示期已结束，不再受理异议");
-  JsonInput in(body);
-  auto seq = in.Int("entry_seq", false, 1, 100000);
-  auto name = in.Str("name", true, 20);
-  auto phone = in.Str("phone", true, 20);
-  auto content = in.Str("content", true, 2000);
-  if (phone && (phone->size() < 7 || phone->find_first_not_of("0123456789-+ ") != std::string::npos))
-    in.Fail("phone", "请填写正确的联系电话");
-  QF_RETURN_IF_ERROR(in.Finish());
+  const std::optional<int>& seq = req.entry_seq;
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
   std::string about = "整个名单";
   if (seq) {
@@ -282,10 +332,10 @@ absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, co
   nc.kind = "complaint";
   nc.title = fmt::format("对《{}》的异议", r.title);
   if (Utf8Length(nc.title) > 100) nc.title = "对公示名单的异议";
-  nc.content = fmt::format("异议对象：{}\n异议内容：{}", about, *content);
+  nc.content = fmt::format("异议对象：{}\n异议内容：{}", about, req.content);
   nc.anonymous = false;
-  nc.reporter_name = *name;
-  nc.reporter_phone = *phone;
+  nc.reporter_name = req.name;
+  nc.reporter_phone = req.phone;
   nc.route_to_unit_id = r.issuing_unit_id;
   auto final_day = ParseDay(r.final_day);
   if (!final_day) return absl::InternalError("公示缺少确定日期");
@@ -305,16 +355,15 @@ absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, co
                       {"message", fmt::format("异议已受理，请凭查询码跟踪办理进展；将于 {} 前答复。", r.final_day)}};
 }
 
-absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, int seq, const json::object& body) {
+absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, int seq, const CorrectionRequest& req,
+                                     const Principal& who) {
   Db& db = tx.db();
+  QF_RETURN_IF_ERROR(MayManage(db, id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(db, id));
   if (r.state != "published") return Conflict("notice.state", "只有已发布、尚未确定的公示可以更正");
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
-  JsonInput in(body);
-  auto action = in.Enum("action", true, {"correct", "remove"});
-  auto note = in.Str("note", true, 200);
-  auto case_id = in.Int("case_id", false, 1, INT64_MAX);
-  QF_RETURN_IF_ERROR(in.Finish());
+  const std::optional<int64_t>& case_id = req.case_id;
+  std::string action = req.remove ? "remove" : "correct";
   std::vector<std::string> statuses;
   QF_ASSIGN_OR_RETURN(auto entries, Entries(db, id, &statuses));
   auto it = std::find_if(entries.begin(), entries.end(), [seq](const Entry& e) { return e.seq == seq; });
@@ -328,16 +377,15 @@ absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, i
   }
   Entry e = *it;
   json::object changed;
-  if (*action == "correct") {
-    auto* fields = body.if_contains("fields");
-    if (!fields || !fields->is_object() || fields->as_object().empty())
-      return Invalid("notice.fields", "请填写要更正的内容", {{"fields", "必填"}});
+  if (!req.remove) {
+    json::object fields;
+    for (const auto& [k, v] : req.fields) fields[k] = v;
     // Re-check the corrected entry exactly as an import would.
     Table t;
     for (const auto& f : type->fields) t.header.push_back(f.key);
     std::vector<std::string> row;
     for (const auto& f : type->fields) {
-      const json::value* nv = fields->as_object().if_contains(f.key);
+      const json::value* nv = fields.if_contains(f.key);
       const json::value* ov = e.data.if_contains(f.key);
       const json::value* v = nv ? nv : ov;
       if (nv) changed[f.key] = true;
@@ -347,7 +395,7 @@ absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, i
       else if (v->is_int64()) row.push_back(std::to_string(v->as_int64()));
       else return Invalid("notice.fields", "更正内容应为文字或数字", {{"fields." + f.key, "类型不对"}});
     }
-    for (const auto& [k, v] : fields->as_object())
+    for (const auto& [k, v] : fields)
       if (!type->Field(k)) return Invalid("notice.fields", "没有这一栏：" + std::string(k), {{"fields." + std::string(k), "栏目不存在"}});
     t.rows.push_back(row);
     t.row_numbers.push_back(e.row_number);
@@ -359,19 +407,20 @@ absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, i
     }
     e.data = check.entries[0].data;
   }
-  std::string visible = (*action == "remove" ? "经核查已撤销：" : "经核查已更正：") + *note;
+  std::string visible = (req.remove ? "经核查已撤销：" : "经核查已更正：") + req.note;
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("UPDATE notice_entries SET data=?, status=?, note=? WHERE notice_id=? AND seq=?"));
-  st.Bind(1, json::serialize(e.data)).Bind(2, *action == "remove" ? "removed" : "corrected").Bind(3, visible).Bind(4, id).Bind(5, seq);
+  st.Bind(1, json::serialize(e.data)).Bind(2, req.remove ? "removed" : "corrected").Bind(3, visible).Bind(4, id).Bind(5, seq);
   QF_RETURN_IF_ERROR(st.Run());
-  json::object ev{{"seq", seq}, {"action", *action}, {"note", visible}, {"previous_hash", r.list_hash}};
+  json::object ev{{"seq", seq}, {"action", action}, {"note", visible}, {"previous_hash", r.list_hash}};
   if (case_id) ev["case_id"] = *case_id;
   if (!changed.empty()) ev["fields"] = changed;
   QF_ASSIGN_OR_RETURN(auto rec, RecordList(tx, *type, id, "notice.corrected", ev));
   return json::object{{"id", id}, {"seq", seq}, {"note", visible}, {"list_hash", rec.first}, {"ledger_seq", rec.second}};
 }
 
-absl::StatusOr<json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id) {
+absl::StatusOr<json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id, const Principal& who) {
   Db& db = tx.db();
+  QF_RETURN_IF_ERROR(MayManage(db, id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(db, id));
   std::string status = Status(r, tx.now());
   if (status != "closed")
@@ -390,7 +439,8 @@ absl::StatusOr<json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id) 
   return json::object{{"id", id}, {"status", "final"}, {"ledger_seq", seq}};
 }
 
-absl::StatusOr<json::object> Archive(Tx& tx, int64_t id) {
+absl::StatusOr<json::object> Archive(Tx& tx, int64_t id, const Principal& who) {
+  QF_RETURN_IF_ERROR(MayManage(tx.db(), id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(tx.db(), id));
   if (r.state != "final") return Conflict("notice.state", "只有已确定的公示可以归档");
   QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE notices SET state='archived' WHERE id=?"));

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <random>
 
-#include "runtime/runtime.h"
+#include "runtime/store_fixture.h"
 #include "fmt/format.h"
 #include "common/crypto_util.h"
 #include "common/timefmt.h"
@@ -188,16 +188,11 @@ TEST(NoticeWindow, CountsOnTheCalendar) {
   EXPECT_EQ(cal.WorkingDaysBetween(w3.last_day, w3.final_day), 5);
 }
 
-class NoticeStoreTest : public ::testing::Test {
+class NoticeStoreTest : public StoreTest {
  protected:
+  NoticeStoreTest() : StoreTest(absl::FromCivil(absl::CivilSecond(2026, 6, 10, 9, 0, 0), Cst())) {}
   void SetUp() override {
-    ASSERT_TRUE(SodiumInit());
-    path_ = (std::filesystem::temp_directory_path() / ("qf_notices_" + std::to_string(::getpid()) + "_" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db")).string();
-    std::filesystem::remove(path_);
-    auto rt = Runtime::Open({path_, std::string(QF_SOURCE_DIR) + "/data", {}}, clock_);
-    ASSERT_TRUE(rt.ok()) << rt.status();
-    rt_ = std::move(*rt);
+    StoreTest::SetUp();
     AppContext& app = rt_->app();
     env_ = {app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
     auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
@@ -217,12 +212,12 @@ class NoticeStoreTest : public ::testing::Test {
     });
     ASSERT_TRUE(r.ok()) << r.status();
   }
-  void TearDown() override {
-    rt_.reset();
-    for (auto ext : {"", "-wal", "-shm", ".vault.key", ".ledger.key"}) std::filesystem::remove(path_ + ext);
-  }
-  absl::StatusOr<json::value> Run(std::function<absl::StatusOr<json::value>(Tx&)> f) {
-    return rt_->writer().Run(Actor::System(), std::move(f));
+  // The discipline office, which may act for any notice.
+  Principal Sup() {
+    Principal p;
+    p.account_id = 1;
+    p.roles = kSupervisor;
+    return p;
   }
   int64_t Draft() {
     Table t = MakeTable({"姓名", "身份证号", "学校", "加分项目", "分值", "联系电话"},
@@ -241,9 +236,6 @@ class NoticeStoreTest : public ::testing::Test {
     EXPECT_TRUE(v.ok()) << v.status();
     return v.ok() ? *v : json::object{};
   }
-  std::string path_;
-  ManualClock clock_{absl::FromCivil(absl::CivilSecond(2026, 6, 10, 9, 0, 0), Cst())};
-  std::unique_ptr<Runtime> rt_;
   NoticeEnv env_;
   int64_t bureau_ = 0, basic_ed_ = 0;
 };
@@ -253,7 +245,7 @@ TEST_F(NoticeStoreTest, ObjectionsInTheWindowBecomeCasesForTheIssuer) {
   auto db = rt_->app().readers->Get();
   EXPECT_FALSE(PublicView(**db, env_, id, clock_.Now()).ok()) << "a draft is not public";
   ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Publish(tx, env_, id, tx.now()));
+    QF_ASSIGN_OR_RETURN(auto o, Publish(tx, env_, id, tx.now(), Sup()));
     return o;
   }).ok());
   json::object v = View(id);
@@ -264,7 +256,7 @@ TEST_F(NoticeStoreTest, ObjectionsInTheWindowBecomeCasesForTheIssuer) {
 
   json::object body{{"entry_seq", 1}, {"name", "王先生"}, {"phone", "13800001111"}, {"content", "该考生不符合烈士子女加分条件"}};
   auto obj = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Object(tx, env_, id, body));
+    QF_ASSIGN_OR_RETURN(auto o, Object(tx, env_, id, *ParseObjection(body)));
     return o;
   });
   ASSERT_TRUE(obj.ok()) << obj.status();
@@ -278,7 +270,7 @@ TEST_F(NoticeStoreTest, ObjectionsInTheWindowBecomeCasesForTheIssuer) {
 
   // Not final while the window runs, nor while the objection is unanswered.
   auto fin = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Finalize(tx, env_, id));
+    QF_ASSIGN_OR_RETURN(auto o, Finalize(tx, env_, id, Sup()));
     return o;
   });
   EXPECT_EQ(fin.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -289,7 +281,7 @@ TEST_F(NoticeStoreTest, ObjectionsInTheWindowBecomeCasesForTheIssuer) {
   EXPECT_EQ(View(id).at("status").as_string(), "open");
   clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 16, 0, 0, 1), Cst()));
   auto late = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Object(tx, env_, id, body));
+    QF_ASSIGN_OR_RETURN(auto o, Object(tx, env_, id, *ParseObjection(body)));
     return o;
   });
   EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -297,7 +289,7 @@ TEST_F(NoticeStoreTest, ObjectionsInTheWindowBecomeCasesForTheIssuer) {
   ASSERT_TRUE(*n.Step());
   EXPECT_EQ(n.Int(0), 1);
   fin = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Finalize(tx, env_, id));
+    QF_ASSIGN_OR_RETURN(auto o, Finalize(tx, env_, id, Sup()));
     return o;
   });
   EXPECT_NE(std::string(fin.status().message()).find("尚未答复"), std::string::npos) << fin.status();
@@ -306,13 +298,13 @@ TEST_F(NoticeStoreTest, ObjectionsInTheWindowBecomeCasesForTheIssuer) {
 TEST_F(NoticeStoreTest, CorrectionsAreVisibleAndRecordedAndSilentEditsShow) {
   int64_t id = Draft();
   ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Publish(tx, env_, id, tx.now()));
+    QF_ASSIGN_OR_RETURN(auto o, Publish(tx, env_, id, tx.now(), Sup()));
     return o;
   }).ok());
   std::string before(View(id).at("list_hash").as_string());
   auto c = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Correct(tx, env_, id, 1, {{"action", "correct"}, {"note", "加分项目核实为三好学生"},
-                                                         {"fields", json::object{{"item", "三好学生"}, {"points", 5}}}}));
+    QF_ASSIGN_OR_RETURN(auto o, Correct(tx, env_, id, 1, *ParseCorrection({{"action", "correct"}, {"note", "加分项目核实为三好学生"},
+                                                         {"fields", json::object{{"item", "三好学生"}, {"points", 5}}}}), Sup()));
     return o;
   });
   ASSERT_TRUE(c.ok()) << c.status();
@@ -324,7 +316,7 @@ TEST_F(NoticeStoreTest, CorrectionsAreVisibleAndRecordedAndSilentEditsShow) {
   EXPECT_EQ(e.at("note").as_string(), "经核查已更正：加分项目核实为三好学生");
   // A correction over the cap is refused like an import.
   auto over = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto o, Correct(tx, env_, id, 2, {{"action", "correct"}, {"note", "x"}, {"fields", json::object{{"points", 30}}}}));
+    QF_ASSIGN_OR_RETURN(auto o, Correct(tx, env_, id, 2, *ParseCorrection({{"action", "correct"}, {"note", "x"}, {"fields", json::object{{"points", 30}}}}), Sup()));
     return o;
   });
   EXPECT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
