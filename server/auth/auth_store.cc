@@ -39,13 +39,13 @@ std::string DisplayName(Db& db, int64_t account_id) {
   return row.ok() && *row ? st->Text(0) : "";
 }
 
-absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT id, username, display_name, COALESCE(person_id,0), unit_id, password_hash, roles, active, "
-      "COALESCE(totp_secret, x''), totp_last_step FROM accounts WHERE username=?"));
-  st.Bind(1, username);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return std::optional<AccountRow>();
+namespace {
+
+constexpr const char* kAccountColumns =
+    "id, username, display_name, COALESCE(person_id,0), unit_id, password_hash, roles, active, "
+    "COALESCE(totp_secret, x''), totp_last_step";
+
+AccountRow ReadAccount(const Stmt& st) {
   AccountRow a;
   a.id = st.Int(0);
   a.username = st.Text(1);
@@ -58,7 +58,41 @@ absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string&
   a.active = st.Int(7) != 0;
   a.totp_secret = st.Text(8);
   a.totp_last_step = st.Int(9);
-  return std::optional<AccountRow>(a);
+  return a;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE username=?"));
+  st.Bind(1, username);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<AccountRow>();
+  return std::optional<AccountRow>(ReadAccount(st));
+}
+
+absl::StatusOr<std::optional<AccountRow>> GetAccount(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id=?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<AccountRow>();
+  return std::optional<AccountRow>(ReadAccount(st));
+}
+
+absl::StatusOr<std::vector<AccountRow>> ActiveAccountsWithRoles(Db& db, RoleSet any_of) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE active=1 ORDER BY id"));
+  std::vector<AccountRow> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AccountRow a = ReadAccount(st);
+    if (a.roles & any_of) {
+      a.password_hash.clear();
+      a.totp_secret.clear();
+      out.push_back(std::move(a));
+    }
+  }
+  return out;
 }
 
 absl::Status UseTotp(Tx& tx, int64_t account, const std::string& code) {

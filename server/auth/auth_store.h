@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "auth/roles.h"
@@ -36,6 +37,9 @@ struct NewAccount {
 // Inserts the account and its event "account.created" (no hash in the payload). AlreadyExists on a taken name.
 absl::StatusOr<int64_t> CreateAccount(Tx& tx, const NewAccount& a);
 absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username);
+absl::StatusOr<std::optional<AccountRow>> GetAccount(Db& db, int64_t id);
+// Active accounts holding any of `any_of` (secrets left out), by id.
+absl::StatusOr<std::vector<AccountRow>> ActiveAccountsWithRoles(Db& db, RoleSet any_of);
 // The display name of an account by id ("" if there is none): for views that name who did what.
 std::string DisplayName(Db& db, int64_t account_id);
 

@@ -56,6 +56,22 @@ absl::StatusOr<json::object> Do(Runtime& rt, const Actor& actor, F f) {
 
 }  // namespace
 
+absl::StatusOr<json::object> SaveMemberJson(Tx& tx, const std::string& pool, const json::object& body) {
+  QF_ASSIGN_OR_RETURN(auto m, draws::ParseMember(body));
+  return draws::SaveMember(tx, pool, m);
+}
+
+absl::StatusOr<json::object> RequestDrawJson(Tx& tx, const draws::DrawEnv& env, const json::object& body,
+                                             const Principal& who) {
+  QF_ASSIGN_OR_RETURN(auto r, draws::ParseDrawRequest(body, who));
+  return draws::RequestDraw(tx, env, r, who);
+}
+
+absl::StatusOr<json::object> MakeAssignmentJson(Tx& tx, const json::object& body) {
+  QF_ASSIGN_OR_RETURN(auto r, draws::ParseAssignment(body));
+  return draws::MakeAssignment(tx, r);
+}
+
 absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                                   uint32_t seed) {
   std::mt19937 rng(seed + 7);
@@ -150,13 +166,13 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   const char* titles[] = {"正高级教师", "高级教师", "一级教师"};
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     for (size_t i = 0; i < experts.size(); ++i)
-      QF_RETURN_IF_ERROR(draws::SaveMember(tx, "expert", {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
+      QF_RETURN_IF_ERROR(SaveMemberJson(tx, "expert", {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
                                                           {"specialty", kSpecialties[i % 6]}, {"title", titles[rng() % 3]}}).status());
     for (size_t i = 0; i < sups.size(); ++i) {
       json::object m{{"code", fmt::format("J{:03d}", i + 1)}, {"person_code", sups[i]}, {"specialty", "体育"}};
       const char* child_school[] = {"YH002", "LY002", "SS002", "BH002"};
       if (i % 9 == 4) m["relative_exam_units"] = child_school[i % 4];
-      QF_RETURN_IF_ERROR(draws::SaveMember(tx, "supervisor", m).status());
+      QF_RETURN_IF_ERROR(SaveMemberJson(tx, "supervisor", m).status());
     }
     return json::object{};
   }).status());
@@ -166,7 +182,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   int64_t applicant_school = schools[3];
   clock.Set(absl::Now() - absl::Minutes(140));
   QF_ASSIGN_OR_RETURN(auto expert_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
-    return draws::RequestDraw(tx, denv,
+    return RequestDrawJson(tx, denv,
                               {{"purpose", "2026年下半年教师资格认定面试评审专家（语文）"}, {"pool", "expert"},
                                {"conditions", json::object{{"specialty", "语文"}}}, {"count", 3}, {"backups", 2},
                                {"applicant_unit_id", applicant_school}, {"witness_account_id", leader.account_id},
@@ -188,7 +204,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   // The PE-test supervisors: 48 drawn (4 backups), placed over four sites with recusal and least travel.
   clock.Set(absl::Now() - absl::Minutes(110));
   QF_ASSIGN_OR_RETURN(auto sup_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
-    return draws::RequestDraw(tx, denv,
+    return RequestDrawJson(tx, denv,
                               {{"purpose", "2027年中考体育考试监考人员"}, {"pool", "supervisor"}, {"count", 48},
                                {"backups", 4}, {"witness_account_id", leader.account_id}},
                               supervisor);
@@ -209,7 +225,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   }
   clock.Set(absl::Now() - absl::Minutes(100));
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
-    QF_ASSIGN_OR_RETURN(auto o, draws::MakeAssignment(tx, {{"title", "2027年中考体育考试监考安排"}, {"draw_id", sd}, {"sites", sites}}));
+    QF_ASSIGN_OR_RETURN(auto o, MakeAssignmentJson(tx, {{"title", "2027年中考体育考试监考安排"}, {"draw_id", sd}, {"sites", sites}}));
     if (!o.at("feasible").as_bool()) return absl::InternalError("demo: PE-test assignment infeasible");
     return o;
   }).status());
@@ -217,7 +233,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   // The lab exam: 12 more supervisors, none of those just drawn for the PE test (a 30-day cool-down), at one site.
   clock.Set(absl::Now() - absl::Minutes(90));
   QF_ASSIGN_OR_RETURN(auto lab_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
-    return draws::RequestDraw(tx, denv,
+    return RequestDrawJson(tx, denv,
                               {{"purpose", "2027年中考理化生实验操作考试监考人员"}, {"pool", "supervisor"}, {"count", 12},
                                {"backups", 2}, {"cooldown_days", 30}, {"witness_account_id", leader.account_id}},
                               supervisor);
@@ -257,7 +273,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
                                      {"examinee_unit_ids", json::array(lab_examinees.begin(), lab_examinees.end())}, {"quota", 12}}};
   clock.Set(absl::Now() - absl::Minutes(80));
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
-    QF_ASSIGN_OR_RETURN(auto o, draws::MakeAssignment(tx, {{"title", "2027年中考实验操作考试监考安排"}, {"draw_id", ld}, {"sites", lab_sites}}));
+    QF_ASSIGN_OR_RETURN(auto o, MakeAssignmentJson(tx, {{"title", "2027年中考实验操作考试监考安排"}, {"draw_id", ld}, {"sites", lab_sites}}));
     return o;
   }).status());
   return absl::OkStatus();

@@ -16,38 +16,58 @@
 namespace qf::draws {
 namespace json = boost::json;
 
-// Sites and supervisors of an assignment request, read from the units and the pool (or a released draw).
-absl::StatusOr<json::object> MakeAssignment(Tx& tx, const json::object& body) {
-  Db& db = tx.db();
+absl::StatusOr<AssignmentRequest> ParseAssignment(const json::object& body) {
   JsonInput in(body);
-  auto title = in.Str("title", true, 100);
-  auto draw_id = in.Int("draw_id", false, 1, INT64_MAX);
-  std::vector<Site> sites;
+  AssignmentRequest r;
+  r.title = in.Str("title", true, 100).value_or("");
+  r.draw_id = in.Int("draw_id", false, 1, INT64_MAX).value_or(0);
   const json::value* sv = body.if_contains("sites");
-  if (!sv || !sv->is_array() || sv->as_array().empty() || sv->as_array().size() > 200) in.Fail("sites", "请填写考点（1–200个）");
-  else {
+  if (!sv || !sv->is_array() || sv->as_array().empty() || sv->as_array().size() > 200) {
+    in.Fail("sites", "请填写考点（1–200个）");
+  } else {
     int k = 0;
     for (auto& x : sv->as_array()) {
       std::string prefix = fmt::format("sites[{}]", k++);
-      if (!x.is_object()) { in.Fail(prefix, "应为对象"); continue; }
+      if (!x.is_object()) {
+        in.Fail(prefix, "应为对象");
+        continue;
+      }
       JsonInput si(x.as_object(), prefix);
       Site s;
       s.code = si.Str("code", true, 32).value_or("");
       s.quota = static_cast<int>(si.Int("quota", true, 1, 1000).value_or(0));
       s.host_unit_id = si.Int("host_unit_id", true, 1, INT64_MAX).value_or(0);
+      s.name = si.Str("name", false, 50).value_or("");
       if (auto* ex = x.as_object().if_contains("examinee_unit_ids"); ex && ex->is_array())
         for (auto& u : ex->as_array())
           if (u.is_int64()) s.examinee_unit_ids.push_back(u.as_int64());
       for (auto& e : si.errors()) in.Fail(e.field, e.message);
-      if (s.host_unit_id) {
-        QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, s.host_unit_id));
-        if (!u || !u->lat || !u->lon) in.Fail(prefix + ".host_unit_id", "考点学校不存在或没有坐标");
-        else s.name = si.Str("name", false, 50).value_or(u->name), s.lat = *u->lat, s.lon = *u->lon;
-      }
-      sites.push_back(std::move(s));
+      r.sites.push_back(std::move(s));
     }
   }
   QF_RETURN_IF_ERROR(in.Finish());
+  return r;
+}
+
+// Sites and supervisors of an assignment request, read from the units and the pool (or a released draw).
+absl::StatusOr<json::object> MakeAssignment(Tx& tx, const AssignmentRequest& req) {
+  Db& db = tx.db();
+  std::vector<Site> sites = req.sites;
+  std::vector<FieldError> errors;
+  for (size_t k = 0; k < sites.size(); ++k) {
+    Site& s = sites[k];
+    QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, s.host_unit_id));
+    if (!u || !u->lat || !u->lon) {
+      errors.push_back({fmt::format("sites[{}].host_unit_id", k), "考点学校不存在或没有坐标"});
+      continue;
+    }
+    if (s.name.empty()) s.name = u->name;
+    s.lat = *u->lat;
+    s.lon = *u->lon;
+  }
+  if (!errors.empty()) return Invalid("validation_failed", "请求内容有误", errors);
+  const std::optional<int64_t> draw_id = req.draw_id ? std::optional<int64_t>(req.draw_id) : std::nullopt;
+  const std::string* title = &req.title;
   QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, "supervisor", true));
   std::set<std::string> chosen;
   if (draw_id) {
@@ -85,7 +105,11 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const json::object& body) {
   json::object result{{"feasible", r.feasible}, {"total_km", r.total_metres / 1000.0}, {"sites", site_rows},
                       {"placements", placements}, {"problems", problems}, {"unused", unused},
                       {"supervisors", sups.size()}};
-  std::string input = json::serialize(body);
+  json::array input_sites;
+  for (const auto& s : req.sites)
+    input_sites.push_back(json::object{{"code", s.code}, {"quota", s.quota}, {"host_unit_id", s.host_unit_id},
+                                       {"name", s.name}, {"examinee_unit_ids", json::array(s.examinee_unit_ids.begin(), s.examinee_unit_ids.end())}});
+  std::string input = json::serialize(json::object{{"title", req.title}, {"draw_id", req.draw_id}, {"sites", input_sites}});
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO assignments(title,input,result,created_by,created_at) VALUES(?,?,?,?,?)"));
   int64_t account = tx.actor().AccountId();
   st.Bind(1, *title).Bind(2, input).Bind(3, json::serialize(result));
@@ -100,6 +124,20 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const json::object& body) {
   result["id"] = id;
   result["title"] = *title;
   return result;
+}
+
+absl::StatusOr<json::object> ListAssignments(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id,title,created_at,json_extract(result,'$.feasible'),json_extract(result,'$.total_km') "
+      "FROM assignments ORDER BY id DESC LIMIT 100"));
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    items.push_back(json::object{{"id", st.Int(0)}, {"title", st.Text(1)}, {"created_at", st.Text(2)},
+                                 {"feasible", st.Int(3) != 0}, {"total_km", st.Double(4)}});
+  }
+  return json::object{{"items", items}};
 }
 
 absl::StatusOr<json::object> LoadAssignment(Db& db, int64_t id) {

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "common/table_file.h"
 #include "auth/roles.h"
+#include "draws/assign.h"
 #include "storage/writer.h"
 
 namespace qf::vault {
@@ -99,16 +100,36 @@ Verification Verify(const boost::json::object& public_record);
 struct DrawEnv {
   const vault::Vault* vault;
 };
-absl::StatusOr<boost::json::object> SaveMember(Tx& tx, const std::string& pool, const boost::json::object& body);
+
+// A pool member as staff enter it: the person by code, their specialty, title and region, former employers and
+// schools where a relative sits an exam (unit codes, comma-separated), and whether they are in the pool.
+struct MemberInput {
+  std::string code, person_code, specialty, title, region, former_units, relative_units;
+  std::optional<double> lat, lon;
+  bool active = true;
+};
+absl::StatusOr<MemberInput> ParseMember(const boost::json::object& body);
+absl::StatusOr<boost::json::object> SaveMember(Tx& tx, const std::string& pool, const MemberInput& m);
 absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, const std::string& pool, const Table& t, bool accept_valid);
 absl::StatusOr<boost::json::object> ListMembers(Db& db, const std::string& pool);
 absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bool active_only);
 
-// Whether an account may witness a draw or a sample: active, of the discipline office or a bureau leader.
+// Who may witness a draw or a sample: an active account of the discipline office or a bureau leader.
+inline constexpr RoleSet kWitnessRoles = kSupervisor | kLeader;
 absl::StatusOr<bool> MayWitness(Db& db, int64_t account_id);
+// The accounts that may witness, for the request form.
+absl::StatusOr<boost::json::object> Witnesses(Db& db);
 
-absl::StatusOr<boost::json::object> RequestDraw(Tx& tx, const DrawEnv& env, const boost::json::object& body,
-                                                const Principal& who);
+// A draw request: purpose, pool, how many and how many backups, the witness, the conditions on the members and
+// the recusal rules.
+struct DrawRequest {
+  std::string purpose, pool;
+  int64_t count = 0, backups = 0, witness_account_id = 0;
+  Conditions conditions;
+  Recusal recusal;
+};
+absl::StatusOr<DrawRequest> ParseDrawRequest(const boost::json::object& body, const Principal& who);
+absl::StatusOr<boost::json::object> RequestDraw(Tx& tx, const DrawEnv& env, const DrawRequest& r, const Principal& who);
 absl::StatusOr<boost::json::object> PerformDraw(Tx& tx, const DrawEnv& env, int64_t id, const std::string& public_value,
                                                 const Principal& who);
 absl::StatusOr<boost::json::object> Decline(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
@@ -133,7 +154,14 @@ absl::StatusOr<boost::json::object> PublicList(Db& db);
 // Assigns supervisors to sites (draws/assign.h): sites {code, host_unit_id, examinee_unit_ids, quota} located at
 // their host school; supervisors from a released supervisor draw (draw_id) or the whole active pool. Stored with
 // each placement's explanation, or the reasons the quotas cannot be met; an event records it.
-absl::StatusOr<boost::json::object> MakeAssignment(Tx& tx, const boost::json::object& body);
+struct AssignmentRequest {
+  std::string title;
+  int64_t draw_id = 0;
+  std::vector<Site> sites;  // code, quota, host unit, optional name, examinee units
+};
+absl::StatusOr<AssignmentRequest> ParseAssignment(const boost::json::object& body);
+absl::StatusOr<boost::json::object> MakeAssignment(Tx& tx, const AssignmentRequest& r);
+absl::StatusOr<boost::json::object> ListAssignments(Db& db);
 absl::StatusOr<boost::json::object> LoadAssignment(Db& db, int64_t id);
 
 }  // namespace qf::draws

@@ -65,12 +65,6 @@ std::vector<int64_t> UnitIds(Db& db, const std::string& codes, const char* field
   return ids;
 }
 
-struct MemberInput {
-  std::string code, person_code, specialty, title, region, former_units, relative_units;
-  std::optional<double> lat, lon;
-  bool active = true;
-};
-
 absl::StatusOr<json::object> Upsert(Tx& tx, const std::string& pool, const MemberInput& m) {
   Db& db = tx.db();
   std::vector<FieldError> errs;
@@ -234,17 +228,18 @@ absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bo
 }
 
 absl::StatusOr<bool> MayWitness(Db& db, int64_t account_id) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT roles FROM accounts WHERE id=? AND active=1"));
-  st.Bind(1, account_id);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return false;
-  for (auto part : Split(st.Text(0), ','))
-    if (auto role = ParseRole(Trim(part)); role && (*role == kSupervisor || *role == kLeader)) return true;
-  return false;
+  QF_ASSIGN_OR_RETURN(auto account, auth::GetAccount(db, account_id));
+  return account && account->active && (account->roles & kWitnessRoles) != 0;
 }
 
-absl::StatusOr<json::object> SaveMember(Tx& tx, const std::string& pool, const json::object& body) {
-  if (!ValidPool(pool)) return NotFound("pool.not_found", "没有这个库");
+absl::StatusOr<json::object> Witnesses(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto accounts, auth::ActiveAccountsWithRoles(db, kWitnessRoles));
+  json::array items;
+  for (const auto& a : accounts) items.push_back(json::object{{"id", a.id}, {"display_name", a.display_name}});
+  return json::object{{"items", items}};
+}
+
+absl::StatusOr<MemberInput> ParseMember(const json::object& body) {
   JsonInput in(body);
   MemberInput m;
   m.code = in.Str("code", true, 32).value_or("");
@@ -256,6 +251,11 @@ absl::StatusOr<json::object> SaveMember(Tx& tx, const std::string& pool, const j
   m.relative_units = in.Str("relative_exam_units", false, 500).value_or("");
   m.active = in.Bool("active", false).value_or(true);
   QF_RETURN_IF_ERROR(in.Finish());
+  return m;
+}
+
+absl::StatusOr<json::object> SaveMember(Tx& tx, const std::string& pool, const MemberInput& m) {
+  if (!ValidPool(pool)) return NotFound("pool.not_found", "没有这个库");
   return Upsert(tx, pool, m);
 }
 
@@ -299,17 +299,16 @@ absl::StatusOr<json::object> ListMembers(Db& db, const std::string& pool) {
   return json::object{{"pool", pool}, {"label", PoolLabel(pool)}, {"items", items}};
 }
 
-absl::StatusOr<json::object> RequestDraw(Tx& tx, const DrawEnv& env, const json::object& body, const Principal& who) {
-  Db& db = tx.db();
+absl::StatusOr<DrawRequest> ParseDrawRequest(const json::object& body, const Principal& who) {
   JsonInput in(body);
-  auto purpose = in.Str("purpose", true, 100);
-  auto pool = in.Enum("pool", true, {"expert", "inspector", "supervisor"});
-  auto count = in.Int("count", true, 1, 500);
-  auto backups = in.Int("backups", false, 0, 100).value_or(0);
-  auto witness = in.Int("witness_account_id", true, 1, INT64_MAX);
-  Conditions c;
-  Recusal r;
-  json::object conditions, recusal;
+  DrawRequest req;
+  req.purpose = in.Str("purpose", true, 100).value_or("");
+  req.pool = in.Enum("pool", true, {"expert", "inspector", "supervisor"}).value_or("");
+  req.count = in.Int("count", true, 1, 500).value_or(0);
+  req.backups = in.Int("backups", false, 0, 100).value_or(0);
+  req.witness_account_id = in.Int("witness_account_id", true, 1, INT64_MAX).value_or(0);
+  Conditions& c = req.conditions;
+  Recusal& r = req.recusal;
   if (auto* cv = body.if_contains("conditions"); cv && cv->is_object()) {
     JsonInput ci(cv->as_object(), "conditions");
     c.specialty = ci.Str("specialty", false, 50).value_or("");
@@ -334,8 +333,22 @@ absl::StatusOr<json::object> RequestDraw(Tx& tx, const DrawEnv& env, const json:
   };
   r.party_person_ids = ids("party_person_ids");
   r.prior_person_ids = ids("prior_person_ids");
-  if (witness && *witness == who.account_id) in.Fail("witness_account_id", "见证人不能是发起抽取的本人");
+  if (req.witness_account_id && req.witness_account_id == who.account_id)
+    in.Fail("witness_account_id", "见证人不能是发起抽取的本人");
   QF_RETURN_IF_ERROR(in.Finish());
+  return req;
+}
+
+absl::StatusOr<json::object> RequestDraw(Tx& tx, const DrawEnv& env, const DrawRequest& req, const Principal& who) {
+  Db& db = tx.db();
+  const Conditions& c = req.conditions;
+  const Recusal& r = req.recusal;
+  json::object conditions, recusal;
+  const std::string* purpose = &req.purpose;
+  const std::string* pool = &req.pool;
+  const int64_t* count = &req.count;
+  const int64_t backups = req.backups;
+  const int64_t* witness = &req.witness_account_id;
   QF_ASSIGN_OR_RETURN(bool may_witness, MayWitness(db, *witness));
   if (!may_witness)
     return Invalid("draw.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});

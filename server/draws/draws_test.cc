@@ -260,8 +260,8 @@ class DrawStoreTest : public ::testing::Test {
       for (int i = 1; i <= 12; ++i) {
         QF_RETURN_IF_ERROR(org::InsertPerson(tx, {0, fmt::format("P{:02d}", i), fmt::format("专家{}", i),
                                                   i <= 2 ? applicant_ : other, "", "教师", false}).status());
-        QF_RETURN_IF_ERROR(SaveMember(tx, "expert", {{"code", fmt::format("E{:02d}", i)}, {"person_code", fmt::format("P{:02d}", i)},
-                                                     {"specialty", "语文"}}).status());
+        QF_RETURN_IF_ERROR(SaveMember(tx, "expert", *ParseMember({{"code", fmt::format("E{:02d}", i)}, {"person_code", fmt::format("P{:02d}", i)},
+                                                     {"specialty", "语文"}})).status());
       }
       auto account = [&](const char* user, RoleSet roles) {
         auth::NewAccount na{user, user, 0, d, "x", roles, ""};
@@ -305,13 +305,15 @@ TEST_F(DrawStoreTest, SealedUntilReleasedThenAnyoneRecomputes) {
   json::object req{{"purpose", "教师资格认定面试专家"}, {"pool", "expert"}, {"count", 3}, {"backups", 2},
                    {"witness_account_id", witness_.account_id}, {"applicant_unit_id", applicant_},
                    {"conditions", json::object{{"specialty", "语文"}}}};
-  auto made = Do([&](Tx& tx) { return RequestDraw(tx, env, req, requester_); });
+  auto made = Do([&](Tx& tx) { return RequestDraw(tx, env, *ParseDrawRequest(req, requester_), requester_); });
   ASSERT_TRUE(made.ok()) << made.status();
   int64_t id = made->at("id").as_int64();
   EXPECT_EQ(made->at("candidates").to_number<int64_t>(), 10) << "two members work at the applicant's school";
   auto self_witness = req;
   self_witness["witness_account_id"] = requester_.account_id;
-  EXPECT_FALSE(Do([&](Tx& tx) { return RequestDraw(tx, env, self_witness, requester_); }).ok());
+  EXPECT_FALSE(Do([&](Tx& tx) { auto parsed = ParseDrawRequest(self_witness, requester_);
+    if (!parsed.ok()) return absl::StatusOr<json::object>(parsed.status());
+    return RequestDraw(tx, env, *parsed, requester_); }).ok());
   EXPECT_EQ(Do([&](Tx& tx) { return PerformDraw(tx, env, id, "12345", requester_); }).status().code(),
             absl::StatusCode::kPermissionDenied) << "only the witness draws";
   auto drawn = Do([&](Tx& tx) { return PerformDraw(tx, env, id, "见证人读数 804213", witness_); });
