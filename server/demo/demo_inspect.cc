@@ -93,7 +93,8 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
                       {"scope", json::object{{"stages", json::array{"小学", "初中", "九年一贯制", "高中", "完全中学", "职业学校"}}}},
                       {"checklist", Checklist()}};
     return Do(*r, *c, At(2, 24, 10), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
-      QF_ASSIGN_OR_RETURN(auto o, inspect::CreateCampaign(tx, env, body, sup));
+      QF_ASSIGN_OR_RETURN(auto plan, inspect::ParseCampaign(body, sup));
+      QF_ASSIGN_OR_RETURN(auto o, inspect::CreateCampaign(tx, env, plan, sup));
       st->campaign = o.at("id").as_int64();
       return o;
     });
@@ -154,7 +155,10 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
                              {"no_paid_tutoring", !tutoring}, {"canteen_accounts", canteen}, {"board_photo", json::array{json::string(hash)}},
                              {"notes", findings.empty() ? "未发现问题" : fmt::format("发现问题 {} 项，已当场反馈学校", findings.size())}};
         return Do(*r, *c, fill + absl::Minutes(5), member, [&](Tx& tx) {
-          return inspect::SaveForm(tx, f.id, {{"version", 1}, {"answers", answers}, {"findings", findings}, {"submit", true}}, true, member);
+          inspect::FormSave save{.version = 1, .submit = true, .answers = answers, .findings = {}};
+          for (auto& x : findings)
+            save.findings.emplace_back(x.at("item").as_string(), x.at("description").as_string());
+          return inspect::SaveForm(tx, f.id, save, member);
         });
       });
       if (unauthorized) st->unauthorized[f.school] = amount;
@@ -178,31 +182,31 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
           sched->emplace(at, [=]() -> absl::Status {
             std::string hash;
             QF_RETURN_IF_ERROR(Do(*r, *c, at, school, [&](Tx& tx) -> absl::StatusOr<json::object> {
-              QF_ASSIGN_OR_RETURN(hash, inspect::AddEvidence(tx, 0, "整改照片.png", Photo(), school));
+              QF_ASSIGN_OR_RETURN(hash, inspect::AddRectificationEvidence(tx, id, "整改照片.png", Photo(), school));
               return json::object{};
             }));
             return Do(*r, *c, at + absl::Minutes(5), school, [&](Tx& tx) {
-              return inspect::AnswerRectification(tx, id, {{"answer", "已按要求整改，并在校内公示整改结果。"}, {"evidence", json::array{json::string(hash)}}}, school);
+              return inspect::AnswerRectification(tx, id, {"已按要求整改，并在校内公示整改结果。", {hash}}, school);
             });
           });
           absl::Time check = at + absl::Hours(48);
           sched->emplace(check, [=]() -> absl::Status {
-            json::object body = send_back ? json::object{{"decision", "return"}, {"note", "整改证据不足，请补充退费凭证"}}
-                                          : json::object{{"decision", "accept"}, {"note", "经复查，整改到位"}};
-            QF_RETURN_IF_ERROR(Do(*r, *c, check, sup, [&](Tx& tx) { return inspect::CheckRectification(tx, env, id, body, sup); }));
+            inspect::RectificationCheck verdict = send_back ? inspect::RectificationCheck{false, "整改证据不足，请补充退费凭证"}
+                                                            : inspect::RectificationCheck{true, "经复查，整改到位"};
+            QF_RETURN_IF_ERROR(Do(*r, *c, check, sup, [&](Tx& tx) { return inspect::CheckRectification(tx, env, id, verdict, sup); }));
             if (!send_back) return absl::OkStatus();
             absl::Time again = check + absl::Hours(72);
             sched->emplace(again, [=]() -> absl::Status {
               std::string hash;
               QF_RETURN_IF_ERROR(Do(*r, *c, again, school, [&](Tx& tx) -> absl::StatusOr<json::object> {
-                QF_ASSIGN_OR_RETURN(hash, inspect::AddEvidence(tx, 0, "退费凭证.png", Photo(), school));
+                QF_ASSIGN_OR_RETURN(hash, inspect::AddRectificationEvidence(tx, id, "退费凭证.png", Photo(), school));
                 return json::object{};
               }));
               QF_RETURN_IF_ERROR(Do(*r, *c, again + absl::Minutes(5), school, [&](Tx& tx) {
-                return inspect::AnswerRectification(tx, id, {{"answer", "已补充退费凭证。"}, {"evidence", json::array{json::string(hash)}}}, school);
+                return inspect::AnswerRectification(tx, id, {"已补充退费凭证。", {hash}}, school);
               }));
               return Do(*r, *c, again + absl::Hours(24), sup, [&](Tx& tx) {
-                return inspect::CheckRectification(tx, env, id, {{"decision", "accept"}, {"note", "复查合格"}}, sup);
+                return inspect::CheckRectification(tx, env, id, {true, "复查合格"}, sup);
               });
             });
             return absl::OkStatus();
@@ -213,10 +217,12 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
           absl::Time refund = confirm + absl::Hours(24 * 5);
           int pupils = static_cast<int>(amount / 180);
           sched->emplace(refund, [=]() {
-            return Do(*r, *c, refund, sup, [&](Tx& tx) {
-              return inspect::RecordRefund(tx, {{"school_id", f.school}, {"campaign_id", st->campaign}, {"amount", amount},
-                                                {"pupils", pupils}, {"refunded_on", FormatDay(CstDay(refund))},
-                                                {"note", "清退违规收取的资料费"}});
+            return Do(*r, *c, refund, sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+              QF_ASSIGN_OR_RETURN(auto req, inspect::ParseRefund({{"school_id", f.school}, {"campaign_id", st->campaign},
+                                                                 {"amount", amount}, {"pupils", pupils},
+                                                                 {"refunded_on", FormatDay(CstDay(refund))},
+                                                                 {"note", "清退违规收取的资料费"}}));
+              return inspect::RecordRefund(tx, req);
             });
           });
         }
@@ -240,7 +246,8 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
           body["kind"] = "criticism";
           body["reason"] = fmt::format("违规收取资料费 {:.0f} 元，已清退", amount);
         }
-        QF_RETURN_IF_ERROR(Do(*r, *c, At(3, 30, 15), sup, [&](Tx& tx) { return inspect::RecordSanction(tx, body); }));
+        QF_ASSIGN_OR_RETURN(auto sanction, inspect::ParseSanction(body));
+        QF_RETURN_IF_ERROR(Do(*r, *c, At(3, 30, 15), sup, [&](Tx& tx) { return inspect::RecordSanction(tx, sanction); }));
       }
       return absl::OkStatus();
     });

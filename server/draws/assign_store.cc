@@ -65,7 +65,7 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const AssignmentRequest& req
     s.lat = *u->lat;
     s.lon = *u->lon;
   }
-  if (!errors.empty()) return Invalid("validation_failed", "请求内容有误", errors);
+  if (!errors.empty()) return Invalid("validation_failed", fmt::format("有 {} 处输入需要修改", errors.size()), errors);
   const std::optional<int64_t> draw_id = req.draw_id ? std::optional<int64_t>(req.draw_id) : std::nullopt;
   const std::string* title = &req.title;
   QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, "supervisor", true));

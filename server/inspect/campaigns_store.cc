@@ -195,8 +195,7 @@ absl::StatusOr<std::vector<Inspector>> Inspectors(Db& db) {
 
 }  // namespace
 
-absl::StatusOr<json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const json::object& body, const Principal& who) {
-  Db& db = tx.db();
+absl::StatusOr<CampaignRequest> ParseCampaign(const json::object& body, const Principal& who) {
   JsonInput in(body);
   auto title = in.Str("title", true, 100);
   auto from = in.Day("period_from", true);
@@ -260,25 +259,46 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const
   }
   if (from && to && *to < *from) in.Fail("period_to", "结束日期不能早于开始日期");
   QF_RETURN_IF_ERROR(in.Finish());
+  CampaignRequest r;
+  r.title = *title;
+  r.from = *from;
+  r.to = *to;
+  r.rate = rate;
+  r.groups = *groups;
+  r.group_size = size;
+  r.lead_unit_id = lead;
+  r.minimums = std::move(minimums);
+  r.scope = std::move(scope);
+  r.checklist = std::move(checklist);
+  if (auto* c = body.if_contains("coop_unit_ids"); c && c->is_array())
+    for (auto& u : c->as_array())
+      if (u.is_int64()) r.coop_unit_ids.push_back(u.as_int64());
+  return r;
+}
+
+absl::StatusOr<json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const CampaignRequest& r, const Principal& who) {
+  Db& db = tx.db();
+  const int64_t lead = r.lead_unit_id;
   QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, lead));
   if (!unit) return Invalid("campaign.unit", "牵头单位不存在", {{"lead_unit_id", "单位不存在"}});
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO campaigns(title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,"
       "state,created_by,created_at,minimums,results_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,'planned',?,?,?,?)"));
-  json::array coop;
-  if (auto* c = body.if_contains("coop_unit_ids"); c && c->is_array()) coop = c->as_array();
-  st.Bind(1, *title).Bind(2, json::serialize(scope)).Bind(3, FormatDay(*from)).Bind(4, FormatDay(*to)).Bind(5, lead)
-      .Bind(6, json::serialize(coop)).Bind(7, rate).Bind(8, *groups).Bind(9, size).Bind(10, json::serialize(checklist))
-      .Bind(11, who.account_id).Bind(12, FormatUtc(tx.now())).Bind(13, json::serialize(minimums));
+  json::array coop(r.coop_unit_ids.begin(), r.coop_unit_ids.end());
+  st.Bind(1, r.title).Bind(2, json::serialize(r.scope)).Bind(3, FormatDay(r.from)).Bind(4, FormatDay(r.to)).Bind(5, lead)
+      .Bind(6, json::serialize(coop)).Bind(7, r.rate).Bind(8, r.groups).Bind(9, r.group_size)
+      .Bind(10, json::serialize(r.checklist)).Bind(11, who.account_id).Bind(12, FormatUtc(tx.now()))
+      .Bind(13, json::serialize(r.minimums));
   // 谁抽查、谁公示: the results are owed within the policy's term of the inspection's end.
   QF_ASSIGN_OR_RETURN(auto results_policy, env.policies->DeadlineFor("inspection_results", "", "", "", false));
-  std::string results_due = FormatDay(cases::ComputeDue(*env.calendar, *to, results_policy.term).due);
+  std::string results_due = FormatDay(cases::ComputeDue(*env.calendar, r.to, results_policy.term).due);
   st.Bind(14, results_due);
   QF_RETURN_IF_ERROR(st.Run());
   int64_t id = db.LastInsertId();
   QF_RETURN_IF_ERROR(tx.Append("campaign.planned", Subject(id),
-                               {{"title", *title}, {"scope", scope}, {"rate", rate}, {"minimums", minimums}, {"groups", *groups},
-                                {"group_size", size}, {"checklist_sha256", Sha256Hex(json::serialize(checklist))},
+                               {{"title", r.title}, {"scope", r.scope}, {"rate", r.rate}, {"minimums", r.minimums},
+                                {"groups", r.groups}, {"group_size", r.group_size},
+                                {"checklist_sha256", Sha256Hex(json::serialize(r.checklist))},
                                 {"results_due_on", results_due}})
                          .status());
   return json::object{{"id", id}};

@@ -147,99 +147,109 @@ absl::StatusOr<json::object> FormView(Db& db, int64_t id, const Principal& who) 
   return FormJson(db, f, who);
 }
 
-absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const json::object& body, bool submit, const Principal& who) {
-  Db& db = tx.db();
-  QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
-  QF_RETURN_IF_ERROR(MustBeMember(f, who));
-  if (f.state == "submitted" || f.state == "confirmed") return Conflict("form.state", "检查表已提交，不能再修改");
+absl::StatusOr<FormSave> ParseFormSave(const json::object& body) {
   JsonInput in(body);
-  auto version = in.Int("version", true, 1, INT64_MAX);
-  QF_RETURN_IF_ERROR(in.Finish());
-  if (*version != f.version)
-    return MakeError(absl::StatusCode::kAborted, "form.stale", "检查表已被同组其他人员修改，请刷新后再保存", {{"version", "已过期"}});
-  json::object answers;
+  FormSave r;
+  r.version = in.Int("version", true, 1, INT64_MAX).value_or(0);
+  r.submit = in.Bool("submit", false).value_or(false);
   const json::value* av = body.if_contains("answers");
   if (av && !av->is_object()) in.Fail("answers", "应为对象");
-  std::map<std::string, std::string> types;
-  for (auto& item : f.checklist) types[std::string(item.at("key").as_string())] = std::string(item.at("answer").as_string());
-  if (av && av->is_object()) {
-    for (auto& [k, v] : av->as_object()) {
-      std::string key(k), field = "answers." + key;
-      auto t = types.find(key);
-      if (t == types.end()) { in.Fail(field, "没有这个检查项目"); continue; }
-      if (v.is_null()) continue;
-      const std::string& type = t->second;
-      if (type == "yesno" && !v.is_bool()) in.Fail(field, "应为是或否");
-      else if (type == "number" && (!v.is_int64() || v.as_int64() < 0)) in.Fail(field, "应为非负整数");
-      else if (type == "amount" && (!v.is_number() || v.to_number<double>() < 0)) in.Fail(field, "应为非负金额（元）");
-      else if (type == "text" && (!v.is_string() || Utf8Length(v.as_string()) > 1000)) in.Fail(field, "应为不超过1000字的文字");
-      else if (type == "evidence") {
-        bool ok = v.is_array() && v.as_array().size() <= 20;
-        if (ok)
-          for (auto& h : v.as_array()) {
-            if (!h.is_string()) { ok = false; break; }
-            auto st = db.Prepare("SELECT 1 FROM blobs WHERE hash=?");
-            if (!st.ok()) return st.status();
-            st->Bind(1, h.as_string());
-            auto row = st->Step();
-            if (!row.ok() || !*row) { ok = false; break; }
-          }
-        if (!ok) in.Fail(field, "应为已上传的证据文件");
-      }
-      answers[key] = v;
-    }
-  }
-  json::array findings;
+  else if (av) r.answers = av->as_object();
   if (auto* fv = body.if_contains("findings")) {
-    if (!fv->is_array() || fv->as_array().size() > 100) in.Fail("findings", "应为问题清单（最多100条）");
-    else {
+    if (!fv->is_array() || fv->as_array().size() > 100) {
+      in.Fail("findings", "应为问题清单（最多100条）");
+    } else {
       int k = 0;
       for (auto& x : fv->as_array()) {
         std::string prefix = fmt::format("findings[{}]", k++);
-        if (!x.is_object()) { in.Fail(prefix, "应为对象"); continue; }
+        if (!x.is_object()) {
+          in.Fail(prefix, "应为对象");
+          continue;
+        }
         JsonInput fi(x.as_object(), prefix);
         auto item = fi.Str("item", true, 32);
         auto desc = fi.Str("description", true, 1000);
         for (auto& e : fi.errors()) in.Fail(e.field, e.message);
-        if (item && !types.count(*item)) in.Fail(prefix + ".item", "没有这个检查项目");
-        if (item && desc) findings.push_back(json::object{{"item", *item}, {"description", *desc}});
+        if (item && desc) r.findings.push_back({*item, *desc});
       }
     }
+  }
+  QF_RETURN_IF_ERROR(in.Finish());
+  return r;
+}
+
+absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const FormSave& req, const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
+  QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  if (f.state == "submitted" || f.state == "confirmed") return Conflict("form.state", "检查表已提交，不能再修改");
+  const bool submit = req.submit;
+  if (req.version != f.version)
+    return MakeError(absl::StatusCode::kAborted, "form.stale", "检查表已被同组其他人员修改，请刷新后再保存", {{"version", "已过期"}});
+  // The answers are checked against this checklist's items and their answer types.
+  std::vector<FieldError> errors;
+  auto fail = [&errors](std::string field, std::string message) { errors.push_back({std::move(field), std::move(message)}); };
+  json::object answers;
+  std::map<std::string, std::string> types;
+  for (auto& item : f.checklist) types[std::string(item.at("key").as_string())] = std::string(item.at("answer").as_string());
+  for (auto& [k, v] : req.answers) {
+    std::string key(k), field = "answers." + key;
+    auto t = types.find(key);
+    if (t == types.end()) { fail(field, "没有这个检查项目"); continue; }
+    if (v.is_null()) continue;
+    const std::string& type = t->second;
+    if (type == "yesno" && !v.is_bool()) fail(field, "应为是或否");
+    else if (type == "number" && (!v.is_int64() || v.as_int64() < 0)) fail(field, "应为非负整数");
+    else if (type == "amount" && (!v.is_number() || v.to_number<double>() < 0)) fail(field, "应为非负金额（元）");
+    else if (type == "text" && (!v.is_string() || Utf8Length(v.as_string()) > 1000)) fail(field, "应为不超过1000字的文字");
+    else if (type == "evidence") {
+      bool ok = v.is_array() && v.as_array().size() <= 20;
+      if (ok)
+        for (auto& h : v.as_array()) {
+          if (!h.is_string()) { ok = false; break; }
+          QF_ASSIGN_OR_RETURN(bool mine, IsEvidenceOf(db, "form", id, std::string(h.as_string())));
+          if (!mine) { ok = false; break; }
+        }
+      if (!ok) fail(field, "应为已上传的证据文件");
+    }
+    answers[key] = v;
+  }
+  json::array findings;
+  for (size_t k = 0; k < req.findings.size(); ++k) {
+    const auto& [item, desc] = req.findings[k];
+    if (!types.count(item)) fail(fmt::format("findings[{}].item", k), "没有这个检查项目");
+    findings.push_back(json::object{{"item", item}, {"description", desc}});
   }
   if (submit) {
     for (const auto& entry : types) {
       const std::string& key = entry.first;
       const std::string& type = entry.second;
       auto it = answers.find(key);
-      if (it == answers.end() || it->value().is_null()) in.Fail("answers." + key, "提交前须填写每一项");
+      if (it == answers.end() || it->value().is_null()) fail("answers." + key, "提交前须填写每一项");
       else if (type == "yesno" && !it->value().as_bool() &&
                std::none_of(findings.begin(), findings.end(), [&](auto& x) { return x.at("item").as_string() == key; }))
-        in.Fail("findings", "“" + key + "”不符合要求，须写明发现的问题");
+        fail("findings", "“" + key + "”不符合要求，须写明发现的问题");
     }
   }
-  QF_RETURN_IF_ERROR(in.Finish());
+  if (!errors.empty()) return Invalid("validation_failed", fmt::format("有 {} 处输入需要修改", errors.size()), errors);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "UPDATE inspection_forms SET answers=?, findings=?, state=?, filled_by=?, updated_at=?, submitted_at=?, "
       "version=version+1 WHERE id=? AND version=?"));
   st.Bind(1, json::serialize(answers)).Bind(2, json::serialize(findings)).Bind(3, submit ? "submitted" : "draft")
       .Bind(4, who.person_id).Bind(5, FormatUtc(tx.now()));
   if (submit) st.Bind(6, FormatUtc(tx.now())); else st.BindNull(6);
-  st.Bind(7, id).Bind(8, *version);
+  st.Bind(7, id).Bind(8, req.version);
   QF_RETURN_IF_ERROR(st.Run());
   QF_RETURN_IF_ERROR(tx.Append(submit ? "form.submitted" : "form.saved", "form:" + std::to_string(id),
                                {{"answers_sha256", Sha256Hex(json::serialize(answers))}, {"findings", findings.size()}})
                          .status());
-  return json::object{{"id", id}, {"state", submit ? "submitted" : "draft"}, {"version", *version + 1}};
+  return json::object{{"id", id}, {"state", submit ? "submitted" : "draft"}, {"version", req.version + 1}};
 }
 
-absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::string& name, const std::string& data,
-                                        const Principal& who) {
+absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t subject_id, const std::string& name,
+                                          const std::string& data) {
   Db& db = tx.db();
-  if (form_id > 0) {
-    QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, form_id));
-    QF_RETURN_IF_ERROR(MustBeMember(f, who));
-  }
-  if (data.empty() || data.size() > 5 * 1024 * 1024)
+  if (data.empty() || data.size() > kMaxEvidenceBytes)
     return Invalid("evidence.size", "证据文件应为 1 字节到 5 MB", {{"file", "大小不符"}});
   std::string type = MimeOf(data);
   if (type != "image/jpeg" && type != "image/png" && type != "application/pdf")
@@ -248,10 +258,49 @@ absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::stri
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT OR IGNORE INTO blobs(hash,size,mime,data) VALUES(?,?,?,?)"));
   st.Bind(1, hash).Bind(2, static_cast<int64_t>(data.size())).Bind(3, type).BindBlob(4, data);
   QF_RETURN_IF_ERROR(st.Run());
-  QF_RETURN_IF_ERROR(tx.Append("evidence.added", form_id > 0 ? "form:" + std::to_string(form_id) : "evidence",
+  QF_ASSIGN_OR_RETURN(auto ev, db.Prepare(
+      "INSERT OR IGNORE INTO evidence(kind,subject_id,hash,name,added_at) VALUES(?,?,?,?,?)"));
+  ev.Bind(1, kind).Bind(2, subject_id).Bind(3, hash).Bind(4, name).Bind(5, FormatUtc(tx.now()));
+  QF_RETURN_IF_ERROR(ev.Run());
+  QF_RETURN_IF_ERROR(tx.Append("evidence.added", fmt::format("{}:{}", kind, subject_id),
                                {{"sha256", hash}, {"name", name}, {"size", data.size()}, {"mime", type}})
                          .status());
   return hash;
+}
+
+absl::StatusOr<bool> IsEvidenceOf(Db& db, std::string_view kind, int64_t subject_id, const std::string& hash) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT 1 FROM evidence WHERE kind=? AND subject_id=? AND hash=?"));
+  st.Bind(1, kind).Bind(2, subject_id).Bind(3, hash);
+  return st.Step();
+}
+
+absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::string& name, const std::string& data,
+                                        const Principal& who) {
+  QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(tx.db(), form_id));
+  QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  return StoreEvidence(tx, "form", form_id, name, data);
+}
+
+absl::StatusOr<EvidenceFile> GetEvidence(Db& db, const std::string& hash, const Principal& who) {
+  // The discipline office, leaders and inspectors see every evidence file; a school only its own orders' files.
+  bool may = OverseesInspections(who);
+  if (!may) {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT r.school_id FROM evidence e JOIN rectifications r ON r.id=e.subject_id "
+        "WHERE e.hash=? AND e.kind='rectification'"));
+    st.Bind(1, hash);
+    while (!may) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      QF_ASSIGN_OR_RETURN(may, org::IsWithin(db, st.Int(0), who.unit_id));
+    }
+  }
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT b.mime, b.data FROM blobs b WHERE b.hash=?1 AND EXISTS(SELECT 1 FROM evidence e WHERE e.hash=?1)"));
+  st.Bind(1, hash);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!may || !row) return NotFound("evidence.not_found", "证据文件不存在");
+  return EvidenceFile{st.Text(0), st.Text(1)};
 }
 
 absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t id, const Principal& who) {
@@ -265,13 +314,14 @@ absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t 
   st.Bind(1, who.person_id).Bind(2, FormatUtc(tx.now())).Bind(3, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_RETURN_IF_ERROR(tx.Append("form.confirmed", "form:" + std::to_string(id), {{"findings", f.findings.size()}}).status());
-  // Each finding becomes an order to rectify within its item's term (ten working days unless the plan says otherwise).
+  // Each finding becomes an order to rectify within its item's term (the policy's term unless the plan says otherwise).
+  QF_ASSIGN_OR_RETURN(auto default_term, env.policies->DeadlineFor("rectification", "", "", "", false));
   absl::CivilDay today = CstDay(tx.now());
   json::array orders;
   for (auto& x : f.findings) {
     std::string item(x.at("item").as_string()), desc(x.at("description").as_string());
     std::string label = item;
-    Term term{10, TermUnit::kWorkingDays};
+    Term term = default_term.term;
     for (auto& c : f.checklist)
       if (c.at("key").as_string() == item) {
         label = std::string(c.at("label").as_string());

@@ -2,7 +2,7 @@
 // included with their reason, the rest weighted by complaints), inspection groups drawn from the inspector pool
 // with recusal and balanced, near loads, checklists filled per school and confirmed by the group leader, findings
 // as rectification orders with deadlines and cards, sanctions, one-vote vetoes with their evaluation export,
-// refunds, and the frozen quarterly bulletin. Sampling, grouping and verification are pure; store functions run
+// and refunds. Sampling, grouping and verification are pure; store functions run
 // in writer commands (Tx) or on a reading connection (Db).
 #pragma once
 
@@ -118,8 +118,21 @@ struct InspectEnv {
   const cases::Policies* policies;  // the one card rule (cases/deadlines.h) and its thresholds
 };
 
+// A campaign as planned: title, period, sampling rate and per-group minimums, groups and their size, the lead
+// unit (the planner's by default) and the cooperating ones, the scope (districts, stages) and the checklist (each
+// item with its key, label, legal basis, answer type and optional rectification term).
+struct CampaignRequest {
+  std::string title;
+  absl::CivilDay from, to;
+  double rate = 0.05;
+  int64_t groups = 0, group_size = 2, lead_unit_id = 0;
+  std::vector<int64_t> coop_unit_ids;
+  boost::json::object minimums, scope;
+  boost::json::array checklist;
+};
+absl::StatusOr<CampaignRequest> ParseCampaign(const boost::json::object& body, const Principal& who);
 // Plans a campaign; the results are owed by the policy's term after the period ends (inspection_results).
-absl::StatusOr<boost::json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const boost::json::object& body,
+absl::StatusOr<boost::json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const CampaignRequest& r,
                                                    const Principal& who);
 // 谁抽查、谁公示: the lead unit makes the results public (what each sampled school's checklist found); the ledger
 // records their digest, and whether it was late.
@@ -141,25 +154,74 @@ absl::StatusOr<boost::json::object> PublicCampaigns(Db& db);
 // Field work: the forms of the signed-in inspector's groups; save a draft or submit; the group leader confirms.
 absl::StatusOr<boost::json::object> MyForms(Db& db, const Principal& who);
 absl::StatusOr<boost::json::object> FormView(Db& db, int64_t form_id, const Principal& who);
-absl::StatusOr<boost::json::object> SaveForm(Tx& tx, int64_t form_id, const boost::json::object& body, bool submit,
-                                             const Principal& who);
+// A save of a checklist: the version it was read at, whether it is submitted, the answers by item key (checked
+// against the checklist's answer types when saved) and the findings (item key, description).
+struct FormSave {
+  int64_t version = 0;
+  bool submit = false;
+  boost::json::object answers;
+  std::vector<std::pair<std::string, std::string>> findings;
+};
+absl::StatusOr<FormSave> ParseFormSave(const boost::json::object& body);
+absl::StatusOr<boost::json::object> SaveForm(Tx& tx, int64_t form_id, const FormSave& req, const Principal& who);
 absl::StatusOr<boost::json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t form_id, const Principal& who);
+inline constexpr size_t kMaxEvidenceBytes = 5 * 1024 * 1024;
+// A photo or PDF as evidence of a checklist (its group's members only); answers may cite only their own files.
 absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::string& name, const std::string& data,
                                         const Principal& who);
+struct EvidenceFile {
+  std::string mime, data;
+};
+// An evidence file by its SHA-256, for those who may see what it is evidence of.
+absl::StatusOr<EvidenceFile> GetEvidence(Db& db, const std::string& hash, const Principal& who);
 
 // Rectification orders: the school answers with evidence, the lead unit accepts or sends back (a new term).
 absl::StatusOr<boost::json::object> Rectifications(Db& db, const InspectEnv& env, const Principal& who, absl::Time now);
-absl::StatusOr<boost::json::object> AnswerRectification(Tx& tx, int64_t id, const boost::json::object& body,
+// Evidence of rectification, uploaded by the school the order is addressed to (or a unit above it).
+absl::StatusOr<std::string> AddRectificationEvidence(Tx& tx, int64_t id, const std::string& name, const std::string& data,
+                                                     const Principal& who);
+// The school's report: what it did and the evidence files uploaded for this order.
+struct RectificationAnswer {
+  std::string answer;
+  std::vector<std::string> evidence;
+};
+absl::StatusOr<RectificationAnswer> ParseRectificationAnswer(const boost::json::object& body);
+absl::StatusOr<boost::json::object> AnswerRectification(Tx& tx, int64_t id, const RectificationAnswer& req,
                                                         const Principal& who);
+// The re-check: accept, or send back (with the reason) for a new term counted from today.
+struct RectificationCheck {
+  bool accept = false;
+  std::string note;
+};
+absl::StatusOr<RectificationCheck> ParseRectificationCheck(const boost::json::object& body);
 absl::StatusOr<boost::json::object> CheckRectification(Tx& tx, const InspectEnv& env, int64_t id,
-                                                       const boost::json::object& body, const Principal& who);
+                                                       const RectificationCheck& req, const Principal& who);
 // Cards by the one card rule for deadlines (cases::Assess): yellow near the due day, red after it; each once per
 // order and due day.
 absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env);
 
 // Sanctions, vetoes and refunds.
-absl::StatusOr<boost::json::object> RecordSanction(Tx& tx, const boost::json::object& body);
-absl::StatusOr<boost::json::object> RecordRefund(Tx& tx, const boost::json::object& body);
+// A sanction on a unit or a person: its kind (the kinds table fixes who it applies to, its basis and how long
+// it lasts), reason and day, and optionally a one-vote veto for a year (the decision's year by default).
+struct SanctionRequest {
+  std::string target, kind, reason;
+  absl::CivilDay decided_on;
+  bool self_criticism = false, veto = false;
+  int veto_year = 0;
+  int64_t unit_id = 0, person_id = 0;
+  std::optional<int64_t> campaign_id, case_id;
+};
+absl::StatusOr<SanctionRequest> ParseSanction(const boost::json::object& body);
+absl::StatusOr<boost::json::object> RecordSanction(Tx& tx, const SanctionRequest& req);
+// Unlawful fees a school paid back: amount (in fen), pupils, day, the campaign that found them.
+struct RefundRequest {
+  int64_t school_id = 0, pupils = 0, amount_cents = 0;
+  absl::CivilDay refunded_on;
+  std::optional<int64_t> campaign_id;
+  std::string note;
+};
+absl::StatusOr<RefundRequest> ParseRefund(const boost::json::object& body);
+absl::StatusOr<boost::json::object> RecordRefund(Tx& tx, const RefundRequest& req);
 absl::StatusOr<boost::json::object> SanctionsList(Db& db);
 // Who is barred from awards and promotion in `year`, and why.
 absl::StatusOr<std::vector<std::vector<std::string>>> VetoRows(Db& db, int year);

@@ -233,13 +233,19 @@ class InspectStoreTest : public ::testing::Test {
     if (!r.ok()) return r.status();
     return r->as_object();
   }
+  // A request that parses (the tests that follow are about the store).
+  template <typename T>
+  static T Must(absl::StatusOr<T> r) {
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *std::move(r) : T{};
+  }
   // A sampled campaign of 2 groups of 2; returns its id.
   int64_t Sampled() {
     json::object body{{"title", "春季收费专项检查"}, {"period_from", "2026-03-01"}, {"period_to", "2026-04-30"},
                       {"rate", 0.1}, {"groups", 2}, {"group_size", 2},
                       {"checklist", json::array{json::object{{"key", "fees_public"}, {"label", "是否公示收费项目"}, {"basis", "教育收费公示制度"}, {"answer", "yesno"}},
                                                 json::object{{"key", "extra_fees"}, {"label", "违规收费金额"}, {"basis", "义务教育法第五十六条"}, {"answer", "amount"}, {"term", "5wd"}}}}};
-    auto c = Do([&](Tx& tx) { return CreateCampaign(tx, env_, body, sup_); });
+    auto c = Do([&](Tx& tx) { return CreateCampaign(tx, env_, Must(ParseCampaign(body, sup_)), sup_); });
     EXPECT_TRUE(c.ok()) << c.status();
     int64_t id = c->at("id").as_int64();
     EXPECT_TRUE(Do([&](Tx& tx) { return CommitSample(tx, env_, id, leader_.account_id, sup_); }).ok());
@@ -284,14 +290,14 @@ TEST_F(InspectStoreTest, ChecklistToOrdersWithCardsOnceAndANewTermWhenSentBack) 
   EXPECT_EQ(FormView(**db, form, outsider).status().code(), absl::StatusCode::kNotFound);
   // Submitting with a failed item and no finding is refused; a draft is not.
   json::object answers{{"fees_public", false}, {"extra_fees", 2300.5}};
-  auto bad = Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 1}, {"answers", answers}}, true, member); });
+  auto bad = Do([&](Tx& tx) { return SaveForm(tx, form, Must(ParseFormSave({{"version", 1}, {"answers", answers}, {"submit", true}})), member); });
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 1}, {"answers", answers}}, false, member); }).ok());
-  auto stale = Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 1}, {"answers", answers}}, false, member); });
+  ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, Must(ParseFormSave({{"version", 1}, {"answers", answers}, {"submit", false}})), member); }).ok());
+  auto stale = Do([&](Tx& tx) { return SaveForm(tx, form, Must(ParseFormSave({{"version", 1}, {"answers", answers}, {"submit", false}})), member); });
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted) << "a second tablet with an old copy";
   json::array findings{json::object{{"item", "fees_public"}, {"description", "未在校门口公示收费项目和标准"}},
                        json::object{{"item", "extra_fees"}, {"description", "收取资料费2300.5元"}}};
-  ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 2}, {"answers", answers}, {"findings", findings}}, true, member); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, Must(ParseFormSave({{"version", 2}, {"answers", answers}, {"findings", findings}, {"submit", true}})), member); }).ok());
   EXPECT_EQ(Do([&](Tx& tx) { return ConfirmForm(tx, env_, form, member); }).status().code(), absl::StatusCode::kPermissionDenied);
   auto conf = Do([&](Tx& tx) { return ConfirmForm(tx, env_, form, leader); });
   ASSERT_TRUE(conf.ok()) << conf.status();
@@ -325,20 +331,37 @@ TEST_F(InspectStoreTest, ChecklistToOrdersWithCardsOnceAndANewTermWhenSentBack) 
   }
   Principal other_school = school_handler_;
   other_school.unit_id = school == schools_[0] ? schools_[1] : schools_[0];
+  Principal own = school_handler_;
+  own.unit_id = school;
   std::string photo("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0", 33);
   auto ev = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(std::string h, AddEvidence(tx, 0, "公示栏照片", photo, school_handler_));
+    QF_ASSIGN_OR_RETURN(std::string h, AddRectificationEvidence(tx, order, "公示栏照片", photo, own));
     return json::value(h);
   });
   ASSERT_TRUE(ev.ok()) << ev.status();
-  json::object answer{{"answer", "已在校门口公示栏公示全部收费项目"}, {"evidence", json::array{*ev}}};
+  EXPECT_EQ(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+              QF_ASSIGN_OR_RETURN(std::string h, AddRectificationEvidence(tx, order, "照片", photo, other_school));
+              return json::value(h);
+            }).status().code(),
+            absl::StatusCode::kNotFound)
+      << "another school cannot attach evidence to this order";
+  auto answer = Must(ParseRectificationAnswer({{"answer", "已在校门口公示栏公示全部收费项目"}, {"evidence", json::array{*ev}}}));
   EXPECT_EQ(Do([&](Tx& tx) { return AnswerRectification(tx, order, answer, other_school); }).status().code(), absl::StatusCode::kNotFound);
-  Principal own = school_handler_;
-  own.unit_id = school;
+  // Evidence is cited only for the order it was uploaded for: the other order's answer cannot borrow it.
+  int64_t other_order = orders[1].at("id").as_int64();
+  EXPECT_EQ(Do([&](Tx& tx) { return AnswerRectification(tx, other_order, answer, own); }).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  {
+    auto db = rt_->app().readers->Get();
+    EXPECT_TRUE(GetEvidence(**db, std::string(ev->as_string()), own).ok()) << "the school sees its own order's file";
+    EXPECT_EQ(GetEvidence(**db, std::string(ev->as_string()), other_school).status().code(), absl::StatusCode::kNotFound)
+        << "another school does not";
+    EXPECT_TRUE(GetEvidence(**db, std::string(ev->as_string()), sup_).ok());
+  }
   auto ans = Do([&](Tx& tx) { return AnswerRectification(tx, order, answer, own); });
   ASSERT_TRUE(ans.ok()) << ans.status();
   EXPECT_TRUE(ans->at("late").as_bool());
-  auto back = Do([&](Tx& tx) { return CheckRectification(tx, env_, order, {{"decision", "return"}, {"note", "照片不清晰"}}, sup_); });
+  auto back = Do([&](Tx& tx) { return CheckRectification(tx, env_, order, Must(ParseRectificationCheck({{"decision", "return"}, {"note", "照片不清晰"}})), sup_); });
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->at("state").as_string(), "open");
   EXPECT_GT(std::string(back->at("due_on").as_string()), due);
@@ -347,14 +370,16 @@ TEST_F(InspectStoreTest, ChecklistToOrdersWithCardsOnceAndANewTermWhenSentBack) 
 
 TEST_F(InspectStoreTest, VetoExportNamesTheBarredAndWhy) {
   ASSERT_TRUE(Do([&](Tx& tx) {
-    return RecordSanction(tx, {{"target", "unit"}, {"unit_id", schools_[3]}, {"kind", "yellow_card"}, {"self_criticism", true},
-                               {"reason", "违规收取资料费"}, {"decided_on", "2026-04-10"}, {"veto", true}});
+    return RecordSanction(tx, Must(ParseSanction({{"target", "unit"}, {"unit_id", schools_[3]}, {"kind", "yellow_card"}, {"self_criticism", true},
+                               {"reason", "违规收取资料费"}, {"decided_on", "2026-04-10"}, {"veto", true}})));
   }).ok());
-  EXPECT_FALSE(Do([&](Tx& tx) {
-    return RecordSanction(tx, {{"target", "unit"}, {"unit_id", schools_[4]}, {"kind", "yellow_card"}, {"reason", "x"}, {"decided_on", "2026-04-10"}});
-  }).ok()) << "a yellow card needs the written self-criticism";
+  auto no_self_criticism = ParseSanction(
+      {{"target", "unit"}, {"unit_id", schools_[4]}, {"kind", "yellow_card"}, {"reason", "x"}, {"decided_on", "2026-04-10"}});
+  ASSERT_FALSE(no_self_criticism.ok());
+  EXPECT_NE(no_self_criticism.status().ToString().find("self_criticism"), std::string::npos)
+      << "a yellow card needs the written self-criticism";
   ASSERT_TRUE(Do([&](Tx& tx) {
-    return RecordSanction(tx, {{"target", "unit"}, {"unit_id", schools_[5]}, {"kind", "criticism"}, {"reason", "未按时整改"}, {"decided_on", "2026-04-10"}});
+    return RecordSanction(tx, Must(ParseSanction({{"target", "unit"}, {"unit_id", schools_[5]}, {"kind", "criticism"}, {"reason", "未按时整改"}, {"decided_on", "2026-04-10"}})));
   }).ok());
   auto db = rt_->app().readers->Get();
   auto rows = VetoRows(**db, 2026);
@@ -369,7 +394,7 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   auto d = Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); });
   ASSERT_TRUE(d.ok()) << d.status();
   int64_t id = d->at("id").as_int64();
-  ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, {{"school_id", schools_[2]}, {"amount", 1800.0}, {"pupils", 12}, {"refunded_on", "2026-03-05"}}); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, Must(ParseRefund({{"school_id", schools_[2]}, {"amount", 1800.0}, {"pupils", 12}, {"refunded_on", "2026-03-05"}}))); }).ok());
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).ok()) << "a draft can be redrawn";
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "一季度共退还违规收费1800元。"); }).ok());
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::ApproveBulletin(tx, id, "检查点", leader_); }).ok());
@@ -379,7 +404,7 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   ASSERT_TRUE(before.ok());
   EXPECT_EQ(before->at("snapshot").at("totals").at("refund_yuan").as_double(), 1800.0);
   // Later: another refund in the quarter, a redraft attempt, an edit, a direct write.
-  ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, {{"school_id", schools_[2]}, {"amount", 500.0}, {"pupils", 3}, {"refunded_on", "2026-03-06"}}); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, Must(ParseRefund({{"school_id", schools_[2]}, {"amount", 500.0}, {"pupils", 3}, {"refunded_on", "2026-03-06"}}))); }).ok());
   EXPECT_EQ(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "改"); }).status().code(), absl::StatusCode::kFailedPrecondition);
   auto raw = Db::Open(path_, DbMode::kWriter);
@@ -443,7 +468,7 @@ TEST_F(InspectStoreTest, ResultsArePublishedWithinTwentyWorkingDaysOfTheEnd) {
   }
   ASSERT_GT(form, 0);
   json::object answers{{"fees_public", true}, {"extra_fees", 0.0}};
-  ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, {{"version", 1}, {"answers", answers}}, true, member); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return SaveForm(tx, form, Must(ParseFormSave({{"version", 1}, {"answers", answers}, {"submit", true}})), member); }).ok());
   ASSERT_TRUE(Do([&](Tx& tx) { return ConfirmForm(tx, env_, form, leader); }).ok());
   auto published = Do([&](Tx& tx) { return PublishResults(tx, id, sup_); });
   ASSERT_TRUE(published.ok()) << published.status();

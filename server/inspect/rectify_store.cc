@@ -60,12 +60,6 @@ absl::StatusOr<Rect> LoadRect(Db& db, int64_t id) {
   return Rect{st.Int(0), st.Int(1), st.Int(5), st.Text(2), st.Text(3), st.Text(4)};
 }
 
-// Schools see their own orders; the discipline office, leaders and inspectors see all.
-absl::StatusOr<bool> MaySee(Db& db, int64_t school_id, const Principal& who) {
-  if (who.Has(kSupervisor) || who.Has(kLeader) || who.Has(kInspector)) return true;
-  return org::IsWithin(db, school_id, who.unit_id);
-}
-
 std::string AddMonths(const std::string& day, int months) {
   auto d = ParseDay(day);
   if (!d) return "";
@@ -80,7 +74,7 @@ std::string AddMonths(const std::string& day, int months) {
 }  // namespace
 
 absl::StatusOr<json::object> Rectifications(Db& db, const InspectEnv& env, const Principal& who, absl::Time now) {
-  bool all = who.Has(kSupervisor) || who.Has(kLeader) || who.Has(kInspector);
+  bool all = OverseesInspections(who);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id) "
       "SELECT r.id,r.campaign_id,COALESCE(c.title,''),u.name,u.district,r.item,r.finding,r.term,r.due_on,r.state,"
@@ -115,53 +109,75 @@ absl::StatusOr<json::object> Rectifications(Db& db, const InspectEnv& env, const
   return json::object{{"items", items}};
 }
 
-absl::StatusOr<json::object> AnswerRectification(Tx& tx, int64_t id, const json::object& body, const Principal& who) {
+absl::StatusOr<RectificationAnswer> ParseRectificationAnswer(const json::object& body) {
+  JsonInput in(body);
+  RectificationAnswer r;
+  r.answer = in.Str("answer", true, 2000).value_or("");
+  if (auto* e = body.if_contains("evidence")) {
+    if (!e->is_array() || e->as_array().size() > 20) in.Fail("evidence", "应为证据文件列表");
+    else
+      for (auto& h : e->as_array()) {
+        if (!h.is_string()) in.Fail("evidence", "应为证据文件");
+        else r.evidence.emplace_back(h.as_string());
+      }
+  }
+  if (r.evidence.empty()) in.Fail("evidence", "请上传整改证据（照片或文件）");
+  QF_RETURN_IF_ERROR(in.Finish());
+  return r;
+}
+
+absl::StatusOr<json::object> AnswerRectification(Tx& tx, int64_t id, const RectificationAnswer& req, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(Rect r, LoadRect(db, id));
   QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, r.school_id, who.unit_id));
   if (!within) return NotFound("rectification.not_found", "整改通知不存在");
   if (r.state != "open") return Conflict("rectification.state", r.state == "answered" ? "已报送，等待复查" : "已验收");
-  JsonInput in(body);
-  auto answer = in.Str("answer", true, 2000);
   json::array evidence;
-  if (auto* e = body.if_contains("evidence")) {
-    if (!e->is_array() || e->as_array().size() > 20) in.Fail("evidence", "应为证据文件列表");
-    else
-      for (auto& h : e->as_array()) {
-        if (!h.is_string()) { in.Fail("evidence", "应为证据文件"); continue; }
-        QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT 1 FROM blobs WHERE hash=?"));
-        st.Bind(1, h.as_string());
-        QF_ASSIGN_OR_RETURN(bool row, st.Step());
-        if (!row) in.Fail("evidence", "证据文件未上传");
-        else evidence.push_back(h);
-      }
+  for (const auto& h : req.evidence) {
+    QF_ASSIGN_OR_RETURN(bool mine, IsEvidenceOf(db, "rectification", id, h));
+    if (!mine) return Invalid("validation_failed", "证据文件未上传", {{"evidence", "证据文件未为本整改通知上传"}});
+    evidence.push_back(json::string(h));
   }
-  if (evidence.empty()) in.Fail("evidence", "请上传整改证据（照片或文件）");
-  QF_RETURN_IF_ERROR(in.Finish());
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "UPDATE rectifications SET state='answered', answer=?, evidence=?, answered_at=? WHERE id=?"));
-  st.Bind(1, *answer).Bind(2, json::serialize(evidence)).Bind(3, FormatUtc(tx.now())).Bind(4, id);
+  st.Bind(1, req.answer).Bind(2, json::serialize(evidence)).Bind(3, FormatUtc(tx.now())).Bind(4, id);
   QF_RETURN_IF_ERROR(st.Run());
   bool late = FormatDay(CstDay(tx.now())) > r.due_on;
   QF_RETURN_IF_ERROR(tx.Append("rectification.answered", Subject(id),
-                               {{"answer_sha256", Sha256Hex(*answer)}, {"evidence", evidence}, {"late", late}})
+                               {{"answer_sha256", Sha256Hex(req.answer)}, {"evidence", evidence}, {"late", late}})
                          .status());
   return json::object{{"id", id}, {"state", "answered"}, {"late", late}};
 }
 
-absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, int64_t id, const json::object& body,
+absl::StatusOr<std::string> AddRectificationEvidence(Tx& tx, int64_t id, const std::string& name, const std::string& data,
+                                                     const Principal& who) {
+  QF_ASSIGN_OR_RETURN(Rect r, LoadRect(tx.db(), id));
+  QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(tx.db(), r.school_id, who.unit_id));
+  if (!within) return NotFound("rectification.not_found", "整改通知不存在");
+  return StoreEvidence(tx, "rectification", id, name, data);
+}
+
+absl::StatusOr<RectificationCheck> ParseRectificationCheck(const json::object& body) {
+  JsonInput in(body);
+  RectificationCheck r;
+  auto decision = in.Enum("decision", true, {"accept", "return"});
+  r.accept = decision && *decision == "accept";
+  // Sending back needs the reason; accepting may carry a note.
+  r.note = in.Str("note", decision && *decision == "return", 1000).value_or("");
+  QF_RETURN_IF_ERROR(in.Finish());
+  return r;
+}
+
+absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, int64_t id, const RectificationCheck& req,
                                                  const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(Rect r, LoadRect(db, id));
   if (r.state != "answered") return Conflict("rectification.state", r.state == "open" ? "学校尚未报送整改情况" : "已验收");
-  JsonInput in(body);
-  auto decision = in.Enum("decision", true, {"accept", "return"});
-  auto note = in.Str("note", *decision == "return", 1000);
-  QF_RETURN_IF_ERROR(in.Finish());
+  const std::string decision = req.accept ? "accept" : "return";
   std::string due = r.due_on;
-  if (*decision == "accept") {
+  if (req.accept) {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare("UPDATE rectifications SET state='accepted', check_note=?, checked_at=? WHERE id=?"));
-    st.Bind(1, note.value_or("")).Bind(2, FormatUtc(tx.now())).Bind(3, id);
+    st.Bind(1, req.note).Bind(2, FormatUtc(tx.now())).Bind(3, id);
     QF_RETURN_IF_ERROR(st.Run());
   } else {
     // Sent back: a new term from today, counted as the first.
@@ -171,13 +187,13 @@ absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, i
     due = FormatDay(res.due);
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
         "UPDATE rectifications SET state='open', check_note=?, checked_at=?, due_on=?, calendar_version=?, rounds=rounds+1 WHERE id=?"));
-    st.Bind(1, *note).Bind(2, FormatUtc(tx.now())).Bind(3, due).Bind(4, res.calendar_version).Bind(5, id);
+    st.Bind(1, req.note).Bind(2, FormatUtc(tx.now())).Bind(3, due).Bind(4, res.calendar_version).Bind(5, id);
     QF_RETURN_IF_ERROR(st.Run());
   }
   QF_RETURN_IF_ERROR(tx.Append("rectification.checked", Subject(id),
-                               {{"decision", *decision}, {"note", note.value_or("")}, {"due_on", due}})
+                               {{"decision", decision}, {"note", req.note}, {"due_on", due}})
                          .status());
-  return json::object{{"id", id}, {"state", *decision == "accept" ? "accepted" : "open"}, {"due_on", due}};
+  return json::object{{"id", id}, {"state", req.accept ? "accepted" : "open"}, {"due_on", due}};
 }
 
 absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env) {
@@ -213,89 +229,110 @@ absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env) {
   return issued;
 }
 
-absl::StatusOr<json::object> RecordSanction(Tx& tx, const json::object& body) {
-  Db& db = tx.db();
+absl::StatusOr<SanctionRequest> ParseSanction(const json::object& body) {
   JsonInput in(body);
+  SanctionRequest r;
   auto target = in.Enum("target", true, {"unit", "person"});
   auto kind_code = in.Str("kind", true, 20);
-  auto reason = in.Str("reason", true, 500);
+  r.reason = in.Str("reason", true, 500).value_or("");
   auto decided = in.Day("decided_on", true);
-  auto self_criticism = in.Bool("self_criticism", false).value_or(false);
-  auto veto = in.Bool("veto", false).value_or(false);
-  int64_t unit_id = in.Int("unit_id", false, 1, INT64_MAX).value_or(0);
-  int64_t person_id = in.Int("person_id", false, 1, INT64_MAX).value_or(0);
-  auto campaign_id = in.Int("campaign_id", false, 1, INT64_MAX);
-  auto case_id = in.Int("case_id", false, 1, INT64_MAX);
+  r.self_criticism = in.Bool("self_criticism", false).value_or(false);
+  r.veto = in.Bool("veto", false).value_or(false);
+  auto veto_year = in.Int("veto_year", false, 2000, 2100);
+  r.unit_id = in.Int("unit_id", false, 1, INT64_MAX).value_or(0);
+  r.person_id = in.Int("person_id", false, 1, INT64_MAX).value_or(0);
+  r.campaign_id = in.Int("campaign_id", false, 1, INT64_MAX);
+  r.case_id = in.Int("case_id", false, 1, INT64_MAX);
   const Kind* kind = kind_code ? FindKind(*kind_code) : nullptr;
   if (kind_code && !kind) in.Fail("kind", "没有这种处理方式");
   if (target && kind && std::string(kind->target) != "both" && *target != kind->target)
     in.Fail("kind", std::string(kind->label) + (std::string(kind->target) == "unit" ? "只适用于单位" : "只适用于个人"));
-  if (target && *target == "unit" && !unit_id) in.Fail("unit_id", "请选择单位");
-  if (target && *target == "person" && !person_id) in.Fail("person_id", "请选择人员");
-  if (kind && std::string(kind->code) == "yellow_card" && !self_criticism) in.Fail("self_criticism", "黄牌警告须附书面检讨");
+  if (target && *target == "unit" && !r.unit_id) in.Fail("unit_id", "请选择单位");
+  if (target && *target == "person" && !r.person_id) in.Fail("person_id", "请选择人员");
+  if (kind && std::string(kind->code) == "yellow_card" && !r.self_criticism) in.Fail("self_criticism", "黄牌警告须附书面检讨");
   QF_RETURN_IF_ERROR(in.Finish());
-  if (unit_id) {
-    QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, unit_id));
+  r.target = *target;
+  r.kind = *kind_code;
+  r.decided_on = *decided;
+  r.veto_year = static_cast<int>(veto_year.value_or(decided->year()));
+  if (r.target == "unit") r.person_id = 0; else r.unit_id = 0;
+  return r;
+}
+
+absl::StatusOr<json::object> RecordSanction(Tx& tx, const SanctionRequest& req) {
+  Db& db = tx.db();
+  const Kind* kind = FindKind(req.kind);
+  if (!kind) return Invalid("validation_failed", "没有这种处理方式", {{"kind", "没有这种处理方式"}});
+  const bool unit = req.target == "unit";
+  if (unit) {
+    QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, req.unit_id));
     if (!u) return Invalid("sanction.unit", "单位不存在", {{"unit_id", "不存在"}});
+  } else if (PersonName(db, req.person_id).empty()) {
+    return Invalid("sanction.person", "人员不存在", {{"person_id", "不存在"}});
   }
-  if (person_id && PersonName(db, person_id).empty()) return Invalid("sanction.person", "人员不存在", {{"person_id", "不存在"}});
-  std::string day = FormatDay(*decided);
+  std::string day = FormatDay(req.decided_on);
   std::string until = kind->months > 0 ? AddMonths(day, kind->months) : "";
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO sanctions(target,unit_id,person_id,kind,reason,basis,decided_on,until_on,self_criticism,campaign_id,case_id,created_at) "
       "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"));
-  st.Bind(1, *target);
-  if (*target == "unit") st.Bind(2, unit_id).BindNull(3); else st.BindNull(2).Bind(3, person_id);
-  st.Bind(4, kind->code).Bind(5, *reason).Bind(6, kind->basis).Bind(7, day);
+  st.Bind(1, req.target);
+  if (unit) st.Bind(2, req.unit_id).BindNull(3); else st.BindNull(2).Bind(3, req.person_id);
+  st.Bind(4, kind->code).Bind(5, req.reason).Bind(6, kind->basis).Bind(7, day);
   if (until.empty()) st.BindNull(8); else st.Bind(8, until);
-  st.Bind(9, int64_t{self_criticism}).Bind(10, campaign_id).Bind(11, case_id).Bind(12, FormatUtc(tx.now()));
+  st.Bind(9, int64_t{req.self_criticism}).Bind(10, req.campaign_id).Bind(11, req.case_id).Bind(12, FormatUtc(tx.now()));
   QF_RETURN_IF_ERROR(st.Run());
   int64_t id = db.LastInsertId();
-  json::object ev{{"target", *target}, {"kind", kind->code}, {"reason", *reason}, {"decided_on", day}};
-  if (*target == "unit") ev["unit_id"] = unit_id; else ev["person_id"] = person_id;
+  json::object ev{{"target", req.target}, {"kind", kind->code}, {"reason", req.reason}, {"decided_on", day}};
+  if (unit) ev["unit_id"] = req.unit_id; else ev["person_id"] = req.person_id;
   QF_RETURN_IF_ERROR(tx.Append("sanction.recorded", "sanction:" + std::to_string(id), ev).status());
   json::object out{{"id", id}, {"kind", kind->code}, {"label", kind->label}};
   if (!until.empty()) out["until_on"] = until;
-  if (veto) {
-    int year = static_cast<int>(in.Int("veto_year", false, 2000, 2100).value_or(decided->year()));
+  if (req.veto) {
     QF_ASSIGN_OR_RETURN(auto vs, db.Prepare(
         "INSERT INTO vetoes(target,unit_id,person_id,year,reason,sanction_id,created_at) VALUES(?,?,?,?,?,?,?)"));
-    vs.Bind(1, *target);
-    if (*target == "unit") vs.Bind(2, unit_id).BindNull(3); else vs.BindNull(2).Bind(3, person_id);
-    vs.Bind(4, year).Bind(5, fmt::format("{}：{}", kind->label, *reason)).Bind(6, id).Bind(7, FormatUtc(tx.now()));
+    vs.Bind(1, req.target);
+    if (unit) vs.Bind(2, req.unit_id).BindNull(3); else vs.BindNull(2).Bind(3, req.person_id);
+    vs.Bind(4, req.veto_year).Bind(5, fmt::format("{}：{}", kind->label, req.reason)).Bind(6, id).Bind(7, FormatUtc(tx.now()));
     QF_RETURN_IF_ERROR(vs.Run());
-    QF_RETURN_IF_ERROR(tx.Append("veto.recorded", "sanction:" + std::to_string(id), {{"year", year}}).status());
-    out["veto_year"] = year;
+    QF_RETURN_IF_ERROR(tx.Append("veto.recorded", "sanction:" + std::to_string(id), {{"year", req.veto_year}}).status());
+    out["veto_year"] = req.veto_year;
   }
   return out;
 }
 
-absl::StatusOr<json::object> RecordRefund(Tx& tx, const json::object& body) {
-  Db& db = tx.db();
+absl::StatusOr<RefundRequest> ParseRefund(const json::object& body) {
   JsonInput in(body);
-  auto school = in.Int("school_id", true, 1, INT64_MAX);
-  auto pupils = in.Int("pupils", true, 0, 100000);
+  RefundRequest r;
+  r.school_id = in.Int("school_id", true, 1, INT64_MAX).value_or(0);
+  r.pupils = in.Int("pupils", true, 0, 100000).value_or(0);
   auto day = in.Day("refunded_on", true);
-  auto campaign = in.Int("campaign_id", false, 1, INT64_MAX);
-  auto note = in.Str("note", false, 500).value_or("");
-  int64_t cents = 0;
+  r.campaign_id = in.Int("campaign_id", false, 1, INT64_MAX);
+  r.note = in.Str("note", false, 500).value_or("");
   const json::value* amount = body.if_contains("amount");
   if (!amount || !amount->is_number() || amount->to_number<double>() <= 0 || amount->to_number<double>() > 1e9)
     in.Fail("amount", "退费金额应为大于 0 的数（元）");
-  else cents = std::llround(amount->to_number<double>() * 100);
+  else r.amount_cents = std::llround(amount->to_number<double>() * 100);
   QF_RETURN_IF_ERROR(in.Finish());
-  QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, *school));
+  r.refunded_on = *day;
+  return r;
+}
+
+absl::StatusOr<json::object> RecordRefund(Tx& tx, const RefundRequest& req) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, req.school_id));
   if (!u || u->kind != "school") return Invalid("refund.school", "学校不存在", {{"school_id", "不是学校"}});
+  const std::string day = FormatDay(req.refunded_on);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO refunds(school_id,campaign_id,amount_cents,pupils,refunded_on,note,created_at) VALUES(?,?,?,?,?,?,?)"));
-  st.Bind(1, *school).Bind(2, campaign).Bind(3, cents).Bind(4, *pupils).Bind(5, FormatDay(*day)).Bind(6, note)
-      .Bind(7, FormatUtc(tx.now()));
+  st.Bind(1, req.school_id).Bind(2, req.campaign_id).Bind(3, req.amount_cents).Bind(4, req.pupils).Bind(5, day)
+      .Bind(6, req.note).Bind(7, FormatUtc(tx.now()));
   QF_RETURN_IF_ERROR(st.Run());
   int64_t id = db.LastInsertId();
   QF_RETURN_IF_ERROR(tx.Append("refund.recorded", "refund:" + std::to_string(id),
-                               {{"school_id", *school}, {"amount_cents", cents}, {"pupils", *pupils}, {"refunded_on", FormatDay(*day)}})
+                               {{"school_id", req.school_id}, {"amount_cents", req.amount_cents}, {"pupils", req.pupils},
+                                {"refunded_on", day}})
                          .status());
-  return json::object{{"id", id}, {"amount", cents / 100.0}};
+  return json::object{{"id", id}, {"amount", static_cast<double>(req.amount_cents) / 100.0}};
 }
 
 absl::StatusOr<json::object> SanctionsList(Db& db) {

@@ -5,9 +5,21 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "auth/roles.h"
 #include "storage/db.h"
+#include "storage/writer.h"
 
 namespace qf::inspect {
+
+// The discipline office, leaders and inspectors see every rectification order and evidence file; a school its own.
+inline bool OverseesInspections(const Principal& who) {
+  return who.Has(kSupervisor) || who.Has(kLeader) || who.Has(kInspector);
+}
+// Keeps an uploaded evidence file (JPEG, PNG or PDF up to 5 MB) as evidence of a form or a rectification order.
+absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t subject_id, const std::string& name,
+                                          const std::string& data);
+// Whether the file was uploaded as evidence of that form or order (an answer may only cite its own files).
+absl::StatusOr<bool> IsEvidenceOf(Db& db, std::string_view kind, int64_t subject_id, const std::string& hash);
 
 std::string PersonName(Db& db, int64_t person_id);
 // The groups of a campaign: name, leader, members (names), schools.
