@@ -61,6 +61,16 @@ Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status) {
   };
 }
 
+Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare) {
+  return [&app, prepare = std::move(prepare)](Request& req, Respond respond) {
+    auto write = prepare(req);
+    if (!write.ok()) return respond(Response::Problem(write.status(), req.path));
+    app.writer->Submit(ActorOf(req), std::move(write->command),
+                       [answer = std::move(write->answer), respond = std::move(respond)](
+                           absl::StatusOr<boost::json::value> r) { answer(std::move(r), respond); });
+  };
+}
+
 Handler FileRoute(AppContext& app, FileFn make) {
   return [&app, make = std::move(make)](Request& req, Respond respond) {
     auto db = Reader(app);

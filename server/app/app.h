@@ -76,6 +76,15 @@ Handler ReadRoute(AppContext& app, ReadFn read);
 // request) that the writer runs; the command's value is the answer.
 using PrepareFn = std::function<absl::StatusOr<Command>(const Request&)>;
 Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status = 200);
+// A write whose answer is more than the command's value: `answer` turns the outcome (the committed value, or the
+// command's failure) into the response, and may answer later, from another thread (when the ledger covers the
+// event, after a sealed value is opened).
+struct Write {
+  Command command;
+  std::function<void(absl::StatusOr<boost::json::value> outcome, Respond respond)> answer;
+};
+using PrepareWriteFn = std::function<absl::StatusOr<Write>(const Request&)>;
+Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare);
 // A download made on the reading connection (a document, an export): the response as built, or the problem.
 using FileFn = std::function<absl::StatusOr<Response>(const Request&, Db&)>;
 Handler FileRoute(AppContext& app, FileFn make);

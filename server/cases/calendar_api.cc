@@ -4,7 +4,6 @@
 // recomputed with their extensions and suspensions.
 #include "app/app.h"
 #include "cases/cases.h"
-#include "common/crypto_util.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -15,66 +14,52 @@ namespace json = boost::json;
 
 void RegisterCalendarRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/calendar/deadline", kPublic,
-              [&app](Request& req, Respond respond) {
+              ReadRoute(app, [&app](const Request& req, Db&) -> absl::StatusOr<json::value> {
                 auto start = ParseDay(req.Query("start").value_or(""));
                 auto term = Term::Parse(req.Query("term").value_or(""));
                 if (!start || !term.ok())
-                  return respond(Response::Problem(Invalid("calendar.params", "参数有误",
-                      {{"start", "YYYY-MM-DD"}, {"term", "如 60d 或 5wd"}}), req.path));
+                  return Invalid("calendar.params", "参数有误", {{"start", "YYYY-MM-DD"}, {"term", "如 60d 或 5wd"}});
                 auto r = app.calendar->Add(*start, *term, true);
                 json::array steps;
                 for (auto& s : r.steps) steps.push_back(json::string(s));
-                respond(Response::Json(200, json::object{{"due_on", FormatDay(r.due)}, {"provisional", r.provisional},
-                                                         {"calendar_version", r.calendar_version}, {"steps", steps}}));
-              },
+                return json::object{{"due_on", FormatDay(r.due)}, {"provisional", r.provisional},
+                                    {"calendar_version", r.calendar_version}, {"steps", steps}};
+              }),
               0, "How a deadline is computed on the official calendar"});
   router.Add({"GET", "/api/v1/calendar/years", kPublic,
-              [&app](Request& req, Respond respond) {
+              ReadRoute(app, [&app](const Request&, Db&) -> absl::StatusOr<json::value> {
                 json::array years;
                 for (int y : app.calendar->LoadedYears())
                   years.push_back(json::object{{"year", y}, {"version", app.calendar->YearVersion(y)}});
-                respond(Response::Json(200, json::object{{"years", years}}));
-              },
+                return json::object{{"years", years}};
+              }),
               0, "The years whose State Council holiday notice is loaded, with their versions"});
   router.Add({"PUT", "/api/v1/calendar/years/{year}", kAdmin,
-              [&app](Request& req, Respond respond) {
+              WriteThenRoute(app, [&app](const Request& req) -> absl::StatusOr<Write> {
                 auto year = ParseInt<int>(req.params[0]);
-                if (!year || *year < 2001 || *year > 2099)
-                  return respond(Response::Problem(Invalid("calendar.year", "年份无效", {{"year", "2001–2099"}}), req.path));
+                if (!year || *year < 2001 || *year > 2099) return Invalid("calendar.year", "年份无效", {{"year", "2001–2099"}});
                 std::string source = std::to_string(*year) + ".txt";
-                if (auto s = Calendar::Validate(*year, req.body, source); !s.ok())
-                  return respond(Response::Problem(s, req.path));
-                std::string text = req.body;
-                std::string version = std::to_string(*year) + ":" + Sha256Hex(text).substr(0, 12);
-                int64_t by = req.principal->account_id;
-                std::string path = req.path;
+                QF_RETURN_IF_ERROR(Calendar::Validate(*year, req.body, source));
                 CaseEnv env{app.calendar, app.policies, app.vault};
-                Calendar* calendar = app.calendar_admin;
-                Writer* writer = app.writer;
-                writer->Submit(ActorOf(req), [y = *year, text, version, by](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
-                      "INSERT INTO calendar_years(year,text,version,loaded_at,loaded_by) VALUES(?,?,?,?,?) "
-                      "ON CONFLICT(year) DO UPDATE SET text=excluded.text, version=excluded.version, "
-                      "loaded_at=excluded.loaded_at, loaded_by=excluded.loaded_by"));
-                  st.Bind(1, y).Bind(2, text).Bind(3, version).Bind(4, FormatUtc(tx.now())).Bind(5, by);
-                  QF_RETURN_IF_ERROR(st.Run());
-                  QF_RETURN_IF_ERROR(tx.Append("calendar.year_loaded", "calendar:" + std::to_string(y),
-                                               {{"year", y}, {"version", version}, {"sha256", Sha256Hex(text)}}).status());
-                  return json::value();
-                }, [=, y = *year](absl::StatusOr<json::value> r) {
-                  if (!r.ok()) return respond(Response::Problem(r.status(), path));
-                  // Committed: apply it, then recompute what it decides.
-                  if (auto s = calendar->LoadYear(y, text, source); !s.ok())
-                    return respond(Response::Problem(s, path));
-                  writer->Submit(Actor::System(), [env](Tx& tx) -> absl::StatusOr<json::value> {
-                    QF_ASSIGN_OR_RETURN(int n, RecomputeProvisional(tx, env));
-                    return json::value(n);
-                  }, [respond, path, version](absl::StatusOr<json::value> n) {
-                    if (!n.ok()) return respond(Response::Problem(n.status(), path));
-                    respond(Response::Json(200, json::object{{"version", version}, {"recomputed", n->as_int64()}}));
-                  });
-                });
-              },
+                return Write{
+                    [y = *year, text = req.body, by = req.principal->account_id](Tx& tx) -> absl::StatusOr<json::value> {
+                      QF_ASSIGN_OR_RETURN(std::string version, SaveCalendarYear(tx, y, text, by));
+                      return json::value(json::string(version));
+                    },
+                    // Committed: apply it, then recompute what it decides.
+                    [y = *year, text = req.body, source, path = req.path, env, calendar = app.calendar_admin,
+                     writer = app.writer](absl::StatusOr<json::value> r, Respond respond) {
+                      if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                      if (auto s = calendar->LoadYear(y, text, source); !s.ok()) return respond(Response::Problem(s, path));
+                      writer->Submit(Actor::System(), [env](Tx& tx) -> absl::StatusOr<json::value> {
+                        QF_ASSIGN_OR_RETURN(int n, RecomputeProvisional(tx, env));
+                        return json::value(n);
+                      }, [respond, path, version = std::string(r->as_string())](absl::StatusOr<json::value> n) {
+                        if (!n.ok()) return respond(Response::Problem(n.status(), path));
+                        respond(Response::Json(200, json::object{{"version", version}, {"recomputed", n->as_int64()}}));
+                      });
+                    }};
+              }),
               64 * 1024, "Load a year's State Council holiday notice (text, one \"YYYY-MM-DD off|work 名称\" per line); provisional deadlines are recomputed"});
 }
 

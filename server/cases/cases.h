@@ -180,5 +180,10 @@ absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env);
 // Recomputes provisional deadlines whose years now have a loaded notice, keeping the extension and suspension
 // applied to each; returns how many changed.
 absl::StatusOr<int> RecomputeProvisional(Tx& tx, const CaseEnv& env);
+// Keeps a year's State Council notice an administrator loaded (it replaces the year wholesale, and is applied at
+// every start after the shipped files); the act is a ledger event. Returns the notice's version ("2027:<sha>").
+absl::StatusOr<std::string> SaveCalendarYear(Tx& tx, int year, const std::string& text, int64_t by);
+// Applies the kept notices to `calendar` (at start).
+absl::Status ApplyCalendarYears(Db& db, Calendar& calendar);
 
 }  // namespace qf::cases

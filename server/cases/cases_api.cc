@@ -21,15 +21,6 @@ namespace json = boost::json;
 
 CaseEnv Env(AppContext& app) { return {app.calendar, app.policies, app.vault}; }
 
-template <typename F>
-void Read(AppContext& app, Request& req, Respond& respond, F f) {
-  auto db = Reader(app);
-  if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-  absl::StatusOr<json::object> r = f(**db);
-  if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
-  respond(Response::Json(200, *r));
-}
-
 // The case list's query parameters (shared by the list and its export), each error naming its parameter.
 absl::Status ParseListFilter(const Request& req, ListFilter& f) {
   std::vector<FieldError> errors;
@@ -63,6 +54,7 @@ absl::Status ParseListFilter(const Request& req, ListFilter& f) {
 }
 
 constexpr int64_t kMaxExportRows = 10000;
+constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // One sheet of the case list as the console shows it, times in China Standard Time.
 XlsxSheet ExportSheet(const json::object& list) {
@@ -108,53 +100,100 @@ json::object RegisteredJson(const Registered& r, const CaseEnv& env, absl::Civil
   return o;
 }
 
-std::optional<int64_t> IdParam(Request& req, size_t i = 0) {
-  auto v = ParseInt<int64_t>(req.params[i]);
-  if (!v || *v <= 0) return std::nullopt;
-  return v;
-}
+absl::StatusOr<int64_t> CaseId(const Request& req) { return PathId(req, 0, "case.not_found", "案件"); }
 
-void Submit(AppContext& app, Request& req, Respond respond, bool staff) {
-  auto body = ParseObject(req.body);
-  if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-  auto nc = ParseNewCase(*body, staff);
-  if (!nc.ok()) return respond(Response::Problem(nc.status(), req.path));
-  if (staff) nc->registered_by = req.principal->account_id;
-  CaseEnv env = Env(app);
-  // The answer carries the ledger receipt (inclusion proof and signed checkpoint), which takes up to the
-  // checkpoint interval; ?ledger_receipt=deferred answers at commit and leaves the receipt to
-  // GET /api/v1/public/cases/{receipt}/ledger.
-  bool wait = app.ledger && req.Query("ledger_receipt").value_or("") != "deferred";
-  std::string path = req.path;
-  ledger::Ledger* ledger = app.ledger;
-  app.writer->Submit(ActorOf(req), [env, c = std::move(*nc)](Tx& tx) -> absl::StatusOr<json::value> {
-    QF_ASSIGN_OR_RETURN(auto out, Register(tx, env, c));
-    return RegisteredJson(out, env, CstDay(tx.now()));
-  }, [respond = std::move(respond), path, wait, ledger](absl::StatusOr<json::value> r) {
-    if (!r.ok()) return respond(Response::Problem(r.status(), path));
-    if (!wait) return respond(Response::Json(201, std::move(*r)));
-    uint64_t index = r->as_object().at("ledger").at("leaf_index").to_number<uint64_t>();
-    ledger->WhenCovered(index, [respond, out = *r](absl::StatusOr<std::string> receipt) mutable {
-      auto& led = out.as_object()["ledger"].as_object();
-      if (receipt.ok()) led["receipt"] = *receipt;
-      else led["receipt_error"] = Str(receipt.status().message());
-      respond(Response::Json(201, out));
-    });
-  });
-}
-
-std::optional<std::string> Receipt(Request& req, Respond& respond) {
+absl::StatusOr<std::string> Receipt(const Request& req) {
   auto r = ParseReceiptCode(req.params[0]);
-  if (!r) {
-    respond(Response::Problem(Invalid("receipt.invalid", "回执码格式不正确或校验位不符，请核对", {{"receipt", "无效"}}), req.path));
-    return std::nullopt;
-  }
-  return r;
+  if (!r) return Invalid("receipt.invalid", "回执码格式不正确或校验位不符，请核对", {{"receipt", "无效"}});
+  return *r;
+}
+
+// Registration, by the public or by staff. The answer carries the ledger receipt (inclusion proof and signed
+// checkpoint), which takes up to the checkpoint interval; ?ledger_receipt=deferred answers at commit and leaves
+// the receipt to GET /api/v1/public/cases/{receipt}/ledger.
+PrepareWriteFn Submit(AppContext& app, bool staff) {
+  return [&app, staff](const Request& req) -> absl::StatusOr<Write> {
+    QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+    QF_ASSIGN_OR_RETURN(NewCase nc, ParseNewCase(body, staff));
+    if (staff) nc.registered_by = req.principal->account_id;
+    CaseEnv env = Env(app);
+    bool wait = app.ledger && req.Query("ledger_receipt").value_or("") != "deferred";
+    ledger::Ledger* ledger = app.ledger;
+    return Write{[env, c = std::move(nc)](Tx& tx) -> absl::StatusOr<json::value> {
+                   QF_ASSIGN_OR_RETURN(auto out, Register(tx, env, c));
+                   return RegisteredJson(out, env, CstDay(tx.now()));
+                 },
+                 [path = req.path, wait, ledger](absl::StatusOr<json::value> r, Respond respond) {
+                   if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                   if (!wait) return respond(Response::Json(201, std::move(*r)));
+                   uint64_t index = r->as_object().at("ledger").at("leaf_index").to_number<uint64_t>();
+                   ledger->WhenCovered(index, [respond, out = *r](absl::StatusOr<std::string> receipt) mutable {
+                     auto& led = out.as_object()["ledger"].as_object();
+                     if (receipt.ok()) led["receipt"] = *receipt;
+                     else led["receipt_error"] = Str(receipt.status().message());
+                     respond(Response::Json(201, out));
+                   });
+                 }};
+  };
+}
+
+// A case import. A dry run imports inside the command and then fails it on purpose, so the savepoint rollback
+// undoes every row: the report is exactly what the real import would do, and nothing changes.
+absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
+  std::string channel = req.Query("channel").value_or("");
+  auto code = CodeOf(kChannels, channel);
+  if (!code) return Invalid("import.channel", "请指定来源渠道", {{"channel", "取值无效"}});
+  bool accept_valid = req.Query("accept_valid").value_or("") == "true";
+  bool dry_run = req.Query("dry_run").value_or("") == "true";
+  std::string backdate = req.Query("backdate_reason").value_or("");
+  QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
+  auto report_json = [](const CaseImportReport& rep, bool preview) {
+    json::array rejected;
+    for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
+    return json::object{{preview ? "would_apply" : "applied", rep.applied}, {"rejected", rejected}, {"dry_run", preview}};
+  };
+  auto preview = std::make_shared<CaseImportReport>();
+  return Write{[env = Env(app), t = std::move(table), ch = *code, accept_valid, dry_run, by = req.principal->account_id,
+                backdate, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
+                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid || dry_run, by, backdate));
+                 if (dry_run) {
+                   *preview = std::move(rep);
+                   return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");
+                 }
+                 return report_json(rep, false);
+               },
+               [path = req.path, dry_run, preview, report_json](absl::StatusOr<json::value> r, Respond respond) {
+                 if (dry_run && !r.ok() && StableCode(r.status()) == "import.preview")
+                   return respond(Response::Json(200, report_json(*preview, true)));
+                 if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                 respond(Response::Json(200, std::move(*r)));
+               }};
+}
+
+// The discipline office opens a named reporter's identity: only after the opening is committed to the log is
+// anything revealed.
+absl::StatusOr<Write> PrepareOpenIdentity(AppContext& app, const Request& req) {
+  QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+  QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+  JsonInput in(body);
+  auto reason = in.Str("reason", true, 500);
+  QF_RETURN_IF_ERROR(in.Finish());
+  return Write{[id, reason = *reason, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                 QF_ASSIGN_OR_RETURN(std::string sealed, OpenReporterIdentity(tx, id, reason, who));
+                 return json::value(json::string(sealed));
+               },
+               [path = req.path, vault = app.vault](absl::StatusOr<json::value> r, Respond respond) {
+                 if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                 auto plain = vault->Unseal(std::string_view(r->as_string()));
+                 if (!plain.ok()) return respond(Response::Problem(plain.status(), path));
+                 respond(Response::Json(200, json::parse(*plain)));
+               }};
 }
 
 }  // namespace
 
 void RegisterRoutes(Router& router, AppContext& app) {
+  constexpr RoleSet kStaff = kClerk | kHandler | kSupervisor | kLeader;
   router.Add({"GET", "/api/v1/public/categories", kPublic,
               [](Request&, Respond respond) {
                 json::array cats, chans;
@@ -171,222 +210,132 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 return json::object{{"items", std::move(items)}};
               }),
               0, "The reporting lines the bureau publishes (data/policies/intake.toml)"});
-  router.Add({"POST", "/api/v1/public/cases", kPublic,
-              [&app](Request& req, Respond r) { Submit(app, req, std::move(r), false); }, 8 * 1024 * 1024,
+  router.Add({"POST", "/api/v1/public/cases", kPublic, WriteThenRoute(app, Submit(app, false)), 8 * 1024 * 1024,
               "Submit a complaint or report (named or anonymous); answers with the receipt code", RateClass::kSubmit});
   router.Add({"GET", "/api/v1/public/cases/{receipt}", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto receipt = Receipt(req, respond);
-                if (!receipt) return;
-                Read(app, req, respond, [&](Db& db) { return PublicView(db, Env(app), *receipt, app.clock->Now()); });
-              },
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(std::string receipt, Receipt(req));
+                return PublicView(db, Env(app), receipt, app.clock->Now());
+              }),
               0, "Follow a case by its receipt code", RateClass::kLookup});
   router.Add({"GET", "/api/v1/public/cases/{receipt}/ledger", kPublic,
               ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 if (!app.ledger) return MakeError(absl::StatusCode::kUnavailable, "ledger.off", "本实例未启用账本");
-                auto code = ParseReceiptCode(req.params[0]);
-                if (!code) return Invalid("receipt.invalid", "回执码格式不正确或校验位不符", {{"receipt", "无效"}});
-                QF_ASSIGN_OR_RETURN(uint64_t index, RegistrationLeaf(db, *code));
+                QF_ASSIGN_OR_RETURN(std::string code, Receipt(req));
+                QF_ASSIGN_OR_RETURN(uint64_t index, RegistrationLeaf(db, code));
                 QF_ASSIGN_OR_RETURN(std::string receipt, app.ledger->ReceiptFor(db, index));
                 return json::object{{"leaf_index", index}, {"receipt", receipt}, {"checkpoint_size", app.ledger->CheckpointSize()}};
               }),
               0, "The ledger receipt of a case's registration against the latest checkpoint", RateClass::kLookup});
   router.Add({"POST", "/api/v1/public/cases/{receipt}/{action}", kPublic,
-              [&app](Request& req, Respond respond) {
-                auto receipt = Receipt(req, respond);
-                if (!receipt) return;
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                auto action = ParsePublicAction(req.params[1], *body);
-                if (!action.ok()) return respond(Response::Problem(action.status(), req.path));
-                CaseEnv env = Env(app);
-                SubmitWrite(app, req, [env, r = *receipt, a = *action](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_RETURN_IF_ERROR(PublicAction(tx, env, r, a));
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(std::string receipt, Receipt(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto action, ParsePublicAction(req.params[1], body));
+                return Command([env = Env(app), receipt, action](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_RETURN_IF_ERROR(PublicAction(tx, env, receipt, action));
                   return json::object{{"ok", true}};
-                }, std::move(respond));
-              },
+                });
+              }),
               16 * 1024, "The reporter's actions: add_info, answer, rate, request_review, request_rereview", RateClass::kLookup});
 
-  router.Add({"POST", "/api/v1/cases", kClerk | kSupervisor,
-              [&app](Request& req, Respond r) { Submit(app, req, std::move(r), true); }, 8 * 1024 * 1024,
+  router.Add({"POST", "/api/v1/cases", kClerk | kSupervisor, WriteThenRoute(app, Submit(app, true)), 8 * 1024 * 1024,
               "Register a call, letter, visit or transfer (首问负责: the clerk owns it until routed)"});
-  router.Add({"GET", "/api/v1/cases", kClerk | kHandler | kSupervisor | kLeader,
-              [&app](Request& req, Respond respond) {
+  router.Add({"GET", "/api/v1/cases", kStaff,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 ListFilter f;
-                if (auto st = ParseListFilter(req, f); !st.ok()) return respond(Response::Problem(st, req.path));
-                Read(app, req, respond, [&](Db& db) { return List(db, Env(app), f, *req.principal, app.clock->Now()); });
-              },
+                QF_RETURN_IF_ERROR(ParseListFilter(req, f));
+                return List(db, Env(app), f, *req.principal, app.clock->Now());
+              }),
               0, "Cases in the caller's scope with filters, sorting and paging (total included)"});
-  router.Add({"GET", "/api/v1/cases/export", kClerk | kHandler | kSupervisor | kLeader,
-              [&app](Request& req, Respond respond) {
+  router.Add({"GET", "/api/v1/cases/export", kStaff,
+              FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
                 ListFilter f;
-                if (auto st = ParseListFilter(req, f); !st.ok()) return respond(Response::Problem(st, req.path));
+                QF_RETURN_IF_ERROR(ParseListFilter(req, f));
                 f.offset = 0;
                 f.limit = kMaxExportRows;
-                auto db = Reader(app);
-                if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-                auto list = List(**db, Env(app), f, *req.principal, app.clock->Now());
-                if (!list.ok()) return respond(Response::Problem(list.status(), req.path));
-                auto bytes = WriteXlsx({ExportSheet(*list)});
-                if (!bytes.ok()) return respond(Response::Problem(bytes.status(), req.path));
-                Response r;
-                r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-                r.body = std::move(*bytes);
-                r.headers.emplace_back("Content-Disposition", "attachment; filename=\"cases.xlsx\"; filename*=UTF-8''%E6%A1%88%E4%BB%B6%E6%B8%85%E5%8D%95.xlsx");
-                r.headers.emplace_back("X-Total-Count", std::to_string(list->at("total").as_int64()));
-                respond(std::move(r));
-              },
+                QF_ASSIGN_OR_RETURN(auto list, List(db, Env(app), f, *req.principal, app.clock->Now()));
+                QF_ASSIGN_OR_RETURN(auto bytes, WriteXlsx({ExportSheet(list)}));
+                Response r = Response::Attachment(std::move(bytes), kXlsx, "cases.xlsx", "案件清单.xlsx");
+                r.headers.emplace_back("X-Total-Count", std::to_string(list.at("total").as_int64()));
+                return r;
+              }),
               0, "The current view of the case list as an XLSX workbook (same filters and sort, at most 10,000 rows)"});
-  router.Add({"GET", "/api/v1/cases/{id}", kClerk | kHandler | kSupervisor | kLeader,
-              [&app](Request& req, Respond respond) {
-                auto id = IdParam(req);
-                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
-                Read(app, req, respond, [&](Db& db) { return StaffView(db, Env(app), *id, *req.principal, app.clock->Now()); });
-              },
+  router.Add({"GET", "/api/v1/cases/{id}", kStaff,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                return StaffView(db, Env(app), id, *req.principal, app.clock->Now());
+              }),
               0, "A case with its deadlines, messages, supervision, checklist and the actions the caller may take"});
-  router.Add({"POST", "/api/v1/cases/{id}/transitions", kClerk | kHandler | kSupervisor | kLeader,
-              [&app](Request& req, Respond respond) {
-                auto id = IdParam(req);
-                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                auto request = ParseTransition(*body);
-                if (!request.ok()) return respond(Response::Problem(request.status(), req.path));
-                CaseEnv env = Env(app);
-                Principal who = *req.principal;
-                SubmitWrite(app, req, [env, id = *id, r = std::move(*request), who](Tx& tx) -> absl::StatusOr<json::value> {
+  router.Add({"POST", "/api/v1/cases/{id}/transitions", kStaff,
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto request, ParseTransition(body));
+                return Command([env = Env(app), id, r = std::move(request), who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_ASSIGN_OR_RETURN(auto out, Transition(tx, env, id, r, who));
                   return json::object{{"id", out.id}, {"state", StateName(out.state)},
                                       {"state_label", StateLabel(out.state)}, {"version", out.version},
                                       {"deadlines", DeadlinesJson(out.deadlines, env, CstDay(tx.now()))}};
-                }, std::move(respond));
-              },
+                });
+              }),
               64 * 1024, "Take an action on a case (accept, dispatch, sign, verify, propose, reply, close, …)"});
   router.Add({"POST", "/api/v1/cases/{id}/reporter-identity", kSupervisor,
-              [&app](Request& req, Respond respond) {
-                auto id = IdParam(req);
-                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                JsonInput in(*body);
-                auto reason = in.Str("reason", true, 500);
-                if (auto s = in.Finish(); !s.ok()) return respond(Response::Problem(s, req.path));
-                Principal who = *req.principal;
-                std::string path = req.path;
-                const vault::Vault* v = app.vault;
-                app.writer->Submit(ActorOf(req), [id = *id, reason = *reason, who](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(std::string sealed, OpenReporterIdentity(tx, id, reason, who));
-                  return json::value(json::string(sealed));
-                }, [respond, path, v](absl::StatusOr<json::value> r) {
-                  // Only after the opening is committed to the log is anything revealed.
-                  if (!r.ok()) return respond(Response::Problem(r.status(), path));
-                  auto plain = v->Unseal(std::string_view(r->as_string()));
-                  if (!plain.ok()) return respond(Response::Problem(plain.status(), path));
-                  respond(Response::Json(200, json::parse(*plain)));
-                });
-              },
+              WriteThenRoute(app, [&app](const Request& req) { return PrepareOpenIdentity(app, req); }),
               4096, "The discipline office opens a named reporter's identity, with a reason; the act is a ledger event"});
   router.Add({"POST", "/api/v1/cases/{id}/supervision-orders", kSupervisor | kLeader,
-              [&app](Request& req, Respond respond) {
-                auto id = IdParam(req);
-                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                auto order = ParseOrder(*body, *app.policies);
-                if (!order.ok()) return respond(Response::Problem(order.status(), req.path));
-                CaseEnv env = Env(app);
-                Principal who = *req.principal;
-                SubmitWrite(app, req, [env, id = *id, o = *order, who](Tx& tx) -> absl::StatusOr<json::value> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto order, ParseOrder(body, *app.policies));
+                return Command([env = Env(app), id, o = std::move(order), who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_ASSIGN_OR_RETURN(auto out, IssueOrder(tx, env, id, o, who));
                   return json::object{{"id", out.id}, {"level", out.level}, {"due_on", out.due_on}, {"rule", out.rule}};
-                }, std::move(respond), 201);
-              },
+                });
+              }, 201),
               16 * 1024, "Issue a supervision order (督办单); repeated orders escalate"});
   router.Add({"POST", "/api/v1/supervision-orders/{id}/answer", kHandler | kSupervisor,
-              [&app](Request& req, Respond respond) {
-                auto id = IdParam(req);
-                if (!id) return respond(Response::Problem(NotFound("supervision.not_found", "督办单不存在"), req.path));
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                JsonInput in(*body);
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "supervision.not_found", "督办单"));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
                 auto answer = in.Str("answer", true, 2000);
-                if (auto st = in.Finish("supervision.param"); !st.ok()) return respond(Response::Problem(st, req.path));
-                Principal who = *req.principal;
-                SubmitWrite(app, req, [id = *id, a = *answer, who](Tx& tx) -> absl::StatusOr<json::value> {
+                QF_RETURN_IF_ERROR(in.Finish("supervision.param"));
+                return Command([id, a = *answer, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_RETURN_IF_ERROR(AnswerOrder(tx, id, a, who));
                   return json::object{{"id", id}, {"answered", true}};
-                }, std::move(respond));
-              },
+                });
+              }),
               16 * 1024, "Answer a supervision order"});
   router.Add({"GET", "/api/v1/supervision", kHandler | kSupervisor | kLeader,
-              [&app](Request& req, Respond respond) {
-                Read(app, req, respond, [&](Db& db) { return SupervisionBoard(db, Env(app), *req.principal, app.clock->Now()); });
-              },
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                return SupervisionBoard(db, Env(app), *req.principal, app.clock->Now());
+              }),
               0, "Yellow and red cards, supervision orders and escalation documents on open cases, and the documents due"});
   router.Add({"POST", "/api/v1/cases/{id}/escalations", kSupervisor,
-              [&app](Request& req, Respond respond) {
-                auto id = IdParam(req);
-                if (!id) return respond(Response::Problem(NotFound("case.not_found", "案件不存在"), req.path));
-                auto body = ParseObject(req.body);
-                if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
-                JsonInput in(*body);
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
                 auto kind = in.Enum("kind", true, {"reminder", "criticism"});
-                if (auto st = in.Finish("supervision.param"); !st.ok()) return respond(Response::Problem(st, req.path));
-                CaseEnv env = Env(app);
-                Principal who = *req.principal;
-                SubmitWrite(app, req, [env, id = *id, k = *kind, who](Tx& tx) -> absl::StatusOr<json::value> {
+                QF_RETURN_IF_ERROR(in.Finish("supervision.param"));
+                return Command([env = Env(app), id, k = *kind, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_ASSIGN_OR_RETURN(auto e, IssueEscalation(tx, env, id, k, who));
                   return json::object{{"id", e.id}, {"kind", e.kind}, {"label", e.label}, {"deadline_kind", e.deadline_kind},
                                       {"due_on", e.due_on}, {"overdue_working_days", e.overdue_working_days}, {"text", e.text}};
-                }, std::move(respond), 201);
-              },
+                });
+              }, 201),
               4096, "Issue an escalation document for an overdue case: 催办函 (reminder) or 通报批评 (criticism), once each"});
   router.Add({"POST", "/api/v1/supervision/sweep", kSupervisor,
-              [&app](Request& req, Respond respond) {
-                CaseEnv env = Env(app);
-                SubmitWrite(app, req, [env](Tx& tx) -> absl::StatusOr<json::value> {
+              WriteRoute(app, [&app](const Request&) -> absl::StatusOr<Command> {
+                return Command([env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_ASSIGN_OR_RETURN(int n, SweepSupervision(tx, env));
                   return json::object{{"issued", n}};
-                }, std::move(respond));
-              },
+                });
+              }),
               1024, "Issue due yellow and red cards now (also runs every minute)"});
   router.Add({"POST", "/api/v1/cases/import", kClerk | kSupervisor,
-              [&app](Request& req, Respond respond) {
-                std::string channel = req.Query("channel").value_or("");
-                if (!CodeOf(kChannels, channel))
-                  return respond(Response::Problem(Invalid("import.channel", "请指定来源渠道", {{"channel", "取值无效"}}), req.path));
-                bool accept_valid = req.Query("accept_valid").value_or("") == "true";
-                bool dry_run = req.Query("dry_run").value_or("") == "true";
-                std::string backdate = req.Query("backdate_reason").value_or("");
-                auto table = ReadTable(req.body);
-                if (!table.ok()) return respond(Response::Problem(table.status(), req.path));
-                CaseEnv env = Env(app);
-                int64_t by = req.principal->account_id;
-                auto report_json = [](const CaseImportReport& rep, bool preview) {
-                  json::array rejected;
-                  for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
-                  return json::object{{preview ? "would_apply" : "applied", rep.applied}, {"rejected", rejected},
-                                      {"dry_run", preview}};
-                };
-                // A dry run imports inside the command and then fails it on purpose, so the savepoint rollback
-                // undoes every row: the report is exactly what the real import would do, and nothing changes.
-                auto preview = std::make_shared<CaseImportReport>();
-                std::string path = req.path;
-                app.writer->Submit(ActorOf(req), [env, t = std::move(*table), ch = *CodeOf(kChannels, channel), accept_valid,
-                                                  dry_run, by, backdate, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid || dry_run, by, backdate));
-                  if (dry_run) {
-                    *preview = std::move(rep);
-                    return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");
-                  }
-                  return report_json(rep, false);
-                }, [respond = std::move(respond), path, dry_run, preview, report_json](absl::StatusOr<json::value> r) {
-                  if (dry_run && !r.ok() && StableCode(r.status()) == "import.preview")
-                    return respond(Response::Json(200, report_json(*preview, true)));
-                  if (!r.ok()) return respond(Response::Problem(r.status(), path));
-                  respond(Response::Json(200, std::move(*r)));
-                });
-              },
+              WriteThenRoute(app, [&app](const Request& req) { return PrepareImport(app, req); }),
               kMaxImportBytes, "Import a hotline or platform export (CSV or XLSX): all or nothing unless accept_valid; dry_run reports without writing"});
 }
 

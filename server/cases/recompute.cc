@@ -3,6 +3,7 @@
 // (cases/deadlines.h ComputeDue) — each change an event.
 #include "cases/cases.h"
 #include "cases/store.h"
+#include "common/crypto_util.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 
@@ -36,6 +37,31 @@ absl::StatusOr<int> RecomputeProvisional(Tx& tx, const CaseEnv& env) {
     ++changed;
   }
   return changed;
+}
+
+absl::StatusOr<std::string> SaveCalendarYear(Tx& tx, int year, const std::string& text, int64_t by) {
+  std::string sha = Sha256Hex(text);
+  std::string version = std::to_string(year) + ":" + sha.substr(0, 12);
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+      "INSERT INTO calendar_years(year,text,version,loaded_at,loaded_by) VALUES(?,?,?,?,?) "
+      "ON CONFLICT(year) DO UPDATE SET text=excluded.text, version=excluded.version, "
+      "loaded_at=excluded.loaded_at, loaded_by=excluded.loaded_by"));
+  st.Bind(1, year).Bind(2, text).Bind(3, version).Bind(4, FormatUtc(tx.now())).Bind(5, by);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append("calendar.year_loaded", "calendar:" + std::to_string(year),
+                               {{"year", year}, {"version", version}, {"sha256", sha}})
+                         .status());
+  return version;
+}
+
+absl::Status ApplyCalendarYears(Db& db, Calendar& calendar) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT year, text FROM calendar_years ORDER BY year"));
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    QF_RETURN_IF_ERROR(calendar.LoadYear(static_cast<int>(st.Int(0)), st.Text(1), "calendar_years"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace qf::cases

@@ -231,8 +231,8 @@ void Ledger::Publish(uint64_t size, const std::string& note) {
   cv_.notify_all();
 }
 
-absl::StatusOr<std::string> Ledger::CheckpointNow(Writer& writer) {
-  auto r = writer.Run(Actor::System(), [this](Tx& tx) -> absl::StatusOr<json::value> {
+Command Ledger::CheckpointCommand() {
+  return [this](Tx& tx) -> absl::StatusOr<json::value> {
     // Runs on the writer thread: appender_ holds exactly the committed tree.
     uint64_t size = appender_.size();
     uint64_t last;
@@ -260,10 +260,18 @@ absl::StatusOr<std::string> Ledger::CheckpointNow(Writer& writer) {
         .Bind(4, FormatUtc(tx.now()));
     QF_RETURN_IF_ERROR(ins.Run());
     return json::object{{"size", size}, {"note", note}};
-  });
-  if (!r.ok()) return r.status();
-  if (r->is_object()) Publish(r->as_object().at("size").to_number<uint64_t>(), std::string(r->as_object().at("note").as_string()));
+  };
+}
+
+std::string Ledger::CheckpointCommitted(const json::value& committed) {
+  if (committed.is_object())
+    Publish(committed.as_object().at("size").to_number<uint64_t>(), std::string(committed.as_object().at("note").as_string()));
   return LatestNote();
+}
+
+absl::StatusOr<std::string> Ledger::CheckpointNow(Writer& writer) {
+  QF_ASSIGN_OR_RETURN(json::value r, writer.Run(Actor::System(), CheckpointCommand()));
+  return CheckpointCommitted(r);
 }
 
 void Ledger::StartCheckpointer(Writer& writer) {
@@ -395,7 +403,7 @@ void Ledger::WhenCovered(uint64_t index, std::function<void(absl::StatusOr<std::
   cv_.notify_all();
 }
 
-absl::Status Ledger::AddCosignature(Writer& writer, uint64_t size, const std::string& line) {
+absl::StatusOr<Command> Ledger::CosignatureCommand(uint64_t size, const std::string& line) {
   std::string l(Trim(line));
   if (!l.starts_with("\xE2\x80\x94 ")) return Invalid("ledger.cosignature", "联署签名行应以 — 开头", {{"line", "格式错误"}});
   auto parts = Split(Trim(std::string_view(l).substr(4)), ' ');
@@ -412,7 +420,7 @@ absl::Status Ledger::AddCosignature(Writer& writer, uint64_t size, const std::st
   if (!w) return Forbidden("ledger.unknown_witness", "该见证者未被配置为可信见证者");
   uint64_t ts = 0;
   for (int i = 4; i < 12; ++i) ts = (ts << 8) | uint8_t(raw[i]);
-  auto run = writer.Run(Actor::System(), [&, ts, w](Tx& tx) -> absl::StatusOr<json::value> {
+  return Command([this, size, l, raw, ts, w](Tx& tx) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT note FROM ledger_checkpoints WHERE size=?"));
     st.Bind(1, static_cast<int64_t>(size));
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -428,9 +436,18 @@ absl::Status Ledger::AddCosignature(Writer& writer, uint64_t size, const std::st
     QF_RETURN_IF_ERROR(ins.Run());
     return json::value(true);
   });
-  if (!run.ok()) return run.status();
+}
+
+void Ledger::CosignatureCommitted(uint64_t size, const std::string& line) {
+  std::string l(Trim(line));
   std::lock_guard lock(mu_);
   if (size == checkpoint_size_) latest_note_ += l + "\n";
+}
+
+absl::Status Ledger::AddCosignature(Writer& writer, uint64_t size, const std::string& line) {
+  QF_ASSIGN_OR_RETURN(Command cmd, CosignatureCommand(size, line));
+  QF_RETURN_IF_ERROR(writer.Run(Actor::System(), std::move(cmd)).status());
+  CosignatureCommitted(size, line);
   return absl::OkStatus();
 }
 

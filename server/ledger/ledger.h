@@ -50,8 +50,13 @@ class Ledger : public EventSink {
   // Starts the thread that signs a checkpoint when there are new leaves (at most once per interval).
   void StartCheckpointer(Writer& writer);
   void StopCheckpointer();
-  // Signs a checkpoint now through the writer if the tree grew; returns the latest note.
+  // Signs a checkpoint now through the writer if the tree grew; returns the latest note. Blocks until the
+  // writer has run it (the command-line tools and tests); a request handler submits CheckpointCommand instead.
   absl::StatusOr<std::string> CheckpointNow(Writer& writer);
+  // The writer command that signs a checkpoint if the tree grew; once it commits, pass its value to
+  // CheckpointCommitted, which publishes the note and returns the latest.
+  Command CheckpointCommand();
+  std::string CheckpointCommitted(const boost::json::value& committed);
 
   // The latest signed checkpoint note with its cosignatures ("" before the first).
   std::string LatestNote() const;
@@ -71,8 +76,13 @@ class Ledger : public EventSink {
   // Calls `done` with the receipt once a checkpoint covers `index` (at once if one does), on some thread.
   void WhenCovered(uint64_t index, std::function<void(absl::StatusOr<std::string>)> done);
 
-  // Adds a witness cosignature line to the checkpoint of `size` if it verifies with a configured witness key.
+  // Adds a witness cosignature line to the checkpoint of `size` if it verifies with a configured witness key
+  // (blocking, like CheckpointNow).
   absl::Status AddCosignature(Writer& writer, uint64_t size, const std::string& line);
+  // The same in two steps: the line is parsed and its witness found here, the command checks the signature
+  // against the stored checkpoint and keeps it; after the commit, CosignatureCommitted adds it to the latest note.
+  absl::StatusOr<Command> CosignatureCommand(uint64_t size, const std::string& line);
+  void CosignatureCommitted(uint64_t size, const std::string& line);
 
   // Legal erasure: replaces the payload of event `seq` with a tombstone, destroys its salt, and records the
   // erasure as an event. The leaf stays valid (its commitment is kept).

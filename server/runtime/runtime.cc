@@ -32,15 +32,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->notice_types_ = std::make_unique<notices::NoticeTypes>(std::move(types));
   QF_ASSIGN_OR_RETURN(auto db, Db::Open(opts.db_path, DbMode::kWriter));
   QF_RETURN_IF_ERROR(Migrate(*db));
-  {
-    // Notices an administrator loaded at run time (newer than the shipped files, or years they lack).
-    QF_ASSIGN_OR_RETURN(auto st, db->Prepare("SELECT year, text FROM calendar_years ORDER BY year"));
-    while (true) {
-      QF_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      QF_RETURN_IF_ERROR(rt->calendar_.LoadYear(static_cast<int>(st.Int(0)), st.Text(1), "calendar_years"));
-    }
-  }
+  // Notices an administrator loaded at run time (newer than the shipped files, or years they lack).
+  QF_RETURN_IF_ERROR(cases::ApplyCalendarYears(*db, rt->calendar_));
   if (opts.db_path != ":memory:") {
     QF_ASSIGN_OR_RETURN(rt->vault_, vault::Vault::Open(opts.vault_key_path.empty() ? opts.db_path + ".vault.key"
                                                                                     : opts.vault_key_path));
