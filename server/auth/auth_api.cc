@@ -2,6 +2,7 @@
 // creation. The workflow is auth/signin.h; these only move it between threads (the hash pool, the writer) and
 // encode the answers.
 #include "app/app.h"
+#include "app/modules.h"
 #include "auth/auth.h"
 #include "auth/auth_store.h"
 #include "auth/signin.h"
@@ -130,5 +131,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               [](Request& req, Respond respond) { respond(Response::Json(200, PrincipalJson(*req.principal))); },
               0, "The signed-in account"});
 }
+
+void Register(Modules& m) { m.AddRoutes(RegisterRoutes); }
 
 }  // namespace qf::auth

@@ -22,6 +22,9 @@ struct DemoAccounts {
   static constexpr const char* kTotpSecret = "qingfeng-demo-totp!!";
 };
 
+// Adds the `demo` subcommand (build the demo database) to the binary's.
+void RegisterCommands(Modules& m);
+
 // Fills an empty database through `rt`'s writer; `clock` is the writer's clock and is moved through time.
 absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed = 2026);
 

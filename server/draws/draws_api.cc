@@ -2,6 +2,7 @@
 // record) and supervisor assignments: each parses into a typed value, calls draws, answers. The sealed parts of a
 // draw are shown only to its requester and witness until release (draws decides).
 #include "app/app.h"
+#include "app/modules.h"
 #include "common/json_input.h"
 #include "common/status.h"
 #include "draws/draws.h"
@@ -166,5 +167,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }, 201),
               64 * 1024, "Assign exam supervisors to sites: quotas met, recusal kept, least total travel (min-cost flow)"});
 }
+
+void Register(Modules& m) { m.AddRoutes(RegisterRoutes); }
 
 }  // namespace qf::draws

@@ -1,6 +1,7 @@
 // HTTP handlers for public notices: the portal's list, view and objections; the console's drafts, publication,
 // corrections and finality. Writes check that the caller belongs to the issuing unit (or supervises).
 #include "app/app.h"
+#include "app/modules.h"
 #include "common/json_input.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -110,5 +111,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               1024, "Archive a final notice (off the portal's list, still readable by its address)"});
 }
+
+void Register(Modules& m) { m.AddRoutes(RegisterRoutes); }
 
 }  // namespace qf::notices

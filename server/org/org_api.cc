@@ -1,6 +1,7 @@
 // HTTP handlers for units, people and relations, and the public unit picker: each parses the request into a
 // typed value, calls org, and encodes the answer.
 #include "app/app.h"
+#include "app/modules.h"
 #include "common/json_input.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -108,5 +109,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               kMaxImportBytes, "Import units, people or relations from CSV or XLSX (all or nothing unless accept_valid)"});
 }
+
+void Register(Modules& m) { m.AddRoutes(RegisterRoutes); }
 
 }  // namespace qf::org

@@ -1,6 +1,5 @@
 #include "runtime/runtime.h"
 
-#include "cases/audit.h"
 #include "cases/cases.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -10,18 +9,53 @@
 
 namespace qf {
 
-// Each domain's routes (defined in its *_api.cc).
-namespace auth { void RegisterRoutes(Router& router, AppContext& app); }
-namespace org { void RegisterRoutes(Router& router, AppContext& app); }
-namespace cases {
-void RegisterRoutes(Router& router, AppContext& app);
-void RegisterCalendarRoutes(Router& router, AppContext& app);
+// Each domain's registration (routes, start-up commands and checks, jobs, subcommands), defined beside its
+// handlers.
+namespace auth { void Register(Modules& m); }
+namespace org { void Register(Modules& m); }
+namespace cases { void Register(Modules& m); }
+namespace ledger { void Register(Modules& m); }
+namespace reports { void Register(Modules& m); }
+namespace notices { void Register(Modules& m); }
+namespace draws { void Register(Modules& m); }
+namespace inspect { void Register(Modules& m); }
+
+void RegisterModules(Modules& m) {
+  auth::Register(m);
+  org::Register(m);
+  cases::Register(m);
+  ledger::Register(m);
+  reports::Register(m);
+  notices::Register(m);
+  draws::Register(m);
+  inspect::Register(m);
+  RegisterServe(m);
 }
-namespace ledger { void RegisterRoutes(Router& router, AppContext& app); }
-namespace reports { void RegisterRoutes(Router& router, AppContext& app); }
-namespace notices { void RegisterRoutes(Router& router, AppContext& app); }
-namespace draws { void RegisterRoutes(Router& router, AppContext& app); }
-namespace inspect { void RegisterRoutes(Router& router, AppContext& app); }
+
+absl::Status RunChecks(const Modules& m, Db& reader) {
+  for (const auto& c : m.checks()) {
+    if (auto s = c.check(reader); !s.ok()) {
+      spdlog::error("start-up check failed ({}): {}", c.name, s.message());
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+CliContext MakeCliContext(std::string data_dir, const Clock& clock) {
+  auto modules = std::make_shared<Modules>();
+  RegisterModules(*modules);
+  CliContext ctx;
+  ctx.data_dir = data_dir;
+  ctx.clock = &clock;
+  ctx.open = [data_dir, &clock](const std::string& db) -> absl::StatusOr<std::shared_ptr<AppContext>> {
+    QF_ASSIGN_OR_RETURN(auto rt, Runtime::Open({db, data_dir, {}}, clock));
+    std::shared_ptr<Runtime> owner(std::move(rt));
+    return std::shared_ptr<AppContext>(owner, &owner->app());
+  };
+  ctx.run_checks = [modules](Db& reader) { return RunChecks(*modules, reader); };
+  return ctx;
+}
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opts, const Clock& clock) {
   std::unique_ptr<Runtime> rt(new Runtime());
@@ -49,28 +83,23 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
     if (!rt->ledger_->integrity_error().empty()) rt->writer_->Refuse(rt->ledger_->integrity_error());
   }
   rt->writer_->Start();
-  if (rt->writer_->refusal().empty() && rt->vault_) {
-    cases::CaseEnv env{&rt->calendar_, rt->policies_.get(), rt->vault_.get()};
-    auto sealed = rt->writer_->Run(Actor::System(), [env](Tx& tx) -> absl::StatusOr<boost::json::value> {
-      QF_ASSIGN_OR_RETURN(int n, cases::SealLegacyReporters(tx, env));
-      return boost::json::value(n);
-    });
-    if (!sealed.ok()) return sealed.status();
-  }
-  if (rt->writer_->refusal().empty()) {
-    // The case tables must agree with the (verified) events.
-    QF_ASSIGN_OR_RETURN(auto reader, Db::Open(opts.db_path, DbMode::kReader));
-    if (auto audit = cases::AuditProjections(*reader); !audit.ok()) {
-      spdlog::error("projection audit failed: {}", audit.message());
-      rt->writer_->Refuse(Str(audit.message()));
-    }
-  }
   rt->readers_ = std::make_unique<ReadConnections>(opts.db_path);
   rt->sessions_ = std::make_unique<auth::Sessions>(clock);
   rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
                         &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,
                         rt->vault_.get(), rt->notice_types_.get(), &rt->calendar_};
+  RegisterModules(rt->modules_);
+  if (rt->writer_->refusal().empty()) {
+    for (const auto& step : rt->modules_.startup())
+      QF_RETURN_IF_ERROR(rt->writer_->Run(Actor::System(), step.command(rt->app_)).status());
+  }
+  // The domain tables must agree with the (verified) events; if not, writes are refused. (An in-memory database
+  // is one per connection: there is nothing a reader could check.)
+  if (rt->writer_->refusal().empty() && opts.db_path != ":memory:") {
+    QF_ASSIGN_OR_RETURN(auto reader, Db::Open(opts.db_path, DbMode::kReader));
+    if (auto s = RunChecks(rt->modules_, *reader); !s.ok()) rt->writer_->Refuse(Str(s.message()));
+  }
   return rt;
 }
 
@@ -84,15 +113,7 @@ void Runtime::RegisterRoutes(Router& router) {
   router.SetAuthenticator([sessions](std::string_view token) { return sessions->Resolve(token); }, auth::kSessionCookie);
   router.SetRateLimiter(limiter_.get(), app_.clock);
   RegisterHealthRoutes(router, app_);
-  cases::RegisterCalendarRoutes(router, app_);
-  auth::RegisterRoutes(router, app_);
-  org::RegisterRoutes(router, app_);
-  cases::RegisterRoutes(router, app_);
-  ledger::RegisterRoutes(router, app_);
-  reports::RegisterRoutes(router, app_);
-  notices::RegisterRoutes(router, app_);
-  draws::RegisterRoutes(router, app_);
-  inspect::RegisterRoutes(router, app_);
+  for (const auto& routes : modules_.routes()) routes(router, app_);
 }
 
 }  // namespace qf

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "app/app.h"
+#include "app/modules.h"
 #include "auth/auth.h"
 #include "http/ratelimit.h"
 #include "ledger/ledger.h"
@@ -25,6 +26,14 @@ struct RuntimeOptions {
   RateLimits rate_limits;                // per-client limits on the public endpoints
 };
 
+// Every domain's registrations, and the binary's own subcommands (serve, routes, version).
+void RegisterModules(Modules& m);
+void RegisterServe(Modules& m);
+// Runs the registered start-up checks on `reader`: the first failure.
+absl::Status RunChecks(const Modules& m, Db& reader);
+// The context the subcommands run in: `open` opens a database as the server does.
+CliContext MakeCliContext(std::string data_dir, const Clock& clock);
+
 class Runtime {
  public:
   // Opens (creating if needed) and migrates the database and starts the writer. `clock` must outlive it.
@@ -36,10 +45,12 @@ class Runtime {
   ledger::Ledger* ledger() { return ledger_.get(); }
   // Registers every domain's routes.
   void RegisterRoutes(Router& router);
+  const Modules& modules() const { return modules_; }
 
  private:
   Runtime() = default;
   AppContext app_;
+  Modules modules_;
   Calendar calendar_;
   std::unique_ptr<cases::Policies> policies_;
   std::unique_ptr<notices::NoticeTypes> notice_types_;

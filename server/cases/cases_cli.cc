@@ -1,0 +1,139 @@
+// What cases add to the binary besides their handlers: sealing reporter rows older versions kept plain (at
+// start), the audit that holds the case tables to the ledger's events (a failure refuses writes), the sweeps of
+// supervision cards and provisional deadlines (every minute), and the subcommands `calendar add` and `import`.
+#include <fstream>
+#include <iostream>
+
+#include "app/modules.h"
+#include "cases/audit.h"
+#include "cases/cases.h"
+#include "common/status.h"
+#include "common/timefmt.h"
+#include "org/org.h"
+
+namespace qf::cases {
+namespace json = boost::json;
+
+void RegisterRoutes(Router& router, AppContext& app);
+void RegisterCalendarRoutes(Router& router, AppContext& app);
+
+namespace {
+
+CaseEnv Env(const AppContext& app) { return {app.calendar, app.policies, app.vault}; }
+
+CliAction CalendarAdd(CLI::App& sub) {
+  auto start = std::make_shared<std::string>(), term = std::make_shared<std::string>();
+  sub.add_option("start", *start)->required();
+  sub.add_option("term", *term)->required();
+  return [start, term](const CliContext& ctx) {
+    Calendar calendar;
+    if (auto s = calendar.LoadDir(ctx.data_dir + "/calendar"); !s.ok()) return CliFail(s);
+    auto day = ParseDay(*start);
+    auto t = Term::Parse(*term);
+    if (!day) return CliFail(Invalid("calendar.start", "起算日格式应为 YYYY-MM-DD"));
+    if (!t.ok()) return CliFail(t.status());
+    auto r = calendar.Add(*day, *t, true);
+    for (auto& s : r.steps) std::cout << s << "\n";
+    std::cout << "结果：" << FormatDay(r.due) << (r.provisional ? "（暂定）" : "") << "  日历版本 " << r.calendar_version << "\n";
+    return 0;
+  };
+}
+
+struct ImportFlags {
+  std::string db, units, people, relations, cases, channel = "zmztc", rejects, backdate;
+  bool accept_valid = false;
+};
+
+CliAction Import(CLI::App& sub) {
+  auto f = std::make_shared<ImportFlags>();
+  sub.add_option("--db", f->db, "database path")->required();
+  sub.add_option("--units", f->units, "units file");
+  sub.add_option("--people", f->people, "people file");
+  sub.add_option("--relations", f->relations, "relations file");
+  sub.add_option("--cases", f->cases, "hotline or platform export");
+  sub.add_option("--channel", f->channel, "channel of the cases file (zmztc, mayor_hotline, …)");
+  sub.add_flag("--accept-valid", f->accept_valid, "apply the valid rows and write the rejected ones to --rejects");
+  sub.add_option("--rejects", f->rejects, "where rejected rows and reasons go (with --accept-valid)");
+  sub.add_option("--backdate-reason", f->backdate,
+                 "why rows received more than 30 days ago are entered now (required for such rows)");
+  return [f](const CliContext& ctx) {
+    auto app = ctx.open(f->db);
+    if (!app.ok()) return CliFail(app.status());
+    std::vector<FieldError> all_rejected;
+    auto run = [&](const std::string& file, const std::string& what) -> int {
+      if (file.empty()) return 0;
+      auto content = ReadWholeFile(file);
+      if (!content.ok()) return CliFail(NotFound("import.file", std::string("无法读取文件：") + file));
+      auto table = ReadTable(*content);
+      if (!table.ok()) return CliFail(table.status());
+      CaseEnv env = Env(**app);
+      auto r = (*app)->writer->Run(Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::value> {
+        int applied = 0;
+        std::vector<FieldError> rejected;
+        if (what == "cases") {
+          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, *table, f->channel, f->accept_valid, 0, f->backdate));
+          applied = rep.applied;
+          rejected = rep.rejected;
+        } else {
+          auto rep = what == "units" ? org::ImportUnits(tx, *table, f->accept_valid)
+                     : what == "people" ? org::ImportPeople(tx, *table, f->accept_valid)
+                                        : org::ImportRelations(tx, *table, f->accept_valid);
+          if (!rep.ok()) return rep.status();
+          applied = rep->applied;
+          rejected = rep->rejected;
+        }
+        all_rejected.insert(all_rejected.end(), rejected.begin(), rejected.end());
+        return json::value(applied);
+      });
+      if (!r.ok()) return CliFail(r.status());
+      std::cout << file << "：导入 " << r->as_int64() << " 行\n";
+      return 0;
+    };
+    for (auto [file, what] : {std::pair{&f->units, "units"}, std::pair{&f->people, "people"},
+                              std::pair{&f->relations, "relations"}, std::pair{&f->cases, "cases"}})
+      if (int rc = run(*file, what)) return rc;
+    if (!all_rejected.empty()) {
+      std::cout << "拒绝 " << all_rejected.size() << " 处问题";
+      if (!f->rejects.empty()) {
+        std::ofstream out(f->rejects);
+        out << "\xEF\xBB\xBF位置,原因\n";
+        for (auto& e : all_rejected) out << '"' << e.field << "\",\"" << e.message << "\"\n";
+        std::cout << "，已写入 " << f->rejects;
+      }
+      std::cout << "\n";
+    }
+    return 0;
+  };
+}
+
+}  // namespace
+
+void Register(Modules& m) {
+  m.AddRoutes(RegisterCalendarRoutes);
+  m.AddRoutes(RegisterRoutes);
+  m.AddStartupCommand("seal legacy reporter rows", [](const AppContext& app) -> Command {
+    return [env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {
+      if (!env.vault) return json::value(0);
+      QF_ASSIGN_OR_RETURN(int n, SealLegacyReporters(tx, env));
+      return json::value(n);
+    };
+  });
+  m.AddCheck("the case tables agree with the events", [](Db& reader) { return AuditProjections(reader); });
+  m.AddJob("supervision cards", absl::Minutes(1), [](const AppContext& app) -> Command {
+    return [env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_ASSIGN_OR_RETURN(int n, SweepSupervision(tx, env));
+      return json::value(n);
+    };
+  });
+  m.AddJob("provisional deadlines", absl::Minutes(1), [](const AppContext& app) -> Command {
+    return [env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_ASSIGN_OR_RETURN(int n, RecomputeProvisional(tx, env));
+      return json::value(n);
+    };
+  });
+  m.DescribeGroup("calendar", "show how a deadline is computed");
+  m.AddCommand("calendar add", "START TERM, e.g. 2026-04-30 5wd or 2026-01-20 60d", CalendarAdd);
+  m.AddCommand("import", "bulk import units, people, relations or cases (CSV or XLSX)", Import);
+}
+
+}  // namespace qf::cases
