@@ -168,6 +168,9 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
                                              const std::string& default_channel, bool accept_valid,
                                              int64_t registered_by, const std::string& backdate_reason = "");
 
+// How many of these cases are still unanswered: not replied and not closed for handling (IsTerminal).
+absl::StatusOr<int64_t> CountUnanswered(Db& db, const std::vector<int64_t>& case_ids);
+
 // The ledger leaf (index) of a case's registration event, by receipt code; NotFound when there is no such case.
 absl::StatusOr<uint64_t> RegistrationLeaf(Db& db, const std::string& receipt);
 

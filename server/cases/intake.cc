@@ -290,8 +290,8 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
     std::string text = fmt::format("您反映的事项已于原事项（回执码 {}）复核终结，不再受理。依据：{}。",
                                    DisplayReceiptCode(prior->receipt), kFinalClause);
     QF_RETURN_IF_ERROR(AddMessage(tx, id, "notice", text, true));
-    QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE cases SET state='declined', version=version+1 WHERE id=?"));
-    up.Bind(1, id);
+    QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE cases SET state=?, version=version+1 WHERE id=?"));
+    up.Bind(1, StateName(State::kDeclined)).Bind(2, id);
     QF_RETURN_IF_ERROR(up.Run());
     QF_RETURN_IF_ERROR(tx.Append("case.decline", Subject(id),
                                  {{"from", "registered"}, {"to", "declined"}, {"reason", text},

@@ -1,16 +1,12 @@
 #include "cases/lifecycle.h"
 
 #include "common/status.h"
+#include "common/vocab.h"
 
 namespace qf::cases {
 namespace {
 
-struct StateInfo {
-  State state;
-  const char* name;
-  const char* label;
-};
-constexpr StateInfo kStates[] = {
+constexpr Word<State> kStates[] = {
     {State::kRegistered, "registered", "已登记"},
     {State::kAccepted, "accepted", "已受理"},
     {State::kDeclined, "declined", "不予受理"},
@@ -103,20 +99,17 @@ const Rule& RuleFor(Action a) {
 
 }  // namespace
 
-std::string_view StateName(State s) {
-  for (const auto& i : kStates)
-    if (i.state == s) return i.name;
-  return "unknown";
+std::string_view StateName(State s) { return WordCode(kStates, s); }
+std::string_view StateLabel(State s) { return WordLabel(kStates, s); }
+std::optional<State> ParseState(std::string_view name) { return ParseWord(kStates, name); }
+std::vector<State> AllStates() {
+  std::vector<State> out;
+  for (const auto& w : kStates) out.push_back(w.value);
+  return out;
 }
-std::string_view StateLabel(State s) {
-  for (const auto& i : kStates)
-    if (i.state == s) return i.label;
-  return "未知";
-}
-std::optional<State> ParseState(std::string_view name) {
-  for (const auto& i : kStates)
-    if (name == i.name) return i.state;
-  return std::nullopt;
+const std::string& TerminalStatesSql() {
+  static const std::string kList = SqlList<State>(kStates, IsTerminal);
+  return kList;
 }
 std::string_view ActionName(Action a) { return RuleFor(a).name; }
 std::string_view ActionLabel(Action a) { return RuleFor(a).label; }

@@ -54,7 +54,10 @@ std::string_view ActionName(Action a);  // "accept"
 std::string_view ActionLabel(Action a); // "受理"
 std::optional<Action> ParseAction(std::string_view name);
 std::vector<Action> AllActions();
+std::vector<State> AllStates();
 bool IsTerminal(State s);  // closed for handling (closed, declined, final, merged)
+// "('declined','closed','final','merged')": the terminal states for SQL (`state NOT IN …`), from IsTerminal.
+const std::string& TerminalStatesSql();
 
 // What the machine needs to know of a case.
 struct CaseFacts {

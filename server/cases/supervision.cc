@@ -189,7 +189,7 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const CaseEnv& env, const 
       "SELECT s.id, s.case_id, s.kind, s.level, COALESCE(s.deadline_kind,''), s.rule, s.issued_at, COALESCE(s.due_on,''), "
       "COALESCE(s.answer,''), COALESCE(c.handling_unit_id,0), COALESCE(u.name,''), c.title, c.state, COALESCE(s.note,'') "
       "FROM supervision s JOIN cases c ON c.id=s.case_id LEFT JOIN units u ON u.id=c.handling_unit_id "
-      "WHERE c.state NOT IN ('closed','declined','final','merged') ORDER BY u.name, s.id DESC LIMIT 1000"));
+      "WHERE c.state NOT IN " + TerminalStatesSql() + " ORDER BY u.name, s.id DESC LIMIT 1000"));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());

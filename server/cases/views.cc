@@ -267,4 +267,16 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
                       {"actions", actions}};
 }
 
+absl::StatusOr<int64_t> CountUnanswered(Db& db, const std::vector<int64_t>& case_ids) {
+  const std::string sql = "SELECT replied_at IS NULL AND state NOT IN " + TerminalStatesSql() + " FROM cases WHERE id=?";
+  int64_t open = 0;
+  for (int64_t id : case_ids) {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+    st.Bind(1, id);
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (row && st.Int(0)) ++open;
+  }
+  return open;
+}
+
 }  // namespace qf::cases

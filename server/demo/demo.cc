@@ -148,7 +148,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
       int64_t unit_id = b.units[std::string("JYJ-") + roles[i % 5]];
       std::string iname = Utf8At(kSurnames, static_cast<int>(inspector_rng() % kSurnameCount)) + kGiven[inspector_rng() % 26];
       QF_ASSIGN_OR_RETURN(int64_t pid, org::InsertPerson(tx, {0, fmt::format("P{:05d}", ++person_seq), iname, unit_id, "", "检查员", false}));
-      QF_RETURN_IF_ERROR(SaveMemberJson(tx, "inspector", {{"code", fmt::format("I{:03d}", i + 1)},
+      QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kInspector, {{"code", fmt::format("I{:03d}", i + 1)},
                                                              {"person_code", fmt::format("P{:05d}", person_seq)},
                                                              {"specialty", i % 2 ? "财务审计" : "教育管理"}}).status());
       b.inspectors.push_back({pid, unit_id});

@@ -39,7 +39,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
 // The notices and draws part, run by Build after the cases (demo_draws.cc); `who` maps demo usernames to principals.
 // The demo enters pool members, draw requests and assignments as the console would send them: a request body,
 // parsed at the edge like any other, then the typed command.
-absl::StatusOr<boost::json::object> SaveMemberJson(Tx& tx, const std::string& pool, const boost::json::object& body);
+absl::StatusOr<boost::json::object> SaveMemberJson(Tx& tx, draws::Pool pool, const boost::json::object& body);
 absl::StatusOr<boost::json::object> RequestDrawJson(Tx& tx, const draws::DrawEnv& env, const boost::json::object& body,
                                                     const Principal& who);
 absl::StatusOr<boost::json::object> MakeAssignmentJson(Tx& tx, const boost::json::object& body);

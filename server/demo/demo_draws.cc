@@ -56,7 +56,7 @@ absl::StatusOr<json::object> Do(Runtime& rt, const Actor& actor, F f) {
 
 }  // namespace
 
-absl::StatusOr<json::object> SaveMemberJson(Tx& tx, const std::string& pool, const json::object& body) {
+absl::StatusOr<json::object> SaveMemberJson(Tx& tx, draws::Pool pool, const json::object& body) {
   QF_ASSIGN_OR_RETURN(auto m, draws::ParseMember(body));
   return draws::SaveMember(tx, pool, m);
 }
@@ -166,13 +166,13 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   const char* titles[] = {"正高级教师", "高级教师", "一级教师"};
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     for (size_t i = 0; i < experts.size(); ++i)
-      QF_RETURN_IF_ERROR(SaveMemberJson(tx, "expert", {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
+      QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kExpert, {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
                                                           {"specialty", kSpecialties[i % 6]}, {"title", titles[rng() % 3]}}).status());
     for (size_t i = 0; i < sups.size(); ++i) {
       json::object m{{"code", fmt::format("J{:03d}", i + 1)}, {"person_code", sups[i]}, {"specialty", "体育"}};
       const char* child_school[] = {"YH002", "LY002", "SS002", "BH002"};
       if (i % 9 == 4) m["relative_exam_units"] = child_school[i % 4];
-      QF_RETURN_IF_ERROR(SaveMemberJson(tx, "supervisor", m).status());
+      QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kSupervisor, m).status());
     }
     return json::object{};
   }).status());
@@ -247,7 +247,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   // Those called who teach where the candidates come from, or whose relative sits there, recuse before the release
   // and the next down the list is called (as the office would do on the phone).
   {
-    QF_ASSIGN_OR_RETURN(auto pool, draws::LoadPool(*db, "supervisor", true));
+    QF_ASSIGN_OR_RETURN(auto pool, draws::LoadPool(*db, draws::Pool::kSupervisor, true));
     draws::Site lab{"LAB1", "", lab_host.at(0), lab_examinees};
     json::array calls = lab_drawn.at("calls").as_array();
     for (bool changed = true; changed;) {

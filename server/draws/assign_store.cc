@@ -68,13 +68,13 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const AssignmentRequest& req
   if (!errors.empty()) return Invalid("validation_failed", fmt::format("有 {} 处输入需要修改", errors.size()), errors);
   const std::optional<int64_t> draw_id = req.draw_id ? std::optional<int64_t>(req.draw_id) : std::nullopt;
   const std::string* title = &req.title;
-  QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, "supervisor", true));
+  QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, Pool::kSupervisor, true));
   std::set<std::string> chosen;
   if (draw_id) {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT state, COALESCE(selected,'[]'), pool FROM draws WHERE id=?"));
     st.Bind(1, *draw_id);
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row || st.Text(0) != "released" || st.Text(2) != "supervisor")
+    if (!row || st.Text(0) != DrawStateCode(DrawState::kReleased) || st.Text(2) != PoolCode(Pool::kSupervisor))
       return Invalid("assignment.draw", "应为已公布结果的监考人员抽取", {{"draw_id", "不是已公布的监考人员抽取"}});
     QF_ASSIGN_OR_RETURN(auto selected, StoredArray(st.Text(1), "draws.selected"));
     for (auto& c : selected)

@@ -4,6 +4,7 @@
 
 #include "common/crypto_util.h"
 #include "common/status.h"
+#include "common/vocab.h"
 #include "draws/draw.h"
 #include "draws/draws.h"
 #include "fmt/format.h"
@@ -11,12 +12,30 @@
 namespace qf::draws {
 namespace json = boost::json;
 
-std::string PoolLabel(std::string_view pool) {
-  if (pool == "expert") return "评审专家库";
-  if (pool == "inspector") return "检查人员库";
-  if (pool == "supervisor") return "监考人员库";
-  return std::string(pool);
+namespace {
+constexpr Word<Pool> kPools[] = {
+    {Pool::kExpert, "expert", "评审专家库"},
+    {Pool::kInspector, "inspector", "检查人员库"},
+    {Pool::kSupervisor, "supervisor", "监考人员库"},
+};
+constexpr Word<DrawState> kDrawStates[] = {
+    {DrawState::kCommitted, "committed", "已承诺，待抽取"},
+    {DrawState::kDrawn, "drawn", "已抽取，待公布"},
+    {DrawState::kReleased, "released", "已公布"},
+};
+}  // namespace
+
+std::optional<Pool> ParsePool(std::string_view code) { return ParseWord(kPools, code); }
+std::string_view PoolCode(Pool pool) { return WordCode(kPools, pool); }
+std::string_view PoolLabel(Pool pool) { return WordLabel(kPools, pool); }
+std::vector<std::string_view> PoolCodes() {
+  std::vector<std::string_view> out;
+  for (const auto& w : kPools) out.push_back(w.code);
+  return out;
 }
+std::optional<DrawState> ParseDrawState(std::string_view code) { return ParseWord(kDrawStates, code); }
+std::string_view DrawStateCode(DrawState state) { return WordCode(kDrawStates, state); }
+std::string_view DrawStateLabel(DrawState state) { return WordLabel(kDrawStates, state); }
 
 absl::StatusOr<Eligibility> Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r,
                                      const OrgFacts& org, absl::Time now) {
@@ -112,7 +131,7 @@ int64_t GetInt(const json::object& o, std::string_view k) {
 Verification Verify(const json::object& rec) {
   Verification v;
   auto check = [&v](bool ok, std::string what) { (ok ? v.passed : v.failed).push_back(std::move(what)); };
-  if (Get(rec, "state") != "released") {
+  if (Get(rec, "state") != DrawStateCode(DrawState::kReleased)) {
     v.failed.push_back("抽取结果尚未公布，暂不能验证");
     return v;
   }

@@ -17,6 +17,7 @@
 #include "common/table_file.h"
 #include "auth/roles.h"
 #include "draws/assign.h"
+#include "draws/witnessed.h"
 #include "storage/writer.h"
 
 namespace qf::vault {
@@ -25,8 +26,19 @@ class Vault;
 
 namespace qf::draws {
 
-inline constexpr const char* kPools[] = {"expert", "inspector", "supervisor"};
-std::string PoolLabel(std::string_view pool);
+// The pools members are drawn from.
+enum class Pool { kExpert, kInspector, kSupervisor };
+std::optional<Pool> ParsePool(std::string_view code);  // "expert" …
+std::string_view PoolCode(Pool pool);
+std::string_view PoolLabel(Pool pool);                 // "评审专家库" …
+std::vector<std::string_view> PoolCodes();
+
+// A draw's life: committed at the request (candidates frozen, commitment published), drawn by the witness
+// (order sealed), released (the secret and the result public).
+enum class DrawState { kCommitted, kDrawn, kReleased };
+std::optional<DrawState> ParseDrawState(std::string_view code);
+std::string_view DrawStateCode(DrawState state);
+std::string_view DrawStateLabel(DrawState state);
 
 // A pool member with the facts recusal needs.
 struct Member {
@@ -109,21 +121,19 @@ struct MemberInput {
   bool active = true;
 };
 absl::StatusOr<MemberInput> ParseMember(const boost::json::object& body);
-absl::StatusOr<boost::json::object> SaveMember(Tx& tx, const std::string& pool, const MemberInput& m);
-absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, const std::string& pool, const Table& t, bool accept_valid);
-absl::StatusOr<boost::json::object> ListMembers(Db& db, const std::string& pool);
-absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bool active_only);
+absl::StatusOr<boost::json::object> SaveMember(Tx& tx, Pool pool, const MemberInput& m);
+absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, Pool pool, const Table& t, bool accept_valid);
+absl::StatusOr<boost::json::object> ListMembers(Db& db, Pool pool);
+absl::StatusOr<std::vector<Member>> LoadPool(Db& db, Pool pool, bool active_only);
 
-// Who may witness a draw or a sample: an active account of the discipline office or a bureau leader.
-inline constexpr RoleSet kWitnessRoles = kSupervisor | kLeader;
-absl::StatusOr<bool> MayWitness(Db& db, int64_t account_id);
-// The accounts that may witness, for the request form.
+// The accounts that may witness (draws/witnessed.h kWitnessRoles), for the request forms.
 absl::StatusOr<boost::json::object> Witnesses(Db& db);
 
 // A draw request: purpose, pool, how many and how many backups, the witness, the conditions on the members and
 // the recusal rules.
 struct DrawRequest {
-  std::string purpose, pool;
+  std::string purpose;
+  Pool pool = Pool::kExpert;
   int64_t count = 0, backups = 0, witness_account_id = 0;
   Conditions conditions;
   Recusal recusal;

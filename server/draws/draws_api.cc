@@ -15,6 +15,12 @@ constexpr RoleSet kDrawers = kSupervisor | kLeader;
 
 absl::StatusOr<int64_t> DrawId(const Request& req) { return PathId(req, 0, "draw.not_found", "抽取记录"); }
 
+absl::StatusOr<Pool> PoolParam(const Request& req) {
+  auto pool = ParsePool(req.params[0]);
+  if (!pool) return NotFound("pool.not_found", "没有这个库");
+  return *pool;
+}
+
 // A member's code and a reason (declines and recusals), or an expert's conclusion.
 struct CodeReason {
   std::string code, reason;
@@ -28,7 +34,7 @@ absl::StatusOr<CodeReason> ParseCodeReason(const Request& req) {
 }
 
 json::object PublicRecordChecked(json::object rec) {
-  if (rec.at("state").as_string() == "released") {
+  if (rec.at("state").as_string() == DrawStateCode(DrawState::kReleased)) {
     Verification v = Verify(rec);
     rec["server_check"] = json::object{{"ok", v.ok}, {"passed", json::array(v.passed.begin(), v.passed.end())},
                                        {"failed", json::array(v.failed.begin(), v.failed.end())}};
@@ -41,23 +47,26 @@ json::object PublicRecordChecked(json::object rec) {
 void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/pools/{pool}", kSupervisor | kLeader | kAdmin,
               ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
-                return ListMembers(db, req.params[0]);
+                QF_ASSIGN_OR_RETURN(Pool pool, PoolParam(req));
+                return ListMembers(db, pool);
               }),
               0, "The members of a pool (expert, inspector, supervisor) with their recusal facts"});
   router.Add({"POST", "/api/v1/pools/{pool}/members", kSupervisor | kAdmin,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(Pool pool, PoolParam(req));
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 QF_ASSIGN_OR_RETURN(auto m, ParseMember(body));
-                return Command([pool = req.params[0], m](Tx& tx) -> absl::StatusOr<json::value> {
+                return Command([pool, m](Tx& tx) -> absl::StatusOr<json::value> {
                   return SaveMember(tx, pool, m);
                 });
               }),
               8 * 1024, "Add or edit a pool member (each change an event)"});
   router.Add({"POST", "/api/v1/pools/{pool}/import", kSupervisor | kAdmin,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(Pool pool, PoolParam(req));
                 bool accept_valid = req.Query("accept_valid").value_or("") == "true";
                 QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
-                return Command([pool = req.params[0], accept_valid, t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
+                return Command([pool, accept_valid, t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
                   return ImportMembers(tx, pool, t, accept_valid);
                 });
               }),

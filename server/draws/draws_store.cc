@@ -1,5 +1,5 @@
-// Pools and draws in the database: members kept current by edit and import (each change an event), draw
-// requests with their frozen candidates and commitment, the witnessed draw, declines, release and the views.
+// Draws in the database: requests with their frozen candidates and commitment, the witnessed draw, declines,
+// release, conclusions and recusals after release, and the staff and public views.
 #include <algorithm>
 #include <map>
 
@@ -12,6 +12,7 @@
 #include "common/timefmt.h"
 #include "draws/draw.h"
 #include "draws/draws.h"
+#include "draws/store_util.h"
 #include "fmt/format.h"
 #include "org/org.h"
 #include "storage/import_rows.h"
@@ -23,88 +24,22 @@ namespace {
 
 std::string Subject(int64_t id) { return "draw:" + std::to_string(id); }
 
-bool ValidPool(std::string_view p) { return p == "expert" || p == "inspector" || p == "supervisor"; }
-
-json::array IdsJson(const std::vector<int64_t>& v) { return json::array(v.begin(), v.end()); }
-absl::StatusOr<std::vector<int64_t>> IdsFrom(const std::string& text, std::string_view where) {
-  QF_ASSIGN_OR_RETURN(auto v, StoredArray(text, where));
-  std::vector<int64_t> out;
-  for (auto& x : v)
-    if (x.is_int64()) out.push_back(x.as_int64());
-  return out;
+absl::StatusOr<Pool> StoredPool(const std::string& code) {
+  auto pool = ParsePool(code);
+  if (!pool) return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_enum", "数据库中的 draws.pool 取值无效：" + code);
+  return *pool;
 }
-json::array Strs(const std::vector<std::string>& v) {
-  json::array a;
-  for (auto& s : v) a.push_back(json::string(s));
-  return a;
-}
-std::vector<std::string> StrsFrom(const json::value& v) {
-  std::vector<std::string> out;
-  if (v.is_array())
-    for (auto& x : v.as_array())
-      if (x.is_string()) out.emplace_back(x.as_string());
-  return out;
-}
-
-// Unit codes (for imports and forms) to ids; an unknown code is a field error.
-std::vector<int64_t> UnitIds(Db& db, const std::string& codes, const char* field, JsonInput* in,
-                             std::vector<FieldError>* errs) {
-  std::vector<int64_t> ids;
-  for (auto part : Split(codes, ';')) {
-    std::string code(Trim(part));
-    if (code.empty()) continue;
-    auto id = org::UnitIdByCode(db, code);
-    if (!id.ok() || *id == 0) {
-      std::string msg = "没有这个单位代码：" + code;
-      if (in) in->Fail(field, msg);
-      if (errs) errs->push_back({field, msg});
-      continue;
-    }
-    ids.push_back(*id);
-  }
-  return ids;
-}
-
-absl::StatusOr<json::object> Upsert(Tx& tx, const std::string& pool, const MemberInput& m) {
-  Db& db = tx.db();
-  std::vector<FieldError> errs;
-  QF_ASSIGN_OR_RETURN(auto ps, db.Prepare("SELECT p.id, u.lat, u.lon FROM people p JOIN units u ON u.id=p.unit_id WHERE p.code=?"));
-  ps.Bind(1, m.person_code);
-  QF_ASSIGN_OR_RETURN(bool found, ps.Step());
-  if (!found) errs.push_back({"person_code", "没有这个人员编号：" + m.person_code});
-  int64_t person_id = found ? ps.Int(0) : 0;
-  // Home location: given, or the member's unit.
-  std::optional<double> lat = m.lat, lon = m.lon;
-  if (found && !lat && !ps.IsNull(1)) lat = ps.Double(1);
-  if (found && !lon && !ps.IsNull(2)) lon = ps.Double(2);
-  auto former = UnitIds(db, m.former_units, "former_units", nullptr, &errs);
-  auto relative = UnitIds(db, m.relative_units, "relative_exam_units", nullptr, &errs);
-  if (m.code.empty() || m.code.size() > 32) errs.push_back({"code", "库内编号必填（不超过32个字符）"});
-  if (!errs.empty()) return Invalid("pool.invalid", "库成员信息有误", errs);
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "INSERT INTO pool_members(pool,code,person_id,specialty,title,region,lat,lon,former_unit_ids,relative_exam_unit_ids,"
-      "active,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) ON CONFLICT(pool,code) DO UPDATE SET "
-      "person_id=excluded.person_id, specialty=excluded.specialty, title=excluded.title, region=excluded.region, "
-      "lat=excluded.lat, lon=excluded.lon, former_unit_ids=excluded.former_unit_ids, "
-      "relative_exam_unit_ids=excluded.relative_exam_unit_ids, active=excluded.active, updated_at=excluded.updated_at"));
-  st.Bind(1, pool).Bind(2, m.code).Bind(3, person_id).Bind(4, m.specialty).Bind(5, m.title).Bind(6, m.region)
-      .Bind(7, lat).Bind(8, lon).Bind(9, json::serialize(IdsJson(former))).Bind(10, json::serialize(IdsJson(relative)))
-      .Bind(11, int64_t{m.active}).Bind(12, FormatUtc(tx.now()));
-  auto s = st.Run();
-  if (s.code() == absl::StatusCode::kAlreadyExists)
-    return Invalid("pool.duplicate_person", "此人已在库中（另一个编号）", {{"person_code", "已在库中"}});
-  QF_RETURN_IF_ERROR(s);
-  QF_RETURN_IF_ERROR(tx.Append("pool.member_saved", "pool:" + pool,
-                               {{"code", m.code}, {"person_id", person_id}, {"specialty", m.specialty},
-                                {"title", m.title}, {"region", m.region}, {"active", m.active},
-                                {"former_unit_ids", IdsJson(former)}, {"relative_exam_unit_ids", IdsJson(relative)}})
-                         .status());
-  return json::object{{"pool", pool}, {"code", m.code}, {"person_id", person_id}};
+absl::StatusOr<DrawState> StoredState(const std::string& code) {
+  auto state = ParseDrawState(code);
+  if (!state) return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_enum", "数据库中的 draws.state 取值无效：" + code);
+  return *state;
 }
 
 struct DrawRow {
   int64_t id = 0;
-  std::string purpose, pool, state, commitment, sealed_secret, public_value, secret, requested_at, drawn_at, released_at;
+  Pool pool = Pool::kExpert;
+  DrawState state = DrawState::kCommitted;
+  std::string purpose, commitment, sealed_secret, public_value, secret, requested_at, drawn_at, released_at;
   json::object conditions, recusal;
   int64_t count = 0, backups = 0, requested_by = 0, witness = 0;
   std::vector<std::string> candidates, order;
@@ -122,7 +57,7 @@ absl::StatusOr<std::optional<DrawRow>> LoadDraw(Db& db, int64_t id) {
   DrawRow d;
   d.id = st.Int(0);
   d.purpose = st.Text(1);
-  d.pool = st.Text(2);
+  QF_ASSIGN_OR_RETURN(d.pool, StoredPool(st.Text(2)));
   QF_ASSIGN_OR_RETURN(d.conditions, StoredObject(st.Text(3), "draws.conditions"));
   d.count = st.Int(4);
   d.backups = st.Int(5);
@@ -135,7 +70,7 @@ absl::StatusOr<std::optional<DrawRow>> LoadDraw(Db& db, int64_t id) {
   d.requested_by = st.Int(11);
   d.witness = st.Int(12);
   d.requested_at = st.Text(13);
-  d.state = st.Text(14);
+  QF_ASSIGN_OR_RETURN(d.state, StoredState(st.Text(14)));
   d.public_value = st.Text(15);
   d.drawn_at = st.Text(16);
   QF_ASSIGN_OR_RETURN(auto order, StoredArray(st.Text(17), "draws.call_order"));
@@ -181,11 +116,11 @@ json::array CallsJson(const std::vector<Call>& calls, const json::array& log) {
 }
 
 bool MaySeeSealed(const DrawRow& d, const Principal& who) {
-  return d.state == "released" || who.account_id == d.requested_by || who.account_id == d.witness;
+  return d.state == DrawState::kReleased || who.account_id == d.requested_by || who.account_id == d.witness;
 }
 
 // Names and units of members by code, for the views.
-absl::StatusOr<std::map<std::string, Member>> MembersByCode(Db& db, const std::string& pool) {
+absl::StatusOr<std::map<std::string, Member>> MembersByCode(Db& db, Pool pool) {
   QF_ASSIGN_OR_RETURN(auto all, LoadPool(db, pool, false));
   std::map<std::string, Member> out;
   for (auto& m : all) out[m.code] = std::move(m);
@@ -195,115 +130,11 @@ absl::StatusOr<std::map<std::string, Member>> MembersByCode(Db& db, const std::s
 
 }  // namespace
 
-absl::StatusOr<std::vector<Member>> LoadPool(Db& db, const std::string& pool, bool active_only) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT m.code,m.person_id,p.name,p.unit_id,u.name,m.specialty,m.title,m.region,m.lat,m.lon,m.former_unit_ids,"
-      "m.relative_exam_unit_ids,m.active,(SELECT MAX(d.released_at) FROM draws d, json_each(d.selected) s "
-      "WHERE d.pool=m.pool AND s.value=m.code) "
-      "FROM pool_members m JOIN people p ON p.id=m.person_id JOIN units u ON u.id=p.unit_id "
-      "WHERE m.pool=?1 AND (?2=0 OR m.active=1) ORDER BY m.code"));
-  st.Bind(1, pool).Bind(2, int64_t{active_only});
-  std::vector<Member> out;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    Member m;
-    m.code = st.Text(0);
-    m.person_id = st.Int(1);
-    m.name = st.Text(2);
-    m.unit_id = st.Int(3);
-    m.unit_name = st.Text(4);
-    m.specialty = st.Text(5);
-    m.title = st.Text(6);
-    m.region = st.Text(7);
-    if (!st.IsNull(8)) m.lat = st.Double(8);
-    if (!st.IsNull(9)) m.lon = st.Double(9);
-    QF_ASSIGN_OR_RETURN(m.former_unit_ids, IdsFrom(st.Text(10), "pool_members.former_unit_ids"));
-    QF_ASSIGN_OR_RETURN(m.relative_exam_unit_ids, IdsFrom(st.Text(11), "pool_members.relative_exam_unit_ids"));
-    m.active = st.Int(12) != 0;
-    if (auto t = st.OptText(13)) m.last_selected = ParseUtc(*t);
-    out.push_back(std::move(m));
-  }
-  return out;
-}
-
-absl::StatusOr<bool> MayWitness(Db& db, int64_t account_id) {
-  QF_ASSIGN_OR_RETURN(auto account, auth::GetAccount(db, account_id));
-  return account && account->active && (account->roles & kWitnessRoles) != 0;
-}
-
-absl::StatusOr<json::object> Witnesses(Db& db) {
-  QF_ASSIGN_OR_RETURN(auto accounts, auth::ActiveAccountsWithRoles(db, kWitnessRoles));
-  json::array items;
-  for (const auto& a : accounts) items.push_back(json::object{{"id", a.id}, {"display_name", a.display_name}});
-  return json::object{{"items", items}};
-}
-
-absl::StatusOr<MemberInput> ParseMember(const json::object& body) {
-  JsonInput in(body);
-  MemberInput m;
-  m.code = in.Str("code", true, 32).value_or("");
-  m.person_code = in.Str("person_code", true, 32).value_or("");
-  m.specialty = in.Str("specialty", false, 50).value_or("");
-  m.title = in.Str("title", false, 50).value_or("");
-  m.region = in.Str("region", false, 50).value_or("");
-  m.former_units = in.Str("former_units", false, 500).value_or("");
-  m.relative_units = in.Str("relative_exam_units", false, 500).value_or("");
-  m.active = in.Bool("active", false).value_or(true);
-  QF_RETURN_IF_ERROR(in.Finish());
-  return m;
-}
-
-absl::StatusOr<json::object> SaveMember(Tx& tx, const std::string& pool, const MemberInput& m) {
-  if (!ValidPool(pool)) return NotFound("pool.not_found", "没有这个库");
-  return Upsert(tx, pool, m);
-}
-
-absl::StatusOr<json::object> ImportMembers(Tx& tx, const std::string& pool, const Table& t, bool accept_valid) {
-  if (!ValidPool(pool)) return NotFound("pool.not_found", "没有这个库");
-  int code = ColumnIndex(t, {"code", "库内编号"}), person = ColumnIndex(t, {"person_code", "人员编号"}),
-      spec = ColumnIndex(t, {"specialty", "专业"}), title = ColumnIndex(t, {"title", "职称"}),
-      region = ColumnIndex(t, {"region", "区域"}), former = ColumnIndex(t, {"former_units", "曾任职单位代码"}),
-      rel = ColumnIndex(t, {"relative_exam_units", "近亲属参考学校代码"}), active = ColumnIndex(t, {"active", "在库"});
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "code"}, {person, "person_code"}}));
-  auto cell = [&t](size_t r, int c) { return c >= 0 ? t.rows[r][c] : std::string(); };
-  QF_ASSIGN_OR_RETURN(auto rep, ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
-    MemberInput m;
-    m.code = cell(r, code);
-    m.person_code = cell(r, person);
-    m.specialty = cell(r, spec);
-    m.title = cell(r, title);
-    m.region = cell(r, region);
-    m.former_units = cell(r, former);
-    m.relative_units = cell(r, rel);
-    std::string a = cell(r, active);
-    m.active = !(a == "0" || a == "否" || a == "false");
-    return Upsert(tx, pool, m).status();
-  }));
-  json::array rejected;
-  for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
-  return json::object{{"applied", rep.applied}, {"rejected", rejected}};
-}
-
-absl::StatusOr<json::object> ListMembers(Db& db, const std::string& pool) {
-  if (!ValidPool(pool)) return NotFound("pool.not_found", "没有这个库");
-  QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, pool, false));
-  json::array items;
-  for (const auto& m : members) {
-    json::object o{{"code", m.code}, {"name", m.name}, {"unit", m.unit_name}, {"unit_id", m.unit_id},
-                   {"specialty", m.specialty}, {"title", m.title}, {"region", m.region}, {"active", m.active},
-                   {"former_unit_ids", IdsJson(m.former_unit_ids)}, {"relative_exam_unit_ids", IdsJson(m.relative_exam_unit_ids)}};
-    if (m.last_selected) o["last_selected"] = FormatUtc(*m.last_selected);
-    items.push_back(std::move(o));
-  }
-  return json::object{{"pool", pool}, {"label", PoolLabel(pool)}, {"items", items}};
-}
-
 absl::StatusOr<DrawRequest> ParseDrawRequest(const json::object& body, const Principal& who) {
   JsonInput in(body);
   DrawRequest req;
   req.purpose = in.Str("purpose", true, 100).value_or("");
-  req.pool = in.Enum("pool", true, {"expert", "inspector", "supervisor"}).value_or("");
+  req.pool = ParsePool(in.Enum("pool", true, PoolCodes()).value_or("")).value_or(Pool::kExpert);
   req.count = in.Int("count", true, 1, 500).value_or(0);
   req.backups = in.Int("backups", false, 0, 100).value_or(0);
   req.witness_account_id = in.Int("witness_account_id", true, 1, INT64_MAX).value_or(0);
@@ -333,8 +164,6 @@ absl::StatusOr<DrawRequest> ParseDrawRequest(const json::object& body, const Pri
   };
   r.party_person_ids = ids("party_person_ids");
   r.prior_person_ids = ids("prior_person_ids");
-  if (req.witness_account_id && req.witness_account_id == who.account_id)
-    in.Fail("witness_account_id", "见证人不能是发起抽取的本人");
   QF_RETURN_IF_ERROR(in.Finish());
   return req;
 }
@@ -343,76 +172,63 @@ absl::StatusOr<json::object> RequestDraw(Tx& tx, const DrawEnv& env, const DrawR
   Db& db = tx.db();
   const Conditions& c = req.conditions;
   const Recusal& r = req.recusal;
-  json::object conditions, recusal;
-  const std::string* purpose = &req.purpose;
-  const std::string* pool = &req.pool;
-  const int64_t* count = &req.count;
-  const int64_t backups = req.backups;
-  const int64_t* witness = &req.witness_account_id;
-  QF_ASSIGN_OR_RETURN(bool may_witness, MayWitness(db, *witness));
-  if (!may_witness)
-    return Invalid("draw.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});
+  QF_RETURN_IF_ERROR(CheckWitness(db, "draw", req.witness_account_id, who));
   for (int64_t unit : {r.applicant_unit_id, r.supervising_unit_id}) {
     if (!unit) continue;
     QF_ASSIGN_OR_RETURN(auto u, org::GetUnit(db, unit));
     if (!u) return Invalid("draw.unit", "单位不存在", {{unit == r.applicant_unit_id ? "applicant_unit_id" : "supervising_unit_id", "单位不存在"}});
   }
-  QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, *pool, true));
+  QF_ASSIGN_OR_RETURN(auto members, LoadPool(db, req.pool, true));
   OrgFacts facts{[&db](int64_t unit, int64_t anc) { return org::IsWithin(db, unit, anc); },
                  [&db](int64_t p) { return org::Relatives(db, p); }};
   QF_ASSIGN_OR_RETURN(Eligibility el, Eligible(members, c, r, facts, tx.now()));
-  if (el.candidates.size() < static_cast<size_t>(*count))
+  if (el.candidates.size() < static_cast<size_t>(req.count))
     return MakeError(absl::StatusCode::kFailedPrecondition, "draw.pool_too_small",
                      fmt::format("符合条件且无需回避的只有 {} 人，少于要抽取的 {} 人（另有 {} 人因回避排除）",
-                                 el.candidates.size(), *count, el.excluded.size()),
+                                 el.candidates.size(), req.count, el.excluded.size()),
                      {{"count", "超过可抽人数"}});
   // The secret: chosen by the server, sealed to the office's key until release, committed to now.
-  if (!env.vault) return absl::InternalError("保险库未配置，不能保存抽取密钥");
-  std::string secret = RandomToken(32);
-  std::string commitment = Commitment(secret);
+  QF_ASSIGN_OR_RETURN(Committed commit, Commit(env.vault, "draw"));
   json::array excluded;
   for (auto& e : el.excluded) excluded.push_back(json::object{{"code", e.code}, {"reason", e.reason}});
-  conditions = {{"specialty", c.specialty}, {"title", c.title}, {"region", c.region}};
-  recusal = {{"applicant_unit_id", r.applicant_unit_id}, {"supervising_unit_id", r.supervising_unit_id},
-             {"party_person_ids", IdsJson(r.party_person_ids)}, {"prior_person_ids", IdsJson(r.prior_person_ids)},
-             {"cooldown_days", r.cooldown_days}};
+  json::object conditions{{"specialty", c.specialty}, {"title", c.title}, {"region", c.region}};
+  json::object recusal{{"applicant_unit_id", r.applicant_unit_id}, {"supervising_unit_id", r.supervising_unit_id},
+                       {"party_person_ids", IdsJson(r.party_person_ids)}, {"prior_person_ids", IdsJson(r.prior_person_ids)},
+                       {"cooldown_days", r.cooldown_days}};
   std::string cand_json = json::serialize(Strs(el.candidates));
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO draws(purpose,pool,conditions,count,backups,recusal,candidates,excluded,commitment,sealed_secret,"
-      "requested_by,witness_account,requested_at,state) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,'committed')"));
-  st.Bind(1, *purpose).Bind(2, *pool).Bind(3, json::serialize(conditions)).Bind(4, *count).Bind(5, backups)
-      .Bind(6, json::serialize(recusal)).Bind(7, cand_json).Bind(8, json::serialize(excluded)).Bind(9, commitment)
-      .BindBlob(10, env.vault->Seal(secret)).Bind(11, who.account_id).Bind(12, *witness).Bind(13, FormatUtc(tx.now()));
+      "requested_by,witness_account,requested_at,state) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  st.Bind(1, req.purpose).Bind(2, PoolCode(req.pool)).Bind(3, json::serialize(conditions)).Bind(4, req.count).Bind(5, req.backups)
+      .Bind(6, json::serialize(recusal)).Bind(7, cand_json).Bind(8, json::serialize(excluded)).Bind(9, commit.commitment)
+      .BindBlob(10, commit.sealed_secret).Bind(11, who.account_id).Bind(12, req.witness_account_id)
+      .Bind(13, FormatUtc(tx.now())).Bind(14, DrawStateCode(DrawState::kCommitted));
   QF_RETURN_IF_ERROR(st.Run());
   int64_t id = db.LastInsertId();
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("draw.requested", Subject(id),
-      {{"purpose", *purpose}, {"pool", *pool}, {"conditions", conditions}, {"count", *count}, {"backups", backups},
-       {"recusal", recusal}, {"commitment", commitment}, {"candidates_sha256", Sha256Hex(cand_json)},
-       {"candidates", el.candidates.size()}, {"excluded", el.excluded.size()}, {"witness_account_id", *witness}}));
-  return json::object{{"id", id}, {"commitment", commitment}, {"candidates", el.candidates.size()},
+      {{"purpose", req.purpose}, {"pool", PoolCode(req.pool)}, {"conditions", conditions}, {"count", req.count},
+       {"backups", req.backups}, {"recusal", recusal}, {"commitment", commit.commitment},
+       {"candidates_sha256", Sha256Hex(cand_json)}, {"candidates", el.candidates.size()},
+       {"excluded", el.excluded.size()}, {"witness_account_id", req.witness_account_id}}));
+  return json::object{{"id", id}, {"commitment", commit.commitment}, {"candidates", el.candidates.size()},
                       {"excluded", excluded}, {"ledger_seq", seq}};
 }
 
 absl::StatusOr<json::object> PerformDraw(Tx& tx, const DrawEnv& env, int64_t id, const std::string& public_value,
                                          const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
-  if (who.account_id != d.witness) return Forbidden("draw.witness_only", "只有指定的见证人可以输入公开值并开始抽取");
-  if (d.state != "committed") return Conflict("draw.state", "已经抽取过");
-  std::string pv(Trim(public_value));
-  if (pv.empty() || Utf8Length(pv) > 64)
-    return Invalid("draw.public_value", "请输入见证人公开值（1–64个字符）", {{"public_value", "必填"}});
-  QF_ASSIGN_OR_RETURN(std::string secret, env.vault->Unseal(d.sealed_secret));
-  Seed seed = MakeSeed(secret, pv);
-  auto order = Shuffle(d.candidates, seed);
+  QF_ASSIGN_OR_RETURN(Reveal rv, RevealSeed(env.vault, "draw", d.sealed_secret, d.witness, public_value, who));
+  if (d.state != DrawState::kCommitted) return Conflict("draw.state", "已经抽取过");
+  auto order = Shuffle(d.candidates, rv.seed);
   QF_ASSIGN_OR_RETURN(auto calls, CallDown(order, static_cast<int>(d.count), static_cast<int>(d.backups), {}));
   std::string order_json = json::serialize(Strs(order));
-  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
-      "UPDATE draws SET state='drawn', public_value=?, drawn_at=?, call_order=? WHERE id=?"));
-  st.Bind(1, pv).Bind(2, FormatUtc(tx.now())).Bind(3, order_json).Bind(4, id);
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE draws SET state=?, public_value=?, drawn_at=?, call_order=? WHERE id=?"));
+  st.Bind(1, DrawStateCode(DrawState::kDrawn)).Bind(2, rv.public_value).Bind(3, FormatUtc(tx.now())).Bind(4, order_json).Bind(5, id);
   QF_RETURN_IF_ERROR(st.Run());
   // The order is sealed until release: the ledger holds its digest now and the secret at release.
-  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("draw.drawn", Subject(id), {{"public_value", pv}, {"order_sha256", Sha256Hex(order_json)}}));
-  return json::object{{"id", id}, {"state", "drawn"}, {"calls", CallsJson(calls, {})}, {"ledger_seq", seq}};
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("draw.drawn", Subject(id),
+                                             {{"public_value", rv.public_value}, {"order_sha256", Sha256Hex(order_json)}}));
+  return json::object{{"id", id}, {"state", DrawStateCode(DrawState::kDrawn)}, {"calls", CallsJson(calls, {})}, {"ledger_seq", seq}};
 }
 
 absl::StatusOr<json::object> Decline(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
@@ -420,7 +236,8 @@ absl::StatusOr<json::object> Decline(Tx& tx, int64_t id, const std::string& code
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
   if (who.account_id != d.requested_by && who.account_id != d.witness)
     return Forbidden("draw.sealed", "只有发起人和见证人可以登记谢绝");
-  if (d.state != "drawn") return Conflict("draw.state", d.state == "committed" ? "尚未抽取" : "结果已公布，不能再登记谢绝");
+  if (d.state != DrawState::kDrawn)
+    return Conflict("draw.state", d.state == DrawState::kCommitted ? "尚未抽取" : "结果已公布，不能再登记谢绝");
   std::string why(Trim(reason));
   if (why.empty() || Utf8Length(why) > 200) return Invalid("draw.reason", "请填写谢绝或回避的理由", {{"reason", "必填"}});
   auto declines = Declines(d.calls);
@@ -447,24 +264,25 @@ absl::StatusOr<json::object> Release(Tx& tx, const DrawEnv& env, int64_t id, con
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
   if (who.account_id != d.requested_by && who.account_id != d.witness)
     return Forbidden("draw.sealed", "只有发起人和见证人可以公布结果");
-  if (d.state != "drawn") return Conflict("draw.state", d.state == "committed" ? "尚未抽取" : "结果已公布");
+  if (d.state != DrawState::kDrawn) return Conflict("draw.state", d.state == DrawState::kCommitted ? "尚未抽取" : "结果已公布");
   QF_ASSIGN_OR_RETURN(std::string secret, env.vault->Unseal(d.sealed_secret));
   QF_ASSIGN_OR_RETURN(auto calls, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), Declines(d.calls)));
   json::array selected;
   for (auto& c : calls)
     if (c.status == "selected") selected.push_back(json::string(c.code));
-  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE draws SET state='released', secret=?, released_at=?, selected=? WHERE id=?"));
-  st.Bind(1, secret).Bind(2, FormatUtc(tx.now())).Bind(3, json::serialize(selected)).Bind(4, id);
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE draws SET state=?, secret=?, released_at=?, selected=? WHERE id=?"));
+  st.Bind(1, DrawStateCode(DrawState::kReleased)).Bind(2, secret).Bind(3, FormatUtc(tx.now()))
+      .Bind(4, json::serialize(selected)).Bind(5, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("draw.released", Subject(id), {{"secret", secret}, {"selected", selected}}));
-  return json::object{{"id", id}, {"state", "released"}, {"secret", secret}, {"ledger_seq", seq}};
+  return json::object{{"id", id}, {"state", DrawStateCode(DrawState::kReleased)}, {"secret", secret}, {"ledger_seq", seq}};
 }
 
 absl::Status RecordConclusion(Tx& tx, int64_t id, const std::string& code, const std::string& item,
                               const std::string& result, const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
   if (who.account_id != d.requested_by) return Forbidden("draw.requester_only", "只有发起抽取的人员可以登记评审结论");
-  if (d.state != "released") return Conflict("draw.state", "结果公布后才能登记评审结论");
+  if (d.state != DrawState::kReleased) return Conflict("draw.state", "结果公布后才能登记评审结论");
   QF_ASSIGN_OR_RETURN(auto calls, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), Declines(d.calls)));
   bool selected = std::any_of(calls.begin(), calls.end(), [&](const Call& c) { return c.code == code && c.status == "selected"; });
   if (!selected) return Invalid("draw.code", "只能登记已抽中人员的结论", {{"code", "不是已抽中的人员"}});
@@ -485,7 +303,7 @@ absl::StatusOr<json::object> RecuseAfterRelease(Tx& tx, int64_t id, const std::s
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
   if (who.account_id != d.requested_by && who.account_id != d.witness)
     return Forbidden("draw.sealed", "只有发起人和见证人可以登记回避");
-  if (d.state != "released") return Conflict("draw.state", "结果公布前的回避按谢绝登记");
+  if (d.state != DrawState::kReleased) return Conflict("draw.state", "结果公布前的回避按谢绝登记");
   std::string why(Trim(reason));
   if (why.empty() || Utf8Length(why) > 200) return Invalid("draw.reason", "请填写回避的理由", {{"reason", "必填"}});
   auto declines = Declines(d.calls);
@@ -541,9 +359,9 @@ absl::StatusOr<json::array> ConclusionsJson(Db& db, int64_t id, bool with_result
 
 absl::StatusOr<json::object> StaffView(Db& db, int64_t id, const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(db, id));
-  json::object o{{"id", d.id}, {"purpose", d.purpose}, {"pool", d.pool}, {"pool_label", PoolLabel(d.pool)},
+  json::object o{{"id", d.id}, {"purpose", d.purpose}, {"pool", PoolCode(d.pool)}, {"pool_label", PoolLabel(d.pool)},
                  {"conditions", d.conditions}, {"count", d.count}, {"backups", d.backups}, {"recusal", d.recusal},
-                 {"commitment", d.commitment}, {"state", d.state}, {"requested_at", d.requested_at},
+                 {"commitment", d.commitment}, {"state", DrawStateCode(d.state)}, {"state_label", DrawStateLabel(d.state)}, {"requested_at", d.requested_at},
                  {"requested_by", auth::DisplayName(db, d.requested_by)}, {"witness", auth::DisplayName(db, d.witness)},
                  {"witness_account_id", d.witness}, {"candidates", d.candidates.size()},
                  {"is_witness", who.account_id == d.witness}, {"is_requester", who.account_id == d.requested_by}};
@@ -559,7 +377,7 @@ absl::StatusOr<json::object> StaffView(Db& db, int64_t id, const Principal& who)
     excluded.push_back(std::move(x));
   }
   o["excluded"] = excluded;
-  if (d.state != "committed") {
+  if (d.state != DrawState::kCommitted) {
     o["public_value"] = d.public_value;
     o["drawn_at"] = d.drawn_at;
     QF_ASSIGN_OR_RETURN(auto calls, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), Declines(d.calls)));
@@ -577,7 +395,7 @@ absl::StatusOr<json::object> StaffView(Db& db, int64_t id, const Principal& who)
     }
     o["calls"] = rows;
   }
-  if (d.state == "released") {
+  if (d.state == DrawState::kReleased) {
     o["secret"] = d.secret;
     o["released_at"] = d.released_at;
     QF_ASSIGN_OR_RETURN(o["conclusions"], ConclusionsJson(db, d.id, true));
@@ -592,9 +410,12 @@ absl::StatusOr<json::object> StaffList(Db& db, const Principal& who) {
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    items.push_back(json::object{{"id", st.Int(0)}, {"purpose", st.Text(1)}, {"pool", st.Text(2)},
-                                 {"pool_label", PoolLabel(st.Text(2))}, {"count", st.Int(3)}, {"backups", st.Int(4)},
-                                 {"state", st.Text(5)}, {"requested_at", st.Text(6)},
+    QF_ASSIGN_OR_RETURN(Pool pool, StoredPool(st.Text(2)));
+    QF_ASSIGN_OR_RETURN(DrawState state, StoredState(st.Text(5)));
+    items.push_back(json::object{{"id", st.Int(0)}, {"purpose", st.Text(1)}, {"pool", PoolCode(pool)},
+                                 {"pool_label", PoolLabel(pool)}, {"count", st.Int(3)}, {"backups", st.Int(4)},
+                                 {"state", DrawStateCode(state)}, {"state_label", DrawStateLabel(state)},
+                                 {"requested_at", st.Text(6)},
                                  {"mine", st.Int(7) == who.account_id || st.Int(8) == who.account_id}});
   }
   return json::object{{"items", items}};
@@ -602,11 +423,11 @@ absl::StatusOr<json::object> StaffList(Db& db, const Principal& who) {
 
 absl::StatusOr<json::object> PublicRecord(Db& db, int64_t id) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(db, id));
-  json::object o{{"id", d.id}, {"purpose", d.purpose}, {"pool", d.pool}, {"pool_label", PoolLabel(d.pool)},
+  json::object o{{"id", d.id}, {"purpose", d.purpose}, {"pool", PoolCode(d.pool)}, {"pool_label", PoolLabel(d.pool)},
                  {"conditions", d.conditions}, {"count", d.count}, {"backups", d.backups}, {"commitment", d.commitment},
-                 {"state", d.state}, {"requested_at", d.requested_at}, {"candidate_count", d.candidates.size()},
+                 {"state", DrawStateCode(d.state)}, {"state_label", DrawStateLabel(d.state)}, {"requested_at", d.requested_at}, {"candidate_count", d.candidates.size()},
                  {"excluded_count", d.excluded.size()}};
-  if (d.state != "released") return o;
+  if (d.state != DrawState::kReleased) return o;
   Seed seed = MakeSeed(d.secret, d.public_value);
   QF_ASSIGN_OR_RETURN(auto calls, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), Declines(d.calls)));
   QF_ASSIGN_OR_RETURN(auto by_code, MembersByCode(db, d.pool));
@@ -646,8 +467,11 @@ absl::StatusOr<json::object> PublicList(Db& db) {
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    json::object o{{"id", st.Int(0)}, {"purpose", st.Text(1)}, {"pool", st.Text(2)}, {"pool_label", PoolLabel(st.Text(2))},
-                   {"count", st.Int(3)}, {"state", st.Text(4)}, {"requested_at", st.Text(5)}, {"commitment", st.Text(6)}};
+    QF_ASSIGN_OR_RETURN(Pool pool, StoredPool(st.Text(2)));
+    QF_ASSIGN_OR_RETURN(DrawState state, StoredState(st.Text(4)));
+    json::object o{{"id", st.Int(0)}, {"purpose", st.Text(1)}, {"pool", PoolCode(pool)}, {"pool_label", PoolLabel(pool)},
+                   {"count", st.Int(3)}, {"state", DrawStateCode(state)}, {"state_label", DrawStateLabel(state)},
+                   {"requested_at", st.Text(5)}, {"commitment", st.Text(6)}};
     if (!st.Text(7).empty()) o["released_at"] = st.Text(7);
     items.push_back(std::move(o));
   }

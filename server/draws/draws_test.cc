@@ -260,7 +260,7 @@ class DrawStoreTest : public ::testing::Test {
       for (int i = 1; i <= 12; ++i) {
         QF_RETURN_IF_ERROR(org::InsertPerson(tx, {0, fmt::format("P{:02d}", i), fmt::format("专家{}", i),
                                                   i <= 2 ? applicant_ : other, "", "教师", false}).status());
-        QF_RETURN_IF_ERROR(SaveMember(tx, "expert", *ParseMember({{"code", fmt::format("E{:02d}", i)}, {"person_code", fmt::format("P{:02d}", i)},
+        QF_RETURN_IF_ERROR(SaveMember(tx, Pool::kExpert, *ParseMember({{"code", fmt::format("E{:02d}", i)}, {"person_code", fmt::format("P{:02d}", i)},
                                                      {"specialty", "语文"}})).status());
       }
       auto account = [&](const char* user, RoleSet roles) {

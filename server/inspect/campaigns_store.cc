@@ -176,7 +176,7 @@ SampleFrame FrameFrom(const json::value& v) {
 // Inspectors with their interests: former employers, schools where a relative sits an exam, and the units of
 // their declared relatives.
 absl::StatusOr<std::vector<Inspector>> Inspectors(Db& db) {
-  QF_ASSIGN_OR_RETURN(auto members, draws::LoadPool(db, "inspector", true));
+  QF_ASSIGN_OR_RETURN(auto members, draws::LoadPool(db, draws::Pool::kInspector, true));
   std::vector<Inspector> out;
   for (auto& m : members) {
     Inspector i{m.code, m.person_id, m.name, m.unit_id, m.former_unit_ids};
@@ -309,23 +309,18 @@ absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
   if (c.state != "planned") return Conflict("campaign.state", "已经冻结过抽样名单");
-  if (witness == who.account_id)
-    return Invalid("campaign.witness", "见证人不能是发起人本人", {{"witness_account_id", "不能是本人"}});
-  QF_ASSIGN_OR_RETURN(bool may_witness, draws::MayWitness(db, witness));
-  if (!may_witness)
-    return Invalid("campaign.witness", "见证人应为纪检监察或局领导账号", {{"witness_account_id", "不是可作见证人的账号"}});
+  QF_RETURN_IF_ERROR(draws::CheckWitness(db, "campaign", witness, who));
   QF_ASSIGN_OR_RETURN(auto facts, Facts(db, c));
   if (facts.empty()) return Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}});
   std::map<std::string, int> minimums;
   for (auto& [k, v] : c.minimums) minimums[std::string(k)] = static_cast<int>(v.as_int64());
   SampleFrame frame = BuildFrame(facts, c.rate, minimums);
   json::object fj = FrameJson(frame, facts);
-  std::string secret = RandomToken(32);
-  std::string commitment = draws::Commitment(secret);
-  if (!env.vault) return absl::InternalError("保险库未配置，不能保存抽样密钥");
+  QF_ASSIGN_OR_RETURN(draws::Committed commit, draws::Commit(env.vault, "campaign"));
+  const std::string& commitment = commit.commitment;
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "UPDATE campaigns SET state='committed', candidates=?, commitment=?, sealed_secret=?, witness_account=? WHERE id=?"));
-  st.Bind(1, json::serialize(fj)).Bind(2, commitment).BindBlob(3, env.vault->Seal(secret)).Bind(4, witness).Bind(5, id);
+  st.Bind(1, json::serialize(fj)).Bind(2, commitment).BindBlob(3, commit.sealed_secret).Bind(4, witness).Bind(5, id);
   QF_RETURN_IF_ERROR(st.Run());
   int included = static_cast<int>(std::count_if(frame.candidates.begin(), frame.candidates.end(), [](auto& x) { return x.included; }));
   int quota = 0;
@@ -342,11 +337,10 @@ absl::StatusOr<json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
   if (c.state != "committed") return Conflict("campaign.state", c.state == "planned" ? "请先冻结抽样名单" : "已经抽样");
-  if (who.account_id != c.witness) return Forbidden("campaign.witness_only", "只有指定的见证人可以输入公开值并抽样");
-  std::string pv(Trim(public_value));
-  if (pv.empty() || Utf8Length(pv) > 64) return Invalid("campaign.public_value", "请输入见证人公开值", {{"public_value", "必填"}});
-  QF_ASSIGN_OR_RETURN(std::string secret, env.vault->Unseal(c.sealed_secret));
-  draws::Seed seed = draws::MakeSeed(secret, pv);
+  QF_ASSIGN_OR_RETURN(draws::Reveal rv, draws::RevealSeed(env.vault, "campaign", c.sealed_secret, c.witness, public_value, who));
+  const std::string& pv = rv.public_value;
+  const std::string& secret = rv.secret;
+  const draws::Seed& seed = rv.seed;
   SampleFrame frame = FrameFrom(c.candidates);
   auto picked = DrawSample(frame, seed);
   std::map<std::string, const json::object*> cand;

@@ -198,7 +198,7 @@ class InspectStoreTest : public ::testing::Test {
       std::vector<int64_t> people;
       for (int i = 0; i < 6; ++i) {
         people.push_back(*org::InsertPerson(tx, {0, fmt::format("P{}", i), fmt::format("检查员{}", i), discipline_, "", "科员", false}));
-        QF_RETURN_IF_ERROR(draws::SaveMember(tx, "inspector", draws::MemberInput{fmt::format("I{}", i), fmt::format("P{}", i)}).status());
+        QF_RETURN_IF_ERROR(draws::SaveMember(tx, draws::Pool::kInspector, draws::MemberInput{fmt::format("I{}", i), fmt::format("P{}", i)}).status());
       }
       auto account = [&](const char* user, RoleSet roles, int64_t person, int64_t unit) {
         auth::NewAccount na{user, user, person, unit, "x", roles, ""};

@@ -425,12 +425,10 @@ absl::StatusOr<json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id, 
   std::string status = Status(r, tx.now());
   if (status != "closed")
     return Conflict("notice.state", status == "open" || status == "scheduled" ? "公示期尚未结束，名单不能确定" : "只有公示期满的公示可以确定");
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT COUNT(*) FROM notice_objections o JOIN cases c ON c.id=o.case_id "
-      "WHERE o.notice_id=? AND c.replied_at IS NULL AND c.state NOT IN ('closed','declined','merged','final')"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT case_id FROM notice_objections WHERE notice_id=?"));
   st.Bind(1, id);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  int64_t open = row ? st.Int(0) : 0;
+  QF_ASSIGN_OR_RETURN(auto objection_cases, st.Ints());
+  QF_ASSIGN_OR_RETURN(int64_t open, cases::CountUnanswered(db, objection_cases));
   if (open > 0) return Conflict("notice.objections_open", fmt::format("还有 {} 件异议尚未答复，名单不能确定", open));
   QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE notices SET state='final' WHERE id=?"));
   up.Bind(1, id);
