@@ -262,7 +262,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
       return reports::EditBulletin(tx, 1,
           "一季度，市教育局对各县区和市直学校开展春季教育收费专项检查，随机抽取学校并按投诉集中情况重点检查，"
           "对发现的问题逐一下达限期整改通知，督促清退违规收取的费用，对相关学校予以通报批评或黄牌警告。"
-          "各地各校要举一反三，严格执行教育收费公示制度，坚决杜绝以任何名义违规收费。");
+          "各地各校要举一反三，严格执行教育收费公示制度，坚决杜绝以任何名义违规收费。", sup);
     });
   });
   schedule.emplace(At(4, 9, 10), [=]() -> absl::Status {
@@ -275,7 +275,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
     });
   });
   schedule.emplace(At(4, 10, 9), [=]() {
-    return Do(*r, *c, At(4, 10, 9), sup, [&](Tx& tx) { return reports::PublishBulletin(tx, 1); });
+    return Do(*r, *c, At(4, 10, 9), sup, [&](Tx& tx) { return reports::PublishBulletin(tx, 1, sup); });
   });
   // 谁抽查、谁公示: the results made public within 20 working days of the inspection's end (Apr 17).
   schedule.emplace(At(4, 30, 10), [=]() {

@@ -37,6 +37,43 @@ std::optional<DrawState> ParseDrawState(std::string_view code) { return ParseWor
 std::string_view DrawStateCode(DrawState state) { return WordCode(kDrawStates, state); }
 std::string_view DrawStateLabel(DrawState state) { return WordLabel(kDrawStates, state); }
 
+absl::Status MayTake(DrawAction action, const DrawFacts& f) {
+  const char* not_yet = f.state == DrawState::kCommitted ? "尚未抽取" : "结果已公布";
+  switch (action) {
+    case DrawAction::kDraw:
+      if (!f.witness) return Forbidden("draw.witness_only", "只有指定的见证人可以输入公开值并开始抽取");
+      if (f.state != DrawState::kCommitted) return Conflict("draw.state", "已经抽取过");
+      return absl::OkStatus();
+    case DrawAction::kDecline:
+      if (!f.requester && !f.witness) return Forbidden("draw.sealed", "只有发起人和见证人可以登记谢绝");
+      if (f.state != DrawState::kDrawn)
+        return Conflict("draw.state", f.state == DrawState::kCommitted ? "尚未抽取" : "结果已公布，不能再登记谢绝");
+      return absl::OkStatus();
+    case DrawAction::kRelease:
+      if (!f.requester && !f.witness) return Forbidden("draw.sealed", "只有发起人和见证人可以公布结果");
+      if (f.state != DrawState::kDrawn) return Conflict("draw.state", not_yet);
+      return absl::OkStatus();
+    case DrawAction::kConclude:
+      if (!f.requester) return Forbidden("draw.requester_only", "只有发起抽取的人员可以登记评审结论");
+      if (f.state != DrawState::kReleased) return Conflict("draw.state", "结果公布后才能登记评审结论");
+      return absl::OkStatus();
+    case DrawAction::kRecuse:
+      if (!f.requester && !f.witness) return Forbidden("draw.sealed", "只有发起人和见证人可以登记回避");
+      if (f.state != DrawState::kReleased) return Conflict("draw.state", "结果公布前的回避按谢绝登记");
+      return absl::OkStatus();
+  }
+  return absl::InternalError("unknown draw action");
+}
+
+std::vector<std::string> Actions(const DrawFacts& facts) {
+  std::vector<std::string> out;
+  for (auto [a, code] : {std::pair{DrawAction::kDraw, "draw"}, std::pair{DrawAction::kDecline, "decline"},
+                         std::pair{DrawAction::kRelease, "release"}, std::pair{DrawAction::kConclude, "conclude"},
+                         std::pair{DrawAction::kRecuse, "recuse"}})
+    if (MayTake(a, facts).ok()) out.emplace_back(code);
+  return out;
+}
+
 absl::StatusOr<Eligibility> Eligible(const std::vector<Member>& pool, const Conditions& c, const Recusal& r,
                                      const OrgFacts& org, absl::Time now) {
   std::set<int64_t> parties(r.party_person_ids.begin(), r.party_person_ids.end());

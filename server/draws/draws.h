@@ -40,6 +40,17 @@ std::optional<DrawState> ParseDrawState(std::string_view code);
 std::string_view DrawStateCode(DrawState state);
 std::string_view DrawStateLabel(DrawState state);
 
+// What may be done to a draw, by whom and when: one rule per action, checked by the command and listed in the
+// staff view (`actions`). The witness draws; the requester and the witness record declines and release; after
+// release the requester records conclusions and either records a recusal.
+enum class DrawAction { kDraw, kDecline, kRelease, kConclude, kRecuse };
+struct DrawFacts {
+  DrawState state = DrawState::kCommitted;
+  bool requester = false, witness = false;
+};
+absl::Status MayTake(DrawAction action, const DrawFacts& facts);
+std::vector<std::string> Actions(const DrawFacts& facts);
+
 // A pool member with the facts recusal needs.
 struct Member {
   std::string code;

@@ -115,6 +115,10 @@ json::array CallsJson(const std::vector<Call>& calls, const json::array& log) {
   return out;
 }
 
+DrawFacts FactsFor(const DrawRow& d, const Principal& who) {
+  return {d.state, who.account_id != 0 && who.account_id == d.requested_by, who.account_id != 0 && who.account_id == d.witness};
+}
+
 bool MaySeeSealed(const DrawRow& d, const Principal& who) {
   return d.state == DrawState::kReleased || who.account_id == d.requested_by || who.account_id == d.witness;
 }
@@ -217,8 +221,8 @@ absl::StatusOr<json::object> RequestDraw(Tx& tx, const DrawEnv& env, const DrawR
 absl::StatusOr<json::object> PerformDraw(Tx& tx, const DrawEnv& env, int64_t id, const std::string& public_value,
                                          const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
+  QF_RETURN_IF_ERROR(MayTake(DrawAction::kDraw, FactsFor(d, who)));
   QF_ASSIGN_OR_RETURN(Reveal rv, RevealSeed(env.vault, "draw", d.sealed_secret, d.witness, public_value, who));
-  if (d.state != DrawState::kCommitted) return Conflict("draw.state", "已经抽取过");
   auto order = Shuffle(d.candidates, rv.seed);
   QF_ASSIGN_OR_RETURN(auto calls, CallDown(order, static_cast<int>(d.count), static_cast<int>(d.backups), {}));
   std::string order_json = json::serialize(Strs(order));
@@ -234,10 +238,7 @@ absl::StatusOr<json::object> PerformDraw(Tx& tx, const DrawEnv& env, int64_t id,
 absl::StatusOr<json::object> Decline(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
                                      const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
-  if (who.account_id != d.requested_by && who.account_id != d.witness)
-    return Forbidden("draw.sealed", "只有发起人和见证人可以登记谢绝");
-  if (d.state != DrawState::kDrawn)
-    return Conflict("draw.state", d.state == DrawState::kCommitted ? "尚未抽取" : "结果已公布，不能再登记谢绝");
+  QF_RETURN_IF_ERROR(MayTake(DrawAction::kDecline, FactsFor(d, who)));
   std::string why(Trim(reason));
   if (why.empty() || Utf8Length(why) > 200) return Invalid("draw.reason", "请填写谢绝或回避的理由", {{"reason", "必填"}});
   auto declines = Declines(d.calls);
@@ -262,9 +263,7 @@ absl::StatusOr<json::object> Decline(Tx& tx, int64_t id, const std::string& code
 
 absl::StatusOr<json::object> Release(Tx& tx, const DrawEnv& env, int64_t id, const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
-  if (who.account_id != d.requested_by && who.account_id != d.witness)
-    return Forbidden("draw.sealed", "只有发起人和见证人可以公布结果");
-  if (d.state != DrawState::kDrawn) return Conflict("draw.state", d.state == DrawState::kCommitted ? "尚未抽取" : "结果已公布");
+  QF_RETURN_IF_ERROR(MayTake(DrawAction::kRelease, FactsFor(d, who)));
   QF_ASSIGN_OR_RETURN(std::string secret, env.vault->Unseal(d.sealed_secret));
   QF_ASSIGN_OR_RETURN(auto calls, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), Declines(d.calls)));
   json::array selected;
@@ -281,8 +280,7 @@ absl::StatusOr<json::object> Release(Tx& tx, const DrawEnv& env, int64_t id, con
 absl::Status RecordConclusion(Tx& tx, int64_t id, const std::string& code, const std::string& item,
                               const std::string& result, const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
-  if (who.account_id != d.requested_by) return Forbidden("draw.requester_only", "只有发起抽取的人员可以登记评审结论");
-  if (d.state != DrawState::kReleased) return Conflict("draw.state", "结果公布后才能登记评审结论");
+  QF_RETURN_IF_ERROR(MayTake(DrawAction::kConclude, FactsFor(d, who)));
   QF_ASSIGN_OR_RETURN(auto calls, CallDown(d.order, static_cast<int>(d.count), static_cast<int>(d.backups), Declines(d.calls)));
   bool selected = std::any_of(calls.begin(), calls.end(), [&](const Call& c) { return c.code == code && c.status == "selected"; });
   if (!selected) return Invalid("draw.code", "只能登记已抽中人员的结论", {{"code", "不是已抽中的人员"}});
@@ -301,9 +299,7 @@ absl::Status RecordConclusion(Tx& tx, int64_t id, const std::string& code, const
 absl::StatusOr<json::object> RecuseAfterRelease(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
                                                 const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawRow d, MustDraw(tx.db(), id));
-  if (who.account_id != d.requested_by && who.account_id != d.witness)
-    return Forbidden("draw.sealed", "只有发起人和见证人可以登记回避");
-  if (d.state != DrawState::kReleased) return Conflict("draw.state", "结果公布前的回避按谢绝登记");
+  QF_RETURN_IF_ERROR(MayTake(DrawAction::kRecuse, FactsFor(d, who)));
   std::string why(Trim(reason));
   if (why.empty() || Utf8Length(why) > 200) return Invalid("draw.reason", "请填写回避的理由", {{"reason", "必填"}});
   auto declines = Declines(d.calls);
@@ -365,6 +361,8 @@ absl::StatusOr<json::object> StaffView(Db& db, int64_t id, const Principal& who)
                  {"requested_by", auth::DisplayName(db, d.requested_by)}, {"witness", auth::DisplayName(db, d.witness)},
                  {"witness_account_id", d.witness}, {"candidates", d.candidates.size()},
                  {"is_witness", who.account_id == d.witness}, {"is_requester", who.account_id == d.requested_by}};
+  auto actions = Actions(FactsFor(d, who));
+  o["actions"] = json::array(actions.begin(), actions.end());
   bool sealed_ok = MaySeeSealed(d, who);
   o["sealed"] = !sealed_ok;
   if (!sealed_ok) return o;

@@ -31,13 +31,18 @@ std::string Subject(int64_t id) { return "campaign:" + std::to_string(id); }
 
 struct CampaignRow {
   int64_t id = 0, lead_unit_id = 0, witness = 0, created_by = 0, groups = 0, group_size = 0;
-  std::string title, period_from, period_to, state, commitment, sealed_secret, public_value, secret, created_at, sampled_at;
+  CampaignState state = CampaignState::kPlanned;
+  std::string title, period_from, period_to, commitment, sealed_secret, public_value, secret, created_at, sampled_at;
   double rate = 0;
   json::object scope, minimums;
   json::array checklist, coop;
   json::value candidates, sample;
   std::string results_due_on, results_published_at;
 };
+
+CampaignFacts FactsFor(const CampaignRow& c, const Principal& who) {
+  return {c.state, c.witness != 0 && c.witness == who.account_id, !c.results_published_at.empty()};
+}
 
 absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
@@ -61,7 +66,7 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
   c.groups = st.Int(8);
   c.group_size = st.Int(9);
   QF_ASSIGN_OR_RETURN(c.checklist, StoredArray(st.Text(10), "campaigns.checklist"));
-  c.state = st.Text(11);
+  QF_ASSIGN_OR_RETURN(c.state, StoredCampaignState(st.Text(11)));
   QF_ASSIGN_OR_RETURN(c.candidates, StoredJson(st.Text(12), "campaigns.candidates"));
   c.commitment = st.Text(13);
   c.sealed_secret = st.Text(14);
@@ -283,7 +288,8 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const
   if (!unit) return Invalid("campaign.unit", "牵头单位不存在", {{"lead_unit_id", "单位不存在"}});
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO campaigns(title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,"
-      "state,created_by,created_at,minimums,results_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,'planned',?,?,?,?)"));
+      "state,created_by,created_at,minimums,results_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,'" + std::string(Code(CampaignState::kPlanned)) +
+      "',?,?,?,?)"));
   json::array coop(r.coop_unit_ids.begin(), r.coop_unit_ids.end());
   st.Bind(1, r.title).Bind(2, json::serialize(r.scope)).Bind(3, FormatDay(r.from)).Bind(4, FormatDay(r.to)).Bind(5, lead)
       .Bind(6, json::serialize(coop)).Bind(7, r.rate).Bind(8, r.groups).Bind(9, r.group_size)
@@ -308,7 +314,7 @@ absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t
                                           const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
-  if (c.state != "planned") return Conflict("campaign.state", "已经冻结过抽样名单");
+  QF_RETURN_IF_ERROR(MayTake(CampaignAction::kCommit, FactsFor(c, who), who));
   QF_RETURN_IF_ERROR(draws::CheckWitness(db, "campaign", witness, who));
   QF_ASSIGN_OR_RETURN(auto facts, Facts(db, c));
   if (facts.empty()) return Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}});
@@ -319,7 +325,7 @@ absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t
   QF_ASSIGN_OR_RETURN(draws::Committed commit, draws::Commit(env.vault, "campaign"));
   const std::string& commitment = commit.commitment;
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "UPDATE campaigns SET state='committed', candidates=?, commitment=?, sealed_secret=?, witness_account=? WHERE id=?"));
+      "UPDATE campaigns SET state='" + std::string(Code(CampaignState::kCommitted)) + "', candidates=?, commitment=?, sealed_secret=?, witness_account=? WHERE id=?"));
   st.Bind(1, json::serialize(fj)).Bind(2, commitment).BindBlob(3, commit.sealed_secret).Bind(4, witness).Bind(5, id);
   QF_RETURN_IF_ERROR(st.Run());
   int included = static_cast<int>(std::count_if(frame.candidates.begin(), frame.candidates.end(), [](auto& x) { return x.included; }));
@@ -336,7 +342,7 @@ absl::StatusOr<json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t
                                           const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
-  if (c.state != "committed") return Conflict("campaign.state", c.state == "planned" ? "请先冻结抽样名单" : "已经抽样");
+  QF_RETURN_IF_ERROR(MayTake(CampaignAction::kDraw, FactsFor(c, who), who));
   QF_ASSIGN_OR_RETURN(draws::Reveal rv, draws::RevealSeed(env.vault, "campaign", c.sealed_secret, c.witness, public_value, who));
   const std::string& pv = rv.public_value;
   const std::string& secret = rv.secret;
@@ -380,7 +386,7 @@ absl::StatusOr<json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t
                                   {"stratum", picked[i].stratum}, {"reason", picked[i].reason}, {"group_id", gid}});
   }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "UPDATE campaigns SET state='sampled', public_value=?, secret=?, sample=?, sampled_at=? WHERE id=?"));
+      "UPDATE campaigns SET state='" + std::string(Code(CampaignState::kSampled)) + "', public_value=?, secret=?, sample=?, sampled_at=? WHERE id=?"));
   st.Bind(1, pv).Bind(2, secret).Bind(3, json::serialize(sample)).Bind(4, FormatUtc(tx.now())).Bind(5, id);
   QF_RETURN_IF_ERROR(st.Run());
   json::array codes;
@@ -420,14 +426,13 @@ absl::StatusOr<json::value> ResultsDeadline(const InspectEnv& env, const Campaig
 absl::StatusOr<json::object> PublishResults(Tx& tx, int64_t id, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
-  if (c.state != "sampled" && c.state != "closed") return Conflict("campaign.state", "抽样完成、开展检查后才能公开结果");
-  if (!c.results_published_at.empty()) return Conflict("campaign.results_published", "检查结果已公开");
+  QF_RETURN_IF_ERROR(MayTake(CampaignAction::kPublishResults, FactsFor(c, who), who));
   QF_ASSIGN_OR_RETURN(auto forms, FormsSummary(db, id));
   json::array results;
   int confirmed = 0;
   for (auto& f : forms) {
     auto& fo = f.as_object();
-    if (fo.at("state").as_string() == "confirmed") ++confirmed;
+    if (fo.at("state").as_string() == Code(FormState::kConfirmed)) ++confirmed;
     results.push_back(json::object{{"school", fo.at("school")}, {"state", fo.at("state")}, {"findings", fo.at("findings")}});
   }
   if (confirmed == 0) return Conflict("campaign.no_results", "还没有经组长确认的检查结果，不能公开");
@@ -451,7 +456,7 @@ absl::StatusOr<int> SweepCampaignResults(Tx& tx, const InspectEnv& env) {
   {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
         "SELECT id, results_due_on FROM campaigns WHERE results_due_on IS NOT NULL AND results_published_at IS NULL "
-        "AND state IN ('sampled','closed')"));
+        "AND state IN " + Sql({CampaignState::kSampled, CampaignState::kClosed})));
     while (true) {
       QF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -485,14 +490,17 @@ absl::StatusOr<json::object> CampaignList(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT c.id,c.title,c.period_from,c.period_to,c.state,u.name,json_array_length(COALESCE(c.sample,'[]')),"
       "(SELECT COUNT(*) FROM rectifications r WHERE r.campaign_id=c.id),"
-      "(SELECT COUNT(*) FROM rectifications r WHERE r.campaign_id=c.id AND r.state!='accepted') "
+      "(SELECT COUNT(*) FROM rectifications r WHERE r.campaign_id=c.id AND r.state NOT IN " +
+      Sql({RectificationState::kAccepted}) + ") "
       "FROM campaigns c JOIN units u ON u.id=c.lead_unit_id ORDER BY c.id DESC"));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    QF_ASSIGN_OR_RETURN(CampaignState state, StoredCampaignState(st.Text(4)));
     items.push_back(json::object{{"id", st.Int(0)}, {"title", st.Text(1)}, {"period_from", st.Text(2)},
-                                 {"period_to", st.Text(3)}, {"state", st.Text(4)}, {"lead_unit", st.Text(5)},
+                                 {"period_to", st.Text(3)}, {"state", Code(state)}, {"state_label", Label(state)},
+                                 {"lead_unit", st.Text(5)},
                                  {"schools", st.Int(6)}, {"rectifications", st.Int(7)}, {"open_rectifications", st.Int(8)}});
   }
   return json::object{{"items", items}};
@@ -503,15 +511,17 @@ absl::StatusOr<json::object> CampaignView(Db& db, const InspectEnv& env, int64_t
   QF_ASSIGN_OR_RETURN(auto lead, org::GetUnit(db, c.lead_unit_id));
   json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
                  {"period_to", c.period_to}, {"lead_unit", lead ? lead->name : ""}, {"rate", c.rate}, {"minimums", c.minimums},
-                 {"groups_planned", c.groups}, {"group_size", c.group_size}, {"checklist", c.checklist}, {"state", c.state},
-                 {"commitment", c.commitment}, {"is_witness", c.witness == who.account_id}, {"created_at", c.created_at}};
+                 {"groups_planned", c.groups}, {"group_size", c.group_size}, {"checklist", c.checklist}, {"state", Code(c.state)},
+                 {"state_label", Label(c.state)}, {"commitment", c.commitment}, {"is_witness", c.witness == who.account_id},
+                 {"created_at", c.created_at}};
+  o["actions"] = ActionsJson(Actions(FactsFor(c, who), who));
   QF_ASSIGN_OR_RETURN(o["results_deadline"], ResultsDeadline(env, c, now));
   if (!c.candidates.is_null()) {
     o["strata"] = c.candidates.at("strata");
     o["frame"] = c.candidates.at("candidates");
     o["witness"] = auth::DisplayName(db, c.witness);
   }
-  if (c.state == "planned" || c.state == "committed") return o;
+  if (c.state == CampaignState::kPlanned || c.state == CampaignState::kCommitted) return o;
   o["public_value"] = c.public_value;
   o["secret"] = c.secret;
   o["sample"] = c.sample;
@@ -525,20 +535,22 @@ absl::StatusOr<json::object> CampaignView(Db& db, const InspectEnv& env, int64_t
 
 absl::StatusOr<json::object> PublicCampaigns(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT id,title,period_from,period_to,state,COALESCE(commitment,'') FROM campaigns WHERE state!='planned' ORDER BY id DESC"));
+      "SELECT id,title,period_from,period_to,state,COALESCE(commitment,'') FROM campaigns WHERE state NOT IN " +
+      Sql({CampaignState::kPlanned}) + " ORDER BY id DESC"));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     items.push_back(json::object{{"id", st.Int(0)}, {"title", st.Text(1)}, {"period_from", st.Text(2)},
                                  {"period_to", st.Text(3)}, {"state", st.Text(4)}, {"commitment", st.Text(5)}});
+    QF_RETURN_IF_ERROR(StoredCampaignState(st.Text(4)).status());
   }
   return json::object{{"items", items}};
 }
 
 absl::StatusOr<json::object> PublicCampaign(Db& db, int64_t id) {
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
-  if (c.state == "planned") return NotFound("campaign.not_found", "检查项目不存在");
+  if (c.state == CampaignState::kPlanned) return NotFound("campaign.not_found", "检查项目不存在");
   json::array cands;
   for (auto& x : c.candidates.at("candidates").as_array()) {
     auto o = x.as_object();
@@ -546,9 +558,9 @@ absl::StatusOr<json::object> PublicCampaign(Db& db, int64_t id) {
     cands.push_back(std::move(o));
   }
   json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
-                 {"period_to", c.period_to}, {"rate", c.rate}, {"minimums", c.minimums}, {"state", c.state}, {"commitment", c.commitment},
+                 {"period_to", c.period_to}, {"rate", c.rate}, {"minimums", c.minimums}, {"state", Code(c.state)}, {"commitment", c.commitment},
                  {"strata", c.candidates.at("strata")}, {"candidates", cands}};
-  if (c.state == "committed") return o;
+  if (c.state == CampaignState::kCommitted) return o;
   o["public_value"] = c.public_value;
   o["secret"] = c.secret;
   json::array sample;

@@ -54,7 +54,8 @@ absl::StatusOr<json::array> GroupsJson(Db& db, int64_t campaign_id) {
 absl::StatusOr<json::array> FormsSummary(Db& db, int64_t campaign_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT f.id,u.name,u.district,f.state,json_array_length(f.findings),g.name,"
-      "(SELECT COUNT(*) FROM rectifications r WHERE r.form_id=f.id AND r.state!='accepted') "
+      "(SELECT COUNT(*) FROM rectifications r WHERE r.form_id=f.id AND r.state NOT IN " +
+      Sql({RectificationState::kAccepted}) + ") "
       "FROM inspection_forms f JOIN units u ON u.id=f.school_id JOIN inspection_groups g ON g.id=f.group_id "
       "WHERE f.campaign_id=? ORDER BY g.id, u.code"));
   st.Bind(1, campaign_id);
@@ -62,7 +63,9 @@ absl::StatusOr<json::array> FormsSummary(Db& db, int64_t campaign_id) {
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    out.push_back(json::object{{"form_id", st.Int(0)}, {"school", st.Text(1)}, {"district", st.Text(2)}, {"state", st.Text(3)},
+    QF_ASSIGN_OR_RETURN(FormState state, StoredFormState(st.Text(3)));
+    out.push_back(json::object{{"form_id", st.Int(0)}, {"school", st.Text(1)}, {"district", st.Text(2)},
+                               {"state", Code(state)}, {"state_label", Label(state)},
                                {"findings", st.Int(4)}, {"group", st.Text(5)}, {"rectifications_open", st.Int(6)}});
   }
   return out;
@@ -72,7 +75,8 @@ namespace {
 
 struct FormRow {
   int64_t id = 0, campaign_id = 0, group_id = 0, school_id = 0, leader = 0, version = 0;
-  std::string state, title, school, period_from, period_to;
+  FormState state = FormState::kOpen;
+  std::string title, school, period_from, period_to;
   json::object answers;
   json::array findings, checklist;
   std::vector<int64_t> members;
@@ -94,7 +98,7 @@ absl::StatusOr<FormRow> LoadForm(Db& db, int64_t id) {
   f.school_id = st.Int(3);
   f.leader = st.Int(4);
   f.version = st.Int(5);
-  f.state = st.Text(6);
+  QF_ASSIGN_OR_RETURN(f.state, StoredFormState(st.Text(6)));
   f.title = st.Text(7);
   f.school = st.Text(8);
   QF_ASSIGN_OR_RETURN(f.answers, StoredObject(st.Text(9), "inspection_forms.answers"));
@@ -108,16 +112,15 @@ absl::StatusOr<FormRow> LoadForm(Db& db, int64_t id) {
   return f;
 }
 
-// Forms are for the members of their group; others do not learn they exist.
-absl::Status MustBeMember(const FormRow& f, const Principal& who) {
-  if (!who.person_id || std::find(f.members.begin(), f.members.end(), who.person_id) == f.members.end())
-    return NotFound("form.not_found", "检查表不存在");
-  return absl::OkStatus();
+FormFacts FactsFor(const FormRow& f, const Principal& who) {
+  bool member = who.person_id && std::find(f.members.begin(), f.members.end(), who.person_id) != f.members.end();
+  return {f.state, member, member && who.person_id == f.leader};
 }
 
 json::object FormJson(Db& db, const FormRow& f, const Principal& who) {
   return json::object{{"id", f.id}, {"campaign_id", f.campaign_id}, {"campaign", f.title}, {"school", f.school},
-                      {"school_id", f.school_id}, {"state", f.state}, {"version", f.version}, {"checklist", f.checklist},
+                      {"school_id", f.school_id}, {"state", Code(f.state)}, {"state_label", Label(f.state)},
+                      {"actions", ActionsJson(Actions(FactsFor(f, who), who))}, {"version", f.version}, {"checklist", f.checklist},
                       {"answers", f.answers}, {"findings", f.findings}, {"leader", PersonName(db, f.leader)},
                       {"is_leader", who.person_id == f.leader}, {"period_from", f.period_from}, {"period_to", f.period_to}};
 }
@@ -128,14 +131,16 @@ absl::StatusOr<json::object> MyForms(Db& db, const Principal& who) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT f.id,c.title,u.name,u.district,f.state,g.name,g.leader_person_id=?1,c.period_from,c.period_to FROM inspection_forms f "
       "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN units u ON u.id=f.school_id "
-      "WHERE EXISTS(SELECT 1 FROM json_each(g.members) m WHERE m.value=?1) ORDER BY f.state='confirmed', c.id DESC, u.code"));
-  st.Bind(1, who.person_id);
+      "WHERE EXISTS(SELECT 1 FROM json_each(g.members) m WHERE m.value=?1) ORDER BY f.state=?2, c.id DESC, u.code"));
+  st.Bind(1, who.person_id).Bind(2, Code(FormState::kConfirmed));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    QF_ASSIGN_OR_RETURN(FormState state, StoredFormState(st.Text(4)));
     items.push_back(json::object{{"id", st.Int(0)}, {"campaign", st.Text(1)}, {"school", st.Text(2)}, {"district", st.Text(3)},
-                                 {"state", st.Text(4)}, {"group", st.Text(5)}, {"is_leader", st.Int(6) != 0},
+                                 {"state", Code(state)}, {"state_label", Label(state)},
+                                 {"group", st.Text(5)}, {"is_leader", st.Int(6) != 0},
                                  {"period_from", st.Text(7)}, {"period_to", st.Text(8)}});
   }
   return json::object{{"items", items}};
@@ -143,7 +148,8 @@ absl::StatusOr<json::object> MyForms(Db& db, const Principal& who) {
 
 absl::StatusOr<json::object> FormView(Db& db, int64_t id, const Principal& who) {
   QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
-  if (!who.Has(kSupervisor) && !who.Has(kLeader)) QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  // The planners see every form; an inspector the forms of their own groups.
+  if ((who.roles & kPlanners) == 0 && !FactsFor(f, who).member) return NotFound("form.not_found", "检查表不存在");
   return FormJson(db, f, who);
 }
 
@@ -181,8 +187,7 @@ absl::StatusOr<FormSave> ParseFormSave(const json::object& body) {
 absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const FormSave& req, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
-  QF_RETURN_IF_ERROR(MustBeMember(f, who));
-  if (f.state == "submitted" || f.state == "confirmed") return Conflict("form.state", "检查表已提交，不能再修改");
+  QF_RETURN_IF_ERROR(MayTake(req.submit ? FormAction::kSubmit : FormAction::kSave, FactsFor(f, who), who));
   const bool submit = req.submit;
   if (req.version != f.version)
     return MakeError(absl::StatusCode::kAborted, "form.stale", "检查表已被同组其他人员修改，请刷新后再保存", {{"version", "已过期"}});
@@ -235,7 +240,8 @@ absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const FormSave& req, c
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "UPDATE inspection_forms SET answers=?, findings=?, state=?, filled_by=?, updated_at=?, submitted_at=?, "
       "version=version+1 WHERE id=? AND version=?"));
-  st.Bind(1, json::serialize(answers)).Bind(2, json::serialize(findings)).Bind(3, submit ? "submitted" : "draft")
+  const FormState next = submit ? FormState::kSubmitted : FormState::kDraft;
+  st.Bind(1, json::serialize(answers)).Bind(2, json::serialize(findings)).Bind(3, Code(next))
       .Bind(4, who.person_id).Bind(5, FormatUtc(tx.now()));
   if (submit) st.Bind(6, FormatUtc(tx.now())); else st.BindNull(6);
   st.Bind(7, id).Bind(8, req.version);
@@ -243,7 +249,7 @@ absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const FormSave& req, c
   QF_RETURN_IF_ERROR(tx.Append(submit ? "form.submitted" : "form.saved", "form:" + std::to_string(id),
                                {{"answers_sha256", Sha256Hex(json::serialize(answers))}, {"findings", findings.size()}})
                          .status());
-  return json::object{{"id", id}, {"state", submit ? "submitted" : "draft"}, {"version", req.version + 1}};
+  return json::object{{"id", id}, {"state", Code(next)}, {"version", req.version + 1}};
 }
 
 absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t subject_id, const std::string& name,
@@ -277,7 +283,7 @@ absl::StatusOr<bool> IsEvidenceOf(Db& db, std::string_view kind, int64_t subject
 absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::string& name, const std::string& data,
                                         const Principal& who) {
   QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(tx.db(), form_id));
-  QF_RETURN_IF_ERROR(MustBeMember(f, who));
+  QF_RETURN_IF_ERROR(MayTake(FormAction::kAddEvidence, FactsFor(f, who), who));
   return StoreEvidence(tx, "form", form_id, name, data);
 }
 
@@ -306,12 +312,10 @@ absl::StatusOr<EvidenceFile> GetEvidence(Db& db, const std::string& hash, const 
 absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t id, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(FormRow f, LoadForm(db, id));
-  QF_RETURN_IF_ERROR(MustBeMember(f, who));
-  if (who.person_id != f.leader) return Forbidden("form.leader_only", "只有组长可以确认检查表");
-  if (f.state != "submitted") return Conflict("form.state", f.state == "confirmed" ? "已确认" : "检查表尚未提交");
+  QF_RETURN_IF_ERROR(MayTake(FormAction::kConfirm, FactsFor(f, who), who));
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "UPDATE inspection_forms SET state='confirmed', confirmed_by=?, confirmed_at=? WHERE id=?"));
-  st.Bind(1, who.person_id).Bind(2, FormatUtc(tx.now())).Bind(3, id);
+      "UPDATE inspection_forms SET state=?, confirmed_by=?, confirmed_at=? WHERE id=?"));
+  st.Bind(1, Code(FormState::kConfirmed)).Bind(2, who.person_id).Bind(3, FormatUtc(tx.now())).Bind(4, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_RETURN_IF_ERROR(tx.Append("form.confirmed", "form:" + std::to_string(id), {{"findings", f.findings.size()}}).status());
   // Each finding becomes an order to rectify within its item's term (the policy's term unless the plan says otherwise).
@@ -331,9 +335,10 @@ absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t 
     auto due = env.calendar->Add(today, term);
     QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
         "INSERT INTO rectifications(campaign_id,form_id,school_id,item,finding,term,due_on,calendar_version,state,issued_at) "
-        "VALUES(?,?,?,?,?,?,?,?,'open',?)"));
+        "VALUES(?,?,?,?,?,?,?,?,?,?)"));
     ins.Bind(1, f.campaign_id).Bind(2, id).Bind(3, f.school_id).Bind(4, label).Bind(5, desc).Bind(6, term.ToString())
-        .Bind(7, FormatDay(due.due)).Bind(8, due.calendar_version).Bind(9, FormatUtc(tx.now()));
+        .Bind(7, FormatDay(due.due)).Bind(8, due.calendar_version).Bind(9, Code(RectificationState::kOpen))
+        .Bind(10, FormatUtc(tx.now()));
     QF_RETURN_IF_ERROR(ins.Run());
     int64_t rid = db.LastInsertId();
     QF_RETURN_IF_ERROR(tx.Append("rectification.issued", "rectification:" + std::to_string(rid),
@@ -342,7 +347,7 @@ absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t 
                            .status());
     orders.push_back(json::object{{"id", rid}, {"due_on", FormatDay(due.due)}});
   }
-  return json::object{{"id", id}, {"state", "confirmed"}, {"rectifications", orders}};
+  return json::object{{"id", id}, {"state", Code(FormState::kConfirmed)}, {"rectifications", orders}};
 }
 
 }  // namespace qf::inspect

@@ -19,6 +19,7 @@
 #include "common/calendar.h"
 #include "draws/draw.h"
 #include "auth/roles.h"
+#include "inspect/states.h"
 #include "storage/writer.h"
 
 namespace qf::vault {

@@ -13,8 +13,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-constexpr RoleSet kPlanners = kSupervisor | kLeader;
-constexpr RoleSet kReaders = kSupervisor | kLeader | kInspector;
+// Who reads campaigns and forms: the planners and the inspectors (inspect/states.h kCheckers).
+constexpr RoleSet kReaders = kCheckers;
 
 InspectEnv Env(AppContext& app) { return {app.calendar, app.vault, app.policies}; }
 

@@ -396,9 +396,9 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   int64_t id = d->at("id").as_int64();
   ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, Must(ParseRefund({{"school_id", schools_[2]}, {"amount", 1800.0}, {"pupils", 12}, {"refunded_on", "2026-03-05"}}))); }).ok());
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).ok()) << "a draft can be redrawn";
-  ASSERT_TRUE(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "一季度共退还违规收费1800元。"); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "一季度共退还违规收费1800元。", sup_); }).ok());
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::ApproveBulletin(tx, id, "检查点", leader_); }).ok());
-  ASSERT_TRUE(Do([&](Tx& tx) { return reports::PublishBulletin(tx, id); }).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) { return reports::PublishBulletin(tx, id, sup_); }).ok());
   auto db = rt_->app().readers->Get();
   auto before = reports::BulletinView(**db, id, true);
   ASSERT_TRUE(before.ok());
@@ -406,7 +406,7 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   // Later: another refund in the quarter, a redraft attempt, an edit, a direct write.
   ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, Must(ParseRefund({{"school_id", schools_[2]}, {"amount", 500.0}, {"pupils", 3}, {"refunded_on", "2026-03-06"}}))); }).ok());
   EXPECT_EQ(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "改"); }).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "改", sup_); }).status().code(), absl::StatusCode::kFailedPrecondition);
   auto raw = Db::Open(path_, DbMode::kWriter);
   ASSERT_TRUE(raw.ok());
   EXPECT_FALSE((*raw)->Exec("UPDATE bulletins SET narrative='改' WHERE id=1").ok()) << "the trigger refuses";

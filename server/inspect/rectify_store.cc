@@ -49,7 +49,8 @@ const Kind* FindKind(std::string_view code) {
 
 struct Rect {
   int64_t id = 0, school_id = 0, rounds = 0;
-  std::string state, due_on, term;
+  RectificationState state = RectificationState::kOpen;
+  std::string due_on, term;
 };
 
 absl::StatusOr<Rect> LoadRect(Db& db, int64_t id) {
@@ -57,7 +58,13 @@ absl::StatusOr<Rect> LoadRect(Db& db, int64_t id) {
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("rectification.not_found", "整改通知不存在");
-  return Rect{st.Int(0), st.Int(1), st.Int(5), st.Text(2), st.Text(3), st.Text(4)};
+  QF_ASSIGN_OR_RETURN(RectificationState state, StoredRectificationState(st.Text(2)));
+  return Rect{st.Int(0), st.Int(1), st.Int(5), state, st.Text(3), st.Text(4)};
+}
+
+absl::StatusOr<RectificationFacts> FactsFor(Db& db, const Rect& r, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(bool own, org::IsWithin(db, r.school_id, who.unit_id));
+  return RectificationFacts{r.state, own};
 }
 
 std::string AddMonths(const std::string& day, int months) {
@@ -79,10 +86,11 @@ absl::StatusOr<json::object> Rectifications(Db& db, const InspectEnv& env, const
       "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id) "
       "SELECT r.id,r.campaign_id,COALESCE(c.title,''),u.name,u.district,r.item,r.finding,r.term,r.due_on,r.state,"
       "COALESCE(r.answer,''),r.evidence,COALESCE(r.check_note,''),r.rounds,r.issued_at,"
-      "(SELECT json_group_array(kind) FROM rectification_cards k WHERE k.rectification_id=r.id) "
+      "(SELECT json_group_array(kind) FROM rectification_cards k WHERE k.rectification_id=r.id), "
+      "r.school_id IN (SELECT id FROM sub) "
       "FROM rectifications r JOIN units u ON u.id=r.school_id LEFT JOIN campaigns c ON c.id=r.campaign_id "
-      "WHERE ?2=1 OR r.school_id IN (SELECT id FROM sub) ORDER BY r.state='accepted', r.due_on, r.id"));
-  st.Bind(1, who.unit_id).Bind(2, int64_t{all});
+      "WHERE ?2=1 OR r.school_id IN (SELECT id FROM sub) ORDER BY r.state=?3, r.due_on, r.id"));
+  st.Bind(1, who.unit_id).Bind(2, int64_t{all}).Bind(3, Code(RectificationState::kAccepted));
   absl::CivilDay today = CstDay(now);
   json::array items;
   while (true) {
@@ -90,11 +98,15 @@ absl::StatusOr<json::object> Rectifications(Db& db, const InspectEnv& env, const
     if (!row) break;
     json::object o{{"id", st.Int(0)}, {"campaign_id", st.Int(1)}, {"campaign", st.Text(2)}, {"school", st.Text(3)},
                    {"district", st.Text(4)}, {"item", st.Text(5)}, {"finding", st.Text(6)}, {"term", st.Text(7)},
-                   {"due_on", st.Text(8)}, {"state", st.Text(9)}, {"answer", st.Text(10)},
+                   {"due_on", st.Text(8)}, {"answer", st.Text(10)},
                    {"check_note", st.Text(12)}, {"rounds", st.Int(13)}, {"issued_at", st.Text(14)}};
     QF_ASSIGN_OR_RETURN(o["evidence"], StoredArray(st.Text(11), "rectifications.evidence"));
     QF_ASSIGN_OR_RETURN(o["cards"], StoredArray(st.Text(15), "rectification_cards"));
-    if (st.Text(9) == "open") {
+    QF_ASSIGN_OR_RETURN(RectificationState state, StoredRectificationState(st.Text(9)));
+    o["state"] = Code(state);
+    o["state_label"] = Label(state);
+    o["actions"] = ActionsJson(Actions(RectificationFacts{state, st.Int(16) != 0}, who));
+    if (state == RectificationState::kOpen) {
       auto due = ParseDay(st.Text(8));
       if (!due)
         return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_date",
@@ -129,9 +141,8 @@ absl::StatusOr<RectificationAnswer> ParseRectificationAnswer(const json::object&
 absl::StatusOr<json::object> AnswerRectification(Tx& tx, int64_t id, const RectificationAnswer& req, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(Rect r, LoadRect(db, id));
-  QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, r.school_id, who.unit_id));
-  if (!within) return NotFound("rectification.not_found", "整改通知不存在");
-  if (r.state != "open") return Conflict("rectification.state", r.state == "answered" ? "已报送，等待复查" : "已验收");
+  QF_ASSIGN_OR_RETURN(RectificationFacts facts, FactsFor(db, r, who));
+  QF_RETURN_IF_ERROR(MayTake(RectificationAction::kAnswer, facts, who));
   json::array evidence;
   for (const auto& h : req.evidence) {
     QF_ASSIGN_OR_RETURN(bool mine, IsEvidenceOf(db, "rectification", id, h));
@@ -139,21 +150,22 @@ absl::StatusOr<json::object> AnswerRectification(Tx& tx, int64_t id, const Recti
     evidence.push_back(json::string(h));
   }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "UPDATE rectifications SET state='answered', answer=?, evidence=?, answered_at=? WHERE id=?"));
-  st.Bind(1, req.answer).Bind(2, json::serialize(evidence)).Bind(3, FormatUtc(tx.now())).Bind(4, id);
+      "UPDATE rectifications SET state=?, answer=?, evidence=?, answered_at=? WHERE id=?"));
+  st.Bind(1, Code(RectificationState::kAnswered)).Bind(2, req.answer).Bind(3, json::serialize(evidence))
+      .Bind(4, FormatUtc(tx.now())).Bind(5, id);
   QF_RETURN_IF_ERROR(st.Run());
   bool late = FormatDay(CstDay(tx.now())) > r.due_on;
   QF_RETURN_IF_ERROR(tx.Append("rectification.answered", Subject(id),
                                {{"answer_sha256", Sha256Hex(req.answer)}, {"evidence", evidence}, {"late", late}})
                          .status());
-  return json::object{{"id", id}, {"state", "answered"}, {"late", late}};
+  return json::object{{"id", id}, {"state", Code(RectificationState::kAnswered)}, {"late", late}};
 }
 
 absl::StatusOr<std::string> AddRectificationEvidence(Tx& tx, int64_t id, const std::string& name, const std::string& data,
                                                      const Principal& who) {
   QF_ASSIGN_OR_RETURN(Rect r, LoadRect(tx.db(), id));
-  QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(tx.db(), r.school_id, who.unit_id));
-  if (!within) return NotFound("rectification.not_found", "整改通知不存在");
+  QF_ASSIGN_OR_RETURN(RectificationFacts facts, FactsFor(tx.db(), r, who));
+  QF_RETURN_IF_ERROR(MayTake(RectificationAction::kAddEvidence, facts, who));
   return StoreEvidence(tx, "rectification", id, name, data);
 }
 
@@ -172,12 +184,13 @@ absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, i
                                                  const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(Rect r, LoadRect(db, id));
-  if (r.state != "answered") return Conflict("rectification.state", r.state == "open" ? "学校尚未报送整改情况" : "已验收");
+  QF_ASSIGN_OR_RETURN(RectificationFacts facts, FactsFor(db, r, who));
+  QF_RETURN_IF_ERROR(MayTake(RectificationAction::kCheck, facts, who));
   const std::string decision = req.accept ? "accept" : "return";
   std::string due = r.due_on;
   if (req.accept) {
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("UPDATE rectifications SET state='accepted', check_note=?, checked_at=? WHERE id=?"));
-    st.Bind(1, req.note).Bind(2, FormatUtc(tx.now())).Bind(3, id);
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("UPDATE rectifications SET state=?, check_note=?, checked_at=? WHERE id=?"));
+    st.Bind(1, Code(RectificationState::kAccepted)).Bind(2, req.note).Bind(3, FormatUtc(tx.now())).Bind(4, id);
     QF_RETURN_IF_ERROR(st.Run());
   } else {
     // Sent back: a new term from today, counted as the first.
@@ -186,20 +199,21 @@ absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, i
     auto res = env.calendar->Add(CstDay(tx.now()), *term);
     due = FormatDay(res.due);
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "UPDATE rectifications SET state='open', check_note=?, checked_at=?, due_on=?, calendar_version=?, rounds=rounds+1 WHERE id=?"));
-    st.Bind(1, req.note).Bind(2, FormatUtc(tx.now())).Bind(3, due).Bind(4, res.calendar_version).Bind(5, id);
+        "UPDATE rectifications SET state=?, check_note=?, checked_at=?, due_on=?, calendar_version=?, rounds=rounds+1 WHERE id=?"));
+    st.Bind(1, Code(RectificationState::kOpen)).Bind(2, req.note).Bind(3, FormatUtc(tx.now())).Bind(4, due)
+        .Bind(5, res.calendar_version).Bind(6, id);
     QF_RETURN_IF_ERROR(st.Run());
   }
   QF_RETURN_IF_ERROR(tx.Append("rectification.checked", Subject(id),
                                {{"decision", decision}, {"note", req.note}, {"due_on", due}})
                          .status());
-  return json::object{{"id", id}, {"state", req.accept ? "accepted" : "open"}, {"due_on", due}};
+  return json::object{{"id", id}, {"state", Code(req.accept ? RectificationState::kAccepted : RectificationState::kOpen)}, {"due_on", due}};
 }
 
 absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env) {
   Db& db = tx.db();
   absl::CivilDay today = CstDay(tx.now());
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, due_on FROM rectifications WHERE state='open'"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, due_on FROM rectifications WHERE state IN " + Sql({RectificationState::kOpen})));
   std::vector<std::pair<int64_t, std::string>> open;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());

@@ -6,14 +6,17 @@
 
 #include "absl/status/statusor.h"
 #include "auth/roles.h"
+#include "inspect/states.h"
 #include "storage/db.h"
 #include "storage/writer.h"
 
 namespace qf::inspect {
 
 // The discipline office, leaders and inspectors see every rectification order and evidence file; a school its own.
-inline bool OverseesInspections(const Principal& who) {
-  return who.Has(kSupervisor) || who.Has(kLeader) || who.Has(kInspector);
+inline bool OverseesInspections(const Principal& who) { return (who.roles & kCheckers) != 0; }
+// The action codes for a view.
+inline boost::json::array ActionsJson(const std::vector<std::string>& actions) {
+  return boost::json::array(actions.begin(), actions.end());
 }
 // Keeps an uploaded evidence file (JPEG, PNG or PDF up to 5 MB) as evidence of a form or a rectification order.
 absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t subject_id, const std::string& name,

@@ -9,13 +9,30 @@
 #include "common/mask.h"
 #include "common/json_input.h"
 #include "common/strings.h"
+#include "common/status.h"
 #include "common/timefmt.h"
+#include "common/vocab.h"
 #include "fmt/format.h"
 #include "notices/notices.h"
 
 namespace qf::notices {
 namespace json = boost::json;
 namespace {
+
+constexpr Word<NoticeState> kStates[] = {
+    {NoticeState::kDraft, "draft", "草稿"},
+    {NoticeState::kPublished, "published", "已发布"},
+    {NoticeState::kFinal, "final", "已确定"},
+    {NoticeState::kArchived, "archived", "已归档"},
+};
+constexpr Word<NoticeStatus> kStatuses[] = {
+    {NoticeStatus::kDraft, "draft", "草稿"},
+    {NoticeStatus::kScheduled, "scheduled", "待发布"},
+    {NoticeStatus::kOpen, "open", "公示中"},
+    {NoticeStatus::kClosed, "closed", "公示期满，待确定"},
+    {NoticeStatus::kFinal, "final", "已确定"},
+    {NoticeStatus::kArchived, "archived", "已归档"},
+};
 
 // Splits valid UTF-8 into code points (as byte strings).
 std::optional<Mask> ParseMask(std::string_view m) {
@@ -276,6 +293,64 @@ Window WindowFor(const NoticeType& type, const Calendar& cal, absl::Time publish
   w.closes_at = CstStart(w.last_day + 1);
   w.final_day = cal.Add(w.last_day, Term{type.review_working_days, TermUnit::kWorkingDays}).due;
   return w;
+}
+
+std::string_view Code(NoticeState s) { return WordCode(kStates, s); }
+absl::StatusOr<NoticeState> StoredNoticeState(std::string_view code) {
+  auto s = ParseWord(kStates, code);
+  if (!s) return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_enum", "数据库中的 notices.state 取值无效：" + std::string(code));
+  return *s;
+}
+std::string Sql(std::initializer_list<NoticeState> states) { return SqlList(kStates, states); }
+std::string_view Code(NoticeStatus s) { return WordCode(kStatuses, s); }
+std::string_view Label(NoticeStatus s) { return WordLabel(kStatuses, s); }
+
+NoticeStatus StatusAt(NoticeState state, std::optional<absl::Time> publish_at, std::optional<absl::Time> closes_at,
+                      absl::Time now) {
+  switch (state) {
+    case NoticeState::kDraft: return NoticeStatus::kDraft;
+    case NoticeState::kFinal: return NoticeStatus::kFinal;
+    case NoticeState::kArchived: return NoticeStatus::kArchived;
+    case NoticeState::kPublished: break;
+  }
+  if (publish_at && now < *publish_at) return NoticeStatus::kScheduled;
+  if (closes_at && now < *closes_at) return NoticeStatus::kOpen;
+  return NoticeStatus::kClosed;
+}
+
+absl::Status MayTake(NoticeAction action, const NoticeFacts& f) {
+  if (!f.manages) return Forbidden("notice.scope", "只有发布公示的单位可以办理此公示");
+  const NoticeStatus s = f.status;
+  switch (action) {
+    case NoticeAction::kPublish:
+      if (s != NoticeStatus::kDraft) return Conflict("notice.state", "只有草稿可以发布");
+      return absl::OkStatus();
+    case NoticeAction::kCorrect:
+      if (s != NoticeStatus::kScheduled && s != NoticeStatus::kOpen && s != NoticeStatus::kClosed)
+        return Conflict("notice.state", "只有已发布、尚未确定的公示可以更正");
+      return absl::OkStatus();
+    case NoticeAction::kFinalize:
+      if (s != NoticeStatus::kClosed)
+        return Conflict("notice.state", s == NoticeStatus::kOpen || s == NoticeStatus::kScheduled
+                                            ? "公示期尚未结束，名单不能确定"
+                                            : "只有公示期满的公示可以确定");
+      if (f.unanswered_objections > 0)
+        return Conflict("notice.objections_open",
+                        fmt::format("还有 {} 件异议尚未答复，名单不能确定", f.unanswered_objections));
+      return absl::OkStatus();
+    case NoticeAction::kArchive:
+      if (s != NoticeStatus::kFinal) return Conflict("notice.state", "只有已确定的公示可以归档");
+      return absl::OkStatus();
+  }
+  return absl::InternalError("unknown notice action");
+}
+
+std::vector<std::string> Actions(const NoticeFacts& facts) {
+  std::vector<std::string> out;
+  for (auto [a, code] : {std::pair{NoticeAction::kPublish, "publish"}, std::pair{NoticeAction::kCorrect, "correct"},
+                         std::pair{NoticeAction::kFinalize, "finalize"}, std::pair{NoticeAction::kArchive, "archive"}})
+    if (MayTake(a, facts).ok()) out.emplace_back(code);
+  return out;
 }
 
 }  // namespace qf::notices

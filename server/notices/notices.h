@@ -99,6 +99,31 @@ struct NoticeEnv {
   const Calendar* calendar;
   cases::CaseEnv case_env;
 };
+// A notice's stored state, and its status as shown: a published notice is scheduled before its window, open during
+// it and closed after it until made final.
+enum class NoticeState { kDraft, kPublished, kFinal, kArchived };
+enum class NoticeStatus { kDraft, kScheduled, kOpen, kClosed, kFinal, kArchived };
+std::string_view Code(NoticeState s);
+absl::StatusOr<NoticeState> StoredNoticeState(std::string_view code);
+std::string Sql(std::initializer_list<NoticeState> states);  // for `state IN …`
+std::string_view Code(NoticeStatus s);
+std::string_view Label(NoticeStatus s);
+NoticeStatus StatusAt(NoticeState state, std::optional<absl::Time> publish_at, std::optional<absl::Time> closes_at,
+                      absl::Time now);
+
+// What may be done to a notice, by whom and when: one rule per action, checked by the command and listed in the
+// staff view (`actions`). Only staff who manage the notice (MayManage) act; a draft is published, a published
+// list corrected (an upheld objection) until final, a closed window made final once every objection is answered,
+// a final notice archived.
+enum class NoticeAction { kPublish, kCorrect, kFinalize, kArchive };
+struct NoticeFacts {
+  NoticeStatus status = NoticeStatus::kDraft;
+  bool manages = false;
+  int64_t unanswered_objections = 0;
+};
+absl::Status MayTake(NoticeAction action, const NoticeFacts& facts);
+std::vector<std::string> Actions(const NoticeFacts& facts);
+
 // A new draft: its type and title (the list comes as a file).
 struct DraftRequest {
   std::string type, title;
@@ -142,6 +167,7 @@ absl::StatusOr<boost::json::object> PublicList(Db& db, const NoticeEnv& env, abs
 absl::StatusOr<boost::json::object> PublicView(Db& db, const NoticeEnv& env, int64_t id, absl::Time now);
 absl::StatusOr<boost::json::object> StaffList(Db& db, const NoticeEnv& env, absl::Time now);
 // Staff view: full entries, the import's warnings, the preview (exactly what the public will see), objections.
-absl::StatusOr<boost::json::object> StaffView(Db& db, const NoticeEnv& env, int64_t id, absl::Time now);
+absl::StatusOr<boost::json::object> StaffView(Db& db, const NoticeEnv& env, int64_t id, const Principal& who,
+                                              absl::Time now);
 
 }  // namespace qf::notices

@@ -54,7 +54,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/notices/{id}", kReaders,
               ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, NoticeId(req));
-                return StaffView(db, Env(app), id, app.clock->Now());
+                return StaffView(db, Env(app), id, *req.principal, app.clock->Now());
               }),
               0, "One notice in full: rows, import warnings, the public preview, objections"});
   router.Add({"POST", "/api/v1/notices", kIssuers,

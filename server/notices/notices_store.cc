@@ -17,7 +17,8 @@ std::string Subject(int64_t id) { return "notice:" + std::to_string(id); }
 
 struct Row {
   int64_t id = 0;
-  std::string type, title, state;
+  std::string type, title;
+  NoticeState state = NoticeState::kDraft;
   int64_t issuing_unit_id = 0;
   json::array warnings;
   std::optional<absl::Time> publish_at, closes_at;
@@ -37,7 +38,7 @@ absl::StatusOr<std::optional<Row>> Load(Db& db, int64_t id) {
   r.id = st.Int(0);
   r.type = st.Text(1);
   r.title = st.Text(2);
-  r.state = st.Text(3);
+  QF_ASSIGN_OR_RETURN(r.state, StoredNoticeState(st.Text(3)));
   r.issuing_unit_id = st.Int(4);
   QF_ASSIGN_OR_RETURN(r.warnings, StoredArray(st.Text(5), "notices.warnings"));
   r.publish_at = ParseUtc(st.Text(6));
@@ -56,22 +57,25 @@ absl::StatusOr<Row> Must(Db& db, int64_t id) {
   return *r;
 }
 
-// draft, scheduled, open, closed (window over, not yet final), final, archived.
-std::string Status(const Row& r, absl::Time now) {
-  if (r.state != "published") return r.state;
-  if (r.publish_at && now < *r.publish_at) return "scheduled";
-  if (r.closes_at && now < *r.closes_at) return "open";
-  return "closed";
+NoticeStatus StatusOf(const Row& r, absl::Time now) { return StatusAt(r.state, r.publish_at, r.closes_at, now); }
+
+// Staff of the issuing unit or a unit above it, and the discipline office, manage a notice.
+absl::StatusOr<bool> Manages(Db& db, const Row& r, const Principal& who) {
+  if (who.Has(kSupervisor)) return true;
+  return org::IsWithin(db, r.issuing_unit_id, who.unit_id);
 }
 
-const char* StatusLabel(const std::string& s) {
-  if (s == "draft") return "草稿";
-  if (s == "scheduled") return "待发布";
-  if (s == "open") return "公示中";
-  if (s == "closed") return "公示期满，待确定";
-  if (s == "final") return "已确定";
-  if (s == "archived") return "已归档";
-  return "";
+// The facts the notice rules need; counting the unanswered objections only when asked (finalising, the view).
+absl::StatusOr<NoticeFacts> FactsFor(Db& db, const Row& r, const Principal& who, absl::Time now, bool objections) {
+  NoticeFacts f{StatusOf(r, now), false, 0};
+  QF_ASSIGN_OR_RETURN(f.manages, Manages(db, r, who));
+  if (objections) {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT case_id FROM notice_objections WHERE notice_id=?"));
+    st.Bind(1, r.id);
+    QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+    QF_ASSIGN_OR_RETURN(f.unanswered_objections, cases::CountUnanswered(db, ids));
+  }
+  return f;
 }
 
 absl::StatusOr<std::vector<Entry>> Entries(Db& db, int64_t id, std::vector<std::string>* statuses = nullptr) {
@@ -146,10 +150,10 @@ absl::StatusOr<std::string> LedgerHash(Db& db, int64_t seq) {
 
 absl::StatusOr<json::object> Header(Db& db, const NoticeEnv& env, const Row& r, absl::Time now) {
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
-  std::string status = Status(r, now);
+  NoticeStatus status = StatusOf(r, now);
   json::object o{{"id", r.id}, {"type", r.type}, {"type_name", type->name}, {"title", r.title},
                  {"basis", type->basis}, {"issuing_unit", json::object{{"id", r.issuing_unit_id}, {"name", UnitName(db, r.issuing_unit_id)}}},
-                 {"status", status}, {"status_label", StatusLabel(status)},
+                 {"status", Code(status)}, {"status_label", Label(status)},
                  {"duration", type->duration.ToString()}};
   if (r.publish_at) o["publish_at"] = FormatUtc(*r.publish_at);
   if (r.closes_at) o["closes_at"] = FormatUtc(*r.closes_at);
@@ -230,17 +234,17 @@ absl::StatusOr<json::object> CreateDraft(Tx& tx, const NoticeEnv& env, const std
 
 absl::StatusOr<json::object> Publish(Tx& tx, const NoticeEnv& env, int64_t id, absl::Time publish_at,
                                      const Principal& who) {
-  QF_RETURN_IF_ERROR(MayManage(tx.db(), id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(tx.db(), id));
-  if (r.state != "draft") return Conflict("notice.state", "只有草稿可以发布");
+  QF_ASSIGN_OR_RETURN(NoticeFacts facts, FactsFor(tx.db(), r, who, tx.now(), false));
+  QF_RETURN_IF_ERROR(MayTake(NoticeAction::kPublish, facts));
   if (publish_at < tx.now() - absl::Minutes(5))
     return Invalid("notice.publish_at", "发布时间不能早于现在", {{"publish_at", "不能早于现在"}});
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
   Window w = WindowFor(*type, *env.calendar, publish_at);
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
-      "UPDATE notices SET state='published', publish_at=?, closes_at=?, last_day=?, final_day=? WHERE id=?"));
-  st.Bind(1, FormatUtc(w.opens_at)).Bind(2, FormatUtc(w.closes_at)).Bind(3, FormatDay(w.last_day))
-      .Bind(4, FormatDay(w.final_day)).Bind(5, id);
+      "UPDATE notices SET state=?, publish_at=?, closes_at=?, last_day=?, final_day=? WHERE id=?"));
+  st.Bind(1, Code(NoticeState::kPublished)).Bind(2, FormatUtc(w.opens_at)).Bind(3, FormatUtc(w.closes_at))
+      .Bind(4, FormatDay(w.last_day)).Bind(5, FormatDay(w.final_day)).Bind(6, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_ASSIGN_OR_RETURN(auto rec, RecordList(tx, *type, id, "notice.published",
                                            {{"publish_at", FormatUtc(w.opens_at)}, {"closes_at", FormatUtc(w.closes_at)},
@@ -260,13 +264,9 @@ absl::StatusOr<DraftRequest> ParseDraft(std::string_view type, std::string_view 
 }
 
 absl::Status MayManage(Db& db, int64_t notice_id, const Principal& who) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT issuing_unit_id FROM notices WHERE id=?"));
-  st.Bind(1, notice_id);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return NotFound("notice.not_found", "公示不存在");
-  if (who.Has(kSupervisor)) return absl::OkStatus();
-  QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, st.Int(0), who.unit_id));
-  if (!within) return Forbidden("notice.scope", "只有发布公示的单位可以办理此公示");
+  QF_ASSIGN_OR_RETURN(Row r, Must(db, notice_id));
+  QF_ASSIGN_OR_RETURN(bool manages, Manages(db, r, who));
+  if (!manages) return Forbidden("notice.scope", "只有发布公示的单位可以办理此公示");
   return absl::OkStatus();
 }
 
@@ -308,10 +308,11 @@ absl::StatusOr<CorrectionRequest> ParseCorrection(const json::object& body) {
 absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, const ObjectionRequest& req) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(Row r, Must(db, id));
-  std::string status = Status(r, tx.now());
-  if (status == "draft" || status == "archived") return NotFound("notice.not_found", "公示不存在");
-  if (status != "open")
-    return Conflict("notice.window_closed", status == "scheduled" ? "公示尚未开始，暂不受理异议" : "公示期已结束，不再受理异议");
+  NoticeStatus status = StatusOf(r, tx.now());
+  if (status == NoticeStatus::kDraft || status == NoticeStatus::kArchived) return NotFound("notice.not_found", "公示不存在");
+  if (status != NoticeStatus::kOpen)
+    return Conflict("notice.window_closed",
+                    status == NoticeStatus::kScheduled ? "公示尚未开始，暂不受理异议" : "公示期已结束，不再受理异议");
   const std::optional<int>& seq = req.entry_seq;
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
   std::string about = "整个名单";
@@ -358,9 +359,9 @@ absl::StatusOr<json::object> Object(Tx& tx, const NoticeEnv& env, int64_t id, co
 absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, int seq, const CorrectionRequest& req,
                                      const Principal& who) {
   Db& db = tx.db();
-  QF_RETURN_IF_ERROR(MayManage(db, id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(db, id));
-  if (r.state != "published") return Conflict("notice.state", "只有已发布、尚未确定的公示可以更正");
+  QF_ASSIGN_OR_RETURN(NoticeFacts facts, FactsFor(db, r, who, tx.now(), false));
+  QF_RETURN_IF_ERROR(MayTake(NoticeAction::kCorrect, facts));
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
   const std::optional<int64_t>& case_id = req.case_id;
   std::string action = req.remove ? "remove" : "correct";
@@ -420,37 +421,31 @@ absl::StatusOr<json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, i
 
 absl::StatusOr<json::object> Finalize(Tx& tx, const NoticeEnv& env, int64_t id, const Principal& who) {
   Db& db = tx.db();
-  QF_RETURN_IF_ERROR(MayManage(db, id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(db, id));
-  std::string status = Status(r, tx.now());
-  if (status != "closed")
-    return Conflict("notice.state", status == "open" || status == "scheduled" ? "公示期尚未结束，名单不能确定" : "只有公示期满的公示可以确定");
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT case_id FROM notice_objections WHERE notice_id=?"));
-  st.Bind(1, id);
-  QF_ASSIGN_OR_RETURN(auto objection_cases, st.Ints());
-  QF_ASSIGN_OR_RETURN(int64_t open, cases::CountUnanswered(db, objection_cases));
-  if (open > 0) return Conflict("notice.objections_open", fmt::format("还有 {} 件异议尚未答复，名单不能确定", open));
-  QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE notices SET state='final' WHERE id=?"));
-  up.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(NoticeFacts facts, FactsFor(db, r, who, tx.now(), true));
+  QF_RETURN_IF_ERROR(MayTake(NoticeAction::kFinalize, facts));
+  QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE notices SET state=? WHERE id=?"));
+  up.Bind(1, Code(NoticeState::kFinal)).Bind(2, id);
   QF_RETURN_IF_ERROR(up.Run());
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("notice.finalized", Subject(id), {{"list_hash", r.list_hash}}));
-  return json::object{{"id", id}, {"status", "final"}, {"ledger_seq", seq}};
+  return json::object{{"id", id}, {"status", Code(NoticeStatus::kFinal)}, {"ledger_seq", seq}};
 }
 
 absl::StatusOr<json::object> Archive(Tx& tx, int64_t id, const Principal& who) {
-  QF_RETURN_IF_ERROR(MayManage(tx.db(), id, who));
   QF_ASSIGN_OR_RETURN(Row r, Must(tx.db(), id));
-  if (r.state != "final") return Conflict("notice.state", "只有已确定的公示可以归档");
-  QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE notices SET state='archived' WHERE id=?"));
-  up.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(NoticeFacts facts, FactsFor(tx.db(), r, who, tx.now(), false));
+  QF_RETURN_IF_ERROR(MayTake(NoticeAction::kArchive, facts));
+  QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE notices SET state=? WHERE id=?"));
+  up.Bind(1, Code(NoticeState::kArchived)).Bind(2, id);
   QF_RETURN_IF_ERROR(up.Run());
   QF_RETURN_IF_ERROR(tx.Append("notice.archived", Subject(id), {{"list_hash", r.list_hash}}).status());
-  return json::object{{"id", id}, {"status", "archived"}};
+  return json::object{{"id", id}, {"status", Code(NoticeStatus::kArchived)}};
 }
 
 absl::StatusOr<json::object> PublicList(Db& db, const NoticeEnv& env, absl::Time now) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT id FROM notices WHERE state IN ('published','final') AND publish_at <= ? ORDER BY publish_at DESC LIMIT 100"));
+      "SELECT id FROM notices WHERE state IN " + Sql({NoticeState::kPublished, NoticeState::kFinal}) +
+      " AND publish_at <= ? ORDER BY publish_at DESC LIMIT 100"));
   st.Bind(1, FormatUtc(now));
   QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
   json::array items;
@@ -464,7 +459,7 @@ absl::StatusOr<json::object> PublicList(Db& db, const NoticeEnv& env, absl::Time
 
 absl::StatusOr<json::object> PublicView(Db& db, const NoticeEnv& env, int64_t id, absl::Time now) {
   QF_ASSIGN_OR_RETURN(auto r, Load(db, id));
-  if (!r || r->state == "draft" || (r->publish_at && now < *r->publish_at))
+  if (!r || StatusOf(*r, now) == NoticeStatus::kDraft || StatusOf(*r, now) == NoticeStatus::kScheduled)
     return NotFound("notice.not_found", "公示不存在");
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, *r));
   QF_ASSIGN_OR_RETURN(auto o, Header(db, env, *r, now));
@@ -476,7 +471,7 @@ absl::StatusOr<json::object> PublicView(Db& db, const NoticeEnv& env, int64_t id
   o["computed_hash"] = computed;
   // The list as served must be the list the ledger recorded: a silent edit of a row shows here.
   o["intact"] = !recorded.empty() && recorded == computed;
-  o["objections_open"] = Status(*r, now) == "open";
+  o["objections_open"] = StatusOf(*r, now) == NoticeStatus::kOpen;
   return o;
 }
 
@@ -503,10 +498,14 @@ absl::StatusOr<json::object> StaffList(Db& db, const NoticeEnv& env, absl::Time 
   return json::object{{"items", items}, {"types", types}};
 }
 
-absl::StatusOr<json::object> StaffView(Db& db, const NoticeEnv& env, int64_t id, absl::Time now) {
+absl::StatusOr<json::object> StaffView(Db& db, const NoticeEnv& env, int64_t id, const Principal& who, absl::Time now) {
   QF_ASSIGN_OR_RETURN(Row r, Must(db, id));
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
   QF_ASSIGN_OR_RETURN(auto o, Header(db, env, r, now));
+  QF_ASSIGN_OR_RETURN(NoticeFacts facts, FactsFor(db, r, who, now, true));
+  auto actions = Actions(facts);
+  o["actions"] = json::array(actions.begin(), actions.end());
+  o["unanswered_objections"] = facts.unanswered_objections;
   std::vector<std::string> statuses;
   QF_ASSIGN_OR_RETURN(auto entries, Entries(db, id, &statuses));
   json::array rows;

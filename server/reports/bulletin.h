@@ -8,6 +8,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -16,11 +17,21 @@
 
 namespace qf::reports {
 
+// draft (redrawn from the data, its narrative edited) → approved by a leader (frozen) → published on the portal.
+enum class BulletinState { kDraft, kApproved, kPublished };
+// What may be done to a bulletin, by whom and when: one rule per action, checked by the command and listed in the
+// staff view (`actions`). The discipline office and leaders redraw, edit and publish; only a leader approves.
+enum class BulletinAction { kRedraft, kEdit, kApprove, kPublish };
+absl::Status MayTake(BulletinAction action, BulletinState state, const Principal& who);
+std::vector<std::string> Actions(BulletinState state, const Principal& who);
+
 absl::StatusOr<boost::json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now);
-absl::StatusOr<boost::json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative);
+absl::StatusOr<boost::json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative, const Principal& who);
 absl::StatusOr<boost::json::object> ApproveBulletin(Tx& tx, int64_t id, const std::string& checkpoint, const Principal& who);
-absl::StatusOr<boost::json::object> PublishBulletin(Tx& tx, int64_t id);
+absl::StatusOr<boost::json::object> PublishBulletin(Tx& tx, int64_t id, const Principal& who);
+// A bulletin as the public sees it (public_only: published ones only), or as staff do (with their `actions`).
 absl::StatusOr<boost::json::object> BulletinView(Db& db, int64_t id, bool public_only);
+absl::StatusOr<boost::json::object> BulletinStaffView(Db& db, int64_t id, const Principal& who);
 absl::StatusOr<boost::json::object> BulletinList(Db& db, bool public_only);
 // The bulletin of a quarter as its documents use it: the frozen (approved or published) bulletin when there is
 // one — snapshot, narrative, hash, checkpoint, "frozen": true — otherwise a snapshot of the live data now

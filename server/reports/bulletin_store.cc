@@ -10,6 +10,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "common/vocab.h"
 #include "common/xlsx_out.h"
 #include "fmt/format.h"
 #include "reports/bulletin.h"
@@ -113,9 +114,23 @@ absl::StatusOr<json::object> BuildSnapshot(Db& db, const Period& p, absl::Time n
                       {"columns", columns}, {"totals", total}, {"districts", district_rows}, {"units", unit_rows}};
 }
 
+constexpr Word<BulletinState> kStates[] = {
+    {BulletinState::kDraft, "draft", "草稿"},
+    {BulletinState::kApproved, "approved", "已审定"},
+    {BulletinState::kPublished, "published", "已发布"},
+};
+
+absl::StatusOr<BulletinState> StoredState(std::string_view code) {
+  auto s = ParseWord(kStates, code);
+  if (!s) return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_enum", "数据库中的 bulletins.state 取值无效：" + std::string(code));
+  return *s;
+}
+std::string_view Code(BulletinState s) { return WordCode(kStates, s); }
+
 struct BulletinRow {
   int64_t id = 0;
-  std::string quarter, state, narrative, hash, checkpoint, approved_at, published_at, drafted_at;
+  BulletinState state = BulletinState::kDraft;
+  std::string quarter, narrative, hash, checkpoint, approved_at, published_at, drafted_at;
   json::value snapshot;
   int64_t approved_by = 0;
 };
@@ -130,7 +145,7 @@ absl::StatusOr<BulletinRow> LoadBulletin(Db& db, int64_t id) {
   BulletinRow b;
   b.id = st.Int(0);
   b.quarter = st.Text(1);
-  b.state = st.Text(2);
+  QF_ASSIGN_OR_RETURN(b.state, StoredState(st.Text(2)));
   QF_ASSIGN_OR_RETURN(b.snapshot, StoredJson(st.Text(3), "bulletins.snapshot"));
   b.narrative = st.Text(4);
   b.hash = st.Text(5);
@@ -157,62 +172,64 @@ absl::StatusOr<json::object> DraftBulletin(Tx& tx, const std::string& quarter, a
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   int64_t id = 0;
   if (row) {
-    if (st.Text(1) != "draft") return Conflict("bulletin.frozen", "该季度通报已审定，不能重新生成");
+    QF_ASSIGN_OR_RETURN(BulletinState state, StoredState(st.Text(1)));
+    if (state != BulletinState::kDraft) return Conflict("bulletin.frozen", "该季度通报已审定，不能重新生成");
     id = st.Int(0);
     QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE bulletins SET snapshot=?, drafted_at=? WHERE id=?"));
     up.Bind(1, json::serialize(snapshot)).Bind(2, FormatUtc(now)).Bind(3, id);
     QF_RETURN_IF_ERROR(up.Run());
   } else {
-    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare("INSERT INTO bulletins(quarter,state,snapshot,drafted_at) VALUES(?,'draft',?,?)"));
-    ins.Bind(1, quarter).Bind(2, json::serialize(snapshot)).Bind(3, FormatUtc(now));
+    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare("INSERT INTO bulletins(quarter,state,snapshot,drafted_at) VALUES(?,?,?,?)"));
+    ins.Bind(1, quarter).Bind(2, Code(BulletinState::kDraft)).Bind(3, json::serialize(snapshot)).Bind(4, FormatUtc(now));
     QF_RETURN_IF_ERROR(ins.Run());
     id = db.LastInsertId();
   }
   QF_RETURN_IF_ERROR(tx.Append("bulletin.drafted", Subject(id),
                                {{"quarter", quarter}, {"snapshot_sha256", Sha256Hex(json::serialize(snapshot))}})
                          .status());
-  return json::object{{"id", id}, {"quarter", quarter}, {"state", "draft"}};
+  return json::object{{"id", id}, {"quarter", quarter}, {"state", Code(BulletinState::kDraft)}};
 }
 
-absl::StatusOr<json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative) {
+absl::StatusOr<json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative, const Principal& who) {
   QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(tx.db(), id));
-  if (b.state != "draft") return Conflict("bulletin.frozen", "通报已审定，不能修改");
+  QF_RETURN_IF_ERROR(MayTake(BulletinAction::kEdit, b.state, who));
   if (Utf8Length(narrative) < 0 || Utf8Length(narrative) > 10000)
     return Invalid("bulletin.narrative", "通报正文不超过10000字", {{"narrative", "过长"}});
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE bulletins SET narrative=? WHERE id=?"));
   st.Bind(1, narrative).Bind(2, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_RETURN_IF_ERROR(tx.Append("bulletin.edited", Subject(id), {{"narrative_sha256", Sha256Hex(narrative)}}).status());
-  return json::object{{"id", id}, {"state", "draft"}};
+  return json::object{{"id", id}, {"state", Code(BulletinState::kDraft)}};
 }
 
 absl::StatusOr<json::object> ApproveBulletin(Tx& tx, int64_t id, const std::string& checkpoint, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(db, id));
-  if (b.state != "draft") return Conflict("bulletin.state", "通报已审定");
+  QF_RETURN_IF_ERROR(MayTake(BulletinAction::kApprove, b.state, who));
   std::string hash = BulletinHash(b.snapshot, b.narrative);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "UPDATE bulletins SET state='approved', hash=?, checkpoint=?, approved_by=?, approved_at=? WHERE id=?"));
-  st.Bind(1, hash).Bind(2, checkpoint).Bind(3, who.account_id).Bind(4, FormatUtc(tx.now())).Bind(5, id);
+      "UPDATE bulletins SET state=?, hash=?, checkpoint=?, approved_by=?, approved_at=? WHERE id=?"));
+  st.Bind(1, Code(BulletinState::kApproved)).Bind(2, hash).Bind(3, checkpoint).Bind(4, who.account_id)
+      .Bind(5, FormatUtc(tx.now())).Bind(6, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("bulletin.approved", Subject(id), {{"quarter", b.quarter}, {"hash", hash}}));
-  return json::object{{"id", id}, {"state", "approved"}, {"hash", hash}, {"ledger_seq", seq}};
+  return json::object{{"id", id}, {"state", Code(BulletinState::kApproved)}, {"hash", hash}, {"ledger_seq", seq}};
 }
 
-absl::StatusOr<json::object> PublishBulletin(Tx& tx, int64_t id) {
+absl::StatusOr<json::object> PublishBulletin(Tx& tx, int64_t id, const Principal& who) {
   QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(tx.db(), id));
-  if (b.state != "approved") return Conflict("bulletin.state", b.state == "draft" ? "通报须先经领导审定" : "通报已发布");
-  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE bulletins SET state='published', published_at=? WHERE id=?"));
-  st.Bind(1, FormatUtc(tx.now())).Bind(2, id);
+  QF_RETURN_IF_ERROR(MayTake(BulletinAction::kPublish, b.state, who));
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE bulletins SET state=?, published_at=? WHERE id=?"));
+  st.Bind(1, Code(BulletinState::kPublished)).Bind(2, FormatUtc(tx.now())).Bind(3, id);
   QF_RETURN_IF_ERROR(st.Run());
   QF_RETURN_IF_ERROR(tx.Append("bulletin.published", Subject(id), {{"quarter", b.quarter}, {"hash", b.hash}}).status());
-  return json::object{{"id", id}, {"state", "published"}};
+  return json::object{{"id", id}, {"state", Code(BulletinState::kPublished)}};
 }
 
 absl::StatusOr<json::object> BulletinView(Db& db, int64_t id, bool public_only) {
   QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(db, id));
-  if (public_only && b.state != "published") return NotFound("bulletin.not_found", "通报不存在");
-  json::object o{{"id", b.id}, {"quarter", b.quarter}, {"state", b.state}, {"snapshot", b.snapshot},
+  if (public_only && b.state != BulletinState::kPublished) return NotFound("bulletin.not_found", "通报不存在");
+  json::object o{{"id", b.id}, {"quarter", b.quarter}, {"state", Code(b.state)}, {"snapshot", b.snapshot},
                  {"narrative", b.narrative}, {"drafted_at", b.drafted_at}};
   if (!b.hash.empty()) {
     o["hash"] = b.hash;
@@ -226,11 +243,48 @@ absl::StatusOr<json::object> BulletinView(Db& db, int64_t id, bool public_only) 
   return o;
 }
 
+absl::StatusOr<json::object> BulletinStaffView(Db& db, int64_t id, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(BulletinRow b, LoadBulletin(db, id));
+  QF_ASSIGN_OR_RETURN(json::object o, BulletinView(db, id, false));
+  auto actions = Actions(b.state, who);
+  o["actions"] = json::array(actions.begin(), actions.end());
+  return o;
+}
+
+absl::Status MayTake(BulletinAction action, BulletinState state, const Principal& who) {
+  constexpr RoleSet kPlanners = kSupervisor | kLeader;
+  switch (action) {
+    case BulletinAction::kRedraft:
+    case BulletinAction::kEdit:
+      if ((who.roles & kPlanners) == 0) return Forbidden("bulletin.role", "只有纪检监察室和局领导可以编辑通报");
+      if (state != BulletinState::kDraft) return Conflict("bulletin.frozen", "通报已审定，不能修改");
+      return absl::OkStatus();
+    case BulletinAction::kApprove:
+      if (!who.Has(kLeader)) return Forbidden("bulletin.role", "通报须由局领导审定");
+      if (state != BulletinState::kDraft) return Conflict("bulletin.state", "通报已审定");
+      return absl::OkStatus();
+    case BulletinAction::kPublish:
+      if ((who.roles & kPlanners) == 0) return Forbidden("bulletin.role", "只有纪检监察室和局领导可以发布通报");
+      if (state != BulletinState::kApproved)
+        return Conflict("bulletin.state", state == BulletinState::kDraft ? "通报须先经领导审定" : "通报已发布");
+      return absl::OkStatus();
+  }
+  return absl::InternalError("unknown bulletin action");
+}
+
+std::vector<std::string> Actions(BulletinState state, const Principal& who) {
+  std::vector<std::string> out;
+  for (auto [a, code] : {std::pair{BulletinAction::kRedraft, "redraft"}, std::pair{BulletinAction::kEdit, "edit"},
+                         std::pair{BulletinAction::kApprove, "approve"}, std::pair{BulletinAction::kPublish, "publish"}})
+    if (MayTake(a, state, who).ok()) out.emplace_back(code);
+  return out;
+}
+
 absl::StatusOr<json::object> BulletinList(Db& db, bool public_only) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT id,quarter,state,COALESCE(hash,''),COALESCE(published_at,''),drafted_at FROM bulletins "
-      "WHERE ?1=0 OR state='published' ORDER BY quarter DESC"));
-  st.Bind(1, int64_t{public_only});
+      "WHERE ?1=0 OR state=?2 ORDER BY quarter DESC"));
+  st.Bind(1, int64_t{public_only}).Bind(2, Code(BulletinState::kPublished));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());

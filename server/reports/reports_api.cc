@@ -79,7 +79,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/bulletins/{id}", kPlanners,
               ReadRoute(app, [id_of](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
-                return BulletinView(db, id, false);
+                return BulletinStaffView(db, id, *req.principal);
               }),
               0, "One bulletin: the snapshot, the narrative, the hash and checkpoint once approved"});
   router.Add({"POST", "/api/v1/bulletins/{id}/narrative", kPlanners,
@@ -89,7 +89,9 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 JsonInput in(body);
                 auto text = in.Str("narrative", false, 10000);
                 QF_RETURN_IF_ERROR(in.Finish("bulletin.params"));
-                return Command([id, t = text.value_or("")](Tx& tx) -> absl::StatusOr<json::value> { return EditBulletin(tx, id, t); });
+                return Command([id, t = text.value_or(""), who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return EditBulletin(tx, id, t, who);
+                });
               }),
               64 * 1024, "Edit a draft bulletin's narrative"});
   router.Add({"POST", "/api/v1/bulletins/{id}/approve", kLeader,
@@ -105,7 +107,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"POST", "/api/v1/bulletins/{id}/publish", kPlanners,
               WriteRoute(app, [id_of](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
-                return Command([id](Tx& tx) -> absl::StatusOr<json::value> { return PublishBulletin(tx, id); });
+                return Command([id, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> { return PublishBulletin(tx, id, who); });
               }),
               1024, "Publish an approved bulletin on the portal"});
   router.Add({"GET", "/api/v1/bulletins/{id}/xlsx", kPlanners, FileRoute(app, xlsx(false)), 0,

@@ -54,6 +54,7 @@ declare module 'vue' {
     Highlighted: typeof import('./components/Highlighted.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    WitnessStep: typeof import('./components/WitnessStep.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es')['ElLoadingDirective']

@@ -37,6 +37,8 @@ export interface StaffDraw extends DrawSummary {
   witness_account_id: number
   candidates: number
   is_witness: boolean
+  // What the caller may do now (the server decides; the console shows these buttons only).
+  actions: ('draw' | 'decline' | 'release' | 'conclude' | 'recuse')[]
   is_requester: boolean
   sealed: boolean
   excluded?: { code: string; reason: string; name?: string }[]

@@ -18,6 +18,7 @@ export interface CampaignSummary {
   period_from: string
   period_to: string
   state: 'planned' | 'committed' | 'sampled' | 'closed'
+  state_label: string
   lead_unit: string
   schools: number
   rectifications: number
@@ -41,6 +42,8 @@ export interface Campaign extends Omit<CampaignSummary, 'schools' | 'rectificati
   group_size: number
   checklist: ChecklistItem[]
   commitment: string
+  // What the caller may do now (the server decides; the console shows these buttons only).
+  actions: ('commit' | 'draw' | 'publish_results')[]
   is_witness: boolean
   witness?: string
   strata?: { label: string; population: number; quota: number }[]
@@ -49,7 +52,7 @@ export interface Campaign extends Omit<CampaignSummary, 'schools' | 'rectificati
   secret?: string
   sample?: { code: string; name: string; stratum: string; reason: string; group_id: number }[]
   groups?: Group[]
-  forms?: { form_id: number; school: string; district: string; state: string; findings: number; group: string; rectifications_open: number }[]
+  forms?: { form_id: number; school: string; district: string; state: string; state_label: string; findings: number; group: string; rectifications_open: number }[]
 }
 
 export interface FormSummary {
@@ -58,6 +61,7 @@ export interface FormSummary {
   school: string
   district: string
   state: 'open' | 'draft' | 'submitted' | 'confirmed'
+  state_label: string
   group: string
   is_leader: boolean
   period_from: string
@@ -77,6 +81,8 @@ export interface InspectionForm {
   campaign: string
   school: string
   state: FormSummary['state']
+  state_label: string
+  actions: ('save' | 'submit' | 'add_evidence' | 'confirm')[]
   version: number
   checklist: ChecklistItem[]
   answers: Record<string, Answer>
@@ -97,6 +103,8 @@ export interface Rectification {
   term: string
   due_on: string
   state: 'open' | 'answered' | 'accepted'
+  state_label: string
+  actions: ('answer' | 'add_evidence' | 'check')[]
   answer: string
   evidence: string[]
   check_note: string
@@ -165,6 +173,8 @@ export interface Bulletin {
   approved_by?: string
   published_at?: string
   intact?: boolean
+  // Staff only: what the caller may do now (the server decides; the console shows these buttons only).
+  actions?: ('redraft' | 'edit' | 'approve' | 'publish')[]
 }
 
 const upload = (path: string, file: File) =>
@@ -176,6 +186,8 @@ export const inspectApi = {
   create: (body: unknown) => http.post<{ id: number }>('/api/v1/campaigns', body),
   commit: (id: number, witness: number) => http.post<{ commitment: string }>(`/api/v1/campaigns/${id}/commit`, { witness_account_id: witness }),
   draw: (id: number, publicValue: string) => http.post(`/api/v1/campaigns/${id}/draw`, { public_value: publicValue }),
+  publishResults: (id: number) =>
+    http.post<{ results_sha256: string; late: boolean }>(`/api/v1/campaigns/${id}/publish-results`, {}),
   myForms: () => http.get<{ items: FormSummary[] }>('/api/v1/inspections/mine'),
   form: (id: number) => http.get<InspectionForm>(`/api/v1/inspections/${id}`),
   save: (id: number, body: { version: number; answers: Record<string, Answer>; findings: Finding[]; submit: boolean }) =>

@@ -54,6 +54,9 @@ export interface NoticeRow {
 }
 
 export interface StaffNotice extends NoticeHeader {
+  // What the caller may do now (the server decides; the console shows these buttons only).
+  actions: ('publish' | 'correct' | 'finalize' | 'archive')[]
+  unanswered_objections: number
   columns: Column[]
   public_columns: Column[]
   rows: NoticeRow[]
