@@ -42,6 +42,8 @@ class Modules {
   using RoutesFn = std::function<void(Router&, AppContext&)>;
   using CommandFn = std::function<Command(const AppContext&)>;
   using CheckFn = std::function<absl::Status(Db& reader)>;
+  // One entry of the staff vocabulary (GET /api/v1/vocabulary): reference data the console must not hard-code.
+  using VocabularyFn = std::function<absl::StatusOr<boost::json::value>(const AppContext& app, Db& db)>;
 
   struct Job {
     std::string name;
@@ -58,6 +60,7 @@ class Modules {
   };
 
   void AddRoutes(RoutesFn fn) { routes_.push_back(std::move(fn)); }
+  void AddVocabulary(std::string key, VocabularyFn fn) { vocabulary_.emplace_back(std::move(key), std::move(fn)); }
   // Runs once at start, after migrations, while writes are taken (e.g. sealing rows older versions kept plain).
   void AddStartupCommand(std::string name, CommandFn fn) { startup_.push_back({std::move(name), std::move(fn)}); }
   void AddCheck(std::string name, CheckFn fn) { checks_.push_back({std::move(name), std::move(fn)}); }
@@ -70,6 +73,7 @@ class Modules {
   void DescribeGroup(std::string name, std::string description) { group_help_[std::move(name)] = std::move(description); }
 
   const std::vector<RoutesFn>& routes() const { return routes_; }
+  const std::vector<std::pair<std::string, VocabularyFn>>& vocabulary() const { return vocabulary_; }
   const std::vector<Startup>& startup() const { return startup_; }
   const std::vector<Check>& checks() const { return checks_; }
   const std::vector<Job>& jobs() const { return jobs_; }
@@ -84,6 +88,7 @@ class Modules {
     CliSetup setup;
   };
   std::vector<RoutesFn> routes_;
+  std::vector<std::pair<std::string, VocabularyFn>> vocabulary_;
   std::vector<Startup> startup_;
   std::vector<Check> checks_;
   std::vector<Job> jobs_;

@@ -25,6 +25,9 @@ class Vault;
 
 namespace qf::cases {
 
+// The most rows one export of the case list holds (the console says so when a view has more).
+inline constexpr int64_t kMaxExportRows = 10000;
+
 struct CaseEnv {
   const Calendar* calendar;
   const Policies* policies;

@@ -53,7 +53,6 @@ absl::Status ParseListFilter(const Request& req, ListFilter& f) {
   return absl::OkStatus();
 }
 
-constexpr int64_t kMaxExportRows = 10000;
 constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 // One sheet of the case list as the console shows it, times in China Standard Time.

@@ -7,6 +7,7 @@
 #include "app/modules.h"
 #include "cases/audit.h"
 #include "cases/cases.h"
+#include "cases/lifecycle.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "org/org.h"
@@ -132,6 +133,17 @@ void Register(Modules& m) {
     };
   });
   m.DescribeGroup("calendar", "show how a deadline is computed");
+  m.AddVocabulary("case_states", [](const AppContext&, Db&) -> absl::StatusOr<json::value> {
+    json::array out;
+    for (State st : AllStates())
+      out.push_back(json::object{{"code", StateName(st)}, {"label", StateLabel(st)}, {"terminal", IsTerminal(st)}});
+    return out;
+  });
+  m.AddVocabulary("case_limits", [](const AppContext& app, Db&) -> absl::StatusOr<json::value> {
+    return json::object{{"export_max_rows", kMaxExportRows},
+                        {"extension_max_days", app.policies->supervision().max_extension_days},
+                        {"order_max_working_days", app.policies->supervision().order_max_working_days}};
+  });
   m.AddCommand("calendar add", "START TERM, e.g. 2026-04-30 5wd or 2026-01-20 60d", CalendarAdd);
   m.AddCommand("import", "bulk import units, people, relations or cases (CSV or XLSX)", Import);
 }

@@ -15,6 +15,14 @@
 
 namespace qf::draws {
 namespace json = boost::json;
+namespace {
+// Supervisors are placed from the released result of a supervisor draw (or the whole active pool).
+constexpr Pool kSourcePool = Pool::kSupervisor;
+constexpr DrawState kSourceState = DrawState::kReleased;
+bool IsAssignmentSource(std::optional<Pool> pool, std::optional<DrawState> state) {
+  return pool == kSourcePool && state == kSourceState;
+}
+}  // namespace
 
 absl::StatusOr<AssignmentRequest> ParseAssignment(const json::object& body) {
   JsonInput in(body);
@@ -74,7 +82,7 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const AssignmentRequest& req
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT state, COALESCE(selected,'[]'), pool FROM draws WHERE id=?"));
     st.Bind(1, *draw_id);
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row || st.Text(0) != DrawStateCode(DrawState::kReleased) || st.Text(2) != PoolCode(Pool::kSupervisor))
+    if (!row || !IsAssignmentSource(ParsePool(st.Text(2)), ParseDrawState(st.Text(0))))
       return Invalid("assignment.draw", "应为已公布结果的监考人员抽取", {{"draw_id", "不是已公布的监考人员抽取"}});
     QF_ASSIGN_OR_RETURN(auto selected, StoredArray(st.Text(1), "draws.selected"));
     for (auto& c : selected)
@@ -127,6 +135,17 @@ absl::StatusOr<json::object> MakeAssignment(Tx& tx, const AssignmentRequest& req
 }
 
 absl::StatusOr<json::object> ListAssignments(Db& db) {
+  json::array sources;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT id,purpose,pool,state,COALESCE(released_at,'') FROM draws WHERE pool=? AND state=? ORDER BY id DESC LIMIT 100"));
+    st.Bind(1, PoolCode(kSourcePool)).Bind(2, DrawStateCode(kSourceState));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      sources.push_back(json::object{{"id", st.Int(0)}, {"purpose", st.Text(1)}, {"released_at", st.Text(4)}});
+    }
+  }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT id,title,created_at,json_extract(result,'$.feasible'),json_extract(result,'$.total_km') "
       "FROM assignments ORDER BY id DESC LIMIT 100"));
@@ -137,7 +156,7 @@ absl::StatusOr<json::object> ListAssignments(Db& db) {
     items.push_back(json::object{{"id", st.Int(0)}, {"title", st.Text(1)}, {"created_at", st.Text(2)},
                                  {"feasible", st.Int(3) != 0}, {"total_km", st.Double(4)}});
   }
-  return json::object{{"items", items}};
+  return json::object{{"items", items}, {"sources", sources}};
 }
 
 absl::StatusOr<json::object> LoadAssignment(Db& db, int64_t id) {

@@ -177,6 +177,13 @@ void RegisterRoutes(Router& router, AppContext& app) {
               64 * 1024, "Assign exam supervisors to sites: quotas met, recusal kept, least total travel (min-cost flow)"});
 }
 
-void Register(Modules& m) { m.AddRoutes(RegisterRoutes); }
+void Register(Modules& m) {
+  m.AddRoutes(RegisterRoutes);
+  m.AddVocabulary("pools", [](const AppContext&, Db&) -> absl::StatusOr<json::value> {
+    json::array out;
+    for (auto code : PoolCodes()) out.push_back(json::object{{"code", code}, {"label", PoolLabel(*ParsePool(code))}});
+    return out;
+  });
+}
 
 }  // namespace qf::draws

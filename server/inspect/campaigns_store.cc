@@ -25,7 +25,6 @@ namespace qf::inspect {
 namespace json = boost::json;
 namespace {
 
-constexpr std::string_view kAnswerTypes[] = {"yesno", "number", "amount", "text", "evidence"};
 
 std::string Subject(int64_t id) { return "campaign:" + std::to_string(id); }
 

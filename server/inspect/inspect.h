@@ -119,6 +119,9 @@ struct InspectEnv {
   const cases::Policies* policies;  // the one card rule (cases/deadlines.h) and its thresholds
 };
 
+// How a checklist item is answered: yes/no, a count, an amount in yuan, text, or evidence files.
+inline constexpr std::string_view kAnswerTypes[] = {"yesno", "number", "amount", "text", "evidence"};
+
 // A campaign as planned: title, period, sampling rate and per-group minimums, groups and their size, the lead
 // unit (the planner's by default) and the cooperating ones, the scope (districts, stages) and the checklist (each
 // item with its key, label, legal basis, answer type and optional rectification term).

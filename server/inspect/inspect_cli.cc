@@ -98,6 +98,11 @@ void Register(Modules& m) {
       return json::value(k + c);
     };
   });
+  m.AddVocabulary("inspection", [](const AppContext& app, Db&) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(auto term, app.policies->DeadlineFor("rectification", "", "", "", false));
+    return json::object{{"rectification_term", term.term.ToString()}, {"rectification_clause", term.clause},
+                        {"answer_types", json::array(std::begin(kAnswerTypes), std::end(kAnswerTypes))}};
+  });
   m.DescribeGroup("draw", "random draws of experts, inspectors and exam supervisors");
   m.AddCommand("draw verify", "recompute a released draw from its published inputs", VerifyDraw);
 }

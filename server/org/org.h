@@ -66,6 +66,8 @@ struct UnitFilter {
   int64_t limit = 50;
 };
 absl::StatusOr<std::vector<Unit>> ListUnits(Db& db, const UnitFilter& f);
+// The districts (县区) the active units lie in, in order.
+absl::StatusOr<std::vector<std::string>> Districts(Db& db);
 
 // Validation of one unit (pure): field errors named with `where` ("第3行" or "").
 std::vector<FieldError> ValidateUnit(const Unit& u, const std::string& where);

@@ -110,6 +110,15 @@ void RegisterRoutes(Router& router, AppContext& app) {
               kMaxImportBytes, "Import units, people or relations from CSV or XLSX (all or nothing unless accept_valid)"});
 }
 
-void Register(Modules& m) { m.AddRoutes(RegisterRoutes); }
+void Register(Modules& m) {
+  m.AddRoutes(RegisterRoutes);
+  m.AddVocabulary("districts", [](const AppContext&, Db& db) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(auto districts, Districts(db));
+    return json::array(districts.begin(), districts.end());
+  });
+  m.AddVocabulary("stages", [](const AppContext&, Db&) -> absl::StatusOr<json::value> {
+    return json::array(std::begin(kStages), std::end(kStages));
+  });
+}
 
 }  // namespace qf::org

@@ -114,6 +114,15 @@ void Runtime::RegisterRoutes(Router& router) {
   router.SetRateLimiter(limiter_.get(), app_.clock);
   RegisterHealthRoutes(router, app_);
   for (const auto& routes : modules_.routes()) routes(router, app_);
+  router.Add({"GET", "/api/v1/vocabulary", kAnyStaff,
+              ReadRoute(app_, [this](const Request&, Db& db) -> absl::StatusOr<boost::json::value> {
+                boost::json::object out;
+                for (const auto& [key, fn] : modules_.vocabulary()) {
+                  QF_ASSIGN_OR_RETURN(out[key], fn(app_, db));
+                }
+                return out;
+              }),
+              0, "Reference data the console uses (case states, districts, stages, pools, default terms, limits), from the modules that own it"});
 }
 
 }  // namespace qf

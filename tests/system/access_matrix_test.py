@@ -122,6 +122,7 @@ def main():
             ("GET", "/api/v1/bulletins/{id}/xlsx"): {"params": [1]},
             ("GET", "/api/v1/public/bulletins"): {}, ("GET", "/api/v1/public/bulletins/{id}"): {"params": [1]},
             ("GET", "/api/v1/public/bulletins/{id}/xlsx"): {"params": [1]},
+            ("GET", "/api/v1/vocabulary"): {},
         }
 
         def path_of(pattern, params):

@@ -133,7 +133,12 @@ export const drawsApi = {
       raw: file,
       contentType: file.name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
     }),
-  assignments: () => http.get<{ items: { id: number; title: string; created_at: string; feasible: boolean; total_km: number }[] }>('/api/v1/assignments'),
+  // The assignments, and the draws whose result may be placed (released supervisor draws: the server's rule).
+  assignments: () =>
+    http.get<{
+      items: { id: number; title: string; created_at: string; feasible: boolean; total_km: number }[]
+      sources: { id: number; purpose: string; released_at: string }[]
+    }>('/api/v1/assignments'),
   assignment: (id: number) => http.get<Assignment>(`/api/v1/assignments/${id}`),
   assign: (body: { title: string; draw_id?: number; sites: SiteInput[] }) => http.post<Assignment>('/api/v1/assignments', body),
 }

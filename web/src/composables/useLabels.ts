@@ -1,13 +1,12 @@
 // Labels of the server's codes in the reader's language: the server names states, categories and channels in
 // Chinese (they are the bureau's own words); English labels come from the locale, the Chinese from the server.
 import { useI18n } from 'vue-i18n'
-import { caseStates } from '@/stores/vocabulary'
 
 export function useLabels() {
   const { t, te, locale } = useI18n()
   const english = () => locale.value === 'en'
   return {
-    state: (code: string, serverLabel?: string) => (caseStates.includes(code) ? t(`state.${code}`) : serverLabel ?? code),
+    state: (code: string, serverLabel?: string) => (te(`state.${code}`) ? t(`state.${code}`) : serverLabel ?? code),
     category: (code: string, serverLabel?: string) =>
       english() && te(`console.vocab.category.${code}`) ? t(`console.vocab.category.${code}`) : serverLabel ?? code,
     channel: (code: string, serverLabel?: string) =>
