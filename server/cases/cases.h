@@ -157,10 +157,6 @@ absl::StatusOr<EscalationIssued> IssueEscalation(Tx& tx, const CaseEnv& env, int
 absl::StatusOr<boost::json::object> SupervisionBoard(Db& db, const CaseEnv& env, const Principal& who,
                                                      absl::Time now);
 
-// Items by channel, category, state, district and month received between two CST days (inclusive), computed
-// from the case rows themselves: the baseline that reports::Dashboard (rollups) must equal and outrun.
-absl::StatusOr<boost::json::object> StatsFromCases(Db& db, const std::string& from, const std::string& to, absl::Time now);
-
 // Bulk import of hotline and platform transfers (CSV or XLSX), all or nothing unless accept_valid. Rows received
 // further back than the intake policy allows take `backdate_reason`, or are rejected.
 struct CaseImportReport {

@@ -1,5 +1,6 @@
-// Statistics computed from the case rows themselves with GROUP BY: the baseline that the dashboard's rollups
-// must equal (reports/rollup_test) and outrun (reports/reports_bench). Reads only.
+// The GROUP BY statistics oracle (stats_oracle.h). Reads only.
+#include "cases/stats_oracle.h"
+
 #include <cmath>
 
 #include "cases/cases.h"

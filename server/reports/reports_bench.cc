@@ -11,6 +11,7 @@
 #include <map>
 
 #include "cases/cases.h"
+#include "cases/stats_oracle.h"
 #include "common/timefmt.h"
 #include "reports/dashboard.h"
 #include "storage/db.h"

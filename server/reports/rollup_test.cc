@@ -7,6 +7,7 @@
 #include <map>
 
 #include "cases/cases.h"
+#include "cases/stats_oracle.h"
 #include "demo/demo.h"
 #include "common/timefmt.h"
 #include "reports/dashboard.h"
