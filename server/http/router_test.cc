@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "boost/json.hpp"
+
 namespace qf {
 namespace {
 
@@ -52,6 +54,107 @@ TEST(Router, ShortPathsDoNotMatchAWildcard) {
   EXPECT_EQ(Status(r, "GET", "/api/v1/cases/7/x"), 404);
   EXPECT_EQ(Status(r, "POST", "/api/v1/cases/7"), 405);
   EXPECT_TRUE(seen.empty());
+}
+
+
+// The guard in front of every handler: who is signed in, with which role, with the CSRF token for a change, and
+// how often a public client may call. Each refusal has its stable code and never reaches the handler.
+class RouterGuard : public ::testing::Test {
+ protected:
+  RouterGuard() : clock_(absl::FromUnixSeconds(1'800'000'000)), limiter_(Limits()) {
+    auto ok = [this](Request& req, Respond respond) {
+      ++handled_;
+      respond(Response::Json(200, boost::json::object{}));
+    };
+    r_.Add({"GET", "/api/v1/board", kSupervisor | kLeader, ok});
+    r_.Add({"POST", "/api/v1/board", kSupervisor, ok});
+    r_.Add({"POST", "/api/v1/public/cases", kPublic, ok, 64 * 1024, "", RateClass::kSubmit});
+    r_.Add({"GET", "/api/v1/public/cases/{code}", kPublic,
+            [this](Request& req, Respond respond) {
+              ++handled_;
+              respond(Response::Json(req.params[0] == "known" ? 200 : 404, boost::json::object{}));
+            },
+            64 * 1024, "", RateClass::kLookup});
+    r_.SetAuthenticator(
+        [](std::string_view token) -> std::optional<Principal> {
+          if (token == "sup") return Principal{.account_id = 1, .roles = kSupervisor, .csrf = "c-sup"};
+          if (token == "clerk") return Principal{.account_id = 2, .roles = kClerk, .csrf = "c-clerk"};
+          return std::nullopt;
+        },
+        "qf_session");
+    r_.SetRateLimiter(&limiter_, &clock_);
+  }
+  static RateLimits Limits() {
+    RateLimits l;
+    l.submit_burst = 2;
+    l.submit_per_minute = 1;
+    l.lookup_burst = 100;
+    l.miss_burst = 3;
+    l.miss_per_minute = 1;
+    return l;
+  }
+  // The status and the problem's code ("" for a success).
+  std::pair<int, std::string> Call(std::string method, std::string path, std::string session = "",
+                                   std::string csrf = "", std::string client = "10.0.0.1") {
+    Request req;
+    req.method = method;
+    req.path = path;
+    req.client = client;
+    if (!session.empty()) req.headers.emplace_back("cookie", "qf_session=" + session);
+    if (!csrf.empty()) req.headers.emplace_back("x-csrf-token", csrf);
+    std::pair<int, std::string> out{0, ""};
+    int answers = 0;
+    r_.Dispatch(req, [&](Response resp) {
+      ++answers;
+      out.first = resp.status;
+      if (resp.content_type.starts_with("application/problem+json"))
+        out.second = std::string(boost::json::parse(resp.body).as_object().at("code").as_string());
+    });
+    EXPECT_EQ(answers, 1) << method << " " << path;
+    return out;
+  }
+  ManualClock clock_;
+  RateLimiter limiter_;
+  Router r_;
+  int handled_ = 0;
+};
+
+TEST_F(RouterGuard, StaffRoutesNeedASession) {
+  EXPECT_EQ(Call("GET", "/api/v1/board"), std::make_pair(401, std::string("auth.required")));
+  EXPECT_EQ(Call("GET", "/api/v1/board", "forged"), std::make_pair(401, std::string("auth.required")));
+  EXPECT_EQ(handled_, 0);
+  EXPECT_EQ(Call("GET", "/api/v1/board", "sup").first, 200);
+  EXPECT_EQ(handled_, 1);
+}
+
+TEST_F(RouterGuard, OtherRolesAreForbidden) {
+  EXPECT_EQ(Call("GET", "/api/v1/board", "clerk"), std::make_pair(403, std::string("auth.role")));
+  EXPECT_EQ(Call("POST", "/api/v1/board", "clerk", "c-clerk"), std::make_pair(403, std::string("auth.role")));
+  EXPECT_EQ(handled_, 0);
+}
+
+TEST_F(RouterGuard, ChangesNeedTheSessionsCsrfToken) {
+  EXPECT_EQ(Call("POST", "/api/v1/board", "sup"), std::make_pair(403, std::string("auth.csrf")));
+  EXPECT_EQ(Call("POST", "/api/v1/board", "sup", "c-clerk"), std::make_pair(403, std::string("auth.csrf")));
+  EXPECT_EQ(handled_, 0);
+  EXPECT_EQ(Call("POST", "/api/v1/board", "sup", "c-sup").first, 200);
+  EXPECT_EQ(handled_, 1);
+}
+
+TEST_F(RouterGuard, PublicSubmissionsAreRateLimitedPerClient) {
+  EXPECT_EQ(Call("POST", "/api/v1/public/cases").first, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/public/cases").first, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/public/cases"), std::make_pair(429, std::string("http.rate_limited")));
+  EXPECT_EQ(Call("POST", "/api/v1/public/cases", "", "", "10.0.0.2").first, 200);  // another client
+  clock_.Advance(absl::Seconds(61));
+  EXPECT_EQ(Call("POST", "/api/v1/public/cases").first, 200);  // a token refilled
+  EXPECT_EQ(handled_, 4);
+}
+
+TEST_F(RouterGuard, GuessedLookupsSpendTheMissBucket) {
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call("GET", "/api/v1/public/cases/guess" + std::to_string(i)).first, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/public/cases/known"), std::make_pair(429, std::string("http.rate_limited")));
+  EXPECT_EQ(handled_, 3);
 }
 
 }  // namespace

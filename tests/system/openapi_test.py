@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Holds the server's route table to api/openapi.yaml: every route documented with the same method, path and
-roles, and nothing documented that the server does not serve."""
+"""Holds the server's route table to api/openapi.yaml: the file is valid OpenAPI 3.1 for a standard validator
+(@apidevtools/swagger-parser), every route is documented with the same method, path and roles, and nothing is
+documented that the server does not serve."""
 import argparse
 import json
 import os
@@ -25,6 +26,10 @@ def main():
             documented[(method.upper(), path)] = op
     served = {(r["method"], r["path"]): r for r in routes}
     problems = []
+    valid = subprocess.run(["node", "scripts/openapi-valid.mjs", os.path.join(ROOT, "api", "openapi.yaml")],
+                           cwd=os.path.join(ROOT, "web"), capture_output=True, text=True)
+    if valid.returncode != 0:
+        problems.append((valid.stdout + valid.stderr).strip())
     for key, r in served.items():
         op = documented.get(key)
         if op is None:

@@ -1,0 +1,202 @@
+// The single writer and the statement cache, on a real SQLite file: group commit, a failing command rolled back
+// to its own savepoint, a failed commit answered to every command of its batch, and refusal.
+#include "storage/writer.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+
+#include "common/status.h"
+
+namespace qf {
+namespace {
+
+class WriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("qf-writer-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "w.db").string();
+    auto db = Db::Open(path_, DbMode::kWriter);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE t(x INTEGER PRIMARY KEY)").ok());
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // A command that inserts `x` once `gate` opens, after telling `started` that the writer has taken it.
+  static Command Held(int x, std::shared_future<void> gate, std::promise<void>& started) {
+    return [x, gate, &started](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      started.set_value();
+      gate.wait();
+      return Insert(x)(tx);
+    };
+  }
+
+  std::unique_ptr<Writer> Make(EventSink* sink = nullptr) {
+    auto db = Db::Open(path_, DbMode::kWriter);
+    EXPECT_TRUE(db.ok());
+    auto w = std::make_unique<Writer>(std::move(*db), clock_);
+    if (sink) w->SetSink(sink);
+    w->Start();
+    return w;
+  }
+  static Command Insert(int x, bool fail_after = false) {
+    return [x, fail_after](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      auto st = tx.db().Prepare("INSERT INTO t(x) VALUES (?1)");
+      if (!st.ok()) return st.status();
+      if (auto s = st->Bind(1, x).Run(); !s.ok()) return s;
+      if (fail_after) return Conflict("test.refused", "refused after writing");
+      return boost::json::value(x);
+    };
+  }
+  // The rows committed, as a fresh reader sees them.
+  std::vector<int64_t> Rows() {
+    auto db = Db::Open(path_, DbMode::kReader);
+    EXPECT_TRUE(db.ok());
+    auto st = (*db)->Prepare("SELECT x FROM t ORDER BY x");
+    EXPECT_TRUE(st.ok());
+    return *st->Ints();
+  }
+
+  ManualClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(WriterTest, CommandsWaitingTogetherShareOneCommit) {
+  auto w = Make();
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  // The first command holds the writer until the rest have queued behind it; they then run as one batch.
+  std::promise<absl::StatusOr<boost::json::value>> first;
+  std::promise<void> started;
+  w->Submit(Actor::System(), Held(0, gate, started),
+            [&first](absl::StatusOr<boost::json::value> r) { first.set_value(std::move(r)); });
+  started.get_future().wait();
+  std::vector<std::future<absl::StatusOr<boost::json::value>>> rest;
+  std::vector<std::promise<absl::StatusOr<boost::json::value>>> promises(50);
+  for (int i = 1; i <= 50; ++i) {
+    rest.push_back(promises[i - 1].get_future());
+    w->Submit(Actor::System(), Insert(i),
+              [&promises, i](absl::StatusOr<boost::json::value> r) { promises[i - 1].set_value(std::move(r)); });
+  }
+  while (w->queue_depth() < 50) std::this_thread::yield();
+  release.set_value();
+  ASSERT_TRUE(first.get_future().get().ok());
+  for (auto& f : rest) ASSERT_TRUE(f.get().ok());
+  EXPECT_EQ(w->stats().commands, 51u);
+  EXPECT_EQ(w->stats().commits, 2u);  // the first alone, then the fifty waiting
+  EXPECT_EQ(Rows().size(), 51u);
+  w->Stop();
+}
+
+TEST_F(WriterTest, AFailingCommandRollsBackItsOwnChangesOnly) {
+  auto w = Make();
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::promise<absl::StatusOr<boost::json::value>> p0, p1, p2, p3;
+  auto keep = [](std::promise<absl::StatusOr<boost::json::value>>& p) {
+    return [&p](absl::StatusOr<boost::json::value> r) { p.set_value(std::move(r)); };
+  };
+  std::promise<void> started;
+  w->Submit(Actor::System(), Held(1, gate, started), keep(p0));
+  started.get_future().wait();
+  w->Submit(Actor::System(), Insert(2), keep(p1));
+  w->Submit(Actor::System(), Insert(3, /*fail_after=*/true), keep(p2));
+  w->Submit(Actor::System(), [](Tx&) -> absl::StatusOr<boost::json::value> { throw std::runtime_error("bug"); },
+            keep(p3));
+  while (w->queue_depth() < 3) std::this_thread::yield();
+  release.set_value();
+  EXPECT_TRUE(p0.get_future().get().ok());
+  EXPECT_TRUE(p1.get_future().get().ok());
+  auto refused = p2.get_future().get();
+  EXPECT_EQ(StableCode(refused.status()), "test.refused");
+  EXPECT_EQ(p3.get_future().get().status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{1, 2}));  // 3 was written and rolled back to its savepoint
+  w->Stop();
+}
+
+// A sink whose pre-commit check fails, as the ledger's does when it cannot sign: nothing of the batch is kept
+// and every command of it hears so.
+class FailingCommit : public EventSink {
+ public:
+  absl::Status OnEvent(Db&, const EventRecord&) override { return absl::OkStatus(); }
+  absl::Status BeforeCommit(Db&) override {
+    return fail ? absl::InternalError("disk full") : absl::OkStatus();
+  }
+  void OnRollback(Db&) override { ++rollbacks; }
+  bool fail = true;
+  int rollbacks = 0;
+};
+
+TEST_F(WriterTest, AFailedCommitAnswersEveryCommandOfTheBatch) {
+  FailingCommit sink;
+  auto w = Make(&sink);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::vector<std::promise<absl::StatusOr<boost::json::value>>> ps(4);
+  std::promise<void> started;
+  w->Submit(Actor::System(), Held(10, gate, started),
+            [&ps](absl::StatusOr<boost::json::value> r) { ps[0].set_value(std::move(r)); });
+  started.get_future().wait();
+  for (int i = 1; i < 4; ++i)
+    w->Submit(Actor::System(), Insert(10 + i),
+              [&ps, i](absl::StatusOr<boost::json::value> r) { ps[i].set_value(std::move(r)); });
+  while (w->queue_depth() < 3) std::this_thread::yield();
+  release.set_value();
+  // The first command commits alone (and fails); the three behind it form the second batch (and fail).
+  for (auto& p : ps) EXPECT_EQ(StableCode(p.get_future().get().status()), "db.commit_failed");
+  EXPECT_TRUE(Rows().empty());
+  EXPECT_EQ(sink.rollbacks, 2);
+  sink.fail = false;
+  EXPECT_TRUE(w->Run(Actor::System(), Insert(20)).ok());  // the writer goes on
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{20}));
+  w->Stop();
+}
+
+TEST_F(WriterTest, ARefusingWriterTakesNoMoreCommands) {
+  auto w = Make();
+  ASSERT_TRUE(w->Run(Actor::System(), Insert(1)).ok());
+  w->Refuse("checkpoint mismatch");
+  auto r = w->Run(Actor::System(), Insert(2));
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(StableCode(r.status()), "ledger.integrity");
+  EXPECT_EQ(w->refusal(), "checkpoint mismatch");
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{1}));
+  w->Stop();
+}
+
+TEST_F(WriterTest, AfterStopCommandsAreRefusedAsStopping) {
+  auto w = Make();
+  w->Stop();
+  std::promise<absl::StatusOr<boost::json::value>> p;
+  w->Submit(Actor::System(), Insert(1), [&p](absl::StatusOr<boost::json::value> r) { p.set_value(std::move(r)); });
+  EXPECT_EQ(StableCode(p.get_future().get().status()), "server.stopping");
+}
+
+// A cached statement comes back reset and unbound, whatever its last user left behind.
+TEST_F(WriterTest, CachedStatementsComeBackResetAndUnbound) {
+  auto db = Db::Open(path_, DbMode::kWriter);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("INSERT INTO t(x) VALUES (1), (2), (3)").ok());
+  const char* sql = "SELECT count(*), ?1 IS NULL FROM t WHERE x >= coalesce(?1, 0)";
+  {
+    auto st = (*db)->Prepare(sql);
+    ASSERT_TRUE(st.ok());
+    st->Bind(1, 2);
+    ASSERT_TRUE(*st->Step());
+    EXPECT_EQ(st->Int(0), 2);
+  }  // abandoned mid-result
+  auto again = (*db)->Prepare(sql);
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(*again->Step());
+  EXPECT_EQ(again->Int(0), 3);
+  EXPECT_EQ(again->Int(1), 1);  // the old binding was cleared
+}
+
+}  // namespace
+}  // namespace qf
