@@ -1,5 +1,5 @@
-// Dashboard figures for a range of received days (China Standard Time), read from the rollups that triggers keep
-// in the writer's transaction (migration 8): counts by channel, category, district, month and state, on-time
+// Dashboard figures for a range of received days (China Standard Time), read from the rollups that cases keep in
+// the writer's transaction (cases/store.cc ApplyFigures): counts by channel, category, district, month and state, on-time
 // handling, average handling days, ratings, named reports, and what is overdue now. Same answer as
 // cases::StatsFromCases, at a cost that grows with days × dimensions instead of cases.
 #pragma once
