@@ -63,7 +63,7 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
     if (!u.empty()) {
       QF_ASSIGN_OR_RETURN(c.concerned_unit_id, org::UnitIdByCode(tx.db(), u));
       if (!c.concerned_unit_id) {
-        QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT id FROM units WHERE name=? LIMIT 1"));
+        QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT id FROM org_units WHERE name=? LIMIT 1"));
         st.Bind(1, u);
         QF_ASSIGN_OR_RETURN(bool row, st.Step());
         if (row) c.concerned_unit_id = st.Int(0);

@@ -94,7 +94,7 @@ namespace {
 
 // Counts per unit and category from the case rows: schools by concerned unit, districts by the case's district.
 absl::StatusOr<double> CityStudents(Db& db) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT TOTAL(enrolment) FROM units WHERE kind='school' AND active=1"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT TOTAL(enrolment) FROM org_units WHERE kind='school' AND active=1"));
   QF_RETURN_IF_ERROR(st.Step().status());
   return st.Double(0);
 }
@@ -110,7 +110,7 @@ absl::StatusOr<std::vector<UnitCounts>> Load(Db& db, const std::string& from, co
   std::string m2 = FormatUtc(CstStart(absl::CivilDay(last_month - 1)));
   std::string m3 = FormatUtc(CstStart(absl::CivilDay(last_month)));
   std::string sql = districts
-      ? "WITH d AS (SELECT district, SUM(enrolment) AS enrolment FROM units WHERE kind='school' AND active=1 "
+      ? "WITH d AS (SELECT district, SUM(enrolment) AS enrolment FROM org_units WHERE kind='school' AND active=1 "
         "AND district IS NOT NULL GROUP BY district) "
         "SELECT 0, d.district, d.district, c.category, d.enrolment, "
         "SUM(c.received_at >= ?1 AND c.received_at < ?2), SUM(c.received_at >= ?3 AND c.received_at < ?4), "
@@ -122,7 +122,7 @@ absl::StatusOr<std::vector<UnitCounts>> Load(Db& db, const std::string& from, co
         "SUM(c.received_at >= ?1 AND c.received_at < ?2), SUM(c.received_at >= ?3 AND c.received_at < ?4), "
         "SUM(c.received_at >= ?4 AND c.received_at < ?5), SUM(c.received_at >= ?5 AND c.received_at < ?6), "
         "SUM(c.received_at >= ?6 AND c.received_at < ?2) "
-        "FROM cases c JOIN units u ON u.id = c.concerned_unit_id WHERE u.kind='school' "
+        "FROM cases c JOIN org_units u ON u.id = c.concerned_unit_id WHERE u.kind='school' "
         "AND c.received_at >= min(?1, ?3) AND c.received_at < ?2 GROUP BY u.id, c.category";
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
   st.Bind(1, lo).Bind(2, hi).Bind(3, m0).Bind(4, m1).Bind(5, m2).Bind(6, m3);

@@ -11,6 +11,7 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "fmt/format.h"
+#include "org/org.h"
 #include "search/query.h"
 
 namespace qf::cases {
@@ -59,20 +60,19 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       "(SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.kind IN {})",
       SqlWatchedKinds());
   std::string where = fmt::format(
-      "(?4=1 OR (?5=1 AND c.restricted=0) OR (?6=1 AND c.handling_unit_id IN (SELECT id FROM sub))) "
-      "AND NOT EXISTS (SELECT 1 FROM case_people cp WHERE cp.case_id=c.id AND cp.person_id IN (SELECT pid FROM me WHERE pid>0)) "
-      "AND NOT ((c.restricted=1 OR c.leadership_accused=1) AND c.concerned_unit_id IN (SELECT id FROM anc)) "
+      "(?4=1 OR (?5=1 AND c.restricted=0) OR (?6=1 AND {sub})) "
+      "AND NOT EXISTS (SELECT 1 FROM case_people cp WHERE cp.case_id=c.id AND {me}) "
+      "AND NOT ((c.restricted=1 OR c.leadership_accused=1) AND {anc}) "
       "AND (?7='' OR c.state=?7) AND (?8='' OR c.channel=?8) AND (?9='' OR c.category=?9) AND (?10='' OR c.district=?10) "
       "AND (?11=0 OR c.handling_unit_id=?11) AND (?12='' OR c.received_at >= ?12) AND (?13='' OR c.received_at < ?13) "
       "AND (?14=0 OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.due_on < ?15 "
       "AND d.kind IN {})) "
-      "AND (?16=0 OR c.state IN {} OR (c.state IN {} AND c.handling_unit_id IN (SELECT id FROM sub))) "
+      "AND (?16=0 OR c.state IN {waiting_any} OR (c.state IN {waiting_unit} AND {sub})) "
       "AND (?17='' OR c.receipt=?17)",
-      SqlWatchedKinds(), waiting.any, waiting.unit);
-  std::string with =
-      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id), "
-      "anc(id) AS (SELECT ?1 UNION ALL SELECT u.parent_id FROM units u JOIN anc ON u.id=anc.id WHERE u.parent_id IS NOT NULL), "
-      "me(pid) AS (SELECT ?2 UNION SELECT person_b FROM relations WHERE person_a=?2 UNION SELECT person_a FROM relations WHERE person_b=?2) ";
+      SqlWatchedKinds(), fmt::arg("sub", org::InSubtreeSql("c.handling_unit_id", "?1")),
+      fmt::arg("anc", org::InAncestrySql("c.concerned_unit_id", "?1")),
+      fmt::arg("me", org::SelfOrRelativeSql("cp.person_id", "?2")), fmt::arg("waiting_any", waiting.any),
+      fmt::arg("waiting_unit", waiting.unit));
   // Words (not a receipt code) search the full-text index: the match, its rank and highlighted passages
   // come from case_fts, which holds the text as handlers may read it.
   std::string q(Trim(f.q));
@@ -113,17 +113,17 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   // cases would cost more than the page); above it the answer says total_capped.
   int64_t total = 0;
   {
-    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(fmt::format("{}SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})",
-                                                           with, from, where, kMaxCounted + 1)));
+    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})",
+                                                           from, where, kMaxCounted + 1)));
     bind(count);
     QF_RETURN_IF_ERROR(count.Step().status());
     total = count.Int(0);
   }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
-      "{}SELECT {}, {}, (SELECT name FROM units WHERE id=c.handling_unit_id), "
-      "(SELECT name FROM units WHERE id=c.concerned_unit_id){} FROM {} WHERE {} "
+      "SELECT {}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
+      "(SELECT name FROM org_units WHERE id=c.concerned_unit_id){} FROM {} WHERE {} "
       "ORDER BY {} {}, c.id {} LIMIT ?19 OFFSET ?20",
-      with, kRowColumns, next_due, "", from, where, order, dir, dir)));
+      kRowColumns, next_due, "", from, where, order, dir, dir)));
   bind(st);
   st.Bind(19, f.limit).Bind(20, f.offset);
   json::array items;

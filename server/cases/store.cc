@@ -254,15 +254,6 @@ std::string OutcomeLabel(const std::string& o) {
   return o;
 }
 
-std::string UnitName(Db& db, int64_t id) {
-  if (!id) return "";
-  auto st = db.Prepare("SELECT name FROM units WHERE id=?");
-  if (!st.ok()) return "";
-  st->Bind(1, id);
-  auto row = st->Step();
-  return row.ok() && *row ? st->Text(0) : "";
-}
-
 absl::StatusOr<Figures> LoadFigures(Db& db, int64_t case_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT date(c.received_at, '+8 hours'), c.channel, c.category, COALESCE(c.district,''), c.state, c.anonymous, "

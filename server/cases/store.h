@@ -12,6 +12,7 @@
 #include "cases/cases.h"
 #include "cases/deadlines.h"
 #include "storage/db.h"
+#include "org/org.h"
 #include "storage/writer.h"
 
 namespace qf::cases {
@@ -68,7 +69,7 @@ boost::json::object DeadlineJson(const Deadline& d, const CaseEnv& env, absl::Ci
 
 absl::Status AddMessage(Tx& tx, int64_t case_id, const std::string& kind, const std::string& body, bool is_public);
 std::string OutcomeLabel(const std::string& outcome);
-std::string UnitName(Db& db, int64_t id);
+using org::UnitName;
 
 // The facts the lifecycle's check needs of the case and of the person acting (transitions.cc).
 absl::StatusOr<std::pair<CaseFacts, ActorFacts>> FactsFor(Db& db, const CaseEnv& env, const Row& c,

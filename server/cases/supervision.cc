@@ -188,7 +188,7 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const CaseEnv& env, const 
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT s.id, s.case_id, s.kind, s.level, COALESCE(s.deadline_kind,''), s.rule, s.issued_at, COALESCE(s.due_on,''), "
       "COALESCE(s.answer,''), COALESCE(c.handling_unit_id,0), COALESCE(u.name,''), c.title, c.state, COALESCE(s.note,'') "
-      "FROM supervision s JOIN cases c ON c.id=s.case_id LEFT JOIN units u ON u.id=c.handling_unit_id "
+      "FROM supervision s JOIN cases c ON c.id=s.case_id LEFT JOIN org_units u ON u.id=c.handling_unit_id "
       "WHERE c.state NOT IN " + TerminalStatesSql() + " ORDER BY u.name, s.id DESC LIMIT 1000"));
   json::array items;
   while (true) {
@@ -225,7 +225,7 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const CaseEnv& env, const 
       cutoff -= policy.escalations.front().overdue_working_days;
       QF_ASSIGN_OR_RETURN(auto q, db.Prepare(
           "SELECT d.case_id, d.kind, d.due_on, c.title, COALESCE(u.name,'') FROM case_deadlines d JOIN cases c ON c.id=d.case_id "
-          "LEFT JOIN units u ON u.id=c.handling_unit_id WHERE d.status='open' AND d.due_on < ? AND d.kind IN " +
+          "LEFT JOIN org_units u ON u.id=c.handling_unit_id WHERE d.status='open' AND d.due_on < ? AND d.kind IN " +
           SqlKinds(Watch::kOverall) + " ORDER BY d.due_on LIMIT 500"));
       q.Bind(1, FormatDay(cutoff + 1));
       struct Cand { int64_t case_id; std::string kind, due, title, unit; };

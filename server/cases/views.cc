@@ -126,7 +126,7 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
   json::array people;
   {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT p.id,p.name,p.unit_id,COALESCE(p.position,'') FROM case_people cp JOIN people p ON p.id=cp.person_id WHERE cp.case_id=?"));
+        "SELECT p.id,p.name,p.unit_id,COALESCE(p.position,'') FROM case_people cp JOIN org_people p ON p.id=cp.person_id WHERE cp.case_id=?"));
     st.Bind(1, c.id);
     while (true) {
       QF_ASSIGN_OR_RETURN(bool row, st.Step());

@@ -36,7 +36,7 @@ std::vector<int64_t> UnitIds(Db& db, const std::string& codes, const char* field
 absl::StatusOr<json::object> Upsert(Tx& tx, Pool pool, const MemberInput& m) {
   Db& db = tx.db();
   std::vector<FieldError> errs;
-  QF_ASSIGN_OR_RETURN(auto ps, db.Prepare("SELECT p.id, u.lat, u.lon FROM people p JOIN units u ON u.id=p.unit_id WHERE p.code=?"));
+  QF_ASSIGN_OR_RETURN(auto ps, db.Prepare("SELECT p.id, u.lat, u.lon FROM org_people p JOIN org_units u ON u.id=p.unit_id WHERE p.code=?"));
   ps.Bind(1, m.person_code);
   QF_ASSIGN_OR_RETURN(bool found, ps.Step());
   if (!found) errs.push_back({"person_code", "没有这个人员编号：" + m.person_code});
@@ -77,7 +77,7 @@ absl::StatusOr<std::vector<Member>> LoadPool(Db& db, Pool pool, bool active_only
       "SELECT m.code,m.person_id,p.name,p.unit_id,u.name,m.specialty,m.title,m.region,m.lat,m.lon,m.former_unit_ids,"
       "m.relative_exam_unit_ids,m.active,(SELECT MAX(d.released_at) FROM draws d, json_each(d.selected) s "
       "WHERE d.pool=m.pool AND s.value=m.code) "
-      "FROM pool_members m JOIN people p ON p.id=m.person_id JOIN units u ON u.id=p.unit_id "
+      "FROM pool_members m JOIN org_people p ON p.id=m.person_id JOIN org_units u ON u.id=p.unit_id "
       "WHERE m.pool=?1 AND (?2=0 OR m.active=1) ORDER BY m.code"));
   st.Bind(1, PoolCode(pool)).Bind(2, int64_t{active_only});
   std::vector<Member> out;

@@ -99,7 +99,7 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
   std::string year_from = FormatDay(*from_day - 365), year_to = FormatDay(*from_day - 1);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT u.id,u.code,u.name,COALESCE(u.district,''),COALESCE(u.stage,''),COALESCE(u.enrolment,0),COALESCE(u.lat,0),"
-      "COALESCE(u.lon,0),COALESCE(k.n,0),COALESCE(p.kind,'') FROM units u LEFT JOIN units p ON p.id=u.parent_id "
+      "COALESCE(u.lon,0),COALESCE(k.n,0),COALESCE(p.kind,'') FROM org_units u LEFT JOIN org_units p ON p.id=u.parent_id "
       // One pass over the year's cases (by the received-at index), not one per school.
       "LEFT JOIN (SELECT concerned_unit_id AS unit, COUNT(*) AS n FROM cases WHERE received_at >= ?1 AND received_at < ?2 "
       "GROUP BY concerned_unit_id) k ON k.unit=u.id WHERE u.kind='school' AND u.active=1 ORDER BY u.code"));
@@ -187,7 +187,7 @@ absl::StatusOr<std::vector<Inspector>> Inspectors(Db& db) {
     i.interest_unit_ids.insert(i.interest_unit_ids.end(), m.relative_exam_unit_ids.begin(), m.relative_exam_unit_ids.end());
     QF_ASSIGN_OR_RETURN(auto rel, org::Relatives(db, m.person_id));
     for (int64_t p : rel) {
-      QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT unit_id FROM people WHERE id=?"));
+      QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT unit_id FROM org_people WHERE id=?"));
       st.Bind(1, p);
       QF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (row) i.interest_unit_ids.push_back(st.Int(0));
@@ -491,7 +491,7 @@ absl::StatusOr<json::object> CampaignList(Db& db) {
       "(SELECT COUNT(*) FROM rectifications r WHERE r.campaign_id=c.id),"
       "(SELECT COUNT(*) FROM rectifications r WHERE r.campaign_id=c.id AND r.state NOT IN " +
       Sql({RectificationState::kAccepted}) + ") "
-      "FROM campaigns c JOIN units u ON u.id=c.lead_unit_id ORDER BY c.id DESC"));
+      "FROM campaigns c JOIN org_units u ON u.id=c.lead_unit_id ORDER BY c.id DESC"));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());

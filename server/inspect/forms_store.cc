@@ -18,18 +18,10 @@
 namespace qf::inspect {
 namespace json = boost::json;
 
-std::string PersonName(Db& db, int64_t id) {
-  auto st = db.Prepare("SELECT name FROM people WHERE id=?");
-  if (!st.ok()) return "";
-  st->Bind(1, id);
-  auto row = st->Step();
-  return row.ok() && *row ? st->Text(0) : "";
-}
-
 absl::StatusOr<json::array> GroupsJson(Db& db, int64_t campaign_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT g.id,g.name,g.leader_person_id,g.members,(SELECT json_group_array(u.name) FROM inspection_forms f "
-      "JOIN units u ON u.id=f.school_id WHERE f.group_id=g.id) FROM inspection_groups g WHERE g.campaign_id=? ORDER BY g.id"));
+      "JOIN org_units u ON u.id=f.school_id WHERE f.group_id=g.id) FROM inspection_groups g WHERE g.campaign_id=? ORDER BY g.id"));
   st.Bind(1, campaign_id);
   std::vector<std::tuple<int64_t, std::string, int64_t, std::string, std::string>> rows;
   while (true) {
@@ -56,7 +48,7 @@ absl::StatusOr<json::array> FormsSummary(Db& db, int64_t campaign_id) {
       "SELECT f.id,u.name,u.district,f.state,json_array_length(f.findings),g.name,"
       "(SELECT COUNT(*) FROM rectifications r WHERE r.form_id=f.id AND r.state NOT IN " +
       Sql({RectificationState::kAccepted}) + ") "
-      "FROM inspection_forms f JOIN units u ON u.id=f.school_id JOIN inspection_groups g ON g.id=f.group_id "
+      "FROM inspection_forms f JOIN org_units u ON u.id=f.school_id JOIN inspection_groups g ON g.id=f.group_id "
       "WHERE f.campaign_id=? ORDER BY g.id, u.code"));
   st.Bind(1, campaign_id);
   json::array out;
@@ -86,7 +78,7 @@ absl::StatusOr<FormRow> LoadForm(Db& db, int64_t id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT f.id,f.campaign_id,f.group_id,f.school_id,g.leader_person_id,f.version,f.state,c.title,u.name,f.answers,"
       "f.findings,c.checklist,g.members,c.period_from,c.period_to FROM inspection_forms f "
-      "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN units u ON u.id=f.school_id "
+      "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN org_units u ON u.id=f.school_id "
       "WHERE f.id=?"));
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -130,7 +122,7 @@ json::object FormJson(Db& db, const FormRow& f, const Principal& who) {
 absl::StatusOr<json::object> MyForms(Db& db, const Principal& who) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT f.id,c.title,u.name,u.district,f.state,g.name,g.leader_person_id=?1,c.period_from,c.period_to FROM inspection_forms f "
-      "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN units u ON u.id=f.school_id "
+      "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN org_units u ON u.id=f.school_id "
       "WHERE EXISTS(SELECT 1 FROM json_each(g.members) m WHERE m.value=?1) ORDER BY f.state=?2, c.id DESC, u.code"));
   st.Bind(1, who.person_id).Bind(2, Code(FormState::kConfirmed));
   json::array items;

@@ -83,13 +83,12 @@ std::string AddMonths(const std::string& day, int months) {
 absl::StatusOr<json::object> Rectifications(Db& db, const InspectEnv& env, const Principal& who, absl::Time now) {
   bool all = OverseesInspections(who);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "WITH RECURSIVE sub(id) AS (SELECT ?1 UNION SELECT u.id FROM units u JOIN sub ON u.parent_id=sub.id) "
       "SELECT r.id,r.campaign_id,COALESCE(c.title,''),u.name,u.district,r.item,r.finding,r.term,r.due_on,r.state,"
       "COALESCE(r.answer,''),r.evidence,COALESCE(r.check_note,''),r.rounds,r.issued_at,"
       "(SELECT json_group_array(kind) FROM rectification_cards k WHERE k.rectification_id=r.id), "
-      "r.school_id IN (SELECT id FROM sub) "
-      "FROM rectifications r JOIN units u ON u.id=r.school_id LEFT JOIN campaigns c ON c.id=r.campaign_id "
-      "WHERE ?2=1 OR r.school_id IN (SELECT id FROM sub) ORDER BY r.state=?3, r.due_on, r.id"));
+      + org::InSubtreeSql("r.school_id", "?1") + " "
+      "FROM rectifications r JOIN org_units u ON u.id=r.school_id LEFT JOIN campaigns c ON c.id=r.campaign_id "
+      "WHERE ?2=1 OR " + org::InSubtreeSql("r.school_id", "?1") + " ORDER BY r.state=?3, r.due_on, r.id"));
   st.Bind(1, who.unit_id).Bind(2, int64_t{all}).Bind(3, Code(RectificationState::kAccepted));
   absl::CivilDay today = CstDay(now);
   json::array items;
@@ -353,8 +352,8 @@ absl::StatusOr<json::object> SanctionsList(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT s.id,s.target,COALESCE(u.name,''),COALESCE(p.name,''),COALESCE(pu.name,''),s.kind,s.reason,s.basis,s.decided_on,"
       "COALESCE(s.until_on,''),s.self_criticism,(SELECT group_concat(v.year) FROM vetoes v WHERE v.sanction_id=s.id) "
-      "FROM sanctions s LEFT JOIN units u ON u.id=s.unit_id LEFT JOIN people p ON p.id=s.person_id "
-      "LEFT JOIN units pu ON pu.id=p.unit_id ORDER BY s.decided_on DESC, s.id DESC"));
+      "FROM sanctions s LEFT JOIN org_units u ON u.id=s.unit_id LEFT JOIN org_people p ON p.id=s.person_id "
+      "LEFT JOIN org_units pu ON pu.id=p.unit_id ORDER BY s.decided_on DESC, s.id DESC"));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -371,7 +370,7 @@ absl::StatusOr<json::object> SanctionsList(Db& db) {
   for (const auto& k : kKinds)
     kinds.push_back(json::object{{"code", k.code}, {"label", k.label}, {"target", k.target}, {"months", k.months}, {"basis", k.basis}});
   QF_ASSIGN_OR_RETURN(auto rf, db.Prepare(
-      "SELECT r.id,u.name,u.district,r.amount_cents,r.pupils,r.refunded_on,r.note FROM refunds r JOIN units u ON u.id=r.school_id "
+      "SELECT r.id,u.name,u.district,r.amount_cents,r.pupils,r.refunded_on,r.note FROM refunds r JOIN org_units u ON u.id=r.school_id "
       "ORDER BY r.refunded_on DESC, r.id DESC"));
   json::array refunds;
   while (true) {
@@ -387,8 +386,8 @@ absl::StatusOr<json::object> SanctionsList(Db& db) {
 absl::StatusOr<std::vector<std::vector<std::string>>> VetoRows(Db& db, int year) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT v.target,COALESCE(u.name,''),COALESCE(p.name,''),COALESCE(pu.name,''),v.year,v.reason,"
-      "COALESCE(s.decided_on,''),COALESCE(s.basis,'') FROM vetoes v LEFT JOIN units u ON u.id=v.unit_id "
-      "LEFT JOIN people p ON p.id=v.person_id LEFT JOIN units pu ON pu.id=p.unit_id LEFT JOIN sanctions s ON s.id=v.sanction_id "
+      "COALESCE(s.decided_on,''),COALESCE(s.basis,'') FROM vetoes v LEFT JOIN org_units u ON u.id=v.unit_id "
+      "LEFT JOIN org_people p ON p.id=v.person_id LEFT JOIN org_units pu ON pu.id=p.unit_id LEFT JOIN sanctions s ON s.id=v.sanction_id "
       "WHERE v.year=? ORDER BY v.target, 2, 3"));
   st.Bind(1, year);
   std::vector<std::vector<std::string>> rows;

@@ -8,6 +8,7 @@
 #include "auth/roles.h"
 #include "inspect/states.h"
 #include "storage/db.h"
+#include "org/org.h"
 #include "storage/writer.h"
 
 namespace qf::inspect {
@@ -24,7 +25,7 @@ absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t
 // Whether the file was uploaded as evidence of that form or order (an answer may only cite its own files).
 absl::StatusOr<bool> IsEvidenceOf(Db& db, std::string_view kind, int64_t subject_id, const std::string& hash);
 
-std::string PersonName(Db& db, int64_t person_id);
+using org::PersonName;
 // The groups of a campaign: name, leader, members (names), schools.
 absl::StatusOr<boost::json::array> GroupsJson(Db& db, int64_t campaign_id);
 // Per sampled school: its form's state, findings and open rectifications.

@@ -132,11 +132,6 @@ json::array Columns(const NoticeType& type, bool staff) {
   return cols;
 }
 
-std::string UnitName(Db& db, int64_t id) {
-  auto u = org::GetUnit(db, id);
-  return u.ok() && *u ? (*u)->name : "";
-}
-
 // The list hash the ledger recorded at the notice's last publication or correction event.
 absl::StatusOr<std::string> LedgerHash(Db& db, int64_t seq) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT payload FROM events WHERE seq=?"));
@@ -152,7 +147,7 @@ absl::StatusOr<json::object> Header(Db& db, const NoticeEnv& env, const Row& r, 
   QF_ASSIGN_OR_RETURN(const NoticeType* type, TypeOf(env, r));
   NoticeStatus status = StatusOf(r, now);
   json::object o{{"id", r.id}, {"type", r.type}, {"type_name", type->name}, {"title", r.title},
-                 {"basis", type->basis}, {"issuing_unit", json::object{{"id", r.issuing_unit_id}, {"name", UnitName(db, r.issuing_unit_id)}}},
+                 {"basis", type->basis}, {"issuing_unit", json::object{{"id", r.issuing_unit_id}, {"name", org::UnitName(db, r.issuing_unit_id)}}},
                  {"status", Code(status)}, {"status_label", Label(status)},
                  {"duration", type->duration.ToString()}};
   if (r.publish_at) o["publish_at"] = FormatUtc(*r.publish_at);
@@ -181,7 +176,7 @@ absl::StatusOr<std::pair<std::string, int64_t>> RecordList(Tx& tx, const NoticeT
 // The lookup the list check uses: an active school of that name.
 std::function<bool(const std::string&)> SchoolExists(Db& db) {
   return [&db](const std::string& name) {
-    auto st = db.Prepare("SELECT 1 FROM units WHERE kind='school' AND active=1 AND name=?");
+    auto st = db.Prepare("SELECT 1 FROM org_units WHERE kind='school' AND active=1 AND name=?");
     if (!st.ok()) return false;
     st->Bind(1, name);
     auto row = st->Step();

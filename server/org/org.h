@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,19 @@ absl::StatusOr<std::vector<Unit>> Ancestry(Db& db, int64_t unit);
 absl::StatusOr<int64_t> PersonUnit(Db& db, int64_t person_id);
 // Declared relatives of a person (both directions).
 absl::StatusOr<std::vector<int64_t>> Relatives(Db& db, int64_t person_id);
+
+// org's read interface for the SQL of other domains (migration 14): the views org_units, org_people and
+// org_relatives, the closure table unit_tree, and these fragments over them. No other domain names the tables
+// units, people or relations. Each fragment is a boolean SQL expression over the given column and parameter.
+// `unit` lies in the subtree of `ancestor` (is it or below it).
+std::string InSubtreeSql(std::string_view unit, std::string_view ancestor);
+// `unit` is `of` or above it.
+std::string InAncestrySql(std::string_view unit, std::string_view of);
+// `person` is `of` or a declared relative of `of`.
+std::string SelfOrRelativeSql(std::string_view person, std::string_view of);
+// A unit's name ("" when unknown) and a person's.
+std::string UnitName(Db& db, int64_t id);
+std::string PersonName(Db& db, int64_t id);
 
 // Import from tables: validates every row first; applies nothing if any row fails unless accept_valid.
 struct ImportReport {

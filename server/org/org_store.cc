@@ -84,6 +84,10 @@ absl::StatusOr<int64_t> InsertUnit(Tx& tx, Unit u) {
     return MakeError(absl::StatusCode::kAlreadyExists, "unit.exists", "单位代码已存在：" + u.code, {{"code", "已存在"}});
   QF_RETURN_IF_ERROR(r);
   u.id = tx.db().LastInsertId();
+  QF_ASSIGN_OR_RETURN(auto tree, tx.db().Prepare(
+      "INSERT INTO unit_tree(ancestor_id, unit_id, depth) SELECT ?1, ?1, 0 "
+      "UNION ALL SELECT ancestor_id, ?1, depth + 1 FROM unit_tree WHERE unit_id = ?2"));
+  QF_RETURN_IF_ERROR(tree.Bind(1, u.id).Bind(2, u.parent_id).Run());
   QF_RETURN_IF_ERROR(tx.Append("unit.created", "unit:" + std::to_string(u.id), UnitJson(u)).status());
   return u.id;
 }
@@ -162,9 +166,7 @@ int64_t UnitByRole(Db& db, const std::string& role) {
 }
 
 absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "WITH RECURSIVE up(id) AS (SELECT ? UNION ALL SELECT u.parent_id FROM units u JOIN up ON u.id=up.id "
-      "WHERE u.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id=? LIMIT 1"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT 1 FROM unit_tree WHERE unit_id=?1 AND ancestor_id=?2"));
   st.Bind(1, unit).Bind(2, ancestor);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   return row;
@@ -284,5 +286,30 @@ absl::StatusOr<std::vector<int64_t>> Relatives(Db& db, int64_t person_id) {
   st.Bind(1, person_id);
   return st.Ints();
 }
+
+std::string InSubtreeSql(std::string_view unit, std::string_view ancestor) {
+  return fmt::format("{} IN (SELECT unit_id FROM unit_tree WHERE ancestor_id = {})", unit, ancestor);
+}
+
+std::string InAncestrySql(std::string_view unit, std::string_view of) {
+  return fmt::format("{} IN (SELECT ancestor_id FROM unit_tree WHERE unit_id = {})", unit, of);
+}
+
+std::string SelfOrRelativeSql(std::string_view person, std::string_view of) {
+  return fmt::format("({0} = {1} OR {0} IN (SELECT relative_id FROM org_relatives WHERE person_id = {1}))", person, of);
+}
+
+namespace {
+std::string NameOf(Db& db, const char* sql, int64_t id) {
+  auto st = db.Prepare(sql);
+  if (!st.ok()) return "";
+  st->Bind(1, id);
+  auto row = st->Step();
+  return row.ok() && *row ? st->Text(0) : "";
+}
+}  // namespace
+
+std::string UnitName(Db& db, int64_t id) { return NameOf(db, "SELECT name FROM units WHERE id=?", id); }
+std::string PersonName(Db& db, int64_t id) { return NameOf(db, "SELECT name FROM people WHERE id=?", id); }
 
 }  // namespace qf::org

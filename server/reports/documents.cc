@@ -41,7 +41,7 @@ std::string ChineseDate(absl::Time t) {
 }
 
 absl::StatusOr<std::string> BureauName(Db& db) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT name FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT name FROM org_units WHERE parent_id IS NULL ORDER BY id LIMIT 1"));
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.Text(0) : std::string("市教育局");
 }
