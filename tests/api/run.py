@@ -5,7 +5,8 @@ Each file holds {"name", "steps": [...]}. A step: {"as": user or null, "method",
 "raw_hex", "content_type", "status", "expect" (a subset of the response), "absent" (values that must not occur
 in the response text), "save": {"var": "dotted.path"}, "sorted": {"list.key": "asc"|"desc"}}. "${var}" in a step is replaced by a saved value.
 In "expect", a dict matches as a subset, a list matches if each expected item matches some actual item,
-"$any" matches anything present.
+"$any" matches anything present. At the end every response is checked against the schema api/openapi.yaml gives
+its operation and status (web/scripts/response-shapes.mjs).
 """
 import argparse
 import glob
@@ -13,11 +14,14 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import qfserver  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def subst(value, env):
@@ -77,6 +81,9 @@ def dig(value, dotted):
 SESSIONS = {}  # signed-in clients shared across files (each sign-in spends a TOTP step)
 
 
+RECORDED = []  # every step's response, checked against api/openapi.yaml's schemas at the end
+
+
 def run_file(path, port, source=None):
     spec = json.load(open(path, encoding="utf-8"))
     env, clients = {}, {}
@@ -107,6 +114,9 @@ def run_file(path, port, source=None):
         status, body, resp = client.request(step["method"], step["path"], body=step.get("body"), raw=raw,
                                             content_type=step.get("content_type", "text/csv"), headers=headers)
         label = "%s step %d (%s %s)" % (os.path.basename(path), i + 1, step["method"], step["path"])
+        ctype = (resp.getheader("Content-Type") or "").split(";")[0]
+        RECORDED.append({"label": label, "method": step["method"], "path": step["path"].split("?")[0],
+                         "status": status, "content_type": ctype, "body": body if "json" in ctype else None})
         if status != step.get("status", 200):
             failures.append("%s: status %d, expected %d: %s" % (label, status, step.get("status", 200),
                                                                 json.dumps(body, ensure_ascii=False)[:600]))
@@ -160,6 +170,14 @@ def main():
             else:
                 passed += 1
                 print("ok   %s (%s, %d steps)" % (os.path.basename(f), name, steps))
+        # The contract: every response of every scenario has the shape api/openapi.yaml gives its operation.
+        record = os.environ.get("QF_API_RECORD") or os.path.join(work, "responses.json")
+        json.dump(RECORDED, open(record, "w", encoding="utf-8"), ensure_ascii=False)
+        shapes = subprocess.run(["node", "scripts/response-shapes.mjs", os.path.join(ROOT, "api", "openapi.yaml"), record],
+                                cwd=os.path.join(ROOT, "web"), capture_output=True, text=True)
+        print((shapes.stdout + shapes.stderr).strip())
+        if shapes.returncode != 0:
+            failed += 1
     finally:
         if server:
             rc = server.stop()
