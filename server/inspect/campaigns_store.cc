@@ -449,40 +449,18 @@ absl::StatusOr<json::object> PublishResults(Tx& tx, int64_t id, const Principal&
 }
 
 absl::StatusOr<int> SweepCampaignResults(Tx& tx, const InspectEnv& env) {
-  Db& db = tx.db();
-  absl::CivilDay today = CstDay(tx.now());
   std::vector<std::pair<int64_t, std::string>> open;
-  {
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT id, results_due_on FROM campaigns WHERE results_due_on IS NOT NULL AND results_published_at IS NULL "
-        "AND state IN " + Sql({CampaignState::kSampled, CampaignState::kClosed})));
-    while (true) {
-      QF_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      open.emplace_back(st.Int(0), st.Text(1));
-    }
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+      "SELECT id, results_due_on FROM campaigns WHERE results_due_on IS NOT NULL AND results_published_at IS NULL "
+      "AND state IN " + Sql({CampaignState::kSampled, CampaignState::kClosed})));
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    open.emplace_back(st.Int(0), st.Text(1));
   }
-  int issued = 0;
-  for (auto& [id, due_text] : open) {
-    auto due = ParseDay(due_text);
-    if (!due)
-      return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_date",
-                       fmt::format("检查项目 {} 的结果公开期限无法读取：{}", id, due_text));
-    cases::Signal s = cases::Assess(cases::Watch::kOverall, cases::DeadlineStatus::kOpen, *due, today, *env.calendar,
-                                    env.policies->supervision());
-    if (!s.card) continue;
-    std::string kind(cases::CardName(*s.card));
-    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-        "INSERT OR IGNORE INTO campaign_cards(campaign_id,kind,due_on,issued_at) VALUES(?,?,?,?)"));
-    ins.Bind(1, id).Bind(2, kind).Bind(3, due_text).Bind(4, FormatUtc(tx.now()));
-    QF_RETURN_IF_ERROR(ins.Run());
-    if (db.Changes() == 0) continue;
-    ++issued;
-    QF_RETURN_IF_ERROR(tx.Append("campaign.card", Subject(id),
-                                 {{"kind", kind}, {"due_on", due_text}, {"rule", s.rule}, {"deadline", "inspection_results"}})
-                           .status());
-  }
-  return issued;
+  return IssueCards(tx, env, open,
+                    {"campaign_cards", "campaign_id", "campaign.card", "campaign:", "检查项目的结果公开",
+                     {{"deadline", "inspection_results"}}});
 }
 
 absl::StatusOr<json::object> CampaignList(Db& db) {

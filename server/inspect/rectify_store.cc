@@ -210,36 +210,16 @@ absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, i
 }
 
 absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env) {
-  Db& db = tx.db();
-  absl::CivilDay today = CstDay(tx.now());
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, due_on FROM rectifications WHERE state IN " + Sql({RectificationState::kOpen})));
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT id, due_on FROM rectifications WHERE state IN " +
+                                                Sql({RectificationState::kOpen})));
   std::vector<std::pair<int64_t, std::string>> open;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     open.emplace_back(st.Int(0), st.Text(1));
   }
-  int issued = 0;
-  for (auto& [id, due_text] : open) {
-    auto due = ParseDay(due_text);
-    if (!due)
-      return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_date",
-                       fmt::format("整改通知 {} 的期限日期无法读取：{}", id, due_text));
-    cases::Signal s = cases::Assess(cases::Watch::kOverall, cases::DeadlineStatus::kOpen, *due, today, *env.calendar,
-                                    env.policies->supervision());
-    if (!s.card) continue;
-    std::string kind(cases::CardName(*s.card));
-    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-        "INSERT OR IGNORE INTO rectification_cards(rectification_id,kind,due_on,issued_at) VALUES(?,?,?,?)"));
-    ins.Bind(1, id).Bind(2, kind).Bind(3, due_text).Bind(4, FormatUtc(tx.now()));
-    QF_RETURN_IF_ERROR(ins.Run());
-    if (db.Changes() == 0) continue;
-    ++issued;
-    QF_RETURN_IF_ERROR(tx.Append("rectification.card", Subject(id),
-                                 {{"kind", kind}, {"due_on", due_text}, {"rule", s.rule}})
-                           .status());
-  }
-  return issued;
+  return IssueCards(tx, env, open, {"rectification_cards", "rectification_id", "rectification.card", "rectification:",
+                                    "整改通知", {}});
 }
 
 absl::StatusOr<SanctionRequest> ParseSanction(const json::object& body) {
