@@ -2,6 +2,7 @@
 
 #include "common/status.h"
 #include "common/strings.h"
+#include "spdlog/spdlog.h"
 
 namespace qf {
 
@@ -28,13 +29,35 @@ void SubmitWrite(AppContext& app, const Request& req, Command cmd, Respond respo
 
 absl::StatusOr<Db*> Reader(AppContext& app) { return app.readers->Get(); }
 
+void OffThread(AppContext& app, const Request& req, Respond respond,
+               std::function<void(const Request&, const Respond&)> work) {
+  if (!app.work) return work(req, respond);
+  auto copy = std::make_shared<Request>(req);
+  auto answer = std::make_shared<Respond>(std::move(respond));
+  bool taken = app.work->TrySubmit([copy, answer, work = std::move(work)] {
+    try {
+      work(*copy, *answer);
+    } catch (const std::exception& e) {
+      // Handlers report expected failures as Status values; reaching here is a bug.
+      spdlog::error("request {} {} {} threw: {}", copy->id, copy->method, copy->path, e.what());
+      (*answer)(Response::Problem(absl::InternalError("服务器内部错误"), copy->path));
+    }
+  });
+  if (!taken) {
+    auto busy = Response::Problem(MakeError(absl::StatusCode::kUnavailable, "server.busy",
+                                            "服务器繁忙，请稍后重试"), req.path);
+    busy.headers.emplace_back("Retry-After", "1");
+    (*answer)(std::move(busy));
+  }
+}
+
 void ReadJson(AppContext& app, const Request& req, const Respond& respond,
               const std::function<absl::StatusOr<boost::json::object>(Db&)>& read) {
-  auto db = Reader(app);
-  if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-  auto r = read(**db);
-  if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
-  respond(Response::Json(200, std::move(*r)));
+  OffThread(app, req, respond, [&app, read](const Request& req, const Respond& respond) {
+    auto r = BudgetedRead<boost::json::object>(app, read);
+    if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+    respond(Response::Json(200, std::move(*r)));
+  });
 }
 
 absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_view code, std::string_view what) {
@@ -45,19 +68,26 @@ absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_vie
 
 Handler ReadRoute(AppContext& app, ReadFn read) {
   return [&app, read = std::move(read)](Request& req, Respond respond) {
-    auto db = Reader(app);
-    if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-    auto r = read(req, **db);
-    if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
-    respond(Response::Json(200, std::move(*r)));
+    OffThread(app, req, std::move(respond), [&app, &read](const Request& req, const Respond& respond) {
+      auto r = BudgetedRead<boost::json::value>(app, [&](Db& db) { return read(req, db); });
+      if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+      respond(Response::Json(200, std::move(*r)));
+    });
   };
 }
 
+// Bodies past this size (an import's table) are parsed on the work pool, not on an I/O thread.
+constexpr size_t kParseOffThread = 64 * 1024;
+
 Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status) {
   return [&app, prepare = std::move(prepare), ok_status](Request& req, Respond respond) {
-    auto cmd = prepare(req);
-    if (!cmd.ok()) return respond(Response::Problem(cmd.status(), req.path));
-    SubmitWrite(app, req, std::move(*cmd), std::move(respond), ok_status);
+    auto run = [&app, &prepare, ok_status](const Request& req, const Respond& respond) {
+      auto cmd = prepare(req);
+      if (!cmd.ok()) return respond(Response::Problem(cmd.status(), req.path));
+      SubmitWrite(app, req, std::move(*cmd), respond, ok_status);
+    };
+    if (req.body.size() > kParseOffThread) return OffThread(app, req, std::move(respond), run);
+    run(req, respond);
   };
 }
 
@@ -73,11 +103,11 @@ Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare) {
 
 Handler FileRoute(AppContext& app, FileFn make) {
   return [&app, make = std::move(make)](Request& req, Respond respond) {
-    auto db = Reader(app);
-    if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
-    auto r = make(req, **db);
-    if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
-    respond(std::move(*r));
+    OffThread(app, req, std::move(respond), [&app, &make](const Request& req, const Respond& respond) {
+      auto r = BudgetedRead<Response>(app, [&](Db& db) { return make(req, db); });
+      if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+      respond(std::move(*r));
+    });
   };
 }
 

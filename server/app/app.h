@@ -7,6 +7,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "app/work_pool.h"
 #include "common/calendar.h"
 #include "common/clock.h"
 #include "http/http.h"
@@ -46,7 +48,14 @@ struct AppContext {
   const vault::Vault* vault = nullptr;  // seals reporter identities and draw secrets
   const notices::NoticeTypes* notice_types = nullptr;
   Calendar* calendar_admin = nullptr;  // the same calendar, for loading a year's notice at run time (admin route)
+  WorkPool* work = nullptr;  // where reads, files and large imports run when serving; null runs them inline
+  absl::Duration read_budget = absl::Seconds(10);  // a read's statements are interrupted past this (503 db.timeout)
 };
+
+// Runs `work` off the I/O thread, on the work pool (inline when there is none); a full pool answers 503
+// server.busy with Retry-After at once. `work` gets its own copy of the request and answers through `respond`.
+void OffThread(AppContext& app, const Request& req, Respond respond,
+               std::function<void(const Request&, const Respond&)> work);
 
 // The actor of a request: the signed-in account, or the public.
 Actor ActorOf(const Request& req);
@@ -59,6 +68,16 @@ Response Reply(const absl::StatusOr<boost::json::value>& r, const Request& req, 
 
 // This thread's reading connection.
 absl::StatusOr<Db*> Reader(AppContext& app);
+// Runs `read` on this thread's reading connection within the read budget.
+template <typename T>
+absl::StatusOr<T> BudgetedRead(AppContext& app, const std::function<absl::StatusOr<T>(Db&)>& read) {
+  auto db = Reader(app);
+  if (!db.ok()) return db.status();
+  (*db)->SetDeadline(absl::Now() + app.read_budget);
+  auto r = read(**db);
+  (*db)->SetDeadline(absl::InfiniteFuture());
+  return r;
+}
 
 // Answers with `read` run on this thread's reading connection: its object, or the problem.
 void ReadJson(AppContext& app, const Request& req, const Respond& respond,

@@ -23,6 +23,7 @@ namespace {
 struct ServeFlags {
   std::string config, db, listen, web, log_level = "info", ledger_key, ledger_origin;
   int workers = 0;
+  int work_threads = 0, work_queue = 0, read_budget_ms = 0;
   size_t max_batch = 0;
   bool no_group = false, no_ledger = false, secure_cookies = false, no_rate_limits = false;
   std::vector<std::string> witness_keys;
@@ -37,6 +38,9 @@ absl::Status ApplyConfig(ServeFlags& f, std::string& data_dir, std::string& host
     host = cfg["server"]["host"].value_or(host);
     port = cfg["server"]["port"].value_or(port);
     f.workers = f.workers ? f.workers : cfg["server"]["workers"].value_or(0);
+    f.work_threads = f.work_threads ? f.work_threads : cfg["server"]["work_threads"].value_or(0);
+    f.work_queue = f.work_queue ? f.work_queue : cfg["server"]["work_queue"].value_or(0);
+    f.read_budget_ms = f.read_budget_ms ? f.read_budget_ms : cfg["server"]["read_budget_ms"].value_or(0);
     data_dir = cfg["data_dir"].value_or(data_dir);
     f.secure_cookies = f.secure_cookies || cfg["server"]["secure_cookies"].value_or(false);
     if (f.web.empty()) f.web = cfg["server"]["web_dir"].value_or(std::string());
@@ -86,6 +90,11 @@ int Serve(ServeFlags f, const CliContext& ctx) {
     l->StartCheckpointer((*rt)->writer());
   }
   (*rt)->app().secure_cookies = f.secure_cookies;
+  // Reads, files and large imports run here, not on the I/O threads; a full pool answers 503 at once.
+  std::optional<WorkPool> work;
+  work.emplace(f.work_threads > 0 ? f.work_threads : 4, f.work_queue > 0 ? f.work_queue : 64);
+  (*rt)->app().work = &*work;
+  if (f.read_budget_ms > 0) (*rt)->app().read_budget = absl::Milliseconds(f.read_budget_ms);
   Router router;
   (*rt)->RegisterRoutes(router);
   std::optional<StaticFiles> web;
@@ -113,6 +122,8 @@ int Serve(ServeFlags f, const CliContext& ctx) {
     JobRunner jobs((*rt)->modules(), (*rt)->app());
     server.Run();
   }
+  (*rt)->app().work = nullptr;
+  work.reset();  // finishes the reads under way before the runtime closes
   auto stats = (*rt)->writer().stats();
   rt->reset();  // stops the writer after committing what is queued
   spdlog::info("stopped: {} commands in {} commits", stats.commands, stats.commits);
@@ -126,6 +137,9 @@ CliAction ServeCommand(CLI::App& sub) {
   sub.add_option("--listen", f->listen, "HOST:PORT (port 0 picks a free one)");
   sub.add_option("--web", f->web, "the built web app to serve (default web/dist when it exists; none: API only)");
   sub.add_option("--workers", f->workers, "I/O threads");
+  sub.add_option("--work-threads", f->work_threads, "threads for reads, files and imports (default 4)");
+  sub.add_option("--work-queue", f->work_queue, "requests that may wait for them before 503 (default 64)");
+  sub.add_option("--read-budget-ms", f->read_budget_ms, "a read's statements are stopped past this (default 10000)");
   sub.add_flag("--no-group-commit", f->no_group, "commit each write on its own (baseline for benchmarks)");
   sub.add_option("--max-batch", f->max_batch, "most commands per group commit");
   sub.add_option("--log-level", f->log_level, "trace|debug|info|warn|error");

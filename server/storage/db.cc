@@ -49,6 +49,8 @@ absl::StatusOr<bool> Stmt::Step() {
     return MakeError(absl::StatusCode::kAlreadyExists, "db.constraint", msg);
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     return MakeError(absl::StatusCode::kUnavailable, "db.busy", msg);
+  if (primary == SQLITE_INTERRUPT)
+    return MakeError(absl::StatusCode::kUnavailable, "db.timeout", "查询超过时限，已中止；请缩小筛选范围后重试");
   return absl::InternalError(msg);
 }
 
@@ -134,6 +136,17 @@ absl::Status Db::Exec(std::string_view sql) {
   }
   return absl::OkStatus();
 }
+
+void Db::SetDeadline(absl::Time deadline) {
+  deadline_ = deadline;
+  if (!progress_installed_ && deadline != absl::InfiniteFuture()) {
+    // Called every few thousand virtual-machine steps: a clock read there costs nothing measurable.
+    sqlite3_progress_handler(db_, 4000, &Db::Progress, this);
+    progress_installed_ = true;
+  }
+}
+
+int Db::Progress(void* self) { return absl::Now() > static_cast<Db*>(self)->deadline_ ? 1 : 0; }
 
 absl::StatusOr<Stmt> Db::Prepare(std::string_view sql) {
   std::string key(sql);

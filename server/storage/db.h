@@ -13,6 +13,8 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "absl/synchronization/mutex.h"
 
 namespace qf {
@@ -79,9 +81,16 @@ class Db {
   // Converts SQLite's last error into a Status (constraint violations become AlreadyExists).
   absl::Status Error(int rc, std::string_view context) const;
 
+  // A read's time budget: any statement of this connection still running at `deadline` is interrupted and fails
+  // with Unavailable "db.timeout", which frees the thread. absl::InfiniteFuture() for none (the default).
+  void SetDeadline(absl::Time deadline);
+
  private:
   Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  static int Progress(void* self);
   sqlite3* db_;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  bool progress_installed_ = false;
   std::string path_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
