@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/strings.h"
 #include "common/text.h"
 #include "org/org.h"
 
@@ -37,6 +38,32 @@ absl::StatusOr<bool> CanSee(Db& db, const Row& c, const Principal& who) {
     if (inside) return false;
   }
   return true;
+}
+
+absl::StatusOr<SqlCondition> VisibleSql(Db& db, const Principal& who) {
+  SqlCondition out;
+  std::vector<std::string> scope;
+  if (who.Has(kSupervisor)) scope.push_back("1");
+  if (who.Has(kClerk) || who.Has(kLeader)) scope.push_back("c.restricted = 0");
+  if (who.Has(kHandler) && who.unit_id) {
+    scope.push_back(org::InSubtreeSql("c.handling_unit_id", "?"));
+    out.args.push_back(who.unit_id);
+  }
+  out.sql = scope.empty() ? "0" : "(" + Join(scope, " OR ") + ")";
+  if (who.person_id) {
+    QF_ASSIGN_OR_RETURN(auto relatives, org::Relatives(db, who.person_id));
+    relatives.push_back(who.person_id);
+    out.sql += " AND NOT EXISTS (SELECT 1 FROM case_people cp WHERE cp.case_id = c.id AND cp.person_id IN (" +
+               Join(std::vector<std::string>(relatives.size(), "?"), ",") + "))";
+    for (int64_t p : relatives) out.args.push_back(p);
+  }
+  if (who.unit_id) {
+    QF_ASSIGN_OR_RETURN(auto above, org::Ancestry(db, who.unit_id));
+    out.sql += " AND NOT ((c.restricted = 1 OR c.leadership_accused = 1) AND c.concerned_unit_id IN (" +
+               Join(std::vector<std::string>(above.size(), "?"), ",") + "))";
+    for (const auto& u : above) out.args.push_back(u.id);
+  }
+  return out;
 }
 
 absl::StatusOr<std::set<int64_t>> WalledUnits(Db& db, int64_t concerned_unit, const std::vector<int64_t>& people) {

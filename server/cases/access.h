@@ -7,6 +7,8 @@
 #pragma once
 
 #include <set>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -18,6 +20,15 @@ namespace qf::cases {
 
 // Whether `who` may see the case at all.
 absl::StatusOr<bool> CanSee(Db& db, const Row& c, const Principal& who);
+
+// The same rule for the case list: a condition over `cases c` with its values in order (`?` placeholders). The
+// viewer's relatives and the units above them are read once here, so the condition costs index probes per row
+// (the handling unit's subtree through org's closure table), never a walk of the tree.
+struct SqlCondition {
+  std::string sql;
+  std::vector<std::variant<int64_t, std::string>> args;
+};
+absl::StatusOr<SqlCondition> VisibleSql(Db& db, const Principal& who);
 // Whether the case is handled in `who`'s unit subtree.
 absl::StatusOr<bool> InHandlingUnit(Db& db, const Row& c, const Principal& who);
 // Whether `unit` lies in `ancestor`'s subtree (both non-zero), else false.

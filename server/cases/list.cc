@@ -19,7 +19,9 @@ namespace qf::cases {
 namespace json = boost::json;
 
 constexpr int64_t kMaxCounted = 10000;
+constexpr int64_t kMaxCountedWords = 1000;  // common words: each counted case costs an index probe
 constexpr int64_t kRankedMatches = 2000;
+constexpr int64_t kRareMatches = 5000;  // words in at most this many cases drive the query from the index
 
 bool IsListSortKey(std::string_view key) {
   return key == "received_at" || key == "due_on" || key == "state" || key == "id" || key == "relevance";
@@ -51,81 +53,117 @@ WaitingStates WaitingFor(RoleSet roles) {
 
 }  // namespace
 
-absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who, absl::Time now) {
-  // Scope: supervisors see all; clerks and leaders all unrestricted cases; handlers their unit subtree.
-  // Wall: never a case naming the viewer or a declared relative, nor a restricted or leadership case about the
-  // viewer's own unit.
-  WaitingStates waiting = WaitingFor(who.roles);
-  std::string next_due = fmt::format(
-      "(SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.kind IN {})",
-      SqlWatchedKinds());
-  std::string where = fmt::format(
-      "(?4=1 OR (?5=1 AND c.restricted=0) OR (?6=1 AND {sub})) "
-      "AND NOT EXISTS (SELECT 1 FROM case_people cp WHERE cp.case_id=c.id AND {me}) "
-      "AND NOT ((c.restricted=1 OR c.leadership_accused=1) AND {anc}) "
-      "AND (?7='' OR c.state=?7) AND (?8='' OR c.channel=?8) AND (?9='' OR c.category=?9) AND (?10='' OR c.district=?10) "
-      "AND (?11=0 OR c.handling_unit_id=?11) AND (?12='' OR c.received_at >= ?12) AND (?13='' OR c.received_at < ?13) "
-      "AND (?14=0 OR EXISTS (SELECT 1 FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.due_on < ?15 "
-      "AND d.kind IN {})) "
-      "AND (?16=0 OR c.state IN {waiting_any} OR (c.state IN {waiting_unit} AND {sub})) "
-      "AND (?17='' OR c.receipt=?17)",
-      SqlWatchedKinds(), fmt::arg("sub", org::InSubtreeSql("c.handling_unit_id", "?1")),
-      fmt::arg("anc", org::InAncestrySql("c.concerned_unit_id", "?1")),
-      fmt::arg("me", org::SelfOrRelativeSql("cp.person_id", "?2")), fmt::arg("waiting_any", waiting.any),
-      fmt::arg("waiting_unit", waiting.unit));
-  // Words (not a receipt code) search the full-text index: the match, its rank and highlighted passages
-  // come from case_fts, which holds the text as handlers may read it.
+absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal& who, absl::Time now) {
+  // The statement is assembled from the filters actually given, so that each one is a plain condition the planner
+  // can serve from its index (docs/PERFORMANCE.md, "Case lists"); cases/list_plan_test.cc holds every shape to an
+  // index. Scope and wall come from access (VisibleSql), the same rule as the detail's CanSee.
+  QF_ASSIGN_OR_RETURN(SqlCondition visible, VisibleSql(db, who));
+  std::vector<std::string> where{visible.sql};
+  std::vector<std::variant<int64_t, std::string>> args = visible.args;
+  auto cond = [&](std::string sql, auto... values) {
+    where.push_back(std::move(sql));
+    (args.push_back(values), ...);
+  };
+  // Filters that pick few cases from their own index; with one of them the page is sorted after the search
+  // instead of walking every case in the asked order.
+  bool selective = false;
   std::string q(Trim(f.q));
   std::optional<std::string> receipt = q.empty() ? std::nullopt : ParseReceiptCode(q);
   std::optional<std::string> match = q.empty() || receipt ? std::nullopt : search::MatchExpression(q);
   if (!q.empty() && !receipt && !match)
     return Invalid("cases.filter", "搜索词无效", {{"q", "请输入要查找的字词或回执码"}});
-  // Relevance needs bm25 of every match (a join); any other order only needs membership, which SQLite answers
-  // from the index's posting lists while it walks cases in the asked order and stops at the page. Highlights
-  // and snippets are made afterwards for the page's rows only.
-  bool ranked = match && f.sort == "relevance";
-  // Ranking scores the 2,000 most recently registered matches (kRankedMatches): scoring every match of a common
-  // word (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
-  std::string from = ranked ? fmt::format(
-                                  "cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts "
-                                  "WHERE case_fts MATCH ?18 AND rowid >= COALESCE((SELECT rowid FROM case_fts WHERE "
-                                  "case_fts MATCH ?18 ORDER BY rowid DESC LIMIT 1 OFFSET {}), 0)) s ON s.fid = c.id",
-                                  kRankedMatches - 1)
-                            : "cases c";
-  if (match && !ranked) where += " AND c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?18)";
-  std::string order = ranked ? "s.score"
-                      : f.sort == "due_on" ? fmt::format("{} IS NULL, {}", next_due, next_due)
-                      : f.sort == "state" ? "c.state"
-                      : f.sort == "id"    ? "c.id"
-                                          : "c.received_at";
-  const char* dir = ranked ? "ASC" : f.ascending ? "ASC" : "DESC";
+  if (receipt) {
+    cond("c.receipt = ?", *receipt);
+    selective = true;
+  }
+  if (!f.state.empty()) {
+    cond("c.state = ?", f.state);
+    selective = true;
+  }
+  if (!f.channel.empty()) cond("c.channel = ?", f.channel);
+  if (!f.category.empty()) cond("c.category = ?", f.category);
+  if (!f.district.empty()) cond("c.district = ?", f.district);
+  if (f.unit_id) {
+    cond("c.handling_unit_id = ?", f.unit_id);
+    selective = true;
+  }
   auto day_start = [](const std::string& d, int add) { return FormatUtc(CstStart(*ParseDay(d) + add)); };
-  auto bind = [&](Stmt& st) {
-    st.Bind(1, who.unit_id).Bind(2, who.person_id).Bind(4, int64_t{who.Has(kSupervisor)})
-        .Bind(5, int64_t{who.Has(kClerk) || who.Has(kLeader)}).Bind(6, int64_t{who.Has(kHandler)})
-        .Bind(7, f.state).Bind(8, f.channel).Bind(9, f.category).Bind(10, f.district).Bind(11, f.unit_id)
-        .Bind(12, f.from ? day_start(*f.from, 0) : "").Bind(13, f.to ? day_start(*f.to, 1) : "")
-        .Bind(14, int64_t{f.overdue}).Bind(15, FormatDay(CstDay(now))).Bind(16, int64_t{f.mine})
-        .Bind(17, receipt.value_or(""));
-    if (match) st.Bind(18, *match);
-  };
-  // The total is counted up to kMaxCounted (a page never needs more, and counting a common word over millions of
-  // cases would cost more than the page); above it the answer says total_capped.
+  if (f.from) cond("c.received_at >= ?", day_start(*f.from, 0));
+  if (f.to) cond("c.received_at < ?", day_start(*f.to, 1));
+  if (f.overdue) {
+    // Driven by the open-deadline index: the overdue are few however many cases there are.
+    cond(fmt::format("c.id IN (SELECT d.case_id FROM case_deadlines d WHERE d.status = 'open' AND d.due_on < ? "
+                     "AND d.kind IN {})", SqlWatchedKinds()),
+         FormatDay(CstDay(now)));
+    selective = true;
+  }
+  if (f.mine) {
+    WaitingStates waiting = WaitingFor(who.roles);
+    std::string sql = fmt::format("(c.state IN {} OR (c.state IN {} AND {}))", waiting.any, waiting.unit,
+                                  org::InSubtreeSql("c.handling_unit_id", "?"));
+    cond(std::move(sql), who.unit_id);
+  }
+  // Words: the search index answers membership. A rare word (its rarest bigram in few cases) drives the query
+  // from the index; a common one is checked while cases are walked in the asked order, which stops at the page.
+  bool ranked = match && f.sort == "relevance";
+  if (match) {
+    cond("c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", *match);
+    QF_ASSIGN_OR_RETURN(int64_t bound, search::MatchBound(db, q));
+    if (bound <= kRareMatches) selective = true;
+  }
+  // Relevance scores the kRankedMatches most recently registered matches: scoring every match of a common word
+  // (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
+  std::string from = "cases c";
+  std::vector<std::variant<int64_t, std::string>> from_args;
+  if (ranked) {
+    from = fmt::format("cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts "
+                       "WHERE case_fts MATCH ? ORDER BY rowid DESC LIMIT {}) s ON s.fid = c.id", kRankedMatches);
+    from_args.push_back(*match);
+  }
+  std::string next_due = fmt::format(
+      "(SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.kind IN {})",
+      SqlWatchedKinds());
+  // A selective filter sorts its few rows (the "+" keeps the planner from walking the order's index instead).
+  std::string plus = selective ? "+" : "";
+  std::string order = ranked               ? "s.score"
+                      : f.sort == "due_on" ? fmt::format("{} IS NULL, {}", next_due, next_due)
+                      : f.sort == "state"  ? plus + "c.state"
+                      : f.sort == "id"     ? plus + "c.id"
+                                           : plus + "c.received_at";
+  const char* dir = ranked ? "ASC" : f.ascending ? "ASC" : "DESC";
+  std::string conditions = Join(where, " AND ");
+  std::vector<std::variant<int64_t, std::string>> all = from_args;
+  all.insert(all.end(), args.begin(), args.end());
+  // The total is counted up to a cap (a page never needs more, and counting a common word over millions of cases
+  // would cost more than the page); above it the answer says total_capped.
+  int64_t cap = match && !selective ? kMaxCountedWords : kMaxCounted;
+  ListQuery out;
+  out.cap = cap;
+  out.match = match;
+  out.args = std::move(all);
+  out.count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})", from, conditions, cap + 1);
+  out.page_sql = fmt::format(
+      "SELECT {}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
+      "(SELECT name FROM org_units WHERE id=c.concerned_unit_id) FROM {} WHERE {} "
+      "ORDER BY {} {}, c.id {} LIMIT ? OFFSET ?",
+      kRowColumns, next_due, from, conditions, order, dir, dir);
+  return out;
+}
+
+absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(ListQuery plan, PlanList(db, f, who, now));
+  const auto& match = plan.match;
+  int64_t cap = plan.cap;
   int64_t total = 0;
   {
-    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})",
-                                                           from, where, kMaxCounted + 1)));
-    bind(count);
+    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(plan.count_sql));
+    count.BindAll(plan.args);
     QF_RETURN_IF_ERROR(count.Step().status());
     total = count.Int(0);
   }
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
-      "SELECT {}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
-      "(SELECT name FROM org_units WHERE id=c.concerned_unit_id){} FROM {} WHERE {} "
-      "ORDER BY {} {}, c.id {} LIMIT ?19 OFFSET ?20",
-      kRowColumns, next_due, "", from, where, order, dir, dir)));
-  bind(st);
-  st.Bind(19, f.limit).Bind(20, f.offset);
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(plan.page_sql));
+  st.BindAll(plan.args);
+  st.Bind(static_cast<int>(plan.args.size()) + 1, f.limit).Bind(static_cast<int>(plan.args.size()) + 2, f.offset);
   json::array items;
   absl::CivilDay today = CstDay(now);
   while (true) {
@@ -184,8 +222,8 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       }
     }
   }
-  json::object out{{"items", items}, {"total", std::min(total, kMaxCounted)}, {"offset", f.offset}, {"limit", f.limit}};
-  if (total > kMaxCounted) out["total_capped"] = true;
+  json::object out{{"items", items}, {"total", std::min(total, cap)}, {"offset", f.offset}, {"limit", f.limit}};
+  if (total > cap) out["total_capped"] = true;
   return out;
 }
 

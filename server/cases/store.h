@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -89,5 +90,16 @@ struct Figures {
 absl::StatusOr<Figures> LoadFigures(Db& db, int64_t case_id);
 // Adds after − before to the rollups.
 absl::Status ApplyFigures(Tx& tx, const Figures& before, const Figures& after);
+
+// The case list's statements as assembled from the filters given (list.cc), with their values in order: the
+// count (up to `cap`) and the page (its last two values, LIMIT and OFFSET, are bound by the caller). Exposed for
+// the plan test, which holds every shape to an index.
+struct ListQuery {
+  std::string count_sql, page_sql;
+  std::vector<std::variant<int64_t, std::string>> args;
+  int64_t cap = 0;
+  std::optional<std::string> match;  // the FTS5 expression, when words were given
+};
+absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal& who, absl::Time now);
 
 }  // namespace qf::cases

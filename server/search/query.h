@@ -1,15 +1,24 @@
 // What a person types into a search box, as an FTS5 MATCH expression over the qf_cjk index: each term a quoted
 // phrase (so 补课费 must appear as written), all terms required, a single CJK character as a prefix (it matches
-// every two-character gram it starts and the single character that ends a run). Pure.
+// every two-character gram it starts and the single character that ends a run), and how many cases it can match at
+// most (MatchBound, from the index's vocabulary).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "absl/status/statusor.h"
+#include "storage/db.h"
 
 namespace qf::search {
 
 // Empty (nothing searchable) when the text has no word or CJK character.
 std::optional<std::string> MatchExpression(std::string_view typed);
+
+// At most how many cases match what was typed: the document frequency of its rarest indexed term (a lookup per
+// term in the index's vocabulary), or INT64_MAX when no term bounds it (a one-character prefix query).
+absl::StatusOr<int64_t> MatchBound(Db& db, std::string_view typed);
 
 }  // namespace qf::search

@@ -33,6 +33,12 @@ Stmt& Stmt::BindBlob(int i, std::string_view v) {
   sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Stmt& Stmt::BindAll(const std::vector<std::variant<int64_t, std::string>>& args, int first) {
+  for (size_t i = 0; i < args.size(); ++i)
+    std::visit([&](const auto& v) { Bind(first + static_cast<int>(i), v); }, args[i]);
+  return *this;
+}
+
 Stmt& Stmt::BindNull(int i) {
   sqlite3_bind_null(s_, i);
   return *this;

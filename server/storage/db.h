@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -36,6 +37,8 @@ class Stmt {
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
   Stmt& BindBlob(int i, std::string_view v);
   Stmt& BindNull(int i);
+  // Binds `args` in order from parameter `first` (for statements assembled from parts with `?` placeholders).
+  Stmt& BindAll(const std::vector<std::variant<int64_t, std::string>>& args, int first = 1);
   template <typename T>
   Stmt& Bind(int i, const std::optional<T>& v) {
     return v ? Bind(i, *v) : BindNull(i);
