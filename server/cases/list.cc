@@ -19,7 +19,7 @@ namespace qf::cases {
 namespace json = boost::json;
 
 constexpr int64_t kMaxCounted = 10000;
-constexpr int64_t kMaxCountedWords = 1000;  // common words: each counted case costs an index probe
+constexpr int64_t kMaxCountedWords = 200;  // common words: each counted case costs a probe of the index
 constexpr int64_t kRankedMatches = 2000;
 constexpr int64_t kRareMatches = 5000;  // words in at most this many cases drive the query from the index
 
@@ -76,10 +76,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     cond("c.receipt = ?", *receipt);
     selective = true;
   }
-  if (!f.state.empty()) {
-    cond("c.state = ?", f.state);
-    selective = true;
-  }
+  if (!f.state.empty()) cond("c.state = ?", f.state);  // (state, received_at) serves both the filter and the order
   if (!f.channel.empty()) cond("c.channel = ?", f.channel);
   if (!f.category.empty()) cond("c.category = ?", f.category);
   if (!f.district.empty()) cond("c.district = ?", f.district);
@@ -112,10 +109,16 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   // Words: the search index answers membership. A rare word (its rarest bigram in few cases) drives the query
   // from the index; a common one is checked while cases are walked in the asked order, which stops at the page.
   bool ranked = match && f.sort == "relevance";
-  if (match) {
-    cond("c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", *match);
+  if (match && !ranked) {  // ranked: the join with the scored matches is the membership
     QF_ASSIGN_OR_RETURN(int64_t bound, search::MatchBound(db, q));
-    if (bound <= kRareMatches) selective = true;
+    if (bound <= kRareMatches) {
+      cond("c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", *match);
+      selective = true;
+    } else {
+      // Probed per case walked (the index seeks the case's row in each term's postings) instead of listing every
+      // match first, which for a common word costs more than the page.
+      cond("EXISTS (SELECT 1 FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", *match);
+    }
   }
   // Relevance scores the kRankedMatches most recently registered matches: scoring every match of a common word
   // (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
