@@ -1,5 +1,8 @@
 #include "app/work_pool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "spdlog/spdlog.h"
 
 namespace qf {
@@ -35,6 +38,9 @@ size_t WorkPool::waiting() const {
 }
 
 void WorkPool::Loop() {
+  // Below the I/O threads in the scheduler's eyes (Linux: a thread's own nice value), so that exports and reports
+  // filling every core still leave sign-in, submissions and /healthz their turn.
+  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5) != 0) spdlog::debug("work pool: nice not set");
   while (true) {
     std::function<void()> task;
     {
