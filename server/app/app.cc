@@ -76,28 +76,39 @@ Handler ReadRoute(AppContext& app, ReadFn read) {
   };
 }
 
-// Bodies past this size (an import's table) are parsed on the work pool, not on an I/O thread.
-constexpr size_t kParseOffThread = 64 * 1024;
+namespace {
+
+// A write's preparation where it belongs: a body past 64 KiB (an import's table, a submission's attachments) is
+// parsed on the work pool, anything smaller right here on the I/O thread.
+void Prepare(AppContext& app, const Request& req, Respond respond,
+             std::function<void(const Request&, const Respond&)> run) {
+  constexpr size_t kParseOffThread = 64 * 1024;
+  if (req.body.size() > kParseOffThread) return OffThread(app, req, std::move(respond), std::move(run));
+  run(req, respond);
+}
+
+}  // namespace
 
 Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status) {
   return [&app, prepare = std::move(prepare), ok_status](Request& req, Respond respond) {
-    auto run = [&app, &prepare, ok_status](const Request& req, const Respond& respond) {
+    Prepare(app, req, std::move(respond), [&app, &prepare, ok_status](const Request& req, const Respond& respond) {
       auto cmd = prepare(req);
       if (!cmd.ok()) return respond(Response::Problem(cmd.status(), req.path));
       SubmitWrite(app, req, std::move(*cmd), respond, ok_status);
-    };
-    if (req.body.size() > kParseOffThread) return OffThread(app, req, std::move(respond), run);
-    run(req, respond);
+    });
   };
 }
 
 Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare) {
   return [&app, prepare = std::move(prepare)](Request& req, Respond respond) {
-    auto write = prepare(req);
-    if (!write.ok()) return respond(Response::Problem(write.status(), req.path));
-    app.writer->Submit(ActorOf(req), std::move(write->command),
-                       [answer = std::move(write->answer), respond = std::move(respond)](
-                           absl::StatusOr<boost::json::value> r) { answer(std::move(r), respond); });
+    Prepare(app, req, std::move(respond), [&app, &prepare](const Request& req, const Respond& respond) {
+      auto write = prepare(req);
+      if (!write.ok()) return respond(Response::Problem(write.status(), req.path));
+      app.writer->Submit(ActorOf(req), std::move(write->command),
+                         [answer = std::move(write->answer), respond](absl::StatusOr<boost::json::value> r) {
+                           answer(std::move(r), respond);
+                         });
+    });
   };
 }
 

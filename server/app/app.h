@@ -91,8 +91,8 @@ absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_vie
 // A read on this thread's reading connection.
 using ReadFn = std::function<absl::StatusOr<boost::json::value>(const Request&, Db&)>;
 Handler ReadRoute(AppContext& app, ReadFn read);
-// A write: `prepare` parses and validates the request on the I/O thread into a command (a closure over a typed
-// request) that the writer runs; the command's value is the answer.
+// A write: `prepare` parses and validates the request (on the I/O thread, or on the work pool past 64 KiB) into a
+// command (a closure over a typed request) that the writer runs; the command's value is the answer.
 using PrepareFn = std::function<absl::StatusOr<Command>(const Request&)>;
 Handler WriteRoute(AppContext& app, PrepareFn prepare, int ok_status = 200);
 // A write whose answer is more than the command's value: `answer` turns the outcome (the committed value, or the

@@ -23,7 +23,6 @@ class WorkPool {
   // Queues `task`; false (and `task` dropped) when `max_waiting` tasks already wait or the pool is stopping.
   bool TrySubmit(std::function<void()> task);
   size_t waiting() const;
-  size_t threads() const { return threads_.size(); }
 
  private:
   void Loop();

@@ -108,9 +108,10 @@ std::vector<State> AllStates() {
   return out;
 }
 const std::string& TerminalStatesSql() {
-  static const std::string kList = SqlList<State>(kStates, IsTerminal);
+  static const std::string kList = StatesSql(IsTerminal);
   return kList;
 }
+std::string StatesSql(const std::function<bool(State)>& keep) { return SqlList<State>(kStates, keep); }
 std::string_view ActionName(Action a) { return RuleFor(a).name; }
 std::string_view ActionLabel(Action a) { return RuleFor(a).label; }
 std::optional<Action> ParseAction(std::string_view name) {

@@ -8,6 +8,7 @@
 // checklist updates and questions to the reporter along the way; merge of repeats before dispatch.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -58,6 +59,8 @@ std::vector<State> AllStates();
 bool IsTerminal(State s);  // closed for handling (closed, declined, final, merged)
 // "('declined','closed','final','merged')": the terminal states for SQL (`state NOT IN …`), from IsTerminal.
 const std::string& TerminalStatesSql();
+// The SQL list "('a','b')" of the states for which `keep` holds.
+std::string StatesSql(const std::function<bool(State)>& keep);
 
 // What the machine needs to know of a case.
 struct CaseFacts {

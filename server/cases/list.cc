@@ -1,6 +1,7 @@
 // The case list: the caller's scope and wall, filters, words from the search index, sorting and paging, with
 // each row's most urgent deadline and colour.
 #include <map>
+#include <set>
 
 #include "cases/access.h"
 #include "cases/cases.h"
@@ -32,10 +33,12 @@ namespace {
 // States in which `roles` has an action that moves a case on: `any` for actions open to the role wherever the
 // case is handled, `unit` for those that need the case to be handled in the caller's unit subtree.
 struct WaitingStates {
-  std::string any, unit;  // SQL lists: ('a','b') or ('')
+  std::set<State> any, unit;
+  std::string AnySql() const { return StatesSql([this](State s) { return any.contains(s); }); }
+  std::string UnitSql() const { return StatesSql([this](State s) { return unit.contains(s); }); }
 };
 WaitingStates WaitingFor(RoleSet roles) {
-  std::vector<std::string> any, unit;
+  WaitingStates out;
   for (int i = 0; i <= static_cast<int>(State::kMerged); ++i) {
     State s = static_cast<State>(i);
     bool outside = false, inside = false;
@@ -44,11 +47,10 @@ WaitingStates WaitingFor(RoleSet roles) {
       if (Check({.state = s, .checklist_complete = true}, a, {roles, false}).ok()) outside = true;
       if (Check({.state = s, .checklist_complete = true}, a, {roles, true}).ok()) inside = true;
     }
-    if (outside) any.push_back(fmt::format("'{}'", StateName(s)));
-    else if (inside) unit.push_back(fmt::format("'{}'", StateName(s)));
+    if (outside) out.any.insert(s);
+    else if (inside) out.unit.insert(s);
   }
-  auto list = [](const std::vector<std::string>& v) { return "(" + (v.empty() ? std::string("''") : Join(v, ",")) + ")"; };
-  return {list(any), list(unit)};
+  return out;
 }
 
 }  // namespace
@@ -99,10 +101,8 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     // New registrations are the largest pool of waiting cases: for the intake roles who act on them, "mine" picks
     // many, and walking in the asked order stops at the page sooner than sorting them all ("+" keeps the planner
     // off the state index); for the other roles the waiting states are few and their index drives.
-    std::string state = waiting.any.find(fmt::format("'{}'", StateName(State::kRegistered))) != std::string::npos
-                            ? "+c.state"
-                            : "c.state";
-    std::string sql = fmt::format("({0} IN {1} OR ({0} IN {2} AND {3}))", state, waiting.any, waiting.unit,
+    std::string state = waiting.any.contains(State::kRegistered) ? "+c.state" : "c.state";
+    std::string sql = fmt::format("({0} IN {1} OR ({0} IN {2} AND {3}))", state, waiting.AnySql(), waiting.UnitSql(),
                                   org::InSubtreeSql("c.handling_unit_id", "?"));
     cond(std::move(sql), who.unit_id);
   }

@@ -34,7 +34,6 @@ class ListPlanTest : public CasesTest {
       auto lines = Plan(page ? q->page_sql : q->count_sql, *q, page);
       std::string all;
       for (auto& l : lines) all += "  " + l + "\n";
-      if (getenv("QF_PRINT_PLANS")) printf("%s%s:\n%s", label.c_str(), page ? " page" : " count", all.c_str());
       // A capped count may walk cases when nothing filters them: it stops at the cap.
       bool bounded = !page && searched.empty();
       for (auto& l : lines)

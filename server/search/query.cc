@@ -8,15 +8,27 @@
 
 namespace qf::search {
 
-std::optional<std::string> MatchExpression(std::string_view typed) {
-  // Normalised first, so a full-width space (typed by Chinese input methods) separates terms as well.
+namespace {
+
+// The terms typed, normalised first (so a full-width space, typed by Chinese input methods, separates terms as
+// well), without those that are punctuation only.
+std::vector<std::string> Terms(std::string_view typed) {
   std::string norm = NormalizeText(typed);
   for (char& c : norm)
     if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  std::vector<std::string> parts;
+  std::vector<std::string> out;
   for (std::string_view term : Split(norm, ' ')) {
     term = Trim(term);
-    if (term.empty() || Tokenize(term, true).empty()) continue;  // punctuation only
+    if (!term.empty() && !Tokenize(term, true).empty()) out.emplace_back(term);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> MatchExpression(std::string_view typed) {
+  std::vector<std::string> parts;
+  for (const std::string& term : Terms(typed)) {
     std::string quoted = "\"";
     for (char c : term) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
     quoted += "\"";
@@ -28,11 +40,9 @@ std::optional<std::string> MatchExpression(std::string_view typed) {
 }
 
 absl::StatusOr<int64_t> MatchBound(Db& db, std::string_view typed) {
-  std::string norm = NormalizeText(typed);
   std::vector<std::string> terms;
-  for (std::string_view term : Split(norm, ' ')) {
-    term = Trim(term);
-    if (term.empty() || IsSingleCjk(term)) continue;  // a prefix query: no single term bounds it
+  for (const std::string& term : Terms(typed)) {
+    if (IsSingleCjk(term)) continue;  // a prefix query: no single term bounds it
     for (const auto& t : Tokenize(term, true)) terms.push_back(t.text);
   }
   if (terms.empty()) return INT64_MAX;
