@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git python3 python3-yaml
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3
+  libpq-dev postgresql-15 postgresql-client-15
   libsodium-dev libssl-dev
   libabsl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev

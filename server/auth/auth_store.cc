@@ -43,7 +43,7 @@ namespace {
 
 constexpr const char* kAccountColumns =
     "id, username, display_name, COALESCE(person_id,0), unit_id, password_hash, roles, active, "
-    "COALESCE(totp_secret, x''), totp_last_step";
+    "totp_secret, totp_last_step";
 
 AccountRow ReadAccount(const Stmt& st) {
   AccountRow a;
@@ -96,7 +96,7 @@ absl::StatusOr<std::vector<AccountRow>> ActiveAccountsWithRoles(Db& db, RoleSet 
 }
 
 absl::Status UseTotp(Tx& tx, int64_t account, const std::string& code) {
-  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT COALESCE(totp_secret, x''), totp_last_step FROM accounts WHERE id=?"));
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT totp_secret, totp_last_step FROM accounts WHERE id=?"));
   st.Bind(1, account);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row || st.Text(0).empty()) return MakeError(absl::StatusCode::kUnauthenticated, "auth.no_totp", "该账号尚未启用动态口令");

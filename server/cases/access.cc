@@ -43,13 +43,13 @@ absl::StatusOr<bool> CanSee(Db& db, const Row& c, const Principal& who) {
 absl::StatusOr<SqlCondition> VisibleSql(Db& db, const Principal& who) {
   SqlCondition out;
   std::vector<std::string> scope;
-  if (who.Has(kSupervisor)) scope.push_back("1");
+  if (who.Has(kSupervisor)) scope.push_back("TRUE");
   if (who.Has(kClerk) || who.Has(kLeader)) scope.push_back("c.restricted = 0");
   if (who.Has(kHandler) && who.unit_id) {
     scope.push_back(org::InSubtreeSql("c.handling_unit_id", "?"));
     out.args.push_back(who.unit_id);
   }
-  out.sql = scope.empty() ? "0" : "(" + Join(scope, " OR ") + ")";
+  out.sql = scope.empty() ? "FALSE" : "(" + Join(scope, " OR ") + ")";
   if (who.person_id) {
     QF_ASSIGN_OR_RETURN(auto relatives, org::Relatives(db, who.person_id));
     relatives.push_back(who.person_id);

@@ -47,7 +47,7 @@ struct ImportFlags {
 
 CliAction Import(CLI::App& sub) {
   auto f = std::make_shared<ImportFlags>();
-  sub.add_option("--db", f->db, "database path")->required();
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL")->required();
   sub.add_option("--units", f->units, "units file");
   sub.add_option("--people", f->people, "people file");
   sub.add_option("--relations", f->relations, "relations file");

@@ -94,7 +94,7 @@ namespace {
 
 // Counts per unit and category from the case rows: schools by concerned unit, districts by the case's district.
 absl::StatusOr<double> CityStudents(Db& db) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT TOTAL(enrolment) FROM org_units WHERE kind='school' AND active=1"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COALESCE(SUM(enrolment), 0) FROM org_units WHERE kind='school' AND active=1"));
   QF_RETURN_IF_ERROR(st.Step().status());
   return st.Double(0);
 }
@@ -116,16 +116,16 @@ absl::StatusOr<std::vector<UnitCounts>> Load(Db& db, const std::string& from, co
         "SUM(c.received_at >= ?1 AND c.received_at < ?2), SUM(c.received_at >= ?3 AND c.received_at < ?4), "
         "SUM(c.received_at >= ?4 AND c.received_at < ?5), SUM(c.received_at >= ?5 AND c.received_at < ?6), "
         "SUM(c.received_at >= ?6 AND c.received_at < ?2) "
-        "FROM d JOIN cases c ON c.district = d.district WHERE c.received_at >= min(?1, ?3) AND c.received_at < ?2 "
-        "GROUP BY d.district, c.category"
+        "FROM d JOIN cases c ON c.district = d.district WHERE c.received_at >= ?7 AND c.received_at < ?2 "
+        "GROUP BY d.district, d.enrolment, c.category"
       : "SELECT u.id, u.name, COALESCE(u.district,''), c.category, COALESCE(u.enrolment,0), "
         "SUM(c.received_at >= ?1 AND c.received_at < ?2), SUM(c.received_at >= ?3 AND c.received_at < ?4), "
         "SUM(c.received_at >= ?4 AND c.received_at < ?5), SUM(c.received_at >= ?5 AND c.received_at < ?6), "
         "SUM(c.received_at >= ?6 AND c.received_at < ?2) "
         "FROM cases c JOIN org_units u ON u.id = c.concerned_unit_id WHERE u.kind='school' "
-        "AND c.received_at >= min(?1, ?3) AND c.received_at < ?2 GROUP BY u.id, c.category";
+        "AND c.received_at >= ?7 AND c.received_at < ?2 GROUP BY u.id, u.name, u.district, u.enrolment, c.category";
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  st.Bind(1, lo).Bind(2, hi).Bind(3, m0).Bind(4, m1).Bind(5, m2).Bind(6, m3);
+  st.Bind(1, lo).Bind(2, hi).Bind(3, m0).Bind(4, m1).Bind(5, m2).Bind(6, m3).Bind(7, std::min(lo, m0));
   std::vector<UnitCounts> rows;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());

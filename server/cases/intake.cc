@@ -15,6 +15,7 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "fmt/format.h"
+#include "search/index.h"
 #include "org/org.h"
 #include "vault/vault.h"
 
@@ -220,10 +221,11 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
                      "该来源的工单编号已登记过：" + nc.external_ref, {{"external_ref", "重复"}});
   QF_RETURN_IF_ERROR(ins);
   int64_t id = db.LastInsertId();
+  QF_RETURN_IF_ERROR(search::IndexCase(db, id));
   out.id = id;
   out.prior_case_id = prior ? prior->id : 0;
   for (int64_t p : nc.concerned_person_ids) {
-    QF_ASSIGN_OR_RETURN(auto cp, db.Prepare("INSERT OR IGNORE INTO case_people(case_id, person_id) VALUES(?,?)"));
+    QF_ASSIGN_OR_RETURN(auto cp, db.Prepare("INSERT INTO case_people(case_id, person_id) VALUES(?,?) ON CONFLICT DO NOTHING"));
     cp.Bind(1, id).Bind(2, p);
     QF_RETURN_IF_ERROR(cp.Run());
   }
@@ -239,10 +241,10 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   json::array atts;
   for (const auto& a : nc.attachments) {
     std::string hash = Sha256Hex(a.data);
-    QF_ASSIGN_OR_RETURN(auto b, db.Prepare("INSERT OR IGNORE INTO blobs(hash,size,mime,data) VALUES(?,?,?,?)"));
+    QF_ASSIGN_OR_RETURN(auto b, db.Prepare("INSERT INTO blobs(hash,size,mime,data) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"));
     b.Bind(1, hash).Bind(2, static_cast<int64_t>(a.data.size())).Bind(3, SniffType(a.data)).BindBlob(4, a.data);
     QF_RETURN_IF_ERROR(b.Run());
-    QF_ASSIGN_OR_RETURN(auto ca, db.Prepare("INSERT OR IGNORE INTO case_attachments(case_id,hash,name) VALUES(?,?,?)"));
+    QF_ASSIGN_OR_RETURN(auto ca, db.Prepare("INSERT INTO case_attachments(case_id,hash,name) VALUES(?,?,?) ON CONFLICT DO NOTHING"));
     ca.Bind(1, id).Bind(2, hash).Bind(3, a.name);
     QF_RETURN_IF_ERROR(ca.Run());
     atts.push_back(json::object{{"name", a.name}, {"sha256", hash}, {"size", a.data.size()}});

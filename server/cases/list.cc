@@ -13,7 +13,7 @@
 #include "common/timefmt.h"
 #include "fmt/format.h"
 #include "org/org.h"
-#include "search/query.h"
+#include "search/index.h"
 
 namespace qf::cases {
 
@@ -71,7 +71,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   bool selective = false;
   std::string q(Trim(f.q));
   std::optional<std::string> receipt = q.empty() ? std::nullopt : ParseReceiptCode(q);
-  std::optional<std::string> match = q.empty() || receipt ? std::nullopt : search::MatchExpression(q);
+  std::optional<std::string> match = q.empty() || receipt ? std::nullopt : search::Query(db.backend(), q);
   if (!q.empty() && !receipt && !match)
     return Invalid("cases.filter", "搜索词无效", {{"q", "请输入要查找的字词或回执码"}});
   if (receipt) {
@@ -99,9 +99,9 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   if (f.mine) {
     WaitingStates waiting = WaitingFor(who.roles);
     // New registrations are the largest pool of waiting cases: for the intake roles who act on them, "mine" picks
-    // many, and walking in the asked order stops at the page sooner than sorting them all ("+" keeps the planner
+    // many, and walking in the asked order stops at the page sooner than sorting them all ("|| ''" keeps the planner
     // off the state index); for the other roles the waiting states are few and their index drives.
-    std::string state = waiting.any.contains(State::kRegistered) ? "+c.state" : "c.state";
+    std::string state = waiting.any.contains(State::kRegistered) ? "(c.state || '')" : "c.state";
     std::string sql = fmt::format("({0} IN {1} OR ({0} IN {2} AND {3}))", state, waiting.AnySql(), waiting.UnitSql(),
                                   org::InSubtreeSql("c.handling_unit_id", "?"));
     cond(std::move(sql), who.unit_id);
@@ -110,35 +110,29 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   // from the index; a common one is checked while cases are walked in the asked order, which stops at the page.
   bool ranked = match && f.sort == "relevance";
   if (match && !ranked) {  // ranked: the join with the scored matches is the membership
-    QF_ASSIGN_OR_RETURN(int64_t bound, search::MatchBound(db, q));
-    if (bound <= kRareMatches) {
-      cond("c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", *match);
-      selective = true;
-    } else {
-      // Probed per case walked (the index seeks the case's row in each term's postings) instead of listing every
-      // match first, which for a common word costs more than the page.
-      cond("EXISTS (SELECT 1 FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", *match);
-    }
+    QF_ASSIGN_OR_RETURN(auto member, search::MembershipFor(db, q, kRareMatches));
+    cond(std::move(member.sql), *match);
+    selective = selective || member.selective;
   }
   // Relevance scores the kRankedMatches most recently registered matches: scoring every match of a common word
   // (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
   std::string from = "cases c";
   std::vector<std::variant<int64_t, std::string>> from_args;
   if (ranked) {
-    from = fmt::format("cases c JOIN (SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts "
-                       "WHERE case_fts MATCH ? ORDER BY rowid DESC LIMIT {}) s ON s.fid = c.id", kRankedMatches);
+    from = "cases c JOIN " + search::RankedSql(db.backend(), kRankedMatches) + " s ON s.fid = c.id";
     from_args.push_back(*match);
   }
   std::string next_due = fmt::format(
       "(SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.kind IN {})",
       SqlWatchedKinds());
-  // A selective filter sorts its few rows (the "+" keeps the planner from walking the order's index instead).
-  std::string plus = selective ? "+" : "";
+  // A selective filter sorts its few rows (an expression, not the bare column, keeps the planner from walking the
+  // order's index instead).
+  auto sorted = [&](const char* column, const char* unindexed) { return std::string(selective ? unindexed : column); };
   std::string order = ranked               ? "s.score"
                       : f.sort == "due_on" ? fmt::format("{} IS NULL, {}", next_due, next_due)
-                      : f.sort == "state"  ? plus + "c.state"
-                      : f.sort == "id"     ? plus + "c.id"
-                                           : plus + "c.received_at";
+                      : f.sort == "state"  ? sorted("c.state", "c.state || ''")
+                      : f.sort == "id"     ? sorted("c.id", "c.id + 0")
+                                           : sorted("c.received_at", "c.received_at || ''");
   const char* dir = ranked ? "ASC" : f.ascending ? "ASC" : "DESC";
   std::string conditions = Join(where, " AND ");
   std::vector<std::variant<int64_t, std::string>> all = from_args;
@@ -150,7 +144,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   out.cap = cap;
   out.match = match;
   out.args = std::move(all);
-  out.count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {})", from, conditions, cap + 1);
+  out.count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS capped", from, conditions, cap + 1);
   out.page_sql = fmt::format(
       "SELECT {}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
       "(SELECT name FROM org_units WHERE id=c.concerned_unit_id) FROM {} WHERE {} "
@@ -211,23 +205,14 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   }
   if (match && !items.empty()) {
     // Marked with U+0002 … U+0003 around each hit; the page escapes the text and marks the hits.
-    std::vector<std::string> ids;
-    for (auto& item : items) ids.push_back(std::to_string(item.as_object()["id"].as_int64()));
-    QF_ASSIGN_OR_RETURN(auto hl, db.Prepare(
-        "SELECT rowid, highlight(case_fts, 0, char(2), char(3)), snippet(case_fts, 1, char(2), char(3), '…', 24) "
-        "FROM case_fts WHERE case_fts MATCH ?1 AND rowid IN (" + Join(ids, ",") + ")"));
-    hl.Bind(1, *match);
-    std::map<int64_t, std::pair<std::string, std::string>> marks;
-    while (true) {
-      QF_ASSIGN_OR_RETURN(bool row, hl.Step());
-      if (!row) break;
-      marks[hl.Int(0)] = {hl.Text(1), hl.Text(2)};
-    }
+    std::vector<int64_t> ids;
+    for (auto& item : items) ids.push_back(item.as_object()["id"].as_int64());
+    QF_ASSIGN_OR_RETURN(auto marks, search::Highlights(db, Trim(f.q), ids));
     for (auto& item : items) {
       auto& o = item.as_object();
       if (auto it = marks.find(o["id"].as_int64()); it != marks.end()) {
-        o["title_highlight"] = it->second.first;
-        o["snippet"] = it->second.second;
+        o["title_highlight"] = it->second.title;
+        o["snippet"] = it->second.snippet;
       }
     }
   }

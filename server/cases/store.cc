@@ -256,7 +256,7 @@ std::string OutcomeLabel(const std::string& o) {
 
 absl::StatusOr<Figures> LoadFigures(Db& db, int64_t case_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT date(c.received_at, '+8 hours'), c.channel, c.category, COALESCE(c.district,''), c.state, c.anonymous, "
+      "SELECT c.received_at, c.channel, c.category, COALESCE(c.district,''), c.state, c.anonymous, "
       "c.replied_at, c.received_at, c.accepted_at IS NOT NULL, c.closed_at IS NOT NULL, "
       "COALESCE(c.satisfaction, c.revisit_satisfaction), "
       "(SELECT status FROM case_deadlines WHERE case_id=c.id AND kind='handling'), "
@@ -265,7 +265,8 @@ absl::StatusOr<Figures> LoadFigures(Db& db, int64_t case_id) {
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   Figures f;
   if (!row) return f;
-  f.day = st.Text(0);
+  // The rollups count by the day of receipt in China Standard Time.
+  if (auto received = ParseUtc(st.Text(0))) f.day = FormatDay(CstDay(*received));
   f.channel = st.Text(1);
   f.category = st.Text(2);
   f.district = st.Text(3);
@@ -314,12 +315,12 @@ absl::Status AddMeasures(Tx& tx, const std::string& day, const Measures& m) {
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
       "INSERT INTO rollup_day(day,received,named,replied,handling_days,rated,satisfied,handling_met,handling_missed,"
       "accepted,concluded,acceptance_met,acceptance_missed) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(day) DO UPDATE "
-      "SET received=received+excluded.received, named=named+excluded.named, replied=replied+excluded.replied, "
-      "handling_days=handling_days+excluded.handling_days, rated=rated+excluded.rated, "
-      "satisfied=satisfied+excluded.satisfied, handling_met=handling_met+excluded.handling_met, "
-      "handling_missed=handling_missed+excluded.handling_missed, accepted=accepted+excluded.accepted, "
-      "concluded=concluded+excluded.concluded, acceptance_met=acceptance_met+excluded.acceptance_met, "
-      "acceptance_missed=acceptance_missed+excluded.acceptance_missed"));
+      "SET received=rollup_day.received+excluded.received, named=rollup_day.named+excluded.named, replied=rollup_day.replied+excluded.replied, "
+      "handling_days=rollup_day.handling_days+excluded.handling_days, rated=rollup_day.rated+excluded.rated, "
+      "satisfied=rollup_day.satisfied+excluded.satisfied, handling_met=rollup_day.handling_met+excluded.handling_met, "
+      "handling_missed=rollup_day.handling_missed+excluded.handling_missed, accepted=rollup_day.accepted+excluded.accepted, "
+      "concluded=rollup_day.concluded+excluded.concluded, acceptance_met=rollup_day.acceptance_met+excluded.acceptance_met, "
+      "acceptance_missed=rollup_day.acceptance_missed+excluded.acceptance_missed"));
   st.Bind(1, day).Bind(2, m.received).Bind(3, m.named).Bind(4, m.replied).Bind(5, m.handling_days).Bind(6, m.rated)
       .Bind(7, m.satisfied).Bind(8, m.handling_met).Bind(9, m.handling_missed).Bind(10, m.accepted)
       .Bind(11, m.concluded).Bind(12, m.acceptance_met).Bind(13, m.acceptance_missed);
@@ -328,7 +329,7 @@ absl::Status AddMeasures(Tx& tx, const std::string& day, const Measures& m) {
 
 absl::Status AddDim(Tx& tx, const char* dim, const std::string& day, const std::string& code, int n) {
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
-      "INSERT INTO rollup_dim(dim,day,code,n) VALUES(?,?,?,?) ON CONFLICT(dim,day,code) DO UPDATE SET n=n+excluded.n"));
+      "INSERT INTO rollup_dim(dim,day,code,n) VALUES(?,?,?,?) ON CONFLICT(dim,day,code) DO UPDATE SET n=rollup_dim.n+excluded.n"));
   st.Bind(1, dim).Bind(2, day).Bind(3, code).Bind(4, n);
   return st.Run();
 }

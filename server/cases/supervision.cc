@@ -49,8 +49,8 @@ absl::StatusOr<int> SweepSupervision(Tx& tx, const CaseEnv& env) {
     if (!s.card) continue;
     std::string card(CardName(*s.card));
     QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-        "INSERT OR IGNORE INTO supervision(case_id,kind,level,deadline_kind,rule,issued_at,issued_by,due_on,calendar_version) "
-        "VALUES(?,?,1,?,?,?,'system',?,?)"));
+        "INSERT INTO supervision(case_id,kind,level,deadline_kind,rule,issued_at,issued_by,due_on,calendar_version) "
+        "VALUES(?,?,1,?,?,?,'system',?,?) ON CONFLICT DO NOTHING"));
     ins.Bind(1, d.case_id).Bind(2, card).Bind(3, d.kind).Bind(4, s.rule).Bind(5, FormatUtc(tx.now())).Bind(6, d.due)
         .Bind(7, d.version);
     QF_RETURN_IF_ERROR(ins.Run());
@@ -167,8 +167,8 @@ absl::StatusOr<EscalationIssued> IssueEscalation(Tx& tx, const CaseEnv& env, int
                                          {"days", std::to_string(days)}}),
                        days};
   QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-      "INSERT OR IGNORE INTO supervision(case_id,kind,level,deadline_kind,rule,issued_at,issued_by,due_on,note,calendar_version) "
-      "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+      "INSERT INTO supervision(case_id,kind,level,deadline_kind,rule,issued_at,issued_by,due_on,note,calendar_version) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
   ins.Bind(1, c.id).Bind(2, rung->kind).Bind(3, rung->kind == "reminder" ? 2 : 3).Bind(4, out.deadline_kind)
       .Bind(5, rung->label + "：" + rung->basis).Bind(6, FormatUtc(tx.now())).Bind(7, tx.actor().id).Bind(8, out.due_on)
       .Bind(9, out.text).Bind(10, overdue->calendar_version);

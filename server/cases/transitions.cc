@@ -14,6 +14,7 @@
 #include "common/strings.h"
 #include "common/timefmt.h"
 #include "fmt/format.h"
+#include "search/index.h"
 #include "org/org.h"
 
 namespace qf::cases {
@@ -461,6 +462,9 @@ absl::Status WriteRow(Step& s, State next) {
   up.Bind(i++, s.c.id).Bind(i++, s.c.version);
   QF_RETURN_IF_ERROR(up.Run());
   if (s.db().Changes() != 1) return MakeError(absl::StatusCode::kAborted, "case.stale", "案件已被他人更新，请刷新后重试");
+  // Passages marked at dispatch leave the search index too.
+  for (const auto& [col, _] : s.texts)
+    if (col == "redactions") return search::IndexCase(s.db(), s.c.id);
   return absl::OkStatus();
 }
 

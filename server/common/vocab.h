@@ -50,7 +50,8 @@ std::string SqlList(const Word<E> (&words)[N], const std::function<bool(E)>& kee
     out += w.code;
     out += '\'';
   }
-  return out + ")";
+  // An empty list holds no code: ('') (no code is empty), since PostgreSQL has no empty IN list.
+  return out.size() > 1 ? out + ")" : "('')";
 }
 
 template <typename E, size_t N>

@@ -147,14 +147,20 @@ absl::StatusOr<json::object> ListAssignments(Db& db) {
     }
   }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT id,title,created_at,json_extract(result,'$.feasible'),json_extract(result,'$.total_km') "
+      "SELECT id,title,created_at,result "
       "FROM assignments ORDER BY id DESC LIMIT 100"));
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    boost::system::error_code ec;
+    json::value result = json::parse(st.Text(3), ec);
+    const json::object* r = !ec ? result.if_object() : nullptr;
+    const json::value* feasible = r ? r->if_contains("feasible") : nullptr;
+    const json::value* km = r ? r->if_contains("total_km") : nullptr;
     items.push_back(json::object{{"id", st.Int(0)}, {"title", st.Text(1)}, {"created_at", st.Text(2)},
-                                 {"feasible", st.Int(3) != 0}, {"total_km", st.Double(4)}});
+                                 {"feasible", feasible && feasible->is_bool() && feasible->get_bool()},
+                                 {"total_km", km && km->is_number() ? km->to_number<double>() : 0.0}});
   }
   return json::object{{"items", items}, {"sources", sources}};
 }

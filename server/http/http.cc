@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "common/problem.h"
+#include "spdlog/spdlog.h"
 
 namespace qf {
 
@@ -70,6 +71,9 @@ Response Response::Problem(const absl::Status& status, const std::string& instan
 }
 
 Response Response::Problem(const absl::Status& status, const std::string& instance, int http_status) {
+  // The client is told only that the error was recorded: record it here.
+  if (http_status >= 500 && status.code() != absl::StatusCode::kUnavailable)
+    spdlog::error("{} failed: {}", instance, status.ToString());
   auto p = ToProblemWithHttpStatus(status, instance, http_status);
   Response r;
   r.status = p.http_status;

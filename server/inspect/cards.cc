@@ -23,7 +23,7 @@ absl::StatusOr<int> IssueCards(Tx& tx, const InspectEnv& env, const std::vector<
     if (!s.card) continue;
     std::string kind(cases::CardName(*s.card));
     QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(fmt::format(
-        "INSERT OR IGNORE INTO {}({},kind,due_on,issued_at) VALUES(?,?,?,?)", sweep.table, sweep.column)));
+        "INSERT INTO {}({},kind,due_on,issued_at) VALUES(?,?,?,?) ON CONFLICT DO NOTHING", sweep.table, sweep.column)));
     ins.Bind(1, id).Bind(2, kind).Bind(3, due_text).Bind(4, FormatUtc(tx.now()));
     QF_RETURN_IF_ERROR(ins.Run());
     if (db.Changes() == 0) continue;

@@ -123,7 +123,7 @@ absl::StatusOr<json::object> MyForms(Db& db, const Principal& who) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT f.id,c.title,u.name,u.district,f.state,g.name,g.leader_person_id=?1,c.period_from,c.period_to FROM inspection_forms f "
       "JOIN inspection_groups g ON g.id=f.group_id JOIN campaigns c ON c.id=f.campaign_id JOIN org_units u ON u.id=f.school_id "
-      "WHERE EXISTS(SELECT 1 FROM json_each(g.members) m WHERE m.value=?1) ORDER BY f.state=?2, c.id DESC, u.code"));
+      "WHERE EXISTS(SELECT 1 FROM json_each(g.members) m WHERE CAST(m.value AS BIGINT)=?1) ORDER BY f.state=?2, c.id DESC, u.code"));
   st.Bind(1, who.person_id).Bind(2, Code(FormState::kConfirmed));
   json::array items;
   while (true) {
@@ -253,11 +253,11 @@ absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t
   if (type != "image/jpeg" && type != "image/png" && type != "application/pdf")
     return Invalid("evidence.type", "证据文件只接受 JPEG、PNG 照片或 PDF", {{"file", "类型不符：" + type}});
   std::string hash = Sha256Hex(data);
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT OR IGNORE INTO blobs(hash,size,mime,data) VALUES(?,?,?,?)"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO blobs(hash,size,mime,data) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"));
   st.Bind(1, hash).Bind(2, static_cast<int64_t>(data.size())).Bind(3, type).BindBlob(4, data);
   QF_RETURN_IF_ERROR(st.Run());
   QF_ASSIGN_OR_RETURN(auto ev, db.Prepare(
-      "INSERT OR IGNORE INTO evidence(kind,subject_id,hash,name,added_at) VALUES(?,?,?,?,?)"));
+      "INSERT INTO evidence(kind,subject_id,hash,name,added_at) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING"));
   ev.Bind(1, kind).Bind(2, subject_id).Bind(3, hash).Bind(4, name).Bind(5, FormatUtc(tx.now()));
   QF_RETURN_IF_ERROR(ev.Run());
   QF_RETURN_IF_ERROR(tx.Append("evidence.added", fmt::format("{}:{}", kind, subject_id),

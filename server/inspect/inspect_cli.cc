@@ -45,7 +45,7 @@ absl::StatusOr<std::string> RecordText(const VerifyFlags& f) {
 CliAction VerifyDraw(CLI::App& sub) {
   auto f = std::make_shared<VerifyFlags>();
   sub.add_option("id", f->id, "draw number")->required();
-  sub.add_option("--db", f->db, "database file");
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL");
   sub.add_option("--url", f->url, "server base URL: reads GET /api/v1/public/draws/ID like any outsider");
   sub.add_option("--file", f->file, "the public record saved as JSON");
   sub.add_flag("--campaign", f->campaign, "ID is an inspection campaign: recompute its sample of schools");

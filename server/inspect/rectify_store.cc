@@ -331,7 +331,7 @@ absl::StatusOr<json::object> RecordRefund(Tx& tx, const RefundRequest& req) {
 absl::StatusOr<json::object> SanctionsList(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT s.id,s.target,COALESCE(u.name,''),COALESCE(p.name,''),COALESCE(pu.name,''),s.kind,s.reason,s.basis,s.decided_on,"
-      "COALESCE(s.until_on,''),s.self_criticism,(SELECT group_concat(v.year) FROM vetoes v WHERE v.sanction_id=s.id) "
+      "COALESCE(s.until_on,''),s.self_criticism,(SELECT group_concat(CAST(v.year AS TEXT)) FROM vetoes v WHERE v.sanction_id=s.id) "
       "FROM sanctions s LEFT JOIN org_units u ON u.id=s.unit_id LEFT JOIN org_people p ON p.id=s.person_id "
       "LEFT JOIN org_units pu ON pu.id=p.unit_id ORDER BY s.decided_on DESC, s.id DESC"));
   json::array items;

@@ -460,8 +460,8 @@ absl::StatusOr<int64_t> Ledger::Erase(Tx& tx, int64_t seq, const std::string& re
   if (!st.IsNull(0)) return Conflict("ledger.already_erased", fmt::format("事件 {} 的内容已于 {} 删除", seq, st.Text(0)));
   std::string kind = st.Text(1), subject = st.Text(2);
   QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare(
-      "UPDATE events SET payload='{\"erased\":true}', salt=zeroblob(0), erased_at=? WHERE seq=?"));
-  up.Bind(1, FormatUtc(tx.now())).Bind(2, seq);
+      "UPDATE events SET payload='{\"erased\":true}', salt=?3, erased_at=?1 WHERE seq=?2"));
+  up.Bind(1, FormatUtc(tx.now())).Bind(2, seq).BindBlob(3, std::string_view());
   QF_RETURN_IF_ERROR(up.Run());
   return tx.Append("ledger.erased", subject, {{"seq", seq}, {"kind", kind}, {"reason", reason}});
 }

@@ -20,10 +20,15 @@ namespace {
 
 CliAction Key(CLI::App& sub) {
   auto db = std::make_shared<std::string>(), key = std::make_shared<std::string>();
-  sub.add_option("--db", *db, "database path (key at <db>.ledger.key)");
+  sub.add_option("--db", *db, "database: a SQLite file path (key at <db>.ledger.key) or a postgresql:// URL");
   sub.add_option("--key-file", *key, "the signing key file");
   return [db, key](const CliContext&) {
-    std::string file = !key->empty() ? *key : *db + ".ledger.key";
+    std::string file = *key;
+    if (file.empty() && !db->empty()) {
+      auto path = KeyFilePath(*db, ".ledger.key");
+      if (!path.ok()) return CliFail(path.status());
+      file = *path;
+    }
     auto text = ReadWholeFile(file);
     if (!text.ok() || (key->empty() && db->empty())) return CliFail(NotFound("ledger.key", "找不到签名密钥文件：" + file));
     auto signer = NoteSigner::Parse(*text);
@@ -42,7 +47,7 @@ CliAction Verify(CLI::App& sub) {
   auto f = std::make_shared<VerifyFlags>();
   sub.add_option("--key", f->key, "verifier key (name+id+key) or a file holding it")->required();
   sub.add_option("--url", f->url, "server base URL, e.g. http://127.0.0.1:8080");
-  sub.add_option("--db", f->db, "database file");
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL");
   sub.add_option("--receipt", f->receipts, "receipt file (c2sp.org/tlog-proof@v1), repeatable");
   sub.add_option("--state", f->state, "state file of checkpoints seen before (rollback and fork detection)");
   return [f](const CliContext& ctx) {
@@ -62,7 +67,7 @@ CliAction Verify(CLI::App& sub) {
       if (!h.ok()) return CliFail(h.status());
       src = std::move(*h);
     } else {
-      if (!std::filesystem::exists(f->db)) return CliFail(NotFound("ledger.db", "数据库不存在：" + f->db));
+      if (!Db::IsUrl(f->db) && !std::filesystem::exists(f->db)) return CliFail(NotFound("ledger.db", "数据库不存在：" + f->db));
       auto opened = Db::Open(f->db, DbMode::kReader);
       if (!opened.ok()) return CliFail(opened.status());
       db = std::move(*opened);
@@ -108,7 +113,7 @@ struct EraseFlags {
 
 CliAction Erase(CLI::App& sub) {
   auto f = std::make_shared<EraseFlags>();
-  sub.add_option("--db", f->db, "database path")->required();
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL")->required();
   sub.add_option("--seq", f->seq, "event sequence number")->required();
   sub.add_option("--reason", f->reason, "legal basis")->required();
   return [f](const CliContext& ctx) {
@@ -126,7 +131,7 @@ CliAction Erase(CLI::App& sub) {
 
 CliAction CheckpointNow(CLI::App& sub) {
   auto db = std::make_shared<std::string>();
-  sub.add_option("--db", *db, "database path")->required();
+  sub.add_option("--db", *db, "database: a SQLite file path or a postgresql:// URL")->required();
   return [db](const CliContext& ctx) {
     auto app = ctx.open(*db);
     if (!app.ok()) return CliFail(app.status());

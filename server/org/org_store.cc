@@ -120,7 +120,7 @@ absl::Status InsertRelation(Tx& tx, const Relation& r) {
   find.Bind(1, r.person_a);
   QF_ASSIGN_OR_RETURN(bool ra, find.Step());
   int64_t a = ra ? find.Int(0) : 0;
-  QF_ASSIGN_OR_RETURN(auto find2, tx.db().Prepare("SELECT id FROM people WHERE code=? AND 1"));
+  QF_ASSIGN_OR_RETURN(auto find2, tx.db().Prepare("SELECT id FROM people WHERE code=? AND TRUE"));
   find2.Bind(1, r.person_b);
   QF_ASSIGN_OR_RETURN(bool rb, find2.Step());
   int64_t b = rb ? find2.Int(0) : 0;
@@ -130,7 +130,7 @@ absl::Status InsertRelation(Tx& tx, const Relation& r) {
   if (a && a == b) e.push_back({"person_b", "不能与本人建立关系"});
   if (r.kind.empty()) e.push_back({"kind", "关系类型必填"});
   if (!e.empty()) return Invalid("relation.invalid", "亲属关系信息有误", e);
-  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT OR REPLACE INTO relations(person_a,person_b,kind) VALUES(?,?,?)"));
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT INTO relations(person_a,person_b,kind) VALUES(?,?,?) ON CONFLICT(person_a,person_b) DO UPDATE SET kind=excluded.kind"));
   st.Bind(1, std::min(a, b)).Bind(2, std::max(a, b)).Bind(3, r.kind);
   QF_RETURN_IF_ERROR(st.Run());
   return tx.Append("relation.declared", fmt::format("person:{}", a), {{"person_a", a}, {"person_b", b}, {"kind", r.kind}})

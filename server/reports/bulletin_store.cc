@@ -55,31 +55,31 @@ absl::StatusOr<json::object> BuildSnapshot(Db& db, const Period& p, absl::Time n
       "SELECT u.id,u.name,COALESCE(u.district,''),COUNT(*),SUM(d.status='met'),"
       "SUM(d.status='missed' OR (d.status='open' AND d.due_on < ?3)) FROM cases c JOIN org_units u ON u.id=c.concerned_unit_id "
       "LEFT JOIN case_deadlines d ON d.case_id=c.id AND d.kind='handling' "
-      "WHERE c.received_at >= ?1 AND c.received_at < ?2 AND c.merged_into IS NULL GROUP BY u.id",
+      "WHERE c.received_at >= ?1 AND c.received_at < ?2 AND c.merged_into IS NULL GROUP BY u.id, u.name, u.district",
       {"received", "on_time", "overdue"}, {from, to, today}));
   QF_RETURN_IF_ERROR(add(
       "SELECT u.id,u.name,COALESCE(u.district,''),COUNT(*),SUM(r.state!='accepted'),SUM(r.state='accepted') "
-      "FROM rectifications r JOIN org_units u ON u.id=r.school_id WHERE r.issued_at >= ?1 AND r.issued_at < ?2 GROUP BY u.id",
+      "FROM rectifications r JOIN org_units u ON u.id=r.school_id WHERE r.issued_at >= ?1 AND r.issued_at < ?2 GROUP BY u.id, u.name, u.district",
       {"findings", "rect_open", "rect_closed"}, {from, to}));
   QF_RETURN_IF_ERROR(add(
       "SELECT u.id,u.name,COALESCE(u.district,''),SUM(r.amount_cents)/100.0,SUM(r.pupils) FROM refunds r "
-      "JOIN org_units u ON u.id=r.school_id WHERE r.refunded_on >= ?1 AND r.refunded_on <= ?2 GROUP BY u.id",
+      "JOIN org_units u ON u.id=r.school_id WHERE r.refunded_on >= ?1 AND r.refunded_on <= ?2 GROUP BY u.id, u.name, u.district",
       {"refund_yuan", "refund_pupils"}, {p.from, p.to}));
   QF_RETURN_IF_ERROR(add(
       "SELECT u.id,u.name,COALESCE(u.district,''),COUNT(*) FROM sanctions s "
       "JOIN org_units u ON u.id=COALESCE(s.unit_id,(SELECT unit_id FROM org_people WHERE id=s.person_id)) "
-      "WHERE s.decided_on >= ?1 AND s.decided_on <= ?2 GROUP BY u.id",
+      "WHERE s.decided_on >= ?1 AND s.decided_on <= ?2 GROUP BY u.id, u.name, u.district",
       {"sanctions"}, {p.from, p.to}));
   // Cards of the quarter: on case deadlines, by the unit handling the case; on rectification orders, by the school.
   QF_RETURN_IF_ERROR(add(
       "SELECT u.id,u.name,COALESCE(u.district,''),SUM(s.kind='yellow'),SUM(s.kind='red') FROM supervision s "
       "JOIN cases c ON c.id=s.case_id JOIN org_units u ON u.id=c.handling_unit_id "
-      "WHERE s.kind IN ('yellow','red') AND s.issued_at >= ?1 AND s.issued_at < ?2 GROUP BY u.id",
+      "WHERE s.kind IN ('yellow','red') AND s.issued_at >= ?1 AND s.issued_at < ?2 GROUP BY u.id, u.name, u.district",
       {"yellow_cards", "red_cards"}, {from, to}));
   QF_RETURN_IF_ERROR(add(
       "SELECT u.id,u.name,COALESCE(u.district,''),SUM(k.kind='yellow'),SUM(k.kind='red') FROM rectification_cards k "
       "JOIN rectifications r ON r.id=k.rectification_id JOIN org_units u ON u.id=r.school_id "
-      "WHERE k.issued_at >= ?1 AND k.issued_at < ?2 GROUP BY u.id",
+      "WHERE k.issued_at >= ?1 AND k.issued_at < ?2 GROUP BY u.id, u.name, u.district",
       {"yellow_cards", "red_cards"}, {from, to}));
   std::map<std::string, std::map<std::string, double>> districts;
   std::map<std::string, double> totals;

@@ -59,9 +59,9 @@ absl::StatusOr<json::object> Dashboard(Db& db, const std::string& from, const st
   }
   out["total"] = total;
   QF_ASSIGN_OR_RETURN(auto sums, db.Prepare(
-      "SELECT TOTAL(handling_met), TOTAL(handling_missed), TOTAL(handling_days), TOTAL(replied), TOTAL(rated), "
-      "TOTAL(satisfied), TOTAL(named), TOTAL(accepted), TOTAL(concluded), TOTAL(acceptance_met), "
-      "TOTAL(acceptance_missed) FROM rollup_day WHERE day >= ?1 AND day <= ?2"));
+      "SELECT COALESCE(SUM(handling_met), 0), COALESCE(SUM(handling_missed), 0), COALESCE(SUM(handling_days), 0), COALESCE(SUM(replied), 0), COALESCE(SUM(rated), 0), "
+      "COALESCE(SUM(satisfied), 0), COALESCE(SUM(named), 0), COALESCE(SUM(accepted), 0), COALESCE(SUM(concluded), 0), COALESCE(SUM(acceptance_met), 0), "
+      "COALESCE(SUM(acceptance_missed), 0) FROM rollup_day WHERE day >= ?1 AND day <= ?2"));
   sums.Bind(1, from).Bind(2, to);
   QF_RETURN_IF_ERROR(sums.Step().status());
   auto n = [&](int col) { return static_cast<int64_t>(std::llround(sums.Double(col))); };
@@ -72,7 +72,7 @@ absl::StatusOr<json::object> Dashboard(Db& db, const std::string& from, const st
   std::string lo = FormatUtc(CstStart(*f)), hi = FormatUtc(CstStart(*t + 1));
   {
     QF_ASSIGN_OR_RETURN(auto od, db.Prepare(
-        "SELECT COUNT(*) FROM case_deadlines d CROSS JOIN cases c ON c.id=d.case_id WHERE d.status='open' AND d.due_on < ?3 "
+        "SELECT COUNT(*) FROM case_deadlines d CROSS JOIN cases c WHERE c.id=d.case_id AND d.status='open' AND d.due_on < ?3 "
         "AND d.kind='handling' AND c.received_at >= ?1 AND c.received_at < ?2"));
     od.Bind(1, lo).Bind(2, hi).Bind(3, FormatDay(CstDay(now)));
     QF_RETURN_IF_ERROR(od.Step().status());

@@ -37,7 +37,7 @@ int WriteDocument(const CliContext& ctx, const std::string& db_path, const std::
 
 CliAction Summary(CLI::App& sub) {
   auto f = std::make_shared<ReportFlags>();
-  sub.add_option("--db", f->db, "database path")->required();
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL")->required();
   sub.add_option("--half", f->period, "2026H1 or 2026H2")->required();
   sub.add_option("--out", f->out, "FILE.docx")->required();
   return [f](const CliContext& ctx) {
@@ -51,7 +51,7 @@ CliAction Summary(CLI::App& sub) {
 
 CliAction Bulletin(CLI::App& sub) {
   auto f = std::make_shared<ReportFlags>();
-  sub.add_option("--db", f->db, "database path")->required();
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL")->required();
   sub.add_option("--quarter", f->period, "2026Q1 … 2026Q4")->required();
   sub.add_option("--out", f->out, "FILE.docx or FILE.xlsx")->required();
   return [f](const CliContext& ctx) {
@@ -68,7 +68,7 @@ CliAction Bulletin(CLI::App& sub) {
 CliAction Stats(CLI::App& sub) {
   auto f = std::make_shared<ReportFlags>();
   auto to = std::make_shared<std::string>();
-  sub.add_option("--db", f->db, "database path")->required();
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL")->required();
   sub.add_option("--from", f->period, "first day YYYY-MM-DD")->required();
   sub.add_option("--to", *to, "last day YYYY-MM-DD")->required();
   return [f, to](const CliContext& ctx) {

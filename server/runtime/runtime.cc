@@ -69,12 +69,17 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   // Notices an administrator loaded at run time (newer than the shipped files, or years they lack).
   QF_RETURN_IF_ERROR(cases::ApplyCalendarYears(*db, rt->calendar_));
   if (opts.db_path != ":memory:") {
-    QF_ASSIGN_OR_RETURN(rt->vault_, vault::Vault::Open(opts.vault_key_path.empty() ? opts.db_path + ".vault.key"
-                                                                                    : opts.vault_key_path));
+    std::string path = opts.vault_key_path;
+    if (path.empty()) {
+      QF_ASSIGN_OR_RETURN(path, KeyFilePath(opts.db_path, ".vault.key"));
+    }
+    QF_ASSIGN_OR_RETURN(rt->vault_, vault::Vault::Open(path));
   }
   if (opts.ledger) {
     ledger::LedgerOptions lo = opts.ledger_options;
-    if (lo.key_path.empty()) lo.key_path = opts.db_path + ".ledger.key";
+    if (lo.key_path.empty()) {
+      QF_ASSIGN_OR_RETURN(lo.key_path, KeyFilePath(opts.db_path, ".ledger.key"));
+    }
     QF_ASSIGN_OR_RETURN(rt->ledger_, ledger::Ledger::Open(*db, clock, lo));
   }
   rt->writer_ = std::make_unique<Writer>(std::move(db), clock, opts.writer);

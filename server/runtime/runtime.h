@@ -21,8 +21,8 @@ struct RuntimeOptions {
   std::string data_dir = "data";
   WriterOptions writer;
   bool ledger = true;             // false only for the benchmark's "without the ledger" baseline
-  ledger::LedgerOptions ledger_options;  // key_path defaults to <db>.ledger.key
-  std::string vault_key_path;            // defaults to <db>.vault.key
+  ledger::LedgerOptions ledger_options;  // key_path defaults to KeyFilePath(db, ".ledger.key")
+  std::string vault_key_path;            // defaults to KeyFilePath(db, ".vault.key")
   RateLimits rate_limits;                // per-client limits on the public endpoints
 };
 

@@ -133,7 +133,7 @@ int Serve(ServeFlags f, const CliContext& ctx) {
 CliAction ServeCommand(CLI::App& sub) {
   auto f = std::make_shared<ServeFlags>();
   sub.add_option("--config", f->config, "TOML config file");
-  sub.add_option("--db", f->db, "SQLite database path");
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL");
   sub.add_option("--listen", f->listen, "HOST:PORT (port 0 picks a free one)");
   sub.add_option("--web", f->web, "the built web app to serve (default web/dist when it exists; none: API only)");
   sub.add_option("--workers", f->workers, "I/O threads");

@@ -8,10 +8,6 @@
 
 namespace qf::search {
 
-namespace {
-
-// The terms typed, normalised first (so a full-width space, typed by Chinese input methods, separates terms as
-// well), without those that are punctuation only.
 std::vector<std::string> Terms(std::string_view typed) {
   std::string norm = NormalizeText(typed);
   for (char& c : norm)
@@ -23,8 +19,6 @@ std::vector<std::string> Terms(std::string_view typed) {
   }
   return out;
 }
-
-}  // namespace
 
 std::optional<std::string> MatchExpression(std::string_view typed) {
   std::vector<std::string> parts;

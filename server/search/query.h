@@ -8,11 +8,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "storage/db.h"
 
 namespace qf::search {
+
+// The terms typed, normalised (a full-width space separates terms too), without those that are punctuation only.
+std::vector<std::string> Terms(std::string_view typed);
 
 // Empty (nothing searchable) when the text has no word or CJK character.
 std::optional<std::string> MatchExpression(std::string_view typed);

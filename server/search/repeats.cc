@@ -5,6 +5,7 @@
 #include "common/status.h"
 #include "common/text.h"
 #include "common/timefmt.h"
+#include "search/index.h"
 
 namespace qf::search {
 namespace {
@@ -39,12 +40,14 @@ double Jaccard(const std::set<uint64_t>& a, const std::set<uint64_t>& b) {
 
 absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const RepeatOptions& opt) {
   QF_ASSIGN_OR_RETURN(auto me, db.Prepare(
-      "SELECT c.title || '。' || c.content, c.received_at, COALESCE(c.concerned_unit_id,0), f.title || '。' || f.content "
-      "FROM cases c JOIN case_fts f ON f.rowid = c.id WHERE c.id=?"));
+      "SELECT c.title || '。' || c.content, c.received_at, COALESCE(c.concerned_unit_id,0), c.title, c.content, "
+      "c.redactions FROM cases c WHERE c.id=?"));
   me.Bind(1, case_id);
   QF_ASSIGN_OR_RETURN(bool found, me.Step());
   if (!found) return NotFound("case.not_found", "案件不存在");
-  std::string text = me.Text(0), indexed = me.Text(3);
+  std::string text = me.Text(0);
+  // The text as the index holds it (passages marked at dispatch blacked out).
+  std::string indexed = Redact(me.Text(3), me.Text(5)) + "。" + Redact(me.Text(4), me.Text(5));
   std::set<uint64_t> mine = Shingles(text);
   std::set<std::string> my_numbers = Numbers(text);
   auto at = ParseUtc(me.Text(1));
@@ -54,35 +57,16 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
   // same matter; common ones like 学生 say little).
   std::set<std::string> terms;
   for (const auto& t : Tokenize(indexed, true)) terms.insert(t.text);
-  if (terms.empty()) return std::vector<Repeat>{};
-  std::vector<std::pair<int64_t, std::string>> df;
-  {
-    std::string sql = "SELECT term, doc FROM case_fts_terms WHERE term IN (";
-    for (size_t i = 0; i < terms.size(); ++i) sql += i ? ",?" : "?";
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql + ")"));
-    int i = 1;
-    for (const auto& t : terms) st.Bind(i++, std::string_view(t));
-    while (true) {
-      QF_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      if (st.Int(1) >= 2) df.push_back({st.Int(1), st.Text(0)});  // a term only this case has finds nothing
-    }
-  }
+  QF_ASSIGN_OR_RETURN(auto df, DocFrequencies(db, terms, 1000));
   if (df.empty()) return std::vector<Repeat>{};
-  std::sort(df.begin(), df.end());
-  std::string probe;
-  for (size_t i = 0; i < df.size() && static_cast<int>(i) < opt.probe_terms; ++i) {
-    std::string q = "\"";
-    for (char ch : df[i].second) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    probe += (i ? " OR " : "") + q + "\"";
-  }
+  std::vector<std::string> probe;
+  for (size_t i = 0; i < df.size() && static_cast<int>(i) < opt.probe_terms; ++i) probe.push_back(df[i].second);
   std::string lo = FormatUtc(*at - absl::Hours(24) * opt.window_days), hi = FormatUtc(*at + absl::Hours(24) * opt.window_days);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0) FROM "
-      "(SELECT rowid AS id FROM case_fts WHERE case_fts MATCH ?1 AND rowid <> ?2 ORDER BY rank LIMIT ?5) m "
-      "JOIN cases c ON c.id = m.id "
-      "WHERE c.received_at >= ?3 AND c.received_at <= ?4 AND c.merged_into IS NULL AND c.state <> 'merged'"));
-  st.Bind(1, probe).Bind(2, case_id).Bind(3, lo).Bind(4, hi).Bind(5, int64_t{opt.candidates});
+      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0) FROM " + AnyTermSql(db.backend()) +
+      " m JOIN cases c ON c.id = m.id "
+      "WHERE c.received_at >= ?4 AND c.received_at <= ?5 AND c.merged_into IS NULL AND c.state <> 'merged'"));
+  st.Bind(1, AnyTermQuery(db.backend(), probe)).Bind(2, case_id).Bind(3, int64_t{opt.candidates}).Bind(4, lo).Bind(5, hi);
   std::vector<Repeat> out;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());

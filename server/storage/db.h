@@ -1,42 +1,68 @@
-// A SQLite connection with a cache of prepared statements. A Db belongs to one thread at a time: the writer
-// thread owns the writing connection, and each reading thread has its own (see ReadConnections).
+// The storage interface the domains talk to: a connection (Db) that prepares statements (Stmt) and runs them.
+// Two backends implement it — SQLite (storage/sqlite_db.h, a file path, the embedded default) and PostgreSQL
+// (storage/pg_db.h, a postgresql:// URL) — and domain code does not know which one it has. SQL is written once,
+// in the dialect both accept (`?` or `?N` parameters, ON CONFLICT upserts); the PostgreSQL connection rewrites
+// the parameters as it prepares (storage/pg_sql.h). A Db belongs to one thread at a time: the writer thread owns
+// the writing connection, and each reading thread has its own (ReadConnections).
 #pragma once
 
-#include <sqlite3.h>
-
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <variant>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "absl/synchronization/mutex.h"
 
 namespace qf {
+
+enum class Backend { kSqlite, kPostgres };
+enum class DbMode { kWriter, kReader };
+
+// One prepared statement of one connection, as a backend implements it; used through Stmt. Bind and column
+// indexes start at 1 and 0 respectively, as in SQLite.
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual void BindInt(int i, int64_t v) = 0;
+  virtual void BindReal(int i, double v) = 0;
+  virtual void BindText(int i, std::string_view v) = 0;
+  virtual void BindBlob(int i, std::string_view v) = 0;
+  virtual void BindNull(int i) = 0;
+  virtual absl::StatusOr<bool> Step() = 0;
+  // Back to before the first step, with the bindings cleared.
+  virtual void Reset() = 0;
+  virtual int64_t Int(int col) const = 0;
+  virtual double Real(int col) const = 0;
+  // The column's bytes (text, or a blob's raw bytes); valid until the next Step or Reset.
+  virtual std::string_view Bytes(int col) const = 0;
+  virtual bool IsNull(int col) const = 0;
+  virtual int Columns() const = 0;
+  virtual std::string ColumnName(int col) const = 0;
+};
 
 // A cached prepared statement in use. Resets itself and clears its bindings when it goes out of scope.
 // Bind indexes start at 1 as in SQLite.
 class Stmt {
  public:
-  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
-  Stmt(Stmt&& o) noexcept : s_(o.s_) { o.s_ = nullptr; }
+  explicit Stmt(Cursor* c) : c_(c) {}
+  Stmt(Stmt&& o) noexcept : c_(o.c_) { o.c_ = nullptr; }
   Stmt(const Stmt&) = delete;
-  ~Stmt();
+  ~Stmt() {
+    if (c_) c_->Reset();
+  }
 
-  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, int64_t v) { c_->BindInt(i, v); return *this; }
   Stmt& Bind(int i, int v) { return Bind(i, static_cast<int64_t>(v)); }
-  Stmt& Bind(int i, double v);
-  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, double v) { c_->BindReal(i, v); return *this; }
+  Stmt& Bind(int i, std::string_view v) { c_->BindText(i, v); return *this; }
   Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
   Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
-  Stmt& BindBlob(int i, std::string_view v);
-  Stmt& BindNull(int i);
+  Stmt& BindBlob(int i, std::string_view v) { c_->BindBlob(i, v); return *this; }
+  Stmt& BindNull(int i) { c_->BindNull(i); return *this; }
   // Binds `args` in order from parameter `first` (for statements assembled from parts with `?` placeholders).
   Stmt& BindAll(const std::vector<std::variant<int64_t, std::string>>& args, int first = 1);
   template <typename T>
@@ -45,58 +71,62 @@ class Stmt {
   }
 
   // Steps once: true when a row is ready, false when done; an error Status on failure.
-  absl::StatusOr<bool> Step();
+  absl::StatusOr<bool> Step() { return c_->Step(); }
   // Steps to completion, discarding rows.
   absl::Status Run();
   // Steps to completion, collecting the first column of every row as integers.
   absl::StatusOr<std::vector<int64_t>> Ints();
 
-  int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
-  double Real(int col) const { return sqlite3_column_double(s_, col); }
-  std::string Text(int col) const;
+  int64_t Int(int col) const { return c_->Int(col); }
+  double Real(int col) const { return c_->Real(col); }
+  std::string Text(int col) const { return std::string(c_->Bytes(col)); }
   std::optional<std::string> OptText(int col) const;
   std::optional<int64_t> OptInt(int col) const;
-  bool IsNull(int col) const { return sqlite3_column_type(s_, col) == SQLITE_NULL; }
-  double Double(int col) const { return sqlite3_column_double(s_, col); }
-  int Columns() const { return sqlite3_column_count(s_); }
-  std::string ColumnName(int col) const { return sqlite3_column_name(s_, col); }
+  bool IsNull(int col) const { return c_->IsNull(col); }
+  double Double(int col) const { return c_->Real(col); }
+  int Columns() const { return c_->Columns(); }
+  std::string ColumnName(int col) const { return c_->ColumnName(col); }
 
  private:
-  sqlite3_stmt* s_;
+  Cursor* c_;
 };
-
-enum class DbMode { kWriter, kReader };
 
 class Db {
  public:
-  // Opens (creating if kWriter) the database at `path` with WAL, synchronous=FULL and foreign keys.
-  static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& path, DbMode mode);
-  ~Db();
+  // Opens the database `target` names: a postgresql:// (or postgres://) URL opens PostgreSQL, anything else is a
+  // SQLite file path (created if kWriter). See the backends' headers for what each sets on the connection.
+  static absl::StatusOr<std::unique_ptr<Db>> Open(const std::string& target, DbMode mode);
+  // Whether `target` names a PostgreSQL database rather than a SQLite file.
+  static bool IsUrl(std::string_view target);
+  virtual ~Db() = default;
 
-  absl::Status Exec(std::string_view sql);
-  // A cached statement for `sql`; InternalError with SQLite's message if it does not compile.
-  absl::StatusOr<Stmt> Prepare(std::string_view sql);
-  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
-  int Changes() const { return sqlite3_changes(db_); }
-  sqlite3* raw() { return db_; }
+  virtual Backend backend() const = 0;
+  // Runs one or more statements without parameters (schema scripts, transaction control).
+  virtual absl::Status Exec(std::string_view sql) = 0;
+  // A cached statement for `sql`; InternalError with the backend's message if it does not compile (PostgreSQL: when it
+  // first runs, as it is prepared for the types of its parameters).
+  virtual absl::StatusOr<Stmt> Prepare(std::string_view sql) = 0;
+  // The key the last INSERT into a table with an integer key generated.
+  virtual int64_t LastInsertId() = 0;
+  // The rows the last INSERT, UPDATE or DELETE changed.
+  virtual int Changes() const = 0;
+  // A read's time budget: any statement of this connection still running at `deadline` is stopped and fails
+  // with Unavailable "db.timeout", which frees the thread. absl::InfiniteFuture() for none (the default).
+  virtual void SetDeadline(absl::Time deadline) = 0;
+  // What was opened, as given: the file path or the URL (put passwords in ~/.pgpass or PGPASSWORD, not here).
   const std::string& path() const { return path_; }
 
-  // Converts SQLite's last error into a Status (constraint violations become AlreadyExists).
-  absl::Status Error(int rc, std::string_view context) const;
-
-  // A read's time budget: any statement of this connection still running at `deadline` is interrupted and fails
-  // with Unavailable "db.timeout", which frees the thread. absl::InfiniteFuture() for none (the default).
-  void SetDeadline(absl::Time deadline);
+ protected:
+  explicit Db(std::string path) : path_(std::move(path)) {}
 
  private:
-  Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  static int Progress(void* self);
-  sqlite3* db_;
-  absl::Time deadline_ = absl::InfiniteFuture();
-  bool progress_installed_ = false;
   std::string path_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
+
+// Where a database's key files (the ledger's signing key, the vault's key) go when no path is given: beside a SQLite
+// file (<db><suffix>); for PostgreSQL, whose keys are never in the database, $QINGFENG_KEY_DIR/<dbname><suffix>
+// (FailedPrecondition "keys.dir" if it is not set).
+absl::StatusOr<std::string> KeyFilePath(const std::string& db, std::string_view suffix);
 
 // One reading connection per thread per database, opened on first use. Thread-safe.
 class ReadConnections {

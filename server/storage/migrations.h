@@ -10,7 +10,10 @@ namespace qf {
 // Applies every migration newer than the database's recorded version. Returns the error of the first
 // migration that fails (nothing of that migration is kept).
 absl::Status Migrate(Db& db);
-// The newest schema version this build knows.
+// Whether the database holds Qingfeng's schema (false for a new file or an empty PostgreSQL database).
+absl::StatusOr<bool> HasSchema(Db& db);
+// The newest schema version this build knows (the same for both backends: each migration has both dialects).
 int LatestSchemaVersion();
+int LatestSchemaVersion(Backend backend);
 
 }  // namespace qf

@@ -31,12 +31,17 @@ absl::StatusOr<int64_t> Tx::Append(std::string_view kind, std::string_view subje
   RandomBytes(reinterpret_cast<uint8_t*>(ev.salt.data()), ev.salt.size());
   auto c = Sha256(ev.salt + ev.payload);
   ev.commitment.assign(reinterpret_cast<const char*>(c.data()), c.size());
+  // The sequence has no gaps (the ledger holds it so): the next number after the last kept event, never a
+  // sequence's value, which a rolled-back command would use up on PostgreSQL.
   QF_ASSIGN_OR_RETURN(auto st, db_.Prepare(
-      "INSERT INTO events(time, actor, kind, subject, payload, salt, commitment) VALUES(?,?,?,?,?,?,?)"));
+      "INSERT INTO events(seq, time, actor, kind, subject, payload, salt, commitment) "
+      "VALUES((SELECT COALESCE(MAX(seq), 0) + 1 FROM events),?,?,?,?,?,?,?) RETURNING seq"));
   st.Bind(1, ev.time).Bind(2, ev.actor).Bind(3, ev.kind).Bind(4, ev.subject).Bind(5, ev.payload).BindBlob(6, ev.salt)
       .BindBlob(7, ev.commitment);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return absl::InternalError("events: INSERT returned no sequence number");
+  ev.seq = st.Int(0);
   QF_RETURN_IF_ERROR(st.Run());
-  ev.seq = db_.LastInsertId();
   if (sink_) QF_RETURN_IF_ERROR(sink_->OnEvent(db_, ev));
   return ev.seq;
 }

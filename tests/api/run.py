@@ -184,6 +184,10 @@ def main():
             if rc != 0:
                 print("server exited with %s\n%s" % (rc, server.logs()[-3000:]))
                 failed += 1
+            elif failed:
+                errors = [l for l in server.logs().splitlines() if " error " in l]
+                if errors:
+                    print("server errors:\n  " + "\n  ".join(e[:600] for e in errors[:20]))
         shutil.rmtree(work, ignore_errors=True)
     print("api: %d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)

@@ -37,9 +37,39 @@ def next_totp(user, secret_b32=DEMO_TOTP):  # noqa: D401
         time.sleep(1)
 
 
+# The backend the tests run on: SQLite files by default; PostgreSQL when QF_TEST_PG names the socket directory of a
+# running cluster (tests/with-pg.sh starts a throwaway one and sets it). Each new_database() is a fresh database of
+# that cluster; the key files the server keeps beside a SQLite file go to QINGFENG_KEY_DIR (the test's workdir).
+PG_HOST = os.environ.get("QF_TEST_PG", "")
+_db_counter = [0]
+
+
+def backend():
+    return "postgres" if PG_HOST else "sqlite"
+
+
+def new_database(workdir, name="demo"):
+    """A new, empty database for a test: a file path in workdir, or the URL of a fresh PostgreSQL database."""
+    if not PG_HOST:
+        return os.path.join(workdir, name + ".db")
+    _db_counter[0] += 1
+    dbname = "t%d_%d_%s" % (os.getpid(), _db_counter[0], name.replace("-", "_"))
+    subprocess.run(["createdb", "-h", PG_HOST, "-U", "qingfeng", dbname], check=True)
+    os.environ["QINGFENG_KEY_DIR"] = workdir
+    return "postgresql://qingfeng@/%s?host=%s" % (dbname, PG_HOST)
+
+
+def key_file(db, suffix):
+    """Where the server keeps a database's key file (".ledger.key", ".vault.key")."""
+    if not db.startswith("postgresql://"):
+        return db + suffix
+    name = db.split("://", 1)[1].split("?", 1)[0].rsplit("/", 1)[-1]
+    return os.path.join(os.environ["QINGFENG_KEY_DIR"], name + suffix)
+
+
 def build_demo(binary, workdir):
-    """Builds a fresh demo database in workdir and returns its path."""
-    db = os.path.join(workdir, "demo.db")
+    """Builds a fresh demo database in workdir (or on the test cluster) and returns its path or URL."""
+    db = new_database(workdir)
     subprocess.run([binary, "--data", os.path.join(ROOT, "data"), "demo", "--db", db], check=True,
                    stdout=subprocess.DEVNULL)
     return db

@@ -1,0 +1,234 @@
+#include "search/index.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/text.h"
+#include "fmt/format.h"
+#include "search/query.h"
+
+namespace qf::search {
+namespace {
+
+// A lexeme in tsvector and tsquery text: quoted, with quotes and backslashes escaped.
+std::string Lexeme(std::string_view token) {
+  std::string out = "'";
+  for (char c : token) {
+    if (c == '\'' || c == '\\') out += c == '\'' ? "''" : "\\\\";
+    else out += c;
+  }
+  return out + "'";
+}
+
+// The qf_cjk tokens of `text` as tsvector text, positions from 1 (a colocated token shares its predecessor's), each
+// with weight `weight`, positions starting after `offset`. Returns the last position used.
+int AppendVector(std::string& out, std::string_view text, char weight, int offset) {
+  int pos = offset;
+  for (const TextToken& t : Tokenize(text, false)) {
+    if (!t.colocated || pos == offset) ++pos;
+    if (pos > 16383) break;  // tsvector's largest position
+    if (!out.empty()) out += ' ';
+    out += Lexeme(t.text);
+    out += fmt::format(":{}{}", pos, weight);
+  }
+  return pos;
+}
+
+}  // namespace
+
+absl::Status IndexCase(Db& db, int64_t id) {
+  if (db.backend() != Backend::kPostgres) return absl::OkStatus();
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT title, content, redactions FROM cases WHERE id=?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return absl::OkStatus();
+  std::string marks = st.Text(2);
+  std::string title = Redact(st.Text(0), marks), content = Redact(st.Text(1), marks);
+  std::string doc;
+  // The content starts well after the title, so that no phrase spans the two.
+  int last = AppendVector(doc, title, 'A', 0);
+  AppendVector(doc, content, 'D', last + 100);
+  QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
+      "INSERT INTO case_search(case_id, doc) VALUES(?1, CAST(?2 AS tsvector)) "
+      "ON CONFLICT(case_id) DO UPDATE SET doc = excluded.doc"));
+  up.Bind(1, id).Bind(2, doc);
+  return up.Run();
+}
+
+std::optional<std::string> Query(Backend backend, std::string_view typed) {
+  if (backend != Backend::kPostgres) return MatchExpression(typed);
+  std::vector<std::string> parts;
+  for (const std::string& term : Terms(typed)) {
+    if (IsSingleCjk(term)) {
+      parts.push_back(Lexeme(term) + ":*");
+      continue;
+    }
+    std::vector<std::string> phrase;
+    for (const TextToken& t : Tokenize(term, true)) phrase.push_back(Lexeme(t.text));
+    if (!phrase.empty()) parts.push_back("(" + Join(phrase, " <-> ") + ")");
+  }
+  if (parts.empty() || parts.size() > 12) return std::nullopt;
+  return Join(parts, " & ");
+}
+
+absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare) {
+  if (db.backend() == Backend::kPostgres)
+    return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", false};
+  QF_ASSIGN_OR_RETURN(int64_t bound, MatchBound(db, typed));
+  if (bound <= rare) return Membership{"c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", true};
+  // Probed per case walked (the index seeks the case's row in each term's postings).
+  return Membership{"EXISTS (SELECT 1 FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", false};
+}
+
+std::string Mark(std::string_view text, std::string_view typed, bool snippet) {
+  std::vector<TextToken> tokens;
+  for (TextToken& t : Tokenize(text, false))
+    if (!t.colocated) tokens.push_back(std::move(t));
+  // Byte ranges of the hits, in token indexes [first, last].
+  std::vector<std::pair<size_t, size_t>> hits;
+  for (const std::string& term : Terms(typed)) {
+    if (IsSingleCjk(term)) {
+      for (const TextToken& t : Tokenize(text, false))
+        if (t.text.starts_with(term)) {
+          for (size_t i = 0; i < tokens.size(); ++i)
+            if (tokens[i].start <= t.start && t.start < tokens[i].end) {
+              hits.push_back({i, i});
+              break;
+            }
+        }
+      continue;
+    }
+    std::vector<TextToken> phrase = Tokenize(term, true);
+    if (phrase.empty()) continue;
+    for (size_t i = 0; i + phrase.size() <= tokens.size(); ++i) {
+      size_t k = 0;
+      while (k < phrase.size() && tokens[i + k].text == phrase[k].text) ++k;
+      if (k == phrase.size()) hits.push_back({i, i + k - 1});
+    }
+  }
+  std::sort(hits.begin(), hits.end());
+  size_t from = 0, to = tokens.size();  // the tokens shown
+  if (snippet && tokens.size() > 24) {
+    size_t first = hits.empty() ? 0 : hits.front().first;
+    from = first > 3 ? first - 3 : 0;
+    to = std::min(tokens.size(), from + 24);
+  }
+  size_t begin = snippet && from > 0 ? tokens[from].start : 0;
+  size_t end = snippet && to < tokens.size() ? tokens[to - 1].end : text.size();
+  std::string out = begin > 0 ? "…" : "";
+  size_t at = begin;
+  for (size_t h = 0; h < hits.size(); ++h) {
+    size_t a = tokens[hits[h].first].start, b = tokens[hits[h].second].end;
+    while (h + 1 < hits.size() && static_cast<size_t>(tokens[hits[h + 1].first].start) <= b) {
+      b = std::max<size_t>(b, tokens[hits[h + 1].second].end);
+      ++h;
+    }
+    if (a < at || b > end) continue;
+    out.append(text.substr(at, a - at));
+    out += '\x02';
+    out.append(text.substr(a, b - a));
+    out += '\x03';
+    at = b;
+  }
+  out.append(text.substr(at, end - at));
+  if (end < text.size()) out += "…";
+  return out;
+}
+
+absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view typed, const std::vector<int64_t>& ids) {
+  std::map<int64_t, Marked> out;
+  std::vector<std::string> list;
+  for (int64_t id : ids) list.push_back(std::to_string(id));
+  if (list.empty()) return out;
+  if (db.backend() == Backend::kPostgres) {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, title, content, redactions FROM cases WHERE id IN (" +
+                                            Join(list, ",") + ")"));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      std::string marks = st.Text(3);
+      out[st.Int(0)] = {Mark(Redact(st.Text(1), marks), typed, false), Mark(Redact(st.Text(2), marks), typed, true)};
+    }
+    return out;
+  }
+  auto match = MatchExpression(typed);
+  if (!match) return out;
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT rowid, highlight(case_fts, 0, char(2), char(3)), snippet(case_fts, 1, char(2), char(3), '…', 24) "
+      "FROM case_fts WHERE case_fts MATCH ?1 AND rowid IN (" + Join(list, ",") + ")"));
+  st.Bind(1, *match);
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out[st.Int(0)] = {st.Text(1), st.Text(2)};
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
+                                                                           int64_t cap) {
+  std::vector<std::pair<int64_t, std::string>> df;
+  if (terms.empty()) return df;
+  if (db.backend() == Backend::kPostgres) {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE doc @@ CAST(?1 AS tsquery) LIMIT ?2) AS capped"));
+    for (const auto& t : terms) {
+      st.Bind(1, Lexeme(t)).Bind(2, cap);
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      int64_t n = row ? st.Int(0) : 0;
+      QF_RETURN_IF_ERROR(st.Run());
+      if (n >= 2) df.push_back({n, t});
+    }
+  } else {
+    std::string sql = "SELECT term, doc FROM case_fts_terms WHERE term IN (";
+    for (size_t i = 0; i < terms.size(); ++i) sql += i ? ",?" : "?";
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql + ")"));
+    int i = 1;
+    for (const auto& t : terms) st.Bind(i++, std::string_view(t));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      if (st.Int(1) >= 2) df.push_back({st.Int(1), st.Text(0)});  // a term only this case has finds nothing
+    }
+  }
+  std::sort(df.begin(), df.end());
+  return df;
+}
+
+std::string AnyTermQuery(Backend backend, const std::vector<std::string>& terms) {
+  std::vector<std::string> parts;
+  for (const auto& t : terms) {
+    if (backend == Backend::kPostgres) {
+      parts.push_back(Lexeme(t));
+      continue;
+    }
+    std::string q = "\"";
+    for (char ch : t) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    parts.push_back(q + "\"");
+  }
+  return Join(parts, backend == Backend::kPostgres ? " | " : " OR ");
+}
+
+std::string AnyTermSql(Backend backend) {
+  return backend == Backend::kPostgres
+             ? "(SELECT case_id AS id FROM case_search, CAST(?1 AS tsquery) AS q WHERE doc @@ q AND case_id <> ?2 "
+               "ORDER BY ts_rank(doc, q) DESC, case_id DESC LIMIT ?3)"
+             : "(SELECT rowid AS id FROM case_fts WHERE case_fts MATCH ?1 AND rowid <> ?2 ORDER BY rank LIMIT ?3)";
+}
+
+std::string RankedSql(Backend backend, int64_t limit) {
+  if (backend == Backend::kPostgres)
+    return fmt::format(
+        "(SELECT case_id AS fid, -ts_rank('{{0.25,0.25,0.25,1}}', doc, q, 1) AS score "
+        "FROM case_search, CAST(? AS tsquery) AS q "
+        "WHERE doc @@ q ORDER BY case_id DESC LIMIT {})",
+        limit);
+  return fmt::format(
+      "(SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts WHERE case_fts MATCH ? "
+      "ORDER BY rowid DESC LIMIT {})",
+      limit);
+}
+
+}  // namespace qf::search

@@ -1,0 +1,63 @@
+// The search index's two stores behind one interface. SQLite keeps the FTS5 table case_fts with the qf_cjk
+// tokenizer (its triggers write a case's text as handlers may read it); PostgreSQL keeps the same qf_cjk tokens
+// (common/text.h) as a tsvector in case_search, with a GIN index, written by IndexCase in the writer's
+// transaction. Domain code asks for the SQL it needs here and never names either store.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "storage/db.h"
+
+namespace qf::search {
+
+// (Re)writes case `id`'s entry from its title, content and redactions as stored (PostgreSQL; SQLite's triggers
+// already did). Call after every write of those columns, in the same transaction.
+absl::Status IndexCase(Db& db, int64_t id);
+
+// What was typed as the backend's query text (FTS5 MATCH expression, or tsquery text); empty when nothing in it
+// is searchable. Bind it to the `?` of the SQL below.
+std::optional<std::string> Query(Backend backend, std::string_view typed);
+
+// A condition on the case row `c` that it matches the query, in the form that costs least: listed from the index
+// when the words are rare (at most `rare` matches), probed per case walked when they are common (listing their
+// matches would cost more than the page). PostgreSQL keeps no vocabulary to bound a word by: there the condition
+// is always the index's list, and the planner weighs the GIN index against the walk from its own statistics.
+struct Membership {
+  std::string sql;
+  bool selective = false;  // the index drives: the matches are few
+};
+absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare);
+// The hits of what was typed in cases `ids`, marked with U+0002 … U+0003: the title whole, the content as a snippet
+// of about 24 tokens around the hits (… where cut). SQLite: FTS5's highlight and snippet; PostgreSQL: the same
+// marks found in the redacted text by its qf_cjk tokens (Mark).
+struct Marked {
+  std::string title;
+  std::string snippet;
+};
+absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view typed, const std::vector<int64_t>& ids);
+// `text` with every phrase of what was typed marked (a single CJK character: every token it begins); `snippet`
+// keeps about 24 tokens around the first hit.
+std::string Mark(std::string_view text, std::string_view typed, bool snippet);
+
+// How many cases hold each of `terms` (index tokens), rarest first, leaving out terms no case or only one holds.
+// SQLite reads FTS5's vocabulary; PostgreSQL, which keeps none, counts each term's matches up to `cap` (enough to
+// tell rare from common).
+absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
+                                                                           int64_t cap);
+// A query for cases holding any of `terms`, and the SQL of a derived table (id) of the best-ranked such cases but
+// case ?2, at most ?3, with the query bound to ?1.
+std::string AnyTermQuery(Backend backend, const std::vector<std::string>& terms);
+std::string AnyTermSql(Backend backend);
+
+// A derived table (fid, score) of the `limit` most recently registered matches, scored for relevance (lower is
+// better; title weighs 4 times the content).
+std::string RankedSql(Backend backend, int64_t limit);
+
+}  // namespace qf::search

@@ -1,0 +1,267 @@
+#include "storage/pg_db.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <cstdlib>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "fmt/format.h"
+#include "storage/pg_sql.h"
+
+namespace qf {
+namespace {
+
+constexpr Oid kByteaOid = 17;
+constexpr Oid kBoolOid = 16;
+constexpr Oid kInt8Oid = 20;
+constexpr Oid kFloat8Oid = 701;
+
+class PgDb;
+
+absl::Status ResultError(const PGresult* res, PGconn* conn, std::string_view sql) {
+  const char* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  std::string code = state ? state : "";
+  std::string msg = fmt::format("数据库错误：{}（{}）", res ? PQresultErrorMessage(res) : PQerrorMessage(conn),
+                                sql.substr(0, 200));
+  if (code.starts_with("23")) return MakeError(absl::StatusCode::kAlreadyExists, "db.constraint", msg);
+  if (code == "57014")
+    return MakeError(absl::StatusCode::kUnavailable, "db.timeout", "查询超过时限，已中止；请缩小筛选范围后重试");
+  if (code == "40001" || code == "40P01" || code == "55P03")
+    return MakeError(absl::StatusCode::kUnavailable, "db.busy", msg);
+  if (PQstatus(conn) != CONNECTION_OK || code.starts_with("08") || code.starts_with("57P"))
+    return MakeError(absl::StatusCode::kUnavailable, "db.unavailable", msg);
+  return absl::InternalError(msg);
+}
+
+class PgCursor final : public Cursor {
+ public:
+  PgCursor(PgDb* db, std::string sql, int params)
+      : db_(db), sql_(std::move(sql)), values_(params), null_(params, true), formats_(params, 0),
+        types_(params, 0) {}
+  ~PgCursor() override { Clear(); }
+
+  void BindInt(int i, int64_t v) override { Set(i, std::to_string(v), 0, kInt8Oid); }
+  void BindReal(int i, double v) override { Set(i, fmt::format("{}", v), 0, kFloat8Oid); }
+  void BindText(int i, std::string_view v) override { Set(i, std::string(v), 0, 0); }
+  void BindBlob(int i, std::string_view v) override { Set(i, std::string(v), 1, kByteaOid); }
+  void BindNull(int i) override {
+    if (i < 1 || i > static_cast<int>(null_.size())) return;
+    null_[i - 1] = true;
+    types_[i - 1] = 0;
+  }
+  void Reset() override {
+    Clear();
+    std::fill(null_.begin(), null_.end(), true);
+    std::fill(types_.begin(), types_.end(), 0);
+  }
+  absl::StatusOr<bool> Step() override;
+  int64_t Int(int col) const override {
+    if (PQgetisnull(res_, row_, col)) return 0;
+    const char* v = PQgetvalue(res_, row_, col);
+    int len = PQgetlength(res_, row_, col);
+    if (PQftype(res_, col) == kBoolOid) return v[0] == 't' ? 1 : 0;
+    int64_t out = 0;
+    auto [p, ec] = std::from_chars(v, v + len, out);
+    if (ec != std::errc() || p != v + len) return static_cast<int64_t>(std::strtod(v, nullptr));
+    return out;
+  }
+  double Real(int col) const override {
+    if (PQgetisnull(res_, row_, col)) return 0;
+    if (PQftype(res_, col) == kBoolOid) return PQgetvalue(res_, row_, col)[0] == 't' ? 1 : 0;
+    return std::strtod(PQgetvalue(res_, row_, col), nullptr);
+  }
+  std::string_view Bytes(int col) const override {
+    if (PQgetisnull(res_, row_, col)) return {};
+    const char* v = PQgetvalue(res_, row_, col);
+    if (PQftype(res_, col) == kByteaOid) {
+      size_t n = 0;
+      unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(v), &n);
+      decoded_.assign(reinterpret_cast<const char*>(raw), n);
+      PQfreemem(raw);
+      return decoded_;
+    }
+    if (PQftype(res_, col) == kBoolOid) return v[0] == 't' ? "1" : "0";
+    return {v, static_cast<size_t>(PQgetlength(res_, row_, col))};
+  }
+  bool IsNull(int col) const override { return PQgetisnull(res_, row_, col) != 0; }
+  int Columns() const override { return res_ ? PQnfields(res_) : 0; }
+  std::string ColumnName(int col) const override { return res_ ? PQfname(res_, col) : ""; }
+
+ private:
+  void Set(int i, std::string v, int format, Oid type) {
+    if (i < 1 || i > static_cast<int>(values_.size())) return;
+    values_[i - 1] = std::move(v);
+    null_[i - 1] = false;
+    formats_[i - 1] = format;
+    types_[i - 1] = type;
+  }
+  // The server-side statement for the bound parameters' types: integers are bigint, reals double precision and
+  // blobs bytea, so that a parameter used twice has one type; text and NULL are typed by their context.
+  absl::StatusOr<const std::string*> Prepared();
+  void Clear() {
+    if (res_) PQclear(res_);
+    res_ = nullptr;
+    row_ = -1;
+  }
+
+  PgDb* db_;
+  std::string sql_;
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+  std::vector<int> formats_;
+  std::vector<Oid> types_;
+  std::unordered_map<std::string, std::string> prepared_;  // parameter types → statement name
+  PGresult* res_ = nullptr;
+  int row_ = -1;
+  mutable std::string decoded_;
+};
+
+class PgDb final : public Db {
+ public:
+  PgDb(PGconn* conn, std::string url) : Db(std::move(url)), conn_(conn) {}
+  ~PgDb() override {
+    cache_.clear();
+    PQfinish(conn_);
+  }
+
+  Backend backend() const override { return Backend::kPostgres; }
+  absl::Status Exec(std::string_view sql) override;
+  absl::StatusOr<Stmt> Prepare(std::string_view sql) override;
+  int64_t LastInsertId() override;
+  int Changes() const override { return changes_; }
+  void SetDeadline(absl::Time deadline) override { deadline_ = deadline; }
+
+  PGconn* conn() { return conn_; }
+  std::string NextName() { return fmt::format("q{}", ++statements_); }
+  void SetChanges(const PGresult* res) {
+    const char* n = PQcmdTuples(const_cast<PGresult*>(res));
+    changes_ = n && *n ? std::atoi(n) : 0;
+  }
+  // Brings statement_timeout in line with the deadline before a statement runs.
+  absl::Status ApplyDeadline();
+
+ private:
+  PGconn* conn_;
+  std::unordered_map<std::string, std::unique_ptr<PgCursor>> cache_;
+  int changes_ = 0;
+  int64_t statements_ = 0;
+  absl::Time deadline_ = absl::InfiniteFuture();
+  int64_t timeout_ms_ = 0;  // the statement_timeout in force on the connection (0: none)
+};
+
+absl::StatusOr<const std::string*> PgCursor::Prepared() {
+  std::string key(reinterpret_cast<const char*>(types_.data()), types_.size() * sizeof(Oid));
+  auto it = prepared_.find(key);
+  if (it != prepared_.end()) return &it->second;
+  std::string name = db_->NextName();
+  PGresult* res = PQprepare(db_->conn(), name.c_str(), sql_.c_str(), static_cast<int>(types_.size()), types_.data());
+  if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+    absl::Status err = ResultError(res, db_->conn(), sql_);
+    PQclear(res);
+    return err;
+  }
+  PQclear(res);
+  return &prepared_.emplace(std::move(key), std::move(name)).first->second;
+}
+
+absl::StatusOr<bool> PgCursor::Step() {
+  if (!res_) {
+    QF_RETURN_IF_ERROR(db_->ApplyDeadline());
+    QF_ASSIGN_OR_RETURN(const std::string* name, Prepared());
+    int n = static_cast<int>(values_.size());
+    std::vector<const char*> values(n);
+    std::vector<int> lengths(n);
+    for (int i = 0; i < n; ++i) {
+      values[i] = null_[i] ? nullptr : values_[i].data();
+      lengths[i] = static_cast<int>(values_[i].size());
+    }
+    PGresult* res = PQexecPrepared(db_->conn(), name->c_str(), n, values.data(), lengths.data(), formats_.data(), 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+      absl::Status err = ResultError(res, db_->conn(), sql_);
+      PQclear(res);
+      return err;
+    }
+    db_->SetChanges(res);
+    res_ = res;
+    row_ = -1;
+  }
+  if (row_ + 1 >= PQntuples(res_)) {
+    row_ = PQntuples(res_);
+    return false;
+  }
+  ++row_;
+  return true;
+}
+
+absl::Status PgDb::ApplyDeadline() {
+  int64_t want = 0;
+  if (deadline_ != absl::InfiniteFuture()) {
+    want = absl::ToInt64Milliseconds(deadline_ - absl::Now());
+    if (want <= 0)
+      return MakeError(absl::StatusCode::kUnavailable, "db.timeout", "查询超过时限，已中止；请缩小筛选范围后重试");
+  }
+  // Re-set only when the budget left differs noticeably: a request sets its deadline once.
+  if (want == timeout_ms_ || (want > 0 && timeout_ms_ > 0 && want <= timeout_ms_ && timeout_ms_ - want < 50))
+    return absl::OkStatus();
+  PGresult* res = PQexec(conn_, fmt::format("SET statement_timeout = {}", want).c_str());
+  bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+  absl::Status err = ok ? absl::OkStatus() : ResultError(res, conn_, "SET statement_timeout");
+  PQclear(res);
+  if (ok) timeout_ms_ = want;
+  return err;
+}
+
+absl::Status PgDb::Exec(std::string_view sql) {
+  std::string text(sql == "BEGIN IMMEDIATE" ? std::string_view("BEGIN") : sql);
+  PGresult* res = PQexec(conn_, text.c_str());
+  ExecStatusType st = PQresultStatus(res);
+  absl::Status out = absl::OkStatus();
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
+    out = ResultError(res, conn_, text);
+  else
+    SetChanges(res);
+  PQclear(res);
+  return out;
+}
+
+absl::StatusOr<Stmt> PgDb::Prepare(std::string_view sql) {
+  std::string key(sql);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return Stmt(it->second.get());
+  PgStatement pg = ToPostgres(sql);
+  auto cursor = std::make_unique<PgCursor>(this, std::move(pg.text), pg.params);
+  Cursor* out = cursor.get();
+  cache_.emplace(std::move(key), std::move(cursor));
+  return Stmt(out);
+}
+
+int64_t PgDb::LastInsertId() {
+  PGresult* res = PQexec(conn_, "SELECT lastval()");
+  int64_t id = 0;
+  if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) id = std::atoll(PQgetvalue(res, 0, 0));
+  PQclear(res);
+  return id;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Db>> OpenPostgres(const std::string& url, DbMode mode) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = PQerrorMessage(conn);
+    PQfinish(conn);
+    return MakeError(absl::StatusCode::kUnavailable, "db.open", "无法连接数据库 " + url + "：" + msg);
+  }
+  std::unique_ptr<Db> db(new PgDb(conn, url));
+  // UTC timestamps as text, notices not printed, and readers that cannot write.
+  QF_RETURN_IF_ERROR(db->Exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'; "
+                              "SET application_name = 'qingfeng'"));
+  if (mode == DbMode::kReader) QF_RETURN_IF_ERROR(db->Exec("SET default_transaction_read_only = on"));
+  return db;
+}
+
+}  // namespace qf
