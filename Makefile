@@ -6,7 +6,7 @@ BIN := $(BUILD)/qingfeng
 DEMO_DB ?= var/demo.db
 PORT ?= 8080
 
-.PHONY: deps build web webtest e2e run test unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
+.PHONY: deps build web webtest e2e run run-pg test test-pg pg-suites unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
 FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
 
 deps:
@@ -35,6 +35,12 @@ $(DEMO_DB): | build
 run: build web $(DEMO_DB)
 	$(BIN) serve --db $(DEMO_DB) --listen 127.0.0.1:$(PORT) --web web/dist
 
+# The demo on PostgreSQL: a throwaway cluster (removed when the server stops), the demo built into it, served.
+run-pg: build web
+	@tests/with-pg.sh bash -c 'createdb demo && export QINGFENG_KEY_DIR="$$QF_TEST_PG" && \
+	  $(BIN) demo --db "postgresql://qingfeng@/demo?host=$$QF_TEST_PG" && \
+	  $(BIN) serve --db "postgresql://qingfeng@/demo?host=$$QF_TEST_PG" --listen 127.0.0.1:$(PORT) --web web/dist'
+
 unit: build
 	@cd $(BUILD) && ctest --output-on-failure -j2
 
@@ -59,7 +65,30 @@ test: build web
 	@python3 tests/system/web_test.py --bin $(BIN)
 	@python3 tests/system/reports_test.py --bin $(BIN)
 	@python3 tests/system/public_data_test.py --bin $(BIN)
+	@tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 	@$(MAKE) --no-print-directory fuzz-smoke
+
+# The PostgreSQL half alone, on a throwaway cluster.
+test-pg: build web
+	@tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
+
+# Every suite that touches a database, on PostgreSQL (run inside tests/with-pg.sh, which sets QF_TEST_PG).
+pg-suites:
+	@test -n "$$QF_TEST_PG" || { echo "pg-suites: run through tests/with-pg.sh" >&2; exit 2; }
+	@echo "== on PostgreSQL"
+	@cd $(BUILD) && ctest --output-on-failure -j2 -R '^[A-Z]'
+	@python3 tests/system/schema_test.py --bin $(BIN)
+	@node tests/e2e/run.mjs --bin $(BIN)
+	@python3 tests/api/run.py --bin $(BIN)
+	@python3 tests/system/crash_test.py --bin $(BIN)
+	@python3 tests/system/cli_test.py --bin $(BIN)
+	@python3 tests/system/ledger_test.py --bin $(BIN)
+	@python3 tests/system/privacy_test.py --bin $(BIN)
+	@python3 tests/system/limits_test.py --bin $(BIN)
+	@python3 tests/system/access_matrix_test.py --bin $(BIN)
+	@python3 tests/system/web_test.py --bin $(BIN)
+	@python3 tests/system/reports_test.py --bin $(BIN)
+	@python3 tests/system/public_data_test.py --bin $(BIN)
 
 # libFuzzer targets, built by clang with ASan and UBSan in their own tree.
 fuzz-build: deps

@@ -171,7 +171,7 @@ TEST_F(CasesTest, SupervisionCardsOncePerDeadline) {
   clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 18, 9, 0, 0), Cst()));
   EXPECT_EQ(sweep()->as_int64(), 1);
   Db* db = *rt_->app().readers->Get();
-  auto st = db->Prepare("SELECT group_concat(kind) FROM (SELECT kind FROM supervision WHERE case_id=? ORDER BY id)");
+  auto st = db->Prepare("SELECT group_concat(kind) FROM (SELECT kind FROM supervision WHERE case_id=? ORDER BY id) AS k");
   st->Bind(1, c["id"].as_int64());
   ASSERT_TRUE(*st->Step());
   EXPECT_EQ(st->Text(0), "yellow,red");
@@ -279,7 +279,7 @@ TEST_F(CasesTest, EveryChangeHasAnEvent) {
   ASSERT_TRUE(*before->Step());
   int64_t n = before->Int(0);
   EXPECT_FALSE(Act(c["id"].as_int64(), Action::kClose, {}, Staff(kSupervisor, divisions_["discipline"])).ok());
-  auto after = db->Prepare("SELECT COUNT(*) FROM events WHERE 1");
+  auto after = db->Prepare("SELECT COUNT(*) FROM events WHERE TRUE");
   ASSERT_TRUE(*after->Step());
   EXPECT_EQ(after->Int(0), n);
 }

@@ -46,6 +46,9 @@ class ListPlanTest : public CasesTest {
 };
 
 TEST_F(ListPlanTest, EveryFilterUsesItsIndex) {
+  // SQLite's planner takes the query as written, so the shape decides; PostgreSQL's weighs its statistics, which a
+  // test database of a few cases does not have (the scale benchmark measures it instead).
+  if (OnPostgres()) GTEST_SKIP() << "EXPLAIN QUERY PLAN is SQLite's";
   Principal sup = Staff(kSupervisor, divisions_["discipline"]);
   Principal clerk = Staff(kClerk, divisions_["office"]);
   Principal district_handler = Staff(kHandler, district_, district_clerk_);

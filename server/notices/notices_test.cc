@@ -324,7 +324,13 @@ TEST_F(NoticeStoreTest, CorrectionsAreVisibleAndRecordedAndSilentEditsShow) {
   {
     auto raw = Db::Open(path_, DbMode::kWriter);
     ASSERT_TRUE(raw.ok());
-    ASSERT_TRUE((*raw)->Exec("UPDATE notice_entries SET data=json_set(data,'$.points',15.0) WHERE seq=2").ok());
+    auto read = (*raw)->Prepare("SELECT data FROM notice_entries WHERE seq=2");
+    ASSERT_TRUE(read.ok() && *read->Step());
+    json::object data = json::parse(read->Text(0)).as_object();
+    data["points"] = 15.0;
+    auto write = (*raw)->Prepare("UPDATE notice_entries SET data=? WHERE seq=2");
+    ASSERT_TRUE(write.ok());
+    ASSERT_TRUE(write->Bind(1, json::serialize(data)).Run().ok());
   }
   EXPECT_FALSE(View(id).at("intact").as_bool());
 }

@@ -1,10 +1,14 @@
-// Test-only: a real database for a store test — a fresh SQLite file per test (WAL, full sync) with the shipped
-// data directory, the runtime on a manual clock, and helpers to run a writer command and to read. Every store
-// test of every domain derives from it instead of keeping its own copy of the set-up.
+// Test-only: a real database for a store test — a fresh SQLite file per test (WAL, full sync), or, when QF_TEST_PG
+// names a running cluster's socket directory (tests/with-pg.sh), a fresh PostgreSQL database per test — with the
+// shipped data directory, the runtime on a manual clock, and helpers to run a writer command and to read. Every
+// store test of every domain derives from it instead of keeping its own copy of the set-up.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
 
 #include <filesystem>
 #include <functional>
@@ -14,6 +18,7 @@
 #include "runtime/runtime.h"
 #include "common/clock.h"
 #include "common/crypto_util.h"
+#include "common/strings.h"
 #include "common/timefmt.h"
 
 namespace qf {
@@ -25,10 +30,21 @@ class StoreTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(SodiumInit());
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = (std::filesystem::temp_directory_path() /
-             (std::string("qf_") + info->test_suite_name() + "_" + std::to_string(::getpid()) + "_" + info->name() + ".db"))
-                .string();
+    std::string name = std::string("qf_") + info->test_suite_name() + "_" + std::to_string(::getpid()) + "_" + info->name();
+    path_ = (std::filesystem::temp_directory_path() / (name + ".db")).string();
     Remove();
+    if (const char* pg = std::getenv("QF_TEST_PG"); pg && *pg) {
+      pg_name_ = ToLower(name);
+      for (char& c : pg_name_)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+      pg_name_ = pg_name_.substr(0, 60);
+      auto admin = Db::Open(std::string("postgresql://qingfeng@/postgres?host=") + pg, DbMode::kWriter);
+      ASSERT_TRUE(admin.ok()) << admin.status();
+      ASSERT_TRUE((*admin)->Exec("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)").ok());
+      ASSERT_TRUE((*admin)->Exec("CREATE DATABASE " + pg_name_).ok());
+      path_ = "postgresql://qingfeng@/" + pg_name_ + "?host=" + pg;
+      ::setenv("QINGFENG_KEY_DIR", std::filesystem::temp_directory_path().c_str(), 1);
+    }
     auto rt = Runtime::Open({path_, std::string(QF_SOURCE_DIR) + "/data", {}}, clock_);
     ASSERT_TRUE(rt.ok()) << rt.status();
     rt_ = std::move(*rt);
@@ -36,7 +52,13 @@ class StoreTest : public ::testing::Test {
   void TearDown() override {
     rt_.reset();
     Remove();
+    if (!pg_name_.empty()) {
+      auto admin = Db::Open(std::string("postgresql://qingfeng@/postgres?host=") + std::getenv("QF_TEST_PG"),
+                            DbMode::kWriter);
+      if (admin.ok()) (void)(*admin)->Exec("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)");
+    }
   }
+  bool OnPostgres() const { return !pg_name_.empty(); }
   // Runs `f` as one writer command (its own savepoint and commit), as the system.
   absl::StatusOr<boost::json::value> Run(std::function<absl::StatusOr<boost::json::value>(Tx&)> f,
                                          const Actor& actor = Actor::System()) {
@@ -59,8 +81,10 @@ class StoreTest : public ::testing::Test {
 
  private:
   void Remove() {
-    for (auto ext : {"", "-wal", "-shm", ".ledger.key", ".vault.key"}) std::filesystem::remove(path_ + ext);
+    std::string base = pg_name_.empty() ? path_ : (std::filesystem::temp_directory_path() / pg_name_).string();
+    for (auto ext : {"", "-wal", "-shm", ".ledger.key", ".vault.key"}) std::filesystem::remove(base + ext);
   }
+  std::string pg_name_;
 };
 
 }  // namespace qf

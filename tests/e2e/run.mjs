@@ -487,7 +487,14 @@ async function main() {
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
   check(fonts.trim().length > 0, 'a Chinese font is installed for chromium (fonts-wqy-microhei)')
   const dir = mkdtempSync(join(tmpdir(), 'qf-e2e-'))
-  const db = join(dir, 'demo.db')
+  // On PostgreSQL when QF_TEST_PG names a running cluster's socket directory (tests/with-pg.sh): a fresh database.
+  let db = join(dir, 'demo.db')
+  if (process.env.QF_TEST_PG) {
+    const name = `e2e_${process.pid}`
+    execFileSync('createdb', ['-h', process.env.QF_TEST_PG, '-U', 'qingfeng', name])
+    db = `postgresql://qingfeng@/${name}?host=${process.env.QF_TEST_PG}`
+    process.env.QINGFENG_KEY_DIR = dir
+  }
   execFileSync(bin, ['--data', join(root, 'data'), 'demo', '--db', db], { stdio: 'ignore' })
   const server = await startServer(db)
   rmSync(outDir, { recursive: true, force: true })

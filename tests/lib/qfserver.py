@@ -67,6 +67,62 @@ def key_file(db, suffix):
     return os.path.join(os.environ["QINGFENG_KEY_DIR"], name + suffix)
 
 
+def query(db, sql):
+    """Rows of a read-only query straight on the database (as an outside checker or a tamperer would), as text."""
+    if db.startswith("postgresql://"):
+        out = subprocess.run(["psql", db, "-At", "-F", "\t", "-c", sql], check=True, capture_output=True, text=True).stdout
+        return [line.split("\t") for line in out.splitlines()]
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        return [[str(v) for v in row] for row in con.execute(sql)]
+    finally:
+        con.close()
+
+
+def execute(db, *statements):
+    """Runs statements straight on the database in one transaction (a tamperer's hand edit)."""
+    if db.startswith("postgresql://"):
+        subprocess.run(["psql", db, "-q", "-v", "ON_ERROR_STOP=1", "-1", "-c", ";\n".join(statements)], check=True,
+                       capture_output=True)
+        return
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        for sql in statements:
+            con.execute(sql)
+        con.commit()
+    finally:
+        con.close()
+
+
+def copy_database(db, workdir, name):
+    """A copy of the database as it is now, with its ledger key (an administrator's backup); the server is stopped."""
+    if db.startswith("postgresql://"):
+        copy = new_database(workdir, name)
+        target = copy.split("://", 1)[1].split("?", 1)[0].rsplit("/", 1)[-1]
+        source = db.split("://", 1)[1].split("?", 1)[0].rsplit("/", 1)[-1]
+        subprocess.run(["psql", db.replace("/" + source + "?", "/postgres?"), "-q", "-v", "ON_ERROR_STOP=1",
+                        "-c", "DROP DATABASE %s" % target, "-c", "CREATE DATABASE %s TEMPLATE %s" % (target, source)],
+                       check=True, capture_output=True)
+    else:
+        import sqlite3
+        copy = os.path.join(workdir, name + ".db")
+        con = sqlite3.connect(db)
+        con.execute("VACUUM INTO ?", (copy,))
+        con.close()
+    shutil.copy(key_file(db, ".ledger.key"), key_file(copy, ".ledger.key"))
+    return copy
+
+
+def stored_bytes(db):
+    """Everything a database holds on disk, by name: a SQLite file with its WAL, or a PostgreSQL database's dump."""
+    if db.startswith("postgresql://"):
+        return {"pg_dump": subprocess.run(["pg_dump", db], check=True, capture_output=True).stdout}
+    import glob
+    return {os.path.basename(f): open(f, "rb").read() for f in glob.glob(db + "*") if not f.endswith(".key")}
+
+
 def build_demo(binary, workdir):
     """Builds a fresh demo database in workdir (or on the test cluster) and returns its path or URL."""
     db = new_database(workdir)

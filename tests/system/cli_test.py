@@ -3,12 +3,13 @@
 import argparse
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+import qfserver  # noqa: E402
 
 
 def main():
@@ -26,7 +27,7 @@ def main():
             failures.append(what)
 
     try:
-        db = os.path.join(work, "cli.db")
+        db = qfserver.new_database(work, "cli")
         units = os.path.join(work, "units.csv")
         with open(units, "w", encoding="utf-8") as f:
             f.write("code,name,kind,parent_code,district,stage,ownership,enrolment\n"
@@ -39,16 +40,16 @@ def main():
         check(r.returncode == 1, "import with bad rows should fail, got %d" % r.returncode)
         check("第5行" in r.stderr and "stage" in r.stderr and "enrolment" in r.stderr, "errors name row and column: " + r.stderr)
         check("第6行" in r.stderr and "parent_code" in r.stderr, "missing parent named: " + r.stderr)
-        n = sqlite3.connect(db).execute("select count(*) from units").fetchone()[0]
+        n = int(qfserver.query(db, "select count(*) from units")[0][0])
         check(n == 0, "nothing may be applied when a row fails, found %d units" % n)
         rejects = os.path.join(work, "rejects.csv")
         r = qf("import", "--db", db, "--units", units, "--accept-valid", "--rejects", rejects)
         check(r.returncode == 0, "accept-valid import failed: " + r.stderr)
-        n = sqlite3.connect(db).execute("select count(*) from units").fetchone()[0]
+        n = int(qfserver.query(db, "select count(*) from units")[0][0])
         check(n == 3, "the 3 valid rows applied, found %d" % n)
         text = open(rejects, encoding="utf-8-sig").read() if os.path.exists(rejects) else ""
         check("第5行" in text and "第6行" in text, "rejects file lists rows 5 and 6: " + text)
-        ev = sqlite3.connect(db).execute("select count(*) from events where kind='unit.created'").fetchone()[0]
+        ev = int(qfserver.query(db, "select count(*) from events where kind='unit.created'")[0][0])
         check(ev == 3, "one event per applied unit, found %d" % ev)
 
         gbk = os.path.join(work, "gbk.csv")

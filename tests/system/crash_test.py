@@ -38,7 +38,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=2.0)
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="qf-crash-")
-    db = os.path.join(work, "crash.db")
+    db = qfserver.new_database(work, "crash")
     failed = []
     try:
         server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()

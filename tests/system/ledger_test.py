@@ -7,7 +7,6 @@ import argparse
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -36,8 +35,7 @@ def main():
         db = qfserver.build_demo(args.bin, work)
         key = qf("ledger", "key", "--db", db).stdout.strip()
         check(key.startswith("qingfeng.local/ledger+"), "ledger key: " + key)
-        os.stat(db + ".ledger.key")
-        check(oct(os.stat(db + ".ledger.key").st_mode & 0o777) == "0o600", "the signing key file is 0600")
+        check(oct(os.stat(qfserver.key_file(db, ".ledger.key")).st_mode & 0o777) == "0o600", "the signing key file is 0600")
         state = os.path.join(work, "state.json")
 
         server = qfserver.Server(args.bin, db).start()
@@ -60,11 +58,7 @@ def main():
         server.stop()
 
         # Keep a copy of the database as it is now (an administrator's backup).
-        backup = os.path.join(work, "backup.db")
-        con = sqlite3.connect(db)
-        con.execute("VACUUM INTO ?", (backup,))
-        con.close()
-        shutil.copy(db + ".ledger.key", backup + ".ledger.key")
+        backup = qfserver.copy_database(db, work, "backup")
 
         # More entries, seen by the outsider.
         server = qfserver.Server(args.bin, db).start()
@@ -79,28 +73,20 @@ def main():
         check(r.returncode != 0 and "回滚" in r.stderr, "restored backup caught as rollback: " + r.stdout + r.stderr)
 
         # Burying a complaint: its case row deleted, events untouched.
-        buried = os.path.join(work, "buried.db")
-        con = sqlite3.connect(db)
-        con.execute("VACUUM INTO ?", (buried,))
-        con.close()
-        shutil.copy(db + ".ledger.key", buried + ".ledger.key")
-        con = sqlite3.connect(buried)
+        buried = qfserver.copy_database(db, work, "buried")
         # The search index's trigger needs Qingfeng's tokenizer; a tamperer with only sqlite3 drops it first.
-        con.execute("DROP TRIGGER case_fts_delete")
-        for t in ("case_deadlines", "case_messages", "supervision", "case_people", "reporters", "case_attachments"):
-            con.execute("DELETE FROM %s WHERE case_id=5" % t)
-        con.execute("DELETE FROM cases WHERE id=5")
-        con.commit()
-        con.close()
+        edits = [] if qfserver.backend() == "postgres" else ["DROP TRIGGER case_fts_delete"]
+        edits += ["DELETE FROM %s WHERE case_id=5" % t for t in ("case_deadlines", "case_messages", "supervision", "case_people",
+                                                                "reporters", "case_attachments", "case_search")
+                  if t != "case_search" or qfserver.backend() == "postgres"]
+        qfserver.execute(buried, *edits, "DELETE FROM cases WHERE id=5")
         r = qf("ledger", "verify", "--key", key, "--db", buried)
         check(r.returncode == 2 and "案件 5 已不存在" in r.stderr, "a deleted case row is caught: " + r.stderr)
 
         # A hand edit of one event.
-        con = sqlite3.connect(db)
-        con.execute("UPDATE events SET payload = replace(payload, 'fees', 'other') WHERE seq = (SELECT MIN(seq) FROM events WHERE payload LIKE '%\"fees\"%')")
-        seq = con.execute("SELECT MIN(seq) FROM events WHERE payload LIKE '%\"other\"%'").fetchone()[0]
-        con.commit()
-        con.close()
+        qfserver.execute(db, "UPDATE events SET payload = replace(payload, 'fees', 'other') WHERE seq = "
+                             "(SELECT MIN(seq) FROM events WHERE payload LIKE '%\"fees\"%')")
+        seq = int(qfserver.query(db, "SELECT MIN(seq) FROM events WHERE payload LIKE '%\"other\"%'")[0][0])
         r = qf("ledger", "verify", "--key", key, "--db", db)
         check(r.returncode == 2 and ("事件 seq %d" % seq) in r.stderr and "内容被改动" in r.stderr,
               "hand-edited event caught with its sequence number: " + r.stderr)

@@ -18,7 +18,7 @@ def main():
     work = tempfile.mkdtemp(prefix="qf-limits-")
     failures = []
     try:
-        server = qfserver.Server(args.bin, os.path.join(work, "l.db")).start()
+        server = qfserver.Server(args.bin, qfserver.new_database(work, "l")).start()
         c = qfserver.Client(server.port)
         statuses = []
         receipt = None

@@ -2,7 +2,6 @@
 """An anonymous submission leaves no client address, user agent or forwarded address anywhere: not in the
 database file, its WAL, nor the server's log. Named reporters' details appear nowhere in plain text."""
 import argparse
-import glob
 import os
 import shutil
 import sys
@@ -19,7 +18,7 @@ def main():
     work = tempfile.mkdtemp(prefix="qf-privacy-")
     failures = []
     try:
-        db = os.path.join(work, "p.db")
+        db = qfserver.new_database(work, "p")
         server = qfserver.Server(args.bin, db, log_level="debug").start()
         c = qfserver.Client(server.port)
         probe_headers = {"User-Agent": "QF-PRIVACY-PROBE/1.0", "X-Forwarded-For": "203.0.113.77", "X-Real-IP": "198.51.100.9"}
@@ -40,10 +39,7 @@ def main():
         server.stop()
         log = server.logs()
         blobs = {"server log": log.encode()}
-        for f in glob.glob(db + "*"):
-            if f.endswith(".key"):
-                continue
-            blobs[os.path.basename(f)] = open(f, "rb").read()
+        blobs.update(qfserver.stored_bytes(db))
         needles = ["127.0.0.1", "203.0.113.77", "198.51.100.9", "QF-PRIVACY-PROBE", "13912345678", "隐私测试人", "测试路88号"]
         for where, data in blobs.items():
             for n in needles:

@@ -50,7 +50,7 @@ def main():
         return subprocess.run([args.bin, "--data", os.path.join(ROOT, "data")] + list(a), capture_output=True, text=True)
 
     try:
-        db = os.path.join(work, "demo.db")
+        db = qfserver.new_database(work, "demo")
         check(qf("demo", "--db", db).returncode == 0, "demo database")
         summary = os.path.join(work, "summary.docx")
         r = qf("report", "summary", "--db", db, "--half", "2026H1", "--out", summary)

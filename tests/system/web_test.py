@@ -42,7 +42,7 @@ def main():
             failures.append(what)
 
     try:
-        server = qfserver.Server(args.bin, os.path.join(work, "w.db"), extra=["--web", dist]).start()
+        server = qfserver.Server(args.bin, qfserver.new_database(work, "w"), extra=["--web", dist]).start()
         index = open(os.path.join(dist, "index.html"), "rb").read()
         for path in ["/", "/track/7C3A-NY70-1G6J-CKBJ1", "/console/cases/12", "/submit"]:
             status, h, body = get(server.port, path)
