@@ -78,6 +78,7 @@ pg-suites:
 	@echo "== on PostgreSQL"
 	@cd $(BUILD) && ctest --output-on-failure -j2 -R '^[A-Z]'
 	@python3 tests/system/schema_test.py --bin $(BIN)
+	@python3 tests/system/dbcopy_test.py --bin $(BIN)
 	@node tests/e2e/run.mjs --bin $(BIN)
 	@python3 tests/api/run.py --bin $(BIN)
 	@python3 tests/system/crash_test.py --bin $(BIN)

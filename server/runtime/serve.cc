@@ -183,7 +183,10 @@ CliAction VersionCommand(CLI::App&) {
 
 }  // namespace
 
+void RegisterDbCommands(Modules& m);
+
 void RegisterServe(Modules& m) {
+  RegisterDbCommands(m);
   m.AddCommand("serve", "serve the HTTP API", ServeCommand);
   m.AddCommand("routes", "print the route table as JSON (for the OpenAPI test)", RoutesCommand);
   m.AddCommand("version", "print the version", VersionCommand);

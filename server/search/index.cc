@@ -74,8 +74,17 @@ std::optional<std::string> Query(Backend backend, std::string_view typed) {
 }
 
 absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare) {
-  if (db.backend() == Backend::kPostgres)
-    return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", false};
+  if (db.backend() == Backend::kPostgres) {
+    // No vocabulary: the matches themselves are counted, up to the bound that tells rare from common.
+    auto query = Query(Backend::kPostgres, typed);
+    if (!query) return Membership{"FALSE", true};
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE doc @@ CAST(?1 AS tsquery) LIMIT ?2) AS capped"));
+    st.Bind(1, *query).Bind(2, rare + 1);
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    bool few = row && st.Int(0) <= rare;
+    return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", few};
+  }
   QF_ASSIGN_OR_RETURN(int64_t bound, MatchBound(db, typed));
   if (bound <= rare) return Membership{"c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", true};
   // Probed per case walked (the index seeks the case's row in each term's postings).
@@ -175,7 +184,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& 
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
         "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE doc @@ CAST(?1 AS tsquery) LIMIT ?2) AS capped"));
     for (const auto& t : terms) {
-      st.Bind(1, Lexeme(t)).Bind(2, cap);
+      st.Reset().Bind(1, Lexeme(t)).Bind(2, cap);
       QF_ASSIGN_OR_RETURN(bool row, st.Step());
       int64_t n = row ? st.Int(0) : 0;
       QF_RETURN_IF_ERROR(st.Run());

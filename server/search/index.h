@@ -27,8 +27,9 @@ std::optional<std::string> Query(Backend backend, std::string_view typed);
 
 // A condition on the case row `c` that it matches the query, in the form that costs least: listed from the index
 // when the words are rare (at most `rare` matches), probed per case walked when they are common (listing their
-// matches would cost more than the page). PostgreSQL keeps no vocabulary to bound a word by: there the condition
-// is always the index's list, and the planner weighs the GIN index against the walk from its own statistics.
+// matches would cost more than the page). PostgreSQL keeps no vocabulary to bound a word by: its matches are counted
+// up to `rare` instead, the condition is always the index's list, and the planner weighs the GIN index against the
+// walk from its own statistics.
 struct Membership {
   std::string sql;
   bool selective = false;  // the index drives: the matches are few

@@ -70,8 +70,11 @@ class Stmt {
     return v ? Bind(i, *v) : BindNull(i);
   }
 
-  // Steps once: true when a row is ready, false when done; an error Status on failure.
+  // Steps once: true when a row is ready, false when done; an error Status on failure. Stepping again after done
+  // runs the statement again with the same bindings.
   absl::StatusOr<bool> Step() { return c_->Step(); }
+  // Back to before the first step with the bindings cleared, to run the statement again with new ones.
+  Stmt& Reset() { c_->Reset(); return *this; }
   // Steps to completion, discarding rows.
   absl::Status Run();
   // Steps to completion, collecting the first column of every row as integers.

@@ -168,6 +168,7 @@ absl::StatusOr<const std::string*> PgCursor::Prepared() {
 }
 
 absl::StatusOr<bool> PgCursor::Step() {
+  if (res_ && row_ >= PQntuples(res_)) Clear();  // done: run again, as SQLite does
   if (!res_) {
     QF_RETURN_IF_ERROR(db_->ApplyDeadline());
     QF_ASSIGN_OR_RETURN(const std::string* name, Prepared());
