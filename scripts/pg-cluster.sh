@@ -4,7 +4,8 @@
 #   scripts/pg-cluster.sh start DIR [DBNAME]   prints the database URL (postgresql://qingfeng@/DBNAME?host=DIR)
 #   scripts/pg-cluster.sh stop DIR             stops the server and removes DIR
 #   scripts/pg-cluster.sh url DIR [DBNAME]     prints the URL again
-# PostgreSQL refuses to run as root: as root, the server runs as the `postgres` system user (from the package).
+# PostgreSQL refuses to run as root: as root, the server runs as the `postgres` system user (from the package), so
+# DIR must be reachable by that user (a directory of its own under /tmp, as mktemp -d makes, is).
 set -euo pipefail
 PGBIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 cmd=${1:?usage: pg-cluster.sh start|stop|url DIR [DBNAME]}

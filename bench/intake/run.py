@@ -8,8 +8,10 @@ machine's state; the machine is shared and noisy, so medians over rounds are rep
   no-ledger    the same with --no-ledger: the ledger's share of intake is 1 - group/no-ledger
   per-request  the same binary with --no-group-commit: one transaction and one fsync per submission
 Then the demo database served under the group workload, for peak resident memory (VmHWM).
-Every submission is acknowledged only after its commit (synchronous=FULL, WAL), so each 201 is durable.
-Usage: bench/intake/run.py [--seconds 10] [--connections 64] [--rounds 3]
+Every submission is acknowledged only after its commit (SQLite: synchronous=FULL, WAL; PostgreSQL: fsync and
+synchronous_commit on), so each 201 is durable. With --backends sqlite,postgres every round runs each workload on
+both, PostgreSQL on a throwaway cluster (scripts/pg-cluster.sh) started for the run.
+Usage: bench/intake/run.py [--seconds 10] [--connections 64] [--rounds 3] [--backends sqlite,postgres]
 """
 import argparse
 import os
@@ -50,21 +52,29 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--backends", default="sqlite")
     args = ap.parse_args()
+    backends = args.backends.split(",")
     work = tempfile.mkdtemp(prefix="qf-bench-")
-    results = {"group": [], "no-ledger": [], "per-request": []}
+    cluster = tempfile.mkdtemp(prefix="qf-bench-pg-")  # its own: the server runs as postgres when we are root
+    if "postgres" in backends:
+        subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "start", cluster], check=True, stdout=subprocess.DEVNULL)
+    modes = [(b, m) for b in backends for m in ("group", "no-ledger", "per-request")]
+    results = {key: [] for key in modes}
     try:
         for r in range(args.rounds):
-            for mode in ("group", "no-ledger", "per-request"):
-                db = os.path.join(work, "%s-%d.db" % (mode, r))
+            for backend, mode in modes:
+                qfserver.PG_HOST = cluster if backend == "postgres" else ""
+                db = qfserver.new_database(work, "%s_%d" % (mode.replace("-", "_"), r))
                 extra = {"group": [], "no-ledger": ["--no-ledger"], "per-request": ["--no-group-commit"]}[mode]
                 extra = extra + ["--no-rate-limits"]  # one loopback client is the whole load
                 s = qfserver.Server(args.bin, db, extra).start()
                 rps, p50, p99, bad = wrk(s.port, args.seconds, args.connections)
                 s.stop()
-                results[mode].append((rps, to_ms(p50), to_ms(p99), bad))
-                print("round %d %-12s %8.0f/s  p50 %6.2f ms  p99 %6.2f ms  non-201 %d" %
-                      (r + 1, mode, rps, to_ms(p50), to_ms(p99), bad), flush=True)
+                results[(backend, mode)].append((rps, to_ms(p50), to_ms(p99), bad))
+                print("round %d %-8s %-12s %8.0f/s  p50 %6.2f ms  p99 %6.2f ms  non-201 %d" %
+                      (r + 1, backend, mode, rps, to_ms(p50), to_ms(p99), bad), flush=True)
+        qfserver.PG_HOST = ""
         db = qfserver.build_demo(args.bin, work)
         s = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         time.sleep(0.5)
@@ -74,16 +84,23 @@ def main():
         peak = int(re.search(r"VmHWM:\s+(\d+)", open(status).read()).group(1))
         s.stop()
     finally:
+        if "postgres" in backends:
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "stop", cluster])
         shutil.rmtree(work, ignore_errors=True)
     med = {m: [statistics.median(x[i] for x in v) for i in range(3)] for m, v in results.items()}
     print()
-    print("| workload | submissions/s (median of %d) | p50 ms | p99 ms |" % args.rounds)
-    print("|---|---|---|---|")
-    for m in ("group", "no-ledger", "per-request"):
-        print("| %s | %.0f | %.2f | %.2f |" % (m, med[m][0], med[m][1], med[m][2]))
+    print("| backend | workload | submissions/s (median of %d) | p50 ms | p99 ms |" % args.rounds)
+    print("|---|---|---|---|---|")
+    for b, m in modes:
+        print("| %s | %s | %.0f | %.2f | %.2f |" % (b, m, med[(b, m)][0], med[(b, m)][1], med[(b, m)][2]))
     print()
-    print("ratio group / per-request (medians): %.2f" % (med["group"][0] / med["per-request"][0]))
-    print("ledger's share of intake throughput: %.1f%%" % (100 * (1 - med["group"][0] / med["no-ledger"][0])))
+    for b in backends:
+        print("%s: ratio group / per-request (medians) %.2f; ledger's share of intake throughput %.1f%%"
+              % (b, med[(b, "group")][0] / med[(b, "per-request")][0],
+                 100 * (1 - med[(b, "group")][0] / med[(b, "no-ledger")][0])))
+    if len(backends) == 2:
+        print("group commit, %s / %s (medians): %.2f" % (backends[0], backends[1],
+                                                        med[(backends[0], "group")][0] / med[(backends[1], "group")][0]))
     print("peak resident memory, demo loaded: %d MiB idle, %d MiB after %ds of load" % (idle // 1024, peak // 1024, args.seconds))
     if any(x[3] for v in results.values() for x in v):
         print("FAIL: some submissions were not answered 201")

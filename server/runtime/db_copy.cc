@@ -45,13 +45,12 @@ absl::Status CopyKeys(const std::string& from, const std::string& to) {
   return absl::OkStatus();
 }
 
-// PostgreSQL keeps the search index apart from FTS5: it is written anew from the copied cases.
+// The search index is not copied (each backend stores it its own way): it is written anew from the copied cases.
 absl::Status IndexAll(Db& to) {
-  if (to.backend() != Backend::kPostgres) return absl::OkStatus();  // SQLite's triggers indexed each copied case
   QF_ASSIGN_OR_RETURN(auto ids, to.Prepare("SELECT id FROM cases ORDER BY id"));
   QF_ASSIGN_OR_RETURN(auto all, ids.Ints());
   for (size_t i = 0; i < all.size(); i += 2000) {
-    QF_RETURN_IF_ERROR(to.Exec("BEGIN"));
+    QF_RETURN_IF_ERROR(to.Exec("BEGIN IMMEDIATE"));
     for (size_t k = i; k < std::min(all.size(), i + 2000); ++k) {
       if (auto s = search::IndexCase(to, all[k]); !s.ok()) {
         (void)to.Exec("ROLLBACK");

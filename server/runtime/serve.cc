@@ -3,6 +3,7 @@
 // `version`.
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -34,7 +35,10 @@ absl::Status ApplyConfig(ServeFlags& f, std::string& data_dir, std::string& host
   if (f.config.empty()) return absl::OkStatus();
   try {
     auto cfg = toml::parse_file(f.config);
-    db = cfg["database"]["path"].value_or(db);
+    db = cfg["database"]["url"].value_or(cfg["database"]["path"].value_or(db));
+    // Where a PostgreSQL database's key files live (docs/operations.md), unless the environment says already.
+    if (auto dir = cfg["database"]["key_dir"].value<std::string>(); dir && !std::getenv("QINGFENG_KEY_DIR"))
+      ::setenv("QINGFENG_KEY_DIR", dir->c_str(), 1);
     host = cfg["server"]["host"].value_or(host);
     port = cfg["server"]["port"].value_or(port);
     f.workers = f.workers ? f.workers : cfg["server"]["workers"].value_or(0);

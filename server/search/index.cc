@@ -39,13 +39,19 @@ int AppendVector(std::string& out, std::string_view text, char weight, int offse
 }  // namespace
 
 absl::Status IndexCase(Db& db, int64_t id) {
-  if (db.backend() != Backend::kPostgres) return absl::OkStatus();
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT title, content, redactions FROM cases WHERE id=?"));
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return absl::OkStatus();
   std::string marks = st.Text(2);
   std::string title = Redact(st.Text(0), marks), content = Redact(st.Text(1), marks);
+  if (db.backend() != Backend::kPostgres) {
+    // FTS5 tokenizes with qf_cjk itself.
+    QF_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM case_fts WHERE rowid=?"));
+    QF_RETURN_IF_ERROR(del.Bind(1, id).Run());
+    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare("INSERT INTO case_fts(rowid, title, content) VALUES(?,?,?)"));
+    return ins.Bind(1, id).Bind(2, title).Bind(3, content).Run();
+  }
   std::string doc;
   // The content starts well after the title, so that no phrase spans the two.
   int last = AppendVector(doc, title, 'A', 0);

@@ -1,7 +1,7 @@
 // The search index's two stores behind one interface. SQLite keeps the FTS5 table case_fts with the qf_cjk
-// tokenizer (its triggers write a case's text as handlers may read it); PostgreSQL keeps the same qf_cjk tokens
-// (common/text.h) as a tsvector in case_search, with a GIN index, written by IndexCase in the writer's
-// transaction. Domain code asks for the SQL it needs here and never names either store.
+// tokenizer; PostgreSQL keeps the same qf_cjk tokens (common/text.h) as a tsvector in case_search, with a GIN
+// index. Both are written by IndexCase in the writer's transaction with a case's text as handlers may read it.
+// Domain code asks for the SQL it needs here and never names either store.
 #pragma once
 
 #include <cstdint>
@@ -17,8 +17,8 @@
 
 namespace qf::search {
 
-// (Re)writes case `id`'s entry from its title, content and redactions as stored (PostgreSQL; SQLite's triggers
-// already did). Call after every write of those columns, in the same transaction.
+// (Re)writes case `id`'s entry from its title, content and redactions as stored. Call after every write of those
+// columns, in the same transaction.
 absl::Status IndexCase(Db& db, int64_t id);
 
 // What was typed as the backend's query text (FTS5 MATCH expression, or tsquery text); empty when nothing in it

@@ -10,6 +10,7 @@
 #include "runtime/runtime.h"
 #include "common/status.h"
 #include "common/timefmt.h"
+#include "search/index.h"
 #include "search/repeats.h"
 
 namespace qf::search {
@@ -122,6 +123,7 @@ TEST(Repeats, PrecisionAndRecallOnAGeneratedSet) {
       else st.BindNull(5);
       QF_RETURN_IF_ERROR(st.Run());
       ids.push_back(tx.db().LastInsertId());
+      QF_RETURN_IF_ERROR(search::IndexCase(tx.db(), ids.back()));
     }
     return json::value();
   });
