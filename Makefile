@@ -8,6 +8,8 @@ PORT ?= 8080
 
 .PHONY: deps build web webtest e2e run run-pg test test-pg pg-suites unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
 FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
+# The system tests that touch a database: make test runs them on SQLite, then on PostgreSQL (pg-suites).
+DB_SYSTEM_TESTS := crash cli ledger privacy limits access_matrix web reports public_data
 
 deps:
 	@bash scripts/install-deps.sh
@@ -55,16 +57,8 @@ test: build web
 	@cd web && npx vitest run
 	@node tests/e2e/run.mjs --bin $(BIN)
 	@python3 tests/api/run.py --bin $(BIN)
-	@python3 tests/system/crash_test.py --bin $(BIN)
 	@python3 tests/system/openapi_test.py --bin $(BIN)
-	@python3 tests/system/cli_test.py --bin $(BIN)
-	@python3 tests/system/ledger_test.py --bin $(BIN)
-	@python3 tests/system/privacy_test.py --bin $(BIN)
-	@python3 tests/system/limits_test.py --bin $(BIN)
-	@python3 tests/system/access_matrix_test.py --bin $(BIN)
-	@python3 tests/system/web_test.py --bin $(BIN)
-	@python3 tests/system/reports_test.py --bin $(BIN)
-	@python3 tests/system/public_data_test.py --bin $(BIN)
+	@for t in $(DB_SYSTEM_TESTS); do python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
 	@tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 	@$(MAKE) --no-print-directory fuzz-smoke
 
@@ -81,15 +75,7 @@ pg-suites:
 	@python3 tests/system/dbcopy_test.py --bin $(BIN)
 	@node tests/e2e/run.mjs --bin $(BIN)
 	@python3 tests/api/run.py --bin $(BIN)
-	@python3 tests/system/crash_test.py --bin $(BIN)
-	@python3 tests/system/cli_test.py --bin $(BIN)
-	@python3 tests/system/ledger_test.py --bin $(BIN)
-	@python3 tests/system/privacy_test.py --bin $(BIN)
-	@python3 tests/system/limits_test.py --bin $(BIN)
-	@python3 tests/system/access_matrix_test.py --bin $(BIN)
-	@python3 tests/system/web_test.py --bin $(BIN)
-	@python3 tests/system/reports_test.py --bin $(BIN)
-	@python3 tests/system/public_data_test.py --bin $(BIN)
+	@for t in $(DB_SYSTEM_TESTS); do python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
 
 # libFuzzer targets, built by clang with ASan and UBSan in their own tree.
 fuzz-build: deps

@@ -98,14 +98,14 @@ absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t
 }
 
 std::string Mark(std::string_view text, std::string_view typed, bool snippet) {
-  std::vector<TextToken> tokens;
-  for (TextToken& t : Tokenize(text, false))
-    if (!t.colocated) tokens.push_back(std::move(t));
+  std::vector<TextToken> all = Tokenize(text, false), tokens;
+  for (const TextToken& t : all)
+    if (!t.colocated) tokens.push_back(t);
   // Byte ranges of the hits, in token indexes [first, last].
   std::vector<std::pair<size_t, size_t>> hits;
   for (const std::string& term : Terms(typed)) {
     if (IsSingleCjk(term)) {
-      for (const TextToken& t : Tokenize(text, false))
+      for (const TextToken& t : all)
         if (t.text.starts_with(term)) {
           for (size_t i = 0; i < tokens.size(); ++i)
             if (tokens[i].start <= t.start && t.start < tokens[i].end) {

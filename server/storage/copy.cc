@@ -65,12 +65,6 @@ absl::StatusOr<int64_t> Count(Db& db, const char* table) {
   return row ? st.Int(0) : 0;
 }
 
-absl::StatusOr<int64_t> Version(Db& db) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  return row ? st.Int(0) : 0;
-}
-
 absl::Status CopyTable(Db& from, Db& to, const Table& t, const CopyOptions& opts) {
   std::vector<std::string> names;
   for (const auto& c : t.columns) names.push_back(c.name);
@@ -131,8 +125,8 @@ absl::Status CopyDatabase(Db& from, Db& to, const CopyOptions& opts) {
   if (events || units)
     return MakeError(absl::StatusCode::kFailedPrecondition, "copy.not_empty",
                      fmt::format("目标数据库不是空库（{} 条事件、{} 个单位）：请换一个新库", events, units));
-  QF_ASSIGN_OR_RETURN(int64_t vf, Version(from));
-  QF_ASSIGN_OR_RETURN(int64_t vt, Version(to));
+  QF_ASSIGN_OR_RETURN(int vf, CurrentVersion(from));
+  QF_ASSIGN_OR_RETURN(int vt, CurrentVersion(to));
   if (vf != vt)
     return MakeError(absl::StatusCode::kFailedPrecondition, "copy.versions",
                      fmt::format("源库结构版本 {} 与目标 {} 不同：先用本程序打开源库以完成迁移", vf, vt));

@@ -19,13 +19,13 @@ namespace {
 const std::vector<const char*>& Migrations(Backend backend) {
   return backend == Backend::kPostgres ? PostgresMigrationScripts() : SqliteMigrationScripts();
 }
+}  // namespace
 
 absl::StatusOr<int> CurrentVersion(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT COALESCE(MAX(version),0) FROM schema_migrations"));
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? static_cast<int>(st.Int(0)) : 0;
 }
-}  // namespace
 
 absl::StatusOr<bool> HasSchema(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(

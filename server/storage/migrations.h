@@ -10,6 +10,8 @@ namespace qf {
 // Applies every migration newer than the database's recorded version. Returns the error of the first
 // migration that fails (nothing of that migration is kept).
 absl::Status Migrate(Db& db);
+// The schema version the database records (it must have been migrated once: schema_migrations exists).
+absl::StatusOr<int> CurrentVersion(Db& db);
 // Whether the database holds Qingfeng's schema (false for a new file or an empty PostgreSQL database).
 absl::StatusOr<bool> HasSchema(Db& db);
 // The newest schema version this build knows (the same for both backends: each migration has both dialects).

@@ -59,12 +59,16 @@ def new_database(workdir, name="demo"):
     return "postgresql://qingfeng@/%s?host=%s" % (dbname, PG_HOST)
 
 
+def pg_name(url):
+    """The database name of a postgresql:// URL."""
+    return url.split("://", 1)[1].split("?", 1)[0].rsplit("/", 1)[-1]
+
+
 def key_file(db, suffix):
     """Where the server keeps a database's key file (".ledger.key", ".vault.key")."""
     if not db.startswith("postgresql://"):
         return db + suffix
-    name = db.split("://", 1)[1].split("?", 1)[0].rsplit("/", 1)[-1]
-    return os.path.join(os.environ["QINGFENG_KEY_DIR"], name + suffix)
+    return os.path.join(os.environ["QINGFENG_KEY_DIR"], pg_name(db) + suffix)
 
 
 def query(db, sql):
@@ -100,8 +104,7 @@ def copy_database(db, workdir, name):
     """A copy of the database as it is now, with its ledger key (an administrator's backup); the server is stopped."""
     if db.startswith("postgresql://"):
         copy = new_database(workdir, name)
-        target = copy.split("://", 1)[1].split("?", 1)[0].rsplit("/", 1)[-1]
-        source = db.split("://", 1)[1].split("?", 1)[0].rsplit("/", 1)[-1]
+        target, source = pg_name(copy), pg_name(db)
         subprocess.run(["psql", db.replace("/" + source + "?", "/postgres?"), "-q", "-v", "ON_ERROR_STOP=1",
                         "-c", "DROP DATABASE %s" % target, "-c", "CREATE DATABASE %s TEMPLATE %s" % (target, source)],
                        check=True, capture_output=True)
