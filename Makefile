@@ -73,6 +73,8 @@ pg-suites:
 	@cd $(BUILD) && ctest --output-on-failure -j2 -R '^[A-Z]'
 	@python3 tests/system/schema_test.py --bin $(BIN)
 	@python3 tests/system/dbcopy_test.py --bin $(BIN)
+	@python3 tests/system/standby_test.py --bin $(BIN)
+	@python3 tests/system/failover_test.py --bin $(BIN)
 	@node tests/e2e/run.mjs --bin $(BIN)
 	@python3 tests/api/run.py --bin $(BIN)
 	@for t in $(DB_SYSTEM_TESTS); do python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done

@@ -84,7 +84,7 @@ def healthz_under_load(port, clients, repeat):
 
     def load(path):
         c = qfserver.Client(port)
-        c.cookie, c.csrf = clients["supervisor"].cookie, clients["supervisor"].csrf
+        c.cookies, c.csrf = dict(clients["supervisor"].cookies), clients["supervisor"].csrf
         while not stop.is_set():
             c.request("GET", path)
 

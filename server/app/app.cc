@@ -1,7 +1,10 @@
 #include "app/app.h"
 
+#include <charconv>
+
 #include "common/status.h"
 #include "common/strings.h"
+#include "fmt/format.h"
 #include "spdlog/spdlog.h"
 
 namespace qf {
@@ -27,7 +30,27 @@ void SubmitWrite(AppContext& app, const Request& req, Command cmd, Respond respo
                      });
 }
 
-absl::StatusOr<Db*> Reader(AppContext& app) { return app.readers->Get(); }
+void MarkReadFloor(const AppContext& app, Response& r) {
+  uint64_t pos = app.writer->position();
+  if (pos == 0) return;
+  r.headers.emplace_back("Set-Cookie", fmt::format("{}={:x}; Path=/; Max-Age=3600; HttpOnly; SameSite=Strict{}",
+                                                   kReadFloorCookie, pos, app.secure_cookies ? "; Secure" : ""));
+}
+
+uint64_t ReadFloor(const Request& req) {
+  auto v = req.Cookie(kReadFloorCookie);
+  if (!v || v->empty() || v->size() > 16) return 0;
+  uint64_t out = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), out, 16);
+  return ec == std::errc() && p == v->data() + v->size() ? out : 0;
+}
+
+bool ReadAgainOnPrimary(const absl::Status& s) {
+  if (s.code() != absl::StatusCode::kInternal && s.code() != absl::StatusCode::kUnavailable) return false;
+  return StableCode(s) != "db.timeout";
+}
+
+absl::StatusOr<Db*> Reader(AppContext& app, const Request& req) { return app.readers->ForRead(ReadFloor(req)); }
 
 void OffThread(AppContext& app, const Request& req, Respond respond,
                std::function<void(const Request&, const Respond&)> work) {
@@ -54,7 +77,7 @@ void OffThread(AppContext& app, const Request& req, Respond respond,
 void ReadJson(AppContext& app, const Request& req, const Respond& respond,
               const std::function<absl::StatusOr<boost::json::object>(Db&)>& read) {
   OffThread(app, req, respond, [&app, read](const Request& req, const Respond& respond) {
-    auto r = BudgetedRead<boost::json::object>(app, read);
+    auto r = BudgetedRead<boost::json::object>(app, req, read);
     if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
     respond(Response::Json(200, std::move(*r)));
   });
@@ -69,7 +92,7 @@ absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_vie
 Handler ReadRoute(AppContext& app, ReadFn read) {
   return [&app, read = std::move(read)](Request& req, Respond respond) {
     OffThread(app, req, std::move(respond), [&app, &read](const Request& req, const Respond& respond) {
-      auto r = BudgetedRead<boost::json::value>(app, [&](Db& db) { return read(req, db); });
+      auto r = BudgetedRead<boost::json::value>(app, req, [&](Db& db) { return read(req, db); });
       if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
       respond(Response::Json(200, std::move(*r)));
     });
@@ -115,7 +138,7 @@ Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare) {
 Handler FileRoute(AppContext& app, FileFn make) {
   return [&app, make = std::move(make)](Request& req, Respond respond) {
     OffThread(app, req, std::move(respond), [&app, &make](const Request& req, const Respond& respond) {
-      auto r = BudgetedRead<Response>(app, [&](Db& db) { return make(req, db); });
+      auto r = BudgetedRead<Response>(app, req, [&](Db& db) { return make(req, db); });
       if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
       respond(std::move(*r));
     });
@@ -131,7 +154,7 @@ void RegisterHealthRoutes(Router& router, AppContext& app) {
                                                       "账本校验未通过，已暂停写入：" + refusal), req.path));
                   return;
                 }
-                auto db = Reader(app);
+                auto db = app.readers->Get();
                 if (!db.ok()) {
                   respond(Response::Problem(db.status(), req.path));
                   return;

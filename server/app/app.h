@@ -66,16 +66,41 @@ void SubmitWrite(AppContext& app, const Request& req, Command cmd, Respond respo
 // Answers a read: the value, or the problem.
 Response Reply(const absl::StatusOr<boost::json::value>& r, const Request& req, int ok_status = 200);
 
-// This thread's reading connection.
-absl::StatusOr<Db*> Reader(AppContext& app);
-// Runs `read` on this thread's reading connection within the read budget.
+// Read-your-writes with standbys: the answer to a request that may have written carries this cookie, the primary's
+// history position after the commit (hex); a read that sends it back is served by a standby only once the standby
+// has replayed that far (ReadConnections::ForRead), so a clerk sees the case just registered and a reporter the
+// receipt just given. Set only when reads go to standbys.
+inline constexpr std::string_view kReadFloorCookie = "qf_seen";
+// Puts the cookie on `r` (the router's after-write hook).
+void MarkReadFloor(const AppContext& app, Response& r);
+// The position a request's reads must see: its cookie's, or 0.
+uint64_t ReadFloor(const Request& req);
+
+// This thread's connection for the reads of `req`: a standby that has replayed the caller's writes, or the primary.
+// Reads that decide who may do what (sign-in) use app.readers->Get(), the primary.
+absl::StatusOr<Db*> Reader(AppContext& app, const Request& req);
+// Whether a read that failed with `s` failed for a reason of the database it ran on (lost, cancelled by a standby's
+// replay) rather than of the request (not found, not allowed, out of time).
+bool ReadAgainOnPrimary(const absl::Status& s);
+// Runs `read` for `req` on this thread's reading connection within the read budget; a read a standby failed is
+// read again on the primary.
 template <typename T>
-absl::StatusOr<T> BudgetedRead(AppContext& app, const std::function<absl::StatusOr<T>(Db&)>& read) {
-  auto db = Reader(app);
+absl::StatusOr<T> BudgetedRead(AppContext& app, const Request& req,
+                               const std::function<absl::StatusOr<T>(Db&)>& read) {
+  auto db = Reader(app, req);
   if (!db.ok()) return db.status();
   (*db)->SetDeadline(absl::Now() + app.read_budget);
   auto r = read(**db);
   (*db)->SetDeadline(absl::InfiniteFuture());
+  if (!r.ok() && ReadAgainOnPrimary(r.status())) {
+    // The standby failed under the read (gone, or a replication conflict cancelled it): the primary reads again.
+    auto primary = app.readers->Fallback(*db);
+    if (primary.ok() && *primary) {
+      (*primary)->SetDeadline(absl::Now() + app.read_budget);
+      r = read(**primary);
+      (*primary)->SetDeadline(absl::InfiniteFuture());
+    }
+  }
   return r;
 }
 

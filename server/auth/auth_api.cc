@@ -35,7 +35,7 @@ void Login(AppContext& app, Request& req, Respond respond) {
     r.headers.emplace_back("Retry-After", std::to_string(absl::ToInt64Seconds(retry) + 1));
     return respond(r);
   }
-  auto db = Reader(app);
+  auto db = app.readers->Get();  // who may sign in is decided on the primary, never on a standby behind it
   if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
   auto account = FindAccount(**db, creds->username);
   if (!account.ok()) return respond(Response::Problem(account.status(), req.path));

@@ -60,6 +60,12 @@ size_t Router::BodyLimit(std::string_view method, std::string_view path) const {
 }
 
 void Router::Dispatch(Request& req, Respond respond) const {
+  if (after_write_ && req.method != "GET" && req.method != "HEAD") {
+    respond = [respond = std::move(respond), &mark = after_write_](Response r) {
+      mark(r);
+      respond(std::move(r));
+    };
+  }
   bool path_matched = false;
   const Route* route = Match(req.method, req.path, &req.params, &path_matched);
   if (!route) {

@@ -42,6 +42,9 @@ class Router {
   }
   // Fallback for paths outside /api and /healthz (static web files); may be empty.
   void SetFallback(Handler h) { fallback_ = std::move(h); }
+  // Runs on the answer of every request that may have written (any method but GET and HEAD) as it is sent: the
+  // runtime marks there how far the caller's writes went (see app.h, ReadFloorCookie).
+  void SetAfterWrite(std::function<void(Response&)> mark) { after_write_ = std::move(mark); }
 
   // The body limit of the route that `method` and `path` reach (the smallest limit if none).
   size_t BodyLimit(std::string_view method, std::string_view path) const;
@@ -58,6 +61,7 @@ class Router {
   RateLimiter* limiter_ = nullptr;
   const Clock* clock_ = nullptr;
   Handler fallback_;
+  std::function<void(Response&)> after_write_;
 };
 
 }  // namespace qf

@@ -56,6 +56,29 @@ TEST(Router, ShortPathsDoNotMatchAWildcard) {
   EXPECT_TRUE(seen.empty());
 }
 
+// The after-write hook (read-your-writes with standbys) marks the answers of requests that may have written,
+// refusals included, and never a GET's.
+TEST(Router, AfterWriteHookMarksEveryAnswerButReads) {
+  std::vector<std::string> seen;
+  Router r = MakeRouter(&seen);
+  r.Add({"POST", "/api/v1/cases", kPublic,
+         [](Request&, Respond respond) { respond(Response::Json(201, boost::json::object{})); }});
+  r.SetAfterWrite([](Response& resp) { resp.headers.emplace_back("Set-Cookie", "qf_seen=1f"); });
+  auto marked = [&](std::string method, std::string path) {
+    Request req;
+    req.method = method;
+    req.path = path;
+    bool found = false;
+    r.Dispatch(req, [&](Response resp) {
+      for (auto& [k, v] : resp.headers) found = found || (k == "Set-Cookie" && v == "qf_seen=1f");
+    });
+    return found;
+  };
+  EXPECT_TRUE(marked("POST", "/api/v1/cases"));
+  EXPECT_TRUE(marked("POST", "/api/v1/cases/7"));  // 405: the hook does not guess what did not write
+  EXPECT_FALSE(marked("GET", "/api/v1/cases/7"));
+  EXPECT_FALSE(marked("HEAD", "/api/v1/cases/7"));
+}
 
 // The guard in front of every handler: who is signed in, with which role, with the CSRF token for a change, and
 // how often a public client may call. Each refusal has its stable code and never reaches the handler.

@@ -82,13 +82,19 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
     }
     QF_ASSIGN_OR_RETURN(rt->ledger_, ledger::Ledger::Open(*db, clock, lo));
   }
-  rt->writer_ = std::make_unique<Writer>(std::move(db), clock, opts.writer);
+  if (!opts.read_dbs.empty() && db->backend() != Backend::kPostgres)
+    return Invalid("read_db", "只读备库（--read-db）仅适用于 PostgreSQL 主库");
+  for (const auto& url : opts.read_dbs)
+    if (!Db::IsUrl(url)) return Invalid("read_db", "只读备库应为 postgresql:// 地址：" + url);
+  WriterOptions wopts = opts.writer;
+  wopts.track_position = !opts.read_dbs.empty();
+  rt->writer_ = std::make_unique<Writer>(std::move(db), clock, wopts);
   if (rt->ledger_) {
     rt->writer_->SetSink(rt->ledger_.get());
     if (!rt->ledger_->integrity_error().empty()) rt->writer_->Refuse(rt->ledger_->integrity_error());
   }
   rt->writer_->Start();
-  rt->readers_ = std::make_unique<ReadConnections>(opts.db_path);
+  rt->readers_ = std::make_unique<ReadConnections>(opts.db_path, opts.read_dbs, opts.read_wait);
   rt->sessions_ = std::make_unique<auth::Sessions>(clock);
   rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
@@ -117,6 +123,7 @@ void Runtime::RegisterRoutes(Router& router) {
   auth::Sessions* sessions = sessions_.get();
   router.SetAuthenticator([sessions](std::string_view token) { return sessions->Resolve(token); }, auth::kSessionCookie);
   router.SetRateLimiter(limiter_.get(), app_.clock);
+  if (readers_->has_standbys()) router.SetAfterWrite([this](Response& r) { MarkReadFloor(app_, r); });
   RegisterHealthRoutes(router, app_);
   for (const auto& routes : modules_.routes()) routes(router, app_);
   router.Add({"GET", "/api/v1/vocabulary", kAnyStaff,

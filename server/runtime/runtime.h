@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "app/app.h"
@@ -24,6 +25,8 @@ struct RuntimeOptions {
   ledger::LedgerOptions ledger_options;  // key_path defaults to KeyFilePath(db, ".ledger.key")
   std::string vault_key_path;            // defaults to KeyFilePath(db, ".vault.key")
   RateLimits rate_limits;                // per-client limits on the public endpoints
+  std::vector<std::string> read_dbs;     // hot standbys (PostgreSQL) that take the reads; none: the primary does
+  absl::Duration read_wait = absl::Milliseconds(500);  // how long a read waits for a standby to replay its floor
 };
 
 // Every domain's registrations, and the binary's own subcommands (serve, routes, version).
@@ -43,6 +46,7 @@ class Runtime {
   AppContext& app() { return app_; }
   Writer& writer() { return *writer_; }
   ledger::Ledger* ledger() { return ledger_.get(); }
+  const ReadConnections& readers() const { return *readers_; }
   // Registers every domain's routes.
   void RegisterRoutes(Router& router);
   const Modules& modules() const { return modules_; }

@@ -24,7 +24,8 @@ namespace {
 struct ServeFlags {
   std::string config, db, listen, web, log_level = "info", ledger_key, ledger_origin;
   int workers = 0;
-  int work_threads = 0, work_queue = 0, read_budget_ms = 0;
+  int work_threads = 0, work_queue = 0, read_budget_ms = 0, read_wait_ms = -1;
+  std::vector<std::string> read_dbs;
   size_t max_batch = 0;
   bool no_group = false, no_ledger = false, secure_cookies = false, no_rate_limits = false;
   std::vector<std::string> witness_keys;
@@ -36,6 +37,10 @@ absl::Status ApplyConfig(ServeFlags& f, std::string& data_dir, std::string& host
   try {
     auto cfg = toml::parse_file(f.config);
     db = cfg["database"]["url"].value_or(cfg["database"]["path"].value_or(db));
+    if (auto* arr = cfg["database"]["read_urls"].as_array(); arr && f.read_dbs.empty())
+      for (auto& u : *arr)
+        if (auto v = u.value<std::string>()) f.read_dbs.push_back(*v);
+    if (f.read_wait_ms < 0) f.read_wait_ms = cfg["database"]["read_wait_ms"].value_or(-1);
     // Where a PostgreSQL database's key files live (docs/operations.md), unless the environment says already.
     if (auto dir = cfg["database"]["key_dir"].value<std::string>(); dir && !std::getenv("QINGFENG_KEY_DIR"))
       ::setenv("QINGFENG_KEY_DIR", dir->c_str(), 1);
@@ -84,6 +89,8 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   if (!f.ledger_origin.empty()) ropts.ledger_options.origin = f.ledger_origin;
   ropts.ledger_options.witness_keys = f.witness_keys;
   ropts.rate_limits.enabled = !f.no_rate_limits;
+  ropts.read_dbs = f.read_dbs;
+  if (f.read_wait_ms >= 0) ropts.read_wait = absl::Milliseconds(f.read_wait_ms);
   auto rt = Runtime::Open(ropts, *ctx.clock);
   if (!rt.ok()) return CliFail(rt.status());
   if (auto* l = (*rt)->ledger()) {
@@ -129,8 +136,12 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   (*rt)->app().work = nullptr;
   work.reset();  // finishes the reads under way before the runtime closes
   auto stats = (*rt)->writer().stats();
+  auto reads = (*rt)->readers().counts();
   rt->reset();  // stops the writer after committing what is queued
   spdlog::info("stopped: {} commands in {} commits", stats.commands, stats.commits);
+  if (!f.read_dbs.empty())
+    spdlog::info("reads: {} on standbys ({} after waiting for replay), {} on the primary", reads.standby,
+                 reads.waited, reads.primary);
   return 0;
 }
 
@@ -144,6 +155,10 @@ CliAction ServeCommand(CLI::App& sub) {
   sub.add_option("--work-threads", f->work_threads, "threads for reads, files and imports (default 4)");
   sub.add_option("--work-queue", f->work_queue, "requests that may wait for them before 503 (default 64)");
   sub.add_option("--read-budget-ms", f->read_budget_ms, "a read's statements are stopped past this (default 10000)");
+  sub.add_option("--read-db", f->read_dbs,
+                 "a hot standby (postgresql:// URL, repeatable) that takes reads; list the primary too to spread them");
+  sub.add_option("--read-wait-ms", f->read_wait_ms,
+                 "how long a read waits for a standby to replay the caller's writes before the primary (default 500)");
   sub.add_flag("--no-group-commit", f->no_group, "commit each write on its own (baseline for benchmarks)");
   sub.add_option("--max-batch", f->max_batch, "most commands per group commit");
   sub.add_option("--log-level", f->log_level, "trace|debug|info|warn|error");

@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "storage/pg_db.h"
 #include "storage/sqlite_db.h"
+#include "spdlog/spdlog.h"
 
 namespace qf {
 
@@ -66,19 +67,118 @@ absl::StatusOr<std::string> KeyFilePath(const std::string& db, std::string_view 
   return std::string(dir) + "/" + name + std::string(suffix);
 }
 
+struct ReadConnections::Standby {
+  std::string url;
+  std::atomic<uint64_t> replayed{0};      // the highest position seen replayed (any thread's check)
+  std::atomic<int64_t> down_until{0};     // unix nanos: not tried before this after a failure
+};
+
+namespace {
+constexpr absl::Duration kStandbyRest = absl::Seconds(5);
+constexpr absl::Duration kPoll = absl::Milliseconds(2);
+}  // namespace
+
+ReadConnections::ReadConnections(std::string primary, std::vector<std::string> standbys, absl::Duration wait)
+    : primary_(std::move(primary)), wait_(wait) {
+  for (auto& url : standbys) {
+    standbys_.push_back(std::make_unique<Standby>());
+    standbys_.back()->url = std::move(url);
+  }
+}
+
+ReadConnections::~ReadConnections() = default;
+
 uint64_t ReadConnections::NextId() {
   static std::atomic<uint64_t> next{1};
   return next++;
 }
 
-absl::StatusOr<Db*> ReadConnections::Get() {
-  thread_local std::map<uint64_t, std::unique_ptr<Db>> per_thread;
-  auto it = per_thread.find(id_);
-  if (it != per_thread.end()) return it->second.get();
-  QF_ASSIGN_OR_RETURN(auto db, Db::Open(path_, DbMode::kReader));
+namespace {
+// Per thread: the open connections, by (ReadConnections id, database index).
+std::map<std::pair<uint64_t, size_t>, std::unique_ptr<Db>>& ThreadConnections() {
+  thread_local std::map<std::pair<uint64_t, size_t>, std::unique_ptr<Db>> per_thread;
+  return per_thread;
+}
+}  // namespace
+
+absl::StatusOr<Db*> ReadConnections::Connection(size_t index) {
+  auto& open = ThreadConnections();
+  auto key = std::make_pair(id_, index);
+  auto it = open.find(key);
+  if (it != open.end()) {
+    if (!it->second->Lost()) return it->second.get();
+    open.erase(it);
+  }
+  QF_ASSIGN_OR_RETURN(auto db, Db::Open(index == 0 ? primary_ : standbys_[index - 1]->url, DbMode::kReader));
   Db* out = db.get();
-  per_thread.emplace(id_, std::move(db));
+  open.emplace(key, std::move(db));
   return out;
+}
+
+void ReadConnections::Forget(size_t index) { ThreadConnections().erase(std::make_pair(id_, index)); }
+
+absl::StatusOr<Db*> ReadConnections::Get() { return Connection(0); }
+
+absl::StatusOr<Db*> ReadConnections::ForRead(uint64_t floor) {
+  if (standbys_.empty()) return Get();
+  int64_t now = absl::ToUnixNanos(absl::Now());
+  absl::Time deadline = absl::Now() + wait_;
+  for (size_t k = 0, n = standbys_.size(), start = turn_++ % n; k < n; ++k) {
+    size_t i = (start + k) % n;
+    Standby& s = *standbys_[i];
+    if (s.down_until.load() > now) continue;
+    auto db = Connection(i + 1);
+    bool waited = false;
+    while (db.ok() && s.replayed.load() < floor) {
+      if (waited) {
+        if (absl::Now() >= deadline) break;  // behind for longer than a read may wait: the primary
+        absl::SleepFor(kPoll);
+      }
+      auto pos = (*db)->HistoryPosition();
+      if (!pos.ok()) {
+        db = pos.status();
+        break;
+      }
+      for (uint64_t seen = s.replayed.load(); *pos > seen && !s.replayed.compare_exchange_weak(seen, *pos);) {
+      }
+      waited = waited || s.replayed.load() < floor;
+    }
+    if (!db.ok()) {
+      MarkDown(i + 1, std::string(db.status().message()));
+      continue;
+    }
+    if (s.replayed.load() >= floor) {
+      ++standby_reads_;
+      if (waited) ++waited_reads_;
+      return *db;
+    }
+    break;  // one standby waited for; the others are unlikely to be further ahead
+  }
+  ++primary_reads_;
+  return Get();
+}
+
+void ReadConnections::MarkDown(size_t index, std::string_view why) {
+  Standby& s = *standbys_[index - 1];
+  spdlog::warn("standby {} failed, reading from the primary for {}s: {}", s.url, absl::ToInt64Seconds(kStandbyRest),
+               std::string(why));
+  s.down_until = absl::ToUnixNanos(absl::Now() + kStandbyRest);
+  Forget(index);
+}
+
+absl::StatusOr<Db*> ReadConnections::Fallback(Db* failed) {
+  for (auto& [key, db] : ThreadConnections()) {
+    if (key.first != id_ || key.second == 0 || db.get() != failed) continue;
+    MarkDown(key.second, "a read failed on it");
+    --standby_reads_;
+    ++primary_reads_;
+    return Get();
+  }
+  return nullptr;
+}
+
+ReadConnections::Counts ReadConnections::counts() const {
+  return Counts{standby_reads_.load(), waited_reads_.load(), primary_reads_.load()};
 }
 
 }  // namespace qf

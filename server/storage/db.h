@@ -6,6 +6,7 @@
 // the writing connection, and each reading thread has its own (ReadConnections).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -116,6 +117,13 @@ class Db {
   // A read's time budget: any statement of this connection still running at `deadline` is stopped and fails
   // with Unavailable "db.timeout", which frees the thread. absl::InfiniteFuture() for none (the default).
   virtual void SetDeadline(absl::Time deadline) = 0;
+  // How far this database's history has come, as a number that only grows (PostgreSQL: a WAL position): on a
+  // primary, where its durable commits end; on a standby, how far it has replayed the primary's. A read that must
+  // see a commit may use a standby once the standby's position reaches the primary's position after that commit.
+  // 0 on SQLite, which has no standbys.
+  virtual absl::StatusOr<uint64_t> HistoryPosition() { return 0; }
+  // Whether the connection is lost (the server went away) and must be opened again.
+  virtual bool Lost() const { return false; }
   // What was opened, as given: the file path or the URL (put passwords in ~/.pgpass or PGPASSWORD, not here).
   const std::string& path() const { return path_; }
 
@@ -131,15 +139,45 @@ class Db {
 // (FailedPrecondition "keys.dir" if it is not set).
 absl::StatusOr<std::string> KeyFilePath(const std::string& db, std::string_view suffix);
 
-// One reading connection per thread per database, opened on first use. Thread-safe.
+// Where reads go: one reading connection per thread per database, opened on first use — on the primary, or on
+// the hot standbys given (PostgreSQL streaming replicas, taken in turn). A read that must see a commit (the
+// caller's own write) waits until the standby has replayed it, for at most `wait`, and then reads on the primary.
+// A standby that cannot be reached is left alone for a few seconds. Thread-safe.
 class ReadConnections {
  public:
-  explicit ReadConnections(std::string path) : path_(std::move(path)) {}
-  // This thread's connection; InternalError if it cannot be opened.
+  explicit ReadConnections(std::string primary, std::vector<std::string> standbys = {},
+                           absl::Duration wait = absl::Milliseconds(500));
+  ~ReadConnections();
+  // This thread's connection to the primary; an error if it cannot be opened.
   absl::StatusOr<Db*> Get();
+  // This thread's connection for a read that must see every commit up to `floor` (a primary's HistoryPosition;
+  // 0 for none): a standby that has replayed that far, else the primary.
+  absl::StatusOr<Db*> ForRead(uint64_t floor);
+  bool has_standbys() const { return !standbys_.empty(); }
+  // After a read on `failed` (this thread's) failed for a reason of the database rather than of the request: if it
+  // was a standby, that standby is left alone for a while and the primary is returned to read again on; null if
+  // `failed` was the primary.
+  absl::StatusOr<Db*> Fallback(Db* failed);
+
+  struct Counts {
+    uint64_t standby = 0;   // reads a standby served
+    uint64_t waited = 0;    // ... of which after waiting for it to replay the floor
+    uint64_t primary = 0;   // reads that fell back to the primary (standby behind or unreachable)
+  };
+  Counts counts() const;
 
  private:
-  std::string path_;
+  struct Standby;
+  // This thread's connection to database `index` (0: the primary, i + 1: standby i).
+  absl::StatusOr<Db*> Connection(size_t index);
+  void Forget(size_t index);
+  void MarkDown(size_t index, std::string_view why);
+
+  std::string primary_;
+  std::vector<std::unique_ptr<Standby>> standbys_;
+  absl::Duration wait_;
+  std::atomic<uint64_t> turn_{0};
+  std::atomic<uint64_t> standby_reads_{0}, waited_reads_{0}, primary_reads_{0};
   uint64_t id_ = NextId();
   static uint64_t NextId();
 };

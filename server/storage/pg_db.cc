@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -133,6 +134,8 @@ class PgDb final : public Db {
   int64_t LastInsertId() override;
   int Changes() const override { return changes_; }
   void SetDeadline(absl::Time deadline) override { deadline_ = deadline; }
+  absl::StatusOr<uint64_t> HistoryPosition() override;
+  bool Lost() const override { return PQstatus(conn_) != CONNECTION_OK; }
 
   PGconn* conn() { return conn_; }
   std::string NextName() { return fmt::format("q{}", ++statements_); }
@@ -246,6 +249,35 @@ int64_t PgDb::LastInsertId() {
   if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) id = std::atoll(PQgetvalue(res, 0, 0));
   PQclear(res);
   return id;
+}
+
+// A WAL position as PostgreSQL writes it ("16/B374D848": the high and low 32 bits in hex) as one number.
+std::optional<uint64_t> ParseLsn(std::string_view text) {
+  size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  uint32_t hi = 0, lo = 0;
+  auto [p1, e1] = std::from_chars(text.data(), text.data() + slash, hi, 16);
+  auto [p2, e2] = std::from_chars(text.data() + slash + 1, text.data() + text.size(), lo, 16);
+  if (e1 != std::errc() || e2 != std::errc() || p1 != text.data() + slash || p2 != text.data() + text.size())
+    return std::nullopt;
+  return (uint64_t{hi} << 32) | lo;
+}
+
+absl::StatusOr<uint64_t> PgDb::HistoryPosition() {
+  // A primary's flushed WAL holds every acknowledged commit and is what it streams; a standby reports its replay.
+  constexpr const char* kSql =
+      "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END";
+  PGresult* res = PQexec(conn_, kSql);
+  std::optional<uint64_t> pos;
+  absl::Status err = absl::OkStatus();
+  if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
+    err = ResultError(res, conn_, kSql);
+  else
+    pos = PQgetisnull(res, 0, 0) ? std::optional<uint64_t>(0) : ParseLsn(PQgetvalue(res, 0, 0));
+  PQclear(res);
+  QF_RETURN_IF_ERROR(err);
+  if (!pos) return absl::InternalError("数据库返回的 WAL 位置无法解析");
+  return *pos;
 }
 
 }  // namespace

@@ -183,6 +183,13 @@ void Writer::RunBatch(std::vector<Item>& batch) {
     return;
   }
   if (sink_) sink_->OnCommit();
+  if (options_.track_position) {
+    auto pos = db_->HistoryPosition();
+    if (pos.ok())
+      position_ = *pos;
+    else
+      spdlog::warn("history position after commit unknown: {}", std::string(pos.status().message()));
+  }
   {
     std::lock_guard lock(mu_);
     stats_.commands += batch.size();

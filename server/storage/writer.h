@@ -6,6 +6,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -84,6 +85,9 @@ using CommandDone = std::function<void(absl::StatusOr<boost::json::value>)>;
 struct WriterOptions {
   size_t max_batch = 512;
   bool group_commit = true;  // false: one transaction and one commit per command (the baseline)
+  // Reads its database's HistoryPosition after each commit (one more round trip), for reads on standbys that
+  // must see a commit (ReadConnections::ForRead).
+  bool track_position = false;
 };
 
 struct WriterStats {
@@ -112,6 +116,9 @@ class Writer {
   void Refuse(std::string reason);
   std::string refusal() const;
   size_t queue_depth() const;
+  // The database's HistoryPosition after the newest commit (track_position; 0 otherwise). Read in a command's
+  // `done`, it covers that command's commit.
+  uint64_t position() const { return position_.load(); }
 
  private:
   struct Item {
@@ -134,6 +141,7 @@ class Writer {
   bool stopping_ = false;   // guarded by mu_
   std::string refusal_;     // guarded by mu_
   WriterStats stats_;       // guarded by mu_
+  std::atomic<uint64_t> position_{0};
   std::thread thread_;
 };
 

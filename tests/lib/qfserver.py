@@ -194,7 +194,7 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30,
                                                source_address=(source, 0) if source else None)
-        self.cookie = None
+        self.cookies = {}  # name -> value, as a browser keeps them (the session; qf_seen with standbys)
         self.csrf = None
 
     def request(self, method, path, body=None, raw=None, content_type="application/json", headers=None):
@@ -206,8 +206,8 @@ class Client:
         elif body is not None:
             data = json.dumps(body, ensure_ascii=False).encode()
             h["Content-Type"] = "application/json"
-        if self.cookie:
-            h["Cookie"] = self.cookie
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
         if self.csrf and method not in ("GET", "HEAD"):
             h.setdefault("X-CSRF-Token", self.csrf)
         for attempt in range(2):
@@ -220,9 +220,9 @@ class Client:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 if attempt:
                     raise
-        sc = resp.getheader("Set-Cookie")
-        if sc and sc.startswith("qf_session="):
-            self.cookie = sc.split(";", 1)[0]
+        for sc in resp.msg.get_all("Set-Cookie") or []:
+            name, _, value = sc.split(";", 1)[0].partition("=")
+            self.cookies[name.strip()] = value
         ctype = resp.getheader("Content-Type") or ""
         parsed = None
         if "json" in ctype and payload:
