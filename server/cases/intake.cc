@@ -3,6 +3,8 @@
 // hash, the first deadlines set, and a matter already closed for good answered 不再受理.
 #include <sodium.h>
 
+#include <map>
+
 #include "cases/access.h"
 #include "cases/cases.h"
 #include "cases/model.h"
@@ -173,7 +175,11 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
     }
     facts = f;
   }
-  auto by_role = [&db](const std::string& role) { return org::UnitByRole(db, role); };
+  std::map<std::string, int64_t> roles;  // the rules may ask for the same division more than once
+  auto by_role = [&db, &roles](const std::string& role) {
+    auto it = roles.find(role);
+    return it != roles.end() ? it->second : roles[role] = org::UnitByRole(db, role);
+  };
   auto decision = env.policies->Route(nc.category, facts, nc.leadership_accused, by_role);
   Registered out;
   out.handling_unit_id = decision.ok() ? decision->handling_unit_id : 0;
@@ -203,7 +209,7 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
       "INSERT INTO cases(receipt,channel,category,kind,state,title,content,occurred_on,received_at,created_at,"
       "registered_by,owner_account,concerned_unit_id,district,handling_unit_id,restricted,leadership_accused,anonymous,"
       "reporter_handle,external_ref,received_reason,prior_case_id) "
-      "VALUES(?,?,?,?,'registered',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+      "VALUES(?,?,?,?,'registered',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
   st.Bind(1, receipt).Bind(2, nc.channel).Bind(3, nc.category).Bind(4, nc.kind).Bind(5, nc.title).Bind(6, nc.content)
       .Bind(7, nc.occurred_on).Bind(8, FormatUtc(received)).Bind(9, FormatUtc(tx.now()));
   if (nc.registered_by) st.Bind(10, nc.registered_by).Bind(11, nc.registered_by); else st.BindNull(10).BindNull(11);
@@ -215,13 +221,15 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   std::string reason(Trim(nc.received_reason));
   if (reason.empty()) st.BindNull(20); else st.Bind(20, reason);
   if (prior) st.Bind(21, prior->id); else st.BindNull(21);
-  auto ins = st.Run();
-  if (ins.code() == absl::StatusCode::kAlreadyExists)
+  auto ins = st.Step();
+  if (ins.status().code() == absl::StatusCode::kAlreadyExists)
     return MakeError(absl::StatusCode::kAlreadyExists, "case.duplicate_ref",
                      "该来源的工单编号已登记过：" + nc.external_ref, {{"external_ref", "重复"}});
-  QF_RETURN_IF_ERROR(ins);
-  int64_t id = db.LastInsertId();
-  QF_RETURN_IF_ERROR(search::IndexCase(db, id));
+  QF_RETURN_IF_ERROR(ins.status());
+  if (!*ins) return absl::InternalError("登记案件未返回编号");
+  int64_t id = st.Int(0);
+  QF_RETURN_IF_ERROR(st.Run());  // to the end of the statement (SQLite finishes the insert there)
+  QF_RETURN_IF_ERROR(search::IndexCase(db, id, nc.title, nc.content, ""));
   out.id = id;
   out.prior_case_id = prior ? prior->id : 0;
   for (int64_t p : nc.concerned_person_ids) {

@@ -43,8 +43,13 @@ absl::Status IndexCase(Db& db, int64_t id) {
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return absl::OkStatus();
-  std::string marks = st.Text(2);
-  std::string title = Redact(st.Text(0), marks), content = Redact(st.Text(1), marks);
+  return IndexCase(db, id, st.Text(0), st.Text(1), st.Text(2));
+}
+
+absl::Status IndexCase(Db& db, int64_t id, std::string_view stored_title, std::string_view stored_content,
+                       std::string_view redactions) {
+  std::string title = Redact(std::string(stored_title), redactions);
+  std::string content = Redact(std::string(stored_content), redactions);
   if (db.backend() != Backend::kPostgres) {
     // FTS5 tokenizes with qf_cjk itself.
     QF_ASSIGN_OR_RETURN(auto del, db.Prepare("DELETE FROM case_fts WHERE rowid=?"));

@@ -20,6 +20,10 @@ namespace qf::search {
 // (Re)writes case `id`'s entry from its title, content and redactions as stored. Call after every write of those
 // columns, in the same transaction.
 absl::Status IndexCase(Db& db, int64_t id);
+// The same for a case whose title, content and redactions the caller has in hand (a case just registered): nothing
+// is read back.
+absl::Status IndexCase(Db& db, int64_t id, std::string_view title, std::string_view content,
+                       std::string_view redactions);
 
 // What was typed as the backend's query text (FTS5 MATCH expression, or tsquery text); empty when nothing in it
 // is searchable. Bind it to the `?` of the SQL below.
