@@ -6,7 +6,10 @@ bureau's handler, a school's handler), the case detail, the dashboard, the super
 /healthz while four exports and two reports run. Then grows the database through the public intake API (the real
 write path, wrk with post.lua) to each size asked and times the same requests again, so that the demo-sized run
 is the baseline of the same run and how cost grows with the data is visible. Reports p50/p99 per request.
-Usage: bench/scale/run.py [--sizes 10000,100000] [--repeat 30] [--bin build/qingfeng]
+With --postgres, each size is also copied to a fresh PostgreSQL database (qingfeng db copy, on a throwaway
+cluster started for the run) and the same requests are timed there, so that the two backends are side by side on
+the same data.
+Usage: bench/scale/run.py [--sizes 10000,100000] [--repeat 30] [--postgres] [--bin build/qingfeng]
 """
 import argparse
 import http.client
@@ -41,6 +44,9 @@ LISTS = [
     ("q=资料费 (common)", "/api/v1/cases?limit=20&q=%E8%B5%84%E6%96%99%E8%B4%B9"),
     ("q=车牌 (rarer)", "/api/v1/cases?limit=20&q=%E8%BD%A6%E7%89%8C"),
     ("q=收费 by relevance", "/api/v1/cases?limit=20&q=%E6%94%B6%E8%B4%B9&sort=relevance"),
+    ("q=资料费 by relevance (3 characters)", "/api/v1/cases?limit=20&q=%E8%B5%84%E6%96%99%E8%B4%B9&sort=relevance"),
+    ("q=有偿补课 by relevance (4 characters)",
+     "/api/v1/cases?limit=20&q=%E6%9C%89%E5%81%BF%E8%A1%A5%E8%AF%BE&sort=relevance"),
     ("fees & state & month", "/api/v1/cases?limit=20&category=fees&state=registered&from=2026-11-01"),
 ]
 
@@ -102,6 +108,11 @@ def healthz_under_load(port, clients, repeat):
 
 
 def measure(port, clients, repeat, label, rows):
+    class Rows(list):  # each row printed as it is measured, so that a long run's partial results are kept
+        def append(self, row):
+            print("  %s | %s | %s | %s | %.1f | %.1f" % row, flush=True)
+            rows.append(row)
+    rows = Rows()
     sup = clients["supervisor"]
     _, first, _ = sup.request("GET", "/api/v1/cases?limit=1")
     case_id = first["items"][0]["id"]
@@ -117,33 +128,65 @@ def measure(port, clients, repeat, label, rows):
     rows.append((label, "public", "/healthz with 4 exports and 2 reports running", status, p50, p99))
 
 
+def signed_in(port):
+    clients = {}
+    for role, user in ROLES.items():
+        clients[role] = qfserver.Client(port)
+        clients[role].login(user)
+    return clients
+
+
+def on_postgres(args, db, cluster, label, rows):
+    """Copies the SQLite database `db` to a fresh database of `cluster` and times the same requests there."""
+    name = "scale_%d" % len(rows)
+    subprocess.run(["createdb", "-h", cluster, "-U", "qingfeng", name], check=True)
+    url = "postgresql://qingfeng@/%s?host=%s" % (name, cluster)
+    t = time.time()
+    subprocess.run([args.bin, "--data", os.path.join(ROOT, "data"), "db", "copy", "--from", db, "--to", url],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    print("copied to PostgreSQL in %.0f s" % (time.time() - t), flush=True)
+    subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
+    s = qfserver.Server(args.bin, url, ["--no-rate-limits"]).start()
+    try:
+        measure(s.port, signed_in(s.port), args.repeat, label + ", PostgreSQL", rows)
+    finally:
+        s.stop()
+    subprocess.run(["dropdb", "-h", cluster, "-U", "qingfeng", name], check=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "qingfeng"))
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--repeat", type=int, default=30)
+    ap.add_argument("--postgres", action="store_true", help="also time each size copied to PostgreSQL")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="qf-scale-")
+    os.environ["QINGFENG_KEY_DIR"] = work
+    cluster = None
     rows = []
     try:
+        if args.postgres:
+            cluster = tempfile.mkdtemp(prefix="qf-scale-pg.")
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "start", cluster], check=True,
+                           stdout=subprocess.DEVNULL)
         db = qfserver.build_demo(args.bin, work)
-        s = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
-        try:
-            clients = {}
-            for role, user in ROLES.items():
-                clients[role] = qfserver.Client(s.port)
-                clients[role].login(user)
-            sizes = [("demo (%d cases)" % count_cases(db), None)]
-            sizes += [("%s cases" % f"{int(n):,}", int(n)) for n in args.sizes.split(",") if n]
-            for label, n in sizes:
+        sizes = [("demo (%d cases)" % count_cases(db), None)]
+        sizes += [("%s cases" % f"{int(n):,}", int(n)) for n in args.sizes.split(",") if n]
+        for label, n in sizes:
+            s = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
+            try:
                 if n:
-                    have = grow(s.port, db, n)
-                    label = "%s cases" % f"{have:,}"
+                    label = "%s cases" % f"{grow(s.port, db, n):,}"
                 print("measuring at %s" % label, flush=True)
-                measure(s.port, clients, args.repeat, label, rows)
-        finally:
-            s.stop()
+                measure(s.port, signed_in(s.port), args.repeat, label + ", SQLite", rows)
+            finally:
+                s.stop()
+            if cluster:
+                on_postgres(args, db, cluster, label, rows)
     finally:
+        if cluster:
+            subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "stop", cluster])
         shutil.rmtree(work, ignore_errors=True)
     print()
     print("| size | role | request | status | p50 ms | p99 ms |")
