@@ -107,12 +107,19 @@ def healthz_under_load(port, clients, repeat):
     return r
 
 
+class Printing:
+    """A list of result rows that prints each row as it is added, so that a long run's partial results are kept."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def append(self, row):
+        print("  %s | %s | %s | %s | %.1f | %.1f" % row, flush=True)
+        self.rows.append(row)
+
+
 def measure(port, clients, repeat, label, rows):
-    class Rows(list):  # each row printed as it is measured, so that a long run's partial results are kept
-        def append(self, row):
-            print("  %s | %s | %s | %s | %.1f | %.1f" % row, flush=True)
-            rows.append(row)
-    rows = Rows()
+    rows = Printing(rows)
     sup = clients["supervisor"]
     _, first, _ = sup.request("GET", "/api/v1/cases?limit=1")
     case_id = first["items"][0]["id"]
