@@ -49,6 +49,7 @@ absl::StatusOr<SqlCondition> VisibleSql(Db& db, const Principal& who) {
     scope.push_back(org::InSubtreeSql("c.handling_unit_id", "?"));
     out.args.push_back(who.unit_id);
   }
+  if (scope.size() == 1 && who.Has(kHandler) && who.unit_id) out.subtree = who.unit_id;
   out.sql = scope.empty() ? "FALSE" : "(" + Join(scope, " OR ") + ")";
   if (who.person_id) {
     QF_ASSIGN_OR_RETURN(auto relatives, org::Relatives(db, who.person_id));

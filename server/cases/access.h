@@ -27,6 +27,9 @@ absl::StatusOr<bool> CanSee(Db& db, const Row& c, const Principal& who);
 struct SqlCondition {
   std::string sql;
   std::vector<std::variant<int64_t, std::string>> args;
+  // When all the viewer may see lies in one unit's subtree (a handler with no wider role): that unit, whose cases
+  // the handling-unit index lists; 0 otherwise.
+  int64_t subtree = 0;
 };
 absl::StatusOr<SqlCondition> VisibleSql(Db& db, const Principal& who);
 // Whether the case is handled in `who`'s unit subtree.

@@ -78,17 +78,33 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     cond("c.receipt = ?", *receipt);
     selective = true;
   }
-  if (!f.state.empty()) cond("c.state = ?", f.state);  // (state, received_at) serves both the filter and the order
-  if (!f.channel.empty()) cond("c.channel = ?", f.channel);
-  if (!f.category.empty()) cond("c.category = ?", f.category);
-  if (!f.district.empty()) cond("c.district = ?", f.district);
+  // A handler sees only their subtree's cases: when those are few, the handling-unit index lists them and the page
+  // is sorted after, rather than a state's or a category's cases across the whole city being walked and checked
+  // for the subtree one by one (a school's handler filtering on 待受理 walked a million cases). The other filters
+  // are then written so that no index of theirs is taken instead ("|| ''").
+  bool by_subtree = false;
+  if (visible.subtree && !receipt && !f.unit_id) {
+    QF_ASSIGN_OR_RETURN(auto few, db.Prepare(fmt::format(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {} LIMIT {}) AS capped",
+        org::InSubtreeSql("c.handling_unit_id", "?"), kRareMatches + 1)));
+    few.Bind(1, visible.subtree);
+    QF_ASSIGN_OR_RETURN(bool row, few.Step());
+    by_subtree = row && few.Int(0) <= kRareMatches;
+    selective = selective || by_subtree;
+  }
+  auto column = [by_subtree](const char* c) { return by_subtree ? fmt::format("({} || '')", c) : std::string(c); };
+  // (state, received_at) serves both the filter and the order
+  if (!f.state.empty()) cond(column("c.state") + " = ?", f.state);
+  if (!f.channel.empty()) cond(column("c.channel") + " = ?", f.channel);
+  if (!f.category.empty()) cond(column("c.category") + " = ?", f.category);
+  if (!f.district.empty()) cond(column("c.district") + " = ?", f.district);
   if (f.unit_id) {
     cond("c.handling_unit_id = ?", f.unit_id);
     selective = true;
   }
   auto day_start = [](const std::string& d, int add) { return FormatUtc(CstStart(*ParseDay(d) + add)); };
-  if (f.from) cond("c.received_at >= ?", day_start(*f.from, 0));
-  if (f.to) cond("c.received_at < ?", day_start(*f.to, 1));
+  if (f.from) cond(column("c.received_at") + " >= ?", day_start(*f.from, 0));
+  if (f.to) cond(column("c.received_at") + " < ?", day_start(*f.to, 1));
   if (f.overdue) {
     // Driven by the open-deadline index: the overdue are few however many cases there are.
     cond(fmt::format("c.id IN (SELECT d.case_id FROM case_deadlines d WHERE d.status = 'open' AND d.due_on < ? "
