@@ -85,6 +85,8 @@ int64_t UnitByRole(Db& db, const std::string& role);
 absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor);
 // The unit and the units above it, nearest first (the unit itself, its parent, …, the bureau).
 absl::StatusOr<std::vector<Unit>> Ancestry(Db& db, int64_t unit);
+// The unit and every unit below it (the closure table), in no particular order.
+absl::StatusOr<std::vector<int64_t>> Subtree(Db& db, int64_t unit);
 // The unit a person belongs to; 0 when the person is unknown.
 absl::StatusOr<int64_t> PersonUnit(Db& db, int64_t person_id);
 // Declared relatives of a person (both directions).

@@ -165,6 +165,11 @@ int64_t UnitByRole(Db& db, const std::string& role) {
   return row.ok() && *row ? st->Int(0) : 0;
 }
 
+absl::StatusOr<std::vector<int64_t>> Subtree(Db& db, int64_t unit) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT unit_id FROM unit_tree WHERE ancestor_id=?"));
+  return st.Bind(1, unit).Ints();
+}
+
 absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT 1 FROM unit_tree WHERE unit_id=?1 AND ancestor_id=?2"));
   st.Bind(1, unit).Bind(2, ancestor);
