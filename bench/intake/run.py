@@ -27,23 +27,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import qfserver  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import wrk as benchwrk  # noqa: E402
+
 
 def wrk(port, seconds, conns):
-    out = subprocess.run(["wrk", "-t1", "-c%d" % conns, "-d%ds" % seconds, "--latency", "-s",
-                          os.path.join(ROOT, "bench", "intake", "post.lua"), "http://127.0.0.1:%d/" % port],
-                         capture_output=True, text=True)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out.stdout).group(1))
-    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out.stdout, re.M))
-    bad = out.stderr.count("unexpected status")
-    return rps, lat.get("50", "?"), lat.get("99", "?"), bad
-
-
-def to_ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s)", v)
-    if not m:
-        return float("nan")
-    x = float(m.group(1))
-    return x / 1000 if m.group(2) == "us" else x * 1000 if m.group(2) == "s" else x
+    return benchwrk.run(port, seconds, conns, os.path.join(ROOT, "bench", "intake", "post.lua"))
 
 
 def main():
@@ -71,9 +60,9 @@ def main():
                 s = qfserver.Server(args.bin, db, extra).start()
                 rps, p50, p99, bad = wrk(s.port, args.seconds, args.connections)
                 s.stop()
-                results[(backend, mode)].append((rps, to_ms(p50), to_ms(p99), bad))
+                results[(backend, mode)].append((rps, p50, p99, bad))
                 print("round %d %-8s %-12s %8.0f/s  p50 %6.2f ms  p99 %6.2f ms  non-201 %d" %
-                      (r + 1, backend, mode, rps, to_ms(p50), to_ms(p99), bad), flush=True)
+                      (r + 1, backend, mode, rps, p50, p99, bad), flush=True)
         qfserver.PG_HOST = ""
         db = qfserver.build_demo(args.bin, work)
         s = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()

@@ -7,7 +7,6 @@ Usage: bench/standby/run.py [--seconds 10] [--rounds 3] [--connections 16]
 """
 import argparse
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -18,23 +17,13 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import pgcluster  # noqa: E402
 import qfserver  # noqa: E402
 
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+import wrk as benchwrk  # noqa: E402
+
 
 def wrk(port, seconds, conns, cookie, ids):
-    env = dict(os.environ, QF_COOKIE=cookie, QF_IDS=",".join(ids))
-    out = subprocess.run(["wrk", "-t1", "-c%d" % conns, "-d%ds" % seconds, "--latency", "-s",
-                          os.path.join(ROOT, "bench", "standby", "detail.lua"), "http://127.0.0.1:%d/" % port],
-                         capture_output=True, text=True, env=env)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out.stdout).group(1))
-    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out.stdout, re.M))
-    return rps, to_ms(lat.get("50", "")), to_ms(lat.get("99", "")), out.stderr.count("unexpected status")
-
-
-def to_ms(v):
-    m = re.match(r"([\d.]+)(us|ms|s)", v)
-    if not m:
-        return float("nan")
-    x = float(m.group(1))
-    return x / 1000 if m.group(2) == "us" else x * 1000 if m.group(2) == "s" else x
+    return benchwrk.run(port, seconds, conns, os.path.join(ROOT, "bench", "standby", "detail.lua"),
+                        env={"QF_COOKIE": cookie, "QF_IDS": ",".join(ids)})
 
 
 def main():
