@@ -58,6 +58,11 @@ CliContext MakeCliContext(std::string data_dir, const Clock& clock) {
 }
 
 absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opts, const Clock& clock) {
+  // Standbys are checked before anything is opened: a wrong flag changes nothing.
+  if (!opts.read_dbs.empty() && !Db::IsUrl(opts.db_path))
+    return Invalid("read_db", "只读备库（--read-db）仅适用于 PostgreSQL 主库");
+  for (const auto& url : opts.read_dbs)
+    if (!Db::IsUrl(url)) return Invalid("read_db", "只读备库应为 postgresql:// 地址：" + url);
   std::unique_ptr<Runtime> rt(new Runtime());
   QF_RETURN_IF_ERROR(rt->calendar_.LoadDir(opts.data_dir + "/calendar"));
   QF_ASSIGN_OR_RETURN(auto pol, cases::Policies::Load(opts.data_dir + "/policies"));
@@ -82,10 +87,6 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
     }
     QF_ASSIGN_OR_RETURN(rt->ledger_, ledger::Ledger::Open(*db, clock, lo));
   }
-  if (!opts.read_dbs.empty() && db->backend() != Backend::kPostgres)
-    return Invalid("read_db", "只读备库（--read-db）仅适用于 PostgreSQL 主库");
-  for (const auto& url : opts.read_dbs)
-    if (!Db::IsUrl(url)) return Invalid("read_db", "只读备库应为 postgresql:// 地址：" + url);
   WriterOptions wopts = opts.writer;
   wopts.track_position = !opts.read_dbs.empty();
   rt->writer_ = std::make_unique<Writer>(std::move(db), clock, wopts);

@@ -51,7 +51,7 @@ def main():
         return subprocess.run([args.bin, "--data", os.path.join(qfserver.ROOT, "data")] + list(a),
                               capture_output=True, text=True)
 
-    servers = []
+    servers, acked = [], []
     try:
         pdir, primary = pgcluster.primary()
         sdir, standby = pgcluster.standby(pdir)
@@ -75,7 +75,7 @@ def main():
         seen = qf("ledger", "verify", "--key", key, "--url", "http://127.0.0.1:%d" % server.port, "--state", state)
         check(seen.returncode == 0, "an outsider's verification before the crash: %s %s" % (seen.stdout, seen.stderr))
 
-        acked, stop = [], threading.Event()
+        stop = threading.Event()
         threads = [threading.Thread(target=submitter, args=(server.port, acked, stop)) for _ in range(8)]
         for t in threads:
             t.start()
@@ -119,7 +119,7 @@ def main():
     for f in failed:
         print("FAIL " + f)
     print("failover: %d passed, %d failed (%d submissions acknowledged before the crash)"
-          % (0 if failed else 1, 1 if failed else 0, len(acked) if "acked" in dir() else 0))
+          % (0 if failed else 1, 1 if failed else 0, len(acked)))
     sys.exit(1 if failed else 0)
 
 
