@@ -175,10 +175,11 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
     }
     facts = f;
   }
-  std::map<std::string, int64_t> roles;  // the rules may ask for the same division more than once
-  auto by_role = [&db, &roles](const std::string& role) {
-    auto it = roles.find(role);
-    return it != roles.end() ? it->second : roles[role] = org::UnitByRole(db, role);
+  // The rules may ask for several divisions, and the wall for the discipline office: all read at once.
+  QF_ASSIGN_OR_RETURN(const org::RoleUnits* roles, org::DivisionsByRole(tx));
+  auto by_role = [roles](const std::string& role) {
+    auto it = roles->find(role);
+    return it != roles->end() ? it->second : int64_t{0};
   };
   auto decision = env.policies->Route(nc.category, facts, nc.leadership_accused, by_role);
   Registered out;
@@ -196,7 +197,7 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   if (out.handling_unit_id) {
     QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, out.handling_unit_id, walled));
     if (breach) {
-      out.handling_unit_id = org::UnitByRole(db, "discipline");
+      out.handling_unit_id = by_role("discipline");
       out.restricted = true;
       out.rule = "wall";
       out.basis = "按规则应交办的单位与被反映对象有关，改由纪委监察室办理（信访工作条例第三十条）";

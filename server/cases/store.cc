@@ -162,7 +162,7 @@ absl::Status WriteDeadline(Tx& tx, int64_t case_id, const Deadline& d) {
   st.Bind(1, case_id).Bind(2, DeadlineKindName(d.kind)).Bind(3, FormatDay(d.start)).Bind(4, d.term.ToString())
       .Bind(5, FormatDay(d.due)).Bind(6, d.policy_id).Bind(7, d.clause).Bind(8, d.calendar_version)
       .Bind(9, int64_t{d.provisional}).Bind(10, d.extension_days).Bind(11, d.suspended_days);
-  return st.Run();
+  return st.Send();
 }
 }  // namespace
 
@@ -311,8 +311,10 @@ Measures Of(const Figures& f, int sign) {
   return m;
 }
 
-absl::Status AddMeasures(Tx& tx, const std::string& day, const Measures& m) {
-  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+// The rollups are counters summed per batch and written when it commits (Totals): a batch of submissions on one
+// day writes the day's row once.
+void AddMeasures(Tx& tx, const std::string& day, const Measures& m) {
+  static constexpr const char* kUpsert =
       "INSERT INTO rollup_day(day,received,named,replied,handling_days,rated,satisfied,handling_met,handling_missed,"
       "accepted,concluded,acceptance_met,acceptance_missed) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(day) DO UPDATE "
       "SET received=rollup_day.received+excluded.received, named=rollup_day.named+excluded.named, replied=rollup_day.replied+excluded.replied, "
@@ -320,67 +322,28 @@ absl::Status AddMeasures(Tx& tx, const std::string& day, const Measures& m) {
       "satisfied=rollup_day.satisfied+excluded.satisfied, handling_met=rollup_day.handling_met+excluded.handling_met, "
       "handling_missed=rollup_day.handling_missed+excluded.handling_missed, accepted=rollup_day.accepted+excluded.accepted, "
       "concluded=rollup_day.concluded+excluded.concluded, acceptance_met=rollup_day.acceptance_met+excluded.acceptance_met, "
-      "acceptance_missed=rollup_day.acceptance_missed+excluded.acceptance_missed"));
-  st.Bind(1, day).Bind(2, m.received).Bind(3, m.named).Bind(4, m.replied).Bind(5, m.handling_days).Bind(6, m.rated)
-      .Bind(7, m.satisfied).Bind(8, m.handling_met).Bind(9, m.handling_missed).Bind(10, m.accepted)
-      .Bind(11, m.concluded).Bind(12, m.acceptance_met).Bind(13, m.acceptance_missed);
-  return st.Run();
+      "acceptance_missed=rollup_day.acceptance_missed+excluded.acceptance_missed";
+  tx.Add(kUpsert, {day}, {m.received, m.named, m.replied, m.handling_days, m.rated, m.satisfied, m.handling_met,
+                          m.handling_missed, m.accepted, m.concluded, m.acceptance_met, m.acceptance_missed});
 }
 
-struct DimDelta {
-  const char* dim;
-  const std::string* day;
-  const std::string* code;
-  int n;
-};
-
-// All of a change's dimension counts in one statement (one round trip on PostgreSQL). The rows never share a key:
-// a dimension's before and after differ in day or code.
-absl::Status AddDims(Tx& tx, const std::vector<DimDelta>& deltas) {
-  if (deltas.empty()) return absl::OkStatus();
-  std::string sql = "INSERT INTO rollup_dim(dim,day,code,n) VALUES";
-  for (size_t i = 0; i < deltas.size(); ++i) sql += i ? ",(?,?,?,?)" : "(?,?,?,?)";
-  sql += " ON CONFLICT(dim,day,code) DO UPDATE SET n=rollup_dim.n+excluded.n";
-  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(sql));
-  int k = 1;
-  for (const auto& d : deltas) st.Bind(k++, d.dim).Bind(k++, *d.day).Bind(k++, *d.code).Bind(k++, d.n);
-  return st.Run();
+void AddDim(Tx& tx, const char* dim, const std::string& day, const std::string& code, int64_t n) {
+  static constexpr const char* kUpsert =
+      "INSERT INTO rollup_dim(dim,day,code,n) VALUES(?,?,?,?) ON CONFLICT(dim,day,code) DO UPDATE SET n=rollup_dim.n+excluded.n";
+  tx.Add(kUpsert, {dim, day, code}, {n});
 }
 
 }  // namespace
 
 absl::Status ApplyFigures(Tx& tx, const Figures& before, const Figures& after) {
-  if (before.day == after.day) {
-    if (after.day.empty()) return absl::OkStatus();
-    Measures a = Of(after, 1), b = Of(before, -1);
-    Measures d{a.received + b.received, a.named + b.named, a.replied + b.replied, a.rated + b.rated,
-               a.satisfied + b.satisfied, a.handling_met + b.handling_met, a.handling_missed + b.handling_missed,
-               a.accepted + b.accepted, a.concluded + b.concluded, a.acceptance_met + b.acceptance_met,
-               a.acceptance_missed + b.acceptance_missed, a.handling_days + b.handling_days};
-    bool zero = !d.received && !d.named && !d.replied && !d.rated && !d.satisfied && !d.handling_met &&
-                !d.handling_missed && !d.accepted && !d.concluded && !d.acceptance_met && !d.acceptance_missed &&
-                std::abs(d.handling_days) < 1e-12;
-    if (!zero) QF_RETURN_IF_ERROR(AddMeasures(tx, after.day, d));
-    std::vector<DimDelta> deltas;
-    for (auto [dim, b_code, a_code] : {std::tuple{"channel", &before.channel, &after.channel},
-                                       std::tuple{"category", &before.category, &after.category},
-                                       std::tuple{"district", &before.district, &after.district},
-                                       std::tuple{"state", &before.state, &after.state}}) {
-      if (*b_code == *a_code) continue;
-      deltas.push_back({dim, &before.day, b_code, -1});
-      deltas.push_back({dim, &after.day, a_code, 1});
-    }
-    return AddDims(tx, deltas);
-  }
-  std::vector<DimDelta> deltas;
   for (auto [f, sign] : {std::pair{&before, -1}, std::pair{&after, 1}}) {
     if (f->day.empty()) continue;
-    QF_RETURN_IF_ERROR(AddMeasures(tx, f->day, Of(*f, sign)));
+    AddMeasures(tx, f->day, Of(*f, sign));
     for (auto [dim, code] : {std::pair{"channel", &f->channel}, std::pair{"category", &f->category},
                              std::pair{"district", &f->district}, std::pair{"state", &f->state}})
-      deltas.push_back({dim, &f->day, code, sign});
+      AddDim(tx, dim, f->day, *code, sign);
   }
-  return AddDims(tx, deltas);
+  return absl::OkStatus();
 }
 
 }  // namespace qf::cases

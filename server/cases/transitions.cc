@@ -459,7 +459,7 @@ absl::Status WriteRow(Step& s, State next) {
   up.Bind(i++, StateName(next));
   for (auto& [_, v] : s.texts) up.Bind(i++, v);
   for (auto& [_, v] : s.ints) up.Bind(i++, v);
-  up.Bind(i++, s.c.id).Bind(i++, s.c.version);
+  up.Bind(i, s.c.id).Bind(i + 1, s.c.version);
   QF_RETURN_IF_ERROR(up.Run());
   if (s.db().Changes() != 1) return MakeError(absl::StatusCode::kAborted, "case.stale", "案件已被他人更新，请刷新后重试");
   // Passages marked at dispatch leave the search index too.

@@ -302,7 +302,7 @@ absl::Status TileAppender::Flush(Db& db) {
         "ON CONFLICT(level, idx) DO UPDATE SET hashes=excluded.hashes, upper=excluded.upper"));
     st.Bind(1, level).Bind(2, static_cast<int64_t>(index)).BindBlob(3, bytes);
     if (upper.empty()) st.BindNull(4); else st.BindBlob(4, upper);
-    return st.Run();
+    return st.Send();
   };
   for (auto& [key, tile] : filled_) QF_RETURN_IF_ERROR(write(key.first, key.second, tile.first, tile.second));
   for (auto& [level, index] : dirty_partial_) {

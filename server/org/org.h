@@ -3,6 +3,7 @@
 // their events; reads take a reading connection. Validation is pure.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -81,6 +82,11 @@ absl::StatusOr<std::optional<Unit>> GetUnit(Db& db, int64_t id);
 absl::StatusOr<int64_t> UnitIdByCode(Db& db, const std::string& code);  // 0 if absent
 // The unit with a division role (discipline, office …) under the bureau; 0 if none.
 int64_t UnitByRole(Db& db, const std::string& role);
+// Every division role with its unit (the first active one, as UnitByRole), in one query.
+using RoleUnits = std::map<std::string, int64_t>;
+absl::StatusOr<RoleUnits> DivisionsByRole(Db& db);
+// The same inside a command, read once per batch of commands (Tx::Memo; InsertUnit forgets it).
+absl::StatusOr<const RoleUnits*> DivisionsByRole(Tx& tx);
 // True if `unit` is `ancestor` or lies below it.
 absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor);
 // The unit and the units above it, nearest first (the unit itself, its parent, …, the bureau).

@@ -20,6 +20,9 @@ std::string Field(const std::string& where, const char* name) {
   return where.empty() ? std::string(name) : where + " " + name;
 }
 
+// The batch's memo of the divisions' roles (Tx::Memo).
+constexpr std::string_view kRolesMemo = "org.division_roles";
+
 }  // namespace
 
 boost::json::object UnitJson(const Unit& u) {
@@ -84,6 +87,7 @@ absl::StatusOr<int64_t> InsertUnit(Tx& tx, Unit u) {
     return MakeError(absl::StatusCode::kAlreadyExists, "unit.exists", "单位代码已存在：" + u.code, {{"code", "已存在"}});
   QF_RETURN_IF_ERROR(r);
   u.id = tx.db().LastInsertId();
+  tx.Forget(kRolesMemo);
   QF_ASSIGN_OR_RETURN(auto tree, tx.db().Prepare(
       "INSERT INTO unit_tree(ancestor_id, unit_id, depth) SELECT ?1, ?1, 0 "
       "UNION ALL SELECT ancestor_id, ?1, depth + 1 FROM unit_tree WHERE unit_id = ?2"));
@@ -163,6 +167,26 @@ int64_t UnitByRole(Db& db, const std::string& role) {
   st->Bind(1, role);
   auto row = st->Step();
   return row.ok() && *row ? st->Int(0) : 0;
+}
+
+absl::StatusOr<const RoleUnits*> DivisionsByRole(Tx& tx) {
+  auto& slot = tx.Memo(kRolesMemo);
+  if (!slot) {
+    QF_ASSIGN_OR_RETURN(auto roles, DivisionsByRole(tx.db()));
+    slot = std::make_shared<const RoleUnits>(std::move(roles));
+  }
+  return static_cast<const RoleUnits*>(slot.get());
+}
+
+absl::StatusOr<RoleUnits> DivisionsByRole(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT role, MIN(id) FROM units WHERE kind='division' AND active=1 AND role IS NOT NULL GROUP BY role"));
+  std::map<std::string, int64_t> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    out[st.Text(0)] = st.Int(1);
+  }
 }
 
 absl::StatusOr<std::vector<int64_t>> Subtree(Db& db, int64_t unit) {

@@ -65,7 +65,7 @@ absl::Status IndexCase(Db& db, int64_t id, std::string_view stored_title, std::s
       "INSERT INTO case_search(case_id, doc) VALUES(?1, CAST(?2 AS tsvector)) "
       "ON CONFLICT(case_id) DO UPDATE SET doc = excluded.doc"));
   up.Bind(1, id).Bind(2, doc);
-  return up.Run();
+  return up.Send();
 }
 
 std::optional<std::string> Query(Backend backend, std::string_view typed) {

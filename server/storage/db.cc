@@ -25,6 +25,14 @@ absl::Status Stmt::Run() {
   }
 }
 
+absl::Status Cursor::Send() {
+  while (true) {
+    auto r = Step();
+    if (!r.ok()) return r.status();
+    if (!*r) return absl::OkStatus();
+  }
+}
+
 absl::StatusOr<std::vector<int64_t>> Stmt::Ints() {
   std::vector<int64_t> out;
   while (true) {

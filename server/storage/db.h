@@ -34,6 +34,8 @@ class Cursor {
   virtual void BindBlob(int i, std::string_view v) = 0;
   virtual void BindNull(int i) = 0;
   virtual absl::StatusOr<bool> Step() = 0;
+  // Runs the statement to its end when its rows are not wanted; see Stmt::Send.
+  virtual absl::Status Send();
   // Back to before the first step, with the bindings cleared.
   virtual void Reset() = 0;
   virtual int64_t Int(int col) const = 0;
@@ -78,6 +80,12 @@ class Stmt {
   Stmt& Reset() { c_->Reset(); return *this; }
   // Steps to completion, discarding rows.
   absl::Status Run();
+  // Runs a statement whose rows (none) and outcome the caller does not need at once: on PostgreSQL's writing
+  // connection it is sent without waiting for the answer, and a failure is returned by the connection's next
+  // statement that waits — at the latest by Db::Flush, which the writer calls when a command ends, so the command
+  // fails as a whole. Elsewhere the same as Run. For the writes a command makes after its reads (index entries,
+  // rollups, the ledger's tiles), never where the caller branches on the outcome.
+  absl::Status Send() { return c_->Send(); }
   // Steps to completion, collecting the first column of every row as integers.
   absl::StatusOr<std::vector<int64_t>> Ints();
 
@@ -122,6 +130,9 @@ class Db {
   // see a commit may use a standby once the standby's position reaches the primary's position after that commit.
   // 0 on SQLite, which has no standbys.
   virtual absl::StatusOr<uint64_t> HistoryPosition() { return 0; }
+  // Waits for every statement sent with Stmt::Send and returns the first failure among them (nothing to do where
+  // Send does not defer).
+  virtual absl::Status Flush() { return absl::OkStatus(); }
   // Whether the connection is lost (the server went away) and must be opened again.
   virtual bool Lost() const { return false; }
   // What was opened, as given: the file path or the URL (put passwords in ~/.pgpass or PGPASSWORD, not here).

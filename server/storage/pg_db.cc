@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -59,6 +60,7 @@ class PgCursor final : public Cursor {
     std::fill(types_.begin(), types_.end(), 0);
   }
   absl::StatusOr<bool> Step() override;
+  absl::Status Send() override;
   int64_t Int(int col) const override {
     if (PQgetisnull(res_, row_, col)) return 0;
     const char* v = PQgetvalue(res_, row_, col);
@@ -102,6 +104,9 @@ class PgCursor final : public Cursor {
   // The server-side statement for the bound parameters' types: integers are bigint, reals double precision and
   // blobs bytea, so that a parameter used twice has one type; text and NULL are typed by their context.
   absl::StatusOr<const std::string*> Prepared();
+  // Sends the statement with the bound values (the writer's pipeline) or runs it and waits for its result.
+  absl::Status SendPrepared(const std::string& name);
+  absl::StatusOr<PGresult*> ExecPrepared(const std::string& name);
   void Clear() {
     if (res_) PQclear(res_);
     res_ = nullptr;
@@ -136,8 +141,25 @@ class PgDb final : public Db {
   void SetDeadline(absl::Time deadline) override { deadline_ = deadline; }
   absl::StatusOr<uint64_t> HistoryPosition() override;
   bool Lost() const override { return PQstatus(conn_) != CONNECTION_OK; }
+  absl::Status Flush() override;
 
   PGconn* conn() { return conn_; }
+  bool pipelined() const { return pipelined_; }
+  // The writer's connection runs in libpq's pipeline mode: statements are sent as they come and their results read
+  // at the next point that needs one (a Step, an Exec, Flush), which saves a round trip per statement sent with
+  // Send. Entered once the session is set up.
+  absl::Status EnterPipeline();
+  // Notes a statement sent in the pipeline whose result is still to be read (`sql` for error messages).
+  void Sent(const std::string* sql) { pending_.push_back(sql); }
+  size_t pending() const { return pending_.size(); }
+  // Marks a sync point and reads every pending result up to it; with `keep`, the last one's result (the caller's
+  // statement) is handed back instead of cleared. The first failure among them is returned, so that a statement
+  // sent earlier fails the command that sent it at the latest when the command ends.
+  absl::StatusOr<PGresult*> Wait(bool keep);
+  // Runs one statement without parameters and returns its result (pipelined or not).
+  absl::StatusOr<PGresult*> Query(const std::string& sql);
+  // Sends one statement without parameters in the pipeline.
+  absl::Status SendText(const std::string& sql);
   std::string NextName() { return fmt::format("q{}", ++statements_); }
   void SetChanges(const PGresult* res) {
     const char* n = PQcmdTuples(const_cast<PGresult*>(res));
@@ -153,6 +175,9 @@ class PgDb final : public Db {
   int64_t statements_ = 0;
   absl::Time deadline_ = absl::InfiniteFuture();
   int64_t timeout_ms_ = 0;  // the statement_timeout in force on the connection (0: none)
+  bool pipelined_ = false;
+  std::vector<const std::string*> pending_;  // statements sent whose results are unread, in order
+  std::deque<std::string> texts_;            // the texts of statements sent by Query (kept while pending)
 };
 
 absl::StatusOr<const std::string*> PgCursor::Prepared() {
@@ -160,7 +185,15 @@ absl::StatusOr<const std::string*> PgCursor::Prepared() {
   auto it = prepared_.find(key);
   if (it != prepared_.end()) return &it->second;
   std::string name = db_->NextName();
-  PGresult* res = PQprepare(db_->conn(), name.c_str(), sql_.c_str(), static_cast<int>(types_.size()), types_.data());
+  PGresult* res = nullptr;
+  if (db_->pipelined()) {
+    if (!PQsendPrepare(db_->conn(), name.c_str(), sql_.c_str(), static_cast<int>(types_.size()), types_.data()))
+      return ResultError(nullptr, db_->conn(), sql_);
+    db_->Sent(&sql_);
+    QF_ASSIGN_OR_RETURN(res, db_->Wait(true));
+  } else {
+    res = PQprepare(db_->conn(), name.c_str(), sql_.c_str(), static_cast<int>(types_.size()), types_.data());
+  }
   if (PQresultStatus(res) != PGRES_COMMAND_OK) {
     absl::Status err = ResultError(res, db_->conn(), sql_);
     PQclear(res);
@@ -170,19 +203,57 @@ absl::StatusOr<const std::string*> PgCursor::Prepared() {
   return &prepared_.emplace(std::move(key), std::move(name)).first->second;
 }
 
+absl::Status PgCursor::SendPrepared(const std::string& name) {
+  int n = static_cast<int>(values_.size());
+  std::vector<const char*> values(n);
+  std::vector<int> lengths(n);
+  for (int i = 0; i < n; ++i) {
+    values[i] = null_[i] ? nullptr : values_[i].data();
+    lengths[i] = static_cast<int>(values_[i].size());
+  }
+  if (!PQsendQueryPrepared(db_->conn(), name.c_str(), n, values.data(), lengths.data(), formats_.data(), 0))
+    return ResultError(nullptr, db_->conn(), sql_);
+  db_->Sent(&sql_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PGresult*> PgCursor::ExecPrepared(const std::string& name) {
+  if (db_->pipelined()) {
+    QF_RETURN_IF_ERROR(SendPrepared(name));
+    return db_->Wait(true);
+  }
+  int n = static_cast<int>(values_.size());
+  std::vector<const char*> values(n);
+  std::vector<int> lengths(n);
+  for (int i = 0; i < n; ++i) {
+    values[i] = null_[i] ? nullptr : values_[i].data();
+    lengths[i] = static_cast<int>(values_[i].size());
+  }
+  return PQexecPrepared(db_->conn(), name.c_str(), n, values.data(), lengths.data(), formats_.data(), 0);
+}
+
+absl::Status PgCursor::Send() {
+  if (!db_->pipelined()) {
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, Step());
+      if (!row) return absl::OkStatus();
+    }
+  }
+  Clear();
+  QF_RETURN_IF_ERROR(db_->ApplyDeadline());
+  QF_ASSIGN_OR_RETURN(const std::string* name, Prepared());
+  QF_RETURN_IF_ERROR(SendPrepared(*name));
+  // Results are small, but a command that sends thousands of rows must not fill both sockets' buffers.
+  if (db_->pending() >= 256) return db_->Flush();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> PgCursor::Step() {
   if (res_ && row_ >= PQntuples(res_)) Clear();  // done: run again, as SQLite does
   if (!res_) {
     QF_RETURN_IF_ERROR(db_->ApplyDeadline());
     QF_ASSIGN_OR_RETURN(const std::string* name, Prepared());
-    int n = static_cast<int>(values_.size());
-    std::vector<const char*> values(n);
-    std::vector<int> lengths(n);
-    for (int i = 0; i < n; ++i) {
-      values[i] = null_[i] ? nullptr : values_[i].data();
-      lengths[i] = static_cast<int>(values_[i].size());
-    }
-    PGresult* res = PQexecPrepared(db_->conn(), name->c_str(), n, values.data(), lengths.data(), formats_.data(), 0);
+    QF_ASSIGN_OR_RETURN(PGresult* res, ExecPrepared(*name));
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
       absl::Status err = ResultError(res, db_->conn(), sql_);
@@ -201,6 +272,68 @@ absl::StatusOr<bool> PgCursor::Step() {
   return true;
 }
 
+absl::Status PgDb::EnterPipeline() {
+  if (!PQenterPipelineMode(conn_)) return ResultError(nullptr, conn_, "pipeline mode");
+  pipelined_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PGresult*> PgDb::Wait(bool keep) {
+  if (pending_.empty() && !keep) return nullptr;
+  if (!PQpipelineSync(conn_)) return ResultError(nullptr, conn_, "pipeline sync");
+  absl::Status first = absl::OkStatus();
+  PGresult* kept = nullptr;
+  size_t index = 0;  // the pending statement whose results are being read
+  while (true) {
+    PGresult* res = PQgetResult(conn_);
+    if (!res) {
+      // The end of one statement's results; a lost connection gives nothing more, not even the sync.
+      if (++index > pending_.size()) {
+        first = ResultError(nullptr, conn_, "pipeline");
+        break;
+      }
+      continue;
+    }
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(res);
+      break;
+    }
+    if (st == PGRES_FATAL_ERROR && first.ok())
+      first = ResultError(res, conn_, index < pending_.size() ? *pending_[index] : std::string_view("pipeline"));
+    if (keep && index + 1 == pending_.size() && st != PGRES_FATAL_ERROR && st != PGRES_PIPELINE_ABORTED && !kept)
+      kept = res;
+    else
+      PQclear(res);
+  }
+  pending_.clear();
+  texts_.clear();
+  if (!first.ok()) {
+    if (kept) PQclear(kept);
+    return first;
+  }
+  return kept;
+}
+
+absl::Status PgDb::Flush() {
+  if (!pipelined_) return absl::OkStatus();
+  return Wait(false).status();
+}
+
+absl::Status PgDb::SendText(const std::string& sql) {
+  texts_.push_back(sql);
+  if (!PQsendQueryParams(conn_, texts_.back().c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0))
+    return ResultError(nullptr, conn_, sql);
+  Sent(&texts_.back());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PGresult*> PgDb::Query(const std::string& sql) {
+  if (!pipelined_) return PQexec(conn_, sql.c_str());
+  QF_RETURN_IF_ERROR(SendText(sql));
+  return Wait(true);
+}
+
 absl::Status PgDb::ApplyDeadline() {
   int64_t want = 0;
   if (deadline_ != absl::InfiniteFuture()) {
@@ -211,7 +344,7 @@ absl::Status PgDb::ApplyDeadline() {
   // Re-set only when the budget left differs noticeably: a request sets its deadline once.
   if (want == timeout_ms_ || (want > 0 && timeout_ms_ > 0 && want <= timeout_ms_ && timeout_ms_ - want < 50))
     return absl::OkStatus();
-  PGresult* res = PQexec(conn_, fmt::format("SET statement_timeout = {}", want).c_str());
+  QF_ASSIGN_OR_RETURN(PGresult* res, Query(fmt::format("SET statement_timeout = {}", want)));
   bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
   absl::Status err = ok ? absl::OkStatus() : ResultError(res, conn_, "SET statement_timeout");
   PQclear(res);
@@ -221,11 +354,29 @@ absl::Status PgDb::ApplyDeadline() {
 
 absl::Status PgDb::Exec(std::string_view sql) {
   std::string text(sql == "BEGIN IMMEDIATE" ? std::string_view("BEGIN") : sql);
-  PGresult* res = PQexec(conn_, text.c_str());
+  // A script of several statements goes by the simple protocol, which pipeline mode does not take.
+  size_t semi = text.find(';');
+  bool script = semi != std::string::npos && text.find_first_not_of(" \t\r\n;", semi) != std::string::npos;
+  PGresult* res = nullptr;
+  if (pipelined_ && text == "BEGIN") {
+    // Nothing to wait for: if it failed, so does the first statement after it that waits.
+    return SendText(text);
+  }
+  if (script && pipelined_) {
+    QF_RETURN_IF_ERROR(Flush());
+    PQexitPipelineMode(conn_);
+    res = PQexec(conn_, text.c_str());
+    PQenterPipelineMode(conn_);
+  } else {
+    QF_ASSIGN_OR_RETURN(res, Query(text));
+  }
   ExecStatusType st = PQresultStatus(res);
   absl::Status out = absl::OkStatus();
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
     out = ResultError(res, conn_, text);
+  else if (text == "COMMIT" && std::string_view(PQcmdStatus(res)) == "ROLLBACK")
+    // A transaction that failed part-way is rolled back by COMMIT, which PostgreSQL reports as success.
+    out = MakeError(absl::StatusCode::kUnavailable, "db.commit_failed", "事务中有语句失败，提交被数据库回滚");
   else
     SetChanges(res);
   PQclear(res);
@@ -244,7 +395,9 @@ absl::StatusOr<Stmt> PgDb::Prepare(std::string_view sql) {
 }
 
 int64_t PgDb::LastInsertId() {
-  PGresult* res = PQexec(conn_, "SELECT lastval()");
+  auto r = Query("SELECT lastval()");
+  if (!r.ok()) return 0;
+  PGresult* res = *r;
   int64_t id = 0;
   if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) id = std::atoll(PQgetvalue(res, 0, 0));
   PQclear(res);
@@ -267,7 +420,7 @@ absl::StatusOr<uint64_t> PgDb::HistoryPosition() {
   // A primary's flushed WAL holds every acknowledged commit and is what it streams; a standby reports its replay.
   constexpr const char* kSql =
       "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_flush_lsn() END";
-  PGresult* res = PQexec(conn_, kSql);
+  QF_ASSIGN_OR_RETURN(PGresult* res, Query(kSql));
   std::optional<uint64_t> pos;
   absl::Status err = absl::OkStatus();
   if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1)
@@ -294,6 +447,7 @@ absl::StatusOr<std::unique_ptr<Db>> OpenPostgres(const std::string& url, DbMode 
   QF_RETURN_IF_ERROR(db->Exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'; "
                               "SET application_name = 'qingfeng'"));
   if (mode == DbMode::kReader) QF_RETURN_IF_ERROR(db->Exec("SET default_transaction_read_only = on"));
+  else QF_RETURN_IF_ERROR(static_cast<PgDb*>(db.get())->EnterPipeline());
   return db;
 }
 

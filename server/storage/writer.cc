@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <future>
 
 #include "fmt/format.h"
@@ -32,18 +33,69 @@ absl::StatusOr<int64_t> Tx::Append(std::string_view kind, std::string_view subje
   auto c = Sha256(ev.salt + ev.payload);
   ev.commitment.assign(reinterpret_cast<const char*>(c.data()), c.size());
   // The sequence has no gaps (the ledger holds it so): the next number after the last kept event, never a
-  // sequence's value, which a rolled-back command would use up on PostgreSQL.
+  // sequence's value, which a rolled-back command would use up on PostgreSQL. The one writer counts it, reading
+  // the table's end after a start or a failure; a number taken meanwhile by anything else fails the insert.
+  int64_t& next_seq = batch_.next_seq;
+  if (next_seq == 0) {
+    QF_ASSIGN_OR_RETURN(auto last, db_.Prepare("SELECT COALESCE(MAX(seq), 0) + 1 FROM events"));
+    QF_ASSIGN_OR_RETURN(bool row, last.Step());
+    if (!row) return absl::InternalError("events: no next sequence number");
+    next_seq = last.Int(0);
+  }
   QF_ASSIGN_OR_RETURN(auto st, db_.Prepare(
-      "INSERT INTO events(seq, time, actor, kind, subject, payload, salt, commitment) "
-      "VALUES((SELECT COALESCE(MAX(seq), 0) + 1 FROM events),?,?,?,?,?,?,?) RETURNING seq"));
-  st.Bind(1, ev.time).Bind(2, ev.actor).Bind(3, ev.kind).Bind(4, ev.subject).Bind(5, ev.payload).BindBlob(6, ev.salt)
-      .BindBlob(7, ev.commitment);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return absl::InternalError("events: INSERT returned no sequence number");
-  ev.seq = st.Int(0);
-  QF_RETURN_IF_ERROR(st.Run());
+      "INSERT INTO events(seq, time, actor, kind, subject, payload, salt, commitment) VALUES(?,?,?,?,?,?,?,?)"));
+  ev.seq = next_seq;
+  st.Bind(1, ev.seq).Bind(2, ev.time).Bind(3, ev.actor).Bind(4, ev.kind).Bind(5, ev.subject).Bind(6, ev.payload)
+      .BindBlob(7, ev.salt).BindBlob(8, ev.commitment);
+  QF_RETURN_IF_ERROR(st.Send());
+  ++next_seq;
   if (sink_) QF_RETURN_IF_ERROR(sink_->OnEvent(db_, ev));
   return ev.seq;
+}
+
+void Totals::AddInto(std::vector<Amount>& into, const std::vector<Amount>& amounts) {
+  if (into.empty()) {
+    into = amounts;
+    return;
+  }
+  for (size_t i = 0; i < into.size() && i < amounts.size(); ++i) {
+    if (auto* n = std::get_if<int64_t>(&into[i]))
+      *n += std::get<int64_t>(amounts[i]);
+    else
+      std::get<double>(into[i]) += std::get<double>(amounts[i]);
+  }
+}
+
+void Totals::Add(const char* upsert, std::vector<std::string> key, std::vector<Amount> amounts) {
+  AddInto(command_[{upsert, std::move(key)}], amounts);
+}
+
+void Totals::EndCommand(bool kept) {
+  if (kept)
+    for (const auto& [key, amounts] : command_) AddInto(batch_[key], amounts);
+  command_.clear();
+}
+
+absl::Status Totals::Write(Db& db) {
+  Sums sums = std::move(batch_);
+  batch_.clear();
+  for (const auto& [key, amounts] : sums) {
+    bool zero = std::all_of(amounts.begin(), amounts.end(), [](const Amount& a) {
+      return std::visit([](auto v) { return v == 0; }, a);
+    });
+    if (zero) continue;  // a case that came and went within the batch, say from one state to another and back
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(key.first));
+    int i = 1;
+    for (const auto& k : key.second) st.Bind(i++, k);
+    for (const auto& a : amounts) std::visit([&](auto v) { st.Bind(i++, v); }, a);
+    QF_RETURN_IF_ERROR(st.Send());
+  }
+  return absl::OkStatus();
+}
+
+void Totals::Clear() {
+  command_.clear();
+  batch_.clear();
 }
 
 Writer::Writer(std::unique_ptr<Db> db, const Clock& clock, WriterOptions options)
@@ -132,11 +184,11 @@ void Writer::Loop() {
   }
 }
 
-absl::Status Writer::Savepoint(const char* sql) {
+absl::Status Writer::Savepoint(const char* sql, bool wait) {
   // Prepared once and reused: parsing these for every command showed in profiles.
   auto st = db_->Prepare(sql);
   if (!st.ok()) return st.status();
-  return st->Run();
+  return wait ? st->Run() : st->Send();
 }
 
 void Writer::RunBatch(std::vector<Item>& batch) {
@@ -150,12 +202,12 @@ void Writer::RunBatch(std::vector<Item>& batch) {
   for (auto& item : batch) {
     absl::Time now = clock_.Now();
     absl::StatusOr<boost::json::value> r;
-    absl::Status sp = Savepoint("SAVEPOINT cmd");
+    absl::Status sp = Savepoint("SAVEPOINT cmd", false);
     if (!sp.ok()) {
       results.push_back(sp);
       continue;
     }
-    Tx tx(*db_, now, item.actor, sink_);
+    Tx tx(*db_, now, item.actor, sink_, batch_);
     try {
       r = item.cmd(tx);
     } catch (const std::exception& e) {
@@ -163,20 +215,33 @@ void Writer::RunBatch(std::vector<Item>& batch) {
       spdlog::error("command threw: {}", e.what());
       r = absl::InternalError(fmt::format("命令执行异常：{}", e.what()));
     }
+    // What the command sent without waiting must have worked before it counts as done.
+    absl::Status sent = db_->Flush();
+    if (r.ok() && !sent.ok()) r = sent;
     if (!r.ok()) {
-      absl::Status rb = Savepoint("ROLLBACK TO cmd");
+      // Read again: the command's events are gone, the failure may be a number already taken, and what the
+      // command read into a memo may be what it changed.
+      batch_.next_seq = 0;
+      batch_.memos.clear();
+      absl::Status rb = Savepoint("ROLLBACK TO cmd", true);
       if (!rb.ok()) spdlog::error("rollback to savepoint failed: {}", rb.message());
     }
-    absl::Status rel = Savepoint("RELEASE cmd");
+    // Not waited for: a failure here fails the COMMIT, and with it the batch.
+    absl::Status rel = Savepoint("RELEASE cmd", false);
     if (!rel.ok()) spdlog::error("release savepoint failed: {}", rel.message());
+    batch_.totals.EndCommand(r.ok());
     if (sink_) sink_->OnCommandEnd(r.ok());
     results.push_back(std::move(r));
   }
-  absl::Status commit = sink_ ? sink_->BeforeCommit(*db_) : absl::OkStatus();
+  batch_.memos.clear();  // other connections' commits may change them between batches
+  absl::Status commit = batch_.totals.Write(*db_);
+  if (commit.ok() && sink_) commit = sink_->BeforeCommit(*db_);
   if (commit.ok()) commit = db_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("commit failed, batch of {} rolled back: {}", batch.size(), commit.message());
     (void)db_->Exec("ROLLBACK");
+    batch_.next_seq = 0;
+    batch_.totals.Clear();
     if (sink_) sink_->OnRollback(*db_);
     for (auto& item : batch)
       item.done(MakeError(absl::StatusCode::kUnavailable, "db.commit_failed", "保存失败，请重试"));

@@ -1,13 +1,16 @@
-// The single writer and the statement cache, on a real SQLite file: group commit, a failing command rolled back
-// to its own savepoint, a failed commit answered to every command of its batch, and refusal.
+// The single writer and the statement cache, on a real SQLite file (or, under tests/with-pg.sh, a fresh PostgreSQL
+// database): group commit, a failing command rolled back to its own savepoint — also when the failing statement was
+// sent without waiting (PostgreSQL's pipeline) —, a failed commit answered to every command of its batch, refusal.
 #include "storage/writer.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <future>
 
 #include "common/status.h"
+#include "fmt/format.h"
 
 namespace qf {
 namespace {
@@ -21,11 +24,28 @@ class WriterTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "w.db").string();
+    if (const char* pg = std::getenv("QF_TEST_PG"); pg && *pg) {
+      std::string name = Name();
+      auto admin = Db::Open(std::string("postgresql://qingfeng@/postgres?host=") + pg, DbMode::kWriter);
+      ASSERT_TRUE(admin.ok()) << admin.status();
+      ASSERT_TRUE((*admin)->Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").ok());
+      ASSERT_TRUE((*admin)->Exec("CREATE DATABASE " + name).ok());
+      path_ = "postgresql://qingfeng@/" + name + "?host=" + pg;
+    }
     auto db = Db::Open(path_, DbMode::kWriter);
     ASSERT_TRUE(db.ok()) << db.status();
     ASSERT_TRUE((*db)->Exec("CREATE TABLE t(x INTEGER PRIMARY KEY)").ok());
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    std::filesystem::remove_all(dir_);
+    if (const char* pg = std::getenv("QF_TEST_PG"); pg && *pg) {
+      auto admin = Db::Open(std::string("postgresql://qingfeng@/postgres?host=") + pg, DbMode::kWriter);
+      if (admin.ok()) (void)(*admin)->Exec("DROP DATABASE IF EXISTS " + Name() + " WITH (FORCE)");
+    }
+  }
+  static std::string Name() {
+    return "qf_writer_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed());
+  }
 
   // A command that inserts `x` once `gate` opens, after telling `started` that the writer has taken it.
   static Command Held(int x, std::shared_future<void> gate, std::promise<void>& started) {
@@ -43,6 +63,19 @@ class WriterTest : public ::testing::Test {
     if (sink) w->SetSink(sink);
     w->Start();
     return w;
+  }
+  // A command that sends its insert without waiting for it (Stmt::Send) and then, with `read_after`, reads.
+  static Command SendInsert(int x, bool read_after = false) {
+    return [x, read_after](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      auto st = tx.db().Prepare("INSERT INTO t(x) VALUES (?1)");
+      if (!st.ok()) return st.status();
+      QF_RETURN_IF_ERROR(st->Bind(1, x).Send());
+      if (read_after) {
+        QF_ASSIGN_OR_RETURN(auto count, tx.db().Prepare("SELECT count(*) FROM t"));
+        QF_RETURN_IF_ERROR(count.Step().status());
+      }
+      return boost::json::value(x);
+    };
   }
   static Command Insert(int x, bool fail_after = false) {
     return [x, fail_after](Tx& tx) -> absl::StatusOr<boost::json::value> {
@@ -120,6 +153,76 @@ TEST_F(WriterTest, AFailingCommandRollsBackItsOwnChangesOnly) {
   w->Stop();
 }
 
+// A statement sent without waiting that fails (here: a key already taken) fails its own command, whether the
+// command goes on to read (the read reports it) or ends (the writer's flush does), and only that command.
+TEST_F(WriterTest, AFailingStatementSentWithoutWaitingFailsItsCommandOnly) {
+  auto w = Make();
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::vector<std::promise<absl::StatusOr<boost::json::value>>> ps(5);
+  auto keep = [&ps](int i) { return [&ps, i](absl::StatusOr<boost::json::value> r) { ps[i].set_value(std::move(r)); }; };
+  std::promise<void> started;
+  w->Submit(Actor::System(), Held(1, gate, started), keep(0));
+  started.get_future().wait();
+  w->Submit(Actor::System(), SendInsert(2), keep(1));
+  w->Submit(Actor::System(), SendInsert(1), keep(2));        // 1 is taken: fails when the command ends
+  w->Submit(Actor::System(), SendInsert(2, true), keep(3));  // 2 is taken: the read after it reports it
+  w->Submit(Actor::System(), SendInsert(3, true), keep(4));
+  while (w->queue_depth() < 4) std::this_thread::yield();
+  release.set_value();
+  EXPECT_TRUE(ps[0].get_future().get().ok());
+  EXPECT_TRUE(ps[1].get_future().get().ok());
+  EXPECT_EQ(StableCode(ps[2].get_future().get().status()), "db.constraint");
+  EXPECT_EQ(StableCode(ps[3].get_future().get().status()), "db.constraint");
+  EXPECT_TRUE(ps[4].get_future().get().ok());
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{1, 2, 3}));
+  EXPECT_EQ(w->stats().commits, 2u);
+  w->Stop();
+}
+
+// Counters added by the commands of a batch are written once when it commits, without what a failed command
+// added, and a key whose amounts cancel out is not written at all.
+TEST_F(WriterTest, CountersAreSummedPerBatchWithoutFailedCommands) {
+  {
+    auto db = Db::Open(path_, DbMode::kWriter);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE c(k TEXT PRIMARY KEY, n BIGINT NOT NULL, d DOUBLE PRECISION NOT NULL)").ok());
+  }
+  static constexpr const char* kUpsert =
+      "INSERT INTO c(k, n, d) VALUES(?,?,?) ON CONFLICT(k) DO UPDATE SET n=c.n+excluded.n, d=c.d+excluded.d";
+  auto add = [](std::string k, int64_t n, double d, bool fail = false) -> Command {
+    return [=](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      tx.Add(kUpsert, {k}, {n, d});
+      if (fail) return Conflict("test.refused", "refused after adding");
+      return boost::json::value(n);
+    };
+  };
+  auto w = Make();
+  ASSERT_TRUE(w->Run(Actor::System(), add("a", 10, 1.0)).ok());
+  std::promise<void> release, started;
+  std::shared_future<void> gate = release.get_future().share();
+  std::vector<std::promise<absl::StatusOr<boost::json::value>>> ps(5);
+  auto keep = [&ps](int i) { return [&ps, i](absl::StatusOr<boost::json::value> r) { ps[i].set_value(std::move(r)); }; };
+  w->Submit(Actor::System(), Held(1, gate, started), keep(0));
+  started.get_future().wait();
+  w->Submit(Actor::System(), add("a", 2, 0.25), keep(1));
+  w->Submit(Actor::System(), add("a", 100, 100.0, /*fail=*/true), keep(2));
+  w->Submit(Actor::System(), add("b", 1, 0.5), keep(3));
+  w->Submit(Actor::System(), add("b", -1, -0.5), keep(4));
+  while (w->queue_depth() < 4) std::this_thread::yield();
+  release.set_value();
+  for (int i : {0, 1, 3, 4}) EXPECT_TRUE(ps[i].get_future().get().ok());
+  EXPECT_EQ(StableCode(ps[2].get_future().get().status()), "test.refused");
+  w->Stop();
+  auto db = Db::Open(path_, DbMode::kReader);
+  ASSERT_TRUE(db.ok());
+  auto st = (*db)->Prepare("SELECT k, n, d FROM c ORDER BY k");
+  ASSERT_TRUE(st.ok());
+  std::vector<std::string> rows;
+  while (*st->Step()) rows.push_back(fmt::format("{}={}/{}", st->Text(0), st->Int(1), st->Real(2)));
+  EXPECT_EQ(rows, (std::vector<std::string>{"a=12/1.25"}));  // b's +1 and -1 cancelled: never written
+}
+
 // A sink whose pre-commit check fails, as the ledger's does when it cannot sign: nothing of the batch is kept
 // and every command of it hears so.
 class FailingCommit : public EventSink {
@@ -183,7 +286,7 @@ TEST_F(WriterTest, CachedStatementsComeBackResetAndUnbound) {
   auto db = Db::Open(path_, DbMode::kWriter);
   ASSERT_TRUE(db.ok());
   ASSERT_TRUE((*db)->Exec("INSERT INTO t(x) VALUES (1), (2), (3)").ok());
-  const char* sql = "SELECT count(*), ?1 IS NULL FROM t WHERE x >= coalesce(?1, 0)";
+  const char* sql = "SELECT count(*), CAST(?1 AS BIGINT) IS NULL FROM t WHERE x >= coalesce(CAST(?1 AS BIGINT), 0)";
   {
     auto st = (*db)->Prepare(sql);
     ASSERT_TRUE(st.ok());
