@@ -65,6 +65,12 @@ absl::StatusOr<int64_t> Count(Db& db, const char* table) {
   return row ? st.Int(0) : 0;
 }
 
+// A row that could not be written, after `rows` rows of the table: the open batch is rolled back.
+absl::Status Failed(Db& to, const Table& t, int64_t rows, const absl::Status& s) {
+  (void)to.Exec("ROLLBACK");
+  return absl::Status(s.code(), fmt::format("复制 {} 第 {} 行前后失败：{}", t.name, rows + 1, Str(s.message())));
+}
+
 absl::Status CopyTable(Db& from, Db& to, const Table& t, const CopyOptions& opts) {
   std::vector<std::string> names;
   for (const auto& c : t.columns) names.push_back(c.name);
@@ -96,17 +102,17 @@ absl::Status CopyTable(Db& from, Db& to, const Table& t, const CopyOptions& opts
         case ColumnKind::kText: write.Bind(param, read.Text(col)); break;
       }
     }
-    if (auto s = write.Run(); !s.ok()) {
-      (void)to.Exec("ROLLBACK");
-      return absl::Status(s.code(), fmt::format("复制 {} 第 {} 行失败：{}", t.name, rows + 1, Str(s.message())));
-    }
+    // Sent without waiting where the target pipelines (PostgreSQL): a failing row is then reported by the
+    // commit of its batch, with the database's message naming the row's key.
+    if (auto s = write.Send(); !s.ok()) return Failed(to, t, rows, s);
     if (++rows % opts.batch == 0) {
-      QF_RETURN_IF_ERROR(to.Exec("COMMIT"));
+      if (auto s = to.Exec("COMMIT"); !s.ok()) return Failed(to, t, rows, s);
       open = false;
       if (opts.progress) opts.progress(t.name, rows);
     }
   }
-  if (open) QF_RETURN_IF_ERROR(to.Exec("COMMIT"));
+  if (open)
+    if (auto s = to.Exec("COMMIT"); !s.ok()) return Failed(to, t, rows, s);
   if (opts.progress) opts.progress(t.name, rows);
   if (t.identity && to.backend() == Backend::kPostgres) {
     QF_RETURN_IF_ERROR(to.Exec(fmt::format(
