@@ -140,11 +140,15 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   }
   // Relevance scores the kRankedMatches most recently registered matches: scoring every match of a common word
   // (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
-  std::string from = "cases c";
-  std::vector<std::variant<int64_t, std::string>> from_args;
+  // The count needs the same matches but not their scores.
+  std::string from = "cases c", count_from = "cases c";
+  std::vector<std::variant<int64_t, std::string>> from_args, count_from_args;
   if (ranked) {
-    from = "cases c JOIN " + search::RankedSql(db.backend(), kRankedMatches) + " s ON s.fid = c.id";
-    from_args.push_back(*match);
+    QF_ASSIGN_OR_RETURN(auto r, search::RankedMatches(db, q, *match, kRankedMatches));
+    from = "cases c JOIN " + r.sql + " s ON s.fid = c.id";
+    count_from = "cases c JOIN " + r.members_sql + " s ON s.fid = c.id";
+    from_args = std::move(r.args);
+    count_from_args = std::move(r.members_args);
   }
   std::string next_due = fmt::format(
       "(SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.kind IN {})",
@@ -159,8 +163,9 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
                                            : sorted("c.received_at", "c.received_at || ''");
   const char* dir = ranked ? "ASC" : f.ascending ? "ASC" : "DESC";
   std::string conditions = Join(where, " AND ");
-  std::vector<std::variant<int64_t, std::string>> all = from_args;
+  std::vector<std::variant<int64_t, std::string>> all = from_args, counted = count_from_args;
   all.insert(all.end(), args.begin(), args.end());
+  counted.insert(counted.end(), args.begin(), args.end());
   // The total is counted up to a cap (a page never needs more, and counting a common word over millions of cases
   // would cost more than the page); above it the answer says total_capped.
   int64_t cap = match && !selective ? kMaxCountedWords : kMaxCounted;
@@ -168,12 +173,24 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   out.cap = cap;
   out.match = match;
   out.args = std::move(all);
-  out.count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS capped", from, conditions, cap + 1);
-  out.page_sql = fmt::format(
-      "SELECT {}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
-      "(SELECT name FROM org_units WHERE id=c.concerned_unit_id) FROM {} WHERE {} "
-      "ORDER BY {} {}, c.id {} LIMIT ? OFFSET ?",
-      kRowColumns, next_due, from, conditions, order, dir, dir);
+  out.count_args = std::move(counted);
+  out.count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS capped", count_from,
+                              conditions, cap + 1);
+  std::string columns = fmt::format(
+      "{}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
+      "(SELECT name FROM org_units WHERE id=c.concerned_unit_id)",
+      kRowColumns, next_due);
+  if (ranked) {
+    // The scored matches are sorted by their keys alone and only the page's rows are read whole: a sort carries
+    // every column it returns, and the deadline and unit names are looked up per row sorted.
+    out.page_sql = fmt::format(
+        "SELECT {} FROM cases c JOIN (SELECT c.id AS pid, s.score AS pscore FROM {} WHERE {} "
+        "ORDER BY s.score ASC, c.id ASC LIMIT ? OFFSET ?) AS p ON p.pid = c.id ORDER BY p.pscore ASC, c.id ASC",
+        columns, from, conditions);
+  } else {
+    out.page_sql = fmt::format("SELECT {} FROM {} WHERE {} ORDER BY {} {}, c.id {} LIMIT ? OFFSET ?", columns, from,
+                               conditions, order, dir, dir);
+  }
   return out;
 }
 
@@ -184,7 +201,7 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   int64_t total = 0;
   {
     QF_ASSIGN_OR_RETURN(auto count, db.Prepare(plan.count_sql));
-    count.BindAll(plan.args);
+    count.BindAll(plan.count_args);
     QF_RETURN_IF_ERROR(count.Step().status());
     total = count.Int(0);
   }

@@ -15,7 +15,7 @@ class ListPlanTest : public CasesTest {
     auto st = Reader().Prepare("EXPLAIN QUERY PLAN " + sql);
     EXPECT_TRUE(st.ok()) << st.status();
     if (!st.ok()) return {};
-    st->BindAll(q.args);
+    st->BindAll(page ? q.args : q.count_args);
     if (page) st->Bind(static_cast<int>(q.args.size()) + 1, 20).Bind(static_cast<int>(q.args.size()) + 2, 0);
     std::vector<std::string> out;
     while (*st->Step()) out.push_back(st->Text(3));

@@ -96,7 +96,7 @@ absl::Status ApplyFigures(Tx& tx, const Figures& before, const Figures& after);
 // the plan test, which holds every shape to an index.
 struct ListQuery {
   std::string count_sql, page_sql;
-  std::vector<std::variant<int64_t, std::string>> args;
+  std::vector<std::variant<int64_t, std::string>> args, count_args;  // page_sql's and count_sql's parameters
   int64_t cap = 0;
   std::optional<std::string> match;  // the FTS5 expression, when words were given
 };

@@ -22,6 +22,14 @@ std::string Lexeme(std::string_view token) {
   return out + "'";
 }
 
+// A query for one index token (or one typed term as a phrase): a lexeme on PostgreSQL, a quoted phrase on SQLite.
+std::string TermQuery(Backend backend, std::string_view term) {
+  if (backend == Backend::kPostgres) return Lexeme(term);
+  std::string q = "\"";
+  for (char ch : term) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return q + "\"";
+}
+
 // The qf_cjk tokens of `text` as tsvector text, positions from 1 (a colocated token shares its predecessor's), each
 // with weight `weight`, positions starting after `offset`. Returns the last position used.
 int AppendVector(std::string& out, std::string_view text, char weight, int offset) {
@@ -84,20 +92,28 @@ std::optional<std::string> Query(Backend backend, std::string_view typed) {
   return Join(parts, " & ");
 }
 
+absl::StatusOr<int64_t> CountMatches(Db& db, const std::string& query, int64_t cap) {
+  // Counting stops at the cap: the cost follows the matches counted, never the index's size (FTS5's vocabulary
+  // would walk a common term's whole postings to count them: 5 ms for a word in a quarter of 10^6 cases).
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      db.backend() == Backend::kPostgres
+          ? "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE doc @@ CAST(?1 AS tsquery) LIMIT ?2) AS capped"
+          : "SELECT COUNT(*) FROM (SELECT 1 FROM case_fts WHERE case_fts MATCH ?1 LIMIT ?2) AS capped"));
+  st.Bind(1, query).Bind(2, cap);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  int64_t n = row ? st.Int(0) : 0;
+  QF_RETURN_IF_ERROR(st.Run());
+  return n;
+}
+
 absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare) {
-  if (db.backend() == Backend::kPostgres) {
-    // No vocabulary: the matches themselves are counted, up to the bound that tells rare from common.
-    auto query = Query(Backend::kPostgres, typed);
-    if (!query) return Membership{"FALSE", true};
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE doc @@ CAST(?1 AS tsquery) LIMIT ?2) AS capped"));
-    st.Bind(1, *query).Bind(2, rare + 1);
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    bool few = row && st.Int(0) <= rare;
+  auto query = Query(db.backend(), typed);
+  if (!query) return Membership{"FALSE", true};
+  QF_ASSIGN_OR_RETURN(int64_t n, CountMatches(db, *query, rare + 1));
+  bool few = n <= rare;
+  if (db.backend() == Backend::kPostgres)
     return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", few};
-  }
-  QF_ASSIGN_OR_RETURN(int64_t bound, MatchBound(db, typed));
-  if (bound <= rare) return Membership{"c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", true};
+  if (few) return Membership{"c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", true};
   // Probed per case walked (the index seeks the case's row in each term's postings).
   return Membership{"EXISTS (SELECT 1 FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", false};
 }
@@ -159,12 +175,15 @@ std::string Mark(std::string_view text, std::string_view typed, bool snippet) {
 
 absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view typed, const std::vector<int64_t>& ids) {
   std::map<int64_t, Marked> out;
+  if (ids.empty()) return out;
+  // The ids go in as one parameter: one cached statement, whatever the page holds.
   std::vector<std::string> list;
   for (int64_t id : ids) list.push_back(std::to_string(id));
-  if (list.empty()) return out;
+  std::string id_list = "[" + Join(list, ",") + "]";
   if (db.backend() == Backend::kPostgres) {
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, title, content, redactions FROM cases WHERE id IN (" +
-                                            Join(list, ",") + ")"));
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT id, title, content, redactions FROM cases WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))"));
+    st.Bind(1, id_list);
     while (true) {
       QF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -177,8 +196,8 @@ absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view ty
   if (!match) return out;
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT rowid, highlight(case_fts, 0, char(2), char(3)), snippet(case_fts, 1, char(2), char(3), '…', 24) "
-      "FROM case_fts WHERE case_fts MATCH ?1 AND rowid IN (" + Join(list, ",") + ")"));
-  st.Bind(1, *match);
+      "FROM case_fts WHERE case_fts MATCH ?1 AND rowid IN (SELECT value FROM json_each(?2))"));
+  st.Bind(1, *match).Bind(2, id_list);
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
@@ -190,28 +209,9 @@ absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view ty
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
                                                                            int64_t cap) {
   std::vector<std::pair<int64_t, std::string>> df;
-  if (terms.empty()) return df;
-  if (db.backend() == Backend::kPostgres) {
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM case_search WHERE doc @@ CAST(?1 AS tsquery) LIMIT ?2) AS capped"));
-    for (const auto& t : terms) {
-      st.Reset().Bind(1, Lexeme(t)).Bind(2, cap);
-      QF_ASSIGN_OR_RETURN(bool row, st.Step());
-      int64_t n = row ? st.Int(0) : 0;
-      QF_RETURN_IF_ERROR(st.Run());
-      if (n >= 2) df.push_back({n, t});
-    }
-  } else {
-    std::string sql = "SELECT term, doc FROM case_fts_terms WHERE term IN (";
-    for (size_t i = 0; i < terms.size(); ++i) sql += i ? ",?" : "?";
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql + ")"));
-    int i = 1;
-    for (const auto& t : terms) st.Bind(i++, std::string_view(t));
-    while (true) {
-      QF_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      if (st.Int(1) >= 2) df.push_back({st.Int(1), st.Text(0)});  // a term only this case has finds nothing
-    }
+  for (const auto& t : terms) {
+    QF_ASSIGN_OR_RETURN(int64_t n, CountMatches(db, TermQuery(db.backend(), t), cap));
+    if (n >= 2) df.push_back({n, t});  // a term only this case has finds nothing
   }
   std::sort(df.begin(), df.end());
   return df;
@@ -219,15 +219,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& 
 
 std::string AnyTermQuery(Backend backend, const std::vector<std::string>& terms) {
   std::vector<std::string> parts;
-  for (const auto& t : terms) {
-    if (backend == Backend::kPostgres) {
-      parts.push_back(Lexeme(t));
-      continue;
-    }
-    std::string q = "\"";
-    for (char ch : t) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    parts.push_back(q + "\"");
-  }
+  for (const auto& t : terms) parts.push_back(TermQuery(backend, t));
   return Join(parts, backend == Backend::kPostgres ? " | " : " OR ");
 }
 
@@ -238,17 +230,55 @@ std::string AnyTermSql(Backend backend) {
              : "(SELECT rowid AS id FROM case_fts WHERE case_fts MATCH ?1 AND rowid <> ?2 ORDER BY rank LIMIT ?3)";
 }
 
-std::string RankedSql(Backend backend, int64_t limit) {
-  if (backend == Backend::kPostgres)
-    return fmt::format(
-        "(SELECT case_id AS fid, -ts_rank('{{0.25,0.25,0.25,1}}', doc, q, 1) AS score "
-        "FROM case_search, CAST(? AS tsquery) AS q "
-        "WHERE doc @@ q ORDER BY case_id DESC LIMIT {})",
+absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::string& match, int64_t limit) {
+  Ranked r;
+  if (db.backend() == Backend::kPostgres) {
+    // Scored outside the newest-first cut, so that ts_rank reads the kept rows' vectors only.
+    r.sql = fmt::format(
+        "(SELECT fid, -ts_rank('{{0.25,0.25,0.25,1}}', doc, q, 1) AS score FROM "
+        "(SELECT case_id AS fid, doc, q FROM case_search, CAST(? AS tsquery) AS q "
+        "WHERE doc @@ q ORDER BY case_id DESC LIMIT {}) AS m)",
         limit);
-  return fmt::format(
-      "(SELECT rowid AS fid, bm25(case_fts, 4.0, 1.0) AS score FROM case_fts WHERE case_fts MATCH ? "
+    r.members_sql = fmt::format(
+        "(SELECT case_id AS fid FROM case_search WHERE doc @@ CAST(? AS tsquery) ORDER BY case_id DESC LIMIT {})", limit);
+    r.args = r.members_args = {match};
+    return r;
+  }
+  // Each word's document frequency weighs it against the others (BM25's IDF); one word's only scales every score.
+  // Estimated from how densely its newest matches lie (counting every match of a common word costs as much as
+  // scoring them all, which is what this avoids).
+  std::vector<std::string> df;
+  std::vector<std::string> terms = Terms(typed);
+  if (terms.size() > 1) {
+    QF_ASSIGN_OR_RETURN(auto newest, db.Prepare("SELECT MAX(rowid) FROM case_fts"));
+    QF_ASSIGN_OR_RETURN(bool any, newest.Step());
+    double top = any ? static_cast<double>(newest.Int(0)) : 0;
+    QF_RETURN_IF_ERROR(newest.Run());
+    QF_ASSIGN_OR_RETURN(auto window, db.Prepare(
+        "SELECT COUNT(*), MIN(fid) FROM (SELECT rowid AS fid FROM case_fts WHERE case_fts MATCH ?1 "
+        "ORDER BY rowid DESC LIMIT ?2) AS w"));
+    for (const auto& term : terms) {
+      auto one = MatchExpression(term);
+      if (!one) {
+        df.push_back("0");
+        continue;
+      }
+      window.Reset().Bind(1, *one).Bind(2, limit);
+      QF_ASSIGN_OR_RETURN(bool row, window.Step());
+      int64_t n = row ? window.Int(0) : 0;
+      double span = row && n ? top - static_cast<double>(window.Int(1)) + 1 : 1;
+      QF_RETURN_IF_ERROR(window.Run());
+      df.push_back(std::to_string(n < limit || span <= 0 ? n : static_cast<int64_t>(n * top / span)));
+    }
+  }
+  r.sql = fmt::format(
+      "(SELECT rowid AS fid, qf_rank(case_fts, 4.0, 1.0, ?) AS score FROM case_fts WHERE case_fts MATCH ? "
       "ORDER BY rowid DESC LIMIT {})",
       limit);
+  r.members_sql = fmt::format("(SELECT rowid AS fid FROM case_fts WHERE case_fts MATCH ? ORDER BY rowid DESC LIMIT {})", limit);
+  r.args = {Join(df, ","), match};
+  r.members_args = {match};
+  return r;
 }
 
 }  // namespace qf::search

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -30,10 +31,9 @@ absl::Status IndexCase(Db& db, int64_t id, std::string_view title, std::string_v
 std::optional<std::string> Query(Backend backend, std::string_view typed);
 
 // A condition on the case row `c` that it matches the query, in the form that costs least: listed from the index
-// when the words are rare (at most `rare` matches), probed per case walked when they are common (listing their
-// matches would cost more than the page). PostgreSQL keeps no vocabulary to bound a word by: its matches are counted
-// up to `rare` instead, the condition is always the index's list, and the planner weighs the GIN index against the
-// walk from its own statistics.
+// when the words are rare (at most `rare` matches, counted up to that many on both backends), probed per case
+// walked when they are common (listing their matches would cost more than the page). On PostgreSQL the condition
+// is always the index's list, and the planner weighs the GIN index against the walk from its own statistics.
 struct Membership {
   std::string sql;
   bool selective = false;  // the index drives: the matches are few
@@ -51,9 +51,8 @@ absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view ty
 // keeps about 24 tokens around the first hit.
 std::string Mark(std::string_view text, std::string_view typed, bool snippet);
 
-// How many cases hold each of `terms` (index tokens), rarest first, leaving out terms no case or only one holds.
-// SQLite reads FTS5's vocabulary; PostgreSQL, which keeps none, counts each term's matches up to `cap` (enough to
-// tell rare from common).
+// How many cases hold each of `terms` (index tokens), counted up to `cap` (enough to tell rare from common; a
+// count's cost follows the cap, not the index), rarest first, leaving out terms no case or only one holds.
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
                                                                            int64_t cap);
 // A query for cases holding any of `terms`, and the SQL of a derived table (id) of the best-ranked such cases but
@@ -61,8 +60,14 @@ absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& 
 std::string AnyTermQuery(Backend backend, const std::vector<std::string>& terms);
 std::string AnyTermSql(Backend backend);
 
-// A derived table (fid, score) of the `limit` most recently registered matches, scored for relevance (lower is
-// better; title weighs 4 times the content).
-std::string RankedSql(Backend backend, int64_t limit);
+// The `limit` most recently registered matches of what was typed (`match`: its query for this backend), as a
+// derived table (fid, score) scored for relevance — lower is better, the title weighs 4 times the content: SQLite
+// BM25 (qf_rank, each word's document frequency estimated from its newest matches), PostgreSQL ts_rank — and as
+// a derived table (fid) of the same matches unscored, for counting; each with its parameters' values in order.
+struct Ranked {
+  std::string sql, members_sql;
+  std::vector<std::variant<int64_t, std::string>> args, members_args;
+};
+absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::string& match, int64_t limit);
 
 }  // namespace qf::search

@@ -33,21 +33,4 @@ std::optional<std::string> MatchExpression(std::string_view typed) {
   return Join(parts, " AND ");
 }
 
-absl::StatusOr<int64_t> MatchBound(Db& db, std::string_view typed) {
-  std::vector<std::string> terms;
-  for (const std::string& term : Terms(typed)) {
-    if (IsSingleCjk(term)) continue;  // a prefix query: no single term bounds it
-    for (const auto& t : Tokenize(term, true)) terms.push_back(t.text);
-  }
-  if (terms.empty()) return INT64_MAX;
-  std::string sql = "SELECT MIN(doc) FROM case_fts_terms WHERE term IN (";
-  for (size_t i = 0; i < terms.size(); ++i) sql += i ? ",?" : "?";
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql + ")"));
-  for (size_t i = 0; i < terms.size(); ++i) st.Bind(static_cast<int>(i) + 1, std::string_view(terms[i]));
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  // A term the index lacks matches nothing; MIN over no row is NULL.
-  if (!row || st.IsNull(0)) return int64_t{0};
-  return st.Int(0);
-}
-
 }  // namespace qf::search

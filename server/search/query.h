@@ -1,7 +1,6 @@
 // What a person types into a search box, as an FTS5 MATCH expression over the qf_cjk index: each term a quoted
 // phrase (so 补课费 must appear as written), all terms required, a single CJK character as a prefix (it matches
-// every two-character gram it starts and the single character that ends a run), and how many cases it can match at
-// most (MatchBound, from the index's vocabulary).
+// every two-character gram it starts and the single character that ends a run).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +20,5 @@ std::vector<std::string> Terms(std::string_view typed);
 // Empty (nothing searchable) when the text has no word or CJK character.
 std::optional<std::string> MatchExpression(std::string_view typed);
 
-// At most how many cases match what was typed: the document frequency of its rarest indexed term (a lookup per
-// term in the index's vocabulary), or INT64_MAX when no term bounds it (a one-character prefix query).
-absl::StatusOr<int64_t> MatchBound(Db& db, std::string_view typed);
 
 }  // namespace qf::search

@@ -1,6 +1,6 @@
 // Repeat detection: the same matter reported again, through another channel or by another person, within a
 // time window. Candidates come from the search index itself ("more like this"): the case's rarest bigrams (by
-// document frequency in case_fts, read through the fts5vocab table case_fts_terms) are asked for as one OR
+// document frequency in the index, counted up to a cap: search::DocFrequencies) are asked for as one OR
 // query ranked by bm25, so intake pays nothing extra. Candidates are then confirmed on the exact Jaccard
 // similarity of the two texts' shingles (the tokens of common/text.h), the same concerned unit (when both name
 // one; otherwise the numbers the texts name must agree) and the window.

@@ -95,5 +95,52 @@ TEST(SearchIndex, FindsTwoCharacterWordsThatTrigramCannot) {
   for (auto ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
 }
 
+// qf_rank is BM25 as FTS5's bm25() computes it when given the true document frequencies (the same scores), and
+// with one word its order does not depend on the frequency given (the list passes none for one word).
+TEST(SearchIndex, RankIsBm25WithTheFrequenciesGiven) {
+  std::string path = (std::filesystem::temp_directory_path() / ("qf_rank_" + std::to_string(::getpid()) + ".db")).string();
+  std::filesystem::remove(path);
+  {
+    auto db = Db::Open(path, DbMode::kWriter);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Exec("CREATE VIRTUAL TABLE a USING fts5(title, content, tokenize='qf_cjk')").ok());
+    const char* docs[][2] = {{"资料费", "学校收取资料费"},           {"补课", "周末补课收取资料费，资料费每人两百"},
+                             {"其他", "食堂收费过高"},              {"资料费问题", "老师要求买资料，收取资料费和补课费"},
+                             {"投诉", "学校收取资料费一百八十元"}, {"补课", "有偿补课"}};
+    for (auto& d : docs) {
+      auto st = (*db)->Prepare("INSERT INTO a(title, content) VALUES (?, ?)");
+      ASSERT_TRUE(st.ok());
+      ASSERT_TRUE(st->Bind(1, std::string_view(d[0])).Bind(2, std::string_view(d[1])).Run().ok());
+    }
+    auto scores = [&](const std::string& rank, const std::string& match) {
+      auto st = (*db)->Prepare("SELECT rowid, " + rank + " FROM a WHERE a MATCH ?1 ORDER BY 2, rowid");
+      EXPECT_TRUE(st.ok()) << st.status();
+      st->Bind(1, std::string_view(match));
+      std::vector<std::pair<int64_t, double>> out;
+      while (*st->Step()) out.push_back({st->Int(0), st->Real(1)});
+      return out;
+    };
+    std::string one = *search::MatchExpression("资料费"), two = *search::MatchExpression("资料费 补课");
+    auto bm25 = scores("bm25(a, 4.0, 1.0)", one), given = scores("qf_rank(a, 4.0, 1.0, '4')", one);
+    ASSERT_EQ(bm25.size(), 4u);
+    ASSERT_EQ(given.size(), bm25.size());
+    for (size_t i = 0; i < bm25.size(); ++i) {
+      EXPECT_EQ(given[i].first, bm25[i].first);
+      EXPECT_NEAR(given[i].second, bm25[i].second, 1e-9);
+    }
+    auto none = scores("qf_rank(a, 4.0, 1.0, NULL)", one);
+    ASSERT_EQ(none.size(), bm25.size());
+    for (size_t i = 0; i < bm25.size(); ++i) EXPECT_EQ(none[i].first, bm25[i].first);
+    auto bm25_two = scores("bm25(a, 4.0, 1.0)", two), given_two = scores("qf_rank(a, 4.0, 1.0, '4,3')", two);
+    ASSERT_EQ(bm25_two.size(), 2u);
+    ASSERT_EQ(given_two.size(), 2u);
+    for (size_t i = 0; i < bm25_two.size(); ++i) {
+      EXPECT_EQ(given_two[i].first, bm25_two[i].first);
+      EXPECT_NEAR(given_two[i].second, bm25_two[i].second, 1e-9);
+    }
+  }
+  for (auto ext : {"", "-wal", "-shm"}) std::filesystem::remove(path + ext);
+}
+
 }  // namespace
 }  // namespace qf

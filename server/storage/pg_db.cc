@@ -11,6 +11,7 @@
 
 #include "common/status.h"
 #include "fmt/format.h"
+#include "spdlog/spdlog.h"
 #include "storage/pg_sql.h"
 
 namespace qf {
@@ -391,6 +392,9 @@ absl::StatusOr<Stmt> PgDb::Prepare(std::string_view sql) {
   auto cursor = std::make_unique<PgCursor>(this, std::move(pg.text), pg.params);
   Cursor* out = cursor.get();
   cache_.emplace(std::move(key), std::move(cursor));
+  // Statements are kept for the connection's life: their number is bounded only if no statement's text carries
+  // its values. Say so once if that is broken.
+  if (cache_.size() == 2000) spdlog::warn("{} statements cached on one connection: is a value written into the SQL?", cache_.size());
   return Stmt(out);
 }
 
