@@ -92,6 +92,9 @@ std::optional<std::string> Query(Backend backend, std::string_view typed) {
   return Join(parts, " & ");
 }
 
+namespace {
+
+// How many cases match `query` (this backend's), counted up to `cap`.
 absl::StatusOr<int64_t> CountMatches(Db& db, const std::string& query, int64_t cap) {
   // Counting stops at the cap: the cost follows the matches counted, never the index's size (FTS5's vocabulary
   // would walk a common term's whole postings to count them: 5 ms for a word in a quarter of 10^6 cases).
@@ -105,6 +108,25 @@ absl::StatusOr<int64_t> CountMatches(Db& db, const std::string& query, int64_t c
   QF_RETURN_IF_ERROR(st.Run());
   return n;
 }
+
+// How many cases match `query`: exact below `window`, above it estimated from how densely the newest `window`
+// matches lie (SQLite; PostgreSQL counts up to `window`).
+absl::StatusOr<int64_t> EstimateMatches(Db& db, const std::string& query, int64_t window) {
+  if (db.backend() == Backend::kPostgres) return CountMatches(db, query, window);
+  // A window of the newest matches (case ids are the index's rowids and grow with time) and the newest case.
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT COUNT(*), MIN(fid), (SELECT MAX(id) FROM cases) FROM (SELECT rowid AS fid FROM case_fts "
+      "WHERE case_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) AS w"));
+  st.Bind(1, query).Bind(2, window);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  int64_t n = row ? st.Int(0) : 0;
+  double top = row ? static_cast<double>(st.Int(2)) : 0, span = row && n ? top - static_cast<double>(st.Int(1)) + 1 : 0;
+  QF_RETURN_IF_ERROR(st.Run());
+  if (n < window || span <= 0) return n;
+  return std::max(n, static_cast<int64_t>(static_cast<double>(n) * top / span));
+}
+
+}  // namespace
 
 absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare) {
   auto query = Query(db.backend(), typed);
@@ -210,7 +232,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& 
                                                                            int64_t cap) {
   std::vector<std::pair<int64_t, std::string>> df;
   for (const auto& t : terms) {
-    QF_ASSIGN_OR_RETURN(int64_t n, CountMatches(db, TermQuery(db.backend(), t), cap));
+    QF_ASSIGN_OR_RETURN(int64_t n, EstimateMatches(db, TermQuery(db.backend(), t), cap));
     if (n >= 2) df.push_back({n, t});  // a term only this case has finds nothing
   }
   std::sort(df.begin(), df.end());
@@ -250,25 +272,14 @@ absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::
   std::vector<std::string> df;
   std::vector<std::string> terms = Terms(typed);
   if (terms.size() > 1) {
-    QF_ASSIGN_OR_RETURN(auto newest, db.Prepare("SELECT MAX(rowid) FROM case_fts"));
-    QF_ASSIGN_OR_RETURN(bool any, newest.Step());
-    double top = any ? static_cast<double>(newest.Int(0)) : 0;
-    QF_RETURN_IF_ERROR(newest.Run());
-    QF_ASSIGN_OR_RETURN(auto window, db.Prepare(
-        "SELECT COUNT(*), MIN(fid) FROM (SELECT rowid AS fid FROM case_fts WHERE case_fts MATCH ?1 "
-        "ORDER BY rowid DESC LIMIT ?2) AS w"));
     for (const auto& term : terms) {
       auto one = MatchExpression(term);
       if (!one) {
         df.push_back("0");
         continue;
       }
-      window.Reset().Bind(1, *one).Bind(2, limit);
-      QF_ASSIGN_OR_RETURN(bool row, window.Step());
-      int64_t n = row ? window.Int(0) : 0;
-      double span = row && n ? top - static_cast<double>(window.Int(1)) + 1 : 1;
-      QF_RETURN_IF_ERROR(window.Run());
-      df.push_back(std::to_string(n < limit || span <= 0 ? n : static_cast<int64_t>(n * top / span)));
+      QF_ASSIGN_OR_RETURN(int64_t n, EstimateMatches(db, *one, limit));
+      df.push_back(std::to_string(n));
     }
   }
   r.sql = fmt::format(

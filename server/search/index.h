@@ -51,8 +51,9 @@ absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view ty
 // keeps about 24 tokens around the first hit.
 std::string Mark(std::string_view text, std::string_view typed, bool snippet);
 
-// How many cases hold each of `terms` (index tokens), counted up to `cap` (enough to tell rare from common; a
-// count's cost follows the cap, not the index), rarest first, leaving out terms no case or only one holds.
+// How many cases hold each of `terms` (index tokens), rarest first, leaving out terms no case or only one holds:
+// exact below `cap`, above it estimated from how densely the newest `cap` matches lie (SQLite) or `cap` itself
+// (PostgreSQL); the cost follows the cap, not the index (FTS5's vocabulary walks a term's whole postings).
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
                                                                            int64_t cap);
 // A query for cases holding any of `terms`, and the SQL of a derived table (id) of the best-ranked such cases but
