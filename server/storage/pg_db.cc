@@ -105,6 +105,12 @@ class PgCursor final : public Cursor {
   // The server-side statement for the bound parameters' types: integers are bigint, reals double precision and
   // blobs bytea, so that a parameter used twice has one type; text and NULL are typed by their context.
   absl::StatusOr<const std::string*> Prepared();
+  // The bound values as libpq takes them (pointers into values_, null for NULL).
+  struct Params {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+  };
+  Params Bound() const;
   // Sends the statement with the bound values (the writer's pipeline) or runs it and waits for its result.
   absl::Status SendPrepared(const std::string& name);
   absl::StatusOr<PGresult*> ExecPrepared(const std::string& name);
@@ -204,15 +210,22 @@ absl::StatusOr<const std::string*> PgCursor::Prepared() {
   return &prepared_.emplace(std::move(key), std::move(name)).first->second;
 }
 
-absl::Status PgCursor::SendPrepared(const std::string& name) {
+PgCursor::Params PgCursor::Bound() const {
+  Params p;
   int n = static_cast<int>(values_.size());
-  std::vector<const char*> values(n);
-  std::vector<int> lengths(n);
+  p.values.resize(n);
+  p.lengths.resize(n);
   for (int i = 0; i < n; ++i) {
-    values[i] = null_[i] ? nullptr : values_[i].data();
-    lengths[i] = static_cast<int>(values_[i].size());
+    p.values[i] = null_[i] ? nullptr : values_[i].data();
+    p.lengths[i] = static_cast<int>(values_[i].size());
   }
-  if (!PQsendQueryPrepared(db_->conn(), name.c_str(), n, values.data(), lengths.data(), formats_.data(), 0))
+  return p;
+}
+
+absl::Status PgCursor::SendPrepared(const std::string& name) {
+  Params p = Bound();
+  if (!PQsendQueryPrepared(db_->conn(), name.c_str(), static_cast<int>(p.values.size()), p.values.data(),
+                           p.lengths.data(), formats_.data(), 0))
     return ResultError(nullptr, db_->conn(), sql_);
   db_->Sent(&sql_);
   return absl::OkStatus();
@@ -223,14 +236,9 @@ absl::StatusOr<PGresult*> PgCursor::ExecPrepared(const std::string& name) {
     QF_RETURN_IF_ERROR(SendPrepared(name));
     return db_->Wait(true);
   }
-  int n = static_cast<int>(values_.size());
-  std::vector<const char*> values(n);
-  std::vector<int> lengths(n);
-  for (int i = 0; i < n; ++i) {
-    values[i] = null_[i] ? nullptr : values_[i].data();
-    lengths[i] = static_cast<int>(values_[i].size());
-  }
-  return PQexecPrepared(db_->conn(), name.c_str(), n, values.data(), lengths.data(), formats_.data(), 0);
+  Params p = Bound();
+  return PQexecPrepared(db_->conn(), name.c_str(), static_cast<int>(p.values.size()), p.values.data(),
+                        p.lengths.data(), formats_.data(), 0);
 }
 
 absl::Status PgCursor::Send() {
