@@ -82,7 +82,7 @@ absl::StatusOr<std::optional<Unit>> GetUnit(Db& db, int64_t id);
 absl::StatusOr<int64_t> UnitIdByCode(Db& db, const std::string& code);  // 0 if absent
 // The unit with a division role (discipline, office …) under the bureau; 0 if none.
 int64_t UnitByRole(Db& db, const std::string& role);
-// Every division role with its unit (the first active one, as UnitByRole), in one query.
+// Every division role with its unit (the first active division holding it), in one query.
 using RoleUnits = std::map<std::string, int64_t>;
 absl::StatusOr<RoleUnits> DivisionsByRole(Db& db);
 // The same inside a command, read once per batch of commands (Tx::Memo; InsertUnit forgets it).

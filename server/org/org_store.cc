@@ -162,11 +162,10 @@ absl::StatusOr<std::optional<Unit>> GetUnit(Db& db, int64_t id) {
 }
 
 int64_t UnitByRole(Db& db, const std::string& role) {
-  auto st = db.Prepare("SELECT id FROM units WHERE kind='division' AND role=? AND active=1 ORDER BY id LIMIT 1");
-  if (!st.ok()) return 0;
-  st->Bind(1, role);
-  auto row = st->Step();
-  return row.ok() && *row ? st->Int(0) : 0;
+  auto roles = DivisionsByRole(db);
+  if (!roles.ok()) return 0;
+  auto it = roles->find(role);
+  return it != roles->end() ? it->second : 0;
 }
 
 absl::StatusOr<const RoleUnits*> DivisionsByRole(Tx& tx) {

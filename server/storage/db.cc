@@ -17,7 +17,7 @@ Stmt& Stmt::BindAll(const std::vector<std::variant<int64_t, std::string>>& args,
   return *this;
 }
 
-absl::Status Stmt::Run() {
+absl::Status Cursor::RunToEnd() {
   while (true) {
     auto r = Step();
     if (!r.ok()) return r.status();
@@ -25,13 +25,7 @@ absl::Status Stmt::Run() {
   }
 }
 
-absl::Status Cursor::Send() {
-  while (true) {
-    auto r = Step();
-    if (!r.ok()) return r.status();
-    if (!*r) return absl::OkStatus();
-  }
-}
+absl::Status Stmt::Run() { return c_->RunToEnd(); }
 
 absl::StatusOr<std::vector<int64_t>> Stmt::Ints() {
   std::vector<int64_t> out;

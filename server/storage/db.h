@@ -34,8 +34,11 @@ class Cursor {
   virtual void BindBlob(int i, std::string_view v) = 0;
   virtual void BindNull(int i) = 0;
   virtual absl::StatusOr<bool> Step() = 0;
-  // Runs the statement to its end when its rows are not wanted; see Stmt::Send.
-  virtual absl::Status Send();
+  // Steps to the end, discarding rows.
+  absl::Status RunToEnd();
+  // Runs the statement to its end when its rows are not wanted (RunToEnd unless the backend defers it); see
+  // Stmt::Send.
+  virtual absl::Status Send() { return RunToEnd(); }
   // Back to before the first step, with the bindings cleared.
   virtual void Reset() = 0;
   virtual int64_t Int(int col) const = 0;

@@ -242,12 +242,7 @@ absl::StatusOr<PGresult*> PgCursor::ExecPrepared(const std::string& name) {
 }
 
 absl::Status PgCursor::Send() {
-  if (!db_->pipelined()) {
-    while (true) {
-      QF_ASSIGN_OR_RETURN(bool row, Step());
-      if (!row) return absl::OkStatus();
-    }
-  }
+  if (!db_->pipelined()) return RunToEnd();
   Clear();
   QF_RETURN_IF_ERROR(db_->ApplyDeadline());
   QF_ASSIGN_OR_RETURN(const std::string* name, Prepared());
@@ -363,14 +358,12 @@ absl::Status PgDb::ApplyDeadline() {
 
 absl::Status PgDb::Exec(std::string_view sql) {
   std::string text(sql == "BEGIN IMMEDIATE" ? std::string_view("BEGIN") : sql);
+  // Nothing to wait for: if it failed, so does the first statement after it that waits.
+  if (pipelined_ && text == "BEGIN") return SendText(text);
   // A script of several statements goes by the simple protocol, which pipeline mode does not take.
   size_t semi = text.find(';');
   bool script = semi != std::string::npos && text.find_first_not_of(" \t\r\n;", semi) != std::string::npos;
   PGresult* res = nullptr;
-  if (pipelined_ && text == "BEGIN") {
-    // Nothing to wait for: if it failed, so does the first statement after it that waits.
-    return SendText(text);
-  }
   if (script && pipelined_) {
     QF_RETURN_IF_ERROR(Flush());
     PQexitPipelineMode(conn_);

@@ -91,7 +91,6 @@ class Totals {
 // The transaction a command runs in. Valid only during the command.
 class Tx {
  public:
-  // `next_seq` is the writer's count of the events table: the next event's number, or 0 when it must be read.
   // What a batch's commands share; valid for the batch, kept by the writer.
   struct Batch {
     int64_t next_seq = 0;  // the next event's sequence number (0: read it from the table)
