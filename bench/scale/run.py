@@ -9,7 +9,9 @@ is the baseline of the same run and how cost grows with the data is visible. Rep
 With --postgres, each size is also copied to a fresh PostgreSQL database (qingfeng db copy, on a throwaway
 cluster started for the run) and the same requests are timed there, so that the two backends are side by side on
 the same data.
-Usage: bench/scale/run.py [--sizes 10000,100000] [--repeat 30] [--postgres] [--bin build/qingfeng]
+With --work DIR the database (and the signing keys) live in DIR and are kept: a later run with the same DIR
+starts from the cases already there, so that a 10^6 database is grown once.
+Usage: bench/scale/run.py [--sizes 10000,100000] [--repeat 30] [--postgres] [--work DIR] [--bin build/qingfeng]
 """
 import argparse
 import http.client
@@ -167,8 +169,10 @@ def main():
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--postgres", action="store_true", help="also time each size copied to PostgreSQL")
+    ap.add_argument("--work", help="keep the database in this directory and start from it when it is there")
     args = ap.parse_args()
-    work = tempfile.mkdtemp(prefix="qf-scale-")
+    work = args.work or tempfile.mkdtemp(prefix="qf-scale-")
+    os.makedirs(work, exist_ok=True)
     os.environ["QINGFENG_KEY_DIR"] = work
     cluster = None
     rows = []
@@ -177,7 +181,9 @@ def main():
             cluster = tempfile.mkdtemp(prefix="qf-scale-pg.")
             subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "start", cluster], check=True,
                            stdout=subprocess.DEVNULL)
-        db = qfserver.build_demo(args.bin, work)
+        db = qfserver.new_database(work)
+        if not os.path.exists(db):
+            db = qfserver.build_demo(args.bin, work)
         sizes = [("demo (%d cases)" % count_cases(db), None)]
         sizes += [("%s cases" % f"{int(n):,}", int(n)) for n in args.sizes.split(",") if n]
         for label, n in sizes:
@@ -194,7 +200,8 @@ def main():
     finally:
         if cluster:
             subprocess.run([os.path.join(ROOT, "scripts", "pg-cluster.sh"), "stop", cluster])
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
     print()
     print("| size | role | request | status | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")

@@ -239,17 +239,31 @@ absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& 
   return df;
 }
 
-std::string AnyTermQuery(Backend backend, const std::vector<std::string>& terms) {
-  std::vector<std::string> parts;
-  for (const auto& t : terms) parts.push_back(TermQuery(backend, t));
-  return Join(parts, backend == Backend::kPostgres ? " | " : " OR ");
-}
-
-std::string AnyTermSql(Backend backend) {
-  return backend == Backend::kPostgres
-             ? "(SELECT case_id AS id FROM case_search, CAST(?1 AS tsquery) AS q WHERE doc @@ q AND case_id <> ?2 "
-               "ORDER BY ts_rank(doc, q) DESC, case_id DESC LIMIT ?3)"
-             : "(SELECT rowid AS id FROM case_fts WHERE case_fts MATCH ?1 AND rowid <> ?2 ORDER BY rank LIMIT ?3)";
+Nearest NearestMatches(Backend backend, const std::vector<std::pair<int64_t, std::string>>& terms, int64_t except,
+                       int64_t limit) {
+  constexpr int kNearest = 1000;  // on each side
+  std::vector<std::string> parts, df;
+  for (const auto& [n, t] : terms) {
+    parts.push_back(TermQuery(backend, t));
+    df.push_back(std::to_string(n));
+  }
+  std::string any = Join(parts, backend == Backend::kPostgres ? " | " : " OR ");
+  if (backend == Backend::kPostgres) {
+    // Scored outside the nearest cut, so that ts_rank reads the kept rows' vectors only.
+    std::string side = "(SELECT case_id AS id, doc, q FROM case_search, CAST(? AS tsquery) AS q WHERE doc @@ q AND ";
+    return {fmt::format("(SELECT id FROM (SELECT id, ts_rank(doc, q) AS r FROM ({0}case_id < ? ORDER BY case_id DESC "
+                        "LIMIT {1}) UNION ALL {0}case_id > ? ORDER BY case_id ASC LIMIT {1})) AS near) AS scored "
+                        "ORDER BY r DESC, id DESC LIMIT ?)",
+                        side, kNearest),
+            {any, except, any, except, limit}};
+  }
+  // qf_rank with the frequencies known: bm25() would count every match of each term on its first row.
+  std::string side = "SELECT id, r FROM (SELECT rowid AS id, qf_rank(case_fts, 1.0, 1.0, ?) AS r FROM case_fts "
+                     "WHERE case_fts MATCH ? AND ";
+  return {fmt::format("(SELECT id FROM ({0}rowid < ? ORDER BY rowid DESC LIMIT {1}) UNION ALL {0}rowid > ? "
+                      "ORDER BY rowid ASC LIMIT {1})) ORDER BY r LIMIT ?)",
+                      side, kNearest),
+          {Join(df, ","), any, except, Join(df, ","), any, except, limit}};
 }
 
 absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::string& match, int64_t limit) {

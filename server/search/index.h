@@ -56,10 +56,16 @@ std::string Mark(std::string_view text, std::string_view typed, bool snippet);
 // (PostgreSQL); the cost follows the cap, not the index (FTS5's vocabulary walks a term's whole postings).
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
                                                                            int64_t cap);
-// A query for cases holding any of `terms`, and the SQL of a derived table (id) of the best-ranked such cases but
-// case ?2, at most ?3, with the query bound to ?1.
-std::string AnyTermQuery(Backend backend, const std::vector<std::string>& terms);
-std::string AnyTermSql(Backend backend);
+// The cases holding any of `terms` (each with its document frequency, as DocFrequencies gives them) that rank best
+// for them, case `except` left out, at most `limit`: a derived table (id) with its parameters' values in order.
+// Ranked among the matches registered nearest before and after `except` (a burst of identical complaints matches
+// tens of thousands of cases; repeats lie within days of each other, and case numbers follow registration).
+struct Nearest {
+  std::string sql;
+  std::vector<std::variant<int64_t, std::string>> args;
+};
+Nearest NearestMatches(Backend backend, const std::vector<std::pair<int64_t, std::string>>& terms, int64_t except,
+                       int64_t limit);
 
 // The `limit` most recently registered matches of what was typed (`match`: its query for this backend), as a
 // derived table (fid, score) scored for relevance — lower is better, the title weighs 4 times the content: SQLite

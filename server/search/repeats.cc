@@ -59,14 +59,15 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
   for (const auto& t : Tokenize(indexed, true)) terms.insert(t.text);
   QF_ASSIGN_OR_RETURN(auto df, DocFrequencies(db, terms, 1000));
   if (df.empty()) return std::vector<Repeat>{};
-  std::vector<std::string> probe;
-  for (size_t i = 0; i < df.size() && static_cast<int>(i) < opt.probe_terms; ++i) probe.push_back(df[i].second);
+  df.resize(std::min<size_t>(df.size(), opt.probe_terms));
   std::string lo = FormatUtc(*at - absl::Hours(24) * opt.window_days), hi = FormatUtc(*at + absl::Hours(24) * opt.window_days);
+  search::Nearest near = NearestMatches(db.backend(), df, case_id, opt.candidates);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0) FROM " + AnyTermSql(db.backend()) +
+      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0) FROM " + near.sql +
       " m JOIN cases c ON c.id = m.id "
-      "WHERE c.received_at >= ?4 AND c.received_at <= ?5 AND c.merged_into IS NULL AND c.state <> 'merged'"));
-  st.Bind(1, AnyTermQuery(db.backend(), probe)).Bind(2, case_id).Bind(3, int64_t{opt.candidates}).Bind(4, lo).Bind(5, hi);
+      "WHERE c.received_at >= ? AND c.received_at <= ? AND c.merged_into IS NULL AND c.state <> 'merged'"));
+  st.BindAll(near.args);
+  st.Bind(static_cast<int>(near.args.size()) + 1, lo).Bind(static_cast<int>(near.args.size()) + 2, hi);
   std::vector<Repeat> out;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());

@@ -1,7 +1,7 @@
 // Repeat detection: the same matter reported again, through another channel or by another person, within a
 // time window. Candidates come from the search index itself ("more like this"): the case's rarest bigrams (by
 // document frequency in the index, counted up to a cap: search::DocFrequencies) are asked for as one OR
-// query ranked by bm25, so intake pays nothing extra. Candidates are then confirmed on the exact Jaccard
+// query ranked by BM25 among the matches registered nearest to the case, so intake pays nothing extra. Candidates are then confirmed on the exact Jaccard
 // similarity of the two texts' shingles (the tokens of common/text.h), the same concerned unit (when both name
 // one; otherwise the numbers the texts name must agree) and the window.
 #pragma once

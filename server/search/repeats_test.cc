@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <random>
 
-#include "runtime/runtime.h"
+#include "runtime/store_fixture.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "search/index.h"
@@ -97,15 +97,16 @@ std::vector<Doc> Generate(uint32_t seed) {
   return out;
 }
 
-TEST(Repeats, PrecisionAndRecallOnAGeneratedSet) {
-  std::string path = (std::filesystem::temp_directory_path() / ("qf_repeats_" + std::to_string(::getpid()) + ".db")).string();
-  for (auto ext : {"", "-wal", "-shm", ".ledger.key", ".vault.key"}) std::filesystem::remove(path + ext);
-  ManualClock clock(absl::FromCivil(absl::CivilSecond(2026, 1, 1, 9, 0, 0), Cst()));
-  auto rt = Runtime::Open({path, std::string(QF_SOURCE_DIR) + "/data", {}}, clock);
-  ASSERT_TRUE(rt.ok()) << rt.status();
+// On the database the suite runs on (SQLite, or PostgreSQL under tests/with-pg.sh).
+class Repeats : public StoreTest {
+ protected:
+  Repeats() : StoreTest(absl::FromCivil(absl::CivilSecond(2026, 1, 1, 9, 0, 0), Cst())) {}
+};
+
+TEST_F(Repeats, PrecisionAndRecallOnAGeneratedSet) {
   auto docs = Generate(2026);
   std::vector<int64_t> ids;
-  auto r = (*rt)->writer().Run(Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::value> {
+  auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
     QF_RETURN_IF_ERROR(tx.db().Exec("INSERT INTO units(id, code, name, kind) VALUES (1, 'B', '市教育局', 'bureau')"));
     for (int u = 1; u <= 60; ++u) {
       QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT INTO units(id, code, name, kind, parent_id) VALUES (?, ?, ?, 'school', 1)"));
@@ -128,7 +129,7 @@ TEST(Repeats, PrecisionAndRecallOnAGeneratedSet) {
     return json::value();
   });
   ASSERT_TRUE(r.ok()) << r.status();
-  Db* db = *(*rt)->app().readers->Get();
+  Db* db = &Reader();
   int tp = 0, fp = 0, fn = 0;
   for (size_t i = 0; i < docs.size(); ++i) {
     auto found = FindRepeats(*db, ids[i]);
@@ -149,8 +150,6 @@ TEST(Repeats, PrecisionAndRecallOnAGeneratedSet) {
               tp + fn, precision, recall, tp, fp, fn);
   EXPECT_GE(precision, 0.9);
   EXPECT_GE(recall, 0.8);
-  rt->reset();
-  for (auto ext : {"", "-wal", "-shm", ".ledger.key", ".vault.key"}) std::filesystem::remove(path + ext);
 }
 
 }  // namespace
