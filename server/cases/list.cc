@@ -23,6 +23,7 @@ constexpr int64_t kMaxCounted = 10000;
 constexpr int64_t kMaxCountedWords = 200;  // common words: each counted case costs a probe of the index
 constexpr int64_t kRankedMatches = 2000;
 constexpr int64_t kRareMatches = 5000;  // words in at most this many cases drive the query from the index
+constexpr int64_t kNewestCut = 5000;    // a common word's newest matches read at most, newest first
 
 bool IsListSortKey(std::string_view key) {
   return key == "received_at" || key == "due_on" || key == "state" || key == "id" || key == "relevance";
@@ -133,10 +134,15 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   // Words: the search index answers membership. A rare word (its rarest bigram in few cases) drives the query
   // from the index; a common one is checked while cases are walked in the asked order, which stops at the page.
   bool ranked = match && f.sort == "relevance";
+  size_t member_at = 0, member_arg = 0;  // the word's condition among `where`, its value among `args`
+  std::string newest_sql;
   if (match && !ranked) {  // ranked: the join with the scored matches is the membership
     QF_ASSIGN_OR_RETURN(auto member, search::MembershipFor(db, q, kRareMatches));
+    member_at = where.size();
+    member_arg = args.size();
     cond(std::move(member.sql), *match);
     selective = selective || member.selective;
+    newest_sql = std::move(member.newest_sql);
   }
   // Relevance scores the kRankedMatches most recently registered matches: scoring every match of a common word
   // (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
@@ -180,6 +186,23 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
       "{}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
       "(SELECT name FROM org_units WHERE id=c.concerned_unit_id)",
       kRowColumns, next_due);
+  if (!newest_sql.empty() && !selective && !f.ascending && (f.sort == "received_at" || f.sort == "id")) {
+    // A common word newest first: List tries the page among the word's newest matches first (cut_*), sorted after
+    // like any selective filter's, and keeps it when later_sql shows it is the whole list's page.
+    std::vector<std::string> cut_where = where;
+    cut_where[member_at] = "c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))";
+    std::string cut_conditions = Join(cut_where, " AND ");
+    out.newest_sql = std::move(newest_sql);
+    out.cut_arg = member_arg;
+    out.cut_count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {} LIMIT {}) AS capped",
+                                    cut_conditions, cap + 1);
+    out.cut_page_sql = fmt::format("SELECT {} FROM cases c WHERE {} ORDER BY {} DESC, c.id DESC LIMIT ? OFFSET ?",
+                                   columns, cut_conditions, f.sort == "id" ? "c.id + 0" : "c.received_at || ''");
+    // Walks the cases received after the page's last row (few) by the received index ("+ 0" keeps the planner off
+    // the key's range, which holds nearly every case).
+    out.later_sql = fmt::format("SELECT 1 FROM cases c WHERE c.received_at > ? AND c.id + 0 < ? AND {} LIMIT 1",
+                                conditions);
+  }
   if (ranked) {
     // The scored matches are sorted by their keys alone and only the page's rows are read whole: a sort carries
     // every column it returns, and the deadline and unit names are looked up per row sorted.
@@ -194,21 +217,29 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   return out;
 }
 
-absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who, absl::Time now) {
-  QF_ASSIGN_OR_RETURN(ListQuery plan, PlanList(db, f, who, now));
-  const auto& match = plan.match;
-  int64_t cap = plan.cap;
+namespace {
+
+using Values = std::vector<std::variant<int64_t, std::string>>;
+
+// A page of the list: the total counted (up to the cap) and the rows as the list shows them.
+struct Page {
   int64_t total = 0;
-  {
-    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(plan.count_sql));
-    count.BindAll(plan.count_args);
-    QF_RETURN_IF_ERROR(count.Step().status());
-    total = count.Int(0);
-  }
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(plan.page_sql));
-  st.BindAll(plan.args);
-  st.Bind(static_cast<int>(plan.args.size()) + 1, f.limit).Bind(static_cast<int>(plan.args.size()) + 2, f.offset);
   json::array items;
+};
+
+absl::StatusOr<Page> ReadPage(Db& db, const CaseEnv& env, const std::string& count_sql, const Values& count_args,
+                              const std::string& page_sql, const Values& args, const ListFilter& f,
+                              const Principal& who, absl::Time now) {
+  Page page;
+  {
+    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(count_sql));
+    count.BindAll(count_args);
+    QF_RETURN_IF_ERROR(count.Step().status());
+    page.total = count.Int(0);
+  }
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(page_sql));
+  st.BindAll(args);
+  st.Bind(static_cast<int>(args.size()) + 1, f.limit).Bind(static_cast<int>(args.size()) + 2, f.offset);
   absl::CivilDay today = CstDay(now);
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -230,8 +261,62 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       item["working_days_left"] = d >= today ? env.calendar->WorkingDaysBetween(today, d)
                                              : -env.calendar->WorkingDaysBetween(d, today);
     }
-    items.push_back(std::move(item));
+    page.items.push_back(std::move(item));
   }
+  return page;
+}
+
+// A common word newest first, answered from its newest matches (the cut) when that is provably the list's page:
+// the cut holds every match; or the page is full and no match outside the cut sorts before its last row (a case
+// outside has a lower number, so sorted by number it comes after; sorted by received time it comes after unless
+// received later than that row — a back-dated entry registered late — which later_sql looks for among the few
+// cases received since). The count is the cut's, or "more than the cap" when the cut alone holds more. nullopt:
+// not provable, run the list as planned.
+absl::StatusOr<std::optional<Page>> FromNewestMatches(Db& db, const CaseEnv& env, const ListQuery& plan,
+                                                      const ListFilter& f, const Principal& who, absl::Time now) {
+  if (f.offset + f.limit > kNewestCut / 4) return std::nullopt;
+  int64_t want = std::max(plan.cap + 1, 4 * (f.offset + f.limit));
+  json::array ids;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(plan.newest_sql));
+    st.Bind(1, *plan.match).Bind(2, want);
+    QF_ASSIGN_OR_RETURN(auto some, st.Ints());
+    ids.insert(ids.end(), some.begin(), some.end());
+  }
+  bool every_match = static_cast<int64_t>(ids.size()) < want;
+  if (ids.empty()) return Page{};
+  int64_t lowest = ids.back().as_int64();
+  Values args = plan.args, count_args = plan.count_args;
+  args[plan.cut_arg] = count_args[plan.cut_arg] = json::serialize(ids);
+  QF_ASSIGN_OR_RETURN(Page page, ReadPage(db, env, plan.cut_count_sql, count_args, plan.cut_page_sql, args, f, who, now));
+  if (every_match) return page;
+  if (page.total <= plan.cap || static_cast<int64_t>(page.items.size()) < f.limit) return std::nullopt;
+  if (f.sort == "received_at") {
+    QF_ASSIGN_OR_RETURN(auto later, db.Prepare(plan.later_sql));
+    later.Bind(1, std::string(page.items.back().as_object().at("received_at").as_string())).Bind(2, lowest);
+    later.BindAll(plan.args, 3);
+    QF_ASSIGN_OR_RETURN(bool any, later.Step());
+    if (any) return std::nullopt;
+  }
+  return page;
+}
+
+}  // namespace
+
+absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(ListQuery plan, PlanList(db, f, who, now));
+  const auto& match = plan.match;
+  int64_t cap = plan.cap;
+  std::optional<Page> page;
+  if (!plan.newest_sql.empty()) {
+    QF_ASSIGN_OR_RETURN(page, FromNewestMatches(db, env, plan, f, who, now));
+  }
+  if (!page) {
+    QF_ASSIGN_OR_RETURN(page, ReadPage(db, env, plan.count_sql, plan.count_args, plan.page_sql, plan.args, f, who, now));
+  }
+  int64_t total = page->total;
+  json::array items = std::move(page->items);
+  absl::CivilDay today = CstDay(now);
   // Deadline colours for the page, read after the list statement is done with its connection.
   for (auto& item : items) {
     auto& o = item.as_object();

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "cases/case_fixture.h"
+#include "common/timefmt.h"
+#include "search/index.h"
 
 namespace qf::cases {
 namespace {
@@ -89,6 +91,50 @@ TEST_F(ListPlanTest, EveryFilterUsesItsIndex) {
       for (const char* walked : {"cases_state", "cases_category", "cases_received"})
         EXPECT_EQ(all.find(walked), std::string::npos) << name << " " << f.state << f.category << ":\n" << all;
     }
+  }
+}
+
+// A word in more cases than the index lists (kRareMatches) is common: newest first, the list reads the page from its
+// newest matches when it can prove that is the whole list's page, else walks. The answer must be the same either
+// way — here one case numbered among the first was received after nearly all (as rows copied from another
+// system can be), so the pages that should hold it can only be had by the walk.
+TEST_F(ListPlanTest, CommonWordNewestFirstIsTheWholeListsPage) {
+  constexpr int kCases = 5100;
+  absl::Time start = clock_.Now() - absl::Hours(24 * 30);
+  std::vector<std::pair<std::string, int64_t>> expected;  // (received_at, id) of every match
+  auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+        "INSERT INTO cases(receipt, channel, category, kind, state, title, content, received_at, created_at, anonymous) "
+        "VALUES (?, 'web', 'fees', 'complaint', 'registered', ?, ?, ?, ?, 1) RETURNING id"));
+    for (int i = 0; i < kCases + 50; ++i) {
+      bool word = i < kCases;  // the last 50 do not hold it
+      // Case 3 (numbered among the first) received between the 15th and 16th newest matches.
+      absl::Time at = i == 3 ? start + absl::Minutes(kCases - 15) - absl::Seconds(30) : start + absl::Minutes(i);
+      st.Reset().Bind(1, "T" + std::to_string(i)).Bind(2, std::string(word ? "收取资料费" : "其他问题"))
+          .Bind(3, std::string(word ? "学校收取资料费" : "食堂卫生")).Bind(4, FormatUtc(at)).Bind(5, FormatUtc(at));
+      QF_ASSIGN_OR_RETURN(auto id, st.Ints());
+      QF_RETURN_IF_ERROR(search::IndexCase(tx.db(), id.at(0)));
+      if (word) expected.push_back({FormatUtc(at), id.at(0)});
+    }
+    return json::value();
+  });
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::sort(expected.rbegin(), expected.rend());
+  Principal sup = Staff(kSupervisor, divisions_["discipline"]);
+  for (const auto& [sort, offset] : {std::pair{"received_at", 0}, std::pair{"received_at", 10},
+                                     std::pair{"received_at", 40}, std::pair{"id", 0}}) {
+    ListFilter f{.q = "资料费", .sort = sort, .offset = offset, .limit = 20};
+    auto l = List(Reader(), env_, f, sup, clock_.Now());
+    ASSERT_TRUE(l.ok()) << l.status();
+    std::vector<int64_t> got, want;
+    for (auto& it : l->at("items").as_array()) got.push_back(it.at("id").as_int64());
+    std::vector<int64_t> order;
+    for (auto& [at, id] : expected) order.push_back(id);
+    if (std::string(sort) == "id") std::sort(order.rbegin(), order.rend());
+    want.assign(order.begin() + offset, order.begin() + offset + 20);
+    EXPECT_EQ(got, want) << sort << " from " << offset;
+    EXPECT_EQ(l->at("total").as_int64(), 200) << "counted up to the cap";
+    EXPECT_TRUE(l->at("total_capped").as_bool());
   }
 }
 

@@ -99,6 +99,13 @@ struct ListQuery {
   std::vector<std::variant<int64_t, std::string>> args, count_args;  // page_sql's and count_sql's parameters
   int64_t cap = 0;
   std::optional<std::string> match;  // the FTS5 expression, when words were given
+  // A common word newest first (SQLite): the same list chosen among the word's newest matches, without a probe of
+  // the index per case walked. `newest_sql` lists those matches (binds: the query, how many); `cut_count_sql` and
+  // `cut_page_sql` take args / count_args with the value at `cut_arg` replaced by their ids (a JSON array);
+  // `later_sql` (binds: a received time, an id, then args) finds a match outside them that would sort before a row
+  // received at that time. Empty when the list is not of that shape.
+  std::string newest_sql, cut_count_sql, cut_page_sql, later_sql;
+  size_t cut_arg = 0;
 };
 absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal& who, absl::Time now);
 

@@ -137,7 +137,8 @@ absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t
     return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", few};
   if (few) return Membership{"c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", true};
   // Probed per case walked (the index seeks the case's row in each term's postings).
-  return Membership{"EXISTS (SELECT 1 FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", false};
+  return Membership{"EXISTS (SELECT 1 FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", false,
+                    "SELECT rowid FROM case_fts WHERE case_fts MATCH ? ORDER BY rowid DESC LIMIT ?"};
 }
 
 std::string Mark(std::string_view text, std::string_view typed, bool snippet) {

@@ -37,6 +37,9 @@ std::optional<std::string> Query(Backend backend, std::string_view typed);
 struct Membership {
   std::string sql;
   bool selective = false;  // the index drives: the matches are few
+  // Common words on SQLite: the matches most recently registered, newest first (binds: the query, how many), from
+  // which a newest-first page can be chosen without a probe per case walked (cases/list.cc says when that is exact).
+  std::string newest_sql;
 };
 absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare);
 // The hits of what was typed in cases `ids`, marked with U+0002 … U+0003: the title whole, the content as a snippet
