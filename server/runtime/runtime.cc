@@ -19,6 +19,7 @@ namespace reports { void Register(Modules& m); }
 namespace notices { void Register(Modules& m); }
 namespace draws { void Register(Modules& m); }
 namespace inspect { void Register(Modules& m); }
+namespace placement { void Register(Modules& m); }
 
 void RegisterModules(Modules& m) {
   auth::Register(m);
@@ -29,6 +30,7 @@ void RegisterModules(Modules& m) {
   notices::Register(m);
   draws::Register(m);
   inspect::Register(m);
+  placement::Register(m);
   RegisterServe(m);
 }
 
