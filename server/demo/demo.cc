@@ -448,6 +448,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   });
   if (!cards.ok()) return cards.status();
   QF_RETURN_IF_ERROR(BuildNoticesAndDraws(rt, clock, who, seed));
+  QF_RETURN_IF_ERROR(BuildPlacement(rt, who, seed));
   spdlog::info("demo: {} schools, {} cases, {} lifecycle steps, {} cards; notices and draws", b.schools.size(),
                intake.size(), steps.size(), sweep->as_int64());
   return absl::OkStatus();

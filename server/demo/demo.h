@@ -47,4 +47,7 @@ absl::StatusOr<boost::json::object> MakeAssignmentJson(Tx& tx, const boost::json
 absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                                   uint32_t seed);
 
+// The migrant children's places (demo_placement.cc): designated schools, applications, one published run.
+absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>& who, uint32_t seed);
+
 }  // namespace qf::demo

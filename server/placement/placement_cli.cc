@@ -1,5 +1,5 @@
-// What placement adds to the binary: `placement verify`, which checks a published placement record from the record
-// alone (lottery numbers from the revealed seed, seats against capacity, stability, the seats recomputed), and
+// What placement adds to the binary: its routes; `placement verify`, which checks a published placement record (from
+// a file, a server's public address or the database) from the record alone (lottery numbers from the revealed seed, seats against capacity, stability, the seats recomputed), and
 // `placement city`, which generates a city's applications, runs deferred acceptance and writes the record (for
 // trials, the benchmark and the demo).
 #include <chrono>
@@ -10,6 +10,8 @@
 #include "common/status.h"
 #include "fmt/format.h"
 #include "placement/city.h"
+#include "ledger/http_source.h"
+#include "placement/placement.h"
 #include "placement/record.h"
 
 namespace qf::placement {
@@ -17,11 +19,32 @@ namespace json = boost::json;
 
 namespace {
 
+struct VerifyFlags {
+  int64_t id = 0;
+  std::string db, url, file;
+};
+
+// The published record as text: from the file, from the server as any outsider reads it, or from the database.
+absl::StatusOr<std::string> RecordText(const VerifyFlags& f) {
+  if (!f.file.empty()) return ReadWholeFile(f.file);
+  if (f.id <= 0) return Invalid("placement.run", "请给出录取批次号", {{"run", "必填"}});
+  if (!f.url.empty()) return ledger::HttpGet(f.url, "/api/v1/public/placement/runs/" + std::to_string(f.id));
+  if (!f.db.empty()) {
+    QF_ASSIGN_OR_RETURN(auto db, Db::Open(f.db, DbMode::kReader));
+    QF_ASSIGN_OR_RETURN(auto rec, PublicRecord(*db, f.id));
+    return json::serialize(rec);
+  }
+  return Invalid("placement.source", "请用 --db、--url 或 --file 指定公开记录的来源");
+}
+
 CliAction VerifyRun(CLI::App& sub) {
-  auto file = std::make_shared<std::string>();
-  sub.add_option("--file", *file, "the published record saved as JSON")->required();
-  return [file](const CliContext&) {
-    auto text = ReadWholeFile(*file);
+  auto f = std::make_shared<VerifyFlags>();
+  sub.add_option("run", f->id, "placement run number (not needed with --file)");
+  sub.add_option("--db", f->db, "database: a SQLite file path or a postgresql:// URL");
+  sub.add_option("--url", f->url, "server base URL: reads GET /api/v1/public/placement/runs/RUN like any outsider");
+  sub.add_option("--file", f->file, "the published record saved as JSON");
+  return [f](const CliContext&) {
+    auto text = RecordText(*f);
     if (!text.ok()) return CliFail(text.status());
     boost::system::error_code ec;
     auto v = json::parse(*text, ec);
@@ -68,7 +91,10 @@ CliAction GenerateRun(CLI::App& sub) {
 
 }  // namespace
 
+void RegisterRoutes(Router& router, AppContext& app);
+
 void Register(Modules& m) {
+  m.AddRoutes(RegisterRoutes);
   m.DescribeGroup("placement", "school places for migrant workers' children (随迁子女)");
   m.AddCommand("placement verify", "check a published placement record from the record alone", VerifyRun);
   m.AddCommand("placement city", "generate a city's applications, place them and write the record", GenerateRun);

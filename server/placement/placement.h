@@ -1,0 +1,97 @@
+// The placement domain's records (schema 0018): designated schools and their seats, applications from the portal
+// with their on-site review, and placement runs — the seed committed before the run, the witness's value, deferred
+// acceptance over the eligible, the min-cost-flow comparison, publication with the record's hash in the ledger,
+// each family's result with its explanation, objections that become cases, and decisions that change a seat.
+// The rules live in eligibility.h (who and which tier) and match.h (the mechanism); this file stores and reads.
+// Store functions run inside writer commands (Tx) or on a reading connection (Db).
+#pragma once
+
+#include <boost/json.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "auth/roles.h"
+#include "cases/cases.h"
+#include "placement/city.h"
+#include "placement/eligibility.h"
+#include "placement/match.h"
+#include "storage/writer.h"
+
+namespace qf::vault {
+class Vault;
+}
+
+namespace qf::placement {
+
+struct PlacementEnv {
+  std::shared_ptr<const Policy> policy;
+  const vault::Vault* vault = nullptr;
+  cases::CaseEnv case_env;
+};
+
+// What a family submits on the portal. Names and the phone are sealed; the child's masked name is kept in clear.
+struct ApplicationRequest {
+  std::string child_name, guardian_name, guardian_phone;
+  std::string district;
+  int64_t compound_id = 0;
+  int grade = 1;
+  absl::CivilDay residence_since;
+  std::string work_proof, housing, special;
+  int tenancy_months = 0, insurance_months = 0;
+  std::vector<std::string> choices;  // designated school codes, ranked
+};
+absl::StatusOr<ApplicationRequest> ParseApplication(const Policy& policy, const boost::json::object& body);
+
+// Designated schools of the year with their approved seats, the residential compounds by district, the review
+// items and the tiers with their rules: what the portal's form needs.
+absl::StatusOr<boost::json::object> PublicSchools(Db& db, const PlacementEnv& env);
+// Registers an application and assesses it; answers its public number and the code to follow it (shown once).
+absl::StatusOr<boost::json::object> Apply(Tx& tx, const PlacementEnv& env, const ApplicationRequest& r);
+// What a family sees by its code: state, assessment with reasons, items sent back, and once published the seat
+// and why (the last child admitted at each school it ranked higher).
+absl::StatusOr<boost::json::object> Follow(Db& db, const PlacementEnv& env, const std::string& code);
+// An objection to the published result: a case (招生入学) for the district's bureau with the explanation attached.
+absl::StatusOr<boost::json::object> Object(Tx& tx, const PlacementEnv& env, const std::string& code,
+                                           const std::string& content);
+
+// Staff: a district bureau's handler sees its district's applications; the discipline office every district.
+absl::StatusOr<boost::json::object> Applications(Db& db, const PlacementEnv& env, const std::string& district,
+                                                 const std::string& state, const Principal& who);
+// One reviewed item (谁审核、谁签字): ok, or returned with a reason and a date to bring it by. When every item is
+// ok the application is eligible or not by the policy; any returned item returns it.
+struct ReviewRequest {
+  std::string item, result, reason;
+  std::optional<absl::CivilDay> due_on;
+};
+absl::StatusOr<ReviewRequest> ParseReview(const boost::json::object& body);
+absl::StatusOr<boost::json::object> Review(Tx& tx, const PlacementEnv& env, int64_t application_id,
+                                           const ReviewRequest& r, const Principal& who);
+// Seats: a school's handler enters its seats per grade; the district approves (only approved seats are run).
+absl::StatusOr<boost::json::object> SetSeats(Tx& tx, const PlacementEnv& env, const std::string& code, int grade,
+                                             int seats, const Principal& who);
+absl::StatusOr<boost::json::object> ApproveSeats(Tx& tx, const PlacementEnv& env, const std::string& code, int grade,
+                                                 const Principal& who);
+// Per district and grade: approved seats against eligible children by tier, with a warning (学位预警) where short.
+absl::StatusOr<boost::json::object> Board(Db& db, const PlacementEnv& env);
+
+// A run: requested with its witness (the secret committed now), run by the witness's public value, published.
+absl::StatusOr<boost::json::object> RequestRun(Tx& tx, const PlacementEnv& env, int64_t witness_account_id,
+                                               const Principal& who);
+absl::StatusOr<boost::json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t run_id,
+                                            const std::string& public_value, const Principal& who);
+absl::StatusOr<boost::json::object> PublishRun(Tx& tx, const PlacementEnv& env, int64_t run_id, const Principal& who);
+absl::StatusOr<boost::json::object> RunView(Db& db, const PlacementEnv& env, int64_t run_id);
+// The published record (RecordJson) anyone checks with `qingfeng placement verify`.
+absl::StatusOr<boost::json::object> PublicRecord(Db& db, int64_t run_id);
+// A recorded decision moving a child's seat (an appeal upheld): shown by the verifier as an exception.
+absl::StatusOr<boost::json::object> Decide(Tx& tx, const PlacementEnv& env, int64_t run_id, const std::string& ref,
+                                           const std::optional<std::string>& to_school, const std::string& reason,
+                                           const Principal& who);
+
+// The demo's designated schools, compounds and applications from a generated city, eligible and ready to run.
+absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id);
+
+}  // namespace qf::placement

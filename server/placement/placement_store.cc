@@ -1,0 +1,811 @@
+#include <algorithm>
+#include <set>
+
+#include "common/crypto_util.h"
+#include "common/json_input.h"
+#include "common/mask.h"
+#include "common/receipt.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+#include "draws/witnessed.h"
+#include "fmt/format.h"
+#include "org/org.h"
+#include "placement/placement.h"
+#include "placement/record.h"
+#include "vault/vault.h"
+
+namespace qf::placement {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string Subject(std::string_view kind, int64_t id) { return fmt::format("placement_{}/{}", kind, id); }
+std::string CodeHash(std::string_view code) { return Sha256Hex(std::string("placement:") + std::string(code)); }
+
+const char* kHousing[] = {"own_home", "filed_tenancy", "other"};
+
+// The district a staff member acts for: their unit's; "" for the discipline office and leaders (every district).
+absl::StatusOr<std::string> DistrictOf(Db& db, const Principal& who) {
+  if (who.Has(kSupervisor) || who.Has(kLeader)) return std::string();
+  QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, who.unit_id));
+  if (!unit || unit->district.empty())
+    return Forbidden("placement.scope", "只有区教育局、定点学校和纪检监察室可以办理随迁子女入学");
+  return unit->district;
+}
+
+absl::Status MayActIn(Db& db, const Principal& who, const std::string& district) {
+  QF_ASSIGN_OR_RETURN(std::string mine, DistrictOf(db, who));
+  if (!mine.empty() && mine != district) return Forbidden("placement.scope", "只能办理本区的随迁子女入学事项");
+  return absl::OkStatus();
+}
+
+struct SchoolRow {
+  School school;
+  int64_t unit_id = 0;
+};
+
+// The designated schools of the year with their approved seats (entered ones too, when `entered`).
+absl::StatusOr<std::vector<SchoolRow>> LoadSchools(Db& db, int year, bool entered) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT s.code, s.name, s.district, s.lat_e6, s.lon_e6, COALESCE(s.unit_id, 0), t.grade, t.seats, t.approved "
+      "FROM placement_schools s LEFT JOIN placement_seats t ON t.year = s.year AND t.code = s.code "
+      "WHERE s.year = ? ORDER BY s.code, t.grade"));
+  st.Bind(1, int64_t{year});
+  std::vector<SchoolRow> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (out.empty() || out.back().school.code != st.Text(0)) {
+      SchoolRow r;
+      r.school.code = st.Text(0), r.school.name = st.Text(1), r.school.district = st.Text(2);
+      r.school.lat_e6 = static_cast<int32_t>(st.Int(3)), r.school.lon_e6 = static_cast<int32_t>(st.Int(4));
+      r.unit_id = st.Int(5);
+      out.push_back(std::move(r));
+    }
+    if (!st.IsNull(6) && (entered || st.Int(8))) out.back().school.seats[static_cast<int>(st.Int(6))] = static_cast<int>(st.Int(7));
+  }
+  return out;
+}
+
+struct AppRow {
+  int64_t id = 0;
+  std::string ref, child_masked, district, state, reasons;
+  int grade = 1, tier = -1;
+  int32_t lat_e6 = 0, lon_e6 = 0;
+  std::vector<std::string> choices;
+  Facts facts;
+};
+
+constexpr const char* kAppColumns =
+    "id, ref, child_masked, district, state, reasons, grade, COALESCE(tier, -1), lat_e6, lon_e6, choices, "
+    "residence_since, work_proof, housing, special, tenancy_months, insurance_months";
+
+AppRow ReadApp(Stmt& st) {
+  AppRow a;
+  a.id = st.Int(0), a.ref = st.Text(1), a.child_masked = st.Text(2), a.district = st.Text(3), a.state = st.Text(4);
+  a.reasons = st.Text(5), a.grade = static_cast<int>(st.Int(6)), a.tier = static_cast<int>(st.Int(7));
+  a.lat_e6 = static_cast<int32_t>(st.Int(8)), a.lon_e6 = static_cast<int32_t>(st.Int(9));
+  boost::system::error_code ec;
+  auto v = json::parse(st.Text(10), ec);
+  if (!ec && v.is_array())
+    for (auto& c : v.as_array())
+      if (c.is_string()) a.choices.emplace_back(c.as_string());
+  a.facts = {a.district, a.grade, ParseDay(st.Text(11)).value_or(absl::CivilDay()), st.Text(12), st.Text(13),
+             st.Text(14), static_cast<int>(st.Int(15)), static_cast<int>(st.Int(16))};
+  return a;
+}
+
+absl::StatusOr<std::optional<AppRow>> AppWhere(Db& db, const std::string& where, const std::string& value) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format("SELECT {} FROM placement_applications WHERE {} = ?", kAppColumns, where)));
+  st.Bind(1, value);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<AppRow>();
+  return std::optional<AppRow>(ReadApp(st));
+}
+
+json::array Strings(const std::vector<std::string>& v) { return json::array(v.begin(), v.end()); }
+
+struct RunRow {
+  int64_t id = 0, requested_by = 0, witness = 0;
+  int year = 0;
+  std::string state, commitment, sealed_secret, public_value, secret, summary, record_sha256, published_at;
+};
+
+absl::StatusOr<RunRow> MustRun(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id, year, state, commitment, sealed_secret, requested_by, witness_account, COALESCE(public_value,''), "
+      "COALESCE(secret,''), COALESCE(summary,'{}'), COALESCE(record_sha256,''), COALESCE(published_at,'') "
+      "FROM placement_runs WHERE id = ?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("placement.run_not_found", "录取批次不存在");
+  RunRow r;
+  r.id = st.Int(0), r.year = static_cast<int>(st.Int(1)), r.state = st.Text(2), r.commitment = st.Text(3);
+  r.sealed_secret = st.Text(4), r.requested_by = st.Int(5), r.witness = st.Int(6), r.public_value = st.Text(7);
+  r.secret = st.Text(8), r.summary = st.Text(9), r.record_sha256 = st.Text(10), r.published_at = st.Text(11);
+  return r;
+}
+
+// The latest published run, if any.
+absl::StatusOr<std::optional<RunRow>> LatestPublished(Db& db, int year) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id FROM placement_runs WHERE year = ? AND state = 'published' ORDER BY id DESC LIMIT 1"));
+  st.Bind(1, int64_t{year});
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<RunRow>();
+  QF_ASSIGN_OR_RETURN(RunRow r, MustRun(db, st.Int(0)));
+  return std::optional<RunRow>(std::move(r));
+}
+
+std::string Km(int64_t m) { return fmt::format("{:.1f} 公里", m / 1000.0); }
+std::string Lottery(int64_t l) { return fmt::format("{:.4f}", LotteryShown(l)); }
+
+json::object PriorityJson(int tier, int64_t metres, int64_t lottery) {
+  return json::object{{"tier", tier}, {"km", std::round(metres / 100.0) / 10}, {"lottery", Lottery(lottery)}};
+}
+
+}  // namespace
+
+absl::StatusOr<ApplicationRequest> ParseApplication(const Policy& policy, const json::object& body) {
+  JsonInput in(body);
+  ApplicationRequest r;
+  r.child_name = in.Str("child_name", true, 30).value_or("");
+  r.guardian_name = in.Str("guardian_name", true, 30).value_or("");
+  r.guardian_phone = in.Str("guardian_phone", true, 20).value_or("");
+  r.district = in.Str("district", true, 20).value_or("");
+  r.compound_id = in.Int("compound_id", true, 1, INT64_MAX).value_or(0);
+  r.grade = static_cast<int>(in.Int("grade", true, 1, 12).value_or(0));
+  if (r.grade && std::find(policy.grades.begin(), policy.grades.end(), r.grade) == policy.grades.end())
+    in.Fail("grade", "随迁子女入学不接受这一年级的申请");
+  if (auto d = in.Day("residence_since", true)) r.residence_since = *d;
+  r.work_proof = in.Str("work_proof", true, 30).value_or("");
+  if (!r.work_proof.empty() && std::find(policy.work_proofs.begin(), policy.work_proofs.end(), r.work_proof) == policy.work_proofs.end())
+    in.Fail("work_proof", "应为营业执照、劳动合同或其他证明");
+  r.housing = in.Str("housing", true, 20).value_or("");
+  if (!r.housing.empty() && std::find(std::begin(kHousing), std::end(kHousing), r.housing) == std::end(kHousing))
+    in.Fail("housing", "应为自有住房、租房备案或其他");
+  r.tenancy_months = static_cast<int>(in.Int("tenancy_months", false, 0, 600).value_or(0));
+  r.insurance_months = static_cast<int>(in.Int("insurance_months", false, 0, 600).value_or(0));
+  r.special = in.Str("special", false, 30).value_or("");
+  if (auto* c = in.Raw("choices")) {
+    if (!c->is_array()) {
+      in.Fail("choices", "应为学校代码的列表");
+    } else {
+      for (auto& v : c->as_array())
+        if (v.is_string()) r.choices.emplace_back(v.as_string());
+        else in.Fail("choices", "应为学校代码的列表");
+      if (static_cast<int>(r.choices.size()) > policy.max_choices)
+        in.Fail("choices", fmt::format("最多填报 {} 所学校", policy.max_choices));
+      std::set<std::string> once(r.choices.begin(), r.choices.end());
+      if (once.size() != r.choices.size()) in.Fail("choices", "同一所学校只能填报一次");
+    }
+  }
+  if (auto phone = std::string(Trim(r.guardian_phone)); !phone.empty() &&
+      (phone.size() != 11 || phone[0] != '1' || phone.find_first_not_of("0123456789") != std::string::npos))
+    in.Fail("guardian_phone", "请填写11位手机号码");
+  QF_RETURN_IF_ERROR(in.Finish("placement.invalid"));
+  return r;
+}
+
+absl::StatusOr<json::object> PublicSchools(Db& db, const PlacementEnv& env) {
+  const Policy& p = *env.policy;
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, p.year, false));
+  json::array ss, compounds, tiers, items, forbidden;
+  for (const auto& r : schools) {
+    json::object seats;
+    for (auto [g, n] : r.school.seats) seats[std::to_string(g)] = n;
+    ss.push_back(json::object{{"code", r.school.code}, {"name", r.school.name}, {"district", r.school.district},
+                              {"lat_e6", r.school.lat_e6}, {"lon_e6", r.school.lon_e6}, {"seats", seats}});
+  }
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, district, name FROM placement_compounds ORDER BY district, name"));
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    compounds.push_back(json::object{{"id", st.Int(0)}, {"district", st.Text(1)}, {"name", st.Text(2)}});
+  }
+  for (const auto& t : p.tiers)
+    tiers.push_back(json::object{{"tier", t.tier}, {"label", t.label}, {"clause", t.clause}});
+  for (const auto& i : p.review_items)
+    items.push_back(json::object{{"code", i.code}, {"label", i.label}, {"grades", json::array(i.grades.begin(), i.grades.end())}});
+  return json::object{{"year", p.year}, {"max_choices", p.max_choices}, {"grades", json::array(p.grades.begin(), p.grades.end())},
+                      {"schools", ss}, {"compounds", compounds}, {"tiers", tiers}, {"review_items", items},
+                      {"residence_clause", p.residence_clause}, {"work_clause", p.work_clause},
+                      {"not_required", Strings(p.forbidden)}, {"not_required_clause", p.forbidden_clause}};
+}
+
+absl::StatusOr<json::object> Apply(Tx& tx, const PlacementEnv& env, const ApplicationRequest& r) {
+  Db& db = tx.db();
+  const Policy& p = *env.policy;
+  QF_ASSIGN_OR_RETURN(auto cst, db.Prepare("SELECT district, lat_e6, lon_e6 FROM placement_compounds WHERE id = ?"));
+  cst.Bind(1, r.compound_id);
+  QF_ASSIGN_OR_RETURN(bool found, cst.Step());
+  if (!found || cst.Text(0) != r.district)
+    return Invalid("placement.invalid", "请从所在区的小区列表中选择住址", {{"compound_id", "不是该区的小区"}});
+  int64_t lat = cst.Int(1), lon = cst.Int(2);
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, p.year, true));
+  for (const auto& code : r.choices) {
+    auto it = std::find_if(schools.begin(), schools.end(), [&](const SchoolRow& s) { return s.school.code == code; });
+    if (it == schools.end() || !it->school.seats.contains(r.grade))
+      return Invalid("placement.invalid", "志愿学校不是本年度招收该年级的定点学校", {{"choices", code + " 不可填报"}});
+  }
+  Facts facts{r.district, r.grade, r.residence_since, r.work_proof, r.housing, r.special, r.tenancy_months, r.insurance_months};
+  Assessment a = Assess(p, facts);
+  QF_ASSIGN_OR_RETURN(auto next, db.Prepare("SELECT COALESCE(MAX(id), 0) + 1 FROM placement_applications"));
+  QF_RETURN_IF_ERROR(next.Step().status());
+  std::string ref = fmt::format("SQ{}-{:06d}", p.year, next.Int(0));
+  std::string code = NewReceiptCode();
+  if (!env.vault) return absl::InternalError("保险库未配置，不能保存申请人信息");
+  std::string sealed = env.vault->Seal(json::serialize(json::object{
+      {"child_name", r.child_name}, {"guardian_name", r.guardian_name}, {"guardian_phone", r.guardian_phone}}));
+  json::array reasons = Strings(a.reasons);
+  std::string state = a.eligible ? "submitted" : "ineligible";
+  std::string now = FormatUtc(tx.now());
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO placement_applications(year, ref, code_hash, child_masked, sealed, district, compound_id, lat_e6, "
+      "lon_e6, grade, residence_since, work_proof, housing, tenancy_months, insurance_months, special, choices, state, "
+      "tier, reasons, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+  st.Bind(1, int64_t{p.year}).Bind(2, ref).Bind(3, CodeHash(code)).Bind(4, MaskName(r.child_name)).BindBlob(5, sealed)
+      .Bind(6, r.district).Bind(7, r.compound_id).Bind(8, lat).Bind(9, lon).Bind(10, int64_t{r.grade})
+      .Bind(11, FormatDay(r.residence_since)).Bind(12, r.work_proof).Bind(13, r.housing)
+      .Bind(14, int64_t{r.tenancy_months}).Bind(15, int64_t{r.insurance_months}).Bind(16, r.special)
+      .Bind(17, json::serialize(Strings(r.choices))).Bind(18, state);
+  if (a.tier >= 0) st.Bind(19, int64_t{a.tier}); else st.BindNull(19);
+  st.Bind(20, json::serialize(reasons)).Bind(21, now).Bind(22, now);
+  QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+  QF_RETURN_IF_ERROR(tx.Append("placement.applied", Subject("application", ids.at(0)),
+                               {{"ref", ref}, {"district", r.district}, {"grade", r.grade}, {"tier", a.tier},
+                                {"state", state}, {"choices", r.choices.size()}}).status());
+  json::array to_bring;
+  for (const auto& i : p.ItemsFor(r.grade)) to_bring.push_back(json::value(i.label));
+  return json::object{{"ref", ref}, {"code", DisplayReceiptCode(code)}, {"state", state},
+                      {"tier_label", a.tier_label}, {"reasons", reasons}, {"bring", to_bring},
+                      {"not_required", Strings(p.forbidden)},
+                      {"message", a.eligible ? "申请已提交。请凭查询码查看审核进度，并按要求到定点审核学校现场审核。"
+                                             : "按所填信息暂不符合条件，原因见下；如信息有误可重新申请。"}};
+}
+
+absl::StatusOr<json::object> Follow(Db& db, const PlacementEnv& env, const std::string& typed) {
+  auto code = ParseReceiptCode(typed);
+  if (!code) return NotFound("placement.not_found", "查询码无效或申请不存在");
+  QF_ASSIGN_OR_RETURN(auto app, AppWhere(db, "code_hash", CodeHash(*code)));
+  if (!app) return NotFound("placement.not_found", "查询码无效或申请不存在");
+  const Policy& p = *env.policy;
+  boost::system::error_code ec;
+  json::value reasons = json::parse(app->reasons, ec);
+  json::array reviews;
+  QF_ASSIGN_OR_RETURN(auto rv, db.Prepare(
+      "SELECT item, result, COALESCE(reason,''), COALESCE(due_on,''), reviewed_at FROM placement_reviews WHERE application_id = ?"));
+  rv.Bind(1, app->id);
+  std::map<std::string, json::object> by_item;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, rv.Step());
+    if (!row) break;
+    by_item[rv.Text(0)] = json::object{{"result", rv.Text(1)}, {"reason", rv.Text(2)}, {"due_on", rv.Text(3)}, {"at", rv.Text(4)}};
+  }
+  for (const auto& i : p.ItemsFor(app->grade)) {
+    json::object o{{"item", i.code}, {"label", i.label}};
+    if (auto it = by_item.find(i.code); it != by_item.end())
+      for (auto& [k, v] : it->second) o[k] = v;
+    else o["result"] = "pending";
+    reviews.push_back(std::move(o));
+  }
+  const TierRule* tier = p.Tier(app->tier);
+  json::object out{{"ref", app->ref}, {"child", app->child_masked}, {"district", app->district}, {"grade", app->grade},
+                   {"state", app->state}, {"tier", app->tier}, {"tier_label", tier ? tier->label : ""},
+                   {"reasons", ec ? json::value(json::array()) : reasons}, {"reviews", reviews},
+                   {"choices", Strings(app->choices)}};
+  QF_ASSIGN_OR_RETURN(auto run, LatestPublished(db, p.year));
+  if (!run) return out;
+  QF_ASSIGN_OR_RETURN(auto res, db.Prepare(
+      "SELECT lottery, COALESCE(school,''), rank, chosen, metres FROM placement_results WHERE run_id = ? AND application_id = ?"));
+  res.Bind(1, run->id).Bind(2, app->id);
+  QF_ASSIGN_OR_RETURN(bool placed_row, res.Step());
+  if (!placed_row) return out;
+  int64_t lottery = res.Int(0);
+  std::string school = res.Text(1);
+  int rank = static_cast<int>(res.Int(2));
+  // A decision since the run changes the seat shown.
+  QF_ASSIGN_OR_RETURN(auto dec, db.Prepare(
+      "SELECT COALESCE(to_school,''), reason FROM placement_decisions WHERE run_id = ? AND application_id = ? ORDER BY id DESC LIMIT 1"));
+  dec.Bind(1, run->id).Bind(2, app->id);
+  QF_ASSIGN_OR_RETURN(bool decided, dec.Step());
+  // Why: the schools the child ranked above its seat, each with the last child admitted there.
+  QF_ASSIGN_OR_RETURN(auto rows, LoadSchools(db, p.year, false));
+  Instance in;
+  for (auto& r : rows) in.schools.push_back(r.school);
+  Child c{app->ref, app->district, app->grade, app->tier, app->lat_e6, app->lon_e6, app->choices, lottery};
+  json::value summary = json::parse(run->summary, ec);
+  std::map<std::pair<std::string, int>, json::object> cutoffs;
+  if (!ec && summary.is_object())
+    if (auto* cs = summary.as_object().if_contains("cutoffs"); cs && cs->is_array())
+      for (auto& v : cs->as_array()) {
+        auto& o = v.as_object();
+        cutoffs[{std::string(o.at("code").as_string()), static_cast<int>(o.at("grade").as_int64())}] = o;
+      }
+  std::vector<int> list = PreferenceList(in, c);
+  json::array above;
+  for (int k = 0; k < rank - 1 && k < static_cast<int>(list.size()); ++k) {
+    const School& s = in.schools[list[k]];
+    json::object a{{"code", s.code}, {"name", s.name}, {"yours", PriorityJson(c.tier, Metres(c, s), lottery)}};
+    if (auto it = cutoffs.find({s.code, c.grade}); it != cutoffs.end())
+      a["last_admitted"] = PriorityJson(static_cast<int>(it->second.at("tier").as_int64()),
+                                        it->second.at("metres").as_int64(), it->second.at("lottery").as_int64());
+    above.push_back(std::move(a));
+  }
+  json::object result{{"run_id", run->id}, {"lottery", Lottery(lottery)}, {"above", above}};
+  auto name_of = [&](const std::string& code) {
+    for (auto& s : in.schools)
+      if (s.code == code) return s.name;
+    return code;
+  };
+  if (!school.empty()) {
+    result["school"] = json::object{{"code", school}, {"name", name_of(school)}};
+    result["rank"] = rank;
+    result["chosen"] = res.Int(3) != 0;
+    result["km"] = std::round(res.Int(4) / 100.0) / 10;
+    result["explanation"] = res.Int(3) != 0
+        ? fmt::format("已安排到{}，您填报的第 {} 志愿。", name_of(school), rank)
+        : fmt::format("已安排到{}（您填报的学校学位已满，由区统筹安排，距住址 {}）。", name_of(school), Km(res.Int(4)));
+  } else {
+    result["explanation"] = "学位不足，暂未安排；区教育主管部门将增加学位后另行安排。";
+  }
+  if (decided) {
+    result["decision"] = json::object{{"school", dec.Text(0).empty() ? json::value(nullptr) : json::value(name_of(dec.Text(0)))},
+                                      {"reason", dec.Text(1)}};
+  }
+  out["result"] = std::move(result);
+  return out;
+}
+
+absl::StatusOr<json::object> Object(Tx& tx, const PlacementEnv& env, const std::string& typed, const std::string& content) {
+  Db& db = tx.db();
+  std::string text(Trim(content));
+  if (text.empty() || Utf8Length(text) > 2000)
+    return Invalid("placement.objection", "请填写异议内容（2000字以内）", {{"content", "必填"}});
+  QF_ASSIGN_OR_RETURN(auto view, Follow(db, env, typed));
+  if (!view.contains("result")) return Invalid("placement.objection", "录取结果公布后才能提出异议", {{"code", "结果尚未公布"}});
+  auto code = ParseReceiptCode(typed);
+  QF_ASSIGN_OR_RETURN(auto app, AppWhere(db, "code_hash", CodeHash(*code)));
+  // The district's bureau answers (still behind the wall of whoever the objection accuses).
+  QF_ASSIGN_OR_RETURN(auto bureaus, org::ListUnits(db, {.kind = "district_bureau", .district = app->district}));
+  cases::NewCase nc;
+  nc.channel = "web";
+  nc.category = "admission";
+  nc.kind = "complaint";
+  nc.title = "对随迁子女入学安排结果的异议";
+  const auto& result = view.at("result").as_object();
+  nc.content = fmt::format("申请编号：{}\n安排结果及说明：{}\n异议内容：{}", app->ref,
+                           result.at("explanation").as_string().c_str(), text);
+  nc.anonymous = true;
+  if (!bureaus.empty()) nc.route_to_unit_id = bureaus.front().id;
+  QF_ASSIGN_OR_RETURN(auto reg, cases::Register(tx, env.case_env, nc));
+  QF_RETURN_IF_ERROR(tx.Append("placement.objection", Subject("application", app->id), {{"case_id", reg.id}}).status());
+  return json::object{{"receipt", DisplayReceiptCode(reg.receipt)},
+                      {"message", "异议已受理，已转区教育主管部门办理；请凭回执码跟踪进展。"}};
+}
+
+absl::StatusOr<json::object> Applications(Db& db, const PlacementEnv& env, const std::string& district,
+                                          const std::string& state, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(std::string mine, DistrictOf(db, who));
+  std::string d = mine.empty() ? district : mine;
+  std::string sql = fmt::format("SELECT {} FROM placement_applications WHERE year = ?", kAppColumns);
+  if (!d.empty()) sql += " AND district = ?";
+  if (!state.empty()) sql += " AND state = ?";
+  sql += " ORDER BY id DESC LIMIT 200";
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  int k = 1;
+  st.Bind(k++, int64_t{env.policy->year});
+  if (!d.empty()) st.Bind(k++, d);
+  if (!state.empty()) st.Bind(k++, state);
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AppRow a = ReadApp(st);
+    const TierRule* t = env.policy->Tier(a.tier);
+    items.push_back(json::object{{"id", a.id}, {"ref", a.ref}, {"child", a.child_masked}, {"district", a.district},
+                                 {"grade", a.grade}, {"state", a.state}, {"tier", a.tier},
+                                 {"tier_label", t ? t->label : ""}, {"choices", Strings(a.choices)}});
+  }
+  json::array items_to_review;
+  for (const auto& i : env.policy->review_items)
+    items_to_review.push_back(json::object{{"code", i.code}, {"label", i.label}});
+  return json::object{{"items", items}, {"district", d}, {"review_items", items_to_review}};
+}
+
+absl::StatusOr<ReviewRequest> ParseReview(const json::object& body) {
+  JsonInput in(body);
+  ReviewRequest r;
+  r.item = in.Str("item", true, 40).value_or("");
+  r.result = in.Str("result", true, 10).value_or("");
+  r.reason = in.Str("reason", false, 200).value_or("");
+  r.due_on = in.Day("due_on", false);
+  if (!r.result.empty() && r.result != "ok" && r.result != "returned") in.Fail("result", "应为 ok 或 returned");
+  if (r.result == "returned" && Trim(r.reason).empty()) in.Fail("reason", "退回须写明原因");
+  if (r.result == "returned" && !r.due_on) in.Fail("due_on", "退回须写明补交期限");
+  QF_RETURN_IF_ERROR(in.Finish("placement.invalid"));
+  return r;
+}
+
+absl::StatusOr<json::object> Review(Tx& tx, const PlacementEnv& env, int64_t id, const ReviewRequest& r,
+                                    const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(auto app, AppWhere(db, "id", std::to_string(id)));
+  if (!app) return NotFound("placement.not_found", "申请不存在");
+  QF_RETURN_IF_ERROR(MayActIn(db, who, app->district));
+  auto items = env.policy->ItemsFor(app->grade);
+  if (std::none_of(items.begin(), items.end(), [&](const ReviewItem& i) { return i.code == r.item; }))
+    return Invalid("placement.invalid", "这一项不在该年级的审核材料中", {{"item", "不是审核项目"}});
+  if (app->state == "ineligible" && r.result == "ok")
+    return Invalid("placement.state", "该申请按所填信息不符合条件", {{"item", "申请不符合条件"}});
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO placement_reviews(application_id, item, result, reason, due_on, reviewer_account, reviewed_at) "
+      "VALUES(?,?,?,?,?,?,?) ON CONFLICT(application_id, item) DO UPDATE SET result = excluded.result, "
+      "reason = excluded.reason, due_on = excluded.due_on, reviewer_account = excluded.reviewer_account, "
+      "reviewed_at = excluded.reviewed_at"));
+  st.Bind(1, id).Bind(2, r.item).Bind(3, r.result);
+  if (r.result == "returned") st.Bind(4, std::string(Trim(r.reason))).Bind(5, FormatDay(*r.due_on));
+  else st.BindNull(4).BindNull(5);
+  st.Bind(6, who.account_id).Bind(7, FormatUtc(tx.now()));
+  QF_RETURN_IF_ERROR(st.Run());
+  // The application's state from all its items: any returned returns it; all ok makes it eligible.
+  QF_ASSIGN_OR_RETURN(auto all, db.Prepare("SELECT item, result FROM placement_reviews WHERE application_id = ?"));
+  all.Bind(1, id);
+  std::map<std::string, std::string> done;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, all.Step());
+    if (!row) break;
+    done[all.Text(0)] = all.Text(1);
+  }
+  bool returned = false, complete = true;
+  for (const auto& i : items) {
+    auto it = done.find(i.code);
+    if (it == done.end()) complete = false;
+    else if (it->second == "returned") returned = true;
+  }
+  std::string state = app->state == "ineligible" ? "ineligible" : returned ? "returned" : complete ? "eligible" : "submitted";
+  QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE placement_applications SET state = ?, updated_at = ? WHERE id = ?"));
+  up.Bind(1, state).Bind(2, FormatUtc(tx.now())).Bind(3, id);
+  QF_RETURN_IF_ERROR(up.Run());
+  json::object ev{{"item", r.item}, {"result", r.result}, {"reviewer_account_id", who.account_id}, {"state", state}};
+  if (r.result == "returned") ev["reason"] = std::string(Trim(r.reason)), ev["due_on"] = FormatDay(*r.due_on);
+  QF_RETURN_IF_ERROR(tx.Append("placement.reviewed", Subject("application", id), ev).status());
+  return json::object{{"id", id}, {"ref", app->ref}, {"state", state}, {"item", r.item}, {"result", r.result}};
+}
+
+absl::StatusOr<json::object> SetSeats(Tx& tx, const PlacementEnv& env, const std::string& code, int grade, int seats,
+                                      const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, env.policy->year, true));
+  auto it = std::find_if(schools.begin(), schools.end(), [&](const SchoolRow& s) { return s.school.code == code; });
+  if (it == schools.end()) return NotFound("placement.school", "不是本年度的定点学校");
+  bool own_school = it->unit_id && it->unit_id == who.unit_id;
+  if (!own_school) QF_RETURN_IF_ERROR(MayActIn(db, who, it->school.district));
+  if (seats < 0 || seats > 5000) return Invalid("placement.invalid", "学位数不合理", {{"seats", "应在 0–5000 之间"}});
+  if (std::find(env.policy->grades.begin(), env.policy->grades.end(), grade) == env.policy->grades.end())
+    return Invalid("placement.invalid", "年级无效", {{"grade", "不是招收的年级"}});
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO placement_seats(year, code, grade, seats, approved, entered_by) VALUES(?,?,?,?,0,?) "
+      "ON CONFLICT(year, code, grade) DO UPDATE SET seats = excluded.seats, approved = 0, "
+      "entered_by = excluded.entered_by, approved_by = NULL"));
+  st.Bind(1, int64_t{env.policy->year}).Bind(2, code).Bind(3, int64_t{grade}).Bind(4, int64_t{seats}).Bind(5, who.account_id);
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append("placement.seats_entered", "placement_school/" + code,
+                               {{"grade", grade}, {"seats", seats}}).status());
+  return json::object{{"code", code}, {"grade", grade}, {"seats", seats}, {"approved", false}};
+}
+
+absl::StatusOr<json::object> ApproveSeats(Tx& tx, const PlacementEnv& env, const std::string& code, int grade,
+                                          const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, env.policy->year, true));
+  auto it = std::find_if(schools.begin(), schools.end(), [&](const SchoolRow& s) { return s.school.code == code; });
+  if (it == schools.end() || !it->school.seats.contains(grade)) return NotFound("placement.school", "该校该年级尚未填报学位");
+  if (it->unit_id && it->unit_id == who.unit_id && !who.Has(kSupervisor))
+    return Forbidden("placement.scope", "学校不能审批自己填报的学位，应由区教育局审批");
+  QF_RETURN_IF_ERROR(MayActIn(db, who, it->school.district));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("UPDATE placement_seats SET approved = 1, approved_by = ? WHERE year = ? AND code = ? AND grade = ?"));
+  st.Bind(1, who.account_id).Bind(2, int64_t{env.policy->year}).Bind(3, code).Bind(4, int64_t{grade});
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_RETURN_IF_ERROR(tx.Append("placement.seats_approved", "placement_school/" + code,
+                               {{"grade", grade}, {"seats", it->school.seats.at(grade)}}).status());
+  return json::object{{"code", code}, {"grade", grade}, {"seats", it->school.seats.at(grade)}, {"approved", true}};
+}
+
+absl::StatusOr<json::object> Board(Db& db, const PlacementEnv& env) {
+  int year = env.policy->year;
+  struct Cell {
+    int64_t seats = 0, entered = 0, pending = 0, eligible = 0;
+    std::map<int, int64_t> by_tier;
+  };
+  std::map<std::pair<std::string, int>, Cell> cells;
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, year, true));
+  QF_ASSIGN_OR_RETURN(auto approved, LoadSchools(db, year, false));
+  for (size_t i = 0; i < schools.size(); ++i) {
+    for (auto [g, n] : schools[i].school.seats) cells[{schools[i].school.district, g}].entered += n;
+    for (auto [g, n] : approved[i].school.seats) cells[{approved[i].school.district, g}].seats += n;
+  }
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT district, grade, state, COALESCE(tier, -1), COUNT(*) FROM placement_applications WHERE year = ? "
+      "AND state IN ('submitted','returned','eligible') GROUP BY district, grade, state, tier"));
+  st.Bind(1, int64_t{year});
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    Cell& c = cells[{st.Text(0), static_cast<int>(st.Int(1))}];
+    if (st.Text(2) == "eligible") {
+      c.eligible += st.Int(4);
+      c.by_tier[static_cast<int>(st.Int(3))] += st.Int(4);
+    } else {
+      c.pending += st.Int(4);
+    }
+  }
+  json::array rows;
+  std::map<int, Cell> city;
+  for (auto& [k, c] : cells) {
+    json::object tiers;
+    for (auto [t, n] : c.by_tier) tiers[std::to_string(t)] = n;
+    bool short_now = c.eligible > c.seats, short_later = c.eligible + c.pending > c.seats;
+    rows.push_back(json::object{{"district", k.first}, {"grade", k.second}, {"seats", c.seats}, {"entered", c.entered},
+                                {"eligible", c.eligible}, {"pending", c.pending}, {"by_tier", tiers},
+                                {"warning", short_now ? "学位不足" : short_later ? "学位预警" : ""}});
+    Cell& t = city[k.second];
+    t.seats += c.seats, t.entered += c.entered, t.eligible += c.eligible, t.pending += c.pending;
+  }
+  json::array totals;
+  for (auto& [g, c] : city)
+    totals.push_back(json::object{{"grade", g}, {"seats", c.seats}, {"eligible", c.eligible}, {"pending", c.pending},
+                                  {"warning", c.eligible > c.seats ? "全市学位不足：运行后将有儿童无法安排" : ""}});
+  return json::object{{"year", year}, {"districts", rows}, {"city", totals}};
+}
+
+absl::StatusOr<json::object> RequestRun(Tx& tx, const PlacementEnv& env, int64_t witness, const Principal& who) {
+  Db& db = tx.db();
+  if (!who.Has(kSupervisor) && !who.Has(kLeader)) return Forbidden("placement.scope", "录取运行由市教育局发起");
+  QF_RETURN_IF_ERROR(draws::CheckWitness(db, "placement", witness, who));
+  QF_ASSIGN_OR_RETURN(auto open, db.Prepare("SELECT id FROM placement_runs WHERE year = ? AND state <> 'published'"));
+  open.Bind(1, int64_t{env.policy->year});
+  QF_ASSIGN_OR_RETURN(bool busy, open.Step());
+  if (busy) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.run_open", "已有一个未公布的录取批次");
+  QF_ASSIGN_OR_RETURN(draws::Committed commit, draws::Commit(env.vault, "placement"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO placement_runs(year, state, commitment, sealed_secret, requested_by, witness_account, requested_at) "
+      "VALUES(?, 'committed', ?, ?, ?, ?, ?) RETURNING id"));
+  st.Bind(1, int64_t{env.policy->year}).Bind(2, commit.commitment).BindBlob(3, commit.sealed_secret)
+      .Bind(4, who.account_id).Bind(5, witness).Bind(6, FormatUtc(tx.now()));
+  QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("placement.run_requested", Subject("run", ids.at(0)),
+                                             {{"year", env.policy->year}, {"commitment", commit.commitment},
+                                              {"witness_account_id", witness}}));
+  return json::object{{"id", ids.at(0)}, {"state", "committed"}, {"commitment", commit.commitment}, {"ledger_seq", seq}};
+}
+
+absl::StatusOr<json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t run_id, const std::string& public_value,
+                                     const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
+  if (run.state != "committed") return MakeError(absl::StatusCode::kFailedPrecondition, "placement.state", "该批次已运行");
+  QF_ASSIGN_OR_RETURN(draws::Reveal rv, draws::RevealSeed(env.vault, "placement", run.sealed_secret, run.witness,
+                                                          public_value, who));
+  // The inputs: approved seats and the eligible children, in canonical order.
+  Instance in;
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
+  for (auto& s : schools) in.schools.push_back(s.school);
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "SELECT {} FROM placement_applications WHERE year = ? AND state = 'eligible' ORDER BY ref", kAppColumns)));
+  st.Bind(1, int64_t{run.year});
+  std::vector<int64_t> app_ids;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AppRow a = ReadApp(st);
+    app_ids.push_back(a.id);
+    in.children.push_back({a.ref, a.district, a.grade, a.tier, a.lat_e6, a.lon_e6, a.choices,
+                           LotteryNumber(rv.seed, a.ref)});
+  }
+  if (in.children.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.empty", "没有审核通过的申请");
+  std::vector<Shortfall> shortfalls = Shortfalls(in);
+  Result r = DeferredAcceptance(in);
+  Comparison cmp = CompareWithFlow(in, r);
+  QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+      "INSERT INTO placement_results(run_id, application_id, lottery, school, rank, chosen, metres) VALUES(?,?,?,?,?,?,?)"));
+  int chosen = 0;
+  for (size_t i = 0; i < in.children.size(); ++i) {
+    const Seat& s = r.seats[i];
+    ins.Reset().Bind(1, run_id).Bind(2, app_ids[i]).Bind(3, in.children[i].lottery);
+    if (s.school >= 0) ins.Bind(4, in.schools[s.school].code); else ins.BindNull(4);
+    ins.Bind(5, int64_t{s.rank}).Bind(6, int64_t{s.chosen}).Bind(7, s.metres);
+    QF_RETURN_IF_ERROR(ins.Send());
+    chosen += s.chosen;
+  }
+  json::array cutoffs, short_json, unplaced;
+  for (auto& [k, pr] : Cutoffs(in, r))
+    cutoffs.push_back(json::object{{"code", in.schools[k.first].code}, {"grade", k.second}, {"tier", pr.tier},
+                                   {"metres", pr.metres}, {"lottery", pr.lottery}});
+  for (const Shortfall& s : shortfalls)
+    short_json.push_back(json::object{{"district", s.district}, {"grade", s.grade}, {"children", s.children}, {"seats", s.seats}});
+  for (size_t i = 0; i < in.children.size(); ++i)
+    if (r.seats[i].school < 0) unplaced.push_back(json::value(in.children[i].ref));
+  json::object summary{
+      {"eligible", in.children.size()}, {"placed", r.placed}, {"chosen", chosen}, {"unplaced", unplaced},
+      {"shortfalls", short_json}, {"cutoffs", cutoffs},
+      {"comparison", json::object{{"da_mean_km", std::round(cmp.da_mean_km * 100) / 100},
+                                  {"flow_mean_km", std::round(cmp.flow_mean_km * 100) / 100},
+                                  {"da_total_km", cmp.da_metres / 1000}, {"flow_total_km", cmp.flow_metres / 1000},
+                                  {"flow_placed", cmp.flow_placed}, {"flow_wronged", cmp.flow_envious},
+                                  {"flow_moved", cmp.flow_moved}}}};
+  // The record without the secret (added at publication); its seats' digest goes to the ledger now.
+  Recorded rec = RecordOf(in, r, run.commitment, rv.public_value, "");
+  std::string seats_sha = Sha256Hex(json::serialize(RecordJson(rec).at("children")));
+  QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
+      "UPDATE placement_runs SET state = 'run', public_value = ?, run_at = ?, summary = ? WHERE id = ?"));
+  up.Bind(1, rv.public_value).Bind(2, FormatUtc(tx.now())).Bind(3, json::serialize(summary)).Bind(4, run_id);
+  QF_RETURN_IF_ERROR(up.Run());
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("placement.run", Subject("run", run_id),
+                                             {{"public_value", rv.public_value}, {"children_sha256", seats_sha},
+                                              {"eligible", in.children.size()}, {"placed", r.placed}}));
+  summary.erase("cutoffs");
+  return json::object{{"id", run_id}, {"state", "run"}, {"summary", summary}, {"ledger_seq", seq}};
+}
+
+namespace {
+
+// The record as published: inputs and seats of the run, the secret, and decisions since.
+absl::StatusOr<Recorded> LoadRecord(Db& db, const RunRow& run) {
+  Recorded rec;
+  rec.commitment = run.commitment, rec.public_value = run.public_value, rec.secret = run.secret;
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
+  for (auto& s : schools) rec.in.schools.push_back(s.school);
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "SELECT {}, r.lottery, r.school, "
+      "(SELECT d.to_school FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id ORDER BY d.id DESC LIMIT 1), "
+      "(SELECT d.reason FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id ORDER BY d.id DESC LIMIT 1) "
+      "FROM placement_results r JOIN placement_applications a ON a.id = r.application_id WHERE r.run_id = ? ORDER BY a.ref",
+      "a.id, a.ref, a.child_masked, a.district, a.state, a.reasons, a.grade, COALESCE(a.tier, -1), a.lat_e6, a.lon_e6, "
+      "a.choices, a.residence_since, a.work_proof, a.housing, a.special, a.tenancy_months, a.insurance_months")));
+  st.Bind(1, run.id);
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    AppRow a = ReadApp(st);
+    rec.in.children.push_back({a.ref, a.district, a.grade, a.tier, a.lat_e6, a.lon_e6, a.choices, st.Int(17)});
+    std::optional<std::string> seat = st.OptText(18);
+    if (std::optional<std::string> reason = st.OptText(20)) {
+      rec.decisions[a.ref] = {seat, *reason};
+      seat = st.OptText(19);
+    }
+    rec.school_of.push_back(seat);
+  }
+  return rec;
+}
+
+}  // namespace
+
+absl::StatusOr<json::object> PublishRun(Tx& tx, const PlacementEnv& env, int64_t run_id, const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
+  if (run.state != "run") return MakeError(absl::StatusCode::kFailedPrecondition, "placement.state", "只有已运行的批次可以公布");
+  if (who.account_id != run.requested_by && !who.Has(kSupervisor)) return Forbidden("placement.scope", "由发起人或纪检监察室公布");
+  if (!env.vault) return absl::InternalError("保险库未配置");
+  QF_ASSIGN_OR_RETURN(std::string secret, env.vault->Unseal(run.sealed_secret));
+  run.secret = secret;
+  QF_ASSIGN_OR_RETURN(Recorded rec, LoadRecord(db, run));
+  std::string sha = Sha256Hex(json::serialize(RecordJson(rec)));
+  QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
+      "UPDATE placement_runs SET state = 'published', secret = ?, record_sha256 = ?, published_at = ? WHERE id = ?"));
+  up.Bind(1, secret).Bind(2, sha).Bind(3, FormatUtc(tx.now())).Bind(4, run_id);
+  QF_RETURN_IF_ERROR(up.Run());
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("placement.published", Subject("run", run_id),
+                                             {{"secret", secret}, {"record_sha256", sha}}));
+  return json::object{{"id", run_id}, {"state", "published"}, {"record_sha256", sha}, {"ledger_seq", seq}};
+}
+
+absl::StatusOr<json::object> RunView(Db& db, const PlacementEnv&, int64_t run_id) {
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
+  boost::system::error_code ec;
+  json::value summary = json::parse(run.summary, ec);
+  if (!ec && summary.is_object()) summary.as_object().erase("cutoffs");
+  return json::object{{"id", run.id}, {"year", run.year}, {"state", run.state}, {"commitment", run.commitment},
+                      {"witness_account_id", run.witness}, {"public_value", run.public_value},
+                      {"summary", ec ? json::value(json::object()) : summary}, {"record_sha256", run.record_sha256},
+                      {"published_at", run.published_at}};
+}
+
+absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id) {
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
+  if (run.state != "published") return NotFound("placement.run_not_found", "录取批次不存在或尚未公布");
+  QF_ASSIGN_OR_RETURN(Recorded rec, LoadRecord(db, run));
+  json::object o = RecordJson(rec);
+  o["run_id"] = run.id;
+  o["year"] = run.year;
+  o["record_sha256_at_publication"] = run.record_sha256;
+  return o;
+}
+
+absl::StatusOr<json::object> Decide(Tx& tx, const PlacementEnv& env, int64_t run_id, const std::string& ref,
+                                    const std::optional<std::string>& to_school, const std::string& reason,
+                                    const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
+  if (run.state != "published") return MakeError(absl::StatusCode::kFailedPrecondition, "placement.state", "结果公布后才能作出调整决定");
+  QF_ASSIGN_OR_RETURN(auto app, AppWhere(db, "ref", ref));
+  if (!app) return Invalid("placement.invalid", "申请编号不存在", {{"ref", "不存在"}});
+  QF_RETURN_IF_ERROR(MayActIn(db, who, app->district));
+  std::string why(Trim(reason));
+  if (why.empty() || Utf8Length(why) > 200) return Invalid("placement.invalid", "请写明调整的理由和决定文号", {{"reason", "必填"}});
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
+  if (to_school && std::none_of(schools.begin(), schools.end(), [&](const SchoolRow& s) {
+        return s.school.code == *to_school && s.school.seats.contains(app->grade);
+      }))
+    return Invalid("placement.invalid", "调入学校不是招收该年级的定点学校", {{"to_school", "无效"}});
+  QF_ASSIGN_OR_RETURN(auto cur, db.Prepare("SELECT school FROM placement_results WHERE run_id = ? AND application_id = ?"));
+  cur.Bind(1, run_id).Bind(2, app->id);
+  QF_ASSIGN_OR_RETURN(bool had, cur.Step());
+  if (!had) return Invalid("placement.invalid", "该儿童不在本批次中", {{"ref", "不在本批次"}});
+  std::optional<std::string> from = cur.OptText(0);
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "INSERT INTO placement_decisions(run_id, application_id, from_school, to_school, reason, decided_by, decided_at) "
+      "VALUES(?,?,?,?,?,?,?)"));
+  st.Bind(1, run_id).Bind(2, app->id);
+  if (from) st.Bind(3, *from); else st.BindNull(3);
+  if (to_school) st.Bind(4, *to_school); else st.BindNull(4);
+  st.Bind(5, why).Bind(6, who.account_id).Bind(7, FormatUtc(tx.now()));
+  QF_RETURN_IF_ERROR(st.Run());
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("placement.decided", Subject("run", run_id),
+      {{"ref", ref}, {"from", from ? json::value(*from) : json::value(nullptr)},
+       {"to", to_school ? json::value(*to_school) : json::value(nullptr)}, {"reason", why}}));
+  return json::object{{"run_id", run_id}, {"ref", ref}, {"to_school", to_school ? json::value(*to_school) : json::value(nullptr)},
+                      {"ledger_seq", seq}};
+}
+
+absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id) {
+  Db& db = tx.db();
+  int year = env.policy->year;
+  QF_ASSIGN_OR_RETURN(auto sch, db.Prepare(
+      "INSERT INTO placement_schools(year, code, name, district, lat_e6, lon_e6) VALUES(?,?,?,?,?,?)"));
+  QF_ASSIGN_OR_RETURN(auto seat, db.Prepare(
+      "INSERT INTO placement_seats(year, code, grade, seats, approved, entered_by, approved_by) VALUES(?,?,?,?,1,?,?)"));
+  for (const School& s : city.in.schools) {
+    QF_RETURN_IF_ERROR(sch.Reset().Bind(1, int64_t{year}).Bind(2, s.code).Bind(3, s.name).Bind(4, s.district)
+                           .Bind(5, int64_t{s.lat_e6}).Bind(6, int64_t{s.lon_e6}).Run());
+    for (auto [g, n] : s.seats)
+      QF_RETURN_IF_ERROR(seat.Reset().Bind(1, int64_t{year}).Bind(2, s.code).Bind(3, int64_t{g}).Bind(4, int64_t{n})
+                             .Bind(5, account_id).Bind(6, account_id).Run());
+  }
+  // Compounds: one per home point of the generated city, named by district and number.
+  std::map<std::tuple<std::string, int32_t, int32_t>, int64_t> compound;
+  QF_ASSIGN_OR_RETURN(auto cp, db.Prepare(
+      "INSERT INTO placement_compounds(district, name, lat_e6, lon_e6) VALUES(?,?,?,?) RETURNING id"));
+  for (const Child& c : city.in.children) {
+    auto key = std::tuple(c.district, c.lat_e6, c.lon_e6);
+    if (compound.contains(key)) continue;
+    int n = static_cast<int>(compound.size()) + 1;
+    cp.Reset().Bind(1, c.district).Bind(2, fmt::format("{}第{}小区", c.district.substr(0, c.district.size() - 3), n))
+        .Bind(3, int64_t{c.lat_e6}).Bind(4, int64_t{c.lon_e6});
+    QF_ASSIGN_OR_RETURN(auto ids, cp.Ints());
+    compound[key] = ids.at(0);
+  }
+  QF_ASSIGN_OR_RETURN(auto app, db.Prepare(
+      "INSERT INTO placement_applications(year, ref, code_hash, child_masked, sealed, district, compound_id, lat_e6, "
+      "lon_e6, grade, residence_since, work_proof, housing, tenancy_months, insurance_months, special, choices, state, "
+      "tier, reasons, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'eligible',?,?,?,?)"));
+  std::string now = FormatUtc(tx.now());
+  static const char* kHousingOf[] = {"other", "own_home", "filed_tenancy", "other"};
+  for (const Child& c : city.in.children) {
+    const TierRule* t = env.policy->Tier(c.tier);
+    json::array reasons{json::value(t ? t->label + "（" + t->clause + "）" : "")};
+    app.Reset().Bind(1, int64_t{year}).Bind(2, c.ref).Bind(3, CodeHash("demo:" + c.ref)).Bind(4, "*某")
+        .BindBlob(5, "-").Bind(6, c.district).Bind(7, compound[std::tuple(c.district, c.lat_e6, c.lon_e6)])
+        .Bind(8, int64_t{c.lat_e6}).Bind(9, int64_t{c.lon_e6}).Bind(10, int64_t{c.grade}).Bind(11, "2024-09-01")
+        .Bind(12, "labour_contract").Bind(13, kHousingOf[c.tier]).Bind(14, int64_t{c.tier == kRelativelyNear ? 40 : 0})
+        .Bind(15, int64_t{c.tier == kRelativelyNear ? 40 : 0}).Bind(16, c.tier == kSpecial ? "军人子女" : "")
+        .Bind(17, json::serialize(Strings(c.choices))).Bind(18, int64_t{c.tier}).Bind(19, json::serialize(reasons))
+        .Bind(20, now).Bind(21, now);
+    QF_RETURN_IF_ERROR(app.Send());
+  }
+  return tx.Append("placement.seeded", "placement/demo", {{"schools", city.in.schools.size()},
+                                                          {"applications", city.in.children.size()}}).status();
+}
+
+}  // namespace qf::placement
