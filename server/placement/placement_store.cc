@@ -26,12 +26,13 @@ std::string CodeHash(std::string_view code) { return Sha256Hex(std::string("plac
 
 const char* kHousing[] = {"own_home", "filed_tenancy", "other"};
 
-// The district a staff member acts for: their unit's; "" for the discipline office and leaders (every district).
+// The district a staff member acts for: a district bureau's; "" for the discipline office and leaders (every
+// district). A school acts only for itself (its own seats), never for its district.
 absl::StatusOr<std::string> DistrictOf(Db& db, const Principal& who) {
   if (who.Has(kSupervisor) || who.Has(kLeader)) return std::string();
   QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, who.unit_id));
-  if (!unit || unit->district.empty())
-    return Forbidden("placement.scope", "只有区教育局、定点学校和纪检监察室可以办理随迁子女入学");
+  if (!unit || unit->kind != "district_bureau" || unit->district.empty())
+    return Forbidden("placement.scope", "随迁子女入学由区教育局和纪检监察室办理");
   return unit->district;
 }
 
