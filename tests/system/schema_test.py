@@ -68,10 +68,13 @@ def pg_schema(url):
             continue
         pk = pks.get((t, c), 0)
         out["tables"].setdefault(t, {})[c] = (kind(dtype), nullable == "NO" and t not in views, pk)
-    for t, col, ft, fc in psql(url, "SELECT kcu.table_name, kcu.column_name, ccu.table_name, ccu.column_name "
+    # Each referencing column paired with the referenced column at its position (a key of several columns too).
+    for t, col, ft, fc in psql(url, "SELECT kcu.table_name, kcu.column_name, ref.table_name, ref.column_name "
                                     "FROM information_schema.referential_constraints rc "
                                     "JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = rc.constraint_name "
-                                    "JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = rc.unique_constraint_name "
+                                    "JOIN information_schema.key_column_usage ref ON ref.constraint_name = rc.unique_constraint_name "
+                                    "AND ref.table_schema = kcu.table_schema "
+                                    "AND ref.ordinal_position = kcu.position_in_unique_constraint "
                                     "WHERE kcu.table_schema = current_schema()"):
         if not t.startswith(SEARCH_STORES):
             out["fks"].add((t, col, ft, fc))
