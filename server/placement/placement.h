@@ -84,6 +84,8 @@ absl::StatusOr<boost::json::object> DrawRun(Tx& tx, const PlacementEnv& env, int
                                             const std::string& public_value, const Principal& who);
 absl::StatusOr<boost::json::object> PublishRun(Tx& tx, const PlacementEnv& env, int64_t run_id, const Principal& who);
 absl::StatusOr<boost::json::object> RunView(Db& db, const PlacementEnv& env, int64_t run_id);
+// Every run, newest first, with its state and counts.
+absl::StatusOr<boost::json::object> Runs(Db& db);
 // The published record (RecordJson) anyone checks with `qingfeng placement verify`.
 absl::StatusOr<boost::json::object> PublicRecord(Db& db, int64_t run_id);
 // A recorded decision moving a child's seat (an appeal upheld): shown by the verifier as an exception.

@@ -133,6 +133,9 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }),
               1024, "Publish a run: the secret revealed, the record's hash in the ledger, families see their results"});
+  router.Add({"GET", "/api/v1/placement/runs", kStaff,
+              ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return Runs(db); }),
+              0, "Placement runs, newest first, with their state and counts"});
   router.Add({"GET", "/api/v1/placement/runs/{id}", kStaff,
               ReadRoute(app, [env](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, RunId(req));

@@ -345,9 +345,11 @@ absl::StatusOr<json::object> Follow(Db& db, const PlacementEnv& env, const std::
     result["rank"] = rank;
     result["chosen"] = res.Int(3) != 0;
     result["km"] = std::round(res.Int(4) / 100.0) / 10;
-    result["explanation"] = res.Int(3) != 0
-        ? fmt::format("已安排到{}，您填报的第 {} 志愿。", name_of(school), rank)
-        : fmt::format("已安排到{}（您填报的学校学位已满，由区统筹安排，距住址 {}）。", name_of(school), Km(res.Int(4)));
+    result["explanation"] =
+        res.Int(3) != 0 ? fmt::format("已安排到{}，您填报的第 {} 志愿。", name_of(school), rank)
+        : app->choices.empty()
+            ? fmt::format("已安排到{}（未填报志愿学校，按距离由区统筹安排，距住址 {}）。", name_of(school), Km(res.Int(4)))
+            : fmt::format("已安排到{}（您填报的学校学位已满，由区统筹安排，距住址 {}）。", name_of(school), Km(res.Int(4)));
   } else {
     result["explanation"] = "学位不足，暂未安排；区教育主管部门将增加学位后另行安排。";
   }
@@ -711,6 +713,26 @@ absl::StatusOr<json::object> RunView(Db& db, const PlacementEnv&, int64_t run_id
                       {"witness_account_id", run.witness}, {"public_value", run.public_value},
                       {"summary", ec ? json::value(json::object()) : summary}, {"record_sha256", run.record_sha256},
                       {"published_at", run.published_at}};
+}
+
+absl::StatusOr<json::object> Runs(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id, year, state, requested_at, COALESCE(published_at, ''), COALESCE(summary, '{}'), witness_account "
+      "FROM placement_runs ORDER BY id DESC"));
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    boost::system::error_code ec;
+    json::value summary = json::parse(st.Text(5), ec);
+    json::object o{{"id", st.Int(0)}, {"year", st.Int(1)}, {"state", st.Text(2)}, {"requested_at", st.Text(3)},
+                   {"published_at", st.Text(4)}, {"witness_account_id", st.Int(6)}};
+    if (!ec && summary.is_object())
+      for (const char* k : {"eligible", "placed", "chosen"})
+        if (auto* v = summary.as_object().if_contains(k)) o[k] = *v;
+    items.push_back(std::move(o));
+  }
+  return json::object{{"items", items}};
 }
 
 absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id) {

@@ -482,6 +482,92 @@ async function inspections(browser, base, locale) {
 }
 
 // ---------- main ----------
+// A parent applies on a phone and follows the code; the district's reviewer sends an item back, then passes every
+// item; the bureau requests a run, the leader witnesses and runs it, the office publishes; the parent reads the
+// seat and why, and objects.
+async function placement(browser, base, locale) {
+  const zh = locale !== 'en'
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const parent = await ctx.newPage()
+  watchErrors(parent, 'parent')
+  await parent.goto(`${base}/placement`)
+  await parent.locator(field('pl-child')).fill('周小禾')
+  await parent.locator(field('pl-guardian')).fill('周建华')
+  await parent.locator(field('pl-phone')).fill('13905512345')
+  await pickOption(parent, 'pl-district', '瑶海区')
+  await pickOption(parent, 'pl-compound', '瑶海第')
+  const residence = parent.locator(field('pl-residence'))
+  await residence.fill('2024-05-01')
+  await residence.press('Enter')
+  await shot(parent, locale, 'portal-placement-form')
+  await parent.locator('[data-test=pl-submit]').click()
+  await parent.locator('[data-test=placement-applied]').waitFor({ timeout: 10000 })
+  const code = (await parent.locator('[data-test=placement-new-code]').textContent()).trim()
+  const ref = (await parent.locator('[data-test=placement-new-ref]').textContent()).trim()
+  check(/^[0-9A-Z]{4}-/.test(code), `${locale} placement: the family gets a code (${code})`)
+  await shot(parent, locale, 'portal-placement-applied')
+  await parent.goto(`${base}/placement/${code}`)
+  await expectText(parent.locator('[data-test=pl-state]'), zh ? '待审核' : 'Awaiting review', `${locale} placement: the application awaits review`)
+
+  const reviewer = await signIn(browser, base, 'handler_yh', locale)
+  await reviewer.locator('[data-test=menu-placement]').click()
+  await reviewer.locator(`[data-test=pl-review-${ref}]`).click()
+  const hukou = reviewer.locator('[data-test=pl-item-hukou]')
+  await hukou.locator('label', { hasText: zh ? '退回' : 'Sent back' }).click()
+  await hukou.locator('input[type=text]').first().fill('户口簿缺少儿童本人页')
+  const due = hukou.locator('.el-date-editor input')
+  await due.fill('2026-12-20')
+  await due.press('Enter')
+  await hukou.locator('button', { hasText: zh ? '提交' : 'Submit' }).click()
+  await expectText(reviewer.locator('.el-dialog:visible'), zh ? '退回补交' : 'Sent back', `${locale} placement: an item sent back returns the application`)
+  await shot(reviewer, locale, 'console-placement-review')
+  await parent.reload()
+  await expectText(parent.locator('[data-test=pl-reviews] .el-table__row'), '户口簿缺少儿童本人页', `${locale} placement: the family sees what was sent back and why`)
+  for (const item of ['hukou', 'residence_permit', 'work_proof', 'housing', 'insurance', 'birth_certificate']) {
+    const row = reviewer.locator(`[data-test=pl-item-${item}]`)
+    await row.locator('label', { hasText: zh ? '通过' : 'Passed' }).click()
+    await row.locator('button').last().click()
+    await row.locator('button', { hasText: '✓' }).waitFor({ timeout: 10000 })
+  }
+  await expectText(reviewer.locator('.el-dialog:visible'), zh ? '审核通过' : 'Eligible', `${locale} placement: every item passed makes it eligible`)
+  await reviewer.context().close()
+
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.locator('[data-test=menu-placement]').click()
+  await sup.locator('.el-tabs__item').nth(1).click()
+  await sup.locator('[data-test=pl-board] .el-table__row').first().waitFor({ timeout: 10000 })
+  await shot(sup, locale, 'console-placement-board')
+  await sup.locator('.el-tabs__item').nth(2).click()
+  await pickOption(sup, 'pl-witness', '孙建国')
+  await sup.locator('[data-test=pl-request]').click()
+  await expectText(sup.locator('[data-test=pl-run]'), zh ? '待见证人运行' : 'Awaiting the witness', `${locale} placement: the run waits for its witness`)
+  const lead = await signIn(browser, base, 'leader', locale)
+  await lead.goto(`${base}/console/placement`)
+  await lead.locator('.el-tabs__item').nth(2).click()
+  await lead.locator(field('pl-public-value')).fill('上证指数 3401.55')
+  await lead.locator('[data-test=pl-draw]').click()
+  await expectText(lead.locator('[data-test=pl-summary]'), zh ? '已安排' : 'placed', `${locale} placement: the witness runs it`)
+  await shot(lead, locale, 'console-placement-run')
+  await lead.context().close()
+  await sup.reload()
+  await sup.locator('.el-tabs__item').nth(2).click()
+  await sup.locator('[data-test=pl-publish]').click()
+  await sup.locator('[data-test=pl-record-link]').waitFor({ timeout: 10000 })
+  check(true, `${locale} placement: published`)
+  await sup.context().close()
+
+  await parent.reload()
+  await parent.locator('[data-test=pl-result]').waitFor({ timeout: 10000 })
+  await expectText(parent.locator('[data-test=pl-explanation]'), zh ? '已安排到' : '已安排到', `${locale} placement: the family reads its seat and why`)
+  await shot(parent, locale, 'portal-placement-result')
+  await parent.locator(field('pl-objection')).fill('离家较远，请求调整到就近学校。')
+  await parent.locator('[data-test=pl-object]').click()
+  await parent.locator('[data-test=pl-objected]').waitFor({ timeout: 10000 })
+  check(true, `${locale} placement: the objection is taken`)
+  await ctx.close()
+}
+
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
@@ -505,21 +591,34 @@ async function main() {
   })
   const started = Date.now()
   try {
+    // QF_E2E_ONLY=placement (say) runs that journey alone, for working on it; `make test` runs them all.
+    const only = process.env.QF_E2E_ONLY
+    const want = (name) => !only || only.split(',').includes(name)
     for (const locale of ['zh-CN', 'en']) {
-      console.log(`e2e (${locale}): citizen`)
-      await citizen(browser, server.url, locale)
-      console.log(`e2e (${locale}): clerk`)
-      const c = await clerk(browser, server.url, locale)
-      console.log(`e2e (${locale}): handler`)
-      const h = await handler(browser, server.url, locale, c)
-      console.log(`e2e (${locale}): supervisor`)
-      await supervisor(browser, server.url, locale, c)
-      await reply(h, locale, c)
-      console.log(`e2e (${locale}): notices and draws`)
-      await publicNotices(browser, server.url, locale)
-      await drawsAndNotices(browser, server.url, locale)
-      console.log(`e2e (${locale}): inspections`)
-      await inspections(browser, server.url, locale)
+      if (want('cases')) {
+        console.log(`e2e (${locale}): citizen`)
+        await citizen(browser, server.url, locale)
+        console.log(`e2e (${locale}): clerk`)
+        const c = await clerk(browser, server.url, locale)
+        console.log(`e2e (${locale}): handler`)
+        const h = await handler(browser, server.url, locale, c)
+        console.log(`e2e (${locale}): supervisor`)
+        await supervisor(browser, server.url, locale, c)
+        await reply(h, locale, c)
+      }
+      if (want('notices')) {
+        console.log(`e2e (${locale}): notices and draws`)
+        await publicNotices(browser, server.url, locale)
+        await drawsAndNotices(browser, server.url, locale)
+      }
+      if (want('inspections')) {
+        console.log(`e2e (${locale}): inspections`)
+        await inspections(browser, server.url, locale)
+      }
+      if (want('placement')) {
+        console.log(`e2e (${locale}): placement`)
+        await placement(browser, server.url, locale)
+      }
     }
   } catch (e) {
     failures.push(`journey stopped: ${e.message.split('\n')[0]}`)

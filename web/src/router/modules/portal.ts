@@ -14,6 +14,9 @@ export const portalRoutes: RouteRecordRaw = {
     { path: 'draws', name: 'draws', component: () => import('@/views/portal/draws/index.vue'), meta: { title: 'nav.draws' } },
     { path: 'draws/:id(\\d+)', name: 'draw', component: () => import('@/views/portal/draws/verify.vue'), meta: { title: 'nav.draws' } },
     { path: 'inspections', name: 'inspections', component: () => import('@/views/portal/inspections/index.vue'), meta: { title: 'nav.inspections' } },
+    { path: 'placement', name: 'placement', component: () => import('@/views/portal/placement/index.vue'), meta: { title: 'nav.placement' } },
+    { path: 'placement/runs/:id(\\d+)', name: 'placement-record', component: () => import('@/views/portal/placement/record.vue'), meta: { title: 'nav.placement' } },
+    { path: 'placement/:code', name: 'placement-follow', component: () => import('@/views/portal/placement/follow.vue'), meta: { title: 'nav.placement' } },
     { path: 'bulletins', name: 'bulletins', component: () => import('@/views/portal/bulletins/index.vue'), meta: { title: 'nav.bulletins' } },
   ],
 }
