@@ -93,6 +93,34 @@ absl::StatusOr<boost::json::object> Decide(Tx& tx, const PlacementEnv& env, int6
                                            const std::optional<std::string>& to_school, const std::string& reason,
                                            const Principal& who);
 
+// The children a published run seats at one school (a decision's seat where one was made since), with their names
+// still sealed: the school's class list and the letters' addressees. Recorded before anything is opened
+// (placement.names_opened, with the purpose and the count) in the same command; the caller opens the names with the
+// vault afterwards. A school's own handler (the school's unit), the district's bureau, or the discipline office.
+struct SeatedChild {
+  std::string ref, sealed, compound;
+  int grade = 0, rank = 0;
+  bool chosen = false;
+  int64_t metres = 0;
+};
+struct SeatedSchool {
+  int64_t run_id = 0;
+  int year = 0;
+  std::string code, name, district;
+  std::vector<SeatedChild> children;
+};
+absl::StatusOr<SeatedSchool> OpenSeated(Tx& tx, int64_t run_id, const std::string& school, const std::string& purpose,
+                                        const Principal& who);
+boost::json::value SeatedJson(const SeatedSchool& s);
+SeatedSchool SeatedFromJson(const boost::json::value& v);
+// A seated child's names as sealed at application: child_name, guardian_name, guardian_phone.
+struct Names {
+  std::string child, guardian, phone;
+};
+absl::StatusOr<Names> OpenNames(const vault::Vault& vault, const SeatedChild& c);
+// The school's class list as a workbook (one row per child, by grade then application number).
+absl::StatusOr<std::string> ClassListXlsx(const SeatedSchool& s, const vault::Vault& vault);
+
 // The demo's designated schools, compounds and applications from a generated city, eligible and ready to run.
 absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id);
 

@@ -99,6 +99,28 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }),
               1024, "The district approves a school's seats for a grade"});
+  router.Add({"POST", "/api/v1/placement/runs/{id}/class-list", kHandler | kSupervisor,
+              WriteThenRoute(app, [&app](const Request& req) -> absl::StatusOr<Write> {
+                QF_ASSIGN_OR_RETURN(int64_t id, RunId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string school = in.Str("school", true, 20).value_or("");
+                QF_RETURN_IF_ERROR(in.Finish("placement.invalid"));
+                return Write{[id, school, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                               QF_ASSIGN_OR_RETURN(auto seated, OpenSeated(tx, id, school, "录取名单", who));
+                               return SeatedJson(seated);
+                             },
+                             [path = req.path, vault = app.vault](absl::StatusOr<json::value> r, Respond respond) {
+                               if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                               auto seated = SeatedFromJson(*r);
+                               auto bytes = ClassListXlsx(seated, *vault);
+                               if (!bytes.ok()) return respond(Response::Problem(bytes.status(), path));
+                               respond(Response::Attachment(std::move(*bytes),
+                                                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                                            "class-list-" + seated.code + ".xlsx", seated.name + "录取名单.xlsx"));
+                             }};
+              }),
+              1024, "A school's class list of a published run as XLSX (names opened; the opening is recorded)"});
   router.Add({"GET", "/api/v1/placement/board", kStaff,
               ReadRoute(app, [env](const Request&, Db& db) -> absl::StatusOr<json::value> { return Board(db, env()); }),
               0, "Capacity board: approved seats against eligible and pending children by district, grade and tier"});

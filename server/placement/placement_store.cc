@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "common/xlsx_out.h"
 #include "draws/witnessed.h"
 #include "fmt/format.h"
 #include "org/org.h"
@@ -815,11 +816,22 @@ absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city
       "tier, reasons, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'eligible',?,?,?,?)"));
   std::string now = FormatUtc(tx.now());
   static const char* kHousingOf[] = {"other", "own_home", "filed_tenancy", "other"};
+  // Names for the class lists and letters, sealed as the portal seals them (only the masked name in clear).
+  static const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"};
+  static const char* kGiven[] = {"子涵", "欣怡", "梓轩", "雨桐", "浩然", "思远", "一诺", "佳怡", "宇航", "诗琪", "俊杰", "梦瑶"};
+  static const char* kParent[] = {"建国", "海燕", "志强", "秀英", "军", "静", "磊", "丽"};
+  if (!env.vault) return absl::InternalError("保险库未配置");
+  size_t k = 0;
   for (const Child& c : city.in.children) {
+    ++k;
+    std::string surname = kSurnames[k % 16];
+    std::string child = surname + kGiven[(k / 16) % 12], guardian = surname + kParent[(k / 7) % 8];
+    std::string sealed = env.vault->Seal(json::serialize(json::object{
+        {"child_name", child}, {"guardian_name", guardian}, {"guardian_phone", fmt::format("139{:08d}", k)}}));
     const TierRule* t = env.policy->Tier(c.tier);
     json::array reasons{json::value(t ? t->label + "（" + t->clause + "）" : "")};
-    app.Reset().Bind(1, int64_t{year}).Bind(2, c.ref).Bind(3, CodeHash("demo:" + c.ref)).Bind(4, "*某")
-        .BindBlob(5, "-").Bind(6, c.district).Bind(7, compound[std::tuple(c.district, c.lat_e6, c.lon_e6)])
+    app.Reset().Bind(1, int64_t{year}).Bind(2, c.ref).Bind(3, CodeHash("demo:" + c.ref)).Bind(4, MaskName(child))
+        .BindBlob(5, sealed).Bind(6, c.district).Bind(7, compound[std::tuple(c.district, c.lat_e6, c.lon_e6)])
         .Bind(8, int64_t{c.lat_e6}).Bind(9, int64_t{c.lon_e6}).Bind(10, int64_t{c.grade}).Bind(11, "2024-09-01")
         .Bind(12, "labour_contract").Bind(13, kHousingOf[c.tier]).Bind(14, int64_t{c.tier == kRelativelyNear ? 40 : 0})
         .Bind(15, int64_t{c.tier == kRelativelyNear ? 40 : 0}).Bind(16, c.tier == kSpecial ? "军人子女" : "")
@@ -829,6 +841,89 @@ absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city
   }
   return tx.Append("placement.seeded", "placement/demo", {{"schools", city.in.schools.size()},
                                                           {"applications", city.in.children.size()}}).status();
+}
+
+}  // namespace qf::placement
+
+namespace qf::placement {
+
+absl::StatusOr<SeatedSchool> OpenSeated(Tx& tx, int64_t run_id, const std::string& school, const std::string& purpose,
+                                        const Principal& who) {
+  Db& db = tx.db();
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
+  if (run.state != "published") return MakeError(absl::StatusCode::kFailedPrecondition, "placement.state", "录取结果公布后才能导出");
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
+  auto it = std::find_if(schools.begin(), schools.end(), [&](const SchoolRow& s) { return s.school.code == school; });
+  if (it == schools.end()) return Invalid("placement.invalid", "不是本年度的定点学校", {{"school", "无效"}});
+  bool own_school = it->unit_id && it->unit_id == who.unit_id;
+  if (!own_school) QF_RETURN_IF_ERROR(MayActIn(db, who, it->school.district));
+  SeatedSchool out{run_id, run.year, school, it->school.name, it->school.district, {}};
+  // The seat as it stands: a decision's where one was made since the run.
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT a.ref, a.sealed, COALESCE(c.name, ''), a.grade, r.rank, r.chosen, r.metres, "
+      "COALESCE((SELECT d.to_school FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id "
+      "ORDER BY d.id DESC LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM placement_decisions d WHERE d.run_id = r.run_id "
+      "AND d.application_id = a.id) THEN '' ELSE r.school END) AS seat "
+      "FROM placement_results r JOIN placement_applications a ON a.id = r.application_id "
+      "LEFT JOIN placement_compounds c ON c.id = a.compound_id WHERE r.run_id = ? ORDER BY a.grade, a.ref"));
+  st.Bind(1, run_id);
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (st.OptText(7).value_or("") != school) continue;
+    out.children.push_back({st.Text(0), st.Text(1), st.Text(2), static_cast<int>(st.Int(3)), static_cast<int>(st.Int(4)),
+                            st.Int(5) != 0, st.Int(6)});
+  }
+  std::string why(Trim(purpose));
+  QF_RETURN_IF_ERROR(tx.Append("placement.names_opened", Subject("run", run_id),
+                               {{"school", school}, {"purpose", why}, {"children", out.children.size()},
+                                {"account_id", who.account_id}}).status());
+  return out;
+}
+
+json::value SeatedJson(const SeatedSchool& s) {
+  json::array kids;
+  for (const auto& c : s.children)
+    kids.push_back(json::object{{"ref", c.ref}, {"sealed", c.sealed}, {"compound", c.compound}, {"grade", c.grade},
+                                {"rank", c.rank}, {"chosen", c.chosen}, {"metres", c.metres}});
+  return json::object{{"run_id", s.run_id}, {"year", s.year}, {"code", s.code}, {"name", s.name},
+                      {"district", s.district}, {"children", kids}};
+}
+
+SeatedSchool SeatedFromJson(const json::value& v) {
+  const auto& o = v.as_object();
+  SeatedSchool s{o.at("run_id").as_int64(), static_cast<int>(o.at("year").as_int64()), std::string(o.at("code").as_string()),
+                 std::string(o.at("name").as_string()), std::string(o.at("district").as_string()), {}};
+  for (const auto& k : o.at("children").as_array()) {
+    const auto& c = k.as_object();
+    s.children.push_back({std::string(c.at("ref").as_string()), std::string(c.at("sealed").as_string()),
+                          std::string(c.at("compound").as_string()), static_cast<int>(c.at("grade").as_int64()),
+                          static_cast<int>(c.at("rank").as_int64()), c.at("chosen").as_bool(), c.at("metres").as_int64()});
+  }
+  return s;
+}
+
+absl::StatusOr<Names> OpenNames(const vault::Vault& vault, const SeatedChild& c) {
+  QF_ASSIGN_OR_RETURN(std::string plain, vault.Unseal(c.sealed));
+  boost::system::error_code ec;
+  json::value v = json::parse(plain, ec);
+  if (ec || !v.is_object()) return absl::DataLossError("申请人信息无法读取：" + c.ref);
+  auto text = [&](const char* k) {
+    auto* x = v.as_object().if_contains(k);
+    return x && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  return Names{text("child_name"), text("guardian_name"), text("guardian_phone")};
+}
+
+absl::StatusOr<std::string> ClassListXlsx(const SeatedSchool& s, const vault::Vault& vault) {
+  XlsxSheet sheet{"录取名单", {"申请编号", "年级", "儿童姓名", "监护人", "联系电话", "居住小区", "志愿", "距离（公里）"}, {}, {16, 6, 10, 10, 14, 18, 10, 12}};
+  for (const auto& c : s.children) {
+    QF_ASSIGN_OR_RETURN(Names n, OpenNames(vault, c));
+    sheet.rows.push_back({c.ref, static_cast<long long>(c.grade), n.child, n.guardian, n.phone, c.compound,
+                          c.chosen ? fmt::format("第{}志愿", c.rank) : std::string("统筹"),
+                          std::round(c.metres / 100.0) / 10});
+  }
+  return WriteXlsx({sheet});
 }
 
 }  // namespace qf::placement

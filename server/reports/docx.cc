@@ -86,6 +86,7 @@ const char* StyleId(Para p) {
     case Para::kHeading2: return "QfHeading2";
     case Para::kNote: return "QfNote";
     case Para::kSignature: return "QfSignature";
+    case Para::kPageBreak: break;
     case Para::kBody: break;
   }
   return "QfBody";
@@ -201,8 +202,13 @@ absl::StatusOr<std::string> Docx::Bytes() const {
   Attr(root, "xmlns:r", kR);
   auto body = Child(root, "w:body");
   for (const auto& b : blocks_) {
-    if (b.table) Table(body, b.t);
-    else Paragraph(body, StyleId(b.style), b.text);
+    if (b.table) {
+      Table(body, b.t);
+    } else if (b.style == Para::kPageBreak) {
+      Attr(Child(Child(Child(body, "w:p"), "w:r"), "w:br"), "w:type", "page");
+    } else {
+      Paragraph(body, StyleId(b.style), b.text);
+    }
   }
   auto sect = Child(body, "w:sectPr");
   auto odd = Child(sect, "w:footerReference");

@@ -13,7 +13,7 @@
 
 namespace qf::reports {
 
-enum class Para { kTitle, kHeading1, kHeading2, kBody, kNote, kSignature };
+enum class Para { kTitle, kHeading1, kHeading2, kBody, kNote, kSignature, kPageBreak };
 
 struct DocTable {
   std::vector<std::string> header;
@@ -25,6 +25,8 @@ class Docx {
  public:
   Docx& Add(Para style, std::string text);
   Docx& AddTable(DocTable table);
+  // The next block starts a new page (one letter per page, say).
+  Docx& PageBreak() { return Add(Para::kPageBreak, ""); }
   // The document's properties (title and subject appear in File › Properties).
   Docx& Properties(std::string title, std::string subject);
   absl::StatusOr<std::string> Bytes() const;

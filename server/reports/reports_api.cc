@@ -6,6 +6,7 @@
 #include "reports/bulletin.h"
 #include "reports/dashboard.h"
 #include "reports/documents.h"
+#include "reports/placement_letters.h"
 #include "cases/hotspots.h"
 
 namespace qf::reports {
@@ -17,7 +18,32 @@ constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spr
 
 }  // namespace
 
+// Placement letters for one school of a published run: the opening of the names is recorded first (the command),
+// then the letters are written with them (the answer).
+absl::StatusOr<Write> PrepareLetters(AppContext& app, const Request& req) {
+  QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "placement.run_not_found", "录取批次"));
+  QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+  JsonInput in(body);
+  std::string school = in.Str("school", true, 20).value_or("");
+  QF_RETURN_IF_ERROR(in.Finish("placement.invalid"));
+  return Write{[id, school, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                 QF_ASSIGN_OR_RETURN(auto seated, placement::OpenSeated(tx, id, school, "入学通知书", who));
+                 return placement::SeatedJson(seated);
+               },
+               [path = req.path, vault = app.vault, clock = app.clock](absl::StatusOr<json::value> r, Respond respond) {
+                 if (!r.ok()) return respond(Response::Problem(r.status(), path));
+                 auto seated = placement::SeatedFromJson(*r);
+                 auto doc = PlacementLettersDocx(seated, *vault, clock->Now());
+                 if (!doc.ok()) return respond(Response::Problem(doc.status(), path));
+                 respond(Response::Attachment(std::move(*doc), kDocx, "letters-" + seated.code + ".docx",
+                                              seated.name + "入学通知书.docx"));
+               }};
+}
+
 void RegisterRoutes(Router& router, AppContext& app) {
+  router.Add({"POST", "/api/v1/placement/runs/{id}/letters", kHandler | kSupervisor,
+              WriteThenRoute(app, [&app](const Request& req) { return PrepareLetters(app, req); }), 1024,
+              "Placement letters (入学通知书) for one school of a published run, one DOCX; opening the names is recorded"});
   router.Add({"GET", "/api/v1/stats", kSupervisor | kLeader,
               ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 return Dashboard(db, req.Query("from").value_or(""), req.Query("to").value_or(""), app.clock->Now());

@@ -135,6 +135,21 @@ def build_demo(binary, workdir):
 
 
 
+def read_docx(payload):
+    """A DOCX answer's paragraphs as text: {"docx": {"paragraphs": [...], "page_breaks": n}}."""
+    import io
+    import re as _re
+    import zipfile
+    from xml.sax.saxutils import unescape
+    xml = zipfile.ZipFile(io.BytesIO(payload)).read("word/document.xml").decode("utf-8")
+    paras = []
+    for p in _re.findall(r"<w:p[ >].*?</w:p>|<w:p/>", xml, _re.S):
+        text = "".join(unescape(t) for t in _re.findall(r"<w:t[^>]*>(.*?)</w:t>", p, _re.S))
+        if text:
+            paras.append(text)
+    return {"docx": {"paragraphs": paras, "page_breaks": xml.count('w:type="page"')}}
+
+
 def read_xlsx(payload):
     """The first sheet of an XLSX answer as {"rows": data rows, "header": [...], "strings": [...]}."""
     import io
@@ -229,6 +244,8 @@ class Client:
             parsed = json.loads(payload)
         elif "spreadsheetml" in ctype and payload:
             parsed = read_xlsx(payload)
+        elif "wordprocessingml" in ctype and payload:
+            parsed = read_docx(payload)
         if isinstance(parsed, dict) and resp.status == 200 and "csrf_token" in parsed:
             self.csrf = parsed["csrf_token"]
         return resp.status, parsed, resp

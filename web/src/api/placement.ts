@@ -1,6 +1,6 @@
 // Migrant children's school places (随迁子女): the portal's form data, applications and following by code, objections;
 // the console's applications and on-site review, seats, the capacity board and placement runs.
-import { http, request } from './request'
+import { downloadPost, http, request } from './request'
 
 export interface PlacementSchool {
   code: string
@@ -137,5 +137,7 @@ export const placementApi = {
   requestRun: (witness: number) => http.post<{ id: number; commitment: string }>('/api/v1/placement/runs', { witness_account_id: witness }),
   run: (id: number) => http.get<RunView>(`/api/v1/placement/runs/${id}`),
   draw: (id: number, value: string) => http.post<{ summary: RunSummary }>(`/api/v1/placement/runs/${id}/draw`, { public_value: value }),
+  classList: (id: number, school: string) => downloadPost(`/api/v1/placement/runs/${id}/class-list`, { school }),
+  letters: (id: number, school: string) => downloadPost(`/api/v1/placement/runs/${id}/letters`, { school }),
   publish: (id: number) => http.post<{ record_sha256: string }>(`/api/v1/placement/runs/${id}/publish`),
 }

@@ -123,6 +123,12 @@ export async function download(path: string, query?: Query): Promise<{ blob: Blo
   return { blob: await res.blob(), total: Number(res.headers.get('X-Total-Count') ?? 0) }
 }
 
+// A file made by a write (a document whose making is recorded, say): POSTs `body` and answers the bytes.
+export async function downloadPost(path: string, body: unknown): Promise<Blob> {
+  const res = await send('POST', path, { body })
+  return res.blob()
+}
+
 export const http = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, { body: body ?? {}, query }),
