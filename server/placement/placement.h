@@ -121,6 +121,15 @@ absl::StatusOr<Names> OpenNames(const vault::Vault& vault, const SeatedChild& c)
 // The school's class list as a workbook (one row per child, by grade then application number).
 absl::StatusOr<std::string> ClassListXlsx(const SeatedSchool& s, const vault::Vault& vault);
 
+// The year's placement in figures, for the half-year summary: the latest run published between two instants.
+struct PublishedFigures {
+  int64_t run_id = 0;
+  int year = 0;
+  int schools = 0, county_schools = 0;  // designated schools with approved seats; those in counties (…县)
+  int64_t eligible = 0, placed = 0, chosen = 0;
+};
+absl::StatusOr<std::optional<PublishedFigures>> PublishedBetween(Db& db, absl::Time from, absl::Time to);
+
 // The demo's designated schools, compounds and applications from a generated city, eligible and ready to run.
 absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id);
 

@@ -926,4 +926,30 @@ absl::StatusOr<std::string> ClassListXlsx(const SeatedSchool& s, const vault::Va
   return WriteXlsx({sheet});
 }
 
+absl::StatusOr<std::optional<PublishedFigures>> PublishedBetween(Db& db, absl::Time from, absl::Time to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id FROM placement_runs WHERE state = 'published' AND published_at >= ? AND published_at < ? "
+      "ORDER BY published_at DESC LIMIT 1"));
+  st.Bind(1, FormatUtc(from)).Bind(2, FormatUtc(to));
+  QF_ASSIGN_OR_RETURN(bool found, st.Step());
+  if (!found) return std::optional<PublishedFigures>();
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, st.Int(0)));
+  PublishedFigures f;
+  f.run_id = run.id, f.year = run.year;
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
+  for (const auto& s : schools) {
+    if (s.school.seats.empty()) continue;
+    ++f.schools;
+    f.county_schools += s.school.district.ends_with("县");
+  }
+  boost::system::error_code ec;
+  json::value summary = json::parse(run.summary, ec);
+  if (!ec && summary.is_object()) {
+    const auto& o = summary.as_object();
+    for (auto [key, out] : {std::pair{"eligible", &f.eligible}, {"placed", &f.placed}, {"chosen", &f.chosen}})
+      if (auto* v = o.if_contains(key)) *out = v->to_number<int64_t>();
+  }
+  return std::optional<PublishedFigures>(f);
+}
+
 }  // namespace qf::placement

@@ -13,6 +13,7 @@
 #include "common/timefmt.h"
 #include "common/xlsx_out.h"
 #include "fmt/format.h"
+#include "placement/placement.h"
 #include "reports/dashboard.h"
 #include "reports/docx.h"
 #include "cases/hotspots.h"
@@ -169,7 +170,20 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
       ? fmt::format("对投诉举报进行综合分析，{}所学校、{}个县区的投诉率显著高于全市水平（如{}），已列为重点检查对象。",
                     hot_schools, hot_districts, Join(names, "、"))
       : "对投诉举报进行综合分析，未发现投诉率显著高于全市水平的学校和县区。";
+  // Migrant children's places: the run published in the period, from its record.
+  std::string placement_sentence;
+  QF_ASSIGN_OR_RETURN(auto placed, placement::PublishedBetween(db, CstStart(*ParseDay(p.from)), CstStart(*ParseDay(p.to) + 1)));
+  if (placed) {
+    const auto& f = *placed;
+    placement_sentence = fmt::format(
+        "按照“两个百分之百”的要求，{}年全市{}所随迁子女定点学校（城区{}所、县{}所）共审核通过进城务工人员随迁子女{}名，"
+        "安排入学{}名{}，其中{}名在自己填报的志愿学校；录取按类别、距离和公开随机号进行，承诺值、随机号种子和录取结果已向社会公开，"
+        "任何人可以复核。",
+        f.year, f.schools, f.schools - f.county_schools, f.county_schools, f.eligible, f.placed,
+        f.placed == f.eligible ? "，全部安排" : fmt::format("，尚有{}名待增加学位后安排", f.eligible - f.placed), f.chosen);
+  }
   std::map<std::string, std::string> vars{{"bureau", bureau}, {"year", std::to_string(p.year)}, {"half", p.name},
+                                          {"placement", placement_sentence},
                                           {"statistics", sentence}, {"categories", categories},
                                           {"handling", handling}, {"hotspots", hotspots}, {"inspections", ""}};
   Docx doc;

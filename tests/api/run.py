@@ -52,6 +52,9 @@ def subst(value, env):
 def match(expected, actual, path="$"):
     if expected == "$any":
         return None if actual is not None else "%s: missing" % path
+    if isinstance(expected, str) and expected.startswith("$contains:"):
+        ok = isinstance(actual, str) and expected[len("$contains:"):] in actual
+        return None if ok else "%s: %r does not contain %r" % (path, actual, expected[len("$contains:"):])
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return "%s: expected object, got %r" % (path, actual)

@@ -120,6 +120,20 @@ async function pickOption(page, selectTest, text) {
   await page.locator(`[data-test=${selectTest}]`).click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
 }
+// pickOption, checked: a tap during the dropdown's opening animation can miss on a phone; retried until the select
+// shows the option chosen.
+async function pickSure(page, selectTest, text) {
+  const select = page.locator(`[data-test=${selectTest}]`)
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await select.click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click({ timeout: 5000 }).catch(() => undefined)
+    await page.waitForTimeout(200)
+    if (((await select.textContent()) ?? '').includes(text) || (await select.locator('input').inputValue().catch(() => '')).includes(text)) return
+    await page.keyboard.press('Escape').catch(() => undefined)
+    await page.waitForTimeout(300)
+  }
+  throw new Error(`could not choose ${text} in ${selectTest}`)
+}
 async function pickRemote(page, selectTest, query, text) {
   const input = page.locator(field(selectTest))
   await input.click()
@@ -495,8 +509,8 @@ async function placement(browser, base, locale) {
   await parent.locator(field('pl-child')).fill('周小禾')
   await parent.locator(field('pl-guardian')).fill('周建华')
   await parent.locator(field('pl-phone')).fill('13905512345')
-  await pickOption(parent, 'pl-district', '瑶海区')
-  await pickOption(parent, 'pl-compound', '瑶海第')
+  await pickSure(parent, 'pl-district', '瑶海区')
+  await pickSure(parent, 'pl-compound', '瑶海第')
   const residence = parent.locator(field('pl-residence'))
   await residence.fill('2024-05-01')
   await residence.press('Enter')

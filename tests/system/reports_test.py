@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The bureau's documents from a demo database: the half-year summary and the quarterly bulletin open in
+"""The bureau's documents from a demo database: the half-year summary (with the placement run published in the
+half) and the quarterly bulletin open in
 LibreOffice (converted headless to text) and state the figures; the bulletin's workbook adds up to the
 dashboard; the same documents and the hotspots over HTTP, for the roles that may have them."""
 import argparse
@@ -60,6 +61,17 @@ def main():
                        "“规范办学行为信息平台”投诉件5件", "省治理教育乱收费通报转办件2件", "重要舆情舆论3件",
                        "逐一督办、核查、答复", "一、明确目标任务", "五、注重制度执行", "审计账本检查点"]:
             check(phrase in text, "the summary says %s" % phrase)
+        # The migrant children's placement the demo published today is in the summary of this half.
+        import datetime
+        today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
+        half = "%dH%d" % (today.year, 1 if today.month <= 6 else 2)
+        now_summary = os.path.join(work, "summary-now.docx")
+        r = qf("report", "summary", "--db", db, "--half", half, "--out", now_summary)
+        ntext = soffice_text(now_summary, work).replace("\n", "")
+        check(r.returncode == 0 and "100所随迁子女定点学校（城区83所、县17所）" in ntext
+              and "共审核通过进城务工人员随迁子女43000名，安排入学43000名，全部安排" in ntext,
+              "the summary of %s reports the placement from its record" % half)
+        check("随迁子女" not in text, "a half without a published run says nothing of it")
         bulletin = os.path.join(work, "bulletin.docx")
         r = qf("report", "bulletin", "--db", db, "--quarter", "2026Q1", "--out", bulletin)
         check(r.returncode == 0, "report bulletin: " + r.stderr)
