@@ -35,9 +35,12 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
                        QF_RETURN_IF_ERROR(placement::SeedDemo(tx, env, city, sup.account_id));
                        return json::object();
                      }).status());
-  // Families applying now, through the same parsing and command as the portal: reviewed on site later.
+  // Families applying through the portal's parsing and command, reviewed on site by the district bureau: the first
+  // passes every item (and is in the run), the second has an item sent back, the third waits for review.
+  const Principal& reviewer = who.at("handler_yh");
   const char* kFamilies[][3] = {{"刘小雨", "刘建国", "13905510001"}, {"陈思远", "陈海燕", "13905510002"},
                                 {"王子涵", "王军", "13905510003"}};
+  std::string first_code;
   for (int k = 0; k < 3; ++k) {
     json::object body{{"child_name", kFamilies[k][0]}, {"guardian_name", kFamilies[k][1]},
                       {"guardian_phone", kFamilies[k][2]}, {"district", "瑶海区"}, {"compound_id", 1 + k},
@@ -48,6 +51,21 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
     if (!r.ok()) return r.status();
     auto applied = run(Actor::Public(), [&](Tx& tx) { return placement::Apply(tx, env, *r); });
     if (!applied.ok()) return applied.status();
+    if (k == 0) first_code = std::string(applied->at("code").as_string());
+    if (k == 2) continue;
+    QF_ASSIGN_OR_RETURN(auto list, run(Actor::Account(reviewer.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+                          return placement::Applications(tx.db(), env, "", "submitted", reviewer);
+                        }));
+    int64_t app_id = 0;
+    for (const auto& a : list.at("items").as_array())
+      if (a.at("ref") == applied->at("ref")) app_id = a.at("id").as_int64();
+    for (const auto& item : env.policy->ItemsFor(r->grade)) {
+      placement::ReviewRequest rr{item.code, "ok", "", std::nullopt};
+      if (k == 1 && item.code == "hukou") rr = {item.code, "returned", "户口簿缺少儿童本人页", absl::CivilDay(2026, 12, 20)};
+      QF_RETURN_IF_ERROR(run(Actor::Account(reviewer.account_id), [&](Tx& tx) {
+                           return placement::Review(tx, env, app_id, rr, reviewer);
+                         }).status());
+    }
   }
   // The run: the secret committed at the request, the leader witnesses and draws, the office publishes.
   QF_ASSIGN_OR_RETURN(auto requested, run(Actor::Account(sup.account_id), [&](Tx& tx) {
@@ -59,6 +77,17 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
                       }));
   QF_RETURN_IF_ERROR(run(Actor::Account(sup.account_id), [&](Tx& tx) { return placement::PublishRun(tx, env, id, sup); })
                          .status());
+  // An appeal: the first family objects (a case for the district), and the district's decision moves the child to a
+  // school nearer the grandparents who care for it after school — an exception the verifier shows with its reason.
+  QF_RETURN_IF_ERROR(run(Actor::Public(), [&](Tx& tx) {
+                       return placement::Object(tx, env, first_code, "孩子放学后由祖父母接送，祖父母家离所安排学校较远，请求调整。");
+                     }).status());
+  QF_ASSIGN_OR_RETURN(auto followed, run(Actor::Public(), [&](Tx& tx) { return placement::Follow(tx.db(), env, first_code); }));
+  QF_RETURN_IF_ERROR(run(Actor::Account(reviewer.account_id), [&](Tx& tx) {
+                       return placement::Decide(tx, env, id, std::string(followed.at("ref").as_string()),
+                                                std::string(city.in.schools[1].code),
+                                                "瑶海区教体局复议决定（2026）1号：隔代照料，调整到祖父母住所附近学校，增加学位一个", reviewer);
+                     }).status());
   const auto& s = drawn.at("summary").as_object();
   spdlog::info("demo: placement of migrant children: {} eligible, {} placed ({} at a family's own choice)",
                s.at("eligible").to_number<int64_t>(), s.at("placed").to_number<int64_t>(),
