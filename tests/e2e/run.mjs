@@ -522,6 +522,7 @@ async function placement(browser, base, locale) {
   check(/^[0-9A-Z]{4}-/.test(code), `${locale} placement: the family gets a code (${code})`)
   await shot(parent, locale, 'portal-placement-applied')
   await parent.goto(`${base}/placement/${code}`)
+  await parent.locator('[data-test=pl-state]').waitFor({ timeout: 30000 }).catch(() => undefined)
   await expectText(parent.locator('[data-test=pl-state]'), zh ? '待审核' : 'Awaiting review', `${locale} placement: the application awaits review`)
 
   const reviewer = await signIn(browser, base, 'handler_yh', locale)
@@ -537,6 +538,7 @@ async function placement(browser, base, locale) {
   await expectText(reviewer.locator('.el-dialog:visible'), zh ? '退回补交' : 'Sent back', `${locale} placement: an item sent back returns the application`)
   await shot(reviewer, locale, 'console-placement-review')
   await parent.reload()
+  await parent.locator('[data-test=pl-reviews] .el-table__row').first().waitFor({ timeout: 30000 }).catch(() => undefined)
   await expectText(parent.locator('[data-test=pl-reviews] .el-table__row'), '户口簿缺少儿童本人页', `${locale} placement: the family sees what was sent back and why`)
   for (const item of ['hukou', 'residence_permit', 'work_proof', 'housing', 'insurance', 'birth_certificate']) {
     const row = reviewer.locator(`[data-test=pl-item-${item}]`)
@@ -572,7 +574,7 @@ async function placement(browser, base, locale) {
   await sup.context().close()
 
   await parent.reload()
-  await parent.locator('[data-test=pl-result]').waitFor({ timeout: 10000 })
+  await parent.locator('[data-test=pl-result]').waitFor({ timeout: 30000 })
   await expectText(parent.locator('[data-test=pl-explanation]'), zh ? '已安排到' : '已安排到', `${locale} placement: the family reads its seat and why`)
   await shot(parent, locale, 'portal-placement-result')
   await parent.locator(field('pl-objection')).fill('离家较远，请求调整到就近学校。')
@@ -639,7 +641,10 @@ async function main() {
     console.error(e)
     let n = 0
     for (const ctx of browser.contexts())
-      for (const p of ctx.pages()) await p.screenshot({ path: join(outDir, `failure-${++n}.png`), fullPage: true }).catch(() => undefined)
+      for (const p of ctx.pages()) {
+        console.error(`  failure-${n + 1}.png: ${p.url()}`)
+        await p.screenshot({ path: join(outDir, `failure-${++n}.png`), fullPage: true }).catch(() => undefined)
+      }
   } finally {
     await browser.close()
     server.proc.kill('SIGTERM')
