@@ -84,7 +84,10 @@ void StaticFiles::Serve(const Request& req, const Respond& respond) const {
   auto it = files_.find(req.path);
   if (it == files_.end()) {
     // A path with a file extension that is not there is a missing file; anything else is a page of the app.
-    std::string_view last = req.path.substr(req.path.rfind('/') + 1);
+    // A view of the request's own path (std::string::substr would make a temporary, and the view would dangle:
+    // a page's address then answered 404 at random once the freed bytes held a '.').
+    std::string_view path = req.path;
+    std::string_view last = path.substr(path.rfind('/') + 1);
     if (last.find('.') != std::string_view::npos || req.path.starts_with("/assets/")) {
       Response r;
       r.status = 404;
