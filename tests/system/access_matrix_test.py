@@ -123,6 +123,21 @@ def main():
             ("GET", "/api/v1/public/bulletins"): {}, ("GET", "/api/v1/public/bulletins/{id}"): {"params": [1]},
             ("GET", "/api/v1/public/bulletins/{id}/xlsx"): {"params": [1]},
             ("GET", "/api/v1/vocabulary"): {},
+            # Migrant children's places: the demo's published run 1; empty bodies are refused before anything is written.
+            ("GET", "/api/v1/public/placement"): {}, ("POST", "/api/v1/public/placement/applications"): {"body": {}},
+            ("GET", "/api/v1/public/placement/applications/{code}"): {"params": ["XXXX-XXXX-XXXX-XXXX-XXXX"]},
+            ("POST", "/api/v1/public/placement/applications/{code}/objection"): {"params": ["XXXX-XXXX-XXXX-XXXX-XXXX"], "body": {}},
+            ("GET", "/api/v1/public/placement/runs/{id}"): {"params": [1]},
+            ("GET", "/api/v1/placement/applications"): {}, ("GET", "/api/v1/placement/board"): {},
+            ("POST", "/api/v1/placement/applications/{id}/reviews"): {"params": [1], "body": {}},
+            ("PUT", "/api/v1/placement/seats"): {"body": {}}, ("POST", "/api/v1/placement/seats/approve"): {"body": {}},
+            ("GET", "/api/v1/placement/runs"): {}, ("POST", "/api/v1/placement/runs"): {"body": {}},
+            ("GET", "/api/v1/placement/runs/{id}"): {"params": [1]},
+            ("POST", "/api/v1/placement/runs/{id}/draw"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/placement/runs/{id}/publish"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/placement/runs/{id}/decisions"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/placement/runs/{id}/class-list"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/placement/runs/{id}/letters"): {"params": [1], "body": {}},
         }
 
         def path_of(pattern, params):
