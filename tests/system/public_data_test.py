@@ -53,7 +53,20 @@ def main():
         _, case, _ = sup.request("GET", "/api/v1/cases/%d" % case_id)
         receipt = case["receipt"]
 
+        # A family applying for a school place: its names and phone are sealed; the public sees only the masked name.
+        anon0 = qfserver.Client(server.port)
+        _, form, _ = anon0.request("GET", "/api/v1/public/placement")
+        compound = form["compounds"][0]
+        status, applied, _ = anon0.request("POST", "/api/v1/public/placement/applications", body={
+            "child_name": "欧阳小满", "guardian_name": "欧阳大山", "guardian_phone": "13905517777",
+            "district": compound["district"], "compound_id": compound["id"], "grade": 1, "residence_since": "2024-05-01",
+            "work_proof": "labour_contract", "housing": "own_home", "choices": []})
+        if status != 201:
+            failures.append("a placement application was not taken: %s %s" % (status, applied))
+        secrets.update(["欧阳小满", "欧阳大山", "13905517777", "刘小雨", "刘建国", "13905510001", "陈思远", "13905510002"])
         public_gets = {
+            "/api/v1/public/placement/applications/{code}": [[applied.get("code", "X")]],
+            "/api/v1/public/placement/runs/{id}": [[1]],
             "/api/v1/public/notices/{id}": [[1]],
             "/api/v1/public/draws/{id}": [[1], [2]],
             "/api/v1/public/cases/{receipt}": [[receipt]],
