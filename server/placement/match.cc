@@ -52,25 +52,23 @@ std::vector<int> Choices(const Instance& in, const std::unordered_map<std::strin
   return out;
 }
 
-// After the choices: the district's other schools by distance, then the other districts' (统筹兜底).
+// The order of the fallback after the family's choices (统筹兜底): the district's own schools first, then the
+// other districts', each by distance, ties by canonical position. The one statement of that rule: deferred
+// acceptance sorts by it, the verifier compares with it.
+using FallbackKey = std::tuple<bool, int64_t, int>;
+FallbackKey FallbackOrder(const Instance& in, const Child& c, int s) {
+  return {in.schools[s].district != c.district, Metres(c, in.schools[s]), s};
+}
+
+// After the choices: every other school offering the child's grade, in fallback order.
 void AppendFallback(const Instance& in, const Child& c, std::vector<int>& list) {
   std::vector<bool> listed(in.schools.size(), false);
   for (int s : list) listed[s] = true;
-  struct Key {
-    bool other_district;
-    int64_t metres;
-    int school;
-  };
-  std::vector<Key> rest;
-  for (size_t s = 0; s < in.schools.size(); ++s) {
-    const School& school = in.schools[s];
-    if (listed[s] || SeatsOf(school, c.grade) == 0) continue;
-    rest.push_back({school.district != c.district, Metres(c, school), static_cast<int>(s)});
-  }
-  std::sort(rest.begin(), rest.end(), [](const Key& a, const Key& b) {
-    return std::tie(a.other_district, a.metres, a.school) < std::tie(b.other_district, b.metres, b.school);
-  });
-  for (const Key& k : rest) list.push_back(k.school);
+  std::vector<FallbackKey> rest;
+  for (size_t s = 0; s < in.schools.size(); ++s)
+    if (!listed[s] && SeatsOf(in.schools[s], c.grade) > 0) rest.push_back(FallbackOrder(in, c, static_cast<int>(s)));
+  std::sort(rest.begin(), rest.end());
+  for (const FallbackKey& k : rest) list.push_back(std::get<2>(k));
 }
 
 // The schools a child ranks above `seat` (-1: every school on its list), in no particular order: its choices before
@@ -85,14 +83,11 @@ std::vector<int> SchoolsAbove(const Instance& in, const std::unordered_map<std::
   }
   std::vector<bool> chosen(in.schools.size(), false);
   for (int s : out) chosen[s] = true;
-  auto key = [&](int s) {
-    return std::tuple(in.schools[s].district != c.district, Metres(c, in.schools[s]), s);
-  };
-  std::optional<std::tuple<bool, int64_t, int>> limit;
-  if (seat >= 0) limit = key(seat);
+  std::optional<FallbackKey> limit;
+  if (seat >= 0) limit = FallbackOrder(in, c, seat);
   for (size_t s = 0; s < in.schools.size(); ++s) {
     if (chosen[s] || static_cast<int>(s) == seat || SeatsOf(in.schools[s], c.grade) == 0) continue;
-    if (!limit || key(static_cast<int>(s)) < *limit) out.push_back(static_cast<int>(s));
+    if (!limit || FallbackOrder(in, c, static_cast<int>(s)) < *limit) out.push_back(static_cast<int>(s));
   }
   return out;
 }
