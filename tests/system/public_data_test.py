@@ -20,6 +20,19 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import qfserver  # noqa: E402
 
 
+def strings_of(value):
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from strings_of(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings_of(v)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/qingfeng")
@@ -91,7 +104,9 @@ def main():
                         p = p.replace(seg, str(values[i]), 1)
                         i += 1
                 status, body, _ = anon.request("GET", p)
-                text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+                # The text the response shows: its strings (numbers such as a placement record's 53-bit lottery
+                # numbers and micro-degree coordinates hold any 8 digits by chance, a birth date's among them).
+                text = body if isinstance(body, str) else "\n".join(strings_of(body))
                 checked += 1
                 for s in secrets:
                     if s in text:
