@@ -11,7 +11,7 @@ PACKAGES=(
   libsodium-dev libssl-dev
   libabsl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libicu-dev
+  libicu-dev libre2-dev
   libzip-dev zipcmp zipmerge ziptool libpugixml-dev libxlsxwriter-dev liblemon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl

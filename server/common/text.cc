@@ -137,6 +137,80 @@ std::string NormalizeText(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The value of a Chinese digit (零〇一二两三四五六七八九), or -1.
+int DigitOf(UChar32 c) {
+  switch (c) {
+    case 0x96F6: case 0x3007: return 0;                      // 零 〇
+    case 0x4E00: return 1;                                    // 一
+    case 0x4E8C: case 0x4E24: return 2;                       // 二 两
+    case 0x4E09: return 3; case 0x56DB: return 4; case 0x4E94: return 5; case 0x516D: return 6;
+    case 0x4E03: return 7; case 0x516B: return 8; case 0x4E5D: return 9;
+    default: return -1;
+  }
+}
+
+// The power of ten of a Chinese unit (十百千万亿), or 0.
+int64_t UnitOf(UChar32 c) {
+  switch (c) {
+    case 0x5341: return 10; case 0x767E: return 100; case 0x5343: return 1000;
+    case 0x4E07: return 10000; case 0x4EBF: return 100000000;
+    default: return 0;
+  }
+}
+
+// The number a run of Chinese numerals writes: digit by digit when it has no unit (二〇二六), else by units.
+int64_t RunValue(const std::vector<UChar32>& run) {
+  bool units = false;
+  for (UChar32 c : run) units = units || UnitOf(c) != 0;
+  int64_t v = 0;
+  if (!units) {
+    for (UChar32 c : run) v = v * 10 + DigitOf(c);
+    return v;
+  }
+  int64_t total = 0, section = 0, digit = -1;
+  for (UChar32 c : run) {
+    if (int d = DigitOf(c); d >= 0) {
+      digit = d;
+      continue;
+    }
+    int64_t u = UnitOf(c);
+    if (u >= 10000) {
+      section += digit > 0 ? digit : 0;
+      total = (total + section) * u;
+      section = 0;
+    } else {
+      section += (digit < 0 ? 1 : digit) * u;  // 十五: a unit without a digit counts one
+    }
+    digit = -1;
+  }
+  return total + section + (digit > 0 ? digit : 0);
+}
+
+}  // namespace
+
+std::string NormalizeNumerals(std::string_view text) {
+  std::vector<Unit> u = Units(text);
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < u.size();) {
+    size_t j = i;
+    while (j < u.size() && (DigitOf(u[j].c) >= 0 || UnitOf(u[j].c) != 0)) ++j;
+    bool starts_with_digit = j > i && (DigitOf(u[i].c) >= 0 || u[i].c == 0x5341);  // a run may begin with 十
+    if (j > i && starts_with_digit) {
+      std::vector<UChar32> run;
+      for (size_t x = i; x < j; ++x) run.push_back(u[x].c);
+      out += std::to_string(RunValue(run));
+      i = j;
+    } else {
+      Append(out, u[i].c);
+      ++i;
+    }
+  }
+  return out;
+}
+
 bool IsSingleCjk(std::string_view normalized) {
   std::vector<Unit> u = Units(normalized);
   return u.size() == 1 && KindOf(u[0].c) == Kind::kCjk;

@@ -24,6 +24,11 @@ std::vector<TextToken> Tokenize(std::string_view text, bool query);
 // NFKC with case folding: full-width letters and digits become ASCII, upper case lower case.
 std::string NormalizeText(std::string_view text);
 
+// NormalizeText, then Chinese numerals written as digits: 三百五十 → 350, 两千 → 2000, 四十五 → 45, 二〇二六 → 2026
+// (so that 三百五十元 and 350元, 第四十五中学 and 45中 compare as people mean them). A lone 一 inside a word
+// (统一, 一些) becomes 1 as well: compare texts that went through the same function.
+std::string NormalizeNumerals(std::string_view text);
+
 // True when the normalised text is exactly one CJK character.
 bool IsSingleCjk(std::string_view normalized);
 

@@ -111,6 +111,19 @@ std::string SelfOrRelativeSql(std::string_view person, std::string_view of);
 std::string UnitName(Db& db, int64_t id);
 std::string PersonName(Db& db, int64_t id);
 
+// Other names of a unit (former names, nicknames): the unit matcher (org/names.h) reads them. Adding one that the
+// unit already has, or that another unit's official name is, is refused.
+inline constexpr const char* kAliasKinds[] = {"short", "former", "other"};
+struct Alias {
+  int64_t id = 0;
+  int64_t unit_id = 0;
+  std::string alias, kind, added_at;
+};
+absl::StatusOr<Alias> ParseAlias(const boost::json::object& body);
+absl::StatusOr<int64_t> AddAlias(Tx& tx, Alias a);
+absl::Status RemoveAlias(Tx& tx, int64_t unit_id, int64_t alias_id);
+absl::StatusOr<std::vector<Alias>> Aliases(Db& db, int64_t unit_id);
+
 // Import from tables: validates every row first; applies nothing if any row fails unless accept_valid.
 struct ImportReport {
   int applied = 0;

@@ -5,6 +5,7 @@
 #include "common/json_input.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "org/names.h"
 #include "org/org.h"
 
 namespace qf::org {
@@ -45,9 +46,75 @@ ReadFn List(bool public_picker) {
   };
 }
 
+json::object AliasJson(const Alias& a) {
+  return {{"id", a.id}, {"unit_id", a.unit_id}, {"alias", a.alias}, {"kind", a.kind}, {"added_at", a.added_at}};
+}
+
+// The units a complaint's text names, for the forms that propose the concerned unit: the one school named without
+// doubt, every unit named, and the phrases that could mean several.
+absl::StatusOr<json::value> NamedIn(const Request& req, Db& db) {
+  QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+  JsonInput in(body);
+  std::string text = in.Str("text", true, 6000).value_or("");
+  QF_RETURN_IF_ERROR(in.Finish("unit.named_invalid"));
+  QF_ASSIGN_OR_RETURN(auto names, NamesOf(db));
+  Named found = names->Find(text);
+  auto unit = [&](int64_t id) {
+    const NamedUnit* u = names->Unit(id);
+    return json::object{{"id", id}, {"name", u ? u->name : ""}, {"kind", u ? u->kind : ""},
+                        {"district", u ? u->district : ""}};
+  };
+  json::array units, mentions;
+  for (int64_t id : found.units) units.push_back(unit(id));
+  for (const auto& m : found.mentions) {
+    json::array candidates;
+    for (int64_t id : m.units) candidates.push_back(unit(id));
+    mentions.push_back(json::object{{"phrase", m.phrase}, {"units", std::move(candidates)}});
+  }
+  return json::object{{"school", found.school ? json::value(unit(found.school)) : json::value(nullptr)},
+                      {"units", std::move(units)}, {"mentions", std::move(mentions)}};
+}
+
 }  // namespace
 
 void RegisterRoutes(Router& router, AppContext& app) {
+  router.Add({"POST", "/api/v1/public/units/named", kPublic, ReadRoute(app, NamedIn), 16 * 1024,
+              "The units a complaint's text names (full, short, district-prefixed and former names)"});
+  router.Add({"GET", "/api/v1/units/{id}/aliases", kAnyStaff,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "unit.not_found", "单位"));
+                QF_ASSIGN_OR_RETURN(auto u, GetUnit(db, id));
+                if (!u) return NotFound("unit.not_found", "单位不存在");
+                QF_ASSIGN_OR_RETURN(auto names, NamesOf(db));
+                json::array aliases, forms;
+                QF_ASSIGN_OR_RETURN(auto list, Aliases(db, id));
+                for (const auto& a : list) aliases.push_back(AliasJson(a));
+                for (const auto& f : names->Forms(id)) forms.push_back(json::string(f));
+                return json::object{{"items", std::move(aliases)}, {"forms", std::move(forms)}};
+              }),
+              0, "A unit's aliases, and the forms its name is recognised in"});
+  router.Add({"POST", "/api/v1/units/{id}/aliases", kAdmin | kClerk,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "unit.not_found", "单位"));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(Alias a, ParseAlias(body));
+                a.unit_id = id;
+                return Command([a](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(int64_t alias_id, AddAlias(tx, a));
+                  return json::object{{"id", alias_id}};
+                });
+              }, 201),
+              4096, "Add an alias (former name, nickname) to a unit"});
+  router.Add({"DELETE", "/api/v1/units/{id}/aliases/{alias}", kAdmin | kClerk,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "unit.not_found", "单位"));
+                QF_ASSIGN_OR_RETURN(int64_t alias, PathId(req, 1, "alias.not_found", "别名"));
+                return Command([id, alias](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_RETURN_IF_ERROR(RemoveAlias(tx, id, alias));
+                  return json::object{{"removed", true}};
+                });
+              }),
+              0, "Remove an alias"});
   router.Add({"GET", "/api/v1/public/units", kPublic, ReadRoute(app, List(true)), 0,
               "Public picker: schools and bureaus by name"});
   router.Add({"GET", "/api/v1/units", kAnyStaff, ReadRoute(app, List(false)), 0,

@@ -4,7 +4,10 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "fmt/format.h"
+#include "org/names.h"
 #include "org/org.h"
+#include "common/text.h"
+#include "common/timefmt.h"
 
 namespace qf::org {
 namespace {
@@ -88,6 +91,7 @@ absl::StatusOr<int64_t> InsertUnit(Tx& tx, Unit u) {
   QF_RETURN_IF_ERROR(r);
   u.id = tx.db().LastInsertId();
   tx.Forget(kRolesMemo);
+  ForgetNames();
   QF_ASSIGN_OR_RETURN(auto tree, tx.db().Prepare(
       "INSERT INTO unit_tree(ancestor_id, unit_id, depth) SELECT ?1, ?1, 0 "
       "UNION ALL SELECT ancestor_id, ?1, depth + 1 FROM unit_tree WHERE unit_id = ?2"));
@@ -220,7 +224,11 @@ absl::StatusOr<std::vector<Unit>> ListUnits(Db& db, const UnitFilter& f) {
       "WHERE active=1";
   std::vector<std::string> binds;
   if (!f.q.empty()) {
-    sql += " AND (instr(name, ?) > 0 OR code = ?)";
+    // By its name or code, or by any form people write it in (45中 finds 合肥市第四十五中学).
+    QF_ASSIGN_OR_RETURN(auto names, NamesOf(db));
+    std::string also;
+    for (int64_t id : names->Matching(f.q, static_cast<size_t>(f.limit))) also += "," + std::to_string(id);
+    sql += " AND (instr(name, ?) > 0 OR code = ?" + (also.empty() ? std::string() : " OR id IN (" + also.substr(1) + ")") + ")";
     binds.push_back(f.q);
     binds.push_back(f.q);
   }
@@ -339,5 +347,69 @@ std::string NameOf(Db& db, const char* sql, int64_t id) {
 
 std::string UnitName(Db& db, int64_t id) { return NameOf(db, "SELECT name FROM units WHERE id=?", id); }
 std::string PersonName(Db& db, int64_t id) { return NameOf(db, "SELECT name FROM people WHERE id=?", id); }
+
+}  // namespace qf::org
+
+namespace qf::org {
+
+absl::StatusOr<Alias> ParseAlias(const boost::json::object& body) {
+  JsonInput in(body);
+  Alias a;
+  a.alias = in.Str("alias", true, 50).value_or("");
+  a.kind = in.Enum("kind", false, {"short", "former", "other"}).value_or("other");
+  if (!a.alias.empty() && Utf8Length(NormalizeNumerals(a.alias)) < 3)
+    in.Fail("alias", "别名至少 3 个字（如“合肥一中”“45中”），过短的简称会在无关文字中误认");
+  QF_RETURN_IF_ERROR(in.Finish("alias.invalid"));
+  return a;
+}
+
+absl::StatusOr<int64_t> AddAlias(Tx& tx, Alias a) {
+  QF_ASSIGN_OR_RETURN(auto unit, GetUnit(tx.db(), a.unit_id));
+  if (!unit) return NotFound("unit.not_found", "单位不存在");
+  QF_ASSIGN_OR_RETURN(auto clash, tx.db().Prepare("SELECT id FROM units WHERE name = ? AND id <> ? AND active = 1"));
+  clash.Bind(1, a.alias).Bind(2, a.unit_id);
+  QF_ASSIGN_OR_RETURN(bool taken, clash.Step());
+  if (taken) return Invalid("alias.taken", "这是另一单位的正式名称，不能作为别名", {{"alias", "与另一单位的名称相同"}});
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+      "INSERT INTO unit_aliases(unit_id, alias, kind, added_by, added_at) VALUES (?,?,?,?,?)"));
+  st.Bind(1, a.unit_id).Bind(2, a.alias).Bind(3, a.kind);
+  if (int64_t acc = tx.actor().AccountId()) st.Bind(4, acc); else st.BindNull(4);
+  st.Bind(5, FormatUtc(tx.now()));
+  auto r = st.Run();
+  if (r.code() == absl::StatusCode::kAlreadyExists)
+    return MakeError(absl::StatusCode::kAlreadyExists, "alias.exists", "该单位已有这个别名", {{"alias", "已存在"}});
+  QF_RETURN_IF_ERROR(r);
+  int64_t id = tx.db().LastInsertId();
+  ForgetNames();
+  QF_RETURN_IF_ERROR(tx.Append("unit.alias_added", "unit:" + std::to_string(a.unit_id),
+                               boost::json::object{{"alias_id", id}, {"alias", a.alias}, {"kind", a.kind}}).status());
+  return id;
+}
+
+absl::Status RemoveAlias(Tx& tx, int64_t unit_id, int64_t alias_id) {
+  QF_ASSIGN_OR_RETURN(auto get, tx.db().Prepare("SELECT alias FROM unit_aliases WHERE id = ? AND unit_id = ?"));
+  get.Bind(1, alias_id).Bind(2, unit_id);
+  QF_ASSIGN_OR_RETURN(bool found, get.Step());
+  if (!found) return NotFound("alias.not_found", "别名不存在");
+  std::string alias = get.Text(0);
+  QF_ASSIGN_OR_RETURN(auto del, tx.db().Prepare("DELETE FROM unit_aliases WHERE id = ?"));
+  QF_RETURN_IF_ERROR(del.Bind(1, alias_id).Run());
+  ForgetNames();
+  return tx.Append("unit.alias_removed", "unit:" + std::to_string(unit_id),
+                   boost::json::object{{"alias_id", alias_id}, {"alias", alias}}).status();
+}
+
+absl::StatusOr<std::vector<Alias>> Aliases(Db& db, int64_t unit_id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id, unit_id, alias, kind, added_at FROM unit_aliases WHERE unit_id = ? ORDER BY id"));
+  st.Bind(1, unit_id);
+  std::vector<Alias> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Text(4)});
+  }
+  return out;
+}
 
 }  // namespace qf::org
