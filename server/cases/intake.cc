@@ -143,9 +143,19 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   if (received < tx.now() - absl::Hours(24 * backdate) && Trim(nc.received_reason).empty())
     return Invalid("case.backdated", fmt::format("受理时间早于{}天前，须说明补录原因", backdate),
                    {{"received_reason", fmt::format("受理时间早于{}天前，请说明原因", backdate)}});
+  // The concerned unit: as chosen, or else the one school the text names without doubt (a public submission
+  // names its school only in the text), marked as recognised until staff confirm or change it — so that routing
+  // and the wall hold for it as for a unit chosen by a person.
+  int64_t concerned = nc.concerned_unit_id;
+  bool recognised = false;
+  if (!concerned && !nc.route_to_unit_id) {
+    QF_ASSIGN_OR_RETURN(auto names, org::NamesOf(db));
+    concerned = names->Find(nc.title + "\n" + nc.content).school;
+    recognised = concerned != 0;
+  }
   std::optional<org::Unit> unit;
-  if (nc.concerned_unit_id) {
-    QF_ASSIGN_OR_RETURN(unit, org::GetUnit(db, nc.concerned_unit_id));
+  if (concerned) {
+    QF_ASSIGN_OR_RETURN(unit, org::GetUnit(db, concerned));
     if (!unit) return Invalid("case.unit_missing", "所反映的单位不存在", {{"concerned_unit_id", "单位不存在"}});
   }
   for (int64_t p : nc.concerned_person_ids) {
@@ -193,7 +203,7 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
     out.rule = "notice_objection";
     out.basis = "公示异议由发布公示的单位核查处理";
   }
-  QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, nc.concerned_unit_id, nc.concerned_person_ids));
+  QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, concerned, nc.concerned_person_ids));
   if (out.handling_unit_id) {
     QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, out.handling_unit_id, walled));
     if (breach) {
@@ -209,8 +219,8 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO cases(receipt,channel,category,kind,state,title,content,occurred_on,received_at,created_at,"
       "registered_by,owner_account,concerned_unit_id,district,handling_unit_id,restricted,leadership_accused,anonymous,"
-      "reporter_handle,external_ref,received_reason,prior_case_id) "
-      "VALUES(?,?,?,?,'registered',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+      "reporter_handle,external_ref,received_reason,prior_case_id,concerned_unit_recognised) "
+      "VALUES(?,?,?,?,'registered',?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
   st.Bind(1, receipt).Bind(2, nc.channel).Bind(3, nc.category).Bind(4, nc.kind).Bind(5, nc.title).Bind(6, nc.content)
       .Bind(7, nc.occurred_on).Bind(8, FormatUtc(received)).Bind(9, FormatUtc(tx.now()));
   if (nc.registered_by) st.Bind(10, nc.registered_by).Bind(11, nc.registered_by); else st.BindNull(10).BindNull(11);
@@ -222,6 +232,7 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   std::string reason(Trim(nc.received_reason));
   if (reason.empty()) st.BindNull(20); else st.Bind(20, reason);
   if (prior) st.Bind(21, prior->id); else st.BindNull(21);
+  st.Bind(22, int64_t{recognised});
   auto ins = st.Step();
   if (ins.status().code() == absl::StatusCode::kAlreadyExists)
     return MakeError(absl::StatusCode::kAlreadyExists, "case.duplicate_ref",
@@ -277,12 +288,13 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   }
   json::object payload{{"receipt_sha256", Sha256Hex(receipt)}, {"channel", nc.channel}, {"category", nc.category},
                        {"kind", nc.kind}, {"title", nc.title}, {"content_sha256", Sha256Hex(nc.content)},
-                       {"received_at", FormatUtc(received)}, {"concerned_unit_id", nc.concerned_unit_id},
+                       {"received_at", FormatUtc(received)}, {"concerned_unit_id", concerned},
                        {"handling_unit_id", out.handling_unit_id}, {"routing_rule", out.rule},
                        {"restricted", out.restricted}, {"anonymous", nc.anonymous}, {"attachments", atts}};
   if (!nc.external_ref.empty()) payload["external_ref"] = nc.external_ref;
   if (!reason.empty()) payload["received_reason"] = reason;
   if (prior) payload["prior_case_id"] = prior->id;
+  if (recognised) payload["concerned_unit_recognised"] = true;
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("case.registered", Subject(id), payload));
   out.leaf_index = seq - 1;
   out.receipt = DisplayReceiptCode(receipt);

@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "search/repeats.h"
+
 #include <algorithm>
 
 #include "common/status.h"
@@ -98,6 +100,7 @@ absl::StatusOr<Policies> Policies::Load(const std::string& dir) {
         p.intake_.hotlines.push_back(std::move(h));
       }
     }
+    QF_ASSIGN_OR_RETURN(p.repeats_, search::LoadRepeatPolicy(dir + "/repeats.toml"));
   } catch (const toml::parse_error& e) {
     return Invalid("policy.parse", fmt::format("策略文件解析失败：{}（{}）", e.description(),
                                                e.source().path ? *e.source().path : std::string("?")));

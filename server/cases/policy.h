@@ -3,6 +3,8 @@
 // immutable afterwards, so shared freely between threads. Routing and deadline choice are pure functions.
 #pragma once
 
+#include "search/repeats.h"
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -114,6 +116,8 @@ class Policies {
   const SupervisionPolicy& supervision() const { return supervision_; }
   const IntakePolicy& intake() const { return intake_; }
   const ReviewPolicy& reviews() const { return reviews_; }
+  // When two items are offered as the same matter (repeats.toml).
+  const search::RepeatPolicy& repeats() const { return repeats_; }
   const std::vector<RoutingRule>& routing_rules() const { return routing_; }
   const std::vector<DeadlinePolicy>& deadline_policies() const { return deadlines_; }
 
@@ -123,6 +127,7 @@ class Policies {
   SupervisionPolicy supervision_;
   IntakePolicy intake_;
   ReviewPolicy reviews_;
+  search::RepeatPolicy repeats_;
 };
 
 }  // namespace qf::cases

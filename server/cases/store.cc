@@ -49,7 +49,7 @@ const char* const kRowColumns =
     "c.findings,c.proposal,c.reply,c.satisfaction,c.merged_into,c.checklist,COALESCE(c.district,''),"
     "COALESCE(c.occurred_on,''),COALESCE(c.external_ref,''),COALESCE(c.reporter_handle,''),c.extension_days,c.version,"
     "c.redactions,c.created_at,COALESCE(c.registered_by,0),c.first_dispatched_at,c.received_reason,"
-    "c.revisit_satisfaction,c.redo_count,c.prior_case_id,COALESCE(c.replied_by_unit_id,0)";
+    "c.revisit_satisfaction,c.redo_count,c.prior_case_id,COALESCE(c.replied_by_unit_id,0),c.concerned_unit_recognised";
 
 Row ReadRow(const Stmt& s) {
   Row r;
@@ -65,7 +65,7 @@ Row ReadRow(const Stmt& s) {
   r.extension_days = s.Int(33); r.version = s.Int(34); r.redactions = s.Text(35); r.created_at = s.Text(36);
   r.registered_by = s.Int(37); r.first_dispatched_at = s.OptText(38); r.received_reason = s.OptText(39);
   r.revisit_satisfaction = s.OptInt(40); r.redo_count = s.Int(41); r.prior_case_id = s.OptInt(42);
-  r.replied_by_unit_id = s.Int(43);
+  r.replied_by_unit_id = s.Int(43); r.concerned_unit_recognised = s.Int(44) != 0;
   return r;
 }
 

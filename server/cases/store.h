@@ -27,6 +27,7 @@ struct Row {
   std::string receipt, channel, category, kind, state_name, title, content, received_at, created_at;
   int64_t concerned_unit_id = 0, handling_unit_id = 0, owner = 0, registered_by = 0, replied_by_unit_id = 0;
   bool restricted = false, leadership = false, anonymous = true;
+  bool concerned_unit_recognised = false;  // found in the text at intake, not chosen by a person
   std::optional<std::string> suspended_since, pending, accepted_at, dispatched_at, first_dispatched_at, signed_at,
       replied_at, closed_at, outcome, findings, proposal, reply, received_reason;
   std::optional<int64_t> satisfaction, revisit_satisfaction, merged_into, prior_case_id;
@@ -45,7 +46,7 @@ struct Row {
 
 // The columns ReadRow expects, in order, for "SELECT <kRowColumns> FROM cases c".
 extern const char* const kRowColumns;
-inline constexpr int kRowColumnCount = 44;
+inline constexpr int kRowColumnCount = 45;
 Row ReadRow(const Stmt& s);
 absl::StatusOr<std::optional<Row>> LoadByReceipt(Db& db, const std::string& receipt);
 // NotFound (case.not_found) when there is no such case.

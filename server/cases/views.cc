@@ -196,7 +196,8 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
                  {"state", c.state_name}, {"state_label", StateLabel(c.state())}, {"title", c.title},
                  {"content", c.content}, {"occurred_on", c.occurred_on}, {"received_at", c.received_at},
                  {"entered_at", c.created_at}, {"received_reason", opt(c.received_reason)},
-                 {"concerned_unit", json::object{{"id", c.concerned_unit_id}, {"name", UnitName(db, c.concerned_unit_id)}}},
+                 {"concerned_unit", json::object{{"id", c.concerned_unit_id}, {"name", UnitName(db, c.concerned_unit_id)},
+                                                 {"recognised", c.concerned_unit_recognised}}},
                  {"handling_unit", json::object{{"id", c.handling_unit_id}, {"name", UnitName(db, c.handling_unit_id)}}},
                  {"district", c.district}, {"restricted", c.restricted}, {"leadership_accused", c.leadership},
                  {"anonymous", c.anonymous}, {"reporter", c.reporter_handle}, {"external_ref", c.external_ref},
@@ -217,15 +218,20 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
   // Likely repeats of the same matter, offered to intake staff while a merge is still possible.
   json::array repeats;
   if ((who.roles & (kClerk | kSupervisor)) && (c.state() == State::kRegistered || c.state() == State::kAccepted)) {
-    QF_ASSIGN_OR_RETURN(auto found, search::FindRepeats(db, c.id));
+    QF_ASSIGN_OR_RETURN(auto found, search::FindRepeats(db, c.id, env.policies->repeats()));
     for (const auto& r : found) {
       QF_ASSIGN_OR_RETURN(Row other, LoadById(db, r.case_id));
       QF_ASSIGN_OR_RETURN(bool other_visible, CanSee(db, other, who));
       if (!other_visible) continue;
+      // Why it is offered: the same unit, the same amounts, the weightiest words both use.
+      json::object why{{"unit", r.unit ? json::value(UnitName(db, r.unit)) : json::value(nullptr)},
+                       {"numbers", json::array(r.numbers.begin(), r.numbers.end())},
+                       {"shared", json::array(r.shared.begin(), r.shared.end())}};
       repeats.push_back(json::object{{"id", other.id}, {"receipt", DisplayReceiptCode(other.receipt)}, {"title", other.title},
                                      {"channel_label", LabelOf(kChannels, other.channel).value_or(other.channel)},
                                      {"state", other.state_name}, {"state_label", StateLabel(other.state())},
-                                     {"received_at", other.received_at}, {"similarity", std::round(r.similarity * 100) / 100}});
+                                     {"received_at", other.received_at}, {"similarity", std::round(r.similarity * 100) / 100},
+                                     {"why", std::move(why)}});
     }
   }
   o["repeats"] = std::move(repeats);

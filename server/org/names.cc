@@ -65,6 +65,9 @@ std::vector<std::string> CoreForms(const std::string& core) {
 
 std::vector<std::string> NameForms(const NamedUnit& u, std::string_view city_raw) {
   std::string name = NormalizeNumerals(u.name), city = NormalizeNumerals(city_raw), district = NormalizeNumerals(u.district);
+  // A city-run school's own name says the city (合肥市第一中学) when the bureau's does not (市教育局).
+  if (size_t p = name.find("市"); u.city_run && p != std::string::npos && p > 0 && p <= 12) city = name.substr(0, p + 3);
+  if (Utf8Length(city) < 2) city.clear();
   std::string city_short = ShortPlace(city), district_short = ShortPlace(district);
   std::string_view core = name;
   for (std::string_view p : {std::string_view(city), std::string_view(city_short)}) core = StripPrefix(core, p);
@@ -147,6 +150,17 @@ Named UnitNames::Find(std::string_view text) const {
           u && std::find(out.districts.begin(), out.districts.end(), u->district) != out.districts.end())
         kept.push_back(id);
     if (!kept.empty()) m.units = std::move(kept);
+  }
+  // A shared name is also settled by the same unit named in full elsewhere in the text (新华中学 … 包河新华中学).
+  std::set<int64_t> settled;
+  for (const auto& m : out.mentions)
+    if (m.units.size() == 1) settled.insert(m.units[0]);
+  for (auto& m : out.mentions) {
+    if (m.units.size() < 2) continue;
+    std::vector<int64_t> kept;
+    for (int64_t id : m.units)
+      if (settled.count(id)) kept.push_back(id);
+    if (kept.size() == 1) m.units = std::move(kept);
   }
   std::set<int64_t> schools, doubtful_schools;
   std::vector<int64_t> others;

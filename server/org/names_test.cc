@@ -51,6 +51,7 @@ TEST_F(UnitNamesTest, DistrictPrefixesWithAndWithoutTheirKind) {
   EXPECT_EQ(names_.Find("瑶海新华中学乱收费").school, 3);
   EXPECT_EQ(names_.Find("包河区的新华中学乱收费").school, 4);  // the district named apart settles the shared name
   EXPECT_EQ(names_.Find("瑶海实验三小门口").school, 5);
+  EXPECT_EQ(names_.Find("关于新华中学校服费：包河新华中学让初一买校服").school, 4);  // named in full elsewhere
   EXPECT_EQ(names_.Find("瑶海区实验3小的老师").school, 5);
 }
 

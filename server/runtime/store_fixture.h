@@ -31,6 +31,8 @@ class StoreTest : public ::testing::Test {
     ASSERT_TRUE(SodiumInit());
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string name = std::string("qf_") + info->test_suite_name() + "_" + std::to_string(::getpid()) + "_" + info->name();
+    for (char& c : name)
+      if (c == '/') c = '_';  // parameterised tests are named Suite/Test/N
     path_ = (std::filesystem::temp_directory_path() / (name + ".db")).string();
     Remove();
     if (const char* pg = std::getenv("QF_TEST_PG"); pg && *pg) {

@@ -1,7 +1,15 @@
 #include "search/repeats.h"
 
-#include <algorithm>
+#include <toml++/toml.h>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <memory>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "common/json_input.h"
 #include "common/status.h"
 #include "common/text.h"
 #include "common/timefmt.h"
@@ -10,81 +18,318 @@
 namespace qf::search {
 namespace {
 
-uint64_t Fnv(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
+// Numbers below ten are left out of the agreement rule: 一 inside words (一名, 一些) reads as 1.
+constexpr int64_t kLeastNumber = 10;
+// The texts the bigrams' document frequencies are counted over: the newest cases (an estimate of the whole's).
+constexpr int64_t kSampleDocs = 2000;
+constexpr double kCharacterWeight = 1.0;
+
+struct Replacement {
+  std::string from, to;
+};
+
+// The policy's framing (→ a space) and synonyms (→ the group's word), longest first.
+std::vector<Replacement> Replacements(const RepeatPolicy& p) {
+  std::vector<Replacement> out;
+  for (const auto& f : p.framing) out.push_back({f, " "});
+  for (const auto& [from, to] : p.synonyms) out.push_back({from, to});
+  std::stable_sort(out.begin(), out.end(), [](const Replacement& a, const Replacement& b) { return a.from.size() > b.from.size(); });
+  return out;
+}
+
+// Each occurrence of a phrase replaced, scanning once from the left (the longest phrase at a place wins).
+std::string ReplaceAll(std::string_view text, const std::vector<Replacement>& table) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    const Replacement* hit = nullptr;
+    for (const auto& r : table)
+      if (text.compare(i, r.from.size(), r.from) == 0) {
+        hit = &r;
+        break;
+      }
+    if (hit) {
+      out += hit->to;
+      i += hit->from.size();
+    } else {
+      size_t len = 1;  // one UTF-8 character
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
+      out.append(text.substr(i, len));
+      i += len;
+    }
+  }
+  return out;
+}
+
+struct Sample {
+  int64_t docs = 0;
+  absl::flat_hash_map<std::string, int64_t> df;
+  int64_t top_id = 0;
+  absl::Time built;
+};
+
+// IDF, and a single character counts half a pair (it says less about the matter than a word does).
+double Weight(const Sample& s, const std::string& term) {
+  auto it = s.df.find(term);
+  int64_t df = it == s.df.end() ? 0 : it->second;
+  double idf = std::log((1.0 + static_cast<double>(s.docs)) / (1.0 + static_cast<double>(df))) + 1.0;
+  bool single = term.size() == 3 && static_cast<unsigned char>(term[0]) >= 0xE0;
+  return single ? idf * kCharacterWeight : idf;
+}
+
+absl::Mutex g_mu;
+std::map<std::string, std::shared_ptr<const Sample>>& Samples() {
+  static auto* m = new std::map<std::string, std::shared_ptr<const Sample>>;
+  return *m;
+}
+
+// How many of the newest cases hold each term of their comparable texts; kept per database until it has grown by a
+// tenth (or shrunk: another database at the same path) or for an hour.
+absl::StatusOr<std::shared_ptr<const Sample>> SampleOf(Db& db, const RepeatPolicy& policy, const org::UnitNames* names) {
+  QF_ASSIGN_OR_RETURN(auto top, db.Prepare("SELECT COALESCE(max(id), 0) FROM cases"));
+  QF_ASSIGN_OR_RETURN(bool row, top.Step());
+  int64_t top_id = row ? top.Int(0) : 0;
+  {
+    absl::MutexLock lock(&g_mu);
+    auto it = Samples().find(db.path());
+    if (it != Samples().end()) {
+      const Sample& s = *it->second;
+      if (top_id >= s.top_id && top_id <= s.top_id + std::max<int64_t>(50, s.top_id / 10) &&
+          absl::Now() - s.built < absl::Hours(1))
+        return it->second;
+    }
+  }
+  auto s = std::make_shared<Sample>();
+  s->top_id = top_id;
+  s->built = absl::Now();
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT title || '。' || content FROM cases ORDER BY id DESC LIMIT " + std::to_string(kSampleDocs)));
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool more, st.Step());
+    if (!more) break;
+    ++s->docs;
+    for (const auto& t : Bigrams(ComparableText(st.Text(0), policy, names))) ++s->df[t];
+  }
+  absl::MutexLock lock(&g_mu);
+  Samples()[db.path()] = s;
+  return std::shared_ptr<const Sample>(s);
+}
+
+// The cosine of two term sets weighted by IDF; `shared` gets the shared terms, weightiest first.
+double Cosine(const std::set<std::string>& a, const std::set<std::string>& b, const Sample& s,
+              std::vector<std::string>* shared) {
+  double dot = 0, na = 0, nb = 0;
+  std::vector<std::pair<double, std::string>> common;
+  for (const auto& t : a) {
+    double w = Weight(s, t);
+    na += w * w;
+    if (b.count(t)) {
+      dot += w * w;
+      common.push_back({w, t});
+    }
+  }
+  for (const auto& t : b) {
+    double w = Weight(s, t);
+    nb += w * w;
+  }
+  if (na == 0 || nb == 0) return 0;
+  std::sort(common.begin(), common.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  for (size_t i = 0; i < common.size() && i < 6; ++i) shared->push_back(common[i].second);
+  return dot / std::sqrt(na * nb);
+}
+
+std::set<int64_t> LargeNumbers(const std::set<std::string>& numbers) {
+  std::set<int64_t> out;
+  for (const auto& n : numbers)
+    if (n.size() <= 15) {
+      int64_t v = std::stoll(n);
+      if (v >= kLeastNumber) out.insert(v);
+    }
+  return out;
 }
 
 }  // namespace
 
-std::set<uint64_t> Shingles(std::string_view text) {
-  std::set<uint64_t> out;
-  for (const auto& t : Tokenize(text, true)) out.insert(Fnv(t.text));
-  return out;
-}
-
 std::set<std::string> Numbers(std::string_view text) {
   std::set<std::string> out;
-  for (const auto& t : Tokenize(text, true))
+  for (const auto& t : Tokenize(NormalizeNumerals(text), true))
     if (!t.text.empty() && t.text.find_first_not_of("0123456789") == std::string::npos) out.insert(t.text);
   return out;
 }
 
-double Jaccard(const std::set<uint64_t>& a, const std::set<uint64_t>& b) {
-  if (a.empty() && b.empty()) return 0;
-  size_t common = 0;
-  for (uint64_t x : a) common += b.count(x);
-  return static_cast<double>(common) / static_cast<double>(a.size() + b.size() - common);
+absl::StatusOr<RepeatPolicy> LoadRepeatPolicy(const std::string& file) {
+  RepeatPolicy p;
+  try {
+    auto t = toml::parse_file(file);
+    p.window_days = static_cast<int>(t["window_days"].value_or(int64_t{30}));
+    p.threshold = t["threshold"].value_or(0.1);
+    p.threshold_without_unit = t["threshold_without_unit"].value_or(0.3);
+    if (p.window_days < 1 || p.threshold <= 0 || p.threshold > 1 || p.threshold_without_unit < p.threshold ||
+        p.threshold_without_unit > 1)
+      return Invalid("policy.repeats", "repeats.toml：window_days 应为正数，threshold 应在 0 与 1 之间，threshold_without_unit 不低于 threshold");
+    if (auto* framing = t["framing"].as_array())
+      for (auto& f : *framing)
+        if (auto s = f.value<std::string>()) p.framing.push_back(NormalizeNumerals(*s));
+    if (auto* groups = t["synonyms"].as_array())
+      for (auto& g : *groups) {
+        auto* words = g.as_array();
+        if (!words || words->empty()) continue;
+        std::string head = NormalizeNumerals(words->at(0).value_or(std::string()));
+        for (size_t i = 1; i < words->size(); ++i) {
+          std::string w = NormalizeNumerals(words->at(i).value_or(std::string()));
+          if (Utf8Length(w) < 2)
+            return Invalid("policy.repeats", "repeats.toml：同义词至少两个字（单字会改变别的词）：" + w);
+          p.synonyms.push_back({w, head});
+        }
+      }
+    if (auto* groups = t["exclusive"].as_array())
+      for (auto& g : *groups) {
+        std::vector<std::string> words;
+        if (auto* arr = g.as_array())
+          for (auto& w : *arr) words.push_back(NormalizeNumerals(w.value_or(std::string())));
+        if (words.size() >= 2) p.exclusive.push_back(std::move(words));
+      }
+  } catch (const toml::parse_error& e) {
+    return Invalid("policy.repeats", std::string("repeats.toml：") + std::string(e.description()));
+  }
+  return p;
 }
 
-absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const RepeatOptions& opt) {
+std::string ComparableText(std::string_view text, const RepeatPolicy& policy, const org::UnitNames* names) {
+  std::string t = NormalizeNumerals(text);
+  std::vector<Replacement> table = Replacements(policy);
+  if (names) {
+    // The units and districts named are compared as units, not as words.
+    org::Named named = names->Find(t);
+    for (const auto& m : named.mentions) table.push_back({m.phrase, " "});
+    for (const auto& d : named.districts) {
+      std::string n = NormalizeNumerals(d);
+      table.push_back({n, " "});
+      if (Utf8Length(n) >= 3) table.push_back({n.substr(0, n.size() - 3), " "});
+    }
+    std::stable_sort(table.begin(), table.end(), [](const Replacement& a, const Replacement& b) { return a.from.size() > b.from.size(); });
+  }
+  return ReplaceAll(t, table);
+}
+
+std::vector<std::set<std::string>> Facts(std::string_view text, const RepeatPolicy& policy) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::vector<std::set<std::string>> out;
+  for (const auto& group : policy.exclusive) {
+    std::set<std::string> named;
+    for (const auto& w : group)
+      for (size_t p = text.find(w); p != std::string::npos; p = text.find(w, p + 1)) {
+        size_t end = p + w.size();
+        if (digit(w.back()) && end < text.size() && digit(text[end])) continue;  // 初1 is not 初10
+        if (digit(w.front()) && p > 0 && digit(text[p - 1])) continue;
+        named.insert(w);
+        break;
+      }
+    out.push_back(std::move(named));
+  }
+  return out;
+}
+
+std::set<std::string> Bigrams(std::string_view comparable) {
+  std::set<std::string> out;
+  for (const auto& t : Tokenize(comparable, false)) {
+    out.insert(t.text);
+    // Each character too: a reworded complaint keeps its characters (罚站 / 罚了站) more often than its pairs.
+    if (t.text.size() == 6 && static_cast<unsigned char>(t.text[0]) >= 0xE0) out.insert(t.text.substr(0, 3));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const RepeatPolicy& policy) {
   QF_ASSIGN_OR_RETURN(auto me, db.Prepare(
       "SELECT c.title || '。' || c.content, c.received_at, COALESCE(c.concerned_unit_id,0), c.title, c.content, "
-      "c.redactions FROM cases c WHERE c.id=?"));
+      "c.redactions, c.category FROM cases c WHERE c.id=?"));
   me.Bind(1, case_id);
   QF_ASSIGN_OR_RETURN(bool found, me.Step());
   if (!found) return NotFound("case.not_found", "案件不存在");
-  std::string text = me.Text(0);
+  std::string text = me.Text(0), category = me.Text(6);
   // The text as the index holds it (passages marked at dispatch blacked out).
   std::string indexed = Redact(me.Text(3), me.Text(5)) + "。" + Redact(me.Text(4), me.Text(5));
-  std::set<uint64_t> mine = Shingles(text);
-  std::set<std::string> my_numbers = Numbers(text);
   auto at = ParseUtc(me.Text(1));
-  int64_t unit = me.Int(2);
   if (!at) return std::vector<Repeat>{};
-  // The probe: the case's rarest terms as the index holds them (two cases sharing rare bigrams are likely the
-  // same matter; common ones like 学生 say little).
-  std::set<std::string> terms;
-  for (const auto& t : Tokenize(indexed, true)) terms.insert(t.text);
-  QF_ASSIGN_OR_RETURN(auto df, DocFrequencies(db, terms, 1000));
-  if (df.empty()) return std::vector<Repeat>{};
-  df.resize(std::min<size_t>(df.size(), opt.probe_terms));
-  std::string lo = FormatUtc(*at - absl::Hours(24) * opt.window_days), hi = FormatUtc(*at + absl::Hours(24) * opt.window_days);
-  search::Nearest near = NearestMatches(db.backend(), df, case_id, opt.candidates);
+  QF_ASSIGN_OR_RETURN(auto names, org::NamesOf(db));
+  auto unit_of = [&](int64_t concerned, const std::string& t) { return concerned ? concerned : names->Find(t).school; };
+  int64_t unit = unit_of(me.Int(2), text);
+  std::string lo = FormatUtc(*at - absl::Hours(24) * policy.window_days);
+  std::string hi = FormatUtc(*at + absl::Hours(24) * policy.window_days);
+
+  // Candidates: the index's best matches for the case's rarest terms, and the cases about the same unit.
+  std::set<int64_t> ids;
+  std::set<std::string> probe;
+  for (const auto& t : Tokenize(indexed, true)) probe.insert(t.text);
+  QF_ASSIGN_OR_RETURN(auto df, DocFrequencies(db, probe, 1000));
+  if (!df.empty()) {
+    df.resize(std::min<size_t>(df.size(), static_cast<size_t>(policy.probe_terms)));
+    Nearest near = NearestMatches(db.backend(), df, case_id, policy.candidates);
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT m.id FROM " + near.sql + " m"));
+    st.BindAll(near.args);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      ids.insert(st.Int(0));
+    }
+  }
+  if (unit) {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT id FROM cases WHERE concerned_unit_id = ? AND received_at >= ? AND received_at <= ? AND id <> ? "
+        "ORDER BY received_at LIMIT 200"));
+    st.Bind(1, unit).Bind(2, lo).Bind(3, hi).Bind(4, case_id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      ids.insert(st.Int(0));
+    }
+  }
+  ids.erase(case_id);
+  if (ids.empty()) return std::vector<Repeat>{};
+
+  QF_ASSIGN_OR_RETURN(auto sample, SampleOf(db, policy, names.get()));
+  std::string mine_cmp = ComparableText(text, policy, names.get());
+  std::set<std::string> mine = Bigrams(mine_cmp);
+  std::set<int64_t> my_numbers = LargeNumbers(Numbers(mine_cmp));
+  auto my_facts = Facts(mine_cmp, policy);
+  std::string list;
+  for (int64_t id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0) FROM " + near.sql +
-      " m JOIN cases c ON c.id = m.id "
-      "WHERE c.received_at >= ? AND c.received_at <= ? AND c.merged_into IS NULL AND c.state <> 'merged'"));
-  st.BindAll(near.args);
-  st.Bind(static_cast<int>(near.args.size()) + 1, lo).Bind(static_cast<int>(near.args.size()) + 2, hi);
+      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0) FROM cases c WHERE c.id IN (" + list +
+      ") AND c.category = ? AND c.received_at >= ? AND c.received_at <= ? AND c.merged_into IS NULL AND c.state <> 'merged'"));
+  st.Bind(1, category).Bind(2, lo).Bind(3, hi);
   std::vector<Repeat> out;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    int64_t other_unit = st.Int(2);
-    if (unit && other_unit && unit != other_unit) continue;
     std::string other = st.Text(1);
-    if (!unit || !other_unit) {
-      // Without a unit on both sides, the numbers in the texts (amounts, grades, school numbers) must agree: one
-      // report's numbers are all in the other (a repeat may leave some out, never name different ones).
-      std::set<std::string> nums = Numbers(other);
-      bool mine_in = std::includes(nums.begin(), nums.end(), my_numbers.begin(), my_numbers.end());
-      bool theirs_in = std::includes(my_numbers.begin(), my_numbers.end(), nums.begin(), nums.end());
-      if (!mine_in && !theirs_in) continue;
+    int64_t other_unit = unit_of(st.Int(2), other);
+    if (unit && other_unit && unit != other_unit) continue;  // about different units: never the same matter
+    std::string other_cmp = ComparableText(other, policy, names.get());
+    std::set<int64_t> nums = LargeNumbers(Numbers(other_cmp));
+    // The numbers the texts name (amounts, counts) must agree: one report's numbers are all in the other (a repeat
+    // may leave some out, never name different ones) — the same school's fee of 280 元 is not its fee of 1200 元.
+    if (!std::includes(nums.begin(), nums.end(), my_numbers.begin(), my_numbers.end()) &&
+        !std::includes(my_numbers.begin(), my_numbers.end(), nums.begin(), nums.end()))
+      continue;
+    // Facts that cannot both hold (another fee, another subject's teacher, another grade).
+    auto facts = Facts(other_cmp, policy);
+    bool conflict = false;
+    for (size_t g = 0; g < facts.size() && !conflict; ++g) {
+      if (facts[g].empty() || my_facts[g].empty()) continue;
+      conflict = std::none_of(facts[g].begin(), facts[g].end(), [&](const std::string& w) { return my_facts[g].count(w) > 0; });
     }
-    double j = Jaccard(mine, Shingles(other));
-    if (j >= opt.threshold) out.push_back({st.Int(0), j});
+    if (conflict) continue;
+    Repeat r;
+    r.case_id = st.Int(0);
+    r.similarity = Cosine(mine, Bigrams(other_cmp), *sample, &r.shared);
+    if (r.similarity < (unit && other_unit ? policy.threshold : policy.threshold_without_unit)) continue;
+    r.unit = unit && other_unit ? unit : 0;
+    for (int64_t n : my_numbers)
+      if (nums.count(n)) r.numbers.push_back(std::to_string(n));
+    out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const Repeat& a, const Repeat& b) { return a.similarity > b.similarity; });
   return out;

@@ -18,13 +18,18 @@ namespace {
 
 namespace json = boost::json;
 
-TEST(Shingles, JaccardOfParaphrasesAndOtherMatters) {
-  auto a = Shingles("学校向每名学生收取资料费180元，未公示收费依据，也没有开具收据。");
-  auto b = Shingles("学校向每名学生收取资料费180元，没有开具收据，收费依据也未公示。");
-  auto c = Shingles("班主任周末在家中组织有偿补课，每次收费200元。");
-  EXPECT_GT(Jaccard(a, b), 0.6);
-  EXPECT_LT(Jaccard(a, c), 0.1);
-  EXPECT_EQ(Numbers("第12中学收取180元，三年级"), (std::set<std::string>{"12", "180"}));
+RepeatPolicy Policy() {
+  auto p = LoadRepeatPolicy(std::string(QF_SOURCE_DIR) + "/data/policies/repeats.toml");
+  EXPECT_TRUE(p.ok()) << p.status();
+  return p.ok() ? *p : RepeatPolicy{};
+}
+
+TEST(Comparable, NumeralsFramingAndSynonymsAsPeopleMeanThem) {
+  RepeatPolicy p = Policy();
+  EXPECT_EQ(ComparableText("每个孩子交三百五十块钱教辅费", p, nullptr), "每人交350元资料费");
+  EXPECT_EQ(ComparableText("每名学生交350元资料费", p, nullptr), "每人交350元资料费");
+  EXPECT_EQ(ComparableText("来电人反映学校乱收费", p, nullptr), " 学校乱收费");
+  EXPECT_EQ(Numbers("第12中学收取一百八十元，三年级"), (std::set<std::string>{"12", "180", "3"}));
 }
 
 struct Doc {
@@ -130,9 +135,10 @@ TEST_F(Repeats, PrecisionAndRecallOnAGeneratedSet) {
   });
   ASSERT_TRUE(r.ok()) << r.status();
   Db* db = &Reader();
+  RepeatPolicy policy = Policy();
   int tp = 0, fp = 0, fn = 0;
   for (size_t i = 0; i < docs.size(); ++i) {
-    auto found = FindRepeats(*db, ids[i]);
+    auto found = FindRepeats(*db, ids[i], policy);
     ASSERT_TRUE(found.ok()) << found.status();
     std::set<int64_t> got;
     for (auto& f : *found) got.insert(f.case_id);

@@ -174,7 +174,7 @@ export interface StaffCase {
   content: string
   occurred_on: string
   received_at: string
-  concerned_unit: { id: number; name: string } | null
+  concerned_unit: { id: number; name: string; recognised?: boolean } | null
   handling_unit: { id: number; name: string } | null
   district: string
   restricted: boolean
@@ -247,6 +247,8 @@ export interface RepeatCandidate {
   state_label: string
   received_at: string
   similarity: number
+  // Why it is offered: the unit both are about, the amounts both name, the weightiest words both use.
+  why: { unit: string | null; numbers: string[]; shared: string[] }
 }
 
 export interface CaseEvent {
@@ -323,6 +325,14 @@ export interface Stats {
   acceptance_late: number
 }
 
+// A unit the text of a complaint names (org/names.h).
+export interface NamedUnit {
+  id: number
+  name: string
+  kind: string
+  district: string
+}
+
 export const publicApi = {
   vocabulary: () => http.get<Vocabulary>('/api/v1/public/categories'),
   hotlines: () => http.get<{ items: Hotline[] }>('/api/v1/public/hotlines'),
@@ -330,6 +340,11 @@ export const publicApi = {
     http.get<{ items: { id: number; name: string; kind: string; district: string; stage: string }[] }>(
       '/api/v1/public/units',
       { q },
+    ),
+  named: (text: string) =>
+    http.post<{ school: NamedUnit | null; units: NamedUnit[]; mentions: { phrase: string; units: NamedUnit[] }[] }>(
+      '/api/v1/public/units/named',
+      { text },
     ),
   submit: (c: NewCase) => http.post<SubmitResult>('/api/v1/public/cases', c),
   track: (receipt: string) => http.get<PublicCase>(`/api/v1/public/cases/${encodeURIComponent(receipt)}`),
