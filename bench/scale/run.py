@@ -120,21 +120,46 @@ class Printing:
         self.rows.append(row)
 
 
-def measure(port, clients, repeat, label, rows):
+def repeats_offered(sup, repeat):
+    """The case detail of `repeat` different registered cases, each asked once: the request where intake staff are
+    offered repeats (search::FindRepeats runs for each), after one request that warms the matcher and the sample."""
+    _, page, _ = sup.request("GET", "/api/v1/cases?state=registered&limit=%d" % (repeat + 1))
+    ids = [c["id"] for c in page["items"]]
+    if not ids:
+        return None, 0, 0
+    sup.request("GET", "/api/v1/cases/%d" % ids[0])
+    times, status = [], None
+    for case_id in ids[1:]:
+        t = time.perf_counter()
+        status, _, _ = sup.request("GET", "/api/v1/cases/%d" % case_id)
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return status, statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def measure(port, clients, repeat, label, rows, only=""):
     rows = Printing(rows)
     sup = clients["supervisor"]
     _, first, _ = sup.request("GET", "/api/v1/cases?limit=1")
     case_id = first["items"][0]["id"]
     for role, c in clients.items():
         for name, path in LISTS:
-            status, p50, p99 = timed(c, path, repeat)
-            rows.append((label, role, name, status, p50, p99))
+            if only in name:
+                status, p50, p99 = timed(c, path, repeat)
+                rows.append((label, role, name, status, p50, p99))
     for name, path in [("case detail", "/api/v1/cases/%d" % case_id), ("dashboard (half year)", "/api/v1/stats?from=2026-06-01&to=2026-11-30"),
                        ("supervision board", "/api/v1/supervision"), ("export (10,000 rows)", "/api/v1/cases/export")]:
-        status, p50, p99 = timed(sup, path, repeat if "export" not in name else max(3, repeat // 10))
+        if only in name:
+            status, p50, p99 = timed(sup, path, repeat if "export" not in name else max(3, repeat // 10))
+            rows.append((label, "supervisor", name, status, p50, p99))
+    name = "case detail with repeats offered (registered cases, each once)"
+    if only in name:
+        status, p50, p99 = repeats_offered(sup, repeat)
         rows.append((label, "supervisor", name, status, p50, p99))
-    status, p50, p99 = healthz_under_load(port, clients, repeat * 3)
-    rows.append((label, "public", "/healthz with 4 exports and 2 reports running", status, p50, p99))
+    name = "/healthz with 4 exports and 2 reports running"
+    if only in name:
+        status, p50, p99 = healthz_under_load(port, clients, repeat * 3)
+        rows.append((label, "public", name, status, p50, p99))
 
 
 def signed_in(port):
@@ -157,7 +182,7 @@ def on_postgres(args, db, cluster, label, rows):
     subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
     s = qfserver.Server(args.bin, url, ["--no-rate-limits"]).start()
     try:
-        measure(s.port, signed_in(s.port), args.repeat, label + ", PostgreSQL", rows)
+        measure(s.port, signed_in(s.port), args.repeat, label + ", PostgreSQL", rows, args.only)
     finally:
         s.stop()
     subprocess.run(["dropdb", "-h", cluster, "-U", "qingfeng", name], check=True)
@@ -170,6 +195,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--postgres", action="store_true", help="also time each size copied to PostgreSQL")
     ap.add_argument("--work", help="keep the database in this directory and start from it when it is there")
+    ap.add_argument("--only", default="", help="time only the requests whose name contains this")
     args = ap.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="qf-scale-")
     os.makedirs(work, exist_ok=True)
@@ -192,7 +218,7 @@ def main():
                 if n:
                     label = "%s cases" % f"{grow(s.port, db, n):,}"
                 print("measuring at %s" % label, flush=True)
-                measure(s.port, signed_in(s.port), args.repeat, label + ", SQLite", rows)
+                measure(s.port, signed_in(s.port), args.repeat, label + ", SQLite", rows, args.only)
             finally:
                 s.stop()
             if cluster:

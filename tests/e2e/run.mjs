@@ -134,12 +134,6 @@ async function pickSure(page, selectTest, text) {
   }
   throw new Error(`could not choose ${text} in ${selectTest}`)
 }
-async function pickRemote(page, selectTest, query, text) {
-  const input = page.locator(field(selectTest))
-  await input.click()
-  await input.fill(query)
-  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
-}
 async function act(page, action, fill = async () => {}) {
   await page.locator(`[data-test=act-${action}]`).click()
   const dialog = page.locator('.el-dialog:visible')
@@ -193,10 +187,12 @@ async function citizen(browser, base, locale) {
   await expectText(page.locator('.el-form-item__error'), t.required, `${locale} submit: empty fields named`)
   check(await page.locator('.el-form-item__error').count() >= 3, `${locale} submit: category, title and content marked`)
   await pickOption(page, 'category', t.fees)
-  await pickRemote(page, 'unit', '瑶海区光明中学', '瑶海区光明中学')
   const title = `学校收取资料费（${locale}）`
   await page.locator(field('title')).fill(title)
-  await page.locator(field('content')).fill('本学期开学时班主任要求每位学生交资料费180元，没有开具收据。')
+  // The school is named only in the text, by its district's short form: the form offers it for the picker.
+  await page.locator(field('content')).fill('瑶海光明中学本学期开学时班主任要求每位学生交资料费180元，没有开具收据。')
+  await page.locator('[data-test=named-unit-take]').click({ timeout: 10000 })
+  await expectText(page.locator('[data-test=unit]'), '瑶海区光明中学', `${locale} submit: the school named in the text is offered and taken`)
   await page.locator('[data-test=agree]').click()
   await shot(page, locale, 'portal-submit')
   await page.locator('[data-test=submit]').click()
@@ -235,10 +231,11 @@ async function clerk(browser, base, locale) {
   await page.waitForURL(/\/console\/intake/)
   await pickOption(page, 'intake-channel', t.letter)
   await pickOption(page, 'intake-category', t.tutoring)
-  await pickRemote(page, 'intake-unit', '瑶海区光明中学', '瑶海区光明中学')
   const title = `来信反映教师有偿补课（${locale}）`
   await page.locator(field('intake-title')).fill(title)
-  await page.locator(field('intake-content')).fill('家长来信：数学老师周末在家中组织有偿补课，每次收费200元。')
+  await page.locator(field('intake-content')).fill('家长来信：瑶海区光明中学数学老师周末在家中组织有偿补课，每次收费200元。')
+  await page.locator('[data-test=intake-named-unit-take]').click({ timeout: 10000 })
+  await expectText(page.locator('[data-test=intake-unit]'), '瑶海区光明中学', `${locale} intake: the school named in the letter is offered and taken`)
   await page.locator('[data-test=intake-named]').click()
   await page.locator(field('intake-name')).fill('王女士')
   await page.locator(field('intake-phone')).fill('13900001111')
