@@ -100,7 +100,12 @@ TEST_P(RepeatsAcrossChannels, PrecisionAndRecallOnALabelledSet) {
     auto found = search::FindRepeats(db, items[i].id, App().policies->repeats());
     ASSERT_TRUE(found.ok()) << found.status();
     std::set<int64_t> got;
-    for (const auto& f : *found) got.insert(f.case_id);
+    for (const auto& f : *found) {
+      got.insert(f.case_id);
+      // The offer says why: the school both are about, and phrases both use.
+      EXPECT_EQ(f.unit, unit_ids[items[i].unit]);
+      EXPECT_FALSE(f.shared.empty()) << "no shared phrase between " << items[i].id << " and " << f.case_id;
+    }
     if (getenv("QF_DEBUG_REPEATS")) {
       search::RepeatPolicy loose = App().policies->repeats();
       loose.threshold = 0.01;

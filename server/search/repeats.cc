@@ -116,27 +116,41 @@ absl::StatusOr<std::shared_ptr<const Sample>> SampleOf(Db& db, const RepeatPolic
   return std::shared_ptr<const Sample>(s);
 }
 
-// The cosine of two term sets weighted by IDF; `shared` gets the shared terms, weightiest first.
-double Cosine(const std::set<std::string>& a, const std::set<std::string>& b, const Sample& s,
-              std::vector<std::string>* shared) {
+// The cosine of two term sets weighted by IDF.
+double Cosine(const std::set<std::string>& a, const std::set<std::string>& b, const Sample& s) {
   double dot = 0, na = 0, nb = 0;
-  std::vector<std::pair<double, std::string>> common;
   for (const auto& t : a) {
     double w = Weight(s, t);
     na += w * w;
-    if (b.count(t)) {
-      dot += w * w;
-      common.push_back({w, t});
-    }
+    if (b.count(t)) dot += w * w;
   }
   for (const auto& t : b) {
     double w = Weight(s, t);
     nb += w * w;
   }
-  if (na == 0 || nb == 0) return 0;
-  std::sort(common.begin(), common.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
-  for (size_t i = 0; i < common.size() && i < 6; ++i) shared->push_back(common[i].second);
-  return dot / std::sqrt(na * nb);
+  return na == 0 || nb == 0 ? 0 : dot / std::sqrt(na * nb);
+}
+
+// The longest phrases of `text` (a comparable text) made of pairs `terms` also holds, longest first, at most three:
+// what a person reads as "the same words" (收取资料费, 没有开具收据), not the bigrams themselves.
+std::vector<std::string> SharedPhrases(const std::string& text, const std::set<std::string>& terms) {
+  std::vector<std::string> runs;
+  std::vector<TextToken> tokens = Tokenize(text, true);
+  for (size_t i = 0; i < tokens.size();) {
+    if (tokens[i].text.size() != 6 || !terms.count(tokens[i].text)) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j + 1 < tokens.size() && tokens[j + 1].start < tokens[j].end && terms.count(tokens[j + 1].text)) ++j;
+    runs.push_back(text.substr(static_cast<size_t>(tokens[i].start), static_cast<size_t>(tokens[j].end - tokens[i].start)));
+    i = j + 1;
+  }
+  std::stable_sort(runs.begin(), runs.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  std::vector<std::string> out;
+  for (const auto& r : runs)
+    if (out.size() < 3 && std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  return out;
 }
 
 std::set<int64_t> LargeNumbers(const std::set<std::string>& numbers) {
@@ -324,8 +338,9 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
     if (conflict) continue;
     Repeat r;
     r.case_id = st.Int(0);
-    r.similarity = Cosine(mine, Bigrams(other_cmp), *sample, &r.shared);
+    r.similarity = Cosine(mine, Bigrams(other_cmp), *sample);
     if (r.similarity < (unit && other_unit ? policy.threshold : policy.threshold_without_unit)) continue;
+    r.shared = SharedPhrases(other_cmp, mine);
     r.unit = unit && other_unit ? unit : 0;
     for (int64_t n : my_numbers)
       if (nums.count(n)) r.numbers.push_back(std::to_string(n));

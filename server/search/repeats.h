@@ -47,7 +47,7 @@ struct Repeat {
   int64_t case_id = 0;
   double similarity = 0;
   // Why it is offered: the unit both are about (0 when neither names one), the numbers both name, and the
-  // weightiest terms they share.
+  // longest phrases they share.
   int64_t unit = 0;
   std::vector<std::string> numbers, shared;
 };

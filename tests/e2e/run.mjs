@@ -277,8 +277,20 @@ async function clerk(browser, base, locale) {
     await page.locator('[data-test=case-link]').first().click()
     await page.waitForURL(/\/console\/cases\/\d+/)
     await expectText(page.locator('[data-test=repeats] a'), '学校收取资料费（zh-CN）', 'the second report is offered the first as a repeat')
+    await expectText(page.locator('[data-test=repeat-why]'), '瑶海区光明中学', 'the repeat says why: the same school')
     await shot(page, locale, 'console-repeats')
   }
+  // Unit names: found by a short form, its recognised forms listed, an alias added.
+  await page.locator('[data-test=menu-units]').click()
+  await page.waitForURL(/\/console\/units/)
+  await page.locator(field('units-q')).fill('十四中')
+  await page.locator('[data-test=units-search]').click()
+  await page.locator('[data-test=units-table] .el-table__row', { hasText: '合肥市第十四中学' }).first().click()
+  await expectText(page.locator('[data-test=unit-names] .el-tag'), '14中', `${locale} units: the short form 14中 is among the recognised forms`)
+  await page.locator(field('alias-input')).fill(`琥珀山庄中学${locale === 'en' ? '二部' : ''}`)
+  await page.locator('[data-test=alias-add]').click()
+  await expectText(page.locator('[data-test=unit-names] .el-table__row'), '琥珀山庄中学', `${locale} units: the alias is added`)
+  await shot(page, locale, 'console-units')
   await page.context().close()
   return { caseUrl, title }
 }

@@ -132,4 +132,5 @@ export async function downloadPost(path: string, body: unknown): Promise<Blob> {
 export const http = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown, query?: Query) => request<T>('POST', path, { body: body ?? {}, query }),
+  delete: <T>(path: string) => request<T>('DELETE', path),
 }

@@ -23,6 +23,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'cases/:id(\\d+)', name: 'case', component: () => import('@/views/console/cases/detail.vue'), meta: { title: 'nav.cases', roles: caseRoles } },
       { path: 'intake', name: 'intake', component: () => import('@/views/console/intake/index.vue'), meta: { title: 'nav.intake', roles: ['clerk', 'supervisor'] } },
       { path: 'import', name: 'import', component: () => import('@/views/console/intake/import.vue'), meta: { title: 'nav.import', roles: ['clerk', 'supervisor'] } },
+      { path: 'units', name: 'units', component: () => import('@/views/console/units/index.vue'), meta: { title: 'nav.units', roles: ['clerk', 'supervisor', 'admin'] } },
       { path: 'supervision', name: 'supervision', component: () => import('@/views/console/supervision/index.vue'), meta: { title: 'nav.supervision', roles: ['handler', 'supervisor', 'leader'] } },
       { path: 'reports', name: 'reports', component: () => import('@/views/console/reports/index.vue'), meta: { title: 'nav.reports', roles: ['supervisor', 'leader'] } },
       { path: 'notices', name: 'notices-admin', component: () => import('@/views/console/notices/index.vue'), meta: { title: 'nav.noticesAdmin', roles: caseRoles } },
