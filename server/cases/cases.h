@@ -16,6 +16,7 @@
 #include "cases/policy.h"
 #include "common/calendar.h"
 #include "common/table_file.h"
+#include "org/org.h"
 #include "auth/roles.h"
 #include "storage/writer.h"
 
@@ -88,6 +89,17 @@ struct Registered {
   int64_t prior_case_id = 0;
   std::vector<Deadline> deadlines;
 };
+// Where a case goes: the first routing rule in data for its category and concerned unit, then the wall (a unit
+// related to the concerned unit or people never handles it: the discipline office does). Used at registration and
+// when the concerned unit is corrected at acceptance.
+struct Routed {
+  int64_t handling_unit_id = 0;
+  bool restricted = false;
+  std::string rule, basis;
+};
+absl::StatusOr<Routed> RouteCase(Tx& tx, const CaseEnv& env, const std::string& category,
+                                 const std::optional<org::Unit>& unit, const std::vector<int64_t>& people,
+                                 bool leadership_accused);
 // Registers the case: routing, deadlines, reporter stored apart, event "case.registered" (and, for a matter
 // closed for good, "case.decline" with the clause).
 absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& c);

@@ -27,7 +27,8 @@ const std::vector<Spec>& Specs() {
   const ActionField note{"note", K::kTextarea, false};
   auto reason = ActionField{"reason", K::kTextarea, true};
   static const std::vector<Spec> kSpecs = {
-      {A::kAccept, {note}, nullptr, 0, false, true},
+      // The concerned unit is confirmed at acceptance, or corrected (one recognised in the text may be wrong).
+      {A::kAccept, {{"concerned_unit_id", K::kUnit, false}, note}, nullptr, 0, false, true},
       {A::kDecline, {reason, {"final_case_id", K::kCase, false}}, "reason", 5000, true, false},
       // Without a unit the case goes to the unit its routing rule chose.
       {A::kDispatch, {{"unit_id", K::kUnit, false}, note, {"redact", K::kLines, false}}, nullptr, 0, false, true},
@@ -118,6 +119,9 @@ absl::StatusOr<TransitionRequest> ParseTransition(const json::object& body) {
   r.note = in.Str("note", false, 5000).value_or("");
   if (spec && spec->text_field) r.text = in.Str(spec->text_field, true, spec->text_max).value_or("");
   switch (r.action) {
+    case Action::kAccept:
+      r.concerned_unit_id = in.Int("concerned_unit_id", false, 1, INT64_MAX).value_or(0);
+      break;
     case Action::kDecline:
       r.final_case_id = in.Int("final_case_id", false, 1, INT64_MAX).value_or(0);
       break;

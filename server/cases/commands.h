@@ -34,6 +34,7 @@ struct TransitionRequest {
   std::string document_ref;        // answer_review / answer_rereview recorded from a body outside: its 文号
   std::optional<absl::CivilDay> received_on;  // … and the day its opinion arrived
   int64_t final_case_id = 0;       // decline: the same matter was closed for good by 复核 in this case
+  int64_t concerned_unit_id = 0;   // accept: the concerned unit corrected (one recognised in the text, or none)
 };
 
 // A form field of an action, as the console shows it.

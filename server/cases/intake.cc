@@ -41,6 +41,8 @@ std::string SniffType(std::string_view d) {
   return "";
 }
 
+constexpr const char* kWallBasis = "按规则应交办的单位与被反映对象有关，改由纪委监察室办理（信访工作条例第三十条）";
+
 // The clause that closes a matter for good after 复核.
 constexpr const char* kFinalClause = "信访工作条例第三十六条：信访人对复核意见不服，仍以同一事实和理由提出信访事项的，不再受理";
 
@@ -133,6 +135,44 @@ absl::StatusOr<NewCase> ParseNewCase(const json::object& body, bool staff) {
   return c;
 }
 
+absl::StatusOr<Routed> RouteCase(Tx& tx, const CaseEnv& env, const std::string& category,
+                                  const std::optional<org::Unit>& unit, const std::vector<int64_t>& people,
+                                  bool leadership_accused) {
+  Db& db = tx.db();
+  std::optional<UnitFacts> facts;
+  if (unit) {
+    UnitFacts f{unit->id, unit->kind, unit->stage, unit->role, unit->parent_id, ""};
+    if (unit->parent_id) {
+      QF_ASSIGN_OR_RETURN(auto parent, org::GetUnit(db, unit->parent_id));
+      if (parent) f.parent_kind = parent->kind;
+    }
+    facts = f;
+  }
+  // The rules may ask for several divisions, and the wall for the discipline office: all read at once.
+  QF_ASSIGN_OR_RETURN(const org::RoleUnits* roles, org::DivisionsByRole(tx));
+  auto by_role = [roles](const std::string& role) {
+    auto it = roles->find(role);
+    return it != roles->end() ? it->second : int64_t{0};
+  };
+  auto decision = env.policies->Route(category, facts, leadership_accused, by_role);
+  Routed out;
+  out.handling_unit_id = decision.ok() ? decision->handling_unit_id : 0;
+  out.restricted = decision.ok() && decision->restricted;
+  out.rule = decision.ok() ? decision->rule_id : "none";
+  out.basis = decision.ok() ? decision->basis : Str(decision.status().message());
+  QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, unit ? unit->id : 0, people));
+  if (out.handling_unit_id) {
+    QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, out.handling_unit_id, walled));
+    if (breach) {
+      out.handling_unit_id = by_role("discipline");
+      out.restricted = true;
+      out.rule = "wall";
+      out.basis = kWallBasis;
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& nc) {
   Db& db = tx.db();
   // The received time: in the past at most, and far back only with a reason (back-dated batch entry).
@@ -176,41 +216,26 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   }
   bool final_repeat = prior && prior->state() == State::kFinal;
   // Routing: rules in data, then the wall.
-  std::optional<UnitFacts> facts;
-  if (unit) {
-    UnitFacts f{unit->id, unit->kind, unit->stage, unit->role, unit->parent_id, ""};
-    if (unit->parent_id) {
-      QF_ASSIGN_OR_RETURN(auto parent, org::GetUnit(db, unit->parent_id));
-      if (parent) f.parent_kind = parent->kind;
-    }
-    facts = f;
-  }
-  // The rules may ask for several divisions, and the wall for the discipline office: all read at once.
-  QF_ASSIGN_OR_RETURN(const org::RoleUnits* roles, org::DivisionsByRole(tx));
-  auto by_role = [roles](const std::string& role) {
-    auto it = roles->find(role);
-    return it != roles->end() ? it->second : int64_t{0};
-  };
-  auto decision = env.policies->Route(nc.category, facts, nc.leadership_accused, by_role);
+  QF_ASSIGN_OR_RETURN(Routed routed, RouteCase(tx, env, nc.category, unit, nc.concerned_person_ids, nc.leadership_accused));
   Registered out;
-  out.handling_unit_id = decision.ok() ? decision->handling_unit_id : 0;
-  out.restricted = decision.ok() && decision->restricted;
-  out.rule = decision.ok() ? decision->rule_id : "none";
-  out.basis = decision.ok() ? decision->basis : Str(decision.status().message());
+  out.handling_unit_id = routed.handling_unit_id;
+  out.restricted = routed.restricted;
+  out.rule = routed.rule;
+  out.basis = routed.basis;
   if (nc.route_to_unit_id) {
     out.handling_unit_id = nc.route_to_unit_id;
     out.restricted = false;
     out.rule = "notice_objection";
     out.basis = "公示异议由发布公示的单位核查处理";
-  }
-  QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, concerned, nc.concerned_person_ids));
-  if (out.handling_unit_id) {
+    QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, concerned, nc.concerned_person_ids));
     QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, out.handling_unit_id, walled));
     if (breach) {
-      out.handling_unit_id = by_role("discipline");
+      QF_ASSIGN_OR_RETURN(const org::RoleUnits* roles, org::DivisionsByRole(tx));
+      auto it = roles->find("discipline");
+      out.handling_unit_id = it != roles->end() ? it->second : 0;
       out.restricted = true;
       out.rule = "wall";
-      out.basis = "按规则应交办的单位与被反映对象有关，改由纪委监察室办理（信访工作条例第三十条）";
+      out.basis = kWallBasis;
     }
   }
   std::string receipt = NewReceiptCode();

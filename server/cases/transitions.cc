@@ -114,6 +114,24 @@ absl::StatusOr<std::optional<Deadline>> SetIfCovered(Step& s, DeadlineKind kind)
 }
 
 absl::Status Accept(Step& s) {
+  // The concerned unit confirmed as it stands, or corrected and the case routed again (rules, then the wall).
+  if (s.r.concerned_unit_id && s.r.concerned_unit_id != s.c.concerned_unit_id) {
+    QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(s.db(), s.r.concerned_unit_id));
+    if (!unit) return Invalid("case.params", "被反映单位不存在", {{"concerned_unit_id", "单位不存在"}});
+    QF_ASSIGN_OR_RETURN(auto people, ConcernedPeople(s.db(), s.c.id));
+    QF_ASSIGN_OR_RETURN(Routed routed, RouteCase(s.tx, s.env, s.c.category, unit, people, s.c.leadership));
+    s.SetInt("concerned_unit_id", unit->id);
+    s.Set("district", unit->district.empty() ? std::nullopt : std::optional<std::string>(unit->district));
+    if (routed.handling_unit_id) s.SetInt("handling_unit_id", routed.handling_unit_id);
+    s.SetInt("restricted", routed.restricted);
+    s.ev["concerned_unit_id"] = unit->id;
+    s.ev["concerned_unit_was"] = s.c.concerned_unit_id;
+    s.ev["routing_rule"] = routed.rule;
+  }
+  if (s.c.concerned_unit_recognised || s.r.concerned_unit_id) {
+    s.SetInt("concerned_unit_recognised", 0);
+    s.ev["concerned_unit_confirmed"] = true;
+  }
   s.Set("accepted_at", s.now);
   QF_RETURN_IF_ERROR(CloseDeadline(s.tx, s.c.id, DeadlineKind::kAcceptance));
   QF_ASSIGN_OR_RETURN(auto d, SetDeadline(s.tx, s.env, s.c, DeadlineKind::kHandling, s.today));

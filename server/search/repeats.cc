@@ -24,42 +24,39 @@ constexpr int64_t kLeastNumber = 10;
 constexpr int64_t kSampleDocs = 2000;
 constexpr double kCharacterWeight = 1.0;
 
-struct Replacement {
-  std::string from, to;
-};
+size_t CharLength(unsigned char c) { return c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1; }
 
-// The policy's framing (→ a space) and synonyms (→ the group's word), longest first.
-std::vector<Replacement> Replacements(const RepeatPolicy& p) {
-  std::vector<Replacement> out;
-  for (const auto& f : p.framing) out.push_back({f, " "});
-  for (const auto& [from, to] : p.synonyms) out.push_back({from, to});
-  std::stable_sort(out.begin(), out.end(), [](const Replacement& a, const Replacement& b) { return a.from.size() > b.from.size(); });
-  return out;
-}
-
-// Each occurrence of a phrase replaced, scanning once from the left (the longest phrase at a place wins).
-std::string ReplaceAll(std::string_view text, const std::vector<Replacement>& table) {
+// Each occurrence of a phrase of `table` replaced, scanning once from the left (the longest phrase at a place wins).
+std::string ReplaceAll(std::string_view text, const std::map<std::string, std::vector<std::pair<std::string, std::string>>>& table) {
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size();) {
-    const Replacement* hit = nullptr;
-    for (const auto& r : table)
-      if (text.compare(i, r.from.size(), r.from) == 0) {
-        hit = &r;
-        break;
-      }
+    size_t len = std::min(CharLength(static_cast<unsigned char>(text[i])), text.size() - i);
+    const std::pair<std::string, std::string>* hit = nullptr;
+    if (auto it = table.find(std::string(text.substr(i, len))); it != table.end())
+      for (const auto& r : it->second)
+        if (text.compare(i, r.first.size(), r.first) == 0) {
+          hit = &r;
+          break;
+        }
     if (hit) {
-      out += hit->to;
-      i += hit->from.size();
+      out += hit->second;
+      i += hit->first.size();
     } else {
-      size_t len = 1;  // one UTF-8 character
-      unsigned char c = static_cast<unsigned char>(text[i]);
-      if (c >= 0xF0) len = 4; else if (c >= 0xE0) len = 3; else if (c >= 0xC0) len = 2;
       out.append(text.substr(i, len));
       i += len;
     }
   }
   return out;
+}
+
+// Every occurrence of each phrase replaced by a space, longest phrases first.
+std::string Blank(std::string text, std::vector<std::string> phrases) {
+  std::sort(phrases.begin(), phrases.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const auto& p : phrases)
+    if (!p.empty())
+      for (size_t at = text.find(p); at != std::string::npos; at = text.find(p, at + 1)) text.replace(at, p.size(), " ");
+  return text;
 }
 
 struct Sample {
@@ -184,7 +181,7 @@ absl::StatusOr<RepeatPolicy> LoadRepeatPolicy(const std::string& file) {
       return Invalid("policy.repeats", "repeats.toml：window_days 应为正数，threshold 应在 0 与 1 之间，threshold_without_unit 不低于 threshold");
     if (auto* framing = t["framing"].as_array())
       for (auto& f : *framing)
-        if (auto s = f.value<std::string>()) p.framing.push_back(NormalizeNumerals(*s));
+        if (auto s = f.value<std::string>(); s && !s->empty()) p.framing.push_back(NormalizeNumerals(*s));
     if (auto* groups = t["synonyms"].as_array())
       for (auto& g : *groups) {
         auto* words = g.as_array();
@@ -204,6 +201,11 @@ absl::StatusOr<RepeatPolicy> LoadRepeatPolicy(const std::string& file) {
           for (auto& w : *arr) words.push_back(NormalizeNumerals(w.value_or(std::string())));
         if (words.size() >= 2) p.exclusive.push_back(std::move(words));
       }
+    for (const auto& f : p.framing) p.replacements[f.substr(0, CharLength(static_cast<unsigned char>(f[0])))].push_back({f, " "});
+    for (const auto& [from, to] : p.synonyms)
+      p.replacements[from.substr(0, CharLength(static_cast<unsigned char>(from[0])))].push_back({from, to});
+    for (auto& [first, list] : p.replacements)
+      std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   } catch (const toml::parse_error& e) {
     return Invalid("policy.repeats", std::string("repeats.toml：") + std::string(e.description()));
   }
@@ -212,19 +214,19 @@ absl::StatusOr<RepeatPolicy> LoadRepeatPolicy(const std::string& file) {
 
 std::string ComparableText(std::string_view text, const RepeatPolicy& policy, const org::UnitNames* names) {
   std::string t = NormalizeNumerals(text);
-  std::vector<Replacement> table = Replacements(policy);
   if (names) {
     // The units and districts named are compared as units, not as words.
     org::Named named = names->Find(t);
-    for (const auto& m : named.mentions) table.push_back({m.phrase, " "});
+    std::vector<std::string> phrases;
+    for (const auto& m : named.mentions) phrases.push_back(m.phrase);
     for (const auto& d : named.districts) {
       std::string n = NormalizeNumerals(d);
-      table.push_back({n, " "});
-      if (Utf8Length(n) >= 3) table.push_back({n.substr(0, n.size() - 3), " "});
+      phrases.push_back(n);
+      if (Utf8Length(n) >= 3) phrases.push_back(n.substr(0, n.size() - 3));
     }
-    std::stable_sort(table.begin(), table.end(), [](const Replacement& a, const Replacement& b) { return a.from.size() > b.from.size(); });
+    t = Blank(std::move(t), std::move(phrases));
   }
-  return ReplaceAll(t, table);
+  return ReplaceAll(t, policy.replacements);
 }
 
 std::vector<std::set<std::string>> Facts(std::string_view text, const RepeatPolicy& policy) {
@@ -262,7 +264,7 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
   me.Bind(1, case_id);
   QF_ASSIGN_OR_RETURN(bool found, me.Step());
   if (!found) return NotFound("case.not_found", "案件不存在");
-  std::string text = me.Text(0), category = me.Text(6);
+  std::string text = me.Text(0), category = me.Text(6), received = me.Text(1);
   // The text as the index holds it (passages marked at dispatch blacked out).
   std::string indexed = Redact(me.Text(3), me.Text(5)) + "。" + Redact(me.Text(4), me.Text(5));
   auto at = ParseUtc(me.Text(1));
@@ -290,10 +292,12 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
     }
   }
   if (unit) {
+    // The unit's cases received nearest before and after this one (a busy school's window can hold thousands).
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT id FROM cases WHERE concerned_unit_id = ? AND received_at >= ? AND received_at <= ? AND id <> ? "
-        "ORDER BY received_at LIMIT 200"));
-    st.Bind(1, unit).Bind(2, lo).Bind(3, hi).Bind(4, case_id);
+        "SELECT id FROM (SELECT id FROM cases WHERE concerned_unit_id = ? AND received_at >= ? AND received_at <= ? "
+        "ORDER BY received_at DESC LIMIT 100) b UNION ALL SELECT id FROM (SELECT id FROM cases WHERE "
+        "concerned_unit_id = ? AND received_at > ? AND received_at <= ? ORDER BY received_at LIMIT 100) a"));
+    st.Bind(1, unit).Bind(2, lo).Bind(3, received).Bind(4, unit).Bind(5, received).Bind(6, hi);
     while (true) {
       QF_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
@@ -310,14 +314,15 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
   auto my_facts = Facts(mine_cmp, policy);
   std::string list;
   for (int64_t id : ids) list += (list.empty() ? "" : ",") + std::to_string(id);
+  // Read by id alone (the planner would rather walk the category's window), then filtered here.
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0) FROM cases c WHERE c.id IN (" + list +
-      ") AND c.category = ? AND c.received_at >= ? AND c.received_at <= ? AND c.merged_into IS NULL AND c.state <> 'merged'"));
-  st.Bind(1, category).Bind(2, lo).Bind(3, hi);
+      "SELECT c.id, c.title || '。' || c.content, COALESCE(c.concerned_unit_id,0), c.category, c.received_at, "
+      "CASE WHEN c.merged_into IS NULL AND c.state <> 'merged' THEN 1 ELSE 0 END FROM cases c WHERE c.id IN (" + list + ")"));
   std::vector<Repeat> out;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    if (st.Text(3) != category || st.Text(4) < lo || st.Text(4) > hi || st.Int(5) == 0) continue;
     std::string other = st.Text(1);
     int64_t other_unit = unit_of(st.Int(2), other);
     if (unit && other_unit && unit != other_unit) continue;  // about different units: never the same matter

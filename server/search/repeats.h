@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -31,6 +32,8 @@ struct RepeatPolicy {
   std::vector<std::string> framing;                           // normalised, longest first
   std::vector<std::pair<std::string, std::string>> synonyms;  // word → the group's first word, longest first
   std::vector<std::vector<std::string>> exclusive;            // facts that cannot both hold of one matter
+  // The framing (→ a space) and synonyms, by their first character, longest first: built by LoadRepeatPolicy.
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> replacements;
   int probe_terms = 12;  // the rarest bigrams asked of the index
   int candidates = 60;   // best-ranked index matches examined
 };
