@@ -14,7 +14,9 @@
 #include "common/strings.h"
 #include "http/server.h"
 #include "http/static_files.h"
+#include "cases/policy.h"
 #include "runtime/runtime.h"
+#include "search/repeats.h"
 #include "spdlog/spdlog.h"
 #include "storage/migrations.h"
 
@@ -105,6 +107,13 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   std::optional<WorkPool> work;
   work.emplace(f.work_threads > 0 ? f.work_threads : 4, f.work_queue > 0 ? f.work_queue : 64);
   (*rt)->app().work = &*work;
+  // The repeat finder's unit matcher and word frequencies, built now rather than in the first case opened.
+  work->TrySubmit([app = &(*rt)->app()] {
+    if (auto db = app->readers->Get(); db.ok() && *db) {
+      if (auto warmed = search::WarmRepeats(**db, app->policies->repeats()); !warmed.ok())
+        spdlog::warn("repeat finder not warmed: {}", warmed.message());
+    }
+  });
   if (f.read_budget_ms > 0) (*rt)->app().read_budget = absl::Milliseconds(f.read_budget_ms);
   Router router;
   (*rt)->RegisterRoutes(router);

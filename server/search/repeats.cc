@@ -257,6 +257,11 @@ std::set<std::string> Bigrams(std::string_view comparable) {
   return out;
 }
 
+absl::Status WarmRepeats(Db& db, const RepeatPolicy& policy) {
+  QF_ASSIGN_OR_RETURN(auto names, org::NamesOf(db));
+  return SampleOf(db, policy, names.get()).status();
+}
+
 absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const RepeatPolicy& policy) {
   QF_ASSIGN_OR_RETURN(auto me, db.Prepare(
       "SELECT c.title || '。' || c.content, c.received_at, COALESCE(c.concerned_unit_id,0), c.title, c.content, "

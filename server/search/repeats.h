@@ -54,6 +54,8 @@ struct Repeat {
   int64_t unit = 0;
   std::vector<std::string> numbers, shared;
 };
+// Builds what FindRepeats keeps per database (the unit matcher, the word frequencies), e.g. at start.
+absl::Status WarmRepeats(Db& db, const RepeatPolicy& policy);
 // Likely repeats of `case_id`, most similar first (merged cases excluded). The caller applies its scope and wall.
 absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const RepeatPolicy& policy);
 
