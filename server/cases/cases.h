@@ -89,9 +89,10 @@ struct Registered {
   int64_t prior_case_id = 0;
   std::vector<Deadline> deadlines;
 };
-// Where a case goes: the first routing rule in data for its category and concerned unit, then the wall (a unit
-// related to the concerned unit or people never handles it: the discipline office does). Used at registration and
-// when the concerned unit is corrected at acceptance.
+// Where a case goes: the first routing rule in data for its category and concerned unit (or `route_to_unit_id`,
+// the unit that published a notice objected to), then the wall (a unit related to the concerned unit or people
+// never handles it: the discipline office does). Used at registration and when the concerned unit is corrected at
+// acceptance.
 struct Routed {
   int64_t handling_unit_id = 0;
   bool restricted = false;
@@ -99,7 +100,7 @@ struct Routed {
 };
 absl::StatusOr<Routed> RouteCase(Tx& tx, const CaseEnv& env, const std::string& category,
                                  const std::optional<org::Unit>& unit, const std::vector<int64_t>& people,
-                                 bool leadership_accused);
+                                 bool leadership_accused, int64_t route_to_unit_id = 0);
 // Registers the case: routing, deadlines, reporter stored apart, event "case.registered" (and, for a matter
 // closed for good, "case.decline" with the clause).
 absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& c);

@@ -41,8 +41,6 @@ std::string SniffType(std::string_view d) {
   return "";
 }
 
-constexpr const char* kWallBasis = "按规则应交办的单位与被反映对象有关，改由纪委监察室办理（信访工作条例第三十条）";
-
 // The clause that closes a matter for good after 复核.
 constexpr const char* kFinalClause = "信访工作条例第三十六条：信访人对复核意见不服，仍以同一事实和理由提出信访事项的，不再受理";
 
@@ -137,7 +135,7 @@ absl::StatusOr<NewCase> ParseNewCase(const json::object& body, bool staff) {
 
 absl::StatusOr<Routed> RouteCase(Tx& tx, const CaseEnv& env, const std::string& category,
                                   const std::optional<org::Unit>& unit, const std::vector<int64_t>& people,
-                                  bool leadership_accused) {
+                                  bool leadership_accused, int64_t route_to_unit_id) {
   Db& db = tx.db();
   std::optional<UnitFacts> facts;
   if (unit) {
@@ -160,6 +158,12 @@ absl::StatusOr<Routed> RouteCase(Tx& tx, const CaseEnv& env, const std::string& 
   out.restricted = decision.ok() && decision->restricted;
   out.rule = decision.ok() ? decision->rule_id : "none";
   out.basis = decision.ok() ? decision->basis : Str(decision.status().message());
+  if (route_to_unit_id) {
+    out.handling_unit_id = route_to_unit_id;
+    out.restricted = false;
+    out.rule = "notice_objection";
+    out.basis = "公示异议由发布公示的单位核查处理";
+  }
   QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, unit ? unit->id : 0, people));
   if (out.handling_unit_id) {
     QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, out.handling_unit_id, walled));
@@ -167,7 +171,7 @@ absl::StatusOr<Routed> RouteCase(Tx& tx, const CaseEnv& env, const std::string& 
       out.handling_unit_id = by_role("discipline");
       out.restricted = true;
       out.rule = "wall";
-      out.basis = kWallBasis;
+      out.basis = "按规则应交办的单位与被反映对象有关，改由纪委监察室办理（信访工作条例第三十条）";
     }
   }
   return out;
@@ -216,28 +220,13 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   }
   bool final_repeat = prior && prior->state() == State::kFinal;
   // Routing: rules in data, then the wall.
-  QF_ASSIGN_OR_RETURN(Routed routed, RouteCase(tx, env, nc.category, unit, nc.concerned_person_ids, nc.leadership_accused));
+  QF_ASSIGN_OR_RETURN(Routed routed, RouteCase(tx, env, nc.category, unit, nc.concerned_person_ids,
+                                                nc.leadership_accused, nc.route_to_unit_id));
   Registered out;
   out.handling_unit_id = routed.handling_unit_id;
   out.restricted = routed.restricted;
   out.rule = routed.rule;
   out.basis = routed.basis;
-  if (nc.route_to_unit_id) {
-    out.handling_unit_id = nc.route_to_unit_id;
-    out.restricted = false;
-    out.rule = "notice_objection";
-    out.basis = "公示异议由发布公示的单位核查处理";
-    QF_ASSIGN_OR_RETURN(auto walled, WalledUnits(db, concerned, nc.concerned_person_ids));
-    QF_ASSIGN_OR_RETURN(bool breach, Breaches(db, out.handling_unit_id, walled));
-    if (breach) {
-      QF_ASSIGN_OR_RETURN(const org::RoleUnits* roles, org::DivisionsByRole(tx));
-      auto it = roles->find("discipline");
-      out.handling_unit_id = it != roles->end() ? it->second : 0;
-      out.restricted = true;
-      out.rule = "wall";
-      out.basis = kWallBasis;
-    }
-  }
   std::string receipt = NewReceiptCode();
   // A pseudonymous handle: staff can tell reporters apart without learning who they are.
   std::string handle = nc.anonymous ? "匿名反映人" : "实名反映人-" + Sha256Hex("handle:" + receipt).substr(0, 6);

@@ -212,11 +212,21 @@ absl::StatusOr<RepeatPolicy> LoadRepeatPolicy(const std::string& file) {
   return p;
 }
 
-std::string ComparableText(std::string_view text, const RepeatPolicy& policy, const org::UnitNames* names) {
+namespace {
+
+// A text as compared, and the one school it names (0 if none, or `names` is null): one pass of the unit matcher.
+struct Read {
+  std::string comparable;
+  int64_t school = 0;
+};
+
+Read ReadText(std::string_view text, const RepeatPolicy& policy, const org::UnitNames* names) {
+  Read r;
   std::string t = NormalizeNumerals(text);
   if (names) {
     // The units and districts named are compared as units, not as words.
     org::Named named = names->Find(t);
+    r.school = named.school;
     std::vector<std::string> phrases;
     for (const auto& m : named.mentions) phrases.push_back(m.phrase);
     for (const auto& d : named.districts) {
@@ -226,7 +236,14 @@ std::string ComparableText(std::string_view text, const RepeatPolicy& policy, co
     }
     t = Blank(std::move(t), std::move(phrases));
   }
-  return ReplaceAll(t, policy.replacements);
+  r.comparable = ReplaceAll(t, policy.replacements);
+  return r;
+}
+
+}  // namespace
+
+std::string ComparableText(std::string_view text, const RepeatPolicy& policy, const org::UnitNames* names) {
+  return ReadText(text, policy, names).comparable;
 }
 
 std::vector<std::set<std::string>> Facts(std::string_view text, const RepeatPolicy& policy) {
@@ -275,8 +292,8 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
   auto at = ParseUtc(me.Text(1));
   if (!at) return std::vector<Repeat>{};
   QF_ASSIGN_OR_RETURN(auto names, org::NamesOf(db));
-  auto unit_of = [&](int64_t concerned, const std::string& t) { return concerned ? concerned : names->Find(t).school; };
-  int64_t unit = unit_of(me.Int(2), text);
+  Read mine_read = ReadText(text, policy, names.get());
+  int64_t unit = me.Int(2) ? me.Int(2) : mine_read.school;
   std::string lo = FormatUtc(*at - absl::Hours(24) * policy.window_days);
   std::string hi = FormatUtc(*at + absl::Hours(24) * policy.window_days);
 
@@ -313,7 +330,7 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
   if (ids.empty()) return std::vector<Repeat>{};
 
   QF_ASSIGN_OR_RETURN(auto sample, SampleOf(db, policy, names.get()));
-  std::string mine_cmp = ComparableText(text, policy, names.get());
+  const std::string& mine_cmp = mine_read.comparable;
   std::set<std::string> mine = Bigrams(mine_cmp);
   std::set<int64_t> my_numbers = LargeNumbers(Numbers(mine_cmp));
   auto my_facts = Facts(mine_cmp, policy);
@@ -329,9 +346,10 @@ absl::StatusOr<std::vector<Repeat>> FindRepeats(Db& db, int64_t case_id, const R
     if (!row) break;
     if (st.Text(3) != category || st.Text(4) < lo || st.Text(4) > hi || st.Int(5) == 0) continue;
     std::string other = st.Text(1);
-    int64_t other_unit = unit_of(st.Int(2), other);
+    Read other_read = ReadText(other, policy, names.get());
+    int64_t other_unit = st.Int(2) ? st.Int(2) : other_read.school;
     if (unit && other_unit && unit != other_unit) continue;  // about different units: never the same matter
-    std::string other_cmp = ComparableText(other, policy, names.get());
+    const std::string& other_cmp = other_read.comparable;
     std::set<int64_t> nums = LargeNumbers(Numbers(other_cmp));
     // The numbers the texts name (amounts, counts) must agree: one report's numbers are all in the other (a repeat
     // may leave some out, never name different ones) — the same school's fee of 280 元 is not its fee of 1200 元.

@@ -1,9 +1,9 @@
 // The school a complaint's text names, proposed as its concerned unit while the text is typed (the server's unit
 // matcher: full, short, district-prefixed and former names). A person confirms it; nothing is chosen for them.
-import { ref, watch, type Ref } from 'vue'
+import { ref, watch } from 'vue'
 import { publicApi, type NamedUnit } from '@/api/cases'
 
-export function useNamedUnit(text: () => string, chosen: Ref<number | undefined> | (() => number | undefined)) {
+export function useNamedUnit(text: () => string, chosen: () => number | undefined) {
   const proposal = ref<NamedUnit | null>(null)
   let timer: ReturnType<typeof setTimeout> | undefined
   let asked = ''
@@ -21,7 +21,7 @@ export function useNamedUnit(text: () => string, chosen: Ref<number | undefined>
       }
     }, 600)
   })
-  const current = () => (typeof chosen === 'function' ? chosen() : chosen.value)
-  const offered = () => (proposal.value && proposal.value.id !== current() ? proposal.value : null)
-  return { proposal, offered }
+  // The school to offer: the one the text names, unless it is already chosen.
+  const offered = () => (proposal.value && proposal.value.id !== chosen() ? proposal.value : null)
+  return { offered }
 }
