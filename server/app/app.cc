@@ -53,11 +53,12 @@ bool ReadAgainOnPrimary(const absl::Status& s) {
 absl::StatusOr<Db*> Reader(AppContext& app, const Request& req) { return app.readers->ForRead(ReadFloor(req)); }
 
 void OffThread(AppContext& app, const Request& req, Respond respond,
-               std::function<void(const Request&, const Respond&)> work) {
-  if (!app.work) return work(req, respond);
+               std::function<void(const Request&, const Respond&)> work, WorkPool* pool) {
+  if (!pool) pool = app.work;
+  if (!pool) return work(req, respond);
   auto copy = std::make_shared<Request>(req);
   auto answer = std::make_shared<Respond>(std::move(respond));
-  bool taken = app.work->TrySubmit([copy, answer, work = std::move(work)] {
+  bool taken = pool->TrySubmit([copy, answer, work = std::move(work)] {
     try {
       work(*copy, *answer);
     } catch (const std::exception& e) {
@@ -137,11 +138,14 @@ Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare) {
 
 Handler FileRoute(AppContext& app, FileFn make) {
   return [&app, make = std::move(make)](Request& req, Respond respond) {
-    OffThread(app, req, std::move(respond), [&app, &make](const Request& req, const Respond& respond) {
-      auto r = BudgetedRead<Response>(app, req, [&](Db& db) { return make(req, db); });
-      if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
-      respond(std::move(*r));
-    });
+    OffThread(
+        app, req, std::move(respond),
+        [&app, &make](const Request& req, const Respond& respond) {
+          auto r = BudgetedRead<Response>(app, req, [&](Db& db) { return make(req, db); });
+          if (!r.ok()) return respond(Response::Problem(r.status(), req.path));
+          respond(std::move(*r));
+        },
+        app.files);
   };
 }
 

@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "app/work_pool.h"
+#include "common/work_pool.h"
 #include "common/calendar.h"
 #include "common/clock.h"
 #include "http/http.h"
@@ -48,14 +48,15 @@ struct AppContext {
   const vault::Vault* vault = nullptr;  // seals reporter identities and draw secrets
   const notices::NoticeTypes* notice_types = nullptr;
   Calendar* calendar_admin = nullptr;  // the same calendar, for loading a year's notice at run time (admin route)
-  WorkPool* work = nullptr;  // where reads, files and large imports run when serving; null runs them inline
+  WorkPool* work = nullptr;   // where reads, lists and large imports run when serving; null runs them inline
+  WorkPool* files = nullptr;  // where downloads (exports, documents, reports) run, below `work`; null: on `work`
   absl::Duration read_budget = absl::Seconds(10);  // a read's statements are interrupted past this (503 db.timeout)
 };
 
-// Runs `work` off the I/O thread, on the work pool (inline when there is none); a full pool answers 503
-// server.busy with Retry-After at once. `work` gets its own copy of the request and answers through `respond`.
+// Runs `work` off the I/O thread, on `pool` (app.work when null; inline when there is none); a full pool answers
+// 503 server.busy with Retry-After at once. `work` gets its own copy of the request and answers through `respond`.
 void OffThread(AppContext& app, const Request& req, Respond respond,
-               std::function<void(const Request&, const Respond&)> work);
+               std::function<void(const Request&, const Respond&)> work, WorkPool* pool = nullptr);
 
 // The actor of a request: the signed-in account, or the public.
 Actor ActorOf(const Request& req);
@@ -129,7 +130,8 @@ struct Write {
 };
 using PrepareWriteFn = std::function<absl::StatusOr<Write>(const Request&)>;
 Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare);
-// A download made on the reading connection (a document, an export): the response as built, or the problem.
+// A download made on the reading connection (a document, an export), on the files pool: the response as built, or
+// the problem.
 using FileFn = std::function<absl::StatusOr<Response>(const Request&, Db&)>;
 Handler FileRoute(AppContext& app, FileFn make);
 

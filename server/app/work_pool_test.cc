@@ -1,8 +1,10 @@
 // The work pool and the read budget: a full pool refuses at once (503 server.busy with Retry-After), and a
 // statement past its budget is interrupted (db.timeout) and leaves its connection usable.
-#include "app/work_pool.h"
+#include "common/work_pool.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <future>
@@ -60,6 +62,40 @@ TEST(WorkPool, OffThreadAnswersBusyWhenThePoolIsFull) {
   EXPECT_TRUE(retry_after);
   release.set_value();
   EXPECT_EQ(first.get_future().get().status, 200);
+}
+
+TEST(WorkPool, DownloadsRunOnTheirOwnPoolBelowTheReads) {
+  WorkPool reads(1, 4), files(1, 0, 15);
+  AppContext app;
+  app.work = &reads;
+  app.files = &files;
+  std::promise<void> release, started;
+  std::shared_future<void> gate = release.get_future().share();
+  std::promise<int> nice;
+  ASSERT_TRUE(files.TrySubmit([&] {
+    nice.set_value(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())));
+    started.set_value();
+    gate.wait();
+  }));
+  started.get_future().wait();
+  EXPECT_EQ(nice.get_future().get(), 15);
+  Request req;
+  req.method = "GET";
+  req.path = "/api/v1/cases/export";
+  // The files pool is full: a download is refused at once, whatever the reads' pool has free…
+  std::optional<Response> download;
+  FileRoute(app, [](const Request&, Db&) -> absl::StatusOr<Response> {
+    ADD_FAILURE() << "ran on a full pool";
+    return Response::Json(200, boost::json::object{});
+  })(req, [&](Response r) { download = std::move(r); });
+  ASSERT_TRUE(download.has_value());
+  EXPECT_EQ(download->status, 503);
+  // …and a read still runs.
+  std::promise<int> read;
+  OffThread(app, req, [&](Response r) { read.set_value(r.status); },
+            [](const Request&, const Respond& respond) { respond(Response::Json(200, boost::json::object{})); });
+  EXPECT_EQ(read.get_future().get(), 200);
+  release.set_value();
 }
 
 TEST(ReadBudget, AStatementPastItsBudgetIsInterruptedAndTheConnectionGoesOn) {

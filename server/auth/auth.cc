@@ -19,42 +19,6 @@ bool VerifyPassword(const std::string& hash, const std::string& password) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
-WorkPool::WorkPool(int threads, size_t max_queue) : max_queue_(max_queue) {
-  for (int i = 0; i < threads; ++i)
-    threads_.emplace_back([this] {
-      while (true) {
-        std::function<void()> job;
-        {
-          std::unique_lock lock(mu_);
-          cv_.wait(lock, [this] { return stop_ || !jobs_.empty(); });
-          if (stop_ && jobs_.empty()) return;
-          job = std::move(jobs_.front());
-          jobs_.pop_front();
-        }
-        job();
-      }
-    });
-}
-
-WorkPool::~WorkPool() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  for (auto& t : threads_) t.join();
-}
-
-bool WorkPool::Submit(std::function<void()> job) {
-  {
-    std::lock_guard lock(mu_);
-    if (stop_ || jobs_.size() >= max_queue_) return false;
-    jobs_.push_back(std::move(job));
-  }
-  cv_.notify_one();
-  return true;
-}
-
 std::string Sessions::Create(Principal& p) {
   std::string token = RandomToken(32);
   p.csrf = RandomToken(24);

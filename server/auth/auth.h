@@ -3,15 +3,10 @@
 // session, and a per-username failure backoff. Sessions and the pool are thread-safe.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
-#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <unordered_map>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -23,22 +18,6 @@ namespace qf::auth {
 // argon2id string (libsodium's crypto_pwhash_str) for `password`. InternalError if out of memory.
 absl::StatusOr<std::string> HashPassword(const std::string& password);
 bool VerifyPassword(const std::string& hash, const std::string& password);
-
-// A fixed set of threads for expensive work (password hashing). Submit fails when `max_queue` jobs wait.
-class WorkPool {
- public:
-  WorkPool(int threads, size_t max_queue);
-  ~WorkPool();
-  bool Submit(std::function<void()> job);
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> jobs_;  // guarded by mu_
-  bool stop_ = false;                       // guarded by mu_
-  size_t max_queue_;
-  std::vector<std::thread> threads_;
-};
 
 struct SessionOptions {
   absl::Duration idle = absl::Minutes(30);

@@ -39,7 +39,7 @@ void Login(AppContext& app, Request& req, Respond respond) {
   if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
   auto account = FindAccount(**db, creds->username);
   if (!account.ok()) return respond(Response::Problem(account.status(), req.path));
-  bool queued = HashPool().Submit([&app, acc = *account, c = *creds, path = req.path, respond] {
+  bool queued = HashPool().TrySubmit([&app, acc = *account, c = *creds, path = req.path, respond] {
     auto passed = CheckPassword(*app.sessions, acc, c);
     if (!passed.ok()) return respond(Response::Problem(passed.status(), path));
     json::object out{{"mfa", passed->setup ? "setup" : "totp"}, {"mfa_token", passed->mfa_token}};
@@ -92,7 +92,7 @@ void CreateAccountRoute(AppContext& app, Request& req, Respond respond) {
   if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
   auto request = ParseAccount(*body);
   if (!request.ok()) return respond(Response::Problem(request.status(), req.path));
-  bool queued = HashPool().Submit([&app, r = *request, path = req.path, respond, actor = ActorOf(req)]() mutable {
+  bool queued = HashPool().TrySubmit([&app, r = *request, path = req.path, respond, actor = ActorOf(req)]() mutable {
     auto hash = HashPassword(r.password);
     if (!hash.ok()) return respond(Response::Problem(hash.status(), path));
     r.account.password_hash = *hash;

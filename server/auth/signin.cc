@@ -9,8 +9,9 @@
 namespace qf::auth {
 
 WorkPool& HashPool() {
-  // One thread: argon2id at interactive limits takes ~80 ms and 64 MiB; never on the I/O threads.
-  static WorkPool pool(1, 32);
+  // One thread: argon2id at interactive limits takes ~80 ms and 64 MiB; never on the I/O threads. At the I/O
+  // threads' priority (nice 0): signing in must not wait behind exports.
+  static WorkPool pool(1, 32, 0);
   return pool;
 }
 

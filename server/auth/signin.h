@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "auth/auth.h"
 #include "auth/auth_store.h"
+#include "common/work_pool.h"
 #include "storage/writer.h"
 
 namespace qf::auth {

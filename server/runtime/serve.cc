@@ -104,9 +104,13 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   }
   (*rt)->app().secure_cookies = f.secure_cookies;
   // Reads, files and large imports run here, not on the I/O threads; a full pool answers 503 at once.
-  std::optional<WorkPool> work;
+  std::optional<WorkPool> work, files;
   work.emplace(f.work_threads > 0 ? f.work_threads : 4, f.work_queue > 0 ? f.work_queue : 64);
   (*rt)->app().work = &*work;
+  // Downloads (exports, documents, reports) take whole cores for hundreds of milliseconds: one thread per core at
+  // nice 15, so that lists, case pages and /healthz are served first while they run.
+  files.emplace(std::max(1u, std::thread::hardware_concurrency()), 32, 15);
+  (*rt)->app().files = &*files;
   // The repeat finder's unit matcher and word frequencies, built now rather than in the first case opened.
   work->TrySubmit([app = &(*rt)->app()] {
     if (auto db = app->readers->Get(); db.ok() && *db) {
@@ -143,7 +147,9 @@ int Serve(ServeFlags f, const CliContext& ctx) {
     server.Run();
   }
   (*rt)->app().work = nullptr;
+  (*rt)->app().files = nullptr;
   work.reset();  // finishes the reads under way before the runtime closes
+  files.reset();
   auto stats = (*rt)->writer().stats();
   auto reads = (*rt)->readers().counts();
   rt->reset();  // stops the writer after committing what is queued

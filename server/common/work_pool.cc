@@ -1,4 +1,4 @@
-#include "app/work_pool.h"
+#include "common/work_pool.h"
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -7,7 +7,7 @@
 
 namespace qf {
 
-WorkPool::WorkPool(size_t threads, size_t max_waiting) : max_waiting_(max_waiting) {
+WorkPool::WorkPool(size_t threads, size_t max_waiting, int nice) : max_waiting_(max_waiting), nice_(nice) {
   idle_ = std::max<size_t>(threads, 1);
   for (size_t i = 0; i < idle_; ++i) threads_.emplace_back([this] { Loop(); });
 }
@@ -40,7 +40,8 @@ size_t WorkPool::waiting() const {
 void WorkPool::Loop() {
   // Below the I/O threads in the scheduler's eyes (Linux: a thread's own nice value), so that exports and reports
   // filling every core still leave sign-in, submissions and /healthz their turn.
-  if (setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5) != 0) spdlog::debug("work pool: nice not set");
+  if (nice_ != 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice_) != 0)
+    spdlog::debug("work pool: nice not set");
   while (true) {
     std::function<void()> task;
     {

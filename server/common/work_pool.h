@@ -1,6 +1,7 @@
 // A bounded pool of threads for the work a request must not do on an I/O thread: reads, lists, exports, documents,
-// statistics and the parsing of large imports. The I/O threads only parse, route and write responses. A full pool
-// refuses more work at once (the caller answers 503 with Retry-After), so no queue grows without bound. Thread-safe.
+// statistics, password hashing and the parsing of large imports. The I/O threads only parse, route and write
+// responses. A full pool refuses more work at once (the caller answers 503 with Retry-After), so no queue grows
+// without bound. Its threads run at a nice value of their own, below the I/O threads. Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -15,8 +16,9 @@ namespace qf {
 
 class WorkPool {
  public:
-  // `threads` run the work; at most `max_waiting` tasks wait for a thread.
-  WorkPool(size_t threads, size_t max_waiting);
+  // `threads` run the work at nice `nice` (Linux: per thread; 0 is the I/O threads'); at most `max_waiting` tasks
+  // wait for a thread.
+  WorkPool(size_t threads, size_t max_waiting, int nice = 5);
   ~WorkPool();  // finishes the tasks already taken and waiting, then joins
   WorkPool(const WorkPool&) = delete;
 
@@ -27,6 +29,7 @@ class WorkPool {
  private:
   void Loop();
   const size_t max_waiting_;
+  const int nice_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;  // guarded by mu_
