@@ -124,6 +124,10 @@ absl::StatusOr<boost::json::object> StaffView(Db& db, const CaseEnv& env, int64_
                                               absl::Time now);
 absl::StatusOr<boost::json::object> PublicView(Db& db, const CaseEnv& env, const std::string& receipt,
                                                absl::Time now);
+// The likely repeats of a case, offered to intake staff (clerk, supervisor) while a merge is still possible (the
+// case registered or accepted): {offered, items}, each item one `who` may see with why it is offered. Asked apart
+// from StaffView (which says whether they are offered), so that the case shows before the finder has run.
+absl::StatusOr<boost::json::object> RepeatsView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who);
 
 struct ListFilter {
   std::string state, channel, category, district;

@@ -266,6 +266,12 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 return StaffView(db, Env(app), id, *req.principal, app.clock->Now());
               }),
               0, "A case with its deadlines, messages, supervision, checklist and the actions the caller may take"});
+  router.Add({"GET", "/api/v1/cases/{id}/repeats", kStaff,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                return RepeatsView(db, Env(app), id, *req.principal);
+              }),
+              0, "The case's likely repeats, offered to intake staff while a merge is still possible, with why"});
   router.Add({"POST", "/api/v1/cases/{id}/transitions", kStaff,
               WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));

@@ -117,6 +117,40 @@ json::array ActionsJson(const std::vector<Action>& allowed) {
 
 }  // namespace
 
+namespace {
+
+// Repeats are offered to intake staff while a merge is still possible.
+bool RepeatsOffered(const Row& c, const Principal& who) {
+  return (who.roles & (kClerk | kSupervisor)) && (c.state() == State::kRegistered || c.state() == State::kAccepted);
+}
+
+}  // namespace
+
+absl::StatusOr<json::object> RepeatsView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));
+  QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
+  if (!visible) return NotFound("case.not_found", "案件不存在");
+  json::array repeats;
+  if (RepeatsOffered(c, who)) {
+    QF_ASSIGN_OR_RETURN(auto found, search::FindRepeats(db, c.id, env.policies->repeats()));
+    for (const auto& r : found) {
+      QF_ASSIGN_OR_RETURN(Row other, LoadById(db, r.case_id));
+      QF_ASSIGN_OR_RETURN(bool other_visible, CanSee(db, other, who));
+      if (!other_visible) continue;
+      // Why it is offered: the same unit, the same amounts, the weightiest words both use.
+      json::object why{{"unit", r.unit ? json::value(UnitName(db, r.unit)) : json::value(nullptr)},
+                       {"numbers", json::array(r.numbers.begin(), r.numbers.end())},
+                       {"shared", json::array(r.shared.begin(), r.shared.end())}};
+      repeats.push_back(json::object{{"id", other.id}, {"receipt", DisplayReceiptCode(other.receipt)}, {"title", other.title},
+                                     {"channel_label", LabelOf(kChannels, other.channel).value_or(other.channel)},
+                                     {"state", other.state_name}, {"state_label", StateLabel(other.state())},
+                                     {"received_at", other.received_at}, {"similarity", std::round(r.similarity * 100) / 100},
+                                     {"why", std::move(why)}});
+    }
+  }
+  return json::object{{"offered", RepeatsOffered(c, who)}, {"items", std::move(repeats)}};
+}
+
 absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who, absl::Time now) {
   QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));  // copied: the handler's view may black out passages
   QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
@@ -215,26 +249,7 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
                  {"merged_into", opt_int(c.merged_into)}, {"prior_case_id", opt_int(c.prior_case_id)}};
   QF_ASSIGN_OR_RETURN(auto events, EventsJson(db, c.id));
   o["events"] = std::move(events);
-  // Likely repeats of the same matter, offered to intake staff while a merge is still possible.
-  json::array repeats;
-  if ((who.roles & (kClerk | kSupervisor)) && (c.state() == State::kRegistered || c.state() == State::kAccepted)) {
-    QF_ASSIGN_OR_RETURN(auto found, search::FindRepeats(db, c.id, env.policies->repeats()));
-    for (const auto& r : found) {
-      QF_ASSIGN_OR_RETURN(Row other, LoadById(db, r.case_id));
-      QF_ASSIGN_OR_RETURN(bool other_visible, CanSee(db, other, who));
-      if (!other_visible) continue;
-      // Why it is offered: the same unit, the same amounts, the weightiest words both use.
-      json::object why{{"unit", r.unit ? json::value(UnitName(db, r.unit)) : json::value(nullptr)},
-                       {"numbers", json::array(r.numbers.begin(), r.numbers.end())},
-                       {"shared", json::array(r.shared.begin(), r.shared.end())}};
-      repeats.push_back(json::object{{"id", other.id}, {"receipt", DisplayReceiptCode(other.receipt)}, {"title", other.title},
-                                     {"channel_label", LabelOf(kChannels, other.channel).value_or(other.channel)},
-                                     {"state", other.state_name}, {"state_label", StateLabel(other.state())},
-                                     {"received_at", other.received_at}, {"similarity", std::round(r.similarity * 100) / 100},
-                                     {"why", std::move(why)}});
-    }
-  }
-  o["repeats"] = std::move(repeats);
+  o["repeats_offered"] = RepeatsOffered(c, who);
   return o;
 }
 

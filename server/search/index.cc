@@ -1,7 +1,12 @@
 #include "search/index.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 
 #include "common/status.h"
 #include "common/strings.h"
@@ -229,12 +234,52 @@ absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view ty
   return out;
 }
 
+namespace {
+
+// Terms a database's index holds in many cases, with their estimates, kept for ten minutes: a common word stays
+// common, and asking the index costs a statement per term (most of a complaint's pairs are common words). Rare
+// terms are asked every time: their counts change with each case and decide what is probed.
+class CommonTerms {
+ public:
+  std::optional<int64_t> Find(const std::string& db, const std::string& term, int64_t cap, absl::Time now) {
+    absl::MutexLock lock(&mu_);
+    auto d = by_db_.find(db);
+    if (d == by_db_.end()) return std::nullopt;
+    auto t = d->second.find(term);
+    if (t == d->second.end() || t->second.first < cap || now - t->second.second > absl::Minutes(10)) return std::nullopt;
+    return t->second.first;
+  }
+  void Keep(const std::string& db, const std::string& term, int64_t n, absl::Time now) {
+    absl::MutexLock lock(&mu_);
+    auto& terms = by_db_[db];
+    if (terms.size() >= 200000) terms.clear();  // a bound, not an eviction policy: refilled in a few requests
+    terms[term] = {n, now};
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, std::pair<int64_t, absl::Time>>> by_db_
+      ABSL_GUARDED_BY(mu_);
+};
+
+CommonTerms& Common() {
+  static auto* common = new CommonTerms;
+  return *common;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
                                                                            int64_t cap) {
   std::vector<std::pair<int64_t, std::string>> df;
+  absl::Time now = absl::Now();
   for (const auto& t : terms) {
-    QF_ASSIGN_OR_RETURN(int64_t n, EstimateMatches(db, TermQuery(db.backend(), t), cap));
-    if (n >= 2) df.push_back({n, t});  // a term only this case has finds nothing
+    std::optional<int64_t> n = Common().Find(db.path(), t, cap, now);
+    if (!n) {
+      QF_ASSIGN_OR_RETURN(n, EstimateMatches(db, TermQuery(db.backend(), t), cap));
+      if (*n >= cap) Common().Keep(db.path(), t, *n, now);
+    }
+    if (*n >= 2) df.push_back({*n, t});  // a term only this case has finds nothing
   }
   std::sort(df.begin(), df.end());
   return df;
@@ -242,7 +287,7 @@ absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& 
 
 Nearest NearestMatches(Backend backend, const std::vector<std::pair<int64_t, std::string>>& terms, int64_t except,
                        int64_t limit) {
-  constexpr int kNearest = 1000;  // on each side
+  constexpr int kNearest = 500;  // on each side
   std::vector<std::string> parts, df;
   for (const auto& [n, t] : terms) {
     parts.push_back(TermQuery(backend, t));

@@ -56,7 +56,8 @@ std::string Mark(std::string_view text, std::string_view typed, bool snippet);
 
 // How many cases hold each of `terms` (index tokens), rarest first, leaving out terms no case or only one holds:
 // exact below `cap`, above it estimated from how densely the newest `cap` matches lie (SQLite) or `cap` itself
-// (PostgreSQL); the cost follows the cap, not the index (FTS5's vocabulary walks a term's whole postings).
+// (PostgreSQL); the cost follows the cap, not the index (FTS5's vocabulary walks a term's whole postings). A term
+// found in at least `cap` cases is remembered as common for ten minutes (per database) and not asked again.
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
                                                                            int64_t cap);
 // The cases holding any of `terms` (each with its document frequency, as DocFrequencies gives them) that rank best

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,16 +43,21 @@ void RedactFn(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
 
-// qf_rank(fts, title weight, content weight, 'df1,df2,…'): BM25 as FTS5's bm25() computes it (k1 = 1.2, b = 0.75,
-// negated so that the best sorts first), except that each phrase's document frequency comes from the caller
-// (search::RankedMatches estimates it) instead of being counted over the whole index on the first row — which, for a common word at 10^6 cases, is most of what bm25() costs. A phrase without a frequency counts
-// as rare. Within one phrase the frequency only scales the score, so the order of a one-word query is bm25()'s.
-void RankFn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  constexpr double k1 = 1.2, b = 0.75;
+// What qf_rank needs once per statement (FTS5 keeps it with the query): the column weights, each phrase's IDF and
+// the average row length, and room for a row's phrase frequencies.
+struct RankData {
+  std::vector<double> weight, idf, freq;
+  double average = 1.0;
+};
+
+// The statement's RankData, computed on its first row; null after an error (reported through `rc`).
+RankData* RankDataOf(const Fts5ExtensionApi* api, Fts5Context* fts, int argc, sqlite3_value** argv, int& rc) {
+  if (auto* data = static_cast<RankData*>(api->xGetAuxdata(fts, 0))) return data;
+  auto data = std::make_unique<RankData>();
   int columns = api->xColumnCount(fts), phrases = api->xPhraseCount(fts);
-  std::vector<double> weight(columns, 1.0);
+  data->weight.assign(columns, 1.0);
   for (int c = 0; c < columns && c < argc; ++c)
-    if (sqlite3_value_type(argv[c]) != SQLITE_NULL) weight[c] = sqlite3_value_double(argv[c]);
+    if (sqlite3_value_type(argv[c]) != SQLITE_NULL) data->weight[c] = sqlite3_value_double(argv[c]);
   std::vector<int64_t> df(phrases, 0);
   if (argc > columns && sqlite3_value_type(argv[columns]) == SQLITE_TEXT) {
     std::string_view list(reinterpret_cast<const char*>(sqlite3_value_text(argv[columns])),
@@ -63,28 +69,45 @@ void RankFn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx,
     }
   }
   sqlite3_int64 rows = 0, total = 0;
-  int rc = api->xRowCount(fts, &rows);
+  rc = api->xRowCount(fts, &rows);
   if (rc == SQLITE_OK) rc = api->xColumnTotalSize(fts, -1, &total);
-  int length = 0;
-  if (rc == SQLITE_OK) rc = api->xColumnSize(fts, -1, &length);
-  std::vector<double> freq(phrases, 0.0);
-  int hits = 0;
-  if (rc == SQLITE_OK) rc = api->xInstCount(fts, &hits);
-  for (int i = 0; rc == SQLITE_OK && i < hits; ++i) {
-    int phrase = 0, column = 0, offset = 0;
-    rc = api->xInst(fts, i, &phrase, &column, &offset);
-    if (rc == SQLITE_OK && phrase < phrases && column < columns) freq[phrase] += weight[column];
-  }
-  if (rc != SQLITE_OK) return sqlite3_result_error_code(ctx, rc);
-  double average = rows > 0 ? static_cast<double>(total) / static_cast<double>(rows) : 1.0;
-  double norm = k1 * (1 - b + b * length / (average > 0 ? average : 1.0));
-  double score = 0;
+  if (rc != SQLITE_OK) return nullptr;
+  data->average = rows > 0 && total > 0 ? static_cast<double>(total) / static_cast<double>(rows) : 1.0;
   for (int p = 0; p < phrases; ++p) {
     double n = static_cast<double>(df[p] > 0 ? std::min<int64_t>(df[p], rows) : 1);
     double idf = std::log((static_cast<double>(rows) - n + 0.5) / (n + 0.5));
-    if (idf <= 0) idf = 1e-6;
-    score += idf * (freq[p] * (k1 + 1)) / (freq[p] + norm);
+    data->idf.push_back(idf <= 0 ? 1e-6 : idf);
   }
+  data->freq.assign(phrases, 0.0);
+  RankData* kept = data.get();
+  rc = api->xSetAuxdata(fts, data.release(), [](void* p) { delete static_cast<RankData*>(p); });
+  return rc == SQLITE_OK ? kept : nullptr;
+}
+
+// qf_rank(fts, title weight, content weight, 'df1,df2,…'): BM25 as FTS5's bm25() computes it (k1 = 1.2, b = 0.75,
+// negated so that the best sorts first), except that each phrase's document frequency comes from the caller
+// (search::RankedMatches estimates it) instead of being counted over the whole index on the first row — which, for
+// a common word at 10^6 cases, is most of what bm25() costs. A phrase without a frequency counts as rare. Within one
+// phrase the frequency only scales the score, so the order of a one-word query is bm25()'s.
+void RankFn(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  constexpr double k1 = 1.2, b = 0.75;
+  int rc = SQLITE_OK;
+  RankData* data = RankDataOf(api, fts, argc, argv, rc);
+  if (!data) return sqlite3_result_error_code(ctx, rc);
+  int length = 0, hits = 0;
+  rc = api->xColumnSize(fts, -1, &length);
+  if (rc == SQLITE_OK) rc = api->xInstCount(fts, &hits);
+  std::fill(data->freq.begin(), data->freq.end(), 0.0);
+  const int phrases = static_cast<int>(data->freq.size()), columns = static_cast<int>(data->weight.size());
+  for (int i = 0; rc == SQLITE_OK && i < hits; ++i) {
+    int phrase = 0, column = 0, offset = 0;
+    rc = api->xInst(fts, i, &phrase, &column, &offset);
+    if (rc == SQLITE_OK && phrase < phrases && column < columns) data->freq[phrase] += data->weight[column];
+  }
+  if (rc != SQLITE_OK) return sqlite3_result_error_code(ctx, rc);
+  double norm = k1 * (1 - b + b * length / data->average);
+  double score = 0;
+  for (int p = 0; p < phrases; ++p) score += data->idf[p] * (data->freq[p] * (k1 + 1)) / (data->freq[p] + norm);
   sqlite3_result_double(ctx, -score);
 }
 

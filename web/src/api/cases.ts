@@ -199,7 +199,8 @@ export interface StaffCase {
   checklist: ChecklistItem[]
   actions: CaseAction[]
   events: CaseEvent[]
-  repeats: RepeatCandidate[]
+  // Whether repeats are offered to this viewer (asked apart: casesApi.repeats)
+  repeats_offered: boolean
   satisfaction: number | null
   revisit_satisfaction: number | null
   merged_into: number | null
@@ -359,6 +360,7 @@ export const casesApi = {
     http.get<CasePage>('/api/v1/cases', { ...(f as Query), offset, limit }, signal),
   exportXlsx: (f: CaseFilter) => download('/api/v1/cases/export', f as Query),
   get: (id: number) => http.get<StaffCase>(`/api/v1/cases/${id}`),
+  repeats: (id: number) => http.get<{ offered: boolean; items: RepeatCandidate[] }>(`/api/v1/cases/${id}/repeats`),
   act: (id: number, action: string, params: Record<string, unknown>) =>
     http.post<{ id: number; state: string; state_label: string; version: number }>(
       `/api/v1/cases/${id}/transitions`,
