@@ -315,12 +315,18 @@ Nearest NearestMatches(Backend backend, const std::vector<std::pair<int64_t, std
 absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::string& match, int64_t limit) {
   Ranked r;
   if (db.backend() == Backend::kPostgres) {
-    // A word with more matches than the cut: its newest matches are found walking the case numbers backwards with
-    // the match checked per row, which stops at the cut. Written so that the GIN index cannot serve it: the planner
-    // estimates a phrase of several pairs as rare (it multiplies their selectivities) and would take every match
-    // from the index, recheck each on the heap and sort them all (300–600 ms for a 4-character word at 10^6). A
-    // word with fewer matches comes from the GIN index.
-    QF_ASSIGN_OR_RETURN(int64_t n, CountMatches(db, match, limit + 1));
+    // The planner estimates a phrase of three or more pairs (a word of four characters or more) as rare — it
+    // multiplies the pairs' selectivities — and takes every match from the GIN index, rechecks each on the heap and
+    // sorts them all (300–800 ms for a common 4-character word at 10^6). For such a phrase with more matches than
+    // the cut (counted up to it), the newest matches are found walking the case numbers backwards with the match
+    // checked per row, which stops at the cut; written so that the GIN index cannot serve it. Shorter words are
+    // estimated well enough for the planner to choose (counting them would cost more than it saves).
+    bool long_phrase = false;
+    for (const auto& term : Terms(typed)) long_phrase = long_phrase || Tokenize(term, true).size() >= 3;
+    int64_t n = 0;
+    if (long_phrase) {
+      QF_ASSIGN_OR_RETURN(n, CountMatches(db, match, limit + 1));
+    }
     const char* matches = n > limit ? "(doc @@ q) IS TRUE" : "doc @@ q";
     // Scored outside the newest-first cut, so that ts_rank reads the kept rows' vectors only.
     r.sql = fmt::format(
