@@ -1,5 +1,12 @@
-// `qingfeng db copy --from A --to B`: moves a bureau's database between backends (a SQLite file to PostgreSQL, or
-// back) with the key files that belong to it, and ends with the full ledger verification on the target.
+// The database's own commands. `qingfeng db copy --from A --to B` moves a bureau's database between backends (a
+// SQLite file to PostgreSQL, or back) with the key files that belong to it; `qingfeng backup` takes a consistent
+// copy of a SQLite database while the server runs and writes; `qingfeng restore` puts a backup in place of a
+// database that is not there. Each ends with the full ledger verification of what it wrote.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -22,27 +29,63 @@ struct CopyFlags {
   int64_t batch = 2000;
 };
 
+// Copies the key file `src` to `dst` (0600, synced); a different key already at `dst` is refused, never
+// overwritten; the same key there is left as it is.
+absl::Status CopyKeyFile(const std::string& src, const std::string& dst) {
+  QF_ASSIGN_OR_RETURN(std::string key, ReadWholeFile(src));
+  if (fs::exists(dst)) {
+    QF_ASSIGN_OR_RETURN(std::string there, ReadWholeFile(dst));
+    if (there != key)
+      return MakeError(absl::StatusCode::kFailedPrecondition, "copy.key_exists",
+                       "目标的密钥文件已存在且与源库的不同，未覆盖：" + dst);
+    return absl::OkStatus();
+  }
+  int fd = ::open(dst.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::InternalError("无法写入密钥文件 " + dst + "：" + std::strerror(errno));
+  bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return absl::InternalError("无法写入密钥文件 " + dst);
+  return absl::OkStatus();
+}
+
 // The target gets the source's key files (a ledger is verified with its own key; the vault's identities open
-// only with theirs); a different key already at the target's path is refused, never overwritten.
+// only with theirs).
 absl::Status CopyKeys(const std::string& from, const std::string& to) {
   for (const char* suffix : {".ledger.key", ".vault.key"}) {
     QF_ASSIGN_OR_RETURN(std::string src, KeyFilePath(from, suffix));
     QF_ASSIGN_OR_RETURN(std::string dst, KeyFilePath(to, suffix));
-    if (!fs::exists(src)) continue;
-    QF_ASSIGN_OR_RETURN(std::string key, ReadWholeFile(src));
-    if (fs::exists(dst)) {
-      QF_ASSIGN_OR_RETURN(std::string there, ReadWholeFile(dst));
-      if (there != key)
-        return MakeError(absl::StatusCode::kFailedPrecondition, "copy.key_exists",
-                         "目标的密钥文件已存在且与源库的不同，未覆盖：" + dst);
-      continue;
-    }
-    std::error_code ec;
-    fs::copy_file(src, dst, ec);
-    if (ec) return absl::InternalError("无法复制密钥文件 " + src + " → " + dst + "：" + ec.message());
-    fs::permissions(dst, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace, ec);
+    if (fs::exists(src)) QF_RETURN_IF_ERROR(CopyKeyFile(src, dst));
   }
   return absl::OkStatus();
+}
+
+// The full verification of database `db`, as an outsider would run it: the log against its own signed checkpoints
+// (with the public half of the ledger key in `key_path`), every event, the domain tables against the events (every registered
+// start-up check). Prints what held; 0 when all did, 2 otherwise (`what` names the database in the message).
+int VerifyDatabase(const std::string& db, const absl::StatusOr<std::string>& key_path, const CliContext& ctx,
+                   std::string_view what) {
+  if (!key_path.ok()) return CliFail(key_path.status());
+  auto key_text = ReadWholeFile(*key_path);
+  if (!key_text.ok()) return CliFail(key_text.status());
+  auto signer = ledger::NoteSigner::Parse(Trim(*key_text));
+  if (!signer.ok()) return CliFail(signer.status());
+  auto reader = Db::Open(db, DbMode::kReader);
+  if (!reader.ok()) return CliFail(reader.status());
+  ledger::DbLogSource src(**reader);
+  ledger::VerifyOptions vo;
+  vo.key = signer->Verifier();
+  vo.check_held_entries = true;
+  auto rep = ledger::VerifyLog(src, vo);
+  if (rep.ok()) {
+    if (auto audit = ctx.run_checks(**reader); !audit.ok()) rep = audit;
+  }
+  if (!rep.ok()) {
+    std::cerr << what << "账本验证失败：" << Str(rep.status().message()) << "\n";
+    return 2;
+  }
+  for (auto& l : rep->lines) std::cout << "✓ " << l << "\n";
+  std::cout << what << "账本验证通过：大小 " << rep->size << "，共 " << rep->held_size << " 条记录\n";
+  return 0;
 }
 
 // The search index is not copied (each backend stores it its own way): it is written anew from the copied cases.
@@ -80,31 +123,7 @@ int Copy(const CopyFlags& f, const CliContext& ctx) {
   if (auto s = CopyDatabase(**from, **to, opts); !s.ok()) return CliFail(s);
   if (auto s = IndexAll(**to); !s.ok()) return CliFail(s);
   to->reset();
-  // The full verification, as an outsider would run it on the target: the log against its own signed checkpoints,
-  // every event, and the domain tables against the events.
-  auto key_path = KeyFilePath(f.to, ".ledger.key");
-  if (!key_path.ok()) return CliFail(key_path.status());
-  auto key_text = ReadWholeFile(*key_path);
-  if (!key_text.ok()) return CliFail(key_text.status());
-  auto signer = ledger::NoteSigner::Parse(Trim(*key_text));
-  if (!signer.ok()) return CliFail(signer.status());
-  auto reader = Db::Open(f.to, DbMode::kReader);
-  if (!reader.ok()) return CliFail(reader.status());
-  ledger::DbLogSource src(**reader);
-  ledger::VerifyOptions vo;
-  vo.key = signer->Verifier();
-  vo.check_held_entries = true;
-  auto rep = ledger::VerifyLog(src, vo);
-  if (rep.ok()) {
-    if (auto audit = ctx.run_checks(**reader); !audit.ok()) rep = audit;
-  }
-  if (!rep.ok()) {
-    std::cerr << "复制完成，但目标的账本验证失败：" << Str(rep.status().message()) << "\n";
-    return 2;
-  }
-  for (auto& l : rep->lines) std::cout << "✓ " << l << "\n";
-  std::cout << "复制完成，目标账本验证通过：大小 " << rep->size << "，共 " << rep->held_size << " 条记录\n";
-  return 0;
+  return VerifyDatabase(f.to, KeyFilePath(f.to, ".ledger.key"), ctx, "复制完成，目标");
 }
 
 CliAction CopyCommand(CLI::App& sub) {
@@ -115,10 +134,145 @@ CliAction CopyCommand(CLI::App& sub) {
   return [f](const CliContext& ctx) { return Copy(*f, ctx); };
 }
 
+// Syncs the file or directory `path` to disk.
+absl::Status SyncPath(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::InternalError("无法打开 " + path + "：" + std::strerror(errno));
+  bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return absl::InternalError("无法同步到磁盘：" + path);
+  return absl::OkStatus();
+}
+
+std::string DirOf(const std::string& path) {
+  std::string dir = fs::path(path).parent_path().string();
+  return dir.empty() ? "." : dir;
+}
+
+// A SQLite database, not a PostgreSQL URL: PostgreSQL is backed up with its own tools (docs/operations.md).
+absl::Status SqliteOnly(const std::string& db, std::string_view field) {
+  if (!Db::IsUrl(db)) return absl::OkStatus();
+  return Invalid("backup.postgres", "PostgreSQL 数据库请用 pg_dump / pg_basebackup 备份和恢复（见 docs/operations.md），密钥文件另行保存",
+                 {{std::string(field), "SQLite 数据库文件路径"}});
+}
+
+struct BackupFlags {
+  std::string db, to, keys_to;
+};
+
+// A consistent copy of the database as of one moment while the server goes on writing (VACUUM INTO reads one
+// snapshot: WAL readers never block the writer), written beside the target, synced, then renamed into place.
+int Backup(const BackupFlags& f, const CliContext& ctx) {
+  if (auto s = SqliteOnly(f.db, "db"); !s.ok()) return CliFail(s);
+  if (!fs::exists(f.db)) return CliFail(NotFound("backup.db", "数据库不存在：" + f.db));
+  if (fs::exists(f.to))
+    return CliFail(MakeError(absl::StatusCode::kAlreadyExists, "backup.exists", "备份文件已存在，未覆盖：" + f.to,
+                             {{"to", "一个不存在的文件"}}));
+  // A connection that may create the output file (a read-only one may not); it reads the database only.
+  auto db = Db::Open(f.db, DbMode::kWriter);
+  if (!db.ok()) return CliFail(db.status());
+  std::string partial = f.to + ".partial";
+  fs::remove(partial);
+  {
+    auto st = (*db)->Prepare("VACUUM INTO ?");
+    if (!st.ok()) return CliFail(st.status());
+    st->Bind(1, partial);
+    if (auto s = st->Run(); !s.ok()) {
+      fs::remove(partial);
+      return CliFail(s);
+    }
+  }
+  db->reset();
+  if (auto s = SyncPath(partial); !s.ok()) return CliFail(s);
+  std::error_code ec;
+  fs::rename(partial, f.to, ec);
+  if (ec) return CliFail(absl::InternalError("无法写入备份文件 " + f.to + "：" + ec.message()));
+  if (auto s = SyncPath(DirOf(f.to)); !s.ok()) return CliFail(s);
+  std::cout << "备份完成：" << f.to << "（" << fs::file_size(f.to) << " 字节）\n";
+  // The keys are not in the database. They belong elsewhere than the backup (the vault's key opens reporters'
+  // identities): with --keys-to, copied there under the backup's name, where restore looks for them.
+  for (const char* suffix : {".ledger.key", ".vault.key"}) {
+    auto src = KeyFilePath(f.db, suffix);
+    if (!src.ok()) return CliFail(src.status());
+    if (!fs::exists(*src)) continue;
+    if (f.keys_to.empty()) {
+      std::cout << "密钥文件不在备份里，请另行妥善保存：" << fs::absolute(*src).string() << "\n";
+      continue;
+    }
+    std::string dst = (fs::path(f.keys_to) / (fs::path(f.to).filename().string() + suffix)).string();
+    if (auto s = CopyKeyFile(*src, dst); !s.ok()) return CliFail(s);
+    std::cout << "密钥文件已复制到：" << dst << "\n";
+  }
+  return VerifyDatabase(f.to, KeyFilePath(f.db, ".ledger.key"), ctx, "备份文件");
+}
+
+CliAction BackupCommand(CLI::App& sub) {
+  auto f = std::make_shared<BackupFlags>();
+  sub.add_option("--db", f->db, "the SQLite database backed up (the server may be running)")->required();
+  sub.add_option("--to", f->to, "the backup file to write (must not exist)")->required();
+  sub.add_option("--keys-to", f->keys_to, "a directory for copies of the key files (not beside the backup)");
+  return [f](const CliContext& ctx) { return Backup(*f, ctx); };
+}
+
+struct RestoreFlags {
+  std::string from, db, keys_from;
+};
+
+// A backup put in place of a database that is not there (a database in use is never overwritten): the file copied
+// beside the target, synced and renamed, its key files put where the server will look for them, then verified.
+int Restore(const RestoreFlags& f, const CliContext& ctx) {
+  if (auto s = SqliteOnly(f.db, "db"); !s.ok()) return CliFail(s);
+  if (!fs::exists(f.from)) return CliFail(NotFound("restore.from", "备份文件不存在：" + f.from));
+  for (const char* suffix : {"", "-wal", "-journal"}) {
+    std::string path = f.db + suffix;
+    if (fs::exists(path) && fs::file_size(path) > 0)
+      return CliFail(MakeError(absl::StatusCode::kFailedPrecondition, "restore.not_empty",
+                               "目标数据库已存在，不会覆盖：" + path + "（请先停止服务并把它移走）",
+                               {{"db", "一个不存在的数据库文件"}}));
+  }
+  // The keys first: without the ledger's key the restored ledger could not be verified, nor signed on.
+  std::string keys = f.keys_from.empty() ? DirOf(f.from) : f.keys_from;
+  for (const char* suffix : {".ledger.key", ".vault.key"}) {
+    std::string src = (fs::path(keys) / (fs::path(f.from).filename().string() + suffix)).string();
+    auto dst = KeyFilePath(f.db, suffix);
+    if (!dst.ok()) return CliFail(dst.status());
+    if (!fs::exists(src)) {
+      if (std::string_view(suffix) == ".ledger.key")
+        return CliFail(NotFound("restore.key", "找不到备份的账本密钥文件：" + src + "（用 --keys-from 指定其目录）"));
+      std::cout << "没有找到保密库密钥文件 " << src << "：恢复后无法查看举报人身份\n";
+      continue;
+    }
+    if (auto s = CopyKeyFile(src, *dst); !s.ok()) return CliFail(s);
+  }
+  std::string partial = f.db + ".partial";
+  std::error_code ec;
+  fs::remove(partial, ec);
+  fs::copy_file(f.from, partial, ec);
+  if (ec) return CliFail(absl::InternalError("无法写入 " + partial + "：" + ec.message()));
+  if (auto s = SyncPath(partial); !s.ok()) return CliFail(s);
+  fs::rename(partial, f.db, ec);
+  if (ec) return CliFail(absl::InternalError("无法写入 " + f.db + "：" + ec.message()));
+  if (auto s = SyncPath(DirOf(f.db)); !s.ok()) return CliFail(s);
+  std::cout << "已恢复到：" << f.db << "\n";
+  return VerifyDatabase(f.db, KeyFilePath(f.db, ".ledger.key"), ctx, "恢复完成，数据库");
+}
+
+CliAction RestoreCommand(CLI::App& sub) {
+  auto f = std::make_shared<RestoreFlags>();
+  sub.add_option("from", f->from, "the backup file")->required();
+  sub.add_option("--db", f->db, "the SQLite database to create from it (must not exist)")->required();
+  sub.add_option("--keys-from", f->keys_from, "the directory holding the backup's key files (default: the backup's)");
+  return [f](const CliContext& ctx) { return Restore(*f, ctx); };
+}
+
 }  // namespace
 
 void RegisterDbCommands(Modules& m) {
   m.AddCommand("db copy", "copy a database to the other backend (SQLite ↔ PostgreSQL), then verify its ledger", CopyCommand);
+  m.AddCommand("backup", "a consistent backup of a SQLite database while the server runs, then verify its ledger",
+               BackupCommand);
+  m.AddCommand("restore", "restore a backup as a database that is not there yet, then verify its ledger",
+               RestoreCommand);
 }
 
 }  // namespace qf

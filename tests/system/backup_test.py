@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Backup and restore, as an operator runs them (docs/operations.md): `qingfeng backup` while the server runs and
+takes submissions gives a consistent file whose ledger verifies, with every submission acknowledged before it began;
+the key files are not in it (copied elsewhere with --keys-to); `qingfeng restore` refuses a database that is there
+and a backup without its ledger key, creates nothing then, and otherwise restores, verifies, and serves; an outside
+verifier who saw the database after the backup recognises the restored one as a rollback. On PostgreSQL (run
+through tests/with-pg.sh) the commands refuse with a message naming PostgreSQL's own tools."""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import qfserver  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default="build/qingfeng")
+    args = ap.parse_args()
+    failures = []
+
+    def check(cond, what):
+        print(("ok   " if cond else "FAIL ") + what)
+        if not cond:
+            failures.append(what)
+
+    def qf(*a):
+        return subprocess.run([args.bin, "--data", os.path.join(qfserver.ROOT, "data")] + list(a),
+                              capture_output=True, text=True)
+
+    work = tempfile.mkdtemp(prefix="qf-backup-")
+    try:
+        if qfserver.backend() == "postgres":
+            url = "postgresql://qingfeng@/nothing?host=/tmp"
+            r = qf("backup", "--db", url, "--to", os.path.join(work, "b.db"))
+            check(r.returncode != 0 and "pg_dump" in r.stderr, "a PostgreSQL database is sent to pg_dump: " + r.stderr)
+            r = qf("restore", os.path.join(work, "b.db"), "--db", url)
+            check(r.returncode != 0 and "pg_dump" in r.stderr, "restore into PostgreSQL likewise: " + r.stderr)
+            return finish(failures)
+        db = qfserver.build_demo(args.bin, work)
+        server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
+        acknowledged = []  # (time acknowledged, receipt)
+        stop = threading.Event()
+
+        def submit():
+            c = qfserver.Client(server.port)
+            n = 0
+            while not stop.is_set():
+                n += 1
+                status, body, _ = c.request("POST", "/api/v1/public/cases", {
+                    "category": "fees", "title": "备份期间的投诉 %d" % n,
+                    "content": "学校收取资料费 %d 元，备份进行中提交。" % (100 + n), "anonymous": True})
+                if status == 201:
+                    acknowledged.append((time.monotonic(), body["receipt"]))
+
+        writer = threading.Thread(target=submit, daemon=True)
+        writer.start()
+        deadline = time.monotonic() + 30
+        while len(acknowledged) < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        keys = os.path.join(work, "keys")
+        os.makedirs(keys)
+        backup = os.path.join(work, "backup", "b1.db")
+        os.makedirs(os.path.dirname(backup))
+        began = time.monotonic()
+        r = qf("backup", "--db", db, "--to", backup, "--keys-to", keys)
+        ended = len(acknowledged)
+        # The live database goes on after the backup.
+        while len(acknowledged) < ended + 10 and time.monotonic() < deadline + 30:
+            time.sleep(0.05)
+        stop.set()
+        writer.join(timeout=30)
+        check(r.returncode == 0 and "备份文件账本验证通过" in r.stdout,
+              "backup while the server writes: its ledger verifies: " + r.stdout[-300:] + r.stderr[-500:])
+        before = [receipt for at, receipt in acknowledged if at < began]
+        check(len(before) >= 10, "submissions were acknowledged before the backup began (%d)" % len(before))
+        check(not any(f.endswith(".key") for f in os.listdir(os.path.dirname(backup))),
+              "no key file beside the backup")
+        check(sorted(os.listdir(keys)) == ["b1.db.ledger.key", "b1.db.vault.key"], "the keys copied to --keys-to")
+        check(oct(os.stat(os.path.join(keys, "b1.db.vault.key")).st_mode & 0o777) == "0o600", "the key copies are 0600")
+        r = qf("backup", "--db", db, "--to", backup)
+        check(r.returncode != 0 and "已存在" in r.stderr, "an existing backup file is not overwritten: " + r.stderr)
+
+        # An outsider follows the live database after the backup.
+        verifier = qf("ledger", "key", "--db", db).stdout.strip()
+        state = os.path.join(work, "seen.state")
+        r = qf("ledger", "verify", "--key", verifier, "--url", "http://127.0.0.1:%d" % server.port, "--state", state)
+        check(r.returncode == 0, "the live ledger verifies for an outsider: " + r.stderr[-300:])
+        server.stop()
+
+        restored = os.path.join(work, "restored", "qingfeng.db")
+        os.makedirs(os.path.dirname(restored))
+        r = qf("restore", backup, "--db", restored)
+        check(r.returncode != 0 and "账本密钥" in r.stderr and not os.path.exists(restored),
+              "restore without the ledger key is refused and creates nothing: " + r.stderr)
+        r = qf("restore", backup, "--db", restored, "--keys-from", keys)
+        check(r.returncode == 0 and "恢复完成，数据库账本验证通过" in r.stdout, "restore verifies: " + r.stdout[-300:] + r.stderr)
+        size = os.path.getsize(restored)
+        r = qf("restore", backup, "--db", restored, "--keys-from", keys)
+        check(r.returncode != 0 and "不会覆盖" in r.stderr and os.path.getsize(restored) == size,
+              "restore refuses a database that is there and leaves it: " + r.stderr)
+        r = qf("restore", backup, "--db", db, "--keys-from", keys)
+        check(r.returncode != 0 and "不会覆盖" in r.stderr, "nor the live database: " + r.stderr)
+
+        s = qfserver.Server(args.bin, restored).start()
+        try:
+            c = qfserver.Client(s.port)
+            status, _, _ = c.request("GET", "/healthz")
+            check(status == 200, "the restored database serves")
+            found = [c.request("GET", "/api/v1/public/cases/" + receipt)[0] for receipt in before]
+            check(found and all(st == 200 for st in found),
+                  "every submission acknowledged before the backup is in it (%d)" % len(found))
+            # The outsider, who saw the database after the backup, recognises the restored one as older.
+            r = qf("ledger", "verify", "--key", verifier, "--url", "http://127.0.0.1:%d" % s.port, "--state", state)
+            check(r.returncode != 0 and "回滚" in (r.stdout + r.stderr),
+                  "an outside verifier recognises the restore as a rollback: " + (r.stdout + r.stderr)[-300:])
+            status, _, _ = c.request("POST", "/api/v1/public/cases", {
+                "category": "fees", "title": "恢复后的投诉", "content": "恢复后提交的投诉，学校乱收费。", "anonymous": True})
+            check(status == 201, "the restored database takes submissions (its ledger key signs on)")
+        finally:
+            s.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return finish(failures)
+
+
+def finish(failures):
+    print("backup: %d failed" % len(failures))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
