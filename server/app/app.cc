@@ -168,17 +168,19 @@ void RegisterHealthRoutes(Router& router, AppContext& app) {
                   respond(Response::Problem(absl::UnavailableError("数据库不可读"), req.path));
                   return;
                 }
+                boost::json::object body{{"status", "ok"}};
+                if (app.backup_status) body["backup"] = app.backup_status();
                 app.writer->Submit(Actor::System(),
                                    [](Tx&) -> absl::StatusOr<boost::json::value> { return boost::json::value(); },
-                                   [respond, path = req.path](absl::StatusOr<boost::json::value> r) {
+                                   [respond, path = req.path, body = std::move(body)](absl::StatusOr<boost::json::value> r) {
                                      if (!r.ok()) {
                                        respond(Response::Problem(r.status(), path));
                                        return;
                                      }
-                                     respond(Response::Json(200, boost::json::object{{"status", "ok"}}));
+                                     respond(Response::Json(200, body));
                                    });
               },
-              0, "Health: answers 200 when the database can be read and written"});
+              0, "Health: answers 200 when the database can be read and written (with the scheduled backups' status)"});
 }
 
 }  // namespace qf

@@ -50,6 +50,7 @@ struct AppContext {
   Calendar* calendar_admin = nullptr;  // the same calendar, for loading a year's notice at run time (admin route)
   WorkPool* work = nullptr;   // where reads, lists and large imports run when serving; null runs them inline
   WorkPool* files = nullptr;  // where downloads (exports, documents, reports) run, below `work`; null: on `work`
+  std::function<boost::json::object()> backup_status;  // the scheduled backups' status for /healthz, when configured
   absl::Duration read_budget = absl::Seconds(10);  // a read's statements are interrupted past this (503 db.timeout)
 };
 

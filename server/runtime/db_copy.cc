@@ -18,6 +18,7 @@
 #include "search/index.h"
 #include "storage/copy.h"
 #include "storage/migrations.h"
+#include "runtime/backup.h"
 
 namespace qf {
 namespace {
@@ -65,20 +66,7 @@ absl::Status CopyKeys(const std::string& from, const std::string& to) {
 int VerifyDatabase(const std::string& db, const absl::StatusOr<std::string>& key_path, const CliContext& ctx,
                    std::string_view what) {
   if (!key_path.ok()) return CliFail(key_path.status());
-  auto key_text = ReadWholeFile(*key_path);
-  if (!key_text.ok()) return CliFail(key_text.status());
-  auto signer = ledger::NoteSigner::Parse(Trim(*key_text));
-  if (!signer.ok()) return CliFail(signer.status());
-  auto reader = Db::Open(db, DbMode::kReader);
-  if (!reader.ok()) return CliFail(reader.status());
-  ledger::DbLogSource src(**reader);
-  ledger::VerifyOptions vo;
-  vo.key = signer->Verifier();
-  vo.check_held_entries = true;
-  auto rep = ledger::VerifyLog(src, vo);
-  if (rep.ok()) {
-    if (auto audit = ctx.run_checks(**reader); !audit.ok()) rep = audit;
-  }
+  auto rep = VerifyWithKey(db, *key_path, ctx.run_checks);
   if (!rep.ok()) {
     std::cerr << what << "账本验证失败：" << Str(rep.status().message()) << "\n";
     return 2;
@@ -134,61 +122,16 @@ CliAction CopyCommand(CLI::App& sub) {
   return [f](const CliContext& ctx) { return Copy(*f, ctx); };
 }
 
-// Syncs the file or directory `path` to disk.
-absl::Status SyncPath(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::InternalError("无法打开 " + path + "：" + std::strerror(errno));
-  bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok) return absl::InternalError("无法同步到磁盘：" + path);
-  return absl::OkStatus();
-}
-
-std::string DirOf(const std::string& path) {
-  std::string dir = fs::path(path).parent_path().string();
-  return dir.empty() ? "." : dir;
-}
-
-// A SQLite database, not a PostgreSQL URL: PostgreSQL is backed up with its own tools (docs/operations.md).
-absl::Status SqliteOnly(const std::string& db, std::string_view field) {
-  if (!Db::IsUrl(db)) return absl::OkStatus();
-  return Invalid("backup.postgres", "PostgreSQL 数据库请用 pg_dump / pg_basebackup 备份和恢复（见 docs/operations.md），密钥文件另行保存",
-                 {{std::string(field), "SQLite 数据库文件路径"}});
-}
-
 struct BackupFlags {
   std::string db, to, keys_to;
 };
 
-// A consistent copy of the database as of one moment while the server goes on writing (VACUUM INTO reads one
-// snapshot: WAL readers never block the writer), written beside the target, synced, then renamed into place.
+// A consistent copy of the database while the server goes on writing (BackupSqlite), the key files copied to
+// another place on request, then the backup's own verification with the database's ledger key.
 int Backup(const BackupFlags& f, const CliContext& ctx) {
-  if (auto s = SqliteOnly(f.db, "db"); !s.ok()) return CliFail(s);
-  if (!fs::exists(f.db)) return CliFail(NotFound("backup.db", "数据库不存在：" + f.db));
-  if (fs::exists(f.to))
-    return CliFail(MakeError(absl::StatusCode::kAlreadyExists, "backup.exists", "备份文件已存在，未覆盖：" + f.to,
-                             {{"to", "一个不存在的文件"}}));
-  // A connection that may create the output file (a read-only one may not); it reads the database only.
-  auto db = Db::Open(f.db, DbMode::kWriter);
-  if (!db.ok()) return CliFail(db.status());
-  std::string partial = f.to + ".partial";
-  fs::remove(partial);
-  {
-    auto st = (*db)->Prepare("VACUUM INTO ?");
-    if (!st.ok()) return CliFail(st.status());
-    st->Bind(1, partial);
-    if (auto s = st->Run(); !s.ok()) {
-      fs::remove(partial);
-      return CliFail(s);
-    }
-  }
-  db->reset();
-  if (auto s = SyncPath(partial); !s.ok()) return CliFail(s);
-  std::error_code ec;
-  fs::rename(partial, f.to, ec);
-  if (ec) return CliFail(absl::InternalError("无法写入备份文件 " + f.to + "：" + ec.message()));
-  if (auto s = SyncPath(DirOf(f.to)); !s.ok()) return CliFail(s);
-  std::cout << "备份完成：" << f.to << "（" << fs::file_size(f.to) << " 字节）\n";
+  auto bytes = BackupSqlite(f.db, f.to);
+  if (!bytes.ok()) return CliFail(bytes.status());
+  std::cout << "备份完成：" << f.to << "（" << *bytes << " 字节）\n";
   // The keys are not in the database. They belong elsewhere than the backup (the vault's key opens reporters'
   // identities): with --keys-to, copied there under the backup's name, where restore looks for them.
   for (const char* suffix : {".ledger.key", ".vault.key"}) {
@@ -218,20 +161,15 @@ struct RestoreFlags {
   std::string from, db, keys_from;
 };
 
-// A backup put in place of a database that is not there (a database in use is never overwritten): the file copied
-// beside the target, synced and renamed, its key files put where the server will look for them, then verified.
+// A backup put in place of a database that is not there, its key files where the server will look for them, then
+// verified.
 int Restore(const RestoreFlags& f, const CliContext& ctx) {
-  if (auto s = SqliteOnly(f.db, "db"); !s.ok()) return CliFail(s);
+  if (Db::IsUrl(f.db)) return CliFail(RestoreSqlite(f.from, f.db));
   if (!fs::exists(f.from)) return CliFail(NotFound("restore.from", "备份文件不存在：" + f.from));
-  for (const char* suffix : {"", "-wal", "-journal"}) {
-    std::string path = f.db + suffix;
-    if (fs::exists(path) && fs::file_size(path) > 0)
-      return CliFail(MakeError(absl::StatusCode::kFailedPrecondition, "restore.not_empty",
-                               "目标数据库已存在，不会覆盖：" + path + "（请先停止服务并把它移走）",
-                               {{"db", "一个不存在的数据库文件"}}));
-  }
+  if (fs::exists(f.db) && fs::file_size(f.db) > 0) return CliFail(RestoreSqlite(f.from, f.db));  // refused, says why
   // The keys first: without the ledger's key the restored ledger could not be verified, nor signed on.
-  std::string keys = f.keys_from.empty() ? DirOf(f.from) : f.keys_from;
+  std::string keys = f.keys_from.empty() ? fs::path(f.from).parent_path().string() : f.keys_from;
+  if (keys.empty()) keys = ".";
   for (const char* suffix : {".ledger.key", ".vault.key"}) {
     std::string src = (fs::path(keys) / (fs::path(f.from).filename().string() + suffix)).string();
     auto dst = KeyFilePath(f.db, suffix);
@@ -244,15 +182,7 @@ int Restore(const RestoreFlags& f, const CliContext& ctx) {
     }
     if (auto s = CopyKeyFile(src, *dst); !s.ok()) return CliFail(s);
   }
-  std::string partial = f.db + ".partial";
-  std::error_code ec;
-  fs::remove(partial, ec);
-  fs::copy_file(f.from, partial, ec);
-  if (ec) return CliFail(absl::InternalError("无法写入 " + partial + "：" + ec.message()));
-  if (auto s = SyncPath(partial); !s.ok()) return CliFail(s);
-  fs::rename(partial, f.db, ec);
-  if (ec) return CliFail(absl::InternalError("无法写入 " + f.db + "：" + ec.message()));
-  if (auto s = SyncPath(DirOf(f.db)); !s.ok()) return CliFail(s);
+  if (auto s = RestoreSqlite(f.from, f.db); !s.ok()) return CliFail(s);
   std::cout << "已恢复到：" << f.db << "\n";
   return VerifyDatabase(f.db, KeyFilePath(f.db, ".ledger.key"), ctx, "恢复完成，数据库");
 }

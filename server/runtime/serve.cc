@@ -15,6 +15,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "cases/policy.h"
+#include "runtime/backup.h"
 #include "runtime/runtime.h"
 #include "search/repeats.h"
 #include "spdlog/spdlog.h"
@@ -31,6 +32,8 @@ struct ServeFlags {
   size_t max_batch = 0;
   bool no_group = false, no_ledger = false, secure_cookies = false, no_rate_limits = false;
   std::vector<std::string> witness_keys;
+  std::string backup_dir, backup_every;
+  int backup_keep = 0;
 };
 
 // The config file's settings under the flags given (a flag wins).
@@ -57,6 +60,9 @@ absl::Status ApplyConfig(ServeFlags& f, std::string& data_dir, std::string& host
     if (f.web.empty()) f.web = cfg["server"]["web_dir"].value_or(std::string());
     if (f.ledger_key.empty()) f.ledger_key = cfg["ledger"]["key_path"].value_or(std::string());
     if (f.ledger_origin.empty()) f.ledger_origin = cfg["ledger"]["origin"].value_or(std::string());
+    if (f.backup_dir.empty()) f.backup_dir = cfg["backup"]["dir"].value_or(std::string());
+    if (f.backup_every.empty()) f.backup_every = cfg["backup"]["every"].value_or(std::string());
+    if (f.backup_keep == 0) f.backup_keep = cfg["backup"]["keep"].value_or(0);
     if (auto* arr = cfg["ledger"]["witness_keys"].as_array())
       for (auto& w : *arr)
         if (auto v = w.value<std::string>()) f.witness_keys.push_back(*v);
@@ -142,12 +148,35 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   std::cout << "listening on http://" << host << ":" << *bound << std::endl;
   spdlog::info("qingfeng {} serving {} with {} workers, group commit {}", QINGFENG_VERSION, db, workers,
                wopts.group_commit ? "on" : "off");
+  // Scheduled backups (SQLite), each verified with the database's ledger key; their status on /healthz.
+  std::optional<BackupSchedule> backups;
+  if (!f.backup_dir.empty()) {
+    absl::Duration every;
+    if (!absl::ParseDuration(f.backup_every.empty() ? "24h" : f.backup_every, &every) || every < absl::Seconds(1))
+      return CliFail(Invalid("backup.every", "--backup-every 应为时长，如 24h、30m", {{"backup_every", "如 24h"}}));
+    if (Db::IsUrl(db))
+      return CliFail(Invalid("backup.postgres", "PostgreSQL 数据库请用 pg_basebackup 与 WAL 归档备份（见 docs/operations.md）",
+                             {{"backup_dir", "仅用于 SQLite"}}));
+    BackupSchedule::VerifyFn verify;
+    if (!f.no_ledger) {
+      auto key = f.ledger_key.empty() ? KeyFilePath(db, ".ledger.key") : absl::StatusOr<std::string>(f.ledger_key);
+      if (!key.ok()) return CliFail(key.status());
+      verify = [key = *key, checks = ctx.run_checks](const std::string& file) {
+        return VerifyWithKey(file, key, checks).status();
+      };
+    }
+    backups.emplace(db, f.backup_dir, every, f.backup_keep > 0 ? f.backup_keep : 14, std::move(verify));
+    (*rt)->app().backup_status = [&backups] { return backups->Status(); };
+    spdlog::info("backups of {} to {} every {}", db, f.backup_dir, absl::FormatDuration(every));
+  }
   {
     JobRunner jobs((*rt)->modules(), (*rt)->app());
     server.Run();
   }
   (*rt)->app().work = nullptr;
   (*rt)->app().files = nullptr;
+  (*rt)->app().backup_status = nullptr;
+  backups.reset();
   work.reset();  // finishes the reads under way before the runtime closes
   files.reset();
   auto stats = (*rt)->writer().stats();
@@ -183,6 +212,9 @@ CliAction ServeCommand(CLI::App& sub) {
   sub.add_flag("--no-rate-limits", f->no_rate_limits, "no per-client limits on public endpoints (load tests on loopback only)");
   sub.add_flag("--secure-cookies", f->secure_cookies, "mark session cookies Secure (when served behind TLS)");
   sub.add_option("--witness-key", f->witness_keys, "a witness's cosignature/v1 verifier key (repeatable)");
+  sub.add_option("--backup-dir", f->backup_dir, "take verified backups of the SQLite database into this directory");
+  sub.add_option("--backup-every", f->backup_every, "how often (default 24h; e.g. 12h, 30m)");
+  sub.add_option("--backup-keep", f->backup_keep, "how many backups to keep (default 14)");
   return [f](const CliContext& ctx) { return Serve(*f, ctx); };
 }
 

@@ -3,7 +3,8 @@
 takes submissions gives a consistent file whose ledger verifies, with every submission acknowledged before it began;
 the key files are not in it (copied elsewhere with --keys-to); `qingfeng restore` refuses a database that is there
 and a backup without its ledger key, creates nothing then, and otherwise restores, verifies, and serves; an outside
-verifier who saw the database after the backup recognises the restored one as a rollback. On PostgreSQL (run
+verifier who saw the database after the backup recognises the restored one as a rollback. The server's scheduled
+backups (serve --backup-dir) are taken, verified and pruned, and their status (or failure) is on /healthz. On PostgreSQL (run
 through tests/with-pg.sh) the commands refuse with a message naming PostgreSQL's own tools."""
 import argparse
 import os
@@ -122,6 +123,44 @@ def main():
             status, _, _ = c.request("POST", "/api/v1/public/cases", {
                 "category": "fees", "title": "恢复后的投诉", "content": "恢复后提交的投诉，学校乱收费。", "anonymous": True})
             check(status == 201, "the restored database takes submissions (its ledger key signs on)")
+        finally:
+            s.stop()
+
+        # Scheduled backups: every second here, the newest two kept, each verified; the status on /healthz.
+        scheduled = os.path.join(work, "scheduled")
+        s = qfserver.Server(args.bin, restored, ["--backup-dir", scheduled, "--backup-every", "1s", "--backup-keep", "2"]).start()
+        try:
+            c = qfserver.Client(s.port)
+            deadline = time.monotonic() + 60
+            taken = set()
+            while time.monotonic() < deadline and len(taken) < 3:
+                status, health, _ = c.request("GET", "/healthz")
+                last = (health.get("backup") or {}).get("last_ok")
+                if last:
+                    taken.add(last["file"])
+                time.sleep(0.2)
+            check(len(taken) >= 3, "three scheduled backups taken and verified (%d)" % len(taken))
+            files = sorted(os.listdir(scheduled))
+            check(len(files) == 2 and all(f.startswith("qingfeng-") and f.endswith(".db") for f in files),
+                  "the newest two kept: %s" % files)
+            check(health.get("status") == "ok" and health["backup"]["keep"] == 2 and health["backup"]["last_error"] is None,
+                  "/healthz shows the backups' status: %s" % health.get("backup"))
+        finally:
+            s.stop()
+        blocked = os.path.join(work, "not-a-directory")
+        open(blocked, "w").close()
+        s = qfserver.Server(args.bin, restored, ["--backup-dir", os.path.join(blocked, "sub"), "--backup-every", "1s"]).start()
+        try:
+            c = qfserver.Client(s.port)
+            deadline = time.monotonic() + 30
+            health = {}
+            while time.monotonic() < deadline:
+                status, health, _ = c.request("GET", "/healthz")
+                if (health.get("backup") or {}).get("last_error"):
+                    break
+                time.sleep(0.2)
+            check(status == 200 and health["backup"]["last_error"] and health["backup"]["last_ok"] is None,
+                  "a failing backup is reported on /healthz, the server still healthy: %s" % health.get("backup"))
         finally:
             s.stop()
     finally:
