@@ -63,6 +63,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   QF_ASSIGN_OR_RETURN(SqlCondition visible, VisibleSql(db, who));
   std::vector<std::string> where{visible.sql};
   std::vector<std::variant<int64_t, std::string>> args = visible.args;
+  std::map<size_t, std::string> count_forms;  // a condition written otherwise for the count (same arguments)
   auto cond = [&](std::string sql, auto... values) {
     where.push_back(std::move(sql));
     (args.push_back(values), ...);
@@ -127,9 +128,13 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     // many, and walking in the asked order stops at the page sooner than sorting them all ("|| ''" keeps the planner
     // off the state index); for the other roles the waiting states are few and their index drives.
     std::string state = waiting.any.contains(State::kRegistered) ? "(c.state || '')" : "c.state";
-    std::string sql = fmt::format("({0} IN {1} OR ({0} IN {2} AND {3}))", state, waiting.AnySql(), waiting.UnitSql(),
-                                  org::InSubtreeSql("c.handling_unit_id", "?"));
-    cond(std::move(sql), who.unit_id);
+    auto mine = [&](const std::string& column) {
+      return fmt::format("({0} IN {1} OR ({0} IN {2} AND {3}))", column, waiting.AnySql(), waiting.UnitSql(),
+                         org::InSubtreeSql("c.handling_unit_id", "?"));
+    };
+    // The total is counted from the state index (a count has no order to keep; PostgreSQL walked every row for it).
+    count_forms[where.size()] = mine("c.state");
+    cond(mine(state), who.unit_id);
   }
   // Words: the search index answers membership. A rare word (its rarest bigram in few cases) drives the query
   // from the index; a common one is checked while cases are walked in the asked order, which stops at the page.
@@ -169,6 +174,8 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
                                            : sorted("c.received_at", "c.received_at || ''");
   const char* dir = ranked ? "ASC" : f.ascending ? "ASC" : "DESC";
   std::string conditions = Join(where, " AND ");
+  std::vector<std::string> count_where = where;
+  for (auto& [at, form] : count_forms) count_where[at] = form;
   std::vector<std::variant<int64_t, std::string>> all = from_args, counted = count_from_args;
   all.insert(all.end(), args.begin(), args.end());
   counted.insert(counted.end(), args.begin(), args.end());
@@ -181,7 +188,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   out.args = std::move(all);
   out.count_args = std::move(counted);
   out.count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS capped", count_from,
-                              conditions, cap + 1);
+                              Join(count_where, " AND "), cap + 1);
   std::string columns = fmt::format(
       "{}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
       "(SELECT name FROM org_units WHERE id=c.concerned_unit_id)",
