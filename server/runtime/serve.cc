@@ -239,11 +239,31 @@ CliAction RoutesCommand(CLI::App&) {
   };
 }
 
-CliAction VersionCommand(CLI::App&) {
-  return [](const CliContext&) {
+CliAction VersionCommand(CLI::App& sub) {
+  auto db = std::make_shared<std::string>();
+  sub.add_option("--db", *db, "also show this database's schema version and whether this binary can serve it");
+  return [db](const CliContext&) {
     std::cout << "qingfeng " << QINGFENG_VERSION << " (database schema " << LatestSchemaVersion() << ", SQLite "
               << sqlite3_libversion() << ")\n";
-    return 0;
+    if (db->empty()) return 0;
+    if (!Db::IsUrl(*db) && !std::filesystem::exists(*db)) return CliFail(NotFound("version.db", "数据库不存在：" + *db));
+    auto conn = Db::Open(*db, DbMode::kReader);
+    if (!conn.ok()) return CliFail(conn.status());
+    auto has = HasSchema(**conn);
+    if (!has.ok()) return CliFail(has.status());
+    if (!*has) {
+      std::cout << "数据库 " << *db << "：尚无结构（首次启动时创建）\n";
+      return 0;
+    }
+    auto version = CurrentVersion(**conn);
+    if (!version.ok()) return CliFail(version.status());
+    int latest = LatestSchemaVersion((*conn)->backend());
+    std::cout << "数据库 " << *db << "：结构版本 " << *version
+              << (*version == latest ? "（与本程序一致）"
+                  : *version < latest ? "（启动时将升级到 " + std::to_string(latest) + "）"
+                                      : "（比本程序新：请使用新版程序，本程序拒绝启动）")
+              << "\n";
+    return *version > latest ? 3 : 0;
   };
 }
 
@@ -255,7 +275,7 @@ void RegisterServe(Modules& m) {
   RegisterDbCommands(m);
   m.AddCommand("serve", "serve the HTTP API", ServeCommand);
   m.AddCommand("routes", "print the route table as JSON (for the OpenAPI test)", RoutesCommand);
-  m.AddCommand("version", "print the version", VersionCommand);
+  m.AddCommand("version", "print the version (with --db, a database's schema version)", VersionCommand);
 }
 
 }  // namespace qf

@@ -108,6 +108,25 @@ def main():
         r = qf("restore", backup, "--db", db, "--keys-from", keys)
         check(r.returncode != 0 and "不会覆盖" in r.stderr, "nor the live database: " + r.stderr)
 
+        r = qf("version", "--db", restored)
+        check(r.returncode == 0 and "结构版本" in r.stdout and "与本程序一致" in r.stdout,
+              "version shows the restored database's schema version: " + r.stdout)
+        # A database from a newer release: this binary says so and refuses to serve it.
+        newer = os.path.join(work, "newer.db")
+        shutil.copy(backup, newer)
+        import sqlite3
+        con = sqlite3.connect(newer)
+        con.execute("INSERT INTO schema_migrations(version, applied_at) VALUES (999, '2030-01-01T00:00:00Z')")
+        con.commit()
+        con.close()
+        r = qf("version", "--db", newer)
+        check(r.returncode == 3 and "比本程序新" in r.stdout, "version: a newer database is named as such: " + r.stdout)
+        try:
+            qfserver.Server(args.bin, newer).start().stop()
+            check(False, "a binary older than the database refuses to start")
+        except RuntimeError as e:
+            check("请升级程序" in str(e), "a binary older than the database refuses to start: " + str(e)[-200:])
+
         s = qfserver.Server(args.bin, restored).start()
         try:
             c = qfserver.Client(s.port)
