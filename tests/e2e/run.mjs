@@ -193,6 +193,20 @@ async function citizen(browser, base, locale) {
   await page.locator(field('content')).fill('瑶海光明中学本学期开学时班主任要求每位学生交资料费180元，没有开具收据。')
   await page.locator('[data-test=named-unit-take]').click({ timeout: 10000 })
   await expectText(page.locator('[data-test=unit]'), '瑶海区光明中学', `${locale} submit: the school named in the text is offered and taken`)
+  // A tap on a header link asks before leaving what was typed; staying keeps it all.
+  await page.locator('header a[href="/track"]').click()
+  await page.locator('.el-message-box').waitFor({ timeout: 5000 }).then(
+    () => check(true, 'leave warning'), () => check(false, `${locale} submit: leaving with typed text asks first`))
+  await page.locator('.el-message-box .el-button:not(.el-button--primary)').click()
+  await page.locator('.el-message-box').waitFor({ state: 'hidden' })
+  check(/\/submit$/.test(page.url()) && (await page.locator(field('title')).inputValue()) === title,
+    `${locale} submit: staying keeps the page and the text`)
+  // A reload (a closed tab, a lost connection) finds the draft kept on the device, with its school.
+  page.once('dialog', (d) => d.accept())
+  await page.reload()
+  await page.locator(field('title')).waitFor()
+  check((await page.locator(field('title')).inputValue()) === title, `${locale} submit: the draft is restored after a reload`)
+  await expectText(page.locator('[data-test=unit]'), '瑶海区光明中学', `${locale} submit: the draft keeps the school`)
   await page.locator('[data-test=agree]').click()
   await shot(page, locale, 'portal-submit')
   await page.locator('[data-test=submit]').click()
@@ -217,6 +231,10 @@ async function citizen(browser, base, locale) {
   await page.locator(field('track-code')).fill(bad)
   await page.locator('[data-test=track-go]').click()
   await page.locator('[data-test=track-error]').waitFor().then(() => check(true, 'bad code'), () => check(false, `${locale} a mistyped code is refused`))
+  // Submitted: the draft is gone from the device.
+  await page.goto(`${base}/submit`)
+  await page.locator(field('title')).waitFor()
+  check((await page.locator(field('title')).inputValue()) === '', `${locale} submit: no draft left after submitting`)
   await page.goto(`${base}/notices`)
   await shot(page, locale, 'portal-notices')
   await ctx.close()
@@ -279,6 +297,14 @@ async function clerk(browser, base, locale) {
     await expectText(page.locator('[data-test=repeats] a'), '学校收取资料费（zh-CN）', 'the second report is offered the first as a repeat')
     await expectText(page.locator('[data-test=repeat-why]'), '瑶海区光明中学', 'the repeat says why: the same school')
     await shot(page, locale, 'console-repeats')
+    // Merging asks first, naming both items; cancelling merges nothing.
+    const state = (await page.locator('[data-test=case-state]').textContent()) ?? ''
+    await page.locator('[data-test^=merge-]').first().click()
+    await expectText(page.locator('.el-message-box'), '学校收取资料费（zh-CN）', 'the merge confirmation names the other item')
+    await expectText(page.locator('.el-message-box'), '学校收取资料费（en）', 'and this one')
+    await page.locator('.el-message-box .el-button:not(.el-button--primary)').click()
+    await page.locator('.el-message-box').waitFor({ state: 'hidden' })
+    check(((await page.locator('[data-test=case-state]').textContent()) ?? '') === state, 'a cancelled merge changes nothing')
   }
   // Unit names: found by a short form, its recognised forms listed, an alias added.
   await page.locator('[data-test=menu-units]').click()
@@ -357,6 +383,19 @@ async function reply(page, locale, c) {
   await expectText(page.locator('[data-test=case-state]'), t.replied, `${locale} handler: replied`)
   await expectText(page.locator('[data-test=case-reply]'), '感谢您的监督', `${locale} handler: the reply is on the case`)
   await shot(page, locale, 'console-case-replied')
+  // The reporter rates the reply: no stars are given until chosen, and nothing is sent before.
+  const receipt = ((await page.locator('[data-test=case-receipt]').textContent()) ?? '').trim()
+  const portal = await page.context().browser().newContext({ locale: locale === 'en' ? 'en-US' : 'zh-CN' })
+  await portal.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const p = await portal.newPage()
+  watchErrors(p, 'rating')
+  await p.goto(`${page.url().split('/console')[0]}/track/${encodeURIComponent(receipt)}`)
+  await p.locator('[data-test=rating-hint]').waitFor({ timeout: 10000 }).then(
+    () => check(true, 'rating hint'), () => check(false, `${locale} track: the rating starts with no stars and says so`))
+  check(await p.locator('[data-test=rate-send]').isDisabled(), `${locale} track: the rating cannot be sent before stars are chosen`)
+  await p.locator('[data-test=rating] .el-rate__item').nth(3).click()
+  check(!(await p.locator('[data-test=rate-send]').isDisabled()), `${locale} track: four stars chosen, the rating can be sent`)
+  await portal.close()
   await page.context().close()
 }
 

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { nextTick } from 'vue'
 import { actionBody, missingFields } from '@/views/console/cases/actions'
-import { emptyForm, formFieldOf, toNewCase } from '@/views/portal/submit/composables'
+import { draftKey, emptyForm, formFieldOf, hasTyped, keepDraft, readDraft, toNewCase } from '@/views/portal/submit/composables'
 import { useSavedFilters } from '@/composables/useSavedFilters'
 
 describe('submission form', () => {
@@ -18,6 +18,28 @@ describe('submission form', () => {
     expect(c.leadership_accused).toBe(true)
     expect(c.attachments).toHaveLength(1)
     expect(toNewCase({ ...f, unit: undefined }, []).leadership_accused).toBeUndefined()
+  })
+  it('keeps a draft on the device without the identity, and drops it when nothing is typed', () => {
+    const store = new Map<string, string>()
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    } as unknown as Storage
+    const f = { ...emptyForm(), category: 'fees', title: '收费', content: '学校收资料费', anonymous: false, name: '张三', phone: '13800000000', address: '某小区', unit: 7 }
+    keepDraft(storage, f, { id: 7, name: '合肥市第七中学', district: '瑶海区' })
+    const kept = store.get(draftKey) ?? ''
+    expect(kept).not.toContain('张三')
+    expect(kept).not.toContain('13800000000')
+    expect(kept).not.toContain('某小区')
+    expect(readDraft(storage)).toEqual({ category: 'fees', unit: { id: 7, name: '合肥市第七中学', district: '瑶海区' }, leadership: false, title: '收费', content: '学校收资料费', occurredOn: '' })
+    // A unit picked but not among the options known is left out rather than kept without its name.
+    keepDraft(storage, { ...f, unit: 8 }, { id: 7, name: '合肥市第七中学', district: '瑶海区' })
+    expect(readDraft(storage)?.unit).toBeUndefined()
+    keepDraft(storage, { ...f, title: ' ', content: '' })
+    expect(hasTyped({ ...f, title: ' ', content: '' })).toBe(false)
+    expect(readDraft(storage)).toBeNull()
+    store.set(draftKey, '{not json')
+    expect(readDraft(storage)).toBeNull()
   })
   it('maps the server field names onto the form', () => {
     expect(formFieldOf('reporter.phone')).toBe('phone')

@@ -61,3 +61,48 @@ export function formFieldOf(serverField: string): string {
   if (serverField.startsWith('attachments')) return 'attachments'
   return map[serverField] ?? serverField
 }
+
+// A draft of the form kept on this device until it is submitted, so that a tap on a header link or a closed tab
+// loses nothing. Never the identity (name, phone, address: a shared phone must not keep who reported) nor the
+// attachments; the unit with its name, so that the picker can show it again.
+export interface SubmitDraft {
+  category: string
+  unit?: { id: number; name: string; district: string }
+  leadership: boolean
+  title: string
+  content: string
+  occurredOn: string
+}
+
+export const draftKey = 'qf.submit.draft'
+
+// Whether the person has typed anything worth keeping (and worth a warning before leaving).
+export function hasTyped(f: SubmitForm): boolean {
+  return f.title.trim() !== '' || f.content.trim() !== ''
+}
+
+export function toDraft(f: SubmitForm, unit?: { id: number; name: string; district: string }): SubmitDraft {
+  return {
+    category: f.category,
+    ...(unit && unit.id === f.unit ? { unit } : {}),
+    leadership: f.leadership,
+    title: f.title,
+    content: f.content,
+    occurredOn: f.occurredOn,
+  }
+}
+
+// The draft kept in `storage`, or null when there is none (or it cannot be read).
+export function readDraft(storage: Storage): SubmitDraft | null {
+  try {
+    const d = JSON.parse(storage.getItem(draftKey) ?? 'null') as SubmitDraft | null
+    return d && typeof d.title === 'string' && typeof d.content === 'string' ? d : null
+  } catch {
+    return null
+  }
+}
+
+export function keepDraft(storage: Storage, f: SubmitForm, unit?: { id: number; name: string; district: string }) {
+  if (hasTyped(f)) storage.setItem(draftKey, JSON.stringify(toDraft(f, unit)))
+  else storage.removeItem(draftKey)
+}
