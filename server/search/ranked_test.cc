@@ -1,6 +1,6 @@
 // The relevance cut on the database the suite runs on (SQLite, or PostgreSQL under tests/with-pg.sh): a word with
-// more matches than the cut gives its newest matches (PostgreSQL walks the case numbers backwards for it), a word
-// with fewer gives them all, and the members' list is the scored list's rows.
+// more matches than the cut gives its newest matches (PostgreSQL walks the case numbers backwards for a word of four
+// characters or more), a word with fewer gives them all, and the members' list is the scored list's rows.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -32,10 +32,10 @@ std::vector<int64_t> Ids(Db& db, const std::string& sql, const std::vector<std::
 }
 
 TEST_F(RankedCut, TheNewestMatchesOfACommonWordAndEveryMatchOfARareOne) {
-  std::vector<int64_t> fees;  // the cases that name 资料费, in registration order
+  std::vector<int64_t> fees;  // the cases that name 有偿补课, in registration order
   auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-    const char* texts[] = {"学校收取资料费三百元", "食堂饭菜太贵", "初二年级收取资料费", "资料费没有收据",
-                           "校服价格过高", "又收资料费了", "资料费每人两百元"};
+    const char* texts[] = {"老师周末有偿补课三百元", "食堂饭菜太贵", "初二年级有偿补课", "有偿补课没有收据",
+                           "校服价格过高", "又在有偿补课了", "有偿补课每人两百元"};
     int n = 0;
     for (const char* text : texts) {
       QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
@@ -46,24 +46,24 @@ TEST_F(RankedCut, TheNewestMatchesOfACommonWordAndEveryMatchOfARareOne) {
       QF_RETURN_IF_ERROR(st.Run());
       int64_t id = tx.db().LastInsertId();
       QF_RETURN_IF_ERROR(IndexCase(tx.db(), id));
-      if (std::string_view(text).find("资料费") != std::string_view::npos) fees.push_back(id);
+      if (std::string_view(text).find("有偿补课") != std::string_view::npos) fees.push_back(id);
     }
     return json::value();
   });
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(fees.size(), 5u);
   Db& db = Reader();
-  auto query = Query(db.backend(), "资料费");
+  auto query = Query(db.backend(), "有偿补课");
   ASSERT_TRUE(query.has_value());
   std::vector<int64_t> newest(fees.rbegin(), fees.rend());
   // More matches than the cut: the three newest.
-  auto common = RankedMatches(db, "资料费", *query, 3);
+  auto common = RankedMatches(db, "有偿补课", *query, 3);
   ASSERT_TRUE(common.ok()) << common.status();
   std::vector<int64_t> three(newest.begin(), newest.begin() + 3);
   EXPECT_EQ(Ids(db, common->sql, common->args), three);
   EXPECT_EQ(Ids(db, common->members_sql, common->members_args), three);
   // Fewer: all of them.
-  auto rare = RankedMatches(db, "资料费", *query, 10);
+  auto rare = RankedMatches(db, "有偿补课", *query, 10);
   ASSERT_TRUE(rare.ok()) << rare.status();
   EXPECT_EQ(Ids(db, rare->sql, rare->args), newest);
   EXPECT_EQ(Ids(db, rare->members_sql, rare->members_args), newest);
