@@ -385,11 +385,18 @@ async function reply(page, locale, c) {
   await shot(page, locale, 'console-case-replied')
   // The reporter rates the reply: no stars are given until chosen, and nothing is sent before.
   const receipt = ((await page.locator('[data-test=case-receipt]').textContent()) ?? '').trim()
+  // A case opened in a new tab (a link from a message): "back" goes to the case list, not out of the app.
+  const tab = await page.context().newPage()
+  await tab.goto(c.caseUrl)
+  await tab.locator('[data-test=back]').click()
+  await tab.waitForURL(/\/console\/cases$/, { timeout: 10000 }).then(
+    () => check(true, 'back'), () => check(false, `${locale} a case opened in a new tab goes back to the list (${tab.url()})`))
+  await tab.close()
   const portal = await page.context().browser().newContext({ locale: locale === 'en' ? 'en-US' : 'zh-CN' })
   await portal.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
   const p = await portal.newPage()
   watchErrors(p, 'rating')
-  await p.goto(`${page.url().split('/console')[0]}/track/${encodeURIComponent(receipt)}`)
+  await p.goto(`${new URL(page.url()).origin}/track/${encodeURIComponent(receipt)}`)
   await p.locator('[data-test=rating-hint]').waitFor({ timeout: 10000 }).then(
     () => check(true, 'rating hint'), () => check(false, `${locale} track: the rating starts with no stars and says so`))
   check(await p.locator('[data-test=rate-send]').isDisabled(), `${locale} track: the rating cannot be sent before stars are chosen`)
