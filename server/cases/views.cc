@@ -131,7 +131,8 @@ absl::StatusOr<json::object> RepeatsView(Db& db, const CaseEnv& env, int64_t cas
   QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
   if (!visible) return NotFound("case.not_found", "案件不存在");
   json::array repeats;
-  if (RepeatsOffered(c, who)) {
+  bool offered = RepeatsOffered(c, who);
+  if (offered) {
     QF_ASSIGN_OR_RETURN(auto found, search::FindRepeats(db, c.id, env.policies->repeats()));
     for (const auto& r : found) {
       QF_ASSIGN_OR_RETURN(Row other, LoadById(db, r.case_id));
@@ -148,7 +149,7 @@ absl::StatusOr<json::object> RepeatsView(Db& db, const CaseEnv& env, int64_t cas
                                      {"why", std::move(why)}});
     }
   }
-  return json::object{{"offered", RepeatsOffered(c, who)}, {"items", std::move(repeats)}};
+  return json::object{{"offered", offered}, {"items", std::move(repeats)}};
 }
 
 absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who, absl::Time now) {

@@ -8,11 +8,10 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "app/modules.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -39,13 +38,40 @@ std::string DirOf(const std::string& path) {
   return dir.empty() ? "." : dir;
 }
 
+// `partial`, written in full, synced and renamed to `to` (and the rename synced): an interrupted copy never looks
+// complete.
+absl::Status PutInPlace(const std::string& partial, const std::string& to) {
+  QF_RETURN_IF_ERROR(SyncPath(partial));
+  std::error_code ec;
+  fs::rename(partial, to, ec);
+  if (ec) return absl::InternalError("无法写入 " + to + "：" + ec.message());
+  return SyncPath(DirOf(to));
+}
+
 }  // namespace
 
+absl::Status SqliteOnly(const std::string& db, std::string_view field) {
+  if (!Db::IsUrl(db)) return absl::OkStatus();
+  return Invalid("backup.postgres",
+                 "PostgreSQL 数据库请用 pg_basebackup、WAL 归档或 pg_dump 备份和恢复（见 docs/operations.md），密钥文件另行保存",
+                 {{std::string(field), "SQLite 数据库文件路径"}});
+}
+
+absl::Status CheckRestorable(const std::string& from, const std::string& db) {
+  QF_RETURN_IF_ERROR(SqliteOnly(db, "db"));
+  if (!fs::exists(from)) return NotFound("restore.from", "备份文件不存在：" + from);
+  for (const char* suffix : {"", "-wal", "-journal"}) {
+    std::string path = db + suffix;
+    if (fs::exists(path) && fs::file_size(path) > 0)
+      return MakeError(absl::StatusCode::kFailedPrecondition, "restore.not_empty",
+                       "目标数据库已存在，不会覆盖：" + path + "（请先停止服务并把它移走）",
+                       {{"db", "一个不存在的数据库文件"}});
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int64_t> BackupSqlite(const std::string& db, const std::string& to) {
-  if (Db::IsUrl(db))
-    return Invalid("backup.postgres",
-                   "PostgreSQL 数据库请用 pg_dump / pg_basebackup 备份和恢复（见 docs/operations.md），密钥文件另行保存",
-                   {{"db", "SQLite 数据库文件路径"}});
+  QF_RETURN_IF_ERROR(SqliteOnly(db, "db"));
   if (!fs::exists(db)) return NotFound("backup.db", "数据库不存在：" + db);
   if (fs::exists(to))
     return MakeError(absl::StatusCode::kAlreadyExists, "backup.exists", "备份文件已存在，未覆盖：" + to,
@@ -63,41 +89,23 @@ absl::StatusOr<int64_t> BackupSqlite(const std::string& db, const std::string& t
       return s;
     }
   }
-  QF_RETURN_IF_ERROR(SyncPath(partial));
-  fs::rename(partial, to, ec);
-  if (ec) return absl::InternalError("无法写入备份文件 " + to + "：" + ec.message());
-  QF_RETURN_IF_ERROR(SyncPath(DirOf(to)));
+  QF_RETURN_IF_ERROR(PutInPlace(partial, to));
   return static_cast<int64_t>(fs::file_size(to));
 }
 
 absl::Status RestoreSqlite(const std::string& from, const std::string& db) {
-  if (Db::IsUrl(db))
-    return Invalid("backup.postgres", "PostgreSQL 数据库请用 pg_dump / pg_basebackup 备份和恢复（见 docs/operations.md）",
-                   {{"db", "SQLite 数据库文件路径"}});
-  if (!fs::exists(from)) return NotFound("restore.from", "备份文件不存在：" + from);
-  for (const char* suffix : {"", "-wal", "-journal"}) {
-    std::string path = db + suffix;
-    if (fs::exists(path) && fs::file_size(path) > 0)
-      return MakeError(absl::StatusCode::kFailedPrecondition, "restore.not_empty",
-                       "目标数据库已存在，不会覆盖：" + path + "（请先停止服务并把它移走）",
-                       {{"db", "一个不存在的数据库文件"}});
-  }
+  QF_RETURN_IF_ERROR(CheckRestorable(from, db));
   std::string partial = db + ".partial";
   std::error_code ec;
   fs::remove(partial, ec);
   fs::copy_file(from, partial, ec);
   if (ec) return absl::InternalError("无法写入 " + partial + "：" + ec.message());
-  QF_RETURN_IF_ERROR(SyncPath(partial));
-  fs::rename(partial, db, ec);
-  if (ec) return absl::InternalError("无法写入 " + db + "：" + ec.message());
-  return SyncPath(DirOf(db));
+  return PutInPlace(partial, db);
 }
 
 absl::StatusOr<ledger::VerifyReport> VerifyWithKey(const std::string& db, const std::string& key_path,
                                                    const std::function<absl::Status(Db&)>& checks) {
-  std::ifstream in(key_path);
-  if (!in) return NotFound("ledger.key", "找不到账本密钥文件：" + key_path);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  QF_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(key_path));
   QF_ASSIGN_OR_RETURN(auto signer, ledger::NoteSigner::Parse(std::string(Trim(text))));
   QF_ASSIGN_OR_RETURN(auto reader, Db::Open(db, DbMode::kReader));
   ledger::DbLogSource src(*reader);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "absl/status/statusor.h"
@@ -22,8 +23,12 @@ namespace qf {
 // which must not exist: written beside it, synced, then renamed, so that an interrupted backup never looks
 // complete. Returns the backup's size in bytes. InvalidArgument for a PostgreSQL URL.
 absl::StatusOr<int64_t> BackupSqlite(const std::string& db, const std::string& to);
-// Puts backup `from` in place as database `db`, which must not be there (neither the file nor its WAL holds
-// anything: a database in use is never overwritten): copied beside it, synced, renamed.
+// OK for a SQLite database; for a PostgreSQL URL, InvalidArgument naming `field` and PostgreSQL's own tools.
+absl::Status SqliteOnly(const std::string& db, std::string_view field);
+// Whether backup `from` may be restored as `db`: SQLite, the backup there, and `db` not (neither the file nor its
+// WAL holds anything: a database in use is never overwritten).
+absl::Status CheckRestorable(const std::string& from, const std::string& db);
+// Puts backup `from` in place as database `db` (CheckRestorable first): copied beside it, synced, renamed.
 absl::Status RestoreSqlite(const std::string& from, const std::string& db);
 // The full verification of database `db`, as an outsider would run it: the log against its own signed checkpoints
 // with the public half of the ledger key in `key_path`, every event, and then `checks` (the domain tables against

@@ -164,9 +164,8 @@ struct RestoreFlags {
 // A backup put in place of a database that is not there, its key files where the server will look for them, then
 // verified.
 int Restore(const RestoreFlags& f, const CliContext& ctx) {
-  if (Db::IsUrl(f.db)) return CliFail(RestoreSqlite(f.from, f.db));
-  if (!fs::exists(f.from)) return CliFail(NotFound("restore.from", "备份文件不存在：" + f.from));
-  if (fs::exists(f.db) && fs::file_size(f.db) > 0) return CliFail(RestoreSqlite(f.from, f.db));  // refused, says why
+  // Checked before the keys are put beside the target, so that a refused restore leaves nothing behind.
+  if (auto s = CheckRestorable(f.from, f.db); !s.ok()) return CliFail(s);
   // The keys first: without the ledger's key the restored ledger could not be verified, nor signed on.
   std::string keys = f.keys_from.empty() ? fs::path(f.from).parent_path().string() : f.keys_from;
   if (keys.empty()) keys = ".";

@@ -154,9 +154,7 @@ int Serve(ServeFlags f, const CliContext& ctx) {
     absl::Duration every;
     if (!absl::ParseDuration(f.backup_every.empty() ? "24h" : f.backup_every, &every) || every < absl::Seconds(1))
       return CliFail(Invalid("backup.every", "--backup-every 应为时长，如 24h、30m", {{"backup_every", "如 24h"}}));
-    if (Db::IsUrl(db))
-      return CliFail(Invalid("backup.postgres", "PostgreSQL 数据库请用 pg_basebackup 与 WAL 归档备份（见 docs/operations.md）",
-                             {{"backup_dir", "仅用于 SQLite"}}));
+    if (auto s = SqliteOnly(db, "backup_dir"); !s.ok()) return CliFail(s);
     BackupSchedule::VerifyFn verify;
     if (!f.no_ledger) {
       auto key = f.ledger_key.empty() ? KeyFilePath(db, ".ledger.key") : absl::StatusOr<std::string>(f.ledger_key);
