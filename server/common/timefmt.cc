@@ -34,6 +34,36 @@ std::optional<absl::CivilDay> ParseDay(std::string_view s) {
   return day;
 }
 
+std::optional<absl::CivilDay> ParseDayText(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (auto d = ParseDay(s)) return d;
+  // Numbers separated by -, /, . or 年 月 (日), then anything (a time).
+  int parts[3] = {0, 0, 0};
+  size_t i = 0;
+  for (int k = 0; k < 3; ++k) {
+    size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 5) parts[k] = parts[k] * 10 + (s[i++] - '0');
+    if (i == start) return std::nullopt;
+    if (k == 0 && i == s.size() && i - start == 5) {
+      // An Excel serial: days since 1899-12-30 (Excel counts the 1900-02-29 that never was).
+      if (parts[0] < 20000 || parts[0] > 80000) return std::nullopt;
+      return absl::CivilDay(1899, 12, 30) + parts[0];
+    }
+    if (k == 2) break;
+    if (s.substr(i, 1) == "-" || s.substr(i, 1) == "/" || s.substr(i, 1) == ".") i += 1;
+    else if (s.substr(i, 3) == "年" || s.substr(i, 3) == "月") i += 3;
+    else return std::nullopt;
+  }
+  if (i < s.size() && s.substr(i, 3) == "日") i += 3;
+  if (i < s.size() && s[i] != ' ' && s[i] != 'T') return std::nullopt;
+  int y = parts[0], m = parts[1], d = parts[2];
+  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+  absl::CivilDay day(y, m, d);
+  if (day.month() != m || day.day() != d) return std::nullopt;
+  return day;
+}
+
 absl::CivilDay CstDay(absl::Time t) { return absl::ToCivilDay(t, Cst()); }
 absl::Time CstStart(absl::CivilDay d) { return absl::FromCivil(d, Cst()); }
 

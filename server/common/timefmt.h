@@ -18,6 +18,9 @@ std::optional<absl::Time> ParseUtc(std::string_view s);
 // "2026-01-20"
 std::string FormatDay(absl::CivilDay d);
 std::optional<absl::CivilDay> ParseDay(std::string_view s);
+// A day as people write it in spreadsheets: 2026-07-01, 2026/7/1, 2026.7.1, 2026年7月1日 (a time after it is
+// ignored), or an Excel serial day number (1900 date system, 46204 = 2026-07-01).
+std::optional<absl::CivilDay> ParseDayText(std::string_view s);
 // The CST calendar day an instant falls on.
 absl::CivilDay CstDay(absl::Time t);
 // Start of a CST day as an instant.

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "auth/auth_store.h"
+#include "cases/cards.h"
 #include "cases/deadlines.h"
 #include "common/mask.h"
 #include "common/stored_json.h"
@@ -449,18 +450,18 @@ absl::StatusOr<json::object> PublishResults(Tx& tx, int64_t id, const Principal&
 }
 
 absl::StatusOr<int> SweepCampaignResults(Tx& tx, const InspectEnv& env) {
-  std::vector<std::pair<int64_t, std::string>> open;
+  std::vector<cases::OpenDue> open;
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
       "SELECT id, results_due_on FROM campaigns WHERE results_due_on IS NOT NULL AND results_published_at IS NULL "
       "AND state IN " + Sql({CampaignState::kSampled, CampaignState::kClosed})));
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    open.emplace_back(st.Int(0), st.Text(1));
+    open.push_back({{st.Int(0)}, fmt::format("campaign:{}", st.Int(0)), st.Text(1)});
   }
-  return IssueCards(tx, env, open,
-                    {"campaign_cards", "campaign_id", "campaign.card", "campaign:", "检查项目的结果公开",
-                     {{"deadline", "inspection_results"}}});
+  return cases::IssueCards(tx, *env.calendar, env.policies->supervision(), open,
+                           {"campaign_cards", "campaign_id", "campaign.card", "检查项目的结果公开",
+                            {{"deadline", "inspection_results"}}});
 }
 
 absl::StatusOr<json::object> CampaignList(Db& db) {

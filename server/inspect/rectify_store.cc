@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "cases/deadlines.h"
+#include "cases/cards.h"
 #include "common/status.h"
 #include "common/stored_json.h"
 #include "common/crypto_util.h"
@@ -212,14 +213,14 @@ absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, i
 absl::StatusOr<int> SweepRectifications(Tx& tx, const InspectEnv& env) {
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT id, due_on FROM rectifications WHERE state IN " +
                                                 Sql({RectificationState::kOpen})));
-  std::vector<std::pair<int64_t, std::string>> open;
+  std::vector<cases::OpenDue> open;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    open.emplace_back(st.Int(0), st.Text(1));
+    open.push_back({{st.Int(0)}, fmt::format("rectification:{}", st.Int(0)), st.Text(1)});
   }
-  return IssueCards(tx, env, open, {"rectification_cards", "rectification_id", "rectification.card", "rectification:",
-                                    "整改通知", {}});
+  return cases::IssueCards(tx, *env.calendar, env.policies->supervision(), open,
+                           {"rectification_cards", "rectification_id", "rectification.card", "整改通知", {}});
 }
 
 absl::StatusOr<SanctionRequest> ParseSanction(const json::object& body) {

@@ -25,21 +25,6 @@ absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t
 // Whether the file was uploaded as evidence of that form or order (an answer may only cite its own files).
 absl::StatusOr<bool> IsEvidenceOf(Db& db, std::string_view kind, int64_t subject_id, const std::string& hash);
 
-// The cards of deadlines held in inspections (rectification orders, campaign results), on the one card rule
-// (cases::Assess): for each open (subject id, due day), the card due today is recorded once per subject, kind and
-// due day in `table` (keyed by `column`) with its ledger event. Returns how many were issued.
-struct CardSweep {
-  const char* table;       // rectification_cards, campaign_cards
-  const char* column;      // rectification_id, campaign_id
-  const char* event;       // rectification.card, campaign.card
-  const char* subject;     // rectification:, campaign:
-  const char* what;        // what the due day belongs to, for an unreadable date
-  boost::json::object extra;  // more of the event's payload
-};
-struct InspectEnv;
-absl::StatusOr<int> IssueCards(Tx& tx, const InspectEnv& env, const std::vector<std::pair<int64_t, std::string>>& open,
-                               const CardSweep& sweep);
-
 using org::PersonName;
 // The groups of a campaign: name, leader, members (names), schools.
 absl::StatusOr<boost::json::array> GroupsJson(Db& db, int64_t campaign_id);

@@ -20,6 +20,7 @@ namespace notices { void Register(Modules& m); }
 namespace draws { void Register(Modules& m); }
 namespace inspect { void Register(Modules& m); }
 namespace placement { void Register(Modules& m); }
+namespace duty { void Register(Modules& m); }
 
 void RegisterModules(Modules& m) {
   auth::Register(m);
@@ -31,6 +32,7 @@ void RegisterModules(Modules& m) {
   draws::Register(m);
   inspect::Register(m);
   placement::Register(m);
+  duty::Register(m);
   RegisterServe(m);
 }
 

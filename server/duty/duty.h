@@ -1,0 +1,210 @@
+// The responsibility system (党风廉政建设责任制): the year's plan of areas and tasks with their deadlines, the lead
+// units' progress reports and the discipline office's decision on them, cards on late tasks by the one card rule,
+// responsibility letters (责任书) issued to every unit and signed by its head, and integrity talks (廉政谈话) whose
+// reminder and admonition records only the discipline office sees. The rules (a deadline's progress, who may take
+// each action, who may read a talk) are pure and live here once; store functions run inside writer commands (Tx)
+// or on a reading connection (Db).
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "auth/roles.h"
+#include "cases/cases.h"
+#include "common/calendar.h"
+#include "common/table_file.h"
+#include "storage/writer.h"
+
+namespace qf::duty {
+
+struct DutyEnv {
+  const Calendar* calendar = nullptr;
+  const cases::Policies* policies = nullptr;  // the one card rule (cases/deadlines.h) and its thresholds
+};
+
+// ---- Plan and tasks (工作要点, 责任分解) ----
+
+enum class Schedule { kOnce, kQuarterly };
+std::string_view Code(Schedule s);
+
+// The deadlines of a task in `year`: one for a task done once (its day), four for a quarterly one (each quarter's
+// last day); a day that falls on a rest day runs to the next working day (民法典 第二百零三条). Pure.
+struct Due {
+  std::string period;  // "" or "Q1" … "Q4"
+  absl::CivilDay day;
+};
+std::vector<Due> Deadlines(Schedule schedule, std::optional<absl::CivilDay> day, int year, const Calendar& cal);
+
+// Where a deadline stands today, as the board shows it. A report sent by the due day keeps the deadline from being
+// late while the office decides; accepted, it is done on time when it was sent by the due day.
+enum class DeadlineState { kOpen, kReported, kMet };
+enum class Progress { kPending, kReported, kDoneOnTime, kDoneLate, kOverdue };
+std::string_view Code(Progress p);
+std::string_view Label(Progress p);
+absl::StatusOr<DeadlineState> ParseDeadlineState(std::string_view code);
+Progress ProgressOf(DeadlineState state, absl::CivilDay due, std::optional<absl::CivilDay> reported_on,
+                    absl::CivilDay today);
+
+// What may be done to a task's deadline, by whom: the lead unit's staff (or the office) report while it is open;
+// the discipline office accepts or sends back a report it has. One rule per action, checked by the command and
+// listed in the views (`actions`).
+enum class TaskAction { kReport, kAccept, kReturn };
+struct TaskFacts {
+  DeadlineState state = DeadlineState::kOpen;
+  bool lead_staff = false;  // the caller is staff of the lead unit
+  bool office = false;      // the caller is the discipline office (督办)
+};
+absl::Status MayTake(TaskAction action, const TaskFacts& facts);
+std::vector<std::string> Actions(const TaskFacts& facts);
+
+// A plan as the office writes it: areas and tasks (from the console's JSON or the office's XLSX).
+struct TaskInput {
+  std::string title;
+  int64_t lead_unit_id = 0;
+  std::vector<int64_t> cooperating;
+  Schedule schedule = Schedule::kOnce;
+  std::optional<absl::CivilDay> due_on;  // for kOnce
+  std::string basis, evidence;
+};
+struct AreaInput {
+  std::string title;
+  std::vector<TaskInput> tasks;
+};
+struct PlanInput {
+  int year = 0;
+  std::string title;
+  std::vector<AreaInput> areas;
+};
+// Reads the office's sheet: one row per task with the columns 领域 (area), 任务 (task), 牵头单位 (lead),
+// 配合单位 (cooperating, separated by 、，, or ;), 完成时限 (a date, or 每季度 / 每季度末 for a quarterly task),
+// 依据 (the clause or document, optional) and 完成标准 (the evidence that shows it done, optional). Units are
+// found by code, name or a name the unit matcher knows; every bad row is named and nothing is kept.
+absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& title, const Table& table);
+// Saves a year's plan (one per year) with every task's deadlines.
+absl::StatusOr<boost::json::object> CreatePlan(Tx& tx, const DutyEnv& env, const PlanInput& plan);
+
+// A progress report on one deadline: what was done, with links to Qingfeng's records that show it.
+struct Link {
+  std::string kind;  // case (by receipt), campaign, notice (by id)
+  std::string ref;
+};
+struct ReportRequest {
+  std::string period, text;
+  std::vector<Link> links;
+};
+absl::StatusOr<ReportRequest> ParseReport(const boost::json::object& body);
+absl::StatusOr<boost::json::object> Report(Tx& tx, int64_t task_id, const ReportRequest& r, const Principal& who);
+// The office's decision on the latest report of a deadline: accepted (the deadline is met on the report's day) or
+// sent back with a reason (open again).
+absl::StatusOr<boost::json::object> Decide(Tx& tx, int64_t task_id, const std::string& period, bool accept,
+                                           const std::string& reason, const Principal& who);
+// Cards on open deadlines by the one card rule, each once per due day; returns how many.
+absl::StatusOr<int> SweepTaskCards(Tx& tx, const DutyEnv& env);
+
+// The board of a year: every task with its deadlines' progress, counts by area and by lead unit.
+absl::StatusOr<boost::json::object> Board(Db& db, int year, const Principal& who, absl::Time now);
+// One task: its deadlines, reports (with their links) and cards, and the caller's actions.
+absl::StatusOr<boost::json::object> TaskView(Db& db, int64_t task_id, const Principal& who, absl::Time now);
+
+// ---- Responsibility letters (责任书) ----
+
+// The templates (data/duty/letters.toml): per kind of unit, the title, the clauses and the items with their points,
+// the term to sign in and the document the letters rest on.
+struct LetterItem {
+  std::string text;
+  int points = 0;
+};
+struct LetterTemplate {
+  std::string kind;  // division, district_bureau, school
+  std::string title;
+  std::vector<std::string> clauses;
+  std::vector<LetterItem> items;
+};
+struct LetterTemplates {
+  std::string basis;
+  Term sign_within;
+  std::vector<LetterTemplate> templates;
+  const LetterTemplate* For(std::string_view unit_kind) const;
+  static absl::StatusOr<LetterTemplates> Load(const std::string& path);
+  static absl::StatusOr<LetterTemplates> Parse(std::string_view toml_text, std::string_view source);
+};
+// A letter's content (the parties, the year, the clauses and the items) as canonical JSON, and its hash: what the
+// ledger records at issue and at signature.
+boost::json::object LetterContent(const LetterTemplate& t, const LetterTemplates& all, int year,
+                                  const std::string& issuer, const std::string& unit);
+std::string ContentHash(const boost::json::object& content);
+
+// Who may sign: the head of the letter's unit (an account whose person is a leader of that unit), once.
+enum class LetterAction { kSign };
+struct LetterFacts {
+  bool signed_ = false;
+  bool head = false;
+};
+absl::Status MayTake(LetterAction action, const LetterFacts& facts);
+
+// Issues the year's letters to every active division, district bureau and school that has none yet (the bureau is
+// the issuing party for its divisions, district bureaus and city-run schools; a district bureau for its schools).
+absl::StatusOr<boost::json::object> IssueLetters(Tx& tx, const DutyEnv& env, const LetterTemplates& templates,
+                                                 int year);
+// The head signs: records who, when and the content hash in the ledger. `content_sha256` is the hash the signer
+// was shown; a letter whose content differs is refused.
+absl::StatusOr<boost::json::object> Sign(Tx& tx, int64_t letter_id, const std::string& content_sha256,
+                                         const Principal& who);
+// Unsigned letters past or near their day draw cards by the one card rule; returns how many.
+absl::StatusOr<int> SweepLetterCards(Tx& tx, const DutyEnv& env);
+// The year's letters (the office and leaders: every unit, filterable by kind, district and signed; anyone else:
+// their own unit's), with counts signed and unsigned.
+struct LetterFilter {
+  int year = 0;
+  std::string kind, district, signed_;  // signed_: "", "yes", "no"
+  int64_t limit = 100, offset = 0;
+};
+absl::StatusOr<boost::json::object> Letters(Db& db, const LetterFilter& f, const Principal& who, absl::Time now);
+absl::StatusOr<boost::json::object> LetterView(Db& db, int64_t id, const Principal& who, absl::Time now);
+
+// ---- Integrity talks (廉政谈话) ----
+
+enum class TalkKind { kRoutine, kPreAppointment, kReminder, kAdmonition };
+std::string_view Code(TalkKind k);
+std::string_view Label(TalkKind k);
+absl::StatusOr<TalkKind> ParseTalkKind(std::string_view code);
+// Reminder (提醒) and admonition (诫勉) talks are confidential: only the discipline office reads them, and never
+// the person talked with or a declared relative of theirs (the wall of restricted cases). Routine and
+// pre-appointment talks are read by the office and the bureau's leaders. Anyone else: not found.
+struct TalkReader {
+  bool office = false, leader = false;
+  bool walled = false;  // the reader is the person talked with or a relative
+};
+absl::Status MayRead(TalkKind kind, const TalkReader& reader);
+bool Confidential(TalkKind kind);
+
+struct TalkRequest {
+  TalkKind kind = TalkKind::kRoutine;
+  absl::CivilDay held_on;
+  int64_t unit_id = 0, person_id = 0;
+  std::string person_name, person_post, talker, points, commitments;
+  std::optional<absl::CivilDay> follow_up_on;
+  std::optional<int64_t> notice_id;  // the cadre notice (公示) a pre-appointment talk follows
+};
+absl::StatusOr<TalkRequest> ParseTalk(const boost::json::object& body);
+absl::StatusOr<boost::json::object> RecordTalk(Tx& tx, const TalkRequest& r, const Principal& who);
+// The talks the caller may read in a year, newest first, and counts by kind and unit (every talk counted, the
+// confidential ones without their records).
+absl::StatusOr<boost::json::object> Talks(Db& db, int year, const Principal& who);
+absl::StatusOr<boost::json::object> TalkView(Db& db, int64_t id, const Principal& who);
+
+// ---- Figures for the half-year summary ----
+struct Figures {
+  int areas = 0, tasks = 0, deadlines_due = 0, done_on_time = 0, done_late = 0, overdue = 0;
+  int letters = 0, letters_signed = 0;
+  int talks = 0;
+  std::map<std::string, int> talks_by_kind;  // by TalkKind code
+};
+// The year's plan and letters as of `to`, and the talks held in [from, to].
+absl::StatusOr<Figures> FiguresBetween(Db& db, absl::CivilDay from, absl::CivilDay to);
+
+}  // namespace qf::duty

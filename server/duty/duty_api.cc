@@ -1,0 +1,182 @@
+// HTTP handlers and jobs of the responsibility system: the board and tasks (the plan imported from the office's
+// sheet, progress reports, the office's decisions), responsibility letters (issue, list, one letter, signature)
+// and integrity talks (register, one talk, record), and the sweep that cards late tasks and unsigned letters.
+#include <algorithm>
+
+#include "app/app.h"
+#include "app/modules.h"
+#include "common/json_input.h"
+#include "common/status.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
+#include "duty/duty.h"
+#include "spdlog/spdlog.h"
+
+namespace qf::duty {
+namespace json = boost::json;
+
+namespace {
+
+DutyEnv Env(const AppContext& app) { return {app.calendar, app.policies}; }
+
+// The year a request names (?year=), or this year.
+absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) {
+  auto text = req.Query("year");
+  if (!text || text->empty()) return static_cast<int>(CstDay(app.clock->Now()).year());
+  auto y = ParseInt<int64_t>(*text);
+  if (!y || *y < 2000 || *y > 2100) return Invalid("duty.year", "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
+  return static_cast<int>(*y);
+}
+
+absl::StatusOr<int64_t> TaskId(const Request& req) { return PathId(req, 0, "duty.task_not_found", "任务"); }
+absl::StatusOr<int64_t> LetterId(const Request& req) { return PathId(req, 0, "duty.letter_not_found", "责任书"); }
+absl::StatusOr<int64_t> TalkId(const Request& req) { return PathId(req, 0, "duty.talk_not_found", "谈话记录"); }
+
+}  // namespace
+
+void RegisterRoutes(Router& router, AppContext& app) {
+  auto loaded = LetterTemplates::Load(app.data_dir + "/duty/letters.toml");
+  if (!loaded.ok()) {
+    spdlog::error("duty: {}", std::string(loaded.status().message()));
+    return;
+  }
+  auto templates = std::make_shared<const LetterTemplates>(std::move(*loaded));
+  constexpr RoleSet kReaders = kClerk | kHandler | kSupervisor | kLeader;
+  router.Add({"GET", "/api/v1/duty/board", kReaders,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                return Board(db, year, *req.principal, app.clock->Now());
+              }),
+              0, "The year's plan: every task with its deadlines' progress, counts by area and by lead unit"});
+  router.Add({"POST", "/api/v1/duty/plans", kSupervisor,
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                std::string title = std::string(Trim(req.Query("title").value_or("")));
+                if (title.empty()) title = fmt::format("{}年教育系统党风廉政建设和反腐败工作要点", year);
+                QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
+                return Command([env = Env(app), year, title, t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(PlanInput plan, ReadPlanTable(tx.db(), year, title, t));
+                  return CreatePlan(tx, env, plan);
+                });
+              }, 201),
+              kMaxImportBytes, "Import the year's plan from the office's sheet (CSV or XLSX): every row checked, nothing kept on an error"});
+  router.Add({"GET", "/api/v1/duty/tasks/{id}", kReaders,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, TaskId(req));
+                return TaskView(db, id, *req.principal, app.clock->Now());
+              }),
+              0, "One task: deadlines with progress and cards, reports with their evidence links, the caller's actions"});
+  router.Add({"POST", "/api/v1/duty/tasks/{id}/reports", kClerk | kHandler | kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, TaskId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseReport(body));
+                return Command([id, r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Report(tx, id, r, who);
+                });
+              }, 201),
+              16 * 1024, "The lead unit reports progress on a deadline, with links to cases, inspections and notices"});
+  router.Add({"POST", "/api/v1/duty/tasks/{id}/decisions", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, TaskId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string period = in.Enum("period", false, {"", "Q1", "Q2", "Q3", "Q4"}).value_or("");
+                bool accept = in.Bool("accept", true).value_or(false);
+                std::string reason = in.Str("reason", false, 500).value_or("");
+                QF_RETURN_IF_ERROR(in.Finish("duty.decision"));
+                return Command([id, period, accept, reason, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Decide(tx, id, period, accept, reason, who);
+                });
+              }),
+              2 * 1024, "The discipline office accepts a progress report or sends it back with a reason"});
+  router.Add({"POST", "/api/v1/duty/letters/issue", kSupervisor,
+              WriteRoute(app, [&app, templates](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                int year = static_cast<int>(in.Int("year", true, 2000, 2100).value_or(0));
+                QF_RETURN_IF_ERROR(in.Finish("duty.year"));
+                return Command([env = Env(app), templates, year](Tx& tx) -> absl::StatusOr<json::value> {
+                  return IssueLetters(tx, env, *templates, year);
+                });
+              }, 201),
+              1024, "Issue the year's responsibility letters to every division, district bureau and school without one"});
+  router.Add({"GET", "/api/v1/duty/letters", kReaders,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                LetterFilter f;
+                QF_ASSIGN_OR_RETURN(f.year, YearOf(req, app));
+                f.kind = req.Query("kind").value_or("");
+                if (!f.kind.empty() && f.kind != "division" && f.kind != "district_bureau" && f.kind != "school")
+                  return Invalid("duty.filter", "单位类型不正确", {{"kind", "应为 division、district_bureau 或 school"}});
+                f.district = req.Query("district").value_or("");
+                f.signed_ = req.Query("signed").value_or("");
+                if (!f.signed_.empty() && f.signed_ != "yes" && f.signed_ != "no")
+                  return Invalid("duty.filter", "签订状态不正确", {{"signed", "应为 yes 或 no"}});
+                f.limit = std::clamp<int64_t>(ParseInt<int64_t>(req.Query("limit").value_or("100")).value_or(100), 1, 500);
+                f.offset = std::max<int64_t>(ParseInt<int64_t>(req.Query("offset").value_or("0")).value_or(0), 0);
+                return Letters(db, f, *req.principal, app.clock->Now());
+              }),
+              0, "The year's letters in the caller's scope, with counts signed, unsigned and overdue"});
+  router.Add({"GET", "/api/v1/duty/letters/{id}", kReaders,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, LetterId(req));
+                return LetterView(db, id, *req.principal, app.clock->Now());
+              }),
+              0, "One letter: its content, the hash recorded at issue and whether the content still matches it, the signature"});
+  router.Add({"POST", "/api/v1/duty/letters/{id}/sign", kReaders,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, LetterId(req));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string hash = in.Str("content_sha256", true, 64).value_or("");
+                QF_RETURN_IF_ERROR(in.Finish("duty.sign"));
+                return Command([id, hash, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Sign(tx, id, hash, who);
+                });
+              }),
+              1024, "The unit's head signs the letter shown (its content hash); recorded in the ledger"});
+  router.Add({"GET", "/api/v1/duty/talks", kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                return Talks(db, year, *req.principal);
+              }),
+              0, "The year's talks the caller may read, and counts by kind and unit"});
+  router.Add({"GET", "/api/v1/duty/talks/{id}", kSupervisor | kLeader,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, TalkId(req));
+                return TalkView(db, id, *req.principal);
+              }),
+              0, "One talk; reminder and admonition talks only for the discipline office"});
+  router.Add({"POST", "/api/v1/duty/talks", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseTalk(body));
+                return Command([r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return RecordTalk(tx, r, who);
+                });
+              }, 201),
+              16 * 1024, "Record an integrity talk (the discipline office)"});
+}
+
+void Register(Modules& m) {
+  m.AddRoutes(RegisterRoutes);
+  m.AddJob("responsibility task and letter cards", absl::Minutes(1), [](const AppContext& app) -> Command {
+    return [env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_ASSIGN_OR_RETURN(int t, SweepTaskCards(tx, env));
+      QF_ASSIGN_OR_RETURN(int l, SweepLetterCards(tx, env));
+      return json::value(t + l);
+    };
+  });
+  m.AddVocabulary("duty", [](const AppContext&, Db&) -> absl::StatusOr<json::value> {
+    json::array kinds;
+    for (TalkKind k : {TalkKind::kRoutine, TalkKind::kPreAppointment, TalkKind::kReminder, TalkKind::kAdmonition})
+      kinds.push_back(json::object{{"code", Code(k)}, {"label", Label(k)}, {"confidential", Confidential(k)}});
+    json::array progress;
+    for (Progress p : {Progress::kPending, Progress::kReported, Progress::kDoneOnTime, Progress::kDoneLate,
+                       Progress::kOverdue})
+      progress.push_back(json::object{{"code", Code(p)}, {"label", Label(p)}});
+    return json::object{{"talk_kinds", std::move(kinds)}, {"progress", std::move(progress)}};
+  });
+}
+
+}  // namespace qf::duty

@@ -1,0 +1,388 @@
+// The responsibility system: deadlines of a task on the calendar, a deadline's progress, who may take each action;
+// the store: the plan read from the office's sheet (every bad row named, nothing kept), progress reports and the
+// office's decisions on the board, cards on late tasks, letters issued with their hash and signed only by the
+// unit's head over the hash shown, an altered letter detected, confidential talks read only by the discipline office
+// and never by the person talked with or a relative, and the summary's figures agreeing with the records.
+#include <gtest/gtest.h>
+
+#include "common/timefmt.h"
+#include "duty/duty.h"
+#include "fmt/format.h"
+#include "org/org.h"
+#include "runtime/store_fixture.h"
+
+namespace qf::duty {
+namespace {
+
+namespace json = boost::json;
+
+absl::CivilDay Day(int y, int m, int d) { return absl::CivilDay(y, m, d); }
+
+TEST(DutyRules, DayTextAsSpreadsheetsWriteIt) {
+  EXPECT_EQ(ParseDayText("2026-07-01"), Day(2026, 7, 1));
+  EXPECT_EQ(ParseDayText("2026/7/1 8:30"), Day(2026, 7, 1));
+  EXPECT_EQ(ParseDayText("2026.12.31"), Day(2026, 12, 31));
+  EXPECT_EQ(ParseDayText("2026年6月30日"), Day(2026, 6, 30));
+  EXPECT_EQ(ParseDayText("46204"), Day(2026, 7, 1));  // Excel's serial day
+  EXPECT_EQ(ParseDayText("2026-02-30"), std::nullopt);
+  EXPECT_EQ(ParseDayText("6月底"), std::nullopt);
+  EXPECT_EQ(ParseDayText("12345"), std::nullopt);  // a serial before 1954 is not a plan's date
+}
+
+class DutyCalendar : public StoreTest {};
+
+TEST_F(DutyCalendar, QuarterEndsAndRestDaysRollForward) {
+  const Calendar& cal = *App().calendar;
+  auto q = Deadlines(Schedule::kQuarterly, std::nullopt, 2026, cal);
+  ASSERT_EQ(q.size(), 4u);
+  EXPECT_EQ(q[0].period, "Q1");
+  EXPECT_EQ(q[0].day, Day(2026, 3, 31));
+  EXPECT_EQ(q[1].day, Day(2026, 6, 30));
+  EXPECT_EQ(q[2].day, Day(2026, 9, 30));
+  EXPECT_EQ(q[3].day, Day(2026, 12, 31));
+  // National Day: 3 October runs to the 8th; the Dragon Boat Saturday to Monday the 22nd.
+  EXPECT_EQ(Deadlines(Schedule::kOnce, Day(2026, 10, 3), 2026, cal).at(0).day, Day(2026, 10, 8));
+  EXPECT_EQ(Deadlines(Schedule::kOnce, Day(2026, 6, 20), 2026, cal).at(0).day, Day(2026, 6, 22));
+  EXPECT_TRUE(Deadlines(Schedule::kOnce, std::nullopt, 2026, cal).empty());
+}
+
+TEST(DutyRules, ProgressOfADeadline) {
+  absl::CivilDay due = Day(2026, 6, 30);
+  EXPECT_EQ(ProgressOf(DeadlineState::kOpen, due, std::nullopt, Day(2026, 6, 30)), Progress::kPending);
+  EXPECT_EQ(ProgressOf(DeadlineState::kOpen, due, std::nullopt, Day(2026, 7, 1)), Progress::kOverdue);
+  EXPECT_EQ(ProgressOf(DeadlineState::kReported, due, Day(2026, 6, 29), Day(2026, 7, 9)), Progress::kReported);
+  EXPECT_EQ(ProgressOf(DeadlineState::kReported, due, Day(2026, 7, 2), Day(2026, 7, 9)), Progress::kOverdue);
+  EXPECT_EQ(ProgressOf(DeadlineState::kMet, due, Day(2026, 6, 30), Day(2026, 9, 1)), Progress::kDoneOnTime);
+  EXPECT_EQ(ProgressOf(DeadlineState::kMet, due, Day(2026, 7, 1), Day(2026, 9, 1)), Progress::kDoneLate);
+}
+
+TEST(DutyRules, WhoMayTakeEachAction) {
+  TaskFacts lead{DeadlineState::kOpen, true, false}, office{DeadlineState::kOpen, false, true}, other{};
+  EXPECT_TRUE(MayTake(TaskAction::kReport, lead).ok());
+  EXPECT_TRUE(MayTake(TaskAction::kReport, office).ok());
+  EXPECT_EQ(StableCode(MayTake(TaskAction::kReport, other)), "duty.scope");
+  EXPECT_EQ(StableCode(MayTake(TaskAction::kAccept, lead)), "duty.scope");
+  EXPECT_EQ(StableCode(MayTake(TaskAction::kAccept, office)), "duty.state");  // nothing reported yet
+  office.state = DeadlineState::kReported;
+  EXPECT_EQ(Actions(office), (std::vector<std::string>{"accept", "return"}));
+  lead.state = DeadlineState::kReported;
+  EXPECT_TRUE(Actions(lead).empty());
+  EXPECT_EQ(StableCode(MayTake(LetterAction::kSign, {false, false})), "duty.sign_scope");
+  EXPECT_EQ(StableCode(MayTake(LetterAction::kSign, {true, true})), "duty.signed");
+  EXPECT_TRUE(MayTake(LetterAction::kSign, {false, true}).ok());
+}
+
+TEST(DutyRules, ConfidentialTalksOnlyForTheOffice) {
+  for (TalkKind k : {TalkKind::kReminder, TalkKind::kAdmonition}) {
+    EXPECT_TRUE(MayRead(k, {true, false, false}).ok());
+    EXPECT_EQ(StableCode(MayRead(k, {false, true, false})), "duty.talk_not_found");  // a leader
+    EXPECT_EQ(StableCode(MayRead(k, {true, false, true})), "duty.talk_not_found");   // the office, walled
+    EXPECT_EQ(StableCode(MayRead(k, {false, false, false})), "duty.talk_not_found");
+  }
+  EXPECT_TRUE(MayRead(TalkKind::kPreAppointment, {false, true, false}).ok());
+  EXPECT_FALSE(MayRead(TalkKind::kRoutine, {false, false, false}).ok());
+}
+
+TEST(DutyRules, TemplatesAreChecked) {
+  auto ok = LetterTemplates::Load(std::string(QF_SOURCE_DIR) + "/data/duty/letters.toml");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->For("school")->items.size(), 6u);
+  auto bad = LetterTemplates::Parse("basis = \"x\"\nsign_within = \"soon\"\n[[template]]\nkind = \"school\"\ntitle = \"t\"\n"
+                                    "items = [{ text = \"\", points = 0 }]\n", "bad.toml");
+  ASSERT_FALSE(bad.ok());
+  std::set<std::string> fields;
+  for (const auto& e : FieldErrors(bad.status())) fields.insert(e.field);
+  EXPECT_TRUE(fields.count("sign_within"));
+  EXPECT_TRUE(fields.count("template[0].items[0]"));
+  EXPECT_TRUE(fields.count("template"));  // division and district_bureau missing
+}
+
+class DutyStore : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    env_ = {App().calendar, App().policies};
+    auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      auto unit = [&](org::Unit u) { return *org::InsertUnit(tx, u); };
+      bureau_ = unit({0, "JYJ", "市教育局", "bureau"});
+      org::Unit d{0, "D-discipline", "纪委监察室", "division", bureau_};
+      d.role = "discipline";
+      discipline_ = unit(d);
+      org::Unit b{0, "D-basic_ed", "基教处", "division", bureau_};
+      b.role = "basic_ed";
+      basic_ed_ = unit(b);
+      org::Unit q{0, "QX-YH", "瑶海区教育体育局", "district_bureau", bureau_};
+      q.district = "瑶海区";
+      district_ = unit(q);
+      org::Unit s{0, "YH001", "瑶海区实验中学", "school", district_};
+      s.district = "瑶海区";
+      s.stage = "初中";
+      s.ownership = "public";
+      school_ = unit(s);
+      head_ = *org::InsertPerson(tx, {0, "P1", "李局长", district_, "", "局长", true});
+      clerk_person_ = *org::InsertPerson(tx, {0, "P2", "王科员", district_, "", "科员", false});
+      sup_person_ = *org::InsertPerson(tx, {0, "P3", "赵督办", discipline_, "", "科员", false});
+      EXPECT_TRUE(org::InsertRelation(tx, {"P1", "P3", "配偶"}).ok());
+      return json::value();
+    });
+    ASSERT_TRUE(r.ok()) << r.status();
+    office_ = Who(1, discipline_, kSupervisor, sup_person_);
+    lead_ = Who(2, basic_ed_, kHandler, 0);
+    head_p_ = Who(3, district_, kHandler, head_);
+    staff_ = Who(4, district_, kHandler, clerk_person_);
+    leader_ = Who(5, bureau_, kLeader, 0);
+    other_office_ = Who(6, discipline_, kSupervisor, 0);
+  }
+  Principal Who(int64_t account, int64_t unit, RoleSet roles, int64_t person) {
+    Principal p;
+    p.account_id = account, p.unit_id = unit, p.roles = roles, p.person_id = person;
+    return p;
+  }
+  // Accounts exist for the foreign keys of reports and signatures.
+  void Accounts() {
+    ASSERT_TRUE(Do([&](Tx& tx) -> absl::Status {
+                  for (const Principal* p : {&office_, &lead_, &head_p_, &staff_, &leader_, &other_office_}) {
+                    QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+                        "INSERT INTO accounts(id, username, display_name, unit_id, password_hash, roles) VALUES(?,?,?,?,?,?)"));
+                    st.Bind(1, p->account_id).Bind(2, fmt::format("u{}", p->account_id)).Bind(3, "x").Bind(4, p->unit_id)
+                        .Bind(5, "x").Bind(6, "handler");
+                    QF_RETURN_IF_ERROR(st.Run());
+                  }
+                  return absl::OkStatus();
+                }).ok());
+  }
+  Table Sheet(std::vector<std::vector<std::string>> rows) {
+    Table t;
+    t.header = {"领域", "任务", "牵头单位", "配合单位", "完成时限", "依据"};
+    for (size_t i = 0; i < rows.size(); ++i) {
+      t.rows.push_back(rows[i]);
+      t.row_numbers.push_back(static_cast<int>(i) + 2);
+    }
+    return t;
+  }
+  absl::StatusOr<json::value> Import(const Table& t) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_ASSIGN_OR_RETURN(PlanInput plan, ReadPlanTable(tx.db(), 2026, "2026年工作要点", t));
+      return CreatePlan(tx, env_, plan);
+    });
+  }
+  int64_t Count(const std::string& sql) {
+    auto st = Reader().Prepare(sql);
+    EXPECT_TRUE(st.ok());
+    EXPECT_TRUE(*st->Step());
+    return st->Int(0);
+  }
+  absl::Status TalkRecord(const Principal& who, int64_t id) { return TalkView(Reader(), id, who).status(); }
+  json::object BoardNow() {
+    auto b = Board(Reader(), 2026, office_, clock_.Now());
+    EXPECT_TRUE(b.ok()) << b.status();
+    return b.ok() ? *b : json::object{};
+  }
+
+  DutyEnv env_;
+  int64_t bureau_ = 0, discipline_ = 0, basic_ed_ = 0, district_ = 0, school_ = 0;
+  int64_t head_ = 0, clerk_person_ = 0, sup_person_ = 0;
+  Principal office_, lead_, head_p_, staff_, leader_, other_office_;
+};
+
+TEST_F(DutyStore, ASheetWithABadRowKeepsNothing) {
+  auto r = Import(Sheet({{"确保政令畅通", "制定工作要点", "基教处", "纪委监察室、瑶海区教育体育局", "2026/3/31", "市纪委全会"},
+                         {"", "落实责任分解", "市教育局基教处", "", "每季度末", ""},
+                         {"推进政风行风建设", "治理乱收费", "基础教育科", "", "2026年6月30日", ""},
+                         {"推进政风行风建设", "公开收费", "基教处", "", "六月底", ""}}));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(StableCode(r.status()), "duty.plan_rows");
+  std::vector<std::string> fields;
+  for (const auto& e : FieldErrors(r.status())) fields.push_back(e.field);
+  ASSERT_EQ(fields.size(), 2u) << r.status();
+  EXPECT_NE(fields[0].find("第4行"), std::string::npos);  // the unknown unit, by its cell
+  EXPECT_NE(fields[1].find("第5行"), std::string::npos);  // the date nobody can read
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_plans"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_tasks"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind LIKE 'duty.%'"), 0);
+}
+
+TEST_F(DutyStore, ReportsDecisionsAndTheBoard) {
+  Accounts();
+  auto r = Import(Sheet({{"确保政令畅通", "制定工作要点", "基教处", "纪委监察室、瑶海区教育体育局", "2026/3/31", "市纪委全会"},
+                         {"", "落实责任分解", "市教育局基教处", "", "每季度末", ""},
+                         {"推进政风行风建设", "治理乱收费", "瑶海区教育体育局", "", "2026年6月30日", ""}}));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->at("areas").as_int64(), 2);
+  EXPECT_EQ(r->at("tasks").as_int64(), 3);
+  EXPECT_EQ(r->at("deadlines").as_int64(), 1 + 4 + 1);
+  // A second plan for the year is refused.
+  EXPECT_EQ(StableCode(Import(Sheet({{"a", "b", "基教处", "", "2026-05-01", ""}})).status()), "duty.plan_exists");
+
+  json::object board = BoardNow();
+  const auto& tasks = board.at("tasks").as_array();
+  ASSERT_EQ(tasks.size(), 3u);
+  int64_t first = tasks[0].at("id").as_int64(), quarterly = tasks[1].at("id").as_int64(), fees = tasks[2].at("id").as_int64();
+  EXPECT_EQ(tasks[0].at("cooperating_unit_ids").as_array().size(), 2u);
+  // On 30 April: the first task and Q1 of the quarterly one are overdue.
+  EXPECT_EQ(board.at("by_area").as_array()[0].at("overdue").as_int64(), 2);
+
+  auto report = [&](int64_t task, const std::string& period, const Principal& who, json::array links = {}) {
+    auto req = ParseReport({{"period", period}, {"text", "已完成"}, {"links", links}});
+    EXPECT_TRUE(req.ok()) << req.status();
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Report(tx, task, *req, who); });
+  };
+  auto decide = [&](int64_t task, const std::string& period, bool accept, const std::string& reason, const Principal& who) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Decide(tx, task, period, accept, reason, who); });
+  };
+  // Not the lead unit: refused. A link to a case that does not exist: refused, nothing written.
+  EXPECT_EQ(StableCode(report(first, "", staff_).status()), "duty.scope");
+  EXPECT_EQ(StableCode(report(first, "", lead_, json::array{json::object{{"kind", "case"}, {"ref", "NOPE"}}}).status()), "duty.link");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_reports"), 0);
+  ASSERT_TRUE(report(first, "", lead_).ok());
+  EXPECT_EQ(StableCode(report(first, "", lead_).status()), "duty.state");  // one report waits at a time
+  // Sent back: a reason is required; then open again.
+  EXPECT_EQ(StableCode(decide(first, "", false, "", office_).status()), "duty.reason");
+  EXPECT_EQ(StableCode(decide(first, "", true, "", lead_).status()), "duty.scope");
+  ASSERT_TRUE(decide(first, "", false, "缺少佐证", office_).ok());
+  ASSERT_TRUE(report(first, "", lead_).ok());
+  auto accepted = decide(first, "", true, "", office_);
+  ASSERT_TRUE(accepted.ok());
+  EXPECT_EQ(accepted->at("progress").as_string(), "done_late");  // reported on 30 April, due 31 March
+  // Q2 of the quarterly task reported before its day and accepted later: on time.
+  ASSERT_TRUE(report(quarterly, "Q2", lead_).ok());
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 7, 6, 9, 0, 0), Cst()));
+  EXPECT_EQ(decide(quarterly, "Q2", true, "", office_)->at("progress").as_string(), "done_on_time");
+  // The district bureau's task was never reported: overdue on 6 July.
+  board = BoardNow();
+  std::map<std::string, int64_t> unit_overdue;
+  for (auto& u : board.at("by_unit").as_array()) unit_overdue[std::string(u.at("unit").as_string())] = u.at("overdue").as_int64();
+  EXPECT_EQ(unit_overdue["瑶海区教育体育局"], 1);
+  EXPECT_EQ(unit_overdue["基教处"], 1);  // Q1 of the quarterly task
+  auto view = TaskView(Reader(), fees, staff_, clock_.Now());
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->at("deadlines").as_array()[0].at("progress").as_string(), "overdue");
+  EXPECT_EQ(view->at("deadlines").as_array()[0].at("actions").as_array().size(), 1u);  // staff of the lead unit may report
+  auto first_view = TaskView(Reader(), first, office_, clock_.Now());
+  ASSERT_EQ(first_view->at("reports").as_array().size(), 2u);
+  EXPECT_EQ(first_view->at("reports").as_array()[0].at("reason").as_string(), "缺少佐证");
+
+  // Cards by the one card rule: red on each overdue deadline, once.
+  auto swept = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return json::value(*SweepTaskCards(tx, env_)); });
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(swept->as_int64(), 2);  // the district's fees task and Q1
+  auto again = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return json::value(*SweepTaskCards(tx, env_)); });
+  EXPECT_EQ(again->as_int64(), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.task_card'"), 2);
+
+  // The summary's figures as of 30 June agree with the board.
+  auto f = FiguresBetween(Reader(), Day(2026, 1, 1), Day(2026, 6, 30));
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(f->areas, 2);
+  EXPECT_EQ(f->tasks, 3);
+  EXPECT_EQ(f->deadlines_due, 4);  // 31 March, Q1, Q2 and 30 June
+  EXPECT_EQ(f->done_late, 1);
+  EXPECT_EQ(f->done_on_time, 1);  // Q2, reported by its day
+  EXPECT_EQ(f->overdue, 2);       // Q1 and the district's fees task
+}
+
+TEST_F(DutyStore, LettersAreSignedByTheHeadOverTheHashShown) {
+  Accounts();
+  auto templates = LetterTemplates::Load(std::string(QF_SOURCE_DIR) + "/data/duty/letters.toml");
+  ASSERT_TRUE(templates.ok());
+  auto issued = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return IssueLetters(tx, env_, *templates, 2026); });
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_EQ(issued->at("issued").as_int64(), 4);  // two divisions, the district bureau, the school
+  auto twice = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return IssueLetters(tx, env_, *templates, 2026); });
+  EXPECT_EQ(twice->at("issued").as_int64(), 0);
+  auto list = Letters(Reader(), {2026}, office_, clock_.Now());
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->at("total").as_int64(), 4);
+  int64_t district_letter = 0, school_letter = 0;
+  for (auto& l : list->at("items").as_array()) {
+    if (l.at("unit_id").as_int64() == district_) district_letter = l.at("id").as_int64();
+    if (l.at("unit_id").as_int64() == school_) {
+      school_letter = l.at("id").as_int64();
+      EXPECT_EQ(l.at("issuer").as_string(), "瑶海区教育体育局");  // the district bureau issues its schools' letters
+    }
+  }
+  // The district's staff see their own letter and their schools'; not the divisions'.
+  EXPECT_EQ(Letters(Reader(), {2026}, staff_, clock_.Now())->at("total").as_int64(), 2);
+  auto view = LetterView(Reader(), district_letter, head_p_, clock_.Now());
+  ASSERT_TRUE(view.ok());
+  EXPECT_TRUE(view->at("content_matches").as_bool());
+  EXPECT_EQ(view->at("actions").as_array().size(), 1u);
+  std::string hash(view->at("content_sha256").as_string());
+  auto sign = [&](int64_t id, const std::string& h, const Principal& who) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Sign(tx, id, h, who); });
+  };
+  EXPECT_EQ(StableCode(sign(district_letter, hash, staff_).status()), "duty.sign_scope");  // not the head
+  EXPECT_EQ(StableCode(sign(district_letter, hash, leader_).status()), "duty.sign_scope");
+  EXPECT_EQ(StableCode(sign(district_letter, std::string(64, '0'), head_p_).status()), "duty.letter_changed");
+  EXPECT_EQ(StableCode(sign(school_letter, hash, head_p_).status()), "duty.sign_scope");  // another unit's letter
+  auto signed_ = sign(district_letter, hash, head_p_);
+  ASSERT_TRUE(signed_.ok()) << signed_.status();
+  EXPECT_EQ(signed_->at("signer_name").as_string(), "李局长");
+  EXPECT_EQ(StableCode(sign(district_letter, hash, head_p_).status()), "duty.signed");
+  {
+    auto ev = Reader().Prepare("SELECT payload FROM events WHERE kind = 'duty.letter_signed'");
+    ASSERT_TRUE(ev.ok() && *ev->Step());
+    EXPECT_EQ(json::parse(ev->Text(0)).at("content_sha256").as_string(), hash);
+  }
+  list = Letters(Reader(), {2026, "", "", "no"}, office_, clock_.Now());
+  EXPECT_EQ(list->at("signed").as_int64(), 1);
+  EXPECT_EQ(list->at("items").as_array().size(), 3u);
+
+  // A letter altered in the database after issue shows as such and cannot be signed.
+  ASSERT_TRUE(Do([&](Tx& tx) -> absl::Status {
+                QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE duty_letters SET content = replace(content, '20', '2') WHERE id = ?"));
+                st.Bind(1, school_letter);
+                return st.Run();
+              }).ok());
+  EXPECT_FALSE(LetterView(Reader(), school_letter, office_, clock_.Now())->at("content_matches").as_bool());
+
+  // Unsigned letters past their day draw cards.
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 6, 1, 9, 0, 0), Cst()));
+  auto swept = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return json::value(*SweepLetterCards(tx, env_)); });
+  ASSERT_TRUE(swept.ok());
+  EXPECT_EQ(swept->as_int64(), 3);
+  EXPECT_EQ(LetterView(Reader(), school_letter, office_, clock_.Now())->at("cards").as_array().size(), 1u);
+}
+
+TEST_F(DutyStore, ConfidentialTalksBehindTheWall) {
+  Accounts();
+  auto record = [&](const std::string& kind, int64_t person, const std::string& name) {
+    auto r = ParseTalk({{"kind", kind}, {"held_on", "2026-03-02"}, {"unit_id", district_}, {"person_id", person},
+                        {"person_name", name}, {"talker", "局纪委书记"}, {"points", "要点"}, {"follow_up_on", "2026-06-02"}});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return RecordTalk(tx, *r, office_); });
+  };
+  auto bad = ParseTalk({{"kind", "chat"}, {"held_on", "2026-03-02"}, {"follow_up_on", "2026-01-01"}, {"notice_id", 3}});
+  ASSERT_FALSE(bad.ok());
+  std::set<std::string> fields;
+  for (const auto& e : FieldErrors(bad.status())) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"kind", "unit_id", "person_name", "talker", "points", "follow_up_on"}));
+  int64_t admonition = record("admonition", head_, "李局长")->at("id").as_int64();
+  int64_t reminder = record("reminder", clerk_person_, "王科员")->at("id").as_int64();
+  int64_t routine = record("routine", clerk_person_, "王科员")->at("id").as_int64();
+  auto as_leader = TalkRecord(leader_, reminder);
+  EXPECT_EQ(StableCode(as_leader), "duty.talk_not_found");
+  EXPECT_TRUE(TalkRecord(office_, reminder).ok());
+  // The office's reader married to the district head: never their spouse's admonition.
+  EXPECT_EQ(StableCode(TalkRecord(office_, admonition)), "duty.talk_not_found");
+  EXPECT_TRUE(TalkRecord(other_office_, admonition).ok());
+  EXPECT_TRUE(TalkRecord(leader_, routine).ok());
+  EXPECT_EQ(StableCode(TalkRecord(head_p_, routine)), "duty.talk_not_found");
+  auto list = Talks(Reader(), 2026, leader_);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->at("total").as_int64(), 3);           // counted
+  EXPECT_EQ(list->at("items").as_array().size(), 1u);  // read: the routine talk only
+  EXPECT_EQ(Talks(Reader(), 2026, office_)->at("items").as_array().size(), 2u);  // not the spouse's
+  // Only the office records; the ledger has the record's hash, not its words.
+  auto r = ParseTalk({{"kind", "routine"}, {"held_on", "2026-03-02"}, {"unit_id", district_}, {"person_name", "x"},
+                      {"talker", "y"}, {"points", "不应进入账本的要点"}});
+  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return RecordTalk(tx, *r, leader_); }).status()),
+            "duty.talk_scope");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.talk_recorded' AND payload LIKE '%要点%'"), 0);
+  auto f = FiguresBetween(Reader(), Day(2026, 1, 1), Day(2026, 6, 30));
+  EXPECT_EQ(f->talks, 3);
+  EXPECT_EQ(f->talks_by_kind["reminder"], 1);
+}
+
+}  // namespace
+}  // namespace qf::duty
