@@ -37,7 +37,7 @@ void RegisterCommands(Modules& m) {
       }
       std::cout << "演示数据库已生成：" << *db << "\n演示账号（密码 " << DemoAccounts::kPassword << "，动态口令密钥 "
                 << auth::Base32Encode(DemoAccounts::kTotpSecret)
-                << "）：clerk handler handler_yh handler_fin supervisor leader admin inspector principal_yh001\n";
+                << "）：clerk handler handler_yh handler_fin supervisor leader admin inspector principal_yh001 head_yh\n";
       return 0;
     };
   });

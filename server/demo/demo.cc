@@ -8,6 +8,7 @@
 #include "auth/auth_store.h"
 #include "cases/cases.h"
 #include "draws/draws.h"
+#include "duty/duty.h"
 #include "inspect/inspect.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -110,6 +111,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     std::vector<int64_t> schools;
     std::vector<int64_t> urban_schools;
     std::map<int64_t, int64_t> principal_of;  // school -> person
+    std::map<int64_t, int64_t> head_of;       // district bureau -> its head (局长)
     std::map<std::string, auth::AccountRow> accounts;
     std::vector<std::pair<int64_t, int64_t>> inspectors;  // person, unit
   } b;
@@ -179,7 +181,10 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
       db.district = d.name;
       db.region_type = d.region;
       QF_ASSIGN_OR_RETURN(int64_t dbid, unit(db));
-      for (int i = 0; i < 3; ++i) QF_RETURN_IF_ERROR(person(dbid, i == 0 ? "局长" : "科员", i == 0).status());
+      for (int i = 0; i < 3; ++i) {
+        QF_ASSIGN_OR_RETURN(int64_t pid, person(dbid, i == 0 ? "局长" : "科员", i == 0));
+        if (i == 0) b.head_of[dbid] = pid;
+      }
       bool urban = std::string(d.region) != "county";
       int juniors_here = urban ? (std::string(d.region) == "urban" ? 12 : 5) : 9;
       for (int i = 0; i < d.schools; ++i) {
@@ -237,6 +242,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
         {"admin", "系统管理员", "JYJ-office", kAdmin, 0},
         {"inspector", "检查组成员 吴涛", "", kInspector, b.inspectors[0].first},
         {"principal_yh001", "瑶海区实验中学 校长（演示回避）", "YH001", kHandler, b.principal_of[accused_school]},
+        {"head_yh", "瑶海区教体局 局长", "QX-YH", kHandler, b.head_of[b.units["QX-YH"]]},
     };
     // The other inspectors sign in as inspector02 … inspector12.
     for (size_t i = 1; i < b.inspectors.size(); ++i) {
@@ -424,6 +430,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   std::map<std::string, Principal> who;
   for (const auto& [user, row] : b.accounts) who[user] = principal(user);
   QF_RETURN_IF_ERROR(PlanInspection(rt, clock, who, schedule, seed));
+  QF_RETURN_IF_ERROR(PlanDuty(rt, clock, who, schedule, seed, hash));
   while (!schedule.empty()) {
     auto it = schedule.begin();
     absl::Time t = it->first;
@@ -443,7 +450,10 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     inspect::InspectEnv ienv{app.calendar, app.vault, app.policies};
     QF_ASSIGN_OR_RETURN(int n, inspect::SweepRectifications(tx, ienv));
     QF_ASSIGN_OR_RETURN(int m, inspect::SweepCampaignResults(tx, ienv));
-    n += m;
+    duty::DutyEnv denv{app.calendar, app.policies};
+    QF_ASSIGN_OR_RETURN(int t, duty::SweepTaskCards(tx, denv));
+    QF_ASSIGN_OR_RETURN(int l, duty::SweepLetterCards(tx, denv));
+    n += m + t + l;
     return json::value(n);
   });
   if (!cards.ok()) return cards.status();

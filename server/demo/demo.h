@@ -44,6 +44,11 @@ absl::StatusOr<boost::json::object> RequestDrawJson(Tx& tx, const draws::DrawEnv
                                                     const Principal& who);
 absl::StatusOr<boost::json::object> MakeAssignmentJson(Tx& tx, const boost::json::object& body);
 
+// The responsibility system (demo_duty.cc): schedules the 2026 plan and its progress, the heads' accounts, the
+// letters and their signatures, and the talks, January to June. `password_hash` is the demo accounts' password.
+absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who, Schedule& schedule,
+                      uint32_t seed, const std::string& password_hash);
+
 absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                                   uint32_t seed);
 

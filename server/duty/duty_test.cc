@@ -232,7 +232,9 @@ TEST_F(DutyStore, ReportsDecisionsAndTheBoard) {
   };
   // Not the lead unit: refused. A link to a case that does not exist: refused, nothing written.
   EXPECT_EQ(StableCode(report(first, "", staff_).status()), "duty.scope");
-  EXPECT_EQ(StableCode(report(first, "", lead_, json::array{json::object{{"kind", "case"}, {"ref", "NOPE"}}}).status()), "duty.link");
+  EXPECT_EQ(StableCode(report(first, "", lead_, json::array{json::object{{"kind", "notice"}, {"ref", "999"}}}).status()), "duty.link");
+  EXPECT_EQ(StableCode(ParseReport({{"text", "x"}, {"links", json::array{json::object{{"kind", "case"}, {"ref", "NOPE"}}}}}).status()),
+            "duty.report");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_reports"), 0);
   ASSERT_TRUE(report(first, "", lead_).ok());
   EXPECT_EQ(StableCode(report(first, "", lead_).status()), "duty.state");  // one report waits at a time

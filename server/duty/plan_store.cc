@@ -6,6 +6,7 @@
 #include "cases/cards.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
+#include "common/receipt.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -105,10 +106,10 @@ std::string Subject(int64_t task_id) { return fmt::format("duty_task/{}", task_i
 absl::Status CheckLink(Db& db, const Link& l, size_t index) {
   std::string sql;
   if (l.kind == "case") sql = "SELECT 1 FROM cases WHERE receipt = ?";
-  else if (l.kind == "campaign") sql = "SELECT 1 FROM inspection_campaigns WHERE id = ?";
+  else if (l.kind == "campaign") sql = "SELECT 1 FROM campaigns WHERE id = ?";
   else sql = "SELECT 1 FROM notices WHERE id = ?";
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  if (l.kind == "case") st.Bind(1, l.ref);
+  if (l.kind == "case") st.Bind(1, ParseReceiptCode(l.ref).value_or(""));
   else st.Bind(1, ParseInt<int64_t>(l.ref).value_or(0));
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row)
@@ -245,6 +246,11 @@ absl::StatusOr<ReportRequest> ParseReport(const json::object& body) {
         JsonInput li(l.as_object(), fmt::format("links[{}]", i));
         Link link{li.Enum("kind", true, {"case", "campaign", "notice"}).value_or(""), li.Str("ref", true, 40).value_or("")};
         if (li.ok() && link.kind != "case" && !ParseInt<int64_t>(link.ref)) li.Fail("ref", "应为编号");
+        if (li.ok() && link.kind == "case") {
+          // A case by its number as staff see it (the receipt code, in any typed form), kept in display form.
+          if (auto canonical = ParseReceiptCode(link.ref)) link.ref = DisplayReceiptCode(*canonical);
+          else li.Fail("ref", "案件编号格式不正确");
+        }
         for (const auto& e : li.errors()) in.Fail(e.field.substr(0), e.message);
         r.links.push_back(std::move(link));
       }

@@ -142,6 +142,15 @@ def main():
             ("POST", "/api/v1/placement/runs/{id}/decisions"): {"params": [1], "body": {}},
             ("POST", "/api/v1/placement/runs/{id}/class-list"): {"params": [1], "body": {}},
             ("POST", "/api/v1/placement/runs/{id}/letters"): {"params": [1], "body": {}},
+            ("GET", "/api/v1/duty/board"): {}, ("POST", "/api/v1/duty/plans"): {"raw": b""},
+            ("GET", "/api/v1/duty/tasks/{id}"): {"params": [1]},
+            ("POST", "/api/v1/duty/tasks/{id}/reports"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/duty/tasks/{id}/decisions"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/duty/letters/issue"): {"body": {}}, ("GET", "/api/v1/duty/letters"): {},
+            ("GET", "/api/v1/duty/letters/{id}"): {"params": [1]},
+            ("POST", "/api/v1/duty/letters/{id}/sign"): {"params": [1], "body": {}},
+            ("GET", "/api/v1/duty/talks"): {}, ("POST", "/api/v1/duty/talks"): {"body": {}},
+            ("GET", "/api/v1/duty/talks/{id}"): {"params": [1]},
         }
 
         def path_of(pattern, params):
@@ -198,6 +207,34 @@ def main():
                         failures.append("%s: expected 404, got %s %s" % (cell, status, code))
                     elif label == "in scope" and status == 404:
                         failures.append("%s: in scope but 404" % cell)
+        # Confidential talks (提醒, 诫勉): read by the discipline office alone. Every other role is refused by the guard
+        # or told the record does not exist, and the register it may read leaves them out (counted, not shown).
+        _, talks, _ = sup.request("GET", "/api/v1/duty/talks?year=2026")
+        by_kind = {}
+        for t in talks["items"]:
+            by_kind.setdefault(t["kind"], t["id"])
+        for kind in ("reminder", "admonition", "routine", "pre_appointment"):
+            tid = by_kind.get(kind)
+            if tid is None:
+                failures.append("the demo has no %s talk for the matrix" % kind)
+                continue
+            confidential = kind in ("reminder", "admonition")
+            for who, client in users.items():
+                status, body, _ = client.request("GET", "/api/v1/duty/talks/%d" % tid)
+                code = (body or {}).get("code") if isinstance(body, dict) else None
+                cells += 1
+                if who == "supervisor" or (who == "leader" and not confidential):
+                    ok = status == 200 and body.get("points")
+                elif who == "leader":
+                    ok = status == 404 and code == "duty.talk_not_found"
+                else:
+                    ok = status in (401, 403)
+                if not ok:
+                    failures.append("GET talk %s (%s) as %s: got %s %s" % (tid, kind, who or "anonymous", status, code))
+        _, seen, _ = users["leader"].request("GET", "/api/v1/duty/talks?year=2026")
+        if seen["total"] != talks["total"] or any(t["confidential"] for t in seen["items"]) or \
+                len(seen["items"]) >= len(talks["items"]):
+            failures.append("the leader's talk register shows a confidential talk or miscounts: %s" % seen)
         for r, spec in last:
             for who, client in users.items():
                 status, body, _ = call(client, r["method"], r["path"], spec)

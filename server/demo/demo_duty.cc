@@ -1,0 +1,251 @@
+// The demo's responsibility system for 2026 (the seed's section 一): the plan of 6 areas and 20 tasks imported in
+// January from the office's sheet, progress reported by the lead units and accepted or sent back by the discipline
+// office through June (a few late, two never reported), responsibility letters issued at the end of January to every
+// division, district bureau and school and signed by most heads (瑶海区's letter waits for its head in the console),
+// and 18 integrity talks of the four kinds.
+#include <map>
+#include <random>
+
+#include "auth/auth_store.h"
+#include "common/status.h"
+#include "common/timefmt.h"
+#include "demo/demo.h"
+#include "duty/duty.h"
+#include "fmt/format.h"
+
+namespace qf::demo {
+namespace {
+
+namespace json = boost::json;
+
+absl::Time At(int month, int day, int hour, int minute = 0) {
+  return absl::FromCivil(absl::CivilSecond(2026, month, day, hour, minute, 0), Cst());
+}
+
+template <typename F>
+absl::Status Do(Runtime& rt, ManualClock& clock, absl::Time t, const Principal& who, F f) {
+  clock.Set(t);
+  return rt.writer()
+      .Run(who.account_id ? Actor::Account(who.account_id) : Actor::System(),
+           [&](Tx& tx) -> absl::StatusOr<json::value> {
+             QF_ASSIGN_OR_RETURN(auto o, f(tx));
+             return json::value(std::move(o));
+           })
+      .status();
+}
+
+// The office's sheet: area, task, lead, cooperating, deadline, basis.
+const char* kPlan[][6] = {
+    {"确保政令畅通", "传达学习省市纪委全会和廉政工作会议精神", "办公室", "纪委监察室", "2026-02-28", "市纪委全会部署"},
+    {"确保政令畅通", "制定教育系统反腐倡廉建设工作要点并分解任务", "纪委监察室", "办公室", "2026-01-31", "党风廉政建设责任制规定 第五条"},
+    {"确保政令畅通", "每季度报告责任制落实情况", "纪委监察室", "", "每季度末", "党风廉政建设责任制规定 第十条"},
+    {"落实党风廉政建设责任制", "与各处室、县区教育主管部门和市属学校签订责任书", "纪委监察室", "人事处", "2026-02-10", "党风廉政建设责任制规定 第八条"},
+    {"落实党风廉政建设责任制", "开展新提任干部廉政谈话", "人事处", "纪委监察室", "2026-01-31", "党政领导干部选拔任用工作条例"},
+    {"落实党风廉政建设责任制", "市属学校分片交流责任制落实情况", "纪委监察室", "基教处、职成处", "2026-02-06", ""},
+    {"治理教育乱收费", "开展春季开学收费专项检查", "计财处", "纪委监察室、基教处", "2026-04-10", "义务教育法 第五十六条"},
+    {"治理教育乱收费", "公示学校收费项目和投诉电话", "计财处", "基教处", "2026-03-15", "教育收费公示制度"},
+    {"治理教育乱收费", "清理规范教辅资料征订", "基教处", "计财处", "2026-05-31", ""},
+    {"治理教育乱收费", "瑶海区学校收费问题整改", "瑶海区教育体育局", "计财处", "2026-05-20", "整改通知"},
+    {"规范招生考试", "中考体育测试全程监督", "纪委监察室", "基教处", "2026-05-15", ""},
+    {"规范招生考试", "随迁子女入学政策公开和审核", "基教处", "瑶海区教育体育局", "2026-06-30", "随迁子女就学实施办法"},
+    {"规范招生考试", "政策加分公示和异议处理", "基教处", "纪委监察室", "2026-06-20", ""},
+    {"推进政风行风建设", "投诉举报按期办结，每季度通报", "纪委监察室", "办公室", "每季度末", "信访工作条例 第三十二条"},
+    {"推进政风行风建设", "开展政风行风自评和满意度调查", "办公室", "纪委监察室", "2026-11-30", ""},
+    {"推进政风行风建设", "完善首问负责制和限时办结制", "办公室", "", "2026-04-30", ""},
+    {"构建惩防体系", "组织党员干部廉政知识测试和警示教育", "纪委监察室", "人事处", "2026-05-31", "廉政准则"},
+    {"构建惩防体系", "推进廉政文化进校园示范点建设", "基教处", "职成处", "2026-10-31", ""},
+    {"构建惩防体系", "学校资产财务管理专项审计", "计财处", "", "2026-06-15", ""},
+    {"构建惩防体系", "职业学校招生和资助资金检查", "职成处", "计财处", "2026-06-10", "学生资助资金管理办法"},
+};
+
+}  // namespace
+
+absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who, Schedule& schedule,
+                      uint32_t seed, const std::string& password_hash) {
+  AppContext& app = rt.app();
+  duty::DutyEnv env{app.calendar, app.policies};
+  auto templates = duty::LetterTemplates::Load(app.data_dir + "/duty/letters.toml");
+  if (!templates.ok()) return templates.status();
+  auto shared = std::make_shared<const duty::LetterTemplates>(std::move(*templates));
+  const Principal sup = who.at("supervisor");
+  // Who reports for a lead unit: its own staff's account where the demo has one, else the office on its behalf.
+  std::map<int64_t, Principal> staff_of;
+  for (const char* user : {"handler", "handler_fin", "handler_yh", "clerk"}) staff_of[who.at(user).unit_id] = who.at(user);
+  auto rng = std::make_shared<std::mt19937>(seed + 17);
+
+  schedule.emplace(At(1, 12, 9), [&rt, &clock, sup, env] {
+    Table t;
+    t.header = {"领域", "任务", "牵头单位", "配合单位", "完成时限", "依据"};
+    for (size_t i = 0; i < std::size(kPlan); ++i) {
+      t.rows.push_back(std::vector<std::string>(std::begin(kPlan[i]), std::end(kPlan[i])));
+      t.row_numbers.push_back(static_cast<int>(i) + 2);
+    }
+    return Do(rt, clock, At(1, 12, 9), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto plan, duty::ReadPlanTable(tx.db(), 2026, "2026年教育系统党风廉政建设和反腐败工作要点", t));
+      return duty::CreatePlan(tx, env, plan);
+    });
+  });
+
+  // The heads of divisions, district bureaus and schools get their console accounts (a school's head is its handler).
+  schedule.emplace(At(1, 20, 9), [&rt, &clock, password_hash] {
+    return Do(rt, clock, At(1, 20, 9), Principal{}, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+          "SELECT p.id, p.unit_id, u.code, u.name FROM org_people p JOIN org_units u ON u.id = p.unit_id "
+          "WHERE p.leader = 1 AND u.kind IN ('division', 'district_bureau', 'school') "
+          "AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.person_id = p.id) ORDER BY p.id"));
+      std::vector<auth::NewAccount> heads;
+      while (true) {
+        QF_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        std::string code = st.Text(2);
+        for (char& c : code) c = c == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        heads.push_back({"head_" + code, st.Text(3) + " 负责人", st.Int(0), st.Int(1), password_hash, kHandler,
+                         DemoAccounts::kTotpSecret});
+      }
+      for (const auto& h : heads) QF_RETURN_IF_ERROR(auth::CreateAccount(tx, h).status());
+      return json::object{{"accounts", static_cast<int64_t>(heads.size())}};
+    });
+  });
+
+  schedule.emplace(At(1, 26, 9), [&rt, &clock, sup, env, shared] {
+    return Do(rt, clock, At(1, 26, 9), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      return duty::IssueLetters(tx, env, *shared, 2026);
+    });
+  });
+  // Signatures from the exchange meetings (29 January to 2 February) into the next week: most heads sign, a few
+  // schools have not; 瑶海区教体局's head signs in the console (the journey).
+  for (int day = 0; day < 6; ++day) {
+    absl::CivilDay d = absl::CivilDay(2026, 1, 29) + day * 2;
+    absl::Time t = absl::FromCivil(absl::CivilSecond(d.year(), d.month(), d.day(), 16, 0, 0), Cst());
+    schedule.emplace(t, [&rt, &clock, t, day, rng] {
+      return Do(rt, clock, t, Principal{}, [&](Tx& tx) -> absl::StatusOr<json::object> {
+        QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+            "SELECT l.id, l.content_sha256, a.id, a.person_id, a.unit_id, u.code FROM duty_letters l "
+            "JOIN org_units u ON u.id = l.unit_id JOIN org_people p ON p.unit_id = l.unit_id AND p.leader = 1 "
+            "JOIN accounts a ON a.person_id = p.id WHERE l.year = 2026 AND l.signed_at IS NULL AND l.id % 6 = ? "
+            "ORDER BY l.id"));
+        st.Bind(1, int64_t{day});
+        struct ToSign {
+          int64_t letter;
+          std::string hash;
+          Principal head;
+        };
+        std::vector<ToSign> rows;
+        while (true) {
+          QF_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) break;
+          if (st.Text(5) == "QX-YH" || (*rng)() % 12 == 0) continue;
+          Principal p;
+          p.account_id = st.Int(2), p.person_id = st.Int(3), p.unit_id = st.Int(4), p.roles = kHandler;
+          rows.push_back({st.Int(0), st.Text(1), p});
+        }
+        for (const auto& r : rows) QF_RETURN_IF_ERROR(duty::Sign(tx, r.letter, r.hash, r.head).status());
+        return json::object{{"signed", static_cast<int64_t>(rows.size())}};
+      });
+    });
+  }
+
+  // Eighteen talks: twelve pre-appointment talks with newly appointed cadres in January, routine talks with three
+  // district bureau heads in spring, two reminders and one admonition after complaints.
+  struct TalkPlan {
+    absl::Time at;
+    const char* kind;
+    const char* unit_kind;
+    int index;
+    const char* points;
+  };
+  std::vector<TalkPlan> talks;
+  for (int i = 0; i < 12; ++i)
+    talks.push_back({At(1, 15, 9, i), "pre_appointment", "school", i * 7 + 3,
+                     "坚持党的基本路线，廉洁从政、勤政务实；严格执行收费政策，规范学校财务管理。"});
+  for (int i = 0; i < 3; ++i)
+    talks.push_back({At(3 + i, 10, 10), "routine", "district_bureau", i,
+                     "落实党风廉政建设主体责任，督促辖区学校规范收费，按期办结投诉举报。"});
+  talks.push_back({At(4, 16, 15), "reminder", "school", 21, "群众反映学校违规收取资料费，要求立即自查自纠，清退费用。"});
+  talks.push_back({At(5, 8, 15), "reminder", "school", 40, "有偿补课问题苗头，要求加强教师管理，签订不违规补课承诺。"});
+  talks.push_back({At(5, 27, 15), "admonition", "school", 55, "经核查违规收费属实且整改不力，予以诫勉，限期整改到位。"});
+  for (const TalkPlan& tp : talks) {
+    schedule.emplace(tp.at, [&rt, &clock, sup, tp] {
+      return Do(rt, clock, tp.at, sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+        QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+            "SELECT p.id, p.name, p.position, p.unit_id FROM org_people p JOIN org_units u ON u.id = p.unit_id "
+            "WHERE p.leader = 1 AND u.kind = ? ORDER BY p.id LIMIT 1 OFFSET ?"));
+        st.Bind(1, tp.unit_kind).Bind(2, int64_t{tp.index});
+        QF_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) return absl::InternalError("demo: no person for a talk");
+        absl::CivilDay held = CstDay(tp.at);
+        json::object body{{"kind", tp.kind}, {"held_on", FormatDay(held)}, {"unit_id", st.Int(3)},
+                          {"person_id", st.Int(0)}, {"person_name", st.Text(1)}, {"person_post", st.Text(2)},
+                          {"talker", std::string(tp.kind) == "pre_appointment" ? "局党委书记、局纪委书记" : "局纪委书记"},
+                          {"points", tp.points}, {"commitments", "按要求落实，限期报告整改和落实情况。"},
+                          {"follow_up_on", FormatDay(held + 90)}};
+        QF_ASSIGN_OR_RETURN(auto r, duty::ParseTalk(body));
+        return duty::RecordTalk(tx, r, sup);
+      });
+    });
+  }
+
+  // Progress: each deadline due by the end of June is reported by its lead unit a few days before it (two late, two
+  // never), one report is sent back once for want of evidence, and the office accepts within three working days.
+  for (size_t i = 0; i < std::size(kPlan); ++i) {
+    bool quarterly = std::string(kPlan[i][4]) == "每季度末";
+    std::vector<std::pair<std::string, absl::CivilDay>> dues;
+    if (quarterly) dues = {{"Q1", absl::CivilDay(2026, 3, 31)}, {"Q2", absl::CivilDay(2026, 6, 30)}};
+    else dues = {{"", *ParseDay(kPlan[i][4])}};
+    for (const auto& [period, due] : dues) {
+      if (due > absl::CivilDay(2026, 6, 30)) continue;
+      if (i == 9 || i == 18) continue;  // 瑶海区's rectification and the audit: never reported (overdue, carded)
+      int before = (i == 7 || i == 12) ? -6 : static_cast<int>(1 + (*rng)() % 5);  // two reported late
+      absl::CivilDay on = due - before;
+      absl::Time t = absl::FromCivil(absl::CivilSecond(on.year(), on.month(), on.day(), 11, 0, 0), Cst());
+      int task_seq = static_cast<int>(i);
+      std::string p = period;
+      bool sent_back = i == 8;
+      schedule.emplace(t, [&rt, &clock, &schedule, staff_of, sup, t, task_seq, p, sent_back] {
+        // The task and its lead unit, by its place in the plan.
+        int64_t task = 0, lead = 0, campaign = 0;
+        QF_RETURN_IF_ERROR(Do(rt, clock, t, Principal{}, [&](Tx& tx) -> absl::StatusOr<json::object> {
+          QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+              "SELECT t.id, t.lead_unit_id, (SELECT COALESCE(MIN(id), 0) FROM campaigns) FROM duty_tasks t "
+              "JOIN duty_areas a ON a.id = t.area_id JOIN duty_plans pl ON pl.id = a.plan_id WHERE pl.year = 2026 "
+              "ORDER BY a.seq, t.seq LIMIT 1 OFFSET ?"));
+          st.Bind(1, int64_t{task_seq});
+          QF_ASSIGN_OR_RETURN(bool row, st.Step());
+          if (!row) return absl::InternalError("demo: no task");
+          task = st.Int(0), lead = st.Int(1), campaign = st.Int(2);
+          return json::object();
+        }));
+        Principal reporter = staff_of.count(lead) ? staff_of.at(lead) : sup;
+        json::array links;
+        if (task_seq == 6 && campaign) links.push_back(json::object{{"kind", "campaign"}, {"ref", std::to_string(campaign)}});
+        auto report = duty::ParseReport({{"period", p}, {"text", "已按要求完成，工作情况和佐证材料见附件及链接。"}, {"links", links}});
+        if (!report.ok()) return report.status();
+        auto send = [&rt, &clock, task, r = *report, reporter](absl::Time at) {
+          return Do(rt, clock, at, reporter, [&](Tx& tx) { return duty::Report(tx, task, r, reporter); });
+        };
+        QF_RETURN_IF_ERROR(send(t));
+        auto accept = [&rt, &clock, task, p, sup](absl::Time at) {
+          return Do(rt, clock, at, sup, [&](Tx& tx) { return duty::Decide(tx, task, p, true, "", sup); });
+        };
+        absl::Time d1 = t + absl::Hours(26);
+        if (!sent_back) {
+          schedule.emplace(d1, [accept, d1] { return accept(d1); });
+          return absl::OkStatus();
+        }
+        schedule.emplace(d1, [&rt, &clock, &schedule, task, p, sup, d1, send, accept] {
+          QF_RETURN_IF_ERROR(Do(rt, clock, d1, sup, [&](Tx& tx) {
+            return duty::Decide(tx, task, p, false, "佐证材料不全，请补充征订目录和家长自愿确认情况。", sup);
+          }));
+          absl::Time again = d1 + absl::Hours(20), done = d1 + absl::Hours(44);
+          schedule.emplace(again, [send, again] { return send(again); });
+          schedule.emplace(done, [accept, done] { return accept(done); });
+          return absl::OkStatus();
+        });
+        return absl::OkStatus();
+      });
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace qf::demo
