@@ -639,6 +639,58 @@ async function placement(browser, base, locale) {
   await ctx.close()
 }
 
+// The responsibility system: the head of 瑶海区's bureau opens its letter, reads the items and signs over the hash
+// shown (in English the letter is already signed and shows who signed); the office reads the board by area and by
+// lead unit, opens the overdue task, the letters' counts and every talk; a leader's register leaves the confidential
+// talks out.
+async function duty(browser, base, locale) {
+  const zh = locale !== 'en'
+  const head = await signIn(browser, base, 'head_yh', locale)
+  await head.locator('[data-test=menu-duty]').click()
+  await head.locator('.el-tabs__item', { hasText: zh ? '责任书' : 'Responsibility letters' }).click()
+  await pickOption(head, 'duty-letter-kind', zh ? '县区教育主管部门' : 'District bureaus')
+  await head.locator('[data-test=duty-letters] .el-table__row', { hasText: '瑶海区教育体育局' }).first().click()
+  const letter = head.locator('.el-dialog:visible')
+  await expectText(letter.locator('[data-test=duty-letter-items] li'), '与辖区学校逐级签订责任书', `${locale} duty: the head reads the letter's items`)
+  if (zh) {
+    await head.locator('[data-test=duty-sign]').click()
+    await head.locator('.el-message-box').waitFor()
+    check((await head.locator('.el-message-box').textContent()).includes('记入账本'), `${locale} duty: signing asks first and says it goes into the ledger`)
+    await head.locator('.el-message-box .el-button--primary').click()
+  }
+  await expectText(letter.locator('[data-test=duty-letter-signature]'), zh ? '签订' : 'Signed by', `${locale} duty: the signature is recorded and shown`)
+  check(await head.locator('[data-test=duty-sign]').count() === 0, `${locale} duty: a signed letter offers no second signature`)
+  await shot(head, locale, 'console-duty-letter')
+  await head.context().close()
+
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.locator('[data-test=menu-duty]').click()
+  await expectText(sup.locator('[data-test=duty-plan]'), '工作要点', `${locale} duty: the office reads the year's plan`)
+  check(await sup.locator('[data-test=duty-by-area] .el-table__body tr').count() === 6, `${locale} duty: six areas on the board`)
+  await expectText(sup.locator('[data-test=duty-by-unit] .el-table__row'), '瑶海区教育体育局', `${locale} duty: the board by lead unit`)
+  await shot(sup, locale, 'console-duty-board')
+  await sup.locator('[data-test=duty-tasks] .el-table__row', { hasText: '瑶海区学校收费问题整改' }).click()
+  await expectText(sup.locator('.el-drawer [data-test=duty-deadline-once]'), zh ? '已逾期' : 'Overdue', `${locale} duty: the unreported task is overdue`)
+  await sup.keyboard.press('Escape')
+  await sup.locator('.el-tabs__item', { hasText: zh ? '责任书' : 'Responsibility letters' }).click()
+  await expectText(sup.locator('[data-test=duty-letter-counts]'), zh ? '已签订 566 份' : '566 signed', `${locale} duty: the office sees who has signed`)
+  await sup.locator('.el-tabs__item', { hasText: zh ? '廉政谈话' : 'Integrity talks' }).click()
+  await sup.locator('[data-test=duty-talks] .el-table__row').first().waitFor()
+  check(await sup.locator('[data-test=duty-talks] .el-table__row').count() === 18, `${locale} duty: the office reads all 18 talks`)
+  await expectText(sup.locator('[data-test=duty-talks] .el-table__row'), zh ? '诫勉谈话' : 'Admonition', `${locale} duty: the admonition is in the office's register`)
+  await shot(sup, locale, 'console-duty-talks')
+  await sup.context().close()
+
+  const lead = await signIn(browser, base, 'leader', locale)
+  await lead.goto(`${base}/console/duty`)
+  await lead.locator('.el-tabs__item', { hasText: zh ? '廉政谈话' : 'Integrity talks' }).click()
+  await lead.locator('[data-test=duty-talks] .el-table__row').first().waitFor()
+  const rows = await lead.locator('[data-test=duty-talks] .el-table__row').allTextContents()
+  check(rows.length === 15 && !rows.some((r) => /诫勉|提醒|Admonition|Reminder/.test(r)), `${locale} duty: a leader's register leaves out the 3 confidential talks (${rows.length} rows)`)
+  await expectText(lead.locator('[data-test=duty-talk-counts]'), '18', `${locale} duty: they are still counted`)
+  await lead.context().close()
+}
+
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
@@ -685,6 +737,10 @@ async function main() {
       if (want('inspections')) {
         console.log(`e2e (${locale}): inspections`)
         await inspections(browser, server.url, locale)
+      }
+      if (want('duty')) {
+        console.log(`e2e (${locale}): duty`)
+        await duty(browser, server.url, locale)
       }
       if (want('placement')) {
         console.log(`e2e (${locale}): placement`)

@@ -1,0 +1,139 @@
+// The responsibility system (党风廉政建设责任制): the year's board of tasks with progress reports and the office's
+// decisions, the plan imported from the office's sheet, responsibility letters and their signature, integrity talks.
+import { http, request } from './request'
+
+export type Progress = 'pending' | 'reported' | 'done_on_time' | 'done_late' | 'overdue'
+export interface DutyDeadline {
+  period: string
+  due_on: string
+  progress: Progress
+  progress_label: string
+  reported_on: string | null
+  cards: number
+  actions?: string[]
+}
+export interface DutyTask {
+  id: number
+  area: string
+  area_seq: number
+  seq: number
+  title: string
+  lead_unit_id: number
+  lead_unit: string
+  schedule: 'once' | 'quarterly'
+  basis: string
+  evidence: string
+  deadlines: DutyDeadline[]
+  overdue: boolean
+  open: boolean
+  actionable_periods: string[]
+}
+export interface ProgressCounts {
+  done_on_time: number
+  done_late: number
+  reported: number
+  overdue: number
+  pending: number
+}
+export interface DutyBoard {
+  year: number
+  plan: { id: number; title: string } | null
+  tasks: DutyTask[]
+  by_area: (ProgressCounts & { area: string; seq: number })[]
+  by_unit: (ProgressCounts & { unit: string; unit_id: number })[]
+}
+export interface EvidenceLink {
+  kind: 'case' | 'campaign' | 'notice'
+  ref: string
+}
+export interface DutyTaskView {
+  id: number
+  area: string
+  title: string
+  lead_unit: string
+  cooperating: { id: number; name: string }[]
+  schedule: string
+  basis: string
+  evidence: string
+  year: number
+  deadlines: DutyDeadline[]
+  reports: { id: number; period: string; unit: string; at: string; text: string; links: EvidenceLink[]; state: 'submitted' | 'accepted' | 'returned'; decided_at: string | null; reason: string }[]
+}
+export interface LetterSummary {
+  id: number
+  year: number
+  unit_id: number
+  unit: string
+  unit_kind: string
+  district: string
+  issuer: string
+  content_sha256: string
+  issued_at: string
+  due_on: string
+  signed: boolean
+  overdue: boolean
+  signer_name: string | null
+  signed_at: string | null
+}
+export interface LetterView extends LetterSummary {
+  content: { title: string; year: number; issuer: string; unit: string; basis: string; clauses: string[]; items: { seq: number; text: string; points: number }[] }
+  content_matches: boolean
+  actions: string[]
+  cards: { kind: string; due_on: string; issued_at: string }[]
+}
+export interface Talk {
+  id: number
+  kind: 'routine' | 'pre_appointment' | 'reminder' | 'admonition'
+  kind_label: string
+  confidential: boolean
+  held_on: string
+  unit_id: number
+  unit: string
+  person_name: string
+  person_post: string
+  talker: string
+  follow_up_on: string | null
+  notice_id: number | null
+  points?: string
+  commitments?: string
+}
+export interface NewTalk {
+  kind: Talk['kind']
+  held_on: string
+  unit_id: number | null
+  person_name: string
+  person_post: string
+  talker: string
+  points: string
+  commitments: string
+  follow_up_on: string
+}
+
+export const dutyApi = {
+  board: (year: number) => http.get<DutyBoard>('/api/v1/duty/board', { year }),
+  task: (id: number) => http.get<DutyTaskView>(`/api/v1/duty/tasks/${id}`),
+  report: (id: number, body: { period: string; text: string; links: EvidenceLink[] }) =>
+    http.post<{ id: number; state: string }>(`/api/v1/duty/tasks/${id}/reports`, body),
+  decide: (id: number, body: { period: string; accept: boolean; reason?: string }) =>
+    http.post<{ progress: Progress; progress_label: string }>(`/api/v1/duty/tasks/${id}/decisions`, body),
+  importPlan: (year: number, file: File) =>
+    request<{ areas: number; tasks: number; deadlines: number }>('POST', '/api/v1/duty/plans', {
+      raw: file,
+      contentType: file.name.toLowerCase().endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
+      query: { year },
+    }),
+  letters: (query: { year: number; kind?: string; signed?: string; limit?: number; offset?: number }) =>
+    http.get<{ total: number; signed: number; unsigned: number; overdue: number; items: LetterSummary[] }>('/api/v1/duty/letters', query),
+  letter: (id: number) => http.get<LetterView>(`/api/v1/duty/letters/${id}`),
+  sign: (id: number, contentSha256: string) =>
+    http.post<{ signed: boolean; signer_name: string; signed_at: string; ledger_seq: number }>(`/api/v1/duty/letters/${id}/sign`, { content_sha256: contentSha256 }),
+  issue: (year: number) => http.post<{ issued: number; due_on: string }>('/api/v1/duty/letters/issue', { year }),
+  talks: (year: number) =>
+    http.get<{ total: number; by_kind: { kind: string; label: string; count: number }[]; by_unit: { unit: string; count: number }[]; items: Talk[] }>('/api/v1/duty/talks', { year }),
+  talk: (id: number) => http.get<Talk>(`/api/v1/duty/talks/${id}`),
+  recordTalk: (t: NewTalk) => {
+    const body: Record<string, unknown> = { ...t }
+    for (const k of ['person_post', 'commitments', 'follow_up_on'] as const) if (!t[k]) delete body[k]
+    return http.post<{ id: number }>('/api/v1/duty/talks', body)
+  },
+}
