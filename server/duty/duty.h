@@ -199,6 +199,7 @@ absl::StatusOr<boost::json::object> TalkView(Db& db, int64_t id, const Principal
 
 // ---- Figures for the half-year summary ----
 struct Figures {
+  std::string plan_title;
   int areas = 0, tasks = 0, deadlines_due = 0, done_on_time = 0, done_late = 0, overdue = 0;
   int letters = 0, letters_signed = 0;
   int talks = 0;

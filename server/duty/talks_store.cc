@@ -158,12 +158,13 @@ absl::StatusOr<Figures> FiguresBetween(Db& db, absl::CivilDay from, absl::CivilD
   std::string end = FormatDay(to);
   QF_ASSIGN_OR_RETURN(auto tasks, db.Prepare(
       "SELECT (SELECT COUNT(*) FROM duty_areas a WHERE a.plan_id = p.id), "
-      "(SELECT COUNT(*) FROM duty_tasks t JOIN duty_areas a ON a.id = t.area_id WHERE a.plan_id = p.id), p.id "
+      "(SELECT COUNT(*) FROM duty_tasks t JOIN duty_areas a ON a.id = t.area_id WHERE a.plan_id = p.id), p.id, p.title "
       "FROM duty_plans p WHERE p.year = ?"));
   tasks.Bind(1, int64_t{year});
   QF_ASSIGN_OR_RETURN(bool have, tasks.Step());
   if (have) {
     f.areas = static_cast<int>(tasks.Int(0)), f.tasks = static_cast<int>(tasks.Int(1));
+    f.plan_title = tasks.Text(3);
     QF_ASSIGN_OR_RETURN(auto ds, db.Prepare(
         "SELECT d.due_on, d.status, COALESCE(d.reported_on, '') FROM duty_deadlines d JOIN duty_tasks t ON t.id = d.task_id "
         "JOIN duty_areas a ON a.id = t.area_id WHERE a.plan_id = ? AND d.due_on <= ?"));

@@ -13,6 +13,7 @@
 #include "common/timefmt.h"
 #include "common/xlsx_out.h"
 #include "fmt/format.h"
+#include "duty/duty.h"
 #include "placement/placement.h"
 #include "reports/dashboard.h"
 #include "reports/docx.h"
@@ -128,6 +129,55 @@ absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time 
   return Sentence(f, p);
 }
 
+namespace {
+
+// The responsibility system's paragraphs of section 一, from the records: the year's plan and how its deadlines due
+// in the period stand at its end, the letters and their signatures, the talks by kind. Empty when there is nothing.
+struct DutyText {
+  std::string plan, letters, talks;
+};
+absl::StatusOr<DutyText> DutyParagraphs(Db& db, const Period& p) {
+  auto from = ParseDay(p.from), to = ParseDay(p.to);
+  if (!from || !to) return Invalid("report.period", "时段不正确");
+  QF_ASSIGN_OR_RETURN(duty::Figures f, duty::FiguresBetween(db, *from, *to));
+  DutyText out;
+  if (f.tasks) {
+    out.plan = fmt::format("研究制定《{}》，从{}个方面明确{}项主要任务，逐项分解到牵头单位和配合单位，按期督促检查。",
+                           f.plan_title, f.areas, f.tasks);
+    if (f.deadlines_due) {
+      std::vector<std::string> parts;
+      if (f.done_on_time == f.deadlines_due) {
+        parts.push_back("全部按时完成");
+      } else {
+        if (f.done_on_time) parts.push_back(fmt::format("按时完成{}个", f.done_on_time));
+        if (f.done_late) parts.push_back(fmt::format("逾期完成{}个", f.done_late));
+        int waiting = f.deadlines_due - f.done_on_time - f.done_late - f.overdue;
+        if (waiting) parts.push_back(fmt::format("已报送待审核{}个", waiting));
+        if (f.overdue) parts.push_back(fmt::format("{}个逾期未完成，已发督办卡督促落实", f.overdue));
+      }
+      out.plan += fmt::format("截至{}，到期的{}个任务节点{}。", ChineseDate(CstStart(*to)), f.deadlines_due, Join(parts, "，"));
+    }
+  }
+  if (f.letters) {
+    out.letters = fmt::format("与各处室、县区教育主管部门和学校签订《党风廉政建设责任书》{}份，", f.letters);
+    out.letters += f.letters_signed == f.letters ? "全部签订。"
+                   : f.letters_signed ? fmt::format("已签订{}份，其余{}份正在督促签订。", f.letters_signed, f.letters - f.letters_signed)
+                                      : "正在督促签订。";
+  }
+  if (f.talks) {
+    static const std::pair<const char*, const char*> kKinds[] = {
+        {"pre_appointment", "任前谈话"}, {"routine", "例行谈话"}, {"reminder", "提醒谈话"}, {"admonition", "诫勉谈话"}};
+    std::vector<std::string> parts;
+    for (auto [code, label] : kKinds)
+      if (int n = f.talks_by_kind[code]) parts.push_back(fmt::format("{}{}人次", label, n));
+    out.talks = parts.size() == 1 ? fmt::format("开展廉政谈话，{}。", parts[0])
+                                  : fmt::format("开展廉政谈话{}人次，其中{}。", f.talks, Join(parts, "、"));
+  }
+  return out;
+}
+
+}  // namespace
+
 absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now) {
   toml::table tpl;
   try {
@@ -182,7 +232,10 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
         f.year, f.schools, f.schools - f.county_schools, f.county_schools, f.eligible, f.placed,
         f.placed == f.eligible ? "，全部安排" : fmt::format("，尚有{}名待增加学位后安排", f.eligible - f.placed), f.chosen);
   }
+  QF_ASSIGN_OR_RETURN(DutyText duty_text, DutyParagraphs(db, p));
   std::map<std::string, std::string> vars{{"bureau", bureau}, {"year", std::to_string(p.year)}, {"half", p.name},
+                                          {"duty_plan", duty_text.plan}, {"duty_letters", duty_text.letters},
+                                          {"duty_talks", duty_text.talks},
                                           {"placement", placement_sentence},
                                           {"statistics", sentence}, {"categories", categories},
                                           {"handling", handling}, {"hotspots", hotspots}, {"inspections", ""}};

@@ -3,11 +3,15 @@
 #include "common/status.h"
 #include "fmt/format.h"
 #include "common/json_input.h"
+#include "common/strings.h"
+#include "common/timefmt.h"
 #include "reports/bulletin.h"
 #include "reports/dashboard.h"
 #include "reports/documents.h"
+#include "reports/duty_letters.h"
 #include "reports/placement_letters.h"
 #include "cases/hotspots.h"
+#include "duty/duty.h"
 
 namespace qf::reports {
 namespace json = boost::json;
@@ -76,6 +80,33 @@ void RegisterRoutes(Router& router, AppContext& app) {
                                             std::to_string(p.year) + "年" + p.name + "投诉举报办理情况通报." + format);
               }),
               0, "The quarterly bulletin (季度通报) as DOCX or XLSX: from the approved snapshot once there is one, else a marked draft"});
+
+  // Responsibility letters as documents, in the reader's scope (the letter and the list are the duty views).
+  router.Add({"GET", "/api/v1/duty/letters/{id}/document", kClerk | kHandler | kSupervisor | kLeader,
+              FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.letter_not_found", "责任书"));
+                QF_ASSIGN_OR_RETURN(auto letter, duty::LetterView(db, id, *req.principal, app.clock->Now()));
+                QF_ASSIGN_OR_RETURN(auto doc, LetterDocx(letter));
+                return Response::Attachment(std::move(doc), kDocx, fmt::format("letter-{}.docx", id),
+                                            std::string(letter.at("unit").as_string()) + "党风廉政建设责任书.docx");
+              }),
+              0, "One responsibility letter as DOCX (official layout), with the signature and the content hash"});
+  router.Add({"GET", "/api/v1/duty/letters/export", kClerk | kHandler | kSupervisor | kLeader,
+              FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
+                duty::LetterFilter f;
+                f.year = static_cast<int>(CstDay(app.clock->Now()).year());
+                if (auto y = req.Query("year"); y && !y->empty()) {
+                  auto n = ParseInt<int64_t>(*y);
+                  if (!n || *n < 2000 || *n > 2100) return Invalid("duty.year", "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
+                  f.year = static_cast<int>(*n);
+                }
+                f.limit = 1000000;
+                QF_ASSIGN_OR_RETURN(auto letters, duty::Letters(db, f, *req.principal, app.clock->Now()));
+                QF_ASSIGN_OR_RETURN(auto xlsx, SignaturesXlsx(letters));
+                return Response::Attachment(std::move(xlsx), kXlsx, fmt::format("letters-{}.xlsx", f.year),
+                                            fmt::format("{}年责任书签订情况.xlsx", f.year));
+              }),
+              0, "The year's letters in the caller's scope as XLSX: who has signed, when, and each content hash"});
 
   // The frozen bulletin itself: drafted, edited, approved by a leader, published, read by the public.
   constexpr RoleSet kPlanners = kSupervisor | kLeader;

@@ -661,6 +661,8 @@ async function duty(browser, base, locale) {
   await expectText(letter.locator('[data-test=duty-letter-signature]'), zh ? '签订' : 'Signed by', `${locale} duty: the signature is recorded and shown`)
   check(await head.locator('[data-test=duty-sign]').count() === 0, `${locale} duty: a signed letter offers no second signature`)
   await shot(head, locale, 'console-duty-letter')
+  const [docx] = await Promise.all([head.waitForEvent('download'), head.locator('[data-test=duty-letter-docx]').click()])
+  check(docx.suggestedFilename().endsWith('.docx'), `${locale} duty: the letter downloads as a Word document (${docx.suggestedFilename()})`)
   await head.context().close()
 
   const sup = await signIn(browser, base, 'supervisor', locale)

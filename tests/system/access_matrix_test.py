@@ -149,6 +149,7 @@ def main():
             ("POST", "/api/v1/duty/letters/issue"): {"body": {}}, ("GET", "/api/v1/duty/letters"): {},
             ("GET", "/api/v1/duty/letters/{id}"): {"params": [1]},
             ("POST", "/api/v1/duty/letters/{id}/sign"): {"params": [1], "body": {}},
+            ("GET", "/api/v1/duty/letters/{id}/document"): {"params": [1]}, ("GET", "/api/v1/duty/letters/export"): {},
             ("GET", "/api/v1/duty/talks"): {}, ("POST", "/api/v1/duty/talks"): {"body": {}},
             ("GET", "/api/v1/duty/talks/{id}"): {"params": [1]},
         }

@@ -1,6 +1,6 @@
 // The responsibility system (党风廉政建设责任制): the year's board of tasks with progress reports and the office's
 // decisions, the plan imported from the office's sheet, responsibility letters and their signature, integrity talks.
-import { http, request } from './request'
+import { download, http, request } from './request'
 
 export type Progress = 'pending' | 'reported' | 'done_on_time' | 'done_late' | 'overdue'
 export interface DutyDeadline {
@@ -127,6 +127,8 @@ export const dutyApi = {
   letter: (id: number) => http.get<LetterView>(`/api/v1/duty/letters/${id}`),
   sign: (id: number, contentSha256: string) =>
     http.post<{ signed: boolean; signer_name: string; signed_at: string; ledger_seq: number }>(`/api/v1/duty/letters/${id}/sign`, { content_sha256: contentSha256 }),
+  document: (id: number) => download(`/api/v1/duty/letters/${id}/document`),
+  exportLetters: (year: number) => download('/api/v1/duty/letters/export', { year }),
   issue: (year: number) => http.post<{ issued: number; due_on: string }>('/api/v1/duty/letters/issue', { year }),
   talks: (year: number) =>
     http.get<{ total: number; by_kind: { kind: string; label: string; count: number }[]; by_unit: { unit: string; count: number }[]; items: Talk[] }>('/api/v1/duty/talks', { year }),
