@@ -197,6 +197,69 @@ absl::StatusOr<boost::json::object> RecordTalk(Tx& tx, const TalkRequest& r, con
 absl::StatusOr<boost::json::object> Talks(Db& db, int year, const Principal& who);
 absl::StatusOr<boost::json::object> TalkView(Db& db, int64_t id, const Principal& who);
 
+// ---- Rules tests (廉政知识测试) ----
+
+enum class QuestionKind { kSingle, kMultiple, kJudge };
+std::string_view Code(QuestionKind k);
+struct Question {
+  int64_t id = 0;
+  QuestionKind kind = QuestionKind::kSingle;
+  std::string stem;
+  std::vector<std::string> options;  // A, B, … (judge questions: none)
+  std::string answer;                // normalised: the option letters in order ("ACD"), or T / F
+  std::string rule;                  // the rule or document the question tests
+};
+// An answer as typed ("a, c", "对", "×") in its normal form for the question, or nullopt when it cannot be one.
+std::optional<std::string> NormaliseChoice(const Question& q, std::string_view typed);
+// The bank as the office writes it: 题型 (单选 / 多选 / 判断), 题干, 选项A … 选项F, 答案, 依据. Pure; every bad cell
+// named, nothing taken while any remains.
+absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& table);
+// An attempt's paper: the first `n` of the bank's question ids (sorted) shuffled by the draw engine with the
+// attempt's seed = Derive(the test's seed, "taker:<id>:<attempt>"); anyone with the test's seed recomputes it.
+std::string AttemptSeedHex(const std::string& test_seed_hex, int64_t taker_id, int attempt);
+std::vector<int64_t> DrawPaper(std::vector<int64_t> bank_ids, const std::string& attempt_seed_hex, int n);
+// Flags for review, never verdicts: answers saved faster than a person reads (three or more within
+// kFastAnswerSeconds of the one before), a whole paper done in under kFastPaperSecondsPerQuestion a question.
+inline constexpr int kFastAnswerSeconds = 3;
+inline constexpr int kFastPaperSecondsPerQuestion = 6;
+std::vector<std::string> SpeedFlags(absl::Time started, const std::vector<absl::Time>& answered, absl::Time submitted,
+                                    int questions);
+
+// The office keeps the bank: import (a question whose stem exists is updated), edit, retire.
+absl::StatusOr<boost::json::object> ImportQuestions(Tx& tx, const std::vector<Question>& questions);
+struct QuestionInput {
+  std::string kind, stem, answer, rule;
+  std::vector<std::string> options;
+  bool active = true;
+};
+absl::StatusOr<QuestionInput> ParseQuestion(const boost::json::object& body);
+absl::StatusOr<boost::json::object> SaveQuestion(Tx& tx, int64_t id, const QuestionInput& q);
+absl::StatusOr<boost::json::object> Questions(Db& db);
+
+// A test: a window, a time limit, questions per paper, a pass mark and attempts allowed; the bank's active
+// questions are frozen into it with their hash and a random seed at creation.
+struct ExamRequest {
+  std::string title;
+  absl::Time opens_at, closes_at;
+  int minutes = 30, questions = 10, pass_percent = 60, attempts = 1;
+};
+absl::StatusOr<ExamRequest> ParseExam(const boost::json::object& body);
+absl::StatusOr<boost::json::object> CreateExam(Tx& tx, const ExamRequest& r, const Principal& who);
+// Enrols every person of the given units who is not enrolled yet; answers each person's code once.
+absl::StatusOr<boost::json::object> Enrol(Tx& tx, int64_t exam_id, const std::vector<int64_t>& unit_ids,
+                                          const Principal& who);
+// The taker's side, by code: start (or resume) an attempt, save one answer (refused after the time), submit (scored
+// at once, flagged for review). Each answer is stamped with the server's time.
+absl::StatusOr<boost::json::object> StartAttempt(Tx& tx, const std::string& code);
+absl::StatusOr<boost::json::object> SaveAnswer(Tx& tx, const std::string& code, int position, const std::string& choice);
+absl::StatusOr<boost::json::object> Submit(Tx& tx, const std::string& code);
+// The organiser's view: enrolled, tested, passed, the score distribution, the questions most often missed, the
+// flagged attempts and counts by unit; and the list of tests.
+absl::StatusOr<boost::json::object> ExamView(Db& db, int64_t exam_id);
+absl::StatusOr<boost::json::object> Exams(Db& db);
+// Recomputes an attempt's paper from the test's seed and bank and compares it with the stored one.
+absl::StatusOr<bool> PaperReproduces(Db& db, int64_t attempt_id);
+
 // ---- Figures for the half-year summary ----
 struct Figures {
   std::string plan_title;
@@ -204,6 +267,7 @@ struct Figures {
   int letters = 0, letters_signed = 0;
   int talks = 0;
   std::map<std::string, int> talks_by_kind;  // by TalkKind code
+  int tested = 0, passed = 0;  // people with a submitted attempt in the period; of them, passed
 };
 // The year's plan and letters as of `to`, and the talks held in [from, to].
 absl::StatusOr<Figures> FiguresBetween(Db& db, absl::CivilDay from, absl::CivilDay to);

@@ -156,6 +156,89 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }, 201),
               16 * 1024, "Record an integrity talk (the discipline office)"});
+
+  // Rules tests: the bank and the tests for the office (leaders read the results); the taker's side by code.
+  router.Add({"GET", "/api/v1/duty/questions", kSupervisor,
+              ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return Questions(db); }),
+              0, "The question bank, each question with its answer and the rule it tests"});
+  router.Add({"POST", "/api/v1/duty/questions/import", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
+                QF_ASSIGN_OR_RETURN(auto questions, ReadQuestionTable(table));
+                return Command([q = std::move(questions)](Tx& tx) -> absl::StatusOr<json::value> { return ImportQuestions(tx, q); });
+              }, 201),
+              kMaxImportBytes, "Import questions from the office's sheet (题型, 题干, 选项A…F, 答案, 依据): every bad cell named, nothing kept on an error"});
+  router.Add({"PUT", "/api/v1/duty/questions/{id}", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.question_not_found", "题目"));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto q, ParseQuestion(body));
+                return Command([id, q](Tx& tx) -> absl::StatusOr<json::value> { return SaveQuestion(tx, id, q); });
+              }),
+              8 * 1024, "Edit or retire a question (tests already created keep the bank they froze)"});
+  router.Add({"GET", "/api/v1/duty/exams", kSupervisor | kLeader,
+              ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return Exams(db); }),
+              0, "The tests, newest first, with how many were enrolled and tested"});
+  router.Add({"POST", "/api/v1/duty/exams", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseExam(body));
+                return Command([r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> { return CreateExam(tx, r, who); });
+              }, 201),
+              2 * 1024, "Create a test: window, time limit, questions per paper, pass mark, attempts; the bank frozen with a seed"});
+  router.Add({"GET", "/api/v1/duty/exams/{id}", kSupervisor | kLeader,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.exam_not_found", "测试"));
+                return ExamView(db, id);
+              }),
+              0, "A test's results: enrolled, tested, pass rate, the score bands, the questions most missed, flagged attempts, by unit"});
+  router.Add({"POST", "/api/v1/duty/exams/{id}/enrol", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.exam_not_found", "测试"));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                std::vector<int64_t> units;
+                JsonInput in(body);
+                const json::value* v = in.Raw("unit_ids");
+                if (!v || !v->is_array() || v->as_array().empty() || v->as_array().size() > 2000) in.Fail("unit_ids", "应为 1 至 2000 个单位编号");
+                else
+                  for (const auto& u : v->as_array())
+                    if (u.is_int64() && u.as_int64() > 0) units.push_back(u.as_int64());
+                    else in.Fail("unit_ids", "应为单位编号");
+                QF_RETURN_IF_ERROR(in.Finish("duty.enrol"));
+                return Command([id, units, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> { return Enrol(tx, id, units, who); });
+              }, 201),
+              64 * 1024, "Enrol every person of the given units: each gets a personal code, shown this once"});
+  router.Add({"POST", "/api/v1/public/exams/start", kPublic,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string code = in.Str("code", true, 40).value_or("");
+                QF_RETURN_IF_ERROR(in.Finish("duty.code"));
+                return Command([code](Tx& tx) -> absl::StatusOr<json::value> { return StartAttempt(tx, code); });
+              }),
+              1024, "Start (or resume) a test with one's code: the paper drawn for this attempt and the time left", RateClass::kLookup});
+  router.Add({"POST", "/api/v1/public/exams/answer", kPublic,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string code = in.Str("code", true, 40).value_or("");
+                int position = static_cast<int>(in.Int("position", true, 1, 100).value_or(0));
+                std::string choice = in.Str("choice", true, 12).value_or("");
+                QF_RETURN_IF_ERROR(in.Finish("duty.answer"));
+                return Command([code, position, choice](Tx& tx) -> absl::StatusOr<json::value> {
+                  return SaveAnswer(tx, code, position, choice);
+                });
+              }),
+              1024, "Save one answer, stamped with the server's time; refused once the time is up"});
+  router.Add({"POST", "/api/v1/public/exams/submit", kPublic,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string code = in.Str("code", true, 40).value_or("");
+                QF_RETURN_IF_ERROR(in.Finish("duty.code"));
+                return Command([code](Tx& tx) -> absl::StatusOr<json::value> { return Submit(tx, code); });
+              }),
+              1024, "Hand in: scored at once, with each question's right answer and rule", RateClass::kSubmit});
 }
 
 void Register(Modules& m) {

@@ -5,6 +5,8 @@
 // and never by the person talked with or a relative, and the summary's figures agreeing with the records.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "common/timefmt.h"
 #include "duty/duty.h"
 #include "fmt/format.h"
@@ -384,6 +386,155 @@ TEST_F(DutyStore, ConfidentialTalksBehindTheWall) {
   auto f = FiguresBetween(Reader(), Day(2026, 1, 1), Day(2026, 6, 30));
   EXPECT_EQ(f->talks, 3);
   EXPECT_EQ(f->talks_by_kind["reminder"], 1);
+}
+
+TEST(DutyExamRules, AnswersQuestionsAndFlags) {
+  Question single{1, QuestionKind::kSingle, "s", {"甲", "乙", "丙"}, "B", "r"};
+  Question multi{2, QuestionKind::kMultiple, "m", {"甲", "乙", "丙", "丁"}, "ACD", "r"};
+  Question judge{3, QuestionKind::kJudge, "j", {}, "T", "r"};
+  EXPECT_EQ(NormaliseChoice(single, " b "), "B");
+  EXPECT_EQ(NormaliseChoice(single, "AB"), std::nullopt);
+  EXPECT_EQ(NormaliseChoice(single, "D"), std::nullopt);  // no fourth option
+  EXPECT_EQ(NormaliseChoice(multi, "d,a c"), "ACD");
+  EXPECT_EQ(NormaliseChoice(judge, "对"), "T");
+  EXPECT_EQ(NormaliseChoice(judge, "×"), "F");
+  EXPECT_EQ(NormaliseChoice(judge, "A"), std::nullopt);
+  // The sheet: every bad cell named, nothing taken.
+  Table t;
+  t.header = {"题型", "题干", "选项A", "选项B", "选项C", "答案", "依据"};
+  t.rows = {{"单选", "题一", "甲", "乙", "", "B", "准则"}, {"填空", "题二", "甲", "乙", "", "A", "准则"},
+            {"多选", "题一", "甲", "乙", "丙", "AD", ""}, {"判断", "题四", "", "", "", "对", "条例"}};
+  t.row_numbers = {2, 3, 4, 5};
+  auto bad = ReadQuestionTable(t);
+  ASSERT_FALSE(bad.ok());
+  std::vector<std::string> fields;
+  for (const auto& e : FieldErrors(bad.status())) fields.push_back(e.field);
+  EXPECT_EQ(fields.size(), 4u) << bad.status();  // 题型 of row 3; row 4: a repeated stem, no rule, answer D
+  t.rows.erase(t.rows.begin() + 1, t.rows.begin() + 3);
+  t.row_numbers = {2, 5};
+  auto good = ReadQuestionTable(t);
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_EQ(good->at(1).answer, "T");
+  // Papers are drawn from the seed: the same seed, the same paper; another taker, another order.
+  std::vector<int64_t> bank;
+  for (int i = 1; i <= 50; ++i) bank.push_back(i * 3);
+  std::string seed(64, 'a');
+  std::string s1 = AttemptSeedHex(seed, 7, 1), s2 = AttemptSeedHex(seed, 8, 1);
+  EXPECT_EQ(DrawPaper(bank, s1, 10), DrawPaper(bank, s1, 10));
+  EXPECT_NE(DrawPaper(bank, s1, 10), DrawPaper(bank, s2, 10));
+  auto paper = DrawPaper(bank, s1, 10);
+  EXPECT_EQ(std::set<int64_t>(paper.begin(), paper.end()).size(), 10u);
+  // Speed: three answers each within 3 s of the one before, and a whole paper in a minute.
+  absl::Time t0 = absl::FromUnixSeconds(1700000000);
+  std::vector<absl::Time> quick{t0 + absl::Seconds(20), t0 + absl::Seconds(21), t0 + absl::Seconds(22), t0 + absl::Seconds(23)};
+  EXPECT_EQ(SpeedFlags(t0, quick, t0 + absl::Seconds(30), 10).size(), 2u);
+  std::vector<absl::Time> calm;
+  for (int i = 1; i <= 10; ++i) calm.push_back(t0 + absl::Seconds(30 * i));
+  EXPECT_TRUE(SpeedFlags(t0, calm, t0 + absl::Seconds(320), 10).empty());
+}
+
+TEST_F(DutyStore, TestsDrawPapersRefuseLateAnswersAndFlag) {
+  Accounts();
+  // A bank of 10 single-choice questions whose answer is always A: every paper holds them all, in its own order.
+  std::vector<Question> qs;
+  for (int i = 1; i <= 10; ++i) qs.push_back({0, QuestionKind::kSingle, fmt::format("第{}题", i), {"甲", "乙", "丙"}, "A", "廉洁自律准则"});
+  ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return ImportQuestions(tx, qs); }).ok());
+  ExamRequest r{"廉政知识测试", clock_.Now(), clock_.Now() + absl::Hours(48), 20, 10, 60, 1};
+  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return CreateExam(tx, r, lead_); }).status()), "duty.exam_scope");
+  auto exam = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return CreateExam(tx, r, office_); });
+  ASSERT_TRUE(exam.ok()) << exam.status();
+  int64_t exam_id = exam->at("id").as_int64();
+  auto enrolled = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Enrol(tx, exam_id, {district_}, office_); });
+  ASSERT_TRUE(enrolled.ok()) << enrolled.status();
+  ASSERT_EQ(enrolled->at("codes").as_array().size(), 2u);  // the district's head and clerk
+  std::string code_a(enrolled->at("codes").as_array()[0].at("code").as_string());
+  std::string code_b(enrolled->at("codes").as_array()[1].at("code").as_string());
+  auto again = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Enrol(tx, exam_id, {district_}, office_); });
+  EXPECT_EQ(again->at("enrolled").as_int64(), 0);  // once each
+  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return StartAttempt(tx, "AAAA-BBBB-CCCC-DDDD-E"); }).status()),
+            "duty.code_not_found");
+
+  auto start = [&](const std::string& code) { return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return StartAttempt(tx, code); }); };
+  auto answer = [&](const std::string& code, int pos, const std::string& c) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return SaveAnswer(tx, code, pos, c); });
+  };
+  auto submit = [&](const std::string& code) { return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Submit(tx, code); }); };
+  auto paper = start(code_a);
+  ASSERT_TRUE(paper.ok()) << paper.status();
+  ASSERT_EQ(paper->at("questions").as_array().size(), 10u);
+  EXPECT_FALSE(paper->at("questions").as_array()[0].as_object().contains("answer"));  // the paper hides the answers
+  // Taker A answers calmly: eight right, two wrong (B).
+  for (int i = 1; i <= 10; ++i) {
+    clock_.Set(clock_.Now() + absl::Seconds(40));
+    ASSERT_TRUE(answer(code_a, i, i <= 8 ? "a" : "B").ok());
+  }
+  EXPECT_EQ(StableCode(answer(code_a, 11, "A").status()), "duty.answer");
+  EXPECT_EQ(StableCode(answer(code_a, 1, "Z").status()), "duty.answer");
+  auto done = submit(code_a);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->at("score").as_int64(), 80);
+  EXPECT_TRUE(done->at("passed").as_bool());
+  EXPECT_EQ(done->at("review").as_array()[9].at("rule").as_string(), "廉洁自律准则");
+  EXPECT_EQ(StableCode(start(code_a).status()), "duty.no_attempts");  // one attempt unless the organiser allows more
+
+  // Taker B starts, answers four wrong in a rush, then runs out of time: the late answer is refused and nothing saved.
+  ASSERT_TRUE(start(code_b).ok());
+  for (int i = 1; i <= 4; ++i) {
+    clock_.Set(clock_.Now() + absl::Seconds(1));
+    ASSERT_TRUE(answer(code_b, i, "C").ok());
+  }
+  clock_.Set(clock_.Now() + absl::Minutes(21));
+  EXPECT_EQ(StableCode(answer(code_b, 5, "A").status()), "duty.time_up");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_answers WHERE position = 5 AND attempt_id = (SELECT MAX(id) FROM duty_attempts)"), 0);
+  auto late = submit(code_b);
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->at("score").as_int64(), 0);
+  // Taker C (the office's staff, enrolled later) gives B's four wrong answers to the same questions, calmly: flagged.
+  auto more = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Enrol(tx, exam_id, {discipline_}, office_); });
+  ASSERT_EQ(more->at("codes").as_array().size(), 1u);
+  std::string code_c(more->at("codes").as_array()[0].at("code").as_string());
+  ASSERT_TRUE(start(code_c).ok());
+  auto paper_of = [&](int64_t attempt) {
+    auto st = Reader().Prepare(fmt::format("SELECT paper FROM duty_attempts WHERE id = {}", attempt));
+    EXPECT_TRUE(st.ok() && *st->Step());
+    std::vector<int64_t> ids;
+    json::value paper = json::parse(st->Text(0));
+    for (auto& v : paper.as_array()) ids.push_back(v.as_int64());
+    return ids;
+  };
+  auto b_paper = paper_of(2), c_paper = paper_of(3);
+  std::set<int64_t> b_wrong(b_paper.begin(), b_paper.begin() + 4);
+  for (int i = 1; i <= 10; ++i) {
+    clock_.Set(clock_.Now() + absl::Seconds(30));
+    ASSERT_TRUE(answer(code_c, i, b_wrong.count(c_paper[i - 1]) ? "C" : "A").ok());
+  }
+  auto copied = submit(code_c);
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ(copied->at("score").as_int64(), 60);
+  auto view = ExamView(Reader(), exam_id);
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->at("tested").as_int64(), 3);
+  EXPECT_EQ(view->at("passed").as_int64(), 2);
+  ASSERT_EQ(view->at("flagged").as_array().size(), 2u);
+  EXPECT_NE(json::serialize(view->at("flagged").as_array()[0].at("flags")).find("作答间隔"), std::string::npos);  // B
+  EXPECT_NE(json::serialize(view->at("flagged").as_array()[1].at("flags")).find("道错题的答案与"), std::string::npos);  // C
+  // The most missed: one of B's four, answered by all three and missed by B and C at least.
+  EXPECT_EQ(view->at("most_missed").as_array()[0].at("answered").as_int64(), 3);
+  EXPECT_GE(view->at("most_missed").as_array()[0].at("missed").as_int64(), 2);
+  // Every paper is recomputed from the test's seed.
+  for (int64_t attempt : {int64_t{1}, int64_t{2}}) {
+    auto same = PaperReproduces(Reader(), attempt);
+    ASSERT_TRUE(same.ok()) << same.status();
+    EXPECT_TRUE(*same);
+  }
+  ASSERT_TRUE(Do([&](Tx& tx) -> absl::Status {
+                QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE duty_attempts SET paper = '[1,2,3]' WHERE id = 1"));
+                return st.Run();
+              }).ok());
+  EXPECT_FALSE(*PaperReproduces(Reader(), 1));
+  auto f = FiguresBetween(Reader(), Day(2026, 1, 1), Day(2026, 6, 30));
+  EXPECT_EQ(f->tested, 3);
+  EXPECT_EQ(f->passed, 2);
 }
 
 }  // namespace

@@ -200,6 +200,13 @@ absl::StatusOr<Figures> FiguresBetween(Db& db, absl::CivilDay from, absl::CivilD
     f.talks_by_kind[ts.Text(0)] = static_cast<int>(ts.Int(1));
     f.talks += static_cast<int>(ts.Int(1));
   }
+  // People tested: a submitted attempt in the period; passed: any of theirs passed.
+  QF_ASSIGN_OR_RETURN(auto tested, db.Prepare(
+      "SELECT COUNT(*), SUM(p) FROM (SELECT k.person_id, MAX(t.passed) AS p FROM duty_attempts t "
+      "JOIN duty_takers k ON k.id = t.taker_id WHERE t.submitted_at >= ? AND t.submitted_at < ? GROUP BY k.person_id) x"));
+  tested.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  QF_ASSIGN_OR_RETURN(bool trow, tested.Step());
+  if (trow) f.tested = static_cast<int>(tested.Int(0)), f.passed = static_cast<int>(tested.IsNull(1) ? 0 : tested.Int(1));
   return f;
 }
 
