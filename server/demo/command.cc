@@ -25,7 +25,9 @@ void RegisterCommands(Modules& m) {
         return CliFail(Invalid("demo.exists", "演示数据库已存在：" + *db));
       }
       ManualClock clock(absl::Now());
-      auto rt = Runtime::Open({*db, ctx.data_dir, {}}, clock);
+      RuntimeOptions options{*db, ctx.data_dir, {}};
+      options.durable = false;  // a generated fixture: rebuilt if the build is interrupted
+      auto rt = Runtime::Open(options, clock);
       if (!rt.ok()) return CliFail(rt.status());
       auto s = Build(**rt, clock);
       if (s.ok()) s = (*rt)->ledger()->CheckpointNow((*rt)->writer()).status();

@@ -6,7 +6,9 @@
 #include <map>
 #include <random>
 
+#include "app/modules.h"
 #include "auth/auth_store.h"
+#include "common/table_file.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "demo/demo.h"
@@ -245,6 +247,74 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
       });
     }
   }
+  // The rules test of May (the seed: 300+ cadres of the bureau and its schools tested): the office imports its
+  // 50-question bank, creates a 20-minute test of 10 questions, enrols the divisions, the district bureaus, the
+  // city-run schools and the schools of 瑶海区 and 庐阳区; most take it on their phones over the fortnight, each answer
+  // saved as they go. One rushes through and is flagged for review.
+  QF_ASSIGN_OR_RETURN(std::string sheet, ReadWholeFile(app.data_dir + "/duty/demo-questions.csv"));
+  QF_ASSIGN_OR_RETURN(Table bank_table, ReadTable(sheet));
+  QF_ASSIGN_OR_RETURN(auto bank, duty::ReadQuestionTable(bank_table));
+  auto answers = std::make_shared<std::map<std::string, std::string>>();
+  for (const auto& q : bank) (*answers)[q.stem] = q.answer;
+  schedule.emplace(At(4, 28, 10), [&rt, &clock, sup, bank] {
+    return Do(rt, clock, At(4, 28, 10), sup, [&](Tx& tx) { return duty::ImportQuestions(tx, bank); });
+  });
+  schedule.emplace(At(5, 5, 9), [&rt, &clock, &schedule, sup, rng, answers] {
+    int64_t exam = 0;
+    std::vector<std::string> codes;
+    QF_RETURN_IF_ERROR(Do(rt, clock, At(5, 5, 9), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      duty::ExamRequest r{"2026年学习《廉政准则》知识测试", At(5, 6, 8), At(5, 20, 18), 20, 10, 60, 1};
+      QF_ASSIGN_OR_RETURN(auto created, duty::CreateExam(tx, r, sup));
+      exam = created.at("id").as_int64();
+      QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+          "SELECT id FROM org_units WHERE kind IN ('division', 'district_bureau') OR code LIKE 'SZ%' "
+          "OR (kind = 'school' AND district IN ('瑶海区', '庐阳区')) ORDER BY id"));
+      QF_ASSIGN_OR_RETURN(auto units, st.Ints());
+      QF_ASSIGN_OR_RETURN(auto enrolled, duty::Enrol(tx, exam, units, sup));
+      for (const auto& c : enrolled.at("codes").as_array()) codes.emplace_back(c.at("code").as_string());
+      return enrolled;
+    }));
+    // Sessions: start, one answer every 20–70 s, hand in. About one in twenty never takes it.
+    for (size_t k = 0; k < codes.size(); ++k) {
+      if ((*rng)() % 20 == 0) continue;
+      absl::CivilDay day = absl::CivilDay(2026, 5, 6) + static_cast<int>((*rng)() % 14);
+      absl::Time t = absl::FromCivil(absl::CivilSecond(day.year(), day.month(), day.day(), 8 + (*rng)() % 10, (*rng)() % 60, 0), Cst());
+      double skill = 0.55 + ((*rng)() % 44) / 100.0;
+      bool rush = k == 7;
+      auto rng_here = rng;
+      schedule.emplace(t, [&rt, &clock, &schedule, t, code = codes[k], skill, rush, answers, rng_here] {
+        json::value paper;
+        QF_RETURN_IF_ERROR(Do(rt, clock, t, Principal{}, [&](Tx& tx) -> absl::StatusOr<json::object> {
+          QF_ASSIGN_OR_RETURN(auto p, duty::StartAttempt(tx, code));
+          paper = p;
+          return p;
+        }));
+        absl::Time at = t;
+        for (const auto& qv : paper.at("questions").as_array()) {
+          const json::object& q = qv.as_object();
+          std::string right = answers->count(std::string(q.at("stem").as_string())) ? answers->at(std::string(q.at("stem").as_string())) : "A";
+          std::string choice = right;
+          bool wrong = ((*rng_here)() % 100) >= static_cast<unsigned>(skill * 100);
+          if (wrong) {
+            if (q.at("kind").as_string() == "judge") choice = right == "T" ? "F" : "T";
+            else choice = right == "A" ? "B" : "A";
+          }
+          at += rush ? absl::Seconds(1) : absl::Seconds(20 + (*rng_here)() % 50);
+          int64_t position = q.at("position").as_int64();
+          schedule.emplace(at, [&rt, &clock, at, code, position, choice] {
+            return Do(rt, clock, at, Principal{}, [&](Tx& tx) { return duty::SaveAnswer(tx, code, static_cast<int>(position), choice); });
+          });
+        }
+        absl::Time done = at + absl::Seconds(rush ? 2 : 30);
+        schedule.emplace(done, [&rt, &clock, done, code] {
+          return Do(rt, clock, done, Principal{}, [&](Tx& tx) { return duty::Submit(tx, code); });
+        });
+        return absl::OkStatus();
+      });
+    }
+    (void)exam;
+    return absl::OkStatus();
+  });
   return absl::OkStatus();
 }
 

@@ -134,7 +134,7 @@ namespace {
 // The responsibility system's paragraphs of section 一, from the records: the year's plan and how its deadlines due
 // in the period stand at its end, the letters and their signatures, the talks by kind. Empty when there is nothing.
 struct DutyText {
-  std::string plan, letters, talks;
+  std::string plan, letters, talks, tests;
 };
 absl::StatusOr<DutyText> DutyParagraphs(Db& db, const Period& p) {
   auto from = ParseDay(p.from), to = ParseDay(p.to);
@@ -173,6 +173,9 @@ absl::StatusOr<DutyText> DutyParagraphs(Db& db, const Period& p) {
     out.talks = parts.size() == 1 ? fmt::format("开展廉政谈话，{}。", parts[0])
                                   : fmt::format("开展廉政谈话{}人次，其中{}。", f.talks, Join(parts, "、"));
   }
+  if (f.tested)
+    out.tests = fmt::format("组织{}名党员干部参加廉政知识测试，每人一份由题库随机抽取的试卷，合格{}名，合格率{}。", f.tested,
+                            f.passed, Percent(f.passed, f.tested));
   return out;
 }
 
@@ -235,7 +238,7 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   QF_ASSIGN_OR_RETURN(DutyText duty_text, DutyParagraphs(db, p));
   std::map<std::string, std::string> vars{{"bureau", bureau}, {"year", std::to_string(p.year)}, {"half", p.name},
                                           {"duty_plan", duty_text.plan}, {"duty_letters", duty_text.letters},
-                                          {"duty_talks", duty_text.talks},
+                                          {"duty_talks", duty_text.talks}, {"duty_tests", duty_text.tests},
                                           {"placement", placement_sentence},
                                           {"statistics", sentence}, {"categories", categories},
                                           {"handling", handling}, {"hotspots", hotspots}, {"inspections", ""}};

@@ -74,6 +74,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   QF_ASSIGN_OR_RETURN(auto types, notices::NoticeTypes::Load(opts.data_dir + "/notices/types.toml"));
   rt->notice_types_ = std::make_unique<notices::NoticeTypes>(std::move(types));
   QF_ASSIGN_OR_RETURN(auto db, Db::Open(opts.db_path, DbMode::kWriter));
+  if (!opts.durable)
+    QF_RETURN_IF_ERROR(db->Exec(db->backend() == Backend::kSqlite ? "PRAGMA synchronous=NORMAL" : "SET synchronous_commit TO off"));
   QF_RETURN_IF_ERROR(Migrate(*db));
   // Notices an administrator loaded at run time (newer than the shipped files, or years they lack).
   QF_RETURN_IF_ERROR(cases::ApplyCalendarYears(*db, rt->calendar_));

@@ -26,6 +26,10 @@ struct RuntimeOptions {
   std::string vault_key_path;            // defaults to KeyFilePath(db, ".vault.key")
   RateLimits rate_limits;                // per-client limits on the public endpoints
   std::vector<std::string> read_dbs;     // hot standbys (PostgreSQL) that take the reads; none: the primary does
+  // false only for building a generated database (the demo): commits are not flushed one by one (SQLite
+  // synchronous=NORMAL in WAL, PostgreSQL synchronous_commit off), so a crash mid-build may lose its last commits and
+  // the build is run again. The server always opens with full durability.
+  bool durable = true;
   absl::Duration read_wait = absl::Milliseconds(500);  // how long a read waits for a standby to replay its floor
 };
 

@@ -152,6 +152,13 @@ def main():
             ("GET", "/api/v1/duty/letters/{id}/document"): {"params": [1]}, ("GET", "/api/v1/duty/letters/export"): {},
             ("GET", "/api/v1/duty/talks"): {}, ("POST", "/api/v1/duty/talks"): {"body": {}},
             ("GET", "/api/v1/duty/talks/{id}"): {"params": [1]},
+            ("GET", "/api/v1/duty/questions"): {}, ("POST", "/api/v1/duty/questions/import"): {"raw": b""},
+            ("PUT", "/api/v1/duty/questions/{id}"): {"params": [1], "body": {}},
+            ("GET", "/api/v1/duty/exams"): {}, ("POST", "/api/v1/duty/exams"): {"body": {}},
+            ("GET", "/api/v1/duty/exams/{id}"): {"params": [1]},
+            ("POST", "/api/v1/duty/exams/{id}/enrol"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/public/exams/start"): {"body": {}}, ("POST", "/api/v1/public/exams/answer"): {"body": {}},
+            ("POST", "/api/v1/public/exams/submit"): {"body": {}},
         }
 
         def path_of(pattern, params):

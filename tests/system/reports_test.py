@@ -61,7 +61,7 @@ def main():
                        "“规范办学行为信息平台”投诉件5件", "省治理教育乱收费通报转办件2件", "重要舆情舆论3件",
                        "逐一督办、核查、答复", "一、明确目标任务", "五、注重制度执行", "审计账本检查点",
                        "从6个方面明确20项主要任务", "到期的20个任务节点按时完成16个，逾期完成2个，2个逾期未完成",
-                       "签订《党风廉政建设责任书》630份，已签订565份", "开展廉政谈话18人次，其中任前谈话12人次"]:
+                       "签订《党风廉政建设责任书》630份，已签订565份", "开展廉政谈话18人次，其中任前谈话12人次", "组织308名党员干部参加廉政知识测试"]:
             check(phrase in text, "the summary says %s" % phrase)
         # The migrant children's placement the demo published today is in the summary of this half.
         import datetime
