@@ -219,7 +219,8 @@ absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& table);
 std::string AttemptSeedHex(const std::string& test_seed_hex, int64_t taker_id, int attempt);
 std::vector<int64_t> DrawPaper(std::vector<int64_t> bank_ids, const std::string& attempt_seed_hex, int n);
 // Flags for review, never verdicts: answers saved faster than a person reads (three or more within
-// kFastAnswerSeconds of the one before), a whole paper done in under kFastPaperSecondsPerQuestion a question.
+// kFastAnswerSeconds of the one before), a paper at least half answered in under kFastPaperSecondsPerQuestion a
+// question.
 inline constexpr int kFastAnswerSeconds = 3;
 inline constexpr int kFastPaperSecondsPerQuestion = 6;
 std::vector<std::string> SpeedFlags(absl::Time started, const std::vector<absl::Time>& answered, absl::Time submitted,

@@ -426,8 +426,11 @@ TEST(DutyExamRules, AnswersQuestionsAndFlags) {
   EXPECT_EQ(std::set<int64_t>(paper.begin(), paper.end()).size(), 10u);
   // Speed: three answers each within 3 s of the one before, and a whole paper in a minute.
   absl::Time t0 = absl::FromUnixSeconds(1700000000);
-  std::vector<absl::Time> quick{t0 + absl::Seconds(20), t0 + absl::Seconds(21), t0 + absl::Seconds(22), t0 + absl::Seconds(23)};
+  std::vector<absl::Time> quick{t0 + absl::Seconds(20), t0 + absl::Seconds(21), t0 + absl::Seconds(22), t0 + absl::Seconds(23),
+                                t0 + absl::Seconds(24)};
   EXPECT_EQ(SpeedFlags(t0, quick, t0 + absl::Seconds(30), 10).size(), 2u);
+  quick.resize(4);  // under half answered: a near-blank paper is not "fast"
+  EXPECT_EQ(SpeedFlags(t0, quick, t0 + absl::Seconds(30), 10).size(), 1u);
   std::vector<absl::Time> calm;
   for (int i = 1; i <= 10; ++i) calm.push_back(t0 + absl::Seconds(30 * i));
   EXPECT_TRUE(SpeedFlags(t0, calm, t0 + absl::Seconds(320), 10).empty());

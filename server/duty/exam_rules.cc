@@ -127,7 +127,9 @@ std::vector<std::string> SpeedFlags(absl::Time started, const std::vector<absl::
   }
   std::vector<std::string> flags;
   if (fast >= 3) flags.push_back(fmt::format("{}道题的作答间隔不足{}秒", fast, kFastAnswerSeconds));
-  if (questions > 0 && submitted - started < absl::Seconds(kFastPaperSecondsPerQuestion * questions))
+  // A paper handed in almost blank is not fast, only empty: the whole-paper time counts once half is answered.
+  if (questions > 0 && static_cast<int>(times.size()) * 2 >= questions &&
+      submitted - started < absl::Seconds(kFastPaperSecondsPerQuestion * questions))
     flags.push_back(fmt::format("全卷用时{}秒，少于每题{}秒", absl::ToInt64Seconds(submitted - started), kFastPaperSecondsPerQuestion));
   return flags;
 }

@@ -693,6 +693,77 @@ async function duty(browser, base, locale) {
   await lead.context().close()
 }
 
+// A rules test: the office creates a test open today and makes codes for a school; a teacher takes it on a phone
+// with the code, question by question, hands in and reads the score with the rules; the office sees one tested.
+async function ruleTest(browser, base, locale) {
+  const zh = locale !== 'en'
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.goto(`${base}/console/duty`)
+  await sup.locator('.el-tabs__item', { hasText: zh ? '廉政测试' : 'Rules tests' }).click()
+  await expectText(sup.locator('[data-test=duty-exams] .el-table__row'), '2026年学习《廉政准则》知识测试', `${locale} test: the May test is listed`)
+  await sup.locator('[data-test=duty-exams] .el-table__row', { hasText: '2026年学习《廉政准则》知识测试' }).click()
+  await expectText(sup.locator('[data-test=duty-exam-stats]'), zh ? '实考 308 人' : '308 tested', `${locale} test: the office reads who was tested`)
+  await sup.locator('[data-test=duty-exam-new]').click()
+  const title = `${zh ? '廉政知识抽测' : 'Spot test'} ${Date.now() % 100000}`
+  await sup.locator(field('duty-exam-title')).fill(title)
+  const cst = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+  const tomorrow = new Date(Date.now() + 32 * 3600 * 1000).toISOString().slice(0, 10)
+  const range = sup.locator('[data-test=duty-exam-form] .el-range-input')
+  await range.nth(0).fill(`${cst} 00:00`)
+  await range.nth(1).fill(`${tomorrow} 23:59`)
+  await range.nth(1).press('Enter')
+  await sup.locator('.el-dialog__title', { hasText: zh ? '新建测试' : 'New test' }).click()
+  await sup.locator('[data-test=duty-exam-create]').click()
+  await expectText(sup.locator('[data-test=duty-exam] h3'), title, `${locale} test: the office creates a test`)
+  await sup.locator(field('duty-enrol-units')).fill('瑶海区实验')
+  await sup.locator('.el-select-dropdown__item:visible', { hasText: '瑶海区实验' }).first().click()
+  await sup.locator('[data-test=duty-enrol]').click()
+  await sup.locator('[data-test=duty-code]').first().waitFor({ timeout: 10000 })
+  const code = (await sup.locator('[data-test=duty-code]').first().textContent()).trim()
+  check(/^[0-9A-Z]{4}-/.test(code), `${locale} test: personal codes are made (${code})`)
+  await shot(sup, locale, 'console-duty-test')
+
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const phone = await ctx.newPage()
+  watchErrors(phone, 'teacher')
+  await phone.goto(`${base}/exam`)
+  await phone.locator(field('exam-code')).fill(code)
+  await phone.locator('[data-test=exam-start]').click()
+  await phone.locator('[data-test=exam-q-1]').waitFor({ timeout: 10000 })
+  await expectText(phone.locator('[data-test=exam-left]'), zh ? '剩余' : 'left', `${locale} test: the time left is shown`)
+  await shot(phone, locale, 'portal-exam-question')
+  for (let i = 1; i <= 10; i++) {
+    const q = phone.locator(`[data-test=exam-q-${i}]`)
+    await q.waitFor({ timeout: 5000 })
+    if (await q.locator('[data-test=exam-multi-save]').count()) {
+      await q.locator('[data-test=exam-choice-A]').click()
+      await q.locator('[data-test=exam-multi-save]').click()
+    } else if (await q.locator('[data-test=exam-choice-T]').count()) {
+      await q.locator('[data-test=exam-choice-T]').click()
+    } else {
+      await q.locator('[data-test=exam-choice-A]').click()
+    }
+    if (i < 10) await phone.locator(`[data-test=exam-q-${i + 1}]`).waitFor({ timeout: 5000 })
+    else await phone.waitForTimeout(500)
+  }
+  await phone.locator('[data-test=exam-submit]').click()
+  await expectText(phone.locator('[data-test=exam-result]'), zh ? '分' : 'points', `${locale} test: the teacher hands in and reads the score`)
+  await expectText(phone.locator('.review'), zh ? '依据' : 'Rule', `${locale} test: each question shows its rule`)
+  await shot(phone, locale, 'portal-exam-result')
+  await phone.goto(`${base}/exam`)
+  await phone.locator(field('exam-code')).fill(code)
+  await phone.locator('[data-test=exam-start]').click()
+  await expectText(phone.locator('.el-form-item__error'), zh ? '作答次数' : '作答次数', `${locale} test: one attempt only`)
+  await ctx.close()
+  await sup.reload()
+  await sup.locator('.el-tabs__item', { hasText: zh ? '廉政测试' : 'Rules tests' }).click()
+  await expectText(sup.locator('[data-test=duty-exams] .el-table__row', { hasText: title }), title, `${locale} test: listed`)
+  await sup.locator('[data-test=duty-exams] .el-table__row', { hasText: title }).click()
+  await expectText(sup.locator('[data-test=duty-exam-stats]'), zh ? '实考 1 人' : '1 tested', `${locale} test: the office sees the teacher tested`)
+  await sup.context().close()
+}
+
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
@@ -743,6 +814,8 @@ async function main() {
       if (want('duty')) {
         console.log(`e2e (${locale}): duty`)
         await duty(browser, server.url, locale)
+        console.log(`e2e (${locale}): rules test`)
+        await ruleTest(browser, server.url, locale)
       }
       if (want('placement')) {
         console.log(`e2e (${locale}): placement`)

@@ -138,4 +138,76 @@ export const dutyApi = {
     for (const k of ['person_post', 'commitments', 'follow_up_on'] as const) if (!t[k]) delete body[k]
     return http.post<{ id: number }>('/api/v1/duty/talks', body)
   },
+  // The rules tests: the office's bank and tests; the taker's side by personal code.
+  questions: () => http.get<{ active: number; items: { id: number; kind: string; stem: string; options: string[]; answer: string; rule: string; active: boolean }[] }>('/api/v1/duty/questions'),
+  importQuestions: (file: File) =>
+    request<{ added: number; updated: number }>('POST', '/api/v1/duty/questions/import', {
+      raw: file,
+      contentType: file.name.toLowerCase().endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
+    }),
+  exams: () => http.get<{ items: ExamSummary[] }>('/api/v1/duty/exams'),
+  createExam: (e: { title: string; opens_at: string; closes_at: string; minutes: number; questions: number; pass_percent: number; attempts: number }) =>
+    http.post<{ id: number; bank: number }>('/api/v1/duty/exams', e),
+  exam: (id: number) => http.get<ExamResults>(`/api/v1/duty/exams/${id}`),
+  enrol: (id: number, unitIds: number[]) =>
+    http.post<{ enrolled: number; codes: { name: string; unit: string; code: string }[] }>(`/api/v1/duty/exams/${id}/enrol`, { unit_ids: unitIds }),
+  start: (code: string) => http.post<ExamPaper>('/api/v1/public/exams/start', { code }),
+  answer: (code: string, position: number, choice: string) =>
+    http.post<{ position: number; choice: string; seconds_left: number }>('/api/v1/public/exams/answer', { code, position, choice }),
+  submit: (code: string) => http.post<ExamResult>('/api/v1/public/exams/submit', { code }),
+}
+
+export interface ExamSummary {
+  id: number
+  title: string
+  opens_at: string
+  closes_at: string
+  questions: number
+  pass_percent: number
+  enrolled: number
+  tested: number
+}
+export interface ExamResults {
+  id: number
+  title: string
+  bank: number
+  opens_at: string
+  closes_at: string
+  minutes: number
+  questions: number
+  pass_percent: number
+  enrolled: number
+  tested: number
+  passed: number
+  pass_rate: number
+  average: number
+  distribution: { band: string; count: number }[]
+  most_missed: { stem: string; rule: string; answer: string; answered: number; missed: number }[]
+  flagged: { attempt_id: number; attempt: number; score: number; flags: string[]; submitted_at: string; person: string; unit: string }[]
+  by_unit: { unit: string; enrolled: number; tested: number; passed: number }[]
+}
+export interface ExamQuestion {
+  position: number
+  kind: 'single' | 'multiple' | 'judge'
+  stem: string
+  options: string[]
+  yours: string | null
+}
+export interface ExamPaper {
+  state: 'open'
+  title: string
+  attempt: number
+  attempts: number
+  deadline_at: string
+  seconds_left: number
+  questions: ExamQuestion[]
+}
+export interface ExamResult {
+  state: 'submitted'
+  correct: number
+  total: number
+  score: number
+  pass_percent: number
+  passed: boolean
+  review: { position: number; stem: string; kind: string; options: string[]; yours: string | null; answer: string; correct: boolean; rule: string }[]
 }
