@@ -57,6 +57,11 @@ struct Exam {
   absl::Time opens_at, closes_at;
   int minutes = 0, questions = 0, pass_percent = 0, attempts = 0;
   std::map<int64_t, Question> bank;
+  std::vector<int64_t> BankIds() const {
+    std::vector<int64_t> ids;
+    for (const auto& [id, q] : bank) ids.push_back(id);
+    return ids;
+  }
 };
 
 absl::StatusOr<Exam> MustExam(Db& db, int64_t id) {
@@ -443,9 +448,7 @@ absl::StatusOr<json::object> StartAttempt(Tx& tx, const std::string& code) {
   Attempt a;
   a.seq = static_cast<int>(all.size()) + 1;
   a.seed = AttemptSeedHex(exam.seed, taker.id, a.seq);
-  std::vector<int64_t> bank_ids;
-  for (const auto& [id, q] : exam.bank) bank_ids.push_back(id);
-  a.paper = DrawPaper(bank_ids, a.seed, exam.questions);
+  a.paper = DrawPaper(exam.BankIds(), a.seed, exam.questions);
   a.started_at = now;
   a.deadline_at = std::min(now + absl::Minutes(exam.minutes), exam.closes_at);
   std::string paper = json::serialize(json::array(a.paper.begin(), a.paper.end()));
@@ -612,9 +615,7 @@ absl::StatusOr<bool> PaperReproduces(Db& db, int64_t attempt_id) {
   std::string seed = st.Text(3), paper = st.Text(4);
   st.Reset();
   QF_ASSIGN_OR_RETURN(Exam exam, MustExam(db, exam_id));
-  std::vector<int64_t> bank_ids;
-  for (const auto& [id, q] : exam.bank) bank_ids.push_back(id);
-  std::vector<int64_t> again = DrawPaper(bank_ids, AttemptSeedHex(exam.seed, taker, seq), exam.questions);
+  std::vector<int64_t> again = DrawPaper(exam.BankIds(), AttemptSeedHex(exam.seed, taker, seq), exam.questions);
   return seed == AttemptSeedHex(exam.seed, taker, seq) && json::serialize(json::array(again.begin(), again.end())) == paper;
 }
 
