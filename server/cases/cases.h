@@ -193,6 +193,16 @@ absl::StatusOr<uint64_t> RegistrationLeaf(Db& db, const std::string& receipt);
 // The discipline office opens a named reporter's identity: records "reporter.identity_opened" with the stated
 // reason (in this transaction, before anything is revealed) and returns the sealed blob for the caller to open.
 absl::StatusOr<std::string> OpenReporterIdentity(Tx& tx, int64_t case_id, const std::string& reason, const Principal& who);
+// A file the reporter attached, opened by staff who may see the case (the same scope and walls; NotFound otherwise):
+// records "case.attachment_opened" (who, which file by its SHA-256) in this transaction and returns what the
+// caller then reads and sends. Only JPEG, PNG and PDF keep their type; anything else goes out as bytes.
+struct AttachmentRef {
+  std::string name, mime, sha256;
+  int64_t size = 0;
+};
+absl::StatusOr<AttachmentRef> OpenAttachment(Tx& tx, int64_t case_id, const std::string& sha256, const Principal& who);
+// The file's bytes (a reading connection).
+absl::StatusOr<std::string> AttachmentBytes(Db& db, const std::string& sha256);
 // Seals reporter rows stored in plain text by earlier versions; returns how many.
 absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env);
 

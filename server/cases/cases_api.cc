@@ -288,6 +288,37 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"POST", "/api/v1/cases/{id}/reporter-identity", kSupervisor,
               WriteThenRoute(app, [&app](const Request& req) { return PrepareOpenIdentity(app, req); }),
               4096, "The discipline office opens a named reporter's identity, with a reason; the act is a ledger event"});
+  router.Add({"POST", "/api/v1/cases/{id}/attachments/{sha256}", kStaff,
+              WriteThenRoute(app, [&app](const Request& req) -> absl::StatusOr<Write> {
+                QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                std::string hash = req.params[1];
+                bool hex = hash.size() == 64 && hash.find_first_not_of("0123456789abcdef") == std::string::npos;
+                if (!hex) return NotFound("case.attachment_not_found", "附件不存在");
+                auto copy = std::make_shared<Request>(req);
+                return Write{[id, hash, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                               QF_ASSIGN_OR_RETURN(AttachmentRef a, OpenAttachment(tx, id, hash, who));
+                               return json::object{{"name", a.name}, {"mime", a.mime}, {"sha256", a.sha256}};
+                             },
+                             // The opening is recorded; the bytes are read after the commit, on the downloads' pool.
+                             [&app, copy](absl::StatusOr<json::value> r, Respond respond) {
+                               if (!r.ok()) return respond(Response::Problem(r.status(), copy->path));
+                               auto ref = std::make_shared<json::object>(r->as_object());
+                               OffThread(app, *copy, std::move(respond), [&app, ref](const Request& req, const Respond& respond) {
+                                 auto db = app.readers->Get();
+                                 if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
+                                 std::string hash(ref->at("sha256").as_string()), mime(ref->at("mime").as_string());
+                                 auto bytes = AttachmentBytes(**db, hash);
+                                 if (!bytes.ok()) return respond(Response::Problem(bytes.status(), req.path));
+                                 std::string ext = mime == "image/jpeg" ? ".jpg" : mime == "image/png" ? ".png"
+                                                   : mime == "application/pdf" ? ".pdf" : ".bin";
+                                 Response out = Response::Attachment(std::move(*bytes), mime, "attachment-" + hash.substr(0, 12) + ext,
+                                                                     std::string(ref->at("name").as_string()));
+                                 out.headers.emplace_back("Cache-Control", "private, no-store");
+                                 respond(std::move(out));
+                               }, app.files);
+                             }};
+              }),
+              1024, "A file the reporter attached, for staff who may see the case; the opening is a ledger event"});
   router.Add({"POST", "/api/v1/cases/{id}/supervision-orders", kSupervisor | kLeader,
               WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));

@@ -27,7 +27,7 @@ absl::StatusOr<json::object> StatsFromCases(Db& db, const std::string& from, con
     bool by_month = std::string_view(key) == "by_month";
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
         "SELECT {0}, COUNT(*) FROM cases WHERE received_at >= ? AND received_at < ? GROUP BY {0} ORDER BY {1}", col,
-        by_month ? "1" : "COUNT(*) DESC")));
+        by_month ? "1" : "COUNT(*) DESC, 1")));
     st.Bind(1, lo).Bind(2, hi);
     json::array arr;
     int64_t sum = 0;

@@ -65,6 +65,7 @@ absl::StatusOr<json::array> EventsJson(Db& db, int64_t case_id) {
         {"case.registered", "登记"}, {"case.merged_in", "并入他件"}, {"case.deadline_recomputed", "期限按新公布的节假日重算"},
         {"supervision.card", "亮牌督办"}, {"supervision.order", "下达督办单"}, {"supervision.answered", "答复督办"},
         {"supervision.escalation", "督办文书"}, {"reporter.identity_opened", "查看实名信息"},
+        {"case.attachment_opened", "查看附件"},
         {"case.public_add_info", "反映人补充材料"}, {"case.public_answer", "反映人回答询问"},
         {"case.public_rate", "反映人评价"}};
     std::string kind = st.Text(3), label = kind;

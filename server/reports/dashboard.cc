@@ -32,7 +32,7 @@ absl::StatusOr<json::object> Dashboard(Db& db, const std::string& from, const st
                           std::pair{"district", "by_district"}, std::pair{"state", "by_state"}}) {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
         "SELECT code, SUM(n) FROM rollup_dim WHERE dim = ?3 AND day >= ?1 AND day <= ?2 GROUP BY code HAVING SUM(n) > 0 "
-        "ORDER BY 2 DESC"));
+        "ORDER BY 2 DESC, 1"));  // ties by code: the same order on every backend
     st.Bind(1, from).Bind(2, to).Bind(3, std::string_view(dim));
     json::array arr;
     while (true) {

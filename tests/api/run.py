@@ -2,7 +2,8 @@
 """Runs the black-box API cases in tests/api/cases/*.json against a real server on a fresh demo database.
 
 Each file holds {"name", "steps": [...]}. A step: {"as": user or null, "method", "path", "body" | "raw" |
-"raw_hex", "content_type", "status", "expect" (a subset of the response), "absent" (values that must not occur
+"raw_hex", "content_type", "status", "expect" (a subset of the response), "response_headers" ({name: a part of
+its value}), "absent" (values that must not occur
 in the response text), "save": {"var": "dotted.path"}, "sorted": {"list.key": "asc"|"desc"}}. "${var}" in a step is replaced by a saved value.
 In "expect", a dict matches as a subset, a list matches if each expected item matches some actual item,
 "$any" matches anything present. At the end every response is checked against the schema api/openapi.yaml gives
@@ -126,6 +127,10 @@ def run_file(path, port, source=None):
             continue
         if status >= 400 and not (resp.getheader("Content-Type") or "").startswith("application/problem+json"):
             failures.append("%s: error without problem+json" % label)
+        for name, want in step.get("response_headers", {}).items():
+            got = resp.getheader(name) or ""
+            if want not in got:
+                failures.append("%s: header %s is %r, expected it to contain %r" % (label, name, got, want))
         if "expect" in step:
             err = match(step["expect"], body)
             if err:

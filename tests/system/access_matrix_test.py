@@ -19,6 +19,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import qfserver  # noqa: E402
 
 GUARD = {"auth.required", "auth.role", "auth.csrf"}
+# A one-pixel PNG attached to the matrix's case, and its SHA-256 (the attachment route's second parameter).
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+PNG_SHA256 = "b1ff9c8ea3a780bad09b346c423d2d0e46815926879b18e841d928376a946640"
 ROLES = {"clerk": "clerk", "handler_fin": "handler", "supervisor": "supervisor", "inspector": "inspector",
          "leader": "leader", "admin": "admin"}
 
@@ -46,7 +49,8 @@ def main():
         school = units["items"][0]["id"]
         _, a, _ = clerk.request("POST", "/api/v1/cases", {"channel": "letter_call", "category": "fees", "title": "矩阵", "content": "矩阵测试",
                                                           "concerned_unit_id": school, "anonymous": False,
-                                                          "reporter": {"name": "矩阵", "phone": "13000000000"}})
+                                                          "reporter": {"name": "矩阵", "phone": "13000000000"},
+                                                          "attachments": [{"name": "a.png", "content_base64": PNG}]})
         case_a, receipt = a["id"], a["receipt"]
         clerk.request("POST", "/api/v1/cases/%d/transitions" % case_a, {"action": "accept"})
         clerk.request("POST", "/api/v1/cases/%d/transitions" % case_a, {"action": "dispatch"})
@@ -142,6 +146,7 @@ def main():
             ("POST", "/api/v1/placement/runs/{id}/decisions"): {"params": [1], "body": {}},
             ("POST", "/api/v1/placement/runs/{id}/class-list"): {"params": [1], "body": {}},
             ("POST", "/api/v1/placement/runs/{id}/letters"): {"params": [1], "body": {}},
+            ("POST", "/api/v1/cases/{id}/attachments/{sha256}"): {"case": True, "more": [PNG_SHA256], "body": {}},
             ("GET", "/api/v1/duty/board"): {}, ("POST", "/api/v1/duty/plans"): {"raw": b""},
             ("GET", "/api/v1/duty/tasks/{id}"): {"params": [1]},
             ("POST", "/api/v1/duty/tasks/{id}/reports"): {"params": [1], "body": {}},
@@ -195,7 +200,7 @@ def main():
                 if spec.get("case") and who == "principal_yh001":
                     scenarios = [("conflicted", case_w)]
                 for label, case in scenarios:
-                    params = [case] if case else spec.get("params", [])
+                    params = [case] + spec.get("more", []) if case else spec.get("params", [])
                     status, body, _ = call(client, r["method"], path_of(r["path"], params), spec)
                     code = (body or {}).get("code") if isinstance(body, dict) else None
                     cells += 1

@@ -1,6 +1,6 @@
 // Cases: the public's submission and follow-up by receipt code; the staff list, detail, actions, intake,
 // import, supervision and statistics.
-import { download, http, request, type Query } from './request'
+import { download, downloadPost, http, request, type Query } from './request'
 
 export interface Term {
   code: string
@@ -356,6 +356,8 @@ export const publicApi = {
 }
 
 export const casesApi = {
+  // A reporter's attached file; the server records the opening before it sends the bytes.
+  attachment: (id: number, sha256: string) => downloadPost(`/api/v1/cases/${id}/attachments/${sha256}`, {}),
   list: (f: CaseFilter, offset: number, limit: number, signal?: AbortSignal) =>
     http.get<CasePage>('/api/v1/cases', { ...(f as Query), offset, limit }, signal),
   exportXlsx: (f: CaseFilter) => download('/api/v1/cases/export', f as Query),
