@@ -8,9 +8,13 @@
 #include <map>
 #include <string>
 
+#include <boost/json.hpp>
+
 #include "absl/status/status.h"
 #include "runtime/runtime.h"
 #include "common/clock.h"
+#include "common/status.h"
+#include "common/timefmt.h"
 #include "draws/draws.h"
 
 namespace qf::demo {
@@ -27,6 +31,24 @@ void RegisterCommands(Modules& m);
 
 // Fills an empty database through `rt`'s writer; `clock` is the writer's clock and is moved through time.
 absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed = 2026);
+
+// An instant of the demo's year 2026 in China Standard Time.
+inline absl::Time At(int month, int day, int hour, int minute = 0) {
+  return absl::FromCivil(absl::CivilSecond(2026, month, day, hour, minute, 0), Cst());
+}
+
+// Runs `f` (a command answering a JSON object) as `who` (the system when no account) with the clock set to `t`.
+template <typename F>
+absl::Status Do(Runtime& rt, ManualClock& clock, absl::Time t, const Principal& who, F f) {
+  clock.Set(t);
+  return rt.writer()
+      .Run(who.account_id ? Actor::Account(who.account_id) : Actor::System(),
+           [&](Tx& tx) -> absl::StatusOr<boost::json::value> {
+             QF_ASSIGN_OR_RETURN(auto o, f(tx));
+             return boost::json::value(std::move(o));
+           })
+      .status();
+}
 
 // Steps in time order (equal times keep their order); a step may schedule later ones.
 using Schedule = std::multimap<absl::Time, std::function<absl::Status()>>;

@@ -20,22 +20,6 @@ namespace {
 
 namespace json = boost::json;
 
-absl::Time At(int month, int day, int hour, int minute = 0) {
-  return absl::FromCivil(absl::CivilSecond(2026, month, day, hour, minute, 0), Cst());
-}
-
-template <typename F>
-absl::Status Do(Runtime& rt, ManualClock& clock, absl::Time t, const Principal& who, F f) {
-  clock.Set(t);
-  return rt.writer()
-      .Run(who.account_id ? Actor::Account(who.account_id) : Actor::System(),
-           [&](Tx& tx) -> absl::StatusOr<json::value> {
-             QF_ASSIGN_OR_RETURN(auto o, f(tx));
-             return json::value(std::move(o));
-           })
-      .status();
-}
-
 // The office's sheet: area, task, lead, cooperating, deadline, basis.
 const char* kPlan[][6] = {
     {"确保政令畅通", "传达学习省市纪委全会和廉政工作会议精神", "办公室", "纪委监察室", "2026-02-28", "市纪委全会部署"},

@@ -21,10 +21,6 @@ namespace {
 
 namespace json = boost::json;
 
-absl::Time At(int month, int day, int hour, int minute = 0) {
-  return absl::FromCivil(absl::CivilSecond(2026, month, day, hour, minute, 0), Cst());
-}
-
 json::array Checklist() {
   auto item = [](const char* key, const char* label, const char* basis, const char* answer, const char* term = "10wd") {
     return json::object{{"key", key}, {"label", label}, {"basis", basis}, {"answer", answer}, {"term", term}};
@@ -44,17 +40,6 @@ json::array Checklist() {
 const std::string& Photo() {
   static const std::string p("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0", 33);
   return p;
-}
-
-template <typename F>
-absl::Status Do(Runtime& rt, ManualClock& clock, absl::Time t, const Principal& who, F f) {
-  clock.Set(t);
-  auto r = rt.writer().Run(who.account_id ? Actor::Account(who.account_id) : Actor::System(),
-                           [&](Tx& tx) -> absl::StatusOr<json::value> {
-                             QF_ASSIGN_OR_RETURN(auto o, f(tx));
-                             return o;
-                           });
-  return r.status();
 }
 
 struct State {

@@ -26,8 +26,10 @@ absl::StatusOr<bool> HeadOf(Db& db, const Principal& who, int64_t unit) {
   return st.Step();
 }
 
-// The office and the bureau's leaders read every letter; a unit its own and those it issued.
+// The office and the bureau's leaders read every letter; a unit its own and those it issued; a head their unit's.
 bool ReadsAll(const Principal& who) { return Office(who) || who.Has(kLeader); }
+struct LetterRow;
+bool MaySee(const LetterRow& r, const Principal& who, bool head);
 
 struct LetterRow {
   int64_t id = 0, unit_id = 0, issuer_unit_id = 0, signed_by = 0;
@@ -50,6 +52,10 @@ LetterRow ReadLetter(Stmt& st) {
   r.template_kind = st.Text(8), r.content = st.Text(9), r.content_sha256 = st.Text(10), r.issued_at = st.Text(11);
   r.due_on = st.Text(12), r.signed_by = st.Int(13), r.signer_name = st.Text(14), r.signed_at = st.Text(15);
   return r;
+}
+
+bool MaySee(const LetterRow& r, const Principal& who, bool head) {
+  return head || ReadsAll(who) || who.unit_id == r.unit_id || who.unit_id == r.issuer_unit_id;
 }
 
 absl::StatusOr<LetterRow> MustLetter(Db& db, int64_t id) {
@@ -119,9 +125,8 @@ absl::StatusOr<json::object> Sign(Tx& tx, int64_t letter_id, const std::string& 
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(LetterRow r, MustLetter(db, letter_id));
   QF_ASSIGN_OR_RETURN(bool head, HeadOf(db, who, r.unit_id));
-  // Someone who neither heads the unit nor reads all letters is not told the letter exists.
-  if (!head && !ReadsAll(who) && who.unit_id != r.unit_id && who.unit_id != r.issuer_unit_id)
-    return NotFound("duty.letter_not_found", "责任书不存在");
+  // Someone who may not see the letter is not told it exists.
+  if (!MaySee(r, who, head)) return NotFound("duty.letter_not_found", "责任书不存在");
   QF_RETURN_IF_ERROR(MayTake(LetterAction::kSign, {!r.signed_at.empty(), head}));
   boost::system::error_code ec;
   json::value stored = json::parse(r.content, ec);
@@ -198,8 +203,7 @@ absl::StatusOr<json::object> Letters(Db& db, const LetterFilter& f, const Princi
 absl::StatusOr<json::object> LetterView(Db& db, int64_t id, const Principal& who, absl::Time now) {
   QF_ASSIGN_OR_RETURN(LetterRow r, MustLetter(db, id));
   QF_ASSIGN_OR_RETURN(bool head, HeadOf(db, who, r.unit_id));
-  if (!head && !ReadsAll(who) && who.unit_id != r.unit_id && who.unit_id != r.issuer_unit_id)
-    return NotFound("duty.letter_not_found", "责任书不存在");
+  if (!MaySee(r, who, head)) return NotFound("duty.letter_not_found", "责任书不存在");
   json::object out = Summary(r, CstDay(now));
   boost::system::error_code ec;
   json::value content = json::parse(r.content, ec);

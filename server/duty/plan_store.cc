@@ -46,18 +46,16 @@ absl::StatusOr<int64_t> FindUnit(Db& db, std::string_view text, std::vector<std:
   return int64_t{0};
 }
 
-std::vector<std::string_view> SplitUnits(std::string_view s) {
+// The names in a 配合单位 cell, separated by 、，； , or ;.
+std::vector<std::string> SplitUnits(std::string_view s) {
   std::string norm(s);
-  for (const char* sep : {"、", "，", "；"}) {
+  for (const char* sep : {"、", "，", "；", ";"}) {
     size_t at;
     while ((at = norm.find(sep)) != std::string::npos) norm.replace(at, std::string_view(sep).size(), ",");
   }
-  static thread_local std::string keep;
-  keep = norm;
-  std::vector<std::string_view> out;
-  for (auto part : Split(keep, ','))
-    for (auto p2 : Split(part, ';'))
-      if (!Trim(p2).empty()) out.push_back(Trim(p2));
+  std::vector<std::string> out;
+  for (auto part : Split(norm, ','))
+    if (!Trim(part).empty()) out.emplace_back(Trim(part));
   return out;
 }
 
@@ -69,18 +67,23 @@ struct DeadlineRow {
   std::optional<absl::CivilDay> reported_on;
 };
 
+// A deadline from its columns (due_on, status, reported_on or '') starting at `col`.
+absl::StatusOr<DeadlineRow> ReadDeadline(const Stmt& st, int col, int64_t task_id, std::string period) {
+  DeadlineRow d;
+  d.task_id = task_id, d.period = std::move(period);
+  QF_ASSIGN_OR_RETURN(d.due, StoredDay(st.Text(col)));
+  QF_ASSIGN_OR_RETURN(d.state, ParseDeadlineState(st.Text(col + 1)));
+  if (!st.Text(col + 2).empty()) d.reported_on = ParseDay(st.Text(col + 2));
+  return d;
+}
+
 absl::StatusOr<DeadlineRow> MustDeadline(Db& db, int64_t task_id, const std::string& period) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT due_on, status, COALESCE(reported_on, '') FROM duty_deadlines WHERE task_id = ? AND period = ?"));
   st.Bind(1, task_id).Bind(2, period);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("duty.deadline_not_found", period.empty() ? "任务不存在" : "该任务没有这一季度的期限");
-  DeadlineRow d;
-  d.task_id = task_id, d.period = period;
-  QF_ASSIGN_OR_RETURN(d.due, StoredDay(st.Text(0)));
-  QF_ASSIGN_OR_RETURN(d.state, ParseDeadlineState(st.Text(1)));
-  if (!st.Text(2).empty()) d.reported_on = ParseDay(st.Text(2));
-  return d;
+  return ReadDeadline(st, 0, task_id, period);
 }
 
 struct TaskRow {
@@ -379,11 +382,7 @@ absl::StatusOr<json::object> Board(Db& db, int year, const Principal& who, absl:
       b.schedule = st.Text(7), b.basis = st.Text(8), b.evidence = st.Text(9), b.cooperating = st.Text(10);
       rows.push_back(std::move(b));
     }
-    DeadlineRow d;
-    d.task_id = st.Int(0), d.period = st.Text(11);
-    QF_ASSIGN_OR_RETURN(d.due, StoredDay(st.Text(12)));
-    QF_ASSIGN_OR_RETURN(d.state, ParseDeadlineState(st.Text(13)));
-    if (!st.Text(14).empty()) d.reported_on = ParseDay(st.Text(14));
+    QF_ASSIGN_OR_RETURN(DeadlineRow d, ReadDeadline(st, 12, st.Int(0), st.Text(11)));
     rows.back().deadlines.push_back({d, static_cast<int>(st.Int(15))});
   }
   struct Count {
@@ -487,11 +486,7 @@ absl::StatusOr<json::object> TaskView(Db& db, int64_t task_id, const Principal& 
   while (true) {
     QF_ASSIGN_OR_RETURN(bool more, ds.Step());
     if (!more) break;
-    DeadlineRow d;
-    d.task_id = task_id, d.period = ds.Text(0);
-    QF_ASSIGN_OR_RETURN(d.due, StoredDay(ds.Text(1)));
-    QF_ASSIGN_OR_RETURN(d.state, ParseDeadlineState(ds.Text(2)));
-    if (!ds.Text(3).empty()) d.reported_on = ParseDay(ds.Text(3));
+    QF_ASSIGN_OR_RETURN(DeadlineRow d, ReadDeadline(ds, 1, task_id, ds.Text(0)));
     json::object o = DeadlineJson(d, static_cast<int>(ds.Int(4)), today);
     auto acts = Actions(FactsFor(tr, d.state, who));
     o["actions"] = json::array(acts.begin(), acts.end());

@@ -19,13 +19,21 @@ namespace {
 
 std::string Subject(int64_t id) { return fmt::format("duty_talk/{}", id); }
 
-// What a reader is to a talk: the office, a leader, and whether the talk is about them or a declared relative.
-absl::StatusOr<TalkReader> ReaderOf(Db& db, const Principal& who, int64_t talk_person) {
-  TalkReader r{Office(who), who.Has(kLeader), false};
-  if (who.person_id && talk_person) {
-    QF_ASSIGN_OR_RETURN(auto relatives, org::Relatives(db, who.person_id));
-    r.walled = talk_person == who.person_id ||
-               std::find(relatives.begin(), relatives.end(), talk_person) != relatives.end();
+// Who reads the talks: the office, a leader, and the people a talk may not reach them about (themselves and their
+// declared relatives), read once per request.
+struct Reader {
+  bool office = false, leader = false;
+  std::vector<int64_t> walled_people;
+  TalkReader For(int64_t talk_person) const {
+    bool walled = talk_person && std::find(walled_people.begin(), walled_people.end(), talk_person) != walled_people.end();
+    return {office, leader, walled};
+  }
+};
+absl::StatusOr<Reader> ReaderOf(Db& db, const Principal& who) {
+  Reader r{Office(who), who.Has(kLeader), {}};
+  if (who.person_id) {
+    QF_ASSIGN_OR_RETURN(r.walled_people, org::Relatives(db, who.person_id));
+    r.walled_people.push_back(who.person_id);
   }
   return r;
 }
@@ -115,6 +123,7 @@ absl::StatusOr<json::object> Talks(Db& db, int year, const Principal& who) {
       "SELECT {} FROM duty_talks t LEFT JOIN org_units u ON u.id = t.unit_id WHERE t.held_on BETWEEN ? AND ? "
       "ORDER BY t.held_on DESC, t.id DESC", kTalkColumns)));
   st.Bind(1, from).Bind(2, to);
+  QF_ASSIGN_OR_RETURN(Reader reader, ReaderOf(db, who));
   json::array items;
   std::map<std::string, int> by_kind;
   std::map<std::string, int> by_unit;
@@ -126,8 +135,7 @@ absl::StatusOr<json::object> Talks(Db& db, int year, const Principal& who) {
     ++by_kind[st.Text(1)];
     ++by_unit[st.Text(4)];
     QF_ASSIGN_OR_RETURN(TalkKind kind, ParseTalkKind(st.Text(1)));
-    QF_ASSIGN_OR_RETURN(TalkReader reader, ReaderOf(db, who, st.Int(5)));
-    if (!MayRead(kind, reader).ok()) continue;
+    if (!MayRead(kind, reader.For(st.Int(5))).ok()) continue;
     QF_ASSIGN_OR_RETURN(auto o, TalkJson(st, false));
     items.push_back(std::move(o));
   }
@@ -147,8 +155,8 @@ absl::StatusOr<json::object> TalkView(Db& db, int64_t id, const Principal& who) 
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("duty.talk_not_found", "谈话记录不存在");
   QF_ASSIGN_OR_RETURN(TalkKind kind, ParseTalkKind(st.Text(1)));
-  QF_ASSIGN_OR_RETURN(TalkReader reader, ReaderOf(db, who, st.Int(5)));
-  QF_RETURN_IF_ERROR(MayRead(kind, reader));
+  QF_ASSIGN_OR_RETURN(Reader reader, ReaderOf(db, who));
+  QF_RETURN_IF_ERROR(MayRead(kind, reader.For(st.Int(5))));
   return TalkJson(st, true);
 }
 
