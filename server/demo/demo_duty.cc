@@ -2,7 +2,8 @@
 // January from the office's sheet, progress reported by the lead units and accepted or sent back by the discipline
 // office through June (a few late, two never reported), responsibility letters issued at the end of January to every
 // division, district bureau and school and signed by most heads (瑶海区's letter waits for its head in the console),
-// and 18 integrity talks of the four kinds.
+// 18 integrity talks of the four kinds, the May rules test, and the year-end evaluation in November with one
+// accountability decision.
 #include <map>
 #include <random>
 
@@ -43,6 +44,87 @@ const char* kPlan[][6] = {
     {"构建惩防体系", "学校资产财务管理专项审计", "计财处", "", "2026-06-15", ""},
     {"构建惩防体系", "职业学校招生和资助资金检查", "职成处", "计财处", "2026-06-10", "学生资助资金管理办法"},
 };
+
+// The year-end evaluation of the divisions and district bureaus at the end of November: opened with the computed
+// items measured from the year's records, the office's own items scored (a few with deductions), fixed; then one
+// accountability decision on the weakest district bureau, resting on the records behind its heaviest deduction.
+absl::Status PlanEvaluation(Runtime& rt, ManualClock& clock, Schedule& schedule, const Principal& sup) {
+  std::string scheme;
+  QF_RETURN_IF_ERROR(duty::EvalScheme::Load(rt.app().data_dir + "/duty/evaluation.toml", &scheme).status());
+  auto evaluation = std::make_shared<int64_t>(0);
+  schedule.emplace(At(11, 25, 9), [&rt, &clock, sup, scheme, evaluation] {
+    return Do(rt, clock, At(11, 25, 9), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto o, duty::CreateEvaluation(tx, {}, scheme, {2026, {"division", "district_bureau"}}, sup));
+      *evaluation = o.at("id").as_int64();
+      return o;
+    });
+  });
+  schedule.emplace(At(11, 26, 15), [&rt, &clock, sup, evaluation] {
+    return Do(rt, clock, At(11, 26, 15), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+          "SELECT s.unit_id, s.item, u.code FROM duty_evaluation_scores s JOIN org_units u ON u.id = s.unit_id "
+          "WHERE s.evaluation_id = ? AND s.score IS NULL ORDER BY s.unit_id, s.item"));
+      st.Bind(1, *evaluation);
+      std::vector<std::tuple<int64_t, std::string, std::string>> open;
+      while (true) {
+        QF_ASSIGN_OR_RETURN(bool row, st.Step());
+        if (!row) break;
+        open.emplace_back(st.Int(0), st.Text(1), st.Text(2));
+      }
+      json::object last;
+      for (size_t i = 0; i < open.size(); ++i) {
+        const auto& [unit, item, code] = open[i];
+        duty::ItemScore score{item == "D2" ? 20 : 10, "", {}};
+        if (i % 4 == 1) {
+          score.score -= item == "D2" ? 4 : 2;
+          score.note = item == "D2" ? "廉政风险点排查不全，个别审批事项防控措施未落实到岗" : "随迁子女入学政策公开晚于规定时间";
+        }
+        QF_ASSIGN_OR_RETURN(last, duty::ScoreItem(tx, *evaluation, unit, item, score, sup));
+      }
+      return last;
+    });
+  });
+  schedule.emplace(At(11, 27, 16), [&rt, &clock, sup, evaluation] {
+    return Do(rt, clock, At(11, 27, 16), sup, [&](Tx& tx) { return duty::Finalise(tx, {}, *evaluation, sup); });
+  });
+  schedule.emplace(At(11, 30, 10), [&rt, &clock, sup, evaluation] {
+    return Do(rt, clock, At(11, 30, 10), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+          "SELECT eu.unit_id, p.id, p.name, p.position FROM duty_evaluation_units eu JOIN org_people p "
+          "ON p.unit_id = eu.unit_id AND p.leader = 1 WHERE eu.evaluation_id = ? AND eu.kind = 'district_bureau' "
+          "ORDER BY eu.total, eu.unit_id, p.id LIMIT 1"));
+      st.Bind(1, *evaluation);
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return absl::InternalError("demo: no district bureau to hold accountable");
+      duty::DecisionRequest d;
+      d.year = 2026, d.kind = duty::DecisionKind::kCriticism, d.unit_id = st.Int(0), d.person_id = st.Int(1);
+      d.person_name = st.Text(2), d.person_post = st.Text(3);
+      QF_ASSIGN_OR_RETURN(auto sheet, duty::UnitSheet(tx.db(), *evaluation, d.unit_id, sup));
+      // The computed item that lost the most points, and the records behind it.
+      int64_t worst = -1;
+      for (const auto& iv : sheet.at("items").as_array()) {
+        const auto& item = iv.as_object();
+        int64_t lost = item.at("points").as_int64() - item.at("score").as_int64();
+        if (!item.at("computed").as_bool() || lost <= worst || item.at("refs").as_array().empty()) continue;
+        worst = lost;
+        d.letter_item = item.contains("letter_item") ? static_cast<int>(item.at("letter_item").at("seq").as_int64()) : 0;
+        d.facts = {{"evaluation", std::to_string(*evaluation)}};
+        for (const auto& r : item.at("refs").as_array())
+          if (std::string kind(r.at("kind").as_string()); d.facts.size() < 4 &&
+              (kind == "case" || kind == "rectification" || kind == "veto"))
+            d.facts.push_back({kind, std::string(r.at("ref").as_string())});
+      }
+      if (d.letter_item == 0) d.rule = "《关于实行党风廉政建设责任制的规定》第二十四条";
+      d.decided_on = absl::CivilDay(2026, 11, 30);
+      d.decided_by = "市教育局党委";
+      d.text = fmt::format("{}年度党风廉政建设责任制考核中，{}责任书约定事项落实不到位，考核得分 {} 分，"
+                           "对其主要负责人予以通报批评，限一个月内整改并书面报告。",
+                           2026, std::string(sheet.at("unit").as_string()), sheet.at("total").as_int64());
+      return duty::RecordDecision(tx, d, sup);
+    });
+  });
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -299,7 +381,7 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
     (void)exam;
     return absl::OkStatus();
   });
-  return absl::OkStatus();
+  return PlanEvaluation(rt, clock, schedule, sup);
 }
 
 }  // namespace qf::demo

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "absl/time/civil_time.h"
 #include "auth/roles.h"
 #include "cases/cases.h"
+#include "cases/record.h"
 #include "common/calendar.h"
 #include "common/table_file.h"
 #include "storage/writer.h"
@@ -260,6 +262,113 @@ absl::StatusOr<boost::json::object> ExamView(Db& db, int64_t exam_id);
 absl::StatusOr<boost::json::object> Exams(Db& db);
 // Recomputes an attempt's paper from the test's seed and bank and compares it with the stored one.
 absl::StatusOr<bool> PaperReproduces(Db& db, int64_t attempt_id);
+
+// ---- Evaluation (考核) ----
+
+// What an evaluation item counts from Qingfeng's records, in the unit's scope (data/duty/evaluation.toml).
+enum class Measure {
+  kSubstantiatedComplaints, kOverdueCases, kLateRectifications, kVetoes, kLateTasks, kUnsignedLetters, kTestPassRate
+};
+std::string_view Code(Measure m);
+// How an item's points follow from its count: deducted per record, all or nothing, or in proportion to a share;
+// kManual items are scored by the discipline office against the evidence the item names.
+enum class ScoreRule { kManual, kDeduct, kZeroIfAny, kProportion };
+struct EvalItem {
+  std::string id, section, text, evidence;
+  int letter = 0;  // the item of the unit's responsibility letter it checks (1-based; 0: none)
+  int points = 0;
+  int per_tenths = 0;  // a deduction's points per record, in tenths (0.2 points: 2)
+  std::optional<Measure> measure;
+  ScoreRule rule = ScoreRule::kManual;
+};
+struct EvalTable {
+  std::string kind, title;  // kind: division, district_bureau, school
+  std::vector<EvalItem> items;
+};
+struct Band {
+  std::string code, label;
+  int min = 0;
+  bool no_item_at_zero = false;
+};
+// The scoring scheme: bands best first and one table of 100 points per kind of unit. An evaluation freezes the
+// scheme's text when it is created, so editing the file changes next year's evaluation, never a made one.
+struct EvalScheme {
+  std::string title, basis;
+  std::vector<Band> bands;
+  std::vector<EvalTable> tables;
+  const EvalTable* For(std::string_view unit_kind) const;
+  const EvalItem* Item(std::string_view unit_kind, std::string_view id) const;
+  static absl::StatusOr<EvalScheme> Load(const std::string& path, std::string* text = nullptr);
+  static absl::StatusOr<EvalScheme> Parse(std::string_view toml_text, std::string_view source);
+};
+// A measure's value for one unit: the records counted (each shown beside the score), and for a share its base.
+struct Measured {
+  int count = 0, of = 0;  // of: the base of a share (people enrolled); unused otherwise
+  std::vector<cases::RecordRef> refs;
+};
+// An item's score from its measure by its rule, with the computation in words ("逾期 2 件 × 4 分 = 扣 8 分"). Pure.
+struct Scored {
+  int score = 0;
+  std::string computation;
+};
+Scored Score(const EvalItem& item, const Measured& m);
+// The band a total earns: the first whose minimum it reaches and, where the band asks it, with no item at zero.
+const Band& BandOf(const EvalScheme& scheme, int total, bool any_item_at_zero);
+
+// The office opens a year's evaluation of every active unit of the given kinds (one per year): the scheme frozen,
+// every computed item computed from the records as of today (or the year's last day, once past).
+struct EvaluationRequest {
+  int year = 0;
+  std::vector<std::string> kinds;
+};
+absl::StatusOr<EvaluationRequest> ParseEvaluation(const boost::json::object& body);
+absl::StatusOr<boost::json::object> CreateEvaluation(Tx& tx, const DutyEnv& env, const std::string& scheme_text,
+                                                     const EvaluationRequest& r, const Principal& who);
+// Computes the computed items again from the records as they are now (a draft only).
+absl::StatusOr<boost::json::object> Recompute(Tx& tx, const DutyEnv& env, int64_t evaluation_id, const Principal& who);
+// The office scores an item it scores by hand (0 … its points), with a note (required below full points) and
+// links to the records that back it.
+struct ItemScore {
+  int score = 0;
+  std::string note;
+  std::vector<Link> links;
+};
+absl::StatusOr<ItemScore> ParseItemScore(const boost::json::object& body);
+absl::StatusOr<boost::json::object> ScoreItem(Tx& tx, int64_t evaluation_id, int64_t unit_id, const std::string& item,
+                                              const ItemScore& s, const Principal& who);
+// Closes the evaluation: computed items computed a last time, every item scored, each unit's total and band fixed,
+// the sheets' hash in the ledger. Refused while an item is unscored.
+absl::StatusOr<boost::json::object> Finalise(Tx& tx, const DutyEnv& env, int64_t evaluation_id, const Principal& who);
+// The year's evaluation (the office and leaders): each unit's total and band, counts by band.
+absl::StatusOr<boost::json::object> EvaluationView(Db& db, int year, const Principal& who);
+// One unit's sheet: each item with its points, score, the computation and records behind it or the office's note,
+// and the letter item it checks. The office and leaders; the unit's own staff once the evaluation is final.
+absl::StatusOr<boost::json::object> UnitSheet(Db& db, int64_t evaluation_id, int64_t unit_id, const Principal& who);
+
+// ---- Accountability (问责) ----
+
+enum class DecisionKind { kCriticism, kAdmonition, kOrganisational, kDisciplinary };
+std::string_view Code(DecisionKind k);
+std::string_view Label(DecisionKind k);
+// A decision enforces a clause (an item of the unit's letter of the year, or a rule cited in words) and rests on
+// facts: cases (by receipt), rectification orders, vetoes, the unit's evaluation and talks, each of which must exist.
+struct DecisionRequest {
+  int year = 0;
+  DecisionKind kind = DecisionKind::kCriticism;
+  int64_t unit_id = 0, person_id = 0;
+  std::string person_name, person_post;
+  int letter_item = 0;  // the clause: an item of the unit's letter, or
+  std::string rule;     // a rule in words
+  std::vector<Link> facts;
+  absl::CivilDay decided_on;
+  std::string decided_by, text;
+};
+absl::StatusOr<DecisionRequest> ParseDecision(const boost::json::object& body);
+absl::StatusOr<boost::json::object> RecordDecision(Tx& tx, const DecisionRequest& r, const Principal& who);
+// Decisions are read by the discipline office and the bureau's leaders, never by the person decided on or a
+// declared relative (not found). The view is the chain: the clause, the facts it rests on, the decision.
+absl::StatusOr<boost::json::object> Decisions(Db& db, int year, const Principal& who);
+absl::StatusOr<boost::json::object> DecisionView(Db& db, int64_t id, const Principal& who);
 
 // ---- Figures for the half-year summary ----
 struct Figures {

@@ -1,6 +1,7 @@
 // HTTP handlers and jobs of the responsibility system: the board and tasks (the plan imported from the office's
 // sheet, progress reports, the office's decisions), responsibility letters (issue, list, one letter, signature)
-// and integrity talks (register, one talk, record), and the sweep that cards late tasks and unsigned letters.
+// integrity talks (register, one talk, record), rules tests, the year-end evaluation and accountability decisions,
+// and the sweep that cards late tasks and unsigned letters.
 #include <algorithm>
 
 #include "app/app.h"
@@ -157,6 +158,85 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }, 201),
               16 * 1024, "Record an integrity talk (the discipline office)"});
 
+  // The year-end evaluation and accountability decisions.
+  std::string scheme_text;
+  if (auto scheme = EvalScheme::Load(app.data_dir + "/duty/evaluation.toml", &scheme_text); !scheme.ok()) {
+    spdlog::error("duty: {}", std::string(scheme.status().message()));
+    return;
+  }
+  auto evaluation_id = [](const Request& req) { return PathId(req, 0, "duty.evaluation_not_found", "考核"); };
+  router.Add({"GET", "/api/v1/duty/evaluations", kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                return EvaluationView(db, year, *req.principal);
+              }),
+              0, "The year's evaluation: each unit's total and band (or its score so far), counts by band"});
+  router.Add({"POST", "/api/v1/duty/evaluations", kSupervisor,
+              WriteRoute(app, [&app, scheme_text](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseEvaluation(body));
+                return Command([env = Env(app), scheme_text, r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return CreateEvaluation(tx, env, scheme_text, r, who);
+                });
+              }, 201),
+              1024, "Open the year's evaluation of every unit of the given kinds; the computed items computed from the records"});
+  router.Add({"GET", "/api/v1/duty/evaluations/{id}/units/{unit}", kReaders,
+              ReadRoute(app, [evaluation_id](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, evaluation_id(req));
+                QF_ASSIGN_OR_RETURN(int64_t unit, PathId(req, 1, "duty.evaluation_not_found", "考核"));
+                return UnitSheet(db, id, unit, *req.principal);
+              }),
+              0, "One unit's sheet: every item with its score, the computation and records behind it or the office's note"});
+  router.Add({"PUT", "/api/v1/duty/evaluations/{id}/units/{unit}/items/{item}", kSupervisor,
+              WriteRoute(app, [evaluation_id](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, evaluation_id(req));
+                QF_ASSIGN_OR_RETURN(int64_t unit, PathId(req, 1, "duty.unit_not_found", "单位"));
+                std::string item = req.params.size() > 2 ? req.params[2] : "";
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto s, ParseItemScore(body));
+                return Command([id, unit, item, s, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return ScoreItem(tx, id, unit, item, s, who);
+                });
+              }),
+              8 * 1024, "The office scores an item it scores by hand, with a note and links to the records behind it"});
+  router.Add({"POST", "/api/v1/duty/evaluations/{id}/recompute", kSupervisor,
+              WriteRoute(app, [&app, evaluation_id](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, evaluation_id(req));
+                return Command([env = Env(app), id, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Recompute(tx, env, id, who);
+                });
+              }),
+              1024, "Compute the computed items again from the records as they are now (a draft evaluation)"});
+  router.Add({"POST", "/api/v1/duty/evaluations/{id}/finalise", kSupervisor,
+              WriteRoute(app, [&app, evaluation_id](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, evaluation_id(req));
+                return Command([env = Env(app), id, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Finalise(tx, env, id, who);
+                });
+              }),
+              1024, "Fix every unit's total and band (refused while an item is unscored); the sheets' hash in the ledger"});
+  router.Add({"GET", "/api/v1/duty/decisions", kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                return Decisions(db, year, *req.principal);
+              }),
+              0, "The year's accountability decisions the caller may read, and counts by kind"});
+  router.Add({"GET", "/api/v1/duty/decisions/{id}", kSupervisor | kLeader,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.decision_not_found", "问责决定"));
+                return DecisionView(db, id, *req.principal);
+              }),
+              0, "One decision as a chain: the clause it enforces, the facts it rests on, the decision"});
+  router.Add({"POST", "/api/v1/duty/decisions", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseDecision(body));
+                return Command([r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return RecordDecision(tx, r, who);
+                });
+              }, 201),
+              16 * 1024, "Record an accountability decision with the clause it enforces and the facts it rests on"});
+
   // Rules tests: the bank and the tests for the office (leaders read the results); the taker's side by code.
   router.Add({"GET", "/api/v1/duty/questions", kSupervisor,
               ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return Questions(db); }),
@@ -258,7 +338,12 @@ void Register(Modules& m) {
     for (Progress p : {Progress::kPending, Progress::kReported, Progress::kDoneOnTime, Progress::kDoneLate,
                        Progress::kOverdue})
       progress.push_back(json::object{{"code", Code(p)}, {"label", Label(p)}});
-    return json::object{{"talk_kinds", std::move(kinds)}, {"progress", std::move(progress)}};
+    json::array decisions;
+    for (DecisionKind k : {DecisionKind::kCriticism, DecisionKind::kAdmonition, DecisionKind::kOrganisational,
+                           DecisionKind::kDisciplinary})
+      decisions.push_back(json::object{{"code", Code(k)}, {"label", Label(k)}});
+    return json::object{{"talk_kinds", std::move(kinds)}, {"progress", std::move(progress)},
+                        {"decision_kinds", std::move(decisions)}};
   });
 }
 

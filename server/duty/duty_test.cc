@@ -2,7 +2,9 @@
 // the store: the plan read from the office's sheet (every bad row named, nothing kept), progress reports and the
 // office's decisions on the board, cards on late tasks, letters issued with their hash and signed only by the
 // unit's head over the hash shown, an altered letter detected, confidential talks read only by the discipline office
-// and never by the person talked with or a relative, and the summary's figures agreeing with the records.
+// and never by the person talked with or a relative, and the summary's figures agreeing with the records; the
+// evaluation's computed items agreeing with the records behind them, the office's scores, bands, and accountability
+// decisions resting on a clause and facts, read behind the talks' wall.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -538,6 +540,235 @@ TEST_F(DutyStore, TestsDrawPapersRefuseLateAnswersAndFlag) {
   auto f = FiguresBetween(Reader(), Day(2026, 1, 1), Day(2026, 6, 30));
   EXPECT_EQ(f->tested, 3);
   EXPECT_EQ(f->passed, 2);
+}
+
+}  // namespace
+}  // namespace qf::duty
+
+namespace qf::duty {
+namespace {
+
+TEST(DutyEvaluationRules, ScoresFollowTheirRulesAndBandsTheirFloors) {
+  std::string text;
+  auto scheme = EvalScheme::Load(std::string(QF_SOURCE_DIR) + "/data/duty/evaluation.toml", &text);
+  ASSERT_TRUE(scheme.ok()) << scheme.status();
+  EXPECT_FALSE(text.empty());
+  const EvalItem* fees = scheme->Item("district_bureau", "B2");  // 15 points, 0.2 a substantiated complaint
+  ASSERT_TRUE(fees && fees->measure == Measure::kSubstantiatedComplaints);
+  EXPECT_EQ(fees->per_tenths, 2);
+  Measured m;
+  EXPECT_EQ(Score(*fees, m).score, 15);
+  m.count = 12;  // 2.4 points: 2
+  EXPECT_EQ(Score(*fees, m).score, 13);
+  m.count = 48;  // 9.6 points: 10
+  Scored s = Score(*fees, m);
+  EXPECT_EQ(s.score, 5);
+  EXPECT_NE(s.computation.find("48 件 × 0.2 分 = 扣 9.6 分"), std::string::npos) << s.computation;
+  m.count = 500;  // never below zero
+  EXPECT_EQ(Score(*fees, m).score, 0);
+  const EvalItem* veto = scheme->Item("district_bureau", "B3");
+  EXPECT_EQ(Score(*veto, {0, 0, {}}).score, 10);
+  EXPECT_EQ(Score(*veto, {1, 0, {}}).score, 0);
+  const EvalItem* pass = scheme->Item("district_bureau", "B7");
+  EXPECT_EQ(Score(*pass, {5, 7, {}}).score, 7);   // 10 × 5/7 = 7.1
+  EXPECT_EQ(Score(*pass, {3, 4, {}}).score, 8);   // 7.5 rounds up
+  EXPECT_EQ(Score(*pass, {0, 0, {}}).score, 0);   // nobody enrolled: nothing earned
+  EXPECT_EQ(BandOf(*scheme, 95, false).code, "excellent");
+  EXPECT_EQ(BandOf(*scheme, 95, true).code, "good");  // an item at zero keeps a unit from 优秀
+  EXPECT_EQ(BandOf(*scheme, 79, false).code, "pass");
+  EXPECT_EQ(BandOf(*scheme, 12, false).code, "fail");
+  auto bad = EvalScheme::Parse(
+      "title = \"t\"\nbasis = \"b\"\n[[band]]\ncode = \"x\"\nlabel = \"X\"\nmin = 0\n[[table]]\nkind = \"school\"\n"
+      "items = [{ id = \"S1\", section = \"s\", text = \"t\", points = 50, measure = \"gossip\", rule = \"deduct\", per = 1 },"
+      "{ id = \"S2\", section = \"s\", text = \"t\", points = 40, measure = \"vetoes\", rule = \"proportion\" }]\n",
+      "bad.toml");
+  ASSERT_FALSE(bad.ok());
+  std::set<std::string> fields;
+  for (const auto& e : FieldErrors(bad.status())) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"table[0].items[0].measure", "table[0].items[1].rule", "table[0].items"}));
+}
+
+class DutyEvaluation : public DutyStore {
+ protected:
+  // A case of the demo's shape, straight into the store: concerning `concerned`, handled by `handling`.
+  int64_t Case(const std::string& receipt, int64_t concerned, int64_t handling, const char* outcome,
+               const char* closed_at, std::optional<int64_t> merged_into = std::nullopt) {
+    int64_t id = 0;
+    EXPECT_TRUE(Do([&](Tx& tx) -> absl::Status {
+                  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+                      "INSERT INTO cases(receipt, channel, category, kind, state, title, content, received_at, "
+                      "created_at, anonymous, concerned_unit_id, handling_unit_id, outcome, closed_at, merged_into) "
+                      "VALUES(?, 'web', 'fees', 'complaint', ?, ?, '内容', '2026-02-01T01:00:00Z', "
+                      "'2026-02-01T01:00:00Z', 1, ?, ?, ?, ?, ?) RETURNING id"));
+                  st.Bind(1, receipt).Bind(2, closed_at ? "closed" : "dispatched").Bind(3, "收费 " + receipt)
+                      .Bind(4, concerned).Bind(5, handling);
+                  if (outcome) st.Bind(6, outcome); else st.BindNull(6);
+                  if (closed_at) st.Bind(7, closed_at); else st.BindNull(7);
+                  if (merged_into) st.Bind(8, *merged_into); else st.BindNull(8);
+                  QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+                  id = ids.at(0);
+                  return absl::OkStatus();
+                }).ok());
+    return id;
+  }
+  void Deadline(int64_t case_id, const char* kind, const char* due, const char* status) {
+    EXPECT_TRUE(Do([&](Tx& tx) -> absl::Status {
+                  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+                      "INSERT INTO case_deadlines(case_id, kind, start_day, term, due_on, policy_id, clause, "
+                      "calendar_version, status) VALUES(?, ?, '2026-02-01', '15wd', ?, 'p', 'c', 'v', ?)"));
+                  st.Bind(1, case_id).Bind(2, kind).Bind(3, due).Bind(4, status);
+                  return st.Run();
+                }).ok());
+  }
+  void Sql(const std::string& sql) {
+    EXPECT_TRUE(Do([&](Tx& tx) -> absl::Status { return tx.db().Exec(sql); }).ok()) << sql;
+  }
+  json::object Sheet(int64_t evaluation, int64_t unit, const Principal& who) {
+    auto s = UnitSheet(Reader(), evaluation, unit, who);
+    EXPECT_TRUE(s.ok()) << s.status();
+    return s.ok() ? *s : json::object{};
+  }
+  static const json::object& ItemOf(const json::object& sheet, const std::string& id) {
+    for (const auto& i : sheet.at("items").as_array())
+      if (i.at("id").as_string() == id) return i.as_object();
+    static const json::object none;
+    ADD_FAILURE() << "no item " << id;
+    return none;
+  }
+};
+
+TEST_F(DutyEvaluation, ComputedItemsAgreeWithTheRecordsAndTheOfficeScoresTheRest) {
+  Accounts();
+  // The district's record so far this year (the clock stands at 30 April 2026).
+  Case("SUB-1", school_, district_, "support", "2026-03-10T02:00:00Z");     // substantiated, at one of its schools
+  Case("SUB-2", school_, district_, "explain", "2026-03-11T02:00:00Z");     // explained: not substantiated
+  int64_t kept = Case("SUB-3", school_, district_, "support", "2026-03-12T02:00:00Z");
+  Case("SUB-4", school_, district_, "support", "2026-03-12T03:00:00Z", kept);  // merged into SUB-3: once
+  Case("SUB-5", school_, district_, "support", "2025-12-30T02:00:00Z");     // last year
+  int64_t late = Case("LATE-1", school_, district_, nullptr, nullptr);
+  Deadline(late, "handling", "2026-04-01", "open");                         // still open past its day
+  int64_t late_met = Case("LATE-2", school_, district_, "explain", "2026-04-20T02:00:00Z");
+  Deadline(late_met, "handling", "2026-04-10", "missed");                   // answered after its day
+  int64_t step = Case("STEP-1", school_, district_, "explain", "2026-04-20T02:00:00Z");
+  Deadline(step, "sign", "2026-02-03", "missed");                           // a step, not the unit's duty deadline
+  Deadline(step, "handling", "2026-04-25", "met");
+  int64_t other = Case("ELSE-1", school_, basic_ed_, nullptr, nullptr);
+  Deadline(other, "handling", "2026-04-01", "open");                        // another unit's case
+  Sql("INSERT INTO rectifications(id, school_id, item, finding, term, due_on, calendar_version, state, answered_at, issued_at) "
+      "VALUES(1, " + std::to_string(school_) + ", 'fees', '收取资料费', '20wd', '2026-03-20', 'v', 'open', NULL, '2026-02-20T00:00:00Z'),"
+      "(2, " + std::to_string(school_) + ", 'fees', '未公示收费', '20wd', '2026-03-20', 'v', 'accepted', '2026-03-19T02:00:00Z', '2026-02-20T00:00:00Z'),"
+      "(3, " + std::to_string(school_) + ", 'fees', '补课收费', '20wd', '2026-03-20', 'v', 'answered', '2026-03-25T02:00:00Z', '2026-02-20T00:00:00Z')");
+  Sql("INSERT INTO vetoes(id, target, unit_id, year, reason, created_at) VALUES(1, 'unit', " + std::to_string(school_) +
+      ", 2026, '违规收费情节严重', '2026-04-01T00:00:00Z'), (2, 'unit', " + std::to_string(school_) +
+      ", 2025, '上年度', '2025-04-01T00:00:00Z')");
+  Sql("INSERT INTO duty_letters(id, year, unit_id, issuer_unit_id, template, content, content_sha256, issued_at, due_on) "
+      "VALUES(1, 2026, " + std::to_string(school_) + ", " + std::to_string(district_) +
+      ", 'school', '{\"items\":[]}', 'h', '2026-01-20T00:00:00Z', '2026-02-03'),"
+      "(2, 2026, " + std::to_string(district_) + ", " + std::to_string(bureau_) +
+      ", 'district_bureau', '{\"title\":\"2026年度县区教育主管部门党风廉政建设责任书\",\"items\":[{\"seq\":1,\"text\":\"逐级签订\"},"
+      "{\"seq\":2,\"text\":\"无违规收费\"}]}', 'h', '2026-01-20T00:00:00Z', '2026-02-03')");
+  Sql("UPDATE duty_letters SET signed_by = 3, signer_name = '李局长', signed_at = '2026-02-02T02:00:00Z' WHERE id = 2");
+
+  std::string scheme;
+  ASSERT_TRUE(EvalScheme::Load(std::string(QF_SOURCE_DIR) + "/data/duty/evaluation.toml", &scheme).ok());
+  auto open = [&](const Principal& who) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      return CreateEvaluation(tx, env_, scheme, {2026, {"district_bureau"}}, who);
+    });
+  };
+  EXPECT_EQ(StableCode(open(leader_).status()), "duty.evaluation_scope");
+  auto opened = open(office_);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  int64_t id = opened->at("id").as_int64();
+  EXPECT_EQ(opened->at("units").as_int64(), 1);
+  EXPECT_EQ(StableCode(open(office_).status()), "duty.evaluation_exists");
+
+  json::object sheet = Sheet(id, district_, office_);
+  auto refs = [&](const std::string& item) {
+    std::vector<std::string> out;
+    for (const auto& r : ItemOf(sheet, item).at("refs").as_array()) out.emplace_back(r.at("ref").as_string());
+    return out;
+  };
+  EXPECT_EQ(refs("B2"), (std::vector<std::string>{"SUB-1", "SUB-3"}));
+  EXPECT_EQ(ItemOf(sheet, "B2").at("score").as_int64(), 15);  // 2 × 0.2 = 0.4: rounds to no deduction
+  EXPECT_EQ(refs("B3"), (std::vector<std::string>{"1"}));
+  EXPECT_EQ(ItemOf(sheet, "B3").at("score").as_int64(), 0);
+  EXPECT_EQ(refs("B4"), (std::vector<std::string>{"LATE-1", "LATE-2"}));
+  EXPECT_EQ(ItemOf(sheet, "B4").at("score").as_int64(), 16);
+  EXPECT_EQ(refs("B5"), (std::vector<std::string>{"1", "3"}));
+  EXPECT_EQ(ItemOf(sheet, "B5").at("score").as_int64(), 12);
+  EXPECT_EQ(refs("B1"), (std::vector<std::string>{"1"}));  // the school's letter; the bureau signed in time
+  EXPECT_EQ(ItemOf(sheet, "B1").at("score").as_int64(), 14);
+  EXPECT_EQ(ItemOf(sheet, "B7").at("score").as_int64(), 0);
+  EXPECT_EQ(ItemOf(sheet, "B7").at("computation").as_string(), "无人参加测试：本项不得分");
+  EXPECT_EQ(ItemOf(sheet, "B2").at("letter_item").at("text").as_string(), "无违规收费");
+  EXPECT_TRUE(ItemOf(sheet, "B6").at("score").is_null());
+
+  // The office scores its own item: within its points, a note below full points; computed items are not typed.
+  auto score = [&](const std::string& item, json::object body, const Principal& who) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_ASSIGN_OR_RETURN(ItemScore s, ParseItemScore(body));
+      return ScoreItem(tx, id, district_, item, s, who);
+    });
+  };
+  EXPECT_EQ(StableCode(score("B4", {{"score", 20}}, office_).status()), "duty.item_computed");
+  EXPECT_EQ(StableCode(score("B6", {{"score", 11}}, office_).status()), "duty.score");
+  EXPECT_EQ(StableCode(score("B6", {{"score", 8}}, office_).status()), "duty.score");  // no note
+  EXPECT_EQ(StableCode(score("B6", {{"score", 8}, {"note", "x"}}, leader_).status()), "duty.evaluation_scope");
+  json::array missing{json::object{{"kind", "rectification"}, {"ref", "99"}}};
+  EXPECT_EQ(StableCode(score("B6", {{"score", 8}, {"note", "x"}, {"links", missing}}, office_).status()), "duty.link");
+  auto finalise = [&] { return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Finalise(tx, env_, id, office_); }); };
+  EXPECT_EQ(StableCode(finalise().status()), "duty.evaluation_unscored");
+  ASSERT_TRUE(score("B6", {{"score", 8}, {"note", "政策公开晚于规定时间"}}, office_).ok());
+  // The unit's own staff do not see a draft.
+  EXPECT_EQ(StableCode(UnitSheet(Reader(), id, district_, staff_).status()), "duty.evaluation_not_found");
+  auto fin = finalise();
+  ASSERT_TRUE(fin.ok()) << fin.status();
+  sheet = Sheet(id, district_, staff_);
+  EXPECT_EQ(sheet.at("total").as_int64(), 14 + 15 + 0 + 16 + 12 + 8 + 0);
+  EXPECT_EQ(sheet.at("band").as_string(), "pass");
+  EXPECT_EQ(StableCode(score("B6", {{"score", 10}}, office_).status()), "duty.evaluation_final");
+  EXPECT_EQ(StableCode(UnitSheet(Reader(), id, basic_ed_, staff_).status()), "duty.evaluation_not_found");
+  auto view = EvaluationView(Reader(), 2026, leader_);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->at("evaluation").at("units").as_array()[0].at("band_label").as_string(), "合格");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.evaluation_finalised'"), 1);
+
+  // Accountability: a clause and facts that exist, or nothing.
+  auto bad = ParseDecision({{"year", 2026}, {"kind", "scold"}, {"unit_id", district_}, {"person_name", "李局长"},
+                            {"decided_on", "2026-12-01"}, {"decided_by", "局党委"}, {"text", "t"}});
+  ASSERT_FALSE(bad.ok());
+  std::set<std::string> fields;
+  for (const auto& e : FieldErrors(bad.status())) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"kind", "letter_item"}));
+  auto decide = [&](json::object body) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_ASSIGN_OR_RETURN(DecisionRequest r, ParseDecision(body));
+      return RecordDecision(tx, r, office_);
+    });
+  };
+  json::object body{{"year", 2026}, {"kind", "criticism"}, {"unit_id", district_}, {"person_id", head_},
+                    {"person_name", "李局长"}, {"letter_item", 5}, {"decided_on", "2026-12-01"},
+                    {"decided_by", "市教育局党委"}, {"text", "予以通报批评"},
+                    {"facts", json::array{json::object{{"kind", "evaluation"}, {"ref", std::to_string(id)}},
+                                          json::object{{"kind", "rectification"}, {"ref", "1"}}}}};
+  EXPECT_EQ(StableCode(decide(body).status()), "duty.decision");  // the letter has two items
+  body["letter_item"] = 2;
+  auto made = decide(body);
+  ASSERT_TRUE(made.ok()) << made.status();
+  int64_t decision = made->at("id").as_int64();
+  auto chain = DecisionView(Reader(), decision, other_office_);
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  EXPECT_EQ(chain->at("clause").at("text").as_string(), "无违规收费");
+  EXPECT_EQ(chain->at("facts").as_array().size(), 2u);
+  EXPECT_EQ(chain->at("facts").as_array()[1].at("label").as_string(), "瑶海区实验中学：收取资料费");
+  EXPECT_TRUE(DecisionView(Reader(), decision, leader_).ok());
+  // Not the person decided on, nor the office's reader married to him, nor anyone else.
+  for (const Principal* p : {&head_p_, &office_, &staff_})
+    EXPECT_EQ(StableCode(DecisionView(Reader(), decision, *p).status()), "duty.decision_not_found");
+  EXPECT_EQ(Decisions(Reader(), 2026, office_)->at("items").as_array().size(), 0u);
+  EXPECT_EQ(Decisions(Reader(), 2026, leader_)->at("items").as_array().size(), 1u);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.accountability_decided' AND payload LIKE '%李局长%'"), 0);
 }
 
 }  // namespace

@@ -105,22 +105,6 @@ TaskFacts FactsFor(const TaskRow& t, DeadlineState state, const Principal& who) 
 
 std::string Subject(int64_t task_id) { return fmt::format("duty_task/{}", task_id); }
 
-// The record a link names must exist: a case by its receipt, an inspection campaign or a notice by its number.
-absl::Status CheckLink(Db& db, const Link& l, size_t index) {
-  std::string sql;
-  if (l.kind == "case") sql = "SELECT 1 FROM cases WHERE receipt = ?";
-  else if (l.kind == "campaign") sql = "SELECT 1 FROM campaigns WHERE id = ?";
-  else sql = "SELECT 1 FROM notices WHERE id = ?";
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
-  if (l.kind == "case") st.Bind(1, ParseReceiptCode(l.ref).value_or(""));
-  else st.Bind(1, ParseInt<int64_t>(l.ref).value_or(0));
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row)
-    return Invalid("duty.link", "佐证链接指向的记录不存在",
-                   {{fmt::format("links[{}].ref", index), fmt::format("找不到 {} {}", l.kind, l.ref)}});
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& title, const Table& t) {
@@ -236,29 +220,7 @@ absl::StatusOr<ReportRequest> ParseReport(const json::object& body) {
   ReportRequest r;
   r.period = in.Enum("period", false, {"", "Q1", "Q2", "Q3", "Q4"}).value_or("");
   r.text = in.Str("text", true, 4000).value_or("");
-  if (const json::value* v = in.Raw("links"); v && !v->is_null()) {
-    if (!v->is_array() || v->as_array().size() > 20) {
-      in.Fail("links", "应为至多 20 个链接的数组");
-    } else {
-      for (size_t i = 0; i < v->as_array().size(); ++i) {
-        const json::value& l = v->as_array()[i];
-        if (!l.is_object()) {
-          in.Fail(fmt::format("links[{}]", i), "应为对象");
-          continue;
-        }
-        JsonInput li(l.as_object(), fmt::format("links[{}]", i));
-        Link link{li.Enum("kind", true, {"case", "campaign", "notice"}).value_or(""), li.Str("ref", true, 40).value_or("")};
-        if (li.ok() && link.kind != "case" && !ParseInt<int64_t>(link.ref)) li.Fail("ref", "应为编号");
-        if (li.ok() && link.kind == "case") {
-          // A case by its number as staff see it (the receipt code, in any typed form), kept in display form.
-          if (auto canonical = ParseReceiptCode(link.ref)) link.ref = DisplayReceiptCode(*canonical);
-          else li.Fail("ref", "案件编号格式不正确");
-        }
-        for (const auto& e : li.errors()) in.Fail(e.field.substr(0), e.message);
-        r.links.push_back(std::move(link));
-      }
-    }
-  }
+  r.links = ParseLinks(in, "links", {"case", "campaign", "notice"}, 20);
   QF_RETURN_IF_ERROR(in.Finish("duty.report"));
   return r;
 }
@@ -268,7 +230,8 @@ absl::StatusOr<json::object> Report(Tx& tx, int64_t task_id, const ReportRequest
   QF_ASSIGN_OR_RETURN(TaskRow task, MustTask(db, task_id));
   QF_ASSIGN_OR_RETURN(DeadlineRow d, MustDeadline(db, task_id, r.period));
   QF_RETURN_IF_ERROR(MayTake(TaskAction::kReport, FactsFor(task, d.state, who)));
-  for (size_t i = 0; i < r.links.size(); ++i) QF_RETURN_IF_ERROR(CheckLink(db, r.links[i], i));
+  for (size_t i = 0; i < r.links.size(); ++i)
+    QF_RETURN_IF_ERROR(LinkLabel(db, r.links[i], fmt::format("links[{}]", i)).status());
   json::array links;
   for (const Link& l : r.links) links.push_back(json::object{{"kind", l.kind}, {"ref", l.ref}});
   std::string day = FormatDay(CstDay(tx.now()));

@@ -2,11 +2,15 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "auth/roles.h"
+#include "common/json_input.h"
 #include "common/status.h"
+#include "duty/duty.h"
+#include "storage/db.h"
 #include "common/timefmt.h"
 
 namespace qf::duty {
@@ -19,5 +23,20 @@ inline absl::StatusOr<absl::CivilDay> StoredDay(const std::string& text) {
 
 // Whether the caller is the discipline office (督办).
 inline bool Office(const Principal& who) { return who.Has(kSupervisor); }
+
+// Links to Qingfeng's records in a request's array `field` (at most `max`, of the given kinds: case by receipt;
+// campaign, notice, rectification, veto, talk, evaluation by number); errors go to `in`, named by position.
+std::vector<Link> ParseLinks(JsonInput& in, std::string_view field, const std::vector<std::string_view>& kinds, size_t max);
+// The record a link names, as views label it; Invalid naming `field` when it does not exist.
+absl::StatusOr<std::string> LinkLabel(Db& db, const Link& l, std::string_view field);
+
+// Who reads confidential records (talks, accountability decisions): the office, a leader, and the people such a
+// record may not reach them about (themselves and their declared relatives), read once per request.
+struct Reader {
+  bool office = false, leader = false;
+  std::vector<int64_t> walled_people;
+  bool Walled(int64_t person) const;
+};
+absl::StatusOr<Reader> ReaderOf(Db& db, const Principal& who);
 
 }  // namespace qf::duty

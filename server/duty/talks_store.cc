@@ -19,24 +19,7 @@ namespace {
 
 std::string Subject(int64_t id) { return fmt::format("duty_talk/{}", id); }
 
-// Who reads the talks: the office, a leader, and the people a talk may not reach them about (themselves and their
-// declared relatives), read once per request.
-struct Reader {
-  bool office = false, leader = false;
-  std::vector<int64_t> walled_people;
-  TalkReader For(int64_t talk_person) const {
-    bool walled = talk_person && std::find(walled_people.begin(), walled_people.end(), talk_person) != walled_people.end();
-    return {office, leader, walled};
-  }
-};
-absl::StatusOr<Reader> ReaderOf(Db& db, const Principal& who) {
-  Reader r{Office(who), who.Has(kLeader), {}};
-  if (who.person_id) {
-    QF_ASSIGN_OR_RETURN(r.walled_people, org::Relatives(db, who.person_id));
-    r.walled_people.push_back(who.person_id);
-  }
-  return r;
-}
+TalkReader For(const Reader& r, int64_t talk_person) { return {r.office, r.leader, r.Walled(talk_person)}; }
 
 constexpr const char* kTalkColumns =
     "t.id, t.kind, t.held_on, t.unit_id, COALESCE(u.name, ''), COALESCE(t.person_id, 0), t.person_name, t.person_post, "
@@ -58,6 +41,19 @@ absl::StatusOr<json::object> TalkJson(Stmt& st, bool full) {
 }
 
 }  // namespace
+
+bool Reader::Walled(int64_t person) const {
+  return person && std::find(walled_people.begin(), walled_people.end(), person) != walled_people.end();
+}
+
+absl::StatusOr<Reader> ReaderOf(Db& db, const Principal& who) {
+  Reader r{Office(who), who.Has(kLeader), {}};
+  if (who.person_id) {
+    QF_ASSIGN_OR_RETURN(r.walled_people, org::Relatives(db, who.person_id));
+    r.walled_people.push_back(who.person_id);
+  }
+  return r;
+}
 
 absl::StatusOr<TalkRequest> ParseTalk(const json::object& body) {
   JsonInput in(body);
@@ -135,7 +131,7 @@ absl::StatusOr<json::object> Talks(Db& db, int year, const Principal& who) {
     ++by_kind[st.Text(1)];
     ++by_unit[st.Text(4)];
     QF_ASSIGN_OR_RETURN(TalkKind kind, ParseTalkKind(st.Text(1)));
-    if (!MayRead(kind, reader.For(st.Int(5))).ok()) continue;
+    if (!MayRead(kind, For(reader, st.Int(5))).ok()) continue;
     QF_ASSIGN_OR_RETURN(auto o, TalkJson(st, false));
     items.push_back(std::move(o));
   }
@@ -156,7 +152,7 @@ absl::StatusOr<json::object> TalkView(Db& db, int64_t id, const Principal& who) 
   if (!row) return NotFound("duty.talk_not_found", "谈话记录不存在");
   QF_ASSIGN_OR_RETURN(TalkKind kind, ParseTalkKind(st.Text(1)));
   QF_ASSIGN_OR_RETURN(Reader reader, ReaderOf(db, who));
-  QF_RETURN_IF_ERROR(MayRead(kind, reader.For(st.Int(5))));
+  QF_RETURN_IF_ERROR(MayRead(kind, For(reader, st.Int(5))));
   return TalkJson(st, true);
 }
 

@@ -1,0 +1,50 @@
+// A unit's record in the complaints for an evaluation: substantiated cases concerning it, deadlines it missed.
+#include "cases/record.h"
+
+#include <set>
+
+#include "cases/deadlines.h"
+#include "common/status.h"
+#include "common/timefmt.h"
+#include "fmt/format.h"
+
+namespace qf::cases {
+
+absl::StatusOr<std::vector<RecordRef>> Substantiated(Db& db, const std::vector<int64_t>& units, absl::CivilDay from,
+                                                     absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT receipt, title, closed_at FROM cases WHERE concerned_unit_id = ? AND outcome = 'support' "
+      "AND closed_at >= ? AND closed_at < ? AND merged_into IS NULL ORDER BY closed_at, id"));
+  std::vector<RecordRef> out;
+  for (int64_t unit : units) {
+    st.Reset();
+    st.Bind(1, unit).Bind(2, FormatUtc(CstStart(from))).Bind(3, FormatUtc(CstStart(to + 1)));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      auto closed = ParseUtc(st.Text(2));
+      out.push_back({"case", st.Text(0), st.Text(1), closed ? FormatDay(CstDay(*closed)) : st.Text(2)});
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to) {
+  // Missed: the writer marks a deadline met late as 'missed'; an open one past its day as of `to` is missed too.
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT c.receipt, c.title, MIN(d.due_on) FROM cases c JOIN case_deadlines d ON d.case_id = c.id "
+      "WHERE c.handling_unit_id = ? AND c.merged_into IS NULL AND d.kind IN " + SqlKinds(Watch::kOverall) +
+      " AND d.due_on >= ? AND d.due_on <= ? "
+      "AND (d.status = 'missed' OR (d.status = 'open' AND d.due_on < ?)) GROUP BY c.id, c.receipt, c.title "
+      "ORDER BY MIN(d.due_on), c.receipt"));
+  st.Bind(1, unit).Bind(2, FormatDay(from)).Bind(3, FormatDay(to)).Bind(4, FormatDay(to));
+  std::vector<RecordRef> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out.push_back({"case", st.Text(0), st.Text(1), st.Text(2)});
+  }
+  return out;
+}
+
+}  // namespace qf::cases

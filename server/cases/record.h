@@ -1,0 +1,30 @@
+// A unit's record in the complaints over a period, as an evaluation (duty/) counts it: the cases concerning its
+// units that were closed as substantiated, and the cases it handled whose deadlines it missed. Each case comes back
+// as a reference the evaluation shows beside the score, so the count can be checked one case at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "storage/db.h"
+
+namespace qf::cases {
+
+// One record an evaluation counted: its kind ("case", "rectification", …), its reference (a case's receipt, an
+// id), a short label and the day that placed it in the period.
+struct RecordRef {
+  std::string kind, ref, label, day;
+};
+
+// Cases concerning any of `units`, closed in [from, to] with the outcome 予以支持 (support), merged ones excepted.
+absl::StatusOr<std::vector<RecordRef>> Substantiated(Db& db, const std::vector<int64_t>& units, absl::CivilDay from,
+                                                     absl::CivilDay to);
+// Cases `unit` handles with a duty deadline (one watched as overall, not a step or a reporter's right) due in
+// [from, to] that was missed: met after its day, or still open after it
+// (as of `to`). One reference per case (its earliest missed deadline).
+absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to);
+
+}  // namespace qf::cases
