@@ -378,8 +378,12 @@ struct Figures {
   int talks = 0;
   std::map<std::string, int> talks_by_kind;  // by TalkKind code
   int tested = 0, passed = 0;  // people with a submitted attempt in the period; of them, passed
+  int evaluated = 0;  // units of an evaluation fixed in the period
+  std::vector<std::pair<std::string, int>> bands;  // band label and count, best first
+  std::vector<std::pair<std::string, int>> decisions;  // accountability decisions in the period: kind label, count
 };
-// The year's plan and letters as of `to`, and the talks held in [from, to].
+// The year's plan and letters as of `to`; the talks held, the people tested, the evaluation fixed and the
+// accountability decisions made in [from, to].
 absl::StatusOr<Figures> FiguresBetween(Db& db, absl::CivilDay from, absl::CivilDay to);
 
 }  // namespace qf::duty

@@ -211,6 +211,35 @@ absl::StatusOr<Figures> FiguresBetween(Db& db, absl::CivilDay from, absl::CivilD
   tested.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
   QF_ASSIGN_OR_RETURN(bool trow, tested.Step());
   if (trow) f.tested = static_cast<int>(tested.Int(0)), f.passed = static_cast<int>(tested.IsNull(1) ? 0 : tested.Int(1));
+  QF_ASSIGN_OR_RETURN(auto ev, db.Prepare(
+      "SELECT e.scheme, u.band, COUNT(*) FROM duty_evaluations e JOIN duty_evaluation_units u ON u.evaluation_id = e.id "
+      "WHERE e.state = 'final' AND e.finalised_at >= ? AND e.finalised_at < ? GROUP BY e.id, e.scheme, u.band"));
+  ev.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  std::map<std::string, int> by_band;
+  std::optional<EvalScheme> scheme;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, ev.Step());
+    if (!row) break;
+    if (!scheme) {
+      auto parsed = EvalScheme::Parse(ev.Text(0), "duty_evaluations.scheme");
+      if (parsed.ok()) scheme = std::move(*parsed);
+    }
+    by_band[ev.Text(1)] += static_cast<int>(ev.Int(2));
+    f.evaluated += static_cast<int>(ev.Int(2));
+  }
+  if (scheme)
+    for (const Band& b : scheme->bands) f.bands.emplace_back(b.label, by_band[b.code]);
+  QF_ASSIGN_OR_RETURN(auto ds, db.Prepare("SELECT kind, COUNT(*) FROM duty_decisions WHERE decided_on BETWEEN ? AND ? GROUP BY kind"));
+  ds.Bind(1, FormatDay(from)).Bind(2, end);
+  std::map<std::string, int> by_kind;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, ds.Step());
+    if (!row) break;
+    by_kind[ds.Text(0)] = static_cast<int>(ds.Int(1));
+  }
+  for (DecisionKind k : {DecisionKind::kCriticism, DecisionKind::kAdmonition, DecisionKind::kOrganisational,
+                         DecisionKind::kDisciplinary})
+    if (int n = by_kind[std::string(Code(k))]) f.decisions.emplace_back(Label(k), n);
   return f;
 }
 

@@ -134,7 +134,7 @@ namespace {
 // The responsibility system's paragraphs of section 一, from the records: the year's plan and how its deadlines due
 // in the period stand at its end, the letters and their signatures, the talks by kind. Empty when there is nothing.
 struct DutyText {
-  std::string plan, letters, talks, tests;
+  std::string plan, letters, talks, tests, evaluation;
 };
 absl::StatusOr<DutyText> DutyParagraphs(Db& db, const Period& p) {
   auto from = ParseDay(p.from), to = ParseDay(p.to);
@@ -176,6 +176,21 @@ absl::StatusOr<DutyText> DutyParagraphs(Db& db, const Period& p) {
   if (f.tested)
     out.tests = fmt::format("组织{}名党员干部参加廉政知识测试，每人一份由题库随机抽取的试卷，合格{}名，合格率{}。", f.tested,
                             f.passed, Percent(f.passed, f.tested));
+  if (f.evaluated) {
+    std::vector<std::string> bands, decisions;
+    for (const auto& [label, n] : f.bands)
+      if (n) bands.push_back(fmt::format("{}{}个", label, n));
+    out.evaluation = fmt::format("开展党风廉政建设责任制考核，对{}个单位按考核表逐项评分，每项得分附有依据，评定{}。", f.evaluated,
+                                 Join(bands, "、"));
+  }
+  int held = 0;
+  for (const auto& [label, n] : f.decisions) held += n, (void)label;
+  if (held) {
+    std::vector<std::string> parts;
+    for (const auto& [label, n] : f.decisions) parts.push_back(fmt::format("{}{}人", label, n));
+    out.evaluation += parts.size() == 1 ? fmt::format("对落实责任不到位的{}名责任人予以{}，问责决定均载明所依据的条款和事实。", held, f.decisions[0].first)
+                                        : fmt::format("严肃问责{}人，其中{}，问责决定均载明所依据的条款和事实。", held, Join(parts, "、"));
+  }
   return out;
 }
 
@@ -239,6 +254,7 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   std::map<std::string, std::string> vars{{"bureau", bureau}, {"year", std::to_string(p.year)}, {"half", p.name},
                                           {"duty_plan", duty_text.plan}, {"duty_letters", duty_text.letters},
                                           {"duty_talks", duty_text.talks}, {"duty_tests", duty_text.tests},
+                                          {"duty_evaluation", duty_text.evaluation},
                                           {"placement", placement_sentence},
                                           {"statistics", sentence}, {"categories", categories},
                                           {"handling", handling}, {"hotspots", hotspots}, {"inspections", ""}};

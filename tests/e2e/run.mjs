@@ -55,13 +55,15 @@ function totp(step) {
   return String((h.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0')
 }
 // The server allows one step of drift either way and takes each step once per account, so an account signs in up
-// to three times in a 30-second window before a journey has to wait for the next step.
+// to three times in a 30-second window before a journey has to wait for the next step. The step before now is used
+// only early in a step: the code is typed and sent a few seconds later, when the server's step may have moved on.
 const usedStep = {}
 let totpWaitMs = 0
 async function nextTotp(user) {
   for (;;) {
     const now = Math.floor(Date.now() / 30000)
-    for (const step of [now - 1, now, now + 1]) {
+    const early = Date.now() % 30000 < 15000
+    for (const step of early ? [now - 1, now, now + 1] : [now, now + 1]) {
       if (step > (usedStep[user] ?? 0)) {
         usedStep[user] = step
         return totp(step)
@@ -688,6 +690,26 @@ async function duty(browser, base, locale) {
   check(await sup.locator('[data-test=duty-talks] .el-table__row').count() === 18, `${locale} duty: the office reads all 18 talks`)
   await expectText(sup.locator('[data-test=duty-talks] .el-table__row'), zh ? '诫勉谈话' : 'Admonition', `${locale} duty: the admonition is in the office's register`)
   await shot(sup, locale, 'console-duty-talks')
+  // The year-end evaluation: the bands, a district bureau's sheet with each computation and the letter item it
+  // checks, and the accountability decision as a chain from clause to facts to decision.
+  await sup.locator('.el-tabs__item', { hasText: zh ? '考核与问责' : 'Evaluation' }).click()
+  await expectText(sup.locator('[data-test=duty-eval-head]'), zh ? '已定档' : 'Fixed', `${locale} evaluation: the office reads the fixed evaluation`)
+  const units = sup.locator('[data-test=duty-eval-units] .el-table__row')
+  await units.first().waitFor()
+  check(await units.count() === 16, `${locale} evaluation: 6 divisions and 10 district bureaus evaluated (${await units.count()})`)
+  await units.filter({ hasText: '瑶海区教育体育局' }).click()
+  const sheet = sup.locator('.el-drawer:visible')
+  await expectText(sheet.locator('[data-test=duty-sheet-item-B4] [data-test=duty-sheet-computation]'), '逾期办理', `${locale} evaluation: a computed item shows its computation`)
+  await expectText(sheet.locator('[data-test=duty-sheet-item-B4]'), zh ? '对应责任书第 3 项' : 'Checks letter item 3', `${locale} evaluation: each item names the letter item it checks`)
+  await expectText(sheet.locator('[data-test=duty-sheet-item-B6]'), zh ? '评分人' : 'Scored by', `${locale} evaluation: the office's own item shows who scored it`)
+  await shot(sup, locale, 'console-duty-evaluation')
+  await sup.keyboard.press('Escape')
+  await sheet.waitFor({ state: 'hidden' })
+  await sup.locator('[data-test=duty-decisions] .el-table__row').first().click()
+  const chain = sup.locator('[data-test=duty-decision-chain]')
+  await expectText(chain, '党风廉政建设责任书', `${locale} evaluation: the decision names the letter clause it enforces`)
+  await expectText(chain, zh ? '考核：2026年度' : 'Evaluation: 2026', `${locale} evaluation: the decision rests on the evaluation`)
+  await shot(sup, locale, 'console-duty-decision')
   await sup.context().close()
 
   const lead = await signIn(browser, base, 'leader', locale)

@@ -74,6 +74,13 @@ def main():
               and "共审核通过进城务工人员随迁子女43001名，安排入学43001名，全部安排" in ntext,
               "the summary of %s reports the placement from its record" % half)
         check("随迁子女" not in text, "a half without a published run says nothing of it")
+        # The year-end evaluation fixed in November and its accountability decision are in the second half's summary.
+        h2 = os.path.join(work, "summary-2026H2.docx")
+        r = qf("report", "summary", "--db", db, "--half", "2026H2", "--out", h2)
+        h2text = "".join(qfserver.read_docx(open(h2, "rb").read())["docx"]["paragraphs"]) if r.returncode == 0 else ""
+        check("开展党风廉政建设责任制考核，对16个单位按考核表逐项评分" in h2text and "1名责任人予以通报批评" in h2text,
+              "the 2026H2 summary reports the evaluation and the decision from their records")
+        check("责任制考核" not in text, "the first half's summary says nothing of an evaluation it did not hold")
         bulletin = os.path.join(work, "bulletin.docx")
         r = qf("report", "bulletin", "--db", db, "--quarter", "2026Q1", "--out", bulletin)
         check(r.returncode == 0, "report bulletin: " + r.stderr)

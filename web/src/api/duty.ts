@@ -211,3 +211,117 @@ export interface ExamResult {
   passed: boolean
   review: { position: number; stem: string; kind: string; options: string[]; yours: string | null; answer: string; correct: boolean; rule: string }[]
 }
+
+// ---- The year-end evaluation (考核) and accountability (问责) ----
+export interface RecordRef {
+  kind: string
+  ref: string
+  label: string
+  day?: string
+}
+export interface EvaluationBand {
+  code: string
+  label: string
+  min: number
+  no_item_at_zero: boolean
+  count: number
+}
+export interface EvaluationUnit {
+  unit_id: number
+  unit: string
+  kind: string
+  district: string
+  total: number | null
+  band?: string
+  band_label?: string
+  unscored: number
+  score_so_far: number
+}
+export interface Evaluation {
+  id: number
+  year: number
+  title: string
+  state: 'draft' | 'final'
+  as_of: string
+  basis: string
+  bands: EvaluationBand[]
+  unscored: number
+  units: EvaluationUnit[]
+}
+export interface SheetItem {
+  id: string
+  section: string
+  text: string
+  points: number
+  score: number | null
+  computed: boolean
+  measure?: string
+  evidence?: string
+  computation: string
+  refs: RecordRef[]
+  note: string
+  links: RecordRef[]
+  scored_by: string
+  scored_at: string
+  letter_item?: { seq: number; text: string }
+}
+export interface UnitSheet {
+  evaluation_id: number
+  year: number
+  title: string
+  state: 'draft' | 'final'
+  as_of: string
+  unit_id: number
+  unit: string
+  kind: string
+  table: string
+  basis: string
+  total: number | null
+  band?: string
+  band_label?: string
+  letter_id: number | null
+  score_so_far: number
+  items: SheetItem[]
+}
+export interface Decision {
+  id: number
+  year: number
+  kind: string
+  kind_label: string
+  unit_id: number
+  unit: string
+  person_name: string
+  person_post: string
+  clause: { source: 'letter' | 'rule'; text: string; title?: string; item?: number; letter_id?: number }
+  decided_on: string
+  decided_by: string
+  facts?: RecordRef[]
+  text?: string
+}
+export interface NewDecision {
+  year: number
+  kind: string
+  unit_id: number | null
+  person_name: string
+  person_post: string
+  letter_item?: number
+  rule?: string
+  facts: { kind: string; ref: string }[]
+  decided_on: string
+  decided_by: string
+  text: string
+}
+
+export const evaluationApi = {
+  year: (year: number) => http.get<{ year: number; evaluation: Evaluation | null }>('/api/v1/duty/evaluations', { year }),
+  open: (year: number, kinds: string[]) =>
+    http.post<{ id: number; units: number; as_of: string }>('/api/v1/duty/evaluations', { year, kinds }),
+  sheet: (id: number, unit: number) => http.get<UnitSheet>(`/api/v1/duty/evaluations/${id}/units/${unit}`),
+  score: (id: number, unit: number, item: string, body: { score: number; note: string; links: { kind: string; ref: string }[] }) =>
+    request<{ score: number }>('PUT', `/api/v1/duty/evaluations/${id}/units/${unit}/items/${encodeURIComponent(item)}`, { body }),
+  recompute: (id: number) => http.post<{ as_of: string; changed: number }>(`/api/v1/duty/evaluations/${id}/recompute`),
+  finalise: (id: number) => http.post<{ state: string; bands: Record<string, number> }>(`/api/v1/duty/evaluations/${id}/finalise`),
+  decisions: (year: number) => http.get<{ year: number; by_kind: Record<string, number>; items: Decision[] }>('/api/v1/duty/decisions', { year }),
+  decision: (id: number) => http.get<Decision>(`/api/v1/duty/decisions/${id}`),
+  decide: (d: NewDecision) => http.post<{ id: number }>('/api/v1/duty/decisions', d),
+}
