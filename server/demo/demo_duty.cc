@@ -381,6 +381,46 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
     (void)exam;
     return absl::OkStatus();
   });
+  // The warning-education session of June: the divisions and district bureaus invited; most of their people sign
+  // in at the door with the code on the screen in the half hour before it starts.
+  schedule.emplace(At(6, 5, 9), [&rt, &clock, &schedule, sup, rng] {
+    absl::Time start = At(6, 12, 14, 30);
+    std::vector<std::pair<int64_t, std::pair<int64_t, std::string>>> people;  // unit, (person, name)
+    int64_t session = 0;
+    std::string secret;
+    QF_RETURN_IF_ERROR(Do(rt, clock, At(6, 5, 9), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT id FROM org_units WHERE kind IN ('division', 'district_bureau') ORDER BY id"));
+      QF_ASSIGN_OR_RETURN(auto units, st.Ints());
+      duty::SessionRequest r{"全市教育系统警示教育大会", "市教育局五楼报告厅", start, 120, units};
+      QF_ASSIGN_OR_RETURN(auto made, duty::CreateSession(tx, r, sup));
+      session = made.at("id").as_int64();
+      QF_ASSIGN_OR_RETURN(auto sec, tx.db().Prepare("SELECT secret FROM duty_sessions WHERE id = ?"));
+      sec.Bind(1, session);
+      QF_ASSIGN_OR_RETURN(bool row, sec.Step());
+      if (row) secret = sec.Text(0);
+      QF_ASSIGN_OR_RETURN(auto ps, tx.db().Prepare(
+          "SELECT p.unit_id, p.id, p.name FROM org_people p JOIN duty_session_units su ON su.unit_id = p.unit_id "
+          "WHERE su.session_id = ? AND NOT EXISTS (SELECT 1 FROM org_people q WHERE q.unit_id = p.unit_id "
+          "AND q.name = p.name AND q.id <> p.id) ORDER BY p.id"));
+      ps.Bind(1, session);
+      while (true) {
+        QF_ASSIGN_OR_RETURN(bool more, ps.Step());
+        if (!more) break;
+        people.push_back({ps.Int(0), {ps.Int(1), ps.Text(2)}});
+      }
+      return made;
+    }));
+    for (const auto& [unit, person] : people) {
+      if ((*rng)() % 10 == 0) continue;  // away that day
+      absl::Time at = start - absl::Minutes(28) + absl::Seconds(static_cast<int64_t>((*rng)() % 2400));
+      schedule.emplace(at, [&rt, &clock, at, session, secret, unit = unit, name = person.second] {
+        return Do(rt, clock, at, Principal{}, [&](Tx& tx) {
+          return duty::SignIn(tx, session, {duty::SessionCode(secret, at), name, unit});
+        });
+      });
+    }
+    return absl::OkStatus();
+  });
   return PlanEvaluation(rt, clock, schedule, sup);
 }
 

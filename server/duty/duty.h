@@ -263,6 +263,39 @@ absl::StatusOr<boost::json::object> Exams(Db& db);
 // Recomputes an attempt's paper from the test's seed and bank and compares it with the stored one.
 absl::StatusOr<bool> PaperReproduces(Db& db, int64_t attempt_id);
 
+// ---- Warning-education sessions (警示教育) ----
+
+// The sign-in code shown at a session's venue: six digits from the session's secret and the current five-minute
+// slot (the TOTP construction with a 300-second step); the code of the slot before is still taken, so a code read
+// just before it changes works. A code cannot be passed on for long, and never before or after the session. Pure.
+inline constexpr int kSessionCodeSeconds = 300;
+std::string SessionCode(std::string_view secret, absl::Time at);
+bool SessionCodeValid(std::string_view secret, std::string_view code, absl::Time now);
+
+struct SessionRequest {
+  std::string title, place;
+  absl::Time held_at;
+  int minutes = 120;  // sign-in is open from 30 minutes before the start to the end
+  std::vector<int64_t> unit_ids;
+};
+absl::StatusOr<SessionRequest> ParseSession(const boost::json::object& body);
+absl::StatusOr<boost::json::object> CreateSession(Tx& tx, const SessionRequest& r, const Principal& who);
+// The year's sessions with attendance against the invited units' people (the office and leaders).
+absl::StatusOr<boost::json::object> Sessions(Db& db, int year, const Principal& who);
+// One session with attendance by unit; for the office while sign-in is open, the code to show at the venue and the
+// seconds until it changes.
+absl::StatusOr<boost::json::object> SessionView(Db& db, int64_t id, const Principal& who, absl::Time now);
+// What the check-in page shows the public: the title, time, place and invited units (no code, no names).
+absl::StatusOr<boost::json::object> PublicSession(Db& db, int64_t id, absl::Time now);
+// An attendee signs in with the venue's code, their unit (one of those invited) and their name as the unit's
+// roster has it; once per person. Refused outside the window or with a code that is not the current one.
+struct CheckIn {
+  std::string code, name;
+  int64_t unit_id = 0;
+};
+absl::StatusOr<CheckIn> ParseCheckIn(const boost::json::object& body);
+absl::StatusOr<boost::json::object> SignIn(Tx& tx, int64_t session_id, const CheckIn& c);
+
 // ---- Evaluation (考核) ----
 
 // What an evaluation item counts from Qingfeng's records, in the unit's scope (data/duty/evaluation.toml).
@@ -378,6 +411,7 @@ struct Figures {
   int talks = 0;
   std::map<std::string, int> talks_by_kind;  // by TalkKind code
   int tested = 0, passed = 0;  // people with a submitted attempt in the period; of them, passed
+  int sessions = 0, attendees = 0;  // warning-education sessions held in the period, people signed in
   int evaluated = 0;  // units of an evaluation fixed in the period
   std::vector<std::pair<std::string, int>> bands;  // band label and count, best first
   std::vector<std::pair<std::string, int>> decisions;  // accountability decisions in the period: kind label, count

@@ -158,6 +158,41 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }, 201),
               16 * 1024, "Record an integrity talk (the discipline office)"});
 
+  // Warning-education sessions: the office's register and the venue's code; the attendee's check-in page.
+  router.Add({"GET", "/api/v1/duty/sessions", kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                return Sessions(db, year, *req.principal);
+              }),
+              0, "The year's warning-education sessions with attendance against the invited units' people"});
+  router.Add({"POST", "/api/v1/duty/sessions", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseSession(body));
+                return Command([r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> { return CreateSession(tx, r, who); });
+              }, 201),
+              64 * 1024, "Plan a warning-education session for the invited units; sign-in opens 30 minutes before it"});
+  router.Add({"GET", "/api/v1/duty/sessions/{id}", kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.session_not_found", "警示教育活动"));
+                return SessionView(db, id, *req.principal, app.clock->Now());
+              }),
+              0, "One session: attendance by unit and, for the office while sign-in is open, the code to show at the venue"});
+  router.Add({"GET", "/api/v1/public/sessions/{id}", kPublic,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.session_not_found", "警示教育活动"));
+                return PublicSession(db, id, app.clock->Now());
+              }),
+              0, "The check-in page of a session: title, time, place, the invited units and whether sign-in is open"});
+  router.Add({"POST", "/api/v1/public/sessions/{id}/checkin", kPublic,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.session_not_found", "警示教育活动"));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto c, ParseCheckIn(body));
+                return Command([id, c](Tx& tx) -> absl::StatusOr<json::value> { return SignIn(tx, id, c); });
+              }),
+              1024, "Sign in at the venue with the code on its screen, one's unit and name as the roster has it; once", RateClass::kLookup});
+
   // The year-end evaluation and accountability decisions.
   std::string scheme_text;
   if (auto scheme = EvalScheme::Load(app.data_dir + "/duty/evaluation.toml", &scheme_text); !scheme.ok()) {

@@ -771,5 +771,69 @@ TEST_F(DutyEvaluation, ComputedItemsAgreeWithTheRecordsAndTheOfficeScoresTheRest
   EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.accountability_decided' AND payload LIKE '%李局长%'"), 0);
 }
 
+
+TEST(DutySessionRules, TheVenueCodeTurnsEveryFiveMinutes) {
+  std::string secret = "a session's secret";
+  absl::Time t = absl::FromUnixSeconds(1780000200);  // the start of a five-minute slot
+  std::string code = SessionCode(secret, t);
+  EXPECT_EQ(code.size(), 6u);
+  EXPECT_EQ(SessionCode(secret, t + absl::Seconds(299)), code);
+  EXPECT_NE(SessionCode(secret, t + absl::Seconds(300)), code);
+  EXPECT_NE(SessionCode("another session", t), code);
+  EXPECT_TRUE(SessionCodeValid(secret, code, t + absl::Seconds(400)));   // the slot before is still taken
+  EXPECT_FALSE(SessionCodeValid(secret, code, t + absl::Seconds(600)));  // not two slots later
+  EXPECT_FALSE(SessionCodeValid(secret, code, t - absl::Seconds(1)));    // nor before
+}
+
+TEST_F(DutyStore, SessionsSignInAtTheVenueOnly) {
+  Accounts();
+  absl::Time start = absl::FromCivil(absl::CivilSecond(2026, 5, 8, 14, 30, 0), Cst());
+  auto req = ParseSession({{"title", "警示教育大会"}, {"place", "市教育局三楼会议室"},
+                           {"held_at", FormatUtc(start)}, {"unit_ids", json::array{district_, school_, district_}}});
+  ASSERT_TRUE(req.ok()) << req.status();
+  EXPECT_EQ(req->unit_ids.size(), 2u);
+  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return CreateSession(tx, *req, leader_); }).status()),
+            "duty.session_scope");
+  auto made = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return CreateSession(tx, *req, office_); });
+  ASSERT_TRUE(made.ok()) << made.status();
+  int64_t id = made->at("id").as_int64();
+  auto sign = [&](std::string code, int64_t unit, std::string name) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return SignIn(tx, id, {code, name, unit}); });
+  };
+  std::string secret;
+  {
+    auto st = Reader().Prepare("SELECT secret FROM duty_sessions WHERE id = " + std::to_string(id));
+    ASSERT_TRUE(st.ok() && *st->Step());
+    secret = st->Text(0);
+  }
+  EXPECT_EQ(StableCode(sign(SessionCode(secret, clock_.Now()), district_, "王科员").status()), "duty.session_not_open");
+  clock_.Set(start + absl::Minutes(5));
+  auto view = SessionView(Reader(), id, office_, clock_.Now());
+  ASSERT_TRUE(view.ok());
+  std::string code(view->at("code").as_string());
+  EXPECT_FALSE(SessionView(Reader(), id, leader_, clock_.Now())->contains("code"));  // only the office shows it
+  EXPECT_EQ(StableCode(sign("000000" == code ? "111111" : "000000", district_, "王科员").status()), "duty.checkin");
+  EXPECT_EQ(StableCode(sign(code, basic_ed_, "王科员").status()), "duty.checkin");   // a unit not invited
+  EXPECT_EQ(StableCode(sign(code, district_, "张三").status()), "duty.checkin");     // not on the roster
+  ASSERT_TRUE(sign(code, district_, "王科员").ok());
+  EXPECT_EQ(StableCode(sign(code, district_, "王科员").status()), "duty.signed_in");
+  clock_.Set(start + absl::Minutes(15));  // two slots on: the code read at the door no longer works
+  auto stale = sign(code, district_, "李局长");
+  EXPECT_EQ(StableCode(stale.status()), "duty.checkin") << stale.status();
+  ASSERT_TRUE(sign(SessionView(Reader(), id, office_, clock_.Now())->at("code").as_string().c_str(), district_, "李局长").ok());
+  view = SessionView(Reader(), id, leader_, clock_.Now());
+  const auto& by_unit = view->at("by_unit").as_array();
+  ASSERT_EQ(by_unit.size(), 2u);
+  int64_t attended = 0;
+  for (const auto& u : by_unit) attended += u.at("attended").as_int64();
+  EXPECT_EQ(attended, 2);
+  clock_.Set(start + absl::Minutes(121));
+  EXPECT_EQ(StableCode(sign(SessionCode(secret, clock_.Now()), district_, "王科员").status()), "duty.session_closed");
+  auto f = FiguresBetween(Reader(), Day(2026, 1, 1), Day(2026, 6, 30));
+  EXPECT_EQ(f->sessions, 1);
+  EXPECT_EQ(f->attendees, 2);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.session_attended'"), 2);
+}
+
 }  // namespace
 }  // namespace qf::duty

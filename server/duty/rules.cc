@@ -3,6 +3,8 @@
 #include <fstream>
 #include <toml++/toml.h>
 
+#include "auth/totp.h"
+
 #include "common/crypto_util.h"
 #include "common/status.h"
 #include "duty/duty.h"
@@ -189,6 +191,19 @@ absl::Status MayTake(LetterAction, const LetterFacts& f) {
   if (!f.head) return Forbidden("duty.sign_scope", "只有本单位主要负责人可以签订责任书");
   if (f.signed_) return Conflict("duty.signed", "该责任书已签订");
   return absl::OkStatus();
+}
+
+// ---- Warning-education sessions ----
+
+std::string SessionCode(std::string_view secret, absl::Time at) {
+  int64_t slot = absl::ToUnixSeconds(at) / kSessionCodeSeconds;
+  return auth::TotpCode(secret, slot * 30);  // TotpCode counts 30-second steps: step = slot
+}
+
+bool SessionCodeValid(std::string_view secret, std::string_view code, absl::Time now) {
+  for (absl::Time at : {now, now - absl::Seconds(kSessionCodeSeconds)})
+    if (code.size() == 6 && SessionCode(secret, at) == code) return true;
+  return false;
 }
 
 // ---- Talks ----

@@ -211,6 +211,12 @@ absl::StatusOr<Figures> FiguresBetween(Db& db, absl::CivilDay from, absl::CivilD
   tested.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
   QF_ASSIGN_OR_RETURN(bool trow, tested.Step());
   if (trow) f.tested = static_cast<int>(tested.Int(0)), f.passed = static_cast<int>(tested.IsNull(1) ? 0 : tested.Int(1));
+  QF_ASSIGN_OR_RETURN(auto ss, db.Prepare(
+      "SELECT COUNT(*), COALESCE(SUM((SELECT COUNT(*) FROM duty_attendance a WHERE a.session_id = s.id)), 0) "
+      "FROM duty_sessions s WHERE s.held_at >= ? AND s.held_at < ?"));
+  ss.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  QF_ASSIGN_OR_RETURN(bool srow, ss.Step());
+  if (srow) f.sessions = static_cast<int>(ss.Int(0)), f.attendees = static_cast<int>(ss.Int(1));
   QF_ASSIGN_OR_RETURN(auto ev, db.Prepare(
       "SELECT e.scheme, u.band, COUNT(*) FROM duty_evaluations e JOIN duty_evaluation_units u ON u.evaluation_id = e.id "
       "WHERE e.state = 'final' AND e.finalised_at >= ? AND e.finalised_at < ? GROUP BY e.id, e.scheme, u.band"));

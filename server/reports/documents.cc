@@ -176,6 +176,8 @@ absl::StatusOr<DutyText> DutyParagraphs(Db& db, const Period& p) {
   if (f.tested)
     out.tests = fmt::format("组织{}名党员干部参加廉政知识测试，每人一份由题库随机抽取的试卷，合格{}名，合格率{}。", f.tested,
                             f.passed, Percent(f.passed, f.tested));
+  if (f.sessions)
+    out.tests += fmt::format("组织警示教育{}场，现场扫码签到{}人次。", f.sessions, f.attendees);
   if (f.evaluated) {
     std::vector<std::string> bands, decisions;
     for (const auto& [label, n] : f.bands)

@@ -37,6 +37,12 @@ def subst(value, env):
                 return qfserver.totp(qfserver.DEMO_TOTP, qfserver._used_steps[arg])
             return qfserver.next_totp("secret:" + arg, env[arg])
         value = re.sub(r"\$\{(totp|totp_again|totp_from):([\w.]+)\}", code, value)
+        # ${now+10m}: the present moment moved by minutes, as RFC 3339 UTC (a session or test open now).
+        def moment(m):
+            import datetime
+            t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=int(m.group(1)))
+            return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+        value = re.sub(r"\$\{now([+-]\d+)m\}", moment, value)
         def rep(m):
             return str(env.get(m.group(1), m.group(0)))
         whole = re.fullmatch(r"\$\{(\w+)\}", value)

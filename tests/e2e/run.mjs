@@ -722,6 +722,60 @@ async function duty(browser, base, locale) {
   await lead.context().close()
 }
 
+// A warning-education session: the office plans one starting in a few minutes for a district bureau, the venue's
+// screen shows the QR code and the six-digit code; a cadre of that bureau signs in on a phone with it; the office
+// sees the attendance counted.
+async function warningSession(browser, base, locale) {
+  const zh = locale !== 'en'
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.goto(`${base}/console/duty`)
+  // A person of a district bureau, as the talks register names them.
+  const talks = await sup.evaluate(() => fetch('/api/v1/duty/talks?year=2026').then((r) => r.json()))
+  const person = talks.items.find((x) => x.unit.endsWith('教育体育局'))
+  check(!!person, `${locale} session: the demo has a district bureau's cadre to sign in`)
+  await sup.locator('.el-tabs__item', { hasText: zh ? '警示教育' : 'Warning education' }).click()
+  await expectText(sup.locator('[data-test=duty-sessions] .el-table__row'), '全市教育系统警示教育大会', `${locale} session: the June session is listed with its attendance`)
+  await sup.locator('[data-test=duty-session-new]').click()
+  const title = `${zh ? '以案促改警示教育' : 'Warning session'} ${Date.now() % 100000}`
+  await sup.locator(field('duty-session-title')).fill(title)
+  await sup.locator(field('duty-session-place')).fill(zh ? '区局三楼会议室' : 'Room 301')
+  const soon = new Date(Date.now() + 8 * 3600 * 1000 + 10 * 60 * 1000).toISOString().slice(0, 16).replace('T', ' ')
+  const time = sup.locator('[data-test=duty-session-form] .el-date-editor input')
+  await time.fill(soon)
+  await time.press('Enter')
+  await sup.locator('.el-dialog__title', { hasText: zh ? '安排警示教育活动' : 'Plan a session' }).click()
+  await sup.locator(field('duty-session-units-pick')).fill(person.unit)
+  await sup.locator('.el-select-dropdown__item:visible', { hasText: person.unit }).first().click()
+  await sup.locator('.el-dialog__title', { hasText: zh ? '安排警示教育活动' : 'Plan a session' }).click()  // close the dropdown
+  await sup.locator('[data-test=duty-session-create]').click()
+  const screen = sup.locator('[data-test=duty-session-screen]')
+  await expectText(screen, zh ? '现场签到码' : 'Sign-in code', `${locale} session: the venue's screen shows the code while sign-in is open`)
+  check(await screen.locator('img').count() === 1, `${locale} session: with the check-in page's QR code`)
+  const code = (await sup.locator('[data-test=duty-session-code]').textContent()).trim()
+  const url = (await screen.locator('.qf-mono.small').textContent()).trim()
+  check(/^\d{6}$/.test(code) && /\/checkin\/\d+$/.test(url), `${locale} session: a six-digit code and the check-in address (${code}, ${url})`)
+  await shot(sup, locale, 'console-duty-session')
+
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const phone = await ctx.newPage()
+  watchErrors(phone, 'cadre')
+  await phone.goto(url)
+  await expectText(phone.locator('[data-test=checkin] h2'), title, `${locale} session: the QR code opens the session's check-in page`)
+  await phone.locator(field('checkin-code')).fill(code === '000000' ? '111111' : '000000')
+  await pickSure(phone, 'checkin-unit', person.unit)
+  await phone.locator(field('checkin-name')).fill(person.person_name)
+  await phone.locator('[data-test=checkin-submit]').click()
+  await expectText(phone.locator('.el-form-item__error'), zh ? '签到码' : '签到码', `${locale} session: a wrong code is refused, naming the field`)
+  await phone.locator(field('checkin-code')).fill(code)
+  await phone.locator('[data-test=checkin-submit]').click()
+  await expectText(phone.locator('[data-test=checkin-done]'), zh ? '签到成功' : 'Signed in', `${locale} session: the cadre signs in on a phone`)
+  await shot(phone, locale, 'portal-checkin')
+  await ctx.close()
+  await expectText(sup.locator('[data-test=duty-session-units] .el-table__row'), '1 /', `${locale} session: the office sees the sign-in counted`)
+  await sup.context().close()
+}
+
 // A rules test: the office creates a test open today and makes codes for a school; a teacher takes it on a phone
 // with the code, question by question, hands in and reads the score with the rules; the office sees one tested.
 async function ruleTest(browser, base, locale) {
@@ -845,6 +899,8 @@ async function main() {
         await duty(browser, server.url, locale)
         console.log(`e2e (${locale}): rules test`)
         await ruleTest(browser, server.url, locale)
+        console.log(`e2e (${locale}): warning-education session`)
+        await warningSession(browser, server.url, locale)
       }
       if (want('placement')) {
         console.log(`e2e (${locale}): placement`)

@@ -325,3 +325,45 @@ export const evaluationApi = {
   decision: (id: number) => http.get<Decision>(`/api/v1/duty/decisions/${id}`),
   decide: (d: NewDecision) => http.post<{ id: number }>('/api/v1/duty/decisions', d),
 }
+
+// ---- Warning-education sessions (警示教育) ----
+export interface SessionSummary {
+  id: number
+  title: string
+  place: string
+  held_at: string
+  units: number
+  attended: number
+  people: number
+}
+export interface SessionView {
+  id: number
+  title: string
+  place: string
+  held_at: string
+  opens_at: string
+  closes_at: string
+  open: boolean
+  code?: string
+  code_seconds_left?: number
+  by_unit: { unit_id: number; unit: string; people: number; attended: number }[]
+}
+export interface PublicSession {
+  id: number
+  title: string
+  place: string
+  held_at: string
+  opens_at: string
+  closes_at: string
+  open: boolean
+  units: { unit_id: number; unit: string }[]
+}
+export const sessionApi = {
+  list: (year: number) => http.get<{ sessions: number; attended: number; items: SessionSummary[] }>('/api/v1/duty/sessions', { year }),
+  create: (s: { title: string; place: string; held_at: string; unit_ids: number[] }) =>
+    http.post<{ id: number; opens_at: string; closes_at: string }>('/api/v1/duty/sessions', s),
+  view: (id: number) => http.get<SessionView>(`/api/v1/duty/sessions/${id}`),
+  page: (id: number) => http.get<PublicSession>(`/api/v1/public/sessions/${id}`),
+  checkIn: (id: number, c: { code: string; unit_id: number | null; name: string }) =>
+    http.post<{ session_id: number; title: string; signed_in_at: string }>(`/api/v1/public/sessions/${id}/checkin`, c),
+}
