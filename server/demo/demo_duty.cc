@@ -421,6 +421,37 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
     }
     return absl::OkStatus();
   });
+  // The public's rating in June: 10 invitation codes for each school of 瑶海区 and 庐阳区, handed to parents; about
+  // seven in ten answer on their phones, most satisfied, some schools less so.
+  schedule.emplace(At(6, 1, 9), [&rt, &clock, &schedule, sup, rng] {
+    std::string questionnaire;
+    QF_RETURN_IF_ERROR(duty::Questionnaire::Load(rt.app().data_dir + "/duty/survey.toml", &questionnaire).status());
+    std::vector<std::pair<std::string, std::string>> codes;  // school, code
+    QF_RETURN_IF_ERROR(Do(rt, clock, At(6, 1, 9), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+          "SELECT id FROM org_units WHERE kind = 'district_bureau' AND district IN ('瑶海区', '庐阳区') ORDER BY id"));
+      QF_ASSIGN_OR_RETURN(auto bureaus, st.Ints());
+      duty::SurveyRequest r{"2026年上半年教育系统政风行风评议", At(6, 2, 8), At(6, 20, 18), 10, bureaus};
+      QF_ASSIGN_OR_RETURN(auto made, duty::CreateSurvey(tx, questionnaire, r, sup));
+      for (const auto& c : made.at("codes").as_array())
+        codes.emplace_back(std::string(c.at("school").as_string()), std::string(c.at("code").as_string()));
+      return json::object{{"id", made.at("id")}};
+    }));
+    static const char* kLevels[] = {"very", "fair", "basic", "no"};
+    std::map<std::string, int> mood;  // per school: how often a parent is not satisfied (in 100)
+    for (const auto& [school, code] : codes) {
+      if (!mood.count(school)) mood[school] = static_cast<int>((*rng)() % 100) < 15 ? 35 : 6;
+      if ((*rng)() % 10 >= 7) continue;
+      absl::Time at = At(6, 2, 9) + absl::Minutes(static_cast<int64_t>((*rng)() % (17 * 24 * 60)));
+      std::vector<std::string> answers;
+      for (int i = 0; i < 6; ++i)
+        answers.emplace_back(static_cast<int>((*rng)() % 100) < mood[school] ? "no" : kLevels[(*rng)() % 3]);
+      schedule.emplace(at, [&rt, &clock, at, code = code, answers] {
+        return Do(rt, clock, at, Principal{}, [&](Tx& tx) { return duty::Answer(tx, code, answers, ""); });
+      });
+    }
+    return absl::OkStatus();
+  });
   return PlanEvaluation(rt, clock, schedule, sup);
 }
 

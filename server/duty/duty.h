@@ -296,6 +296,55 @@ struct CheckIn {
 absl::StatusOr<CheckIn> ParseCheckIn(const boost::json::object& body);
 absl::StatusOr<boost::json::object> SignIn(Tx& tx, int64_t session_id, const CheckIn& c);
 
+// ---- The public's rating (政风行风评议) ----
+
+// The questionnaire (data/duty/survey.toml): the scale with its satisfied levels, the questions, and the sample below
+// which a rate is flagged as too small to compare.
+struct SurveyLevel {
+  std::string code, label;
+  bool satisfied = false;
+};
+struct SurveyQuestion {
+  std::string id, text;
+};
+struct Questionnaire {
+  std::string title, basis;
+  int min_sample = 30;
+  std::vector<SurveyLevel> scale;
+  std::vector<SurveyQuestion> questions;
+  const SurveyLevel* Level(std::string_view code) const;
+  static absl::StatusOr<Questionnaire> Load(const std::string& path, std::string* text = nullptr);
+  static absl::StatusOr<Questionnaire> Parse(std::string_view toml_text, std::string_view source);
+};
+// A rate over respondents: each respondent's share of satisfied answers, their mean, and the 95% margin of error of
+// that mean (1.96 × the sample standard deviation / √n; none below two respondents). Pure.
+struct Rate {
+  int n = 0;
+  double mean = 0, margin = 0;
+};
+Rate RateOf(const std::vector<double>& shares);
+
+struct SurveyRequest {
+  std::string title;
+  absl::Time opens_at, closes_at;
+  int per_school = 30;
+  std::vector<int64_t> unit_ids;  // schools, or district bureaus standing for their district's schools
+};
+absl::StatusOr<SurveyRequest> ParseSurvey(const boost::json::object& body);
+// Creates the survey with the questionnaire frozen and `per_school` invitation codes for each school; the codes are
+// answered this once (only their hashes are kept) for the schools to hand out.
+absl::StatusOr<boost::json::object> CreateSurvey(Tx& tx, const std::string& questionnaire_text, const SurveyRequest& r,
+                                                 const Principal& who);
+// The respondent's side, by code: the questionnaire (while the survey is open and the code unused), then the
+// answers, once. Nothing identifies the respondent but the school the code was given to.
+absl::StatusOr<boost::json::object> OpenSurvey(Db& db, const std::string& code, absl::Time now);
+absl::StatusOr<boost::json::object> Answer(Tx& tx, const std::string& code, const std::vector<std::string>& answers,
+                                           const std::string& comment);
+// The office's and leaders' results: codes given and answered, the rate overall, by question, by district and by
+// school, each with its sample size and margin of error; and the list of surveys.
+absl::StatusOr<boost::json::object> SurveyResults(Db& db, int64_t id, const Principal& who);
+absl::StatusOr<boost::json::object> Surveys(Db& db, const Principal& who);
+
 // ---- Evaluation (考核) ----
 
 // What an evaluation item counts from Qingfeng's records, in the unit's scope (data/duty/evaluation.toml).

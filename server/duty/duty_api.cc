@@ -193,6 +193,57 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               1024, "Sign in at the venue with the code on its screen, one's unit and name as the roster has it; once", RateClass::kLookup});
 
+  // The public's rating: surveys for the office and leaders; the respondent's side by invitation code.
+  std::string questionnaire;
+  if (auto q = Questionnaire::Load(app.data_dir + "/duty/survey.toml", &questionnaire); !q.ok()) {
+    spdlog::error("duty: {}", std::string(q.status().message()));
+    return;
+  }
+  router.Add({"GET", "/api/v1/duty/surveys", kSupervisor | kLeader,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> { return Surveys(db, *req.principal); }),
+              0, "The surveys of the public's rating, newest first, with codes given and answered"});
+  router.Add({"POST", "/api/v1/duty/surveys", kSupervisor,
+              WriteRoute(app, [questionnaire](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseSurvey(body));
+                return Command([questionnaire, r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return CreateSurvey(tx, questionnaire, r, who);
+                });
+              }, 201),
+              64 * 1024, "Create a survey with invitation codes for each school (shown this once, for the schools to hand out)"});
+  router.Add({"GET", "/api/v1/duty/surveys/{id}", kSupervisor | kLeader,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "duty.survey_not_found", "评议问卷"));
+                return SurveyResults(db, id, *req.principal);
+              }),
+              0, "A survey's results: the rate overall, by question, district and school, each with its sample size and margin of error"});
+  router.Add({"POST", "/api/v1/public/surveys/open", kPublic,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string code = in.Str("code", true, 40).value_or("");
+                QF_RETURN_IF_ERROR(in.Finish("duty.code"));
+                return OpenSurvey(db, code, app.clock->Now());
+              }),
+              1024, "The questionnaire an invitation code opens, while the survey is open and the code unused", RateClass::kLookup});
+  router.Add({"POST", "/api/v1/public/surveys/answer", kPublic,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                std::string code = in.Str("code", true, 40).value_or("");
+                std::string comment = in.Str("comment", false, 1000).value_or("");
+                std::vector<std::string> answers;
+                const json::value* v = in.Raw("answers");
+                if (!v || !v->is_array() || v->as_array().size() > 50) in.Fail("answers", "应为各题所选满意程度的数组");
+                else
+                  for (const auto& a : v->as_array()) answers.push_back(a.is_string() ? std::string(a.as_string()) : "");
+                QF_RETURN_IF_ERROR(in.Finish("duty.survey_answer"));
+                return Command([code, answers, comment](Tx& tx) -> absl::StatusOr<json::value> {
+                  return Answer(tx, code, answers, comment);
+                });
+              }),
+              8 * 1024, "Answer the questionnaire, once per invitation code; nothing identifies the respondent but the school", RateClass::kSubmit});
+
   // The year-end evaluation and accountability decisions.
   std::string scheme_text;
   if (auto scheme = EvalScheme::Load(app.data_dir + "/duty/evaluation.toml", &scheme_text); !scheme.ok()) {

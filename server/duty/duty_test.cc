@@ -835,5 +835,80 @@ TEST_F(DutyStore, SessionsSignInAtTheVenueOnly) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.session_attended'"), 2);
 }
 
+
+TEST(DutySurveyRules, RatesCarryTheirMarginOfError) {
+  auto q = Questionnaire::Load(std::string(QF_SOURCE_DIR) + "/data/duty/survey.toml");
+  ASSERT_TRUE(q.ok()) << q.status();
+  EXPECT_EQ(q->questions.size(), 6u);
+  EXPECT_TRUE(q->Level("basic")->satisfied);
+  EXPECT_FALSE(q->Level("no")->satisfied);
+  Rate none = RateOf({});
+  EXPECT_EQ(none.n, 0);
+  Rate one = RateOf({1.0});
+  EXPECT_EQ(one.margin, 0);
+  // 100 respondents, 80 fully satisfied and 20 not: mean 0.8, sd 0.402, margin 1.96 × 0.402 / 10 = 0.0788.
+  std::vector<double> shares(80, 1.0);
+  shares.resize(100, 0.0);
+  Rate r = RateOf(shares);
+  EXPECT_EQ(r.n, 100);
+  EXPECT_NEAR(r.mean, 0.8, 1e-9);
+  EXPECT_NEAR(r.margin, 0.0788, 0.0005);
+  auto bad = Questionnaire::Parse("title = \"t\"\n[[scale]]\ncode = \"a\"\nlabel = \"A\"\nsatisfied = true\n", "bad.toml");
+  ASSERT_FALSE(bad.ok());
+  std::set<std::string> fields;
+  for (const auto& e : FieldErrors(bad.status())) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"scale", "question"}));
+}
+
+TEST_F(DutyStore, SurveysAnswerOncePerCodeAndReportBySchool) {
+  Accounts();
+  std::string text;
+  ASSERT_TRUE(Questionnaire::Load(std::string(QF_SOURCE_DIR) + "/data/duty/survey.toml", &text).ok());
+  auto req = ParseSurvey({{"title", "政风行风评议"}, {"opens_at", "2026-04-30T00:00:00Z"}, {"closes_at", "2026-05-20T10:00:00Z"},
+                          {"per_school", 3}, {"unit_ids", json::array{district_}}});
+  ASSERT_TRUE(req.ok()) << req.status();
+  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return CreateSurvey(tx, text, *req, leader_); }).status()),
+            "duty.survey_scope");
+  auto bad_unit = *req;
+  bad_unit.unit_ids = {basic_ed_};
+  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return CreateSurvey(tx, text, bad_unit, office_); }).status()),
+            "duty.survey");
+  auto made = Run([&](Tx& tx) -> absl::StatusOr<json::value> { return CreateSurvey(tx, text, *req, office_); });
+  ASSERT_TRUE(made.ok()) << made.status();
+  const auto& codes = made->at("codes").as_array();
+  ASSERT_EQ(codes.size(), 3u);  // the district's one school, three codes
+  EXPECT_EQ(codes[0].at("school").as_string(), "瑶海区实验中学");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_survey_codes WHERE code_hash LIKE '%-%'"), 0);  // hashes, not codes
+  auto answer = [&](const json::value& code, std::vector<std::string> a) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return Answer(tx, std::string(code.as_string()), a, ""); });
+  };
+  auto open = OpenSurvey(Reader(), std::string(codes[0].at("code").as_string()), clock_.Now());
+  ASSERT_TRUE(open.ok()) << open.status();
+  EXPECT_EQ(open->at("questions").as_array().size(), 6u);
+  EXPECT_EQ(StableCode(OpenSurvey(Reader(), "NOT-A-CODE", clock_.Now()).status()), "duty.survey_code_not_found");
+  auto partial = answer(codes[0].at("code"), {"very", "nope"});
+  ASSERT_FALSE(partial.ok());
+  std::set<std::string> fields;
+  for (const auto& e : FieldErrors(partial.status())) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"answers", "answers[1]"}));
+  ASSERT_TRUE(answer(codes[0].at("code"), {"very", "very", "fair", "basic", "very", "fair"}).ok());
+  EXPECT_EQ(StableCode(answer(codes[0].at("code"), {"no", "no", "no", "no", "no", "no"}).status()), "duty.survey_answered");
+  ASSERT_TRUE(answer(codes[1].at("code"), {"no", "no", "no", "very", "very", "very"}).ok());
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 21, 9, 0, 0), Cst()));
+  EXPECT_EQ(StableCode(answer(codes[2].at("code"), {"very", "very", "very", "very", "very", "very"}).status()), "duty.survey_closed");
+  auto results = SurveyResults(Reader(), made->at("id").as_int64(), leader_);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ(results->at("codes").as_int64(), 3);
+  EXPECT_EQ(results->at("answered").as_int64(), 2);
+  EXPECT_EQ(results->at("overall").at("n").as_int64(), 2);
+  EXPECT_DOUBLE_EQ(results->at("overall").at("rate").as_double(), 75.0);  // (6/6 + 3/6) / 2
+  EXPECT_TRUE(results->at("overall").at("small").as_bool());
+  EXPECT_DOUBLE_EQ(results->at("by_question").as_array()[0].at("rate").as_double(), 50.0);
+  EXPECT_EQ(results->at("by_school").as_array()[0].at("codes").as_int64(), 3);
+  EXPECT_EQ(results->at("by_district").as_array()[0].at("district").as_string(), "瑶海区");
+  EXPECT_EQ(StableCode(SurveyResults(Reader(), made->at("id").as_int64(), staff_).status()), "duty.survey_not_found");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.survey_answered'"), 2);
+}
+
 }  // namespace
 }  // namespace qf::duty

@@ -773,6 +773,65 @@ async function warningSession(browser, base, locale) {
   await shot(phone, locale, 'portal-checkin')
   await ctx.close()
   await expectText(sup.locator('[data-test=duty-session-units] .el-table__row'), '1 /', `${locale} session: the office sees the sign-in counted`)
+  await sup.keyboard.press('Escape')
+  return sup  // the office goes on to the public's rating
+}
+
+// The public's rating: the office reads June's results with their margins, makes a survey with two codes for a
+// school, and a parent rates the school on a phone with one of them — no level chosen for them, every question
+// answered before it can be sent, the code used once.
+async function publicRating(browser, base, locale, sup) {
+  const zh = locale !== 'en'
+  await sup.goto(`${base}/console/duty`)
+  await sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }).click()
+  await sup.locator('[data-test=duty-surveys] .el-table__row', { hasText: '2026年上半年教育系统政风行风评议' }).click()
+  await expectText(sup.locator('[data-test=duty-survey-overall]'), '±', `${locale} rating: the office reads June's rate with its margin of error`)
+  await expectText(sup.locator('[data-test=duty-survey-districts] .el-table__row'), '瑶海区', `${locale} rating: by district`)
+  await shot(sup, locale, 'console-duty-survey')
+  await sup.locator('[data-test=duty-survey-new]').click()
+  const title = `${zh ? '家长评议' : 'Parents rate'} ${Date.now() % 100000}`
+  await sup.locator(field('duty-survey-title')).fill(title)
+  const from = new Date(Date.now() + 8 * 3600 * 1000 - 5 * 60 * 1000).toISOString().slice(0, 16).replace('T', ' ')
+  const to = new Date(Date.now() + 32 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ')
+  const range = sup.locator('[data-test=duty-survey-form] .el-range-input')
+  await range.nth(0).fill(from)
+  await range.nth(1).fill(to)
+  await range.nth(1).press('Enter')
+  await sup.locator('.el-dialog__title', { hasText: zh ? '发起评议' : 'New survey' }).click()
+  await sup.locator('[data-test=duty-survey-form] .el-input-number input').fill('2')
+  await sup.locator(field('duty-survey-units')).fill('瑶海区实验中学')
+  await sup.locator('.el-select-dropdown__item:visible', { hasText: '瑶海区实验中学' }).first().click()
+  await sup.locator('.el-dialog__title', { hasText: zh ? '发起评议' : 'New survey' }).click()
+  await sup.locator('[data-test=duty-survey-create]').click()
+  await sup.locator('[data-test=duty-survey-code]').first().waitFor({ timeout: 10000 })
+  check(await sup.locator('[data-test=duty-survey-code]').count() === 2, `${locale} rating: two codes for the school, shown once`)
+  const code = (await sup.locator('[data-test=duty-survey-code]').first().textContent()).trim()
+
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const phone = await ctx.newPage()
+  watchErrors(phone, 'parent')
+  await phone.goto(`${base}/survey`)
+  await phone.locator(field('survey-code')).fill(code)
+  await phone.locator('[data-test=survey-open]').click()
+  const questions = phone.locator('[data-test^=survey-q-]')
+  await questions.first().waitFor()
+  check(await phone.locator('[data-test=survey] .el-radio-button.is-active').count() === 0, `${locale} rating: no level is chosen for the parent`)
+  check(await phone.locator('[data-test=survey-send]').isDisabled(), `${locale} rating: it cannot be sent half answered`)
+  const n = await questions.count()
+  for (let i = 0; i < n; i++) await questions.nth(i).locator('.el-radio-button').nth(i === 3 ? 3 : 1).click()
+  await phone.locator('[data-test=survey-send]').click()
+  await expectText(phone.locator('[data-test=survey-done]'), zh ? '感谢' : 'Thank you', `${locale} rating: a parent rates the school on a phone`)
+  await shot(phone, locale, 'portal-survey')
+  await phone.goto(`${base}/survey`)
+  await phone.locator(field('survey-code')).fill(code)
+  await phone.locator('[data-test=survey-open]').click()
+  await expectText(phone.locator('.el-form-item__error'), zh ? '只能评议一次' : '只能评议一次', `${locale} rating: a code rates once`)
+  await ctx.close()
+  await sup.reload()
+  await sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }).click()
+  await sup.locator('[data-test=duty-surveys] .el-table__row', { hasText: title }).click()
+  await expectText(sup.locator('[data-test=duty-survey-overall]'), zh ? '1 人评议' : '1 answered', `${locale} rating: the office sees the answer counted`)
   await sup.context().close()
 }
 
@@ -900,7 +959,9 @@ async function main() {
         console.log(`e2e (${locale}): rules test`)
         await ruleTest(browser, server.url, locale)
         console.log(`e2e (${locale}): warning-education session`)
-        await warningSession(browser, server.url, locale)
+        const office = await warningSession(browser, server.url, locale)
+        console.log(`e2e (${locale}): public rating`)
+        await publicRating(browser, server.url, locale, office)
       }
       if (want('placement')) {
         console.log(`e2e (${locale}): placement`)

@@ -367,3 +367,49 @@ export const sessionApi = {
   checkIn: (id: number, c: { code: string; unit_id: number | null; name: string }) =>
     http.post<{ session_id: number; title: string; signed_in_at: string }>(`/api/v1/public/sessions/${id}/checkin`, c),
 }
+
+// ---- The public's rating (政风行风评议) ----
+export interface SurveyRate {
+  n: number
+  rate: number | null
+  margin: number | null
+  small: boolean
+}
+export interface SurveySummary {
+  id: number
+  title: string
+  opens_at: string
+  closes_at: string
+  codes: number
+  answered: number
+}
+export interface SurveyResults {
+  id: number
+  title: string
+  opens_at: string
+  closes_at: string
+  basis: string
+  min_sample: number
+  codes: number
+  answered: number
+  overall: SurveyRate
+  by_question: (SurveyRate & { id: string; text: string; levels: { code: string; label: string; count: number }[] })[]
+  by_district: (SurveyRate & { district: string })[]
+  by_school: (SurveyRate & { unit_id: number; school: string; district: string; codes: number })[]
+}
+export interface SurveyForm {
+  title: string
+  school: string
+  closes_at: string
+  questions: { id: string; text: string }[]
+  scale: { code: string; label: string }[]
+}
+export const surveyApi = {
+  list: () => http.get<{ items: SurveySummary[] }>('/api/v1/duty/surveys'),
+  results: (id: number) => http.get<SurveyResults>(`/api/v1/duty/surveys/${id}`),
+  create: (s: { title: string; opens_at: string; closes_at: string; per_school: number; unit_ids: number[] }) =>
+    http.post<{ id: number; schools: number; codes: { school: string; code: string }[] }>('/api/v1/duty/surveys', s),
+  open: (code: string) => http.post<SurveyForm>('/api/v1/public/surveys/open', { code }),
+  answer: (code: string, answers: string[], comment: string) =>
+    http.post<{ answered: boolean }>('/api/v1/public/surveys/answer', { code, answers, comment }),
+}

@@ -18,6 +18,7 @@ export const portalRoutes: RouteRecordRaw = {
     { path: 'placement/runs/:id(\\d+)', name: 'placement-record', component: () => import('@/views/portal/placement/record.vue'), meta: { title: 'nav.placement' } },
     { path: 'placement/:code', name: 'placement-follow', component: () => import('@/views/portal/placement/follow.vue'), meta: { title: 'nav.placement' } },
     { path: 'checkin/:id(\\d+)', name: 'checkin', component: () => import('@/views/portal/checkin/index.vue'), meta: { title: 'portal.checkin.title' } },
+    { path: 'survey', name: 'survey', component: () => import('@/views/portal/survey/index.vue'), meta: { title: 'portal.survey.title' } },
     { path: 'exam', name: 'exam', component: () => import('@/views/portal/exam/index.vue'), meta: { title: 'nav.exam' } },
     { path: 'bulletins', name: 'bulletins', component: () => import('@/views/portal/bulletins/index.vue'), meta: { title: 'nav.bulletins' } },
   ],
