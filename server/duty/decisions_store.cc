@@ -108,11 +108,7 @@ absl::StatusOr<json::object> RecordDecision(Tx& tx, const DecisionRequest& r, co
   } else {
     clause = json::object{{"source", "rule"}, {"text", r.rule}};
   }
-  json::array facts;
-  for (size_t i = 0; i < r.facts.size(); ++i) {
-    QF_ASSIGN_OR_RETURN(std::string label, LinkLabel(db, r.facts[i], fmt::format("facts[{}]", i)));
-    facts.push_back(json::object{{"kind", r.facts[i].kind}, {"ref", r.facts[i].ref}, {"label", label}});
-  }
+  QF_ASSIGN_OR_RETURN(json::array facts, LabelledLinks(db, r.facts, "facts"));
   QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
       "INSERT INTO duty_decisions(year, kind, unit_id, person_id, person_name, person_post, clause, facts, decided_on, "
       "decided_by, text, recorded_by, recorded_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));

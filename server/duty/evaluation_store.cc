@@ -347,11 +347,7 @@ absl::StatusOr<json::object> ScoreItem(Tx& tx, int64_t evaluation_id, int64_t un
     return Invalid("duty.score", "得分超过该项分值", {{"score", fmt::format("应为 0 至 {} 分", item->points)}});
   if (s.score < item->points && Trim(s.note).empty())
     return Invalid("duty.score", "扣分须写明理由和依据", {{"note", "不能为空"}});
-  json::array links;
-  for (size_t i = 0; i < s.links.size(); ++i) {
-    QF_ASSIGN_OR_RETURN(std::string label, LinkLabel(db, s.links[i], fmt::format("links[{}]", i)));
-    links.push_back(json::object{{"kind", s.links[i].kind}, {"ref", s.links[i].ref}, {"label", label}});
-  }
+  QF_ASSIGN_OR_RETURN(json::array links, LabelledLinks(db, s.links, "links"));
   QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
       "UPDATE duty_evaluation_scores SET score = ?, note = ?, links = ?, scored_by = ?, scored_at = ? "
       "WHERE evaluation_id = ? AND unit_id = ? AND item = ?"));

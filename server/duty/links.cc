@@ -64,4 +64,13 @@ absl::StatusOr<std::string> LinkLabel(Db& db, const Link& l, std::string_view fi
   return st.Text(0);
 }
 
+absl::StatusOr<json::array> LabelledLinks(Db& db, const std::vector<Link>& links, std::string_view field) {
+  json::array out;
+  for (size_t i = 0; i < links.size(); ++i) {
+    QF_ASSIGN_OR_RETURN(std::string label, LinkLabel(db, links[i], fmt::format("{}[{}]", field, i)));
+    out.push_back(json::object{{"kind", links[i].kind}, {"ref", links[i].ref}, {"label", label}});
+  }
+  return out;
+}
+
 }  // namespace qf::duty

@@ -29,6 +29,9 @@ inline bool Office(const Principal& who) { return who.Has(kSupervisor); }
 std::vector<Link> ParseLinks(JsonInput& in, std::string_view field, const std::vector<std::string_view>& kinds, size_t max);
 // The record a link names, as views label it; Invalid naming `field` when it does not exist.
 absl::StatusOr<std::string> LinkLabel(Db& db, const Link& l, std::string_view field);
+// Every link checked and labelled, as views and records keep them ({kind, ref, label}); the first missing record's
+// error names `field`[i].
+absl::StatusOr<boost::json::array> LabelledLinks(Db& db, const std::vector<Link>& links, std::string_view field);
 
 // Who reads confidential records (talks, accountability decisions): the office, a leader, and the people such a
 // record may not reach them about (themselves and their declared relatives), read once per request.
