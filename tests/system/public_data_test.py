@@ -2,7 +2,7 @@
 """What the public can read of notices and draws, checked from the outside on the demo.
 
 1. A grep of every public GET response (every route the router serves without an account, with the demo's
-   notices, draws and the objection's receipt as parameters) for the personal data staff can see: full ID numbers
+   notices, draws, the objection's receipt and the June warning-education session as parameters) for the personal data staff can see: full ID numbers
    and their hidden middles, phones, addresses, candidates' and pool members' full names, the objector's name
    and phone. A public GET route this test does not know how to call fails it.
 2. `qingfeng draw verify` over HTTP (as an outsider), from the database and from a saved record agree with the
@@ -88,7 +88,12 @@ def main():
             "/api/v1/public/campaigns/{id}": [[1]],
             "/api/v1/public/bulletins/{id}": [[1]],
             "/api/v1/public/bulletins/{id}/xlsx": [],
+            "/api/v1/public/sessions/{id}": [[1]],
         }
+        # A warning-education session's check-in page names the invited units, never the people on their rosters
+        # (the heads of the invited district bureaus, who signed their letters, are among them).
+        _, heads, _ = sup.request("GET", "/api/v1/duty/letters?year=2026&kind=district_bureau&signed=yes")
+        secrets.update(h["signer_name"] for h in heads["items"] if h.get("signer_name"))
         anon = qfserver.Client(server.port)
         for r in routes:
             if r["roles"] or r["method"] != "GET":
