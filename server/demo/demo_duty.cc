@@ -446,8 +446,13 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
       std::vector<std::string> answers;
       for (int i = 0; i < 6; ++i)
         answers.emplace_back(static_cast<int>((*rng)() % 100) < mood[school] ? "no" : kLevels[(*rng)() % 3]);
-      schedule.emplace(at, [&rt, &clock, at, code = code, answers] {
-        return Do(rt, clock, at, Principal{}, [&](Tx& tx) { return duty::Answer(tx, code, answers, ""); });
+      // One parent in eight writes a line too.
+      static const char* kSaid[] = {"希望学校收费项目在家长群里提前公示。", "老师很负责，孩子进步很大。",
+                                    "课后服务的费用希望再说明清楚一些。", "希望减少推荐购买的教辅资料。",
+                                    "反映的问题学校很快就回复了，满意。"};
+      std::string comment = (*rng)() % 8 == 0 ? kSaid[(*rng)() % 5] : "";
+      schedule.emplace(at, [&rt, &clock, at, code = code, answers, comment] {
+        return Do(rt, clock, at, Principal{}, [&](Tx& tx) { return duty::Answer(tx, code, answers, comment); });
       });
     }
     return absl::OkStatus();

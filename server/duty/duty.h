@@ -341,7 +341,8 @@ absl::StatusOr<boost::json::object> OpenSurvey(Db& db, const std::string& code, 
 absl::StatusOr<boost::json::object> Answer(Tx& tx, const std::string& code, const std::vector<std::string>& answers,
                                            const std::string& comment);
 // The office's and leaders' results: codes given and answered, the rate overall, by question, by district and by
-// school, each with its sample size and margin of error; and the list of surveys.
+// school, each with its sample size and margin of error, and the latest comments with their school; and the list
+// of surveys.
 absl::StatusOr<boost::json::object> SurveyResults(Db& db, int64_t id, const Principal& who);
 absl::StatusOr<boost::json::object> Surveys(Db& db, const Principal& who);
 

@@ -893,7 +893,10 @@ TEST_F(DutyStore, SurveysAnswerOncePerCodeAndReportBySchool) {
   EXPECT_EQ(fields, (std::set<std::string>{"answers", "answers[1]"}));
   ASSERT_TRUE(answer(codes[0].at("code"), {"very", "very", "fair", "basic", "very", "fair"}).ok());
   EXPECT_EQ(StableCode(answer(codes[0].at("code"), {"no", "no", "no", "no", "no", "no"}).status()), "duty.survey_answered");
-  ASSERT_TRUE(answer(codes[1].at("code"), {"no", "no", "no", "very", "very", "very"}).ok());
+  ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+                return Answer(tx, std::string(codes[1].at("code").as_string()), {"no", "no", "no", "very", "very", "very"},
+                              "希望收费公示更清楚");
+              }).ok());
   clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 21, 9, 0, 0), Cst()));
   EXPECT_EQ(StableCode(answer(codes[2].at("code"), {"very", "very", "very", "very", "very", "very"}).status()), "duty.survey_closed");
   auto results = SurveyResults(Reader(), made->at("id").as_int64(), leader_);
@@ -906,6 +909,8 @@ TEST_F(DutyStore, SurveysAnswerOncePerCodeAndReportBySchool) {
   EXPECT_DOUBLE_EQ(results->at("by_question").as_array()[0].at("rate").as_double(), 50.0);
   EXPECT_EQ(results->at("by_school").as_array()[0].at("codes").as_int64(), 3);
   EXPECT_EQ(results->at("by_district").as_array()[0].at("district").as_string(), "瑶海区");
+  ASSERT_EQ(results->at("comments").as_array().size(), 1u);  // the one parent who wrote something, with the school
+  EXPECT_EQ(results->at("comments").as_array()[0].at("school").as_string(), "瑶海区实验中学");
   EXPECT_EQ(StableCode(SurveyResults(Reader(), made->at("id").as_int64(), staff_).status()), "duty.survey_not_found");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.survey_answered'"), 2);
 }

@@ -291,11 +291,22 @@ absl::StatusOr<json::object> SurveyResults(Db& db, int64_t id, const Principal& 
     if (ra != rb) return ra;
     return ra && a.at("rate").as_double() < b.at("rate").as_double();
   });
+  // What parents wrote beside their ratings, newest first (the latest 50), with the school only.
+  QF_ASSIGN_OR_RETURN(auto said, db.Prepare(
+      "SELECT u.name, a.comment, a.at FROM duty_survey_answers a JOIN org_units u ON u.id = a.school_id "
+      "WHERE a.survey_id = ? AND a.comment <> '' ORDER BY a.at DESC, a.id DESC LIMIT 50"));
+  said.Bind(1, id);
+  json::array comments;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, said.Step());
+    if (!row) break;
+    comments.push_back(json::object{{"school", said.Text(0)}, {"comment", said.Text(1)}, {"at", said.Text(2)}});
+  }
   json::object out{{"id", s.id}, {"title", s.title}, {"opens_at", FormatUtc(s.opens_at)}, {"closes_at", FormatUtc(s.closes_at)},
                    {"basis", q.basis}, {"min_sample", q.min_sample}, {"codes", codes},
                    {"answered", static_cast<int64_t>(all.size())}, {"overall", RateJson(RateOf(all), q.min_sample)},
                    {"by_question", std::move(questions)}, {"by_district", std::move(districts)},
-                   {"by_school", std::move(rows)}};
+                   {"by_school", std::move(rows)}, {"comments", std::move(comments)}};
   return out;
 }
 

@@ -820,6 +820,7 @@ async function publicRating(browser, base, locale, sup) {
   check(await phone.locator('[data-test=survey-send]').isDisabled(), `${locale} rating: it cannot be sent half answered`)
   const n = await questions.count()
   for (let i = 0; i < n; i++) await questions.nth(i).locator('.el-radio-button').nth(i === 3 ? 3 : 1).click()
+  await phone.locator('[data-test=survey] textarea').fill('希望食堂饭菜更卫生')
   await phone.locator('[data-test=survey-send]').click()
   await expectText(phone.locator('[data-test=survey-done]'), zh ? '感谢' : 'Thank you', `${locale} rating: a parent rates the school on a phone`)
   await shot(phone, locale, 'portal-survey')
@@ -832,6 +833,7 @@ async function publicRating(browser, base, locale, sup) {
   await sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }).click()
   await sup.locator('[data-test=duty-surveys] .el-table__row', { hasText: title }).click()
   await expectText(sup.locator('[data-test=duty-survey-overall]'), zh ? '1 人评议' : '1 answered', `${locale} rating: the office sees the answer counted`)
+  await expectText(sup.locator('[data-test=duty-survey-comments] li'), '希望食堂饭菜更卫生', `${locale} rating: and reads what the parent wrote, with the school`)
   await sup.context().close()
 }
 

@@ -396,6 +396,7 @@ export interface SurveyResults {
   by_question: (SurveyRate & { id: string; text: string; levels: { code: string; label: string; count: number }[] })[]
   by_district: (SurveyRate & { district: string })[]
   by_school: (SurveyRate & { unit_id: number; school: string; district: string; codes: number })[]
+  comments: { school: string; comment: string; at: string }[]
 }
 export interface SurveyForm {
   title: string
