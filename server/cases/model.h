@@ -24,6 +24,7 @@ inline constexpr Term2 kChannels[] = {
     {"media", "舆情"},
     {"hotline", "举报电话"},
     {"web", "网上投诉"},
+    {"check", "监督检查发现"},  // a finding of Qingfeng's own checks referred to the office (admissions/)
 };
 
 inline constexpr Term2 kCategories[] = {

@@ -14,5 +14,7 @@ std::vector<std::string> Utf8Chars(std::string_view s);
 std::string MaskName(std::string_view name);
 // The first 6 and last 4 of an 18-character ID number; "（不公开）" for anything else.
 std::string MaskIdNumber(std::string_view id);
+// GB 11643-1999: 17 digits and the ISO 7064 MOD 11-2 check character.
+bool ValidIdNumber(std::string_view id);
 
 }  // namespace qf

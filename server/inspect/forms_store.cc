@@ -12,6 +12,7 @@
 #include "common/timefmt.h"
 #include "fmt/format.h"
 #include "inspect/inspect.h"
+#include "inspect/record.h"
 #include "inspect/store_util.h"
 #include "org/org.h"
 
@@ -312,7 +313,6 @@ absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t 
   QF_RETURN_IF_ERROR(tx.Append("form.confirmed", "form:" + std::to_string(id), {{"findings", f.findings.size()}}).status());
   // Each finding becomes an order to rectify within its item's term (the policy's term unless the plan says otherwise).
   QF_ASSIGN_OR_RETURN(auto default_term, env.policies->DeadlineFor("rectification", "", "", "", false));
-  absl::CivilDay today = CstDay(tx.now());
   json::array orders;
   for (auto& x : f.findings) {
     std::string item(x.at("item").as_string()), desc(x.at("description").as_string());
@@ -324,20 +324,9 @@ absl::StatusOr<json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t 
         if (auto* t = c.as_object().if_contains("term"); t && t->is_string())
           if (auto parsed = Term::Parse(t->as_string()); parsed.ok()) term = *parsed;
       }
-    auto due = env.calendar->Add(today, term);
-    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-        "INSERT INTO rectifications(campaign_id,form_id,school_id,item,finding,term,due_on,calendar_version,state,issued_at) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?)"));
-    ins.Bind(1, f.campaign_id).Bind(2, id).Bind(3, f.school_id).Bind(4, label).Bind(5, desc).Bind(6, term.ToString())
-        .Bind(7, FormatDay(due.due)).Bind(8, due.calendar_version).Bind(9, Code(RectificationState::kOpen))
-        .Bind(10, FormatUtc(tx.now()));
-    QF_RETURN_IF_ERROR(ins.Run());
-    int64_t rid = db.LastInsertId();
-    QF_RETURN_IF_ERROR(tx.Append("rectification.issued", "rectification:" + std::to_string(rid),
-                                 {{"school_id", f.school_id}, {"item", label}, {"finding_sha256", Sha256Hex(desc)},
-                                  {"due_on", FormatDay(due.due)}, {"term", term.ToString()}})
-                           .status());
-    orders.push_back(json::object{{"id", rid}, {"due_on", FormatDay(due.due)}});
+    QF_ASSIGN_OR_RETURN(Issued order, IssueRectification(tx, *env.calendar,
+                                                         {f.campaign_id, id, f.school_id, label, desc, term}));
+    orders.push_back(json::object{{"id", order.id}, {"due_on", FormatDay(order.due_on)}});
   }
   return json::object{{"id", id}, {"state", Code(FormState::kConfirmed)}, {"rectifications", orders}};
 }

@@ -1,11 +1,31 @@
-// A unit's record in the inspections for an evaluation: late rectification orders and vetoes.
+// Issuing orders to rectify; a unit's record in the inspections for an evaluation: late orders and vetoes.
 #include "inspect/record.h"
 
+#include "common/crypto_util.h"
 #include "common/status.h"
+#include "inspect/states.h"
 #include "common/timefmt.h"
 #include "fmt/format.h"
 
 namespace qf::inspect {
+
+absl::StatusOr<Issued> IssueRectification(Tx& tx, const Calendar& calendar, const RectificationOrder& o) {
+  Db& db = tx.db();
+  auto due = calendar.Add(CstDay(tx.now()), o.term);
+  QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+      "INSERT INTO rectifications(campaign_id,form_id,school_id,item,finding,term,due_on,calendar_version,state,issued_at) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?)"));
+  ins.Bind(1, o.campaign_id).Bind(2, o.form_id).Bind(3, o.school_id).Bind(4, o.item).Bind(5, o.finding)
+      .Bind(6, o.term.ToString()).Bind(7, FormatDay(due.due)).Bind(8, due.calendar_version)
+      .Bind(9, Code(RectificationState::kOpen)).Bind(10, FormatUtc(tx.now()));
+  QF_RETURN_IF_ERROR(ins.Run());
+  int64_t id = db.LastInsertId();
+  QF_RETURN_IF_ERROR(tx.Append("rectification.issued", "rectification:" + std::to_string(id),
+                               {{"school_id", o.school_id}, {"item", o.item}, {"finding_sha256", Sha256Hex(o.finding)},
+                                {"due_on", FormatDay(due.due)}, {"term", o.term.ToString()}})
+                         .status());
+  return Issued{id, due.due};
+}
 
 absl::StatusOr<std::vector<cases::RecordRef>> LateRectifications(Db& db, const std::vector<int64_t>& schools,
                                                                 absl::CivilDay from, absl::CivilDay to) {

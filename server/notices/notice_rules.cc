@@ -158,19 +158,6 @@ std::string ApplyMask(Mask mask, std::string_view value) {
   return "";
 }
 
-bool ValidIdNumber(std::string_view id) {
-  if (id.size() != 18) return false;
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static const char kCheck[] = "10X98765432";
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) {
-    if (id[i] < '0' || id[i] > '9') return false;
-    sum += (id[i] - '0') * kWeights[i];
-  }
-  char c = id[17] == 'x' ? 'X' : id[17];
-  return c == kCheck[sum % 11];
-}
-
 ImportResult CheckList(const NoticeType& type, const Table& table,
                        const std::function<bool(const std::string&)>& school_exists) {
   ImportResult r;

@@ -57,8 +57,6 @@ class NoticeTypes {
 
 // A field's value as its mask shows it (common/mask.h: names 张*明, ID numbers first 6 and last 4).
 std::string ApplyMask(Mask mask, std::string_view value);
-// GB 11643-1999: 17 digits and the ISO 7064 MOD 11-2 check character.
-bool ValidIdNumber(std::string_view id);
 
 // One candidate row of an imported list, with every field's raw value.
 struct Entry {

@@ -21,6 +21,7 @@ namespace draws { void Register(Modules& m); }
 namespace inspect { void Register(Modules& m); }
 namespace placement { void Register(Modules& m); }
 namespace duty { void Register(Modules& m); }
+namespace admissions { void Register(Modules& m); }
 
 void RegisterModules(Modules& m) {
   auth::Register(m);
@@ -33,6 +34,7 @@ void RegisterModules(Modules& m) {
   inspect::Register(m);
   placement::Register(m);
   duty::Register(m);
+  admissions::Register(m);
   RegisterServe(m);
 }
 

@@ -49,6 +49,22 @@ std::string Vault::Seal(std::string_view plaintext) const {
   return out;
 }
 
+std::string Vault::Tag(std::string_view purpose, std::string_view value) const {
+  std::string msg(purpose);
+  msg.push_back('\0');
+  msg.append(value);
+  unsigned char out[16];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(msg.data()), msg.size(), sk_.data(),
+                     sk_.size());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : out) {
+    hex.push_back(kHex[c >> 4]);
+    hex.push_back(kHex[c & 15]);
+  }
+  return hex;
+}
+
 absl::StatusOr<std::string> Vault::Unseal(std::string_view sealed) const {
   if (sealed.size() < crypto_box_SEALBYTES) return absl::DataLossError("密封数据过短");
   std::string out(sealed.size() - crypto_box_SEALBYTES, '\0');

@@ -7,6 +7,7 @@
 #include <array>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
@@ -21,6 +22,10 @@ class Vault {
   // Opens a sealed box; DataLoss if it was not sealed to this key or was altered.
   absl::StatusOr<std::string> Unseal(std::string_view sealed) const;
   std::string PublicKeyBase64() const;
+  // A keyed hash (BLAKE2b under the private key, 32 hex digits) of `value` for `purpose`: the same value always
+  // gives the same tag, so sealed records can be matched (an ID number across schools' rosters), while the
+  // database alone cannot test guesses against it.
+  std::string Tag(std::string_view purpose, std::string_view value) const;
 
  private:
   std::array<unsigned char, 32> pk_{};
