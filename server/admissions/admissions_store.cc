@@ -226,10 +226,25 @@ absl::StatusOr<json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, cons
       else s.registered_school_id = names->Find(s.registered_school).school;
     }
 
+  // A new file of the same year replaces the current roster; the plan, line and materials declared with the last
+  // one stand unless this upload states them again.
+  RosterUpload up = req;
   QF_ASSIGN_OR_RETURN(auto prev, db.Prepare(
-      "SELECT id FROM admission_rosters WHERE year = ? AND school_id = ? AND is_current = 1"));
+      "SELECT id, plan, line, materials FROM admission_rosters WHERE year = ? AND school_id = ? AND is_current = 1"));
   prev.Bind(1, int64_t{req.year}).Bind(2, req.school_id);
-  QF_ASSIGN_OR_RETURN(auto previous, prev.Ints());
+  std::vector<int64_t> previous;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, prev.Step());
+    if (!row) break;
+    previous.push_back(prev.Int(0));
+    if (!up.plan) if (auto p = prev.OptInt(1)) up.plan = static_cast<int>(*p);
+    if (!up.line) if (auto l = prev.OptText(2)) up.line = std::stod(*l);
+    if (up.materials.empty()) {
+      QF_ASSIGN_OR_RETURN(json::array m, StoredArray(prev.Text(3), "admission_rosters.materials"));
+      for (auto& v : m)
+        if (v.is_string()) up.materials.emplace_back(v.as_string());
+    }
+  }
   QF_ASSIGN_OR_RETURN(auto retire, db.Prepare("UPDATE admission_rosters SET is_current = 0 WHERE id = ?"));
   for (int64_t id : previous) {
     retire.Reset();
@@ -237,14 +252,14 @@ absl::StatusOr<json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, cons
     QF_RETURN_IF_ERROR(retire.Run());
   }
   json::array materials;
-  for (auto& m : req.materials) materials.push_back(json::string(m));
+  for (auto& m : up.materials) materials.push_back(json::string(m));
   const std::string& file_hash = req.file_sha256;
   QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
       "INSERT INTO admission_rosters(year, school_id, is_current, plan, line, materials, file_sha256, students, "
       "uploaded_by, uploaded_at) VALUES(?,?,1,?,?,?,?,?,?,?) RETURNING id"));
   ins.Bind(1, int64_t{req.year}).Bind(2, req.school_id);
-  if (req.plan) ins.Bind(3, int64_t{*req.plan}); else ins.BindNull(3);
-  if (req.line) ins.Bind(4, *req.line); else ins.BindNull(4);
+  if (up.plan) ins.Bind(3, int64_t{*up.plan}); else ins.BindNull(3);
+  if (up.line) ins.Bind(4, *up.line); else ins.BindNull(4);
   ins.Bind(5, json::serialize(materials)).Bind(6, file_hash).Bind(7, static_cast<int64_t>(students.size()));
   if (who.account_id) ins.Bind(8, who.account_id); else ins.BindNull(8);
   ins.Bind(9, FormatUtc(tx.now()));
@@ -274,7 +289,7 @@ absl::StatusOr<json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, cons
   QF_RETURN_IF_ERROR(tx.Append("admission.roster_uploaded", "admission_roster:" + std::to_string(roster_id), ev).status());
 
   // The school's own rules, then the city's double enrolments (which any upload may create or end).
-  Roster roster{req.year, req.school_id, unit->name, unit->stage, req.plan, req.line, req.materials, std::move(students)};
+  Roster roster{req.year, req.school_id, unit->name, unit->stage, up.plan, up.line, up.materials, std::move(students)};
   std::vector<Finding> own = CheckRoster(rules, roster);
   std::vector<std::string> own_codes;
   for (const auto& r : rules.rules)

@@ -379,7 +379,7 @@ std::vector<Finding> CheckRoster(const Rules& rules, const Roster& ro) {
     for (const auto& s : ro.students)
       if (!is(s, "transient")) rows.push_back(s.row);
     if (static_cast<int>(rows.size()) > *ro.plan)
-      add(*r, "roster", fmt::format("录取 {} 人，超出核定招生计划 {} 人 {} 人", rows.size(), *ro.plan, rows.size() - *ro.plan),
+      add(*r, "roster", fmt::format("录取 {} 人，核定招生计划 {} 人，超出 {} 人", rows.size(), *ro.plan, rows.size() - *ro.plan),
           {{"admitted", static_cast<int64_t>(rows.size())}, {"plan", *ro.plan},
            {"over", static_cast<int64_t>(rows.size()) - *ro.plan}},
           {});

@@ -177,6 +177,11 @@ def main():
             ("POST", "/api/v1/duty/exams/{id}/enrol"): {"params": [1], "body": {}},
             ("POST", "/api/v1/public/exams/start"): {"body": {}}, ("POST", "/api/v1/public/exams/answer"): {"body": {}},
             ("POST", "/api/v1/public/exams/submit"): {"body": {}},
+            ("GET", "/api/v1/admissions/rosters"): {}, ("POST", "/api/v1/admissions/rosters"): {"raw": b""},
+            ("GET", "/api/v1/admissions/rosters/{id}"): {"params": [999999]},
+            ("GET", "/api/v1/admissions/findings"): {}, ("GET", "/api/v1/admissions/report"): {},
+            ("POST", "/api/v1/admissions/findings/{id}/order"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/admissions/findings/{id}/refer"): {"params": [999999], "body": {}},
         }
 
         def path_of(pattern, params):
