@@ -58,6 +58,15 @@ using Schedule = std::multimap<absl::Time, std::function<absl::Status()>>;
 absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                             Schedule& schedule, uint32_t seed);
 
+// A one-pixel PNG: the demo's evidence photo (rectification answers).
+const std::string& EvidencePhoto();
+
+// Admission checks (demo_admissions.cc): the autumn's rosters of the city's high schools and urban junior-high
+// schools uploaded in September with a realistic handful of violations, the office's orders and referral in October,
+// one order rectified and one roster corrected in November.
+absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                            Schedule& schedule, uint32_t seed);
+
 // The notices and draws part, run by Build after the cases (demo_draws.cc); `who` maps demo usernames to principals.
 // The demo enters pool members, draw requests and assignments as the console would send them: a request body,
 // parsed at the edge like any other, then the typed command.

@@ -17,6 +17,11 @@
 #include "reports/documents.h"
 
 namespace qf::demo {
+const std::string& EvidencePhoto() {
+  static const std::string p("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0", 33);
+  return p;
+}
+
 namespace {
 
 namespace json = boost::json;
@@ -34,12 +39,6 @@ json::array Checklist() {
       item("board_photo", "收费公示栏照片", "检查取证要求", "evidence"),
       item("notes", "检查情况说明", "检查记录要求", "text"),
   };
-}
-
-// A one-pixel PNG: the demo's evidence photo.
-const std::string& Photo() {
-  static const std::string p("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0", 33);
-  return p;
 }
 
 struct State {
@@ -133,7 +132,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
       sched->emplace(fill, [=]() -> absl::Status {
         std::string hash;
         QF_RETURN_IF_ERROR(Do(*r, *c, fill, member, [&](Tx& tx) -> absl::StatusOr<json::object> {
-          QF_ASSIGN_OR_RETURN(hash, inspect::AddEvidence(tx, f.id, "公示栏.png", Photo(), member));
+          QF_ASSIGN_OR_RETURN(hash, inspect::AddEvidence(tx, f.id, "公示栏.png", EvidencePhoto(), member));
           return json::object{};
         }));
         json::object answers{{"fees_public", fees_public}, {"no_unauthorized", !unauthorized}, {"unauthorized_amount", amount},
@@ -167,7 +166,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
           sched->emplace(at, [=]() -> absl::Status {
             std::string hash;
             QF_RETURN_IF_ERROR(Do(*r, *c, at, school, [&](Tx& tx) -> absl::StatusOr<json::object> {
-              QF_ASSIGN_OR_RETURN(hash, inspect::AddRectificationEvidence(tx, id, "整改照片.png", Photo(), school));
+              QF_ASSIGN_OR_RETURN(hash, inspect::AddRectificationEvidence(tx, id, "整改照片.png", EvidencePhoto(), school));
               return json::object{};
             }));
             return Do(*r, *c, at + absl::Minutes(5), school, [&](Tx& tx) {
@@ -184,7 +183,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
             sched->emplace(again, [=]() -> absl::Status {
               std::string hash;
               QF_RETURN_IF_ERROR(Do(*r, *c, again, school, [&](Tx& tx) -> absl::StatusOr<json::object> {
-                QF_ASSIGN_OR_RETURN(hash, inspect::AddRectificationEvidence(tx, id, "退费凭证.png", Photo(), school));
+                QF_ASSIGN_OR_RETURN(hash, inspect::AddRectificationEvidence(tx, id, "退费凭证.png", EvidencePhoto(), school));
                 return json::object{};
               }));
               QF_RETURN_IF_ERROR(Do(*r, *c, again + absl::Minutes(5), school, [&](Tx& tx) {

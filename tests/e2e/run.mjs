@@ -908,6 +908,61 @@ async function ruleTest(browser, base, locale) {
   await sup.context().close()
 }
 
+// A school sends its admission roster: refused with every bad cell named, then kept with its findings; the office
+// reads the findings (the demo's autumn among them) and orders one rectified.
+async function admissions(browser, base, locale) {
+  const zh = locale !== 'en'
+  const year = zh ? '2027' : '2028'  // a year of its own per run: the school starts without a roster
+  const header = '姓名,身份证号,年级,班级,录取方式,收费项目,收费金额,收款账户,学籍学校,学籍年级\n'
+  const bad = header + '张小明,340104201103052015,七年级,1班,划片入学,,,,,\n李小红,340104201103052012,七年级,1班,划片入学,,,,,\n'
+  const good = header + '张小明,340104201103052015,七年级,1班,划片入学,,,,,\n李小红,340104201103052023,七年级,1班,统招,,,,,\n' +
+    '孙小伟,340104201103052058,八年级,2班,借读,,,,,8\n'
+  const school = await signIn(browser, base, 'principal_yh001', locale)
+  await school.locator('[data-test=menu-admissions]').click()
+  const yearInput = school.locator(field('adm-year'))
+  await yearInput.fill(year)
+  await yearInput.press('Enter')
+  await school.locator('[data-test=adm-upload]').click()
+  const dialog = school.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  await dialog.locator('[data-test=adm-file]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) })
+  await dialog.locator('[data-test=adm-send]').click()
+  await expectText(dialog.locator('[data-test=adm-errors]'), '第3行 第2列（身份证号）', `${locale} admissions: the bad roster is refused naming row and column`)
+  await shot(school, locale, 'console-admissions-refused')
+  await dialog.locator(field('adm-plan')).fill('1')
+  await dialog.locator('[data-test=adm-file]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(good) })
+  await dialog.locator('[data-test=adm-send]').click()
+  await expectText(dialog.locator('[data-test=adm-result]'), zh ? '借读生学籍未保留在原学校' : '借读生学籍未保留在原学校',
+    `${locale} admissions: the kept roster shows its findings`)
+  await expectText(dialog.locator('[data-test=adm-result]'), '超计划招生', `${locale} admissions: the plan exceeded is found`)
+  await shot(school, locale, 'console-admissions-uploaded')
+  await dialog.locator('.el-dialog__headerbtn').click()
+  await school.locator('[data-test=adm-rosters] .el-table__row').first().click()
+  await expectText(school.locator('[data-test=adm-rows]'), '张*明', `${locale} admissions: the roster's names are masked`)
+  check(!(await school.locator('[data-test=adm-rows]').textContent()).includes('340104201103052015'), `${locale} admissions: no ID number in clear`)
+  await school.context().close()
+
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.locator('[data-test=menu-admissions]').click()
+  await sup.locator('.el-tabs__item', { hasText: zh ? '发现的问题' : 'Findings' }).click()
+  await expectText(sup.locator('[data-test=adm-findings]'), '普通高中招收借读生', `${locale} admissions: the office reads the autumn's findings`)
+  await shot(sup, locale, 'console-admissions-findings')
+  const supYear = sup.locator(field('adm-year'))
+  await supYear.fill(year)
+  await supYear.press('Enter')
+  await expectText(sup.locator('[data-test=adm-findings]'), '瑶海区实验中学', `${locale} admissions: the office sees the school's new findings`)
+  await sup.locator('[data-test=adm-order-transient_registration]').click()
+  const box = sup.locator('.el-message-box:visible')
+  await box.waitFor()
+  await box.locator('input').fill(zh ? '为借读生办理回原校学籍' : 'Return the pupil\'s registration to his school')
+  await box.locator('.el-button--primary').click()
+  await expectText(sup.locator('[data-test=adm-findings]'), zh ? '已责令整改' : 'Ordered to rectify', `${locale} admissions: the finding is ordered rectified`)
+  await sup.locator('.el-tabs__item', { hasText: zh ? '年度统计' : 'The year' }).click()
+  await expectText(sup.locator('[data-test=adm-report]'), '1', `${locale} admissions: the year's numbers`)
+  await shot(sup, locale, 'console-admissions-report')
+  await sup.context().close()
+}
+
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
@@ -964,6 +1019,10 @@ async function main() {
         const office = await warningSession(browser, server.url, locale)
         console.log(`e2e (${locale}): public rating`)
         await publicRating(browser, server.url, locale, office)
+      }
+      if (want('admissions')) {
+        console.log(`e2e (${locale}): admissions`)
+        await admissions(browser, server.url, locale)
       }
       if (want('placement')) {
         console.log(`e2e (${locale}): placement`)
