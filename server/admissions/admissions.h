@@ -143,7 +143,9 @@ struct RosterUpload {
 absl::StatusOr<RosterUpload> ParseUpload(const std::map<std::string, std::string>& query);
 // A school (or a unit above it, or the office) uploads its roster: read, checked, sealed, stored as the school's
 // current roster for the year (the previous one kept, no longer current), and the rules run — the school's own and
-// the city-wide 人籍一致 check; findings no longer true are cleared, new ones recorded. All or nothing.
+// the city-wide 人籍一致 check for the pupils on this roster or the one it replaces (found through the tags' index,
+// so an upload's cost does not grow with the city's rosters); findings no longer true are cleared, new ones
+// recorded. All or nothing.
 absl::StatusOr<boost::json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, const Rules& rules,
                                                  const RosterUpload& req, const Table& table, const Principal& who);
 // Rosters of `year` in the caller's scope (the office and leaders: all; a district bureau: its schools; a school:

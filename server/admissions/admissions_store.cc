@@ -45,12 +45,14 @@ struct Stored {
   std::string state;
 };
 
-// Keeps the stored findings of `codes` for `year` (and `school`, when given) in step with `found`: new ones
-// recorded, cleared ones found again reopened, open ones no longer found cleared — each an event. Findings under an
-// order or a case keep their state (the order's re-check or the case decides). Returns {recorded, cleared}.
+// Keeps the stored findings of `codes` for `year` (and `school`, when given; only those about `keys`, when given)
+// in step with `found`: new ones recorded, cleared ones found again reopened, open ones no longer found cleared —
+// each an event. Findings under an order or a case keep their state (the order's re-check or the case decides).
+// Returns {recorded, cleared}.
 absl::StatusOr<std::pair<int, int>> Reconcile(Tx& tx, int year, const std::vector<std::string>& codes,
                                               std::optional<int64_t> school, const std::vector<Finding>& found,
-                                              const std::map<int64_t, int64_t>& roster_of) {
+                                              const std::map<int64_t, int64_t>& roster_of,
+                                              const std::set<std::string>* keys = nullptr) {
   Db& db = tx.db();
   std::string in;
   for (size_t i = 0; i < codes.size(); ++i) in += (i ? "," : "") + fmt::format("'{}'", codes[i]);
@@ -63,6 +65,7 @@ absl::StatusOr<std::pair<int, int>> Reconcile(Tx& tx, int year, const std::vecto
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
+    if (keys && !keys->contains(st.Text(3))) continue;
     stored[{st.Int(1), st.Text(2), st.Text(3)}] = {st.Int(0), st.Text(4)};
   }
   const std::string now = FormatUtc(tx.now());
@@ -118,12 +121,26 @@ absl::StatusOr<std::pair<int, int>> Reconcile(Tx& tx, int year, const std::vecto
   return std::pair{recorded, cleared};
 }
 
-// Every student on a current roster of `year`, for the city-wide check.
-absl::StatusOr<std::vector<Enrolment>> CurrentEnrolments(Db& db, int year, std::map<int64_t, int64_t>* roster_of) {
+// The students on any current roster of `year` whose ID number is also on one of `rosters` (the one just stored
+// and the one it replaced): the part of the city-wide check an upload can change, found through the tags' index
+// (CROSS JOIN keeps SQLite's planner from walking every current roster instead). Their tags go to `keys`, and each
+// school's current roster to `roster_of`.
+absl::StatusOr<std::vector<Enrolment>> EnrolmentsSharing(Db& db, int year, const std::vector<int64_t>& rosters,
+                                                         std::map<int64_t, int64_t>* roster_of,
+                                                         std::set<std::string>* keys) {
+  std::string in;
+  for (size_t i = 0; i < rosters.size(); ++i) in += (i ? "," : "") + std::to_string(rosters[i]);
+  QF_ASSIGN_OR_RETURN(auto k, db.Prepare("SELECT DISTINCT id_key FROM admission_students WHERE roster_id IN (" + in + ")"));
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, k.Step());
+    if (!row) break;
+    keys->insert(k.Text(0));
+  }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT s.id_key, r.school_id, s.row_number, u.name, s.name_masked, r.id FROM admission_rosters r "
-      "JOIN admission_students s ON s.roster_id = r.id JOIN org_units u ON u.id = r.school_id "
-      "WHERE r.year = ? AND r.is_current = 1"));
+      "SELECT s.id_key, r.school_id, s.row_number, u.name, s.name_masked, r.id "
+      "FROM (SELECT DISTINCT id_key FROM admission_students WHERE roster_id IN (" + in + ")) k "
+      "CROSS JOIN admission_students s JOIN admission_rosters r ON r.id = s.roster_id "
+      "JOIN org_units u ON u.id = r.school_id WHERE s.id_key = k.id_key AND r.year = ? AND r.is_current = 1"));
   st.Bind(1, int64_t{year});
   std::vector<Enrolment> out;
   while (true) {
@@ -296,10 +313,13 @@ absl::StatusOr<json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, cons
     if (r.code != "double_enrolment" && std::find(own_codes.begin(), own_codes.end(), r.code) == own_codes.end())
       own_codes.push_back(r.code);
   QF_ASSIGN_OR_RETURN(auto mine, Reconcile(tx, req.year, own_codes, req.school_id, own, {{req.school_id, roster_id}}));
-  std::map<int64_t, int64_t> roster_of;
-  QF_ASSIGN_OR_RETURN(auto enrolments, CurrentEnrolments(db, req.year, &roster_of));
+  std::map<int64_t, int64_t> roster_of{{req.school_id, roster_id}};
+  std::set<std::string> keys;
+  std::vector<int64_t> touched = previous;
+  touched.push_back(roster_id);
+  QF_ASSIGN_OR_RETURN(auto enrolments, EnrolmentsSharing(db, req.year, touched, &roster_of, &keys));
   std::vector<Finding> doubles = CheckEnrolments(rules, req.year, std::move(enrolments));
-  QF_ASSIGN_OR_RETURN(auto city, Reconcile(tx, req.year, {"double_enrolment"}, std::nullopt, doubles, roster_of));
+  QF_ASSIGN_OR_RETURN(auto city, Reconcile(tx, req.year, {"double_enrolment"}, std::nullopt, doubles, roster_of, &keys));
   json::array found;
   for (const Finding& f : own) {
     const Rule* r = rules.For(f.rule, req.year);
@@ -382,11 +402,15 @@ absl::StatusOr<json::object> RosterView(Db& db, const Rules& rules, int64_t id, 
 }
 
 absl::StatusOr<json::object> Findings(Db& db, const Rules& rules, const FindingFilter& f, const Principal& who) {
+  // Only the filters given, numbered in order (PostgreSQL must see every parameter it is sent).
   std::string where = "f.year = ?1 AND " + ScopeSql("f.school_id", 2, 3);
-  if (!f.rule.empty()) where += " AND f.rule = ?4";
-  if (!f.state.empty()) where += " AND f.state = ?5";
-  if (f.school_id) where += " AND f.school_id = ?6";
-  if (!f.district.empty()) where += " AND u.district = ?7";
+  int next = 4;
+  const int rule_at = f.rule.empty() ? 0 : next++, state_at = f.state.empty() ? 0 : next++,
+            school_at = f.school_id ? next++ : 0, district_at = f.district.empty() ? 0 : next++;
+  if (rule_at) where += fmt::format(" AND f.rule = ?{}", rule_at);
+  if (state_at) where += fmt::format(" AND f.state = ?{}", state_at);
+  if (school_at) where += fmt::format(" AND f.school_id = ?{}", school_at);
+  if (district_at) where += fmt::format(" AND u.district = ?{}", district_at);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT f.id, f.school_id, u.name, u.district, f.rule, f.subject_key, f.roster_id, f.summary, f.numbers, "
       "f.row_refs, f.state, f.found_at, COALESCE(f.cleared_at, ''), COALESCE(f.rectification_id, 0), "
@@ -395,10 +419,10 @@ absl::StatusOr<json::object> Findings(Db& db, const Rules& rules, const FindingF
       "LEFT JOIN rectifications k ON k.id = f.rectification_id WHERE " + where +
       " ORDER BY f.state = 'cleared', u.district, u.name, f.rule, f.id"));
   st.Bind(1, int64_t{f.year}).Bind(2, int64_t{SeesAll(who)}).Bind(3, who.unit_id);
-  if (!f.rule.empty()) st.Bind(4, f.rule);
-  if (!f.state.empty()) st.Bind(5, f.state);
-  if (f.school_id) st.Bind(6, f.school_id);
-  if (!f.district.empty()) st.Bind(7, f.district);
+  if (rule_at) st.Bind(rule_at, f.rule);
+  if (state_at) st.Bind(state_at, f.state);
+  if (school_at) st.Bind(school_at, f.school_id);
+  if (district_at) st.Bind(district_at, f.district);
   json::array items;
   std::map<std::string, int64_t> by_rule, by_state;
   while (true) {
