@@ -67,6 +67,11 @@ const std::string& EvidencePhoto();
 absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                             Schedule& schedule, uint32_t seed);
 
+// Livelihood projects (demo_projects.cc): the four education projects of 2026 with targets for the ten districts and
+// each district's monthly reports to November, one county behind on school renovation.
+absl::Status PlanProjects(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                          Schedule& schedule, uint32_t seed);
+
 // The notices and draws part, run by Build after the cases (demo_draws.cc); `who` maps demo usernames to principals.
 // The demo enters pool members, draw requests and assignments as the console would send them: a request body,
 // parsed at the edge like any other, then the typed command.

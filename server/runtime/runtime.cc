@@ -22,6 +22,7 @@ namespace inspect { void Register(Modules& m); }
 namespace placement { void Register(Modules& m); }
 namespace duty { void Register(Modules& m); }
 namespace admissions { void Register(Modules& m); }
+namespace projects { void Register(Modules& m); }
 
 void RegisterModules(Modules& m) {
   auth::Register(m);
@@ -35,6 +36,7 @@ void RegisterModules(Modules& m) {
   placement::Register(m);
   duty::Register(m);
   admissions::Register(m);
+  projects::Register(m);
   RegisterServe(m);
 }
 

@@ -182,6 +182,9 @@ def main():
             ("GET", "/api/v1/admissions/findings"): {}, ("GET", "/api/v1/admissions/report"): {},
             ("POST", "/api/v1/admissions/findings/{id}/order"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/admissions/findings/{id}/refer"): {"params": [999999], "body": {}},
+            ("GET", "/api/v1/projects"): {}, ("POST", "/api/v1/projects"): {"body": {}},
+            ("GET", "/api/v1/projects/board"): {}, ("GET", "/api/v1/projects/{id}"): {"params": [1]},
+            ("POST", "/api/v1/projects/{id}/reports"): {"params": [999999], "body": {}},
         }
 
         def path_of(pattern, params):

@@ -1,0 +1,85 @@
+// Livelihood projects (民生工程): a year's projects with the responsible division and person, the days funds must be in
+// place and works finished, targets per district (quantity and funds); each district's monthly report of cumulative
+// progress (never going backwards; a correction replaces the month's); and the monthly board — every district's
+// progress against 序时进度 (the share of the year elapsed), ranked, the laggards named (data/projects/policy.toml).
+// Standings are pure; store functions run in writer commands (Tx) or on a reading connection (Db).
+#pragma once
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "auth/roles.h"
+#include "storage/writer.h"
+
+namespace qf::projects {
+
+// ---- Policy and standings (pure) ----
+
+struct Policy {
+  double laggard_points = 10;  // behind 序时进度 by more than this many percentage points: a laggard
+  std::string clause;
+  int funds_month = 6, funds_day = 30, works_month = 11, works_day = 30;
+  static absl::StatusOr<Policy> Load(const std::string& path);
+  static absl::StatusOr<Policy> Parse(std::string_view toml_text, std::string_view source);
+};
+
+// 序时进度: the share of `month`'s year elapsed by its last day (January 31/365 … December 1).
+double ScheduleShare(absl::CivilMonth month);
+
+struct Target {
+  double quantity = 0, funds = 0;  // funds in 万元
+};
+struct Reported {
+  double quantity_done = 0, funds_in_place = 0, funds_spent = 0;
+};
+// A district's standing on one project as of a month: the shares of its quantity and funds targets reached (each at
+// most 100%), their mean as the progress index (percentage points), and whether it is behind 序时进度 by more than
+// the policy allows.
+struct Standing {
+  double quantity_pct = 0, funds_pct = 0, spent_pct = 0, index = 0, schedule_pct = 0;
+  bool laggard = false;
+};
+Standing StandingOf(const Policy& policy, const Target& target, const std::optional<Reported>& reported,
+                    absl::CivilMonth month);
+
+// ---- Store ----
+
+struct ProjectRequest {
+  int year = 0;
+  std::string name, measure, person;
+  int64_t unit_id = 0;  // the responsible division
+  absl::CivilDay funds_due_on, works_due_on;
+  struct Row {
+    int64_t unit_id = 0;
+    double quantity = 0, funds = 0;
+  };
+  std::vector<Row> targets;
+};
+absl::StatusOr<ProjectRequest> ParseProject(const boost::json::object& body, const Policy& policy);
+absl::StatusOr<boost::json::object> CreateProject(Tx& tx, const ProjectRequest& req, const Principal& who);
+
+struct ReportRequest {
+  int64_t unit_id = 0;
+  absl::CivilMonth month;
+  Reported figures;
+  std::string note;
+};
+absl::StatusOr<ReportRequest> ParseReport(const boost::json::object& body);
+// A district (its staff, or the office) reports its cumulative figures for a month of the project's year, not after
+// the current month: nothing below an earlier month's figures or above a later one's, spending within the funds in
+// place. A second report of the same month replaces the first (a correction, recorded as such).
+absl::StatusOr<boost::json::object> ReportProgress(Tx& tx, int64_t project_id, const ReportRequest& req,
+                                                   const Principal& who);
+
+absl::StatusOr<boost::json::object> ProjectList(Db& db, int year);
+absl::StatusOr<boost::json::object> ProjectView(Db& db, int64_t id);
+// The month's board: per project, every district's latest report by the month's end, its standing and rank; per
+// district, the mean index over its projects and its rank; the laggards with what they are behind on.
+absl::StatusOr<boost::json::object> Board(Db& db, const Policy& policy, int year, absl::CivilMonth month);
+
+}  // namespace qf::projects
