@@ -50,7 +50,10 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/projects/board", kReaders,
               ReadRoute(app, [&app, policy](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
-                absl::CivilMonth month(CstDay(app.clock->Now()));
+                // By default the last month ended (the monthly board reports the month before), or December of a
+                // past year.
+                absl::CivilMonth month = absl::CivilMonth(CstDay(app.clock->Now())) - 1;
+                if (month.year() < year) month = absl::CivilMonth(year, 1);
                 if (auto m = req.Query("month"); m && !m->empty()) {
                   auto n = ParseInt<int64_t>(*m);
                   if (!n || *n < 1 || *n > 12) return Invalid("projects.month", "月份不正确", {{"month", "应为 1 至 12"}});

@@ -908,6 +908,37 @@ async function ruleTest(browser, base, locale) {
   await sup.context().close()
 }
 
+// A district reports its monthly progress on a livelihood project — refused when it would go backwards, then kept —
+// and the board ranks it against 序时进度 with the laggard named.
+async function projects(browser, base, locale) {
+  const zh = locale !== 'en'
+  const page = await signIn(browser, base, 'handler_yh', locale)
+  await page.locator('[data-test=menu-projects]').click()
+  await expectText(page.locator('[data-test=pj-laggard]'), '肥西县', `${locale} projects: the board names the district behind 序时进度`)
+  await expectText(page.locator('[data-test=pj-districts]'), '瑶海区', `${locale} projects: the districts are ranked`)
+  await shot(page, locale, 'console-projects-board')
+  await page.locator('[data-test=pj-report]').click()
+  const dialog = page.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  const month = dialog.locator(field('pj-month-field'))
+  await month.fill('2026-12')
+  const quantity = dialog.locator(field('pj-quantity'))
+  const before = await quantity.inputValue()
+  await quantity.fill('0')
+  await quantity.press('Tab')
+  await dialog.locator('[data-test=pj-send]').click()
+  await expectText(dialog.locator('[data-test=pj-error]'), zh ? '不能少于' : '不能少于', `${locale} projects: a report below last month's is refused`)
+  await quantity.fill(before)
+  await quantity.press('Tab')
+  await dialog.locator('[data-test=pj-send]').click()
+  await dialog.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => check(false, `${locale} projects: the report dialog closed`))
+  await pickOption(page, 'pj-month', zh ? '12 月' : 'Month 12')
+  await page.locator('.el-collapse-item__header').first().click()
+  await expectText(page.locator('[data-test^=pj-project-]').first(), '2026-12', `${locale} projects: the board shows the month's report`)
+  await shot(page, locale, 'console-projects-reported')
+  await page.context().close()
+}
+
 // A school sends its admission roster: refused with every bad cell named, then kept with its findings; the office
 // reads the findings (the demo's autumn among them) and orders one rectified.
 async function admissions(browser, base, locale) {
@@ -1023,6 +1054,10 @@ async function main() {
       if (want('admissions')) {
         console.log(`e2e (${locale}): admissions`)
         await admissions(browser, server.url, locale)
+      }
+      if (want('projects')) {
+        console.log(`e2e (${locale}): projects`)
+        await projects(browser, server.url, locale)
       }
       if (want('placement')) {
         console.log(`e2e (${locale}): placement`)
