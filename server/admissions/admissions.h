@@ -170,4 +170,14 @@ absl::StatusOr<boost::json::object> ReferFinding(Tx& tx, const AdmissionsEnv& en
 // district, and how many were rectified (the order accepted) or cleared by a corrected roster.
 absl::StatusOr<boost::json::object> YearReport(Db& db, const Rules& rules, int year);
 
+// The checks of rosters uploaded in [from, to] (China Standard Time days), for the half-year summary: schools whose
+// current roster came in the period and their pupils, the findings made in the period by rule (labels in the rules'
+// order), and how they stand: ordered (rectified: the order accepted), referred, cleared.
+struct Figures {
+  int year = 0, rosters = 0, findings = 0, ordered = 0, rectified = 0, referred = 0, cleared = 0;
+  int64_t pupils = 0;
+  std::vector<std::pair<std::string, int>> by_rule;
+};
+absl::StatusOr<Figures> FiguresBetween(Db& db, const Rules& rules, absl::CivilDay from, absl::CivilDay to);
+
 }  // namespace qf::admissions

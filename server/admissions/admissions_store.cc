@@ -545,4 +545,37 @@ absl::StatusOr<json::object> YearReport(Db& db, const Rules& rules, int year) {
                       {"cleared", cleared}, {"by_rule", rule_rows}, {"by_district", district_rows}};
 }
 
+absl::StatusOr<Figures> FiguresBetween(Db& db, const Rules& rules, absl::CivilDay from, absl::CivilDay to) {
+  const std::string lo = FormatUtc(CstStart(from)), hi = FormatUtc(CstStart(to + 1));
+  Figures f;
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT COUNT(*), COALESCE(SUM(students), 0), COALESCE(MAX(year), 0) FROM admission_rosters "
+      "WHERE is_current = 1 AND uploaded_at >= ? AND uploaded_at < ?"));
+  st.Bind(1, lo).Bind(2, hi);
+  QF_RETURN_IF_ERROR(st.Step().status());
+  f.rosters = static_cast<int>(st.Int(0));
+  f.pupils = st.Int(1);
+  f.year = static_cast<int>(st.Int(2));
+  QF_ASSIGN_OR_RETURN(auto fs, db.Prepare(
+      "SELECT f.rule, f.state, COALESCE(k.state, ''), COUNT(*) FROM admission_findings f "
+      "LEFT JOIN rectifications k ON k.id = f.rectification_id WHERE f.found_at >= ? AND f.found_at < ? GROUP BY 1, 2, 3"));
+  fs.Bind(1, lo).Bind(2, hi);
+  std::map<std::string, int> by_rule;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, fs.Step());
+    if (!row) break;
+    int n = static_cast<int>(fs.Int(3));
+    f.findings += n;
+    by_rule[fs.Text(0)] += n;
+    if (fs.Text(1) == "ordered") f.ordered += n;
+    if (fs.Text(1) == "ordered" && fs.Text(2) == "accepted") f.rectified += n;
+    if (fs.Text(1) == "referred") f.referred += n;
+    if (fs.Text(1) == "cleared") f.cleared += n;
+  }
+  std::set<std::string> seen;
+  for (const auto& r : rules.rules)
+    if (seen.insert(r.code).second && by_rule.contains(r.code)) f.by_rule.push_back({r.label, by_rule[r.code]});
+  return f;
+}
+
 }  // namespace qf::admissions

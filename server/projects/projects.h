@@ -82,4 +82,13 @@ absl::StatusOr<boost::json::object> ProjectView(Db& db, int64_t id);
 // district, the mean index over its projects and its rank; the laggards with what they are behind on.
 absl::StatusOr<boost::json::object> Board(Db& db, const Policy& policy, int year, absl::CivilMonth month);
 
+// The board in numbers, for the half-year summary: projects, districts, 序时进度, the districts with every project on
+// pace, and each laggard as "district的project".
+struct Figures {
+  int projects = 0, districts = 0, on_pace = 0;
+  double schedule_pct = 0;
+  std::vector<std::string> laggards;
+};
+absl::StatusOr<Figures> FiguresAt(Db& db, const Policy& policy, int year, absl::CivilMonth month);
+
 }  // namespace qf::projects

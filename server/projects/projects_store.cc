@@ -363,4 +363,17 @@ absl::StatusOr<json::object> Board(Db& db, const Policy& policy, int year, absl:
                       {"districts", dlist}, {"laggards", laggards}};
 }
 
+absl::StatusOr<Figures> FiguresAt(Db& db, const Policy& policy, int year, absl::CivilMonth month) {
+  QF_ASSIGN_OR_RETURN(json::object b, Board(db, policy, year, month));
+  Figures f;
+  f.projects = static_cast<int>(b.at("projects").as_array().size());
+  f.districts = static_cast<int>(b.at("districts").as_array().size());
+  f.schedule_pct = b.at("schedule_pct").to_number<double>();
+  for (const auto& d : b.at("districts").as_array())
+    if (d.at("behind").as_array().empty()) ++f.on_pace;
+  for (const auto& l : b.at("laggards").as_array())
+    f.laggards.push_back(fmt::format("{}的{}", l.at("unit").as_string().c_str(), l.at("project").as_string().c_str()));
+  return f;
+}
+
 }  // namespace qf::projects

@@ -13,7 +13,9 @@
 #include "common/timefmt.h"
 #include "common/xlsx_out.h"
 #include "fmt/format.h"
+#include "admissions/admissions.h"
 #include "duty/duty.h"
+#include "projects/projects.h"
 #include "placement/placement.h"
 #include "reports/dashboard.h"
 #include "reports/docx.h"
@@ -130,6 +132,46 @@ absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time 
 }
 
 namespace {
+
+// Section 三's admission checks: the rosters that came in the period, what the rules found and what became of it.
+// Empty when no roster came.
+absl::StatusOr<std::string> AdmissionsParagraph(Db& db, const std::string& data_dir, const Period& p) {
+  auto from = ParseDay(p.from), to = ParseDay(p.to);
+  if (!from || !to) return Invalid("report.period", "时段不正确");
+  QF_ASSIGN_OR_RETURN(admissions::Rules rules, admissions::Rules::Load(data_dir));
+  QF_ASSIGN_OR_RETURN(admissions::Figures a, admissions::FiguresBetween(db, rules, *from, *to));
+  if (!a.rosters) return std::string();
+  std::string text = fmt::format("组织全市{}所学校报送{}年招生名册，逐人核查学生{}名", a.rosters, a.year, a.pupils);
+  if (!a.findings) return text + "，未发现违反招生规定的问题。";
+  std::vector<std::string> parts, done;
+  for (const auto& [label, n] : a.by_rule) parts.push_back(fmt::format("{}{}个", label, n));
+  text += fmt::format("，对照“三限”、借读、人籍一致、大班额等规定查出问题{}个（{}）", a.findings, Join(parts, "、"));
+  if (a.ordered)
+    done.push_back(a.rectified == a.ordered ? fmt::format("责令整改{}个，均已整改到位", a.ordered)
+                   : a.rectified            ? fmt::format("责令整改{}个，已整改到位{}个", a.ordered, a.rectified)
+                                            : fmt::format("责令整改{}个", a.ordered));
+  if (a.referred) done.push_back(fmt::format("{}个问题线索移交纪委监察室办理", a.referred));
+  if (a.cleared) done.push_back(fmt::format("{}个经学校更正名册后消除", a.cleared));
+  if (int open = a.findings - a.ordered - a.referred - a.cleared; open > 0) done.push_back(fmt::format("{}个正在处理", open));
+  return text + "，" + Join(done, "，") + "。";
+}
+
+// Section 二's livelihood projects: the board at the period's last month ended. Empty when the year has none.
+absl::StatusOr<std::string> ProjectsParagraph(Db& db, const std::string& data_dir, const Period& p, absl::Time now) {
+  auto from = ParseDay(p.from), to = ParseDay(p.to);
+  if (!from || !to) return Invalid("report.period", "时段不正确");
+  absl::CivilMonth month = std::min(absl::CivilMonth(*to), absl::CivilMonth(CstDay(now)) - 1);
+  if (month < absl::CivilMonth(*from)) return std::string();
+  QF_ASSIGN_OR_RETURN(projects::Policy policy, projects::Policy::Load(data_dir + "/projects/policy.toml"));
+  QF_ASSIGN_OR_RETURN(projects::Figures f, projects::FiguresAt(db, policy, p.year, month));
+  if (!f.projects) return std::string();
+  std::string text = fmt::format("对{}项教育民生工程实行按月调度，截至{}月末序时进度为{:.1f}%，", f.projects,
+                                 static_cast<int>(month.month()), f.schedule_pct);
+  text += f.on_pace == f.districts ? fmt::format("{}个县区各项目均达到序时进度要求。", f.districts)
+                                   : fmt::format("{}个县区中{}个县区各项目均达到序时进度要求", f.districts, f.on_pace);
+  if (!f.laggards.empty()) text += fmt::format("；{}进度滞后，已通报督促。", Join(f.laggards, "、"));
+  return text;
+}
 
 // The responsibility system's paragraphs of section 一, from the records: the year's plan and how its deadlines due
 // in the period stand at its end, the letters and their signatures, the talks by kind. Empty when there is nothing.
@@ -253,11 +295,14 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
         f.placed == f.eligible ? "，全部安排" : fmt::format("，尚有{}名待增加学位后安排", f.eligible - f.placed), f.chosen);
   }
   QF_ASSIGN_OR_RETURN(DutyText duty_text, DutyParagraphs(db, p));
+  QF_ASSIGN_OR_RETURN(std::string admissions_text, AdmissionsParagraph(db, data_dir, p));
+  QF_ASSIGN_OR_RETURN(std::string projects_text, ProjectsParagraph(db, data_dir, p, now));
   std::map<std::string, std::string> vars{{"bureau", bureau}, {"year", std::to_string(p.year)}, {"half", p.name},
                                           {"duty_plan", duty_text.plan}, {"duty_letters", duty_text.letters},
                                           {"duty_talks", duty_text.talks}, {"duty_tests", duty_text.tests},
                                           {"duty_evaluation", duty_text.evaluation},
-                                          {"placement", placement_sentence},
+                                          {"placement", placement_sentence}, {"admissions", admissions_text},
+                                          {"projects", projects_text},
                                           {"statistics", sentence}, {"categories", categories},
                                           {"handling", handling}, {"hotspots", hotspots}, {"inspections", ""}};
   Docx doc;

@@ -81,6 +81,14 @@ def main():
         check("开展党风廉政建设责任制考核，对16个单位按考核表逐项评分" in h2text and "1名责任人予以通报批评" in h2text,
               "the 2026H2 summary reports the evaluation and the decision from their records")
         check("责任制考核" not in text, "the first half's summary says nothing of an evaluation it did not hold")
+        # The autumn's admission checks and the livelihood projects' November board, from their records.
+        check("所学校报送2026年招生名册" in h2text and "普通高中招收借读生1个" in h2text
+              and "1个问题线索移交纪委监察室办理" in h2text and "2个经学校更正名册后消除" in h2text,
+              "the 2026H2 summary reports the admission checks and what their findings became")
+        check("对4项教育民生工程实行按月调度" in h2text and "肥西县教育体育局的中小学校舍改造进度滞后" in h2text,
+              "the 2026H2 summary names the livelihood project behind 序时进度")
+        check("招生名册" not in text and "截至6月末序时进度为49.6%" in text,
+              "the first half's summary has the projects' June board and nothing of the autumn's rosters")
         bulletin = os.path.join(work, "bulletin.docx")
         r = qf("report", "bulletin", "--db", db, "--quarter", "2026Q1", "--out", bulletin)
         check(r.returncode == 0, "report bulletin: " + r.stderr)
