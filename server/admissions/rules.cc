@@ -4,13 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_replace.h"
 #include "admissions/admissions.h"
+#include "common/files.h"
 #include "common/mask.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -20,14 +19,6 @@
 namespace qf::admissions {
 namespace json = boost::json;
 namespace {
-
-std::string ReadText(const std::string& path, bool* ok) {
-  std::ifstream in(path, std::ios::binary);
-  *ok = static_cast<bool>(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> StringList(const toml::node_view<toml::node>& n) {
   std::vector<std::string> out;
@@ -80,10 +71,8 @@ bool ForbiddenMaterial(std::string_view asked, std::string_view item) {
 absl::StatusOr<Rules> Rules::Load(const std::string& data_dir) {
   auto policy = placement::Policy::Load(data_dir + "/placement/policy.toml");
   if (!policy.ok()) return policy.status();
-  bool ok = false;
   std::string path = data_dir + "/admissions/rules.toml";
-  std::string text = ReadText(path, &ok);
-  if (!ok) return NotFound("admissions.rules", "读不到招生检查规则文件：" + path);
+  QF_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path, "admissions.rules", "招生检查规则文件"));
   return Parse(text, path, policy->forbidden, policy->forbidden_clause);
 }
 

@@ -16,14 +16,6 @@ int CliFail(const absl::Status& s) {
   return 1;
 }
 
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("file.unreadable", "无法读取文件：" + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 void Modules::AddCommand(std::string path, std::string description, CliSetup setup) {
   commands_.push_back({std::move(path), std::move(description), std::move(setup)});
 }

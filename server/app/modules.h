@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/app.h"
+#include "common/files.h"
 
 namespace qf {
 
@@ -34,8 +35,6 @@ using CliSetup = std::function<CliAction(CLI::App& sub)>;
 
 // Prints a Status as the command line shows errors (the message, then each field) and returns 1.
 int CliFail(const absl::Status& s);
-// A file's bytes; NotFound naming it when it cannot be read.
-absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 
 class Modules {
  public:

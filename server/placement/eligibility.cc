@@ -2,22 +2,18 @@
 
 #include <toml++/toml.h>
 
-#include <fstream>
-#include <sstream>
 
 #include <algorithm>
 
+#include "common/files.h"
 #include "common/status.h"
 #include "fmt/format.h"
 
 namespace qf::placement {
 
 absl::StatusOr<Policy> Policy::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("placement.policy", "读不到随迁子女入学政策文件：" + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  QF_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path, "placement.policy", "随迁子女入学政策文件"));
+  return Parse(text, path);
 }
 
 absl::StatusOr<Policy> Policy::Parse(std::string_view text, std::string_view source) {

@@ -3,9 +3,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
+#include "common/files.h"
 #include "common/status.h"
 #include "fmt/format.h"
 #include "projects/projects.h"
@@ -13,11 +12,8 @@
 namespace qf::projects {
 
 absl::StatusOr<Policy> Policy::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("projects.policy", "读不到民生工程调度规则文件：" + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str(), path);
+  QF_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(path, "projects.policy", "民生工程调度规则文件"));
+  return Parse(text, path);
 }
 
 absl::StatusOr<Policy> Policy::Parse(std::string_view text, std::string_view source) {
