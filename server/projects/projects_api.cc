@@ -22,6 +22,20 @@ absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) {
   return static_cast<int>(*y);
 }
 
+// The board's month from ?month= (1–12), by default the last month ended (the monthly board reports the month before),
+// or January of a year not yet begun.
+absl::StatusOr<absl::CivilMonth> MonthOf(const Request& req, const AppContext& app, int year) {
+  absl::CivilMonth month = absl::CivilMonth(CstDay(app.clock->Now())) - 1;
+  if (month.year() < year) month = absl::CivilMonth(year, 1);
+  if (month.year() > year) month = absl::CivilMonth(year, 12);
+  if (auto m = req.Query("month"); m && !m->empty()) {
+    auto n = ParseInt<int64_t>(*m);
+    if (!n || *n < 1 || *n > 12) return Invalid("projects.month", "月份不正确", {{"month", "应为 1 至 12"}});
+    month = absl::CivilMonth(year, static_cast<int>(*n));
+  }
+  return month;
+}
+
 }  // namespace
 
 void RegisterRoutes(Router& router, AppContext& app) {
@@ -47,23 +61,15 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }, 201),
               64 * 1024, "A project of the year with its responsible division and person, dates, and targets per district"});
-  router.Add({"GET", "/api/v1/projects/board", kReaders,
-              ReadRoute(app, [&app, policy](const Request& req, Db& db) -> absl::StatusOr<json::value> {
-                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
-                // By default the last month ended (the monthly board reports the month before), or December of a
-                // past year.
-                absl::CivilMonth month = absl::CivilMonth(CstDay(app.clock->Now())) - 1;
-                if (month.year() < year) month = absl::CivilMonth(year, 1);
-                if (auto m = req.Query("month"); m && !m->empty()) {
-                  auto n = ParseInt<int64_t>(*m);
-                  if (!n || *n < 1 || *n > 12) return Invalid("projects.month", "月份不正确", {{"month", "应为 1 至 12"}});
-                  month = absl::CivilMonth(year, static_cast<int>(*n));
-                } else if (month.year() != year) {
-                  month = absl::CivilMonth(year, 12);
-                }
-                return Board(db, *policy, year, month);
-              }),
-              0, "The month's board: each district's progress on each project against 序时进度, ranked, the laggards named"});
+  auto board = [&app, policy](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+    QF_ASSIGN_OR_RETURN(absl::CivilMonth month, MonthOf(req, app, year));
+    return Board(db, *policy, year, month);
+  };
+  router.Add({"GET", "/api/v1/projects/board", kReaders, ReadRoute(app, board), 0,
+              "The month's board: each district's progress on each project against 序时进度, ranked, the laggards named"});
+  router.Add({"GET", "/api/v1/public/projects/board", kPublic, ReadRoute(app, board), 0,
+              "The same board for the public: districts and their figures only (民生工程 are reported publicly)"});
   router.Add({"GET", "/api/v1/projects/{id}", kReaders,
               ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));

@@ -937,6 +937,16 @@ async function projects(browser, base, locale) {
   await expectText(page.locator('[data-test^=pj-project-]').first(), '2026-12', `${locale} projects: the board shows the month's report`)
   await shot(page, locale, 'console-projects-reported')
   await page.context().close()
+  // The public sees the same board on a phone.
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const citizen = await ctx.newPage()
+  watchErrors(citizen, 'public projects')
+  await citizen.goto(`${base}/projects`)
+  await pickSure(citizen, 'pp-month', zh ? '11 月' : '11/')
+  await expectText(citizen.locator('[data-test=pp-laggards]'), '肥西县', `${locale} projects: the public board names the district behind`)
+  await shot(citizen, locale, 'portal-projects')
+  await ctx.close()
 }
 
 // A school sends its admission roster: refused with every bad cell named, then kept with its findings; the office

@@ -60,6 +60,7 @@ export interface ProgressReport {
 export const projectsApi = {
   list: (year: number) => http.get<{ year: number; items: ProjectSummary[] }>('/api/v1/projects', { year }),
   board: (year: number, month: number) => http.get<ProjectBoard>('/api/v1/projects/board', { year, month }),
+  publicBoard: (year: number, month: number) => http.get<ProjectBoard>('/api/v1/public/projects/board', { year, month }),
   create: (p: NewProject) => http.post<{ id: number; districts: number }>('/api/v1/projects', p),
   report: (id: number, r: ProgressReport) => http.post<{ id: number; month: string; correction: boolean }>(`/api/v1/projects/${id}/reports`, r),
 }

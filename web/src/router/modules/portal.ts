@@ -20,6 +20,7 @@ export const portalRoutes: RouteRecordRaw = {
     { path: 'checkin/:id(\\d+)', name: 'checkin', component: () => import('@/views/portal/checkin/index.vue'), meta: { title: 'portal.checkin.title' } },
     { path: 'survey', name: 'survey', component: () => import('@/views/portal/survey/index.vue'), meta: { title: 'portal.survey.title' } },
     { path: 'exam', name: 'exam', component: () => import('@/views/portal/exam/index.vue'), meta: { title: 'nav.exam' } },
+    { path: 'projects', name: 'projects-public', component: () => import('@/views/portal/projects/index.vue'), meta: { title: 'nav.projectsPublic' } },
     { path: 'bulletins', name: 'bulletins', component: () => import('@/views/portal/bulletins/index.vue'), meta: { title: 'nav.bulletins' } },
   ],
 }
