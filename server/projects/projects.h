@@ -30,6 +30,11 @@ struct Policy {
 
 // 序时进度: the share of `month`'s year elapsed by its last day (January 31/365 … December 1).
 double ScheduleShare(absl::CivilMonth month);
+// The month a board of `year` shows when none is asked for: the last month ended as of `today` (the monthly board
+// reports the month before), January of a year not yet begun, December of a past one.
+absl::CivilMonth DefaultMonth(int year, absl::CivilDay today);
+// A board's month as a request gives it (?month=1…12 of `year`; empty: DefaultMonth). Invalid naming `month`.
+absl::StatusOr<absl::CivilMonth> BoardMonth(std::string_view month_text, int year, absl::CivilDay today);
 
 struct Target {
   double quantity = 0, funds = 0;  // funds in 万元

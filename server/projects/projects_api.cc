@@ -22,20 +22,6 @@ absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) {
   return static_cast<int>(*y);
 }
 
-// The board's month from ?month= (1–12), by default the last month ended (the monthly board reports the month before),
-// or January of a year not yet begun.
-absl::StatusOr<absl::CivilMonth> MonthOf(const Request& req, const AppContext& app, int year) {
-  absl::CivilMonth month = absl::CivilMonth(CstDay(app.clock->Now())) - 1;
-  if (month.year() < year) month = absl::CivilMonth(year, 1);
-  if (month.year() > year) month = absl::CivilMonth(year, 12);
-  if (auto m = req.Query("month"); m && !m->empty()) {
-    auto n = ParseInt<int64_t>(*m);
-    if (!n || *n < 1 || *n > 12) return Invalid("projects.month", "月份不正确", {{"month", "应为 1 至 12"}});
-    month = absl::CivilMonth(year, static_cast<int>(*n));
-  }
-  return month;
-}
-
 }  // namespace
 
 void RegisterRoutes(Router& router, AppContext& app) {
@@ -63,7 +49,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               64 * 1024, "A project of the year with its responsible division and person, dates, and targets per district"});
   auto board = [&app, policy](const Request& req, Db& db) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
-    QF_ASSIGN_OR_RETURN(absl::CivilMonth month, MonthOf(req, app, year));
+    QF_ASSIGN_OR_RETURN(absl::CivilMonth month, BoardMonth(req.Query("month").value_or(""), year, CstDay(app.clock->Now())));
     return Board(db, *policy, year, month);
   };
   router.Add({"GET", "/api/v1/projects/board", kReaders, ReadRoute(app, board), 0,

@@ -2,6 +2,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "common/files.h"
@@ -43,6 +44,22 @@ double ScheduleShare(absl::CivilMonth month) {
   absl::CivilDay first_of_year(month.year(), 1, 1);
   double days_in_year = static_cast<double>(absl::CivilDay(month.year() + 1, 1, 1) - first_of_year);
   return static_cast<double>(last - first_of_year + 1) / days_in_year;
+}
+
+absl::CivilMonth DefaultMonth(int year, absl::CivilDay today) {
+  absl::CivilMonth month = absl::CivilMonth(today) - 1;
+  if (month.year() < year) return absl::CivilMonth(year, 1);
+  if (month.year() > year) return absl::CivilMonth(year, 12);
+  return month;
+}
+
+absl::StatusOr<absl::CivilMonth> BoardMonth(std::string_view month_text, int year, absl::CivilDay today) {
+  if (month_text.empty()) return DefaultMonth(year, today);
+  int m = 0;
+  auto [end, ec] = std::from_chars(month_text.data(), month_text.data() + month_text.size(), m);
+  if (ec != std::errc() || end != month_text.data() + month_text.size() || m < 1 || m > 12)
+    return Invalid("projects.month", "月份不正确", {{"month", "应为 1 至 12"}});
+  return absl::CivilMonth(year, m);
 }
 
 Standing StandingOf(const Policy& policy, const Target& target, const std::optional<Reported>& reported,

@@ -431,4 +431,70 @@ absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& quarter, abs
   return BulletinTablesXlsx(v);
 }
 
+absl::StatusOr<std::string> ProjectsBulletinDocx(Db& db, const std::string& data_dir, int year, absl::CivilMonth month,
+                                                 absl::Time now) {
+  QF_ASSIGN_OR_RETURN(projects::Policy policy, projects::Policy::Load(data_dir + "/projects/policy.toml"));
+  QF_ASSIGN_OR_RETURN(json::object b, projects::Board(db, policy, year, month));
+  QF_ASSIGN_OR_RETURN(std::string bureau, BureauName(db));
+  const int m = static_cast<int>(month.month());
+  auto pct = [](const json::value& v) { return fmt::format("{:.1f}%", v.to_number<double>()); };
+  Docx doc;
+  std::string title = fmt::format("{}关于{}年{}月教育民生工程进展情况的通报", bureau, year, m);
+  doc.Properties(title, "民生工程通报");
+  doc.Add(Para::kTitle, title);
+  const auto& projects = b.at("projects").as_array();
+  const auto& districts = b.at("districts").as_array();
+  const auto& laggards = b.at("laggards").as_array();
+  doc.Add(Para::kBody, fmt::format("根据{}，现将截至{}月末全市教育民生工程进展情况通报如下：",
+                                   std::string(b.at("clause").as_string()), m));
+  doc.Add(Para::kHeading1, "一、总体进展");
+  int on_pace = 0;
+  for (const auto& d : districts) on_pace += d.at("behind").as_array().empty();
+  doc.Add(Para::kBody, fmt::format("全市共实施教育民生工程{}项，涉及{}个县区。截至{}月末，序时进度为{}，{}。", projects.size(),
+                                   districts.size(), m, pct(b.at("schedule_pct")),
+                                   on_pace == static_cast<int>(districts.size())
+                                       ? std::string("各县区各项目均达到序时进度要求")
+                                       : fmt::format("{}个县区各项目均达到序时进度要求", on_pace)));
+  doc.Add(Para::kHeading1, "二、县区排名");
+  DocTable rank{{"名次", "县区", "综合进度", "滞后项目"}, {}, {1, 3, 2, 4}};
+  for (const auto& d : districts) {
+    std::vector<std::string> behind;
+    for (const auto& x : d.at("behind").as_array()) behind.emplace_back(x.as_string());
+    rank.rows.push_back({std::to_string(d.at("rank").as_int64()), std::string(d.at("unit").as_string()), pct(d.at("index")),
+                         behind.empty() ? "—" : Join(behind, "、")});
+  }
+  doc.AddTable(std::move(rank));
+  doc.Add(Para::kHeading1, "三、各项目进展");
+  static const char* kNumbers[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+  for (size_t i = 0; i < projects.size(); ++i) {
+    const auto& p = projects[i].as_object();
+    doc.Add(Para::kHeading2, fmt::format("（{}）{}", i < 10 ? kNumbers[i] : std::to_string(i + 1).c_str(),
+                                         std::string(p.at("name").as_string())));
+    DocTable t{{"名次", "县区", "任务完成", "资金到位", "资金支出率", "报至"}, {}, {1, 3, 2, 2, 2, 2}};
+    for (const auto& r : p.at("rows").as_array()) {
+      std::string reported(r.at("reported_month").as_string());
+      t.rows.push_back({std::to_string(r.at("rank").as_int64()), std::string(r.at("unit").as_string()), pct(r.at("quantity_pct")),
+                        pct(r.at("funds_pct")), pct(r.at("spent_pct")), reported.empty() ? "未报" : reported});
+    }
+    doc.AddTable(std::move(t));
+  }
+  doc.Add(Para::kHeading1, "四、进度滞后的县区");
+  if (laggards.empty()) {
+    doc.Add(Para::kBody, "本月各县区各项目均达到序时进度要求。");
+  } else {
+    std::vector<std::string> named;
+    for (const auto& l : laggards)
+      named.push_back(fmt::format("{}的{}（落后序时进度{:.1f}个百分点{}）", std::string(l.at("unit").as_string()),
+                                  std::string(l.at("project").as_string()), l.at("behind").to_number<double>(),
+                                  l.at("reported").as_bool() ? "" : "，未按时报送进度"));
+    doc.Add(Para::kBody, fmt::format("{}进度滞后，予以通报。请相关县区认真分析原因，制定整改措施，加快推进，确保按期完成全年目标任务。",
+                                     Join(named, "；")));
+  }
+  doc.Add(Para::kSignature, bureau);
+  doc.Add(Para::kSignature, ChineseDate(now));
+  QF_ASSIGN_OR_RETURN(std::string note, CheckpointNote(db, now));
+  doc.Add(Para::kNote, note);
+  return doc.Bytes();
+}
+
 }  // namespace qf::reports

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "storage/db.h"
 
@@ -32,5 +33,10 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
 // numbers as the bulletin the portal serves), otherwise from the live data, marked as a draft.
 absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, absl::Time now);
 absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& quarter, absl::Time now);
+
+// The livelihood projects' monthly notice (民生工程进展情况通报) for `month`: 序时进度, the districts ranked, each
+// project's table, the laggards named with the policy's rule, as DOCX with the ledger checkpoint it was made at.
+absl::StatusOr<std::string> ProjectsBulletinDocx(Db& db, const std::string& data_dir, int year, absl::CivilMonth month,
+                                                 absl::Time now);
 
 }  // namespace qf::reports

@@ -8,6 +8,7 @@
 #include "reports/bulletin.h"
 #include "reports/dashboard.h"
 #include "reports/documents.h"
+#include "projects/projects.h"
 #include "reports/duty_letters.h"
 #include "reports/placement_letters.h"
 #include "cases/hotspots.h"
@@ -80,6 +81,23 @@ void RegisterRoutes(Router& router, AppContext& app) {
                                             std::to_string(p.year) + "年" + p.name + "投诉举报办理情况通报." + format);
               }),
               0, "The quarterly bulletin (季度通报) as DOCX or XLSX: from the approved snapshot once there is one, else a marked draft"});
+
+  // The livelihood projects' monthly notice, from the board every staff role reads.
+  router.Add({"GET", "/api/v1/projects/bulletin", kClerk | kHandler | kSupervisor | kLeader,
+              FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
+                int year = static_cast<int>(CstDay(app.clock->Now()).year());
+                if (auto y = req.Query("year"); y && !y->empty()) {
+                  auto n = ParseInt<int64_t>(*y);
+                  if (!n || *n < 2000 || *n > 2100) return Invalid("projects.year", "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
+                  year = static_cast<int>(*n);
+                }
+                QF_ASSIGN_OR_RETURN(absl::CivilMonth month,
+                                    projects::BoardMonth(req.Query("month").value_or(""), year, CstDay(app.clock->Now())));
+                QF_ASSIGN_OR_RETURN(auto doc, ProjectsBulletinDocx(db, app.data_dir, year, month, app.clock->Now()));
+                return Response::Attachment(std::move(doc), kDocx, fmt::format("projects-{}-{:02d}.docx", year, month.month()),
+                                            fmt::format("{}年{}月教育民生工程进展情况通报.docx", year, month.month()));
+              }),
+              0, "The livelihood projects' monthly notice (民生工程进展情况通报) as DOCX: 序时进度, districts ranked, each project, the laggards named"});
 
   // Responsibility letters as documents, in the reader's scope (the letter and the list are the duty views).
   router.Add({"GET", "/api/v1/duty/letters/{id}/document", kClerk | kHandler | kSupervisor | kLeader,

@@ -917,6 +917,8 @@ async function projects(browser, base, locale) {
   await expectText(page.locator('[data-test=pj-laggard]'), '肥西县', `${locale} projects: the board names the district behind 序时进度`)
   await expectText(page.locator('[data-test=pj-districts]'), '瑶海区', `${locale} projects: the districts are ranked`)
   await shot(page, locale, 'console-projects-board')
+  const [notice] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test=pj-bulletin]').click()])
+  check(notice.suggestedFilename().endsWith('.docx'), `${locale} projects: the monthly notice downloads as DOCX (${notice.suggestedFilename()})`)
   await page.locator('[data-test=pj-report]').click()
   const dialog = page.locator('.el-dialog:visible')
   await dialog.waitFor()

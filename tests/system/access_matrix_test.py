@@ -183,7 +183,7 @@ def main():
             ("POST", "/api/v1/admissions/findings/{id}/order"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/admissions/findings/{id}/refer"): {"params": [999999], "body": {}},
             ("GET", "/api/v1/projects"): {}, ("POST", "/api/v1/projects"): {"body": {}},
-            ("GET", "/api/v1/projects/board"): {}, ("GET", "/api/v1/public/projects/board"): {}, ("GET", "/api/v1/projects/{id}"): {"params": [1]},
+            ("GET", "/api/v1/projects/board"): {}, ("GET", "/api/v1/public/projects/board"): {}, ("GET", "/api/v1/projects/bulletin"): {}, ("GET", "/api/v1/projects/{id}"): {"params": [1]},
             ("POST", "/api/v1/projects/{id}/reports"): {"params": [999999], "body": {}},
         }
 

@@ -126,6 +126,16 @@ def main():
         status, hs, _ = sup.request("GET", "/api/v1/hotspots?from=2026-01-01&to=2026-06-30")
         check(status == 200 and all("explanation" in h and "泊松检验" in h["explanation"] for h in hs["schools"]),
               "hotspots explain each flag")
+        # The livelihood projects' monthly notice: the districts ranked and the one behind named, for any staff role.
+        hy = qfserver.Client(server.port)
+        hy.login("handler_yh")
+        status, raw, resp = hy.request("GET", "/api/v1/projects/bulletin?year=2026&month=11")
+        ptext = "".join(raw["docx"]["paragraphs"]) if status == 200 else ""
+        check("2026年11月教育民生工程进展情况的通报" in ptext and "序时进度为91.5%" in ptext
+              and "肥西县教育体育局的中小学校舍改造（落后序时进度" in ptext and "审计账本检查点" in ptext,
+              "the projects' notice ranks the districts and names the one behind (%d)" % status)
+        status, prob, _ = hy.request("GET", "/api/v1/projects/bulletin?year=2026&month=13")
+        check(status == 400 and prob["errors"][0]["field"] == "month", "a bad month names its field")
         clerk = qfserver.Client(server.port)
         clerk.login("clerk")
         status, prob, _ = clerk.request("GET", "/api/v1/reports/summary?half=2026H1")

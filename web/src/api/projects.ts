@@ -1,6 +1,6 @@
 // Livelihood projects (民生工程): the year's projects, one project with its reports, a district's monthly report, and
 // the monthly board against 序时进度.
-import { http } from './request'
+import { download, http } from './request'
 
 export interface ProjectSummary {
   id: number
@@ -60,6 +60,7 @@ export interface ProgressReport {
 export const projectsApi = {
   list: (year: number) => http.get<{ year: number; items: ProjectSummary[] }>('/api/v1/projects', { year }),
   board: (year: number, month: number) => http.get<ProjectBoard>('/api/v1/projects/board', { year, month }),
+  bulletin: (year: number, month: number) => download('/api/v1/projects/bulletin', { year, month }),
   publicBoard: (year: number, month: number) => http.get<ProjectBoard>('/api/v1/public/projects/board', { year, month }),
   create: (p: NewProject) => http.post<{ id: number; districts: number }>('/api/v1/projects', p),
   report: (id: number, r: ProgressReport) => http.post<{ id: number; month: string; correction: boolean }>(`/api/v1/projects/${id}/reports`, r),
