@@ -61,6 +61,10 @@ struct Rules {
   const Route* RouteOf(std::string_view text) const;
 };
 
+// The values of a cell or parameter that holds several, as people separate them ("择校费；资料费", "A、B, C"),
+// trimmed (empty ones kept, so that several columns stay aligned).
+std::vector<std::string> Parts(std::string_view text);
+
 // "一年级", "初一", "七年级", "高一", "10", "1" → 1…12; nullopt for anything else.
 std::optional<int> ParseGrade(std::string_view text);
 std::string GradeLabel(int grade);

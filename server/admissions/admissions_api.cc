@@ -21,13 +21,7 @@ AdmissionsEnv Env(const AppContext& app) {
   return {app.calendar, app.vault, cases::CaseEnv{app.calendar, app.policies, app.vault}};
 }
 
-absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) {
-  auto text = req.Query("year");
-  if (!text || text->empty()) return static_cast<int>(CstDay(app.clock->Now()).year());
-  auto y = ParseInt<int64_t>(*text);
-  if (!y || *y < 2000 || *y > 2100) return Invalid("admissions.year", "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
-  return static_cast<int>(*y);
-}
+absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) { return YearQuery(req, app, "admissions.year"); }
 
 absl::StatusOr<std::string> NoteOf(const Request& req) {
   if (Trim(req.body).empty()) return std::string();

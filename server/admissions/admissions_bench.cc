@@ -35,10 +35,7 @@ struct City {
 
 std::string Id(int n) {
   std::string s = fmt::format("340102{:04d}{:02d}{:02d}{:03d}", 2010 + n % 3, 1 + n / 1000 % 12, 1 + n / 12000 % 28, n % 1000);
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (s[i] - '0') * kWeights[i];
-  return s + "10X98765432"[sum % 11];
+  return s + IdCheckCharacter(s);
 }
 
 City& TheCity() {

@@ -4,7 +4,6 @@
 #include <set>
 
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_replace.h"
 #include "admissions/admissions.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
@@ -177,6 +176,15 @@ std::string StateLabel(std::string_view s) {
   return std::string(s);
 }
 
+// A finding the office may still act on (`act`: what it is about to do, for the refusal); Conflict once it is ordered,
+// referred or cleared.
+absl::StatusOr<FindingRow> OpenFinding(Db& db, int64_t id, std::string_view act) {
+  QF_ASSIGN_OR_RETURN(FindingRow f, LoadFinding(db, id));
+  if (f.state != "open")
+    return Conflict("admissions.finding_state", "该问题已" + StateLabel(f.state) + "，不能再" + std::string(act));
+  return f;
+}
+
 std::string RouteLabel(const Rules& rules, std::string_view code) {
   const Route* r = rules.RouteOf(code);
   return r ? r->label : std::string(code);
@@ -216,9 +224,7 @@ absl::StatusOr<RosterUpload> ParseUpload(const std::map<std::string, std::string
     if (!absl::SimpleAtod(l, &v) || v < 0 || v > 1000) e.push_back({"line", "录取分数线应为 0 至 1000 的数"});
     else r.line = v;
   }
-  std::string m = absl::StrReplaceAll(get("materials"), {{"；", ";"}, {"、", ";"}, {"，", ";"}, {",", ";"}});
-  for (std::string_view part : Split(m, ';')) {
-    std::string item(Trim(part));
+  for (const std::string& item : Parts(get("materials"))) {
     if (Utf8Length(item) > 50) e.push_back({"materials", "每项材料不超过 50 字"});
     else if (!item.empty()) r.materials.push_back(item);
   }
@@ -458,8 +464,7 @@ absl::StatusOr<json::object> Findings(Db& db, const Rules& rules, const FindingF
 
 absl::StatusOr<json::object> OrderRectification(Tx& tx, const AdmissionsEnv& env, const Rules& rules, int64_t finding_id,
                                                 const std::string& note, const Principal& who) {
-  QF_ASSIGN_OR_RETURN(FindingRow f, LoadFinding(tx.db(), finding_id));
-  if (f.state != "open") return Conflict("admissions.finding_state", "该问题已" + StateLabel(f.state) + "，不能再责令整改");
+  QF_ASSIGN_OR_RETURN(FindingRow f, OpenFinding(tx.db(), finding_id, "责令整改"));
   const Rule* r = rules.For(f.rule, f.year);
   if (!r) r = rules.Any(f.rule);
   if (!r) return absl::InternalError("问题所依据的规则已不在规则文件中：" + f.rule);
@@ -481,8 +486,7 @@ absl::StatusOr<json::object> OrderRectification(Tx& tx, const AdmissionsEnv& env
 
 absl::StatusOr<json::object> ReferFinding(Tx& tx, const AdmissionsEnv& env, const Rules& rules, int64_t finding_id,
                                           const std::string& note, const Principal& who) {
-  QF_ASSIGN_OR_RETURN(FindingRow f, LoadFinding(tx.db(), finding_id));
-  if (f.state != "open") return Conflict("admissions.finding_state", "该问题已" + StateLabel(f.state) + "，不能再转办");
+  QF_ASSIGN_OR_RETURN(FindingRow f, OpenFinding(tx.db(), finding_id, "转办"));
   const Rule* r = rules.Any(f.rule);
   if (!r || !r->refer) return Conflict("admissions.not_referable", "这类问题按整改处理，不转纪检办理");
   QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(tx.db(), f.school_id));

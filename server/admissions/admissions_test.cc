@@ -19,10 +19,7 @@ Rules Shipped() {
 // A valid 18-digit ID number (GB 11643 check character) for student n.
 std::string Id(int n) {
   std::string s = "34010220100101" + std::to_string(100 + n % 900);
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (s[i] - '0') * kWeights[i];
-  return s + "10X98765432"[sum % 11];
+  return s + IdCheckCharacter(s);
 }
 
 Student Pupil(int row, std::string route = "zone", int grade = 7, std::string klass = "1班") {

@@ -27,7 +27,8 @@ std::vector<std::string> StringList(const toml::node_view<toml::node>& n) {
   return out;
 }
 
-// Cells that hold several values ("择校费；资料费", "A、B, C").
+}  // namespace
+
 std::vector<std::string> Parts(std::string_view text) {
   std::string s = absl::StrReplaceAll(absl::string_view(text.data(), text.size()), {{"；", ";"}, {"、", ";"}, {"，", ";"}, {",", ";"}});
   std::vector<std::string> out;
@@ -35,17 +36,13 @@ std::vector<std::string> Parts(std::string_view text) {
   return out;
 }
 
+namespace {
+
 std::string Rows(const std::vector<int>& rows) {
   std::string out;
   for (size_t i = 0; i < rows.size() && i < 5; ++i) out += (i ? "、" : "") + fmt::format("第{}行", rows[i]);
   if (rows.size() > 5) out += fmt::format(" 等 {} 行", rows.size());
   return out;
-}
-
-json::array Ints(const std::vector<int>& v) {
-  json::array a;
-  for (int x : v) a.push_back(x);
-  return a;
 }
 
 std::string Yuan(double v) { return std::fmod(v, 1.0) == 0 ? fmt::format("{:.0f}", v) : fmt::format("{:.2f}", v); }

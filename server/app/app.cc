@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "common/status.h"
+#include "common/timefmt.h"
 #include "common/strings.h"
 #include "fmt/format.h"
 #include "spdlog/spdlog.h"
@@ -88,6 +89,14 @@ absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_vie
   std::optional<int64_t> v = index < req.params.size() ? ParseInt<int64_t>(req.params[index]) : std::nullopt;
   if (!v || *v <= 0) return NotFound(code, std::string(what) + "不存在");
   return *v;
+}
+
+absl::StatusOr<int> YearQuery(const Request& req, const AppContext& app, std::string_view code) {
+  auto text = req.Query("year");
+  if (!text || text->empty()) return static_cast<int>(CstDay(app.clock->Now()).year());
+  auto y = ParseInt<int64_t>(*text);
+  if (!y || *y < 2000 || *y > 2100) return Invalid(code, "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
+  return static_cast<int>(*y);
 }
 
 Handler ReadRoute(AppContext& app, ReadFn read) {

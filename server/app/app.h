@@ -112,6 +112,9 @@ void ReadJson(AppContext& app, const Request& req, const Respond& respond,
 
 // A path parameter as a positive id; NotFound with `code` and "<what>不存在" otherwise (no existence leak).
 absl::StatusOr<int64_t> PathId(const Request& req, size_t index, std::string_view code, std::string_view what);
+// The year a request names (?year=, 2000–2100), or this year (China Standard Time); Invalid with `code` naming
+// `year` otherwise.
+absl::StatusOr<int> YearQuery(const Request& req, const AppContext& app, std::string_view code);
 
 // Route adaptors, so that a handler only parses, calls the domain and encodes: the adaptor answers the value
 // (200, or `ok_status`) or the Status as problem+json.

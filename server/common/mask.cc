@@ -32,17 +32,21 @@ std::string MaskIdNumber(std::string_view id) {
   return std::string(id.substr(0, 6)) + "********" + std::string(id.substr(14));
 }
 
-bool ValidIdNumber(std::string_view id) {
-  if (id.size() != 18) return false;
+char IdCheckCharacter(std::string_view first17) {
+  if (first17.size() != 17) return 0;
   static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  static const char kCheck[] = "10X98765432";
   int sum = 0;
   for (int i = 0; i < 17; ++i) {
-    if (id[i] < '0' || id[i] > '9') return false;
-    sum += (id[i] - '0') * kWeights[i];
+    if (first17[i] < '0' || first17[i] > '9') return 0;
+    sum += (first17[i] - '0') * kWeights[i];
   }
-  char c = id[17] == 'x' ? 'X' : id[17];
-  return c == kCheck[sum % 11];
+  return "10X98765432"[sum % 11];
+}
+
+bool ValidIdNumber(std::string_view id) {
+  if (id.size() != 18) return false;
+  char c = IdCheckCharacter(id.substr(0, 17));
+  return c && (id[17] == 'x' ? 'X' : id[17]) == c;
 }
 
 }  // namespace qf

@@ -16,5 +16,7 @@ std::string MaskName(std::string_view name);
 std::string MaskIdNumber(std::string_view id);
 // GB 11643-1999: 17 digits and the ISO 7064 MOD 11-2 check character.
 bool ValidIdNumber(std::string_view id);
+// The check character of an ID number's first 17 digits ('0'…'9' or 'X'); 0 when they are not 17 digits.
+char IdCheckCharacter(std::string_view first17);
 
 }  // namespace qf

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "admissions/admissions.h"
+#include "common/mask.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "demo/demo.h"
@@ -30,10 +31,7 @@ std::string IdNumber(std::mt19937& rng, int year, int serial) {
   int day = serial / 1000;
   std::string s = fmt::format("{}{:04d}{:02d}{:02d}{:03d}", kAreas[rng() % 6], year, 1 + day % 12, 1 + day / 12 % 28,
                               serial % 1000);
-  static const int kWeights[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (s[i] - '0') * kWeights[i];
-  return s + "10X98765432"[sum % 11];
+  return s + IdCheckCharacter(s);
 }
 
 struct Row {

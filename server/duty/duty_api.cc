@@ -20,14 +20,7 @@ namespace {
 
 DutyEnv Env(const AppContext& app) { return {app.calendar, app.policies}; }
 
-// The year a request names (?year=), or this year.
-absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) {
-  auto text = req.Query("year");
-  if (!text || text->empty()) return static_cast<int>(CstDay(app.clock->Now()).year());
-  auto y = ParseInt<int64_t>(*text);
-  if (!y || *y < 2000 || *y > 2100) return Invalid("duty.year", "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
-  return static_cast<int>(*y);
-}
+absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) { return YearQuery(req, app, "duty.year"); }
 
 absl::StatusOr<int64_t> TaskId(const Request& req) { return PathId(req, 0, "duty.task_not_found", "任务"); }
 absl::StatusOr<int64_t> LetterId(const Request& req) { return PathId(req, 0, "duty.letter_not_found", "责任书"); }

@@ -85,12 +85,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   // The livelihood projects' monthly notice, from the board every staff role reads.
   router.Add({"GET", "/api/v1/projects/bulletin", kClerk | kHandler | kSupervisor | kLeader,
               FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
-                int year = static_cast<int>(CstDay(app.clock->Now()).year());
-                if (auto y = req.Query("year"); y && !y->empty()) {
-                  auto n = ParseInt<int64_t>(*y);
-                  if (!n || *n < 2000 || *n > 2100) return Invalid("projects.year", "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
-                  year = static_cast<int>(*n);
-                }
+                QF_ASSIGN_OR_RETURN(int year, YearQuery(req, app, "projects.year"));
                 QF_ASSIGN_OR_RETURN(absl::CivilMonth month,
                                     projects::BoardMonth(req.Query("month").value_or(""), year, CstDay(app.clock->Now())));
                 QF_ASSIGN_OR_RETURN(auto doc, ProjectsBulletinDocx(db, app.data_dir, year, month, app.clock->Now()));
@@ -112,12 +107,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/duty/letters/export", kClerk | kHandler | kSupervisor | kLeader,
               FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
                 duty::LetterFilter f;
-                f.year = static_cast<int>(CstDay(app.clock->Now()).year());
-                if (auto y = req.Query("year"); y && !y->empty()) {
-                  auto n = ParseInt<int64_t>(*y);
-                  if (!n || *n < 2000 || *n > 2100) return Invalid("duty.year", "年度不正确", {{"year", "应为 2000 至 2100 的年份"}});
-                  f.year = static_cast<int>(*n);
-                }
+                QF_ASSIGN_OR_RETURN(f.year, YearQuery(req, app, "duty.year"));
                 f.limit = 1000000;
                 QF_ASSIGN_OR_RETURN(auto letters, duty::Letters(db, f, *req.principal, app.clock->Now()));
                 QF_ASSIGN_OR_RETURN(auto xlsx, SignaturesXlsx(letters));
