@@ -16,7 +16,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   clang-14 libclang-rt-14-dev libmagic-dev zlib1g-dev
-  chromium fonts-wqy-microhei libreoffice-writer-nogui poppler-utils
+  chromium fonts-wqy-microhei fonts-arphic-ukai fonts-arphic-uming libreoffice-writer-nogui poppler-utils
 )
 
 missing=()

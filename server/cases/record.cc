@@ -4,6 +4,7 @@
 #include <set>
 
 #include "cases/deadlines.h"
+#include "cases/lifecycle.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "fmt/format.h"
@@ -45,6 +46,30 @@ absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::Civil
     out.push_back({"case", st.Text(0), st.Text(1), st.Text(2)});
   }
   return out;
+}
+
+absl::StatusOr<SupervisionFigures> SupervisionBetween(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  const std::string begin = FormatUtc(CstStart(from)), end = FormatUtc(CstStart(to + 1));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT kind, COUNT(*) FROM supervision WHERE issued_at >= ? AND issued_at < ? GROUP BY kind"));
+  st.Bind(1, begin).Bind(2, end);
+  SupervisionFigures f;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    const std::string kind = st.Text(0);
+    const int n = static_cast<int>(st.Int(1));
+    if (kind == "order") f.orders = n;
+    else if (kind == "reminder") f.reminders = n;
+    else if (kind == "criticism") f.criticisms = n;
+    else if (kind == "yellow") f.yellow_cards = n;
+    else if (kind == "red") f.red_cards = n;
+  }
+  QF_ASSIGN_OR_RETURN(auto merged, db.Prepare("SELECT COUNT(*) FROM cases WHERE state = ? AND received_at >= ? AND received_at < ?"));
+  merged.Bind(1, std::string(StateName(State::kMerged))).Bind(2, begin).Bind(3, end);
+  QF_ASSIGN_OR_RETURN(bool row, merged.Step());
+  if (row) f.merged = static_cast<int>(merged.Int(0));
+  return f;
 }
 
 }  // namespace qf::cases

@@ -1,4 +1,5 @@
-// A unit's record in the complaints over a period, as an evaluation (duty/) counts it: the cases concerning its
+// A unit's record in the complaints over a period, as an evaluation (duty/) counts it, and the supervision the
+// half-year summary reports: the cases concerning its
 // units that were closed as substantiated, and the cases it handled whose deadlines it missed. Each case comes back
 // as a reference the evaluation shows beside the score, so the count can be checked one case at a time.
 #pragma once
@@ -26,5 +27,12 @@ absl::StatusOr<std::vector<RecordRef>> Substantiated(Db& db, const std::vector<i
 // [from, to] that was missed: met after its day, or still open after it
 // (as of `to`). One reference per case (its earliest missed deadline).
 absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to);
+
+// Supervision over a period, as the half-year summary reports it: the orders (督办单), reminders (催办函),
+// criticisms (通报批评) and cards issued in [from, to], and the items received then that were merged as repeats.
+struct SupervisionFigures {
+  int orders = 0, reminders = 0, criticisms = 0, yellow_cards = 0, red_cards = 0, merged = 0;
+};
+absl::StatusOr<SupervisionFigures> SupervisionBetween(Db& db, absl::CivilDay from, absl::CivilDay to);
 
 }  // namespace qf::cases

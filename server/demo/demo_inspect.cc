@@ -27,15 +27,18 @@ namespace {
 namespace json = boost::json;
 
 json::array Checklist() {
-  auto item = [](const char* key, const char* label, const char* basis, const char* answer, const char* term = "10wd") {
-    return json::object{{"key", key}, {"label", label}, {"basis", basis}, {"answer", answer}, {"term", term}};
+  auto item = [](const char* key, const char* label, const char* basis, const char* answer, const char* term = "10wd",
+                 const char* topic = nullptr) {
+    json::object o{{"key", key}, {"label", label}, {"basis", basis}, {"answer", answer}, {"term", term}};
+    if (topic) o["topic"] = topic;
+    return o;
   };
   return json::array{
-      item("fees_public", "是否在校内显著位置公示收费项目、标准、依据和投诉电话", "教育收费公示制度；价格法第十三条", "yesno"),
-      item("no_unauthorized", "是否未收取资料费、补课费等任何未经批准的费用", "义务教育法第二条、第五十六条", "yesno", "5wd"),
-      item("unauthorized_amount", "违规收费金额（元，未发现填 0）", "义务教育法第五十六条", "amount"),
-      item("no_paid_tutoring", "是否未组织或参与有偿补课", "中小学教师违反职业道德行为处理办法第四条", "yesno"),
-      item("canteen_accounts", "食堂是否单独核算、账目定期公开", "学校食品安全与营养健康管理规定第三十八条", "yesno"),
+      item("fees_public", "是否在校内显著位置公示收费项目、标准、依据和投诉电话", "教育收费公示制度；价格法第十三条", "yesno", "10wd", "未公示收费"),
+      item("no_unauthorized", "是否未收取资料费、补课费等任何未经批准的费用", "义务教育法第二条、第五十六条", "yesno", "5wd", "违规收费"),
+      item("unauthorized_amount", "违规收费金额（元，未发现填 0）", "义务教育法第五十六条", "amount", "10wd", "违规收费"),
+      item("no_paid_tutoring", "是否未组织或参与有偿补课", "中小学教师违反职业道德行为处理办法第四条", "yesno", "10wd", "有偿补课"),
+      item("canteen_accounts", "食堂是否单独核算、账目定期公开", "学校食品安全与营养健康管理规定第三十八条", "yesno", "10wd", "食堂账目"),
       item("board_photo", "收费公示栏照片", "检查取证要求", "evidence"),
       item("notes", "检查情况说明", "检查记录要求", "text"),
   };
@@ -76,6 +79,10 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
                       {"rate", 0.076}, {"minimums", json::object{{"职业学校", 2}}}, {"groups", 4}, {"group_size", 3},
                       {"scope", json::object{{"stages", json::array{"小学", "初中", "九年一贯制", "高中", "完全中学", "职业学校"}}}},
                       {"checklist", Checklist()}};
+    // 由局纪委监察室牵头，组织计财处、基教处、职成处等相关处室共同参与 (the seed).
+    QF_ASSIGN_OR_RETURN(Db * db, r->app().readers->Get());
+    body["coop_unit_ids"] = json::array{org::UnitByRole(*db, "finance"), org::UnitByRole(*db, "basic_ed"),
+                                        org::UnitByRole(*db, "vocational")};
     return Do(*r, *c, At(2, 24, 10), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
       QF_ASSIGN_OR_RETURN(auto plan, inspect::ParseCampaign(body, sup));
       QF_ASSIGN_OR_RETURN(auto o, inspect::CreateCampaign(tx, env, plan, sup));

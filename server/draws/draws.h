@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/table_file.h"
 #include "auth/roles.h"
@@ -184,5 +185,16 @@ absl::StatusOr<AssignmentRequest> ParseAssignment(const boost::json::object& bod
 absl::StatusOr<boost::json::object> MakeAssignment(Tx& tx, const AssignmentRequest& r);
 absl::StatusOr<boost::json::object> ListAssignments(Db& db);
 absl::StatusOr<boost::json::object> LoadAssignment(Db& db, int64_t id);
+
+// ---- Figures for the half-year summary ----
+struct DrawFigures {
+  std::string purpose;
+  Pool pool = Pool::kExpert;
+  int selected = 0, declined = 0;  // people drawn who serve; those called who declined or recused
+  int sites = 0;                   // exam sites they were placed at (the latest assignment from the draw)
+  std::string witness;             // who witnessed the draw
+};
+// The draws released in [from, to] (Beijing days), oldest first.
+absl::StatusOr<std::vector<DrawFigures>> ReleasedBetween(Db& db, absl::CivilDay from, absl::CivilDay to);
 
 }  // namespace qf::draws

@@ -476,4 +476,41 @@ absl::StatusOr<json::object> PublicList(Db& db) {
   return json::object{{"items", items}};
 }
 
+absl::StatusOr<std::vector<DrawFigures>> ReleasedBetween(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT d.id, d.purpose, d.pool, COALESCE(d.selected, '[]'), d.calls, COALESCE(a.display_name, '') FROM draws d "
+      "LEFT JOIN accounts a ON a.id = d.witness_account WHERE d.state = '" + std::string(DrawStateCode(DrawState::kReleased)) +
+      "' AND d.released_at >= ? AND d.released_at < ? ORDER BY d.released_at, d.id"));
+  st.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  std::vector<DrawFigures> out;
+  std::map<int64_t, size_t> by_id;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    DrawFigures f;
+    f.purpose = st.Text(1);
+    QF_ASSIGN_OR_RETURN(f.pool, StoredPool(st.Text(2)));
+    QF_ASSIGN_OR_RETURN(auto selected, StoredArray(st.Text(3), "draws.selected"));
+    QF_ASSIGN_OR_RETURN(auto calls, StoredArray(st.Text(4), "draws.calls"));
+    f.selected = static_cast<int>(selected.size());
+    f.declined = static_cast<int>(calls.size());
+    f.witness = st.Text(5);
+    by_id[st.Int(0)] = out.size();
+    out.push_back(std::move(f));
+  }
+  if (out.empty()) return out;
+  // The sites: the latest assignment made from each draw (assignments are few; each keeps its request).
+  QF_ASSIGN_OR_RETURN(auto as, db.Prepare("SELECT input FROM assignments ORDER BY id"));
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, as.Step());
+    if (!row) break;
+    QF_ASSIGN_OR_RETURN(auto input, StoredObject(as.Text(0), "assignments.input"));
+    const auto* draw = input.if_contains("draw_id");
+    const auto* sites = input.if_contains("sites");
+    if (!draw || !draw->is_int64() || !sites || !sites->is_array()) continue;
+    if (auto it = by_id.find(draw->as_int64()); it != by_id.end()) out[it->second].sites = static_cast<int>(sites->as_array().size());
+  }
+  return out;
+}
+
 }  // namespace qf::draws

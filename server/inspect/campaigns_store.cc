@@ -249,6 +249,8 @@ absl::StatusOr<CampaignRequest> ParseCampaign(const json::object& body, const Pr
       auto answer = ci.Enum("answer", true, {kAnswerTypes[0], kAnswerTypes[1], kAnswerTypes[2], kAnswerTypes[3], kAnswerTypes[4]});
       // The term a finding on this item gets to be rectified ("10wd" by default, "30d" …).
       auto term = ci.Str("term", false, 8);
+      // What a finding on this item is about, in a few words for reports (收费公示, 违规收费 …).
+      auto topic = ci.Str("topic", false, 16);
       for (auto& e : ci.errors()) in.Fail(e.field, e.message);
       if (term) {
         auto t = Term::Parse(*term);
@@ -258,6 +260,7 @@ absl::StatusOr<CampaignRequest> ParseCampaign(const json::object& body, const Pr
       if (key && label && basis && answer) {
         json::object item{{"key", *key}, {"label", *label}, {"basis", *basis}, {"answer", *answer}};
         if (term) item["term"] = *term;
+        if (topic && !topic->empty()) item["topic"] = *topic;
         checklist.push_back(std::move(item));
       }
     }

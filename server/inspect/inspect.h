@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cases/policy.h"
 #include "common/calendar.h"
@@ -229,6 +230,27 @@ absl::StatusOr<boost::json::object> RecordRefund(Tx& tx, const RefundRequest& re
 absl::StatusOr<boost::json::object> SanctionsList(Db& db);
 // Who is barred from awards and promotion in `year`, and why.
 absl::StatusOr<std::vector<std::vector<std::string>>> VetoRows(Db& db, int year);
+
+// ---- Figures for the half-year summary ----
+struct CampaignFigures {
+  std::string title, lead;
+  absl::CivilDay from, to;
+  std::vector<std::string> joined;  // the cooperating units, as named
+  int groups = 0, inspectors = 0;
+  std::vector<std::pair<std::string, int>> schools;  // sampled schools by kind (中小学, 职业学校, 幼儿园), largest first
+  int findings = 0, ordered = 0, rectified = 0, on_time = 0;
+  std::vector<std::pair<std::string, int>> by_topic;  // findings by checklist topic (or label), most first
+  int64_t refund_cents = 0;
+  int refund_pupils = 0, refund_schools = 0;
+  int yellow_cards = 0, red_cards = 0, sanctions = 0, vetoes = 0;
+};
+// The campaigns whose inspection began in [from, to], oldest first: who led and joined, the groups, the schools
+// by kind, what was found, refunded and rectified (on time: accepted on an answer made by the order's due day),
+// the cards, sanctions and vetoes that came of them.
+absl::StatusOr<std::vector<CampaignFigures>> CampaignsBetween(Db& db, absl::CivilDay from, absl::CivilDay to);
+// The campaigns that inspected `school` and began on or after `since`, by title, oldest first (what became of a
+// hotspot the summary names).
+absl::StatusOr<std::vector<std::string>> CampaignsInspecting(Db& db, int64_t school, absl::CivilDay since);
 
 
 }  // namespace qf::inspect

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "cases/cases.h"
 #include "common/calendar.h"
@@ -158,6 +159,19 @@ struct CorrectionRequest {
 absl::StatusOr<CorrectionRequest> ParseCorrection(const boost::json::object& body);
 absl::StatusOr<boost::json::object> Correct(Tx& tx, const NoticeEnv& env, int64_t id, int seq,
                                             const CorrectionRequest& r, const Principal& who);
+
+// ---- Figures for the half-year summary ----
+struct NoticeFigures {
+  std::string title, type_name;
+  absl::CivilDay published_on;   // Beijing day
+  Term duration;                 // how long it was open to objections
+  int schools = 0, candidates = 0;  // distinct schools and candidates on the counted list
+  int objections = 0, answered = 0, corrected = 0, removed = 0;
+};
+// The notices published in [from, to] (Beijing days), oldest first: the list's reach, the objections it drew, how
+// many are answered and what they changed.
+absl::StatusOr<std::vector<NoticeFigures>> PublishedBetween(Db& db, const NoticeTypes& types, absl::CivilDay from,
+                                                            absl::CivilDay to);
 
 // Reads. The public list shows only published notices (open, closed, final), and checks the stored list against
 // the hash the ledger recorded.

@@ -1,5 +1,7 @@
 // Notices in the database: drafts, publication with the list's hash in the ledger, objections as cases,
 // corrections, finality, and the public and staff views.
+#include <set>
+
 #include "common/stored_json.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
@@ -534,6 +536,55 @@ absl::StatusOr<json::object> StaffView(Db& db, const NoticeEnv& env, int64_t id,
   }
   o["objections"] = objections;
   return o;
+}
+
+absl::StatusOr<std::vector<NoticeFigures>> PublishedBetween(Db& db, const NoticeTypes& types, absl::CivilDay from,
+                                                            absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id, type, title, publish_at FROM notices WHERE state IN " +
+      Sql({NoticeState::kPublished, NoticeState::kFinal, NoticeState::kArchived}) +
+      " AND publish_at >= ? AND publish_at < ? ORDER BY publish_at, id"));
+  st.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  std::vector<NoticeFigures> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    const NoticeType* type = types.Find(st.Text(1));
+    if (!type) return absl::DataLossError("notices: a stored notice has a type no longer defined: " + st.Text(1));
+    NoticeFigures f;
+    f.title = st.Text(2);
+    f.type_name = type->name;
+    f.duration = type->duration;
+    if (auto at = ParseUtc(st.Text(3))) f.published_on = CstDay(*at);
+    const int64_t id = st.Int(0);
+    std::vector<std::string> statuses;
+    QF_ASSIGN_OR_RETURN(auto entries, Entries(db, id, &statuses));
+    std::set<std::string> schools, candidates;
+    const FieldSpec* school = nullptr;
+    for (const auto& field : type->fields)
+      if (field.kind == "school") school = &field;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      f.corrected += statuses[i] == "corrected";
+      f.removed += statuses[i] == "removed";
+      if (!entries[i].counted || statuses[i] == "removed") continue;
+      auto text = [&](const std::string& key) {
+        const auto* v = entries[i].data.if_contains(key);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string();
+      };
+      if (school) schools.insert(text(school->key));
+      candidates.insert(type->key.empty() ? std::to_string(entries[i].seq) : text(type->key));
+    }
+    f.schools = static_cast<int>(schools.size());
+    f.candidates = static_cast<int>(candidates.size());
+    QF_ASSIGN_OR_RETURN(auto os, db.Prepare("SELECT case_id FROM notice_objections WHERE notice_id = ?"));
+    os.Bind(1, id);
+    QF_ASSIGN_OR_RETURN(auto case_ids, os.Ints());
+    QF_ASSIGN_OR_RETURN(int64_t unanswered, cases::CountUnanswered(db, case_ids));
+    f.objections = static_cast<int>(case_ids.size());
+    f.answered = f.objections - static_cast<int>(unanswered);
+    out.push_back(std::move(f));
+  }
+  return out;
 }
 
 }  // namespace qf::notices

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "auth/roles.h"
 #include "storage/writer.h"
@@ -41,5 +42,14 @@ absl::StatusOr<boost::json::object> QuarterBulletin(Db& db, const std::string& q
 absl::StatusOr<std::string> BulletinTablesXlsx(const boost::json::object& view);
 // SHA-256 over the snapshot and the narrative: what approval records and every read re-checks.
 std::string BulletinHash(const boost::json::value& snapshot, const std::string& narrative);
+// The units a bulletin names (三、问题较多的单位): two or more items received, a finding or a red card; most
+// first, then by name. The document lists them and the half-year summary counts them.
+std::vector<const boost::json::object*> NamedUnits(const boost::json::object& snapshot);
+// The bulletins published in [from, to] (Beijing days), oldest first: quarter ("2026Q1") and the units each named.
+struct PublishedBulletin {
+  std::string quarter;
+  std::vector<std::string> named;
+};
+absl::StatusOr<std::vector<PublishedBulletin>> BulletinsPublishedBetween(Db& db, absl::CivilDay from, absl::CivilDay to);
 
 }  // namespace qf::reports

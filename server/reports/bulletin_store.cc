@@ -1,7 +1,10 @@
 // The quarterly bulletin (季度通报) as a frozen snapshot: drafted from the data per district and unit, the narrative
 // edited, approved by a leader with its hash and the ledger checkpoint (after which a trigger refuses any change
 // to it), published on the portal and exported to XLSX from the snapshot, never from live data.
+#include <algorithm>
+#include <cmath>
 #include <map>
+#include <tuple>
 
 #include "auth/auth_store.h"
 #include "common/stored_json.h"
@@ -350,6 +353,39 @@ absl::StatusOr<std::string> BulletinTablesXlsx(const json::object& v) {
   }
   note.rows.push_back({std::string("正文"), std::string(v.at("narrative").as_string())});
   return WriteXlsx({d, u, note});
+}
+
+std::vector<const json::object*> NamedUnits(const json::object& snapshot) {
+  auto n = [](const json::object& o, const char* key) -> int64_t {
+    auto* x = o.if_contains(key);
+    return x && x->is_number() ? std::llround(x->to_number<double>()) : 0;
+  };
+  std::vector<const json::object*> units;
+  if (const auto* all = snapshot.if_contains("units"); all && all->is_array())
+    for (auto& u : all->as_array())
+      if (n(u.as_object(), "received") >= 2 || n(u.as_object(), "findings") > 0 || n(u.as_object(), "red_cards") > 0)
+        units.push_back(&u.as_object());
+  std::sort(units.begin(), units.end(), [&](auto* a, auto* b) {
+    return std::make_tuple(n(*a, "red_cards") + n(*a, "findings") + n(*a, "received"), std::string(b->at("unit").as_string())) >
+           std::make_tuple(n(*b, "red_cards") + n(*b, "findings") + n(*b, "received"), std::string(a->at("unit").as_string()));
+  });
+  return units;
+}
+
+absl::StatusOr<std::vector<PublishedBulletin>> BulletinsPublishedBetween(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT quarter, snapshot FROM bulletins WHERE state = ? AND published_at >= ? AND published_at < ? ORDER BY quarter"));
+  st.Bind(1, std::string(Code(BulletinState::kPublished))).Bind(2, FormatUtc(CstStart(from))).Bind(3, FormatUtc(CstStart(to + 1)));
+  std::vector<PublishedBulletin> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    QF_ASSIGN_OR_RETURN(json::object snapshot, StoredObject(st.Text(1), "bulletins.snapshot"));
+    PublishedBulletin b{st.Text(0), {}};
+    for (const auto* u : NamedUnits(snapshot)) b.named.emplace_back(u->at("unit").as_string());
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 }  // namespace qf::reports

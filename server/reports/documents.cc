@@ -19,6 +19,8 @@
 #include "placement/placement.h"
 #include "reports/dashboard.h"
 #include "reports/docx.h"
+#include "reports/summary_text.h"
+#include "notices/notices.h"
 #include "cases/hotspots.h"
 
 namespace qf::reports {
@@ -257,31 +259,33 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   std::string categories = cats.empty() ? "" : "，内容涉及" + Join(cats, "、") + "等方面";
   int64_t met = s.at("handling_on_time").as_int64(), late = s.at("handling_late").as_int64();
   int64_t rated = s.at("rated").as_int64(), total = s.at("total").as_int64();
-  std::string handling = fmt::format("办理期限届满的{}件中按期办结{}件，按期办结率{}", met + late, met, Percent(met, met + late));
+  // Each figure only where it has a base (no "0件中按期办结0件").
+  std::vector<std::string> figures;
+  if (met + late) figures.push_back(fmt::format("办理期限届满的{}件中按期办结{}件，按期办结率{}", met + late, met, Percent(met, met + late)));
   int64_t accepted = s.at("accepted").as_int64(), concluded = s.at("concluded").as_int64();
-  if (accepted) handling += fmt::format("；受理{}件中已办结{}件，办结率{}", accepted, concluded, Percent(concluded, accepted));
+  if (accepted)
+    figures.push_back(concluded ? fmt::format("受理{}件中已办结{}件，办结率{}", accepted, concluded, Percent(concluded, accepted))
+                                : fmt::format("受理{}件，正在办理", accepted));
   int64_t acc_met = s.at("acceptance_on_time").as_int64(), acc_late = s.at("acceptance_late").as_int64();
-  if (acc_met + acc_late)
-    handling += fmt::format("；按期告知受理{}件，按期受理率{}", acc_met, Percent(acc_met, acc_met + acc_late));
-  if (!s.at("avg_handling_days").is_null())
-    handling += fmt::format("，平均办理{:.1f}天", s.at("avg_handling_days").to_number<double>());
-  if (rated) handling += fmt::format("；反映人评价{}件，满意率{}", rated, Percent(s.at("satisfied").as_int64(), rated));
+  if (acc_met + acc_late) {
+    std::string text = fmt::format("按期告知受理{}件，按期受理率{}", acc_met, Percent(acc_met, acc_met + acc_late));
+    if (!s.at("avg_handling_days").is_null())
+      text += fmt::format("，平均办理{:.1f}天", s.at("avg_handling_days").to_number<double>());
+    figures.push_back(text);
+  }
+  if (rated) figures.push_back(fmt::format("反映人评价{}件，满意率{}", rated, Percent(s.at("satisfied").as_int64(), rated)));
   if (int64_t replied = s.at("replied").as_int64())
-    handling += fmt::format("；答复后未再申请复查复核的{}件，息诉率{}", s.at("settled").as_int64(), Percent(s.at("settled").as_int64(), replied));
-  handling += fmt::format("；实名反映占{}。", Percent(s.at("named").as_int64(), total));
-  QF_ASSIGN_OR_RETURN(auto hs, cases::Hotspots(db, p.from, p.to));
-  int64_t hot_schools = 0, hot_districts = 0;
-  std::vector<std::string> names;
-  for (auto& h : hs.at("schools").as_array())
-    if (h.at("kind").as_string() == "rate") {
-      ++hot_schools;
-      if (names.size() < 3) names.push_back(std::string(h.at("name").as_string()));
-    }
-  for (auto& h : hs.at("districts").as_array()) hot_districts += h.at("kind").as_string() == "rate";
-  std::string hotspots = hot_schools || hot_districts
-      ? fmt::format("对投诉举报进行综合分析，{}所学校、{}个县区的投诉率显著高于全市水平（如{}），已列为重点检查对象。",
-                    hot_schools, hot_districts, Join(names, "、"))
-      : "对投诉举报进行综合分析，未发现投诉率显著高于全市水平的学校和县区。";
+    figures.push_back(fmt::format("答复后未再申请复查复核的{}件，息诉率{}", s.at("settled").as_int64(), Percent(s.at("settled").as_int64(), replied)));
+  if (total) figures.push_back(fmt::format("实名反映占{}", Percent(s.at("named").as_int64(), total)));
+  std::string handling = figures.empty() ? "" : Join(figures, "；") + "。";
+  const absl::CivilDay from = *ParseDay(p.from), to = *ParseDay(p.to);
+  QF_ASSIGN_OR_RETURN(std::string hotspots, HotspotsParagraph(db, from, to));
+  QF_ASSIGN_OR_RETURN(std::string inspections, InspectionsParagraph(db, from, to));
+  QF_ASSIGN_OR_RETURN(std::string bulletins, BulletinsParagraph(db, from, to));
+  QF_ASSIGN_OR_RETURN(auto notice_types, notices::NoticeTypes::Load(data_dir + "/notices/types.toml"));
+  QF_ASSIGN_OR_RETURN(std::string notices_text, NoticesParagraph(db, notice_types, from, to));
+  QF_ASSIGN_OR_RETURN(std::string draws_text, DrawsParagraph(db, from, to));
+  QF_ASSIGN_OR_RETURN(std::string supervision, SupervisionParagraph(db, from, to));
   // Migrant children's places: the run published in the period, from its record.
   std::string placement_sentence;
   QF_ASSIGN_OR_RETURN(auto placed, placement::PublishedBetween(db, CstStart(*ParseDay(p.from)), CstStart(*ParseDay(p.to) + 1)));
@@ -304,7 +308,9 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
                                           {"placement", placement_sentence}, {"admissions", admissions_text},
                                           {"projects", projects_text},
                                           {"statistics", sentence}, {"categories", categories},
-                                          {"handling", handling}, {"hotspots", hotspots}, {"inspections", ""}};
+                                          {"handling", handling}, {"hotspots", hotspots}, {"inspections", inspections},
+                                          {"bulletins", bulletins}, {"notices", notices_text}, {"draws", draws_text},
+                                          {"supervision", supervision}};
   Docx doc;
   std::string title = Replace(tpl["title"].value_or(std::string("{{bureau}}{{year}}年{{half}}工作总结")), vars);
   doc.Properties(title, "工作总结");
@@ -385,14 +391,7 @@ absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, abs
   dt.rows.push_back(row_of(totals, "合计"));
   doc.AddTable(dt);
   doc.Add(Para::kHeading1, "三、问题较多的单位");
-  std::vector<const json::object*> units;
-  for (auto& u : snap.at("units").as_array())
-    if (n(u.as_object(), "received") >= 2 || n(u.as_object(), "findings") > 0 || n(u.as_object(), "red_cards") > 0)
-      units.push_back(&u.as_object());
-  std::sort(units.begin(), units.end(), [&](auto* a, auto* b) {
-    return std::make_tuple(n(*a, "red_cards") + n(*a, "findings") + n(*a, "received"), std::string(b->at("unit").as_string())) >
-           std::make_tuple(n(*b, "red_cards") + n(*b, "findings") + n(*b, "received"), std::string(a->at("unit").as_string()));
-  });
+  std::vector<const json::object*> units = NamedUnits(snap);
   if (units.empty()) {
     doc.Add(Para::kBody, "本季度没有被反映两件以上或检查发现问题的单位。");
   } else {

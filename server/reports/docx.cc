@@ -142,6 +142,27 @@ void Table(pugi::xml_node body, const DocTable& t) {
   Child(body, "w:p");  // a table must not end the body; also spaces it from what follows
 }
 
+// The fonts the styles name, each with the Debian face that stands in for it where it is missing (w:altName; the same
+// pairs as data/fonts/qingfeng-fonts.conf for LibreOffice): a bureau PC with the official fonts uses those.
+std::string FontTable() {
+  static const struct { const char* name; const char* alt; const char* family; } kFonts[] = {
+      {"方正小标宋简体", "AR PL UMing CN", "roman"}, {"仿宋_GB2312", "AR PL UMing CN", "modern"},
+      {"楷体_GB2312", "AR PL UKai CN", "modern"},   {"黑体", "WenQuanYi Micro Hei", "modern"},
+      {"宋体", "AR PL UMing CN", "roman"},           {"Times New Roman", "DejaVu Serif", "roman"}};
+  pugi::xml_document doc;
+  auto root = doc.append_child("w:fonts");
+  Attr(root, "xmlns:w", kW);
+  for (const auto& f : kFonts) {
+    auto font = Child(root, "w:font");
+    Attr(font, "w:name", f.name);
+    Attr(Child(font, "w:altName"), "w:val", f.alt);
+    Attr(Child(font, "w:charset"), "w:val", std::string(f.name) == "Times New Roman" ? "00" : "86");  // GB2312
+    Attr(Child(font, "w:family"), "w:val", f.family);
+    Attr(Child(font, "w:pitch"), "w:val", "variable");
+  }
+  return Xml(doc);
+}
+
 // "— 1 —" in 宋体 四号 (14 pt), at the outer edge.
 std::string Footer(const char* align) {
   pugi::xml_document doc;
@@ -235,15 +256,16 @@ absl::StatusOr<std::string> Docx::Bytes() const {
 
   std::vector<std::pair<std::string, std::string>> files = {
       {"[Content_Types].xml",
-       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>)"},
+       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>)"},
       {"_rels/.rels",
        R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/></Relationships>)"},
       {"word/_rels/document.xml.rels",
-       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdFooterOdd" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/></Relationships>)"},
+       R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdSettings" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rIdFonts" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/><Relationship Id="rIdFooterOdd" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rIdFooterEven" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/></Relationships>)"},
       {"word/settings.xml",
        std::string(R"(<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:settings xmlns:w=")") + kW +
            R"("><w:evenAndOddHeaders/><w:defaultTabStop w:val="420"/><w:characterSpacingControl w:val="compressPunctuation"/></w:settings>)"},
       {"word/styles.xml", Styles()},
+      {"word/fontTable.xml", FontTable()},
       {"word/footer1.xml", Footer("right")},
       {"word/footer2.xml", Footer("left")},
       {"word/document.xml", Xml(doc)},

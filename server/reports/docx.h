@@ -2,7 +2,8 @@
 // (GB/T 9704-2012): A4 with the standard margins, the title in a 小标宋 face at 二号, body text in 仿宋 三号
 // with a two-character first-line indent and a fixed 28.95-point line, first-level headings 一、 in 黑体,
 // second-level （一） in 楷体, page numbers "— 1 —" in 宋体 四号 at the outer edge (right on odd pages, left on
-// even). Fonts are named as the bureau's machines have them; LibreOffice substitutes where they are missing.
+// even). Fonts are named as the bureau's machines have them, each with its Debian stand-in in the font table
+// (data/fonts/qingfeng-fonts.conf gives LibreOffice the same pairs).
 // Built with pugixml and packed with libzip in memory.
 #pragma once
 

@@ -5,6 +5,7 @@ LibreOffice (converted headless to text) and state the figures; the bulletin's w
 dashboard; the same documents and the hotspots over HTTP, for the roles that may have them."""
 import argparse
 import io
+import json
 import os
 import re
 import shutil
@@ -34,6 +35,84 @@ def sheets(data):
     z = zipfile.ZipFile(io.BytesIO(data))
     names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
     return names, z
+
+
+def named_units(snapshot_json):
+    """The units a bulletin names, recomputed from its snapshot: two or more items, a finding or a red card."""
+    snap = json.loads(snapshot_json)
+    return sum(1 for u in snap.get("units", [])
+               if u.get("received", 0) >= 2 or u.get("findings", 0) > 0 or u.get("red_cards", 0) > 0)
+
+
+def check_sections(db, texts, halves, check):
+    """Each seed section's paragraph in the generated summary, its figures recomputed from the records by SQL."""
+    spec = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "summary_sections.json"),
+                          encoding="utf-8"))
+    dialect = "postgresql" if db.startswith("postgresql://") else "sqlite"
+    for s in spec["sections"]:
+        half = halves["now"] if s["half"] == "now" else s["half"]
+        text = texts[half]
+        m = re.search(s["pattern"], text)
+        if not m:
+            check(False, "section %s (%s): no paragraph matches %s" % (s["section"], s["seed"][:30], s["pattern"]))
+            continue
+        bounds = halves["bounds"][half]
+        for k, q in enumerate(s["sql"]):
+            python = None
+            if isinstance(q, dict):
+                python = q.get("python")
+                q = q.get("sql") or q[dialect]
+            rows = qfserver.query(db, q.format(**{"from": bounds[0], "to": bounds[1]}))
+            want = rows[0][0] if rows and rows[0] else None
+            if python == "named_units":
+                want = str(sum(named_units(r[0]) for r in rows))
+            check(m.group(k + 1) == want, "section %s (%s): figure %d is %s in the document, %s in the records"
+                  % (s["section"], s["seed"][:30], k + 1, m.group(k + 1), want))
+
+
+def check_form(docx_path, work, check):
+    """The summary as LibreOffice lays it out on a Debian machine with the stand-in fonts (data/fonts): rendered to
+    PDF, the title larger than the body, first-level headings in the Hei face (黑体), second-level in the Kai face
+    (楷体), the body in the Song/Ming face standing in for 仿宋, page numbers "— N —"; and every section filled."""
+    conf = os.path.join(work, "fonts.conf")
+    with open(conf, "w") as f:
+        f.write('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                '<include>/etc/fonts/fonts.conf</include><include>%s</include></fontconfig>'
+                % os.path.join(ROOT, "data", "fonts", "qingfeng-fonts.conf"))
+    env = dict(os.environ, HOME=work, FONTCONFIG_FILE=conf)
+    r = subprocess.run(["soffice", "--headless", "--norestore", "--convert-to", "pdf", "--outdir", work, docx_path],
+                       capture_output=True, text=True, timeout=180, env=env)
+    pdf = os.path.join(work, os.path.splitext(os.path.basename(docx_path))[0] + ".pdf")
+    if r.returncode != 0 or not os.path.exists(pdf):
+        check(False, "LibreOffice renders the summary to PDF: %s %s" % (r.stdout, r.stderr))
+        return
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", pdf], capture_output=True, text=True).stdout
+    fonts = {m.group(1): (int(m.group(2)), m.group(3))
+             for m in re.finditer(r'<fontspec id="(\d+)" size="(\d+)" family="([^"]+)"', xml)}
+    lines = [(m.group(2), fonts.get(m.group(1), (0, ""))) for m in re.finditer(r'<text [^>]*font="(\d+)"[^>]*>(.*?)</text>', xml)]
+
+    def face(prefix):
+        return [f for t, f in lines if re.sub(r"<[^>]+>", "", t).startswith(prefix)]
+    body = face("今年以来")
+    check(body and "UMing" in body[0][1], "the body is set in the stand-in for 仿宋_GB2312: %r" % body)
+    for h in ["一、", "二、", "三、", "四、", "五、"]:
+        got = face(h)
+        check(got and "MicroHei" in got[0][1], "heading %s is set in the stand-in for 黑体: %r" % (h, got))
+    got = face("附表")
+    check(got and "UKai" in got[0][1], "the second-level heading is set in the stand-in for 楷体: %r" % got)
+    title = face("市教育局")  # the title's first run (its figures are set in the Latin face)
+    check(title and body and title[0][0] > body[0][0] and "UMing" in title[0][1],
+          "the title is larger than the body, in the stand-in for 小标宋: %r %r" % (title, body))
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True).stdout
+    numbers = re.findall(r"^(\s*)— (\d+) —\s*$", text, re.M)
+    check([n for _, n in numbers[:2]] == ["1", "2"] and len(numbers[0][0]) > len(numbers[1][0]),
+          "pages are numbered — 1 —, — 2 — … at the outer edge (right, then left): %r" % numbers[:2])
+    # Every section has a paragraph before the next heading.
+    paras = qfserver.read_docx(open(docx_path, "rb").read())["docx"]["paragraphs"]
+    heads = [i for i, p in enumerate(paras) if re.match(r"^[一二三四五]、", p)]
+    for k, i in enumerate(heads):
+        nxt = heads[k + 1] if k + 1 < len(heads) else len(paras)
+        check(nxt - i > 1, "section %s has at least one paragraph" % paras[i])
 
 
 def main():
@@ -89,6 +168,16 @@ def main():
               "the 2026H2 summary names the livelihood project behind 序时进度")
         check("招生名册" not in text and "截至6月末序时进度为49.6%" in text,
               "the first half's summary has the projects' June board and nothing of the autumn's rosters")
+        check_form(summary, work, check)
+        # Every mapped section of the seed, figure by figure against the records.
+        def utc_bounds(h):
+            y, first = int(h[:4]), h[5] == "1"
+            start = datetime.date(y, 1 if first else 7, 1) - datetime.timedelta(days=1)
+            end = datetime.date(y, 6, 30) if first else datetime.date(y, 12, 31)
+            return (start.isoformat() + "T16:00:00", end.isoformat() + "T16:00:00")
+        flat = lambda t: t.replace("\n", "")  # noqa: E731
+        check_sections(db, {"2026H1": flat(text), half: ntext, "2026H2": flat(h2text)},
+                       {"now": half, "bounds": {h: utc_bounds(h) for h in {"2026H1", "2026H2", half}}}, check)
         bulletin = os.path.join(work, "bulletin.docx")
         r = qf("report", "bulletin", "--db", db, "--quarter", "2026Q1", "--out", bulletin)
         check(r.returncode == 0, "report bulletin: " + r.stderr)
