@@ -4,7 +4,6 @@
 #include <cmath>
 #include <map>
 
-#include <toml++/toml.h>
 
 #include "cases/model.h"
 #include "common/crypto_util.h"
@@ -19,6 +18,7 @@
 #include "placement/placement.h"
 #include "reports/dashboard.h"
 #include "reports/docx.h"
+#include "reports/narrative.h"
 #include "reports/summary_text.h"
 #include "notices/notices.h"
 #include "cases/hotspots.h"
@@ -84,7 +84,7 @@ absl::StatusOr<Period> ParseHalf(std::string_view text) {
     if (auto y = ParseInt<int>(text.substr(0, 4)); y && *y >= 2000 && *y <= 2100) {
       bool first = text[5] == '1';
       return Period{*y, fmt::format("{}-{}", *y, first ? "01-01" : "07-01"), fmt::format("{}-{}", *y, first ? "06-30" : "12-31"),
-                    first ? "上半年" : "下半年"};
+                    first ? "上半年" : "下半年", std::string(text)};
     }
   }
   return Invalid("report.period", "半年应写作 2026H1 或 2026H2", {{"half", "如 2026H1"}});
@@ -96,7 +96,7 @@ absl::StatusOr<Period> ParseQuarter(std::string_view text) {
       int q = text[5] - '0';
       absl::CivilDay first(*y, 3 * (q - 1) + 1, 1);
       absl::CivilDay last = absl::CivilDay(absl::CivilMonth(first) + 3) - 1;
-      return Period{*y, FormatDay(first), FormatDay(last), kQuarterNames[q - 1]};
+      return Period{*y, FormatDay(first), FormatDay(last), kQuarterNames[q - 1], std::string(text)};
     }
   }
   return Invalid("report.period", "季度应写作 2026Q1 至 2026Q4", {{"quarter", "如 2026Q1"}});
@@ -242,13 +242,9 @@ absl::StatusOr<DutyText> DutyParagraphs(Db& db, const Period& p) {
 
 }  // namespace
 
-absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now) {
-  toml::table tpl;
-  try {
-    tpl = toml::parse_file(data_dir + "/reports/summary.toml");
-  } catch (const toml::parse_error& e) {
-    return Invalid("report.template", std::string("总结模板有误：") + std::string(e.description()));
-  }
+absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now,
+                                        std::optional<int> version) {
+  QF_ASSIGN_OR_RETURN(NarrativeVersion text, NarrativeFor(db, data_dir, p.code, version));
   QF_ASSIGN_OR_RETURN(std::string bureau, BureauName(db));
   QF_ASSIGN_OR_RETURN(auto f, Load(db, p, now));
   std::string sentence = Sentence(f, p);
@@ -312,21 +308,15 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
                                           {"bulletins", bulletins}, {"notices", notices_text}, {"draws", draws_text},
                                           {"supervision", supervision}};
   Docx doc;
-  std::string title = Replace(tpl["title"].value_or(std::string("{{bureau}}{{year}}年{{half}}工作总结")), vars);
+  std::string title = Replace(text.narrative.title, vars);
   doc.Properties(title, "工作总结");
   doc.Add(Para::kTitle, title);
-  doc.Add(Para::kBody, Replace(tpl["intro"].value_or(std::string()), vars));
-  if (auto* sections = tpl["section"].as_array()) {
-    for (auto& sec : *sections) {
-      auto* t = sec.as_table();
-      if (!t) continue;
-      doc.Add(Para::kHeading1, Replace((*t)["heading"].value_or(std::string()), vars));
-      if (auto* ps = (*t)["paragraphs"].as_array())
-        for (auto& para : *ps)
-          if (auto v = para.value<std::string>()) {
-            std::string text = Replace(*v, vars);
-            if (!Trim(text).empty()) doc.Add(Para::kBody, text);
-          }
+  doc.Add(Para::kBody, Replace(text.narrative.intro, vars));
+  for (const auto& section : text.narrative.sections) {
+    doc.Add(Para::kHeading1, Replace(section.heading, vars));
+    for (const auto& para : section.paragraphs) {
+      std::string filled = Replace(para, vars);
+      if (!Trim(filled).empty()) doc.Add(Para::kBody, filled);
     }
   }
   doc.Add(Para::kHeading2, "附表：投诉举报受理情况");

@@ -4,6 +4,7 @@
 // checkpoint it was made at, so a reader can check the figures against the log.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,6 +19,7 @@ struct Period {
   int year = 0;
   std::string from, to;  // YYYY-MM-DD inclusive
   std::string name;      // 上半年, 下半年, 第一季度, …
+  std::string code;      // as written: 2026H1, 2026Q1
 };
 absl::StatusOr<Period> ParseHalf(std::string_view text);
 absl::StatusOr<Period> ParseQuarter(std::string_view text);
@@ -28,7 +30,9 @@ absl::StatusOr<std::string> CheckpointNote(Db& db, absl::Time now);
 // The sentence of the summary that counts the items by channel ("上半年共受理“政民直通车”投诉举报239件，…").
 absl::StatusOr<std::string> ChannelSentence(Db& db, const Period& p, absl::Time now);
 
-absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now);
+// The half-year summary from the narrative version given (reports/narrative.h), else the latest, else the template.
+absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, const Period& p, absl::Time now,
+                                        std::optional<int> version = std::nullopt);
 // The quarterly bulletin ("2026Q1") as DOCX and XLSX: from the approved snapshot once there is one (the same
 // numbers as the bulletin the portal serves), otherwise from the live data, marked as a draft.
 absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, absl::Time now);

@@ -8,6 +8,7 @@
 #include "reports/bulletin.h"
 #include "reports/dashboard.h"
 #include "reports/documents.h"
+#include "reports/narrative.h"
 #include "projects/projects.h"
 #include "reports/duty_letters.h"
 #include "reports/placement_letters.h"
@@ -45,6 +46,17 @@ absl::StatusOr<Write> PrepareLetters(AppContext& app, const Request& req) {
                }};
 }
 
+namespace {
+// ?version=N of a summary narrative (absent: the latest).
+absl::StatusOr<std::optional<int>> VersionQuery(const Request& req) {
+  auto text = req.Query("version");
+  if (!text || text->empty()) return std::optional<int>();
+  auto v = ParseInt<int>(*text);
+  if (!v || *v < 0 || *v > 100000) return Invalid("summary.version", "版本号应为非负整数", {{"version", "应为非负整数"}});
+  return std::optional<int>(*v);
+}
+}  // namespace
+
 void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"POST", "/api/v1/placement/runs/{id}/letters", kHandler | kSupervisor,
               WriteThenRoute(app, [&app](const Request& req) { return PrepareLetters(app, req); }), 1024,
@@ -64,11 +76,31 @@ void RegisterRoutes(Router& router, AppContext& app) {
               FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
                 std::string half = req.Query("half").value_or("");
                 QF_ASSIGN_OR_RETURN(auto p, ParseHalf(half));
-                QF_ASSIGN_OR_RETURN(auto doc, SummaryDocx(db, app.data_dir, p, app.clock->Now()));
+                QF_ASSIGN_OR_RETURN(auto version, VersionQuery(req));
+                QF_ASSIGN_OR_RETURN(auto doc, SummaryDocx(db, app.data_dir, p, app.clock->Now(), version));
                 return Response::Attachment(std::move(doc), kDocx, "summary-" + half + ".docx",
                                             std::to_string(p.year) + "年" + p.name + "工作总结.docx");
               }),
-              0, "The half-year summary (工作总结) as DOCX, its figures from the data, its narrative from the bureau's template"});
+              0, "The half-year summary (工作总结) as DOCX, its figures from the data, its narrative the half's latest saved version (or ?version=N, or the bureau's template)"});
+  router.Add({"GET", "/api/v1/reports/summary/narrative", kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(auto p, ParseHalf(req.Query("half").value_or("")));
+                QF_ASSIGN_OR_RETURN(auto version, VersionQuery(req));
+                return NarrativeView(db, app.data_dir, p.code, version);
+              }),
+              0, "The half-year summary's narrative for a half (its latest saved version, ?version=N, or the template), every version, the placeholders"});
+  router.Add({"POST", "/api/v1/reports/summary/narrative", kSupervisor | kLeader,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto p, ParseHalf(req.Query("half").value_or("")));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(Narrative n, ParseNarrative(body));
+                JsonInput in(body);
+                auto note = in.Str("note", false, 200);
+                QF_RETURN_IF_ERROR(in.Finish("summary.narrative"));
+                return Command([half = p.code, n = std::move(n), note = note.value_or(""), who = *req.principal](Tx& tx)
+                                   -> absl::StatusOr<json::value> { return SaveNarrative(tx, half, n, note, who); });
+              }, 201),
+              256 * 1024, "Save the office's edit of a half's summary narrative as its next version (a ledger event)"});
   router.Add({"GET", "/api/v1/reports/bulletin", kSupervisor | kLeader,
               FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
                 std::string q = req.Query("quarter").value_or("");

@@ -87,7 +87,8 @@ def main():
             ("GET", "/api/v1/ledger/proof/inclusion"): {}, ("GET", "/api/v1/ledger/proof/consistency"): {},
             ("GET", "/api/v1/public/cases/{receipt}/ledger"): {"params": [receipt]},
             ("POST", "/api/v1/ledger/checkpoints"): {"body": {}}, ("POST", "/api/v1/ledger/erasures"): {"body": {}},
-            ("GET", "/api/v1/hotspots"): {}, ("GET", "/api/v1/reports/summary"): {}, ("GET", "/api/v1/reports/bulletin"): {},
+            ("GET", "/api/v1/hotspots"): {}, ("GET", "/api/v1/reports/summary"): {}, ("GET", "/api/v1/reports/summary/narrative"): {},
+            ("POST", "/api/v1/reports/summary/narrative"): {"body": {}}, ("GET", "/api/v1/reports/bulletin"): {},
             # Notices and draws: the demo's notice 1, draw 1 and assignment 1.
             ("GET", "/api/v1/public/notices"): {}, ("GET", "/api/v1/public/notices/{id}"): {"params": [1]},
             ("POST", "/api/v1/public/notices/{id}/objections"): {"params": [1], "body": {}},
