@@ -72,6 +72,12 @@ absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std:
 absl::Status PlanProjects(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                           Schedule& schedule, uint32_t seed);
 
+// The first half's notices and draws (demo_draws.cc; the seed's section 三): the expert and supervisor pools entered
+// in February, the 教师资格认定 experts drawn in March, the PE test's 48 supervisors over four sites in April, the lab
+// exam's 12 in May, the 2026 中考 政策加分 list published for 3 days in June and made final.
+absl::Status PlanNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                                 Schedule& schedule, uint32_t seed);
+
 // The notices and draws part, run by Build after the cases (demo_draws.cc); `who` maps demo usernames to principals.
 // The demo enters pool members, draw requests and assignments as the console would send them: a request body,
 // parsed at the edge like any other, then the typed command.

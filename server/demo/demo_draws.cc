@@ -72,46 +72,227 @@ absl::StatusOr<json::object> MakeAssignmentJson(Tx& tx, const json::object& body
   return draws::MakeAssignment(tx, r);
 }
 
-absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
-                                  uint32_t seed) {
-  std::mt19937 rng(seed + 7);
-  AppContext& app = rt.app();
-  QF_ASSIGN_OR_RETURN(Db * db, app.readers->Get());
-  auto ids = [&](const std::string& sql) -> absl::StatusOr<std::vector<int64_t>> {
-    QF_ASSIGN_OR_RETURN(auto st, db->Prepare(sql));
-    return st.Ints();
-  };
-  auto unit_name = [&](int64_t id) {
-    auto u = org::GetUnit(*db, id);
-    return u.ok() && *u ? (*u)->name : std::string();
-  };
-  const Principal& supervisor = who.at("supervisor");
-  const Principal& leader = who.at("leader");
-  const Principal& handler = who.at("handler");
-  const Principal& clerk = who.at("clerk");
-  notices::NoticeEnv nenv{app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
-  QF_ASSIGN_OR_RETURN(auto juniors, ids("SELECT id FROM units WHERE kind='school' AND stage='初中' AND region_type IN ('urban','zone') ORDER BY id"));
-  if (juniors.size() != 63) return absl::InternalError(fmt::format("demo: {} urban junior-high schools, not 63", juniors.size()));
+namespace {
 
-  // The 政策加分 list: two or three candidates per school; a few with two items, of which only the higher counts.
+absl::StatusOr<std::vector<int64_t>> Ids(Db& db, const std::string& sql) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  return st.Ints();
+}
+
+// The 政策加分 list of the 63 urban junior-high schools: two or three candidates per school; a few with two items,
+// of which only the higher counts.
+absl::StatusOr<Table> BonusList(Db& db, std::mt19937& rng) {
+  QF_ASSIGN_OR_RETURN(auto juniors, Ids(db, "SELECT id FROM units WHERE kind='school' AND stage='初中' AND region_type IN ('urban','zone') ORDER BY id"));
+  if (juniors.size() != 63) return absl::InternalError(fmt::format("demo: {} urban junior-high schools, not 63", juniors.size()));
   Table list;
   list.header = {"姓名", "身份证号", "学校", "加分项目", "分值", "联系电话", "家庭住址"};
   int row = 1;
   for (int64_t school : juniors) {
+    QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, school));
     int n = 2 + rng() % 2;
     for (int i = 0; i < n; ++i) {
       std::string name = Surname(rng) + kGiven[rng() % 20];
-      std::string id = IdNumber(rng, 2011 + rng() % 2);
+      std::string id = IdNumber(rng, 2010 + rng() % 3);
       std::string phone = fmt::format("1{}{:09d}", 3 + rng() % 7, rng() % 1000000000);
       std::string address = fmt::format("合肥市{}{}号{}栋{}室", kStreets[rng() % 8], 1 + rng() % 300, 1 + rng() % 30, 101 + rng() % 1500);
       int items = rng() % 8 == 0 ? 2 : 1;
       for (int k = 0; k < items; ++k) {
         const auto& item = kBonusItems[rng() % 7];
-        list.rows.push_back({name, id, unit_name(school), item[0], item[1], phone, address});
+        list.rows.push_back({name, id, unit ? unit->name : std::string(), item[0], item[1], phone, address});
         list.row_numbers.push_back(++row);
       }
     }
   }
+  return list;
+}
+
+// The PE test's four sites, one per urban district, each for its district's junior-high schools.
+absl::StatusOr<json::array> PeSites(Db& db) {
+  json::array out;
+  const char* districts[] = {"瑶海区", "庐阳区", "蜀山区", "包河区"};
+  for (int i = 0; i < 4; ++i) {
+    QF_ASSIGN_OR_RETURN(auto host, Ids(db, fmt::format("SELECT id FROM units WHERE code='SZ{:02d}'", i + 1)));
+    QF_ASSIGN_OR_RETURN(auto examinees, Ids(db, fmt::format("SELECT id FROM units WHERE kind='school' AND stage='初中' AND district='{}' ORDER BY id", districts[i])));
+    out.push_back(json::object{{"code", fmt::format("PE{}", i + 1)}, {"name", fmt::format("{}体育考点", districts[i])},
+                               {"host_unit_id", host.at(0)}, {"examinee_unit_ids", json::array(examinees.begin(), examinees.end())},
+                               {"quota", 12}});
+  }
+  return out;
+}
+
+// The lab exam's one site (蜀山区's junior-high schools sit it at SZ05).
+absl::StatusOr<draws::Site> LabSite(Db& db) {
+  QF_ASSIGN_OR_RETURN(auto host, Ids(db, "SELECT id FROM units WHERE code='SZ05'"));
+  QF_ASSIGN_OR_RETURN(auto examinees, Ids(db, "SELECT id FROM units WHERE kind='school' AND stage='初中' AND district='蜀山区' ORDER BY id"));
+  return draws::Site{"LAB1", "理化生实验操作考点", host.at(0), examinees};
+}
+
+json::array LabSitesJson(const draws::Site& lab) {
+  return json::array{json::object{{"code", lab.code}, {"name", lab.name}, {"host_unit_id", lab.host_unit_id},
+                                  {"examinee_unit_ids", json::array(lab.examinee_unit_ids.begin(), lab.examinee_unit_ids.end())},
+                                  {"quota", 12}}};
+}
+
+// Those called who teach where the candidates come from, or whose relative sits there, recuse before the release
+// and the next down the list is called (as the office would do on the phone).
+absl::Status RecuseConflicted(Runtime& rt, Db& db, int64_t draw_id, json::array calls, const draws::Site& site,
+                              const Principal& supervisor) {
+  QF_ASSIGN_OR_RETURN(auto pool, draws::LoadPool(db, draws::Pool::kSupervisor, true));
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto& call : calls) {
+      if (call.at("status").as_string() != "selected") continue;
+      std::string code(call.at("code").as_string());
+      auto m = std::find_if(pool.begin(), pool.end(), [&](auto& x) { return x.code == code; });
+      if (m == pool.end()) continue;
+      std::string why = draws::RecusalReason({m->code, m->name, m->unit_id, m->relative_exam_unit_ids}, site);
+      if (why.empty()) continue;
+      QF_ASSIGN_OR_RETURN(auto after, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+        return draws::Decline(tx, draw_id, code, "回避：" + why, supervisor);
+      }));
+      calls = after.at("calls").as_array();
+      changed = true;
+      break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The pools: experts from schools across the city with a specialty and a title; supervisors are teachers of urban
+// schools (some with a child sitting this year's exam at a named school). Inspectors come with the org (demo.cc).
+absl::Status MakePools(Runtime& rt, const Principal& supervisor, std::mt19937& rng) {
+  QF_ASSIGN_OR_RETURN(Db * db, rt.app().readers->Get());
+  QF_ASSIGN_OR_RETURN(auto schools, Ids(*db, "SELECT id FROM units WHERE kind='school' AND region_type='urban' AND stage IN ('小学','初中','高中','完全中学','九年一贯制') ORDER BY id"));
+  int person_seq = 0;
+  auto make_people = [&](int n) -> absl::StatusOr<std::vector<std::string>> {
+    std::vector<std::string> codes;
+    QF_RETURN_IF_ERROR(Do(rt, Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::object> {
+      for (int i = 0; i < n; ++i) {
+        std::string code = fmt::format("PD{:04d}", ++person_seq);
+        int64_t unit = schools[rng() % schools.size()];
+        QF_RETURN_IF_ERROR(org::InsertPerson(tx, {0, code, Surname(rng) + kGiven[rng() % 20], unit, "", "教师", false}).status());
+        codes.push_back(code);
+      }
+      return json::object{};
+    }).status());
+    return codes;
+  };
+  QF_ASSIGN_OR_RETURN(auto experts, make_people(48));
+  QF_ASSIGN_OR_RETURN(auto sups, make_people(64));
+  const char* titles[] = {"正高级教师", "高级教师", "一级教师"};
+  return Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+    for (size_t i = 0; i < experts.size(); ++i)
+      QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kExpert, {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
+                                                          {"specialty", kSpecialties[i % 6]}, {"title", titles[rng() % 3]}}).status());
+    for (size_t i = 0; i < sups.size(); ++i) {
+      json::object m{{"code", fmt::format("J{:03d}", i + 1)}, {"person_code", sups[i]}, {"specialty", "体育"}};
+      const char* child_school[] = {"YH002", "LY002", "SS002", "BH002"};
+      if (i % 9 == 4) m["relative_exam_units"] = child_school[i % 4];
+      QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kSupervisor, m).status());
+    }
+    return json::object{};
+  }).status();
+}
+
+}  // namespace
+
+absl::Status PlanNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                                 Schedule& schedule, uint32_t seed) {
+  auto rng = std::make_shared<std::mt19937>(seed + 17);
+  Runtime* r = &rt;
+  ManualClock* c = &clock;
+  const Principal supervisor = who.at("supervisor"), leader = who.at("leader"), handler = who.at("handler");
+  // The pools, entered in February.
+  schedule.emplace(At(2, 20, 10), [=]() {
+    c->Set(At(2, 20, 10));
+    return MakePools(*r, supervisor, *rng);
+  });
+  // A draw requested and drawn before its witness (as the console sends them); released by the caller.
+  auto draw = [=](absl::Time t, json::object request, std::string public_value) -> absl::StatusOr<std::pair<int64_t, json::array>> {
+    draws::DrawEnv denv{r->app().vault};
+    request["witness_account_id"] = leader.account_id;
+    c->Set(t);
+    QF_ASSIGN_OR_RETURN(auto req, Do(*r, Actor::Account(supervisor.account_id), [&](Tx& tx) { return RequestDrawJson(tx, denv, request, supervisor); }));
+    const int64_t id = req.at("id").as_int64();
+    c->Set(t + absl::Minutes(20));
+    QF_ASSIGN_OR_RETURN(auto drawn, Do(*r, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::PerformDraw(tx, denv, id, public_value, leader); }));
+    return std::make_pair(id, drawn.at("calls").as_array());
+  };
+  auto release = [=](absl::Time t, int64_t id) {
+    draws::DrawEnv denv{r->app().vault};
+    c->Set(t);
+    return Do(*r, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, id, leader); }).status();
+  };
+  // 教师资格认定: the interview panel's experts (the seed: 抽调评审专家，实现零差错、零投诉).
+  schedule.emplace(At(3, 16, 9), [=]() -> absl::Status {
+    QF_ASSIGN_OR_RETURN(auto d, draw(At(3, 16, 9), {{"purpose", "2026年上半年教师资格认定面试评审专家（语文）"}, {"pool", "expert"},
+                                                   {"conditions", json::object{{"specialty", "语文"}}}, {"count", 3}, {"backups", 2}},
+                                     "上证指数 3301.52（3月13日收盘）"));
+    return release(At(3, 16, 10), d.first);
+  });
+  // 中考体育测试: 48 supervisors over the four sites.
+  schedule.emplace(At(4, 20, 9), [=]() -> absl::Status {
+    QF_ASSIGN_OR_RETURN(auto d, draw(At(4, 20, 9), {{"purpose", "2026年中考体育考试监考人员"}, {"pool", "supervisor"}, {"count", 48}, {"backups", 4}},
+                                     "见证人现场掷骰 3-6-1-4-2-5"));
+    QF_RETURN_IF_ERROR(release(At(4, 20, 10), d.first));
+    QF_ASSIGN_OR_RETURN(Db * db, r->app().readers->Get());
+    QF_ASSIGN_OR_RETURN(auto sites, PeSites(*db));
+    return Do(*r, *c, At(4, 20, 11), supervisor, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      QF_ASSIGN_OR_RETURN(auto o, MakeAssignmentJson(tx, {{"title", "2026年中考体育考试监考安排"}, {"draw_id", d.first}, {"sites", sites}}));
+      if (!o.at("feasible").as_bool()) return absl::InternalError("demo: the spring PE-test assignment is infeasible");
+      return o;
+    });
+  });
+  // 初中理科实验操作考试: 12 supervisors at one site, the conflicted recusing before the release.
+  schedule.emplace(At(5, 11, 9), [=]() -> absl::Status {
+    QF_ASSIGN_OR_RETURN(auto d, draw(At(5, 11, 9), {{"purpose", "2026年初中理化生实验操作考试监考人员"}, {"pool", "supervisor"}, {"count", 12}, {"backups", 4}},
+                                     "上证指数 3352.10（5月8日收盘）"));
+    QF_ASSIGN_OR_RETURN(Db * db, r->app().readers->Get());
+    QF_ASSIGN_OR_RETURN(auto lab, LabSite(*db));
+    c->Set(At(5, 11, 9, 40));
+    QF_RETURN_IF_ERROR(RecuseConflicted(*r, *db, d.first, d.second, lab, supervisor));
+    QF_RETURN_IF_ERROR(release(At(5, 11, 10), d.first));
+    return Do(*r, *c, At(5, 11, 11), supervisor, [&](Tx& tx) -> absl::StatusOr<json::object> {
+      return MakeAssignmentJson(tx, {{"title", "2026年初中理化生实验操作考试监考安排"}, {"draw_id", d.first}, {"sites", LabSitesJson(lab)}});
+    });
+  });
+  // 政策加分 published on the internet for 3 days (the seed: 首次向社会公开“政策加分”考生名单), then made final.
+  auto notice = std::make_shared<int64_t>(0);
+  schedule.emplace(At(6, 8, 9), [=]() -> absl::Status {
+    AppContext& app = r->app();
+    notices::NoticeEnv nenv{app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
+    QF_ASSIGN_OR_RETURN(Db * db, app.readers->Get());
+    QF_ASSIGN_OR_RETURN(Table list, BonusList(*db, *rng));
+    int64_t basic_ed = org::UnitByRole(*db, "basic_ed");
+    c->Set(At(6, 8, 9));
+    QF_ASSIGN_OR_RETURN(auto draft, Do(*r, Actor::Account(handler.account_id), [&](Tx& tx) {
+      return notices::CreateDraft(tx, nenv, "policy_bonus", "2026年中考政策性照顾加分考生名单公示", basic_ed, list);
+    }));
+    *notice = draft.at("id").as_int64();
+    c->Set(At(6, 8, 10));
+    return Do(*r, Actor::Account(handler.account_id), [&](Tx& tx) { return notices::Publish(tx, nenv, *notice, tx.now(), handler); }).status();
+  });
+  schedule.emplace(At(6, 22, 9), [=]() -> absl::Status {
+    AppContext& app = r->app();
+    notices::NoticeEnv nenv{app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
+    c->Set(At(6, 22, 9));
+    return Do(*r, Actor::Account(handler.account_id), [&](Tx& tx) { return notices::Finalize(tx, nenv, *notice, handler); }).status();
+  });
+  return absl::OkStatus();
+}
+
+absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
+                                  uint32_t seed) {
+  std::mt19937 rng(seed + 7);
+  AppContext& app = rt.app();
+  QF_ASSIGN_OR_RETURN(Db * db, app.readers->Get());
+  auto ids = [&](const std::string& sql) { return Ids(*db, sql); };
+  const Principal& supervisor = who.at("supervisor");
+  const Principal& leader = who.at("leader");
+  const Principal& handler = who.at("handler");
+  const Principal& clerk = who.at("clerk");
+  notices::NoticeEnv nenv{app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
+  QF_ASSIGN_OR_RETURN(Table list, BonusList(*db, rng));
   clock.Set(absl::Now() - absl::Minutes(180));
   int64_t basic_ed = org::UnitByRole(*db, "basic_ed");
   QF_ASSIGN_OR_RETURN(auto draft, Do(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
@@ -141,41 +322,8 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
     }).status());
   }
 
-  // Pools. Experts from schools across the city with a specialty and a title; supervisors are teachers of urban
-  // schools (some with a child sitting this year's exam at a named school). Inspectors come with the org (demo.cc).
+  // The pools were entered in February (PlanNoticesAndDraws).
   QF_ASSIGN_OR_RETURN(auto schools, ids("SELECT id FROM units WHERE kind='school' AND region_type='urban' AND stage IN ('小学','初中','高中','完全中学','九年一贯制') ORDER BY id"));
-  int person_seq = 0;
-  auto make_people = [&](const std::vector<std::pair<int64_t, std::string>>& specs) -> absl::StatusOr<std::vector<std::string>> {
-    std::vector<std::string> codes;
-    QF_RETURN_IF_ERROR(Do(rt, Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::object> {
-      for (auto& [unit, position] : specs) {
-        std::string code = fmt::format("PD{:04d}", ++person_seq);
-        QF_RETURN_IF_ERROR(org::InsertPerson(tx, {0, code, Surname(rng) + kGiven[rng() % 20], unit, "", position, false}).status());
-        codes.push_back(code);
-      }
-      return json::object{};
-    }).status());
-    return codes;
-  };
-  clock.Set(absl::Now() - absl::Minutes(150));
-  std::vector<std::pair<int64_t, std::string>> expert_specs, supervisor_specs;
-  for (int i = 0; i < 48; ++i) expert_specs.push_back({schools[rng() % schools.size()], "教师"});
-  for (int i = 0; i < 64; ++i) supervisor_specs.push_back({schools[rng() % schools.size()], "教师"});
-  QF_ASSIGN_OR_RETURN(auto experts, make_people(expert_specs));
-  QF_ASSIGN_OR_RETURN(auto sups, make_people(supervisor_specs));
-  const char* titles[] = {"正高级教师", "高级教师", "一级教师"};
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
-    for (size_t i = 0; i < experts.size(); ++i)
-      QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kExpert, {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
-                                                          {"specialty", kSpecialties[i % 6]}, {"title", titles[rng() % 3]}}).status());
-    for (size_t i = 0; i < sups.size(); ++i) {
-      json::object m{{"code", fmt::format("J{:03d}", i + 1)}, {"person_code", sups[i]}, {"specialty", "体育"}};
-      const char* child_school[] = {"YH002", "LY002", "SS002", "BH002"};
-      if (i % 9 == 4) m["relative_exam_units"] = child_school[i % 4];
-      QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kSupervisor, m).status());
-    }
-    return json::object{};
-  }).status());
 
   // The expert draw for 教师资格认定: the applicant's school excluded, a decline, a backup called, released.
   draws::DrawEnv denv{app.vault};
@@ -214,15 +362,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
     return draws::PerformDraw(tx, denv, sd, "见证人现场掷骰 5-2-6-1-3-4", leader);
   }).status());
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, sd, leader); }).status());
-  json::array sites;
-  const char* districts[][2] = {{"YH", "瑶海区"}, {"LY", "庐阳区"}, {"SS", "蜀山区"}, {"BH", "包河区"}};
-  for (int i = 0; i < 4; ++i) {
-    QF_ASSIGN_OR_RETURN(auto host, ids(fmt::format("SELECT id FROM units WHERE code='SZ{:02d}'", i + 1)));
-    QF_ASSIGN_OR_RETURN(auto examinees, ids(fmt::format("SELECT id FROM units WHERE kind='school' AND stage='初中' AND district='{}' ORDER BY id", districts[i][1])));
-    sites.push_back(json::object{{"code", fmt::format("PE{}", i + 1)}, {"name", fmt::format("{}体育考点", districts[i][1])},
-                                 {"host_unit_id", host.at(0)}, {"examinee_unit_ids", json::array(examinees.begin(), examinees.end())},
-                                 {"quota", 12}});
-  }
+  QF_ASSIGN_OR_RETURN(json::array sites, PeSites(*db));
   clock.Set(absl::Now() - absl::Minutes(100));
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     QF_ASSIGN_OR_RETURN(auto o, MakeAssignmentJson(tx, {{"title", "2027年中考体育考试监考安排"}, {"draw_id", sd}, {"sites", sites}}));
@@ -242,35 +382,10 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   QF_ASSIGN_OR_RETURN(auto lab_drawn, Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
     return draws::PerformDraw(tx, denv, ld, "上证指数 3409.88", leader);
   }));
-  QF_ASSIGN_OR_RETURN(auto lab_host, ids("SELECT id FROM units WHERE code='SZ05'"));
-  QF_ASSIGN_OR_RETURN(auto lab_examinees, ids("SELECT id FROM units WHERE kind='school' AND stage='初中' AND district='蜀山区' ORDER BY id"));
-  // Those called who teach where the candidates come from, or whose relative sits there, recuse before the release
-  // and the next down the list is called (as the office would do on the phone).
-  {
-    QF_ASSIGN_OR_RETURN(auto pool, draws::LoadPool(*db, draws::Pool::kSupervisor, true));
-    draws::Site lab{"LAB1", "", lab_host.at(0), lab_examinees};
-    json::array calls = lab_drawn.at("calls").as_array();
-    for (bool changed = true; changed;) {
-      changed = false;
-      for (auto& call : calls) {
-        if (call.at("status").as_string() != "selected") continue;
-        std::string code(call.at("code").as_string());
-        auto m = std::find_if(pool.begin(), pool.end(), [&](auto& x) { return x.code == code; });
-        if (m == pool.end()) continue;
-        std::string why = draws::RecusalReason({m->code, m->name, m->unit_id, m->relative_exam_unit_ids}, lab);
-        if (why.empty()) continue;
-        QF_ASSIGN_OR_RETURN(auto after, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
-          return draws::Decline(tx, ld, code, "回避：" + why, supervisor);
-        }));
-        calls = after.at("calls").as_array();
-        changed = true;
-        break;
-      }
-    }
-  }
+  QF_ASSIGN_OR_RETURN(draws::Site lab, LabSite(*db));
+  QF_RETURN_IF_ERROR(RecuseConflicted(rt, *db, ld, lab_drawn.at("calls").as_array(), lab, supervisor));
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, ld, leader); }).status());
-  json::array lab_sites{json::object{{"code", "LAB1"}, {"name", "理化生实验操作考点"}, {"host_unit_id", lab_host.at(0)},
-                                     {"examinee_unit_ids", json::array(lab_examinees.begin(), lab_examinees.end())}, {"quota", 12}}};
+  json::array lab_sites = LabSitesJson(lab);
   clock.Set(absl::Now() - absl::Minutes(80));
   QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     QF_ASSIGN_OR_RETURN(auto o, MakeAssignmentJson(tx, {{"title", "2027年中考实验操作考试监考安排"}, {"draw_id", ld}, {"sites", lab_sites}}));

@@ -509,6 +509,7 @@ async function drawsAndNotices(browser, base, locale) {
   await h.locator('[data-test=menu-notices]').click()
   await h.locator('[data-test=notice-admin-list] .el-table__row').first().click()
   await h.waitForURL(/\/console\/notices\/\d+/)
+  const nid = h.url().match(/notices\/(\d+)/)[1]
   await h.locator('[data-test=notice-preview] .el-table__row').first().waitFor()
   await shot(h, locale, 'console-notice')
   await h.locator('.el-tabs__item').nth(1).click()
@@ -518,7 +519,7 @@ async function drawsAndNotices(browser, base, locale) {
   await h.locator(field('fix-note')).fill('经核实不符合加分条件')
   await h.locator('[data-test=fix-save]').click()
   await expectText(h.locator('[data-test=notice-rows] .el-table__row'), '经核查已撤销', `${locale} notice: the entry is removed with its note`)
-  await h.goto(`${base}/notices/1`)
+  await h.goto(`${base}/notices/${nid}`)
   await expectText(h.locator('[data-test=notice-table] .el-table__row'), '经核查已撤销：经核实不符合加分条件', `${locale} notice: the correction is public`)
   await expectText(h.locator('[data-test=notice-intact]'), locale === 'en' ? 'Matches the ledger' : '与账本记录一致', `${locale} notice: still matches the ledger after the correction`)
   await h.context().close()
@@ -861,7 +862,7 @@ async function ruleTest(browser, base, locale) {
   await sup.locator('.el-tabs__item', { hasText: zh ? '廉政测试' : 'Rules tests' }).click()
   await expectText(sup.locator('[data-test=duty-exams] .el-table__row'), '2026年学习《廉政准则》知识测试', `${locale} test: the May test is listed`)
   await sup.locator('[data-test=duty-exams] .el-table__row', { hasText: '2026年学习《廉政准则》知识测试' }).click()
-  await expectText(sup.locator('[data-test=duty-exam-stats]'), zh ? '实考 308 人' : '308 tested', `${locale} test: the office reads who was tested`)
+  await expectText(sup.locator('[data-test=duty-exam-stats]'), zh ? '实考 358 人' : '358 tested', `${locale} test: the office reads who was tested`)
   await sup.locator('[data-test=duty-exam-new]').click()
   const title = `${zh ? '廉政知识抽测' : 'Spot test'} ${Date.now() % 100000}`
   await sup.locator(field('duty-exam-title')).fill(title)

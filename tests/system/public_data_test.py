@@ -51,7 +51,9 @@ def main():
 
         # What staff see: the secrets that must never reach the public.
         secrets = set()
-        _, notice, _ = handler.request("GET", "/api/v1/notices/1")
+        # The notice open for objections now (the newest published; the demo's first-half list is final).
+        _, published, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/notices")
+        _, notice, _ = handler.request("GET", "/api/v1/notices/%d" % published["items"][0]["id"])
         for row in notice["rows"]:
             d = row["data"]
             secrets.update([d["id_number"], d["id_number"][6:14], d.get("phone", ""), d.get("address", "")])
