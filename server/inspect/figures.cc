@@ -155,13 +155,7 @@ absl::StatusOr<std::vector<std::string>> CampaignsInspecting(Db& db, int64_t sch
       "SELECT c.title FROM inspection_forms f JOIN campaigns c ON c.id = f.campaign_id "
       "WHERE f.school_id = ? AND c.period_from >= ? ORDER BY c.period_from, c.id"));
   st.Bind(1, school).Bind(2, FormatDay(since));
-  std::vector<std::string> out;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
+  return st.Texts();
 }
 
 }  // namespace qf::inspect

@@ -118,13 +118,7 @@ absl::StatusOr<std::string> DbLogSource::LatestCheckpoint() {
 
 absl::StatusOr<std::vector<std::string>> DbLogSource::AllCheckpoints() {
   QF_ASSIGN_OR_RETURN(auto st, db_.Prepare("SELECT note FROM ledger_checkpoints ORDER BY size"));
-  std::vector<std::string> out;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
+  return st.Texts();
 }
 
 absl::StatusOr<uint64_t> DbLogSource::HeldSize() {

@@ -207,13 +207,7 @@ absl::StatusOr<bool> IsWithin(Db& db, int64_t unit, int64_t ancestor) {
 absl::StatusOr<std::vector<std::string>> Districts(Db& db) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT DISTINCT district FROM units WHERE active=1 AND district IS NOT NULL AND district<>'' ORDER BY district"));
-  std::vector<std::string> out;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    out.push_back(st.Text(0));
-  }
-  return out;
+  return st.Texts();
 }
 
 absl::StatusOr<std::vector<Unit>> ListUnits(Db& db, const UnitFilter& f) {

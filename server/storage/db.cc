@@ -37,6 +37,16 @@ absl::StatusOr<std::vector<int64_t>> Stmt::Ints() {
   }
 }
 
+absl::StatusOr<std::vector<std::string>> Stmt::Texts() {
+  std::vector<std::string> out;
+  while (true) {
+    auto r = Step();
+    if (!r.ok()) return r.status();
+    if (!*r) return out;
+    out.push_back(Text(0));
+  }
+}
+
 std::optional<std::string> Stmt::OptText(int col) const {
   if (IsNull(col)) return std::nullopt;
   return Text(col);

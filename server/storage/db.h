@@ -91,6 +91,8 @@ class Stmt {
   absl::Status Send() { return c_->Send(); }
   // Steps to completion, collecting the first column of every row as integers.
   absl::StatusOr<std::vector<int64_t>> Ints();
+  // Steps to completion, collecting the first column of every row as text.
+  absl::StatusOr<std::vector<std::string>> Texts();
 
   int64_t Int(int col) const { return c_->Int(col); }
   double Real(int col) const { return c_->Real(col); }
