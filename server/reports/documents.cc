@@ -284,7 +284,7 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   QF_ASSIGN_OR_RETURN(std::string supervision, SupervisionParagraph(db, from, to));
   // Migrant children's places: the run published in the period, from its record.
   std::string placement_sentence;
-  QF_ASSIGN_OR_RETURN(auto placed, placement::PublishedBetween(db, CstStart(*ParseDay(p.from)), CstStart(*ParseDay(p.to) + 1)));
+  QF_ASSIGN_OR_RETURN(auto placed, placement::PublishedBetween(db, CstStart(from), CstStart(to + 1)));
   if (placed) {
     const auto& f = *placed;
     placement_sentence = fmt::format(

@@ -39,8 +39,6 @@ std::optional<std::string> PlaceholderProblem(std::string_view text) {
 
 std::string Subject(const std::string& half) { return "summary:" + half; }
 
-absl::StatusOr<Narrative> FromJson(const json::object& o) { return ParseNarrative(o); }
-
 }  // namespace
 
 const std::vector<Placeholder>& SummaryPlaceholders() {
@@ -186,7 +184,7 @@ absl::StatusOr<NarrativeVersion> NarrativeFor(Db& db, const std::string& data_di
     return NarrativeVersion{0, std::move(n)};
   }
   QF_ASSIGN_OR_RETURN(json::object stored, StoredObject(st.Text(1), "report_narratives.content"));
-  auto n = FromJson(stored);
+  auto n = ParseNarrative(stored);
   if (!n.ok()) return absl::DataLossError("report_narratives: a stored version does not read as a narrative");
   return NarrativeVersion{static_cast<int>(st.Int(0)), std::move(*n)};
 }

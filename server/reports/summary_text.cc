@@ -14,6 +14,7 @@
 #include "inspect/inspect.h"
 #include "notices/notices.h"
 #include "reports/bulletin.h"
+#include "reports/documents.h"
 
 namespace qf::reports {
 namespace {
@@ -30,12 +31,10 @@ std::string Yuan(int64_t cents) {
   return cents % 100 == 0 ? fmt::format("{}元", cents / 100) : fmt::format("{:.2f}元", static_cast<double>(cents) / 100.0);
 }
 
-const char* kQuarterNames[] = {"第一季度", "第二季度", "第三季度", "第四季度"};
-
-// "2026Q1" → "2026年第一季度".
+// "2026Q1" → "2026年第一季度" (the quarter's name from ParseQuarter).
 std::string QuarterName(const std::string& q) {
-  if (q.size() == 6 && q[5] >= '1' && q[5] <= '4') return q.substr(0, 4) + "年" + kQuarterNames[q[5] - '1'];
-  return q;
+  auto p = ParseQuarter(q);
+  return p.ok() ? fmt::format("{}年{}", p->year, p->name) : q;
 }
 
 std::string TermText(const Term& t) {
@@ -158,11 +157,14 @@ absl::StatusOr<std::string> HotspotsParagraph(Db& db, absl::CivilDay from, absl:
   for (const auto& [title, names] : by_campaign)
     done.push_back(fmt::format("{}已纳入{}", one ? "该校" : Join(names, "、"), title));
   if (!not_yet.empty() || !districts.empty()) {
-    std::string who = one ? (districts.empty() ? "该校" : "该县区")
-                      : by_campaign.empty() ? "以上学校和县区"
-                                            : ListOf(not_yet) + (districts.empty() ? "" : (not_yet.empty() ? "上述县区" : "和上述县区"));
-    if (by_campaign.empty() && districts.empty()) who = one ? "该校" : "以上学校";
-    if (by_campaign.empty() && schools.empty()) who = one ? "该县区" : "以上县区";
+    std::string who;
+    if (one) {
+      who = districts.empty() ? "该校" : "该县区";
+    } else if (by_campaign.empty()) {  // every place named is still to be inspected
+      who = std::string("以上") + (schools.empty() ? "县区" : districts.empty() ? "学校" : "学校和县区");
+    } else {
+      who = ListOf(not_yet) + (districts.empty() ? "" : not_yet.empty() ? "上述县区" : "和上述县区");
+    }
     done.push_back(who + "已列为重点检查对象");
   }
   return text + "，" + Join(done, "，") + "。";
