@@ -1,5 +1,6 @@
 // qingfeng: one binary whose subcommands are registered by the modules (runtime/runtime.h RegisterModules, the
 // demo's own); main sets up the process, parses the command line and runs the chosen subcommand.
+#include <CLI/CLI.hpp>
 #include <malloc.h>
 
 #include <iostream>

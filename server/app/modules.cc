@@ -1,5 +1,6 @@
 #include "app/modules.h"
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>

@@ -4,7 +4,6 @@
 // domain's work themselves.
 #pragma once
 
-#include <CLI/CLI.hpp>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -16,6 +15,12 @@
 
 #include "app/app.h"
 #include "common/files.h"
+
+// CLI11 is heavy to compile (its validators are objects in every translation unit that includes it): only the
+// files that declare subcommands include it.
+namespace CLI {
+class App;
+}  // namespace CLI
 
 namespace qf {
 

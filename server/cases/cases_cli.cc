@@ -1,6 +1,7 @@
 // What cases add to the binary besides their handlers: sealing reporter rows older versions kept plain (at
 // start), the audit that holds the case tables to the ledger's events (a failure refuses writes), the sweeps of
 // supervision cards and provisional deadlines (every minute), and the subcommands `calendar add` and `import`.
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 

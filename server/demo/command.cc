@@ -1,5 +1,6 @@
 // The `demo` subcommand: builds the demo database (a new SQLite file, removed again if the build fails, or an empty
 // PostgreSQL database).
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 

@@ -1,6 +1,7 @@
 // What inspections add to the binary besides their handlers: the sweeps of rectification and campaign-results
 // cards (every minute), and `draw verify`, which recomputes a released draw or a campaign's sample from its
 // public record (inspections see both kinds of witnessed draw; draws alone do not know campaigns).
+#include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "app/modules.h"

@@ -1,6 +1,7 @@
 // The ledger's subcommands: print the verifier key, verify a ledger with the public key alone (from a server or
 // a database file; with the file, every registered start-up check holds the domain tables to the verified
 // events), erase an event's payload as the law requires, sign a checkpoint now.
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 

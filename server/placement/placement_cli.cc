@@ -2,6 +2,7 @@
 // a file, a server's public address or the database) from the record alone (lottery numbers from the revealed seed, seats against capacity, stability, the seats recomputed), and
 // `placement city`, which generates a city's applications, runs deferred acceptance and writes the record (for
 // trials, the benchmark and the demo).
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <fstream>
 #include <iostream>

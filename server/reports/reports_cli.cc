@@ -1,5 +1,6 @@
 // The reports' subcommands: the half-year summary and the quarterly bulletin written to a file, and the
 // figures of a period on the terminal.
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 

@@ -2,6 +2,7 @@
 // SQLite file to PostgreSQL, or back) with the key files that belong to it; `qingfeng backup` takes a consistent
 // copy of a SQLite database while the server runs and writes; `qingfeng restore` puts a backup in place of a
 // database that is not there. Each ends with the full ledger verification of what it wrote.
+#include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <unistd.h>
 

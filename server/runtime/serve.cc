@@ -1,6 +1,7 @@
 // The binary's own subcommands: `serve` (the config file, then flags; the HTTP server with the web app, the
 // ledger's checkpointer and the registered jobs), `routes` (the route table as JSON, for the OpenAPI test) and
 // `version`.
+#include <CLI/CLI.hpp>
 #include <sqlite3.h>
 
 #include <cstdlib>
