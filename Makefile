@@ -4,6 +4,7 @@ export CCACHE_BASEDIR := $(CURDIR)
 BUILD := build
 BIN := $(BUILD)/qingfeng
 DEMO_DB ?= var/demo.db
+T := scripts/timed.sh  # prints how long a step of make test took
 PORT ?= 8080
 
 .PHONY: deps build web webtest e2e run run-pg test test-pg pg-suites unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
@@ -12,15 +13,15 @@ FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
 DB_SYSTEM_TESTS := crash cli ledger privacy limits access_matrix web reports public_data placement backup
 
 deps:
-	@bash scripts/install-deps.sh
+	@$(T) deps bash scripts/install-deps.sh
 
 build: deps
 	@cmake --preset default >/dev/null
-	@cmake --build --preset default
+	@$(T) build cmake --build --preset default
 
 # The web app (portal and console), served by the same binary from web/dist.
 web: deps
-	@bash scripts/build-web.sh
+	@$(T) web bash scripts/build-web.sh
 
 webtest: web
 	@cd web && npx vitest run
@@ -53,14 +54,13 @@ crashtest: build
 	@python3 tests/system/crash_test.py --bin $(BIN)
 
 test: build web
-	@cd $(BUILD) && ctest --output-on-failure -j2
-	@cd web && npx vitest run
-	@node tests/e2e/run.mjs --bin $(BIN)
-	@python3 tests/api/run.py --bin $(BIN)
-	@python3 tests/system/openapi_test.py --bin $(BIN)
-	@for t in $(DB_SYSTEM_TESTS); do python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
-	@tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
-	@$(MAKE) --no-print-directory fuzz-smoke
+	@$(T) unit bash -c 'cd $(BUILD) && ctest --output-on-failure -j2'
+	@$(T) web-unit bash -c 'cd web && npx vitest run'
+	@$(T) e2e node tests/e2e/run.mjs --bin $(BIN)
+	@$(T) api python3 tests/api/run.py --bin $(BIN)
+	@$(T) openapi python3 tests/system/openapi_test.py --bin $(BIN)
+	@for t in $(DB_SYSTEM_TESTS); do $(T) $$t python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
+	@$(T) postgresql tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 
 # The PostgreSQL half alone, on a throwaway cluster.
 test-pg: build web
@@ -70,16 +70,17 @@ test-pg: build web
 pg-suites:
 	@test -n "$$QF_TEST_PG" || { echo "pg-suites: run through tests/with-pg.sh" >&2; exit 2; }
 	@echo "== on PostgreSQL"
-	@cd $(BUILD) && ctest --output-on-failure -j2 -R '^[A-Z]'
-	@python3 tests/system/schema_test.py --bin $(BIN)
-	@python3 tests/system/dbcopy_test.py --bin $(BIN)
-	@python3 tests/system/standby_test.py --bin $(BIN)
-	@python3 tests/system/failover_test.py --bin $(BIN)
-	@node tests/e2e/run.mjs --bin $(BIN)
-	@python3 tests/api/run.py --bin $(BIN)
-	@for t in $(DB_SYSTEM_TESTS); do python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
+	@$(T) pg-unit bash -c "cd $(BUILD) && ctest --output-on-failure -j2 -R '^[A-Z]'"
+	@$(T) schema python3 tests/system/schema_test.py --bin $(BIN)
+	@$(T) dbcopy python3 tests/system/dbcopy_test.py --bin $(BIN)
+	@$(T) standby python3 tests/system/standby_test.py --bin $(BIN)
+	@$(T) failover python3 tests/system/failover_test.py --bin $(BIN)
+	@QF_E2E_LOCALES=zh-CN $(T) pg-e2e node tests/e2e/run.mjs --bin $(BIN)
+	@$(T) api python3 tests/api/run.py --bin $(BIN)
+	@for t in $(DB_SYSTEM_TESTS); do $(T) $$t python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
 
-# libFuzzer targets, built by clang with ASan and UBSan in their own tree.
+# libFuzzer targets, built by clang with ASan and UBSan in their own tree. make test replays their saved inputs
+# (ctest's fuzz.* tests); fuzz-smoke fuzzes each for 15 s, fuzz for five minutes.
 fuzz-build: deps
 	@CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DQF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build-fuzz -j2 --target $(FUZZERS)
