@@ -75,7 +75,7 @@ pg-suites:
 	@$(T) dbcopy python3 tests/system/dbcopy_test.py --bin $(BIN)
 	@$(T) standby python3 tests/system/standby_test.py --bin $(BIN)
 	@$(T) failover python3 tests/system/failover_test.py --bin $(BIN)
-	@QF_E2E_LOCALES=zh-CN $(T) pg-e2e node tests/e2e/run.mjs --bin $(BIN)
+	@QF_E2E_LOCALES=zh-CN QF_E2E_SHOTS=0 $(T) pg-e2e node tests/e2e/run.mjs --bin $(BIN)
 	@$(T) api python3 tests/api/run.py --bin $(BIN)
 	@for t in $(DB_SYSTEM_TESTS); do $(T) $$t python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
 

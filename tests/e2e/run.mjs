@@ -94,10 +94,14 @@ async function expectText(locator, text, what) {
   }
 }
 
+// QF_E2E_SHOTS=0 (make test on PostgreSQL) leaves out the photographs and the overflow checks: the layout does not
+// depend on the database, and the SQLite run has checked it in both languages.
+const photograph = process.env.QF_E2E_SHOTS !== '0'
 async function shot(page, locale, name) {
   const dir = join(outDir, locale)
   mkdirSync(dir, { recursive: true })
   await page.waitForLoadState('networkidle').catch(() => undefined)
+  if (!photograph) return
   await page.waitForTimeout(name.includes('dashboard') ? 1200 : 300)  // transitions and chart animations
   // Overflow: the page, the scrolling main area, and any table that would scroll sideways.
   const overflow = await page.evaluate(() => {
@@ -356,6 +360,24 @@ async function supervisor(browser, base, locale, c) {
   await page.goto(c.caseUrl)
   await act(page, 'approve_proposal')
   await expectText(page.locator('[data-test=case-state]'), t.approved, `${locale} supervisor: proposal approved`)
+  // The office calls the named reporter back: the case shows a pseudonym; the identity opens only with a reason,
+  // once, and the opening stands in the case's timeline.
+  check(!((await page.locator('[data-test=case-reporter]').textContent()) ?? '').includes('王女士'),
+    `${locale} supervisor: the case shows the reporter's pseudonym, not the name`)
+  await page.locator('[data-test=identity-start]').click()
+  await page.locator('[data-test=identity-confirm]').click()
+  await page.locator('[data-test=identity-dialog] .el-form-item__error').waitFor({ timeout: 10000 }).then(
+    () => check(true, 'reason'), () => check(false, `${locale} supervisor: no identity without a reason (the field says so)`))
+  check(await page.locator('[data-test=identity-shown]').count() === 0, `${locale} supervisor: nothing shown before the reason`)
+  await page.locator(field('identity-reason')).fill('复查需电话核实反映人诉求')
+  await page.locator('[data-test=identity-confirm]').click()
+  await expectText(page.locator('[data-test=identity-name]'), '王女士', `${locale} supervisor: the reporter's name, opened with a reason`)
+  await expectText(page.locator('[data-test=identity-phone]'), '13900001111', `${locale} supervisor: the reporter's phone`)
+  await shot(page, locale, 'console-case-identity')
+  await page.locator('[data-test=identity-close]').click()
+  await page.locator('[data-test=identity-name]').waitFor({ state: 'detached', timeout: 5000 }).then(
+    () => check(true, 'closed'), () => check(false, `${locale} supervisor: the identity is gone once the dialog closes`))
+  await expectText(page.locator('[data-test=timeline]'), '查看实名信息', `${locale} supervisor: the opening is in the case's timeline`)
   await page.locator('[data-test=menu-supervision]').click()
   await page.waitForURL(/\/console\/supervision/)
   await expectText(page.locator('[data-test=board-items] .el-tag'), t.red, `${locale} supervisor: red cards on the board`)
@@ -1044,6 +1066,8 @@ async function main() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
   })
   const started = Date.now()
+  // Each journey's start, with the seconds since the browser started (where a slow run spends its time).
+  const step = (locale, what) => console.log(`e2e (${locale}): ${what} [${((Date.now() - started) / 1000).toFixed(0)} s]`)
   try {
     // QF_E2E_ONLY=placement (say) runs that journey alone, for working on it; `make test` runs them all.
     const only = process.env.QF_E2E_ONLY
@@ -1053,45 +1077,45 @@ async function main() {
     const locales = (process.env.QF_E2E_LOCALES ?? 'zh-CN,en').split(',')
     for (const locale of locales) {
       if (want('cases')) {
-        console.log(`e2e (${locale}): citizen`)
+        step(locale, 'citizen')
         await citizen(browser, server.url, locale)
-        console.log(`e2e (${locale}): clerk`)
+        step(locale, 'clerk')
         const c = await clerk(browser, server.url, locale)
-        console.log(`e2e (${locale}): handler`)
+        step(locale, 'handler')
         const h = await handler(browser, server.url, locale, c)
-        console.log(`e2e (${locale}): supervisor`)
+        step(locale, 'supervisor')
         await supervisor(browser, server.url, locale, c)
         await reply(h, locale, c)
       }
       if (want('notices')) {
-        console.log(`e2e (${locale}): notices and draws`)
+        step(locale, 'notices and draws')
         await publicNotices(browser, server.url, locale)
         await drawsAndNotices(browser, server.url, locale)
       }
       if (want('inspections')) {
-        console.log(`e2e (${locale}): inspections`)
+        step(locale, 'inspections')
         await inspections(browser, server.url, locale)
       }
       if (want('duty')) {
-        console.log(`e2e (${locale}): duty`)
+        step(locale, 'duty')
         await duty(browser, server.url, locale)
-        console.log(`e2e (${locale}): rules test`)
+        step(locale, 'rules test')
         await ruleTest(browser, server.url, locale)
-        console.log(`e2e (${locale}): warning-education session`)
+        step(locale, 'warning-education session')
         const office = await warningSession(browser, server.url, locale)
-        console.log(`e2e (${locale}): public rating`)
+        step(locale, 'public rating')
         await publicRating(browser, server.url, locale, office)
       }
       if (want('admissions')) {
-        console.log(`e2e (${locale}): admissions`)
+        step(locale, 'admissions')
         await admissions(browser, server.url, locale)
       }
       if (want('projects')) {
-        console.log(`e2e (${locale}): projects`)
+        step(locale, 'projects')
         await projects(browser, server.url, locale)
       }
       if (want('placement')) {
-        console.log(`e2e (${locale}): placement`)
+        step(locale, 'placement')
         await placement(browser, server.url, locale)
       }
     }

@@ -385,6 +385,12 @@ export const casesApi = {
       note,
       due_working_days,
     }),
+  // The discipline office opens a named reporter's identity; the server records the opening before answering.
+  openIdentity: (id: number, reason: string) =>
+    http.post<{ name: string | null; phone: string | null; address: string | null }>(
+      `/api/v1/cases/${id}/reporter-identity`,
+      { reason },
+    ),
   answerOrder: (orderId: number, answer: string) =>
     http.post<unknown>(`/api/v1/supervision-orders/${orderId}/answer`, { answer }),
   stats: (from: string, to: string) => http.get<Stats>('/api/v1/stats', { from, to }),
