@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <unistd.h>
 
 #include "common/status.h"
 #include "fmt/format.h"
@@ -43,9 +44,9 @@ class WriterTest : public ::testing::Test {
       if (admin.ok()) (void)(*admin)->Exec("DROP DATABASE IF EXISTS " + Name() + " WITH (FORCE)");
     }
   }
-  static std::string Name() {
-    return "qf_writer_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed());
-  }
+  // One database per test process: ctest runs the tests two at a time, each in a process of its own, and a name
+  // shared between them let one test's DROP DATABASE … WITH (FORCE) cut the other's connections.
+  static std::string Name() { return "qf_writer_" + std::to_string(::getpid()); }
 
   // A command that inserts `x` once `gate` opens, after telling `started` that the writer has taken it.
   static Command Held(int x, std::shared_future<void> gate, std::promise<void>& started) {
