@@ -130,6 +130,10 @@ bool IsTerminal(State s) {
   return s == State::kClosed || s == State::kDeclined || s == State::kFinal || s == State::kMerged;
 }
 
+bool Contested(State s) {
+  return s == State::kReviewRequested || s == State::kReviewed || s == State::kReReviewRequested || s == State::kFinal;
+}
+
 absl::Status Check(const CaseFacts& facts, Action action, const ActorFacts& actor) {
   const Rule& rule = RuleFor(action);
   if (rule.roles != kPublic) {

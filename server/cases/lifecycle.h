@@ -57,6 +57,9 @@ std::optional<Action> ParseAction(std::string_view name);
 std::vector<Action> AllActions();
 std::vector<State> AllStates();
 bool IsTerminal(State s);  // closed for handling (closed, declined, final, merged)
+// A reply the reporter contested: they asked for a review (复查) or a re-review (复核). A replied item in no such
+// state is settled (息诉).
+bool Contested(State s);
 // "('declined','closed','final','merged')": the terminal states for SQL (`state NOT IN …`), from IsTerminal.
 const std::string& TerminalStatesSql();
 // The SQL list "('a','b')" of the states for which `keep` holds.

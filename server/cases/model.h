@@ -1,6 +1,7 @@
 // The fixed vocabularies of a case: channels and categories with their Chinese labels. Pure; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,10 @@ inline constexpr Term2 kKinds[] = {
 
 // Channels whose items are transferred in by another body (the 5-working-day objection window applies).
 bool IsTransferChannel(std::string_view channel);
+
+// A reporter's rating of the reply, 1 (非常不满意) … 5 (非常满意), given with the reply or at the revisit: 4 and 5
+// count as satisfied in every satisfaction rate (满意率).
+constexpr bool Satisfied(int64_t rating) { return rating >= 4; }
 
 template <size_t N>
 std::optional<std::string> LabelOf(const Term2 (&terms)[N], std::string_view code) {

@@ -5,6 +5,7 @@
 
 #include "cases/deadlines.h"
 #include "cases/lifecycle.h"
+#include "cases/model.h"
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "fmt/format.h"
@@ -46,6 +47,49 @@ absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::Civil
     out.push_back({"case", st.Text(0), st.Text(1), st.Text(2)});
   }
   return out;
+}
+
+absl::StatusOr<int64_t> DeadlinesDue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT COUNT(DISTINCT c.id) FROM cases c JOIN case_deadlines d ON d.case_id = c.id WHERE c.handling_unit_id = ? "
+      "AND c.merged_into IS NULL AND d.kind IN " + SqlKinds(Watch::kOverall) + " AND d.due_on >= ? AND d.due_on <= ?"));
+  st.Bind(1, unit).Bind(2, FormatDay(from)).Bind(3, FormatDay(to));
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  return row ? st.Int(0) : 0;
+}
+
+absl::StatusOr<ComplaintFigures> ComplaintsConcerning(Db& db, const std::vector<int64_t>& units, absl::CivilDay from,
+                                                      absl::CivilDay to) {
+  // Grouped by what the rules look at, so that a unit's thousands of items come back as a few rows; the rules
+  // themselves (Contested, Satisfied) are applied here, in their one home.
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT state, COALESCE(satisfaction, revisit_satisfaction, 0), "
+      "CASE WHEN merged_into IS NOT NULL OR prior_case_id IS NOT NULL THEN 1 ELSE 0 END, "
+      "CASE WHEN channel = ? THEN 1 ELSE 0 END, CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END, COUNT(*) "
+      "FROM cases WHERE concerned_unit_id = ? AND received_at >= ? AND received_at < ? GROUP BY 1, 2, 3, 4, 5"));
+  ComplaintFigures f;
+  for (int64_t unit : units) {
+    st.Reset();
+    st.Bind(1, std::string_view("media")).Bind(2, unit).Bind(3, FormatUtc(CstStart(from))).Bind(4, FormatUtc(CstStart(to + 1)));
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      const int64_t n = st.Int(5), rating = st.Int(1);
+      const std::optional<State> state = ParseState(st.Text(0));
+      f.received += n;
+      if (st.Int(2)) f.repeats += n;
+      if (st.Int(3)) f.media += n;
+      if (st.Int(4)) {
+        f.replied += n;
+        if (state && Contested(*state)) f.contested += n;
+      }
+      if (rating > 0) {
+        f.rated += n;
+        if (Satisfied(rating)) f.satisfied += n;
+      }
+    }
+  }
+  return f;
 }
 
 absl::StatusOr<SupervisionFigures> SupervisionBetween(Db& db, absl::CivilDay from, absl::CivilDay to) {

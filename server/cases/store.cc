@@ -301,7 +301,7 @@ Measures Of(const Figures& f, int sign) {
   m.replied = sign * f.replied;
   m.handling_days = sign * f.handling_days;
   m.rated = sign * f.rating.has_value();
-  m.satisfied = sign * (f.rating && *f.rating >= 4);
+  m.satisfied = sign * (f.rating && Satisfied(*f.rating));
   m.handling_met = sign * (f.handling == DeadlineStatus::kMet);
   m.handling_missed = sign * (f.handling == DeadlineStatus::kMissed);
   m.accepted = sign * f.accepted;

@@ -453,6 +453,54 @@ absl::StatusOr<boost::json::object> RecordDecision(Tx& tx, const DecisionRequest
 absl::StatusOr<boost::json::object> Decisions(Db& db, int year, const Principal& who);
 absl::StatusOr<boost::json::object> DecisionView(Db& db, int64_t id, const Principal& who);
 
+// ---- Self-evaluation (政风行风自评) ----
+
+// What a component of the self-evaluation index measures in a unit's scope over the year: the public's rating
+// (the year's surveys of the scope's schools), and of the complaints concerning the scope received in the year the
+// share rated satisfied, settled (息诉), not repeated, the share of the scope's duty deadlines met, and media items.
+enum class IndexMeasure { kPublicRating, kComplaintSatisfaction, kSettled, kNotRepeated, kOnTime, kMediaItems };
+std::string_view Code(IndexMeasure m);
+struct IndexComponent {
+  std::string id, label;
+  IndexMeasure measure = IndexMeasure::kPublicRating;
+  int weight = 0;
+  int min_base = 1;  // a share on a smaller base is left out, its weight shared among the others
+  int per_item = 0;  // media items: what each takes from the component's 100
+};
+// The index's formula (data/duty/self_index.toml): weighted components, each scored 0–100.
+struct IndexScheme {
+  std::string title, basis;
+  std::vector<IndexComponent> components;
+  static absl::StatusOr<IndexScheme> Load(const std::string& path);
+  static absl::StatusOr<IndexScheme> Parse(std::string_view toml_text, std::string_view source);
+};
+// A component's inputs for one unit: a share's numerator and base (the public rating: the respondents' satisfied
+// shares summed, the respondents, and the 95% margin), or for media items the count in `base`.
+struct IndexInput {
+  double part = 0;
+  int64_t base = 0;
+  double margin = 0;
+};
+// A component's score (0–100, one decimal) with the computation in words, or left out when its base is too small.
+struct ComponentValue {
+  bool counted = false;
+  double value = 0;
+  std::string computation;
+};
+ComponentValue ValueOf(const IndexComponent& c, const IndexInput& in);
+// The index: the weighted mean of the counted components (one decimal), with the computation in words; none
+// when no component is counted. Pure.
+struct IndexValue {
+  std::optional<double> index;
+  std::string computation;
+};
+IndexValue Combine(const IndexScheme& scheme, const std::vector<ComponentValue>& values);
+// The year's index of every active unit of `kind` (district_bureau: itself and its district's schools; school),
+// as of today or the year's last day; lowest first, each component with its inputs and computation. The office
+// and leaders.
+absl::StatusOr<boost::json::object> SelfIndex(Db& db, const IndexScheme& scheme, int year, std::string_view kind,
+                                              const Principal& who, absl::Time now);
+
 // ---- Figures for the half-year summary ----
 struct Figures {
   std::string plan_title;

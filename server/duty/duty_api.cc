@@ -237,6 +237,20 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               8 * 1024, "Answer the questionnaire, once per invitation code; nothing identifies the respondent but the school", RateClass::kSubmit});
 
+  // The self-evaluation index: the public's rating with the complaint measures, per district bureau or school.
+  auto index_scheme = IndexScheme::Load(app.data_dir + "/duty/self_index.toml");
+  if (!index_scheme.ok()) {
+    spdlog::error("duty: {}", std::string(index_scheme.status().message()));
+    return;
+  }
+  router.Add({"GET", "/api/v1/duty/self-index", kSupervisor | kLeader,
+              ReadRoute(app, [&app, scheme = *index_scheme](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                return SelfIndex(db, scheme, year, req.Query("kind").value_or("district_bureau"), *req.principal,
+                                 app.clock->Now());
+              }),
+              0, "The year's self-evaluation index per district bureau or school, lowest first, with its formula and every component's computation"});
+
   // The year-end evaluation and accountability decisions.
   std::string scheme_text;
   if (auto scheme = EvalScheme::Load(app.data_dir + "/duty/evaluation.toml", &scheme_text); !scheme.ok()) {

@@ -772,6 +772,118 @@ TEST_F(DutyEvaluation, ComputedItemsAgreeWithTheRecordsAndTheOfficeScoresTheRest
 }
 
 
+TEST(DutyIndexRules, ComponentsScoreTheirSharesAndTheIndexWeighsThoseCounted) {
+  auto scheme = IndexScheme::Load(std::string(QF_SOURCE_DIR) + "/data/duty/self_index.toml");
+  ASSERT_TRUE(scheme.ok()) << scheme.status();
+  ASSERT_EQ(scheme->components.size(), 6u);
+  int total = 0;
+  for (const auto& c : scheme->components) total += c.weight;
+  EXPECT_EQ(total, 100);
+  const IndexComponent& settled = scheme->components[2];
+  ASSERT_EQ(settled.measure, IndexMeasure::kSettled);
+  ComponentValue few = ValueOf(settled, {2, 2, 0});  // two replies: below the component's smallest base
+  EXPECT_FALSE(few.counted);
+  EXPECT_EQ(few.computation, "答复 2 件，少于 3 件，不计入");
+  ComponentValue v = ValueOf(settled, {2, 3, 0});
+  EXPECT_TRUE(v.counted);
+  EXPECT_DOUBLE_EQ(v.value, 66.7);
+  EXPECT_EQ(v.computation, "息诉 2 件 ÷ 答复 3 件 = 66.7%");
+  const IndexComponent& media = scheme->components[5];
+  ASSERT_EQ(media.measure, IndexMeasure::kMediaItems);
+  EXPECT_DOUBLE_EQ(ValueOf(media, {0, 2, 0}).value, 60);
+  EXPECT_DOUBLE_EQ(ValueOf(media, {0, 9, 0}).value, 0);  // never below zero
+  // Only the counted components weigh: (15 × 66.7 + 5 × 60) / 20.
+  std::vector<ComponentValue> values(6);
+  values[2] = v, values[5] = ValueOf(media, {0, 2, 0});
+  IndexValue index = Combine(*scheme, values);
+  ASSERT_TRUE(index.index.has_value());
+  EXPECT_DOUBLE_EQ(*index.index, 65.0);
+  EXPECT_EQ(index.computation, "（15 × 66.7 + 5 × 60.0）÷ 20 = 65.0");
+  EXPECT_FALSE(Combine(*scheme, std::vector<ComponentValue>(6)).index.has_value());
+  auto bad = IndexScheme::Parse("title = \"t\"\nbasis = \"b\"\n[[component]]\nid = \"x\"\nlabel = \"X\"\nmeasure = \"luck\"\n"
+                                "weight = 0\n", "bad.toml");
+  ASSERT_FALSE(bad.ok());
+  std::set<std::string> fields;
+  for (const auto& e : FieldErrors(bad.status())) fields.insert(e.field);
+  EXPECT_EQ(fields, (std::set<std::string>{"component[0].measure", "component[0].weight"}));
+}
+
+TEST_F(DutyEvaluation, TheSelfEvaluationIndexAgreesWithTheRecords) {
+  Accounts();
+  // Items concerning the district's school this year (the clock stands at 30 April 2026), handled by the district.
+  int64_t a1 = Case("IX-1", school_, district_, "support", "2026-03-10T02:00:00Z");
+  Case("IX-2", school_, district_, "explain", "2026-03-11T02:00:00Z");
+  Case("IX-3", school_, district_, "explain", "2026-03-12T02:00:00Z");
+  Case("IX-4", school_, district_, "explain", "2026-03-13T02:00:00Z");
+  Case("IX-5", school_, district_, nullptr, nullptr, a1);  // merged into IX-1: a repeat
+  Case("IX-6", school_, district_, nullptr, nullptr);      // a matter already answered, back through the media
+  Case("IX-7", basic_ed_, basic_ed_, "explain", "2026-03-13T02:00:00Z");  // another unit
+  Case("IX-8", school_, district_, "explain", "2026-03-13T02:00:00Z");    // received last year
+  Sql("UPDATE cases SET replied_at = '2026-03-01T02:00:00Z' WHERE receipt IN ('IX-1','IX-2','IX-3','IX-4','IX-7','IX-8')");
+  Sql("UPDATE cases SET satisfaction = 5 WHERE receipt = 'IX-1'");
+  Sql("UPDATE cases SET satisfaction = 4 WHERE receipt IN ('IX-2', 'IX-7')");
+  Sql("UPDATE cases SET revisit_satisfaction = 2 WHERE receipt = 'IX-3'");  // rated at the revisit: not satisfied
+  Sql("UPDATE cases SET satisfaction = 1, state = 'review_requested' WHERE receipt = 'IX-4'");  // contested
+  Sql("UPDATE cases SET channel = 'media', prior_case_id = " + std::to_string(a1) + " WHERE receipt = 'IX-6'");
+  Sql("UPDATE cases SET received_at = '2025-12-01T02:00:00Z' WHERE receipt = 'IX-8'");
+  Deadline(a1, "handling", "2026-03-01", "met");
+  Deadline(a1 + 1, "handling", "2026-04-01", "missed");
+  // The year's survey at the school: 8 respondents satisfied with everything, 2 with nothing.
+  std::string questionnaire;
+  ASSERT_TRUE(Questionnaire::Load(std::string(QF_SOURCE_DIR) + "/data/duty/survey.toml", &questionnaire).ok());
+  ASSERT_TRUE(Do([&](Tx& tx) -> absl::Status {
+                QF_ASSIGN_OR_RETURN(auto s, tx.db().Prepare(
+                    "INSERT INTO duty_surveys(id, title, opens_at, closes_at, questionnaire, created_by, created_at) "
+                    "VALUES(1, '评议', '2026-03-01T00:00:00Z', '2026-03-20T00:00:00Z', ?, 1, '2026-02-28T00:00:00Z')"));
+                s.Bind(1, questionnaire);
+                QF_RETURN_IF_ERROR(s.Run());
+                QF_ASSIGN_OR_RETURN(auto a, tx.db().Prepare(
+                    "INSERT INTO duty_survey_answers(survey_id, school_id, answers, at) VALUES(1, ?, ?, '2026-03-02T00:00:00Z')"));
+                for (int i = 0; i < 10; ++i) {
+                  a.Reset();
+                  const char* level = i < 8 ? "\"very\"" : "\"no\"";
+                  a.Bind(1, school_).Bind(2, fmt::format("[{0},{0},{0},{0},{0},{0}]", level));
+                  QF_RETURN_IF_ERROR(a.Run());
+                }
+                return absl::OkStatus();
+              }).ok());
+
+  auto scheme = IndexScheme::Load(std::string(QF_SOURCE_DIR) + "/data/duty/self_index.toml");
+  ASSERT_TRUE(scheme.ok()) << scheme.status();
+  auto index = [&](std::string_view kind, const Principal& who) { return SelfIndex(Reader(), *scheme, 2026, kind, who, clock_.Now()); };
+  EXPECT_EQ(StableCode(index("district_bureau", staff_).status()), "duty.self_index_scope");
+  EXPECT_EQ(StableCode(index("division", office_).status()), "duty.self_index");
+  auto bureaus = index("district_bureau", leader_);
+  ASSERT_TRUE(bureaus.ok()) << bureaus.status();
+  ASSERT_EQ(bureaus->at("units").as_array().size(), 1u);
+  const json::object& d = bureaus->at("units").as_array()[0].as_object();
+  EXPECT_EQ(d.at("name").as_string(), "瑶海区教育体育局");
+  std::map<std::string, std::string> computed;
+  std::map<std::string, double> value;
+  for (const auto& c : d.at("components").as_array()) {
+    computed[std::string(c.at("id").as_string())] = c.at("computation").as_string();
+    value[std::string(c.at("id").as_string())] = c.at("value").is_double() ? c.at("value").as_double() : -1;
+  }
+  // Six items received this year concerning the district's school: IX-5 and IX-6 repeats, IX-6 a media item; four
+  // replied, IX-4 contested; four rated, IX-1 and IX-2 satisfied; two duty deadlines due, one missed.
+  EXPECT_EQ(computed["public"], "评议 10 人，平均满意度 80.0%（95% 误差 ±26.1）");  // 1.96 × 0.422 / √10
+  EXPECT_EQ(computed["satisfied"], "满意 2 件 ÷ 评价 4 件 = 50.0%");
+  EXPECT_EQ(computed["settled"], "息诉 3 件 ÷ 答复 4 件 = 75.0%");
+  EXPECT_EQ(computed["not_repeated"], "非重复 4 件 ÷ 收到 6 件 = 66.7%");
+  EXPECT_EQ(computed["on_time"], "按期 1 件 ÷ 到期 2 件 = 50.0%");
+  EXPECT_EQ(computed["media"], "舆情 1 条 × 20 分 = 扣 20 分，得 80 分");
+  // (40 × 80 + 20 × 50 + 15 × 75 + 10 × 66.7 + 10 × 50 + 5 × 80) / 100
+  EXPECT_DOUBLE_EQ(d.at("index").as_double(), 68.9);
+  EXPECT_EQ(bureaus->at("formula").as_array().size(), 6u);
+  // The school alone handles none of these deadlines: on time is left out and its weight shared.
+  auto schools = index("school", office_);
+  ASSERT_TRUE(schools.ok()) << schools.status();
+  const json::object& s = schools->at("units").as_array()[0].as_object();
+  EXPECT_EQ(s.at("name").as_string(), "瑶海区实验中学");
+  EXPECT_FALSE(s.at("components").as_array()[4].at("counted").as_bool());
+  EXPECT_DOUBLE_EQ(s.at("index").as_double(), 71.0);  // (3200 + 1000 + 1125 + 667 + 400) / 90
+}
+
 TEST(DutySessionRules, TheVenueCodeTurnsEveryFiveMinutes) {
   std::string secret = "a session's secret";
   absl::Time t = absl::FromUnixSeconds(1780000200);  // the start of a five-minute slot

@@ -18,6 +18,25 @@ namespace qf::duty {
 
 namespace json = boost::json;
 
+absl::StatusOr<UnitRow> MustUnit(Db& db, int64_t id) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, name, kind, COALESCE(district, '') FROM org_units WHERE id = ?"));
+  st.Bind(1, id);
+  QF_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return NotFound("duty.unit_not_found", "单位不存在");
+  return UnitRow{st.Int(0), st.Text(1), st.Text(2), st.Text(3)};
+}
+
+absl::StatusOr<std::vector<int64_t>> ScopeOf(Db& db, const UnitRow& u) {
+  std::vector<int64_t> scope{u.id};
+  if (u.kind != "district_bureau" || u.district.empty()) return scope;
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id FROM org_units WHERE district = ? AND kind = 'school' AND active = 1 ORDER BY id"));
+  st.Bind(1, u.district);
+  QF_ASSIGN_OR_RETURN(auto schools, st.Ints());
+  scope.insert(scope.end(), schools.begin(), schools.end());
+  return scope;
+}
+
 namespace {
 
 std::string Subject(int64_t id) { return fmt::format("duty_evaluation/{}", id); }
@@ -41,31 +60,6 @@ absl::StatusOr<EvalRow> MustEvaluation(Db& db, int64_t id) {
   if (!scheme.ok()) return MakeError(absl::StatusCode::kDataLoss, "db.corrupt_scheme", "无法读取存储的考核表");
   e.scheme = std::move(*scheme);
   return e;
-}
-
-struct UnitRow {
-  int64_t id = 0;
-  std::string name, kind, district;
-};
-
-absl::StatusOr<UnitRow> MustUnit(Db& db, int64_t id) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, name, kind, COALESCE(district, '') FROM org_units WHERE id = ?"));
-  st.Bind(1, id);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return NotFound("duty.unit_not_found", "单位不存在");
-  return UnitRow{st.Int(0), st.Text(1), st.Text(2), st.Text(3)};
-}
-
-// The units whose records count for `u`: itself, and for a district bureau the active schools of its district.
-absl::StatusOr<std::vector<int64_t>> ScopeOf(Db& db, const UnitRow& u) {
-  std::vector<int64_t> scope{u.id};
-  if (u.kind != "district_bureau" || u.district.empty()) return scope;
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT id FROM org_units WHERE district = ? AND kind = 'school' AND active = 1 ORDER BY id"));
-  st.Bind(1, u.district);
-  QF_ASSIGN_OR_RETURN(auto schools, st.Ints());
-  scope.insert(scope.end(), schools.begin(), schools.end());
-  return scope;
 }
 
 // The plan's deadlines `unit` leads that fell due by `to`, done late or overdue as of `to`.

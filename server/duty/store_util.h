@@ -1,6 +1,7 @@
 // Reads shared by the duty store files (not part of the module's interface).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,5 +42,18 @@ struct Reader {
   bool Walled(int64_t person) const;
 };
 absl::StatusOr<Reader> ReaderOf(Db& db, const Principal& who);
+
+// A unit as evaluations see it, and the units whose records count for it: itself, and for a district bureau the
+// active schools of its district.
+struct UnitRow {
+  int64_t id = 0;
+  std::string name, kind, district;
+};
+absl::StatusOr<UnitRow> MustUnit(Db& db, int64_t id);
+absl::StatusOr<std::vector<int64_t>> ScopeOf(Db& db, const UnitRow& u);
+
+// The public's rating by school: each respondent's satisfied share, by the school their code was given to, over
+// the surveys opening in [from, to].
+absl::StatusOr<std::map<int64_t, std::vector<double>>> RatingsBySchool(Db& db, absl::CivilDay from, absl::CivilDay to);
 
 }  // namespace qf::duty

@@ -70,6 +70,26 @@ absl::Status MayAnswer(const SurveyRow& s, const Invitation& inv, absl::Time now
   return absl::OkStatus();
 }
 
+// A stored answer sheet's level codes, one per question; none when it cannot be read as the questionnaire's.
+std::optional<std::vector<std::string>> AnswerCodes(const Questionnaire& q, const std::string& stored) {
+  boost::system::error_code ec;
+  json::value a = json::parse(stored, ec);
+  if (ec || !a.is_array() || a.as_array().size() != q.questions.size()) return std::nullopt;
+  std::vector<std::string> codes;
+  for (const auto& v : a.as_array()) codes.push_back(v.is_string() ? std::string(v.as_string()) : "");
+  return codes;
+}
+bool IsSatisfied(const Questionnaire& q, const std::string& code) {
+  const SurveyLevel* level = q.Level(code);
+  return level && level->satisfied;
+}
+// A respondent's satisfaction: the share of their answers at a satisfied level.
+double SatisfiedShare(const Questionnaire& q, const std::vector<std::string>& codes) {
+  int satisfied = 0;
+  for (const auto& c : codes) satisfied += IsSatisfied(q, c);
+  return codes.empty() ? 0 : static_cast<double>(satisfied) / static_cast<double>(codes.size());
+}
+
 // A rate as shown: percentages with one decimal, the margin, the sample and whether it is too small to compare.
 json::object RateJson(const Rate& r, int min_sample) {
   auto pct = [](double x) { return std::round(x * 1000) / 10; };
@@ -201,6 +221,26 @@ absl::StatusOr<json::object> Answer(Tx& tx, const std::string& code, const std::
   return json::object{{"survey_id", s.id}, {"answered", true}};
 }
 
+absl::StatusOr<std::map<int64_t, std::vector<double>>> RatingsBySchool(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto surveys, db.Prepare("SELECT id FROM duty_surveys WHERE opens_at >= ? AND opens_at < ? ORDER BY id"));
+  surveys.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  QF_ASSIGN_OR_RETURN(auto ids, surveys.Ints());
+  QF_ASSIGN_OR_RETURN(auto answers, db.Prepare("SELECT school_id, answers FROM duty_survey_answers WHERE survey_id = ?"));
+  std::map<int64_t, std::vector<double>> out;
+  for (int64_t id : ids) {
+    QF_ASSIGN_OR_RETURN(SurveyRow s, MustSurvey(db, id));
+    answers.Reset();
+    answers.Bind(1, id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, answers.Step());
+      if (!row) break;
+      if (auto codes = AnswerCodes(s.questionnaire, answers.Text(1)))
+        out[answers.Int(0)].push_back(SatisfiedShare(s.questionnaire, *codes));
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<json::object> Surveys(Db& db, const Principal& who) {
   if (!Office(who) && !who.Has(kLeader)) return NotFound("duty.survey_not_found", "评议问卷不存在");
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
@@ -246,19 +286,13 @@ absl::StatusOr<json::object> SurveyResults(Db& db, int64_t id, const Principal& 
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, answers.Step());
     if (!row) break;
-    boost::system::error_code ec;
-    json::value a = json::parse(answers.Text(1), ec);
-    if (ec || !a.is_array() || a.as_array().size() != q.questions.size()) continue;
-    int satisfied = 0;
+    auto codes = AnswerCodes(q, answers.Text(1));
+    if (!codes) continue;
     for (size_t i = 0; i < q.questions.size(); ++i) {
-      std::string code = a.as_array()[i].is_string() ? std::string(a.as_array()[i].as_string()) : "";
-      const SurveyLevel* level = q.Level(code);
-      bool yes = level && level->satisfied;
-      satisfied += yes;
-      by_question[i].push_back(yes ? 1.0 : 0.0);
-      ++levels[i][code];
+      by_question[i].push_back(IsSatisfied(q, (*codes)[i]) ? 1.0 : 0.0);
+      ++levels[i][(*codes)[i]];
     }
-    double share = static_cast<double>(satisfied) / static_cast<double>(q.questions.size());
+    const double share = SatisfiedShare(q, *codes);
     all.push_back(share);
     School& sc = schools[answers.Int(0)];
     sc.shares.push_back(share);

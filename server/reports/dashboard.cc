@@ -85,9 +85,8 @@ absl::StatusOr<json::object> Dashboard(Db& db, const std::string& from, const st
   // 息诉率: replied items whose reporter did not go on to ask for a review or re-review.
   int64_t contested = 0;
   for (auto& st : out["by_state"].as_array()) {
-    std::string_view code(st.at("code").as_string());
-    if (code == "review_requested" || code == "reviewed" || code == "rereview_requested" || code == "final")
-      contested += st.at("count").as_int64();
+    auto state = cases::ParseState(std::string_view(st.at("code").as_string()));
+    if (state && cases::Contested(*state)) contested += st.at("count").as_int64();
   }
   out["settled"] = std::max<int64_t>(0, replied - contested);
   out["rated"] = n(4);
