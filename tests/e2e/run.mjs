@@ -872,6 +872,18 @@ async function publicRating(browser, base, locale, sup) {
   await sup.locator('[data-test=duty-surveys] .el-table__row', { hasText: title }).click()
   await expectText(sup.locator('[data-test=duty-survey-overall]'), zh ? '1 人评议' : '1 answered', `${locale} rating: the office sees the answer counted`)
   await expectText(sup.locator('[data-test=duty-survey-comments] li'), '希望食堂饭菜更卫生', `${locale} rating: and reads what the parent wrote, with the school`)
+  // The self-evaluation index: the formula above the table, each unit's figures one click from their computation.
+  await sup.locator('.el-tabs__item', { hasText: zh ? '自评指数' : 'Self-assessment index' }).click()
+  await expectText(sup.locator('[data-test=duty-index-formula]'), zh ? '群众评议满意度 × 40' : 'Public rating × 40', `${locale} index: the formula with its weights`)
+  const bureau = sup.locator('[data-test=duty-index-units] .el-table__row', { hasText: '瑶海区教育体育局' })
+  await bureau.locator('.el-table__expand-icon').click()
+  await expectText(sup.locator('[data-test=duty-index-computations] li'), '平均满意度', `${locale} index: the district's public rating with its sample and margin`)
+  await expectText(sup.locator('[data-test=duty-index-computations] li'), '÷ 答复', `${locale} index: its 息诉率 as settled of replied`)
+  await expectText(sup.locator('[data-test=duty-index-computations] li'), '）÷ ', `${locale} index: the index as the weighted mean of the components counted`)
+  await shot(sup, locale, 'console-duty-index')
+  await sup.locator('[data-test=duty-index-kind] .el-radio-button', { hasText: zh ? '学校' : 'Schools' }).click()
+  await sup.locator(field('duty-index-filter')).fill('瑶海区实验中学')
+  await expectText(sup.locator('[data-test=duty-index-units] .el-table__row'), '瑶海区实验中学', `${locale} index: a school's index, found by name`)
   await sup.context().close()
 }
 

@@ -414,3 +414,41 @@ export const surveyApi = {
   answer: (code: string, answers: string[], comment: string) =>
     http.post<{ answered: boolean }>('/api/v1/public/surveys/answer', { code, answers, comment }),
 }
+
+// ---- The self-evaluation index (政风行风自评指数) ----
+export interface IndexComponent {
+  id: string
+  label: string
+  measure: string
+  weight: number
+  min_base: number
+  per_item: number
+}
+export interface IndexComponentValue {
+  id: string
+  counted: boolean
+  value: number | null
+  base: number
+  computation: string
+}
+export interface SelfIndexUnit {
+  unit_id: number
+  name: string
+  district: string
+  index: number | null
+  computation: string
+  components: IndexComponentValue[]
+}
+export interface SelfIndex {
+  year: number
+  kind: string
+  from: string
+  as_of: string
+  title: string
+  basis: string
+  formula: IndexComponent[]
+  units: SelfIndexUnit[]
+}
+export const selfIndexApi = {
+  year: (year: number, kind: string) => http.get<SelfIndex>('/api/v1/duty/self-index', { year, kind }),
+}
