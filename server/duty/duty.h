@@ -427,6 +427,9 @@ absl::StatusOr<boost::json::object> EvaluationView(Db& db, int year, const Princ
 // One unit's sheet: each item with its points, score, the computation and records behind it or the office's note,
 // and the letter item it checks. The office and leaders; the unit's own staff once the evaluation is final.
 absl::StatusOr<boost::json::object> UnitSheet(Db& db, int64_t evaluation_id, int64_t unit_id, const Principal& who);
+// The caller's own unit's sheet of the year's evaluation once it is fixed: {year, sheet}, the sheet null before
+// then or when the unit was not evaluated.
+absl::StatusOr<boost::json::object> OwnSheet(Db& db, int year, const Principal& who);
 
 // ---- Accountability (问责) ----
 

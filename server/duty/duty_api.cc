@@ -273,6 +273,12 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }, 201),
               1024, "Open the year's evaluation of every unit of the given kinds; the computed items computed from the records"});
+  router.Add({"GET", "/api/v1/duty/my-evaluation", kReaders,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int year, YearOf(req, app));
+                return OwnSheet(db, year, *req.principal);
+              }),
+              0, "The caller's own unit's sheet of the year's evaluation, once it is fixed (null before)"});
   router.Add({"GET", "/api/v1/duty/evaluations/{id}/units/{unit}", kReaders,
               ReadRoute(app, [evaluation_id](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, evaluation_id(req));

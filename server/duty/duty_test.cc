@@ -722,9 +722,17 @@ TEST_F(DutyEvaluation, ComputedItemsAgreeWithTheRecordsAndTheOfficeScoresTheRest
   ASSERT_TRUE(score("B6", {{"score", 8}, {"note", "政策公开晚于规定时间"}}, office_).ok());
   // The unit's own staff do not see a draft.
   EXPECT_EQ(StableCode(UnitSheet(Reader(), id, district_, staff_).status()), "duty.evaluation_not_found");
+  auto own = [&](const Principal& who) {
+    auto o = OwnSheet(Reader(), 2026, who);
+    EXPECT_TRUE(o.ok()) << o.status();
+    return o.ok() ? o->at("sheet") : json::value("error");
+  };
+  EXPECT_TRUE(own(staff_).is_null());
   auto fin = finalise();
   ASSERT_TRUE(fin.ok()) << fin.status();
   sheet = Sheet(id, district_, staff_);
+  EXPECT_EQ(own(staff_).as_object(), sheet);  // the unit's own sheet, found by the year alone
+  EXPECT_TRUE(own(lead_).is_null());          // a division, not evaluated this year
   EXPECT_EQ(sheet.at("total").as_int64(), 14 + 15 + 0 + 16 + 12 + 8 + 0);
   EXPECT_EQ(sheet.at("band").as_string(), "pass");
   EXPECT_EQ(StableCode(score("B6", {{"score", 10}}, office_).status()), "duty.evaluation_final");

@@ -527,4 +527,16 @@ absl::StatusOr<json::object> UnitSheet(Db& db, int64_t evaluation_id, int64_t un
   return sheet;
 }
 
+absl::StatusOr<json::object> OwnSheet(Db& db, int year, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id FROM duty_evaluations WHERE year = ? AND state = 'final'"));
+  st.Bind(1, int64_t{year});
+  QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+  json::object out{{"year", year}, {"sheet", nullptr}};
+  if (ids.empty() || who.unit_id == 0) return out;
+  auto sheet = UnitSheet(db, ids[0], who.unit_id, who);
+  if (sheet.ok()) out["sheet"] = std::move(*sheet);
+  else if (!absl::IsNotFound(sheet.status())) return sheet.status();
+  return out;
+}
+
 }  // namespace qf::duty

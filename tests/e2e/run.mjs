@@ -710,6 +710,14 @@ async function duty(browser, base, locale) {
   await shot(head, locale, 'console-duty-letter')
   const [docx] = await Promise.all([head.waitForEvent('download'), head.locator('[data-test=duty-letter-docx]').click()])
   check(docx.suggestedFilename().endsWith('.docx'), `${locale} duty: the letter downloads as a Word document (${docx.suggestedFilename()})`)
+  // The head reads the unit's own evaluation, fixed by the office: the total, the band and how each item was computed.
+  await head.keyboard.press('Escape')
+  await head.locator('.el-tabs__item', { hasText: zh ? '本单位考核' : 'Our evaluation' }).click()
+  const own = head.locator('[data-test=duty-own-evaluation]')
+  await expectText(own.locator('[data-test=duty-sheet-total]'), zh ? '得分：84' : 'Total：84', `${locale} duty: the head reads the unit's fixed total`)
+  await expectText(own.locator('[data-test=duty-sheet-total] .el-tag'), '良好', `${locale} duty: with its band`)
+  check(await own.locator('[data-test=duty-sheet-computation]').count() > 0, `${locale} duty: and each computed item's computation`)
+  await shot(head, locale, 'console-duty-own-evaluation')
   await head.context().close()
 
   const sup = await signIn(browser, base, 'supervisor', locale)

@@ -165,6 +165,7 @@ def main():
             ("GET", "/api/v1/duty/surveys/{id}"): {"params": [1]},
             ("POST", "/api/v1/public/surveys/open"): {"body": {}}, ("POST", "/api/v1/public/surveys/answer"): {"body": {}},
             ("GET", "/api/v1/duty/self-index"): {},
+            ("GET", "/api/v1/duty/my-evaluation"): {},
             ("GET", "/api/v1/duty/evaluations"): {}, ("POST", "/api/v1/duty/evaluations"): {"body": {}},
             ("GET", "/api/v1/duty/evaluations/{id}/units/{unit}"): {"params": [1, 1]},
             ("PUT", "/api/v1/duty/evaluations/{id}/units/{unit}/items/{item}"): {"params": [1, 1, "D2"], "body": {}},

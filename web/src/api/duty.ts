@@ -317,6 +317,7 @@ export const evaluationApi = {
   open: (year: number, kinds: string[]) =>
     http.post<{ id: number; units: number; as_of: string }>('/api/v1/duty/evaluations', { year, kinds }),
   sheet: (id: number, unit: number) => http.get<UnitSheet>(`/api/v1/duty/evaluations/${id}/units/${unit}`),
+  own: (year: number) => http.get<{ year: number; sheet: UnitSheet | null }>('/api/v1/duty/my-evaluation', { year }),
   score: (id: number, unit: number, item: string, body: { score: number; note: string; links: { kind: string; ref: string }[] }) =>
     request<{ score: number }>('PUT', `/api/v1/duty/evaluations/${id}/units/${unit}/items/${encodeURIComponent(item)}`, { body }),
   recompute: (id: number) => http.post<{ as_of: string; changed: number }>(`/api/v1/duty/evaluations/${id}/recompute`),
