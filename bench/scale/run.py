@@ -159,7 +159,9 @@ def measure(port, clients, repeat, label, rows, only=""):
                 status, p50, p99 = timed(c, path, repeat)
                 rows.append((label, role, name, status, p50, p99))
     for name, path in [("case detail", "/api/v1/cases/%d" % case_id), ("its repeats", "/api/v1/cases/%d/repeats" % case_id), ("dashboard (half year)", "/api/v1/stats?from=2026-06-01&to=2026-11-30"),
-                       ("supervision board", "/api/v1/supervision"), ("export (10,000 rows)", "/api/v1/cases/export")]:
+                       ("supervision board", "/api/v1/supervision"), ("export (10,000 rows)", "/api/v1/cases/export"),
+                       ("self-evaluation index, district bureaus", "/api/v1/duty/self-index?year=2026&kind=district_bureau"),
+                       ("self-evaluation index, schools", "/api/v1/duty/self-index?year=2026&kind=school")]:
         if only in name:
             status, p50, p99 = timed(sup, path, repeat if "export" not in name else max(3, repeat // 10))
             rows.append((label, "supervisor", name, status, p50, p99))

@@ -12,6 +12,14 @@
 
 namespace qf::cases {
 
+namespace {
+
+// A duty deadline missed as of a day (the statement's next parameter): the writer marks one met late as 'missed';
+// one still open past its day is missed too.
+constexpr std::string_view kMissedAsOf = "(d.status = 'missed' OR (d.status = 'open' AND d.due_on < ?))";
+
+}  // namespace
+
 absl::StatusOr<std::vector<RecordRef>> Substantiated(Db& db, const std::vector<int64_t>& units, absl::CivilDay from,
                                                      absl::CivilDay to) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
@@ -32,14 +40,13 @@ absl::StatusOr<std::vector<RecordRef>> Substantiated(Db& db, const std::vector<i
 }
 
 absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to) {
-  // Missed: the writer marks a deadline met late as 'missed'; an open one past its day as of `to` is missed too.
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT c.receipt, c.title, MIN(d.due_on) FROM cases c JOIN case_deadlines d ON d.case_id = c.id "
       "WHERE c.handling_unit_id = ? AND c.merged_into IS NULL AND d.kind IN " + SqlKinds(Watch::kOverall) +
       " AND d.due_on >= ? AND d.due_on <= ? "
-      "AND (d.status = 'missed' OR (d.status = 'open' AND d.due_on < ?)) GROUP BY c.id, c.receipt, c.title "
+      "AND " + std::string(kMissedAsOf) + " GROUP BY c.id, c.receipt, c.title "
       "ORDER BY MIN(d.due_on), c.receipt"));
-  st.Bind(1, unit).Bind(2, FormatDay(from)).Bind(3, FormatDay(to)).Bind(4, FormatDay(to));
+  st.Bind(1, unit).Bind(2, FormatDay(from)).Bind(3, FormatDay(to)).Bind(4, FormatDay(to));  // ?4: kMissedAsOf's day
   std::vector<RecordRef> out;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -49,47 +56,62 @@ absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::Civil
   return out;
 }
 
-absl::StatusOr<int64_t> DeadlinesDue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT COUNT(DISTINCT c.id) FROM cases c JOIN case_deadlines d ON d.case_id = c.id WHERE c.handling_unit_id = ? "
-      "AND c.merged_into IS NULL AND d.kind IN " + SqlKinds(Watch::kOverall) + " AND d.due_on >= ? AND d.due_on <= ?"));
-  st.Bind(1, unit).Bind(2, FormatDay(from)).Bind(3, FormatDay(to));
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  return row ? st.Int(0) : 0;
+ComplaintFigures& ComplaintFigures::operator+=(const ComplaintFigures& o) {
+  received += o.received, repeats += o.repeats, media += o.media, replied += o.replied, contested += o.contested;
+  rated += o.rated, satisfied += o.satisfied;
+  return *this;
 }
 
-absl::StatusOr<ComplaintFigures> ComplaintsConcerning(Db& db, const std::vector<int64_t>& units, absl::CivilDay from,
-                                                      absl::CivilDay to) {
-  // Grouped by what the rules look at, so that a unit's thousands of items come back as a few rows; the rules
-  // themselves (Contested, Satisfied) are applied here, in their one home.
+absl::StatusOr<std::map<int64_t, ComplaintFigures>> ComplaintsByUnit(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  // One walk of the period's items (the received_at index), grouped by what the rules look at so that thousands of
+  // items come back as a few rows per unit; the rules themselves (Contested, Satisfied) are applied here.
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT state, COALESCE(satisfaction, revisit_satisfaction, 0), "
+      "SELECT concerned_unit_id, state, COALESCE(satisfaction, revisit_satisfaction, 0), "
       "CASE WHEN merged_into IS NOT NULL OR prior_case_id IS NOT NULL THEN 1 ELSE 0 END, "
       "CASE WHEN channel = ? THEN 1 ELSE 0 END, CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END, COUNT(*) "
-      "FROM cases WHERE concerned_unit_id = ? AND received_at >= ? AND received_at < ? GROUP BY 1, 2, 3, 4, 5"));
-  ComplaintFigures f;
-  for (int64_t unit : units) {
-    st.Reset();
-    st.Bind(1, std::string_view("media")).Bind(2, unit).Bind(3, FormatUtc(CstStart(from))).Bind(4, FormatUtc(CstStart(to + 1)));
-    while (true) {
-      QF_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      const int64_t n = st.Int(5), rating = st.Int(1);
-      const std::optional<State> state = ParseState(st.Text(0));
-      f.received += n;
-      if (st.Int(2)) f.repeats += n;
-      if (st.Int(3)) f.media += n;
-      if (st.Int(4)) {
-        f.replied += n;
-        if (state && Contested(*state)) f.contested += n;
-      }
-      if (rating > 0) {
-        f.rated += n;
-        if (Satisfied(rating)) f.satisfied += n;
-      }
+      "FROM cases WHERE received_at >= ? AND received_at < ? AND concerned_unit_id IS NOT NULL "
+      "GROUP BY 1, 2, 3, 4, 5, 6"));
+  st.Bind(1, std::string_view("media")).Bind(2, FormatUtc(CstStart(from))).Bind(3, FormatUtc(CstStart(to + 1)));
+  std::map<int64_t, ComplaintFigures> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    ComplaintFigures& f = out[st.Int(0)];
+    const int64_t n = st.Int(6), rating = st.Int(2);
+    const std::optional<State> state = ParseState(st.Text(1));
+    f.received += n;
+    if (st.Int(3)) f.repeats += n;
+    if (st.Int(4)) f.media += n;
+    if (st.Int(5)) {
+      f.replied += n;
+      if (state && Contested(*state)) f.contested += n;
+    }
+    if (rating > 0) {
+      f.rated += n;
+      if (Satisfied(rating)) f.satisfied += n;
     }
   }
-  return f;
+  return out;
+}
+
+absl::StatusOr<std::map<int64_t, DeadlineFigures>> DeadlinesByUnit(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  // Driven by the deadlines' (status, due_on) index over the period (a cancelled deadline no longer applies);
+  // CROSS JOIN keeps SQLite from walking every case instead.
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT c.handling_unit_id, c.id, MAX(CASE WHEN " + std::string(kMissedAsOf) + " THEN 1 ELSE 0 END) "
+      "FROM case_deadlines d CROSS JOIN cases c WHERE c.id = d.case_id AND d.status IN ('open', 'met', 'missed') "
+      "AND d.kind IN " + SqlKinds(Watch::kOverall) + " AND d.due_on >= ? AND d.due_on <= ? AND c.merged_into IS NULL "
+      "AND c.handling_unit_id IS NOT NULL GROUP BY c.handling_unit_id, c.id"));
+  st.Bind(1, FormatDay(to)).Bind(2, FormatDay(from)).Bind(3, FormatDay(to));
+  std::map<int64_t, DeadlineFigures> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    DeadlineFigures& f = out[st.Int(0)];
+    ++f.due;
+    f.missed += st.Int(2);
+  }
+  return out;
 }
 
 absl::StatusOr<SupervisionFigures> SupervisionBetween(Db& db, absl::CivilDay from, absl::CivilDay to) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,19 +29,21 @@ absl::StatusOr<std::vector<RecordRef>> Substantiated(Db& db, const std::vector<i
 // (as of `to`). One reference per case (its earliest missed deadline).
 absl::StatusOr<std::vector<RecordRef>> Overdue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to);
 
-// How many cases `unit` handles have a duty deadline (as Overdue watches them) due in [from, to]: the base of an
-// on-time rate whose misses Overdue lists.
-absl::StatusOr<int64_t> DeadlinesDue(Db& db, int64_t unit, absl::CivilDay from, absl::CivilDay to);
-
-// The public's side of the complaints concerning `units` received in [from, to], as the self-evaluation index
+// The public's side of the complaints received in [from, to], per concerned unit, as the self-evaluation index
 // (duty/) counts them: the items received; of them repeats (merged into another item, or a matter already answered
 // coming back) and media items (舆情); replied ones, of them contested (cases::Contested) — the rest are settled
 // (息诉); rated ones, of them satisfied (cases::Satisfied).
 struct ComplaintFigures {
   int64_t received = 0, repeats = 0, media = 0, replied = 0, contested = 0, rated = 0, satisfied = 0;
+  ComplaintFigures& operator+=(const ComplaintFigures& o);
 };
-absl::StatusOr<ComplaintFigures> ComplaintsConcerning(Db& db, const std::vector<int64_t>& units, absl::CivilDay from,
-                                                      absl::CivilDay to);
+absl::StatusOr<std::map<int64_t, ComplaintFigures>> ComplaintsByUnit(Db& db, absl::CivilDay from, absl::CivilDay to);
+// Per handling unit, the cases with a duty deadline (as Overdue watches them) due in [from, to], and of them those
+// whose deadline was missed as Overdue counts it (as of `to`).
+struct DeadlineFigures {
+  int64_t due = 0, missed = 0;
+};
+absl::StatusOr<std::map<int64_t, DeadlineFigures>> DeadlinesByUnit(Db& db, absl::CivilDay from, absl::CivilDay to);
 
 // Supervision over a period, as the half-year summary reports it: the orders (督办单), reminders (催办函),
 // criticisms (通报批评) and cards issued in [from, to], and the items received then that were merged as repeats.

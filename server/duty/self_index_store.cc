@@ -21,20 +21,21 @@ struct ScopeFigures {
   int64_t due = 0, overdue = 0;
 };
 
-absl::StatusOr<ScopeFigures> FiguresOf(Db& db, const std::vector<int64_t>& scope,
-                                       const std::map<int64_t, std::vector<double>>& ratings, absl::CivilDay from,
-                                       absl::CivilDay to) {
+// What a scope gave, from the period's figures per unit (each read once per request).
+struct PeriodFigures {
+  std::map<int64_t, std::vector<double>> ratings;
+  std::map<int64_t, cases::ComplaintFigures> complaints;
+  std::map<int64_t, cases::DeadlineFigures> deadlines;
+};
+ScopeFigures FiguresOf(const std::vector<int64_t>& scope, const PeriodFigures& p) {
   ScopeFigures f;
   std::vector<double> shares;
   for (int64_t unit : scope) {
-    if (auto it = ratings.find(unit); it != ratings.end()) shares.insert(shares.end(), it->second.begin(), it->second.end());
-    QF_ASSIGN_OR_RETURN(int64_t due, cases::DeadlinesDue(db, unit, from, to));
-    QF_ASSIGN_OR_RETURN(auto missed, cases::Overdue(db, unit, from, to));
-    f.due += due;
-    f.overdue += static_cast<int64_t>(missed.size());
+    if (auto it = p.ratings.find(unit); it != p.ratings.end()) shares.insert(shares.end(), it->second.begin(), it->second.end());
+    if (auto it = p.complaints.find(unit); it != p.complaints.end()) f.complaints += it->second;
+    if (auto it = p.deadlines.find(unit); it != p.deadlines.end()) f.due += it->second.due, f.overdue += it->second.missed;
   }
   f.rating = RateOf(shares);
-  QF_ASSIGN_OR_RETURN(f.complaints, cases::ComplaintsConcerning(db, scope, from, to));
   return f;
 }
 
@@ -62,7 +63,10 @@ absl::StatusOr<json::object> SelfIndex(Db& db, const IndexScheme& scheme, int ye
     return Invalid("duty.self_index", "单位类别无效", {{"kind", "应为 district_bureau 或 school"}});
   const absl::CivilDay from(year, 1, 1), to = std::min(CstDay(now), absl::CivilDay(year, 12, 31));
   if (to < from) return Invalid("duty.self_index", "年度无效", {{"year", "不能晚于今年"}});
-  QF_ASSIGN_OR_RETURN(auto ratings, RatingsBySchool(db, from, absl::CivilDay(year, 12, 31)));
+  PeriodFigures period;
+  QF_ASSIGN_OR_RETURN(period.ratings, RatingsBySchool(db, from, absl::CivilDay(year, 12, 31)));
+  QF_ASSIGN_OR_RETURN(period.complaints, cases::ComplaintsByUnit(db, from, to));
+  QF_ASSIGN_OR_RETURN(period.deadlines, cases::DeadlinesByUnit(db, from, to));
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT id, name, kind, COALESCE(district, '') FROM org_units WHERE kind = ? AND active = 1 ORDER BY id"));
   st.Bind(1, kind);
@@ -72,7 +76,7 @@ absl::StatusOr<json::object> SelfIndex(Db& db, const IndexScheme& scheme, int ye
     if (!row) break;
     UnitRow u{st.Int(0), st.Text(1), st.Text(2), st.Text(3)};
     QF_ASSIGN_OR_RETURN(auto scope, ScopeOf(db, u));
-    QF_ASSIGN_OR_RETURN(ScopeFigures f, FiguresOf(db, scope, ratings, from, to));
+    const ScopeFigures f = FiguresOf(scope, period);
     std::vector<ComponentValue> values;
     json::array parts;
     for (const IndexComponent& c : scheme.components) {
