@@ -180,7 +180,8 @@ TEST_F(CasesTest, SupervisionCardsOncePerDeadline) {
 TEST_F(CasesTest, MergeRepeatsIntoOneCase) {
   Principal clerk = Staff(kClerk, divisions_["office"]);
   int64_t a = Register({.channel = "zmztc", .category = "fees", .concerned_unit_id = school_})["id"].as_int64();
-  int64_t b = Register({.channel = "letter_call", .category = "fees", .concerned_unit_id = school_})["id"].as_int64();
+  json::object registered_b = Register({.channel = "letter_call", .category = "fees", .concerned_unit_id = school_});
+  int64_t b = registered_b["id"].as_int64();
   EXPECT_EQ(Act(b, Action::kMerge, {{"into_case_id", b}}, clerk).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Act(b, Action::kMerge, {{"into_case_id", 999999}}, clerk).status().code(), absl::StatusCode::kNotFound);
   auto m = Act(b, Action::kMerge, {{"into_case_id", a}}, clerk);
@@ -192,6 +193,21 @@ TEST_F(CasesTest, MergeRepeatsIntoOneCase) {
   ASSERT_TRUE(*st->Step());
   EXPECT_EQ(st->Int(0), a);
   EXPECT_EQ(st->Int(1), 0);  // the repeat's clocks stop; the surviving case carries the matter
+  // Both cases link to each other, and the merged item's receipt follows the surviving case.
+  auto view_a = StaffView(*db, env_, a, clerk, clock_.Now());
+  auto view_b = StaffView(*db, env_, b, clerk, clock_.Now());
+  ASSERT_TRUE(view_a.ok() && view_b.ok());
+  ASSERT_EQ(view_a->at("merged_cases").as_array().size(), 1u);
+  EXPECT_EQ(view_a->at("merged_cases").as_array()[0].at("id").as_int64(), b);
+  EXPECT_TRUE(view_a->at("merged_into_case").is_null());
+  EXPECT_EQ(view_b->at("merged_into_case").at("id").as_int64(), a);
+  EXPECT_TRUE(view_b->at("merged_cases").as_array().empty());
+  auto public_b = PublicView(*db, env_, *ParseReceiptCode(std::string(registered_b["receipt"].as_string())), clock_.Now());
+  ASSERT_TRUE(public_b.ok()) << public_b.status();
+  EXPECT_EQ(public_b->at("state").as_string(), "merged");
+  EXPECT_EQ(public_b->at("merged_into").at("state").as_string(), "registered");
+  EXPECT_FALSE(public_b->at("merged_into").at("deadlines").as_array().empty());  // the surviving case's clocks
+  EXPECT_FALSE(public_b->at("merged_into").as_object().contains("messages"));  // never what its reporter was told
   // A merged case cannot be a merge target.
   int64_t c = Register({.category = "fees", .concerned_unit_id = school_})["id"].as_int64();
   EXPECT_EQ(Act(c, Action::kMerge, {{"into_case_id", b}}, clerk).status().code(), absl::StatusCode::kFailedPrecondition);
@@ -248,6 +264,23 @@ TEST_F(CasesTest, MergeChecksTheWallAgain) {
   auto m = Act(b, Action::kMerge, {{"into_case_id", a}}, Staff(kSupervisor, divisions_["discipline"]));
   EXPECT_EQ(m.status().code(), absl::StatusCode::kPermissionDenied) << m.status();
   EXPECT_EQ(StableCode(m.status()), "case.wall");
+}
+
+TEST_F(CasesTest, AMergeLinkStopsAtTheWall) {
+  Principal sup = Staff(kSupervisor, divisions_["discipline"]), handler = Staff(kHandler, district_);
+  // A: restricted (it names a person of the district bureau); B: an ordinary repeat the district bureau handles.
+  int64_t a = Register({.category = "tutoring", .concerned_unit_id = school_, .concerned_person_ids = {district_clerk_}})["id"].as_int64();
+  int64_t b = Register({.category = "tutoring", .concerned_unit_id = school_})["id"].as_int64();
+  ASSERT_TRUE(Act(b, Action::kMerge, {{"into_case_id", a}}, sup).ok());
+  Db* db = *rt_->app().readers->Get();
+  auto seen_by_office = StaffView(*db, env_, b, sup, clock_.Now());
+  ASSERT_TRUE(seen_by_office.ok());
+  EXPECT_EQ(seen_by_office->at("merged_into_case").at("id").as_int64(), a);
+  ASSERT_TRUE(Sees(b, handler));
+  EXPECT_FALSE(Sees(a, handler));
+  auto seen_by_handler = StaffView(*db, env_, b, handler, clock_.Now());
+  ASSERT_TRUE(seen_by_handler.ok());
+  EXPECT_TRUE(seen_by_handler->at("merged_into_case").is_null());  // the restricted case is not named to them
 }
 
 TEST_F(CasesTest, FailedRealNameCheckMakesTheItemAnonymous) {

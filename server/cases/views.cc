@@ -116,6 +116,33 @@ json::array ActionsJson(const std::vector<Action>& allowed) {
   return out;
 }
 
+// The two sides of a merge as `who` may see them: the case this one was merged into, and the items merged into this
+// one, each as {id, receipt, title, state, state_label, received_at}; a case `who` may not see is left out, as the
+// wall hides it anywhere else.
+absl::StatusOr<json::value> CaseLink(Db& db, const Row& c, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
+  if (!visible) return json::value(nullptr);
+  return json::object{{"id", c.id}, {"receipt", DisplayReceiptCode(c.receipt)}, {"title", c.title},
+                      {"state", c.state_name}, {"state_label", StateLabel(c.state())}, {"received_at", c.received_at}};
+}
+absl::StatusOr<std::pair<json::value, json::array>> MergeLinks(Db& db, const Row& c, const Principal& who) {
+  json::value into = nullptr;
+  if (c.merged_into) {
+    QF_ASSIGN_OR_RETURN(Row target, LoadById(db, *c.merged_into));
+    QF_ASSIGN_OR_RETURN(into, CaseLink(db, target, who));
+  }
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id FROM cases WHERE merged_into = ? ORDER BY id"));
+  st.Bind(1, c.id);
+  QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+  json::array merged;
+  for (int64_t id : ids) {
+    QF_ASSIGN_OR_RETURN(Row item, LoadById(db, id));
+    QF_ASSIGN_OR_RETURN(json::value link, CaseLink(db, item, who));
+    if (!link.is_null()) merged.push_back(std::move(link));
+  }
+  return std::pair{std::move(into), std::move(merged)};
+}
+
 }  // namespace
 
 namespace {
@@ -252,6 +279,9 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
   QF_ASSIGN_OR_RETURN(auto events, EventsJson(db, c.id));
   o["events"] = std::move(events);
   o["repeats_offered"] = RepeatsOffered(c, who);
+  QF_ASSIGN_OR_RETURN(auto links, MergeLinks(db, c, who));
+  o["merged_into_case"] = std::move(links.first);
+  o["merged_cases"] = std::move(links.second);
   return o;
 }
 
@@ -277,7 +307,22 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
   }
   QF_ASSIGN_OR_RETURN(auto deadlines, DeadlinesJson(db, env, c.id, today, false));
   QF_ASSIGN_OR_RETURN(auto messages, MessagesJson(db, c.id, true));
-  return json::object{{"receipt", DisplayReceiptCode(c.receipt)},
+  // A merged item is handled as the case it was merged into: its reporter follows that case's progress — its state,
+  // its public deadlines, when it was answered and closed — never what was said to that case's own reporter.
+  json::value handled_as = nullptr;
+  std::optional<int64_t> next = c.merged_into;
+  for (int hops = 0; next && hops < 8; ++hops) {
+    QF_ASSIGN_OR_RETURN(Row target, LoadById(db, *next));
+    next = target.merged_into;
+    if (next) continue;
+    QF_ASSIGN_OR_RETURN(auto target_deadlines, DeadlinesJson(db, env, target.id, today, false));
+    auto opt = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
+    handled_as = json::object{{"state", target.state_name}, {"state_label", StateLabel(target.state())},
+                              {"received_at", target.received_at}, {"accepted_at", opt(target.accepted_at)},
+                              {"replied_at", opt(target.replied_at)}, {"closed_at", opt(target.closed_at)},
+                              {"deadlines", std::move(target_deadlines)}};
+  }
+  return json::object{{"receipt", DisplayReceiptCode(c.receipt)}, {"merged_into", std::move(handled_as)},
                       {"state", c.state_name},
                       {"state_label", StateLabel(c.state())},
                       {"channel_label", LabelOf(kChannels, c.channel).value_or(c.channel)},

@@ -318,6 +318,30 @@ async function clerk(browser, base, locale) {
     await page.locator('.el-message-box .el-button:not(.el-button--primary)').click()
     await page.locator('.el-message-box').waitFor({ state: 'hidden' })
     check(((await page.locator('[data-test=case-state]').textContent()) ?? '') === state, 'a cancelled merge changes nothing')
+    // The formal merge: the other case found by words (no internal number), shown beside this one before confirming.
+    const mine = ((await page.locator('[data-test=case-receipt]').textContent()) ?? '').trim()
+    await page.locator('[data-test=act-merge]').click()
+    const dialog = page.locator('.el-dialog:visible')
+    await dialog.waitFor()
+    await dialog.locator('[data-test=field-into_case_id]').click()
+    await page.keyboard.type('学校收取资料费')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '学校收取资料费（zh-CN）' }).first().click()
+    await expectText(dialog.locator('[data-test=case-compare]'), mine, 'the merge dialog shows this case')
+    await expectText(dialog.locator('[data-test=case-compare]'), '学校收取资料费（zh-CN）', 'beside the case chosen')
+    await shot(page, locale, 'console-merge-dialog')
+    await dialog.locator('[data-test=action-confirm]').click()
+    await dialog.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => check(false, 'the merge dialog closes'))
+    // Both cases link to each other.
+    await expectText(page.locator('[data-test=merged-into]'), '学校收取资料费（zh-CN）', 'the merged item links to the case it was merged into')
+    await page.locator('[data-test=merged-into] a').click()
+    await expectText(page.locator('[data-test=merged-cases]'), '学校收取资料费（en）', 'and that case lists the item merged into it')
+    // The merged item's reporter follows the surviving case with their own receipt.
+    await page.goto(`${new URL(page.url()).origin}/track/${encodeURIComponent(mine)}`)
+    await page.locator('[data-test=track-merged]').waitFor({ timeout: 10000 }).then(
+      () => check(true, 'merged receipt'), () => check(false, 'the merged receipt shows the surviving case'))
+    await expectText(page.locator('[data-test=track-merged-state]'), t.registered, "the merged receipt shows the surviving case's state")
+    await shot(page, locale, 'portal-track-merged')
+    await page.goto(caseUrl)
   }
   // Unit names: found by a short form, its recognised forms listed, an alias added.
   await page.locator('[data-test=menu-units]').click()

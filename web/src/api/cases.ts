@@ -91,6 +91,16 @@ export interface PublicCase {
   deadlines: Deadline[]
   messages: Message[]
   actions: string[]
+  // A merged item: the progress of the case it is handled as (never what that case's reporter was told)
+  merged_into: {
+    state: string
+    state_label: string
+    received_at: string
+    accepted_at: string | null
+    replied_at: string | null
+    closed_at: string | null
+    deadlines: Deadline[]
+  } | null
 }
 
 export interface CaseRow {
@@ -204,11 +214,24 @@ export interface StaffCase {
   satisfaction: number | null
   revisit_satisfaction: number | null
   merged_into: number | null
+  // The two sides of a merge, each only where the viewer may see that case
+  merged_into_case: CaseLink | null
+  merged_cases: CaseLink[]
   prior_case_id: number | null
   received_reason: string | null
   entered_at: string
   redo_count: number
   reviews: CaseReview[]
+}
+
+// Another case named on a case's page (a merge's other side).
+export interface CaseLink {
+  id: number
+  receipt: string
+  title: string
+  state: string
+  state_label: string
+  received_at: string
 }
 
 // A field of an action's form, as the server's per-action table gives it.
