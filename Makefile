@@ -53,7 +53,11 @@ apitest: build
 crashtest: build
 	@python3 tests/system/crash_test.py --bin $(BIN)
 
+# The black-box tests copy one demo per backend (tests/lib/qfserver.py build_demo) instead of building their own:
+# made afresh by each run.
+test test-pg: export QF_DEMO_CACHE := $(abspath $(BUILD))/demo-cache
 test: build web
+	@rm -rf $(abspath $(BUILD))/demo-cache
 	@$(T) unit bash -c 'cd $(BUILD) && ctest --output-on-failure -j2'
 	@$(T) web-unit bash -c 'cd web && npx vitest run'
 	@$(T) e2e node tests/e2e/run.mjs --bin $(BIN)
@@ -64,6 +68,7 @@ test: build web
 
 # The PostgreSQL half alone, on a throwaway cluster.
 test-pg: build web
+	@rm -rf $(abspath $(BUILD))/demo-cache
 	@tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 
 # Every suite that touches a database, on PostgreSQL (run inside tests/with-pg.sh, which sets QF_TEST_PG).

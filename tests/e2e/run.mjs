@@ -1093,15 +1093,11 @@ async function main() {
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
   check(fonts.trim().length > 0, 'a Chinese font is installed for chromium (fonts-wqy-microhei)')
   const dir = mkdtempSync(join(tmpdir(), 'qf-e2e-'))
-  // On PostgreSQL when QF_TEST_PG names a running cluster's socket directory (tests/with-pg.sh): a fresh database.
-  let db = join(dir, 'demo.db')
-  if (process.env.QF_TEST_PG) {
-    const name = `e2e_${process.pid}`
-    execFileSync('createdb', ['-h', process.env.QF_TEST_PG, '-U', 'qingfeng', name])
-    db = `postgresql://qingfeng@/${name}?host=${process.env.QF_TEST_PG}`
-    process.env.QINGFENG_KEY_DIR = dir
-  }
-  execFileSync(bin, ['--data', join(root, 'data'), 'demo', '--db', db], { stdio: 'ignore' })
+  // The demo as every black-box test gets it (tests/lib/qfserver.py build_demo): a fresh database of its own, on
+  // PostgreSQL when QF_TEST_PG names a running cluster's socket directory (tests/with-pg.sh), copied from the one
+  // make test builds once when QF_DEMO_CACHE is set.
+  const db = execFileSync('python3', [join(root, 'tests/lib/qfserver.py'), 'demo', bin, dir], { encoding: 'utf8' }).trim()
+  if (process.env.QF_TEST_PG) process.env.QINGFENG_KEY_DIR = dir
   const server = await startServer(db)
   rmSync(outDir, { recursive: true, force: true })
   const browser = await chromium.launch({

@@ -130,8 +130,7 @@ def main():
         return subprocess.run([args.bin, "--data", os.path.join(ROOT, "data")] + list(a), capture_output=True, text=True)
 
     try:
-        db = qfserver.new_database(work, "demo")
-        check(qf("demo", "--db", db).returncode == 0, "demo database")
+        db = qfserver.build_demo(args.bin, work)
         summary = os.path.join(work, "summary.docx")
         r = qf("report", "summary", "--db", db, "--half", "2026H1", "--out", summary)
         check(r.returncode == 0, "report summary: " + r.stderr)
