@@ -206,6 +206,13 @@ TEST_F(CasesTest, MergeRepeatsIntoOneCase) {
   ASSERT_TRUE(public_b.ok()) << public_b.status();
   EXPECT_EQ(public_b->at("state").as_string(), "merged");
   EXPECT_EQ(public_b->at("merged_into").at("state").as_string(), "registered");
+  ASSERT_EQ(public_b->at("progress").as_array().size(), 2u);  // submitted, then merged
+  EXPECT_EQ(public_b->at("progress").as_array()[1].at("step").as_string(), "merged");
+  const auto& surviving = public_b->at("merged_into").at("progress").as_array();
+  ASSERT_EQ(surviving.size(), 5u);  // submitted, accepted, in hand, answered, closed: only the first reached
+  EXPECT_TRUE(surviving[0].at("reached").as_bool());
+  EXPECT_FALSE(surviving[1].at("reached").as_bool());
+  EXPECT_TRUE(surviving[1].at("at").is_null());
   EXPECT_FALSE(public_b->at("merged_into").at("deadlines").as_array().empty());  // the surviving case's clocks
   EXPECT_FALSE(public_b->at("merged_into").as_object().contains("messages"));  // never what its reporter was told
   // A merged case cannot be a merge target.

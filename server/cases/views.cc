@@ -116,6 +116,25 @@ json::array ActionsJson(const std::vector<Action>& allowed) {
   return out;
 }
 
+// What a reporter sees of how far their item has come, from the first moment: each step with when it was reached
+// (null while ahead, or not on record). Submitted → accepted → in hand (dispatched to the unit) → answered → closed; an item not
+// accepted ends at 不予受理, a merged one at 并案 (its progress is the surviving case's).
+json::array ProgressJson(const Row& c) {
+  auto step = [](std::string_view name, const std::optional<std::string>& at, bool reached) {
+    return json::object{{"step", name}, {"at", at ? json::value(*at) : json::value(nullptr)}, {"reached", reached}};
+  };
+  json::array steps{step("received", c.received_at, true)};
+  if (c.state() == State::kDeclined || c.state() == State::kMerged) {
+    steps.push_back(step(c.state() == State::kDeclined ? "declined" : "merged", std::nullopt, true));
+    return steps;
+  }
+  const auto& dispatched = c.first_dispatched_at ? c.first_dispatched_at : c.dispatched_at;
+  for (auto [name, at] : {std::pair{"accepted", &c.accepted_at}, std::pair{"handling", &dispatched},
+                          std::pair{"replied", &c.replied_at}, std::pair{"closed", &c.closed_at}})
+    steps.push_back(step(name, *at, at->has_value()));
+  return steps;
+}
+
 // The two sides of a merge as `who` may see them: the case this one was merged into, and the items merged into this
 // one, each as {id, receipt, title, state, state_label, received_at}; a case `who` may not see is left out, as the
 // wall hides it anywhere else.
@@ -316,13 +335,11 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
     next = target.merged_into;
     if (next) continue;
     QF_ASSIGN_OR_RETURN(auto target_deadlines, DeadlinesJson(db, env, target.id, today, false));
-    auto opt = [](const std::optional<std::string>& v) { return v ? json::value(*v) : json::value(nullptr); };
     handled_as = json::object{{"state", target.state_name}, {"state_label", StateLabel(target.state())},
-                              {"received_at", target.received_at}, {"accepted_at", opt(target.accepted_at)},
-                              {"replied_at", opt(target.replied_at)}, {"closed_at", opt(target.closed_at)},
-                              {"deadlines", std::move(target_deadlines)}};
+                              {"progress", ProgressJson(target)}, {"deadlines", std::move(target_deadlines)}};
   }
   return json::object{{"receipt", DisplayReceiptCode(c.receipt)}, {"merged_into", std::move(handled_as)},
+                      {"progress", ProgressJson(c)},
                       {"state", c.state_name},
                       {"state_label", StateLabel(c.state())},
                       {"channel_label", LabelOf(kChannels, c.channel).value_or(c.channel)},

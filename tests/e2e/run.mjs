@@ -235,6 +235,11 @@ async function citizen(browser, base, locale) {
   await shot(page, locale, 'portal-receipt')
   await page.locator('[data-test=to-track]').click()
   await expectText(page.locator('[data-test=track-state]'), t.registered, `${locale} track shows the state`)
+  const zhTrack = locale !== 'en'
+  await expectText(page.locator('[data-test=track-steps] .is-process'), zhTrack ? '已提交' : 'Submitted', `${locale} track: progress from the first moment, submitted now`)
+  check(await page.locator('[data-test=track-steps] .el-step').count() === 5, `${locale} track: the steps ahead are shown (accepted, in hand, answered, closed)`)
+  await expectText(page.locator('[data-test=track-deadline]'), zhTrack ? '告知是否受理' : 'Decision on acceptance', `${locale} track: each deadline named`)
+  await expectText(page.locator('[data-test=track-deadline-when]'), zhTrack ? '个工作日' : 'working days left', `${locale} track: and said in working days`)
   await page.locator(field('add-info')).fill('补充：收费通知在班级群里发布。')
   await page.locator('[data-test=add-info-send]').click()
   await expectText(page.locator('.el-timeline-item'), '收费通知在班级群里发布', `${locale} track shows the added information`)

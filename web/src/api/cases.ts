@@ -23,6 +23,8 @@ export interface Hotline {
 
 export interface Deadline {
   kind: string
+  // The server's (Chinese) name of the kind
+  label?: string
   start: string
   term: string
   due_on: string
@@ -91,16 +93,16 @@ export interface PublicCase {
   deadlines: Deadline[]
   messages: Message[]
   actions: string[]
+  // How far the item has come, from the first moment
+  progress: ProgressStep[]
   // A merged item: the progress of the case it is handled as (never what that case's reporter was told)
-  merged_into: {
-    state: string
-    state_label: string
-    received_at: string
-    accepted_at: string | null
-    replied_at: string | null
-    closed_at: string | null
-    deadlines: Deadline[]
-  } | null
+  merged_into: { state: string; state_label: string; progress: ProgressStep[]; deadlines: Deadline[] } | null
+}
+// One step of an item's progress: received, accepted, handling, replied, closed (or declined, merged).
+export interface ProgressStep {
+  step: string
+  at: string | null
+  reached: boolean
 }
 
 export interface CaseRow {
