@@ -12,6 +12,7 @@
 #include "common/files.h"
 #include "common/mask.h"
 #include "common/status.h"
+#include "common/toml_text.h"
 #include "common/strings.h"
 #include "fmt/format.h"
 #include "placement/eligibility.h"
@@ -76,12 +77,7 @@ absl::StatusOr<Rules> Rules::Load(const std::string& data_dir) {
 absl::StatusOr<Rules> Rules::Parse(std::string_view text, std::string_view source, std::vector<std::string> forbidden,
                                    std::string forbidden_clause) {
   auto bad = [&](std::string what) { return Invalid("admissions.rules", fmt::format("{}：{}", source, what)); };
-  toml::table t;
-  try {
-    t = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return bad(std::string(e.description()));
-  }
+  QF_ASSIGN_OR_RETURN(toml::table t, ParseTomlText(text, source, "admissions.rules"));
   Rules r;
   r.forbidden_materials = std::move(forbidden);
   r.forbidden_clause = std::move(forbidden_clause);

@@ -3,9 +3,9 @@
 #include <cmath>
 #include <fstream>
 #include <set>
-#include <toml++/toml.h>
 
 #include "common/status.h"
+#include "common/toml_text.h"
 #include "duty/duty.h"
 #include "fmt/format.h"
 
@@ -75,12 +75,7 @@ absl::StatusOr<EvalScheme> EvalScheme::Load(const std::string& path, std::string
 }
 
 absl::StatusOr<EvalScheme> EvalScheme::Parse(std::string_view text, std::string_view source) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return Invalid("duty.scheme", fmt::format("{}：{}", source, e.description()));
-  }
+  QF_ASSIGN_OR_RETURN(toml::table doc, ParseTomlText(text, source, "duty.scheme"));
   EvalScheme out;
   std::vector<FieldError> errors;
   out.title = doc["title"].value_or(std::string());

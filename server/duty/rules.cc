@@ -1,12 +1,12 @@
 // The duty domain's pure rules: deadlines of a task, a deadline's progress, who may act on tasks and letters, who
 // may read a talk, the letters' templates and content hash.
 #include <fstream>
-#include <toml++/toml.h>
 
 #include "auth/totp.h"
 
 #include "common/crypto_util.h"
 #include "common/status.h"
+#include "common/toml_text.h"
 #include "duty/duty.h"
 #include "fmt/format.h"
 
@@ -121,12 +121,7 @@ absl::StatusOr<LetterTemplates> LetterTemplates::Load(const std::string& path) {
 }
 
 absl::StatusOr<LetterTemplates> LetterTemplates::Parse(std::string_view text, std::string_view source) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return Invalid("duty.templates", fmt::format("{}：{}", source, e.description()));
-  }
+  QF_ASSIGN_OR_RETURN(toml::table doc, ParseTomlText(text, source, "duty.templates"));
   LetterTemplates out;
   std::vector<FieldError> errors;
   out.basis = doc["basis"].value_or(std::string());

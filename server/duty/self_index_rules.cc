@@ -2,10 +2,10 @@
 // mean, each with the computation in words.
 #include <cmath>
 #include <set>
-#include <toml++/toml.h>
 
 #include "common/files.h"
 #include "common/status.h"
+#include "common/toml_text.h"
 #include "duty/duty.h"
 #include "fmt/format.h"
 
@@ -50,12 +50,7 @@ absl::StatusOr<IndexScheme> IndexScheme::Load(const std::string& path) {
 }
 
 absl::StatusOr<IndexScheme> IndexScheme::Parse(std::string_view text, std::string_view source) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return Invalid("duty.self_index", fmt::format("{}：{}", source, e.description()));
-  }
+  QF_ASSIGN_OR_RETURN(toml::table doc, ParseTomlText(text, source, "duty.self_index"));
   IndexScheme out;
   std::vector<FieldError> errors;
   out.title = doc["title"].value_or(std::string());

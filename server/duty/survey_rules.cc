@@ -2,9 +2,9 @@
 #include <cmath>
 #include <fstream>
 #include <set>
-#include <toml++/toml.h>
 
 #include "common/status.h"
+#include "common/toml_text.h"
 #include "duty/duty.h"
 #include "fmt/format.h"
 
@@ -26,12 +26,7 @@ absl::StatusOr<Questionnaire> Questionnaire::Load(const std::string& path, std::
 }
 
 absl::StatusOr<Questionnaire> Questionnaire::Parse(std::string_view text, std::string_view source) {
-  toml::table doc;
-  try {
-    doc = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return Invalid("duty.questionnaire", fmt::format("{}：{}", source, e.description()));
-  }
+  QF_ASSIGN_OR_RETURN(toml::table doc, ParseTomlText(text, source, "duty.questionnaire"));
   Questionnaire out;
   std::vector<FieldError> errors;
   out.title = doc["title"].value_or(std::string());
