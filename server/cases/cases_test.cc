@@ -305,6 +305,9 @@ TEST_F(CasesTest, FailedRealNameCheckMakesTheItemAnonymous) {
     EXPECT_EQ(st->Int(1), 0);  // the sealed identity is gone
   }
   EXPECT_EQ(Act(id, Action::kVerifyRealName, {{"verified", true}}, clerk).status().code(), absl::StatusCode::kFailedPrecondition);
+  auto view = StaffView(*db, env_, id, clerk, clock_.Now());  // now anonymous: the check is no longer offered
+  ASSERT_TRUE(view.ok());
+  for (const auto& a : view->at("actions").as_array()) EXPECT_NE(a.at("action").as_string(), "verify_real_name");
 }
 
 TEST_F(CasesTest, EveryChangeHasAnEvent) {

@@ -150,6 +150,9 @@ absl::Status Check(const CaseFacts& facts, Action action, const ActorFacts& acto
     return Conflict("case.transition_not_allowed", std::string("当前状态为“") + std::string(StateLabel(facts.state)) +
                                                        "”，不能执行“" + rule.label + "”");
   switch (action) {
+    case Action::kVerifyRealName:
+      if (facts.anonymous) return Conflict("case.anonymous", "匿名件无需实名核验");
+      break;
     case Action::kRequestExtension:
       if (facts.extension_pending) return Conflict("case.extension_pending", "已有延期申请待审批");
       if (facts.handling_overdue)

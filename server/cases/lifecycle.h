@@ -76,6 +76,7 @@ struct CaseFacts {
   bool review_forwarded = false;       // the pending review or re-review is answered by a body outside
   bool reporter_dissatisfied = false;  // the reporter's own rating of the reply is 不满意
   int redo_count = 0;                  // times the reply was sent back for 重办
+  bool anonymous = false;              // no named reporter: nothing to verify (实名核验 not offered)
 };
 
 // What the machine needs to know of the person acting.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -165,6 +166,17 @@ TEST(Lifecycle, RedoOnceForADissatisfiedReporter) {
   replied.redo_count = 1;
   EXPECT_EQ(StableCode(Check(replied, A::kRedo, sup)), "case.redo_used");
   EXPECT_EQ(Check({S::kReplied}, A::kRedo, ActorFacts{kClerk | kLeader, false}).code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST(Lifecycle, RealNamesAreVerifiedOnlyOnNamedItems) {
+  ActorFacts clerk{kClerk, false};
+  CaseFacts named{S::kRegistered};
+  EXPECT_TRUE(Check(named, A::kVerifyRealName, clerk).ok());
+  CaseFacts anonymous{S::kRegistered};
+  anonymous.anonymous = true;
+  EXPECT_EQ(StableCode(Check(anonymous, A::kVerifyRealName, clerk)), "case.anonymous");
+  const auto offered = Allowed(anonymous, clerk);
+  EXPECT_EQ(std::find(offered.begin(), offered.end(), A::kVerifyRealName), offered.end());  // not offered at all
 }
 
 TEST(Lifecycle, NamesRoundTrip) {

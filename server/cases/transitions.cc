@@ -57,6 +57,7 @@ absl::StatusOr<std::pair<CaseFacts, ActorFacts>> FactsFor(Db& db, const CaseEnv&
   f.extension_days_left = env.policies->supervision().max_extension_days - static_cast<int>(c.extension_days);
   f.reporter_dissatisfied = c.satisfaction && *c.satisfaction <= env.policies->supervision().dissatisfied_at_most;
   f.redo_count = static_cast<int>(c.redo_count);
+  f.anonymous = c.anonymous;
   QF_ASSIGN_OR_RETURN(auto handling, LoadDeadline(db, c.id, DeadlineKind::kHandling));
   f.handling_overdue = handling && handling->status == DeadlineStatus::kOpen && handling->due < today;
   ActorFacts a;
@@ -414,7 +415,6 @@ absl::Status AnswerReview(Step& s) {
 absl::Status VerifyRealName(Step& s) {
   // "Real name" means a name and a phone number that was verified; a failed check makes the item anonymous
   // and its sealed identity is destroyed.
-  if (s.c.anonymous) return Conflict("case.anonymous", "匿名件无需实名核验");
   if (s.r.verified) {
     QF_ASSIGN_OR_RETURN(auto up, s.db().Prepare("UPDATE reporters SET phone_verified=1 WHERE case_id=?"));
     up.Bind(1, s.c.id);
