@@ -220,6 +220,16 @@ async function citizen(browser, base, locale) {
   await page.locator(field('title')).waitFor()
   check((await page.locator(field('title')).inputValue()) === title, `${locale} submit: the draft is restored after a reload`)
   await expectText(page.locator('[data-test=unit]'), '瑶海区光明中学', `${locale} submit: the draft keeps the school`)
+  // One file over the five allowed is refused by name, not dropped silently; the five are then taken off again.
+  const onePixel = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8ffff3f0005fe02fea7d6a4b30000000049454e44ae426082', 'hex')
+  await page.locator('[data-test=files]').setInputFiles([1, 2, 3, 4, 5, 6].map((i) => ({ name: `photo${i}.png`, mimeType: 'image/png', buffer: onePixel })))
+  await expectText(page.locator('.el-form-item__error'), 'photo6.png', `${locale} submit: a sixth attachment is refused by name`)
+  const attached = page.locator('[data-test=submit-form] .el-tag .el-tag__close')
+  check(await attached.count() === 5, `${locale} submit: the first five are attached`)
+  for (let left = 5; left > 0; left--) {
+    await attached.first().click()
+    await page.waitForFunction((n) => document.querySelectorAll('[data-test=submit-form] .el-tag .el-tag__close').length < n, left)
+  }
   await page.locator('[data-test=agree]').click()
   await shot(page, locale, 'portal-submit')
   await page.locator('[data-test=submit]').click()
