@@ -304,6 +304,7 @@ async function clerk(browser, base, locale) {
   await page.locator(field('filter-q')).fill(title)
   await page.locator('[data-test=filter-go]').click()
   await expectText(page.locator('[data-test=case-link]'), title, `${locale} list finds the case by title`)
+  await expectText(page.locator('[data-test=case-concerned]'), '瑶海区光明中学（瑶海区）', `${locale} list: the unit concerned and its district beside the handling unit`)
   // Words are searched in the full-text index: hits are marked in the title and the passage.
   await page.locator(field('filter-q')).fill('补课')
   await page.locator('[data-test=filter-go]').click()
