@@ -92,12 +92,7 @@ absl::StatusOr<json::object> SelfIndex(Db& db, const IndexScheme& scheme, int ye
                                  {"index", index.index ? json::value(*index.index) : json::value(nullptr)},
                                  {"computation", index.computation}, {"components", std::move(parts)}});
   }
-  // Lowest first, where attention is due; units with nothing to count last.
-  std::stable_sort(units.begin(), units.end(), [](const json::value& a, const json::value& b) {
-    bool ia = a.at("index").is_double(), ib = b.at("index").is_double();
-    if (ia != ib) return ia;
-    return ia && a.at("index").as_double() < b.at("index").as_double();
-  });
+  LowestFirst(units, "index");  // units with nothing to count last
   json::array formula;
   for (const IndexComponent& c : scheme.components)
     formula.push_back(json::object{{"id", c.id}, {"label", c.label}, {"measure", Code(c.measure)}, {"weight", c.weight},

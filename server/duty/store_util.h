@@ -52,6 +52,10 @@ struct UnitRow {
 absl::StatusOr<UnitRow> MustUnit(Db& db, int64_t id);
 absl::StatusOr<std::vector<int64_t>> ScopeOf(Db& db, const UnitRow& u);
 
+// Rows ordered by the number under `key`, lowest first (where attention is due); rows without one (null) last, in
+// their order.
+void LowestFirst(boost::json::array& rows, std::string_view key);
+
 // The public's rating by school: each respondent's satisfied share, by the school their code was given to, over
 // the surveys opening in [from, to].
 absl::StatusOr<std::map<int64_t, std::vector<double>>> RatingsBySchool(Db& db, absl::CivilDay from, absl::CivilDay to);

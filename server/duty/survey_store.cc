@@ -221,6 +221,14 @@ absl::StatusOr<json::object> Answer(Tx& tx, const std::string& code, const std::
   return json::object{{"survey_id", s.id}, {"answered", true}};
 }
 
+void LowestFirst(json::array& rows, std::string_view key) {
+  std::stable_sort(rows.begin(), rows.end(), [key](const json::value& a, const json::value& b) {
+    const bool ha = a.at(key).is_double(), hb = b.at(key).is_double();
+    if (ha != hb) return ha;
+    return ha && a.at(key).as_double() < b.at(key).as_double();
+  });
+}
+
 absl::StatusOr<std::map<int64_t, std::vector<double>>> RatingsBySchool(Db& db, absl::CivilDay from, absl::CivilDay to) {
   QF_ASSIGN_OR_RETURN(auto surveys, db.Prepare("SELECT id FROM duty_surveys WHERE opens_at >= ? AND opens_at < ? ORDER BY id"));
   surveys.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
@@ -319,12 +327,7 @@ absl::StatusOr<json::object> SurveyResults(Db& db, int64_t id, const Principal& 
     o["unit_id"] = school_id, o["school"] = sc.name, o["district"] = sc.district, o["codes"] = sc.codes;
     rows.push_back(std::move(o));
   }
-  // Lowest rate first among schools with answers; those without answers last.
-  std::stable_sort(rows.begin(), rows.end(), [](const json::value& a, const json::value& b) {
-    bool ra = a.at("rate").is_double(), rb = b.at("rate").is_double();
-    if (ra != rb) return ra;
-    return ra && a.at("rate").as_double() < b.at("rate").as_double();
-  });
+  LowestFirst(rows, "rate");  // schools without answers last
   // What parents wrote beside their ratings, newest first (the latest 50), with the school only.
   QF_ASSIGN_OR_RETURN(auto said, db.Prepare(
       "SELECT u.name, a.comment, a.at FROM duty_survey_answers a JOIN org_units u ON u.id = a.school_id "

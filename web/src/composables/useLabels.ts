@@ -1,4 +1,4 @@
-// Labels of the server's codes in the reader's language: the server names states, categories and channels in
+// Labels of the server's codes in the reader's language: the server names states, categories, channels and deadlines in
 // Chinese (they are the bureau's own words); English labels come from the locale, the Chinese from the server.
 import { useI18n } from 'vue-i18n'
 
@@ -11,5 +11,7 @@ export function useLabels() {
       english() && te(`console.vocab.category.${code}`) ? t(`console.vocab.category.${code}`) : serverLabel ?? code,
     channel: (code: string, serverLabel?: string) =>
       english() && te(`console.vocab.channel.${code}`) ? t(`console.vocab.channel.${code}`) : serverLabel ?? code,
+    deadline: (code: string, serverLabel?: string) =>
+      english() && te(`portal.vocab.deadline.${code}`) ? t(`portal.vocab.deadline.${code}`) : serverLabel ?? code,
   }
 }
