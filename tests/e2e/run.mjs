@@ -162,12 +162,22 @@ function watchErrors(page, who) {
   })
 }
 
+// Each account signs in through the form once per language (the server takes each TOTP step once per account, so
+// signing in again and again waits for codes); later journeys open the console again with the browser state that
+// sign-in left (the session cookie), as a returning user does.
+const signedIn = {}
 async function signIn(browser, base, user, locale, viewport = { width: 1366, height: 768 }) {
-  const ctx = await browser.newContext({ viewport, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true })
+  const key = `${user}/${locale}`
+  const ctx = await browser.newContext({ viewport, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true, storageState: signedIn[key] })
   await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
   const page = await ctx.newPage()
   watchErrors(page, user)
   await page.goto(`${base}/console`)
+  if (signedIn[key]) {
+    await page.locator('[data-test^=menu-]').first().waitFor({ timeout: 10000 })
+    check(!page.url().includes('/login'), `${key}: the session outlives the context that signed in`)
+    return page
+  }
   await page.waitForURL(/\/console\/login/)
   await page.locator(field('username')).fill(user)
   await page.locator(field('password')).fill(PASSWORD)
@@ -175,6 +185,7 @@ async function signIn(browser, base, user, locale, viewport = { width: 1366, hei
   await page.locator(field('totp')).fill(await nextTotp(user))
   await page.locator('[data-test=login-submit]').click()
   await page.waitForURL((u) => !u.pathname.includes('/login'), { timeout: 10000 })
+  signedIn[key] = await ctx.storageState()
   return page
 }
 
@@ -1127,66 +1138,72 @@ async function main() {
   const started = Date.now()
   // Each journey's start, with the seconds since the browser started (where a slow run spends its time).
   const step = (locale, what) => console.log(`e2e (${locale}): ${what} [${((Date.now() - started) / 1000).toFixed(0)} s]`)
+  // The journeys of each domain run in order, one language after the other; the domains run side by side in
+  // QF_E2E_LANES lanes (2 unless set), each journey in browser contexts of its own against the same server: most of a
+  // journey's time is waiting for the page, so two lanes take little more than half the time of one.
+  // QF_E2E_ONLY=placement (say) runs that domain alone, for working on it; `make test` runs them all.
+  const only = process.env.QF_E2E_ONLY
+  const want = (name) => !only || only.split(',').includes(name)
+  // QF_E2E_LOCALES=zh-CN runs the journeys in Chinese only: make test does so on PostgreSQL, where the English
+  // run would repeat the same requests (the language is the browser's business, not the database's).
+  const locales = (process.env.QF_E2E_LOCALES ?? 'zh-CN,en').split(',')
+  const journeys = {
+    cases: async (locale) => {
+      step(locale, 'citizen')
+      await citizen(browser, server.url, locale)
+      step(locale, 'clerk')
+      const c = await clerk(browser, server.url, locale)
+      step(locale, 'handler')
+      const h = await handler(browser, server.url, locale, c)
+      step(locale, 'supervisor')
+      await supervisor(browser, server.url, locale, c)
+      await reply(h, locale, c)
+    },
+    duty: async (locale) => {
+      step(locale, 'duty')
+      await duty(browser, server.url, locale)
+      step(locale, 'rules test')
+      await ruleTest(browser, server.url, locale)
+      step(locale, 'warning-education session')
+      const office = await warningSession(browser, server.url, locale)
+      step(locale, 'public rating')
+      await publicRating(browser, server.url, locale, office)
+    },
+    notices: async (locale) => {
+      step(locale, 'notices and draws')
+      await publicNotices(browser, server.url, locale)
+      await drawsAndNotices(browser, server.url, locale)
+    },
+    inspections: async (locale) => { step(locale, 'inspections'); await inspections(browser, server.url, locale) },
+    placement: async (locale) => { step(locale, 'placement'); await placement(browser, server.url, locale) },
+    projects: async (locale) => { step(locale, 'projects'); await projects(browser, server.url, locale) },
+    admissions: async (locale) => { step(locale, 'admissions'); await admissions(browser, server.url, locale) },
+  }
+  // Longest first, so that the lanes end together.
+  const queue = Object.keys(journeys).filter(want)
+  const lanes = Math.max(1, Number(process.env.QF_E2E_LANES ?? 2))
+  const stopped = []
+  let shots = 0
   try {
-    // QF_E2E_ONLY=placement (say) runs that journey alone, for working on it; `make test` runs them all.
-    const only = process.env.QF_E2E_ONLY
-    const want = (name) => !only || only.split(',').includes(name)
-    // QF_E2E_LOCALES=zh-CN runs the journeys in Chinese only: make test does so on PostgreSQL, where the English
-    // run would repeat the same requests (the language is the browser's business, not the database's).
-    const locales = (process.env.QF_E2E_LOCALES ?? 'zh-CN,en').split(',')
-    for (const locale of locales) {
-      if (want('cases')) {
-        step(locale, 'citizen')
-        await citizen(browser, server.url, locale)
-        step(locale, 'clerk')
-        const c = await clerk(browser, server.url, locale)
-        step(locale, 'handler')
-        const h = await handler(browser, server.url, locale, c)
-        step(locale, 'supervisor')
-        await supervisor(browser, server.url, locale, c)
-        await reply(h, locale, c)
+    await Promise.all(Array.from({ length: lanes }, async () => {
+      while (queue.length && !stopped.length) {
+        const name = queue.shift()
+        try {
+          for (const locale of locales) await journeys[name](locale)
+        } catch (e) {
+          stopped.push(name)
+          failures.push(`journey ${name} stopped: ${e.message.split('\n')[0]}`)
+          console.error(e)
+          // Every open page (the other lane's among them) as it was when the journey stopped.
+          for (const ctx of browser.contexts())
+            for (const p of ctx.pages()) {
+              const n = ++shots
+              console.error(`  failure-${n}.png: ${p.url()}`)
+              await p.screenshot({ path: join(outDir, `failure-${n}.png`), fullPage: true }).catch(() => undefined)
+            }
+        }
       }
-      if (want('notices')) {
-        step(locale, 'notices and draws')
-        await publicNotices(browser, server.url, locale)
-        await drawsAndNotices(browser, server.url, locale)
-      }
-      if (want('inspections')) {
-        step(locale, 'inspections')
-        await inspections(browser, server.url, locale)
-      }
-      if (want('duty')) {
-        step(locale, 'duty')
-        await duty(browser, server.url, locale)
-        step(locale, 'rules test')
-        await ruleTest(browser, server.url, locale)
-        step(locale, 'warning-education session')
-        const office = await warningSession(browser, server.url, locale)
-        step(locale, 'public rating')
-        await publicRating(browser, server.url, locale, office)
-      }
-      if (want('admissions')) {
-        step(locale, 'admissions')
-        await admissions(browser, server.url, locale)
-      }
-      if (want('projects')) {
-        step(locale, 'projects')
-        await projects(browser, server.url, locale)
-      }
-      if (want('placement')) {
-        step(locale, 'placement')
-        await placement(browser, server.url, locale)
-      }
-    }
-  } catch (e) {
-    failures.push(`journey stopped: ${e.message.split('\n')[0]}`)
-    console.error(e)
-    let n = 0
-    for (const ctx of browser.contexts())
-      for (const p of ctx.pages()) {
-        console.error(`  failure-${n + 1}.png: ${p.url()}`)
-        await p.screenshot({ path: join(outDir, `failure-${++n}.png`), fullPage: true }).catch(() => undefined)
-      }
+    }))
   } finally {
     await browser.close()
     server.proc.kill('SIGTERM')
