@@ -19,33 +19,63 @@ bool VerifyPassword(const std::string& hash, const std::string& password) {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 
-std::string Sessions::Create(Principal& p) {
-  std::string token = RandomToken(32);
+std::string Sessions::Key(std::string_view token) { return Sha256Hex(token); }
+
+Sessions::Issued Sessions::Issue(Principal& p) {
+  Issued s;
+  s.token = RandomToken(32);
+  s.key = Key(s.token);
+  s.created = clock_.Now();
   p.csrf = RandomToken(24);
-  absl::Time now = clock_.Now();
-  std::lock_guard lock(mu_);
-  sessions_[Sha256Hex(token)] = {p, now, now};
-  return token;
+  return s;
 }
 
-void Sessions::Destroy(const std::string& token) {
+void Sessions::Adopt(const Issued& s, const Principal& p) {
   std::lock_guard lock(mu_);
-  sessions_.erase(Sha256Hex(token));
+  sessions_[s.key] = {p, s.created, s.created, s.created};
+}
+
+std::string Sessions::Create(Principal& p) {
+  Issued s = Issue(p);
+  Adopt(s, p);
+  return s.token;
+}
+
+void Sessions::Forget(std::string_view token) {
+  std::lock_guard lock(mu_);
+  sessions_.erase(Key(token));
+  ++forgotten_;
 }
 
 std::optional<Principal> Sessions::Resolve(std::string_view token) {
   if (token.empty() || token.size() > 128) return std::nullopt;
-  std::string key = Sha256Hex(token);
+  std::string key = Key(token);
   absl::Time now = clock_.Now();
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   auto it = sessions_.find(key);
-  if (it == sessions_.end()) return std::nullopt;
-  if (now - it->second.last_seen > options_.idle || now - it->second.created > options_.absolute) {
+  while (it == sessions_.end()) {
+    // Not in memory: a session from before a restart, or none. Read outside the lock; should a sign-out happen
+    // meanwhile, the row read may since be gone: read again.
+    if (!backing_.load) return std::nullopt;
+    uint64_t before = forgotten_;
+    lock.unlock();
+    auto stored = backing_.load(key);
+    lock.lock();
+    if (forgotten_ != before) continue;
+    if (!stored) return std::nullopt;
+    it = sessions_.try_emplace(key, Entry{stored->principal, stored->created, stored->last_seen, stored->last_seen}).first;
+  }
+  if (Expired(it->second, now)) {
     sessions_.erase(it);
     return std::nullopt;
   }
   it->second.last_seen = now;
-  return it->second.principal;
+  bool touch = backing_.touch && now - it->second.stored_last_seen >= absl::Minutes(1);
+  if (touch) it->second.stored_last_seen = now;
+  Principal p = it->second.principal;
+  lock.unlock();
+  if (touch) backing_.touch(key, now);
+  return p;
 }
 
 std::string Sessions::BeginMfa(const Principal& p, bool setup, std::string secret) {

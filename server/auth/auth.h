@@ -3,6 +3,7 @@
 // session, and a per-username failure backoff. Sessions and the pool are thread-safe.
 #pragma once
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -27,14 +28,43 @@ struct SessionOptions {
 // The name of the session cookie.
 inline constexpr const char* kSessionCookie = "qf_session";
 
-// Live sessions keyed by the SHA-256 of the cookie token (the token itself is never stored).
+// A session as stored (auth/session_store.h), read back after a restart: the account as it is now (its roles and
+// unit today, not at sign-in) with the session's CSRF token, and the session's times.
+struct StoredSession {
+  Principal principal;
+  absl::Time created, last_seen;
+};
+
+// Live sessions keyed by the SHA-256 of the cookie token (the token itself is never stored), held in memory and,
+// once backed (SetBacking), in the database too, so that a restart signs nobody out.
 class Sessions {
  public:
   Sessions(const Clock& clock, SessionOptions options = {}) : clock_(clock), options_(options) {}
 
-  // Creates a session for `p`; returns the cookie token and fills p.csrf.
+  // Where sessions outlive the process (the runtime wires in auth/session_store.h): `load` finds a stored session
+  // by key (nullopt when there is none or its account is inactive); `touch` records a session's last use (a queued
+  // write, at most once a minute per session). Unset (unit tests), sessions live in memory only.
+  struct Backing {
+    std::function<std::optional<StoredSession>(const std::string& key)> load;
+    std::function<void(const std::string& key, absl::Time last_seen)> touch;
+  };
+  void SetBacking(Backing b) { backing_ = std::move(b); }  // before serving
+  const SessionOptions& options() const { return options_; }
+  // The key a token is stored under (its SHA-256, hex).
+  static std::string Key(std::string_view token);
+
+  // A new session for `p` (fills p.csrf): the cookie token and its key. The caller stores it (StoreSession, in the
+  // command that completes sign-in) and then Adopts it.
+  struct Issued {
+    std::string token, key;
+    absl::Time created;
+  };
+  Issued Issue(Principal& p);
+  void Adopt(const Issued& s, const Principal& p);
+  // Issue and Adopt, in memory only.
   std::string Create(Principal& p);
-  void Destroy(const std::string& token);
+  // Drops a session from memory (after its stored row is deleted: sign-out).
+  void Forget(std::string_view token);
   // The principal of a live session token (touching it), or nullopt when unknown or expired.
   std::optional<Principal> Resolve(std::string_view token);
 
@@ -62,14 +92,20 @@ class Sessions {
     Principal principal;
     absl::Time created;
     absl::Time last_seen;
+    absl::Time stored_last_seen;  // as the backing last recorded it
   };
   struct Failures {
     int count = 0;
     absl::Time locked_until = absl::InfinitePast();
   };
+  bool Expired(const Entry& e, absl::Time now) const {
+    return now - e.last_seen > options_.idle || now - e.created > options_.absolute;
+  }
   const Clock& clock_;
   SessionOptions options_;
+  Backing backing_;
   std::mutex mu_;
+  uint64_t forgotten_ = 0;  // guarded by mu_; counts Forget calls (a load racing a sign-out reads again)
   std::unordered_map<std::string, Entry> sessions_;       // guarded by mu_
   std::unordered_map<std::string, Failures> failures_;    // guarded by mu_
   std::unordered_map<std::string, PendingMfa> pending_;   // guarded by mu_; keyed by SHA-256 of the token

@@ -5,6 +5,7 @@
 #include "app/modules.h"
 #include "auth/auth.h"
 #include "auth/auth_store.h"
+#include "auth/session_store.h"
 #include "auth/signin.h"
 #include "common/json_input.h"
 #include "common/status.h"
@@ -62,14 +63,17 @@ void SecondFactor(AppContext& app, Request& req, Respond respond) {
     return respond(Response::Problem(MakeError(absl::StatusCode::kUnauthenticated, "auth.mfa_expired",
                                                "登录已超时或尝试次数过多，请重新输入密码"), req.path));
   Principal p = pending->principal;
+  Sessions::Issued session = app.sessions->Issue(p);
   app.writer->Submit(Actor::Account(p.account_id),
-      [pending = *pending, r = *request](Tx& tx) -> absl::StatusOr<json::value> {
+      [pending = *pending, r = *request, session, p, options = app.sessions->options()](Tx& tx)
+          -> absl::StatusOr<json::value> {
         QF_ASSIGN_OR_RETURN(auto codes, VerifySecondFactor(tx, pending, r));
+        QF_RETURN_IF_ERROR(StoreSession(tx, session, p, options));
         json::object out;
         if (!codes.empty()) out["recovery_codes"] = json::array(codes.begin(), codes.end());
         return out;
       },
-      [&app, respond, p, path = req.path, token = request->mfa_token](absl::StatusOr<json::value> r) mutable {
+      [&app, respond, p, session, path = req.path, token = request->mfa_token](absl::StatusOr<json::value> r) mutable {
         if (!r.ok()) {
           app.sessions->RecordFailure(p.username);
           spdlog::warn("second factor failed for {}", p.username);
@@ -77,12 +81,12 @@ void SecondFactor(AppContext& app, Request& req, Respond respond) {
         }
         app.sessions->EndMfa(token);
         app.sessions->RecordSuccess(p.username);
-        std::string session = app.sessions->Create(p);
+        app.sessions->Adopt(session, p);
         spdlog::info("signed in: {}", p.username);
         auto out = PrincipalJson(p);
         for (auto& [k, v] : r->as_object()) out[k] = v;
         auto resp = Response::Json(200, out);
-        resp.headers.emplace_back("Set-Cookie", SessionCookie(session, app.secure_cookies));
+        resp.headers.emplace_back("Set-Cookie", SessionCookie(session.token, app.secure_cookies));
         respond(resp);
       });
 }
@@ -107,6 +111,24 @@ void CreateAccountRoute(AppContext& app, Request& req, Respond respond) {
   if (!queued) respond(Response::Problem(kBusy, req.path));
 }
 
+// Deletes the stored session (and records the sign-out) before answering: a signed-out session stays refused
+// after a restart.
+void SignOut(AppContext& app, Request& req, Respond respond) {
+  std::string token(req.Cookie(kSessionCookie).value_or(""));
+  app.writer->Submit(ActorOf(req),
+      [key = Sessions::Key(token), account = req.principal->account_id](Tx& tx) -> absl::StatusOr<json::value> {
+        QF_RETURN_IF_ERROR(EndSession(tx, key, account));
+        return json::value();
+      },
+      [&app, respond, token, path = req.path](absl::StatusOr<json::value> done) {
+        if (!done.ok()) return respond(Response::Problem(done.status(), path));
+        app.sessions->Forget(token);
+        auto r = Response::Json(200, json::object{{"signed_out", true}});
+        r.headers.emplace_back("Set-Cookie", SessionCookie("", app.secure_cookies));
+        respond(r);
+      });
+}
+
 }  // namespace
 
 void RegisterRoutes(Router& router, AppContext& app) {
@@ -120,12 +142,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               [&app](Request& req, Respond respond) { CreateAccountRoute(app, req, std::move(respond)); }, 4096,
               "Create a staff account (it enrols its second factor at first sign-in)"});
   router.Add({"POST", "/api/v1/auth/logout", kAnyStaff,
-              [&app](Request& req, Respond respond) {
-                if (auto token = req.Cookie(kSessionCookie)) app.sessions->Destroy(*token);
-                auto r = Response::Json(200, json::object{{"signed_out", true}});
-                r.headers.emplace_back("Set-Cookie", SessionCookie("", app.secure_cookies));
-                respond(r);
-              },
+              [&app](Request& req, Respond respond) { SignOut(app, req, std::move(respond)); },
               1024, "Sign out"});
   router.Add({"GET", "/api/v1/auth/me", kAnyStaff,
               [](Request& req, Respond respond) { respond(Response::Json(200, PrincipalJson(*req.principal))); },

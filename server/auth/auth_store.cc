@@ -79,6 +79,17 @@ absl::StatusOr<std::optional<AccountRow>> GetAccount(Db& db, int64_t id) {
   return std::optional<AccountRow>(ReadAccount(st));
 }
 
+Principal PrincipalOf(const AccountRow& a) {
+  Principal p;
+  p.account_id = a.id;
+  p.username = a.username;
+  p.display_name = a.display_name;
+  p.unit_id = a.unit_id;
+  p.person_id = a.person_id;
+  p.roles = a.roles;
+  return p;
+}
+
 absl::StatusOr<std::vector<AccountRow>> ActiveAccountsWithRoles(Db& db, RoleSet any_of) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE active=1 ORDER BY id"));
   std::vector<AccountRow> out;

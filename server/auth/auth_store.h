@@ -40,6 +40,8 @@ absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string&
 absl::StatusOr<std::optional<AccountRow>> GetAccount(Db& db, int64_t id);
 // Active accounts holding any of `any_of` (secrets left out), by id.
 absl::StatusOr<std::vector<AccountRow>> ActiveAccountsWithRoles(Db& db, RoleSet any_of);
+// The principal an account signs in as (no CSRF token yet).
+Principal PrincipalOf(const AccountRow& a);
 // The display name of an account by id ("" if there is none): for views that name who did what.
 std::string DisplayName(Db& db, int64_t account_id);
 

@@ -39,13 +39,7 @@ absl::StatusOr<PasswordPassed> CheckPassword(Sessions& sessions, const std::opti
     return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_credentials", "用户名或密码错误");
   }
   // The password is right; the second factor decides. Accounts without one enrol now.
-  Principal p;
-  p.account_id = account->id;
-  p.username = account->username;
-  p.display_name = account->display_name;
-  p.unit_id = account->unit_id;
-  p.person_id = account->person_id;
-  p.roles = account->roles;
+  Principal p = PrincipalOf(*account);
   PasswordPassed out;
   if (!account->totp_secret.empty()) {
     out.mfa_token = sessions.BeginMfa(p, false, "");

@@ -100,6 +100,13 @@ absl::Status RestoreSqlite(const std::string& from, const std::string& db) {
   fs::remove(partial, ec);
   fs::copy_file(from, partial, ec);
   if (ec) return absl::InternalError("无法写入 " + partial + "：" + ec.message());
+  // A restore signs everyone out: the sessions of the backup's time (one signed out since among them) are not revived.
+  {
+    QF_ASSIGN_OR_RETURN(auto copy, Db::Open(partial, DbMode::kWriter));
+    QF_ASSIGN_OR_RETURN(auto has, copy->Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'staff_sessions'"));
+    QF_ASSIGN_OR_RETURN(bool sessions, has.Step());
+    if (sessions) QF_RETURN_IF_ERROR(copy->Exec("DELETE FROM staff_sessions"));
+  }
   return PutInPlace(partial, db);
 }
 

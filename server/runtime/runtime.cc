@@ -1,5 +1,6 @@
 #include "runtime/runtime.h"
 
+#include "auth/session_store.h"
 #include "cases/cases.h"
 #include "common/status.h"
 #include "common/strings.h"
@@ -107,6 +108,7 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->writer_->Start();
   rt->readers_ = std::make_unique<ReadConnections>(opts.db_path, opts.read_dbs, opts.read_wait);
   rt->sessions_ = std::make_unique<auth::Sessions>(clock);
+  auth::BackSessions(*rt->sessions_, *rt->readers_, *rt->writer_);
   rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
                         &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,

@@ -258,6 +258,11 @@ class Client:
         self.cookies = {}  # name -> value, as a browser keeps them (the session; qf_seen with standbys)
         self.csrf = None
 
+    def reconnect(self, port):
+        """The same browser (cookies, CSRF token) against a server restarted on `port`."""
+        self.port = port
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
     def request(self, method, path, body=None, raw=None, content_type="application/json", headers=None):
         h = dict(headers or {})
         data = None

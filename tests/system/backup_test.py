@@ -64,6 +64,8 @@ def main():
         deadline = time.monotonic() + 30
         while len(acknowledged) < 10 and time.monotonic() < deadline:
             time.sleep(0.05)
+        staff = qfserver.Client(server.port)
+        staff.login("supervisor")
         keys = os.path.join(work, "keys")
         os.makedirs(keys)
         backup = os.path.join(work, "backup", "b1.db")
@@ -132,6 +134,9 @@ def main():
             c = qfserver.Client(s.port)
             status, _, _ = c.request("GET", "/healthz")
             check(status == 200, "the restored database serves")
+            staff.reconnect(s.port)
+            check(staff.request("GET", "/api/v1/auth/me")[0] == 401,
+                  "a restore signs everyone out (the backup's sessions are not revived)")
             found = [c.request("GET", "/api/v1/public/cases/" + receipt)[0] for receipt in before]
             check(found and all(st == 200 for st in found),
                   "every submission acknowledged before the backup is in it (%d)" % len(found))

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Crash test: kill -9 the server during a stream of submissions; every acknowledged receipt must be present
-after restart. Also checks that SIGTERM drains and exits 0 within its bound, and that /healthz answers."""
+after restart. Also checks that SIGTERM drains and exits 0 within its bound, that /healthz answers, and that staff
+sessions outlive both kinds of restart while a signed-out one stays refused."""
 import argparse
 import os
 import shutil
@@ -30,6 +31,40 @@ def submitter(port, acked, stop, errors):
         elif status != 503:
             errors.append("unexpected %s %s" % (status, body))
             return
+
+
+def sessions_outlive_restarts(binary, work, failed):
+    """Signed-in staff stay signed in across kill -9 and SIGTERM restarts (their sessions are stored, hashed), and a
+    signed-out session, replayed with its old cookie, stays refused after both."""
+    db = qfserver.build_demo(binary, work)
+    server = qfserver.Server(binary, db, ["--no-rate-limits"]).start()
+    kept, left = qfserver.Client(server.port), qfserver.Client(server.port)
+    kept.login("supervisor")
+    left.login("clerk")
+    replay = qfserver.Client(server.port)
+    replay.cookies, replay.csrf = dict(left.cookies), left.csrf
+    status, body, _ = left.request("POST", "/api/v1/auth/logout", {})
+    if status != 200:
+        failed.append("sign-out: %s %s" % (status, body))
+    if replay.request("GET", "/api/v1/auth/me")[0] != 401:
+        failed.append("a signed-out session's cookie still works")
+    for how in (signal.SIGKILL, signal.SIGTERM):
+        server.stop(how)
+        server = qfserver.Server(binary, db, ["--no-rate-limits"]).start()
+        kept.reconnect(server.port)
+        replay.reconnect(server.port)
+        csrf = kept.csrf
+        status, body, _ = kept.request("GET", "/api/v1/auth/me")
+        if status != 200 or body.get("username") != "supervisor" or body.get("csrf_token") != csrf:
+            failed.append("after %s the supervisor is signed out: %s %s" % (how.name, status, body))
+        # A change with the CSRF token the browser already holds.
+        status, body, _ = kept.request("POST", "/api/v1/cases", {"channel": "letter"})
+        if status not in (400, 422):
+            failed.append("after %s a change with the old CSRF token: %s %s" % (how.name, status, body))
+        if replay.request("GET", "/api/v1/auth/me")[0] != 401:
+            failed.append("after %s a signed-out session's cookie works again" % how.name)
+    server.stop()
+    print("crash: sessions outlive kill -9 and SIGTERM; a signed-out one stays refused")
 
 
 def main():
@@ -93,6 +128,7 @@ def main():
         server.stop()
         print("crash: %d acknowledged before kill -9, all present after restart; SIGTERM drained %d in %.2fs"
               % (len(acked), len(acked2), took))
+        sessions_outlive_restarts(args.bin, work, failed)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in failed:

@@ -1,0 +1,102 @@
+// Sessions kept in the database (auth/session_store.h), on both backends: a restart (a new runtime on the same
+// database) signs nobody out, and a signed-out or expired session stays refused after it.
+#include "auth/session_store.h"
+
+#include <map>
+
+#include "auth/auth_store.h"
+#include "org/org.h"
+#include "runtime/store_fixture.h"
+
+namespace qf::auth {
+namespace {
+
+class SessionStoreTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    auto id = Run([](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      QF_ASSIGN_OR_RETURN(int64_t bureau, org::InsertUnit(tx, {0, "JYJ", "市教育局", "bureau"}));
+      QF_ASSIGN_OR_RETURN(int64_t id, CreateAccount(tx, {"sup1", "督办员", 0, bureau, "x", kSupervisor, ""}));
+      return id;
+    });
+    ASSERT_TRUE(id.ok()) << id.status();
+    account_ = id->as_int64();
+  }
+  // Signs in as the second step does: the session stored by a writer command, then adopted.
+  std::string SignIn() {
+    auto account = GetAccount(Reader(), account_);
+    EXPECT_TRUE(account.ok() && *account);
+    Principal p = PrincipalOf(**account);
+    Sessions& sessions = *App().sessions;
+    Sessions::Issued issued = sessions.Issue(p);
+    EXPECT_TRUE(Do([&](Tx& tx) { return StoreSession(tx, issued, p, sessions.options()); }).ok());
+    sessions.Adopt(issued, p);
+    csrf_[issued.token] = p.csrf;
+    return issued.token;
+  }
+  void Restart() {
+    ASSERT_TRUE(Do([](Tx&) { return absl::OkStatus(); }).ok());  // the queued touches before it: commands run in order
+    rt_.reset();
+    auto rt = Runtime::Open({path_, std::string(QF_SOURCE_DIR) + "/data", {}}, clock_);
+    ASSERT_TRUE(rt.ok()) << rt.status();
+    rt_ = std::move(*rt);
+  }
+  std::optional<Principal> Resolve(const std::string& token) { return App().sessions->Resolve(token); }
+  int64_t Stored() {
+    auto st = Reader().Prepare("SELECT COUNT(*) FROM staff_sessions");
+    EXPECT_TRUE(st.ok() && *st->Step());
+    return st->Int(0);
+  }
+
+  int64_t account_ = 0;
+  std::map<std::string, std::string> csrf_;
+};
+
+TEST_F(SessionStoreTest, ARestartSignsNobodyOut) {
+  std::string token = SignIn();
+  Restart();
+  auto p = Resolve(token);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->account_id, account_);
+  EXPECT_EQ(p->username, "sup1");
+  EXPECT_TRUE(p->Has(kSupervisor));
+  EXPECT_EQ(p->csrf, csrf_[token]) << "the CSRF token the browser holds still works";
+  EXPECT_FALSE(Resolve("not-a-session-token"));
+}
+
+TEST_F(SessionStoreTest, ASignedOutSessionStaysRefusedAfterARestart) {
+  std::string gone = SignIn(), kept = SignIn();
+  ASSERT_TRUE(Do([&](Tx& tx) { return EndSession(tx, Sessions::Key(gone), account_); }).ok());
+  App().sessions->Forget(gone);
+  EXPECT_FALSE(Resolve(gone));
+  EXPECT_TRUE(Resolve(kept));
+  Restart();
+  EXPECT_FALSE(Resolve(gone));
+  EXPECT_TRUE(Resolve(kept));
+  EXPECT_EQ(Stored(), 1);
+}
+
+TEST_F(SessionStoreTest, IdleAndAbsoluteExpiryHoldAcrossRestarts) {
+  // SessionOptions: 30 minutes idle, 12 hours in all.
+  std::string idle = SignIn(), busy = SignIn();
+  for (int i = 0; i < 3; ++i) {
+    clock_.Advance(absl::Minutes(20));
+    ASSERT_TRUE(Resolve(busy));  // each use older than a minute is written down
+  }
+  Restart();
+  EXPECT_FALSE(Resolve(idle)) << "unused for an hour";
+  EXPECT_TRUE(Resolve(busy)) << "its last use was stored before the restart";
+  for (int i = 0; i < 33; ++i) {  // used every 20 minutes up to 12 hours after sign-in
+    clock_.Advance(absl::Minutes(20));
+    ASSERT_TRUE(Resolve(busy)) << i;
+  }
+  Restart();
+  clock_.Advance(absl::Minutes(1));
+  EXPECT_FALSE(Resolve(busy)) << "more than 12 hours after sign-in";
+  SignIn();
+  EXPECT_EQ(Stored(), 1) << "storing a session deletes the expired ones";
+}
+
+}  // namespace
+}  // namespace qf::auth
