@@ -65,9 +65,9 @@ void SecondFactor(AppContext& app, Request& req, Respond respond) {
   Principal p = pending->principal;
   Sessions::Issued session = app.sessions->Issue(p);
   app.writer->Submit(Actor::Account(p.account_id),
-      [pending = *pending, r = *request, session, p, options = app.sessions->options()](Tx& tx)
+      [&app, pending = *pending, r = *request, session, p, options = app.sessions->options()](Tx& tx)
           -> absl::StatusOr<json::value> {
-        QF_ASSIGN_OR_RETURN(auto codes, VerifySecondFactor(tx, pending, r));
+        QF_ASSIGN_OR_RETURN(auto codes, VerifySecondFactor(tx, app.vault, pending, r));
         QF_RETURN_IF_ERROR(StoreSession(tx, session, p, options));
         json::object out;
         if (!codes.empty()) out["recovery_codes"] = json::array(codes.begin(), codes.end());
@@ -149,6 +149,15 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "The signed-in account"});
 }
 
-void Register(Modules& m) { m.AddRoutes(RegisterRoutes); }
+void Register(Modules& m) {
+  m.AddRoutes(RegisterRoutes);
+  m.AddStartupCommand("seal TOTP secrets", [](const AppContext& app) -> Command {
+    return [vault = app.vault](Tx& tx) -> absl::StatusOr<json::value> {
+      if (!vault) return json::value(0);
+      QF_ASSIGN_OR_RETURN(int n, SealTotpSecrets(tx, *vault));
+      return json::value(n);
+    };
+  });
+}
 
 }  // namespace qf::auth

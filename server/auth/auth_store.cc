@@ -106,12 +106,51 @@ absl::StatusOr<std::vector<AccountRow>> ActiveAccountsWithRoles(Db& db, RoleSet 
   return out;
 }
 
-absl::Status UseTotp(Tx& tx, int64_t account, const std::string& code) {
+namespace {
+
+// A stored TOTP secret as it goes into the accounts table: sealed by the vault when there is one (every server;
+// only a database without key files, in memory, keeps the raw bytes).
+std::string StoredSecret(const vault::Vault* vault, const std::string& secret) {
+  return vault ? vault->Seal(secret) : secret;
+}
+
+// The secret back from what is stored: raw secrets (kTotpSecretBytes long) are those stored before sealing, until
+// SealTotpSecrets runs at the next start.
+absl::StatusOr<std::string> SecretOf(const vault::Vault* vault, const std::string& stored) {
+  if (stored.size() == kTotpSecretBytes || !vault) return stored;
+  auto secret = vault->Unseal(stored);
+  if (!secret.ok()) return MakeError(absl::StatusCode::kInternal, "auth.totp_key", "动态口令密钥无法解密（密钥文件与数据库不匹配）");
+  return secret;
+}
+
+}  // namespace
+
+absl::StatusOr<int> SealTotpSecrets(Tx& tx, const vault::Vault& vault) {
+  QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+      "SELECT id, totp_secret FROM accounts WHERE totp_secret IS NOT NULL AND length(totp_secret) = ?"));
+  st.Bind(1, static_cast<int64_t>(kTotpSecretBytes));
+  std::vector<std::pair<int64_t, std::string>> raw;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    raw.emplace_back(st.Int(0), st.Text(1));
+  }
+  QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE accounts SET totp_secret=? WHERE id=?"));
+  for (const auto& [id, secret] : raw) {
+    up.Reset();
+    up.BindBlob(1, vault.Seal(secret)).Bind(2, id);
+    QF_RETURN_IF_ERROR(up.Run());
+  }
+  return static_cast<int>(raw.size());
+}
+
+absl::Status UseTotp(Tx& tx, const vault::Vault* vault, int64_t account, const std::string& code) {
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT totp_secret, totp_last_step FROM accounts WHERE id=?"));
   st.Bind(1, account);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row || st.Text(0).empty()) return MakeError(absl::StatusCode::kUnauthenticated, "auth.no_totp", "该账号尚未启用动态口令");
-  auto step = VerifyTotp(st.Text(0), code, absl::ToUnixSeconds(tx.now()), st.Int(1));
+  QF_ASSIGN_OR_RETURN(std::string secret, SecretOf(vault, st.Text(0)));
+  auto step = VerifyTotp(secret, code, absl::ToUnixSeconds(tx.now()), st.Int(1));
   if (!step) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_totp", "动态口令错误或已使用过");
   QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE accounts SET totp_last_step=? WHERE id=? AND totp_last_step < ?"));
   up.Bind(1, *step).Bind(2, account).Bind(3, *step);
@@ -140,8 +179,8 @@ absl::Status UseRecoveryCode(Tx& tx, int64_t account, const std::string& code) {
   return tx.Append("auth.recovery_code_used", "account:" + std::to_string(account), {{"left", left.size()}}).status();
 }
 
-absl::StatusOr<std::vector<std::string>> EnrolTotp(Tx& tx, int64_t account, const std::string& secret,
-                                                   const std::string& code) {
+absl::StatusOr<std::vector<std::string>> EnrolTotp(Tx& tx, const vault::Vault* vault, int64_t account,
+                                                   const std::string& secret, const std::string& code) {
   auto step = VerifyTotp(secret, code, absl::ToUnixSeconds(tx.now()), 0);
   if (!step) return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_totp", "动态口令错误，请核对手机上的验证器");
   std::vector<std::string> codes;
@@ -155,7 +194,7 @@ absl::StatusOr<std::vector<std::string>> EnrolTotp(Tx& tx, int64_t account, cons
   }
   QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare(
       "UPDATE accounts SET totp_secret=?, totp_last_step=?, recovery_codes=? WHERE id=? AND totp_secret IS NULL"));
-  up.BindBlob(1, secret).Bind(2, *step).Bind(3, boost::json::serialize(hashes)).Bind(4, account);
+  up.BindBlob(1, StoredSecret(vault, secret)).Bind(2, *step).Bind(3, boost::json::serialize(hashes)).Bind(4, account);
   QF_RETURN_IF_ERROR(up.Run());
   if (tx.db().Changes() != 1) return Conflict("auth.totp_enrolled", "该账号已启用动态口令");
   QF_RETURN_IF_ERROR(tx.Append("auth.totp_enrolled", "account:" + std::to_string(account), {{"recovery_codes", 10}}).status());

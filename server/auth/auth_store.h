@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "auth/roles.h"
 #include "storage/writer.h"
+#include "vault/vault.h"
 
 namespace qf::auth {
 
@@ -45,13 +46,18 @@ Principal PrincipalOf(const AccountRow& a);
 // The display name of an account by id ("" if there is none): for views that name who did what.
 std::string DisplayName(Db& db, int64_t account_id);
 
-// Second factor, inside writer commands. Each appends its event.
+// Second factor, inside writer commands. Each appends its event. TOTP secrets are stored sealed by the vault (a
+// database thief gets no second factor); `vault` is null only for a database without key files (in memory).
+// The length of a TOTP secret (raw bytes): what a stored secret not yet sealed measures.
+inline constexpr size_t kTotpSecretBytes = 20;
+// Seals the secrets still stored raw (a database from before sealing, the demo's accounts); returns how many.
+absl::StatusOr<int> SealTotpSecrets(Tx& tx, const vault::Vault& vault);
 // Accepts a TOTP code for `account` at `now` (never one used before); Unauthenticated otherwise.
-absl::Status UseTotp(Tx& tx, int64_t account, const std::string& code);
+absl::Status UseTotp(Tx& tx, const vault::Vault* vault, int64_t account, const std::string& code);
 // Uses one recovery code (each works once); Unauthenticated otherwise.
 absl::Status UseRecoveryCode(Tx& tx, int64_t account, const std::string& code);
 // Stores a confirmed TOTP secret and fresh recovery codes; returns the codes (shown once).
-absl::StatusOr<std::vector<std::string>> EnrolTotp(Tx& tx, int64_t account, const std::string& secret,
-                                                   const std::string& code);
+absl::StatusOr<std::vector<std::string>> EnrolTotp(Tx& tx, const vault::Vault* vault, int64_t account,
+                                                   const std::string& secret, const std::string& code);
 
 }  // namespace qf::auth

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "auth/auth_store.h"
+#include "auth/totp.h"
 #include "org/org.h"
 #include "runtime/store_fixture.h"
 
@@ -96,6 +97,41 @@ TEST_F(SessionStoreTest, IdleAndAbsoluteExpiryHoldAcrossRestarts) {
   EXPECT_FALSE(Resolve(busy)) << "more than 12 hours after sign-in";
   SignIn();
   EXPECT_EQ(Stored(), 1) << "storing a session deletes the expired ones";
+}
+
+// TOTP secrets are stored sealed (a database thief gets no second factor): enrolment seals, a secret stored raw
+// before sealing is sealed at the next start, and codes are accepted either way.
+TEST_F(SessionStoreTest, TotpSecretsAreStoredSealed) {
+  const vault::Vault& vault = *App().vault;
+  std::string secret(kTotpSecretBytes, '\x07');
+  auto stored = [&] {
+    auto st = Reader().Prepare("SELECT totp_secret FROM accounts WHERE id = " + std::to_string(account_));
+    EXPECT_TRUE(st.ok() && *st->Step());
+    return st->Text(0);
+  };
+  auto code = [&](absl::Time at) { return TotpCode(secret, absl::ToUnixSeconds(at)); };
+  auto codes = Run([&](Tx& tx) -> absl::StatusOr<boost::json::value> {
+    QF_ASSIGN_OR_RETURN(auto c, EnrolTotp(tx, &vault, account_, secret, code(tx.now())));
+    return boost::json::value(static_cast<int64_t>(c.size()));
+  });
+  ASSERT_TRUE(codes.ok()) << codes.status();
+  EXPECT_NE(stored(), secret);
+  EXPECT_EQ(stored().find(secret), std::string::npos);
+  EXPECT_EQ(*vault.Unseal(stored()), secret);
+  clock_.Advance(absl::Seconds(30));
+  EXPECT_TRUE(Do([&](Tx& tx) { return UseTotp(tx, &vault, account_, code(tx.now())); }).ok());
+
+  // A database from before sealing: the raw secret is sealed at the next start and still takes codes.
+  ASSERT_TRUE(Do([&](Tx& tx) -> absl::Status {
+    QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare("UPDATE accounts SET totp_secret = ? WHERE id = ?"));
+    up.BindBlob(1, secret).Bind(2, account_);
+    return up.Run();
+  }).ok());
+  EXPECT_EQ(stored(), secret);
+  Restart();
+  EXPECT_EQ(*App().vault->Unseal(stored()), secret);
+  clock_.Advance(absl::Seconds(30));
+  EXPECT_TRUE(Do([&](Tx& tx) { return UseTotp(tx, App().vault, account_, code(tx.now())); }).ok());
 }
 
 }  // namespace

@@ -65,17 +65,18 @@ absl::StatusOr<SecondFactorRequest> ParseSecondFactor(const boost::json::object&
   return r;
 }
 
-absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const Sessions::PendingMfa& pending,
+absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const vault::Vault* vault,
+                                                            const Sessions::PendingMfa& pending,
                                                             const SecondFactorRequest& r) {
   int64_t id = pending.principal.account_id;
   std::vector<std::string> codes;
   std::string method = "totp";
   if (pending.setup) {
     if (!r.code) return Invalid("auth.code_required", "请输入验证器显示的动态口令", {{"code", "必填"}});
-    QF_ASSIGN_OR_RETURN(codes, EnrolTotp(tx, id, pending.secret, *r.code));
+    QF_ASSIGN_OR_RETURN(codes, EnrolTotp(tx, vault, id, pending.secret, *r.code));
     method = "totp_enrolled";
   } else if (r.code) {
-    QF_RETURN_IF_ERROR(UseTotp(tx, id, *r.code));
+    QF_RETURN_IF_ERROR(UseTotp(tx, vault, id, *r.code));
   } else {
     QF_RETURN_IF_ERROR(UseRecoveryCode(tx, id, *r.recovery_code));
     method = "recovery_code";

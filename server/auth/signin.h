@@ -45,7 +45,8 @@ struct SecondFactorRequest {
 absl::StatusOr<SecondFactorRequest> ParseSecondFactor(const boost::json::object& body);
 // In a writer command: verifies the pending sign-in's second factor (enrolling it when pending.setup) and records
 // "auth.signed_in". Returns the recovery codes handed out at enrolment (empty otherwise).
-absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const Sessions::PendingMfa& pending,
+absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const vault::Vault* vault,
+                                                            const Sessions::PendingMfa& pending,
                                                             const SecondFactorRequest& r);
 
 // A new staff account as the administrator asks for it (the password still in clear: hash it on the pool).

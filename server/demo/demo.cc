@@ -257,6 +257,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
       QF_ASSIGN_OR_RETURN(int64_t id, auth::CreateAccount(tx, na));
       b.accounts[a.user] = {id, a.user, a.display, a.person, unit_id, hash, a.roles, true};
     }
+    if (app.vault) QF_RETURN_IF_ERROR(auth::SealTotpSecrets(tx, *app.vault).status());
     return json::value();
   });
   if (!r.ok()) return r.status();

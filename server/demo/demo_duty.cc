@@ -171,6 +171,7 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
                          DemoAccounts::kTotpSecret});
       }
       for (const auto& h : heads) QF_RETURN_IF_ERROR(auth::CreateAccount(tx, h).status());
+      if (rt.app().vault) QF_RETURN_IF_ERROR(auth::SealTotpSecrets(tx, *rt.app().vault).status());
       return json::object{{"accounts", static_cast<int64_t>(heads.size())}};
     });
   });
