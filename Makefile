@@ -63,6 +63,7 @@ test: build web
 	@$(T) e2e node tests/e2e/run.mjs --bin $(BIN)
 	@$(T) api python3 tests/api/run.py --bin $(BIN)
 	@$(T) openapi python3 tests/system/openapi_test.py --bin $(BIN)
+	@$(T) upgrade python3 tests/system/upgrade_test.py --bin $(BIN)
 	@for t in $(DB_SYSTEM_TESTS); do $(T) $$t python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
 	@$(T) postgresql tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 
