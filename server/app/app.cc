@@ -145,6 +145,23 @@ Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare) {
   };
 }
 
+Handler RecordedReadRoute(AppContext& app, PrepareFn record, ReadFn read) {
+  auto reader = std::make_shared<ReadFn>(std::move(read));
+  return WriteThenRoute(app, [&app, record = std::move(record), reader](const Request& req) -> absl::StatusOr<Write> {
+    QF_ASSIGN_OR_RETURN(Command command, record(req));
+    auto copy = std::make_shared<Request>(req);
+    return Write{std::move(command), [&app, copy, reader](absl::StatusOr<boost::json::value> r, Respond respond) {
+                   if (!r.ok()) return respond(Response::Problem(r.status(), copy->path));
+                   // Recorded; the read runs on the work pool, not on the writer's thread.
+                   OffThread(app, *copy, std::move(respond), [&app, reader](const Request& req, const Respond& respond) {
+                     auto v = BudgetedRead<boost::json::value>(app, req, [&](Db& db) { return (*reader)(req, db); });
+                     if (!v.ok()) return respond(Response::Problem(v.status(), req.path));
+                     respond(Response::Json(200, std::move(*v)));
+                   });
+                 }};
+  });
+}
+
 Handler FileRoute(AppContext& app, FileFn make) {
   return [&app, make = std::move(make)](Request& req, Respond respond) {
     OffThread(

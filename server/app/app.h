@@ -138,6 +138,10 @@ Handler WriteThenRoute(AppContext& app, PrepareWriteFn prepare);
 // the problem.
 using FileFn = std::function<absl::StatusOr<Response>(const Request&, Db&)>;
 Handler FileRoute(AppContext& app, FileFn make);
+// A read of content that is recorded first (访问留痕): `record` makes the writer command that checks the caller may
+// read it and appends the read's event; once that has committed, `read` answers as in ReadRoute. A refused record
+// (not found, not allowed) is the answer, and nothing is read.
+Handler RecordedReadRoute(AppContext& app, PrepareFn record, ReadFn read);
 
 // Answers /healthz: a read and a no-op write.
 void RegisterHealthRoutes(Router& router, AppContext& app);

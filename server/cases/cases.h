@@ -203,6 +203,12 @@ struct AttachmentRef {
 absl::StatusOr<AttachmentRef> OpenAttachment(Tx& tx, int64_t case_id, const std::string& sha256, const Principal& who);
 // The file's bytes (a reading connection).
 absl::StatusOr<std::string> AttachmentBytes(Db& db, const std::string& sha256);
+// Records that `who` reads case `case_id` ("case.viewed", 访问留痕) before it is answered, after the case's scope and
+// walls: NotFound (and nothing recorded) when the caller may not see it.
+absl::Status RecordCaseRead(Tx& tx, int64_t case_id, const Principal& who);
+// The case's access log for the discipline office, newest first (at most `limit`): reads, attachments opened and
+// reporter identities opened (with the stated reason), each with who, their unit and when. NotFound as for a read.
+absl::StatusOr<boost::json::object> AccessLogJson(Db& db, int64_t case_id, const Principal& who, int limit);
 // Seals reporter rows stored in plain text by earlier versions; returns how many.
 absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env);
 

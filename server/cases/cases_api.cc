@@ -261,11 +261,26 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               0, "The current view of the case list as an XLSX workbook (same filters and sort, at most 10,000 rows)"});
   router.Add({"GET", "/api/v1/cases/{id}", kStaff,
-              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+              RecordedReadRoute(app,
+                  [](const Request& req) -> absl::StatusOr<Command> {
+                    QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                    return Command([id, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                      QF_RETURN_IF_ERROR(RecordCaseRead(tx, id, who));
+                      return json::value();
+                    });
+                  },
+                  [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                    QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
+                    return StaffView(db, Env(app), id, *req.principal, app.clock->Now());
+                  }),
+              0, "A case with its deadlines, messages, supervision, checklist and the actions the caller may take; "
+                 "the read is recorded first (访问留痕)"});
+  router.Add({"GET", "/api/v1/cases/{id}/access-log", kSupervisor,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));
-                return StaffView(db, Env(app), id, *req.principal, app.clock->Now());
+                return AccessLogJson(db, id, *req.principal, 200);
               }),
-              0, "A case with its deadlines, messages, supervision, checklist and the actions the caller may take"});
+              0, "Who read the case, opened its attachments or its reporter's identity, newest first (the discipline office)"});
   router.Add({"GET", "/api/v1/cases/{id}/repeats", kStaff,
               ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));

@@ -50,11 +50,12 @@ absl::StatusOr<json::array> MessagesJson(Db& db, int64_t case_id, bool public_on
 }
 
 // The case's events in order, as its timeline: kind, label, time and who (staff by display name). The payloads
-// stay out: the public's identity and erased content never reach the page through the timeline.
+// stay out: the public's identity and erased content never reach the page through the timeline. Plain reads are
+// left to the access log (AccessLogJson).
 absl::StatusOr<json::array> EventsJson(Db& db, int64_t case_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT e.seq, e.time, e.actor, e.kind, a.display_name FROM events e "
-      "LEFT JOIN accounts a ON e.actor = 'account:' || a.id WHERE e.subject=? ORDER BY e.seq"));
+      "LEFT JOIN accounts a ON e.actor = 'account:' || a.id WHERE e.subject=? AND e.kind <> 'case.viewed' ORDER BY e.seq"));
   st.Bind(1, Subject(case_id));
   json::array out;
   while (true) {

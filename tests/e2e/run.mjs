@@ -429,6 +429,12 @@ async function supervisor(browser, base, locale, c) {
   await page.locator('[data-test=identity-name]').waitFor({ state: 'detached', timeout: 5000 }).then(
     () => check(true, 'closed'), () => check(false, `${locale} supervisor: the identity is gone once the dialog closes`))
   await expectText(page.locator('[data-test=timeline]'), '查看实名信息', `${locale} supervisor: the opening is in the case's timeline`)
+  // The access log (访问留痕): every read of the case and the opening with its reason, for the discipline office.
+  await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'Access log' : '访问记录' }).click()
+  await expectText(page.locator('[data-test=access-log]'), '复查需电话核实反映人诉求', `${locale} supervisor: the access log names the opening and its reason`)
+  await expectText(page.locator('[data-test=access-log]'), locale === 'en' ? 'Read the case' : '查看案件', `${locale} supervisor: the access log lists the reads`)
+  await shot(page, locale, 'console-case-access-log')
+  await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'History' : '办理过程' }).click()
   await page.locator('[data-test=menu-supervision]').click()
   await page.waitForURL(/\/console\/supervision/)
   await expectText(page.locator('[data-test=board-items] .el-tag'), t.red, `${locale} supervisor: red cards on the board`)

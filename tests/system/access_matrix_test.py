@@ -74,6 +74,7 @@ def main():
             ("POST", "/api/v1/cases"): {"body": {}}, ("GET", "/api/v1/cases"): {}, ("GET", "/api/v1/cases/export"): {},
             ("GET", "/api/v1/cases/{id}"): {"case": True},
             ("GET", "/api/v1/cases/{id}/repeats"): {"case": True},
+            ("GET", "/api/v1/cases/{id}/access-log"): {"case": True},
             ("POST", "/api/v1/cases/{id}/transitions"): {"case": True, "body": {"action": "sign"}},
             ("POST", "/api/v1/cases/{id}/reporter-identity"): {"case": True, "body": {"reason": "矩阵测试：核实"}},
             ("POST", "/api/v1/cases/{id}/supervision-orders"): {"case": True, "body": {}},

@@ -264,6 +264,17 @@ export interface CaseReview {
   document_ref?: string
 }
 
+// One read of a case, opened attachment or opened identity in its access log.
+export interface AccessEntry {
+  seq: number
+  at: string
+  kind: 'case.viewed' | 'case.attachment_opened' | 'reporter.identity_opened'
+  label: string
+  by: string
+  unit?: string
+  detail?: string
+}
+
 export interface RepeatCandidate {
   id: number
   receipt: string
@@ -388,6 +399,8 @@ export const casesApi = {
   exportXlsx: (f: CaseFilter) => download('/api/v1/cases/export', f as Query),
   get: (id: number) => http.get<StaffCase>(`/api/v1/cases/${id}`),
   repeats: (id: number) => http.get<{ offered: boolean; items: RepeatCandidate[] }>(`/api/v1/cases/${id}/repeats`),
+  // Who read the case (访问留痕), for the discipline office.
+  accessLog: (id: number) => http.get<{ case_id: number; items: AccessEntry[]; more: boolean }>(`/api/v1/cases/${id}/access-log`),
   act: (id: number, action: string, params: Record<string, unknown>) =>
     http.post<{ id: number; state: string; state_label: string; version: number }>(
       `/api/v1/cases/${id}/transitions`,
