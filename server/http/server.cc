@@ -112,6 +112,12 @@ struct HttpServer::Impl {
         beast::error_code pe;
         auto peer = stream.socket().remote_endpoint(pe);
         if (!pe) req.client = peer.address().to_string();
+        std::string forwarded;
+        for (auto [it, end] = hdr.equal_range("X-Forwarded-For"); it != end; ++it) {
+          if (!forwarded.empty()) forwarded += ',';
+          forwarded += std::string(it->value());
+        }
+        req.client = ClientAddress(req.client, forwarded, opts.trusted_proxies);
       }
       req.method = std::string(hdr.method_string());
       req.target = target;

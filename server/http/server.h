@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "http/router.h"
+#include "http/client_address.h"
 
 namespace qf {
 
@@ -22,6 +23,7 @@ struct ServerOptions {
   absl::Duration request_timeout = absl::Seconds(30);
   size_t header_limit = 16 * 1024;
   absl::Duration shutdown_grace = absl::Seconds(10);
+  TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client (http/client_address.h)
 };
 
 class HttpServer {

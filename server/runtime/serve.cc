@@ -32,7 +32,7 @@ struct ServeFlags {
   std::vector<std::string> read_dbs;
   size_t max_batch = 0;
   bool no_group = false, no_ledger = false, secure_cookies = false, no_rate_limits = false;
-  std::vector<std::string> witness_keys;
+  std::vector<std::string> witness_keys, trusted_proxies;
   std::string backup_dir, backup_every;
   int backup_keep = 0;
 };
@@ -64,6 +64,9 @@ absl::Status ApplyConfig(ServeFlags& f, std::string& data_dir, std::string& host
     if (f.backup_dir.empty()) f.backup_dir = cfg["backup"]["dir"].value_or(std::string());
     if (f.backup_every.empty()) f.backup_every = cfg["backup"]["every"].value_or(std::string());
     if (f.backup_keep == 0) f.backup_keep = cfg["backup"]["keep"].value_or(0);
+    if (auto* arr = cfg["server"]["trusted_proxies"].as_array(); arr && f.trusted_proxies.empty())
+      for (auto& p : *arr)
+        if (auto v = p.value<std::string>()) f.trusted_proxies.push_back(*v);
     if (auto* arr = cfg["ledger"]["witness_keys"].as_array())
       for (auto& w : *arr)
         if (auto v = w.value<std::string>()) f.witness_keys.push_back(*v);
@@ -142,6 +145,9 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   sopts.host = host;
   sopts.port = static_cast<uint16_t>(port);
   sopts.workers = workers;
+  auto trusted = TrustedProxies::Parse(f.trusted_proxies);
+  if (!trusted.ok()) return CliFail(trusted.status());
+  sopts.trusted_proxies = std::move(*trusted);
   HttpServer server(router, sopts);
   auto bound = server.Listen();
   if (!bound.ok()) return CliFail(bound.status());
@@ -209,6 +215,8 @@ CliAction ServeCommand(CLI::App& sub) {
   sub.add_option("--ledger-key", f->ledger_key, "ledger signing key file (default <db>.ledger.key, created 0600)");
   sub.add_option("--ledger-origin", f->ledger_origin, "checkpoint origin line (default qingfeng.local/ledger)");
   sub.add_flag("--no-rate-limits", f->no_rate_limits, "no per-client limits on public endpoints (load tests on loopback only)");
+  sub.add_option("--trusted-proxy", f->trusted_proxies,
+                 "a reverse proxy (address or CIDR network, repeatable) whose X-Forwarded-For names the client for the limits");
   sub.add_flag("--secure-cookies", f->secure_cookies, "mark session cookies Secure (when served behind TLS)");
   sub.add_option("--witness-key", f->witness_keys, "a witness's cosignature/v1 verifier key (repeatable)");
   sub.add_option("--backup-dir", f->backup_dir, "take verified backups of the SQLite database into this directory");

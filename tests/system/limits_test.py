@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Per-client limits on the public endpoints, against a real server: a burst of submissions is cut off with 429
-and Retry-After; guessing receipt codes exhausts the client's misses and then even a right code must wait."""
+and Retry-After; guessing receipt codes exhausts the client's misses and then even a right code must wait; behind
+a trusted reverse proxy each client it forwards has its own limit, and X-Forwarded-For from anyone else is ignored."""
 import argparse
 import os
 import shutil
@@ -45,6 +46,27 @@ def main():
             failures.append("after %d misses a right code should wait, got %s" % (misses, status))
         if misses != 20:
             failures.append("expected 20 misses before the cut-off, got %d" % misses)
+        server.stop()
+
+        # Behind a reverse proxy: the limits follow X-Forwarded-For only from a proxy the operator named.
+        def burst(port, forwarded):
+            c = qfserver.Client(port)
+            out = []
+            for i in range(11):
+                status, _, _ = c.request("POST", "/api/v1/public/cases?ledger_receipt=deferred",
+                                         {"category": "fees", "title": "p%d" % i, "content": "c", "anonymous": True},
+                                         headers={"X-Forwarded-For": forwarded})
+                out.append(status)
+            return out
+        server = qfserver.Server(args.bin, qfserver.new_database(work, "proxied"), ["--trusted-proxy", "127.0.0.0/8"]).start()
+        a, b = burst(server.port, "198.51.100.1"), burst(server.port, "1.2.3.4, 198.51.100.2")
+        if a[:10] != [201] * 10 or a[10] != 429 or b[:10] != [201] * 10:
+            failures.append("behind a trusted proxy each forwarded client has its own limit: %s %s" % (a, b))
+        server.stop()
+        server = qfserver.Server(args.bin, qfserver.new_database(work, "direct")).start()
+        a, b = burst(server.port, "198.51.100.1"), burst(server.port, "198.51.100.2")
+        if a[:10] != [201] * 10 or 429 not in a or any(st == 201 for st in b):
+            failures.append("without a trusted proxy X-Forwarded-For changes nothing: %s %s" % (a, b))
         server.stop()
     finally:
         shutil.rmtree(work, ignore_errors=True)
