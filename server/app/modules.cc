@@ -69,6 +69,7 @@ void JobRunner::Loop() {
     absl::Time wake = now + absl::Minutes(1);
     for (size_t i = 0; i < modules_.jobs().size(); ++i) {
       const auto& job = modules_.jobs()[i];
+      if (next[i] > now + job.every) next[i] = now;  // the wall clock was set back: run now, not an hour late
       if (next[i] <= now) {
         auto r = app_.writer->Run(Actor::System(), job.command(app_));
         if (!r.ok()) spdlog::warn("job {} failed: {}", job.name, r.status().message());

@@ -69,7 +69,8 @@ std::optional<Principal> Sessions::Resolve(std::string_view token) {
     sessions_.erase(it);
     return std::nullopt;
   }
-  it->second.last_seen = now;
+  // Never backwards: a wall clock set back and then corrected signs nobody out (idle time counts from the latest use).
+  it->second.last_seen = std::max(it->second.last_seen, now);
   bool touch = backing_.touch && now - it->second.stored_last_seen >= absl::Minutes(1);
   if (touch) it->second.stored_last_seen = now;
   Principal p = it->second.principal;

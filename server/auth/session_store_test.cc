@@ -99,6 +99,20 @@ TEST_F(SessionStoreTest, IdleAndAbsoluteExpiryHoldAcrossRestarts) {
   EXPECT_EQ(Stored(), 1) << "storing a session deletes the expired ones";
 }
 
+// Sessions live by the wall clock (they outlive restarts, so no process's monotonic clock can measure them): set
+// back an hour, nobody is signed out, before or after a restart; set forward, the hour counts as idle time.
+TEST_F(SessionStoreTest, ClockJumps) {
+  std::string token = SignIn();
+  clock_.Advance(-absl::Hours(1));
+  EXPECT_TRUE(Resolve(token)) << "set back";
+  Restart();
+  EXPECT_TRUE(Resolve(token)) << "set back, after a restart";
+  clock_.Advance(absl::Hours(1) + absl::Minutes(20));
+  EXPECT_TRUE(Resolve(token)) << "20 minutes after its last use as first stored";
+  clock_.Advance(absl::Hours(1));
+  EXPECT_FALSE(Resolve(token)) << "set forward an hour: idle longer than 30 minutes";
+}
+
 // TOTP secrets are stored sealed (a database thief gets no second factor): enrolment seals, a secret stored raw
 // before sealing is sealed at the next start, and codes are accepted either way.
 TEST_F(SessionStoreTest, TotpSecretsAreStoredSealed) {

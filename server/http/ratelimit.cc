@@ -42,7 +42,9 @@ bool RateLimiter::Allow(const std::string& client, RateClass cls, absl::Time now
   if (cls == RateClass::kSubmit) return Take(c.submit, limits_.submit_burst, limits_.submit_per_minute, now, retry_after);
   // A client whose misses are used up may not look anything up until they refill.
   Bucket probe = c.miss;
-  double refill = std::min(limits_.miss_burst, probe.tokens + absl::ToDoubleMinutes(now - probe.last) * limits_.miss_per_minute);
+  // A wall clock set back refills nothing (as in Take) rather than taking tokens away.
+  double refill = std::min(limits_.miss_burst,
+                           probe.tokens + std::max(0.0, absl::ToDoubleMinutes(now - probe.last)) * limits_.miss_per_minute);
   if (refill < 1) {
     if (retry_after) *retry_after = absl::Minutes((1 - refill) / limits_.miss_per_minute);
     return false;

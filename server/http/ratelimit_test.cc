@@ -33,6 +33,25 @@ TEST(RateLimiter, MissesStopLookups) {
   EXPECT_TRUE(rl.Allow("c", RateClass::kLookup, t + absl::Minutes(3), &wait));
 }
 
+// The wall clock set back an hour (or forward): no client is locked out for the hour, none gets more than a burst.
+TEST(RateLimiter, ClockJumpsNeitherLockOutNorOpenUp) {
+  RateLimiter rl(RateLimits{});
+  absl::Time t = absl::FromUnixSeconds(1700000000);
+  absl::Duration wait;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(rl.Allow("c", RateClass::kLookup, t, &wait));
+    rl.ChargeMiss("c", t);
+  }
+  absl::Time back = t - absl::Hours(1);
+  EXPECT_TRUE(rl.Allow("c", RateClass::kLookup, back, &wait)) << "15 misses are left: lookups go on";
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(rl.Allow("s", RateClass::kSubmit, t, &wait));
+  EXPECT_FALSE(rl.Allow("s", RateClass::kSubmit, back, &wait)) << "no refill from a clock set back";
+  EXPECT_TRUE(rl.Allow("s", RateClass::kSubmit, back + absl::Seconds(30), &wait)) << "refills from the new time on";
+  absl::Time ahead = t + absl::Hours(1);
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(rl.Allow("s", RateClass::kSubmit, ahead, &wait)) << i;
+  EXPECT_FALSE(rl.Allow("s", RateClass::kSubmit, ahead, &wait)) << "a jump forward refills one burst, no more";
+}
+
 TEST(RateLimiter, DisabledAllowsEverything) {
   RateLimits off;
   off.enabled = false;

@@ -307,6 +307,7 @@ void Ledger::Loop(Writer* writer) {
     if (stop_) break;
     bool grew = tree_size_ > checkpoint_size_;
     absl::Time now = clock_.Now();
+    if (now < last) last = now;  // the wall clock was set back: count the interval from now, not an hour ahead
     if (grew && now - last >= opts_.interval) {
       lock.unlock();
       auto r = CheckpointNow(*writer);

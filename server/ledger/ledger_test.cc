@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <thread>
 #include <random>
 
 #include <sodium.h>
@@ -88,6 +89,25 @@ class LedgerTest : public ::testing::Test {
   ManualClock clock_{absl::FromCivil(absl::CivilSecond(2026, 3, 2, 9, 0, 0), Cst())};
   std::unique_ptr<Runtime> rt_;
 };
+
+// The wall clock set back an hour: checkpoints (and the receipts waiting for them) go on after one interval, not
+// an hour later.
+TEST_F(LedgerTest, CheckpointsGoOnWhenTheClockIsSetBack) {
+  rt_->ledger()->StartCheckpointer(rt_->writer());
+  auto covered = [&](uint64_t size) {
+    for (int i = 0; i < 100 && rt_->ledger()->CheckpointSize() < size; ++i) {
+      clock_.Advance(absl::Milliseconds(100));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return rt_->ledger()->CheckpointSize() >= size;
+  };
+  Append(*rt_, 2);
+  ASSERT_TRUE(covered(2));
+  clock_.Advance(-absl::Hours(1));
+  Append(*rt_, 1);
+  EXPECT_TRUE(covered(3)) << "no checkpoint within 10 s of the clock's time after it was set back";
+  rt_->ledger()->StopCheckpointer();
+}
 
 TEST_F(LedgerTest, EveryEventIsALeafAndTheCopyVerifies) {
   Append(*rt_, 600);  // more than two full tiles

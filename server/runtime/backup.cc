@@ -147,9 +147,14 @@ void BackupSchedule::Loop() {
   // Below the requests: a backup reads the whole file and may take minutes.
   (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 15);
   std::unique_lock l(mu_);
-  while (true) {
-    cv_.wait_until(l, absl::ToChronoTime(next_), [this] { return stop_ || absl::Now() >= next_; });
-    if (stop_) return;
+  while (!stop_) {
+    absl::Time now = absl::Now();
+    if (next_ - now > every_) next_ = now + every_;  // the wall clock was set back: never more than one interval away
+    if (now < next_) {
+      // Woken at least once a minute, so that a clock set back or forward is noticed.
+      cv_.wait_for(l, absl::ToChronoMilliseconds(std::min(next_ - now, absl::Minutes(1))), [this] { return stop_; });
+      continue;
+    }
     l.unlock();
     TakeOne();
     l.lock();
