@@ -262,17 +262,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   });
   if (!r.ok()) return r.status();
 
-  auto principal = [&](const std::string& user) {
-    const auto& a = b.accounts.at(user);
-    Principal p;
-    p.account_id = a.id;
-    p.username = a.username;
-    p.display_name = a.display_name;
-    p.unit_id = a.unit_id;
-    p.person_id = a.person_id;
-    p.roles = a.roles;
-    return p;
-  };
+  auto principal = [&](const std::string& user) { return auth::PrincipalOf(b.accounts.at(user)); };
   Principal clerk = principal("clerk"), supervisor = principal("supervisor"), leader = principal("leader");
 
   // The half-year's items: exactly the seed's counts per channel, spread over January to June.
