@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { checkSymbol, displayReceipt, parseReceipt } from '@/utils/receipt'
 import { cstDay, cstToRfc3339, formatCst, halfOf } from '@/utils/time'
+import { groupReads } from '@/utils/accessLog'
+import type { AccessEntry } from '@/api/cases'
 
 // Codes issued by the server (demo database): the client's Luhn mod 32 must agree with server/common/receipt.cc.
 const issued = ['7C3A-NY70-1G6J-CKBJ1', 'GSX9-FFDA-FS77-NQPZG', 'RSAE-GK8B-TG6M-WQPJA', 'EPZ1-2Y10-YGNE-11TV0']
@@ -50,5 +52,28 @@ describe('China Standard Time', () => {
   it('knows the half-year of a day', () => {
     expect(halfOf('2026-06-30')).toEqual(['2026-01-01', '2026-06-30'])
     expect(halfOf('2026-07-01')).toEqual(['2026-07-01', '2026-12-31'])
+  })
+})
+
+describe('the access log', () => {
+  const read = (seq: number, at: string, by: string, kind: AccessEntry['kind'] = 'case.viewed'): AccessEntry =>
+    ({ seq, at, kind, label: kind, by, unit: '办公室' })
+  it('shows a person\'s reads within ten minutes as one row, and nothing else merged', () => {
+    const rows = groupReads([
+      read(9, '2026-12-02T10:20:00Z', '赵军'),
+      read(8, '2026-12-02T10:15:00Z', '赵军'),
+      read(7, '2026-12-02T10:11:00Z', '赵军'),
+      read(6, '2026-12-02T10:10:30Z', '赵军', 'reporter.identity_opened'),
+      read(5, '2026-12-02T10:10:00Z', '赵军'),
+      read(4, '2026-12-02T10:09:00Z', '周敏'),
+      read(3, '2026-12-02T09:00:00Z', '周敏'),
+    ])
+    expect(rows.map((r) => [r.seq, r.count, r.first])).toEqual([
+      [9, 3, '2026-12-02T10:11:00Z'], // three reads, each within ten minutes of the next (5 and 4)
+      [6, 1, '2026-12-02T10:10:30Z'], // an identity opened stands alone and breaks the run
+      [5, 1, '2026-12-02T10:10:00Z'],
+      [4, 1, '2026-12-02T10:09:00Z'], // another person
+      [3, 1, '2026-12-02T09:00:00Z'], // the same person an hour earlier
+    ])
   })
 })
