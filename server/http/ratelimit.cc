@@ -16,9 +16,12 @@ uint64_t RateLimiter::Key(const std::string& client) const {
   return out;
 }
 
+double RateLimiter::Refilled(const Bucket& b, double burst, double per_minute, absl::Time now) {
+  return std::min(burst, b.tokens + std::max(0.0, absl::ToDoubleMinutes(now - b.last)) * per_minute);
+}
+
 bool RateLimiter::Take(Bucket& b, double burst, double per_minute, absl::Time now, absl::Duration* retry_after) {
-  double elapsed_min = absl::ToDoubleMinutes(now - b.last);
-  b.tokens = std::min(burst, b.tokens + std::max(0.0, elapsed_min) * per_minute);
+  b.tokens = Refilled(b, burst, per_minute, now);
   b.last = now;
   if (b.tokens >= 1) {
     b.tokens -= 1;
@@ -41,10 +44,7 @@ bool RateLimiter::Allow(const std::string& client, RateClass cls, absl::Time now
   if (fresh) c = {{limits_.submit_burst, now}, {limits_.lookup_burst, now}, {limits_.miss_burst, now}};
   if (cls == RateClass::kSubmit) return Take(c.submit, limits_.submit_burst, limits_.submit_per_minute, now, retry_after);
   // A client whose misses are used up may not look anything up until they refill.
-  Bucket probe = c.miss;
-  // A wall clock set back refills nothing (as in Take) rather than taking tokens away.
-  double refill = std::min(limits_.miss_burst,
-                           probe.tokens + std::max(0.0, absl::ToDoubleMinutes(now - probe.last)) * limits_.miss_per_minute);
+  double refill = Refilled(c.miss, limits_.miss_burst, limits_.miss_per_minute, now);
   if (refill < 1) {
     if (retry_after) *retry_after = absl::Minutes((1 - refill) / limits_.miss_per_minute);
     return false;

@@ -41,6 +41,8 @@ class RateLimiter {
   struct Client {
     Bucket submit, lookup, miss;
   };
+  // The bucket's tokens at `now` (a wall clock set back refills nothing rather than taking tokens away).
+  static double Refilled(const Bucket& b, double burst, double per_minute, absl::Time now);
   bool Take(Bucket& b, double burst, double per_minute, absl::Time now, absl::Duration* retry_after);
   uint64_t Key(const std::string& client) const;
 

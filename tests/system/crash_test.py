@@ -35,6 +35,19 @@ def submitter(port, acked, stop, errors):
             return
 
 
+def kill_midstream(server, threads, stop, seconds):
+    """Starts the writing threads, lets them write for `seconds`, kills the server with no warning, and waits for
+    the threads to notice."""
+    for t in threads:
+        t.start()
+    time.sleep(seconds)
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait()
+    stop.set()
+    for t in threads:
+        t.join()
+
+
 def staff_worker(client, tag, acked, stop, errors):
     """Registers a case, then accepts it, over and over: two kinds of staff command in the writer's batches beside the
     public's submissions. Records what was acknowledged: (id, title) registered, ids accepted."""
@@ -78,14 +91,7 @@ def mixed_batch_survives_kill(binary, work, failed):
     acked, receipts, errors, stop = {"registered": [], "accepted": []}, [], [], threading.Event()
     threads = [threading.Thread(target=staff_worker, args=(c, str(i), acked, stop, errors)) for i, c in enumerate(staff)]
     threads += [threading.Thread(target=submitter, args=(server.port, receipts, stop, errors)) for _ in range(4)]
-    for t in threads:
-        t.start()
-    time.sleep(2.0)
-    server.proc.send_signal(signal.SIGKILL)
-    server.proc.wait()
-    stop.set()
-    for t in threads:
-        t.join()
+    kill_midstream(server, threads, stop, 2.0)
     if errors:
         failed.append("mixed batch: errors before the kill: %s" % errors[:3])
     if len(acked["accepted"]) < 10 or len(receipts) < 10:
@@ -165,14 +171,7 @@ def main():
         server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         acked, errors, stop = [], [], threading.Event()
         threads = [threading.Thread(target=submitter, args=(server.port, acked, stop, errors)) for _ in range(8)]
-        for t in threads:
-            t.start()
-        time.sleep(args.seconds)
-        server.proc.send_signal(signal.SIGKILL)  # no warning, mid-stream
-        server.proc.wait()
-        stop.set()
-        for t in threads:
-            t.join()
+        kill_midstream(server, threads, stop, args.seconds)
         if errors:
             failed.append("errors during the stream: %s" % errors[:3])
         if len(acked) < 50:
