@@ -40,6 +40,8 @@ void JsonInput::Fail(std::string_view name, std::string message) {
   errors_.push_back({Path(name), std::move(message)});
 }
 
+void JsonInput::Absorb(const JsonInput& nested) { errors_.insert(errors_.end(), nested.errors_.begin(), nested.errors_.end()); }
+
 std::optional<std::string> JsonInput::Str(std::string_view name, bool required, size_t max_chars) {
   const auto* v = Raw(name);
   if (!v) {

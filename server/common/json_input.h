@@ -33,6 +33,8 @@ class JsonInput {
   const boost::json::value* Raw(std::string_view name) const;
 
   void Fail(std::string_view name, std::string message);
+  // Takes the errors of a nested object's input (made with this one's path as its prefix), so that one answer lists all.
+  void Absorb(const JsonInput& nested);
   bool ok() const { return errors_.empty(); }
   // InvalidArgument with every collected field error, or OK.
   absl::Status Finish(std::string_view code = "validation_failed") const;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "common/crypto_util.h"
 #include "common/files.h"
 #include "common/status.h"
 #include "fmt/format.h"
@@ -27,6 +28,7 @@ absl::StatusOr<Policy> Policy::Parse(std::string_view text, std::string_view sou
     return bad(std::string(e.description()));
   }
   Policy p;
+  p.digest = Sha256Hex(text);
   p.year = t["year"].value_or(0);
   p.residence_months = t["residence_months"].value_or(12);
   std::string to = t["residence_counted_to"].value_or(std::string("08-31"));

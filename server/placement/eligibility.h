@@ -44,6 +44,7 @@ struct Policy {
     std::string residence_clause;
   };
   std::map<std::string, DistrictRule> districts;
+  std::string digest;  // SHA-256 (hex) of the file's text: which policy assessed an application
 
   static absl::StatusOr<Policy> Load(const std::string& path);
   static absl::StatusOr<Policy> Parse(std::string_view toml_text, std::string_view source);

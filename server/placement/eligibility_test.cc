@@ -1,10 +1,12 @@
 // Eligibility and tiers under the shipped policy (data/placement/policy.toml): the residence rule counted to
 // 31 August with a district's shorter term, proof of work, the first tier that holds, each with its rule's text;
-// and a policy file that would leave eligible children without a tier is refused.
+// and a policy file that would leave eligible children without a tier is refused. Also the facts a reviewer corrects
+// (read with the form's rules, then assessed again) and the grid cell a point picked on the map is kept as.
 #include <gtest/gtest.h>
 
 #include "placement/eligibility.h"
 #include "placement/match.h"
+#include "placement/placement.h"
 
 namespace qf::placement {
 namespace {
@@ -83,6 +85,44 @@ when = "own_home"
 clause = "z"
 )", "test.toml");
   EXPECT_FALSE(p.ok());
+}
+
+TEST(Eligibility, CorrectedFactsAreReadWithTheFormsRulesAndAssessedAgain) {
+  Policy p = Shipped();
+  boost::json::object body{{"tenancy_months", 40}, {"insurance_months", 38}, {"housing", "filed_tenancy"}};
+  JsonInput in(body);
+  FactsInput c = ReadFacts(in, p, false);
+  ASSERT_TRUE(in.ok());
+  EXPECT_FALSE(c.residence_since || c.work_proof || c.special);
+  Facts f = Base();
+  EXPECT_EQ(Assess(p, f).tier, kPlacedByDistrict);
+  EXPECT_EQ(Assess(p, Corrected(f, c)).tier, kRelativelyNear);
+  EXPECT_EQ(Corrected(f, FactsInput{}).housing, "other");  // nothing corrected, nothing changed
+  boost::json::object bad{{"housing", "villa"}, {"tenancy_months", -1}, {"work_proof", "证明"}};
+  JsonInput wrong(bad, "corrected");
+  ReadFacts(wrong, p, false);
+  ASSERT_EQ(wrong.errors().size(), 3u);
+  EXPECT_EQ(wrong.errors()[0].field, "corrected.work_proof");
+  // On the form the same fields are required.
+  boost::json::object empty;
+  JsonInput form(empty);
+  ReadFacts(form, p, true);
+  EXPECT_EQ(form.errors().size(), 3u);  // residence_since, work_proof, housing
+}
+
+TEST(MapCell, APointIsKeptAsTheCentreOfItsCell) {
+  MapCell a = CellOf({31897739, 117350403});
+  MapCell b = CellOf({31897739 + 10, 117350403 - 10});
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.lat_e6, b.lat_e6);
+  EXPECT_EQ(a.lon_e6, b.lon_e6);
+  // The centre is within half a cell of the point (about 125 m each way), and a point a cell away is another cell.
+  EXPECT_LE(std::abs(a.lat_e6 - 31897739), 1125);
+  EXPECT_LE(std::abs(a.lon_e6 - 117350403), 1325);
+  EXPECT_NE(CellOf({31897739 + 2250, 117350403}).name, a.name);
+  // Cells are whole on both sides of zero (no cell twice as wide at the equator or the meridian).
+  EXPECT_NE(CellOf({-1, 10}).name, CellOf({1, 10}).name);
+  EXPECT_EQ(CellOf({-1, 10}).lat_e6, -1125);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "auth/roles.h"
 #include "cases/cases.h"
+#include "common/json_input.h"
 #include "placement/city.h"
 #include "placement/eligibility.h"
 #include "placement/match.h"
@@ -32,11 +33,40 @@ struct PlacementEnv {
   cases::CaseEnv case_env;
 };
 
+// The facts of an application that decide eligibility and tier, as read from a request: all on the portal's form
+// (居住证 date, proof of work and housing required there), each optional in a reviewer's corrections. One home for
+// what each fact may be.
+struct FactsInput {
+  std::optional<absl::CivilDay> residence_since;
+  std::optional<std::string> work_proof, housing, special;
+  std::optional<int> tenancy_months, insurance_months;
+  bool empty() const {
+    return !residence_since && !work_proof && !housing && !special && !tenancy_months && !insurance_months;
+  }
+};
+FactsInput ReadFacts(JsonInput& in, const Policy& policy, bool required);
+// The facts with the corrections applied.
+Facts Corrected(Facts facts, const FactsInput& c);
+
+// A point picked on the district's map, in micro-degrees. It is kept as the centre of its grid cell (MapCell), so
+// that neither the record nor the class list carries the family's door.
+struct MapPoint {
+  int32_t lat_e6 = 0, lon_e6 = 0;
+};
+// The grid cell of a point (about 250 m a side): its centre and its name ("网格 E123-N456"), stable for a point.
+struct MapCell {
+  int32_t lat_e6 = 0, lon_e6 = 0;
+  std::string name;
+};
+MapCell CellOf(MapPoint p);
+
 // What a family submits on the portal. Names and the phone are sealed; the child's masked name is kept in clear.
+// The home is a compound from the district's list or a point on its map (exactly one).
 struct ApplicationRequest {
   std::string child_name, guardian_name, guardian_phone;
   std::string district;
   int64_t compound_id = 0;
+  std::optional<MapPoint> point;
   int grade = 1;
   absl::CivilDay residence_since;
   std::string work_proof, housing, special;
@@ -62,13 +92,21 @@ absl::StatusOr<boost::json::object> Applications(Db& db, const PlacementEnv& env
                                                  const std::string& state, const Principal& who);
 // One reviewed item (谁审核、谁签字): ok, or returned with a reason and a date to bring it by. When every item is
 // ok the application is eligible or not by the policy; any returned item returns it.
+// The reviewer may correct the facts from the documents seen (`corrected`): the application is then re-assessed
+// under the policy, and the change with the tier before and after goes to the ledger with the review.
 struct ReviewRequest {
   std::string item, result, reason;
   std::optional<absl::CivilDay> due_on;
+  FactsInput corrected;
 };
-absl::StatusOr<ReviewRequest> ParseReview(const boost::json::object& body);
+absl::StatusOr<ReviewRequest> ParseReview(const Policy& policy, const boost::json::object& body);
 absl::StatusOr<boost::json::object> Review(Tx& tx, const PlacementEnv& env, int64_t application_id,
                                            const ReviewRequest& r, const Principal& who);
+// At start-up: every application of the policy's year assessed under another policy (data/placement/policy.toml
+// changed) is assessed again; a change of eligibility or tier goes to the ledger (placement.reassessed), and the
+// count under placement.policy_applied. A run keeps the tiers it ran with. Answers how many changed.
+absl::StatusOr<int64_t> ReassessUnderPolicy(Tx& tx, const PlacementEnv& env);
+
 // Seats: a school's handler enters its seats per grade; the district approves (only approved seats are run).
 absl::StatusOr<boost::json::object> SetSeats(Tx& tx, const PlacementEnv& env, const std::string& code, int grade,
                                              int seats, const Principal& who);
@@ -88,6 +126,13 @@ absl::StatusOr<boost::json::object> RunView(Db& db, const PlacementEnv& env, int
 absl::StatusOr<boost::json::object> Runs(Db& db);
 // The published record (RecordJson) anyone checks with `qingfeng placement verify`.
 absl::StatusOr<boost::json::object> PublicRecord(Db& db, int64_t run_id);
+// The public notice of a published run (公示): per school, the children seated there as the seat stands, each by
+// masked name and the application number shown in part, with the record's hash and the ledger entry that published
+// it. Without a school: the schools with their counts.
+absl::StatusOr<boost::json::object> PublicNotice(Db& db, int64_t run_id, const std::string& school);
+// Objections to the latest published run that the staff member may act on (their district's; every district for the
+// office), with each one's case, the seat as it stands and any decision since.
+absl::StatusOr<boost::json::object> Objections(Db& db, const PlacementEnv& env, const Principal& who);
 // A recorded decision moving a child's seat (an appeal upheld): shown by the verifier as an exception.
 absl::StatusOr<boost::json::object> Decide(Tx& tx, const PlacementEnv& env, int64_t run_id, const std::string& ref,
                                            const std::optional<std::string>& to_school, const std::string& reason,

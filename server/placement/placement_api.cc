@@ -58,6 +58,19 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 return PublicRecord(db, id);
               }),
               0, "A published run's record: what `qingfeng placement verify` checks", RateClass::kLookup});
+  router.Add({"GET", "/api/v1/public/placement/runs/{id}/notice", kPublic,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(int64_t id, RunId(req));
+                return PublicNotice(db, id, req.Query("school").value_or(""));
+              }),
+              0, "A published run's public notice (公示): the schools with their counts, or one school's children by "
+                 "masked name and application number shown in part", RateClass::kLookup});
+  router.Add({"GET", "/api/v1/placement/objections", kHandler | kSupervisor,
+              ReadRoute(app, [env](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                return Objections(db, env(), *req.principal);
+              }),
+              0, "Objections to a published result in the caller's district (the office: every district), each with "
+                 "its case, the seat as it stands and any decision"});
   router.Add({"GET", "/api/v1/placement/applications", kStaff,
               ReadRoute(app, [env](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 return Applications(db, env(), req.Query("district").value_or(""), req.Query("state").value_or(""),
@@ -65,10 +78,10 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               0, "Applications of the caller's district (the discipline office: any), newest first"});
   router.Add({"POST", "/api/v1/placement/applications/{id}/reviews", kHandler | kSupervisor,
-              WriteRoute(app, [env](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [env, shared](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "placement.not_found", "申请"));
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
-                QF_ASSIGN_OR_RETURN(auto r, ParseReview(body));
+                QF_ASSIGN_OR_RETURN(auto r, ParseReview(*shared, body));
                 return Command([e = env(), id, r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
                   return Review(tx, e, id, r, who);
                 });

@@ -97,6 +97,16 @@ void RegisterRoutes(Router& router, AppContext& app);
 void Register(Modules& m) {
   m.AddRoutes(RegisterRoutes);
   m.DescribeGroup("placement", "school places for migrant workers' children (随迁子女)");
+  m.AddStartupCommand("re-assess placement applications under the current policy", [](const AppContext& app) -> Command {
+    return [path = app.data_dir + "/placement/policy.toml", vault = app.vault, calendar = app.calendar,
+            policies = app.policies](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      auto policy = Policy::Load(path);
+      if (!policy.ok()) return boost::json::value(0);  // no policy, no placement (the routes say so at start)
+      PlacementEnv env{std::make_shared<const Policy>(std::move(*policy)), vault, cases::CaseEnv{calendar, policies, vault}};
+      QF_ASSIGN_OR_RETURN(int64_t changed, ReassessUnderPolicy(tx, env));
+      return boost::json::value(changed);
+    };
+  });
   m.AddCommand("placement verify", "check a published placement record from the record alone", VerifyRun);
   m.AddCommand("placement city", "generate a city's applications, place them and write the record", GenerateRun);
 }

@@ -147,7 +147,113 @@ json::object PriorityJson(int tier, int64_t metres, int64_t lottery) {
   return json::object{{"tier", tier}, {"km", std::round(metres / 100.0) / 10}, {"lottery", Lottery(lottery)}};
 }
 
+// The frame of a district's map: the box round its designated schools and listed compounds, a kilometre spare on
+// each side. A point picked on the map must fall inside it.
+struct Frame {
+  int32_t south = 0, west = 0, north = 0, east = 0;
+  bool Holds(MapPoint p) const { return p.lat_e6 >= south && p.lat_e6 <= north && p.lon_e6 >= west && p.lon_e6 <= east; }
+};
+constexpr int32_t kFrameSpareLat = 9000, kFrameSpareLon = 10600;  // about 1 km
+
+absl::StatusOr<std::map<std::string, Frame>> Frames(Db& db, int year) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT district, MIN(lat_e6), MIN(lon_e6), MAX(lat_e6), MAX(lon_e6) FROM ("
+      "SELECT district, lat_e6, lon_e6 FROM placement_schools WHERE year = ? UNION ALL "
+      "SELECT district, lat_e6, lon_e6 FROM placement_compounds WHERE kind = 'compound') p GROUP BY district"));
+  st.Bind(1, int64_t{year});
+  std::map<std::string, Frame> out;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    out[st.Text(0)] = Frame{static_cast<int32_t>(st.Int(1) - kFrameSpareLat), static_cast<int32_t>(st.Int(2) - kFrameSpareLon),
+                            static_cast<int32_t>(st.Int(3) + kFrameSpareLat), static_cast<int32_t>(st.Int(4) + kFrameSpareLon)};
+  }
+  return out;
+}
+
+// The state an application's assessment and reviews give it: ineligible by its facts; otherwise any item returned
+// returns it, every item of its grade passed makes it eligible, and until then it waits for review.
+absl::StatusOr<std::string> StateOf(Db& db, const Policy& p, int64_t id, int grade, bool eligible) {
+  if (!eligible) return std::string("ineligible");
+  QF_ASSIGN_OR_RETURN(auto all, db.Prepare("SELECT item, result FROM placement_reviews WHERE application_id = ?"));
+  all.Bind(1, id);
+  std::map<std::string, std::string> done;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, all.Step());
+    if (!row) break;
+    done[all.Text(0)] = all.Text(1);
+  }
+  bool returned = false, complete = true;
+  for (const auto& i : p.ItemsFor(grade)) {
+    auto it = done.find(i.code);
+    if (it == done.end()) complete = false;
+    else if (it->second == "returned") returned = true;
+  }
+  return std::string(returned ? "returned" : complete ? "eligible" : "submitted");
+}
+
+// Stores an application's facts and their assessment under the policy, with the state that follows; a change of
+// eligibility or tier goes to the ledger with its cause. Answers the new state.
+absl::StatusOr<std::string> StoreAssessment(Tx& tx, const Policy& p, const AppRow& app, const Facts& facts,
+                                            json::object cause) {
+  Db& db = tx.db();
+  Assessment a = Assess(p, facts);
+  QF_ASSIGN_OR_RETURN(std::string state, StateOf(db, p, app.id, app.grade, a.eligible));
+  QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
+      "UPDATE placement_applications SET residence_since = ?, work_proof = ?, housing = ?, special = ?, "
+      "tenancy_months = ?, insurance_months = ?, tier = ?, reasons = ?, state = ?, assessed_under = ?, updated_at = ? "
+      "WHERE id = ?"));
+  up.Bind(1, FormatDay(facts.residence_since)).Bind(2, facts.work_proof).Bind(3, facts.housing).Bind(4, facts.special)
+      .Bind(5, int64_t{facts.tenancy_months}).Bind(6, int64_t{facts.insurance_months});
+  if (a.tier >= 0) up.Bind(7, int64_t{a.tier}); else up.BindNull(7);
+  up.Bind(8, json::serialize(Strings(a.reasons))).Bind(9, state).Bind(10, p.digest).Bind(11, FormatUtc(tx.now()))
+      .Bind(12, app.id);
+  QF_RETURN_IF_ERROR(up.Run());
+  bool was_eligible = app.state != "ineligible";
+  if (was_eligible != a.eligible || app.tier != a.tier) {
+    cause["ref"] = app.ref;
+    cause["from"] = json::object{{"eligible", was_eligible}, {"tier", app.tier}};
+    cause["to"] = json::object{{"eligible", a.eligible}, {"tier", a.tier}};
+    cause["state"] = state;
+    cause["policy_sha256"] = p.digest;
+    QF_RETURN_IF_ERROR(tx.Append("placement.reassessed", Subject("application", app.id), std::move(cause)).status());
+  }
+  return state;
+}
+
 }  // namespace
+
+FactsInput ReadFacts(JsonInput& in, const Policy& policy, bool required) {
+  FactsInput f;
+  f.residence_since = in.Day("residence_since", required);
+  f.work_proof = in.Str("work_proof", required, 30);
+  if (f.work_proof && std::find(policy.work_proofs.begin(), policy.work_proofs.end(), *f.work_proof) == policy.work_proofs.end())
+    in.Fail("work_proof", "应为营业执照、劳动合同或其他证明");
+  f.housing = in.Str("housing", required, 20);
+  if (f.housing && std::find(std::begin(kHousing), std::end(kHousing), *f.housing) == std::end(kHousing))
+    in.Fail("housing", "应为自有住房、租房备案或其他");
+  if (auto n = in.Int("tenancy_months", false, 0, 600)) f.tenancy_months = static_cast<int>(*n);
+  if (auto n = in.Int("insurance_months", false, 0, 600)) f.insurance_months = static_cast<int>(*n);
+  f.special = in.Str("special", false, 30);
+  return f;
+}
+
+Facts Corrected(Facts f, const FactsInput& c) {
+  if (c.residence_since) f.residence_since = *c.residence_since;
+  if (c.work_proof) f.work_proof = *c.work_proof;
+  if (c.housing) f.housing = *c.housing;
+  if (c.special) f.special = *c.special;
+  if (c.tenancy_months) f.tenancy_months = *c.tenancy_months;
+  if (c.insurance_months) f.insurance_months = *c.insurance_months;
+  return f;
+}
+
+MapCell CellOf(MapPoint p) {
+  constexpr int32_t kLat = 2250, kLon = 2650;  // about 250 m at the city's latitude
+  auto floor_div = [](int32_t v, int32_t d) { return v >= 0 ? v / d : -((-v + d - 1) / d); };
+  int32_t i = floor_div(p.lat_e6, kLat), j = floor_div(p.lon_e6, kLon);
+  return MapCell{i * kLat + kLat / 2, j * kLon + kLon / 2, fmt::format("地图网格 N{}-E{}", i, j)};
+}
 
 absl::StatusOr<ApplicationRequest> ParseApplication(const Policy& policy, const json::object& body) {
   JsonInput in(body);
@@ -156,20 +262,26 @@ absl::StatusOr<ApplicationRequest> ParseApplication(const Policy& policy, const 
   r.guardian_name = in.Str("guardian_name", true, 30).value_or("");
   r.guardian_phone = in.Str("guardian_phone", true, 20).value_or("");
   r.district = in.Str("district", true, 20).value_or("");
-  r.compound_id = in.Int("compound_id", true, 1, INT64_MAX).value_or(0);
+  if (const json::value* pt = in.Raw("point"); pt && !pt->is_null()) {
+    if (in.Raw("compound_id")) in.Fail("point", "住址请在小区列表和地图选点中选择一种");
+    if (!pt->is_object()) {
+      in.Fail("point", "应为地图上的一点（lat_e6、lon_e6）");
+    } else {
+      JsonInput at(pt->as_object(), "point");
+      auto lat = at.Int("lat_e6", true, -90000000, 90000000), lon = at.Int("lon_e6", true, -180000000, 180000000);
+      in.Absorb(at);
+      if (lat && lon) r.point = MapPoint{static_cast<int32_t>(*lat), static_cast<int32_t>(*lon)};
+    }
+  } else {
+    r.compound_id = in.Int("compound_id", true, 1, INT64_MAX).value_or(0);
+  }
   r.grade = static_cast<int>(in.Int("grade", true, 1, 12).value_or(0));
   if (r.grade && std::find(policy.grades.begin(), policy.grades.end(), r.grade) == policy.grades.end())
     in.Fail("grade", "随迁子女入学不接受这一年级的申请");
-  if (auto d = in.Day("residence_since", true)) r.residence_since = *d;
-  r.work_proof = in.Str("work_proof", true, 30).value_or("");
-  if (!r.work_proof.empty() && std::find(policy.work_proofs.begin(), policy.work_proofs.end(), r.work_proof) == policy.work_proofs.end())
-    in.Fail("work_proof", "应为营业执照、劳动合同或其他证明");
-  r.housing = in.Str("housing", true, 20).value_or("");
-  if (!r.housing.empty() && std::find(std::begin(kHousing), std::end(kHousing), r.housing) == std::end(kHousing))
-    in.Fail("housing", "应为自有住房、租房备案或其他");
-  r.tenancy_months = static_cast<int>(in.Int("tenancy_months", false, 0, 600).value_or(0));
-  r.insurance_months = static_cast<int>(in.Int("insurance_months", false, 0, 600).value_or(0));
-  r.special = in.Str("special", false, 30).value_or("");
+  FactsInput f = ReadFacts(in, policy, true);
+  r.residence_since = f.residence_since.value_or(absl::CivilDay());
+  r.work_proof = f.work_proof.value_or(""), r.housing = f.housing.value_or(""), r.special = f.special.value_or("");
+  r.tenancy_months = f.tenancy_months.value_or(0), r.insurance_months = f.insurance_months.value_or(0);
   if (auto* c = in.Raw("choices")) {
     if (!c->is_array()) {
       in.Fail("choices", "应为学校代码的列表");
@@ -200,18 +312,24 @@ absl::StatusOr<json::object> PublicSchools(Db& db, const PlacementEnv& env) {
     ss.push_back(json::object{{"code", r.school.code}, {"name", r.school.name}, {"district", r.school.district},
                               {"lat_e6", r.school.lat_e6}, {"lon_e6", r.school.lon_e6}, {"seats", seats}});
   }
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, district, name FROM placement_compounds ORDER BY district, name"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id, district, name, lat_e6, lon_e6 FROM placement_compounds WHERE kind = 'compound' ORDER BY district, name"));
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    compounds.push_back(json::object{{"id", st.Int(0)}, {"district", st.Text(1)}, {"name", st.Text(2)}});
+    compounds.push_back(json::object{{"id", st.Int(0)}, {"district", st.Text(1)}, {"name", st.Text(2)},
+                                     {"lat_e6", st.Int(3)}, {"lon_e6", st.Int(4)}});
   }
+  json::object maps;
+  QF_ASSIGN_OR_RETURN(auto frames, Frames(db, p.year));
+  for (const auto& [district, f] : frames)
+    maps[district] = json::object{{"south", f.south}, {"west", f.west}, {"north", f.north}, {"east", f.east}};
   for (const auto& t : p.tiers)
     tiers.push_back(json::object{{"tier", t.tier}, {"label", t.label}, {"clause", t.clause}});
   for (const auto& i : p.review_items)
     items.push_back(json::object{{"code", i.code}, {"label", i.label}, {"grades", json::array(i.grades.begin(), i.grades.end())}});
   return json::object{{"year", p.year}, {"max_choices", p.max_choices}, {"grades", json::array(p.grades.begin(), p.grades.end())},
-                      {"schools", ss}, {"compounds", compounds}, {"tiers", tiers}, {"review_items", items},
+                      {"schools", ss}, {"compounds", compounds}, {"maps", maps}, {"tiers", tiers}, {"review_items", items},
                       {"residence_clause", p.residence_clause}, {"work_clause", p.work_clause},
                       {"not_required", Strings(p.forbidden)}, {"not_required_clause", p.forbidden_clause}};
 }
@@ -219,12 +337,31 @@ absl::StatusOr<json::object> PublicSchools(Db& db, const PlacementEnv& env) {
 absl::StatusOr<json::object> Apply(Tx& tx, const PlacementEnv& env, const ApplicationRequest& r) {
   Db& db = tx.db();
   const Policy& p = *env.policy;
-  QF_ASSIGN_OR_RETURN(auto cst, db.Prepare("SELECT district, lat_e6, lon_e6 FROM placement_compounds WHERE id = ?"));
-  cst.Bind(1, r.compound_id);
-  QF_ASSIGN_OR_RETURN(bool found, cst.Step());
-  if (!found || cst.Text(0) != r.district)
-    return Invalid("placement.invalid", "请从所在区的小区列表中选择住址", {{"compound_id", "不是该区的小区"}});
-  int64_t lat = cst.Int(1), lon = cst.Int(2);
+  int64_t compound_id = r.compound_id, lat = 0, lon = 0;
+  if (r.point) {
+    // A point on the map: inside the district's frame, kept as its grid cell (one compound row per cell).
+    QF_ASSIGN_OR_RETURN(auto frames, Frames(db, p.year));
+    auto fr = frames.find(r.district);
+    if (fr == frames.end() || !fr->second.Holds(*r.point))
+      return Invalid("placement.invalid", "所选位置不在该区地图范围内", {{"point", "不在该区范围内"}});
+    MapCell cell = CellOf(*r.point);
+    QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+        "INSERT INTO placement_compounds(district, name, lat_e6, lon_e6, kind) VALUES(?,?,?,?,'cell') "
+        "ON CONFLICT(district, name) DO NOTHING"));
+    ins.Bind(1, r.district).Bind(2, cell.name).Bind(3, int64_t{cell.lat_e6}).Bind(4, int64_t{cell.lon_e6});
+    QF_RETURN_IF_ERROR(ins.Run());
+    QF_ASSIGN_OR_RETURN(auto id, db.Prepare("SELECT id FROM placement_compounds WHERE district = ? AND name = ?"));
+    id.Bind(1, r.district).Bind(2, cell.name);
+    QF_RETURN_IF_ERROR(id.Step().status());
+    compound_id = id.Int(0), lat = cell.lat_e6, lon = cell.lon_e6;
+  } else {
+    QF_ASSIGN_OR_RETURN(auto cst, db.Prepare("SELECT district, lat_e6, lon_e6 FROM placement_compounds WHERE id = ? AND kind = 'compound'"));
+    cst.Bind(1, r.compound_id);
+    QF_ASSIGN_OR_RETURN(bool found, cst.Step());
+    if (!found || cst.Text(0) != r.district)
+      return Invalid("placement.invalid", "请从所在区的小区列表中选择住址", {{"compound_id", "不是该区的小区"}});
+    lat = cst.Int(1), lon = cst.Int(2);
+  }
   QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, p.year, true));
   for (const auto& code : r.choices) {
     auto it = std::find_if(schools.begin(), schools.end(), [&](const SchoolRow& s) { return s.school.code == code; });
@@ -246,18 +383,19 @@ absl::StatusOr<json::object> Apply(Tx& tx, const PlacementEnv& env, const Applic
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO placement_applications(year, ref, code_hash, child_masked, sealed, district, compound_id, lat_e6, "
       "lon_e6, grade, residence_since, work_proof, housing, tenancy_months, insurance_months, special, choices, state, "
-      "tier, reasons, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+      "tier, reasons, created_at, updated_at, assessed_under) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
   st.Bind(1, int64_t{p.year}).Bind(2, ref).Bind(3, CodeHash(code)).Bind(4, MaskName(r.child_name)).BindBlob(5, sealed)
-      .Bind(6, r.district).Bind(7, r.compound_id).Bind(8, lat).Bind(9, lon).Bind(10, int64_t{r.grade})
+      .Bind(6, r.district).Bind(7, compound_id).Bind(8, lat).Bind(9, lon).Bind(10, int64_t{r.grade})
       .Bind(11, FormatDay(r.residence_since)).Bind(12, r.work_proof).Bind(13, r.housing)
       .Bind(14, int64_t{r.tenancy_months}).Bind(15, int64_t{r.insurance_months}).Bind(16, r.special)
       .Bind(17, json::serialize(Strings(r.choices))).Bind(18, state);
   if (a.tier >= 0) st.Bind(19, int64_t{a.tier}); else st.BindNull(19);
-  st.Bind(20, json::serialize(reasons)).Bind(21, now).Bind(22, now);
+  st.Bind(20, json::serialize(reasons)).Bind(21, now).Bind(22, now).Bind(23, p.digest);
   QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
   QF_RETURN_IF_ERROR(tx.Append("placement.applied", Subject("application", ids.at(0)),
                                {{"ref", ref}, {"district", r.district}, {"grade", r.grade}, {"tier", a.tier},
-                                {"state", state}, {"choices", r.choices.size()}}).status());
+                                {"state", state}, {"choices", r.choices.size()},
+                                {"home", r.point ? "map" : "compound"}}).status());
   json::array to_bring;
   for (const auto& i : p.ItemsFor(r.grade)) to_bring.push_back(json::value(i.label));
   return json::object{{"ref", ref}, {"code", DisplayReceiptCode(code)}, {"state", state},
@@ -300,7 +438,8 @@ absl::StatusOr<json::object> Follow(Db& db, const PlacementEnv& env, const std::
   QF_ASSIGN_OR_RETURN(auto run, LatestPublished(db, p.year));
   if (!run) return out;
   QF_ASSIGN_OR_RETURN(auto res, db.Prepare(
-      "SELECT lottery, COALESCE(school,''), rank, chosen, metres FROM placement_results WHERE run_id = ? AND application_id = ?"));
+      "SELECT lottery, COALESCE(school,''), rank, chosen, metres, COALESCE(tier, -1) FROM placement_results "
+      "WHERE run_id = ? AND application_id = ?"));
   res.Bind(1, run->id).Bind(2, app->id);
   QF_ASSIGN_OR_RETURN(bool placed_row, res.Step());
   if (!placed_row) return out;
@@ -316,7 +455,9 @@ absl::StatusOr<json::object> Follow(Db& db, const PlacementEnv& env, const std::
   QF_ASSIGN_OR_RETURN(auto rows, LoadSchools(db, p.year, false));
   Instance in;
   for (auto& r : rows) in.schools.push_back(r.school);
-  Child c{app->ref, app->district, app->grade, app->tier, app->lat_e6, app->lon_e6, app->choices, lottery};
+  // The tier the run placed the child by (a later re-assessment does not change a published result).
+  int run_tier = res.Int(5) >= 0 ? static_cast<int>(res.Int(5)) : app->tier;
+  Child c{app->ref, app->district, app->grade, run_tier, app->lat_e6, app->lon_e6, app->choices, lottery};
   json::value summary = json::parse(run->summary, ec);
   std::map<std::pair<std::string, int>, json::object> cutoffs;
   if (!ec && summary.is_object())
@@ -384,6 +525,10 @@ absl::StatusOr<json::object> Object(Tx& tx, const PlacementEnv& env, const std::
   nc.anonymous = true;
   if (!bureaus.empty()) nc.route_to_unit_id = bureaus.front().id;
   QF_ASSIGN_OR_RETURN(auto reg, cases::Register(tx, env.case_env, nc));
+  QF_ASSIGN_OR_RETURN(auto rec, db.Prepare(
+      "INSERT INTO placement_objections(case_id, application_id, run_id, created_at) VALUES(?,?,?,?)"));
+  rec.Bind(1, reg.id).Bind(2, app->id).Bind(3, result.at("run_id").as_int64()).Bind(4, FormatUtc(tx.now()));
+  QF_RETURN_IF_ERROR(rec.Run());
   QF_RETURN_IF_ERROR(tx.Append("placement.objection", Subject("application", app->id), {{"case_id", reg.id}}).status());
   return json::object{{"receipt", DisplayReceiptCode(reg.receipt)},
                       {"message", "异议已受理，已转区教育主管部门办理；请凭回执码跟踪进展。"}};
@@ -418,13 +563,26 @@ absl::StatusOr<json::object> Applications(Db& db, const PlacementEnv& env, const
   return json::object{{"items", items}, {"district", d}, {"review_items", items_to_review}};
 }
 
-absl::StatusOr<ReviewRequest> ParseReview(const json::object& body) {
+absl::StatusOr<ReviewRequest> ParseReview(const Policy& policy, const json::object& body) {
   JsonInput in(body);
   ReviewRequest r;
   r.item = in.Str("item", true, 40).value_or("");
   r.result = in.Str("result", true, 10).value_or("");
   r.reason = in.Str("reason", false, 200).value_or("");
   r.due_on = in.Day("due_on", false);
+  if (const json::value* c = in.Raw("corrected"); c && !c->is_null()) {
+    if (!c->is_object()) {
+      in.Fail("corrected", "应为按材料更正的申请信息");
+    } else {
+      JsonInput fix(c->as_object(), "corrected");
+      r.corrected = ReadFacts(fix, policy, false);
+      for (const auto& [k, v] : c->as_object())
+        if (k != "residence_since" && k != "work_proof" && k != "housing" && k != "special" && k != "tenancy_months" &&
+            k != "insurance_months")
+          fix.Fail(k, "不能更正这一项");
+      in.Absorb(fix);
+    }
+  }
   if (!r.result.empty() && r.result != "ok" && r.result != "returned") in.Fail("result", "应为 ok 或 returned");
   if (r.result == "returned" && Trim(r.reason).empty()) in.Fail("reason", "退回须写明原因");
   if (r.result == "returned" && !r.due_on) in.Fail("due_on", "退回须写明补交期限");
@@ -441,6 +599,27 @@ absl::StatusOr<json::object> Review(Tx& tx, const PlacementEnv& env, int64_t id,
   auto items = env.policy->ItemsFor(app->grade);
   if (std::none_of(items.begin(), items.end(), [&](const ReviewItem& i) { return i.code == r.item; }))
     return Invalid("placement.invalid", "这一项不在该年级的审核材料中", {{"item", "不是审核项目"}});
+  // Facts corrected from the documents are stored and assessed again before the item counts.
+  json::object changes;
+  if (!r.corrected.empty()) {
+    Facts after = Corrected(app->facts, r.corrected);
+    auto differs = [&](const char* key, const auto& before, const auto& now) {
+      if (before != now) changes[key] = json::array{json::value_from(before), json::value_from(now)};
+    };
+    differs("residence_since", FormatDay(app->facts.residence_since), FormatDay(after.residence_since));
+    differs("work_proof", app->facts.work_proof, after.work_proof);
+    differs("housing", app->facts.housing, after.housing);
+    differs("special", app->facts.special, after.special);
+    differs("tenancy_months", app->facts.tenancy_months, after.tenancy_months);
+    differs("insurance_months", app->facts.insurance_months, after.insurance_months);
+    if (!changes.empty()) {
+      QF_ASSIGN_OR_RETURN(app->state, StoreAssessment(tx, *env.policy, *app, after,
+                                                      {{"cause", "review"}, {"item", r.item}, {"changes", changes},
+                                                       {"reviewer_account_id", who.account_id}}));
+      Assessment a = Assess(*env.policy, after);
+      app->tier = a.tier;
+    }
+  }
   if (app->state == "ineligible" && r.result == "ok")
     return Invalid("placement.state", "该申请按所填信息不符合条件", {{"item", "申请不符合条件"}});
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
@@ -454,28 +633,42 @@ absl::StatusOr<json::object> Review(Tx& tx, const PlacementEnv& env, int64_t id,
   st.Bind(6, who.account_id).Bind(7, FormatUtc(tx.now()));
   QF_RETURN_IF_ERROR(st.Run());
   // The application's state from all its items: any returned returns it; all ok makes it eligible.
-  QF_ASSIGN_OR_RETURN(auto all, db.Prepare("SELECT item, result FROM placement_reviews WHERE application_id = ?"));
-  all.Bind(1, id);
-  std::map<std::string, std::string> done;
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, all.Step());
-    if (!row) break;
-    done[all.Text(0)] = all.Text(1);
-  }
-  bool returned = false, complete = true;
-  for (const auto& i : items) {
-    auto it = done.find(i.code);
-    if (it == done.end()) complete = false;
-    else if (it->second == "returned") returned = true;
-  }
-  std::string state = app->state == "ineligible" ? "ineligible" : returned ? "returned" : complete ? "eligible" : "submitted";
+  QF_ASSIGN_OR_RETURN(std::string state, StateOf(db, *env.policy, id, app->grade, app->state != "ineligible"));
   QF_ASSIGN_OR_RETURN(auto up, db.Prepare("UPDATE placement_applications SET state = ?, updated_at = ? WHERE id = ?"));
   up.Bind(1, state).Bind(2, FormatUtc(tx.now())).Bind(3, id);
   QF_RETURN_IF_ERROR(up.Run());
   json::object ev{{"item", r.item}, {"result", r.result}, {"reviewer_account_id", who.account_id}, {"state", state}};
   if (r.result == "returned") ev["reason"] = std::string(Trim(r.reason)), ev["due_on"] = FormatDay(*r.due_on);
+  if (!changes.empty()) ev["corrected"] = changes;
   QF_RETURN_IF_ERROR(tx.Append("placement.reviewed", Subject("application", id), ev).status());
-  return json::object{{"id", id}, {"ref", app->ref}, {"state", state}, {"item", r.item}, {"result", r.result}};
+  const TierRule* t = env.policy->Tier(app->tier);
+  return json::object{{"id", id}, {"ref", app->ref}, {"state", state}, {"item", r.item}, {"result", r.result},
+                      {"tier", app->tier}, {"tier_label", t ? t->label : ""}, {"corrected", changes}};
+}
+
+absl::StatusOr<int64_t> ReassessUnderPolicy(Tx& tx, const PlacementEnv& env) {
+  Db& db = tx.db();
+  const Policy& p = *env.policy;
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "SELECT {} FROM placement_applications WHERE year = ? AND assessed_under <> ? ORDER BY id", kAppColumns)));
+  st.Bind(1, int64_t{p.year}).Bind(2, p.digest);
+  std::vector<AppRow> stale;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    stale.push_back(ReadApp(st));
+  }
+  if (stale.empty()) return 0;
+  int64_t changed = 0;
+  for (const AppRow& app : stale) {
+    Assessment a = Assess(p, app.facts);
+    changed += (app.state != "ineligible") != a.eligible || app.tier != a.tier;
+    QF_RETURN_IF_ERROR(StoreAssessment(tx, p, app, app.facts, {{"cause", "policy"}}).status());
+  }
+  QF_RETURN_IF_ERROR(tx.Append("placement.policy_applied", fmt::format("placement/{}", p.year),
+                               {{"policy_sha256", p.digest}, {"applications", stale.size()}, {"changed", changed}})
+                         .status());
+  return changed;
 }
 
 absl::StatusOr<json::object> SetSeats(Tx& tx, const PlacementEnv& env, const std::string& code, int grade, int seats,
@@ -613,13 +806,13 @@ absl::StatusOr<json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t ru
   Result r = DeferredAcceptance(in);
   Comparison cmp = CompareWithFlow(in, r);
   QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-      "INSERT INTO placement_results(run_id, application_id, lottery, school, rank, chosen, metres) VALUES(?,?,?,?,?,?,?)"));
+      "INSERT INTO placement_results(run_id, application_id, lottery, school, rank, chosen, metres, tier) VALUES(?,?,?,?,?,?,?,?)"));
   int chosen = 0;
   for (size_t i = 0; i < in.children.size(); ++i) {
     const Seat& s = r.seats[i];
     ins.Reset().Bind(1, run_id).Bind(2, app_ids[i]).Bind(3, in.children[i].lottery);
     if (s.school >= 0) ins.Bind(4, in.schools[s.school].code); else ins.BindNull(4);
-    ins.Bind(5, int64_t{s.rank}).Bind(6, int64_t{s.chosen}).Bind(7, s.metres);
+    ins.Bind(5, int64_t{s.rank}).Bind(6, int64_t{s.chosen}).Bind(7, s.metres).Bind(8, int64_t{in.children[i].tier});
     QF_RETURN_IF_ERROR(ins.Send());
     chosen += s.chosen;
   }
@@ -666,7 +859,7 @@ absl::StatusOr<Recorded> LoadRecord(Db& db, const RunRow& run) {
       "(SELECT d.to_school FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id ORDER BY d.id DESC LIMIT 1), "
       "(SELECT d.reason FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id ORDER BY d.id DESC LIMIT 1) "
       "FROM placement_results r JOIN placement_applications a ON a.id = r.application_id WHERE r.run_id = ? ORDER BY a.ref",
-      "a.id, a.ref, a.child_masked, a.district, a.state, a.reasons, a.grade, COALESCE(a.tier, -1), a.lat_e6, a.lon_e6, "
+      "a.id, a.ref, a.child_masked, a.district, a.state, a.reasons, a.grade, COALESCE(r.tier, a.tier, -1), a.lat_e6, a.lon_e6, "
       "a.choices, a.residence_since, a.work_proof, a.housing, a.special, a.tenancy_months, a.insurance_months")));
   st.Bind(1, run.id);
   while (true) {
@@ -682,6 +875,28 @@ absl::StatusOr<Recorded> LoadRecord(Db& db, const RunRow& run) {
     rec.school_of.push_back(seat);
   }
   return rec;
+}
+
+}  // namespace
+
+namespace {
+
+// A child's seat as it stands: the latest decision's school where a decision was made since the run ('' for a
+// decision that took the seat away), else the run's. Over placement_results r and placement_applications a.
+constexpr const char* kSeatNow =
+    "COALESCE((SELECT d.to_school FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id "
+    "ORDER BY d.id DESC LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM placement_decisions d WHERE d.run_id = r.run_id "
+    "AND d.application_id = a.id) THEN '' ELSE r.school END)";
+// The run's rows that may stand at a school (?2): seated there by the run, or moved by a decision.
+constexpr const char* kMayStandAt =
+    "r.run_id = ?1 AND (r.school = ?2 OR r.application_id IN (SELECT application_id FROM placement_decisions "
+    "WHERE run_id = ?1))";
+
+// The application number as a public list shows it: the year's prefix and the last three digits.
+std::string ShownRef(std::string_view ref) {
+  auto dash = ref.find('-');
+  if (dash == std::string_view::npos || ref.size() < dash + 4) return std::string(ref);
+  return std::string(ref.substr(0, dash + 1)) + std::string(ref.size() - dash - 4, '*') + std::string(ref.substr(ref.size() - 3));
 }
 
 }  // namespace
@@ -745,6 +960,115 @@ absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id) {
   o["year"] = run.year;
   o["record_sha256_at_publication"] = run.record_sha256;
   return o;
+}
+
+absl::StatusOr<json::object> PublicNotice(Db& db, int64_t run_id, const std::string& school) {
+  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
+  if (run.state != "published") return NotFound("placement.run_not_found", "录取批次不存在或尚未公布");
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
+  QF_ASSIGN_OR_RETURN(auto ev, db.Prepare("SELECT seq FROM events WHERE subject = ? AND kind = 'placement.published'"));
+  ev.Bind(1, Subject("run", run_id));
+  QF_ASSIGN_OR_RETURN(bool has_seq, ev.Step());
+  json::object out{{"run_id", run.id}, {"year", run.year}, {"published_at", run.published_at},
+                   {"record_sha256", run.record_sha256}, {"ledger_seq", has_seq ? json::value(ev.Int(0)) : json::value(nullptr)}};
+  if (school.empty()) {
+    // Seats per school: the run's, then each decision since moves one.
+    std::map<std::string, int64_t> count;
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+        "SELECT COALESCE(school, ''), COUNT(*) FROM placement_results WHERE run_id = ? GROUP BY school"));
+    st.Bind(1, run_id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      count[st.Text(0)] += st.Int(1);
+    }
+    QF_ASSIGN_OR_RETURN(auto dec, db.Prepare(fmt::format(
+        "SELECT COALESCE(r.school, ''), {} FROM placement_results r JOIN placement_applications a ON a.id = r.application_id "
+        "WHERE r.run_id = ? AND r.application_id IN (SELECT application_id FROM placement_decisions WHERE run_id = ?)",
+        kSeatNow)));
+    dec.Bind(1, run_id).Bind(2, run_id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, dec.Step());
+      if (!row) break;
+      --count[dec.Text(0)];
+      ++count[dec.OptText(1).value_or("")];
+    }
+    json::array list;
+    for (const auto& r : schools)
+      if (auto it = count.find(r.school.code); it != count.end() && it->second > 0)
+        list.push_back(json::object{{"code", r.school.code}, {"name", r.school.name}, {"district", r.school.district},
+                                    {"children", it->second}});
+    out["schools"] = std::move(list);
+    out["unplaced"] = count[""];
+    return out;
+  }
+  auto it = std::find_if(schools.begin(), schools.end(), [&](const SchoolRow& r) { return r.school.code == school; });
+  if (it == schools.end()) return NotFound("placement.school", "不是本年度的定点学校");
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "SELECT a.ref, a.child_masked, a.grade, r.rank, r.chosen, {}, COALESCE(r.school, '') "
+      "FROM placement_results r JOIN placement_applications a ON a.id = r.application_id WHERE {} ORDER BY a.grade, a.ref",
+      kSeatNow, kMayStandAt)));
+  st.Bind(1, run_id).Bind(2, school);
+  json::array children;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (st.OptText(5).value_or("") != school) continue;
+    bool decided = st.Text(6) != school;
+    children.push_back(json::object{
+        {"ref", ShownRef(st.Text(0))}, {"child", st.Text(1)}, {"grade", st.Int(2)},
+        {"how", decided ? "复议调整" : st.Int(4) ? fmt::format("第{}志愿", st.Int(3)) : std::string("统筹安排")}});
+  }
+  out["school"] = json::object{{"code", it->school.code}, {"name", it->school.name}, {"district", it->school.district},
+                               {"children", std::move(children)}};
+  return out;
+}
+
+absl::StatusOr<json::object> Objections(Db& db, const PlacementEnv& env, const Principal& who) {
+  QF_ASSIGN_OR_RETURN(std::string mine, DistrictOf(db, who));
+  std::string sql = fmt::format(
+      "SELECT o.case_id, c.receipt, c.state, o.created_at, o.run_id, a.ref, a.child_masked, a.district, a.grade, "
+      "COALESCE(r.school, ''), {}, "
+      "(SELECT d.reason FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id ORDER BY d.id DESC LIMIT 1) "
+      "FROM placement_objections o JOIN placement_applications a ON a.id = o.application_id "
+      "JOIN cases c ON c.id = o.case_id "
+      "JOIN placement_results r ON r.run_id = o.run_id AND r.application_id = o.application_id WHERE a.year = ?",
+      kSeatNow);
+  if (!mine.empty()) sql += " AND a.district = ?";
+  sql += " ORDER BY o.case_id DESC LIMIT 200";
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  st.Bind(1, int64_t{env.policy->year});
+  if (!mine.empty()) st.Bind(2, mine);
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, env.policy->year, false));
+  auto name_of = [&](const std::string& code) -> json::value {
+    if (code.empty()) return nullptr;
+    for (auto& r : schools)
+      if (r.school.code == code) return json::value(r.school.name);
+    return json::value(code);
+  };
+  json::array items;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    json::object o{{"case_id", st.Int(0)}, {"receipt", DisplayReceiptCode(st.Text(1))}, {"case_state", st.Text(2)},
+                   {"filed_at", st.Text(3)}, {"run_id", st.Int(4)}, {"ref", st.Text(5)}, {"child", st.Text(6)},
+                   {"district", st.Text(7)}, {"grade", st.Int(8)},
+                   {"run_school", json::object{{"code", st.Text(9)}, {"name", name_of(st.Text(9))}}},
+                   {"seat", json::object{{"code", st.OptText(10).value_or("")}, {"name", name_of(st.OptText(10).value_or(""))}}}};
+    if (auto reason = st.OptText(11)) o["decision_reason"] = *reason;
+    items.push_back(std::move(o));
+  }
+  // The schools a seat may be moved to: every designated school with approved seats, by district.
+  json::array to;
+  for (const auto& r : schools)
+    if (!r.school.seats.empty() && (mine.empty() || r.school.district == mine))
+      to.push_back(json::object{{"code", r.school.code}, {"name", r.school.name}, {"district", r.school.district},
+                                {"grades", [&] {
+                                   json::array g;
+                                   for (auto [grade, n] : r.school.seats) g.push_back(grade);
+                                   return g;
+                                 }()}});
+  return json::object{{"items", items}, {"district", mine}, {"schools", to}};
 }
 
 absl::StatusOr<json::object> Decide(Tx& tx, const PlacementEnv& env, int64_t run_id, const std::string& ref,
@@ -813,7 +1137,7 @@ absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city
   QF_ASSIGN_OR_RETURN(auto app, db.Prepare(
       "INSERT INTO placement_applications(year, ref, code_hash, child_masked, sealed, district, compound_id, lat_e6, "
       "lon_e6, grade, residence_since, work_proof, housing, tenancy_months, insurance_months, special, choices, state, "
-      "tier, reasons, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'eligible',?,?,?,?)"));
+      "tier, reasons, created_at, updated_at, assessed_under) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'eligible',?,?,?,?,?)"));
   std::string now = FormatUtc(tx.now());
   static const char* kHousingOf[] = {"other", "own_home", "filed_tenancy", "other"};
   // Names for the class lists and letters, sealed as the portal seals them (only the masked name in clear).
@@ -828,15 +1152,18 @@ absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city
     std::string child = surname + kGiven[(k / 16) % 12], guardian = surname + kParent[(k / 7) % 8];
     std::string sealed = env.vault->Seal(json::serialize(json::object{
         {"child_name", child}, {"guardian_name", guardian}, {"guardian_phone", fmt::format("139{:08d}", k)}}));
-    const TierRule* t = env.policy->Tier(c.tier);
-    json::array reasons{json::value(t ? t->label + "（" + t->clause + "）" : "")};
+    Facts facts{c.district, c.grade, absl::CivilDay(2024, 9, 1), "labour_contract", kHousingOf[c.tier],
+                c.tier == kSpecial ? "军人子女" : "", c.tier == kRelativelyNear ? 40 : 0, c.tier == kRelativelyNear ? 40 : 0};
+    Assessment a = Assess(*env.policy, facts);
+    if (!a.eligible || a.tier != c.tier)
+      return absl::InternalError(fmt::format("demo: {} would be assessed tier {}, not {}", c.ref, a.tier, c.tier));
     app.Reset().Bind(1, int64_t{year}).Bind(2, c.ref).Bind(3, CodeHash("demo:" + c.ref)).Bind(4, MaskName(child))
         .BindBlob(5, sealed).Bind(6, c.district).Bind(7, compound[std::tuple(c.district, c.lat_e6, c.lon_e6)])
-        .Bind(8, int64_t{c.lat_e6}).Bind(9, int64_t{c.lon_e6}).Bind(10, int64_t{c.grade}).Bind(11, "2024-09-01")
-        .Bind(12, "labour_contract").Bind(13, kHousingOf[c.tier]).Bind(14, int64_t{c.tier == kRelativelyNear ? 40 : 0})
-        .Bind(15, int64_t{c.tier == kRelativelyNear ? 40 : 0}).Bind(16, c.tier == kSpecial ? "军人子女" : "")
-        .Bind(17, json::serialize(Strings(c.choices))).Bind(18, int64_t{c.tier}).Bind(19, json::serialize(reasons))
-        .Bind(20, now).Bind(21, now);
+        .Bind(8, int64_t{c.lat_e6}).Bind(9, int64_t{c.lon_e6}).Bind(10, int64_t{c.grade})
+        .Bind(11, FormatDay(facts.residence_since)).Bind(12, facts.work_proof).Bind(13, facts.housing)
+        .Bind(14, int64_t{facts.tenancy_months}).Bind(15, int64_t{facts.insurance_months}).Bind(16, facts.special)
+        .Bind(17, json::serialize(Strings(c.choices))).Bind(18, int64_t{c.tier}).Bind(19, json::serialize(Strings(a.reasons)))
+        .Bind(20, now).Bind(21, now).Bind(22, env.policy->digest);
     QF_RETURN_IF_ERROR(app.Send());
   }
   return tx.Append("placement.seeded", "placement/demo", {{"schools", city.in.schools.size()},
@@ -859,14 +1186,11 @@ absl::StatusOr<SeatedSchool> OpenSeated(Tx& tx, int64_t run_id, const std::strin
   if (!own_school) QF_RETURN_IF_ERROR(MayActIn(db, who, it->school.district));
   SeatedSchool out{run_id, run.year, school, it->school.name, it->school.district, {}};
   // The seat as it stands: a decision's where one was made since the run.
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT a.ref, a.sealed, COALESCE(c.name, ''), a.grade, r.rank, r.chosen, r.metres, "
-      "COALESCE((SELECT d.to_school FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id "
-      "ORDER BY d.id DESC LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM placement_decisions d WHERE d.run_id = r.run_id "
-      "AND d.application_id = a.id) THEN '' ELSE r.school END) AS seat "
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "SELECT a.ref, a.sealed, COALESCE(c.name, ''), a.grade, r.rank, r.chosen, r.metres, {} AS seat "
       "FROM placement_results r JOIN placement_applications a ON a.id = r.application_id "
-      "LEFT JOIN placement_compounds c ON c.id = a.compound_id WHERE r.run_id = ? ORDER BY a.grade, a.ref"));
-  st.Bind(1, run_id);
+      "LEFT JOIN placement_compounds c ON c.id = a.compound_id WHERE {} ORDER BY a.grade, a.ref", kSeatNow, kMayStandAt)));
+  st.Bind(1, run_id).Bind(2, school);
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;

@@ -211,8 +211,9 @@ def read_xlsx(payload):
     return {"xlsx": {"rows": max(len(rows) - 1, 0), "header": header, "strings": strings}}
 
 class Server:
-    def __init__(self, binary, db, extra=(), log_level="warn"):
+    def __init__(self, binary, db, extra=(), log_level="warn", data=None):
         self.binary, self.db, self.extra, self.log_level = binary, db, list(extra), log_level
+        self.data = data or os.path.join(ROOT, "data")
         self.proc = None
         self.port = None
         self.log = None
@@ -220,7 +221,7 @@ class Server:
     def start(self):
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [self.binary, "--data", os.path.join(ROOT, "data"), "serve", "--db", self.db, "--listen", "127.0.0.1:0",
+            [self.binary, "--data", self.data, "serve", "--db", self.db, "--listen", "127.0.0.1:0",
              "--log-level", self.log_level] + self.extra,
             stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()

@@ -138,6 +138,8 @@ def main():
             ("GET", "/api/v1/public/placement/applications/{code}"): {"params": ["XXXX-XXXX-XXXX-XXXX-XXXX"]},
             ("POST", "/api/v1/public/placement/applications/{code}/objection"): {"params": ["XXXX-XXXX-XXXX-XXXX-XXXX"], "body": {}},
             ("GET", "/api/v1/public/placement/runs/{id}"): {"params": [1]},
+            ("GET", "/api/v1/public/placement/runs/{id}/notice"): {"params": [1]},
+            ("GET", "/api/v1/placement/objections"): {},
             ("GET", "/api/v1/placement/applications"): {}, ("GET", "/api/v1/placement/board"): {},
             ("POST", "/api/v1/placement/applications/{id}/reviews"): {"params": [1], "body": {}},
             ("PUT", "/api/v1/placement/seats"): {"body": {}}, ("POST", "/api/v1/placement/seats/approve"): {"body": {}},

@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Placement anyone can check: the demo's published run passes `qingfeng placement verify` read from the server's
 public address (as any outsider) and from the database, and the verifier catches a record altered after
-publication — two seats swapped, a lottery number changed, a school filled past its seats — naming what fails."""
+publication — two seats swapped, a lottery number changed, a school filled past its seats — naming what fails.
+Then the policy changes (a longer tenancy for the relatively-near tier): the next start re-assesses every
+application, each change of tier in the ledger, while the published run keeps the tiers it ran with and still
+verifies; a start under the same policy changes nothing."""
 import argparse
 import copy
 import json
 import os
+import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -81,6 +86,41 @@ def main():
         # An unpublished or unknown run is not served.
         status, _, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/99")
         check(status == 404, "unknown run: 404")
+        server.stop()
+
+        # The policy changes: 48 months of filed tenancy and insurance for tier 2 (the demo's renters have 40).
+        data = os.path.join(work, "data")
+        shutil.copytree(os.path.join(ROOT, "data"), data)
+        policy = os.path.join(data, "placement", "policy.toml")
+        with open(policy, encoding="utf-8") as f:
+            text = f.read()
+        changed_text = re.sub(r"(when = \"long_tenancy\"\ntenancy_months = )36\ninsurance_months = 36", r"\g<1>48\ninsurance_months = 48", text)
+        check(changed_text != text, "the policy's tier-2 months were found to change")
+        with open(policy, "w", encoding="utf-8") as f:
+            f.write(changed_text)
+        con = sqlite3.connect(db)
+        renters = con.execute("SELECT COUNT(*) FROM placement_applications WHERE tier = 2").fetchone()[0]
+        before = con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        con.close()
+        server = qfserver.Server(args.bin, db, data=data).start()
+        con = sqlite3.connect(db)
+        moved = con.execute("SELECT COUNT(*) FROM events WHERE kind = 'placement.reassessed' AND seq > ?", (before,)).fetchone()[0]
+        applied = con.execute("SELECT payload FROM events WHERE kind = 'placement.policy_applied' AND seq > ?", (before,)).fetchall()
+        left = con.execute("SELECT COUNT(*) FROM placement_applications WHERE tier = 2").fetchone()[0]
+        con.close()
+        check(renters > 100 and moved == renters and left == 0,
+              "every tier-2 application re-assessed to tier 3, each in the ledger: %d renters, %d events, %d left" % (renters, moved, left))
+        check(len(applied) == 1 and '"changed":%d' % renters in applied[0][0], "one policy_applied event with the count: %r" % applied)
+        _, record_after, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/1")
+        check(record_after.get("children") == record["children"], "the published record keeps the tiers it ran with")
+        r = qf("1", "--url", "http://127.0.0.1:%d" % server.port)
+        check(r.returncode == 0, "the published run still verifies after the re-assessment: " + r.stdout + r.stderr)
+        server.stop()
+        server = qfserver.Server(args.bin, db, data=data).start()
+        con = sqlite3.connect(db)
+        again = con.execute("SELECT COUNT(*) FROM events WHERE kind LIKE 'placement.%' AND seq > ?", (before,)).fetchone()[0]
+        con.close()
+        check(again == moved + 1, "a start under the same policy re-assesses nothing: %d events" % again)
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)

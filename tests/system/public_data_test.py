@@ -82,6 +82,7 @@ def main():
         public_gets = {
             "/api/v1/public/placement/applications/{code}": [[applied.get("code", "X")]],
             "/api/v1/public/placement/runs/{id}": [[1]],
+            "/api/v1/public/placement/runs/{id}/notice": [[1]],
             "/api/v1/public/notices/{id}": [[1]],
             "/api/v1/public/draws/{id}": [[1], [2]],
             "/api/v1/public/cases/{receipt}": [[receipt]],
@@ -118,6 +119,21 @@ def main():
                 for s in secrets:
                     if s in text:
                         failures.append("GET %s (%s) shows %r" % (p, status, s))
+
+        # The placement's public notice, school by school: masked names only (the families' names are secrets above).
+        _, notice_schools, _ = anon.request("GET", "/api/v1/public/placement/runs/1/notice")
+        for school in notice_schools.get("schools", []):
+            p = "/api/v1/public/placement/runs/1/notice?school=" + school["code"]
+            status, body, _ = anon.request("GET", p)
+            checked += 1
+            text = "\n".join(strings_of(body))
+            if status != 200 or len(body["school"]["children"]) != school["children"]:
+                failures.append("GET %s: %s, %s children of %s" % (p, status, len(body.get("school", {}).get("children", [])), school["children"]))
+            for s in secrets:
+                if s in text:
+                    failures.append("GET %s shows %r" % (p, s))
+        if len(notice_schools.get("schools", [])) < 90:
+            failures.append("the placement notice lists %d schools" % len(notice_schools.get("schools", [])))
 
         # Draw verification by an outsider over HTTP, from the database, and from a saved (then altered) record.
         base = "http://127.0.0.1:%d" % server.port
