@@ -192,13 +192,20 @@ absl::StatusOr<std::string> StateOf(Db& db, const Policy& p, int64_t id, int gra
   return std::string(returned ? "returned" : complete ? "eligible" : "submitted");
 }
 
-// Stores an application's facts and their assessment under the policy, with the state that follows; a change of
+// Stores an application's facts and their assessment under the policy, with the state that follows (a child who is
+// no longer eligible is ineligible; one who is eligible again waits for, or has, its reviews); a change of
 // eligibility or tier goes to the ledger with its cause. Answers the new state.
 absl::StatusOr<std::string> StoreAssessment(Tx& tx, const Policy& p, const AppRow& app, const Facts& facts,
                                             json::object cause) {
   Db& db = tx.db();
   Assessment a = Assess(p, facts);
-  QF_ASSIGN_OR_RETURN(std::string state, StateOf(db, p, app.id, app.grade, a.eligible));
+  // Eligibility unchanged keeps the state the review gave; lost, the application is ineligible; regained, its
+  // reviews decide again.
+  bool was_eligible = app.state != "ineligible";
+  std::string state = app.state;
+  if (was_eligible != a.eligible) {
+    QF_ASSIGN_OR_RETURN(state, StateOf(db, p, app.id, app.grade, a.eligible));
+  }
   QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
       "UPDATE placement_applications SET residence_since = ?, work_proof = ?, housing = ?, special = ?, "
       "tenancy_months = ?, insurance_months = ?, tier = ?, reasons = ?, state = ?, assessed_under = ?, updated_at = ? "
@@ -209,7 +216,6 @@ absl::StatusOr<std::string> StoreAssessment(Tx& tx, const Policy& p, const AppRo
   up.Bind(8, json::serialize(Strings(a.reasons))).Bind(9, state).Bind(10, p.digest).Bind(11, FormatUtc(tx.now()))
       .Bind(12, app.id);
   QF_RETURN_IF_ERROR(up.Run());
-  bool was_eligible = app.state != "ineligible";
   if (was_eligible != a.eligible || app.tier != a.tier) {
     cause["ref"] = app.ref;
     cause["from"] = json::object{{"eligible", was_eligible}, {"tier", app.tier}};
@@ -559,7 +565,7 @@ absl::StatusOr<json::object> Applications(Db& db, const PlacementEnv& env, const
   }
   json::array items_to_review;
   for (const auto& i : env.policy->review_items)
-    items_to_review.push_back(json::object{{"code", i.code}, {"label", i.label}});
+    items_to_review.push_back(json::object{{"code", i.code}, {"label", i.label}, {"grades", json::array(i.grades.begin(), i.grades.end())}});
   return json::object{{"items", items}, {"district", d}, {"review_items", items_to_review}};
 }
 
@@ -1015,9 +1021,10 @@ absl::StatusOr<json::object> PublicNotice(Db& db, int64_t run_id, const std::str
     if (!row) break;
     if (st.OptText(5).value_or("") != school) continue;
     bool decided = st.Text(6) != school;
-    children.push_back(json::object{
-        {"ref", ShownRef(st.Text(0))}, {"child", st.Text(1)}, {"grade", st.Int(2)},
-        {"how", decided ? "复议调整" : st.Int(4) ? fmt::format("第{}志愿", st.Int(3)) : std::string("统筹安排")}});
+    json::object c{{"ref", ShownRef(st.Text(0))}, {"child", st.Text(1)}, {"grade", st.Int(2)},
+                   {"how", decided ? "decision" : st.Int(4) ? "choice" : "district"}};
+    if (!decided && st.Int(4)) c["rank"] = st.Int(3);
+    children.push_back(std::move(c));
   }
   out["school"] = json::object{{"code", it->school.code}, {"name", it->school.name}, {"district", it->school.district},
                                {"children", std::move(children)}};

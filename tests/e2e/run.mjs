@@ -658,9 +658,11 @@ async function inspections(browser, base, locale) {
 }
 
 // ---------- main ----------
-// A parent applies on a phone and follows the code; the district's reviewer sends an item back, then passes every
-// item; the bureau requests a run, the leader witnesses and runs it, the office publishes; the parent reads the
-// seat and why, and objects.
+// A parent applies on a phone (the home from the compound list in Chinese, a point on the district's map in English)
+// and follows the code; the district's reviewer sends an item back, corrects the tenancy from the documents (the
+// application is assessed again) and passes every item; the bureau requests a run, the leader witnesses and runs
+// it, the office publishes; the parent reads the seat and why and the public notice, and objects; the district
+// records a decision on the objection, which the parent then sees.
 async function placement(browser, base, locale) {
   const zh = locale !== 'en'
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
@@ -672,7 +674,17 @@ async function placement(browser, base, locale) {
   await parent.locator(field('pl-guardian')).fill('周建华')
   await parent.locator(field('pl-phone')).fill('13905512345')
   await pickSure(parent, 'pl-district', '瑶海区')
-  await pickSure(parent, 'pl-compound', '瑶海第')
+  if (zh) {
+    await pickSure(parent, 'pl-compound', '瑶海第')
+  } else {
+    await parent.locator('[data-test=pl-home-by] label', { hasText: 'A point on the map' }).click()
+    const map = parent.locator('[data-test=pl-map]')
+    await map.scrollIntoViewIfNeeded()
+    const box = await map.boundingBox()
+    await map.click({ position: { x: box.width * 0.45, y: box.height * 0.55 } })
+    await parent.locator('[data-test=pl-map-point]').waitFor({ timeout: 5000 })
+    await expectText(parent.locator('[data-test=pl-map-picked]'), 'latitude', `${locale} placement: the point picked on the map is shown`)
+  }
   const residence = parent.locator(field('pl-residence'))
   await residence.fill('2024-05-01')
   await residence.press('Enter')
@@ -702,12 +714,18 @@ async function placement(browser, base, locale) {
   await parent.reload()
   await parent.locator('[data-test=pl-reviews] .el-table__row').first().waitFor({ timeout: 30000 }).catch(() => undefined)
   await expectText(parent.locator('[data-test=pl-reviews] .el-table__row'), '户口簿缺少儿童本人页', `${locale} placement: the family sees what was sent back and why`)
+  // The tenancy contract shows 40 months filed and the insurance record 38: corrected, the child is relatively near.
+  await reviewer.locator('.el-dialog:visible .el-collapse-item__header').click()
+  await reviewer.locator('[data-test=pl-fix-tenancy] input').fill('40')
+  await reviewer.locator('[data-test=pl-fix-insurance] input').fill('38')
+  await reviewer.locator('[data-test=pl-fix-insurance] input').press('Tab')
   for (const item of ['hukou', 'residence_permit', 'work_proof', 'housing', 'insurance', 'birth_certificate']) {
     const row = reviewer.locator(`[data-test=pl-item-${item}]`)
     await row.locator('label', { hasText: zh ? '通过' : 'Passed' }).click()
     await row.locator('button').last().click()
     await row.locator('button', { hasText: '✓' }).waitFor({ timeout: 10000 })
   }
+  await expectText(reviewer.locator('[data-test=pl-reassessed]'), '长期租房，相对就近', `${locale} placement: the corrected tenancy re-assesses the child as relatively near`)
   await expectText(reviewer.locator('.el-dialog:visible'), zh ? '审核通过' : 'Eligible', `${locale} placement: every item passed makes it eligible`)
   await reviewer.context().close()
 
@@ -739,10 +757,32 @@ async function placement(browser, base, locale) {
   await parent.locator('[data-test=pl-result]').waitFor({ timeout: 30000 })
   await expectText(parent.locator('[data-test=pl-explanation]'), zh ? '已安排到' : '已安排到', `${locale} placement: the family reads its seat and why`)
   await shot(parent, locale, 'portal-placement-result')
+  await parent.locator('[data-test=pl-notice-link]').click()
+  await parent.locator('[data-test=pl-notice-schools] .el-table__row').first().click()
+  await parent.locator('[data-test=pl-notice-school] .el-table__row').first().waitFor({ timeout: 10000 })
+  await expectText(parent.locator('[data-test=pl-notice-school] .el-table__row').first(), '*', `${locale} placement: the public notice lists a school's children masked`)
+  await shot(parent, locale, 'portal-placement-notice')
+  await parent.goBack()
+  await parent.locator('[data-test=pl-result]').waitFor({ timeout: 30000 })
   await parent.locator(field('pl-objection')).fill('离家较远，请求调整到就近学校。')
   await parent.locator('[data-test=pl-object]').click()
   await parent.locator('[data-test=pl-objected]').waitFor({ timeout: 10000 })
   check(true, `${locale} placement: the objection is taken`)
+
+  // The district sees the objection with its case and records a decision moving the seat.
+  const district = await signIn(browser, base, 'handler_yh', locale)
+  await district.locator('[data-test=menu-placement]').click()
+  await district.locator('.el-tabs__item', { hasText: zh ? '异议与调整' : 'Objections and decisions' }).click()
+  await district.locator(`[data-test=pl-decide-${ref}]`).click()
+  await pickOption(district, 'pl-decide-school', '瑶海')
+  await district.locator(field('pl-decide-reason')).fill('瑶海区教体局复议决定（2026）9号：调整到就近学校')
+  await district.locator('[data-test=pl-decide-send]').click()
+  await expectText(district.locator('[data-test=pl-objections] .el-table__row', { hasText: ref }), '复议决定（2026）9号', `${locale} placement: the decision is recorded on the objection`)
+  await shot(district, locale, 'console-placement-objections')
+  await district.context().close()
+  await parent.reload()
+  await parent.locator('[data-test=pl-result]').waitFor({ timeout: 30000 })
+  await expectText(parent.locator('[data-test=pl-result]'), '复议决定（2026）9号', `${locale} placement: the family sees the decision and its reason`)
   await ctx.close()
 }
 

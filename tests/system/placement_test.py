@@ -100,6 +100,7 @@ def main():
             f.write(changed_text)
         con = sqlite3.connect(db)
         renters = con.execute("SELECT COUNT(*) FROM placement_applications WHERE tier = 2").fetchone()[0]
+        states = con.execute("SELECT state, COUNT(*) FROM placement_applications GROUP BY state ORDER BY state").fetchall()
         before = con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
         con.close()
         server = qfserver.Server(args.bin, db, data=data).start()
@@ -107,9 +108,11 @@ def main():
         moved = con.execute("SELECT COUNT(*) FROM events WHERE kind = 'placement.reassessed' AND seq > ?", (before,)).fetchone()[0]
         applied = con.execute("SELECT payload FROM events WHERE kind = 'placement.policy_applied' AND seq > ?", (before,)).fetchall()
         left = con.execute("SELECT COUNT(*) FROM placement_applications WHERE tier = 2").fetchone()[0]
+        states_after = con.execute("SELECT state, COUNT(*) FROM placement_applications GROUP BY state ORDER BY state").fetchall()
         con.close()
         check(renters > 100 and moved == renters and left == 0,
               "every tier-2 application re-assessed to tier 3, each in the ledger: %d renters, %d events, %d left" % (renters, moved, left))
+        check(states_after == states, "a change of tier leaves each application's review state: %r → %r" % (states, states_after))
         check(len(applied) == 1 and '"changed":%d' % renters in applied[0][0], "one policy_applied event with the count: %r" % applied)
         _, record_after, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/1")
         check(record_after.get("children") == record["children"], "the published record keeps the tiers it ran with")

@@ -6,6 +6,8 @@ export interface PlacementSchool {
   code: string
   name: string
   district: string
+  lat_e6: number
+  lon_e6: number
   seats: Record<string, number>
 }
 export interface PlacementForm {
@@ -13,7 +15,8 @@ export interface PlacementForm {
   max_choices: number
   grades: number[]
   schools: PlacementSchool[]
-  compounds: { id: number; district: string; name: string }[]
+  compounds: { id: number; district: string; name: string; lat_e6: number; lon_e6: number }[]
+  maps: Record<string, { south: number; west: number; north: number; east: number }>
   tiers: { tier: number; label: string; clause: string }[]
   review_items: { code: string; label: string; grades: number[] }[]
   residence_clause: string
@@ -27,6 +30,7 @@ export interface Application {
   guardian_phone: string
   district: string
   compound_id: number | null
+  point: { lat_e6: number; lon_e6: number } | null
   grade: number
   residence_since: string
   work_proof: string
@@ -120,16 +124,55 @@ export interface RunView {
   published_at: string
 }
 
+// Facts a reviewer corrects from the documents seen (each optional); the application is re-assessed.
+export interface Corrections {
+  residence_since?: string
+  work_proof?: string
+  housing?: string
+  special?: string
+  tenancy_months?: number
+  insurance_months?: number
+}
+export interface PlacementNotice {
+  run_id: number
+  year: number
+  published_at: string
+  record_sha256: string
+  ledger_seq: number | null
+  schools?: { code: string; name: string; district: string; children: number }[]
+  unplaced?: number
+  school?: { code: string; name: string; district: string; children: { ref: string; child: string; grade: number; how: 'choice' | 'district' | 'decision'; rank?: number }[] }
+}
+export interface PlacementObjection {
+  case_id: number
+  receipt: string
+  case_state: string
+  filed_at: string
+  run_id: number
+  ref: string
+  child: string
+  district: string
+  grade: number
+  run_school: { code: string; name: string | null }
+  seat: { code: string; name: string | null }
+  decision_reason?: string
+}
+
 export const placementApi = {
   form: () => http.get<PlacementForm>('/api/v1/public/placement'),
-  apply: (a: Application) => http.post<Applied>('/api/v1/public/placement/applications', a),
+  apply: (a: Omit<Application, 'compound_id' | 'point'> & { compound_id?: number | null; point?: Application['point'] }) => http.post<Applied>('/api/v1/public/placement/applications', a),
   follow: (code: string) => http.get<FollowView>(`/api/v1/public/placement/applications/${encodeURIComponent(code)}`),
   object: (code: string, content: string) =>
     http.post<{ receipt: string; message: string }>(`/api/v1/public/placement/applications/${encodeURIComponent(code)}/objection`, { content }),
   applications: (query: { district?: string; state?: string }) =>
-    http.get<{ items: StaffApplication[]; district: string; review_items: { code: string; label: string }[] }>('/api/v1/placement/applications', query),
-  review: (id: number, body: { item: string; result: 'ok' | 'returned'; reason?: string; due_on?: string }) =>
-    http.post<{ state: string }>(`/api/v1/placement/applications/${id}/reviews`, body),
+    http.get<{ items: StaffApplication[]; district: string; review_items: { code: string; label: string; grades: number[] }[] }>('/api/v1/placement/applications', query),
+  review: (id: number, body: { item: string; result: 'ok' | 'returned'; reason?: string; due_on?: string; corrected?: Corrections }) =>
+    http.post<{ state: string; tier: number; tier_label: string; corrected: Record<string, [unknown, unknown]> }>(`/api/v1/placement/applications/${id}/reviews`, body),
+  notice: (run: number, school?: string) =>
+    http.get<PlacementNotice>(`/api/v1/public/placement/runs/${run}/notice`, school ? { school } : undefined),
+  objections: () => http.get<{ items: PlacementObjection[]; district: string; schools: { code: string; name: string; district: string; grades: number[] }[] }>('/api/v1/placement/objections'),
+  decide: (run: number, body: { ref: string; to_school?: string; reason: string }) =>
+    http.post<{ ledger_seq: number }>(`/api/v1/placement/runs/${run}/decisions`, body),
   setSeats: (code: string, grade: number, seats: number) => request<unknown>('PUT', '/api/v1/placement/seats', { body: { code, grade, seats } }),
   approveSeats: (code: string, grade: number) => http.post<unknown>('/api/v1/placement/seats/approve', { code, grade }),
   board: () => http.get<Board>('/api/v1/placement/board'),

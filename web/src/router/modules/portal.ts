@@ -15,6 +15,7 @@ export const portalRoutes: RouteRecordRaw = {
     { path: 'draws/:id(\\d+)', name: 'draw', component: () => import('@/views/portal/draws/verify.vue'), meta: { title: 'nav.draws' } },
     { path: 'inspections', name: 'inspections', component: () => import('@/views/portal/inspections/index.vue'), meta: { title: 'nav.inspections' } },
     { path: 'placement', name: 'placement', component: () => import('@/views/portal/placement/index.vue'), meta: { title: 'nav.placement' } },
+    { path: 'placement/runs/:id(\\d+)/notice', name: 'placement-notice', component: () => import('@/views/portal/placement/notice.vue'), meta: { title: 'nav.placement' } },
     { path: 'placement/runs/:id(\\d+)', name: 'placement-record', component: () => import('@/views/portal/placement/record.vue'), meta: { title: 'nav.placement' } },
     { path: 'placement/:code', name: 'placement-follow', component: () => import('@/views/portal/placement/follow.vue'), meta: { title: 'nav.placement' } },
     { path: 'checkin/:id(\\d+)', name: 'checkin', component: () => import('@/views/portal/checkin/index.vue'), meta: { title: 'portal.checkin.title' } },
