@@ -165,6 +165,20 @@ def measure(port, clients, repeat, label, rows, only=""):
         if only in name:
             status, p50, p99 = timed(sup, path, repeat if "export" not in name else max(3, repeat // 10))
             rows.append((label, "supervisor", name, status, p50, p99))
+    # Migrant children's places (43,000 applications, a published run): the portal's form and public notice, the
+    # district's applications and objections, the office's capacity board.
+    public = qfserver.Client(port)
+    for who, c, name, path in [
+            ("public", public, "placement form (schools, compounds, map frames)", "/api/v1/public/placement"),
+            ("public", public, "placement notice: schools", "/api/v1/public/placement/runs/1/notice"),
+            ("public", public, "placement notice: one school", "/api/v1/public/placement/runs/1/notice?school=DS0001"),
+            ("district handler", clients["district handler"], "placement applications, awaiting review",
+             "/api/v1/placement/applications?state=submitted"),
+            ("district handler", clients["district handler"], "placement objections", "/api/v1/placement/objections"),
+            ("supervisor", sup, "placement capacity board", "/api/v1/placement/board")]:
+        if only in name:
+            status, p50, p99 = timed(c, path, repeat)
+            rows.append((label, who, name, status, p50, p99))
     name = "case detail with repeats offered (registered cases, each once)"
     if only in name:
         case, repeats = repeats_offered(sup, repeat)

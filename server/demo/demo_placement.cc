@@ -1,8 +1,9 @@
-// The demo's migrant children's places (随迁子女): the seed's 100 designated schools (83 urban, 17 in the three
-// counties) with approved seats and 43,000 eligible applications from a generated city, a few families applying
+// The demo's migrant children's places (随迁子女): the seed's 100 designated schools (83 urban, 17 in the
+// counties: the org's designated schools, each linked to its unit) with approved seats and 43,000 eligible applications from a generated city, a few families applying
 // through the portal's command (one with an item sent back at review), and one placement run requested with a
 // witness, drawn by the witness and published: every eligible child placed (两个百分之百).
 #include "common/status.h"
+#include "org/org.h"
 #include "demo/demo.h"
 #include "fmt/format.h"
 #include "placement/placement.h"
@@ -18,8 +19,6 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
   if (!policy.ok()) return policy.status();
   placement::PlacementEnv env{std::make_shared<const placement::Policy>(std::move(*policy)), app.vault,
                               cases::CaseEnv{app.calendar, app.policies, app.vault}};
-  placement::GeneratedCity city =
-      placement::GenerateCity({.schools = 100, .children = 43000, .seat_ratio = 1.05, .seed = seed, .county_schools = 17});
   Writer& w = rt.writer();
   const Principal& sup = who.at("supervisor");
   const Principal& leader = who.at("leader");
@@ -31,8 +30,28 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
     if (!r.ok()) return r.status();
     return r->as_object();
   };
+  // The designated schools are the org's (the seed's 100: 83 urban, 17 in the counties), each linked to its unit.
+  placement::CityOptions options{.schools = 100, .children = 43000, .seat_ratio = 1.05, .seed = seed, .county_schools = 17};
+  std::map<std::string, int64_t> unit_of_name;
   QF_RETURN_IF_ERROR(run(Actor::Account(sup.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
-                       QF_RETURN_IF_ERROR(placement::SeedDemo(tx, env, city, sup.account_id));
+    QF_ASSIGN_OR_RETURN(auto units, org::ListUnits(tx.db(), {.kind = "school", .limit = 100000}));
+    for (const org::Unit& u : units) {
+      if (!u.migrant_designated) continue;
+      std::vector<int> grades;
+      if (u.stage == "小学" || u.stage == "九年一贯制") grades.push_back(1);
+      if (u.stage == "初中" || u.stage == "九年一贯制") grades.push_back(7);
+      if (grades.empty()) continue;
+      options.given.push_back({u.name, u.district, grades});
+      unit_of_name[u.district + "/" + u.name] = u.id;
+    }
+    return json::object();
+  }).status());
+  placement::GeneratedCity city = placement::GenerateCity(options);
+  std::map<std::string, int64_t> units;
+  for (const placement::School& s : city.in.schools)
+    if (auto u = unit_of_name.find(s.district + "/" + s.name); u != unit_of_name.end()) units[s.code] = u->second;
+  QF_RETURN_IF_ERROR(run(Actor::Account(sup.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+                       QF_RETURN_IF_ERROR(placement::SeedDemo(tx, env, city, sup.account_id, units));
                        return json::object();
                      }).status());
   // Families applying through the portal's parsing and command, reviewed on site by the district bureau: the first
@@ -83,9 +102,17 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
                        return placement::Object(tx, env, first_code, "孩子放学后由祖父母接送，祖父母家离所安排学校较远，请求调整。");
                      }).status());
   QF_ASSIGN_OR_RETURN(auto followed, run(Actor::Public(), [&](Tx& tx) { return placement::Follow(tx.db(), env, first_code); }));
+  // The second school of 瑶海区 that takes grade 1.
+  std::string nearer_grandparents;
+  for (const placement::School& s : city.in.schools)
+    if (s.district == "瑶海区" && s.seats.contains(1) && !s.seats.contains(7)) {
+      bool second = !nearer_grandparents.empty();
+      nearer_grandparents = s.code;
+      if (second) break;
+    }
   QF_RETURN_IF_ERROR(run(Actor::Account(reviewer.account_id), [&](Tx& tx) {
                        return placement::Decide(tx, env, id, std::string(followed.at("ref").as_string()),
-                                                std::string(city.in.schools[1].code),
+                                                nearer_grandparents,
                                                 "瑶海区教体局复议决定（2026）1号：隔代照料，调整到祖父母住所附近学校，增加学位一个", reviewer);
                      }).status());
   const auto& s = drawn.at("summary").as_object();

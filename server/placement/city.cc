@@ -45,13 +45,20 @@ GeneratedCity GenerateCity(const CityOptions& o) {
     return static_cast<int32_t>(std::lround((centre + std::normal_distribution<double>(0, spread)(rng)) * 1e6));
   };
   std::vector<CityDistrict> ds = o.districts.empty() ? DemoDistricts() : o.districts;
+  if (!o.given.empty())
+    std::erase_if(ds, [&](const CityDistrict& d) {
+      return std::none_of(o.given.begin(), o.given.end(), [&](const GivenSchool& g) { return g.district == d.name; });
+    });
   std::vector<size_t> all, urban, county;
   for (size_t d = 0; d < ds.size(); ++d) {
     all.push_back(d);
     (ds[d].county ? county : urban).push_back(d);
   }
   std::vector<int> schools_in;
-  if (o.county_schools >= 0 && !county.empty() && !urban.empty()) {
+  if (!o.given.empty()) {
+    for (const CityDistrict& d : ds)
+      schools_in.push_back(static_cast<int>(std::count_if(o.given.begin(), o.given.end(), [&](const GivenSchool& g) { return g.district == d.name; })));
+  } else if (o.county_schools >= 0 && !county.empty() && !urban.empty()) {
     std::vector<int> u = Spread(o.schools - o.county_schools, ds, urban), c = Spread(o.county_schools, ds, county);
     for (size_t d = 0; d < ds.size(); ++d) schools_in.push_back(u[d] + c[d]);
   } else {
@@ -59,9 +66,12 @@ GeneratedCity GenerateCity(const CityOptions& o) {
   }
   GeneratedCity city;
   Instance& in = city.in;
-  // Schools: about three primary (grade 1) for two junior middle (grade 7) in each district.
+  // Schools: about three primary (grade 1) for two junior middle (grade 7) in each district, or those given.
   for (size_t d = 0; d < ds.size(); ++d) {
     double spread = ds[d].county ? 0.06 : 0.025;
+    std::vector<const GivenSchool*> here;
+    for (const GivenSchool& g : o.given)
+      if (g.district == ds[d].name) here.push_back(&g);
     for (int k = 0; k < schools_in[d]; ++k) {
       School s;
       s.code = fmt::format("DS{:04d}", static_cast<int>(in.schools.size()) + 1);
@@ -70,14 +80,20 @@ GeneratedCity GenerateCity(const CityOptions& o) {
       s.district = ds[d].name;
       s.lat_e6 = around(ds[d].lat, spread);
       s.lon_e6 = around(ds[d].lon, spread);
-      s.seats[primary ? 1 : 7] = 0;
+      if (here.empty()) {
+        s.seats[primary ? 1 : 7] = 0;
+      } else {
+        s.name = here[static_cast<size_t>(k)]->name;
+        for (int g : here[static_cast<size_t>(k)]->grades) s.seats[g] = 0;
+      }
       in.schools.push_back(s);
     }
   }
   // Children live in compounds near their district's centre; grade 1 three in five, grade 7 the rest.
   std::vector<int> children_in = Spread(o.children, ds, all);
   std::map<int, std::vector<int>> offering;  // grade → schools
-  for (size_t s = 0; s < in.schools.size(); ++s) offering[in.schools[s].seats.begin()->first].push_back(static_cast<int>(s));
+  for (size_t s = 0; s < in.schools.size(); ++s)
+    for (auto [grade, none] : in.schools[s].seats) offering[grade].push_back(static_cast<int>(s));
   int serial = 0;
   for (size_t d = 0; d < ds.size(); ++d) {
     double spread = ds[d].county ? 0.06 : 0.025;

@@ -20,6 +20,13 @@ struct CityDistrict {
   double weight = 1;        // its share of schools and children
 };
 
+// A designated school the city must have (the demo takes its org's designated schools): its name, district and
+// the grades it takes; its point is generated round its district's centre.
+struct GivenSchool {
+  std::string name, district;
+  std::vector<int> grades;
+};
+
 struct CityOptions {
   int schools = 100;
   int children = 43000;
@@ -27,6 +34,8 @@ struct CityOptions {
   uint32_t seed = 2026;
   std::vector<CityDistrict> districts;  // empty: the demo city's 4 urban districts, 3 development zones, 3 counties
   int county_schools = -1;              // how many of the schools are in counties (-1: by weight)
+  // When given: these are the schools (in this order, codes DS0001 …), and the children live in their districts.
+  std::vector<GivenSchool> given;
 };
 
 struct GeneratedCity {

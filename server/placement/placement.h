@@ -7,6 +7,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -175,7 +176,9 @@ struct PublishedFigures {
 };
 absl::StatusOr<std::optional<PublishedFigures>> PublishedBetween(Db& db, absl::Time from, absl::Time to);
 
-// The demo's designated schools, compounds and applications from a generated city, eligible and ready to run.
-absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id);
+// The demo's designated schools, compounds and applications from a generated city, eligible and ready to run;
+// `units` links a school (by code) to its org unit, whose handler then enters that school's seats.
+absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id,
+                      const std::map<std::string, int64_t>& units);
 
 }  // namespace qf::placement

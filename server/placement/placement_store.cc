@@ -113,13 +113,14 @@ struct RunRow {
   int64_t id = 0, requested_by = 0, witness = 0;
   int year = 0;
   std::string state, commitment, sealed_secret, public_value, secret, summary, record_sha256, published_at;
+  std::string schools;  // the schools and seats the run placed into (record JSON); "" for runs before 0031
 };
 
 absl::StatusOr<RunRow> MustRun(Db& db, int64_t id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT id, year, state, commitment, sealed_secret, requested_by, witness_account, COALESCE(public_value,''), "
-      "COALESCE(secret,''), COALESCE(summary,'{}'), COALESCE(record_sha256,''), COALESCE(published_at,'') "
-      "FROM placement_runs WHERE id = ?"));
+      "COALESCE(secret,''), COALESCE(summary,'{}'), COALESCE(record_sha256,''), COALESCE(published_at,''), "
+      "COALESCE(schools,'') FROM placement_runs WHERE id = ?"));
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return NotFound("placement.run_not_found", "录取批次不存在");
@@ -127,6 +128,7 @@ absl::StatusOr<RunRow> MustRun(Db& db, int64_t id) {
   r.id = st.Int(0), r.year = static_cast<int>(st.Int(1)), r.state = st.Text(2), r.commitment = st.Text(3);
   r.sealed_secret = st.Text(4), r.requested_by = st.Int(5), r.witness = st.Int(6), r.public_value = st.Text(7);
   r.secret = st.Text(8), r.summary = st.Text(9), r.record_sha256 = st.Text(10), r.published_at = st.Text(11);
+  r.schools = st.Text(12);
   return r;
 }
 
@@ -840,10 +842,12 @@ absl::StatusOr<json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t ru
                                   {"flow_moved", cmp.flow_moved}}}};
   // The record without the secret (added at publication); its seats' digest goes to the ledger now.
   Recorded rec = RecordOf(in, r, run.commitment, rv.public_value, "");
-  std::string seats_sha = Sha256Hex(json::serialize(RecordJson(rec).at("children")));
+  json::object record = RecordJson(rec);
+  std::string seats_sha = Sha256Hex(json::serialize(record.at("children")));
   QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
-      "UPDATE placement_runs SET state = 'run', public_value = ?, run_at = ?, summary = ? WHERE id = ?"));
-  up.Bind(1, rv.public_value).Bind(2, FormatUtc(tx.now())).Bind(3, json::serialize(summary)).Bind(4, run_id);
+      "UPDATE placement_runs SET state = 'run', public_value = ?, run_at = ?, summary = ?, schools = ? WHERE id = ?"));
+  up.Bind(1, rv.public_value).Bind(2, FormatUtc(tx.now())).Bind(3, json::serialize(summary))
+      .Bind(4, json::serialize(record.at("schools"))).Bind(5, run_id);
   QF_RETURN_IF_ERROR(up.Run());
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("placement.run", Subject("run", run_id),
                                              {{"public_value", rv.public_value}, {"children_sha256", seats_sha},
@@ -858,8 +862,18 @@ namespace {
 absl::StatusOr<Recorded> LoadRecord(Db& db, const RunRow& run) {
   Recorded rec;
   rec.commitment = run.commitment, rec.public_value = run.public_value, rec.secret = run.secret;
-  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
-  for (auto& s : schools) rec.in.schools.push_back(s.school);
+  if (!run.schools.empty()) {
+    // The schools and seats as the run had them (seats entered since do not change its record).
+    boost::system::error_code ec;
+    json::value v = json::parse(run.schools, ec);
+    if (ec || !v.is_array()) return absl::DataLossError(fmt::format("录取批次 {} 的学校记录无法读取", run.id));
+    QF_ASSIGN_OR_RETURN(Recorded at_run, ParseRecord(json::object{{"commitment", ""}, {"public_value", ""}, {"secret", ""},
+                                                                  {"schools", v}, {"children", json::array()}}));
+    rec.in.schools = std::move(at_run.in.schools);
+  } else {
+    QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
+    for (auto& s : schools) rec.in.schools.push_back(s.school);
+  }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
       "SELECT {}, r.lottery, r.school, "
       "(SELECT d.to_school FROM placement_decisions d WHERE d.run_id = r.run_id AND d.application_id = a.id ORDER BY d.id DESC LIMIT 1), "
@@ -894,9 +908,10 @@ constexpr const char* kSeatNow =
     "ORDER BY d.id DESC LIMIT 1), CASE WHEN EXISTS (SELECT 1 FROM placement_decisions d WHERE d.run_id = r.run_id "
     "AND d.application_id = a.id) THEN '' ELSE r.school END)";
 // The run's rows that may stand at a school (?2): seated there by the run, or moved by a decision.
+// (Both read by index: the run's seats at the school, and the decisions.)
 constexpr const char* kMayStandAt =
-    "r.run_id = ?1 AND (r.school = ?2 OR r.application_id IN (SELECT application_id FROM placement_decisions "
-    "WHERE run_id = ?1))";
+    "r.run_id = ?1 AND r.application_id IN (SELECT application_id FROM placement_results WHERE run_id = ?1 AND "
+    "school = ?2 UNION SELECT application_id FROM placement_decisions WHERE run_id = ?1)";
 
 // The application number as a public list shows it: the year's prefix and the last three digits.
 std::string ShownRef(std::string_view ref) {
@@ -1114,16 +1129,19 @@ absl::StatusOr<json::object> Decide(Tx& tx, const PlacementEnv& env, int64_t run
                       {"ledger_seq", seq}};
 }
 
-absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id) {
+absl::Status SeedDemo(Tx& tx, const PlacementEnv& env, const GeneratedCity& city, int64_t account_id,
+                      const std::map<std::string, int64_t>& units) {
   Db& db = tx.db();
   int year = env.policy->year;
   QF_ASSIGN_OR_RETURN(auto sch, db.Prepare(
-      "INSERT INTO placement_schools(year, code, name, district, lat_e6, lon_e6) VALUES(?,?,?,?,?,?)"));
+      "INSERT INTO placement_schools(year, code, name, district, lat_e6, lon_e6, unit_id) VALUES(?,?,?,?,?,?,?)"));
   QF_ASSIGN_OR_RETURN(auto seat, db.Prepare(
       "INSERT INTO placement_seats(year, code, grade, seats, approved, entered_by, approved_by) VALUES(?,?,?,?,1,?,?)"));
   for (const School& s : city.in.schools) {
-    QF_RETURN_IF_ERROR(sch.Reset().Bind(1, int64_t{year}).Bind(2, s.code).Bind(3, s.name).Bind(4, s.district)
-                           .Bind(5, int64_t{s.lat_e6}).Bind(6, int64_t{s.lon_e6}).Run());
+    sch.Reset().Bind(1, int64_t{year}).Bind(2, s.code).Bind(3, s.name).Bind(4, s.district)
+        .Bind(5, int64_t{s.lat_e6}).Bind(6, int64_t{s.lon_e6});
+    if (auto u = units.find(s.code); u != units.end()) sch.Bind(7, u->second); else sch.BindNull(7);
+    QF_RETURN_IF_ERROR(sch.Run());
     for (auto [g, n] : s.seats)
       QF_RETURN_IF_ERROR(seat.Reset().Bind(1, int64_t{year}).Bind(2, s.code).Bind(3, int64_t{g}).Bind(4, int64_t{n})
                              .Bind(5, account_id).Bind(6, account_id).Run());

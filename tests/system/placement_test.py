@@ -2,7 +2,7 @@
 """Placement anyone can check: the demo's published run passes `qingfeng placement verify` read from the server's
 public address (as any outsider) and from the database, and the verifier catches a record altered after
 publication — two seats swapped, a lottery number changed, a school filled past its seats — naming what fails.
-Then the policy changes (a longer tenancy for the relatively-near tier): the next start re-assesses every
+Seats a school enters after publication leave the run's record as it was. Then the policy changes (a longer tenancy for the relatively-near tier): the next start re-assesses every
 application, each change of tier in the ledger, while the published run keeps the tiers it ran with and still
 verifies; a start under the same policy changes nothing."""
 import argparse
@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -86,6 +85,13 @@ def main():
         # An unpublished or unknown run is not served.
         status, _, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/99")
         check(status == 404, "unknown run: 404")
+        # A school enters new seats after publication (awaiting approval, so out of the next run): the published
+        # record keeps the seats the run placed into, and still verifies.
+        qfserver.execute(db, "UPDATE placement_seats SET seats = seats + 7, approved = 0 WHERE code = 'DS0001'")
+        _, reentered, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/1")
+        check(reentered.get("schools") == record["schools"], "seats entered after the run leave its record's schools as they were")
+        r = qf("1", "--url", url)
+        check(r.returncode == 0, "and the run still verifies: " + r.stdout + r.stderr)
         server.stop()
 
         # The policy changes: 48 months of filed tenancy and insurance for tier 2 (the demo's renters have 40).
@@ -98,31 +104,26 @@ def main():
         check(changed_text != text, "the policy's tier-2 months were found to change")
         with open(policy, "w", encoding="utf-8") as f:
             f.write(changed_text)
-        con = sqlite3.connect(db)
-        renters = con.execute("SELECT COUNT(*) FROM placement_applications WHERE tier = 2").fetchone()[0]
-        states = con.execute("SELECT state, COUNT(*) FROM placement_applications GROUP BY state ORDER BY state").fetchall()
-        before = con.execute("SELECT COUNT(*) FROM events").fetchone()[0]
-        con.close()
+        q = lambda sql: qfserver.query(db, sql)  # noqa: E731
+        renters = int(q("SELECT COUNT(*) FROM placement_applications WHERE tier = 2")[0][0])
+        states = q("SELECT state, COUNT(*) FROM placement_applications GROUP BY state ORDER BY state")
+        before = int(q("SELECT MAX(seq) FROM events")[0][0])
         server = qfserver.Server(args.bin, db, data=data).start()
-        con = sqlite3.connect(db)
-        moved = con.execute("SELECT COUNT(*) FROM events WHERE kind = 'placement.reassessed' AND seq > ?", (before,)).fetchone()[0]
-        applied = con.execute("SELECT payload FROM events WHERE kind = 'placement.policy_applied' AND seq > ?", (before,)).fetchall()
-        left = con.execute("SELECT COUNT(*) FROM placement_applications WHERE tier = 2").fetchone()[0]
-        states_after = con.execute("SELECT state, COUNT(*) FROM placement_applications GROUP BY state ORDER BY state").fetchall()
-        con.close()
+        moved = int(q("SELECT COUNT(*) FROM events WHERE kind = 'placement.reassessed' AND seq > %d" % before)[0][0])
+        applied = [r[0] for r in q("SELECT payload FROM events WHERE kind = 'placement.policy_applied' AND seq > %d" % before)]
+        left = int(q("SELECT COUNT(*) FROM placement_applications WHERE tier = 2")[0][0])
+        states_after = q("SELECT state, COUNT(*) FROM placement_applications GROUP BY state ORDER BY state")
         check(renters > 100 and moved == renters and left == 0,
               "every tier-2 application re-assessed to tier 3, each in the ledger: %d renters, %d events, %d left" % (renters, moved, left))
         check(states_after == states, "a change of tier leaves each application's review state: %r → %r" % (states, states_after))
-        check(len(applied) == 1 and '"changed":%d' % renters in applied[0][0], "one policy_applied event with the count: %r" % applied)
+        check(len(applied) == 1 and '"changed":%d' % renters in applied[0], "one policy_applied event with the count: %r" % applied)
         _, record_after, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/1")
         check(record_after.get("children") == record["children"], "the published record keeps the tiers it ran with")
         r = qf("1", "--url", "http://127.0.0.1:%d" % server.port)
         check(r.returncode == 0, "the published run still verifies after the re-assessment: " + r.stdout + r.stderr)
         server.stop()
         server = qfserver.Server(args.bin, db, data=data).start()
-        con = sqlite3.connect(db)
-        again = con.execute("SELECT COUNT(*) FROM events WHERE kind LIKE 'placement.%' AND seq > ?", (before,)).fetchone()[0]
-        con.close()
+        again = int(q("SELECT COUNT(*) FROM events WHERE kind LIKE 'placement.%%' AND seq > %d" % before)[0][0])
         check(again == moved + 1, "a start under the same policy re-assesses nothing: %d events" % again)
     finally:
         server.stop()
