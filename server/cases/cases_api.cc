@@ -146,10 +146,18 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
   bool dry_run = req.Query("dry_run").value_or("") == "true";
   std::string backdate = req.Query("backdate_reason").value_or("");
   QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
-  auto report_json = [](const CaseImportReport& rep, bool preview) {
+  // What was read (the encoding, the header row, rows set aside and formulas read by value) with what was done.
+  json::array warnings;
+  for (auto& f : table.warnings) warnings.push_back(json::object{{"field", f.field}, {"message", f.message}});
+  auto report_json = [read = json::object{{"encoding", table.encoding}, {"header_row", table.header_row},
+                                          {"warnings", warnings}}](const CaseImportReport& rep, bool preview) {
     json::array rejected;
     for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
-    return json::object{{preview ? "would_apply" : "applied", rep.applied}, {"rejected", rejected}, {"dry_run", preview}};
+    json::object out = read;
+    out[preview ? "would_apply" : "applied"] = rep.applied;
+    out["rejected"] = rejected;
+    out["dry_run"] = preview;
+    return out;
   };
   auto preview = std::make_shared<CaseImportReport>();
   return Write{[env = Env(app), t = std::move(table), ch = *code, accept_valid, dry_run, by = req.principal->account_id,

@@ -68,6 +68,8 @@ CliAction Import(CLI::App& sub) {
       if (!content.ok()) return CliFail(NotFound("import.file", std::string("无法读取文件：") + file));
       auto table = ReadTable(*content);
       if (!table.ok()) return CliFail(table.status());
+      std::cout << file << "：" << table->encoding << " 编码，第 " << table->header_row << " 行为表头\n";
+      for (const auto& w : table->warnings) std::cout << "  提示 " << w.field << "：" << w.message << "\n";
       CaseEnv env = Env(**app);
       auto r = (*app)->writer->Run(Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::value> {
         int applied = 0;

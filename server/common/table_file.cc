@@ -1,6 +1,10 @@
 #include "common/table_file.h"
 
+#include <iconv.h>
 #include <zip.h>
+
+#include <algorithm>
+#include <cerrno>
 
 #include <pugixml.hpp>
 
@@ -29,6 +33,58 @@ absl::Status CheckCells(const Table& t) {
                           "单元格以 = + - @ 开头，可能是公式，已拒绝（请去掉开头的符号或加上文字说明）"});
   if (!errors.empty())
     return Invalid("import.formula", fmt::format("文件中有 {} 个疑似公式的单元格", errors.size()), errors);
+  return absl::OkStatus();
+}
+
+// A row as read, before the header is known: the file's row number and its cells.
+struct RawRow {
+  int number = 0;
+  std::vector<std::string> cells;
+};
+
+int Filled(const std::vector<std::string>& cells) {
+  return static_cast<int>(std::count_if(cells.begin(), cells.end(), [](const std::string& c) { return !Trim(c).empty(); }));
+}
+
+// A row under the table that is a note, not data: one cell, saying what notes say (备注, 制表人, 合计 …) or long
+// enough to be a sentence.
+bool IsNote(const std::vector<std::string>& cells) {
+  if (Filled(cells) != 1) return false;
+  std::string_view text;
+  for (const auto& c : cells)
+    if (!Trim(c).empty()) text = Trim(c);
+  static constexpr std::string_view kOpeners[] = {"备注", "注：", "注:", "说明", "制表", "填表", "审核", "负责人",
+                                                  "合计", "总计", "数据来源", "导出", "打印", "联系人", "单位（盖章）"};
+  for (auto o : kOpeners)
+    if (text.starts_with(o)) return true;
+  return Utf8Length(text) >= 20;
+}
+
+// The header is the first row (of the first 20) filled at least three fifths as wide as the widest: a title row
+// above it (one merged cell, a date line) is set aside. Under the table, trailing note rows (IsNote) are set aside
+// when the table has three columns or more. Every row set aside is a warning naming it.
+absl::Status Shape(std::vector<RawRow> raw, Table& t) {
+  if (raw.empty()) return Invalid("import.empty", "文件没有表头行", {{"第1行", "缺少表头"}});
+  size_t look = std::min<size_t>(20, raw.size());
+  int widest = 0;
+  for (size_t i = 0; i < look; ++i) widest = std::max(widest, Filled(raw[i].cells));
+  int want = widest <= 1 ? 1 : std::max(2, (widest * 3 + 4) / 5);
+  size_t h = 0;
+  while (h < look && Filled(raw[h].cells) < want) ++h;
+  if (h == look) h = 0;
+  for (size_t i = 0; i < h; ++i)
+    t.warnings.push_back({fmt::format("第{}行", raw[i].number), "表头上方的标题行，未导入"});
+  t.header = std::move(raw[h].cells);
+  t.header_row = raw[h].number;
+  size_t end = raw.size();
+  if (Filled(t.header) >= 3)
+    while (end > h + 1 && IsNote(raw[end - 1].cells)) --end;
+  for (size_t i = h + 1; i < end; ++i) {
+    t.rows.push_back(std::move(raw[i].cells));
+    t.row_numbers.push_back(raw[i].number);
+  }
+  for (size_t i = end; i < raw.size(); ++i)
+    t.warnings.push_back({fmt::format("第{}行", raw[i].number), "表格下方的说明，未导入"});
   return absl::OkStatus();
 }
 
@@ -73,10 +129,55 @@ absl::StatusOr<Table> ReadTable(std::string_view content) {
   return ReadCsv(content);
 }
 
+namespace {
+
+// `in` converted to UTF-8 from `from` (iconv), or nothing when it is not valid in that encoding.
+std::optional<std::string> ToUtf8(std::string_view in, const char* from) {
+  iconv_t cd = iconv_open("UTF-8", from);
+  if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+  std::string out(in.size() * 2 + 16, '\0');  // UTF-8 of GB18030 or UTF-16 is at most twice as long
+  char* ip = const_cast<char*>(in.data());
+  size_t il = in.size(), ol = out.size();
+  char* op = out.data();
+  size_t r = iconv(cd, &ip, &il, &op, &ol);
+  iconv_close(cd);
+  if (r == static_cast<size_t>(-1) || il != 0) return std::nullopt;
+  out.resize(out.size() - ol);
+  return out;
+}
+
+// Tab-separated when the first line has tabs and no more commas (Excel's "Unicode text" and many platform exports).
+char Delimiter(std::string_view text) {
+  std::string_view first = text.substr(0, text.find('\n'));
+  auto tabs = std::count(first.begin(), first.end(), '\t'), commas = std::count(first.begin(), first.end(), ',');
+  return tabs > 0 && tabs >= commas ? '\t' : ',';
+}
+
+}  // namespace
+
 absl::StatusOr<Table> ReadCsv(std::string_view content) {
   if (content.size() > kMaxImportBytes)
     return MakeError(absl::StatusCode::kResourceExhausted, "import.too_large", "文件过大", {{"file", "超过大小上限"}});
-  if (content.starts_with("\xEF\xBB\xBF")) content.remove_prefix(3);
+  Table t;
+  std::string decoded;
+  if (content.starts_with("\xEF\xBB\xBF")) {
+    content.remove_prefix(3);
+    t.encoding = "UTF-8 (BOM)";
+  } else if (content.starts_with("\xFF\xFE") || content.starts_with("\xFE\xFF")) {
+    bool le = content[0] == '\xFF';
+    auto text = ToUtf8(content.substr(2), le ? "UTF-16LE" : "UTF-16BE");
+    if (!text) return Invalid("import.encoding", "文件标明为 UTF-16 编码，但内容无法按 UTF-16 读取", {{"file", "编码错误"}});
+    decoded = std::move(*text);
+    content = decoded;
+    t.encoding = le ? "UTF-16LE" : "UTF-16BE";
+  } else if (Utf8Length(content) < 0) {
+    // Excel's CSV in a Chinese locale is GBK (GB18030 covers it).
+    if (auto text = ToUtf8(content, "GB18030")) {
+      decoded = std::move(*text);
+      content = decoded;
+      t.encoding = "GB18030";
+    }
+  }
   if (Utf8Length(content) < 0) {
     // Find the first bad line to name it.
     int line = 1;
@@ -89,27 +190,20 @@ absl::StatusOr<Table> ReadCsv(std::string_view content) {
       }
     }
     return Invalid("import.encoding",
-                   "文件不是 UTF-8 编码（多半是 Excel 默认的 GBK/GB18030）。请在 Excel 中“另存为 CSV UTF-8”后重新导入",
-                   {{fmt::format("第{}行", line), "含有非 UTF-8 字节"}});
+                   "文件编码无法识别（不是 UTF-8、GBK/GB18030 或带标记的 UTF-16）。请在 Excel 中“另存为 CSV UTF-8”后重新导入",
+                   {{fmt::format("第{}行", line), "含有无法识别的字节"}});
   }
-  Table t;
+  const char delimiter = Delimiter(content);
+  std::vector<RawRow> raw;
   std::vector<std::string> row;
   std::string cell;
-  bool in_quotes = false, row_has_content = false;
+  bool in_quotes = false;
   int line = 1, row_start_line = 1;
   auto end_row = [&] {
     row.push_back(std::move(cell));
     cell.clear();
-    if (row_has_content || row.size() > 1 || !row[0].empty()) {
-      if (t.header.empty()) {
-        t.header = std::move(row);
-      } else {
-        t.rows.push_back(std::move(row));
-        t.row_numbers.push_back(row_start_line);
-      }
-    }
+    if (Filled(row) > 0) raw.push_back({row_start_line, std::move(row)});
     row.clear();
-    row_has_content = false;
   };
   for (size_t i = 0; i < content.size(); ++i) {
     char c = content[i];
@@ -129,11 +223,9 @@ absl::StatusOr<Table> ReadCsv(std::string_view content) {
     }
     if (c == '"' && cell.empty()) {
       in_quotes = true;
-      row_has_content = true;
-    } else if (c == ',') {
+    } else if (c == delimiter) {
       row.push_back(std::move(cell));
       cell.clear();
-      row_has_content = true;
     } else if (c == '\n') {
       if (!cell.empty() && cell.back() == '\r') cell.pop_back();
       end_row();
@@ -146,6 +238,7 @@ absl::StatusOr<Table> ReadCsv(std::string_view content) {
   if (in_quotes)
     return Invalid("import.csv_quote", "CSV 引号不配对", {{fmt::format("第{}行", row_start_line), "引号未闭合"}});
   if (!cell.empty() || !row.empty()) end_row();
+  QF_RETURN_IF_ERROR(Shape(std::move(raw), t));
   QF_RETURN_IF_ERROR(Finish(t));
   return t;
 }
@@ -207,7 +300,9 @@ absl::StatusOr<Table> ReadXlsx(std::string_view content) {
   if (!doc.load_buffer(sheet->data(), sheet->size()))
     return Invalid("import.xlsx", "XLSX 工作表损坏", {{"file", "sheet1.xml 无法解析"}});
   Table t;
+  t.encoding = "XLSX";
   std::vector<FieldError> formulas;
+  std::vector<RawRow> raw;
   for (auto row : doc.child("worksheet").child("sheetData").children("row")) {
     int rnum = row.attribute("r").as_int();
     std::vector<std::string> cells;
@@ -216,12 +311,17 @@ absl::StatusOr<Table> ReadXlsx(std::string_view content) {
       int col = ref.empty() ? static_cast<int>(cells.size()) : ColumnOf(ref);
       if (col < 0 || col > 200) continue;
       if (static_cast<int>(cells.size()) <= col) cells.resize(col + 1);
-      if (c.child("f")) {
-        formulas.push_back({fmt::format("第{}行 单元格{}", rnum, ref), "含有公式，已拒绝（请粘贴为数值后重新导入）"});
-        continue;
-      }
       std::string type = c.attribute("t").value();
       std::string v = c.child("v").text().get();
+      if (c.child("f")) {
+        // A formula: its value as Excel last computed it, with a warning; without one (or an error), refused.
+        std::string f = c.child("f").text().get();
+        if (!c.child("v") || type == "e") {
+          formulas.push_back({fmt::format("第{}行 单元格{}", rnum, ref), "公式没有计算结果，已拒绝（请粘贴为数值后重新导入）"});
+          continue;
+        }
+        t.warnings.push_back({fmt::format("第{}行 单元格{}", rnum, ref), fmt::format("公式 ={}，已取其计算结果 {}", f, v)});
+      }
       if (type == "s") {
         size_t idx = static_cast<size_t>(std::atoll(v.c_str()));
         cells[col] = idx < strings.size() ? strings[idx] : "";
@@ -233,18 +333,11 @@ absl::StatusOr<Table> ReadXlsx(std::string_view content) {
         cells[col] = v;
       }
     }
-    bool empty = true;
-    for (auto& s : cells) empty &= Trim(s).empty();
-    if (empty) continue;
-    if (t.header.empty()) {
-      t.header = std::move(cells);
-    } else {
-      t.rows.push_back(std::move(cells));
-      t.row_numbers.push_back(rnum);
-    }
+    if (Filled(cells) > 0) raw.push_back({rnum, std::move(cells)});
   }
   if (!formulas.empty())
-    return Invalid("import.formula", fmt::format("文件中有 {} 个公式单元格", formulas.size()), formulas);
+    return Invalid("import.formula", fmt::format("文件中有 {} 个没有计算结果的公式单元格", formulas.size()), formulas);
+  QF_RETURN_IF_ERROR(Shape(std::move(raw), t));
   QF_RETURN_IF_ERROR(Finish(t));
   return t;
 }

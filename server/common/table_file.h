@@ -1,7 +1,9 @@
-// Reads tabular imports — CSV (RFC 4180, UTF-8 with or without BOM) and XLSX (first worksheet, via libzip and
-// pugixml) — into rows of strings, refusing what must not be imported: text that is not UTF-8 (GBK exports
-// are named as such), formula cells (in XLSX, or CSV cells that would be read as formulas), files over the
-// size limit, ragged rows. Pure; thread-safe.
+// Reads tabular imports as the bureau's platforms and Excel write them — CSV (RFC 4180; UTF-8 with or without BOM,
+// GB18030/GBK, or UTF-16 with BOM as Excel's "Unicode text", comma- or tab-separated) and XLSX (first worksheet, via
+// libzip and pugixml) — into rows of strings: title rows above the header and notes under the table are set aside
+// (the header row taken is reported), a formula cell gives its cached value with a warning. Refused: a formula
+// without a value, CSV text that would be read as a formula, files over the size limit, ragged rows, text in no
+// known encoding. Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -16,7 +18,10 @@ namespace qf {
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;  // each as wide as header
-  std::vector<int> row_numbers;                // the file's row number of each row (header is row 1)
+  std::vector<int> row_numbers;                // the file's row number of each row
+  int header_row = 1;                          // the file's row the header was taken from
+  std::string encoding = "UTF-8";              // UTF-8, UTF-8 (BOM), GB18030, UTF-16LE, UTF-16BE; XLSX
+  std::vector<FieldError> warnings;            // rows set aside, formulas read by their cached value
 };
 
 inline constexpr size_t kMaxImportBytes = 16 * 1024 * 1024;
