@@ -5,6 +5,7 @@
 // requests (cases/commands.h) parsed at the edge.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -175,14 +176,31 @@ absl::StatusOr<boost::json::object> SupervisionBoard(Db& db, const CaseEnv& env,
                                                      absl::Time now);
 
 // Bulk import of hotline and platform transfers (CSV or XLSX), all or nothing unless accept_valid. Rows received
-// further back than the intake policy allows take `backdate_reason`, or are rejected.
+// further back than the intake policy allows take `backdate_reason`, or are rejected. Columns are found by any of
+// the names platforms give them (12345's 诉求标题, 诉求内容 …); a column of no known name is listed, not dropped
+// silently. A unit is found by its code, its name or a name people write for it (the unit matcher, with aliases);
+// a name found nowhere is listed with the closest units for the clerk to pick (`unit_map`, name → unit), and a
+// pick is kept as the unit's alias when `remember_units`, so that the next file matches by itself.
+struct UnmatchedUnit {
+  std::string name;
+  std::vector<std::pair<int64_t, std::string>> candidates;  // unit id, name
+};
 struct CaseImportReport {
   int applied = 0;
   std::vector<FieldError> rejected;
+  std::vector<std::string> unknown_columns;
+  std::vector<UnmatchedUnit> unmatched_units;
+  int aliases_added = 0;
 };
-absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t,
-                                             const std::string& default_channel, bool accept_valid,
-                                             int64_t registered_by, const std::string& backdate_reason = "");
+struct CaseImportOptions {
+  std::string default_channel;
+  bool accept_valid = false;
+  int64_t registered_by = 0;
+  std::string backdate_reason;
+  std::map<std::string, int64_t> unit_map;
+  bool remember_units = false;
+};
+absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t, const CaseImportOptions& o);
 
 // How many of these cases are still unanswered: not replied and not closed for handling (IsTerminal).
 absl::StatusOr<int64_t> CountUnanswered(Db& db, const std::vector<int64_t>& case_ids);

@@ -144,7 +144,19 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
   if (!code) return Invalid("import.channel", "请指定来源渠道", {{"channel", "取值无效"}});
   bool accept_valid = req.Query("accept_valid").value_or("") == "true";
   bool dry_run = req.Query("dry_run").value_or("") == "true";
-  std::string backdate = req.Query("backdate_reason").value_or("");
+  CaseImportOptions options{*code, accept_valid || dry_run, req.principal->account_id,
+                            req.Query("backdate_reason").value_or(""), {}, false};
+  // The clerk's picks for unit names the file uses (a JSON object, name → unit id), kept as aliases on request.
+  if (auto map = req.Query("unit_map"); map && !map->empty()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(*map, ec);
+    if (ec || !v.is_object()) return Invalid("import.unit_map", "单位对照格式不对", {{"unit_map", "应为 {\"名称\": 单位编号}"}});
+    for (const auto& [name, id] : v.as_object()) {
+      if (!id.is_int64() || id.as_int64() <= 0) return Invalid("import.unit_map", "单位对照格式不对", {{"unit_map", std::string(name) + "：应为单位编号"}});
+      options.unit_map[std::string(name)] = id.as_int64();
+    }
+  }
+  options.remember_units = !dry_run && req.Query("remember_units").value_or("") == "true";
   QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
   // What was read (the encoding, the header row, rows set aside and formulas read by value) with what was done.
   json::array warnings;
@@ -157,12 +169,20 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
     out[preview ? "would_apply" : "applied"] = rep.applied;
     out["rejected"] = rejected;
     out["dry_run"] = preview;
+    out["unknown_columns"] = json::array(rep.unknown_columns.begin(), rep.unknown_columns.end());
+    json::array units;
+    for (const auto& u : rep.unmatched_units) {
+      json::array near;
+      for (const auto& [id, name] : u.candidates) near.push_back(json::object{{"id", id}, {"name", name}});
+      units.push_back(json::object{{"name", u.name}, {"candidates", near}});
+    }
+    out["unmatched_units"] = units;
+    out["aliases_added"] = rep.aliases_added;
     return out;
   };
   auto preview = std::make_shared<CaseImportReport>();
-  return Write{[env = Env(app), t = std::move(table), ch = *code, accept_valid, dry_run, by = req.principal->account_id,
-                backdate, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
-                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, ch, accept_valid || dry_run, by, backdate));
+  return Write{[env = Env(app), t = std::move(table), options, dry_run, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
+                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, options));
                  if (dry_run) {
                    *preview = std::move(rep);
                    return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");

@@ -75,7 +75,8 @@ CliAction Import(CLI::App& sub) {
         int applied = 0;
         std::vector<FieldError> rejected;
         if (what == "cases") {
-          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, *table, f->channel, f->accept_valid, 0, f->backdate));
+          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, *table, {f->channel, f->accept_valid, 0, f->backdate, {}, false}));
+          for (const auto& c : rep.unknown_columns) std::cout << "  提示 未识别的列（未导入）：" << c << "\n";
           applied = rep.applied;
           rejected = rep.rejected;
         } else {

@@ -1,80 +1,128 @@
-// Bulk import of hotline and platform transfers (政民直通车, 市长热线, provincial platforms) from CSV or XLSX as
-// such platforms export them: the channel and the platform's ticket number are recorded, repeats of a ticket
-// are refused, and every row goes through the same intake as a web submission.
+// Bulk import of hotline and platform transfers (政民直通车, 12345, 市长热线, provincial platforms) from CSV or XLSX as
+// such platforms export them: columns by any of the names the platforms use, times in their written forms, units by
+// the names people write; the channel and the platform's ticket number are recorded, repeats of a ticket are
+// refused, and every row goes through the same intake as a web submission.
+#include <set>
+
 #include "cases/cases.h"
 #include "cases/model.h"
+#include "common/mask.h"
 #include "common/status.h"
 #include "common/timefmt.h"
+#include "fmt/format.h"
+#include "org/names.h"
 #include "org/org.h"
 #include "storage/import_rows.h"
 
 namespace qf::cases {
 
-absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t,
-                                             const std::string& default_channel, bool accept_valid,
-                                             int64_t registered_by, const std::string& backdate_reason) {
-  int ref = ColumnIndex(t, {"external_ref", "工单编号"}), channel = ColumnIndex(t, {"channel", "来源"}),
-      received = ColumnIndex(t, {"received_at", "受理时间", "派单时间"}), kind = ColumnIndex(t, {"kind", "诉求类型"}),
-      category = ColumnIndex(t, {"category", "问题分类"}), unit = ColumnIndex(t, {"unit", "涉及单位"}),
-      title = ColumnIndex(t, {"title", "标题"}), content = ColumnIndex(t, {"content", "内容", "诉求内容"}),
-      name = ColumnIndex(t, {"reporter_name", "反映人"}), phone = ColumnIndex(t, {"reporter_phone", "联系电话"});
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{ref, "工单编号"}, {received, "受理时间"}, {category, "问题分类"},
-                                        {title, "标题"}, {content, "内容"}}));
-  auto cell = [&](size_t r, int c) { return c >= 0 ? t.rows[r][c] : std::string(); };
-  auto rep = ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
+namespace {
+
+// The import's columns: the field, then every header a platform writes for it (the first is the one named in errors).
+struct Column {
+  const char* field;
+  std::initializer_list<std::string_view> names;
+};
+const Column kColumns[] = {
+    {"external_ref", {"工单编号", "external_ref", "工单号", "编号", "工单编码", "诉求编号", "流水号"}},
+    {"channel", {"来源", "channel", "来源渠道", "渠道"}},
+    {"received_at", {"受理时间", "received_at", "派单时间", "来电时间", "登记时间", "交办时间", "诉求时间", "转办时间"}},
+    {"kind", {"诉求类型", "kind", "类型"}},
+    {"category", {"问题分类", "category", "诉求类别", "问题类别", "业务类别", "诉求分类"}},
+    {"unit", {"涉及单位", "unit", "被反映单位", "涉事单位", "反映对象"}},
+    {"title", {"标题", "title", "诉求标题", "主题", "工单标题"}},
+    {"content", {"内容", "content", "诉求内容", "反映内容", "来电内容", "问题描述", "诉求描述"}},
+    {"reporter_name", {"反映人", "reporter_name", "来电人", "诉求人", "姓名", "来电人姓名"}},
+    {"reporter_phone", {"联系电话", "reporter_phone", "来电号码", "电话", "手机号码", "联系方式"}},
+};
+
+// Units whose names come nearest a name found nowhere: those containing it, else containing ever shorter heads of
+// it (at least three characters), at most three.
+std::vector<std::pair<int64_t, std::string>> Nearest(const org::UnitNames& names, std::string_view typed) {
+  std::vector<std::string> chars = Utf8Chars(typed);
+  for (size_t n = chars.size(); n >= 3; --n) {
+    std::string head;
+    for (size_t i = 0; i < n; ++i) head += chars[i];
+    std::vector<int64_t> ids = names.Matching(head, 3);
+    if (ids.empty()) continue;
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (int64_t id : ids)
+      if (const org::NamedUnit* u = names.Unit(id)) out.push_back({id, u->name});
+    return out;
+  }
+  return {};
+}
+
+}  // namespace
+
+absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t, const CaseImportOptions& o) {
+  std::map<std::string, int> at;
+  std::set<int> known;
+  for (const Column& c : kColumns) {
+    int i = ColumnIndex(t, c.names);
+    at[c.field] = i;
+    if (i >= 0) known.insert(i);
+  }
+  QF_RETURN_IF_ERROR(RequireColumns(t, {{at["external_ref"], "工单编号"}, {at["received_at"], "受理时间"},
+                                        {at["category"], "问题分类"}, {at["title"], "标题"}, {at["content"], "内容"}}));
+  CaseImportReport report;
+  for (size_t i = 0; i < t.header.size(); ++i)
+    if (!known.contains(static_cast<int>(i)) && !t.header[i].empty()) report.unknown_columns.push_back(t.header[i]);
+  QF_ASSIGN_OR_RETURN(auto names, org::NamesOf(tx.db()));
+  std::map<std::string, size_t> unmatched;  // name → index in report.unmatched_units
+  std::map<std::string, int64_t> used_picks;
+  auto cell = [&](size_t r, const char* field) { return at[field] >= 0 ? t.rows[r][at[field]] : std::string(); };
+  auto rep = ImportRows(tx, t, o.accept_valid, [&](size_t r) -> absl::Status {
     NewCase c;
     std::vector<FieldError> e;
-    std::string ch = channel >= 0 && !cell(r, channel).empty() ? cell(r, channel) : default_channel;
+    std::string ch = !cell(r, "channel").empty() ? cell(r, "channel") : o.default_channel;
     auto chc = CodeOf(kChannels, ch);
     if (!chc) e.push_back({"来源", "未知来源：" + ch});
     else c.channel = *chc;
-    c.external_ref = cell(r, ref);
+    c.external_ref = cell(r, "external_ref");
     if (c.external_ref.empty()) e.push_back({"工单编号", "必填"});
-    std::string when = cell(r, received);
-    // Platforms export "2026-03-02 09:30:00" in China Standard Time, or RFC 3339.
-    std::optional<absl::Time> at = ParseUtc(when);
-    if (!at && when.size() >= 10) {
-      if (auto d = ParseDay(when.substr(0, 10))) {
-        absl::Time base = CstStart(*d);
-        if (when.size() >= 16 && when[10] == ' ') {
-          auto hh = ParseInt<int>(when.substr(11, 2)), mm = ParseInt<int>(when.substr(14, 2));
-          if (hh && mm && *hh < 24 && *mm < 60) at = base + absl::Hours(*hh) + absl::Minutes(*mm);
-        } else if (when.size() == 10) {
-          at = base;
-        }
-      }
-    }
-    if (!at) e.push_back({"受理时间", "日期时间无效：" + when});
-    else c.received_at = at;
-    auto cat = CodeOf(kCategories, cell(r, category));
-    if (!cat) e.push_back({"问题分类", "未知分类：" + cell(r, category)});
+    std::string when = cell(r, "received_at");
+    std::optional<absl::Time> received = ParseTimeText(when);
+    if (!received) e.push_back({"受理时间", "日期时间无法识别：" + when + "（可写 2026-07-01 09:30、2026/7/1 9:30、2026年7月1日）"});
+    else c.received_at = received;
+    auto cat = CodeOf(kCategories, cell(r, "category"));
+    if (!cat) e.push_back({"问题分类", "未知分类：" + cell(r, "category")});
     else c.category = *cat;
-    std::string k = cell(r, kind);
+    std::string k = cell(r, "kind");
     if (!k.empty()) {
       auto kc = CodeOf(kKinds, k);
       if (!kc) e.push_back({"诉求类型", "未知类型：" + k});
       else c.kind = *kc;
     }
-    c.title = cell(r, title);
-    c.content = cell(r, content);
+    c.title = cell(r, "title");
+    c.content = cell(r, "content");
     if (c.title.empty()) e.push_back({"标题", "必填"});
     if (c.content.empty()) e.push_back({"内容", "必填"});
-    std::string u = cell(r, unit);
+    std::string u = cell(r, "unit");
     if (!u.empty()) {
+      // By code; by the clerk's pick; by a name or alias that names one unit.
       QF_ASSIGN_OR_RETURN(c.concerned_unit_id, org::UnitIdByCode(tx.db(), u));
       if (!c.concerned_unit_id) {
-        QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("SELECT id FROM org_units WHERE name=? LIMIT 1"));
-        st.Bind(1, u);
-        QF_ASSIGN_OR_RETURN(bool row, st.Step());
-        if (row) c.concerned_unit_id = st.Int(0);
-        else e.push_back({"涉及单位", "找不到单位：" + u});
+        if (auto pick = o.unit_map.find(u); pick != o.unit_map.end()) {
+          c.concerned_unit_id = pick->second;
+          used_picks[u] = pick->second;
+        } else if (org::Named n = names->Find(u); n.units.size() == 1 || n.school) {
+          c.concerned_unit_id = n.school ? n.school : n.units.front();
+        }
+      }
+      if (!c.concerned_unit_id) {
+        auto [it, fresh] = unmatched.try_emplace(u, report.unmatched_units.size());
+        if (fresh) report.unmatched_units.push_back({u, Nearest(*names, u)});
+        std::string near;
+        for (const auto& [id, name] : report.unmatched_units[it->second].candidates) near += (near.empty() ? "" : "、") + name;
+        e.push_back({"涉及单位", "找不到单位：" + u + (near.empty() ? "" : "（相近：" + near + "）")});
       }
     }
-    c.reporter_name = cell(r, name);
-    c.reporter_phone = cell(r, phone);
+    c.reporter_name = cell(r, "reporter_name");
+    c.reporter_phone = cell(r, "reporter_phone");
     c.anonymous = c.reporter_name.empty() || c.reporter_phone.empty();
-    c.registered_by = registered_by;
-    c.received_reason = backdate_reason;
+    c.registered_by = o.registered_by;
+    c.received_reason = o.backdate_reason;
     if (!e.empty()) return Invalid("import.row", "该行有误", e);
     auto reg = Register(tx, env, c);
     // Intake's own checks name the request's fields; in a file they are the row's columns.
@@ -83,7 +131,16 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
     return reg.status();
   });
   if (!rep.ok()) return rep.status();
-  return CaseImportReport{rep->applied, rep->rejected};
+  report.applied = rep->applied;
+  report.rejected = std::move(rep->rejected);
+  // The clerk's picks, kept as aliases once the rows that used them are in (a name already the unit's is skipped).
+  if (o.remember_units && report.rejected.empty())
+    for (const auto& [name, unit] : used_picks) {
+      auto added = org::AddAlias(tx, org::Alias{0, unit, name, "other", ""});
+      if (added.ok()) ++report.aliases_added;
+      else if (StableCode(added.status()) != "alias.exists") return added.status();
+    }
+  return report;
 }
 
 }  // namespace qf::cases

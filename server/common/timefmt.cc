@@ -1,5 +1,8 @@
 #include "common/timefmt.h"
 
+#include <cmath>
+#include <cstdlib>
+
 #include "absl/strings/str_format.h"
 
 namespace qf {
@@ -62,6 +65,40 @@ std::optional<absl::CivilDay> ParseDayText(std::string_view s) {
   absl::CivilDay day(y, m, d);
   if (day.month() != m || day.day() != d) return std::nullopt;
   return day;
+}
+
+std::optional<absl::Time> ParseTimeText(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  if (auto t = ParseUtc(s)) return t;
+  // An Excel serial with a fraction of a day.
+  if (size_t dot = s.find('.'); dot == 5 && s.find_first_not_of("0123456789.") == std::string_view::npos) {
+    auto day = ParseDayText(s.substr(0, dot));
+    if (!day) return std::nullopt;
+    double fraction = std::atof(std::string("0").append(s.substr(dot)).c_str());
+    return CstStart(*day) + absl::Seconds(std::llround(fraction * 86400));
+  }
+  auto day = ParseDayText(s);
+  if (!day) return std::nullopt;
+  size_t sep = s.find_first_of(" T");
+  if (sep == std::string_view::npos) return CstStart(*day);
+  std::string_view rest = s.substr(sep + 1);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  // Hours, minutes and seconds separated by ':' or written with 时/点, 分, 秒.
+  int parts[3] = {0, 0, 0}, got = 0;
+  size_t i = 0;
+  while (got < 3 && i < rest.size()) {
+    size_t start = i;
+    while (i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && i - start < 2) parts[got] = parts[got] * 10 + (rest[i++] - '0');
+    if (i == start) return std::nullopt;
+    ++got;
+    if (i == rest.size()) break;
+    if (rest[i] == ':') i += 1;
+    else if (rest.substr(i, 3) == "时" || rest.substr(i, 3) == "点" || rest.substr(i, 3) == "分" || rest.substr(i, 3) == "秒") i += 3;
+    else return std::nullopt;
+  }
+  if (i != rest.size() || got < 1 || parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
+  return CstStart(*day) + absl::Hours(parts[0]) + absl::Minutes(parts[1]) + absl::Seconds(parts[2]);
 }
 
 absl::CivilDay CstDay(absl::Time t) { return absl::ToCivilDay(t, Cst()); }
