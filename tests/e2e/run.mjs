@@ -1167,6 +1167,39 @@ async function admissions(browser, base, locale) {
   await sup.context().close()
 }
 
+// A clerk drops a 12345 platform export into the console as the platform writes it (a title row, its column names, a
+// text date and an Excel serial, a notes line): the preview says which row was the header and lists a unit name
+// that matches no unit with the nearest units; the clerk picks one (kept as the unit's alias) and imports.
+async function platformImport(browser, base, locale) {
+  const zh = locale !== 'en'
+  const clerk = await signIn(browser, base, 'clerk', locale)
+  await clerk.goto(`${base}/console/import`)
+  const day = new Date(Date.now() - 2 * 86400e3 + 8 * 3600e3)  // two days ago, Beijing time
+  const written = `${day.getUTCFullYear()}/${day.getUTCMonth() + 1}/${day.getUTCDate()} 9:30`
+  const serial = Math.floor((Date.now() - 86400e3 + 8 * 3600e3) / 86400e3) + 25569 + 0.375  // yesterday 09:00
+  const name = zh ? '瑶海实验学校' : '瑶海区实验四校'
+  const csv = [
+    '12345平台 教育类工单导出,,,,,',
+    '工单号,来电时间,诉求类别,诉求标题,诉求内容,涉及单位',
+    `GD-${locale}-1,${written},教育收费,收取资料费,学校收取资料费每人180元,瑶海区实验中学`,
+    `GD-${locale}-2,${serial},违规补课,周末补课,周末组织补课,${name}`,
+    `GD-${locale}-3,${written},教育收费,校服费,强制购买校服,${name}`,
+    '备注：本表由12345平台导出，仅供内部使用,,,,,',
+  ].join('\n')
+  await clerk.locator('[data-test=import-file]').setInputFiles({ name: '12345.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  await clerk.locator('[data-test=import-check]').click()
+  await expectText(clerk.locator('[data-test=import-read]'), zh ? '第 2 行为表头' : 'the header is row 2', `${locale} import: the header is found under the title row`)
+  await expectText(clerk.locator('[data-test=import-warnings]'), zh ? '表格下方的说明' : '表格下方的说明', `${locale} import: the notes line is set aside`)
+  await expectText(clerk.locator('[data-test=import-units]'), name, `${locale} import: the unit name found nowhere is listed`)
+  await shot(clerk, locale, 'console-import-preview')
+  await pickOption(clerk, `import-unit-${name}`, '瑶海区实验')
+  await clerk.locator('[data-test=import-recheck]').click()
+  await clerk.locator('[data-test=import-apply]').waitFor({ timeout: 10000 })
+  await clerk.locator('[data-test=import-apply]').click()
+  await expectText(clerk.locator('[data-test=import-applied]'), '3', `${locale} import: the three tickets are imported with the unit picked`)
+  await clerk.context().close()
+}
+
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
@@ -1227,6 +1260,7 @@ async function main() {
     placement: async (locale) => { step(locale, 'placement'); await placement(browser, server.url, locale) },
     projects: async (locale) => { step(locale, 'projects'); await projects(browser, server.url, locale) },
     admissions: async (locale) => { step(locale, 'admissions'); await admissions(browser, server.url, locale) },
+    imports: async (locale) => { step(locale, 'platform import'); await platformImport(browser, server.url, locale) },
   }
   // Longest first, so that the lanes end together.
   const queue = Object.keys(journeys).filter(want)

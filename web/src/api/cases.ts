@@ -330,6 +330,13 @@ export interface ImportReport {
   would_apply?: number
   dry_run: boolean
   rejected: { field: string; message: string }[]
+  // How the file was read, and what the clerk may settle: unit names found nowhere with the nearest units.
+  encoding?: string
+  header_row?: number
+  warnings?: { field: string; message: string }[]
+  unknown_columns?: string[]
+  unmatched_units?: { name: string; candidates: { id: number; name: string }[] }[]
+  aliases_added?: number
 }
 
 export interface Count {
@@ -407,13 +414,16 @@ export const casesApi = {
       { action, ...params },
     ),
   register: (c: StaffRegistration) => http.post<SubmitResult>('/api/v1/cases', c, { ledger_receipt: 'deferred' }),
-  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean }) =>
+  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean }) =>
     request<ImportReport>('POST', '/api/v1/cases/import', {
       raw: file,
       contentType: file.name.toLowerCase().endsWith('.xlsx')
         ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
         : 'text/csv',
-      query: { channel, dry_run: opts.dryRun, accept_valid: opts.acceptValid },
+      query: {
+        channel, dry_run: opts.dryRun, accept_valid: opts.acceptValid, remember_units: opts.rememberUnits,
+        unit_map: opts.unitMap && Object.keys(opts.unitMap).length ? JSON.stringify(opts.unitMap) : undefined,
+      },
     }),
   board: () => http.get<{ items: BoardItem[]; escalations_due: EscalationDue[] }>('/api/v1/supervision'),
   escalate: (caseId: number, kind: EscalationDue['kind']) =>
