@@ -62,15 +62,16 @@ XlsxSheet ExportSheet(const json::object& list) {
   auto text = [](const json::value* v) { return v && v->is_string() ? std::string(v->as_string()) : std::string(); };
   for (const auto& item : list.at("items").as_array()) {
     const auto& o = item.as_object();
-    std::string received = text(o.if_contains("received_at"));
-    if (auto t = ParseUtc(received)) received = absl::FormatTime("%Y-%m-%d %H:%M", *t, Cst());
+    XlsxCell received = std::string();
+    if (auto t = ParseUtc(text(o.if_contains("received_at")))) received = XlsxMinute{absl::ToCivilMinute(*t, Cst())};
+    XlsxCell due = std::string();
+    if (auto d = ParseDay(text(o.if_contains("due_on")))) due = XlsxDay{*d};
     std::string colour = text(o.if_contains("deadline_colour"));
     std::string hint = colour == "red" ? "红牌（逾期）" : colour == "yellow" ? "黄牌（临期）" : colour == "green" ? "正常" : "";
     std::vector<XlsxCell> row{text(o.if_contains("receipt")), text(o.if_contains("channel_label")),
                               text(o.if_contains("category_label")), text(o.if_contains("title")),
                               text(o.if_contains("state_label")), text(o.if_contains("district")),
-                              text(o.if_contains("concerned_unit")), text(o.if_contains("handling_unit")), received,
-                              text(o.if_contains("due_on"))};
+                              text(o.if_contains("concerned_unit")), text(o.if_contains("handling_unit")), received, due};
     if (auto* w = o.if_contains("working_days_left")) row.emplace_back(static_cast<long long>(w->as_int64()));
     else row.emplace_back(std::string());
     row.emplace_back(hint);

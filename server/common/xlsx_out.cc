@@ -23,6 +23,10 @@ absl::StatusOr<std::string> WriteXlsx(const std::vector<XlsxSheet>& sheets) {
   lxw_format* bold = workbook_add_format(wb);
   format_set_bold(bold);
   format_set_bg_color(bold, 0xE8EEF7);
+  lxw_format* day_format = workbook_add_format(wb);
+  format_set_num_format(day_format, "yyyy-mm-dd");
+  lxw_format* minute_format = workbook_add_format(wb);
+  format_set_num_format(minute_format, "yyyy-mm-dd hh:mm");
   for (const auto& sheet : sheets) {
     lxw_worksheet* ws = workbook_add_worksheet(wb, sheet.name.c_str());
     if (!ws) {
@@ -45,6 +49,12 @@ absl::StatusOr<std::string> WriteXlsx(const std::vector<XlsxSheet>& sheets) {
           worksheet_write_string(ws, row, col, s->c_str(), nullptr);
         } else if (auto* d = std::get_if<double>(&cell)) {
           worksheet_write_number(ws, row, col, *d, nullptr);
+        } else if (auto* day = std::get_if<XlsxDay>(&cell)) {
+          lxw_datetime dt{static_cast<int>(day->day.year()), day->day.month(), day->day.day(), 0, 0, 0};
+          worksheet_write_datetime(ws, row, col, &dt, day_format);
+        } else if (auto* m = std::get_if<XlsxMinute>(&cell)) {
+          lxw_datetime dt{static_cast<int>(m->at.year()), m->at.month(), m->at.day(), m->at.hour(), m->at.minute(), 0};
+          worksheet_write_datetime(ws, row, col, &dt, minute_format);
         } else {
           worksheet_write_number(ws, row, col, static_cast<double>(std::get<long long>(cell)), nullptr);
         }

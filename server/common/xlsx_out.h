@@ -1,5 +1,7 @@
-// Writes a simple workbook (one or more sheets of a header row and typed cells) to bytes, for exports.
-// libxlsxwriter 1.1.4 writes only to files, so the workbook goes through a private temporary file.
+// Writes a simple workbook (one or more sheets of a header row and typed cells) to bytes, for exports: text as
+// text (never a formula), numbers as numbers, days and moments as Excel dates with a date format (Beijing time), so
+// that staff sort and filter them in Excel or WPS. libxlsxwriter 1.1.4 writes only to files, so the workbook goes
+// through a private temporary file.
 #pragma once
 
 #include <string>
@@ -7,10 +9,18 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 
 namespace qf {
 
-using XlsxCell = std::variant<std::string, double, long long>;
+// A day (yyyy-mm-dd) and a moment to the minute (yyyy-mm-dd hh:mm), as the calendar shows them in Beijing.
+struct XlsxDay {
+  absl::CivilDay day;
+};
+struct XlsxMinute {
+  absl::CivilMinute at;
+};
+using XlsxCell = std::variant<std::string, double, long long, XlsxDay, XlsxMinute>;
 
 struct XlsxSheet {
   std::string name;                       // at most 31 characters

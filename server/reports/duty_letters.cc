@@ -77,13 +77,14 @@ absl::StatusOr<std::string> SignaturesXlsx(const json::object& letters) {
     const json::object& l = v.as_object();
     bool is_signed = l.at("signed").as_bool();
     auto kind = kKinds.find(Str(l, "unit_kind"));
-    std::string at = Str(l, "signed_at");
-    auto t = ParseUtc(at);
+    auto t = ParseUtc(Str(l, "signed_at"));
+    auto due = ParseDay(Str(l, "due_on"));
     sheet.rows.push_back({Str(l, "unit"), kind == kKinds.end() ? Str(l, "unit_kind") : kind->second, Str(l, "district"),
-                          Str(l, "issuer"), Str(l, "due_on"),
+                          Str(l, "issuer"), due ? XlsxCell(XlsxDay{*due}) : XlsxCell(Str(l, "due_on")),
                           std::string(is_signed ? "已签订" : l.at("overdue").as_bool() ? "逾期未签" : "未签订"),
                           Str(l, "signer_name"),
-                          t ? absl::FormatTime("%Y-%m-%d %H:%M", *t, Cst()) : std::string(), Str(l, "content_sha256")});
+                          t ? XlsxCell(XlsxMinute{absl::ToCivilMinute(*t, Cst())}) : XlsxCell(std::string()),
+                          Str(l, "content_sha256")});
   }
   return WriteXlsx({sheet});
 }
