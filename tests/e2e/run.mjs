@@ -1168,8 +1168,9 @@ async function admissions(browser, base, locale) {
 }
 
 // A clerk drops a 12345 platform export into the console as the platform writes it (a title row, its column names, a
-// text date and an Excel serial, a notes line): the preview says which row was the header and lists a unit name
-// that matches no unit with the nearest units; the clerk picks one (kept as the unit's alias) and imports.
+// text date and an Excel serial, a notes line, a ticket of 40 days ago): the preview says which row was the header
+// and lists a unit name that matches no unit with the nearest units; the clerk picks one (kept as the unit's alias),
+// gives the reason the old ticket is entered late, and imports.
 async function platformImport(browser, base, locale) {
   const zh = locale !== 'en'
   const clerk = await signIn(browser, base, 'clerk', locale)
@@ -1177,6 +1178,8 @@ async function platformImport(browser, base, locale) {
   const day = new Date(Date.now() - 2 * 86400e3 + 8 * 3600e3)  // two days ago, Beijing time
   const written = `${day.getUTCFullYear()}/${day.getUTCMonth() + 1}/${day.getUTCDate()} 9:30`
   const serial = Math.floor((Date.now() - 86400e3 + 8 * 3600e3) / 86400e3) + 25569 + 0.375  // yesterday 09:00
+  const old = new Date(Date.now() - 40 * 86400e3 + 8 * 3600e3)
+  const oldDay = `${old.getUTCFullYear()}年${old.getUTCMonth() + 1}月${old.getUTCDate()}日`
   const name = zh ? '瑶海实验学校' : '瑶海区实验四校'
   const csv = [
     '12345平台 教育类工单导出,,,,,',
@@ -1184,6 +1187,7 @@ async function platformImport(browser, base, locale) {
     `GD-${locale}-1,${written},教育收费,收取资料费,学校收取资料费每人180元,瑶海区实验中学`,
     `GD-${locale}-2,${serial},违规补课,周末补课,周末组织补课,${name}`,
     `GD-${locale}-3,${written},教育收费,校服费,强制购买校服,${name}`,
+    `GD-${locale}-4,${oldDay},教育收费,教辅费,收取教辅费,瑶海区实验中学`,
     '备注：本表由12345平台导出，仅供内部使用,,,,,',
   ].join('\n')
   await clerk.locator('[data-test=import-file]').setInputFiles({ name: '12345.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
@@ -1193,10 +1197,11 @@ async function platformImport(browser, base, locale) {
   await expectText(clerk.locator('[data-test=import-units]'), name, `${locale} import: the unit name found nowhere is listed`)
   await shot(clerk, locale, 'console-import-preview')
   await pickOption(clerk, `import-unit-${name}`, '瑶海区实验')
+  await clerk.locator(field('import-backdate-reason')).fill('12345平台历史工单补录')
   await clerk.locator('[data-test=import-recheck]').click()
   await clerk.locator('[data-test=import-apply]').waitFor({ timeout: 10000 })
   await clerk.locator('[data-test=import-apply]').click()
-  await expectText(clerk.locator('[data-test=import-applied]'), '3', `${locale} import: the three tickets are imported with the unit picked`)
+  await expectText(clerk.locator('[data-test=import-applied]'), '4', `${locale} import: the four tickets are imported with the unit picked and the reason given`)
   await clerk.context().close()
 }
 

@@ -414,7 +414,7 @@ export const casesApi = {
       { action, ...params },
     ),
   register: (c: StaffRegistration) => http.post<SubmitResult>('/api/v1/cases', c, { ledger_receipt: 'deferred' }),
-  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean }) =>
+  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean; backdateReason?: string }) =>
     request<ImportReport>('POST', '/api/v1/cases/import', {
       raw: file,
       contentType: file.name.toLowerCase().endsWith('.xlsx')
@@ -422,6 +422,7 @@ export const casesApi = {
         : 'text/csv',
       query: {
         channel, dry_run: opts.dryRun, accept_valid: opts.acceptValid, remember_units: opts.rememberUnits,
+        backdate_reason: opts.backdateReason?.trim() || undefined,
         unit_map: opts.unitMap && Object.keys(opts.unitMap).length ? JSON.stringify(opts.unitMap) : undefined,
       },
     }),
