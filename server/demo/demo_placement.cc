@@ -54,13 +54,14 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
                        QF_RETURN_IF_ERROR(placement::SeedDemo(tx, env, city, sup.account_id, units));
                        return json::object();
                      }).status());
-  // Families applying through the portal's parsing and command, reviewed on site by the district bureau: the first
-  // passes every item (and is in the run), the second has an item sent back, the third waits for review.
+  // Families applying through the portal's parsing and command, reviewed on site by the district bureau: two pass
+  // every item (and are in the run), two have an item sent back, two wait for review.
   const Principal& reviewer = who.at("handler_yh");
   const char* kFamilies[][3] = {{"刘小雨", "刘建国", "13905510001"}, {"陈思远", "陈海燕", "13905510002"},
-                                {"王子涵", "王军", "13905510003"}};
-  std::string first_code;
-  for (int k = 0; k < 3; ++k) {
+                                {"王子涵", "王军", "13905510003"},   {"赵一诺", "赵磊", "13905510004"},
+                                {"孙浩然", "孙丽", "13905510005"},   {"周雨桐", "周志强", "13905510006"}};
+  std::string first_code, last_code;
+  for (int k = 0; k < 6; ++k) {
     json::object body{{"child_name", kFamilies[k][0]}, {"guardian_name", kFamilies[k][1]},
                       {"guardian_phone", kFamilies[k][2]}, {"district", "瑶海区"}, {"compound_id", 1 + k},
                       {"grade", k == 2 ? 7 : 1}, {"residence_since", "2025-03-01"}, {"work_proof", "labour_contract"},
@@ -71,7 +72,8 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
     auto applied = run(Actor::Public(), [&](Tx& tx) { return placement::Apply(tx, env, *r); });
     if (!applied.ok()) return applied.status();
     if (k == 0) first_code = std::string(applied->at("code").as_string());
-    if (k == 2) continue;
+    if (k == 5) last_code = std::string(applied->at("code").as_string());
+    if (k == 2 || k == 3) continue;
     QF_ASSIGN_OR_RETURN(auto list, run(Actor::Account(reviewer.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
                           return placement::Applications(tx.db(), env, "", "submitted", reviewer);
                         }));
@@ -81,6 +83,7 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
     for (const auto& item : env.policy->ItemsFor(r->grade)) {
       placement::ReviewRequest rr{item.code, "ok", "", std::nullopt};
       if (k == 1 && item.code == "hukou") rr = {item.code, "returned", "户口簿缺少儿童本人页", absl::CivilDay(2026, 12, 20)};
+      if (k == 4 && item.code == "insurance") rr = {item.code, "returned", "社保缴费证明未加盖经办机构印章", absl::CivilDay(2026, 12, 25)};
       QF_RETURN_IF_ERROR(run(Actor::Account(reviewer.account_id), [&](Tx& tx) {
                            return placement::Review(tx, env, app_id, rr, reviewer);
                          }).status());
@@ -100,6 +103,10 @@ absl::Status BuildPlacement(Runtime& rt, const std::map<std::string, Principal>&
   // school nearer the grandparents who care for it after school — an exception the verifier shows with its reason.
   QF_RETURN_IF_ERROR(run(Actor::Public(), [&](Tx& tx) {
                        return placement::Object(tx, env, first_code, "孩子放学后由祖父母接送，祖父母家离所安排学校较远，请求调整。");
+                     }).status());
+  // A second appeal, not yet decided: the district sees it among its objections.
+  QF_RETURN_IF_ERROR(run(Actor::Public(), [&](Tx& tx) {
+                       return placement::Object(tx, env, last_code, "所安排学校离家超过五公里，孩子年幼，请求安排到就近学校。");
                      }).status());
   QF_ASSIGN_OR_RETURN(auto followed, run(Actor::Public(), [&](Tx& tx) { return placement::Follow(tx.db(), env, first_code); }));
   // The second school of 瑶海区 that takes grade 1.

@@ -40,12 +40,12 @@ def main():
     try:
         url = "http://127.0.0.1:%d" % server.port
         r = qf("1", "--url", url)
-        check(r.returncode == 0 and "结论：与公布结果一致" in r.stdout and "43001 名儿童的随机号均可由种子重算" in r.stdout and "例外" in r.stdout,
+        check(r.returncode == 0 and "结论：与公布结果一致" in r.stdout and "43002 名儿童的随机号均可由种子重算" in r.stdout and "例外" in r.stdout,
               "the demo's run verifies from the public address: " + r.stdout + r.stderr)
         r = qf("1", "--db", db)
         check(r.returncode == 0, "and from the database: " + r.stdout + r.stderr)
         status, record, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/1")
-        check(status == 200 and len(record.get("children", [])) == 43001 and len(record.get("exceptions", [])) == 1, "the record holds every child and the appeal decided")
+        check(status == 200 and len(record.get("children", [])) == 43002 and len(record.get("exceptions", [])) == 1, "the record holds every child and the appeal decided")
 
         def verify(rec, name):
             path = os.path.join(work, name + ".json")

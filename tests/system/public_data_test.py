@@ -78,7 +78,8 @@ def main():
             "work_proof": "labour_contract", "housing": "own_home", "choices": []})
         if status != 201:
             failures.append("a placement application was not taken: %s %s" % (status, applied))
-        secrets.update(["欧阳小满", "欧阳大山", "13905517777", "刘小雨", "刘建国", "13905510001", "陈思远", "13905510002"])
+        secrets.update(["欧阳小满", "欧阳大山", "13905517777", "刘小雨", "刘建国", "13905510001", "陈思远", "13905510002",
+                        "赵一诺", "13905510004", "孙浩然", "13905510005", "周雨桐", "周志强", "13905510006"])
         public_gets = {
             "/api/v1/public/placement/applications/{code}": [[applied.get("code", "X")]],
             "/api/v1/public/placement/runs/{id}": [[1]],
