@@ -1202,6 +1202,16 @@ async function platformImport(browser, base, locale) {
   await clerk.locator('[data-test=import-apply]').waitFor({ timeout: 10000 })
   await clerk.locator('[data-test=import-apply]').click()
   await expectText(clerk.locator('[data-test=import-applied]'), '4', `${locale} import: the four tickets are imported with the unit picked and the reason given`)
+  // At 1024 px the menu folds to its icons; the clerk unfolds it, and the choice is kept.
+  await clerk.setViewportSize({ width: 1024, height: 768 })
+  await clerk.reload()
+  await clerk.locator('[data-test=sidebar][data-folded=true]').waitFor({ timeout: 10000 })
+  check((await clerk.locator('[data-test=sidebar]').boundingBox()).width < 80, `${locale} console: the menu is folded at 1024 px`)
+  await shot(clerk, locale, 'console-folded-1024')
+  await clerk.locator('[data-test=sidebar-toggle]').click()
+  await clerk.reload()
+  await clerk.locator('[data-test=sidebar][data-folded=false]').waitFor({ timeout: 10000 })
+  check(true, `${locale} console: the menu unfolded by the user stays unfolded`)
   await clerk.context().close()
 }
 
