@@ -1170,7 +1170,7 @@ async function admissions(browser, base, locale) {
 // A clerk drops a 12345 platform export into the console as the platform writes it (a title row, its column names, a
 // text date and an Excel serial, a notes line, a ticket of 40 days ago): the preview says which row was the header
 // and lists a unit name that matches no unit with the nearest units; the clerk picks one (kept as the unit's alias),
-// gives the reason the old ticket is entered late, and imports.
+// gives the reason the old ticket is entered late, and imports; then prints the newest case's handling form.
 async function platformImport(browser, base, locale) {
   const zh = locale !== 'en'
   const clerk = await signIn(browser, base, 'clerk', locale)
@@ -1202,6 +1202,14 @@ async function platformImport(browser, base, locale) {
   await clerk.locator('[data-test=import-apply]').waitFor({ timeout: 10000 })
   await clerk.locator('[data-test=import-apply]').click()
   await expectText(clerk.locator('[data-test=import-applied]'), '4', `${locale} import: the four tickets are imported with the unit picked and the reason given`)
+  // The newest case's handling form, to print and sign (no console frame; the case as the clerk may read it).
+  const newest = await clerk.evaluate(async () => (await (await fetch('/api/v1/cases?limit=1')).json()).items[0])
+  await clerk.goto(`${base}/console/cases/${newest.id}/print`)
+  await expectText(clerk.locator('[data-test=print-form]'), zh ? '信访举报件处理单' : 'Complaint handling form', `${locale} print: the handling form opens`)
+  await expectText(clerk.locator('[data-test=print-form]'), newest.title, `${locale} print: with the case's title and the boxes to sign`)
+  check(await clerk.locator('[data-test=sidebar]').count() === 0, `${locale} print: without the console's frame`)
+  await shot(clerk, locale, 'console-case-print')
+  await clerk.goto(`${base}/console/import`)
   // At 1024 px the menu folds to its icons; the clerk unfolds it, and the choice is kept.
   await clerk.setViewportSize({ width: 1024, height: 768 })
   await clerk.reload()

@@ -14,6 +14,8 @@ const caseRoles: Role[] = ['clerk', 'handler', 'supervisor', 'leader']
 
 export const consoleRoutes: RouteRecordRaw[] = [
   { path: '/console/login', name: 'login', component: () => import('@/views/console/login/index.vue'), meta: { title: 'console.login.title', public: true } },
+  // A case's handling form to print: outside the console's frame.
+  { path: '/console/cases/:id(\\d+)/print', name: 'case-print', component: () => import('@/views/console/cases/print.vue'), meta: { title: 'nav.cases', roles: caseRoles } },
   {
     path: '/console',
     component: () => import('@/layouts/ConsoleLayout.vue'),
