@@ -231,8 +231,10 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
   json::array sup;
   {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT id,kind,level,COALESCE(deadline_kind,''),rule,issued_at,issued_by,COALESCE(due_on,''),COALESCE(note,''),"
-        "COALESCE(answer,''),COALESCE(answered_at,'') FROM supervision WHERE case_id=? ORDER BY id"));
+        "SELECT s.id,s.kind,s.level,COALESCE(s.deadline_kind,''),s.rule,s.issued_at,"
+        "COALESCE(a.display_name, CASE WHEN s.issued_by = 'system' THEN '系统' ELSE s.issued_by END),"
+        "COALESCE(s.due_on,''),COALESCE(s.note,''),COALESCE(s.answer,''),COALESCE(s.answered_at,'') "
+        "FROM supervision s LEFT JOIN accounts a ON s.issued_by = 'account:' || a.id WHERE s.case_id=? ORDER BY s.id"));
     st.Bind(1, c.id);
     while (true) {
       QF_ASSIGN_OR_RETURN(bool row, st.Step());

@@ -450,6 +450,13 @@ async function supervisor(browser, base, locale, c) {
   await page.waitForFunction((n) => document.querySelectorAll('[data-test=sup-order]').length > n, before, { timeout: 10000 }).then(
     () => check(true, 'order'), () => check(false, `${locale} supervisor: the order is issued`))
   await shot(page, locale, 'console-case-supervisor')
+  // The order as the notice sent to the handling unit, to print and seal.
+  const orderHref = await page.locator('[data-test^=sup-print-]').last().getAttribute('href')
+  const caseUrl = page.url()
+  await page.goto(new URL(orderHref, caseUrl).href)
+  await expectText(page.locator('[data-test=print-order]'), '请于5个工作日内办结并书面报告办理情况。', `${locale} supervisor: the supervision order prints with what it requires`)
+  await shot(page, locale, 'console-order-print')
+  await page.goto(caseUrl)
   await page.locator('[data-test=menu-reports]').click()
   await page.waitForURL(/\/console\/reports/)
   await page.locator('[data-test=hotspots]').waitFor()

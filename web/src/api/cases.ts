@@ -159,7 +159,7 @@ export interface Supervision {
   deadline_kind: string
   rule: string
   issued_at: string
-  issued_by?: string
+  issued_by?: string  // who issued it (a staff member by name; 系统 for the automatic cards)
   due_on: string
   note: string
   answer: string
