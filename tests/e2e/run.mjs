@@ -389,6 +389,8 @@ async function handler(browser, base, locale, c) {
   const t = L[locale]
   const page = await signIn(browser, base, 'handler_yh', locale)
   await expectText(page.locator('[data-test=case-link]'), c.title, `${locale} handler: the case is waiting in my work`)
+  const waiting = (await page.locator('[data-test=work-total]').textContent()).trim()
+  await expectText(page.locator('[data-test=menu-work-count]'), waiting, `${locale} handler: the menu counts the cases waiting (${waiting})`)
   await shot(page, locale, 'console-work-handler')
   await page.locator('[data-test=case-link]', { hasText: c.title }).first().click()
   await page.waitForURL(/\/console\/cases\/\d+/)
