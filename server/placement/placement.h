@@ -125,8 +125,9 @@ absl::StatusOr<boost::json::object> PublishRun(Tx& tx, const PlacementEnv& env, 
 absl::StatusOr<boost::json::object> RunView(Db& db, const PlacementEnv& env, int64_t run_id);
 // Every run, newest first, with its state and counts.
 absl::StatusOr<boost::json::object> Runs(Db& db);
-// The published record (RecordJson) anyone checks with `qingfeng placement verify`.
-absl::StatusOr<boost::json::object> PublicRecord(Db& db, int64_t run_id);
+// The published record (RecordJson) anyone checks with `qingfeng placement verify`; without the children (a page
+// that shows the commitment and the counts), their number and how many were placed instead.
+absl::StatusOr<boost::json::object> PublicRecord(Db& db, int64_t run_id, bool with_children = true);
 // The public notice of a published run (公示): per school, the children seated there as the seat stands, each by
 // masked name and the application number shown in part, with the record's hash and the ledger entry that published
 // it. Without a school: the schools with their counts.

@@ -55,7 +55,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"GET", "/api/v1/public/placement/runs/{id}", kPublic,
               ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, RunId(req));
-                return PublicRecord(db, id);
+                return PublicRecord(db, id, req.Query("children").value_or("") != "none");
               }),
               0, "A published run's record: what `qingfeng placement verify` checks", RateClass::kLookup});
   router.Add({"GET", "/api/v1/public/placement/runs/{id}/notice", kPublic,

@@ -972,7 +972,7 @@ absl::StatusOr<json::object> Runs(Db& db) {
   return json::object{{"items", items}};
 }
 
-absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id) {
+absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id, bool with_children) {
   QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
   if (run.state != "published") return NotFound("placement.run_not_found", "录取批次不存在或尚未公布");
   QF_ASSIGN_OR_RETURN(Recorded rec, LoadRecord(db, run));
@@ -980,6 +980,15 @@ absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id) {
   o["run_id"] = run.id;
   o["year"] = run.year;
   o["record_sha256_at_publication"] = run.record_sha256;
+  if (!with_children) {
+    const json::array& children = o.at("children").as_array();
+    o["children_count"] = children.size();
+    o["placed"] = std::count_if(children.begin(), children.end(), [](const json::value& c) {
+      const json::value* s = c.as_object().if_contains("school");
+      return s && s->is_string();
+    });
+    o.erase("children");
+  }
   return o;
 }
 

@@ -771,6 +771,11 @@ async function placement(browser, base, locale) {
   await parent.locator('[data-test=pl-notice-school] .el-table__row').first().waitFor({ timeout: 10000 })
   await expectText(parent.locator('[data-test=pl-notice-school] .el-table__row').first(), '*', `${locale} placement: the public notice lists a school's children masked`)
   await shot(parent, locale, 'portal-placement-notice')
+  // The run's public record from the notice: the commitment checked in the browser and the counts.
+  await parent.locator('a[href*="/placement/runs/"]:not([href$="/notice"])').first().click()
+  await parent.locator('[data-test=pl-commitment].el-alert--success').waitFor({ timeout: 20000 })
+  check(/^\d+ \/ \d+$/.test((await parent.locator('[data-test=pl-record-placed]').textContent()).trim()), `${locale} placement: the record shows how many were run and placed`)
+  await parent.goBack()
   await parent.goBack()
   await parent.locator('[data-test=pl-result]').waitFor({ timeout: 30000 })
   await parent.locator(field('pl-objection')).fill('离家较远，请求调整到就近学校。')
