@@ -196,9 +196,14 @@ absl::StatusOr<std::string> StateOf(Db& db, const Policy& p, int64_t id, int gra
 
 // Stores an application's facts and their assessment under the policy, with the state that follows (a child who is
 // no longer eligible is ineligible; one who is eligible again waits for, or has, its reviews); a change of
-// eligibility or tier goes to the ledger with its cause. Answers the new state.
-absl::StatusOr<std::string> StoreAssessment(Tx& tx, const Policy& p, const AppRow& app, const Facts& facts,
-                                            json::object cause) {
+// eligibility or tier goes to the ledger with its cause. Answers the new state and tier, and whether they changed.
+struct Stored {
+  std::string state;
+  int tier = -1;
+  bool changed = false;
+};
+absl::StatusOr<Stored> StoreAssessment(Tx& tx, const Policy& p, const AppRow& app, const Facts& facts,
+                                       json::object cause) {
   Db& db = tx.db();
   Assessment a = Assess(p, facts);
   // Eligibility unchanged keeps the state the review gave; lost, the application is ineligible; regained, its
@@ -218,7 +223,8 @@ absl::StatusOr<std::string> StoreAssessment(Tx& tx, const Policy& p, const AppRo
   up.Bind(8, json::serialize(Strings(a.reasons))).Bind(9, state).Bind(10, p.digest).Bind(11, FormatUtc(tx.now()))
       .Bind(12, app.id);
   QF_RETURN_IF_ERROR(up.Run());
-  if (was_eligible != a.eligible || app.tier != a.tier) {
+  bool changed = was_eligible != a.eligible || app.tier != a.tier;
+  if (changed) {
     cause["ref"] = app.ref;
     cause["from"] = json::object{{"eligible", was_eligible}, {"tier", app.tier}};
     cause["to"] = json::object{{"eligible", a.eligible}, {"tier", a.tier}};
@@ -226,7 +232,7 @@ absl::StatusOr<std::string> StoreAssessment(Tx& tx, const Policy& p, const AppRo
     cause["policy_sha256"] = p.digest;
     QF_RETURN_IF_ERROR(tx.Append("placement.reassessed", Subject("application", app.id), std::move(cause)).status());
   }
-  return state;
+  return Stored{state, a.tier, changed};
 }
 
 }  // namespace
@@ -621,11 +627,11 @@ absl::StatusOr<json::object> Review(Tx& tx, const PlacementEnv& env, int64_t id,
     differs("tenancy_months", app->facts.tenancy_months, after.tenancy_months);
     differs("insurance_months", app->facts.insurance_months, after.insurance_months);
     if (!changes.empty()) {
-      QF_ASSIGN_OR_RETURN(app->state, StoreAssessment(tx, *env.policy, *app, after,
-                                                      {{"cause", "review"}, {"item", r.item}, {"changes", changes},
-                                                       {"reviewer_account_id", who.account_id}}));
-      Assessment a = Assess(*env.policy, after);
-      app->tier = a.tier;
+      QF_ASSIGN_OR_RETURN(Stored stored, StoreAssessment(tx, *env.policy, *app, after,
+                                                         {{"cause", "review"}, {"item", r.item}, {"changes", changes},
+                                                          {"reviewer_account_id", who.account_id}}));
+      app->state = stored.state;
+      app->tier = stored.tier;
     }
   }
   if (app->state == "ineligible" && r.result == "ok")
@@ -669,9 +675,8 @@ absl::StatusOr<int64_t> ReassessUnderPolicy(Tx& tx, const PlacementEnv& env) {
   if (stale.empty()) return 0;
   int64_t changed = 0;
   for (const AppRow& app : stale) {
-    Assessment a = Assess(p, app.facts);
-    changed += (app.state != "ineligible") != a.eligible || app.tier != a.tier;
-    QF_RETURN_IF_ERROR(StoreAssessment(tx, p, app, app.facts, {{"cause", "policy"}}).status());
+    QF_ASSIGN_OR_RETURN(Stored stored, StoreAssessment(tx, p, app, app.facts, {{"cause", "policy"}}));
+    changed += stored.changed;
   }
   QF_RETURN_IF_ERROR(tx.Append("placement.policy_applied", fmt::format("placement/{}", p.year),
                                {{"policy_sha256", p.digest}, {"applications", stale.size()}, {"changed", changed}})
