@@ -76,18 +76,22 @@ absl::StatusOr<Calendar::Year> Calendar::ParseYear(int year, std::string_view te
     line = Trim(line);
     if (line.empty() || line[0] == '#') continue;
     std::vector<std::string_view> parts = SplitN(line, ' ', 3);
-    auto where = fmt::format("{} 第{}行", source, line_no);
-    if (parts.size() < 2) return Invalid("calendar.bad_line", where + "：应为“日期 off|work 名称”");
+    // The line is the field, as imports name their rows.
+    auto bad_line = [&](std::string_view why) {
+      std::string field = fmt::format("第{}行", line_no);
+      return Invalid("calendar.bad_line", fmt::format("{} {}：{}", source, field, why), {{field, std::string(why)}});
+    };
+    if (parts.size() < 2) return bad_line("应为“日期 off|work 名称”");
     auto day = ParseDay(parts[0]);
-    if (!day) return Invalid("calendar.bad_line", where + "：日期无效");
-    if (day->year() != year) return Invalid("calendar.bad_line", where + "：日期不属于该年份");
+    if (!day) return bad_line("日期无效");
+    if (day->year() != year) return bad_line("日期不属于该年份");
     std::string name = parts.size() > 2 ? std::string(Trim(parts[2])) : "";
     if (parts[1] == "off") {
       y.off[*day] = name;
     } else if (parts[1] == "work") {
       y.work[*day] = name.empty() ? "调休上班" : name;
     } else {
-      return Invalid("calendar.bad_line", where + "：类型应为 off 或 work");
+      return bad_line("类型应为 off 或 work");
     }
   }
   y.version = fmt::format("{}:{}", year, Sha256Hex(text).substr(0, 12));
