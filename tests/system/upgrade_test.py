@@ -7,6 +7,7 @@ migration, and the schema is untouched. SQLite (the fixtures are SQLite files)."
 import argparse
 import glob
 import json
+import lzma
 import os
 import shutil
 import sqlite3
@@ -37,8 +38,11 @@ def main():
 
     def copy(fixture, to):
         os.makedirs(to)
+        with lzma.open(os.path.join(fixture, "qingfeng.db.xz")) as src, open(os.path.join(to, "qingfeng.db"), "wb") as dst:
+            shutil.copyfileobj(src, dst)
         for suffix in ("", ".ledger.key", ".vault.key"):
-            shutil.copy(os.path.join(fixture, "qingfeng.db" + suffix), os.path.join(to, "qingfeng.db" + suffix))
+            if suffix:
+                shutil.copy(os.path.join(fixture, "qingfeng.db" + suffix), os.path.join(to, "qingfeng.db" + suffix))
             os.chmod(os.path.join(to, "qingfeng.db" + suffix), 0o600)
         return os.path.join(to, "qingfeng.db")
 
