@@ -5,6 +5,7 @@
 #include "cases/cases.h"
 #include "cases/model.h"
 #include "cases/store.h"
+#include "cases/watch.h"
 #include "common/json_input.h"
 #include "common/receipt.h"
 #include "common/status.h"
@@ -332,6 +333,24 @@ void RegisterRoutes(Router& router, AppContext& app) {
   router.Add({"POST", "/api/v1/cases/{id}/reporter-identity", kSupervisor,
               WriteThenRoute(app, [&app](const Request& req) { return PrepareOpenIdentity(app, req); }),
               4096, "The discipline office opens a named reporter's identity, with a reason; the act is a ledger event"});
+  router.Add({"GET", "/api/v1/retaliation-alerts", kSupervisor,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                return RetaliationAlerts(db, Env(app), req.Query("state").value_or("open") != "all", *req.principal);
+              }),
+              0, "The watch for retaliation (刑法第二百五十四条): actions against a person named like an earlier reporter "
+                 "of a substantiated case, open ones first (the discipline office)"});
+  router.Add({"POST", "/api/v1/retaliation-alerts/{id}/review", kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "retaliation.not_found", "预警"));
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                auto note = in.Str("note", true, 2000);
+                QF_RETURN_IF_ERROR(in.Finish("retaliation.invalid"));
+                return Command([id, note = *note, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return ReviewAlert(tx, id, note, who);
+                });
+              }),
+              8 * 1024, "The discipline office records what it found on a retaliation alert (once)"});
   router.Add({"POST", "/api/v1/cases/{id}/attachments/{sha256}", kStaff,
               WriteThenRoute(app, [&app](const Request& req) -> absl::StatusOr<Write> {
                 QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));

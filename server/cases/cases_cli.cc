@@ -8,6 +8,7 @@
 #include "app/modules.h"
 #include "cases/audit.h"
 #include "cases/cases.h"
+#include "cases/watch.h"
 #include "cases/lifecycle.h"
 #include "common/status.h"
 #include "common/timefmt.h"
@@ -120,6 +121,13 @@ void Register(Modules& m) {
     return [env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {
       if (!env.vault) return json::value(0);
       QF_ASSIGN_OR_RETURN(int n, SealLegacyReporters(tx, env));
+      return json::value(n);
+    };
+  });
+  m.AddStartupCommand("tag reporter names for the retaliation watch", [](const AppContext& app) -> Command {
+    return [vault = app.vault](Tx& tx) -> absl::StatusOr<json::value> {
+      if (!vault) return json::value(0);
+      QF_ASSIGN_OR_RETURN(int n, TagReporterNames(tx, *vault));
       return json::value(n);
     };
   });

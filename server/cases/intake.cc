@@ -9,6 +9,7 @@
 #include "cases/cases.h"
 #include "cases/model.h"
 #include "cases/store.h"
+#include "cases/watch.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/mime.h"
@@ -268,8 +269,8 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
     if (!env.vault) return absl::InternalError("身份保险库未配置，不能保存实名反映人信息");
     std::string sealed = env.vault->Seal(json::serialize(json::object{
         {"name", nc.reporter_name}, {"phone", nc.reporter_phone}, {"address", nc.reporter_address}}));
-    QF_ASSIGN_OR_RETURN(auto rp, db.Prepare("INSERT INTO reporters(case_id, sealed) VALUES(?,?)"));
-    rp.Bind(1, id).BindBlob(2, sealed);
+    QF_ASSIGN_OR_RETURN(auto rp, db.Prepare("INSERT INTO reporters(case_id, sealed, name_tag) VALUES(?,?,?)"));
+    rp.Bind(1, id).BindBlob(2, sealed).Bind(3, NameTag(*env.vault, nc.reporter_name));
     QF_RETURN_IF_ERROR(rp.Run());
   }
   json::array atts;
@@ -311,6 +312,8 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
   if (recognised) payload["concerned_unit_recognised"] = true;
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("case.registered", Subject(id), payload));
   out.leaf_index = seq - 1;
+  for (int64_t p : nc.concerned_person_ids)  // a new case against an earlier reporter (cases/watch.h)
+    QF_RETURN_IF_ERROR(WatchForRetaliation(tx, env, {p, WatchedAction::kCase, id, nc.title}).status());
   out.receipt = DisplayReceiptCode(receipt);
   Figures figures;
   figures.day = FormatDay(day);

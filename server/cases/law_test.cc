@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "cases/case_fixture.h"
+#include "cases/watch.h"
 #include "common/timefmt.h"
 
 namespace qf::cases {
@@ -343,6 +344,75 @@ TEST_F(LawTest, RedoOnceForADissatisfiedReporterAndTheRatingsKeptApart) {
   Ok(id, Action::kReply, {{"reply", "已全部清退"}}, District());
   EXPECT_EQ(DeadlineOf(View(id, Sup()), "redo")->at("status").as_string(), "met");
   EXPECT_EQ(Code(id, Action::kRedo, {{"reason", "再次"}}, Sup()), "case.redo_used");
+}
+
+// 刑法 第二百五十四条: a named reporter of a substantiated case who is later acted on is watched — matched by the
+// keyed tag of the name (spaces ignored), never by opening the identity; the unit says whether it is likely the
+// same person; anonymous and unsubstantiated reports are not watched; the office reviews each alert once.
+TEST_F(LawTest, ActionsAgainstASubstantiatedNamedReporterAlertTheOffice) {
+  int64_t teacher = 0, namesake = 0;
+  ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    teacher = *org::InsertPerson(tx, {0, "P9", "赵老师", school_, "", "教师", false});
+    namesake = *org::InsertPerson(tx, {0, "P10", "赵老师", city_school_, "", "教师", false});
+    return json::value();
+  }).ok());
+  auto reported = Register({.category = "fees", .concerned_unit_id = school_, .anonymous = false,
+                            .reporter_name = "赵 老师", .reporter_phone = "13800000000"});
+  int64_t report = reported["id"].as_int64();
+  // The same name on an anonymous item and on a named one still open: neither is watched.
+  Register({.category = "fees", .concerned_unit_id = school_, .anonymous = true});
+  Register({.category = "fees", .concerned_unit_id = school_, .anonymous = false, .reporter_name = "赵老师",
+            .reporter_phone = "13900000000"});
+  auto watch = [&](int64_t person, WatchedAction a, int64_t id) {
+    auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+      QF_ASSIGN_OR_RETURN(int n, WatchForRetaliation(tx, env_, {person, a, id, "通报批评：测试"}));
+      return json::value(n);
+    });
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->as_int64() : -1;
+  };
+  EXPECT_EQ(watch(teacher, WatchedAction::kSanction, 1), 0) << "not substantiated yet";
+  ToReply(report, District());
+  EXPECT_EQ(watch(teacher, WatchedAction::kSanction, 2), 1);
+  EXPECT_EQ(watch(teacher, WatchedAction::kSanction, 2), 0) << "one alert per action";
+  EXPECT_EQ(watch(namesake, WatchedAction::kTalk, 3), 1);
+  EXPECT_EQ(watch(principal_, WatchedAction::kDecision, 4), 0) << "another name";
+  // A new case against the reporter raises an alert from intake itself.
+  auto accused = Register({.category = "fees", .concerned_unit_id = school_, .concerned_person_ids = {teacher}});
+  auto alerts = RetaliationAlerts(Reader(), env_, true, Sup());
+  ASSERT_TRUE(alerts.ok()) << alerts.status();
+  const auto& items = alerts->at("items").as_array();
+  ASSERT_EQ(items.size(), 3u);
+  EXPECT_EQ(alerts->at("open").as_int64(), 3);
+  std::map<std::string, const json::object*> by_action;
+  for (const auto& it : items) by_action[std::string(it.at("action").at("code").as_string())] = &it.as_object();
+  ASSERT_TRUE(by_action.count("case") && by_action.count("sanction") && by_action.count("talk"));
+  EXPECT_EQ(by_action["case"]->at("action").at("id").as_int64(), accused["id"].as_int64());
+  EXPECT_TRUE(by_action["sanction"]->at("unit_matches").as_bool());
+  EXPECT_FALSE(by_action["talk"]->at("unit_matches").as_bool()) << "a namesake at another school";
+  EXPECT_EQ(by_action["sanction"]->at("report").at("case_id").as_int64(), report);
+  EXPECT_EQ(by_action["sanction"]->at("person").at("name").as_string(), "赵老师");
+  // Nothing of the identity is in the alert's ledger event.
+  for (const auto& it : items) EXPECT_EQ(json::serialize(it).find("13800000000"), std::string::npos);
+  // The review: a reason of four characters or more, once.
+  int64_t alert = by_action["sanction"]->at("id").as_int64();
+  auto review = [&](const char* note) {
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return ReviewAlert(tx, alert, note, Sup()); }).status();
+  };
+  EXPECT_EQ(FieldErrors(review("已查")).at(0).field, "note");
+  EXPECT_TRUE(review("经核实，处分与举报无关，依据充分").ok());
+  EXPECT_EQ(StableCode(review("再次核查一遍")), "retaliation.reviewed");
+  EXPECT_EQ(RetaliationAlerts(Reader(), env_, true, Sup())->at("items").as_array().size(), 2u);
+  EXPECT_EQ(RetaliationAlerts(Reader(), env_, false, Sup())->at("items").as_array().size(), 3u);
+  // Reporters sealed before the watch existed are tagged at start, from their sealed identity.
+  ASSERT_TRUE(Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("UPDATE reporters SET name_tag = NULL"));
+    QF_RETURN_IF_ERROR(st.Run());
+    QF_ASSIGN_OR_RETURN(int n, TagReporterNames(tx, *env_.vault));
+    EXPECT_EQ(n, 2);
+    return json::value();
+  }).ok());
+  EXPECT_EQ(watch(teacher, WatchedAction::kDecision, 5), 1) << "matched again after tagging";
 }
 
 }  // namespace

@@ -91,6 +91,7 @@ absl::StatusOr<Policies> Policies::Load(const std::string& dir) {
     }
     auto intake = toml::parse_file(dir + "/intake.toml");
     p.intake_.backdate_days_without_reason = intake["backdate_days_without_reason"].value_or(30);
+    p.intake_.retaliation_watch_years = intake["retaliation_watch_years"].value_or(5);
     if (auto* arr = intake["hotline"].as_array()) {
       for (auto& node : *arr) {
         auto& t = *node.as_table();

@@ -78,6 +78,7 @@ struct Hotline {
 // the reporting lines the bureau publishes.
 struct IntakePolicy {
   int backdate_days_without_reason = 30;
+  int retaliation_watch_years = 5;  // how long a substantiated named report keeps its reporter watched (cases/watch.h)
   std::vector<Hotline> hotlines;
 };
 

@@ -40,6 +40,9 @@ constexpr District kDistricts[] = {
 constexpr const char* kSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢";
 constexpr const char* kGiven[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明",
                                   "超", "秀英", "华", "慧", "建国", "志强", "海燕", "晓东", "春梅", "文博", "思远"};
+// The retaliation watch's demo: the teacher's named report, and the letter that later accuses her.
+constexpr const char* kWhistleTitle = "学校暑期组织有偿补课";
+constexpr const char* kAccusationTitle = "反映教师陈静怡师德问题";
 constexpr const char* kStreets[] = {"长江路", "淮河路", "合作化路", "金寨路", "望江路", "黄山路", "潜山路", "宿州路",
                                     "芜湖路", "徽州大道", "包河大道", "繁华大道", "临泉路", "铜陵路"};
 constexpr const char* kSchoolWords[] = {"实验", "第一", "第二", "第三", "育才", "新华", "光明", "东方", "阳光", "红星",
@@ -114,6 +117,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     std::map<int64_t, int64_t> head_of;       // district bureau -> its head (局长)
     std::map<std::string, auth::AccountRow> accounts;
     std::vector<std::pair<int64_t, int64_t>> inspectors;  // person, unit
+    int64_t whistleblower = 0, whistleblower_school = 0;  // the retaliation watch's demo (a teacher who reported)
   } b;
   std::string hash;
   {
@@ -228,6 +232,10 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     if (urban_junior != 63 || migrant_urban != 83 || migrant_county != 17)
       return absl::InternalError(fmt::format("demo shape off: {} urban juniors, {}+{} migrant schools", urban_junior,
                                              migrant_urban, migrant_county));
+    // A teacher of 瑶海区 who reports her own school by name (the retaliation watch's demo, below).
+    b.whistleblower_school = b.units.count("YH002") ? b.units["YH002"] : b.schools.at(1);
+    QF_ASSIGN_OR_RETURN(b.whistleblower, org::InsertPerson(tx, {0, fmt::format("P{:05d}", ++person_seq), "陈静怡",
+                                                                b.whistleblower_school, "", "教师", false}));
     // Accounts for every role. A principal who is also a handler shows the wall: the demo's case against them
     // never reaches them.
     int64_t accused_school = b.units["YH001"];
@@ -324,6 +332,21 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     c.received_at = absl::FromCivil(absl::CivilSecond(2026, 11, 16, 10, 0, 0), Cst());  // after H1: the seed counts stay exact
     intake.push_back({*c.received_at, std::move(c)});
   }
+  // The retaliation watch (刑法第二百五十四条): a teacher reports her school's paid tutoring by name in September
+  // (substantiated), and in November a letter accuses her; registering it alerts the discipline office. After H1.
+  {
+    cases::NewCase c;
+    c.channel = "letter_call";
+    c.category = "tutoring";
+    c.title = kWhistleTitle;
+    c.content = "本人是该校教师。学校在暑假期间组织初三学生到校补课，每人收费1200元，由班主任收取现金，未开收据。";
+    c.concerned_unit_id = b.whistleblower_school;
+    c.anonymous = false;
+    c.reporter_name = "陈静怡";
+    c.reporter_phone = "13905510172";
+    c.received_at = absl::FromCivil(absl::CivilSecond(2026, 9, 7, 9, 30, 0), Cst());
+    intake.push_back({*c.received_at, c});
+  }
   std::sort(intake.begin(), intake.end(), [](auto& a, auto& b2) { return a.first < b2.first; });
 
   // Register each and take it along its lifecycle. Case ids are known after registration, so the follow-up
@@ -382,6 +405,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     };
     using A = cases::Action;
     int fate = pick(100);
+    if (nc.title == kWhistleTitle) fate = 10;  // substantiated (予以支持), answered in time
     absl::Time t = at + absl::Hours(20 + pick(40));
     if (nc.title == std::string("校长默许违规收费")) {
       act(t, clerk, A::kAccept, {});
@@ -415,6 +439,27 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
         {{"items", json::object{{"owner", true}, {"answered", true}, {"verified", true}, {"handled", true}, {"accountability", true}}}});
     act(ap + absl::Hours(53), closer, A::kClose, {});
   }
+  // The letter accusing the teacher, registered in November once her report stands substantiated.
+  {
+    cases::NewCase letter;
+    letter.channel = "letter_call";
+    letter.category = "ethics";
+    letter.title = kAccusationTitle;
+    letter.content = "反映该校教师陈静怡上课经常迟到，对学生态度粗暴，请求严肃处理。";
+    letter.concerned_unit_id = b.whistleblower_school;
+    letter.concerned_person_ids.push_back(b.whistleblower);
+    letter.anonymous = true;
+    letter.registered_by = b.accounts["clerk"].id;
+    absl::Time at = absl::FromCivil(absl::CivilSecond(2026, 11, 20, 15, 0, 0), Cst());
+    letter.received_at = at;
+    steps.push_back({at, [&, letter, at]() -> absl::Status {
+                       clock.Set(at);
+                       return w.Run(Actor::Account(letter.registered_by), [&env, letter](Tx& tx) -> absl::StatusOr<json::value> {
+                                 QF_ASSIGN_OR_RETURN(auto o, cases::Register(tx, env, letter));
+                                 return json::value(o.id);
+                               }).status();
+                     }});
+  }
   // Everything runs in time order; the inspection plans its later steps as it goes.
   Schedule schedule;
   for (auto& st : steps) schedule.emplace(st.first, std::move(st.second));
@@ -444,7 +489,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     inspect::InspectEnv ienv{app.calendar, app.vault, app.policies};
     QF_ASSIGN_OR_RETURN(int n, inspect::SweepRectifications(tx, ienv));
     QF_ASSIGN_OR_RETURN(int m, inspect::SweepCampaignResults(tx, ienv));
-    duty::DutyEnv denv{app.calendar, app.policies};
+    duty::DutyEnv denv{app.calendar, app.policies, app.vault};
     QF_ASSIGN_OR_RETURN(int t, duty::SweepTaskCards(tx, denv));
     QF_ASSIGN_OR_RETURN(int l, duty::SweepLetterCards(tx, denv));
     n += m + t + l;

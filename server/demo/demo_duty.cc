@@ -120,7 +120,7 @@ absl::Status PlanEvaluation(Runtime& rt, ManualClock& clock, Schedule& schedule,
       d.text = fmt::format("{}年度党风廉政建设责任制考核中，{}责任书约定事项落实不到位，考核得分 {} 分，"
                            "对其主要负责人予以通报批评，限一个月内整改并书面报告。",
                            2026, std::string(sheet.at("unit").as_string()), sheet.at("total").as_int64());
-      return duty::RecordDecision(tx, d, sup);
+      return duty::RecordDecision(tx, {rt.app().calendar, rt.app().policies, rt.app().vault}, d, sup);
     });
   });
   return absl::OkStatus();
@@ -131,7 +131,7 @@ absl::Status PlanEvaluation(Runtime& rt, ManualClock& clock, Schedule& schedule,
 absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who, Schedule& schedule,
                       uint32_t seed, const std::string& password_hash) {
   AppContext& app = rt.app();
-  duty::DutyEnv env{app.calendar, app.policies};
+  duty::DutyEnv env{app.calendar, app.policies, app.vault};
   auto templates = duty::LetterTemplates::Load(app.data_dir + "/duty/letters.toml");
   if (!templates.ok()) return templates.status();
   auto shared = std::make_shared<const duty::LetterTemplates>(std::move(*templates));
@@ -234,7 +234,7 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
   talks.push_back({At(5, 8, 15), "reminder", "school", 40, "有偿补课问题苗头，要求加强教师管理，签订不违规补课承诺。"});
   talks.push_back({At(5, 27, 15), "admonition", "school", 55, "经核查违规收费属实且整改不力，予以诫勉，限期整改到位。"});
   for (const TalkPlan& tp : talks) {
-    schedule.emplace(tp.at, [&rt, &clock, sup, tp] {
+    schedule.emplace(tp.at, [&rt, &clock, sup, tp, env] {
       return Do(rt, clock, tp.at, sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
         QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
             "SELECT p.id, p.name, p.position, p.unit_id FROM org_people p JOIN org_units u ON u.id = p.unit_id "
@@ -249,7 +249,7 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
                           {"points", tp.points}, {"commitments", "按要求落实，限期报告整改和落实情况。"},
                           {"follow_up_on", FormatDay(held + 90)}};
         QF_ASSIGN_OR_RETURN(auto r, duty::ParseTalk(body));
-        return duty::RecordTalk(tx, r, sup);
+        return duty::RecordTalk(tx, env, r, sup);
       });
     });
   }

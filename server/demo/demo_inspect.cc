@@ -238,7 +238,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
           body["reason"] = fmt::format("违规收取资料费 {:.0f} 元，已清退", amount);
         }
         QF_ASSIGN_OR_RETURN(auto sanction, inspect::ParseSanction(body));
-        QF_RETURN_IF_ERROR(Do(*r, *c, At(3, 30, 15), sup, [&](Tx& tx) { return inspect::RecordSanction(tx, sanction); }));
+        QF_RETURN_IF_ERROR(Do(*r, *c, At(3, 30, 15), sup, [&](Tx& tx) { return inspect::RecordSanction(tx, env, sanction); }));
       }
       return absl::OkStatus();
     });

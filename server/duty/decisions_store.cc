@@ -2,6 +2,7 @@
 // list and the chain from clause to decision, behind the same wall as confidential talks.
 #include <algorithm>
 
+#include "cases/watch.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/status.h"
@@ -78,7 +79,8 @@ absl::StatusOr<DecisionRequest> ParseDecision(const json::object& body) {
   return r;
 }
 
-absl::StatusOr<json::object> RecordDecision(Tx& tx, const DecisionRequest& r, const Principal& who) {
+absl::StatusOr<json::object> RecordDecision(Tx& tx, const DutyEnv& env, const DecisionRequest& r,
+                                             const Principal& who) {
   Db& db = tx.db();
   if (!Office(who)) return Forbidden("duty.decision_scope", "问责决定由纪检监察室登记");
   QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, r.unit_id));
@@ -128,6 +130,9 @@ absl::StatusOr<json::object> RecordDecision(Tx& tx, const DecisionRequest& r, co
                                {{"kind", Code(r.kind)}, {"unit_id", r.unit_id}, {"year", r.year}, {"facts", refs},
                                 {"record_sha256", Sha256Hex(record)}})
                          .status());
+  if (r.person_id)
+    QF_RETURN_IF_ERROR(cases::WatchForRetaliation(
+        tx, env.Cases(), {r.person_id, cases::WatchedAction::kDecision, ids.at(0), std::string(Label(r.kind))}).status());
   return json::object{{"id", ids.at(0)}, {"kind", Code(r.kind)}, {"decided_on", FormatDay(r.decided_on)}};
 }
 

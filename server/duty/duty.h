@@ -26,6 +26,8 @@ namespace qf::duty {
 struct DutyEnv {
   const Calendar* calendar = nullptr;
   const cases::Policies* policies = nullptr;  // the one card rule (cases/deadlines.h) and its thresholds
+  const vault::Vault* vault = nullptr;        // the retaliation watch's name tags (cases/watch.h)
+  cases::CaseEnv Cases() const { return {calendar, policies, vault}; }
 };
 
 // ---- Plan and tasks (工作要点, 责任分解) ----
@@ -193,7 +195,8 @@ struct TalkRequest {
   std::optional<int64_t> notice_id;  // the cadre notice (公示) a pre-appointment talk follows
 };
 absl::StatusOr<TalkRequest> ParseTalk(const boost::json::object& body);
-absl::StatusOr<boost::json::object> RecordTalk(Tx& tx, const TalkRequest& r, const Principal& who);
+// A reminder or admonition talk is watched for retaliation against reporters (cases/watch.h).
+absl::StatusOr<boost::json::object> RecordTalk(Tx& tx, const DutyEnv& env, const TalkRequest& r, const Principal& who);
 // The talks the caller may read in a year, newest first, and counts by kind and unit (every talk counted, the
 // confidential ones without their records).
 absl::StatusOr<boost::json::object> Talks(Db& db, int year, const Principal& who);
@@ -450,7 +453,9 @@ struct DecisionRequest {
   std::string decided_by, text;
 };
 absl::StatusOr<DecisionRequest> ParseDecision(const boost::json::object& body);
-absl::StatusOr<boost::json::object> RecordDecision(Tx& tx, const DecisionRequest& r, const Principal& who);
+// A decision on a person is watched for retaliation against reporters (cases/watch.h).
+absl::StatusOr<boost::json::object> RecordDecision(Tx& tx, const DutyEnv& env, const DecisionRequest& r,
+                                                   const Principal& who);
 // Decisions are read by the discipline office and the bureau's leaders, never by the person decided on or a
 // declared relative (not found). The view is the chain: the clause, the facts it rests on, the decision.
 absl::StatusOr<boost::json::object> Decisions(Db& db, int year, const Principal& who);

@@ -18,7 +18,7 @@ namespace json = boost::json;
 
 namespace {
 
-DutyEnv Env(const AppContext& app) { return {app.calendar, app.policies}; }
+DutyEnv Env(const AppContext& app) { return {app.calendar, app.policies, app.vault}; }
 
 absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) { return YearQuery(req, app, "duty.year"); }
 
@@ -142,11 +142,11 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               0, "One talk; reminder and admonition talks only for the discipline office"});
   router.Add({"POST", "/api/v1/duty/talks", kSupervisor,
-              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 QF_ASSIGN_OR_RETURN(auto r, ParseTalk(body));
-                return Command([r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
-                  return RecordTalk(tx, r, who);
+                return Command([env = Env(app), r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return RecordTalk(tx, env, r, who);
                 });
               }, 201),
               16 * 1024, "Record an integrity talk (the discipline office)"});
@@ -327,11 +327,11 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               0, "One decision as a chain: the clause it enforces, the facts it rests on, the decision"});
   router.Add({"POST", "/api/v1/duty/decisions", kSupervisor,
-              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 QF_ASSIGN_OR_RETURN(auto r, ParseDecision(body));
-                return Command([r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
-                  return RecordDecision(tx, r, who);
+                return Command([env = Env(app), r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  return RecordDecision(tx, env, r, who);
                 });
               }, 201),
               16 * 1024, "Record an accountability decision with the clause it enforces and the facts it rests on"});

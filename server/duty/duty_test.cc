@@ -105,7 +105,7 @@ class DutyStore : public StoreTest {
  protected:
   void SetUp() override {
     StoreTest::SetUp();
-    env_ = {App().calendar, App().policies};
+    env_ = {App().calendar, App().policies, App().vault};
     auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
       auto unit = [&](org::Unit u) { return *org::InsertUnit(tx, u); };
       bureau_ = unit({0, "JYJ", "市教育局", "bureau"});
@@ -356,7 +356,7 @@ TEST_F(DutyStore, ConfidentialTalksBehindTheWall) {
     auto r = ParseTalk({{"kind", kind}, {"held_on", "2026-03-02"}, {"unit_id", district_}, {"person_id", person},
                         {"person_name", name}, {"talker", "局纪委书记"}, {"points", "要点"}, {"follow_up_on", "2026-06-02"}});
     EXPECT_TRUE(r.ok()) << r.status();
-    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return RecordTalk(tx, *r, office_); });
+    return Run([&](Tx& tx) -> absl::StatusOr<json::value> { return RecordTalk(tx, env_, *r, office_); });
   };
   auto bad = ParseTalk({{"kind", "chat"}, {"held_on", "2026-03-02"}, {"follow_up_on", "2026-01-01"}, {"notice_id", 3}});
   ASSERT_FALSE(bad.ok());
@@ -382,7 +382,7 @@ TEST_F(DutyStore, ConfidentialTalksBehindTheWall) {
   // Only the office records; the ledger has the record's hash, not its words.
   auto r = ParseTalk({{"kind", "routine"}, {"held_on", "2026-03-02"}, {"unit_id", district_}, {"person_name", "x"},
                       {"talker", "y"}, {"points", "不应进入账本的要点"}});
-  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return RecordTalk(tx, *r, leader_); }).status()),
+  EXPECT_EQ(StableCode(Run([&](Tx& tx) -> absl::StatusOr<json::value> { return RecordTalk(tx, env_, *r, leader_); }).status()),
             "duty.talk_scope");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM events WHERE kind = 'duty.talk_recorded' AND payload LIKE '%要点%'"), 0);
   auto f = FiguresBetween(Reader(), Day(2026, 1, 1), Day(2026, 6, 30));
@@ -752,7 +752,7 @@ TEST_F(DutyEvaluation, ComputedItemsAgreeWithTheRecordsAndTheOfficeScoresTheRest
   auto decide = [&](json::object body) {
     return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
       QF_ASSIGN_OR_RETURN(DecisionRequest r, ParseDecision(body));
-      return RecordDecision(tx, r, office_);
+      return RecordDecision(tx, env_, r, office_);
     });
   };
   json::object body{{"year", 2026}, {"kind", "criticism"}, {"unit_id", district_}, {"person_id", head_},

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <map>
 
+#include "cases/watch.h"
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/status.h"
@@ -77,7 +78,7 @@ absl::StatusOr<TalkRequest> ParseTalk(const json::object& body) {
   return r;
 }
 
-absl::StatusOr<json::object> RecordTalk(Tx& tx, const TalkRequest& r, const Principal& who) {
+absl::StatusOr<json::object> RecordTalk(Tx& tx, const DutyEnv& env, const TalkRequest& r, const Principal& who) {
   Db& db = tx.db();
   if (!Office(who)) return Forbidden("duty.talk_scope", "谈话记录由纪检监察室登记");
   QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, r.unit_id));
@@ -110,6 +111,9 @@ absl::StatusOr<json::object> RecordTalk(Tx& tx, const TalkRequest& r, const Prin
                                {{"kind", Code(r.kind)}, {"held_on", FormatDay(r.held_on)}, {"unit_id", r.unit_id},
                                 {"record_sha256", Sha256Hex(record)}})
                          .status());
+  if (r.person_id && (r.kind == TalkKind::kReminder || r.kind == TalkKind::kAdmonition))
+    QF_RETURN_IF_ERROR(cases::WatchForRetaliation(
+        tx, env.Cases(), {r.person_id, cases::WatchedAction::kTalk, ids.at(0), std::string(Label(r.kind))}).status());
   return json::object{{"id", ids.at(0)}, {"kind", Code(r.kind)}, {"held_on", FormatDay(r.held_on)}};
 }
 

@@ -217,7 +217,8 @@ struct SanctionRequest {
   std::optional<int64_t> campaign_id, case_id;
 };
 absl::StatusOr<SanctionRequest> ParseSanction(const boost::json::object& body);
-absl::StatusOr<boost::json::object> RecordSanction(Tx& tx, const SanctionRequest& req);
+// A sanction on a person is watched for retaliation against reporters (cases/watch.h).
+absl::StatusOr<boost::json::object> RecordSanction(Tx& tx, const InspectEnv& env, const SanctionRequest& req);
 // Unlawful fees a school paid back: amount (in fen), pupils, day, the campaign that found them.
 struct RefundRequest {
   int64_t school_id = 0, pupils = 0, amount_cents = 0;

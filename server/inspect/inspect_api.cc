@@ -216,7 +216,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "Sanctions with their kinds and durations, vetoes and refunds"});
   router.Add({"POST", "/api/v1/sanctions", kPlanners,
               BodyRoute(app, [](const Request&, const json::object& b) { return ParseSanction(b); },
-                        [](Tx& tx, const SanctionRequest& r, const Principal&) { return RecordSanction(tx, r); }, 201),
+                        [env = Env(app)](Tx& tx, const SanctionRequest& r, const Principal&) { return RecordSanction(tx, env, r); }, 201),
               8 * 1024, "Record a sanction (and optionally a one-vote veto for a year)"});
   router.Add({"POST", "/api/v1/refunds", kReaders,
               BodyRoute(app, [](const Request&, const json::object& b) { return ParseRefund(b); },

@@ -370,7 +370,7 @@ TEST_F(InspectStoreTest, ChecklistToOrdersWithCardsOnceAndANewTermWhenSentBack) 
 
 TEST_F(InspectStoreTest, VetoExportNamesTheBarredAndWhy) {
   ASSERT_TRUE(Do([&](Tx& tx) {
-    return RecordSanction(tx, Must(ParseSanction({{"target", "unit"}, {"unit_id", schools_[3]}, {"kind", "yellow_card"}, {"self_criticism", true},
+    return RecordSanction(tx, env_, Must(ParseSanction({{"target", "unit"}, {"unit_id", schools_[3]}, {"kind", "yellow_card"}, {"self_criticism", true},
                                {"reason", "违规收取资料费"}, {"decided_on", "2026-04-10"}, {"veto", true}})));
   }).ok());
   auto no_self_criticism = ParseSanction(
@@ -379,7 +379,7 @@ TEST_F(InspectStoreTest, VetoExportNamesTheBarredAndWhy) {
   EXPECT_NE(no_self_criticism.status().ToString().find("self_criticism"), std::string::npos)
       << "a yellow card needs the written self-criticism";
   ASSERT_TRUE(Do([&](Tx& tx) {
-    return RecordSanction(tx, Must(ParseSanction({{"target", "unit"}, {"unit_id", schools_[5]}, {"kind", "criticism"}, {"reason", "未按时整改"}, {"decided_on", "2026-04-10"}})));
+    return RecordSanction(tx, env_, Must(ParseSanction({{"target", "unit"}, {"unit_id", schools_[5]}, {"kind", "criticism"}, {"reason", "未按时整改"}, {"decided_on", "2026-04-10"}})));
   }).ok());
   auto db = rt_->app().readers->Get();
   auto rows = VetoRows(**db, 2026);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "cases/deadlines.h"
+#include "cases/watch.h"
 #include "cases/cards.h"
 #include "common/status.h"
 #include "common/stored_json.h"
@@ -253,7 +254,7 @@ absl::StatusOr<SanctionRequest> ParseSanction(const json::object& body) {
   return r;
 }
 
-absl::StatusOr<json::object> RecordSanction(Tx& tx, const SanctionRequest& req) {
+absl::StatusOr<json::object> RecordSanction(Tx& tx, const InspectEnv& env, const SanctionRequest& req) {
   Db& db = tx.db();
   const Kind* kind = FindKind(req.kind);
   if (!kind) return Invalid("validation_failed", "没有这种处理方式", {{"kind", "没有这种处理方式"}});
@@ -290,6 +291,11 @@ absl::StatusOr<json::object> RecordSanction(Tx& tx, const SanctionRequest& req) 
     QF_RETURN_IF_ERROR(vs.Run());
     QF_RETURN_IF_ERROR(tx.Append("veto.recorded", "sanction:" + std::to_string(id), {{"year", req.veto_year}}).status());
     out["veto_year"] = req.veto_year;
+  }
+  if (!unit) {
+    QF_ASSIGN_OR_RETURN(int alerts, cases::WatchForRetaliation(
+        tx, cases::CaseEnv{env.calendar, env.policies, env.vault}, {req.person_id, cases::WatchedAction::kSanction, id, fmt::format("{}：{}", kind->label, req.reason)}));
+    (void)alerts;
   }
   return out;
 }

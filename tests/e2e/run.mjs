@@ -437,6 +437,25 @@ async function supervisor(browser, base, locale, c) {
   await expectText(page.locator('[data-test=access-log]'), locale === 'en' ? 'Read the case' : '查看案件', `${locale} supervisor: the access log lists the reads`)
   await shot(page, locale, 'console-case-access-log')
   await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'History' : '办理过程' }).click()
+  // The retaliation watch: the demo's teacher who reported her school by name (substantiated) was accused in a letter
+  // in November; the office sees the alert with both records and records its finding once (the first language does).
+  await page.locator('[data-test=menu-watch]').click()
+  await page.waitForURL(/\/console\/watch/)
+  await page.locator('[data-test=watch-only-open]').click()
+  const alertRow = page.locator('[data-test=watch-table] tr', { hasText: '反映教师陈静怡师德问题' })
+  await expectText(alertRow, '学校暑期组织有偿补课', `${locale} supervisor: the alert shows the earlier named report`)
+  await expectText(alertRow, locale === 'en' ? 'Same unit' : '单位相符', `${locale} supervisor: the alert says the units match`)
+  check(!((await page.locator('[data-test=watch-table]').textContent()) ?? '').includes('13905510172'), `${locale} supervisor: the alert opens no identity`)
+  if (await alertRow.locator('[data-test=watch-review]').count()) {
+    await alertRow.locator('[data-test=watch-review]').click()
+    await page.locator('[data-test=watch-save]').click()
+    await page.locator('.el-dialog .el-form-item__error').waitFor({ timeout: 10000 }).then(
+      () => check(true, 'note'), () => check(false, `${locale} supervisor: a finding is required (the field says so)`))
+    await page.locator(field('watch-note')).fill('来信所反映问题由区教体局另行核查，已提醒学校不得打击报复举报人')
+    await page.locator('[data-test=watch-save]').click()
+  }
+  await expectText(alertRow, '不得打击报复举报人', `${locale} supervisor: the alert shows the office's finding`)
+  await shot(page, locale, 'console-watch')
   await page.locator('[data-test=menu-supervision]').click()
   await page.waitForURL(/\/console\/supervision/)
   await expectText(page.locator('[data-test=board-items] .el-tag'), t.red, `${locale} supervisor: red cards on the board`)

@@ -75,6 +75,8 @@ def main():
             ("GET", "/api/v1/cases/{id}"): {"case": True},
             ("GET", "/api/v1/cases/{id}/repeats"): {"case": True},
             ("GET", "/api/v1/cases/{id}/access-log"): {"case": True},
+            ("GET", "/api/v1/retaliation-alerts"): {},
+            ("POST", "/api/v1/retaliation-alerts/{id}/review"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/cases/{id}/transitions"): {"case": True, "body": {"action": "sign"}},
             ("POST", "/api/v1/cases/{id}/reporter-identity"): {"case": True, "body": {"reason": "矩阵测试：核实"}},
             ("POST", "/api/v1/cases/{id}/supervision-orders"): {"case": True, "body": {}},

@@ -265,6 +265,19 @@ export interface CaseReview {
 }
 
 // One read of a case, opened attachment or opened identity in its access log.
+// An alert of the watch for retaliation against reporters (刑法第二百五十四条): an action against a person named like
+// an earlier reporter of a substantiated case.
+export interface RetaliationAlert {
+  id: number
+  raised_at: string
+  person: { id: number; name: string; unit: string }
+  action: { code: 'sanction' | 'decision' | 'talk' | 'case'; label: string; id: number; summary: string }
+  report: { case_id: number; receipt: string; title: string; received_at: string; outcome: string; concerned_unit: string }
+  unit_matches: boolean
+  match: string
+  review?: { at: string; note: string; by: number }
+}
+
 export interface AccessEntry {
   seq: number
   at: string
@@ -407,6 +420,10 @@ export const casesApi = {
   get: (id: number) => http.get<StaffCase>(`/api/v1/cases/${id}`),
   repeats: (id: number) => http.get<{ offered: boolean; items: RepeatCandidate[] }>(`/api/v1/cases/${id}/repeats`),
   // Who read the case (访问留痕), for the discipline office.
+  retaliationAlerts: (state: 'open' | 'all') =>
+    http.get<{ items: RetaliationAlert[]; open: number; watch_years: number; basis: string }>('/api/v1/retaliation-alerts', { state }),
+  reviewAlert: (id: number, note: string) =>
+    http.post<{ id: number; reviewed_at: string }>(`/api/v1/retaliation-alerts/${id}/review`, { note }),
   accessLog: (id: number) => http.get<{ case_id: number; items: AccessEntry[]; more: boolean }>(`/api/v1/cases/${id}/access-log`),
   act: (id: number, action: string, params: Record<string, unknown>) =>
     http.post<{ id: number; state: string; state_label: string; version: number }>(
