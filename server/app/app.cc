@@ -196,13 +196,27 @@ void RegisterHealthRoutes(Router& router, AppContext& app) {
                 }
                 boost::json::object body{{"status", "ok"}};
                 if (app.backup_status) body["backup"] = app.backup_status();
+                // After a storage failure (the disk full, the filesystem read-only) the probe writes (ProbeStorage),
+                // so that the answer turns healthy only once writes get through again; that commit records the
+                // recovery.
+                absl::Status failure = app.writer->storage_failure();
+                std::string since = failure.ok() ? "" : FormatUtc(app.writer->storage_failure_since());
                 app.writer->Submit(Actor::System(),
-                                   [](Tx&) -> absl::StatusOr<boost::json::value> { return boost::json::value(); },
-                                   [respond, path = req.path, body = std::move(body)](absl::StatusOr<boost::json::value> r) {
+                                   [failure, since](Tx& tx) -> absl::StatusOr<boost::json::value> {
+                                     if (failure.ok()) return boost::json::value();
+                                     QF_RETURN_IF_ERROR(ProbeStorage(tx));
+                                     QF_RETURN_IF_ERROR(tx.Append("storage.recovered", "storage",
+                                                                  {{"failure", StableCode(failure)}, {"since", since}})
+                                                            .status());
+                                     return boost::json::value();
+                                   },
+                                   [respond, path = req.path, body = std::move(body), failure,
+                                    writer = app.writer](absl::StatusOr<boost::json::value> r) {
                                      if (!r.ok()) {
                                        respond(Response::Problem(r.status(), path));
                                        return;
                                      }
+                                     if (!failure.ok()) writer->StorageRecovered();
                                      respond(Response::Json(200, body));
                                    });
               },

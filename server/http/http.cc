@@ -4,6 +4,7 @@
 
 #include "common/strings.h"
 #include "common/problem.h"
+#include "common/status.h"
 #include "spdlog/spdlog.h"
 
 namespace qf {
@@ -79,6 +80,8 @@ Response Response::Problem(const absl::Status& status, const std::string& instan
   r.status = p.http_status;
   r.content_type = "application/problem+json; charset=utf-8";
   r.body = std::move(p.body);
+  // The storage refused the write (the disk full, read-only): worth trying again in a while, not at once.
+  if (StableCode(status).starts_with("storage.")) r.headers.emplace_back("Retry-After", "30");
   return r;
 }
 

@@ -11,6 +11,20 @@
 
 namespace qf {
 
+absl::Status StorageFull(std::string_view detail) {
+  spdlog::error("storage full: {}", detail);
+  return MakeError(absl::StatusCode::kUnavailable, "storage.full",
+                   "服务器存储空间已满，暂时不能保存新的内容；已保存的内容可照常查看。请稍后重试。");
+}
+
+absl::Status StorageUnwritable(std::string_view detail) {
+  spdlog::error("storage cannot be written: {}", detail);
+  return MakeError(absl::StatusCode::kUnavailable, "storage.unwritable",
+                   "服务器存储暂时无法写入（只读或读写出错），暂时不能保存新的内容；已保存的内容可照常查看。请稍后重试。");
+}
+
+bool IsStorageFailure(const absl::Status& s) { return !s.ok() && StableCode(s).starts_with("storage."); }
+
 Stmt& Stmt::BindAll(const std::vector<std::variant<int64_t, std::string>>& args, int first) {
   for (size_t i = 0; i < args.size(); ++i)
     std::visit([&](const auto& v) { Bind(first + static_cast<int>(i), v); }, args[i]);

@@ -21,6 +21,14 @@
 namespace qf {
 
 enum class Backend { kSqlite, kPostgres };
+
+// A write the storage itself refused — the disk full (`storage.full`), the filesystem read-only or failing
+// (`storage.unwritable`) — as Unavailable with what users are told (nothing new can be saved, what is saved can be
+// read, try again later); the backends map their errors here and log `detail`. The writer keeps the latest such
+// failure for /healthz until a write gets through again.
+absl::Status StorageFull(std::string_view detail);
+absl::Status StorageUnwritable(std::string_view detail);
+bool IsStorageFailure(const absl::Status& s);
 enum class DbMode { kWriter, kReader };
 
 // One prepared statement of one connection, as a backend implements it; used through Stmt. Bind and column
@@ -140,6 +148,9 @@ class Db {
   virtual absl::Status Flush() { return absl::OkStatus(); }
   // Whether the connection is lost (the server went away) and must be opened again.
   virtual bool Lost() const { return false; }
+  // Whether a transaction is open on this connection (SQLite rolls a transaction back by itself on some I/O
+  // errors, a full disk among them: the writer must then fail the whole batch).
+  virtual bool InTransaction() const = 0;
   // What was opened, as given: the file path or the URL (put passwords in ~/.pgpass or PGPASSWORD, not here).
   const std::string& path() const { return path_; }
 

@@ -30,6 +30,10 @@ absl::Status ResultError(const PGresult* res, PGconn* conn, std::string_view sql
   std::string msg = fmt::format("数据库错误：{}（{}）", res ? PQresultErrorMessage(res) : PQerrorMessage(conn),
                                 sql.substr(0, 200));
   if (code.starts_with("23")) return MakeError(absl::StatusCode::kAlreadyExists, "db.constraint", msg);
+  // 53100 disk_full and the rest of class 53 (insufficient resources: out of memory, too many connections are
+  // 53200/53300, which are not the disk's); 25006 a read-only transaction (a standby), 58030 an I/O error.
+  if (code == "53100") return StorageFull(msg);
+  if (code == "25006" || code == "58030") return StorageUnwritable(msg);
   if (code == "57014")
     return MakeError(absl::StatusCode::kUnavailable, "db.timeout", "查询超过时限，已中止；请缩小筛选范围后重试");
   if (code == "40001" || code == "40P01" || code == "55P03")
@@ -148,6 +152,7 @@ class PgDb final : public Db {
   void SetDeadline(absl::Time deadline) override { deadline_ = deadline; }
   absl::StatusOr<uint64_t> HistoryPosition() override;
   bool Lost() const override { return PQstatus(conn_) != CONNECTION_OK; }
+  bool InTransaction() const override { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
   absl::Status Flush() override;
 
   PGconn* conn() { return conn_; }

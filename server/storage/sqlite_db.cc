@@ -12,6 +12,21 @@
 namespace qf {
 namespace {
 
+// The disk full (ENOSPC, or the file grown past its limit), the database or filesystem read-only, a write or sync
+// failing: the storage's refusals (db.h). OkStatus for any other result code.
+absl::Status StorageError(int rc, std::string_view msg) {
+  switch (rc & 0xff) {
+    case SQLITE_FULL: return StorageFull(msg);
+    case SQLITE_READONLY: return StorageUnwritable(msg);
+    case SQLITE_IOERR:
+      switch (rc) {
+        case SQLITE_IOERR_READ: case SQLITE_IOERR_SHORT_READ: return absl::OkStatus();
+        default: return StorageUnwritable(msg);
+      }
+    default: return absl::OkStatus();
+  }
+}
+
 class SqliteCursor final : public Cursor {
  public:
   explicit SqliteCursor(sqlite3_stmt* s) : s_(s) {}
@@ -54,6 +69,7 @@ absl::StatusOr<bool> SqliteCursor::Step() {
   sqlite3* db = sqlite3_db_handle(s_);
   std::string msg = fmt::format("数据库错误：{}（{}）", sqlite3_errmsg(db), sqlite3_sql(s_));
   int primary = rc & 0xff;
+  if (auto storage = StorageError(rc, msg); !storage.ok()) return storage;
   if (primary == SQLITE_CONSTRAINT) return MakeError(absl::StatusCode::kAlreadyExists, "db.constraint", msg);
   if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
     return MakeError(absl::StatusCode::kUnavailable, "db.busy", msg);
@@ -65,6 +81,7 @@ absl::StatusOr<bool> SqliteCursor::Step() {
 class SqliteDb final : public Db {
  public:
   SqliteDb(sqlite3* db, std::string path) : Db(std::move(path)), db_(db) {}
+  bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
   ~SqliteDb() override {
     cache_.clear();
     sqlite3_close_v2(db_);
@@ -92,6 +109,7 @@ absl::Status SqliteDb::Exec(std::string_view sql) {
     std::string msg = err ? err : "";
     sqlite3_free(err);
     if ((rc & 0xff) == SQLITE_BUSY) return MakeError(absl::StatusCode::kUnavailable, "db.busy", msg);
+    if (auto storage = StorageError(rc, msg); !storage.ok()) return storage;
     return absl::InternalError(fmt::format("数据库错误：{}（{}）", msg, sql.substr(0, 120)));
   }
   return absl::OkStatus();

@@ -126,6 +126,50 @@ void Writer::Refuse(std::string reason) {
   refusal_ = std::move(reason);
 }
 
+absl::Status ProbeStorage(Tx& tx) {
+  std::string bytes(64 * 1024, '\0');
+  RandomBytes(reinterpret_cast<uint8_t*>(bytes.data()), bytes.size());
+  QF_ASSIGN_OR_RETURN(auto put, tx.db().Prepare("INSERT INTO storage_probe(id, data) VALUES(1, ?)"));
+  QF_RETURN_IF_ERROR(put.BindBlob(1, bytes).Run());
+  QF_ASSIGN_OR_RETURN(auto drop, tx.db().Prepare("DELETE FROM storage_probe WHERE id = 1"));
+  return drop.Run();
+}
+
+absl::Status Writer::storage_failure() const {
+  std::lock_guard lock(mu_);
+  return storage_failure_;
+}
+
+absl::Time Writer::storage_failure_since() const {
+  std::lock_guard lock(mu_);
+  return storage_failure_since_;
+}
+
+void Writer::NoteStorage(const absl::Status& s) {
+  if (!IsStorageFailure(s)) return;
+  std::lock_guard lock(mu_);
+  if (storage_failure_.ok()) storage_failure_since_ = clock_.Now();
+  storage_failure_ = s;
+}
+
+void Writer::StorageRecovered() {
+  std::lock_guard lock(mu_);
+  storage_failure_ = absl::OkStatus();
+}
+
+void Writer::FailBatch(std::vector<Item>& batch, const absl::Status& why) {
+  (void)db_->Exec("ROLLBACK");
+  batch_.next_seq = 0;
+  batch_.totals.Clear();
+  batch_.memos.clear();
+  if (sink_) sink_->OnRollback(*db_);
+  NoteStorage(why);
+  absl::Status answer = IsStorageFailure(why) || absl::IsUnavailable(why)
+                            ? why
+                            : MakeError(absl::StatusCode::kUnavailable, "db.commit_failed", "保存失败，请重试");
+  for (auto& item : batch) item.done(answer);
+}
+
 std::string Writer::refusal() const {
   std::lock_guard lock(mu_);
   return refusal_;
@@ -196,6 +240,7 @@ void Writer::RunBatch(std::vector<Item>& batch) {
   results.reserve(batch.size());
   absl::Status begin = db_->Exec("BEGIN IMMEDIATE");
   if (!begin.ok()) {
+    NoteStorage(begin);
     for (auto& item : batch) item.done(begin);
     return;
   }
@@ -218,7 +263,17 @@ void Writer::RunBatch(std::vector<Item>& batch) {
     // What the command sent without waiting must have worked before it counts as done.
     absl::Status sent = db_->Flush();
     if (r.ok() && !sent.ok()) r = sent;
+    if (!r.ok() && !db_->InTransaction()) {
+      // The storage rolled the whole transaction back (SQLite does on a full disk): the commands before this one
+      // are gone too, so none of the batch may be acknowledged.
+      spdlog::error("transaction lost in a batch of {}: {}", batch.size(), r.status().message());
+      batch_.totals.EndCommand(false);
+      if (sink_) sink_->OnCommandEnd(false);
+      FailBatch(batch, r.status());
+      return;
+    }
     if (!r.ok()) {
+      NoteStorage(r.status());
       // Read again: the command's events are gone, the failure may be a number already taken, and what the
       // command read into a memo may be what it changed.
       batch_.next_seq = 0;
@@ -239,12 +294,7 @@ void Writer::RunBatch(std::vector<Item>& batch) {
   if (commit.ok()) commit = db_->Exec("COMMIT");
   if (!commit.ok()) {
     spdlog::error("commit failed, batch of {} rolled back: {}", batch.size(), commit.message());
-    (void)db_->Exec("ROLLBACK");
-    batch_.next_seq = 0;
-    batch_.totals.Clear();
-    if (sink_) sink_->OnRollback(*db_);
-    for (auto& item : batch)
-      item.done(MakeError(absl::StatusCode::kUnavailable, "db.commit_failed", "保存失败，请重试"));
+    FailBatch(batch, commit);
     return;
   }
   if (sink_) sink_->OnCommit();

@@ -144,6 +144,11 @@ struct WriterStats {
   uint64_t commits = 0;
 };
 
+// Inside a command: writes 64 KB of random bytes (new pages, which compression cannot shrink) and deletes them, so
+// that it fails as a real write would while the storage has no room or cannot be written; the transaction keeps
+// nothing of it. /healthz runs it after a storage failure, to tell when writes get through again.
+absl::Status ProbeStorage(Tx& tx);
+
 class Writer {
  public:
   Writer(std::unique_ptr<Db> db, const Clock& clock, WriterOptions options = {});
@@ -164,6 +169,13 @@ class Writer {
   // Refuses every further command with Unavailable and `reason` (the ledger found the store inconsistent).
   void Refuse(std::string reason);
   std::string refusal() const;
+  // The latest storage failure (db.h: the disk full, the filesystem read-only) since a probe of the storage last
+  // got through (ProbeStorage, then StorageRecovered), with when it began; OkStatus when writes work. Commands keep
+  // being tried meanwhile: each is refused with the failure while the storage refuses it, and nothing is
+  // acknowledged that was not committed. Only a probe clears it: a small write may fit where a larger one fails.
+  absl::Status storage_failure() const;
+  absl::Time storage_failure_since() const;
+  void StorageRecovered();
   size_t queue_depth() const;
   // The database's HistoryPosition after the newest commit (track_position; 0 otherwise). Read in a command's
   // `done`, it covers that command's commit.
@@ -179,6 +191,9 @@ class Writer {
   void RunBatch(std::vector<Item>& batch);
   // Runs a savepoint statement, waiting for it or (`wait` false) sending it in the pipeline where there is one.
   absl::Status Savepoint(const char* sql, bool wait);
+  // Fails every command of the batch with `why` after its transaction was lost or its commit failed.
+  void FailBatch(std::vector<Item>& batch, const absl::Status& why);
+  void NoteStorage(const absl::Status& s);
 
   std::unique_ptr<Db> db_;
   const Clock& clock_;
@@ -190,6 +205,8 @@ class Writer {
   std::deque<Item> queue_;  // guarded by mu_
   bool stopping_ = false;   // guarded by mu_
   std::string refusal_;     // guarded by mu_
+  absl::Status storage_failure_;                        // guarded by mu_
+  absl::Time storage_failure_since_ = absl::InfinitePast();  // guarded by mu_
   WriterStats stats_;       // guarded by mu_
   std::atomic<uint64_t> position_{0};
   Tx::Batch batch_;  // writer thread only

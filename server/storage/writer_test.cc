@@ -1,6 +1,7 @@
 // The single writer and the statement cache, on a real SQLite file (or, under tests/with-pg.sh, a fresh PostgreSQL
 // database): group commit, a failing command rolled back to its own savepoint — also when the failing statement was
-// sent without waiting (PostgreSQL's pipeline) —, a failed commit answered to every command of its batch, refusal.
+// sent without waiting (PostgreSQL's pipeline) —, a failed commit answered to every command of its batch, refusal,
+// a transaction lost under a batch and a full disk (nothing acknowledged that was not committed).
 #include "storage/writer.h"
 
 #include <gtest/gtest.h>
@@ -259,6 +260,91 @@ TEST_F(WriterTest, AFailedCommitAnswersEveryCommandOfTheBatch) {
   sink.fail = false;
   EXPECT_TRUE(w->Run(Actor::System(), Insert(20)).ok());  // the writer goes on
   EXPECT_EQ(Rows(), (std::vector<int64_t>{20}));
+  w->Stop();
+}
+
+// The storage rolled the transaction back under a batch (SQLite does so by itself on some I/O errors, a full disk
+// among them): the commands that had succeeded in it are gone too, so none of the batch is acknowledged.
+TEST_F(WriterTest, ALostTransactionAcknowledgesNothingOfItsBatch) {
+  auto w = Make();
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::promise<void> started;
+  std::vector<std::promise<absl::StatusOr<boost::json::value>>> ps(4);
+  w->Submit(Actor::System(), Held(1, gate, started),
+            [&ps](absl::StatusOr<boost::json::value> r) { ps[0].set_value(std::move(r)); });
+  started.get_future().wait();
+  Command lose = [](Tx& tx) -> absl::StatusOr<boost::json::value> {
+    QF_RETURN_IF_ERROR(tx.db().Exec("ROLLBACK"));
+    return StorageFull("test: the transaction was rolled back under the command");
+  };
+  w->Submit(Actor::System(), Insert(2), [&ps](absl::StatusOr<boost::json::value> r) { ps[1].set_value(std::move(r)); });
+  w->Submit(Actor::System(), lose, [&ps](absl::StatusOr<boost::json::value> r) { ps[2].set_value(std::move(r)); });
+  w->Submit(Actor::System(), Insert(3), [&ps](absl::StatusOr<boost::json::value> r) { ps[3].set_value(std::move(r)); });
+  while (w->queue_depth() < 3) std::this_thread::yield();
+  release.set_value();
+  EXPECT_TRUE(ps[0].get_future().get().ok());  // its own batch, committed
+  for (int i = 1; i < 4; ++i) EXPECT_EQ(StableCode(ps[i].get_future().get().status()), "storage.full") << i;
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{1}));
+  EXPECT_EQ(StableCode(w->storage_failure()), "storage.full");
+  EXPECT_TRUE(w->Run(Actor::System(), Insert(4)).ok());  // the next batch runs in a transaction of its own
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{1, 4}));
+  w->Stop();
+}
+
+// A full disk as SQLite meets it (the file may not grow: max_page_count): the command that needs the space is
+// refused as storage.full, whatever else of its batch SQLite keeps is acknowledged only if committed, the failure
+// is kept for /healthz, and the storage probe fails while there is no room and gets through once there is.
+TEST_F(WriterTest, AFullDiskRefusesWritesUntilThereIsRoomAgain) {
+  if (const char* pg = std::getenv("QF_TEST_PG"); pg && *pg) GTEST_SKIP() << "SQLite's page limit";
+  {
+    auto db = Db::Open(path_, DbMode::kWriter);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("CREATE TABLE events(seq INTEGER PRIMARY KEY, time TEXT, actor TEXT, kind TEXT, "
+                            "subject TEXT, payload TEXT, salt BLOB, commitment BLOB); "
+                            "CREATE TABLE big(b BLOB); CREATE TABLE storage_probe(id INTEGER PRIMARY KEY, data BLOB)").ok());
+  }
+  auto w = Make();
+  auto limit = [](int pages) -> Command {
+    return [pages](Tx& tx) -> absl::StatusOr<boost::json::value> {
+      QF_RETURN_IF_ERROR(tx.db().Exec(fmt::format("PRAGMA max_page_count = {}", pages)));
+      return boost::json::value();
+    };
+  };
+  Command grow = [](Tx& tx) -> absl::StatusOr<boost::json::value> {
+    QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT INTO big(b) VALUES (zeroblob(1000000))"));
+    QF_RETURN_IF_ERROR(st.Run());
+    QF_RETURN_IF_ERROR(tx.Append("test.grown", "big", {}).status());
+    return boost::json::value();
+  };
+  ASSERT_TRUE(w->Run(Actor::System(), limit(20)).ok());
+  std::vector<std::promise<absl::StatusOr<boost::json::value>>> ps(3);
+  std::promise<void> release, started;
+  std::shared_future<void> gate = release.get_future().share();
+  w->Submit(Actor::System(), Held(1, gate, started), [&ps](absl::StatusOr<boost::json::value> r) { ps[0].set_value(std::move(r)); });
+  started.get_future().wait();
+  w->Submit(Actor::System(), Insert(2), [&ps](absl::StatusOr<boost::json::value> r) { ps[1].set_value(std::move(r)); });
+  w->Submit(Actor::System(), grow, [&ps](absl::StatusOr<boost::json::value> r) { ps[2].set_value(std::move(r)); });
+  while (w->queue_depth() < 2) std::this_thread::yield();
+  release.set_value();
+  EXPECT_TRUE(ps[0].get_future().get().ok());
+  auto second = ps[1].get_future().get();
+  auto third = ps[2].get_future().get();
+  EXPECT_EQ(StableCode(third.status()), "storage.full");
+  EXPECT_EQ(third.status().code(), absl::StatusCode::kUnavailable);
+  // Acknowledged means committed: the row of the command beside the refused one is there exactly when it was
+  // acknowledged (SQLite may have rolled their whole transaction back).
+  EXPECT_EQ(Rows(), second.ok() ? (std::vector<int64_t>{1, 2}) : (std::vector<int64_t>{1}));
+  EXPECT_EQ(StableCode(w->storage_failure()), "storage.full");
+  EXPECT_EQ(StableCode(w->Run(Actor::System(), grow).status()), "storage.full");
+  Command probe = [](Tx& tx) -> absl::StatusOr<boost::json::value> {
+    QF_RETURN_IF_ERROR(ProbeStorage(tx));
+    return boost::json::value();
+  };
+  EXPECT_EQ(StableCode(w->Run(Actor::System(), probe).status()), "storage.full") << "the probe needs new pages too";
+  ASSERT_TRUE(w->Run(Actor::System(), limit(1000000)).ok());
+  EXPECT_TRUE(w->Run(Actor::System(), probe).ok());
+  EXPECT_TRUE(w->Run(Actor::System(), grow).ok());
   w->Stop();
 }
 
