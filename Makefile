@@ -7,7 +7,7 @@ DEMO_DB ?= var/demo.db
 T := scripts/timed.sh  # prints how long a step of make test took
 PORT ?= 8080
 
-.PHONY: deps build web webtest e2e run run-pg test test-pg pg-suites unit apitest crashtest bench clean fuzz-build fuzz fuzz-smoke
+.PHONY: deps build web webtest e2e run run-pg test test-pg pg-suites unit apitest crashtest bench soak clean fuzz-build fuzz fuzz-smoke
 FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
 # The system tests that touch a database: make test runs them on SQLite, then on PostgreSQL (pg-suites).
 DB_SYSTEM_TESTS := crash cli ledger privacy limits access_matrix bodies storage web reports public_data placement backup
@@ -81,6 +81,7 @@ pg-suites:
 	@$(T) dbcopy python3 tests/system/dbcopy_test.py --bin $(BIN)
 	@$(T) standby python3 tests/system/standby_test.py --bin $(BIN)
 	@$(T) failover python3 tests/system/failover_test.py --bin $(BIN)
+	@$(T) upgrade python3 tests/system/upgrade_test.py --bin $(BIN)
 	@QF_E2E_LOCALES=zh-CN QF_E2E_SHOTS=0 $(T) pg-e2e node tests/e2e/run.mjs --bin $(BIN)
 	@$(T) api python3 tests/api/run.py --bin $(BIN)
 	@for t in $(DB_SYSTEM_TESTS); do $(T) $$t python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
@@ -99,6 +100,11 @@ fuzz: fuzz-build
 
 bench: build
 	@python3 bench/intake/run.py
+
+# A bounded soak (10 minutes unless SOAK_MINUTES is set; not part of make test): bench/soak/run.py.
+SOAK_MINUTES ?= 10
+soak: build web
+	@python3 bench/soak/run.py --minutes $(SOAK_MINUTES) --bin $(BIN)
 
 clean:
 	rm -rf $(BUILD)

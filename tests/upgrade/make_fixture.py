@@ -6,6 +6,10 @@ commit the directory (tests/upgrade/<schema version>/); tests/system/upgrade_tes
     git worktree add /tmp/release <commit> && (cd /tmp/release && make build)
     python3 tests/upgrade/make_fixture.py --bin /tmp/release/build/qingfeng --data /tmp/release/data --commit <commit>
 
+Run under tests/with-pg.sh, it also makes the PostgreSQL fixture: the same steps on a PostgreSQL database, kept as a
+plain pg_dump (postgresql.sql.xz) with its key files (postgresql.ledger.key, postgresql.vault.key); the manifest then
+lists that database's receipts and events under "postgresql".
+
 The database is kept compressed (qingfeng.db.xz). It holds units and cases imported by the command line, public submissions (one named, so a sealed
 identity) through the API, and a signed ledger checkpoint."""
 import argparse
@@ -31,6 +35,31 @@ CASES = ("工单编号,受理时间,问题分类,标题,内容,涉及单位\n"
          "ZM-2,2026-03-03,违规补课,补课,周末补课,甲区第二中学\n")
 
 
+def populate(qf, binary, db, work):
+    """The fixture's contents, written by the release's binary: units and cases imported, three public submissions
+    (one named), a signed checkpoint. Returns the receipts with their titles."""
+    for name, text in (("units.csv", UNITS), ("cases.csv", CASES)):
+        with open(os.path.join(work, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    qf("import", "--db", db, "--units", os.path.join(work, "units.csv"))
+    qf("import", "--db", db, "--cases", os.path.join(work, "cases.csv"), "--channel", "zmztc",
+       "--backdate-reason", "升级测试数据")
+    server = qfserver.Server(binary, db).start()
+    c = qfserver.Client(server.port)
+    receipts = {}
+    for title, anonymous in (("收取教辅材料费", True), ("假期违规补课", True), ("食堂收费不公示", False)):
+        body = {"category": "fees", "title": title, "content": title + "，请核查。", "anonymous": anonymous}
+        if not anonymous:
+            body["reporter"] = {"name": "王某某", "phone": "13800000000"}
+        status, answer, _ = c.request("POST", "/api/v1/public/cases", body)
+        if status != 201:
+            sys.exit("submission failed: %s %s" % (status, answer))
+        receipts[answer["receipt"]] = title
+    server.stop()
+    qf("ledger", "checkpoint", "--db", db)
+    return receipts
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", required=True)
@@ -38,6 +67,8 @@ def main():
     ap.add_argument("--commit", required=True, help="the release's commit (recorded in the manifest)")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="qf-fixture-")
+    pg_host = qfserver.PG_HOST
+    qfserver.PG_HOST = ""  # the SQLite fixture first, whatever the environment
     try:
         db = os.path.join(work, "qingfeng.db")
 
@@ -47,25 +78,7 @@ def main():
                 sys.exit("%s failed: %s" % (a[0], r.stderr))
             return r.stdout
 
-        for name, text in (("units.csv", UNITS), ("cases.csv", CASES)):
-            with open(os.path.join(work, name), "w", encoding="utf-8") as f:
-                f.write(text)
-        qf("import", "--db", db, "--units", os.path.join(work, "units.csv"))
-        qf("import", "--db", db, "--cases", os.path.join(work, "cases.csv"), "--channel", "zmztc",
-           "--backdate-reason", "升级测试数据")
-        server = qfserver.Server(args.bin, db).start()
-        c = qfserver.Client(server.port)
-        receipts = {}
-        for title, anonymous in (("收取教辅材料费", True), ("假期违规补课", True), ("食堂收费不公示", False)):
-            body = {"category": "fees", "title": title, "content": title + "，请核查。", "anonymous": anonymous}
-            if not anonymous:
-                body["reporter"] = {"name": "王某某", "phone": "13800000000"}
-            status, answer, _ = c.request("POST", "/api/v1/public/cases", body)
-            if status != 201:
-                sys.exit("submission failed: %s %s" % (status, answer))
-            receipts[answer["receipt"]] = title
-        server.stop()
-        qf("ledger", "checkpoint", "--db", db)
+        receipts = populate(qf, args.bin, db, work)
         version = int(sqlite3.connect(db).execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0])
         con = sqlite3.connect(db)
         con.execute("VACUUM")
@@ -77,10 +90,24 @@ def main():
         for suffix in (".ledger.key", ".vault.key"):
             shutil.copy(db + suffix, os.path.join(out, "qingfeng.db" + suffix))
         events = sqlite3.connect(db).execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        manifest = {"schema": version, "made_by": qf("version").strip(), "commit": args.commit, "receipts": receipts,
+                    "events": events, "units": 4, "cases": 5}
+        if pg_host:
+            qfserver.PG_HOST = pg_host
+            pg_work = os.path.join(work, "pg")
+            os.makedirs(pg_work)
+            pg = qfserver.new_database(pg_work, "fixture")
+            pg_receipts = populate(qf, args.bin, pg, pg_work)
+            dump = subprocess.run(["pg_dump", "--no-owner", "--no-privileges", pg], check=True, capture_output=True).stdout
+            with lzma.open(os.path.join(out, "postgresql.sql.xz"), "wb") as dst:
+                dst.write(dump)
+            for suffix in (".ledger.key", ".vault.key"):
+                shutil.copy(qfserver.key_file(pg, suffix), os.path.join(out, "postgresql" + suffix))
+            pg_events = int(qfserver.query(pg, "SELECT COUNT(*) FROM events")[0][0])
+            manifest["postgresql"] = {"receipts": pg_receipts, "events": pg_events}
         with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
-            json.dump({"schema": version, "made_by": qf("version").strip(), "commit": args.commit, "receipts": receipts, "events": events,
-                       "units": 4, "cases": 5}, f, ensure_ascii=False, indent=1)
-        print("fixture %s: schema %d, %d events" % (out, version, events))
+            json.dump(manifest, f, ensure_ascii=False, indent=1)
+        print("fixture %s: schema %d, %d events%s" % (out, version, events, " (and PostgreSQL)" if pg_host else ""))
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
