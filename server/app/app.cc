@@ -5,6 +5,7 @@
 #include "common/status.h"
 #include "common/timefmt.h"
 #include "common/strings.h"
+#include "storage/migrations.h"
 #include "fmt/format.h"
 #include "spdlog/spdlog.h"
 
@@ -221,6 +222,31 @@ void RegisterHealthRoutes(Router& router, AppContext& app) {
                                    });
               },
               0, "Health: answers 200 when the database can be read and written (with the scheduled backups' status)"});
+  router.Add({"GET", "/api/v1/system/status", kAdmin | kSupervisor,
+              ReadRoute(app, [&app](const Request&, Db& db) -> absl::StatusOr<boost::json::value> {
+                // What an administrator checks: the release and the schema, the storage (a refusal since when),
+                // the scheduled backups (the last good one, the last failure, the next), the writer's work.
+                QF_ASSIGN_OR_RETURN(int schema, CurrentVersion(db));
+                absl::Status failure = app.writer->storage_failure();
+                boost::json::object storage{{"state", failure.ok() ? "ok" : StableCode(failure)}};
+                if (!failure.ok()) {
+                  storage["since"] = FormatUtc(app.writer->storage_failure_since());
+                  storage["message"] = std::string(failure.message());
+                }
+                WriterStats stats = app.writer->stats();
+                return boost::json::object{
+                    {"version", QINGFENG_VERSION},
+                    {"backend", db.backend() == Backend::kPostgres ? "postgresql" : "sqlite"},
+                    {"schema", schema},
+                    {"schema_latest", LatestSchemaVersion(db.backend())},
+                    {"storage", std::move(storage)},
+                    {"ledger_refusal", app.writer->refusal()},
+                    {"backup", app.backup_status ? boost::json::value(app.backup_status()) : boost::json::value(nullptr)},
+                    {"writer", boost::json::object{{"queue", app.writer->queue_depth()}, {"commands", stats.commands},
+                                                   {"commits", stats.commits}}},
+                    {"now", FormatUtc(app.clock->Now())}};
+              }),
+              0, "The system's state for its administrator: release, schema, storage, scheduled backups, the writer"});
 }
 
 }  // namespace qf

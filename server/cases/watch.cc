@@ -8,6 +8,7 @@
 #include "cases/policy.h"
 #include "cases/store.h"
 #include "common/json_input.h"
+#include "common/receipt.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -128,7 +129,8 @@ absl::StatusOr<json::object> RetaliationAlerts(Db& db, const CaseEnv& env, bool 
                                 {"unit", org::UnitName(db, person_unit)}}},
         {"action", json::object{{"code", action}, {"label", ActionLabel(action)}, {"id", st.Int(4)},
                                 {"summary", st.Text(5)}}},
-        {"report", json::object{{"case_id", reported.id}, {"receipt", reported.receipt}, {"title", reported.title},
+        {"report", json::object{{"case_id", reported.id}, {"receipt", DisplayReceiptCode(reported.receipt)},
+                                {"title", reported.title},
                                 {"received_at", reported.received_at},
                                 {"outcome", OutcomeLabel(reported.outcome.value_or(""))},
                                 {"concerned_unit", org::UnitName(db, reported.concerned_unit_id)}}},

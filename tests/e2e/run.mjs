@@ -456,6 +456,13 @@ async function supervisor(browser, base, locale, c) {
   }
   await expectText(alertRow, '不得打击报复举报人', `${locale} supervisor: the alert shows the office's finding`)
   await shot(page, locale, 'console-watch')
+  // The system's state: the storage taking writes, the release and schema, and that no backups are scheduled here.
+  await page.locator('[data-test=menu-system]').click()
+  await page.waitForURL(/\/console\/system/)
+  await expectText(page.locator('[data-test=system-storage]'), locale === 'en' ? 'OK, taking writes' : '正常，可以保存', `${locale} supervisor: the system page says the storage takes writes`)
+  await expectText(page.locator('[data-test=system-backup]'), locale === 'en' ? 'No scheduled backups' : '未配置定时备份', `${locale} supervisor: the system page says no backups are scheduled`)
+  await expectText(page.locator('[data-test=system-release]'), process.env.QF_TEST_PG ? 'PostgreSQL' : 'SQLite', `${locale} supervisor: the system page names the database`)
+  await shot(page, locale, 'console-system')
   await page.locator('[data-test=menu-supervision]').click()
   await page.waitForURL(/\/console\/supervision/)
   await expectText(page.locator('[data-test=board-items] .el-tag'), t.red, `${locale} supervisor: red cards on the board`)

@@ -76,6 +76,7 @@ def main():
             ("GET", "/api/v1/cases/{id}/repeats"): {"case": True},
             ("GET", "/api/v1/cases/{id}/access-log"): {"case": True},
             ("GET", "/api/v1/retaliation-alerts"): {},
+            ("GET", "/api/v1/system/status"): {},
             ("POST", "/api/v1/retaliation-alerts/{id}/review"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/cases/{id}/transitions"): {"case": True, "body": {"action": "sign"}},
             ("POST", "/api/v1/cases/{id}/reporter-identity"): {"case": True, "body": {"reason": "矩阵测试：核实"}},
