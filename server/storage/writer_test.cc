@@ -348,6 +348,29 @@ TEST_F(WriterTest, AFullDiskRefusesWritesUntilThereIsRoomAgain) {
   w->Stop();
 }
 
+// A storage that cannot be written (SQLite's read-only answer, as a read-only filesystem or file gives it; here the
+// connection's query_only switch): refused as storage.unwritable, 503, the rest of the batch unaffected.
+TEST_F(WriterTest, AReadOnlyStorageRefusesWritesAsUnwritable) {
+  if (const char* pg = std::getenv("QF_TEST_PG"); pg && *pg) GTEST_SKIP() << "SQLite's query_only";
+  auto w = Make();
+  Command read_only_write = [](Tx& tx) -> absl::StatusOr<boost::json::value> {
+    QF_RETURN_IF_ERROR(tx.db().Exec("PRAGMA query_only = 1"));
+    auto st = tx.db().Prepare("INSERT INTO t(x) VALUES (7)");
+    if (!st.ok()) return st.status();
+    absl::Status wrote = st->Run();
+    QF_RETURN_IF_ERROR(tx.db().Exec("PRAGMA query_only = 0"));
+    QF_RETURN_IF_ERROR(wrote);
+    return boost::json::value();
+  };
+  auto r = w->Run(Actor::System(), read_only_write);
+  EXPECT_EQ(StableCode(r.status()), "storage.unwritable");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(StableCode(w->storage_failure()), "storage.unwritable");
+  EXPECT_TRUE(w->Run(Actor::System(), Insert(8)).ok());
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{8}));
+  w->Stop();
+}
+
 TEST_F(WriterTest, ARefusingWriterTakesNoMoreCommands) {
   auto w = Make();
   ASSERT_TRUE(w->Run(Actor::System(), Insert(1)).ok());
