@@ -210,6 +210,18 @@ def read_xlsx(payload):
     header = [strings[int(i)] for i in _re.findall(r'<c [^>]*t="s"[^>]*><v>(\d+)</v>', rows[0])] if rows else []
     return {"xlsx": {"rows": max(len(rows) - 1, 0), "header": header, "strings": strings}}
 
+class Checks:
+    """Named checks printed as they run ("ok   what", or "FAIL what: detail"); `failed` lists what failed."""
+
+    def __init__(self):
+        self.failed = []
+
+    def __call__(self, cond, what, detail=""):
+        print(("ok   " + what) if cond else ("FAIL %s: %s" % (what, detail)))
+        if not cond:
+            self.failed.append(what)
+
+
 class Server:
     def __init__(self, binary, db, extra=(), log_level="warn", data=None):
         self.binary, self.db, self.extra, self.log_level = binary, db, list(extra), log_level

@@ -43,12 +43,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default="build/qingfeng")
     args = ap.parse_args()
-    failures = []
-
-    def check(cond, what, detail=""):
-        print(("ok   " + what) if cond else ("FAIL %s: %s" % (what, detail)))
-        if not cond:
-            failures.append(what)
+    check = qfserver.Checks()
+    failures = check.failed
 
     work = tempfile.mkdtemp(prefix="qf-storage-")
     mnt = os.path.join(work, "disk")
