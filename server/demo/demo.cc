@@ -232,8 +232,9 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
     if (urban_junior != 63 || migrant_urban != 83 || migrant_county != 17)
       return absl::InternalError(fmt::format("demo shape off: {} urban juniors, {}+{} migrant schools", urban_junior,
                                              migrant_urban, migrant_county));
-    // A teacher of 瑶海区 who reports her own school by name (the retaliation watch's demo, below).
-    b.whistleblower_school = b.units.count("YH002") ? b.units["YH002"] : b.schools.at(1);
+    // A teacher of 包河区 who reports her own school by name (the retaliation watch's demo, below); not in the May
+    // rules test's districts, whose enrolment the journeys count.
+    b.whistleblower_school = b.units.count("BH001") ? b.units["BH001"] : b.schools.at(1);
     QF_ASSIGN_OR_RETURN(b.whistleblower, org::InsertPerson(tx, {0, fmt::format("P{:05d}", ++person_seq), "陈静怡",
                                                                 b.whistleblower_school, "", "教师", false}));
     // Accounts for every role. A principal who is also a handler shows the wall: the demo's case against them
