@@ -14,6 +14,7 @@ Mounting needs root (make test runs as root in CI); without it the test says so 
 cannot be made under a running server (Linux refuses `remount,ro` while files are open for writing): the writer's
 handling of a write refused or a transaction lost is tested with injected faults in storage/writer_test.cc."""
 import argparse
+import concurrent.futures
 import errno
 import os
 import shutil
@@ -91,6 +92,16 @@ def main():
             if status == 201:
                 acked.append(body["receipt"])
 
+        # Every reading thread opens its connection now: PostgreSQL cannot start a connection to a database whose
+        # directory is full (it writes its relation cache file first: "could not write init file"), so the reads
+        # that go on are those over connections already open — as in a server that has been serving for a while.
+        def warm(_):
+            c = qfserver.Client(server.port)
+            for _ in range(5):
+                c.request("GET", "/healthz")
+                c.request("GET", "/api/v1/public/cases/" + acked[0])
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            list(pool.map(warm, range(16)))
         fill(os.path.join(mnt, "filler"))
         refused, answer, retry_after = 0, None, None
         for i in range(5, 4000):
