@@ -267,7 +267,6 @@ void Writer::RunBatch(std::vector<Item>& batch) {
       // The storage rolled the whole transaction back (SQLite does on a full disk): the commands before this one
       // are gone too, so none of the batch may be acknowledged.
       spdlog::error("transaction lost in a batch of {}: {}", batch.size(), r.status().message());
-      batch_.totals.EndCommand(false);
       if (sink_) sink_->OnCommandEnd(false);
       FailBatch(batch, r.status());
       return;
