@@ -581,6 +581,13 @@ async function publicNotices(browser, base, locale) {
   await ctx.close()
 }
 
+// Confirms the open message box and waits until it has gone: a box still fading out would make the next box's
+// button ambiguous (two boxes in the page at once).
+async function confirmMessageBox(page) {
+  await page.locator('.el-message-box .el-button--primary').click()
+  await page.locator('.el-message-box').waitFor({ state: 'detached', timeout: 10000 })
+}
+
 // The discipline office requests a draw, the leader witnesses it, a selected expert declines, the result is
 // released and the portal recomputes it; the handler corrects a notice entry; the placements are explained.
 async function drawsAndNotices(browser, base, locale) {
@@ -604,11 +611,11 @@ async function drawsAndNotices(browser, base, locale) {
   await lead.locator('[data-test=draw-calls] .el-table__row').first().waitFor({ timeout: 10000 })
   await lead.locator('[data-test^=decline-]').first().click()
   await lead.locator('.el-message-box input').fill('与申请人同一学校，主动回避')
-  await lead.locator('.el-message-box .el-button--primary').click()
+  await confirmMessageBox(lead)
   await expectText(lead.locator('[data-test=draw-calls] .el-table__row'), '主动回避', `${locale} draw: the decline is recorded`)
   await shot(lead, locale, 'console-draw')
   await lead.locator('[data-test=draw-release]').click()
-  await lead.locator('.el-message-box .el-button--primary').click()
+  await confirmMessageBox(lead)
   await expectText(lead.locator('[data-test=draw-state]'), locale === 'en' ? 'Released' : '已公布', `${locale} draw: released`)
   await lead.goto(`${base}/draws/${id}`)
   await expectText(lead.locator('[data-test=draw-agree]'), locale === 'en' ? 'agrees' : '一致', `${locale} draw ${id}: the portal recomputes the new draw`)
@@ -843,7 +850,7 @@ async function duty(browser, base, locale) {
     await head.locator('[data-test=duty-sign]').click()
     await head.locator('.el-message-box').waitFor()
     check((await head.locator('.el-message-box').textContent()).includes('记入账本'), `${locale} duty: signing asks first and says it goes into the ledger`)
-    await head.locator('.el-message-box .el-button--primary').click()
+    await confirmMessageBox(head)
   }
   await expectText(letter.locator('[data-test=duty-letter-signature]'), zh ? '签订' : 'Signed by', `${locale} duty: the signature is recorded and shown`)
   check(await head.locator('[data-test=duty-sign]').count() === 0, `${locale} duty: a signed letter offers no second signature`)
