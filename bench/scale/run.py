@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
@@ -51,6 +52,72 @@ LISTS = [
      "/api/v1/cases?limit=20&q=%E6%9C%89%E5%81%BF%E8%A1%A5%E8%AF%BE&sort=relevance"),
     ("fees & state & month", "/api/v1/cases?limit=20&category=fees&state=registered&from=2026-11-01"),
 ]
+
+
+# Words of 2, 3 and 4 characters, each in many cases at 10^5 and 10^6 (the generated complaints and the demo's).
+RELEVANCE_WORDS = {
+    2: ["收费", "补课", "学生", "学校", "食堂", "校车", "考试", "招生", "家长", "老师", "课堂", "周末"],
+    3: ["资料费", "赞助费", "班主任", "不卫生", "未公示", "集中补", "被要求", "多次反"],
+    4: ["有偿补课", "周末补课", "师德问题", "招生问题", "食堂安全", "考试作弊", "校车问题", "监考不严", "辱骂学生",
+        "收费依据", "集中补课", "校车超载"],
+}
+
+
+def relevance_path(word):
+    return "/api/v1/cases?limit=20&sort=relevance&q=" + urllib.parse.quote(word)
+
+
+def exact_ranking(bin_path, db, words):
+    """Exact BM25's first 20 of each word over every match (bench/scale/exact_rank.cc, built when missing)."""
+    tool = os.path.join(os.path.dirname(os.path.abspath(bin_path)), "qingfeng_exact_rank")
+    if not os.path.exists(tool):
+        subprocess.run(["cmake", "--build", os.path.dirname(tool), "--target", "qingfeng_exact_rank"], check=True,
+                       stdout=subprocess.DEVNULL)
+    out = subprocess.run([tool, db] + words, check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def relevance_over_every_match(sup, bin_path, db, repeat, label, rows):
+    """The list by relevance as the supervisor asks for it: the first request for a word (ranked among its newest
+    matches while its list is built), then, once the answer says it covers every match, `repeat` timed requests per
+    word; p50/p99 over all the words of a length. Prints how many words' top 20 equal exact BM25's."""
+    words = [w for n in sorted(RELEVANCE_WORDS) for w in RELEVANCE_WORDS[n]]
+    first = {}
+    for w in words:
+        t = time.perf_counter()
+        sup.request("GET", relevance_path(w))
+        first[w] = (time.perf_counter() - t) * 1000
+    ours, waited = {}, time.time()
+    for w in words:
+        while True:
+            _, body, _ = sup.request("GET", relevance_path(w))
+            if body.get("relevance") == "all" or time.time() - waited > 300:
+                break
+            time.sleep(0.2)
+        ours[w] = (body.get("relevance"), [c["id"] for c in body["items"]])
+    print("  lists built for %d words in %.1f s" % (len(words), time.time() - waited), flush=True)
+    exact = exact_ranking(bin_path, db, words)
+    for n in sorted(RELEVANCE_WORDS):
+        group = RELEVANCE_WORDS[n]
+        same = [w for w in group if ours[w][1] == exact.get(w)]
+        over_all = sum(1 for w in group if ours[w][0] == "all")
+        times = []
+        for w in group:
+            sup.request("GET", relevance_path(w))
+            for _ in range(repeat):
+                t = time.perf_counter()
+                sup.request("GET", relevance_path(w))
+                times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        colds = sorted(first[w] for w in group)
+        rows.append((label, "supervisor", "relevance, %d characters, first request per word (%d words)" % (n, len(group)),
+                     200, statistics.median(colds), colds[-1]))
+        rows.append((label, "supervisor", "relevance, %d characters, over every match: %d/%d words, top 20 = exact "
+                     "BM25 for %d/%d" % (n, over_all, len(group), len(same), len(group)), 200,
+                     statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]))
+        for w in group:
+            if w not in same:
+                print("  %s: ours %s, exact %s" % (w, ours[w][1], exact.get(w)), flush=True)
 
 
 def timed(client, path, repeat):
@@ -148,21 +215,29 @@ def repeats_offered(sup, repeat):
     return rows
 
 
-def measure(port, clients, repeat, label, rows, only=""):
+def picked(only, name):
+    """Whether --only (a comma-separated list of parts of names; empty: all) picks the request named `name`."""
+    return any(part in name for part in only.split(","))
+
+
+def measure(port, clients, repeat, label, rows, only="", db=None, bin_path=None):
     rows = Printing(rows)
+    name = "relevance over every match"
+    if db and picked(only, name):
+        relevance_over_every_match(clients["supervisor"], bin_path, db, repeat, label, rows)
     sup = clients["supervisor"]
     _, first, _ = sup.request("GET", "/api/v1/cases?limit=1")
     case_id = first["items"][0]["id"]
     for role, c in clients.items():
         for name, path in LISTS:
-            if only in name:
+            if picked(only, name):
                 status, p50, p99 = timed(c, path, repeat)
                 rows.append((label, role, name, status, p50, p99))
     for name, path in [("case detail", "/api/v1/cases/%d" % case_id), ("its repeats", "/api/v1/cases/%d/repeats" % case_id), ("dashboard (half year)", "/api/v1/stats?from=2026-06-01&to=2026-11-30"),
                        ("supervision board", "/api/v1/supervision"), ("export (10,000 rows)", "/api/v1/cases/export"),
                        ("self-evaluation index, district bureaus", "/api/v1/duty/self-index?year=2026&kind=district_bureau"),
                        ("self-evaluation index, schools", "/api/v1/duty/self-index?year=2026&kind=school")]:
-        if only in name:
+        if picked(only, name):
             status, p50, p99 = timed(sup, path, repeat if "export" not in name else max(3, repeat // 10))
             rows.append((label, "supervisor", name, status, p50, p99))
     # Migrant children's places (43,000 applications, a published run): the portal's form and public notice, the
@@ -176,16 +251,16 @@ def measure(port, clients, repeat, label, rows, only=""):
              "/api/v1/placement/applications?state=submitted"),
             ("district handler", clients["district handler"], "placement objections", "/api/v1/placement/objections"),
             ("supervisor", sup, "placement capacity board", "/api/v1/placement/board")]:
-        if only in name:
+        if picked(only, name):
             status, p50, p99 = timed(c, path, repeat)
             rows.append((label, who, name, status, p50, p99))
     name = "case detail with repeats offered (registered cases, each once)"
-    if only in name:
+    if picked(only, name):
         case, repeats = repeats_offered(sup, repeat)
         rows.append((label, "supervisor", name, *case))
         rows.append((label, "supervisor", "their repeats (asked after the case)", *repeats))
     name = "/healthz with 4 exports and 2 reports running"
-    if only in name:
+    if picked(only, name):
         status, p50, p99 = healthz_under_load(port, clients, repeat * 3)
         rows.append((label, "public", name, status, p50, p99))
 
@@ -210,7 +285,7 @@ def on_postgres(args, db, cluster, label, rows):
     subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
     s = qfserver.Server(args.bin, url, ["--no-rate-limits"]).start()
     try:
-        measure(s.port, signed_in(s.port), args.repeat, label + ", PostgreSQL", rows, args.only)
+        measure(s.port, signed_in(s.port), args.repeat, label + ", PostgreSQL", rows, args.only, url, args.bin)
     finally:
         s.stop()
     subprocess.run(["dropdb", "-h", cluster, "-U", "qingfeng", name], check=True)
@@ -223,7 +298,9 @@ def main():
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--postgres", action="store_true", help="also time each size copied to PostgreSQL")
     ap.add_argument("--work", help="keep the database in this directory and start from it when it is there")
-    ap.add_argument("--only", default="", help="time only the requests whose name contains this")
+    ap.add_argument("--only", default="", help="time only the requests whose name contains this (or one of these, comma-separated)")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="skip timing the database as it is before growing it (with --work: already grown)")
     args = ap.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="qf-scale-")
     os.makedirs(work, exist_ok=True)
@@ -238,7 +315,7 @@ def main():
         db = qfserver.new_database(work)
         if not os.path.exists(db):
             db = qfserver.build_demo(args.bin, work)
-        sizes = [("demo (%d cases)" % count_cases(db), None)]
+        sizes = [] if args.no_baseline else [("demo (%d cases)" % count_cases(db), None)]
         sizes += [("%s cases" % f"{int(n):,}", int(n)) for n in args.sizes.split(",") if n]
         for label, n in sizes:
             s = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
@@ -246,7 +323,7 @@ def main():
                 if n:
                     label = "%s cases" % f"{grow(s.port, db, n):,}"
                 print("measuring at %s" % label, flush=True)
-                measure(s.port, signed_in(s.port), args.repeat, label + ", SQLite", rows, args.only)
+                measure(s.port, signed_in(s.port), args.repeat, label + ", SQLite", rows, args.only, db, args.bin)
             finally:
                 s.stop()
             if cluster:

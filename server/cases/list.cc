@@ -13,6 +13,7 @@
 #include "common/timefmt.h"
 #include "fmt/format.h"
 #include "org/org.h"
+#include "search/champions.h"
 #include "search/index.h"
 
 namespace qf::cases {
@@ -141,21 +142,35 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   bool ranked = match && f.sort == "relevance";
   size_t member_at = 0, member_arg = 0;  // the word's condition among `where`, its value among `args`
   std::string newest_sql;
-  if (match && !ranked) {  // ranked: the join with the scored matches is the membership
-    QF_ASSIGN_OR_RETURN(auto member, search::MembershipFor(db, q, kRareMatches));
+  std::optional<search::Membership> member;
+  if (match) {
+    QF_ASSIGN_OR_RETURN(member, search::MembershipFor(db, q, kRareMatches));
+  }
+  // Relevance orders every match. Filters that pick few cases score each of their matches (scored_per_row); a word
+  // in few cases has all its matches scored at once; a common word over broad filters is ranked from its champion
+  // list when there is one (List: FromChampions) and otherwise among its kRankedMatches newest matches — scoring
+  // every match of a common word (tens of thousands at 10^6 cases) costs hundreds of milliseconds in a request;
+  // docs/PERFORMANCE.md has the numbers.
+  bool scored_per_row = ranked && selective;
+  bool common_ranked = ranked && !selective && !member->selective;
+  if (match && (!ranked || scored_per_row)) {  // otherwise the join with the scored matches is the membership
     member_at = where.size();
     member_arg = args.size();
-    cond(std::move(member.sql), *match);
-    selective = selective || member.selective;
-    newest_sql = std::move(member.newest_sql);
+    cond(member->sql, *match);
+    selective = selective || member->selective;
+    if (!ranked) newest_sql = member->newest_sql;
   }
-  // Relevance scores the kRankedMatches most recently registered matches: scoring every match of a common word
-  // (tens of thousands at 10^6 cases) costs hundreds of milliseconds; docs/PERFORMANCE.md has the numbers.
-  // The count needs the same matches but not their scores.
   std::string from = "cases c", count_from = "cases c";
   std::vector<std::variant<int64_t, std::string>> from_args, count_from_args;
-  if (ranked) {
-    QF_ASSIGN_OR_RETURN(auto r, search::RankedMatches(db, q, *match, kRankedMatches));
+  std::optional<search::RowScored> row_score;
+  if (scored_per_row || common_ranked) {
+    QF_ASSIGN_OR_RETURN(row_score, search::RowScore(db, q, *match));
+  }
+  if (scored_per_row) {
+    from_args = row_score->args;
+  } else if (ranked) {
+    // The count needs the same matches but not their scores.
+    QF_ASSIGN_OR_RETURN(auto r, search::RankedMatches(db, q, *match, common_ranked ? kRankedMatches : kRareMatches));
     from = "cases c JOIN " + r.sql + " s ON s.fid = c.id";
     count_from = "cases c JOIN " + r.members_sql + " s ON s.fid = c.id";
     from_args = std::move(r.args);
@@ -210,7 +225,34 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     out.later_sql = fmt::format("SELECT 1 FROM cases c WHERE c.received_at > ? AND c.id + 0 < ? AND {} LIMIT 1",
                                 conditions);
   }
-  if (ranked) {
+  // Each case the filters pick scored by the index's entry for it; the page's rows are read whole after.
+  auto scored_page = [&](const std::string& conditions) {
+    return fmt::format(
+        "SELECT {} FROM cases c JOIN (SELECT pid, pscore FROM (SELECT c.id AS pid, {} AS pscore FROM cases c WHERE {}) "
+        "AS m WHERE pscore IS NOT NULL ORDER BY pscore ASC, pid ASC LIMIT ? OFFSET ?) AS p ON p.pid = c.id "
+        "ORDER BY p.pscore ASC, c.id ASC",
+        columns, row_score->sql, conditions);
+  };
+  if (common_ranked) {
+    out.every_match = false;
+    out.champions = true;
+    out.few_page_sql = scored_page(conditions + " AND " + member->sql);
+    out.few_page_args = row_score->args;
+    out.few_page_args.insert(out.few_page_args.end(), args.begin(), args.end());
+    out.few_page_args.push_back(*match);
+    out.candidates_sql = fmt::format(
+        "SELECT c.id FROM cases c WHERE {} AND c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", conditions);
+    out.rows_sql =
+        fmt::format("SELECT {} FROM cases c WHERE c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", columns);
+    out.match_count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {} AND {} LIMIT {}) AS capped",
+                                      Join(count_where, " AND "), member->sql, cap + 1);
+    out.candidates_args = args;
+    out.match_count_args = args;
+    out.match_count_args.push_back(*match);
+  }
+  if (scored_per_row) {
+    out.page_sql = scored_page(conditions);
+  } else if (ranked) {
     // The scored matches are sorted by their keys alone and only the page's rows are read whole: a sort carries
     // every column it returns, and the deadline and unit names are looked up per row sorted.
     out.page_sql = fmt::format(
@@ -234,19 +276,16 @@ struct Page {
   json::array items;
 };
 
-absl::StatusOr<Page> ReadPage(Db& db, const CaseEnv& env, const std::string& count_sql, const Values& count_args,
-                              const std::string& page_sql, const Values& args, const ListFilter& f,
-                              const Principal& who, absl::Time now) {
-  Page page;
-  {
-    QF_ASSIGN_OR_RETURN(auto count, db.Prepare(count_sql));
-    count.BindAll(count_args);
-    QF_RETURN_IF_ERROR(count.Step().status());
-    page.total = count.Int(0);
-  }
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(page_sql));
-  st.BindAll(args);
-  st.Bind(static_cast<int>(args.size()) + 1, f.limit).Bind(static_cast<int>(args.size()) + 2, f.offset);
+absl::StatusOr<int64_t> Count(Db& db, const std::string& sql, const Values& args) {
+  QF_ASSIGN_OR_RETURN(auto count, db.Prepare(sql));
+  count.BindAll(args);
+  QF_RETURN_IF_ERROR(count.Step().status());
+  return count.Int(0);
+}
+
+// The rows of `st` (bound, not yet stepped) as the list shows them.
+absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Principal& who, absl::Time now) {
+  json::array items;
   absl::CivilDay today = CstDay(now);
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -268,8 +307,77 @@ absl::StatusOr<Page> ReadPage(Db& db, const CaseEnv& env, const std::string& cou
       item["working_days_left"] = d >= today ? env.calendar->WorkingDaysBetween(today, d)
                                              : -env.calendar->WorkingDaysBetween(d, today);
     }
-    page.items.push_back(std::move(item));
+    items.push_back(std::move(item));
   }
+  return items;
+}
+
+absl::StatusOr<Page> ReadPage(Db& db, const CaseEnv& env, const std::string& count_sql, const Values& count_args,
+                              const std::string& page_sql, const Values& args, const ListFilter& f,
+                              const Principal& who, absl::Time now) {
+  Page page;
+  QF_ASSIGN_OR_RETURN(page.total, Count(db, count_sql, count_args));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(page_sql));
+  st.BindAll(args);
+  st.Bind(static_cast<int>(args.size()) + 1, f.limit).Bind(static_cast<int>(args.size()) + 2, f.offset);
+  QF_ASSIGN_OR_RETURN(page.items, ReadRows(st, env, who, now));
+  return page;
+}
+
+// A common word by relevance, answered from its champion list (search/champions.h) and the matches registered
+// since it was built, when that is provably the list's page: the filters pass at least a page's worth of them
+// scoring no worse than the list's last champion (every match left out scores no better than that), or the list
+// holds every match. nullopt: not provable (or no list yet: one is asked for), rank the newest matches instead.
+absl::StatusOr<std::optional<Page>> FromChampions(Db& db, const CaseEnv& env, const ListQuery& plan,
+                                                  const ListFilter& f, const Principal& who, absl::Time now) {
+  auto& lists = search::ChampionLists();
+  auto list = lists.Find(db.path(), *plan.match);
+  if (!list || absl::Now() - list->built_at > absl::Minutes(10)) lists.Request(db.path(), std::string(Trim(f.q)), *plan.match);
+  if (!list || f.offset + f.limit > search::kChampions / 2) return std::nullopt;
+  QF_ASSIGN_OR_RETURN(auto since, search::ScoreMatchesAfter(db, *plan.match, *list, kRankedMatches + 1));
+  if (static_cast<int64_t>(since.size()) > kRankedMatches) {
+    lists.Request(db.path(), std::string(Trim(f.q)), *plan.match);  // too many new matches to score per request
+    return std::nullopt;
+  }
+  std::map<int64_t, double> score;
+  for (const auto& [s, id] : list->best) score[id] = s;
+  for (const auto& [s, id] : since) score[id] = s;
+  json::array candidates;
+  for (const auto& [id, s] : score) candidates.push_back(id);
+  std::vector<std::pair<double, int64_t>> passed;
+  {
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(plan.candidates_sql));
+    st.BindAll(plan.candidates_args);
+    st.Bind(static_cast<int>(plan.candidates_args.size()) + 1, json::serialize(candidates));
+    QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+    for (int64_t id : ids) passed.push_back({score[id], id});
+  }
+  std::sort(passed.begin(), passed.end());
+  int64_t end = f.offset + f.limit;
+  bool every = list->bound >= 1e300;
+  Page page;
+  page.total = static_cast<int64_t>(passed.size());
+  if (page.total <= plan.cap && !every) {
+    QF_ASSIGN_OR_RETURN(page.total, Count(db, plan.match_count_sql, plan.match_count_args));
+  }
+  if (!every && (static_cast<int64_t>(passed.size()) < end || passed[end - 1].first > list->bound)) {
+    // The filters pass too few of the list: when they pass few matches at all, each of those is scored.
+    if (page.total > plan.cap) return std::nullopt;
+    int64_t total = page.total;
+    QF_ASSIGN_OR_RETURN(page, ReadPage(db, env, "SELECT 0", {}, plan.few_page_sql, plan.few_page_args, f, who, now));
+    page.total = total;
+    return page;
+  }
+  json::array ids;
+  for (int64_t i = f.offset; i < end && i < static_cast<int64_t>(passed.size()); ++i) ids.push_back(passed[i].second);
+  if (ids.empty()) return page;
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(plan.rows_sql));
+  st.Bind(1, json::serialize(ids));
+  QF_ASSIGN_OR_RETURN(auto rows, ReadRows(st, env, who, now));
+  std::map<int64_t, json::value> by_id;
+  for (auto& row : rows) by_id[row.as_object().at("id").as_int64()] = std::move(row);
+  for (const auto& id : ids)
+    if (auto it = by_id.find(id.as_int64()); it != by_id.end()) page.items.push_back(std::move(it->second));
   return page;
 }
 
@@ -315,8 +423,13 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   const auto& match = plan.match;
   int64_t cap = plan.cap;
   std::optional<Page> page;
+  bool every_match = plan.every_match;
   if (!plan.newest_sql.empty()) {
     QF_ASSIGN_OR_RETURN(page, FromNewestMatches(db, env, plan, f, who, now));
+  }
+  if (plan.champions) {
+    QF_ASSIGN_OR_RETURN(page, FromChampions(db, env, plan, f, who, now));
+    every_match = page.has_value();
   }
   if (!page) {
     QF_ASSIGN_OR_RETURN(page, ReadPage(db, env, plan.count_sql, plan.count_args, plan.page_sql, plan.args, f, who, now));
@@ -351,6 +464,8 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   }
   json::object out{{"items", items}, {"total", std::min(total, cap)}, {"offset", f.offset}, {"limit", f.limit}};
   if (total > cap) out["total_capped"] = true;
+  // By relevance: over every match, or (a common word, no list yet) among the newest kRankedMatches.
+  if (match && f.sort == "relevance") out["relevance"] = every_match ? "all" : "newest";
   return out;
 }
 

@@ -100,13 +100,23 @@ struct ListQuery {
   std::vector<std::variant<int64_t, std::string>> args, count_args;  // page_sql's and count_sql's parameters
   int64_t cap = 0;
   std::optional<std::string> match;  // the FTS5 expression, when words were given
-  // A common word newest first (SQLite): the same list chosen among the word's newest matches, without a probe of
+  // A common word newest first: the same list chosen among the word's newest matches, without a probe of
   // the index per case walked. `newest_sql` lists those matches (binds: the query, how many); `cut_count_sql` and
   // `cut_page_sql` take args / count_args with the value at `cut_arg` replaced by their ids (a JSON array);
   // `later_sql` (binds: a received time, an id, then args) finds a match outside them that would sort before a row
   // received at that time. Empty when the list is not of that shape.
   std::string newest_sql, cut_count_sql, cut_page_sql, later_sql;
   size_t cut_arg = 0;
+  // By relevance, whether the page and count above cover every match (false: the newest kRankedMatches only).
+  bool every_match = true;
+  // A common word by relevance over filters that pick many cases: the page chosen among the word's champion list
+  // (search/champions.h) when that is provably the list's page. `candidates_sql` (binds: candidates_args, then the
+  // candidates' ids as a JSON array) keeps those the filters pass; `rows_sql` (binds: ids) reads the page's rows;
+  // `match_count_sql` (binds: match_count_args) counts the matches the filters pass, up to the cap. When they are
+  // few, `few_page_sql` (binds: few_page_args, limit, offset) scores each of them.
+  bool champions = false;
+  std::string candidates_sql, rows_sql, match_count_sql, few_page_sql;
+  std::vector<std::variant<int64_t, std::string>> candidates_args, match_count_args, few_page_args;
 };
 absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal& who, absl::Time now);
 

@@ -18,6 +18,7 @@
 #include "cases/policy.h"
 #include "runtime/backup.h"
 #include "runtime/runtime.h"
+#include "search/champions.h"
 #include "search/repeats.h"
 #include "spdlog/spdlog.h"
 #include "storage/migrations.h"
@@ -121,6 +122,14 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   // nice 15, so that lists, case pages and /healthz are served first while they run.
   files.emplace(std::max(1u, std::thread::hardware_concurrency()), 32, 15);
   (*rt)->app().files = &*files;
+  // Relevance lists of common searches (search/champions.h) are built there too, off the requests' path, on the
+  // primary (a standby's lists would hold the same).
+  search::ChampionLists().SetRunner([app = &(*rt)->app()](const std::string&, std::function<void(Db*)> build) {
+    return app->files->TrySubmit([app, build = std::move(build)] {
+      auto db = app->readers->Get();
+      build(db.ok() ? *db : nullptr);
+    });
+  });
   // The repeat finder's unit matcher and word frequencies, built now rather than in the first case opened.
   work->TrySubmit([app = &(*rt)->app()] {
     if (auto db = app->readers->Get(); db.ok() && *db) {
@@ -178,6 +187,7 @@ int Serve(ServeFlags f, const CliContext& ctx) {
     JobRunner jobs((*rt)->modules(), (*rt)->app());
     server.Run();
   }
+  search::ChampionLists().SetRunner(nullptr);
   (*rt)->app().work = nullptr;
   (*rt)->app().files = nullptr;
   (*rt)->app().backup_status = nullptr;

@@ -12,6 +12,7 @@
 #include "common/strings.h"
 #include "common/text.h"
 #include "fmt/format.h"
+#include "search/champions.h"
 #include "search/query.h"
 
 namespace qf::search {
@@ -52,6 +53,7 @@ int AppendVector(std::string& out, std::string_view text, char weight, int offse
 }  // namespace
 
 absl::Status IndexCase(Db& db, int64_t id) {
+  ChampionLists().Forget(db.path(), id);  // its text changed: lists holding it may rank it wrongly now
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT title, content, redactions FROM cases WHERE id=?"));
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -99,8 +101,44 @@ std::optional<std::string> Query(Backend backend, std::string_view typed) {
 
 namespace {
 
-// How many cases match `query` (this backend's), counted up to `cap`.
+// Terms a database's index holds in many cases, with their estimates, kept for ten minutes: a common word stays
+// common, and asking the index costs a statement per term (most of a complaint's pairs are common words). Rare
+// terms are asked every time: their counts change with each case and decide what is probed.
+class CommonTerms {
+ public:
+  std::optional<int64_t> Find(const std::string& db, const std::string& term, int64_t cap, absl::Time now) {
+    absl::MutexLock lock(&mu_);
+    auto d = by_db_.find(db);
+    if (d == by_db_.end()) return std::nullopt;
+    auto t = d->second.find(term);
+    if (t == d->second.end() || t->second.first < cap || now - t->second.second > absl::Minutes(10)) return std::nullopt;
+    return t->second.first;
+  }
+  void Keep(const std::string& db, const std::string& term, int64_t n, absl::Time now) {
+    absl::MutexLock lock(&mu_);
+    auto& terms = by_db_[db];
+    if (terms.size() >= 200000) terms.clear();  // a bound, not an eviction policy: refilled in a few requests
+    terms[term] = {n, now};
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, std::pair<int64_t, absl::Time>>> by_db_
+      ABSL_GUARDED_BY(mu_);
+};
+
+CommonTerms& Common() {
+  static auto* common = new CommonTerms;
+  return *common;
+}
+
+// How many cases match `query` (this backend's), counted up to `cap`. A query found in at least `cap` cases is
+// remembered as common for ten minutes and not counted again (PostgreSQL counts a common word from a bitmap of
+// every match: ~50 ms at 10^6 cases).
 absl::StatusOr<int64_t> CountMatches(Db& db, const std::string& query, int64_t cap) {
+  const std::string key = "\x01" + query;  // beside the index's terms, never equal to one
+  absl::Time now = absl::Now();
+  if (Common().Find(db.path(), key, cap, now)) return cap;
   // Counting stops at the cap: the cost follows the matches counted, never the index's size (FTS5's vocabulary
   // would walk a common term's whole postings to count them: 5 ms for a word in a quarter of 10^6 cases).
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
@@ -111,6 +149,7 @@ absl::StatusOr<int64_t> CountMatches(Db& db, const std::string& query, int64_t c
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
   int64_t n = row ? st.Int(0) : 0;
   QF_RETURN_IF_ERROR(st.Run());
+  if (n >= cap) Common().Keep(db.path(), key, n, now);
   return n;
 }
 
@@ -131,6 +170,26 @@ absl::StatusOr<int64_t> EstimateMatches(Db& db, const std::string& query, int64_
   return std::max(n, static_cast<int64_t>(static_cast<double>(n) * top / span));
 }
 
+// Each word's document frequency, for qf_rank: it weighs the word against the others (BM25's IDF); one word's
+// only scales every score (empty). Estimated from how densely its newest `window` matches lie (counting every match
+// of a common word costs as much as scoring them all, which is what this avoids).
+absl::StatusOr<std::string> EstimatedFrequencies(Db& db, std::string_view typed, int64_t window) {
+  std::vector<std::string> df;
+  std::vector<std::string> terms = Terms(typed);
+  if (terms.size() > 1) {
+    for (const auto& term : terms) {
+      auto one = MatchExpression(term);
+      if (!one) {
+        df.push_back("0");
+        continue;
+      }
+      QF_ASSIGN_OR_RETURN(int64_t n, EstimateMatches(db, *one, window));
+      df.push_back(std::to_string(n));
+    }
+  }
+  return Join(df, ",");
+}
+
 }  // namespace
 
 absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare) {
@@ -138,8 +197,14 @@ absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t
   if (!query) return Membership{"FALSE", true};
   QF_ASSIGN_OR_RETURN(int64_t n, CountMatches(db, *query, rare + 1));
   bool few = n <= rare;
-  if (db.backend() == Backend::kPostgres)
-    return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", few};
+  if (db.backend() == Backend::kPostgres) {
+    // A common word's newest matches walk the case numbers backwards with the match checked per row ("IS TRUE"
+    // keeps the planner off the GIN index, which would list every match first): a word in one case in eight finds
+    // a page's worth in a few hundred rows.
+    return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", few,
+                      few ? "" : "SELECT case_id FROM case_search WHERE (doc @@ CAST(? AS tsquery)) IS TRUE "
+                                 "ORDER BY case_id DESC LIMIT ?"};
+  }
   if (few) return Membership{"c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", true};
   // Probed per case walked (the index seeks the case's row in each term's postings).
   return Membership{"EXISTS (SELECT 1 FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", false,
@@ -234,40 +299,7 @@ absl::StatusOr<std::map<int64_t, Marked>> Highlights(Db& db, std::string_view ty
   return out;
 }
 
-namespace {
 
-// Terms a database's index holds in many cases, with their estimates, kept for ten minutes: a common word stays
-// common, and asking the index costs a statement per term (most of a complaint's pairs are common words). Rare
-// terms are asked every time: their counts change with each case and decide what is probed.
-class CommonTerms {
- public:
-  std::optional<int64_t> Find(const std::string& db, const std::string& term, int64_t cap, absl::Time now) {
-    absl::MutexLock lock(&mu_);
-    auto d = by_db_.find(db);
-    if (d == by_db_.end()) return std::nullopt;
-    auto t = d->second.find(term);
-    if (t == d->second.end() || t->second.first < cap || now - t->second.second > absl::Minutes(10)) return std::nullopt;
-    return t->second.first;
-  }
-  void Keep(const std::string& db, const std::string& term, int64_t n, absl::Time now) {
-    absl::MutexLock lock(&mu_);
-    auto& terms = by_db_[db];
-    if (terms.size() >= 200000) terms.clear();  // a bound, not an eviction policy: refilled in a few requests
-    terms[term] = {n, now};
-  }
-
- private:
-  absl::Mutex mu_;
-  absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, std::pair<int64_t, absl::Time>>> by_db_
-      ABSL_GUARDED_BY(mu_);
-};
-
-CommonTerms& Common() {
-  static auto* common = new CommonTerms;
-  return *common;
-}
-
-}  // namespace
 
 absl::StatusOr<std::vector<std::pair<int64_t, std::string>>> DocFrequencies(Db& db, const std::set<std::string>& terms,
                                                                            int64_t cap) {
@@ -340,30 +372,25 @@ absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::
     r.args = r.members_args = {match};
     return r;
   }
-  // Each word's document frequency weighs it against the others (BM25's IDF); one word's only scales every score.
-  // Estimated from how densely its newest matches lie (counting every match of a common word costs as much as
-  // scoring them all, which is what this avoids).
-  std::vector<std::string> df;
-  std::vector<std::string> terms = Terms(typed);
-  if (terms.size() > 1) {
-    for (const auto& term : terms) {
-      auto one = MatchExpression(term);
-      if (!one) {
-        df.push_back("0");
-        continue;
-      }
-      QF_ASSIGN_OR_RETURN(int64_t n, EstimateMatches(db, *one, limit));
-      df.push_back(std::to_string(n));
-    }
-  }
+  QF_ASSIGN_OR_RETURN(std::string df, EstimatedFrequencies(db, typed, limit));
   r.sql = fmt::format(
       "(SELECT rowid AS fid, qf_rank(case_fts, 4.0, 1.0, ?) AS score FROM case_fts WHERE case_fts MATCH ? "
       "ORDER BY rowid DESC LIMIT {})",
       limit);
   r.members_sql = fmt::format("(SELECT rowid AS fid FROM case_fts WHERE case_fts MATCH ? ORDER BY rowid DESC LIMIT {})", limit);
-  r.args = {Join(df, ","), match};
+  r.args = {df, match};
   r.members_args = {match};
   return r;
+}
+
+absl::StatusOr<RowScored> RowScore(Db& db, std::string_view typed, const std::string& match) {
+  if (db.backend() == Backend::kPostgres)
+    return RowScored{"(SELECT -ts_rank('{0.25,0.25,0.25,1}', doc, CAST(? AS tsquery), 1) FROM case_search "
+                     "WHERE case_id = c.id)",
+                     {match}};
+  QF_ASSIGN_OR_RETURN(std::string df, EstimatedFrequencies(db, typed, 2000));
+  return RowScored{"(SELECT qf_rank(case_fts, 4.0, 1.0, ?) FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)",
+                   {df, match}};
 }
 
 }  // namespace qf::search

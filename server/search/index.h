@@ -37,8 +37,8 @@ std::optional<std::string> Query(Backend backend, std::string_view typed);
 struct Membership {
   std::string sql;
   bool selective = false;  // the index drives: the matches are few
-  // Common words on SQLite: the matches most recently registered, newest first (binds: the query, how many), from
-  // which a newest-first page can be chosen without a probe per case walked (cases/list.cc says when that is exact).
+  // Common words: the matches most recently registered, newest first (binds: the query, how many), from which a
+  // newest-first page can be chosen without a probe per case walked (cases/list.cc says when that is exact).
   std::string newest_sql;
 };
 absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare);
@@ -80,5 +80,13 @@ struct Ranked {
   std::vector<std::variant<int64_t, std::string>> args, members_args;
 };
 absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::string& match, int64_t limit);
+// A case's score for what was typed, scored as RankedMatches scores, as a scalar subquery on the case row `c` (null
+// when it does not match), with its parameters' values in order: for lists whose filters pick few cases, each case
+// scored where it is, over every match.
+struct RowScored {
+  std::string sql;
+  std::vector<std::variant<int64_t, std::string>> args;
+};
+absl::StatusOr<RowScored> RowScore(Db& db, std::string_view typed, const std::string& match);
 
 }  // namespace qf::search

@@ -133,6 +133,9 @@ export interface CasePage {
   items: CaseRow[]
   total: number
   total_capped?: boolean
+  // By relevance: ranked over every match, or (a common word whose ranking is still being prepared) among the
+  // newest matches only.
+  relevance?: 'all' | 'newest'
   offset: number
   limit: number
 }

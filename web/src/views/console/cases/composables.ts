@@ -8,6 +8,7 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
   const rows = ref<CaseRow[]>([])
   const total = ref(0)
   const capped = ref(false)
+  const rankedNewest = ref(false)
   const page = ref(1)
   const size = ref(pageSize)
   const loading = ref(false)
@@ -25,6 +26,7 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
       rows.value = r.items
       total.value = r.total
       capped.value = !!r.total_capped
+      rankedNewest.value = r.relevance === 'newest'
     } catch (e) {
       if ((e as Error).name === 'AbortError') return
       error.value = e instanceof ApiError ? e.message : String(e)
@@ -60,7 +62,7 @@ export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
     return search()
   }
 
-  return { filter, rows, total, capped, page, size, loading, error, load, search, reset, apply, sortBy }
+  return { filter, rows, total, capped, rankedNewest, page, size, loading, error, load, search, reset, apply, sortBy }
 }
 
 export function saveBlob(blob: Blob, name: string): void {
