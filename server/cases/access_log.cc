@@ -24,7 +24,7 @@ absl::StatusOr<json::object> AccessLogJson(Db& db, int64_t case_id, const Princi
   // Newest first, by the case's own events (events_subject); the payloads named here hold no reporter data.
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT e.seq, e.time, e.kind, e.payload, COALESCE(a.display_name, e.actor), COALESCE(a.unit_id, 0) "
-      "FROM events e LEFT JOIN accounts a ON e.actor = 'account:' || a.id "
+      "FROM events e LEFT JOIN accounts a ON a.id = " + Actor::AccountIdSql("e.actor") + " "
       "WHERE e.subject = ? AND e.kind IN ('case.viewed', 'case.attachment_opened', 'reporter.identity_opened') "
       "AND e.erased_at IS NULL ORDER BY e.seq DESC LIMIT ?"));
   st.Bind(1, Subject(case_id)).Bind(2, static_cast<int64_t>(limit) + 1);

@@ -260,8 +260,12 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
         "ORDER BY s.score ASC, c.id ASC LIMIT ? OFFSET ?) AS p ON p.pid = c.id ORDER BY p.pscore ASC, c.id ASC",
         columns, from, conditions);
   } else {
-    out.page_sql = fmt::format("SELECT {} FROM {} WHERE {} ORDER BY {} {}, c.id {} LIMIT ? OFFSET ?", columns, from,
-                               conditions, order, dir, dir);
+    // The page's keys first, then its rows whole: sorting the few cases of a selective filter would otherwise
+    // look up every one's deadline and unit names before the sort (a district handler's list: a third of its time).
+    out.page_sql = fmt::format(
+        "SELECT {0} FROM cases c JOIN (SELECT c.id AS pid, {3} AS pkey FROM {1} WHERE {2} ORDER BY {3} {4}, c.id {4} "
+        "LIMIT ? OFFSET ?) AS p ON p.pid = c.id ORDER BY p.pkey {4}, c.id {4}",
+        columns, from, conditions, order, dir);
   }
   return out;
 }

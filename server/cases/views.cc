@@ -55,7 +55,7 @@ absl::StatusOr<json::array> MessagesJson(Db& db, int64_t case_id, bool public_on
 absl::StatusOr<json::array> EventsJson(Db& db, int64_t case_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT e.seq, e.time, e.actor, e.kind, a.display_name FROM events e "
-      "LEFT JOIN accounts a ON e.actor = 'account:' || a.id WHERE e.subject=? AND e.kind <> 'case.viewed' ORDER BY e.seq"));
+      "LEFT JOIN accounts a ON a.id = " + Actor::AccountIdSql("e.actor") + " WHERE e.subject=? AND e.kind <> 'case.viewed' ORDER BY e.seq"));
   st.Bind(1, Subject(case_id));
   json::array out;
   while (true) {
@@ -234,7 +234,7 @@ absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_
         "SELECT s.id,s.kind,s.level,COALESCE(s.deadline_kind,''),s.rule,s.issued_at,"
         "COALESCE(a.display_name, CASE WHEN s.issued_by = 'system' THEN '系统' ELSE s.issued_by END),"
         "COALESCE(s.due_on,''),COALESCE(s.note,''),COALESCE(s.answer,''),COALESCE(s.answered_at,'') "
-        "FROM supervision s LEFT JOIN accounts a ON s.issued_by = 'account:' || a.id WHERE s.case_id=? ORDER BY s.id"));
+        "FROM supervision s LEFT JOIN accounts a ON a.id = " + Actor::AccountIdSql("s.issued_by") + " WHERE s.case_id=? ORDER BY s.id"));
     st.Bind(1, c.id);
     while (true) {
       QF_ASSIGN_OR_RETURN(bool row, st.Step());

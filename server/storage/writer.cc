@@ -20,6 +20,10 @@ int64_t Actor::AccountId() const {
   return id.rfind("account:", 0) == 0 ? ParseInt<int64_t>(std::string_view(id).substr(8)).value_or(0) : 0;
 }
 
+std::string Actor::AccountIdSql(std::string_view column) {
+  return fmt::format("(CASE WHEN {0} LIKE 'account:%' THEN CAST(substr({0}, 9) AS INTEGER) END)", column);
+}
+
 absl::StatusOr<int64_t> Tx::Append(std::string_view kind, std::string_view subject,
                                    const boost::json::object& payload) {
   EventRecord ev;

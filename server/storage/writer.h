@@ -34,6 +34,9 @@ struct Actor {
   static Actor Account(int64_t id);
   // The account behind "account:N", or 0 for the public and the system.
   int64_t AccountId() const;
+  // The same in SQL, for an actor column `column`: the account's id (so that a join on accounts is a key lookup),
+  // or NULL.
+  static std::string AccountIdSql(std::string_view column);
 };
 
 // One appended event, as the ledger sees it.
