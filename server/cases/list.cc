@@ -442,11 +442,13 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   json::array items = std::move(page->items);
   absl::CivilDay today = CstDay(now);
   // Deadline colours for the page, read after the list statement is done with its connection.
+  std::vector<int64_t> page_ids;
+  for (auto& item : items) page_ids.push_back(item.as_object()["id"].as_int64());
+  QF_ASSIGN_OR_RETURN(auto deadlines, LoadDeadlines(db, page_ids));
   for (auto& item : items) {
     auto& o = item.as_object();
-    QF_ASSIGN_OR_RETURN(auto all, LoadDeadlines(db, o["id"].as_int64()));
     Colour colour = Colour::kNone;
-    for (const auto& d : all) {
+    for (const auto& d : deadlines[o["id"].as_int64()]) {
       if (d.status != DeadlineStatus::kOpen) continue;
       colour = Worse(colour, Assess(InfoOf(d.kind).watch, d.status, d.due, today, *env.calendar,
                                     env.policies->supervision()).colour);
