@@ -262,10 +262,18 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   } else {
     // The page's keys first, then its rows whole: sorting the few cases of a selective filter would otherwise
     // look up every one's deadline and unit names before the sort (a district handler's list: a third of its time).
+    // The order's keys (by deadline: open ones first, then the date), carried out of the page for its sort.
+    std::vector<std::string> keys = f.sort == "due_on" ? std::vector<std::string>{next_due + " IS NULL", next_due}
+                                                        : std::vector<std::string>{order};
+    std::vector<std::string> carried, outer;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      carried.push_back(fmt::format("{} AS pk{}", keys[i], i));
+      outer.push_back(i + 1 < keys.size() ? fmt::format("p.pk{}", i) : fmt::format("p.pk{} {}", i, dir));
+    }
     out.page_sql = fmt::format(
-        "SELECT {0} FROM cases c JOIN (SELECT c.id AS pid, {3} AS pkey FROM {1} WHERE {2} ORDER BY {3} {4}, c.id {4} "
-        "LIMIT ? OFFSET ?) AS p ON p.pid = c.id ORDER BY p.pkey {4}, c.id {4}",
-        columns, from, conditions, order, dir);
+        "SELECT {0} FROM cases c JOIN (SELECT c.id AS pid, {3} FROM {1} WHERE {2} ORDER BY {4} {5}, c.id {5} "
+        "LIMIT ? OFFSET ?) AS p ON p.pid = c.id ORDER BY {6}, c.id {5}",
+        columns, from, conditions, Join(carried, ", "), order, dir, Join(outer, ", "));
   }
   return out;
 }
