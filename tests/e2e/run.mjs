@@ -248,6 +248,17 @@ async function citizen(browser, base, locale) {
   await codeEl.waitFor({ timeout: 15000 })
   const code = (await codeEl.textContent()).trim()
   check(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{5}$/.test(code), `${locale} receipt code shown (${code})`)
+  // The receipt leads with the bureau, the report's title, the code and a QR code of the tracking link.
+  await expectText(page.locator('[data-test=receipt-head]'), locale === 'en' ? 'Education Bureau' : '市教育局', `${locale} receipt: the bureau's header`)
+  await expectText(page.locator('[data-test=receipt-subject]'), title, `${locale} receipt: the report's title`)
+  const qr = page.locator('[data-test=receipt-qr]')
+  await qr.waitFor({ timeout: 10000 })
+  check((await qr.getAttribute('data-link')) === `${base}/track/${code}` && (await qr.getAttribute('src')).startsWith('data:image/png;base64,'),
+    `${locale} receipt: a QR code of the tracking link`)
+  // The ledger proof is collapsed below, opened on demand.
+  await page.locator('[data-test=ledger-show]').waitFor({ timeout: 15000 })
+  check(!(await page.locator('[data-test=ledger-receipt]').isVisible()), `${locale} receipt: the ledger proof starts collapsed`)
+  await page.locator('[data-test=ledger-show]').click()
   await page.locator('[data-test=ledger-receipt]').waitFor({ timeout: 15000 }).then(
     () => check(true, 'ledger receipt'),
     () => check(false, `${locale} receipt page shows the ledger receipt`),
