@@ -152,6 +152,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   bool ranked = match && f.sort == "relevance";
   size_t member_at = 0, member_arg = 0;  // the word's condition among `where`, its value among `args`
   std::string newest_sql;
+  bool newest_complete = true;
   std::optional<search::Membership> member;
   if (match) {
     QF_ASSIGN_OR_RETURN(member, search::MembershipFor(db, q, kRareMatches));
@@ -169,6 +170,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     cond(member->sql, *match);
     selective = selective || member->selective;
     if (!ranked) newest_sql = member->newest_sql;
+    newest_complete = member->newest_complete;
   }
   std::string from = "cases c", count_from = "cases c";
   std::vector<std::variant<int64_t, std::string>> from_args, count_from_args;
@@ -225,6 +227,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     cut_where[member_at] = "c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))";
     std::string cut_conditions = Join(cut_where, " AND ");
     out.newest_sql = std::move(newest_sql);
+    out.newest_complete = newest_complete;
     out.cut_arg = member_arg;
     out.cut_count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {} LIMIT {}) AS capped",
                                     cut_conditions, cap + 1);
@@ -420,8 +423,9 @@ absl::StatusOr<std::optional<Page>> FromNewestMatches(Db& db, const CaseEnv& env
     QF_ASSIGN_OR_RETURN(auto some, st.Ints());
     ids.insert(ids.end(), some.begin(), some.end());
   }
-  bool every_match = static_cast<int64_t>(ids.size()) < want;
-  if (ids.empty()) return Page{};
+  // Fewer than asked: every match, when the list of matches is complete (else only the newest stretch was looked at).
+  bool every_match = plan.newest_complete && static_cast<int64_t>(ids.size()) < want;
+  if (ids.empty()) return every_match ? std::optional<Page>(Page{}) : std::nullopt;
   int64_t lowest = ids.back().as_int64();
   Values args = plan.args, count_args = plan.count_args;
   args[plan.cut_arg] = count_args[plan.cut_arg] = json::serialize(ids);

@@ -110,6 +110,7 @@ struct ListQuery {
   // received at that time. Empty when the list is not of that shape.
   std::string newest_sql, cut_count_sql, cut_page_sql, later_sql;
   size_t cut_arg = 0;
+  bool newest_complete = true;  // see search::Membership
   // By relevance, whether the page and count above cover every match (false: the newest kRankedMatches only).
   bool every_match = true;
   // A common word by relevance over filters that pick many cases: the page chosen among the word's champion list

@@ -200,10 +200,13 @@ absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t
   if (db.backend() == Backend::kPostgres) {
     // A common word's newest matches walk the case numbers backwards with the match checked per row ("IS TRUE"
     // keeps the planner off the GIN index, which would list every match first): a word in one case in eight finds
-    // a page's worth in a few hundred rows.
+    // a page's worth in a few hundred rows. The walk stops after the newest 50,000 cases (a word common years ago
+    // and rare since would walk them all), so what it finds is the newest matches but perhaps not all of them.
     return Membership{"c.id IN (SELECT case_id FROM case_search WHERE doc @@ CAST(? AS tsquery))", few,
-                      few ? "" : "SELECT case_id FROM case_search WHERE (doc @@ CAST(? AS tsquery)) IS TRUE "
-                                 "ORDER BY case_id DESC LIMIT ?"};
+                      few ? "" : "SELECT case_id FROM (SELECT case_id, doc FROM case_search ORDER BY case_id DESC "
+                                 "LIMIT 50000) AS recent WHERE (doc @@ CAST(? AS tsquery)) IS TRUE "
+                                 "ORDER BY case_id DESC LIMIT ?",
+                      false};
   }
   if (few) return Membership{"c.id IN (SELECT rowid FROM case_fts WHERE case_fts MATCH ?)", true};
   // Probed per case walked (the index seeks the case's row in each term's postings).

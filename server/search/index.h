@@ -40,6 +40,7 @@ struct Membership {
   // Common words: the matches most recently registered, newest first (binds: the query, how many), from which a
   // newest-first page can be chosen without a probe per case walked (cases/list.cc says when that is exact).
   std::string newest_sql;
+  bool newest_complete = true;  // fewer rows than asked from newest_sql means no other match (false: it stops early)
 };
 absl::StatusOr<Membership> MembershipFor(Db& db, std::string_view typed, int64_t rare);
 // The hits of what was typed in cases `ids`, marked with U+0002 … U+0003: the title whole, the content as a snippet
