@@ -174,11 +174,9 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   }
   std::string from = "cases c", count_from = "cases c";
   std::vector<std::variant<int64_t, std::string>> from_args, count_from_args;
-  std::optional<search::RowScored> row_score;
-  if (scored_per_row || common_ranked) {
-    QF_ASSIGN_OR_RETURN(row_score, search::RowScore(db, q, *match));
-  }
+  std::optional<search::RowScored> row_score;  // each case scored where it is (scored_per_row, common_ranked)
   if (scored_per_row) {
+    QF_ASSIGN_OR_RETURN(row_score, search::RowScore(db, q, *match));
     from_args = row_score->args;
   } else if (ranked) {
     // The count needs the same matches but not their scores.
@@ -187,6 +185,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     count_from = "cases c JOIN " + r.members_sql + " s ON s.fid = c.id";
     from_args = std::move(r.args);
     count_from_args = std::move(r.members_args);
+    if (common_ranked) row_score = std::move(r.row);
   }
   std::string next_due = fmt::format(
       "(SELECT MIN(d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open' AND d.kind IN {})",
@@ -337,15 +336,21 @@ absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Princip
   return items;
 }
 
+// The rows of `page_sql` (binds: args, then the page's limit and offset).
+absl::StatusOr<json::array> PageRows(Db& db, const CaseEnv& env, const std::string& page_sql, const Values& args,
+                                     const ListFilter& f, const Principal& who, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(page_sql));
+  st.BindAll(args);
+  st.Bind(static_cast<int>(args.size()) + 1, f.limit).Bind(static_cast<int>(args.size()) + 2, f.offset);
+  return ReadRows(st, env, who, now);
+}
+
 absl::StatusOr<Page> ReadPage(Db& db, const CaseEnv& env, const std::string& count_sql, const Values& count_args,
                               const std::string& page_sql, const Values& args, const ListFilter& f,
                               const Principal& who, absl::Time now) {
   Page page;
   QF_ASSIGN_OR_RETURN(page.total, Count(db, count_sql, count_args));
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(page_sql));
-  st.BindAll(args);
-  st.Bind(static_cast<int>(args.size()) + 1, f.limit).Bind(static_cast<int>(args.size()) + 2, f.offset);
-  QF_ASSIGN_OR_RETURN(page.items, ReadRows(st, env, who, now));
+  QF_ASSIGN_OR_RETURN(page.items, PageRows(db, env, page_sql, args, f, who, now));
   return page;
 }
 
@@ -379,7 +384,7 @@ absl::StatusOr<std::optional<Page>> FromChampions(Db& db, const CaseEnv& env, co
   }
   std::sort(passed.begin(), passed.end());
   int64_t end = f.offset + f.limit;
-  bool every = list->bound >= 1e300;
+  bool every = list->every_match;
   Page page;
   page.total = static_cast<int64_t>(passed.size());
   if (page.total <= plan.cap && !every) {
@@ -388,9 +393,7 @@ absl::StatusOr<std::optional<Page>> FromChampions(Db& db, const CaseEnv& env, co
   if (!every && (static_cast<int64_t>(passed.size()) < end || passed[end - 1].first > list->bound)) {
     // The filters pass too few of the list: when they pass few matches at all, each of those is scored.
     if (page.total > plan.cap) return std::nullopt;
-    int64_t total = page.total;
-    QF_ASSIGN_OR_RETURN(page, ReadPage(db, env, "SELECT 0", {}, plan.few_page_sql, plan.few_page_args, f, who, now));
-    page.total = total;
+    QF_ASSIGN_OR_RETURN(page.items, PageRows(db, env, plan.few_page_sql, plan.few_page_args, f, who, now));
     return page;
   }
   json::array ids;

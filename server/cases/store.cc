@@ -100,6 +100,7 @@ namespace {
 constexpr const char* kDeadlineColumns =
     "kind,start_day,term,due_on,policy_id,clause,calendar_version,provisional,status,COALESCE(met_at,''),"
     "extension_days,suspended_days";
+constexpr int kDeadlineColumnCount = 12;  // ReadDeadline reads columns 0 … 11
 
 absl::StatusOr<Deadline> ReadDeadline(const Stmt& st, int64_t case_id) {
   Deadline d;
@@ -151,7 +152,7 @@ absl::StatusOr<std::map<int64_t, std::vector<Deadline>>> LoadDeadlines(Db& db, c
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    int64_t id = st.Int(12);  // after the 12 deadline columns
+    int64_t id = st.Int(kDeadlineColumnCount);
     QF_ASSIGN_OR_RETURN(auto d, ReadDeadline(st, id));
     out[id].push_back(std::move(d));
   }

@@ -1,7 +1,6 @@
 #include "search/champions.h"
 
 #include <algorithm>
-#include <set>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -10,6 +9,8 @@
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "fmt/format.h"
+#include "search/index.h"
 #include "search/query.h"
 #include "spdlog/spdlog.h"
 
@@ -18,7 +19,7 @@ namespace {
 
 constexpr size_t kListsPerDatabase = 2000;
 
-// The scored matches of `sql` (binds as given), as (score, case).
+// The rows of `st` (bound; case, score), as (score, case).
 absl::StatusOr<std::vector<std::pair<double, int64_t>>> Scored(Stmt& st) {
   std::vector<std::pair<double, int64_t>> out;
   while (true) {
@@ -41,9 +42,9 @@ absl::StatusOr<Champions> BuildChampions(Db& db, std::string_view typed, const s
   }
   if (db.backend() == Backend::kPostgres) {
     // ts_rank weighs its words by no document frequency.
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT case_id, -ts_rank('{0.25,0.25,0.25,1}', doc, q, 1) AS s FROM case_search, CAST(?1 AS tsquery) AS q "
-        "WHERE doc @@ q AND case_id <= ?2 ORDER BY s ASC, case_id ASC LIMIT ?3"));
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+        "SELECT case_id, {} AS s FROM case_search, CAST(?1 AS tsquery) AS q "
+        "WHERE doc @@ q AND case_id <= ?2 ORDER BY s ASC, case_id ASC LIMIT ?3", ScoreSql(db.backend(), "", "q"))));
     st.Bind(1, match).Bind(2, c.upto).Bind(3, keep);
     QF_ASSIGN_OR_RETURN(c.best, Scored(st));
   } else {
@@ -63,29 +64,29 @@ absl::StatusOr<Champions> BuildChampions(Db& db, std::string_view typed, const s
       }
     }
     c.df = Join(df, ",");
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT rowid, qf_rank(case_fts, 4.0, 1.0, ?1) AS s FROM case_fts WHERE case_fts MATCH ?2 AND rowid <= ?3 "
-        "ORDER BY s ASC, rowid ASC LIMIT ?4"));
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+        "SELECT rowid, {} AS s FROM case_fts WHERE case_fts MATCH ?2 AND rowid <= ?3 ORDER BY s ASC, rowid ASC LIMIT ?4",
+        ScoreSql(db.backend(), "?1", ""))));
     st.Bind(1, c.df).Bind(2, match).Bind(3, c.upto).Bind(4, keep);
     QF_ASSIGN_OR_RETURN(c.best, Scored(st));
   }
-  // Fewer than `keep`: the list is every match, and nothing left out can score better than anything.
-  c.bound = static_cast<int64_t>(c.best.size()) < keep || c.best.empty() ? 1e300 : c.best.back().first;
+  c.every_match = static_cast<int64_t>(c.best.size()) < keep;
+  c.bound = c.best.empty() ? 0 : c.best.back().first;
   return c;
 }
 
 absl::StatusOr<std::vector<std::pair<double, int64_t>>> ScoreMatchesAfter(Db& db, const std::string& match,
                                                                           const Champions& c, int64_t limit) {
   if (db.backend() == Backend::kPostgres) {
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-        "SELECT case_id, -ts_rank('{0.25,0.25,0.25,1}', doc, q, 1) FROM case_search, CAST(?1 AS tsquery) AS q "
-        "WHERE doc @@ q AND case_id > ?2 ORDER BY case_id DESC LIMIT ?3"));
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+        "SELECT case_id, {} FROM case_search, CAST(?1 AS tsquery) AS q WHERE doc @@ q AND case_id > ?2 "
+        "ORDER BY case_id DESC LIMIT ?3", ScoreSql(db.backend(), "", "q"))));
     st.Bind(1, match).Bind(2, c.upto).Bind(3, limit);
     return Scored(st);
   }
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
-      "SELECT rowid, qf_rank(case_fts, 4.0, 1.0, ?1) FROM case_fts WHERE case_fts MATCH ?2 AND rowid > ?3 "
-      "ORDER BY rowid DESC LIMIT ?4"));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "SELECT rowid, {} FROM case_fts WHERE case_fts MATCH ?2 AND rowid > ?3 ORDER BY rowid DESC LIMIT ?4",
+      ScoreSql(db.backend(), "?1", ""))));
   st.Bind(1, c.df).Bind(2, match).Bind(3, c.upto).Bind(4, limit);
   return Scored(st);
 }

@@ -27,6 +27,7 @@ inline constexpr int64_t kChampions = 1000;
 struct Champions {
   int64_t upto = 0;          // every match up to this case number was scored
   double bound = 0;          // the last champion's score: no match up to `upto` left out scores better (lower)
+  bool every_match = false;  // fewer than were kept: every match up to `upto` is here
   std::string df;            // the document frequencies the scores used (several words; empty for one)
   std::vector<std::pair<double, int64_t>> best;  // (score, case), best first; lower is better
   absl::Time built_at;

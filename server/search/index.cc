@@ -170,6 +170,15 @@ absl::StatusOr<int64_t> EstimateMatches(Db& db, const std::string& query, int64_
   return std::max(n, static_cast<int64_t>(static_cast<double>(n) * top / span));
 }
 
+// RowScore's subquery for the frequencies `df` (SQLite; PostgreSQL's ts_rank takes none).
+RowScored RowScoreWith(Backend backend, const std::string& df, const std::string& match) {
+  if (backend == Backend::kPostgres)
+    return {fmt::format("(SELECT {} FROM case_search WHERE case_id = c.id)", ScoreSql(backend, "", "CAST(? AS tsquery)")),
+            {match}};
+  return {fmt::format("(SELECT {} FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)", ScoreSql(backend, "?", "")),
+          {df, match}};
+}
+
 // Each word's document frequency, for qf_rank: it weighs the word against the others (BM25's IDF); one word's
 // only scales every score (empty). Estimated from how densely its newest `window` matches lie (counting every match
 // of a common word costs as much as scoring them all, which is what this avoids).
@@ -365,35 +374,38 @@ absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::
     const char* matches = n > limit ? "(doc @@ q) IS TRUE" : "doc @@ q";
     // Scored outside the newest-first cut, so that ts_rank reads the kept rows' vectors only.
     r.sql = fmt::format(
-        "(SELECT fid, -ts_rank('{{0.25,0.25,0.25,1}}', doc, q, 1) AS score FROM "
-        "(SELECT case_id AS fid, doc, q FROM case_search, CAST(? AS tsquery) AS q "
+        "(SELECT fid, {} AS score FROM (SELECT case_id AS fid, doc, q FROM case_search, CAST(? AS tsquery) AS q "
         "WHERE {} ORDER BY case_id DESC LIMIT {}) AS m)",
-        matches, limit);
+        ScoreSql(db.backend(), "", "q"), matches, limit);
     r.members_sql = fmt::format(
         "(SELECT case_id AS fid FROM case_search, CAST(? AS tsquery) AS q WHERE {} ORDER BY case_id DESC LIMIT {})",
         matches, limit);
     r.args = r.members_args = {match};
+    r.row = RowScoreWith(db.backend(), "", match);
     return r;
   }
   QF_ASSIGN_OR_RETURN(std::string df, EstimatedFrequencies(db, typed, limit));
   r.sql = fmt::format(
-      "(SELECT rowid AS fid, qf_rank(case_fts, 4.0, 1.0, ?) AS score FROM case_fts WHERE case_fts MATCH ? "
-      "ORDER BY rowid DESC LIMIT {})",
-      limit);
+      "(SELECT rowid AS fid, {} AS score FROM case_fts WHERE case_fts MATCH ? ORDER BY rowid DESC LIMIT {})",
+      ScoreSql(db.backend(), "?", ""), limit);
   r.members_sql = fmt::format("(SELECT rowid AS fid FROM case_fts WHERE case_fts MATCH ? ORDER BY rowid DESC LIMIT {})", limit);
   r.args = {df, match};
   r.members_args = {match};
+  r.row = RowScoreWith(db.backend(), df, match);
   return r;
 }
 
+std::string ScoreSql(Backend backend, std::string_view df, std::string_view q) {
+  if (backend == Backend::kPostgres) return fmt::format("-ts_rank('{{0.25,0.25,0.25,1}}', doc, {}, 1)", q);
+  return fmt::format("qf_rank(case_fts, 4.0, 1.0, {})", df);
+}
+
 absl::StatusOr<RowScored> RowScore(Db& db, std::string_view typed, const std::string& match) {
-  if (db.backend() == Backend::kPostgres)
-    return RowScored{"(SELECT -ts_rank('{0.25,0.25,0.25,1}', doc, CAST(? AS tsquery), 1) FROM case_search "
-                     "WHERE case_id = c.id)",
-                     {match}};
-  QF_ASSIGN_OR_RETURN(std::string df, EstimatedFrequencies(db, typed, 2000));
-  return RowScored{"(SELECT qf_rank(case_fts, 4.0, 1.0, ?) FROM case_fts WHERE case_fts MATCH ? AND rowid = c.id)",
-                   {df, match}};
+  std::string df;
+  if (db.backend() != Backend::kPostgres) {
+    QF_ASSIGN_OR_RETURN(df, EstimatedFrequencies(db, typed, 2000));
+  }
+  return RowScoreWith(db.backend(), df, match);
 }
 
 }  // namespace qf::search

@@ -72,15 +72,11 @@ struct Nearest {
 Nearest NearestMatches(Backend backend, const std::vector<std::pair<int64_t, std::string>>& terms, int64_t except,
                        int64_t limit);
 
-// The `limit` most recently registered matches of what was typed (`match`: its query for this backend), as a
-// derived table (fid, score) scored for relevance — lower is better, the title weighs 4 times the content: SQLite
-// BM25 (qf_rank, each word's document frequency estimated from its newest matches), PostgreSQL ts_rank — and as
-// a derived table (fid) of the same matches unscored, for counting; each with its parameters' values in order.
-struct Ranked {
-  std::string sql, members_sql;
-  std::vector<std::variant<int64_t, std::string>> args, members_args;
-};
-absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::string& match, int64_t limit);
+// Relevance as the index scores it, lower is better and the title weighs four times the content: SQLite's qf_rank
+// over case_fts given each word's document frequencies `df` (a placeholder or a literal list), PostgreSQL's ts_rank
+// of the row's `doc` against the tsquery `q` (a column or an expression). Every ranking here uses it.
+std::string ScoreSql(Backend backend, std::string_view df, std::string_view q);
+
 // A case's score for what was typed, scored as RankedMatches scores, as a scalar subquery on the case row `c` (null
 // when it does not match), with its parameters' values in order: for lists whose filters pick few cases, each case
 // scored where it is, over every match.
@@ -89,5 +85,17 @@ struct RowScored {
   std::vector<std::variant<int64_t, std::string>> args;
 };
 absl::StatusOr<RowScored> RowScore(Db& db, std::string_view typed, const std::string& match);
+
+// The `limit` most recently registered matches of what was typed (`match`: its query for this backend), as a
+// derived table (fid, score) scored for relevance — lower is better, the title weighs 4 times the content: SQLite
+// BM25 (qf_rank, each word's document frequency estimated from its newest matches), PostgreSQL ts_rank — and as
+// a derived table (fid) of the same matches unscored, for counting; each with its parameters' values in order; and
+// RowScore's subquery with the same word frequencies.
+struct Ranked {
+  std::string sql, members_sql;
+  std::vector<std::variant<int64_t, std::string>> args, members_args;
+  RowScored row;
+};
+absl::StatusOr<Ranked> RankedMatches(Db& db, std::string_view typed, const std::string& match, int64_t limit);
 
 }  // namespace qf::search
