@@ -7,7 +7,7 @@
 import { spawn, execFileSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { mkdirSync, mkdtempSync, rmSync, existsSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -123,6 +123,40 @@ async function shot(page, locale, name) {
   const style = await page.addStyleTag({ content: '.console { height: auto !important; min-height: 100vh; } .console .main { overflow: visible !important; }' })
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
   await style.evaluate((el) => el.remove())
+  await accessible(page, locale, name)
+}
+
+// Accessibility: axe-core's WCAG 2.1 A and AA rules on the page as it stands; a serious or critical violation fails
+// the journey, named with the elements it was found on (QF_AXE_HTML=1 adds each element's markup and ancestors).
+// The page's lang must be the journey's language. QF_E2E_CJK=1 lists the Chinese text left on English pages.
+// axe is evaluated through the driver: the pages' Content-Security-Policy refuses an injected script tag, rightly.
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+async function accessible(page, locale, name) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
+  const found = await page.evaluate(async (html) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + (html ? ' ' + n.html.slice(0, 120) + ' in ' + (() => { let e = document.querySelector(n.target[0]); const up = []; for (let i = 0; e && i < 6; i++, e = e.parentElement) up.push(e.className || e.tagName); return up.join(' < ') })() : '')).join(' | ')}` +
+        (v.nodes[0]?.failureSummary ? ` — ${v.nodes[0].failureSummary.split('\n').slice(1, 2).join('').trim()}` : ''))
+  }, !!process.env.QF_AXE_HTML)
+  check(found.length === 0, `${locale}/${name}: axe-core finds no serious or critical violation${found.length ? '\n    ' + found.join('\n    ') : ''}`)
+  if (locale === 'en' && process.env.QF_E2E_CJK) {
+    const cjk = await page.evaluate(() => {
+      const out = []
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.textContent.trim()
+        if (!/[\u4e00-\u9fff]/.test(text)) continue
+        const el = n.parentElement
+        if (!el || el.closest('[translate=no]') || !el.checkVisibility?.()) continue
+        out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${text.slice(0, 60)}`)
+      }
+      return out
+    })
+    if (cjk.length) console.log(`CJK ${name}: ${cjk.length}\n    ${cjk.slice(0, 40).join('\n    ')}`)
+  }
+  const lang = await page.evaluate(() => document.documentElement.lang)
+  check(lang === locale, `${locale}/${name}: <html lang> is ${locale} (was ${lang})`)
 }
 
 // el-input puts data-test on the native control, el-select on its wrapper: this finds the control either way.
@@ -1278,6 +1312,17 @@ async function platformImport(browser, base, locale) {
   await clerk.reload()
   await clerk.locator('[data-test=sidebar][data-folded=false]').waitFor({ timeout: 10000 })
   check(true, `${locale} console: the menu unfolded by the user stays unfolded`)
+  // By keyboard alone: Tab reaches the menu's entries and Enter opens one.
+  await clerk.evaluate(() => (document.activeElement instanceof HTMLElement) && document.activeElement.blur())
+  let reached = false
+  for (let i = 0; i < 25 && !reached; i++) {
+    await clerk.keyboard.press('Tab')
+    reached = await clerk.evaluate(() => document.activeElement?.getAttribute('data-test') === 'menu-cases')
+  }
+  check(reached, `${locale} console: the menu's entries are reached with Tab`)
+  await clerk.keyboard.press('Enter')
+  await clerk.waitForURL(/\/console\/cases$/, { timeout: 10000 }).then(() => check(true, `${locale} console: Enter on a menu entry opens its page`),
+    () => check(false, `${locale} console: Enter on a menu entry opens its page (at ${clerk.url()})`))
   await clerk.context().close()
 }
 

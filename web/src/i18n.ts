@@ -25,6 +25,9 @@ export const i18n = createI18n({
   },
 })
 
+// The page's language follows the UI's from the first render (screen readers and fonts read <html lang>).
+if (typeof document !== 'undefined') document.documentElement.lang = initialLocale()
+
 export function setLocale(l: Locale): void {
   i18n.global.locale.value = l
   localStorage.setItem(KEY, l)
