@@ -47,6 +47,12 @@ void Sessions::Forget(std::string_view token) {
   ++forgotten_;
 }
 
+void Sessions::ForgetAccount(int64_t account, std::string_view keep) {
+  std::lock_guard lock(mu_);
+  std::erase_if(sessions_, [&](const auto& kv) { return kv.second.principal.account_id == account && kv.first != keep; });
+  ++forgotten_;
+}
+
 std::optional<Principal> Sessions::Resolve(std::string_view token) {
   if (token.empty() || token.size() > 128) return std::nullopt;
   std::string key = Key(token);

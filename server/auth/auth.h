@@ -65,6 +65,9 @@ class Sessions {
   std::string Create(Principal& p);
   // Drops a session from memory (after its stored row is deleted: sign-out).
   void Forget(std::string_view token);
+  // Drops every session of `account` but the one stored under `keep` (a key, or ""), after their rows are deleted:
+  // a password or second factor reset, a disabled account.
+  void ForgetAccount(int64_t account, std::string_view keep = "");
   // The principal of a live session token (touching it), or nullopt when unknown or expired.
   std::optional<Principal> Resolve(std::string_view token);
 

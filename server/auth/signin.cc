@@ -69,6 +69,10 @@ absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const vault:
                                                             const Sessions::PendingMfa& pending,
                                                             const SecondFactorRequest& r) {
   int64_t id = pending.principal.account_id;
+  // Disabled between the password and the second factor: refused like a wrong password.
+  QF_ASSIGN_OR_RETURN(auto now, GetAccount(tx.db(), id));
+  if (!now || !now->active)
+    return MakeError(absl::StatusCode::kUnauthenticated, "auth.bad_credentials", "用户名或密码错误");
   std::vector<std::string> codes;
   std::string method = "totp";
   if (pending.setup) {
@@ -86,6 +90,11 @@ absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const vault:
   return codes;
 }
 
+std::optional<std::string> PasswordWeakness(std::string_view password) {
+  if (Utf8Length(password) < 12) return "密码至少12个字符";
+  return std::nullopt;
+}
+
 absl::StatusOr<AccountRequest> ParseAccount(const boost::json::object& body) {
   JsonInput in(body);
   AccountRequest r;
@@ -95,7 +104,9 @@ absl::StatusOr<AccountRequest> ParseAccount(const boost::json::object& body) {
   a.unit_id = in.Int("unit_id", true, 1, INT64_MAX).value_or(0);
   a.person_id = in.Int("person_id", false, 1, INT64_MAX).value_or(0);
   auto password = in.Str("password", true, 256);
-  if (password && Utf8Length(*password) < 12) in.Fail("password", "密码至少12个字符");
+  if (password) {
+    if (auto weak = PasswordWeakness(*password)) in.Fail("password", *weak);
+  }
   r.password = password.value_or("");
   if (const auto* roles = in.Raw("roles"); !roles || !roles->is_array() || roles->as_array().empty()) {
     in.Fail("roles", "至少一个角色");

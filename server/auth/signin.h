@@ -49,6 +49,10 @@ absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const vault:
                                                             const Sessions::PendingMfa& pending,
                                                             const SecondFactorRequest& r);
 
+// What is wrong with a password chosen for an account (fewer than 12 characters), or nullopt: the one rule for
+// new accounts, password resets and changes.
+std::optional<std::string> PasswordWeakness(std::string_view password);
+
 // A new staff account as the administrator asks for it (the password still in clear: hash it on the pool).
 struct AccountRequest {
   NewAccount account;

@@ -62,7 +62,11 @@ def main():
         calls = {
             ("GET", "/healthz"): {}, ("POST", "/api/v1/auth/login"): {"body": {}}, ("POST", "/api/v1/auth/mfa"): {"body": {}},
             ("POST", "/api/v1/auth/logout"): {"last": True, "body": {}}, ("GET", "/api/v1/auth/me"): {},
-            ("POST", "/api/v1/accounts"): {"body": {}}, ("GET", "/api/v1/public/units"): {}, ("GET", "/api/v1/units"): {},
+            ("POST", "/api/v1/accounts"): {"body": {}}, ("GET", "/api/v1/accounts"): {},
+            ("POST", "/api/v1/accounts/{id}/password"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/accounts/{id}/second-factor/reset"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/accounts/{id}/active"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/auth/password"): {"body": {}}, ("GET", "/api/v1/public/units"): {}, ("GET", "/api/v1/units"): {},
             ("GET", "/api/v1/units/{id}"): {"params": [school]}, ("POST", "/api/v1/units"): {"body": {}},
             ("POST", "/api/v1/public/units/named"): {"body": {}}, ("GET", "/api/v1/units/{id}/aliases"): {"params": [school]},
             ("POST", "/api/v1/units/{id}/aliases"): {"params": [school], "body": {}},
