@@ -1326,6 +1326,57 @@ async function platformImport(browser, base, locale) {
   await clerk.context().close()
 }
 
+// The administrator gives an inspector who forgot her password a temporary one (the reason required, the password
+// shown to hand over); she signs in with it and changes it herself (a wrong current password named on its field).
+// Each language has its own inspector: the accounts are changed for good.
+async function accounts(browser, base, locale) {
+  const zh = locale === 'zh-CN'
+  const who = zh ? 'inspector06' : 'inspector07'
+  const admin = await signIn(browser, base, 'admin', locale)
+  await admin.locator('[data-test=menu-accounts]').click()
+  await admin.locator(field('accounts-q')).fill(who)
+  await admin.locator('[data-test=accounts-search]').click()
+  await expectText(admin.locator('[data-test=accounts-table] .el-table__row'), who, `${locale} accounts: found by the start of the username`)
+  await shot(admin, locale, 'console-accounts')
+  await admin.locator(`[data-test=account-password-${who}]`).click()
+  const dialog = admin.locator('[data-test=account-dialog]')
+  await dialog.locator('[data-test=account-confirm]').click()
+  await expectText(dialog.locator('.el-form-item__error'), zh ? '请填写原因' : 'Please enter', `${locale} accounts: the reason is required`)
+  await dialog.locator(field('account-reason')).fill(zh ? '本人遗忘密码，电话核实' : 'Forgotten; confirmed by phone')
+  const temporary = await dialog.locator(field('account-temp-password')).inputValue()
+  check(temporary.length === 16, `${locale} accounts: a 16-character temporary password is proposed`)
+  await dialog.locator('[data-test=account-confirm]').click()
+  await expectText(dialog.locator('[data-test=account-done]'), zh ? '当面或电话告知' : 'face to face', `${locale} accounts: the password to hand over, with what to tell`)
+  await shot(admin, locale, 'console-account-reset')
+  await admin.context().close()
+
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const page = await ctx.newPage()
+  watchErrors(page, who)
+  await page.goto(`${base}/console/login`)
+  await page.locator(field('username')).fill(who)
+  await page.locator(field('password')).fill(temporary)
+  await page.locator('[data-test=login-next]').click()
+  await page.locator(field('totp')).fill(await nextTotp(who))
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((u) => !u.pathname.includes('/login'), { timeout: 10000 })
+  check(true, `${locale} accounts: the inspector signs in with the temporary password`)
+  await page.locator('[data-test=password]').click()
+  const pw = page.locator('[data-test=password-dialog]')
+  await pw.locator(field('password-current')).fill('not-my-password')
+  await pw.locator(field('password-next')).fill('Inspector#new-2026-12')
+  await pw.locator(field('password-again')).fill('Inspector#new-2026-12')
+  await pw.locator('[data-test=password-save]').click()
+  await expectText(pw.locator('.el-form-item__error'), zh ? '不正确' : 'The current password is wrong', `${locale} password: a wrong current password is named on its field`)
+  await shot(page, locale, 'console-password')
+  await pw.locator(field('password-current')).fill(temporary)
+  await pw.locator('[data-test=password-save]').click()
+  await expectText(page.locator('.el-message--success'), zh ? '密码已修改' : 'Password changed', `${locale} password: changed, this session kept`)
+  await pw.waitFor({ state: 'hidden', timeout: 10000 })
+  await ctx.close()
+}
+
 async function main() {
   if (!existsSync(join(root, 'web/dist/index.html'))) throw new Error('web/dist is missing: run make web')
   const fonts = execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' })
@@ -1387,6 +1438,7 @@ async function main() {
     projects: async (locale) => { step(locale, 'projects'); await projects(browser, server.url, locale) },
     admissions: async (locale) => { step(locale, 'admissions'); await admissions(browser, server.url, locale) },
     imports: async (locale) => { step(locale, 'platform import'); await platformImport(browser, server.url, locale) },
+    accounts: async (locale) => { step(locale, 'accounts'); await accounts(browser, server.url, locale) },
   }
   // Longest first, so that the lanes end together.
   const queue = Object.keys(journeys).filter(want)

@@ -17,20 +17,34 @@ export interface Problem {
   errors?: FieldError[]
 }
 
+// A problem in the UI's language: from its stable code (common.json's `error`, keyed by the code) outside Chinese,
+// or '' when the code has no translation — the server's Chinese detail is then the fallback.
+function localized(problem: Problem): string {
+  const key = `error.${problem.code ?? ''}`
+  if (!problem.code || i18n.global.locale.value === 'zh-CN' || !i18n.global.te(key)) return ''
+  return i18n.global.t(key)
+}
+
 export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly problem: Problem
   constructor(problem: Problem) {
-    super(problem.detail || problem.title)
+    super(localized(problem) || problem.detail || problem.title)
     this.status = problem.status
     this.code = problem.code ?? ''
     this.problem = problem
   }
-  // Messages by field ("reporter.phone" → "电话号码格式不正确"), for el-form items.
+  // Messages by field ("reporter.phone" → "电话号码格式不正确"), for el-form items. A problem about one field whose
+  // code is translated gives that field the translation.
   get fields(): Record<string, string> {
     const out: Record<string, string> = {}
-    for (const e of this.problem.errors ?? []) out[e.field] = out[e.field] ? `${out[e.field]}；${e.message}` : e.message
+    const errors = this.problem.errors ?? []
+    const own = errors.length === 1 ? localized(this.problem) : ''
+    for (const e of errors) {
+      const message = own || e.message
+      out[e.field] = out[e.field] ? `${out[e.field]}；${message}` : message
+    }
     return out
   }
 }
