@@ -1,5 +1,5 @@
 // Labels of the server's codes in the reader's language: the server names states, categories, channels and deadlines in
-// Chinese (they are the bureau's own words); English labels come from the locale, the Chinese from the server.
+// Chinese (they are the bureau's own words, and its policy data's); English labels come from the locale, the Chinese from the server.
 import { useI18n } from 'vue-i18n'
 
 export function useLabels() {
@@ -11,6 +11,9 @@ export function useLabels() {
       english() && te(`console.vocab.category.${code}`) ? t(`console.vocab.category.${code}`) : serverLabel ?? code,
     channel: (code: string, serverLabel?: string) =>
       english() && te(`console.vocab.channel.${code}`) ? t(`console.vocab.channel.${code}`) : serverLabel ?? code,
+    // An evaluation's band (data/duty/evaluation.toml: excellent, good, pass, fail).
+    band: (code: string, serverLabel?: string) =>
+      english() && te(`console.vocab.band.${code}`) ? t(`console.vocab.band.${code}`) : serverLabel ?? code,
     deadline: (code: string, serverLabel?: string) =>
       english() && te(`portal.vocab.deadline.${code}`) ? t(`portal.vocab.deadline.${code}`) : serverLabel ?? code,
   }
