@@ -27,17 +27,22 @@ json::object PrincipalJson(const Principal& p) {
 
 const absl::Status kBusy = MakeError(absl::StatusCode::kResourceExhausted, "auth.busy", "登录请求过多，请稍后再试");
 
+// The refusal while `username` is locked out after failed passwords, with the time to wait; nullopt otherwise.
+std::optional<Response> LockedOut(AppContext& app, const std::string& username, const std::string& path) {
+  absl::Duration retry;
+  auto locked = CheckNotLockedOut(*app.sessions, username, &retry);
+  if (locked.ok()) return std::nullopt;
+  auto r = Response::Problem(locked, path);
+  r.headers.emplace_back("Retry-After", std::to_string(absl::ToInt64Seconds(retry) + 1));
+  return r;
+}
+
 void Login(AppContext& app, Request& req, Respond respond) {
   auto body = ParseObject(req.body);
   if (!body.ok()) return respond(Response::Problem(body.status(), req.path));
   auto creds = ParseCredentials(*body);
   if (!creds.ok()) return respond(Response::Problem(creds.status(), req.path));
-  absl::Duration retry;
-  if (auto locked = CheckNotLockedOut(*app.sessions, creds->username, &retry); !locked.ok()) {
-    auto r = Response::Problem(locked, req.path);
-    r.headers.emplace_back("Retry-After", std::to_string(absl::ToInt64Seconds(retry) + 1));
-    return respond(r);
-  }
+  if (auto locked = LockedOut(app, creds->username, req.path)) return respond(*locked);
   auto db = app.readers->Get();  // who may sign in is decided on the primary, never on a standby behind it
   if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
   auto account = FindAccount(**db, creds->username);
@@ -182,12 +187,7 @@ void ChangePasswordRoute(AppContext& app, Request& req, Respond respond) {
   auto change = ParsePasswordChange(*body);
   if (!change.ok()) return respond(Response::Problem(change.status(), req.path));
   const Principal& me = *req.principal;
-  absl::Duration retry;
-  if (auto locked = CheckNotLockedOut(*app.sessions, me.username, &retry); !locked.ok()) {
-    auto r = Response::Problem(locked, req.path);
-    r.headers.emplace_back("Retry-After", std::to_string(absl::ToInt64Seconds(retry) + 1));
-    return respond(r);
-  }
+  if (auto locked = LockedOut(app, me.username, req.path)) return respond(*locked);
   auto db = app.readers->Get();
   if (!db.ok()) return respond(Response::Problem(db.status(), req.path));
   auto account = GetAccount(**db, me.account_id);
