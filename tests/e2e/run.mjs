@@ -555,7 +555,20 @@ async function supervisor(browser, base, locale, c) {
   await page.waitForURL(/\/console\/dashboard/)
   await page.locator('[data-test=chart-channel] canvas').waitFor({ timeout: 10000 }).then(() => check(true, 'chart'), () => check(false, `${locale} dashboard draws its charts`))
   check(Number(await page.locator('[data-test=kpi-total]').textContent()) >= 558, `${locale} dashboard counts the half-year's items`)
+  // Compared with the same days a year earlier (the demo has nothing then), then with as many days just before.
+  const year = new Date().getUTCFullYear()
+  await expectText(page.locator('[data-test=dash-compared]'), `${year - 1}-01-01`, `${locale} dashboard: compared with the same days last year`)
+  await expectText(page.locator('[data-test=kpi-total-was]'), locale === 'zh-CN' ? '对比期 0' : 'then 0', `${locale} dashboard: last year's figure beside this year's`)
+  check(((await page.locator('[data-test=kpi-total-was] .chg').textContent()) ?? '').trim().startsWith('+'), `${locale} dashboard: with the change`)
   await shot(page, locale, 'console-dashboard')
+  await pickOption(page, 'dash-compare', locale === 'zh-CN' ? '环比' : 'Period before')
+  await expectText(page.locator('[data-test=dash-compared]'), `${year - 1}-12-31`, `${locale} dashboard: the period before ends the day before this one begins`)
+  // The shortcut to this month: the range runs from its first day.
+  await page.locator('[data-test=dash-range] input').first().click()
+  await page.locator('.el-picker-panel__shortcut:visible', { hasText: locale === 'zh-CN' ? '本月' : 'This month' }).click()
+  const monthStart = new Date().toISOString().slice(0, 8) + '01'
+  await page.waitForFunction((d) => [...document.querySelectorAll('[data-test=dash-range] input')].some((i) => i.value === d), monthStart, { timeout: 10000 })
+    .then(() => check(true, 'month'), () => check(false, `${locale} dashboard: the shortcut sets the range to this month`))
   await page.context().close()
 }
 
@@ -910,7 +923,8 @@ async function duty(browser, base, locale) {
   // are the server's, read by the same session.
   const fixed = await head.evaluate(async () => (await (await fetch('/api/v1/duty/my-evaluation?year=2026')).json()).sheet)
   await expectText(own.locator('[data-test=duty-sheet-total]'), `${zh ? '得分' : 'Total'}：${fixed.total}`, `${locale} duty: the head reads the unit's fixed total`)
-  await expectText(own.locator('[data-test=duty-sheet-total] .el-tag'), fixed.band_label, `${locale} duty: with its band`)
+  const bandEn = { excellent: 'Excellent', good: 'Good', pass: 'Pass', fail: 'Fail' }
+  await expectText(own.locator('[data-test=duty-sheet-total] .el-tag'), zh ? fixed.band_label : bandEn[fixed.band], `${locale} duty: with its band, in the UI's language`)
   check(await own.locator('[data-test=duty-sheet-computation]').count() > 0, `${locale} duty: and each computed item's computation`)
   await shot(head, locale, 'console-duty-own-evaluation')
   await head.context().close()
