@@ -94,7 +94,7 @@ absl::StatusOr<AccountChange> ParseAccountChange(const json::object& body, std::
   if (kind == "password") {
     auto password = in.Str("password", true, 256);
     if (password) {
-      if (auto weak = PasswordWeakness(*password)) in.Fail("password", *weak);
+      RequireStrongPassword(in, "password", *password);
     }
     c.password = password.value_or("");
   } else if (kind == "active") {
@@ -113,8 +113,8 @@ absl::StatusOr<PasswordChange> ParsePasswordChange(const json::object& body) {
   c.current = in.Str("current_password", true, 256).value_or("");
   auto next = in.Str("new_password", true, 256);
   if (next) {
-    if (auto weak = PasswordWeakness(*next)) in.Fail("new_password", *weak);
-    else if (*next == c.current) in.Fail("new_password", "新密码不能与当前密码相同");
+    if (RequireStrongPassword(in, "new_password", *next) && *next == c.current)
+      in.Fail("new_password", "新密码不能与当前密码相同");
   }
   c.next = next.value_or("");
   QF_RETURN_IF_ERROR(in.Finish("account.password_invalid"));

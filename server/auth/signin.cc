@@ -4,6 +4,7 @@
 #include "common/crypto_util.h"
 #include "common/json_input.h"
 #include "common/status.h"
+#include "fmt/format.h"
 #include "spdlog/spdlog.h"
 
 namespace qf::auth {
@@ -90,9 +91,11 @@ absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const vault:
   return codes;
 }
 
-std::optional<std::string> PasswordWeakness(std::string_view password) {
-  if (Utf8Length(password) < 12) return "密码至少12个字符";
-  return std::nullopt;
+bool RequireStrongPassword(JsonInput& in, std::string_view field, std::string_view password) {
+  constexpr int kMinChars = 12;
+  if (Utf8Length(password) >= kMinChars) return true;
+  in.Fail(field, fmt::format("密码至少{}个字符", kMinChars), "min_chars", {std::to_string(kMinChars)});
+  return false;
 }
 
 absl::StatusOr<AccountRequest> ParseAccount(const boost::json::object& body) {
@@ -105,7 +108,7 @@ absl::StatusOr<AccountRequest> ParseAccount(const boost::json::object& body) {
   a.person_id = in.Int("person_id", false, 1, INT64_MAX).value_or(0);
   auto password = in.Str("password", true, 256);
   if (password) {
-    if (auto weak = PasswordWeakness(*password)) in.Fail("password", *weak);
+    RequireStrongPassword(in, "password", *password);
   }
   r.password = password.value_or("");
   if (const auto* roles = in.Raw("roles"); !roles || !roles->is_array() || roles->as_array().empty()) {

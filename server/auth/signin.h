@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "auth/auth.h"
 #include "auth/auth_store.h"
+#include "common/json_input.h"
 #include "common/work_pool.h"
 #include "storage/writer.h"
 
@@ -49,9 +50,9 @@ absl::StatusOr<std::vector<std::string>> VerifySecondFactor(Tx& tx, const vault:
                                                             const Sessions::PendingMfa& pending,
                                                             const SecondFactorRequest& r);
 
-// What is wrong with a password chosen for an account (fewer than 12 characters), or nullopt: the one rule for
-// new accounts, password resets and changes.
-std::optional<std::string> PasswordWeakness(std::string_view password);
+// The one rule for a password chosen for an account (new accounts, resets and changes): at least 12 characters.
+// Returns whether `password` passes; a failure is recorded on `field` (rule min_chars).
+bool RequireStrongPassword(JsonInput& in, std::string_view field, std::string_view password);
 
 // A new staff account as the administrator asks for it (the password still in clear: hash it on the pool).
 struct AccountRequest {

@@ -40,30 +40,34 @@ void JsonInput::Fail(std::string_view name, std::string message) {
   errors_.push_back({Path(name), std::move(message)});
 }
 
+void JsonInput::Fail(std::string_view name, std::string message, std::string rule, std::vector<std::string> args) {
+  errors_.push_back({Path(name), std::move(message), std::move(rule), std::move(args)});
+}
+
 void JsonInput::Absorb(const JsonInput& nested) { errors_.insert(errors_.end(), nested.errors_.begin(), nested.errors_.end()); }
 
 std::optional<std::string> JsonInput::Str(std::string_view name, bool required, size_t max_chars) {
   const auto* v = Raw(name);
   if (!v) {
-    if (required) Fail(name, "必填");
+    if (required) Fail(name, "必填", "required");
     return std::nullopt;
   }
   if (!v->is_string()) {
-    Fail(name, "应为字符串");
+    Fail(name, "应为字符串", "text");
     return std::nullopt;
   }
   std::string s(Trim(std::string_view(v->as_string())));
   long len = Utf8Length(s);
   if (len < 0) {
-    Fail(name, "含有无效字符（须为 UTF-8 编码）");
+    Fail(name, "含有无效字符（须为 UTF-8 编码）", "utf8");
     return std::nullopt;
   }
   if (s.empty()) {
-    if (required) Fail(name, "不能为空");
+    if (required) Fail(name, "不能为空", "required");
     return std::nullopt;
   }
   if (static_cast<size_t>(len) > max_chars) {
-    Fail(name, fmt::format("不能超过 {} 个字符", max_chars));
+    Fail(name, fmt::format("不能超过 {} 个字符", max_chars), "max_chars", {std::to_string(max_chars)});
     return std::nullopt;
   }
   return s;
@@ -78,25 +82,25 @@ std::optional<std::string> JsonInput::Enum(std::string_view name, bool required,
     if (a == *s) return s;
     names.emplace_back(a);
   }
-  Fail(name, "取值应为：" + Join(names, "、"));
+  Fail(name, "取值应为：" + Join(names, "、"), "one_of", names);
   return std::nullopt;
 }
 
 std::optional<int64_t> JsonInput::Int(std::string_view name, bool required, int64_t min, int64_t max) {
   const auto* v = Raw(name);
   if (!v) {
-    if (required) Fail(name, "必填");
+    if (required) Fail(name, "必填", "required");
     return std::nullopt;
   }
   int64_t out;
   if (v->is_int64()) out = v->as_int64();
   else if (v->is_uint64() && v->as_uint64() <= static_cast<uint64_t>(INT64_MAX)) out = static_cast<int64_t>(v->as_uint64());
   else {
-    Fail(name, "应为整数");
+    Fail(name, "应为整数", "integer");
     return std::nullopt;
   }
   if (out < min || out > max) {
-    Fail(name, fmt::format("应在 {} 到 {} 之间", min, max));
+    Fail(name, fmt::format("应在 {} 到 {} 之间", min, max), "range", {std::to_string(min), std::to_string(max)});
     return std::nullopt;
   }
   return out;
@@ -105,11 +109,11 @@ std::optional<int64_t> JsonInput::Int(std::string_view name, bool required, int6
 std::optional<bool> JsonInput::Bool(std::string_view name, bool required) {
   const auto* v = Raw(name);
   if (!v) {
-    if (required) Fail(name, "必填");
+    if (required) Fail(name, "必填", "required");
     return std::nullopt;
   }
   if (!v->is_bool()) {
-    Fail(name, "应为 true 或 false");
+    Fail(name, "应为 true 或 false", "boolean");
     return std::nullopt;
   }
   return v->as_bool();
@@ -119,7 +123,7 @@ std::optional<absl::CivilDay> JsonInput::Day(std::string_view name, bool require
   auto s = Str(name, required, 10);
   if (!s) return std::nullopt;
   auto d = ParseDay(*s);
-  if (!d) Fail(name, "日期格式应为 YYYY-MM-DD");
+  if (!d) Fail(name, "日期格式应为 YYYY-MM-DD", "date");
   return d;
 }
 

@@ -33,6 +33,8 @@ class JsonInput {
   const boost::json::value* Raw(std::string_view name) const;
 
   void Fail(std::string_view name, std::string message);
+  // A failure of one of the common rules (see FieldError): its stable name and values beside the message.
+  void Fail(std::string_view name, std::string message, std::string rule, std::vector<std::string> args = {});
   // Takes the errors of a nested object's input (made with this one's path as its prefix), so that one answer lists all.
   void Absorb(const JsonInput& nested);
   bool ok() const { return errors_.empty(); }

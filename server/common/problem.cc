@@ -60,7 +60,7 @@ Problem ToProblemWithHttpStatus(const absl::Status& status, const std::string& i
   doc["instance"] = instance;
   boost::json::array errors;
   for (const auto& f : FieldErrors(status))
-    errors.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
+    errors.push_back(FieldJson(f));
   if (!errors.empty()) doc["errors"] = std::move(errors);
   return {http, boost::json::serialize(doc)};
 }

@@ -11,13 +11,22 @@ constexpr absl::string_view kCodeUrl = "qingfeng/code";
 constexpr absl::string_view kFieldsUrl = "qingfeng/fields";
 }  // namespace
 
+boost::json::object FieldJson(const FieldError& f) {
+  boost::json::object o{{"field", f.field}, {"message", f.message}};
+  if (!f.rule.empty()) {
+    o["rule"] = f.rule;
+    o["args"] = boost::json::array(f.args.begin(), f.args.end());
+  }
+  return o;
+}
+
 absl::Status MakeError(absl::StatusCode code, std::string_view stable_code, std::string_view message,
                        std::vector<FieldError> fields) {
   absl::Status status(code, absl::string_view(message.data(), message.size()));
   status.SetPayload(Str(kCodeUrl), absl::Cord(std::string(stable_code)));
   if (!fields.empty()) {
     boost::json::array arr;
-    for (auto& f : fields) arr.push_back(boost::json::object{{"field", f.field}, {"message", f.message}});
+    for (auto& f : fields) arr.push_back(FieldJson(f));
     status.SetPayload(Str(kFieldsUrl), absl::Cord(boost::json::serialize(arr)));
   }
   return status;
@@ -62,7 +71,12 @@ std::vector<FieldError> FieldErrors(const absl::Status& status) {
   if (ec || !v.is_array()) return out;
   for (auto& e : v.as_array()) {
     const auto& o = e.as_object();
-    out.push_back({std::string(o.at("field").as_string()), std::string(o.at("message").as_string())});
+    FieldError f{std::string(o.at("field").as_string()), std::string(o.at("message").as_string())};
+    if (const auto* rule = o.if_contains("rule")) {
+      f.rule = std::string(rule->as_string());
+      for (const auto& a : o.at("args").as_array()) f.args.emplace_back(a.as_string());
+    }
+    out.push_back(std::move(f));
   }
   return out;
 }

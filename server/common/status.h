@@ -8,13 +8,18 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "boost/json/object.hpp"
 
 namespace qf {
 
-// One field that failed validation: its JSON path (or "row 3, column 电话" for imports) and a Chinese message.
+// One field that failed validation: its JSON path (or "row 3, column 电话" for imports) and a Chinese message; for
+// the common rules (common/json_input.cc) also the rule's stable name and its values ("max_chars", {"100"}), so that
+// a UI can say it in its own language.
 struct FieldError {
   std::string field;
   std::string message;
+  std::string rule = {};
+  std::vector<std::string> args = {};
 };
 
 // Builds a status carrying a stable code and field errors. `message` is the Chinese detail shown to users.
@@ -31,6 +36,8 @@ absl::Status Forbidden(std::string_view stable_code, std::string_view message);
 std::string StableCode(const absl::Status& status);
 // The field errors attached by MakeError (empty if none).
 std::vector<FieldError> FieldErrors(const absl::Status& status);
+// A field error as a problem's `errors` item: {field, message} and, for a common rule, {rule, args}.
+boost::json::object FieldJson(const FieldError& f);
 
 }  // namespace qf
 

@@ -1362,6 +1362,15 @@ async function accounts(browser, base, locale) {
   await dialog.locator('[data-test=account-confirm]').click()
   await expectText(dialog.locator('[data-test=account-done]'), zh ? '当面或电话告知' : 'face to face', `${locale} accounts: the password to hand over, with what to tell`)
   await shot(admin, locale, 'console-account-reset')
+  await dialog.locator('.el-dialog__headerbtn').click()
+  // A new account with a password too short: the server's field error, in the UI's language (its rule, min_chars).
+  await admin.locator('[data-test=accounts-new]').click()
+  const create = admin.locator('[data-test=account-new-dialog]')
+  await create.locator(field('account-new-username')).fill(`clerk-${locale}`)
+  await create.locator(field('account-new-name')).fill(zh ? '受理员 新' : 'New clerk')
+  await create.locator(field('account-new-password')).fill('short')
+  await create.locator('[data-test=account-new-confirm]').click()
+  await expectText(create.locator('.el-form-item__error'), zh ? '密码至少12个字符' : 'At least 12 characters', `${locale} accounts: a short password refused on its field, in the UI's language`)
   await admin.context().close()
 
   const page = await signIn(browser, base, who, locale, undefined, temporary)

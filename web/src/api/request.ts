@@ -5,6 +5,9 @@ import { i18n } from '@/i18n'
 export interface FieldError {
   field: string
   message: string
+  // One of the common rules (server/common/status.h FieldError) with its values, worded here in the UI's language.
+  rule?: string
+  args?: string[]
 }
 
 export interface Problem {
@@ -21,8 +24,19 @@ export interface Problem {
 // or '' when the code has no translation — the server's Chinese detail is then the fallback.
 function localized(problem: Problem): string {
   const key = `error.${problem.code ?? ''}`
-  if (!problem.code || i18n.global.locale.value === 'zh-CN' || !i18n.global.te(key)) return ''
-  return i18n.global.t(key)
+  if (i18n.global.locale.value === 'zh-CN') return ''
+  if (problem.code && i18n.global.te(key)) return i18n.global.t(key)
+  // A validation problem whose code has no translation: how many fields to correct, each said on its field.
+  if (problem.errors?.length) return i18n.global.t('error.fields', { n: problem.errors.length })
+  return ''
+}
+
+// A field's message in the UI's language: its common rule worded here, or the server's Chinese.
+function fieldMessage(e: FieldError): string {
+  const key = `error.rule.${e.rule ?? ''}`
+  if (!e.rule || i18n.global.locale.value === 'zh-CN' || !i18n.global.te(key)) return e.message
+  const args = e.args ?? []
+  return i18n.global.t(key, e.rule === 'one_of' ? [args.join(', ')] : args)
 }
 
 export class ApiError extends Error {
@@ -40,9 +54,9 @@ export class ApiError extends Error {
   get fields(): Record<string, string> {
     const out: Record<string, string> = {}
     const errors = this.problem.errors ?? []
-    const own = errors.length === 1 ? localized(this.problem) : ''
+    const own = errors.length === 1 && this.problem.code && i18n.global.te(`error.${this.problem.code}`) ? localized(this.problem) : ''
     for (const e of errors) {
-      const message = own || e.message
+      const message = own || fieldMessage(e)
       out[e.field] = out[e.field] ? `${out[e.field]}；${message}` : message
     }
     return out

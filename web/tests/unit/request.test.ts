@@ -42,6 +42,31 @@ describe('request client', () => {
     expect(err.fields).toEqual({ title: '必填；过长', 'reporter.phone': '格式不正确' })
   })
 
+  it('says a problem in English from its codes, the server\'s Chinese the fallback', async () => {
+    const { i18n } = await import('@/i18n')
+    const problem = {
+      title: '请求内容有误', status: 400, detail: '有 3 处输入需要修改', code: 'case.invalid',
+      errors: [{ field: 'title', message: '不能超过 100 个字符', rule: 'max_chars', args: ['100'] },
+        { field: 'channel', message: '取值应为：letter、visit', rule: 'one_of', args: ['letter', 'visit'] },
+        { field: 'unit', message: '单位不在本市' }],
+    }
+    vi.stubGlobal('fetch', vi.fn().mockImplementation(() => Promise.resolve(reply(400, problem, 'application/problem+json'))))
+    i18n.global.locale.value = 'en'
+    try {
+      const err = (await http.post('/api/v1/cases', {}).catch((e) => e)) as ApiError
+      expect(err.message).toBe('3 fields need correcting')
+      expect(err.fields).toEqual({ title: 'At most 100 characters', channel: 'Should be one of: letter, visit', unit: '单位不在本市' })
+      vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(401, { title: '未登录', status: 401, detail: '用户名或密码错误', code: 'auth.bad_credentials' }, 'application/problem+json')))
+      expect(((await http.post('/api/v1/auth/login', {}).catch((e) => e)) as ApiError).message).toBe('Wrong username or password')
+    } finally {
+      i18n.global.locale.value = 'zh-CN'
+    }
+    vi.stubGlobal('fetch', vi.fn().mockImplementation(() => Promise.resolve(reply(400, problem, 'application/problem+json'))))
+    const zh = (await http.post('/api/v1/cases', {}).catch((e) => e)) as ApiError
+    expect(zh.message).toBe('有 3 处输入需要修改')
+    expect(zh.fields.title).toBe('不能超过 100 个字符')
+  })
+
   it('reports a non-JSON failure and a network failure plainly', async () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(502, 'bad gateway', 'text/plain')))
     const e1 = (await http.get('/x').catch((e) => e)) as ApiError
