@@ -27,7 +27,7 @@ function localized(problem: Problem): string {
   if (i18n.global.locale.value === 'zh-CN') return ''
   if (problem.code && i18n.global.te(key)) return i18n.global.t(key)
   // A validation problem whose code has no translation: how many fields to correct, each said on its field.
-  if (problem.errors?.length) return i18n.global.t('error.fields', { n: problem.errors.length })
+  if (problem.errors?.length) return i18n.global.t('error.fields', problem.errors.length)
   return ''
 }
 

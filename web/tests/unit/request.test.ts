@@ -56,6 +56,8 @@ describe('request client', () => {
       const err = (await http.post('/api/v1/cases', {}).catch((e) => e)) as ApiError
       expect(err.message).toBe('3 fields need correcting')
       expect(err.fields).toEqual({ title: 'At most 100 characters', channel: 'Should be one of: letter, visit', unit: '单位不在本市' })
+      vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(400, { ...problem, errors: problem.errors.slice(2) }, 'application/problem+json')))
+      expect(((await http.post('/api/v1/cases', {}).catch((e) => e)) as ApiError).message).toBe('1 field needs correcting')
       vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(401, { title: '未登录', status: 401, detail: '用户名或密码错误', code: 'auth.bad_credentials' }, 'application/problem+json')))
       expect(((await http.post('/api/v1/auth/login', {}).catch((e) => e)) as ApiError).message).toBe('Wrong username or password')
     } finally {
