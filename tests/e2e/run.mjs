@@ -163,9 +163,18 @@ async function accessible(page, locale, name) {
 const field = (test) =>
   `input[data-test=${test}], textarea[data-test=${test}], [data-test=${test}] input:not([type=hidden]), [data-test=${test}] textarea`
 
+// A click that lands while the page is still settling (a phone's keyboard closing, a layout shift) can leave the
+// dropdown shut: the select is clicked again until the option shows, then the option is taken once.
 async function pickOption(page, selectTest, text) {
-  await page.locator(`[data-test=${selectTest}]`).click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+  const option = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
+  for (let attempt = 0; ; attempt++) {
+    await page.locator(`[data-test=${selectTest}]`).click()
+    const shown = await option.waitFor({ timeout: 5000 }).then(() => true, () => false)
+    if (shown || attempt === 3) break
+    await page.keyboard.press('Escape').catch(() => undefined)
+    await page.waitForTimeout(300)
+  }
+  await option.click()
 }
 // pickOption, checked: a tap during the dropdown's opening animation can miss on a phone; retried until the select
 // shows the option chosen.
