@@ -1,6 +1,9 @@
 // HTTP handlers for cases: public submission and follow-up by receipt code; staff registration, lists,
 // detail, transitions, supervision, import and statistics. Each parses and validates, calls the domain,
 // maps the Status.
+#include <map>
+
+#include "absl/strings/numbers.h"
 #include "app/app.h"
 #include "cases/cases.h"
 #include "cases/model.h"
@@ -77,6 +80,45 @@ XlsxSheet ExportSheet(const json::object& list) {
     else row.emplace_back(std::string());
     row.emplace_back(hint);
     sheet.rows.push_back(std::move(row));
+  }
+  return sheet;
+}
+
+// The board as the supervisor narrowed it (a kind, a handling unit), for its export.
+struct BoardView {
+  std::string kind;  // red, yellow, order (orders and escalation documents); empty for all
+  int64_t unit_id = 0;
+};
+absl::Status ParseBoardView(const Request& req, BoardView& v) {
+  v.kind = req.Query("kind").value_or("");
+  if (!v.kind.empty() && v.kind != "red" && v.kind != "yellow" && v.kind != "order")
+    return Invalid("supervision.param", "看板筛选无效", {{"kind", "应为 red、yellow 或 order"}});
+  if (auto u = req.Query("unit_id"); u && !u->empty() && !absl::SimpleAtoi(*u, &v.unit_id))
+    return Invalid("supervision.param", "看板筛选无效", {{"unit_id", "应为单位编号"}});
+  return absl::OkStatus();
+}
+
+XlsxSheet BoardSheet(const json::object& board, const BoardView& view) {
+  static const std::map<std::string, std::string> kLabels{
+      {"red", "红牌"}, {"yellow", "黄牌"}, {"order", "督办单"}, {"reminder", "催办函"}, {"criticism", "通报批评"}};
+  XlsxSheet sheet{"督办看板", {"类别", "次数", "案件编号", "标题", "承办单位", "期限", "逾期工作日", "下达时间", "依据", "答复"},
+                  {}, {10, 6, 10, 40, 24, 12, 10, 18, 30, 30}};
+  for (const auto& item : board.at("items").as_array()) {
+    const auto& o = item.as_object();
+    std::string kind(o.at("kind").as_string());
+    bool orders = kind != "red" && kind != "yellow";
+    if ((!view.kind.empty() && view.kind != (orders ? "order" : kind)) ||
+        (view.unit_id && o.at("unit_id").as_int64() != view.unit_id))
+      continue;
+    XlsxCell due = std::string(), issued = std::string(), overdue = std::string();
+    if (auto d = ParseDay(std::string(o.at("due_on").as_string()))) due = XlsxDay{*d};
+    if (auto t = ParseUtc(std::string(o.at("issued_at").as_string()))) issued = XlsxMinute{absl::ToCivilMinute(*t, Cst())};
+    if (auto* n = o.if_contains("overdue_working_days")) overdue = static_cast<long long>(n->as_int64());
+    auto label = kLabels.find(kind);
+    sheet.rows.push_back({label == kLabels.end() ? kind : label->second, static_cast<long long>(o.at("level").as_int64()),
+                          static_cast<long long>(o.at("case_id").as_int64()), std::string(o.at("title").as_string()),
+                          std::string(o.at("unit_name").as_string()), due, overdue, issued,
+                          std::string(o.at("rule").as_string()), std::string(o.at("answer").as_string())});
   }
   return sheet;
 }
@@ -411,6 +453,15 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 return SupervisionBoard(db, Env(app), *req.principal, app.clock->Now());
               }),
               0, "Yellow and red cards, supervision orders and escalation documents on open cases, and the documents due"});
+  router.Add({"GET", "/api/v1/supervision/export", kHandler | kSupervisor | kLeader,
+              FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
+                BoardView view;
+                QF_RETURN_IF_ERROR(ParseBoardView(req, view));
+                QF_ASSIGN_OR_RETURN(auto board, SupervisionBoard(db, Env(app), *req.principal, app.clock->Now()));
+                QF_ASSIGN_OR_RETURN(auto bytes, WriteXlsx({BoardSheet(board, view)}));
+                return Response::Attachment(std::move(bytes), kXlsx, "supervision.xlsx", "督办看板.xlsx");
+              }),
+              0, "The supervision board as an XLSX workbook, of one kind or one handling unit as the board shows it"});
   router.Add({"POST", "/api/v1/cases/{id}/escalations", kSupervisor,
               WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));

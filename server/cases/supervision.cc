@@ -187,10 +187,13 @@ absl::StatusOr<EscalationIssued> IssueEscalation(Tx& tx, const CaseEnv& env, int
 absl::StatusOr<json::object> SupervisionBoard(Db& db, const CaseEnv& env, const Principal& who, absl::Time now) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT s.id, s.case_id, s.kind, s.level, COALESCE(s.deadline_kind,''), s.rule, s.issued_at, COALESCE(s.due_on,''), "
-      "COALESCE(s.answer,''), COALESCE(c.handling_unit_id,0), COALESCE(u.name,''), c.title, c.state, COALESCE(s.note,'') "
+      "COALESCE(s.answer,''), COALESCE(c.handling_unit_id,0), COALESCE(u.name,''), c.title, c.state, COALESCE(s.note,''), "
+      "COALESCE(d.status,'') "
       "FROM supervision s JOIN cases c ON c.id=s.case_id LEFT JOIN org_units u ON u.id=c.handling_unit_id "
+      "LEFT JOIN case_deadlines d ON d.case_id=s.case_id AND d.kind=s.deadline_kind AND d.due_on=s.due_on "
       "WHERE c.state NOT IN " + TerminalStatesSql() + " ORDER BY u.name, s.id DESC LIMIT 1000"));
   json::array items;
+  const absl::CivilDay today = CstDay(now);
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
@@ -199,6 +202,11 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const CaseEnv& env, const 
                    {"due_on", st.Text(7)}, {"answer", st.Text(8)}, {"unit_id", st.Int(9)},
                    {"unit_name", st.Text(10)}, {"title", st.Text(11)}, {"state", st.Text(12)}};
     if (st.Text(2) == "reminder" || st.Text(2) == "criticism") o["text"] = st.Text(13);
+    // How far past its day the thing the item is about stands today, in working days: a card's deadline while it is
+    // still open (and still the one carded), an order while unanswered.
+    bool pending = st.Text(2) == "order" ? st.Text(8).empty() : st.Text(14) == "open";
+    if (auto due = ParseDay(st.Text(7)); pending && due && *due < today)
+      o["overdue_working_days"] = env.calendar->WorkingDaysBetween(*due, today);
     items.push_back(std::move(o));
   }
   // Filter by what the viewer may see, one case at a time (the board is small: open cases only).
@@ -217,7 +225,6 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const CaseEnv& env, const 
   // Escalation documents the supervisor may issue now: open overall deadlines overdue past a rung, not yet sent.
   json::array due_docs;
   if (who.Has(kSupervisor)) {
-    absl::CivilDay today = CstDay(now);
     const auto& policy = env.policies->supervision();
     if (!policy.escalations.empty()) {
       absl::CivilDay cutoff = today;

@@ -520,7 +520,20 @@ async function supervisor(browser, base, locale, c) {
   await page.locator('[data-test=menu-supervision]').click()
   await page.waitForURL(/\/console\/supervision/)
   await expectText(page.locator('[data-test=board-items] .el-tag'), t.red, `${locale} supervisor: red cards on the board`)
+  await expectText(page.locator('[data-test=board-overdue]').first(), locale === 'en' ? /Overdue by \d+ working days?/ : /逾期 \d+ 个工作日/,
+    `${locale} supervisor: the board says how many working days an item is overdue`)
   await shot(page, locale, 'console-supervision')
+  // Drill-down: one handling unit's items only, exported as the board shows them; then all units again.
+  const unitButton = page.locator('[data-test^=board-unit-]:not([data-test=board-unit-only])').first()
+  const unitName = (await unitButton.textContent()).trim()
+  await unitButton.click()
+  await page.locator('[data-test=board-unit-only]').waitFor()
+  const units = await page.locator('[data-test=board-items] tbody tr td:nth-child(3)').allTextContents()
+  check(units.length > 0 && units.every((u) => u.trim() === unitName), `${locale} supervisor: the drill-down shows only ${unitName}'s items (${units.length})`)
+  const [board] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.locator('[data-test=board-export]').click()])
+  check(board.suggestedFilename().endsWith('.xlsx') && board.suggestedFilename().includes(unitName), `${locale} supervisor: the board exports as XLSX for the unit chosen (${board.suggestedFilename()})`)
+  await page.locator('[data-test=board-unit-only] .el-tag__close').click()
+  await page.locator('[data-test=board-unit-only]').waitFor({ state: 'detached' })
   // A case with a red card (the board also lists orders issued in earlier runs).
   await page.locator('[data-test=board-items] tr', { hasText: t.red }).locator('a').first().click()
   await page.waitForURL(/\/console\/cases\/\d+/)

@@ -327,6 +327,7 @@ export interface BoardItem {
   title: string
   state: string
   text?: string  // the letter, for 催办函 and 通报批评
+  overdue_working_days?: number  // past its day: a card while its deadline is open, an order while unanswered
 }
 
 // An escalation document the supervisor may issue now for an overdue case.
@@ -447,6 +448,9 @@ export const casesApi = {
       },
     }),
   board: () => http.get<{ items: BoardItem[]; escalations_due: EscalationDue[] }>('/api/v1/supervision'),
+  // The board as narrowed (a kind, a handling unit) as an XLSX workbook.
+  exportBoard: (kind: 'red' | 'yellow' | 'order' | '', unitId: number) =>
+    download('/api/v1/supervision/export', { kind, unit_id: unitId || undefined }),
   escalate: (caseId: number, kind: EscalationDue['kind']) =>
     http.post<{ id: number; text: string }>(`/api/v1/cases/${caseId}/escalations`, { kind }),
   issueOrder: (id: number, note: string, due_working_days: number) =>
