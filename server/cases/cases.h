@@ -117,6 +117,16 @@ struct TransitionResult {
 absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t case_id, const TransitionRequest& r,
                                             const Principal& who);
 
+// One action taken on many cases at once (受理, 交办, 签收 from the list): a case the action does not fit (signed
+// meanwhile, out of scope, walled) is reported with its reason, checked before anything is written, and the others
+// go ahead; each applied action is its own ledger event, as if taken one by one.
+struct BatchOutcome {
+  int64_t case_id = 0;
+  absl::StatusOr<TransitionResult> result;
+};
+absl::StatusOr<std::vector<BatchOutcome>> BatchTransition(Tx& tx, const CaseEnv& env, const std::vector<int64_t>& ids,
+                                                          const TransitionRequest& r, const Principal& who);
+
 // The public's own actions by receipt code.
 absl::Status PublicAction(Tx& tx, const CaseEnv& env, const std::string& receipt, const PublicRequest& r);
 

@@ -372,6 +372,30 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }),
               64 * 1024, "Take an action on a case (accept, dispatch, sign, verify, propose, reply, close, …)"});
+  router.Add({"POST", "/api/v1/cases/batch-transitions", kStaff,
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                QF_ASSIGN_OR_RETURN(auto batch, ParseBatch(body));
+                return Command([env = Env(app), b = std::move(batch), who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(auto outcomes, BatchTransition(tx, env, b.first, b.second, who));
+                  json::array items;
+                  int64_t done = 0;
+                  for (const auto& o : outcomes) {
+                    json::object item{{"id", o.case_id}, {"ok", o.result.ok()}};
+                    if (o.result.ok()) {
+                      ++done;
+                      item["state"] = StateName(o.result->state);
+                      item["state_label"] = StateLabel(o.result->state);
+                    } else {
+                      item["code"] = StableCode(o.result.status());
+                      item["detail"] = std::string(o.result.status().message());
+                    }
+                    items.push_back(std::move(item));
+                  }
+                  return json::object{{"done", done}, {"failed", static_cast<int64_t>(outcomes.size()) - done}, {"items", items}};
+                });
+              }),
+              64 * 1024, "Take one action (accept, dispatch to the routed unit, sign) on up to 100 cases; each case goes ahead or is reported with its reason"});
   router.Add({"POST", "/api/v1/cases/{id}/reporter-identity", kSupervisor,
               WriteThenRoute(app, [&app](const Request& req) { return PrepareOpenIdentity(app, req); }),
               4096, "The discipline office opens a named reporter's identity, with a reason; the act is a ledger event"});

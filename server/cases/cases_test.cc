@@ -375,5 +375,57 @@ TEST_F(CasesTest, SearchRespectsScopeWallAndBlackout) {
   EXPECT_EQ(std::string(l->at("items").as_array()[0].at("title_highlight").as_string()), "教师周末有偿\x02补课\x03");
 }
 
+TEST_F(CasesTest, BatchSignsWhatFitsAndReportsTheRest) {
+  Principal clerk = Staff(kClerk, divisions_["office"]), handler = Staff(kHandler, divisions_["finance"]);
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 3; ++i) {
+    int64_t id = Register({.category = "fees", .concerned_unit_id = city_school_})["id"].as_int64();
+    ASSERT_TRUE(Act(id, Action::kAccept, {}, clerk).ok());
+    ASSERT_TRUE(Act(id, Action::kDispatch, {}, clerk).ok());
+    ids.push_back(id);
+  }
+  ASSERT_TRUE(Act(ids[1], Action::kSign, {}, handler).ok());  // signed already: the batch reports it
+  int64_t elsewhere = Register({.category = "fees", .concerned_unit_id = school_})["id"].as_int64();  // not the handler's
+  auto count = [&](const std::string& kind) {
+    Db* db = *rt_->app().readers->Get();
+    auto st = db->Prepare("SELECT COUNT(*) FROM events WHERE kind=?");
+    st->Bind(1, kind);
+    EXPECT_TRUE(*st->Step());
+    return st->Int(0);
+  };
+  int64_t signs = count("case.sign");
+  // Only the steps that ask for nothing go in a batch, and at most 100 cases.
+  EXPECT_EQ(ParseBatch(json::object{{"action", "close"}, {"case_ids", json::array{ids[0]}}}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  json::array many;
+  for (int i = 1; i <= 101; ++i) many.push_back(i);
+  auto refused = ParseBatch(json::object{{"action", "sign"}, {"case_ids", many}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(FieldErrors(refused.status())[0].field, "case_ids");
+  auto batch = ParseBatch(json::object{{"action", "sign"}, {"case_ids", json::array{ids[0], ids[1], ids[2], elsewhere, ids[0]}},
+                                       {"note", "批量签收"}});
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  EXPECT_EQ(batch->first.size(), 4u);  // the repeated id once
+  auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    auto out = BatchTransition(tx, env_, batch->first, batch->second, handler);
+    if (!out.ok()) return out.status();
+    json::array a;
+    for (auto& o : *out)
+      a.push_back(json::object{{"ok", o.result.ok()}, {"code", o.result.ok() ? "" : StableCode(o.result.status())}});
+    return a;
+  });
+  ASSERT_TRUE(r.ok()) << r.status();
+  const auto& a = r->as_array();
+  ASSERT_EQ(a.size(), 4u);
+  EXPECT_TRUE(a[0].at("ok").as_bool());
+  EXPECT_FALSE(a[1].at("ok").as_bool());
+  EXPECT_TRUE(a[2].at("ok").as_bool());
+  EXPECT_FALSE(a[3].at("ok").as_bool());
+  EXPECT_EQ(a[3].at("code").as_string(), "case.not_found");  // no hint that the other unit's case exists
+  EXPECT_EQ(count("case.sign"), signs + 2);  // one event per case signed, none for the refused
+  EXPECT_FALSE(Act(ids[0], Action::kSign, {}, handler).ok());
+  EXPECT_FALSE(Act(ids[2], Action::kSign, {}, handler).ok());
+}
+
 }  // namespace
 }  // namespace qf::cases

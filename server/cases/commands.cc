@@ -1,5 +1,7 @@
 #include "cases/commands.h"
 
+#include <algorithm>
+
 #include "cases/model.h"
 #include "common/json_input.h"
 #include "common/status.h"
@@ -101,6 +103,38 @@ bool IsDangerous(Action a) {
 bool IsPrimary(Action a) {
   const Spec* s = SpecFor(a);
   return s && s->primary;
+}
+
+bool IsBatchable(Action a) { return a == Action::kAccept || a == Action::kDispatch || a == Action::kSign; }
+
+absl::StatusOr<std::pair<std::vector<int64_t>, TransitionRequest>> ParseBatch(const json::object& body) {
+  json::object rest = body;
+  rest.erase("case_ids");
+  rest.erase("version");  // each case is checked by its state, not by a version the list never showed
+  JsonInput in(body);
+  std::vector<int64_t> ids;
+  const json::value* raw = in.Raw("case_ids");
+  if (!raw || !raw->is_array() || raw->as_array().empty() || raw->as_array().size() > kMaxBatchCases) {
+    in.Fail("case_ids", fmt::format("应为 1 至 {} 个案件编号", kMaxBatchCases));
+  } else {
+    for (const auto& v : raw->as_array()) {
+      if (!v.is_int64() || v.as_int64() < 1) {
+        in.Fail("case_ids", "应为案件编号（正整数）");
+        break;
+      }
+      if (std::find(ids.begin(), ids.end(), v.as_int64()) == ids.end()) ids.push_back(v.as_int64());
+    }
+  }
+  auto request = ParseTransition(rest);
+  if (request.ok() && !IsBatchable(request->action)) in.Fail("action", "只有受理、交办和签收可以批量办理");
+  if (!request.ok())
+    for (auto& f : FieldErrors(request.status())) {
+      if (f.rule.empty()) in.Fail(f.field, f.message);
+      else in.Fail(f.field, f.message, f.rule, f.args);
+    }
+  QF_RETURN_IF_ERROR(in.Finish("case.batch"));
+  QF_RETURN_IF_ERROR(request.status());
+  return std::pair{std::move(ids), std::move(*request)};
 }
 
 absl::StatusOr<TransitionRequest> ParseTransition(const json::object& body) {

@@ -51,6 +51,14 @@ const std::vector<ActionField>& ActionFields(Action a);
 bool IsDangerous(Action a);
 bool IsPrimary(Action a);
 
+// Whether the console offers the action on many cases at once: the steps that ask for nothing but an optional note
+// (受理, 交办 to the routed unit, 签收). Deciding, replying and closing stay one case at a time.
+bool IsBatchable(Action a);
+inline constexpr size_t kMaxBatchCases = 100;
+// Parses {"action", "case_ids": [1..100 distinct ids], "note"?, "unit_id"?} for a batch; "action" when it is not
+// batchable.
+absl::StatusOr<std::pair<std::vector<int64_t>, TransitionRequest>> ParseBatch(const boost::json::object& body);
+
 // Parses {"action": …, "version"?, "note"?, …} into a request; InvalidArgument naming every bad field, and
 // "action" when the action is unknown or not a staff action.
 absl::StatusOr<TransitionRequest> ParseTransition(const boost::json::object& body);

@@ -486,19 +486,27 @@ absl::Status WriteRow(Step& s, State next) {
   return absl::OkStatus();
 }
 
-}  // namespace
-
-absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t case_id, const TransitionRequest& r,
-                                            const Principal& who) {
-  Db& db = tx.db();
+// The case, when `who` may take the action on it now (seen, not changed since, allowed by the lifecycle); nothing
+// is written.
+absl::StatusOr<Row> Admit(Db& db, const CaseEnv& env, int64_t case_id, const TransitionRequest& r, const Principal& who,
+                          absl::CivilDay today) {
   QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));
   QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));
   if (!visible) return NotFound("case.not_found", "案件不存在");
   if (r.version && *r.version != c.version)
     return MakeError(absl::StatusCode::kAborted, "case.stale", "案件已被他人更新，请刷新后重试");
-  absl::CivilDay today = CstDay(tx.now());
   QF_ASSIGN_OR_RETURN(auto facts, FactsFor(db, env, c, who, today));
   QF_RETURN_IF_ERROR(Check(facts.first, r.action, facts.second));
+  return c;
+}
+
+}  // namespace
+
+absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t case_id, const TransitionRequest& r,
+                                            const Principal& who) {
+  Db& db = tx.db();
+  absl::CivilDay today = CstDay(tx.now());
+  QF_ASSIGN_OR_RETURN(Row c, Admit(db, env, case_id, r, who, today));
   QF_ASSIGN_OR_RETURN(Figures before, LoadFigures(db, c.id));
   State next = Next(c.state(), r.action);
   Step s{tx, env, c, r, who, today, FormatUtc(tx.now()),
@@ -515,6 +523,24 @@ absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t 
   QF_ASSIGN_OR_RETURN(Figures after, LoadFigures(db, c.id));
   QF_RETURN_IF_ERROR(ApplyFigures(tx, before, after));
   return TransitionResult{c.id, next, c.version + 1, std::move(s.deadlines)};
+}
+
+absl::StatusOr<std::vector<BatchOutcome>> BatchTransition(Tx& tx, const CaseEnv& env, const std::vector<int64_t>& ids,
+                                                          const TransitionRequest& r, const Principal& who) {
+  std::vector<BatchOutcome> out;
+  absl::CivilDay today = CstDay(tx.now());
+  for (int64_t id : ids) {
+    // Asked first without writing; a case that passes and still fails is a failure of the whole batch (the
+    // command's savepoint then leaves every case as it was).
+    auto admitted = Admit(tx.db(), env, id, r, who, today);
+    if (!admitted.ok()) {
+      out.push_back({id, admitted.status()});
+      continue;
+    }
+    QF_ASSIGN_OR_RETURN(auto result, Transition(tx, env, id, r, who));
+    out.push_back({id, std::move(result)});
+  }
+  return out;
 }
 
 absl::Status PublicAction(Tx& tx, const CaseEnv& env, const std::string& receipt, const PublicRequest& r) {

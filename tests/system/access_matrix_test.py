@@ -84,6 +84,7 @@ def main():
             ("POST", "/api/v1/retaliation-alerts/{id}/review"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/cases/{id}/transitions"): {"case": True, "body": {"action": "sign"}},
             ("POST", "/api/v1/cases/{id}/reporter-identity"): {"case": True, "body": {"reason": "矩阵测试：核实"}},
+            ("POST", "/api/v1/cases/batch-transitions"): {"body": {}},
             ("POST", "/api/v1/cases/{id}/supervision-orders"): {"case": True, "body": {}},
             ("POST", "/api/v1/supervision-orders/{id}/answer"): {"params": [order["id"]], "body": {}},
             ("GET", "/api/v1/supervision"): {}, ("GET", "/api/v1/supervision/export"): {},

@@ -129,6 +129,13 @@ export interface CaseRow {
   snippet?: string
 }
 
+export type BatchAction = 'accept' | 'dispatch' | 'sign'
+export interface BatchResult {
+  done: number
+  failed: number
+  items: { id: number; ok: boolean; state?: string; state_label?: string; code?: string; detail?: string }[]
+}
+
 export interface CasePage {
   items: CaseRow[]
   total: number
@@ -434,6 +441,9 @@ export const casesApi = {
       `/api/v1/cases/${id}/transitions`,
       { action, ...params },
     ),
+  // One step (受理, 交办 to the routed unit, 签收) on up to 100 cases; each goes ahead or comes back with its reason.
+  batch: (action: BatchAction, ids: number[], note?: string) =>
+    http.post<BatchResult>('/api/v1/cases/batch-transitions', { action, case_ids: ids, note: note || undefined }),
   register: (c: StaffRegistration) => http.post<SubmitResult>('/api/v1/cases', c, { ledger_receipt: 'deferred' }),
   importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean; backdateReason?: string }) =>
     request<ImportReport>('POST', '/api/v1/cases/import', {

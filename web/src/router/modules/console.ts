@@ -6,6 +6,8 @@ declare module 'vue-router' {
   interface RouteMeta {
     title?: string
     roles?: Role[]
+    // A detail page's place in the breadcrumb: the list it belongs to (the first of these the user may open).
+    parent?: string[]
     public?: boolean
   }
 }
@@ -22,22 +24,22 @@ export const consoleRoutes: RouteRecordRaw[] = [
     children: [
       { path: '', name: 'work', component: () => import('@/views/console/work/index.vue'), meta: { title: 'nav.work', roles: caseRoles } },
       { path: 'cases', name: 'cases', component: () => import('@/views/console/cases/index.vue'), meta: { title: 'nav.cases', roles: caseRoles } },
-      { path: 'cases/:id(\\d+)', name: 'case', component: () => import('@/views/console/cases/detail.vue'), meta: { title: 'nav.cases', roles: caseRoles } },
+      { path: 'cases/:id(\\d+)', name: 'case', component: () => import('@/views/console/cases/detail.vue'), meta: { parent: ['cases'], title: 'nav.cases', roles: caseRoles } },
       { path: 'intake', name: 'intake', component: () => import('@/views/console/intake/index.vue'), meta: { title: 'nav.intake', roles: ['clerk', 'supervisor'] } },
       { path: 'import', name: 'import', component: () => import('@/views/console/intake/import.vue'), meta: { title: 'nav.import', roles: ['clerk', 'supervisor'] } },
       { path: 'units', name: 'units', component: () => import('@/views/console/units/index.vue'), meta: { title: 'nav.units', roles: ['clerk', 'supervisor', 'admin'] } },
       { path: 'supervision', name: 'supervision', component: () => import('@/views/console/supervision/index.vue'), meta: { title: 'nav.supervision', roles: ['handler', 'supervisor', 'leader'] } },
       { path: 'reports', name: 'reports', component: () => import('@/views/console/reports/index.vue'), meta: { title: 'nav.reports', roles: ['supervisor', 'leader'] } },
       { path: 'notices', name: 'notices-admin', component: () => import('@/views/console/notices/index.vue'), meta: { title: 'nav.noticesAdmin', roles: caseRoles } },
-      { path: 'notices/:id(\\d+)', name: 'notice-admin', component: () => import('@/views/console/notices/detail.vue'), meta: { title: 'nav.noticesAdmin', roles: caseRoles } },
+      { path: 'notices/:id(\\d+)', name: 'notice-admin', component: () => import('@/views/console/notices/detail.vue'), meta: { parent: ['notices-admin'], title: 'nav.noticesAdmin', roles: caseRoles } },
       { path: 'draws', name: 'draws-admin', component: () => import('@/views/console/draws/index.vue'), meta: { title: 'nav.drawsAdmin', roles: ['supervisor', 'leader'] } },
-      { path: 'draws/:id(\\d+)', name: 'draw-admin', component: () => import('@/views/console/draws/detail.vue'), meta: { title: 'nav.drawsAdmin', roles: ['supervisor', 'leader'] } },
+      { path: 'draws/:id(\\d+)', name: 'draw-admin', component: () => import('@/views/console/draws/detail.vue'), meta: { parent: ['draws-admin'], title: 'nav.drawsAdmin', roles: ['supervisor', 'leader'] } },
       { path: 'pools', name: 'pools', component: () => import('@/views/console/draws/pools.vue'), meta: { title: 'nav.pools', roles: ['supervisor', 'leader', 'admin'] } },
       { path: 'assignments', name: 'assignments', component: () => import('@/views/console/draws/assignments.vue'), meta: { title: 'nav.assignments', roles: ['supervisor', 'leader'] } },
       { path: 'campaigns', name: 'campaigns', component: () => import('@/views/console/inspect/campaigns.vue'), meta: { title: 'nav.campaigns', roles: ['supervisor', 'leader', 'inspector'] } },
-      { path: 'campaigns/:id(\\d+)', name: 'campaign', component: () => import('@/views/console/inspect/campaign.vue'), meta: { title: 'nav.campaigns', roles: ['supervisor', 'leader', 'inspector'] } },
+      { path: 'campaigns/:id(\\d+)', name: 'campaign', component: () => import('@/views/console/inspect/campaign.vue'), meta: { parent: ['campaigns'], title: 'nav.campaigns', roles: ['supervisor', 'leader', 'inspector'] } },
       { path: 'inspections', name: 'inspections-mine', component: () => import('@/views/console/inspect/mine.vue'), meta: { title: 'nav.myInspections', roles: ['inspector'] } },
-      { path: 'inspections/:id(\\d+)', name: 'inspection', component: () => import('@/views/console/inspect/form.vue'), meta: { title: 'nav.myInspections', roles: ['inspector', 'supervisor', 'leader'] } },
+      { path: 'inspections/:id(\\d+)', name: 'inspection', component: () => import('@/views/console/inspect/form.vue'), meta: { parent: ['inspections-mine', 'campaigns'], title: 'nav.myInspections', roles: ['inspector', 'supervisor', 'leader'] } },
       { path: 'rectifications', name: 'rectifications', component: () => import('@/views/console/inspect/rectifications.vue'), meta: { title: 'nav.rectifications', roles: ['handler', 'supervisor', 'leader', 'inspector'] } },
       { path: 'system', name: 'system', component: () => import('@/views/console/system/index.vue'), meta: { title: 'nav.system', roles: ['admin', 'supervisor'] } },
       { path: 'accounts', name: 'accounts', component: () => import('@/views/console/accounts/index.vue'), meta: { title: 'nav.accounts', roles: ['admin'] } },
