@@ -7,6 +7,7 @@
 #include "app/app.h"
 #include "cases/cases.h"
 #include "cases/model.h"
+#include "cases/notifications.h"
 #include "cases/store.h"
 #include "cases/watch.h"
 #include "common/json_input.h"
@@ -477,6 +478,11 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 return SupervisionBoard(db, Env(app), *req.principal, app.clock->Now());
               }),
               0, "Yellow and red cards, supervision orders and escalation documents on open cases, and the documents due"});
+  router.Add({"GET", "/api/v1/notifications", kClerk | kHandler | kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                return Notifications(db, *req.principal, app.clock->Now(), 30);
+              }),
+              0, "The bell: cards, orders and escalation documents on the caller's cases, and cases sent back to them, last 30 days"});
   router.Add({"GET", "/api/v1/supervision/export", kHandler | kSupervisor | kLeader,
               FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
                 BoardView view;

@@ -461,6 +461,15 @@ async function handler(browser, base, locale, c) {
   await expectText(page.locator('[data-test=case-link]'), c.title, `${locale} handler: the case is waiting in my work`)
   const waiting = (await page.locator('[data-test=work-total]').textContent()).trim()
   await expectText(page.locator('[data-test=menu-work-count]'), waiting, `${locale} handler: the menu counts the cases waiting (${waiting})`)
+  // The bell: the district's cards, newest first; opening it is the look, and the count goes.
+  await page.locator('[data-test=bell-count] sup:visible').waitFor({ timeout: 10000 }).then(
+    () => check(true, 'bell count'), () => check(false, `${locale} handler: the bell counts what is new`))
+  await page.locator('[data-test=bell]').click()
+  await expectText(page.locator('[data-test=bell-item]'), locale === 'en' ? 'Yellow card' : '黄牌', `${locale} handler: the bell lists the district's yellow card`)
+  await shot(page, locale, 'console-bell')
+  await page.locator('[data-test=bell-count] sup').waitFor({ state: 'hidden', timeout: 5000 }).then(
+    () => check(true, 'bell seen'), () => check(false, `${locale} handler: the bell's count goes once it is opened`))
+  await page.keyboard.press('Escape')
   await shot(page, locale, 'console-work-handler')
   // Signed for from the case list, as a handling unit signs for the morning's cases: ticked, confirmed, reported.
   await page.locator('[data-test=menu-cases]').click()

@@ -129,6 +129,14 @@ export interface CaseRow {
   snippet?: string
 }
 
+export interface Notification {
+  kind: 'red' | 'yellow' | 'order' | 'reminder' | 'criticism' | 'send_back' | 'redo' | 'refuse_return' | 'approve_return'
+  case_id: number
+  title: string
+  level: number
+  at: string
+}
+
 export type BatchAction = 'accept' | 'dispatch' | 'sign'
 export interface BatchResult {
   done: number
@@ -457,6 +465,8 @@ export const casesApi = {
         unit_map: opts.unitMap && Object.keys(opts.unitMap).length ? JSON.stringify(opts.unitMap) : undefined,
       },
     }),
+  // The bell: what the caller must act on, from the last 30 days, newest first.
+  notifications: () => http.get<{ items: Notification[]; days: number }>('/api/v1/notifications'),
   board: () => http.get<{ items: BoardItem[]; escalations_due: EscalationDue[] }>('/api/v1/supervision'),
   // The board as narrowed (a kind, a handling unit) as an XLSX workbook.
   exportBoard: (kind: 'red' | 'yellow' | 'order' | '', unitId: number) =>
