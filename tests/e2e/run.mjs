@@ -596,6 +596,11 @@ async function supervisor(browser, base, locale, c) {
   await page.locator('[data-test=menu-reports]').click()
   await page.waitForURL(/\/console\/reports/)
   await page.locator('[data-test=hotspots]').waitFor()
+  // Each flag says what it means in words; the test behind it is one hover away.
+  await expectText(page.locator('[data-test=hotspot-meaning]'), locale === 'en' ? /significantly above the city's rate|sharp rise/ : /显著高于全市水平|明显增多/,
+    `${locale} reports: a hotspot says what it means in words`)
+  await page.locator('[data-test=hotspot-test]').first().hover()
+  await expectText(page.locator('.el-popper:visible'), /p = /, `${locale} reports: the test behind a hotspot in its tooltip`)
   const [doc] = await Promise.all([page.waitForEvent('download', { timeout: 20000 }), page.locator('[data-test=download-summary]').click()])
   check(doc.suggestedFilename().endsWith('.docx'), `${locale} the half-year summary downloads as DOCX (${doc.suggestedFilename()})`)
   await shot(page, locale, 'console-reports')

@@ -18,6 +18,7 @@ export interface HotspotReport {
   from: string
   to: string
   fdr: number
+  spike_alpha: number
   city_students: number
   schools: Hotspot[]
   districts: Hotspot[]
