@@ -91,6 +91,7 @@ struct Student {
 // Reads a roster sheet: 姓名, 身份证号, 年级, 班级, 录取方式 are required; 成绩, 收费项目/收费金额/收款账户 (several
 // fees separated by ；), 学籍学校, 学籍年级 optional. Every bad cell is named (第N行 第M列（表头）); InvalidArgument when
 // any row is bad, with all of them.
+const ImportColumns& RosterColumns();  // the columns ReadRoster reads (and its template shows)
 absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rules);
 
 // A school's roster with what the checks need to know of the school and its declared plan.

@@ -116,6 +116,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
 }
 
 void Register(Modules& m) {
+  m.AddImportTemplate({"roster", "招生名册模板", kClerk | kHandler | kSupervisor, &RosterColumns()});
   m.AddRoutes(RegisterRoutes);
   m.AddVocabulary("admissions", [](const AppContext& app, Db&) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(Rules rules, Rules::Load(app.data_dir));

@@ -166,18 +166,32 @@ std::string GradeLabel(int grade) {
   return grade >= 1 && grade <= 12 ? kLabels[grade] : std::to_string(grade);
 }
 
+const ImportColumns& RosterColumns() {
+  static const ImportColumns kColumns = {
+      {"name", {"姓名", "学生姓名"}, true, "张小明"},
+      {"id_number", {"身份证号", "身份证号码", "证件号码"}, true, "340102201001011236"},
+      {"grade", {"年级"}, true, "七年级"},
+      {"class", {"班级"}, true, "1班"},
+      {"route", {"录取方式", "招生类别", "入学方式"}, true, "划片"},
+      {"score", {"成绩", "中考成绩"}, false, ""},
+      {"fee_item", {"收费项目"}, false, ""},
+      {"fee_amount", {"收费金额", "收费金额（元）"}, false, ""},
+      {"fee_account", {"收款账户"}, false, ""},
+      {"registered_school", {"学籍学校", "学籍所在学校"}, false, ""},
+      {"registered_grade", {"学籍年级"}, false, ""},
+  };
+  return kColumns;
+}
+
 absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rules) {
-  int name = ColumnIndex(t, {"name", "姓名", "学生姓名"}),
-      id = ColumnIndex(t, {"id_number", "身份证号", "身份证号码", "证件号码"}), grade = ColumnIndex(t, {"grade", "年级"}),
-      klass = ColumnIndex(t, {"class", "班级"}), route = ColumnIndex(t, {"route", "录取方式", "招生类别", "入学方式"}),
-      score = ColumnIndex(t, {"score", "成绩", "中考成绩"}), item = ColumnIndex(t, {"fee_item", "收费项目"}),
-      amount = ColumnIndex(t, {"fee_amount", "收费金额", "收费金额（元）"}),
-      account = ColumnIndex(t, {"fee_account", "收款账户"}),
-      registered = ColumnIndex(t, {"registered_school", "学籍学校", "学籍所在学校"}),
-      registered_grade = ColumnIndex(t, {"registered_grade", "学籍年级"});
+  const ImportColumns& cols = RosterColumns();
+  auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
+  int name = col("name"), id = col("id_number"), grade = col("grade"), klass = col("class"), route = col("route"),
+      score = col("score"), item = col("fee_item"), amount = col("fee_amount"), account = col("fee_account"),
+      registered = col("registered_school"), registered_grade = col("registered_grade");
   std::vector<FieldError> e;
-  for (auto [idx, label] : {std::pair{name, "姓名"}, {id, "身份证号"}, {grade, "年级"}, {klass, "班级"}, {route, "录取方式"}})
-    if (idx < 0) e.push_back({"第1行（表头）", std::string("缺少列：") + label});
+  for (const auto& c : cols)
+    if (c.required && col(c.field) < 0) e.push_back({"第1行（表头）", std::string("缺少列：") + std::string(c.names.front())});
   if (!e.empty()) return Invalid("admissions.columns", "名册表头缺少必需的列", e);
   std::vector<Student> out;
   std::set<std::string> seen;

@@ -15,6 +15,7 @@
 
 #include "app/app.h"
 #include "common/files.h"
+#include "common/table_file.h"
 
 // CLI11 is heavy to compile (its validators are objects in every translation unit that includes it): only the
 // files that declare subcommands include it.
@@ -63,7 +64,16 @@ class Modules {
     CommandFn command;
   };
 
+  // An import's template, downloaded from the page that imports it (GET /api/v1/import-templates/{kind}) by the
+  // roles that import it; the columns are the import's own table.
+  struct ImportTemplate {
+    std::string kind, title;
+    RoleSet roles;
+    const ImportColumns* columns;
+  };
+
   void AddRoutes(RoutesFn fn) { routes_.push_back(std::move(fn)); }
+  void AddImportTemplate(ImportTemplate t) { templates_.push_back(std::move(t)); }
   void AddVocabulary(std::string key, VocabularyFn fn) { vocabulary_.emplace_back(std::move(key), std::move(fn)); }
   // Runs once at start, after migrations, while writes are taken (e.g. sealing rows older versions kept plain).
   void AddStartupCommand(std::string name, CommandFn fn) { startup_.push_back({std::move(name), std::move(fn)}); }
@@ -81,6 +91,7 @@ class Modules {
   const std::vector<Startup>& startup() const { return startup_; }
   const std::vector<Check>& checks() const { return checks_; }
   const std::vector<Job>& jobs() const { return jobs_; }
+  const std::vector<ImportTemplate>& import_templates() const { return templates_; }
 
   // Adds every subcommand to `cli`; after parsing, Run runs the chosen one's action.
   void BuildCli(CLI::App& cli);
@@ -96,6 +107,7 @@ class Modules {
   std::vector<Startup> startup_;
   std::vector<Check> checks_;
   std::vector<Job> jobs_;
+  std::vector<ImportTemplate> templates_;
   std::vector<CommandDef> commands_;
   std::map<std::string, std::string> group_help_;
   std::vector<std::pair<CLI::App*, CliAction>> actions_;

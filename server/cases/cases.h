@@ -210,6 +210,8 @@ struct CaseImportOptions {
   std::map<std::string, int64_t> unit_map;
   bool remember_units = false;
 };
+// The columns ImportCases reads (and its template shows).
+const ImportColumns& CaseImportColumns();
 absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t, const CaseImportOptions& o);
 
 // How many of these cases are still unanswered: not replied and not closed for handling (IsTerminal).

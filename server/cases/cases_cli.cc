@@ -115,6 +115,7 @@ CliAction Import(CLI::App& sub) {
 }  // namespace
 
 void Register(Modules& m) {
+  m.AddImportTemplate({"cases", "来件导入模板", kClerk | kSupervisor, &CaseImportColumns()});
   m.AddRoutes(RegisterCalendarRoutes);
   m.AddRoutes(RegisterRoutes);
   m.AddStartupCommand("seal legacy reporter rows", [](const AppContext& app) -> Command {

@@ -16,25 +16,25 @@
 
 namespace qf::cases {
 
-namespace {
+// The import's columns: the field, then every header a platform writes for it (the first is the one named in errors
+// and the template's).
+const ImportColumns& CaseImportColumns() {
+  static const ImportColumns kColumns = {
+      {"external_ref", {"工单编号", "工单号", "编号", "工单编码", "诉求编号", "流水号"}, true, "12345-20260701-0001"},
+      {"channel", {"来源", "来源渠道", "渠道"}, false, "12345热线"},
+      {"received_at", {"受理时间", "派单时间", "来电时间", "登记时间", "交办时间", "诉求时间", "转办时间"}, true, "2026-07-01 08:30"},
+      {"kind", {"诉求类型", "类型"}, false, "投诉"},
+      {"category", {"问题分类", "诉求类别", "问题类别", "业务类别", "诉求分类"}, true, "教育收费"},
+      {"unit", {"涉及单位", "被反映单位", "涉事单位", "反映对象"}, false, "瑶海区光明中学"},
+      {"title", {"标题", "诉求标题", "主题", "工单标题"}, true, "学校收取资料费"},
+      {"content", {"内容", "诉求内容", "反映内容", "来电内容", "问题描述", "诉求描述"}, true, "来电反映学校要求每名学生交资料费180元，未开收据。"},
+      {"reporter_name", {"反映人", "来电人", "诉求人", "姓名", "来电人姓名"}, false, "王女士"},
+      {"reporter_phone", {"联系电话", "来电号码", "电话", "手机号码", "联系方式"}, false, "13900001111"},
+  };
+  return kColumns;
+}
 
-// The import's columns: the field, then every header a platform writes for it (the first is the one named in errors).
-struct Column {
-  const char* field;
-  std::initializer_list<std::string_view> names;
-};
-const Column kColumns[] = {
-    {"external_ref", {"工单编号", "external_ref", "工单号", "编号", "工单编码", "诉求编号", "流水号"}},
-    {"channel", {"来源", "channel", "来源渠道", "渠道"}},
-    {"received_at", {"受理时间", "received_at", "派单时间", "来电时间", "登记时间", "交办时间", "诉求时间", "转办时间"}},
-    {"kind", {"诉求类型", "kind", "类型"}},
-    {"category", {"问题分类", "category", "诉求类别", "问题类别", "业务类别", "诉求分类"}},
-    {"unit", {"涉及单位", "unit", "被反映单位", "涉事单位", "反映对象"}},
-    {"title", {"标题", "title", "诉求标题", "主题", "工单标题"}},
-    {"content", {"内容", "content", "诉求内容", "反映内容", "来电内容", "问题描述", "诉求描述"}},
-    {"reporter_name", {"反映人", "reporter_name", "来电人", "诉求人", "姓名", "来电人姓名"}},
-    {"reporter_phone", {"联系电话", "reporter_phone", "来电号码", "电话", "手机号码", "联系方式"}},
-};
+namespace {
 
 // Units whose names come nearest a name found nowhere: those containing it, else containing ever shorter heads of
 // it (at least three characters), at most three.
@@ -58,13 +58,15 @@ std::vector<std::pair<int64_t, std::string>> Nearest(const org::UnitNames& names
 absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t, const CaseImportOptions& o) {
   std::map<std::string, int> at;
   std::set<int> known;
-  for (const Column& c : kColumns) {
-    int i = ColumnIndex(t, c.names);
-    at[c.field] = i;
+  const ImportColumns& columns = CaseImportColumns();
+  std::vector<std::pair<int, const char*>> required;
+  for (const ImportColumn& c : columns) {
+    int i = ColumnOf(t, columns, c.field);
+    at[std::string(c.field)] = i;
     if (i >= 0) known.insert(i);
+    if (c.required) required.push_back({i, c.names.front().data()});
   }
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{at["external_ref"], "工单编号"}, {at["received_at"], "受理时间"},
-                                        {at["category"], "问题分类"}, {at["title"], "标题"}, {at["content"], "内容"}}));
+  QF_RETURN_IF_ERROR(RequireColumns(t, required));
   CaseImportReport report;
   for (size_t i = 0; i < t.header.size(); ++i)
     if (!known.contains(static_cast<int>(i)) && !t.header[i].empty()) report.unknown_columns.push_back(t.header[i]);

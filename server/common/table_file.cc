@@ -120,6 +120,29 @@ int ColumnIndex(const Table& t, std::initializer_list<std::string_view> names) {
   return -1;
 }
 
+namespace {
+const ImportColumn& Find(const ImportColumns& columns, std::string_view field) {
+  for (const auto& c : columns)
+    if (c.field == field) return c;
+  std::abort();  // a programming error: the importer names a column its table does not have
+}
+}  // namespace
+
+int ColumnOf(const Table& t, const ImportColumns& columns, std::string_view field) {
+  const ImportColumn& c = Find(columns, field);
+  for (size_t i = 0; i < t.header.size(); ++i) {
+    if (t.header[i] == c.field) return static_cast<int>(i);
+    for (auto n : c.names)
+      if (t.header[i] == n) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::string_view HeaderOf(const ImportColumns& columns, std::string_view field) {
+  const ImportColumn& c = Find(columns, field);
+  return c.names.empty() ? c.field : c.names.front();
+}
+
 absl::StatusOr<Table> ReadTable(std::string_view content) {
   if (content.size() > kMaxImportBytes)
     return MakeError(absl::StatusCode::kResourceExhausted, "import.too_large",

@@ -34,6 +34,21 @@ absl::StatusOr<Table> ReadXlsx(std::string_view content);
 
 // Index of a column by any of its names (English code or Chinese header), or -1.
 int ColumnIndex(const Table& t, std::initializer_list<std::string_view> names);
+
+// One column of an import, in the one table per import that both reading a file and its template use: the field
+// (its English code, always taken as a header too), the headers people write for it (the first is the template's
+// and the one errors name), whether a file must have it, and an example value for the template's row.
+struct ImportColumn {
+  std::string_view field;
+  std::vector<std::string_view> names;
+  bool required = false;
+  std::string_view example = {};
+};
+using ImportColumns = std::vector<ImportColumn>;
+// Index of `columns`' column `field` in `t` (by its code or any of its names), or -1; `field` must be one of them.
+int ColumnOf(const Table& t, const ImportColumns& columns, std::string_view field);
+// The header the template gives `field` (its first name).
+std::string_view HeaderOf(const ImportColumns& columns, std::string_view field);
 // "第3行 第2列（电话）"
 std::string CellRef(int row_number, int col, const std::string& header_name);
 

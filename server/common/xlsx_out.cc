@@ -71,4 +71,19 @@ absl::StatusOr<std::string> WriteXlsx(const std::vector<XlsxSheet>& sheets) {
   return out.str();
 }
 
+absl::StatusOr<std::string> ImportTemplateXlsx(const std::string& title, const ImportColumns& columns) {
+  XlsxSheet table{title, {}, {{}}, {}};
+  XlsxSheet notes{"填写说明", {"列名", "是否必填", "也可写作", "示例"}, {}, {18, 10, 40, 24}};
+  for (const auto& c : columns) {
+    std::string header(c.names.empty() ? c.field : c.names.front());
+    table.header.push_back(header);
+    table.rows[0].emplace_back(std::string(c.example));
+    table.widths.push_back(std::max<double>(12, static_cast<double>(header.size())));
+    std::string others(c.field);
+    for (size_t i = 1; i < c.names.size(); ++i) others += "、" + std::string(c.names[i]);
+    notes.rows.push_back({header, std::string(c.required ? "必填" : "选填"), others, std::string(c.example)});
+  }
+  return WriteXlsx({table, notes});
+}
+
 }  // namespace qf

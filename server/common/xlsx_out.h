@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/table_file.h"
 
 namespace qf {
 
@@ -30,5 +31,9 @@ struct XlsxSheet {
 };
 
 absl::StatusOr<std::string> WriteXlsx(const std::vector<XlsxSheet>& sheets);
+
+// An import's template: the first sheet its header (each column's first name) over an example row, as the import
+// reads it; the second, 填写说明, each column with whether it is required and the other headers taken for it.
+absl::StatusOr<std::string> ImportTemplateXlsx(const std::string& title, const ImportColumns& columns);
 
 }  // namespace qf

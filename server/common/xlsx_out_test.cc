@@ -44,5 +44,23 @@ TEST(XlsxOut, DaysAndMomentsAreDateCellsNumbersAreNumbers) {
   EXPECT_EQ(Entry(*x, "xl/worksheets/sheet1.xml").find("<f>"), std::string::npos);
 }
 
+TEST(XlsxOut, AnImportsTemplateIsWhatItsImportReads) {
+  ImportColumns columns = {{"title", {"标题", "诉求标题"}, true, "学校收取资料费"}, {"phone", {"联系电话"}, false, "13900001111"}};
+  auto x = ImportTemplateXlsx("来件导入模板", columns);
+  ASSERT_TRUE(x.ok()) << x.status();
+  auto t = ReadTable(*x);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(t->header, (std::vector<std::string>{"标题", "联系电话"}));
+  ASSERT_EQ(t->rows.size(), 1u);
+  EXPECT_EQ(t->rows[0][0], "学校收取资料费");
+  EXPECT_EQ(t->rows[0][1], "13900001111");  // text, not a number that loses its leading digits
+  EXPECT_EQ(ColumnOf(*t, columns, "phone"), 1);
+  EXPECT_EQ(HeaderOf(columns, "title"), "标题");
+  // The notes sheet names what each column takes.
+  auto notes = Entry(*x, "xl/sharedStrings.xml");
+  EXPECT_NE(notes.find("必填"), std::string::npos);
+  EXPECT_NE(notes.find("诉求标题"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace qf

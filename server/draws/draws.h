@@ -134,6 +134,7 @@ struct MemberInput {
 };
 absl::StatusOr<MemberInput> ParseMember(const boost::json::object& body);
 absl::StatusOr<boost::json::object> SaveMember(Tx& tx, Pool pool, const MemberInput& m);
+const ImportColumns& MemberColumns();  // the columns ImportMembers reads (and its template shows)
 absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, Pool pool, const Table& t, bool accept_valid);
 absl::StatusOr<boost::json::object> ListMembers(Db& db, Pool pool);
 absl::StatusOr<std::vector<Member>> LoadPool(Db& db, Pool pool, bool active_only);

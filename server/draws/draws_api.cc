@@ -178,6 +178,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
 }
 
 void Register(Modules& m) {
+  m.AddImportTemplate({"pool-members", "抽取库人员导入模板", kSupervisor | kAdmin, &MemberColumns()});
   m.AddRoutes(RegisterRoutes);
   m.AddVocabulary("pools", [](const AppContext&, Db&) -> absl::StatusOr<json::value> {
     json::array out;

@@ -130,12 +130,26 @@ absl::StatusOr<json::object> SaveMember(Tx& tx, Pool pool, const MemberInput& m)
   return Upsert(tx, pool, m);
 }
 
+const ImportColumns& MemberColumns() {
+  static const ImportColumns kColumns = {
+      {"code", {"库内编号"}, true, "ZJ-001"},
+      {"person_code", {"人员编号"}, true, "P0001"},
+      {"specialty", {"专业"}, false, "财务审计"},
+      {"title", {"职称"}, false, "高级会计师"},
+      {"region", {"区域"}, false, "瑶海区"},
+      {"former_units", {"曾任职单位代码"}, false, "YH001"},
+      {"relative_exam_units", {"近亲属参考学校代码"}, false, ""},
+      {"active", {"在库"}, false, "是"},
+  };
+  return kColumns;
+}
+
 absl::StatusOr<json::object> ImportMembers(Tx& tx, Pool pool, const Table& t, bool accept_valid) {
-  int code = ColumnIndex(t, {"code", "库内编号"}), person = ColumnIndex(t, {"person_code", "人员编号"}),
-      spec = ColumnIndex(t, {"specialty", "专业"}), title = ColumnIndex(t, {"title", "职称"}),
-      region = ColumnIndex(t, {"region", "区域"}), former = ColumnIndex(t, {"former_units", "曾任职单位代码"}),
-      rel = ColumnIndex(t, {"relative_exam_units", "近亲属参考学校代码"}), active = ColumnIndex(t, {"active", "在库"});
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "code"}, {person, "person_code"}}));
+  const ImportColumns& cols = MemberColumns();
+  auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
+  int code = col("code"), person = col("person_code"), spec = col("specialty"), title = col("title"),
+      region = col("region"), former = col("former_units"), rel = col("relative_exam_units"), active = col("active");
+  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "库内编号"}, {person, "人员编号"}}));
   auto cell = [&t](size_t r, int c) { return c >= 0 ? t.rows[r][c] : std::string(); };
   QF_ASSIGN_OR_RETURN(auto rep, ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
     MemberInput m;

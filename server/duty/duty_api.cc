@@ -421,6 +421,8 @@ void RegisterRoutes(Router& router, AppContext& app) {
 }
 
 void Register(Modules& m) {
+  m.AddImportTemplate({"duty-plan", "工作要点导入模板", kSupervisor, &PlanColumns()});
+  m.AddImportTemplate({"questions", "题库导入模板", kSupervisor, &QuestionColumns()});
   m.AddRoutes(RegisterRoutes);
   m.AddJob("responsibility task and letter cards", absl::Minutes(1), [](const AppContext& app) -> Command {
     return [env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {

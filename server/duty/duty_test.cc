@@ -10,6 +10,7 @@
 #include <set>
 
 #include "common/timefmt.h"
+#include "common/xlsx_out.h"
 #include "duty/duty.h"
 #include "fmt/format.h"
 #include "org/org.h"
@@ -417,6 +418,12 @@ TEST(DutyExamRules, AnswersQuestionsAndFlags) {
   auto good = ReadQuestionTable(t);
   ASSERT_TRUE(good.ok()) << good.status();
   EXPECT_EQ(good->at(1).answer, "T");
+  // The bank's template reads as a bank of one question.
+  auto sheet = ImportTemplateXlsx("题库导入模板", QuestionColumns());
+  ASSERT_TRUE(sheet.ok()) << sheet.status();
+  auto from_template = ReadQuestionTable(*ReadTable(*sheet));
+  ASSERT_TRUE(from_template.ok()) << from_template.status();
+  EXPECT_EQ(from_template->size(), 1u);
   // Papers are drawn from the seed: the same seed, the same paper; another taker, another order.
   std::vector<int64_t> bank;
   for (int i = 1; i <= 50; ++i) bank.push_back(i * 3);

@@ -42,17 +42,35 @@ std::optional<std::string> NormaliseChoice(const Question& q, std::string_view t
   return std::string(letters.begin(), letters.end());
 }
 
+const ImportColumns& QuestionColumns() {
+  static const ImportColumns kColumns = {
+      {"kind", {"题型"}, true, "单选"},
+      {"stem", {"题干", "题目"}, true, "教师组织有偿补课，违反的是下列哪项规定？"},
+      {"option_A", {"选项A"}, false, "《中小学教师违反职业道德行为处理办法》"},
+      {"option_B", {"选项B"}, false, "《义务教育法》第十条"},
+      {"option_C", {"选项C"}, false, ""},
+      {"option_D", {"选项D"}, false, ""},
+      {"option_E", {"选项E"}, false, ""},
+      {"option_F", {"选项F"}, false, ""},
+      {"answer", {"答案", "正确答案"}, true, "A"},
+      {"rule", {"依据", "出处"}, true, "教育部《中小学教师违反职业道德行为处理办法》第四条"},
+  };
+  return kColumns;
+}
+
 absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& t) {
-  int kind = ColumnIndex(t, {"kind", "题型"}), stem = ColumnIndex(t, {"stem", "题干", "题目"}),
-      answer = ColumnIndex(t, {"answer", "答案", "正确答案"}), rule = ColumnIndex(t, {"rule", "依据", "出处"});
+  const ImportColumns& cols = QuestionColumns();
+  auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
+  int kind = col("kind"), stem = col("stem"), answer = col("answer"), rule = col("rule");
   std::vector<int> options;
   for (const char* letter : {"A", "B", "C", "D", "E", "F"}) {
-    int c = ColumnIndex(t, {std::string("选项") + letter, std::string("option_") + letter});
+    int c = col(std::string("option_") + letter);
     if (c >= 0) options.push_back(c);
   }
   std::vector<FieldError> errors;
-  for (auto [col, name] : {std::pair{kind, "题型"}, {stem, "题干"}, {answer, "答案"}, {rule, "依据"}})
-    if (col < 0) errors.push_back({name, fmt::format("表头缺少“{}”列", name)});
+  for (const auto& c : cols)
+    if (c.required && col(c.field) < 0)
+      errors.push_back({std::string(c.names.front()), fmt::format("表头缺少“{}”列", c.names.front())});
   if (!errors.empty()) return Invalid("duty.question_columns", "题库表缺少必需的列", std::move(errors));
   std::vector<Question> out;
   std::set<std::string> stems;

@@ -107,15 +107,28 @@ std::string Subject(int64_t task_id) { return fmt::format("duty_task/{}", task_i
 
 }  // namespace
 
+const ImportColumns& PlanColumns() {
+  static const ImportColumns kColumns = {
+      {"area", {"领域", "工作领域", "方面"}, true, "规范办学行为"},
+      {"task", {"任务", "工作任务", "任务内容"}, true, "开展规范教育收费专项检查"},
+      {"lead", {"牵头单位", "责任单位", "牵头处室"}, true, "计财处"},
+      {"cooperating", {"配合单位", "协办单位", "配合处室"}, false, "基教处"},
+      {"deadline", {"完成时限", "时限", "完成时间"}, true, "2026-10-31"},
+      {"basis", {"依据", "文件依据"}, false, "市教育局2026年党风廉政建设工作要点"},
+      {"evidence", {"完成标准", "佐证材料"}, false, "检查通报"},
+  };
+  return kColumns;
+}
+
 absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& title, const Table& t) {
-  int area = ColumnIndex(t, {"area", "领域", "工作领域", "方面"}), task = ColumnIndex(t, {"task", "任务", "工作任务", "任务内容"}),
-      lead = ColumnIndex(t, {"lead", "牵头单位", "责任单位", "牵头处室"}),
-      coop = ColumnIndex(t, {"cooperating", "配合单位", "协办单位", "配合处室"}),
-      due = ColumnIndex(t, {"deadline", "完成时限", "时限", "完成时间"}), basis = ColumnIndex(t, {"basis", "依据", "文件依据"}),
-      evidence = ColumnIndex(t, {"evidence", "完成标准", "佐证材料"});
+  const ImportColumns& cols = PlanColumns();
+  auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
+  int area = col("area"), task = col("task"), lead = col("lead"), coop = col("cooperating"), due = col("deadline"),
+      basis = col("basis"), evidence = col("evidence");
   std::vector<FieldError> errors;
-  for (auto [col, name] : {std::pair{area, "领域"}, {task, "任务"}, {lead, "牵头单位"}, {due, "完成时限"}})
-    if (col < 0) errors.push_back({name, fmt::format("表头缺少“{}”列", name)});
+  for (const auto& c : cols)
+    if (c.required && col(c.field) < 0)
+      errors.push_back({std::string(c.names.front()), fmt::format("表头缺少“{}”列", c.names.front())});
   if (!errors.empty()) return Invalid("duty.plan_columns", "工作要点表缺少必需的列", std::move(errors));
   PlanInput plan{year, title, {}};
   for (size_t r = 0; r < t.rows.size(); ++r) {

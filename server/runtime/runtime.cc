@@ -4,6 +4,7 @@
 #include "cases/cases.h"
 #include "common/status.h"
 #include "common/strings.h"
+#include "common/xlsx_out.h"
 #include "notices/notices.h"
 #include "spdlog/spdlog.h"
 #include "storage/migrations.h"
@@ -148,6 +149,19 @@ void Runtime::RegisterRoutes(Router& router) {
                 return out;
               }),
               0, "Reference data the console uses (case states, districts, stages, pools, default terms, limits), from the modules that own it"});
+  router.Add({"GET", "/api/v1/import-templates/{kind}", kAnyStaff,
+              FileRoute(app_, [this](const Request& req, Db&) -> absl::StatusOr<Response> {
+                const std::string& kind = req.params.at(0);
+                for (const auto& t : modules_.import_templates()) {
+                  if (t.kind != kind) continue;
+                  if (!(req.principal->roles & t.roles)) return Forbidden("import.template_role", "无权下载该导入模板");
+                  QF_ASSIGN_OR_RETURN(auto bytes, ImportTemplateXlsx(t.title, *t.columns));
+                  return Response::Attachment(std::move(bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                              kind + "-template.xlsx", t.title + ".xlsx");
+                }
+                return NotFound("import.template_not_found", "没有这种导入模板");
+              }),
+              0, "An import's template (the header its import reads over an example row, and what each column takes), for the roles that import it"});
 }
 
 }  // namespace qf

@@ -1364,6 +1364,11 @@ async function platformImport(browser, base, locale) {
     `GD-${locale}-4,${oldDay},教育收费,教辅费,收取教辅费,瑶海区实验中学`,
     '备注：本表由12345平台导出，仅供内部使用,,,,,',
   ].join('\n')
+  // The page's template: the columns the import reads, as a workbook.
+  const [template] = await Promise.all([clerk.waitForEvent('download', { timeout: 20000 }), clerk.locator('[data-test=template-cases]').click()])
+  const templateBytes = readFileSync(await template.path())
+  check(template.suggestedFilename().endsWith('.xlsx') && templateBytes.subarray(0, 2).toString() === 'PK',
+    `${locale} import: the page offers its template as a workbook (${template.suggestedFilename()})`)
   await clerk.locator('[data-test=import-file]').setInputFiles({ name: '12345.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
   await clerk.locator('[data-test=import-check]').click()
   await expectText(clerk.locator('[data-test=import-read]'), zh ? '第 2 行为表头' : 'the header is row 2', `${locale} import: the header is found under the title row`)
