@@ -7,7 +7,7 @@
 import { spawn, execFileSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -101,6 +101,7 @@ async function shot(page, locale, name) {
   const dir = join(outDir, locale)
   mkdirSync(dir, { recursive: true })
   await page.waitForLoadState('networkidle').catch(() => undefined)
+  await readRenders(page, locale)
   if (!photograph) return
   await page.waitForTimeout(name.includes('dashboard') ? 1200 : 300)  // transitions and chart animations
   // Overflow: the page, the scrolling main area, and any table that would scroll sideways.
@@ -124,6 +125,63 @@ async function shot(page, locale, name) {
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
   await style.evaluate((el) => el.remove())
   await accessible(page, locale, name)
+}
+
+// Render time: from the click (or key) that opens a console page to the page ready — the route changed, every
+// request it made answered and two frames painted — recorded in the page by an init script and read at each
+// photograph; printed per page at the end and written to build/e2e/render.json. A measurement, not a check (the
+// machine is shared): docs/PERFORMANCE.md quotes it.
+function renderProbe() {
+  const out = []
+  window.__qfRenders = out
+  let pending = 0
+  let clickAt = -1e9
+  let nav = null
+  addEventListener('click', () => (clickAt = performance.now()), true)
+  addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') clickAt = performance.now() }, true)
+  const settle = () => {
+    if (!nav || pending) return
+    const n = nav
+    nav = null
+    requestAnimationFrame(() => requestAnimationFrame(() => out.push({ path: n.path, ms: Math.round(performance.now() - n.start) })))
+  }
+  const fetch0 = window.fetch.bind(window)
+  window.fetch = (...a) => {
+    pending++
+    return fetch0(...a).finally(() => { pending--; setTimeout(settle, 0) })
+  }
+  for (const k of ['pushState', 'replaceState']) {
+    const orig = history[k]
+    history[k] = function (...a) {
+      const before = location.pathname
+      const r = orig.apply(this, a)
+      if (location.pathname !== before && location.pathname.startsWith('/console')) {
+        const now = performance.now()
+        nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now }
+        setTimeout(settle, 50)
+      }
+      return r
+    }
+  }
+}
+const renders = []
+async function readRenders(page, locale) {
+  const got = await page.evaluate(() => (window.__qfRenders ?? []).splice(0)).catch(() => [])
+  for (const r of got) renders.push({ locale, page: r.path.replace(/\/\d+(?=\/|$)/g, '/:id'), ms: r.ms })
+}
+function renderReport() {
+  if (!renders.length) return
+  const by = new Map()
+  for (const r of renders) by.set(r.page, [...(by.get(r.page) ?? []), r.ms])
+  const rows = [...by].map(([pg, ms]) => {
+    const s = [...ms].sort((a, b) => a - b)
+    return { page: pg, n: s.length, median: s[Math.floor((s.length - 1) / 2)], max: s[s.length - 1] }
+  }).sort((a, b) => b.median - a.median)
+  writeFileSync(join(outDir, 'render.json'), JSON.stringify({ renders, pages: rows }, null, 2))
+  const all = renders.map((r) => r.ms).sort((a, b) => a - b)
+  console.log(`render: ${renders.length} page opens, median ${all[Math.floor((all.length - 1) / 2)]} ms, ` +
+    `${renders.filter((r) => r.ms > 300).length} over 300 ms; slowest pages by median:`)
+  for (const r of rows.slice(0, 8)) console.log(`  ${r.page}: median ${r.median} ms, max ${r.max} ms (${r.n})`)
 }
 
 // Accessibility: axe-core's WCAG 2.1 A and AA rules on the page as it stands; a serious or critical violation fails
@@ -213,6 +271,7 @@ async function signIn(browser, base, user, locale, viewport = { width: 1366, hei
   const key = `${user}/${locale}`
   const ctx = await browser.newContext({ viewport, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true, storageState: signedIn[key] })
   await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  await ctx.addInitScript(renderProbe)
   const page = await ctx.newPage()
   watchErrors(page, user)
   await page.goto(`${base}/console`)
@@ -1556,6 +1615,7 @@ async function main() {
     server.proc.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
   }
+  renderReport()
   console.log(`e2e: ${checks} checks, ${failures.length} failed, ${((Date.now() - started) / 1000).toFixed(0)} s ` +
     `(${(totpWaitMs / 1000).toFixed(0)} s waiting for sign-in codes); screenshots in ${outDir}`)
   if (failures.length) {
