@@ -14,6 +14,9 @@ export function useLabels() {
     // An evaluation's band (data/duty/evaluation.toml: excellent, good, pass, fail).
     band: (code: string, serverLabel?: string) =>
       english() && te(`console.vocab.band.${code}`) ? t(`console.vocab.band.${code}`) : serverLabel ?? code,
+    // An item of the 五个到位 closing checklist (cases/model.h kChecklist).
+    checklist: (code: string, serverLabel?: string) =>
+      english() && te(`console.vocab.checklist.${code}`) ? t(`console.vocab.checklist.${code}`) : serverLabel ?? code,
     deadline: (code: string, serverLabel?: string) =>
       english() && te(`portal.vocab.deadline.${code}`) ? t(`portal.vocab.deadline.${code}`) : serverLabel ?? code,
   }
