@@ -190,8 +190,7 @@ absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rul
       score = col("score"), item = col("fee_item"), amount = col("fee_amount"), account = col("fee_account"),
       registered = col("registered_school"), registered_grade = col("registered_grade");
   std::vector<FieldError> e;
-  for (const auto& c : cols)
-    if (c.required && col(c.field) < 0) e.push_back({"第1行（表头）", std::string("缺少列：") + std::string(c.names.front())});
+  for (auto missing : MissingColumns(t, cols)) e.push_back({"第1行（表头）", "缺少列：" + std::string(missing)});
   if (!e.empty()) return Invalid("admissions.columns", "名册表头缺少必需的列", e);
   std::vector<Student> out;
   std::set<std::string> seen;

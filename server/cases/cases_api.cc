@@ -107,8 +107,7 @@ XlsxSheet BoardSheet(const json::object& board, const BoardView& view) {
   for (const auto& item : board.at("items").as_array()) {
     const auto& o = item.as_object();
     std::string kind(o.at("kind").as_string());
-    bool orders = kind != "red" && kind != "yellow";
-    if ((!view.kind.empty() && view.kind != (orders ? "order" : kind)) ||
+    if ((!view.kind.empty() && view.kind != o.at("group").as_string()) ||
         (view.unit_id && o.at("unit_id").as_int64() != view.unit_id))
       continue;
     XlsxCell due = std::string(), issued = std::string(), overdue = std::string();

@@ -59,14 +59,12 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
   std::map<std::string, int> at;
   std::set<int> known;
   const ImportColumns& columns = CaseImportColumns();
-  std::vector<std::pair<int, const char*>> required;
   for (const ImportColumn& c : columns) {
     int i = ColumnOf(t, columns, c.field);
     at[std::string(c.field)] = i;
     if (i >= 0) known.insert(i);
-    if (c.required) required.push_back({i, c.names.front().data()});
   }
-  QF_RETURN_IF_ERROR(RequireColumns(t, required));
+  QF_RETURN_IF_ERROR(RequireColumns(t, columns));
   CaseImportReport report;
   for (size_t i = 0; i < t.header.size(); ++i)
     if (!known.contains(static_cast<int>(i)) && !t.header[i].empty()) report.unknown_columns.push_back(t.header[i]);

@@ -202,6 +202,8 @@ absl::StatusOr<json::object> SupervisionBoard(Db& db, const CaseEnv& env, const 
                    {"due_on", st.Text(7)}, {"answer", st.Text(8)}, {"unit_id", st.Int(9)},
                    {"unit_name", st.Text(10)}, {"title", st.Text(11)}, {"state", st.Text(12)}};
     if (st.Text(2) == "reminder" || st.Text(2) == "criticism") o["text"] = st.Text(13);
+    // The board's three groups: the two cards, and orders with the escalation documents that follow them.
+    o["group"] = st.Text(2) == "red" || st.Text(2) == "yellow" ? st.Text(2) : std::string("order");
     // How far past its day the thing the item is about stands today, in working days: a card's deadline while it is
     // still open (and still the one carded), an order while unanswered.
     bool pending = st.Text(2) == "order" ? st.Text(8).empty() : st.Text(14) == "open";

@@ -500,13 +500,10 @@ absl::StatusOr<Row> Admit(Db& db, const CaseEnv& env, int64_t case_id, const Tra
   return c;
 }
 
-}  // namespace
-
-absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t case_id, const TransitionRequest& r,
-                                            const Principal& who) {
+// The action on an admitted case: its step, the note, the row, the event and the rollups.
+absl::StatusOr<TransitionResult> Take(Tx& tx, const CaseEnv& env, Row c, const TransitionRequest& r,
+                                      const Principal& who, absl::CivilDay today) {
   Db& db = tx.db();
-  absl::CivilDay today = CstDay(tx.now());
-  QF_ASSIGN_OR_RETURN(Row c, Admit(db, env, case_id, r, who, today));
   QF_ASSIGN_OR_RETURN(Figures before, LoadFigures(db, c.id));
   State next = Next(c.state(), r.action);
   Step s{tx, env, c, r, who, today, FormatUtc(tx.now()),
@@ -525,6 +522,15 @@ absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t 
   return TransitionResult{c.id, next, c.version + 1, std::move(s.deadlines)};
 }
 
+}  // namespace
+
+absl::StatusOr<TransitionResult> Transition(Tx& tx, const CaseEnv& env, int64_t case_id, const TransitionRequest& r,
+                                            const Principal& who) {
+  absl::CivilDay today = CstDay(tx.now());
+  QF_ASSIGN_OR_RETURN(Row c, Admit(tx.db(), env, case_id, r, who, today));
+  return Take(tx, env, std::move(c), r, who, today);
+}
+
 absl::StatusOr<std::vector<BatchOutcome>> BatchTransition(Tx& tx, const CaseEnv& env, const std::vector<int64_t>& ids,
                                                           const TransitionRequest& r, const Principal& who) {
   std::vector<BatchOutcome> out;
@@ -537,7 +543,7 @@ absl::StatusOr<std::vector<BatchOutcome>> BatchTransition(Tx& tx, const CaseEnv&
       out.push_back({id, admitted.status()});
       continue;
     }
-    QF_ASSIGN_OR_RETURN(auto result, Transition(tx, env, id, r, who));
+    QF_ASSIGN_OR_RETURN(auto result, Take(tx, env, std::move(*admitted), r, who, today));
     out.push_back({id, std::move(result)});
   }
   return out;

@@ -138,9 +138,11 @@ int ColumnOf(const Table& t, const ImportColumns& columns, std::string_view fiel
   return -1;
 }
 
-std::string_view HeaderOf(const ImportColumns& columns, std::string_view field) {
-  const ImportColumn& c = Find(columns, field);
-  return c.names.empty() ? c.field : c.names.front();
+std::vector<std::string_view> MissingColumns(const Table& t, const ImportColumns& columns) {
+  std::vector<std::string_view> out;
+  for (const auto& c : columns)
+    if (c.required && ColumnOf(t, columns, c.field) < 0) out.push_back(c.names.empty() ? c.field : c.names.front());
+  return out;
 }
 
 absl::StatusOr<Table> ReadTable(std::string_view content) {

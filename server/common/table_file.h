@@ -47,8 +47,8 @@ struct ImportColumn {
 using ImportColumns = std::vector<ImportColumn>;
 // Index of `columns`' column `field` in `t` (by its code or any of its names), or -1; `field` must be one of them.
 int ColumnOf(const Table& t, const ImportColumns& columns, std::string_view field);
-// The header the template gives `field` (its first name).
-std::string_view HeaderOf(const ImportColumns& columns, std::string_view field);
+// The required columns `t` lacks, by the header the template gives them (their first name).
+std::vector<std::string_view> MissingColumns(const Table& t, const ImportColumns& columns);
 // "第3行 第2列（电话）"
 std::string CellRef(int row_number, int col, const std::string& header_name);
 

@@ -149,7 +149,7 @@ absl::StatusOr<json::object> ImportMembers(Tx& tx, Pool pool, const Table& t, bo
   auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
   int code = col("code"), person = col("person_code"), spec = col("specialty"), title = col("title"),
       region = col("region"), former = col("former_units"), rel = col("relative_exam_units"), active = col("active");
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "库内编号"}, {person, "人员编号"}}));
+  QF_RETURN_IF_ERROR(RequireColumns(t, cols));
   auto cell = [&t](size_t r, int c) { return c >= 0 ? t.rows[r][c] : std::string(); };
   QF_ASSIGN_OR_RETURN(auto rep, ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
     MemberInput m;

@@ -68,9 +68,7 @@ absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& t) {
     if (c >= 0) options.push_back(c);
   }
   std::vector<FieldError> errors;
-  for (const auto& c : cols)
-    if (c.required && col(c.field) < 0)
-      errors.push_back({std::string(c.names.front()), fmt::format("表头缺少“{}”列", c.names.front())});
+  for (auto missing : MissingColumns(t, cols)) errors.push_back({std::string(missing), fmt::format("表头缺少“{}”列", missing)});
   if (!errors.empty()) return Invalid("duty.question_columns", "题库表缺少必需的列", std::move(errors));
   std::vector<Question> out;
   std::set<std::string> stems;

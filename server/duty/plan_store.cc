@@ -126,9 +126,7 @@ absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& tit
   int area = col("area"), task = col("task"), lead = col("lead"), coop = col("cooperating"), due = col("deadline"),
       basis = col("basis"), evidence = col("evidence");
   std::vector<FieldError> errors;
-  for (const auto& c : cols)
-    if (c.required && col(c.field) < 0)
-      errors.push_back({std::string(c.names.front()), fmt::format("表头缺少“{}”列", c.names.front())});
+  for (auto missing : MissingColumns(t, cols)) errors.push_back({std::string(missing), fmt::format("表头缺少“{}”列", missing)});
   if (!errors.empty()) return Invalid("duty.plan_columns", "工作要点表缺少必需的列", std::move(errors));
   PlanInput plan{year, title, {}};
   for (size_t r = 0; r < t.rows.size(); ++r) {

@@ -42,6 +42,14 @@ inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const Table& t, bool accept_
   return report;
 }
 
+// The import's required columns (ImportColumns) all present.
+inline absl::Status RequireColumns(const Table& t, const ImportColumns& columns) {
+  std::vector<FieldError> e;
+  for (auto name : MissingColumns(t, columns)) e.push_back({std::string("第1行（表头）"), "缺少列：" + std::string(name)});
+  if (!e.empty()) return Invalid("import.missing_columns", "表头缺少必需的列", e);
+  return absl::OkStatus();
+}
+
 inline absl::Status RequireColumns(const Table& t, const std::vector<std::pair<int, const char*>>& cols) {
   std::vector<FieldError> e;
   for (auto& [idx, name] : cols)

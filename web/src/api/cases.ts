@@ -342,6 +342,7 @@ export interface BoardItem {
   title: string
   state: string
   text?: string  // the letter, for 催办函 and 通报批评
+  group: 'red' | 'yellow' | 'order'  // the board's group: orders take the escalation documents
   overdue_working_days?: number  // past its day: a card while its deadline is open, an order while unanswered
 }
 
