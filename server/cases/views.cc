@@ -77,8 +77,10 @@ absl::StatusOr<json::array> EventsJson(Db& db, int64_t case_id) {
     for (auto& [k, l] : kNamed)
       if (kind == k) label = l;
     std::string actor = st.Text(2);
-    std::string who = st.IsNull(4) ? (actor == "system" ? "系统" : actor == "public" || by_public ? "反映人" : actor) : st.Text(4);
-    out.push_back(json::object{{"seq", st.Int(0)}, {"at", st.Text(1)}, {"kind", kind}, {"label", label}, {"by", who}});
+    // by_kind says who acted without a name (system, public: the reporter) for the UI to word in its language.
+    std::string by_kind = !st.IsNull(4) ? "staff" : actor == "system" ? "system" : actor == "public" || by_public ? "public" : "staff";
+    std::string who = by_kind == "system" ? "系统" : by_kind == "public" ? "反映人" : st.IsNull(4) ? actor : st.Text(4);
+    out.push_back(json::object{{"seq", st.Int(0)}, {"at", st.Text(1)}, {"kind", kind}, {"label", label}, {"by", who}, {"by_kind", by_kind}});
   }
   return out;
 }
@@ -191,6 +193,7 @@ absl::StatusOr<json::object> RepeatsView(Db& db, const CaseEnv& env, int64_t cas
                        {"numbers", json::array(r.numbers.begin(), r.numbers.end())},
                        {"shared", json::array(r.shared.begin(), r.shared.end())}};
       repeats.push_back(json::object{{"id", other.id}, {"receipt", DisplayReceiptCode(other.receipt)}, {"title", other.title},
+                                     {"channel", other.channel},
                                      {"channel_label", LabelOf(kChannels, other.channel).value_or(other.channel)},
                                      {"state", other.state_name}, {"state_label", StateLabel(other.state())},
                                      {"received_at", other.received_at}, {"similarity", std::round(r.similarity * 100) / 100},
@@ -345,7 +348,9 @@ absl::StatusOr<json::object> PublicView(Db& db, const CaseEnv& env, const std::s
                       {"progress", ProgressJson(c)},
                       {"state", c.state_name},
                       {"state_label", StateLabel(c.state())},
+                      {"channel", c.channel},
                       {"channel_label", LabelOf(kChannels, c.channel).value_or(c.channel)},
+                      {"category", c.category},
                       {"category_label", LabelOf(kCategories, c.category).value_or(c.category)},
                       {"title", c.title},
                       {"received_at", c.received_at},

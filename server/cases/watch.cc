@@ -133,6 +133,7 @@ absl::StatusOr<json::object> RetaliationAlerts(Db& db, const CaseEnv& env, bool 
                                 {"title", reported.title},
                                 {"received_at", reported.received_at},
                                 {"outcome", OutcomeLabel(reported.outcome.value_or(""))},
+                                {"outcome_code", reported.outcome.value_or("")},
                                 {"concerned_unit", org::UnitName(db, reported.concerned_unit_id)}}},
         {"unit_matches", st.Int(6) != 0},
         {"match", st.Int(6) ? "姓名相同，且所在单位即被反映单位" : "姓名相同（单位不同，可能重名）"},

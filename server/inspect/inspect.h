@@ -81,7 +81,15 @@ std::vector<Picked> DrawSample(const SampleFrame& frame, const draws::Seed& seed
 // Recomputes a campaign's sample from its public record (GET /api/v1/public/campaigns/{id}).
 struct SampleCheck {
   bool ok = false;
-  std::vector<std::string> passed, failed;
+  std::vector<std::string> passed, failed;  // each check in words (Chinese)
+  // Each check as a code with its count, for the UI to word in its language: commitment, candidates (n), quotas,
+  // sample (n); missing_record and not_drawn when there is nothing to check.
+  struct Item {
+    std::string code;
+    bool ok = false;
+    int64_t n = 0;
+  };
+  std::vector<Item> items;
 };
 SampleCheck VerifySample(const boost::json::object& record);
 

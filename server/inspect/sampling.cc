@@ -93,18 +93,21 @@ std::string Str(const json::object& o, std::string_view k) {
 
 SampleCheck VerifySample(const json::object& rec) {
   SampleCheck v;
-  auto check = [&v](bool ok, std::string what) { (ok ? v.passed : v.failed).push_back(std::move(what)); };
+  auto check = [&v](bool ok, std::string code, int64_t n, std::string what) {
+    (ok ? v.passed : v.failed).push_back(std::move(what));
+    v.items.push_back({std::move(code), ok, n});
+  };
   std::string secret = Str(rec, "secret"), commitment = Str(rec, "commitment");
   if (secret.empty()) {
-    v.failed.push_back("抽样尚未进行，暂不能验证");
+    check(false, "not_drawn", 0, "抽样尚未进行，暂不能验证");
     return v;
   }
-  check(draws::Commitment(secret) == commitment, "公布的密钥与抽样前公布的承诺值一致");
+  check(draws::Commitment(secret) == commitment, "commitment", 0, "公布的密钥与抽样前公布的承诺值一致");
   SampleFrame f;
   const json::value* cands = rec.if_contains("candidates");
   const json::value* strata = rec.if_contains("strata");
   if (!cands || !cands->is_array() || !strata || !strata->is_array()) {
-    check(false, "公开记录缺少候选学校或分层");
+    check(false, "missing_record", 0, "公开记录缺少候选学校或分层");
     return v;
   }
   for (const auto& x : cands->as_array()) {
@@ -117,7 +120,7 @@ SampleCheck VerifySample(const json::object& rec) {
     f.candidates.push_back(c);
   }
   bool canonical = std::is_sorted(f.candidates.begin(), f.candidates.end(), [](auto& a, auto& b) { return a.code < b.code; });
-  check(canonical, fmt::format("候选学校 {} 所，按代码排序", f.candidates.size()));
+  check(canonical, "candidates", static_cast<int64_t>(f.candidates.size()), fmt::format("候选学校 {} 所，按代码排序", f.candidates.size()));
   bool quotas_ok = true;
   std::map<std::string, int> minimums;
   if (auto* m = rec.if_contains("minimums"); m && m->is_object())
@@ -131,14 +134,14 @@ SampleCheck VerifySample(const json::object& rec) {
     if (n != s.population || s.quota != Quota(rate, n, minimums, s.label)) quotas_ok = false;
     f.strata.push_back(s);
   }
-  check(quotas_ok, "每层抽取数 = ⌈抽样比例 × 该层学校数⌉（不低于该学段的最少抽取数）");
+  check(quotas_ok, "quotas", 0, "每层抽取数 = ⌈抽样比例 × 该层学校数⌉（不低于该学段的最少抽取数）");
   draws::Seed seed = draws::MakeSeed(secret, Str(rec, "public_value"));
   auto picked = DrawSample(f, seed);
   std::vector<std::string> want, got;
   for (auto& p : picked) want.push_back(p.code);
   if (auto* s = rec.if_contains("sample"); s && s->is_array())
     for (auto& x : s->as_array()) got.push_back(Str(x.as_object(), "code"));
-  check(want == got, fmt::format("按种子逐层加权抽取，得到与公布结果相同的 {} 所学校", want.size()));
+  check(want == got, "sample", static_cast<int64_t>(want.size()), fmt::format("按种子逐层加权抽取，得到与公布结果相同的 {} 所学校", want.size()));
   v.ok = v.failed.empty();
   return v;
 }

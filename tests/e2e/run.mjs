@@ -195,7 +195,9 @@ function renderReport() {
 
 // Accessibility: axe-core's WCAG 2.1 A and AA rules on the page as it stands; a serious or critical violation fails
 // the journey, named with the elements it was found on (QF_AXE_HTML=1 adds each element's markup and ancestors).
-// The page's lang must be the journey's language. QF_E2E_CJK=1 lists the Chinese text left on English pages.
+// The page's lang must be the journey's language. An English page shows no Chinese (nor full-width punctuation) outside
+// data: names, titles, content, the law's and the bureau's policy texts are marked translate="no" (a table column of
+// them carries the class qf-data: Element's columns take a class, not attributes), and so is the language switch.
 // axe is evaluated through the driver: the pages' Content-Security-Policy refuses an injected script tag, rightly.
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
 async function accessible(page, locale, name) {
@@ -207,20 +209,27 @@ async function accessible(page, locale, name) {
         (v.nodes[0]?.failureSummary ? ` — ${v.nodes[0].failureSummary.split('\n').slice(1, 2).join('').trim()}` : ''))
   }, !!process.env.QF_AXE_HTML)
   check(found.length === 0, `${locale}/${name}: axe-core finds no serious or critical violation${found.length ? '\n    ' + found.join('\n    ') : ''}`)
-  if (locale === 'en' && process.env.QF_E2E_CJK) {
+  if (locale === 'en') {
+    // A hover tooltip repeating a cell (Element teleports it out of the cell) is not read: the pointer moves away first.
+    await page.mouse.move(0, 0)
+    await page.waitForTimeout(350)
     const cjk = await page.evaluate(() => {
       const out = []
       const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         const text = n.textContent.trim()
-        if (!/[\u4e00-\u9fff]/.test(text)) continue
+        if (!/[\u3000-\u303f\u4e00-\u9fff\uff01-\uff5e]/.test(text)) continue
         const el = n.parentElement
-        if (!el || el.closest('[translate=no]') || !el.checkVisibility?.()) continue
-        out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${text.slice(0, 60)}`)
+        if (!el || el.closest('[translate=no], td.qf-data') || !el.checkVisibility?.()) continue
+        // Import problems the server words without a code yet (issue 19): listed, not failed.
+        const known = !!el.closest('.qf-server-detail')
+        out.push(`${known ? 'known ' : ''}${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: ${text.slice(0, 60)}`)
       }
-      return out
+      return [...new Set(out)]
     })
-    if (cjk.length) console.log(`CJK ${name}: ${cjk.length}\n    ${cjk.slice(0, 40).join('\n    ')}`)
+    const leaks = cjk.filter((l) => !l.startsWith('known '))
+    check(leaks.length === 0, `${locale}/${name}: no Chinese UI text outside data${leaks.length ? '\n    ' + leaks.slice(0, 30).join('\n    ') : ''}`)
+    if (cjk.length > leaks.length) console.log(`  note ${locale}/${name}: ${cjk.length - leaks.length} import problem text(s) still in the server's Chinese`)
   }
   const lang = await page.evaluate(() => document.documentElement.lang)
   check(lang === locale, `${locale}/${name}: <html lang> is ${locale} (was ${lang})`)
@@ -593,7 +602,7 @@ async function supervisor(browser, base, locale, c) {
   await page.locator('[data-test=identity-close]').click()
   await page.locator('[data-test=identity-name]').waitFor({ state: 'detached', timeout: 5000 }).then(
     () => check(true, 'closed'), () => check(false, `${locale} supervisor: the identity is gone once the dialog closes`))
-  await expectText(page.locator('[data-test=timeline]'), '查看实名信息', `${locale} supervisor: the opening is in the case's timeline`)
+  await expectText(page.locator('[data-test=timeline]'), locale === 'zh-CN' ? '查看实名信息' : "Reporter's identity opened", `${locale} supervisor: the opening is in the case's timeline`)
   // The access log (访问留痕): every read of the case and the opening with its reason, for the discipline office.
   await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'Access log' : '访问记录' }).click()
   await expectText(page.locator('[data-test=access-log]'), '复查需电话核实反映人诉求', `${locale} supervisor: the access log names the opening and its reason`)
@@ -991,7 +1000,7 @@ async function placement(browser, base, locale) {
 
   await parent.reload()
   await parent.locator('[data-test=pl-result]').waitFor({ timeout: 30000 })
-  await expectText(parent.locator('[data-test=pl-explanation]'), zh ? '已安排到' : '已安排到', `${locale} placement: the family reads its seat and why`)
+  await expectText(parent.locator('[data-test=pl-explanation]'), zh ? '已安排到' : 'Placed at', `${locale} placement: the family reads its seat and why`)
   await shot(parent, locale, 'portal-placement-result')
   await parent.locator('[data-test=pl-notice-link]').click()
   await parent.locator('[data-test=pl-notice-schools] .el-table__row').first().click()
@@ -1058,7 +1067,7 @@ async function duty(browser, base, locale) {
   // The demo's late rectifications depend on which schools its generated rosters put the findings in: the figures
   // are the server's, read by the same session.
   const fixed = await head.evaluate(async () => (await (await fetch('/api/v1/duty/my-evaluation?year=2026')).json()).sheet)
-  await expectText(own.locator('[data-test=duty-sheet-total]'), `${zh ? '得分' : 'Total'}：${fixed.total}`, `${locale} duty: the head reads the unit's fixed total`)
+  await expectText(own.locator('[data-test=duty-sheet-total]'), zh ? `得分：${fixed.total}` : `Total: ${fixed.total}`, `${locale} duty: the head reads the unit's fixed total`)
   const bandEn = { excellent: 'Excellent', good: 'Good', pass: 'Pass', fail: 'Fail' }
   await expectText(own.locator('[data-test=duty-sheet-total] .el-tag'), zh ? fixed.band_label : bandEn[fixed.band], `${locale} duty: with its band, in the UI's language`)
   check(await own.locator('[data-test=duty-sheet-computation]').count() > 0, `${locale} duty: and each computed item's computation`)
@@ -1378,9 +1387,9 @@ async function admissions(browser, base, locale) {
   await dialog.locator(field('adm-plan')).fill('1')
   await dialog.locator('[data-test=adm-file]').setInputFiles({ name: 'roster.csv', mimeType: 'text/csv', buffer: Buffer.from(good) })
   await dialog.locator('[data-test=adm-send]').click()
-  await expectText(dialog.locator('[data-test=adm-result]'), zh ? '借读生学籍未保留在原学校' : '借读生学籍未保留在原学校',
+  await expectText(dialog.locator('[data-test=adm-result]'), zh ? '借读生学籍未保留在原学校' : "Guest pupil's registration not kept at the home school",
     `${locale} admissions: the kept roster shows its findings`)
-  await expectText(dialog.locator('[data-test=adm-result]'), '超计划招生', `${locale} admissions: the plan exceeded is found`)
+  await expectText(dialog.locator('[data-test=adm-result]'), zh ? '超计划招生' : 'Admissions above plan', `${locale} admissions: the plan exceeded is found`)
   await shot(school, locale, 'console-admissions-uploaded')
   await dialog.locator('.el-dialog__headerbtn').click()
   await school.locator('[data-test=adm-rosters] .el-table__row').first().click()

@@ -69,6 +69,7 @@ declare module 'vue' {
     Highlighted: typeof import('./components/Highlighted.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    Said: typeof import('./components/Said.vue')['default']
     TemplateDownload: typeof import('./components/TemplateDownload.vue')['default']
     WitnessStep: typeof import('./components/WitnessStep.vue')['default']
   }

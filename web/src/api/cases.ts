@@ -85,7 +85,9 @@ export interface PublicCase {
   receipt: string
   state: string
   state_label: string
+  channel: string
   channel_label: string
+  category: string
   category_label: string
   title: string
   received_at: string
@@ -290,7 +292,7 @@ export interface RetaliationAlert {
   raised_at: string
   person: { id: number; name: string; unit: string }
   action: { code: 'sanction' | 'decision' | 'talk' | 'case'; label: string; id: number; summary: string }
-  report: { case_id: number; receipt: string; title: string; received_at: string; outcome: string; concerned_unit: string }
+  report: { case_id: number; receipt: string; title: string; received_at: string; outcome: string; outcome_code: string; concerned_unit: string }
   unit_matches: boolean
   match: string
   review?: { at: string; note: string; by: number }
@@ -310,6 +312,7 @@ export interface RepeatCandidate {
   id: number
   receipt: string
   title: string
+  channel: string
   channel_label: string
   state: string
   state_label: string
@@ -325,6 +328,7 @@ export interface CaseEvent {
   kind: string
   label: string
   by: string
+  by_kind: 'staff' | 'system' | 'public'
 }
 
 export interface BoardItem {

@@ -50,7 +50,7 @@ export interface Campaign extends Omit<CampaignSummary, 'schools' | 'rectificati
   frame?: { code: string; name: string; stratum: string; weight: number; included: boolean; reason?: string }[]
   public_value?: string
   secret?: string
-  sample?: { code: string; name: string; stratum: string; reason: string; group_id: number }[]
+  sample?: { code: string; name: string; stratum: string; reason: string; why?: string; weight?: number; group_id: number }[]
   groups?: Group[]
   forms?: { form_id: number; school: string; district: string; state: string; state_label: string; findings: number; group: string; rectifications_open: number }[]
 }
