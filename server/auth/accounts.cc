@@ -1,5 +1,7 @@
 #include "auth/accounts.h"
 
+#include <map>
+
 #include "auth/auth_store.h"
 #include "auth/signin.h"
 #include "common/json_input.h"
@@ -33,8 +35,11 @@ absl::StatusOr<AccountRow> Existing(Tx& tx, int64_t account) {
 }  // namespace
 
 absl::StatusOr<json::object> ListAccounts(Db& db, const AccountQuery& q) {
-  // Each filter from its index: the username's (unique) or the display name's for a prefix, the unit's, the key's.
-  std::string sql = "SELECT id FROM accounts WHERE id > ?1";
+  // One statement for the page, each filter from its index: the username's (unique) or the display name's for a
+  // prefix, the unit's, the key's; the recovery codes and the session count beside each account.
+  std::string sql = std::string("SELECT ") + kAccountColumns +
+                    ", recovery_codes, (SELECT count(*) FROM staff_sessions s WHERE s.account_id = accounts.id) "
+                    "FROM accounts WHERE id > ?1";
   if (!q.q.empty()) {
     sql += " AND id IN (SELECT id FROM accounts WHERE username >= ?2 AND username < ?3"
            " UNION SELECT id FROM accounts WHERE display_name >= ?2 AND display_name < ?3)";
@@ -49,40 +54,31 @@ absl::StatusOr<json::object> ListAccounts(Db& db, const AccountQuery& q) {
     next = 4;
   }
   if (q.unit_id) st.Bind(next, q.unit_id);
-  std::vector<int64_t> ids;
+  json::array items;
+  std::map<int64_t, std::string> units;  // a unit's name once per page
+  int64_t last = 0;
+  bool more = false;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    ids.push_back(st.Int(0));
-  }
-  bool more = ids.size() > static_cast<size_t>(q.limit);
-  if (more) ids.pop_back();
-  QF_ASSIGN_OR_RETURN(auto extra, db.Prepare(
-      "SELECT recovery_codes, (SELECT count(*) FROM staff_sessions s WHERE s.account_id = a.id) FROM accounts a WHERE id = ?"));
-  json::array items;
-  for (int64_t id : ids) {
-    QF_ASSIGN_OR_RETURN(auto a, GetAccount(db, id));
-    if (!a) continue;
-    extra.Reset();
-    extra.Bind(1, id);
-    QF_ASSIGN_OR_RETURN(bool row, extra.Step());
-    size_t codes_left = 0;
-    int64_t sessions = 0;
-    if (row) {
-      QF_ASSIGN_OR_RETURN(auto codes, StoredArray(extra.Text(0), "accounts.recovery_codes"));
-      codes_left = codes.size();
-      sessions = extra.Int(1);
+    if (items.size() == static_cast<size_t>(q.limit)) {
+      more = true;  // the one row past the page (LIMIT is one more): there is a next page
+      continue;
     }
+    AccountRow a = ReadAccount(st);
+    QF_ASSIGN_OR_RETURN(auto codes, StoredArray(st.Text(10), "accounts.recovery_codes"));
+    auto unit = units.find(a.unit_id);
+    if (unit == units.end()) unit = units.emplace(a.unit_id, org::UnitName(db, a.unit_id)).first;
     json::array roles;
-    for (auto& r : RoleNames(a->roles)) roles.push_back(json::string(r));
-    items.push_back(json::object{{"id", a->id}, {"username", a->username}, {"display_name", a->display_name},
-                                 {"unit_id", a->unit_id}, {"unit", org::UnitName(db, a->unit_id)},
-                                 {"roles", std::move(roles)}, {"active", a->active},
-                                 {"second_factor", !a->totp_secret.empty()}, {"recovery_codes_left", codes_left},
-                                 {"sessions", sessions}});
+    for (auto& r : RoleNames(a.roles)) roles.push_back(json::string(r));
+    items.push_back(json::object{{"id", a.id}, {"username", a.username}, {"display_name", a.display_name},
+                                 {"unit_id", a.unit_id}, {"unit", unit->second},
+                                 {"roles", std::move(roles)}, {"active", a.active},
+                                 {"second_factor", !a.totp_secret.empty()}, {"recovery_codes_left", codes.size()},
+                                 {"sessions", st.Int(11)}});
+    last = a.id;
   }
-  return json::object{{"items", std::move(items)},
-                      {"next_after", more && !ids.empty() ? json::value(ids.back()) : json::value(nullptr)}};
+  return json::object{{"items", std::move(items)}, {"next_after", more ? json::value(last) : json::value(nullptr)}};
 }
 
 absl::StatusOr<AccountChange> ParseAccountChange(const json::object& body, std::string_view kind, int64_t account,

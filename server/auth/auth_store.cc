@@ -39,9 +39,7 @@ std::string DisplayName(Db& db, int64_t account_id) {
   return row.ok() && *row ? st->Text(0) : "";
 }
 
-namespace {
-
-constexpr const char* kAccountColumns =
+const char* const kAccountColumns =
     "id, username, display_name, COALESCE(person_id,0), unit_id, password_hash, roles, active, "
     "totp_secret, totp_last_step";
 
@@ -60,8 +58,6 @@ AccountRow ReadAccount(const Stmt& st) {
   a.totp_last_step = st.Int(9);
   return a;
 }
-
-}  // namespace
 
 absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE username=?"));

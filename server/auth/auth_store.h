@@ -39,6 +39,10 @@ struct NewAccount {
 absl::StatusOr<int64_t> CreateAccount(Tx& tx, const NewAccount& a);
 absl::StatusOr<std::optional<AccountRow>> FindAccount(Db& db, const std::string& username);
 absl::StatusOr<std::optional<AccountRow>> GetAccount(Db& db, int64_t id);
+// The account's columns (unqualified, from `accounts` alone) and their reader, columns 0–9 of a statement: for a
+// query that lists accounts with more beside them in one statement.
+extern const char* const kAccountColumns;
+AccountRow ReadAccount(const Stmt& st);
 // Active accounts holding any of `any_of` (secrets left out), by id.
 absl::StatusOr<std::vector<AccountRow>> ActiveAccountsWithRoles(Db& db, RoleSet any_of);
 // The principal an account signs in as (no CSRF token yet).
