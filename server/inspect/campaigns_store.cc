@@ -385,13 +385,9 @@ absl::StatusOr<json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO inspection_forms(campaign_id,group_id,school_id) VALUES(?,?,?)"));
     st.Bind(1, id).Bind(2, gid).Bind(3, schools[i].id);
     QF_RETURN_IF_ERROR(st.Run());
-    // why: the reason as a code for the UI's language (the reason itself is the record's Chinese sentence).
-    const json::object& from = *cand[picked[i].code];
-    double weight = from.at("weight").to_number<double>();
-    std::string why = from.at("included").as_bool() ? "hotspot" : weight > 1 ? "weighted" : "drawn";
-    sample.push_back(json::object{{"code", picked[i].code}, {"id", schools[i].id}, {"name", from.at("name")},
-                                  {"stratum", picked[i].stratum}, {"reason", picked[i].reason}, {"why", why},
-                                  {"weight", weight}, {"group_id", gid}});
+    sample.push_back(json::object{{"code", picked[i].code}, {"id", schools[i].id}, {"name", cand[picked[i].code]->at("name")},
+                                  {"stratum", picked[i].stratum}, {"reason", picked[i].reason}, {"why", picked[i].why},
+                                  {"weight", picked[i].weight}, {"group_id", gid}});
   }
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "UPDATE campaigns SET state='" + std::string(Code(CampaignState::kSampled)) + "', public_value=?, secret=?, sample=?, sampled_at=? WHERE id=?"));

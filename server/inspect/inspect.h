@@ -72,7 +72,9 @@ SampleFrame BuildFrame(const std::vector<SchoolFact>& schools, double rate,
 struct Picked {
   std::string code;
   std::string stratum;
-  std::string reason;
+  std::string reason;  // in words (Chinese), kept in the campaign's record
+  std::string why;     // the reason as a code: hotspot, weighted or drawn
+  double weight = 1;
 };
 // Per stratum in label order: the included first, then a weighted sample (draws::WeightedSample) of the rest with
 // the seed derived for the stratum's label.

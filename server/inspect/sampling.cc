@@ -66,7 +66,7 @@ std::vector<Picked> DrawSample(const SampleFrame& frame, const draws::Seed& seed
     for (const auto& c : frame.candidates) {
       if (c.stratum != st.label) continue;
       if (c.included) {
-        out.push_back({c.code, st.label, c.reason});
+        out.push_back({c.code, st.label, c.reason, "hotspot", c.weight});
         ++included;
       } else {
         pool.push_back({c.code, c.weight});
@@ -76,7 +76,9 @@ std::vector<Picked> DrawSample(const SampleFrame& frame, const draws::Seed& seed
     auto drawn = draws::WeightedSample(pool, static_cast<size_t>(k), draws::Derive(seed, st.label));
     for (const auto& code : drawn) {
       auto it = std::find_if(frame.candidates.begin(), frame.candidates.end(), [&](auto& c) { return c.code == code; });
-      out.push_back({code, st.label, it->weight > 1 ? "随机抽中（" + it->reason + "）" : "随机抽中"});
+      bool weighted = it->weight > 1;
+      out.push_back({code, st.label, weighted ? "随机抽中（" + it->reason + "）" : "随机抽中", weighted ? "weighted" : "drawn",
+                     it->weight});
     }
   }
   return out;

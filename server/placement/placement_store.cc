@@ -501,12 +501,15 @@ absl::StatusOr<json::object> Follow(Db& db, const PlacementEnv& env, const std::
     result["rank"] = rank;
     result["chosen"] = res.Int(3) != 0;
     result["km"] = std::round(res.Int(4) / 100.0) / 10;
+    // explained_as: which of the sentences below, as a code for the UI's language.
+    result["explained_as"] = res.Int(3) != 0 ? "chosen" : app->choices.empty() ? "nearest" : "full";
     result["explanation"] =
         res.Int(3) != 0 ? fmt::format("已安排到{}，您填报的第 {} 志愿。", name_of(school), rank)
         : app->choices.empty()
             ? fmt::format("已安排到{}（未填报志愿学校，按距离由区统筹安排，距住址 {}）。", name_of(school), Km(res.Int(4)))
             : fmt::format("已安排到{}（您填报的学校学位已满，由区统筹安排，距住址 {}）。", name_of(school), Km(res.Int(4)));
   } else {
+    result["explained_as"] = "none";
     result["explanation"] = "学位不足，暂未安排；区教育主管部门将增加学位后另行安排。";
   }
   if (decided) {

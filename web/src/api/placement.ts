@@ -74,6 +74,7 @@ export interface FollowView {
     chosen?: boolean
     km?: number
     explanation: string
+    explained_as?: 'chosen' | 'nearest' | 'full' | 'none'
     above: { code: string; name: string; yours: Priority; last_admitted?: Priority }[]
     decision?: { school: string | null; reason: string }
   }

@@ -1,22 +1,22 @@
 // Labels of the server's codes in the reader's language: the server names states, categories, channels and deadlines in
-// Chinese (they are the bureau's own words, and its policy data's); English labels come from the locale, the Chinese from the server.
+// Chinese (they are the bureau's own words, and its policy data's); English labels come from the locale (its `vocab`
+// sections, English only), the Chinese from the server.
 import { useI18n } from 'vue-i18n'
 
 export function useLabels() {
   const { t, te, locale } = useI18n()
   const english = () => locale.value === 'en'
+  // The label of a code in one vocabulary: English from `${vocab}.${code}` when there is one, else the server's.
+  const word = (vocab: string) => (code: string, serverLabel?: string, params: Record<string, unknown> = {}) =>
+    english() && te(`${vocab}.${code}`) ? t(`${vocab}.${code}`, params) : serverLabel ?? code
   return {
     state: (code: string, serverLabel?: string) => (te(`state.${code}`) ? t(`state.${code}`) : serverLabel ?? code),
-    category: (code: string, serverLabel?: string) =>
-      english() && te(`console.vocab.category.${code}`) ? t(`console.vocab.category.${code}`) : serverLabel ?? code,
-    channel: (code: string, serverLabel?: string) =>
-      english() && te(`console.vocab.channel.${code}`) ? t(`console.vocab.channel.${code}`) : serverLabel ?? code,
+    category: word('console.vocab.category'),
+    channel: word('console.vocab.channel'),
     // An evaluation's band (data/duty/evaluation.toml: excellent, good, pass, fail).
-    band: (code: string, serverLabel?: string) =>
-      english() && te(`console.vocab.band.${code}`) ? t(`console.vocab.band.${code}`) : serverLabel ?? code,
+    band: word('console.vocab.band'),
     // An item of the 五个到位 closing checklist (cases/model.h kChecklist).
-    checklist: (code: string, serverLabel?: string) =>
-      english() && te(`console.vocab.checklist.${code}`) ? t(`console.vocab.checklist.${code}`) : serverLabel ?? code,
+    checklist: word('console.vocab.checklist'),
     // A timeline event (cases/views.cc EventsJson): its own English label, else the action's ("反映人…" when the
     // reporter took it with the receipt code).
     event: (kind: string, serverLabel: string) => {
@@ -28,23 +28,27 @@ export function useLabels() {
       if (!te(`console.act.${action}`)) return serverLabel
       return name === action ? t(`console.act.${action}`) : t('console.vocab.byReporter', { action: t(`console.act.${action}`) })
     },
+    // Who took a timeline event when it was not a member of staff (by_kind system or public).
+    actor: word('console.vocab.actor'),
+    // A review's kind (review, rereview) and a supervision order's level (first, again: the server's rule text).
+    reviewKind: word('console.vocab.reviewKind'),
+    order: (level: number, serverRule: string) => word('console.vocab.order')(level > 1 ? 'again' : 'first', serverRule, { n: level }),
+    // What put a person on the watch list (cases/watch.cc: sanction, decision, talk, case).
+    watchAction: word('console.vocab.watchAction'),
     // A level of the conduct survey's scale (data/duty/survey.toml: very, fair, basic, no).
-    scale: (code: string, serverLabel?: string) =>
-      english() && te(`portal.vocab.scale.${code}`) ? t(`portal.vocab.scale.${code}`) : serverLabel ?? code,
+    scale: word('portal.vocab.scale'),
     // A column of the quarterly bulletin (reports/bulletin_store.cc kColumns).
-    bulletinColumn: (code: string, serverLabel?: string) =>
-      english() && te(`portal.vocab.bulletinColumn.${code}`) ? t(`portal.vocab.bulletinColumn.${code}`) : serverLabel ?? code,
+    bulletinColumn: word('portal.vocab.bulletinColumn'),
     // A bulletin's quarter from its first day ("2026-04-01": 第二季度, Q2).
     quarter: (from: string) => t(`portal.bulletins.quarterName.${Math.ceil(Number(from.slice(5, 7)) / 3)}`),
-    // Why an inspection campaign's sample holds a school (drawn, weighted, hotspot; inspect/campaigns_store.cc).
+    // Why an inspection campaign's sample holds a school (drawn, weighted, hotspot: inspect/sampling.cc).
     sampled: (why: string | undefined, weight: number | undefined, serverReason: string) =>
-      english() && why && te(`portal.vocab.sampled.${why}`) ? t(`portal.vocab.sampled.${why}`, { w: (weight ?? 1).toFixed(2) }) : serverReason,
+      word('portal.vocab.sampled')(why ?? '', serverReason, { w: (weight ?? 1).toFixed(2) }),
     // An admission check's rule and an admission route (data/admissions/rules.toml).
-    admissionRule: (code: string, serverLabel?: string) =>
-      english() && te(`console.vocab.admissionRule.${code}`) ? t(`console.vocab.admissionRule.${code}`) : serverLabel ?? code,
-    route: (code: string, serverLabel?: string) =>
-      english() && te(`console.vocab.route.${code}`) ? t(`console.vocab.route.${code}`) : serverLabel ?? code,
-    deadline: (code: string, serverLabel?: string) =>
-      english() && te(`portal.vocab.deadline.${code}`) ? t(`portal.vocab.deadline.${code}`) : serverLabel ?? code,
+    admissionRule: word('console.vocab.admissionRule'),
+    route: word('console.vocab.route'),
+    // What a placement application's answer says (submitted, ineligible: placement_store.cc).
+    applied: word('portal.vocab.applied'),
+    deadline: word('portal.vocab.deadline'),
   }
 }
