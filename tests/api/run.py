@@ -4,7 +4,7 @@
 Each file holds {"name", "steps": [...]}. A step: {"as": user or null, "method", "path", "body" | "raw" |
 "raw_hex", "content_type", "status", "expect" (a subset of the response), "response_headers" ({name: a part of
 its value}), "absent" (values that must not occur
-in the response text), "save": {"var": "dotted.path"}, "sorted": {"list.key": "asc"|"desc"}}. "${var}" in a step is replaced by a saved value.
+in the response text), "save": {"var": "dotted.path"} (a part "key=value" picks a list's first element so), "sorted": {"list.key": "asc"|"desc"}}. "${var}" in a step is replaced by a saved value.
 In "expect", a dict matches as a subset, a list matches if each expected item matches some actual item,
 "$any" matches anything present. At the end every response is checked against the schema api/openapi.yaml gives
 its operation and status (web/scripts/response-shapes.mjs).
@@ -84,7 +84,11 @@ def match(expected, actual, path="$"):
 
 def dig(value, dotted):
     for part in dotted.split("."):
-        value = value[int(part)] if isinstance(value, list) else value[part]
+        if isinstance(value, list) and "=" in part:  # "key=value": the first element with that key's value
+            key, want = part.split("=", 1)
+            value = next(x for x in value if str(x.get(key)) == want)
+        else:
+            value = value[int(part)] if isinstance(value, list) else value[part]
     return value
 
 
@@ -157,7 +161,7 @@ def run_file(path, port, source=None):
         for var, dotted in step.get("save", {}).items():
             try:
                 env[var] = dig(body, dotted)
-            except (KeyError, IndexError, TypeError):
+            except (KeyError, IndexError, TypeError, StopIteration):
                 failures.append("%s: cannot save %s from %s" % (label, var, dotted))
     return spec["name"], len(spec["steps"]), failures
 
