@@ -108,7 +108,7 @@ async function shot(page, locale, name) {
   const overflow = await page.evaluate(() => {
     const doc = document.documentElement
     const main = document.querySelector('.main, .portal-main')
-    const tables = [...document.querySelectorAll('.el-table__body-wrapper .el-scrollbar__wrap')]
+    const tables = [...document.querySelectorAll('.el-table__body-wrapper .el-scrollbar__wrap, .qf-table-wrap')]
       .map((w) => w.scrollWidth - w.clientWidth)
     return { page: doc.scrollWidth - window.innerWidth, main: main ? main.scrollWidth - main.clientWidth : 0, table: Math.max(0, ...tables) }
   })
