@@ -190,7 +190,8 @@ absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rul
       score = col("score"), item = col("fee_item"), amount = col("fee_amount"), account = col("fee_account"),
       registered = col("registered_school"), registered_grade = col("registered_grade");
   std::vector<FieldError> e;
-  for (auto missing : MissingColumns(t, cols)) e.push_back({"第1行（表头）", "缺少列：" + std::string(missing)});
+  for (auto missing : MissingColumns(t, cols))
+    e.push_back(AtRow(t.header_row, "column_missing", {std::string(missing)}, "缺少列：" + std::string(missing)));
   if (!e.empty()) return Invalid("admissions.columns", "名册表头缺少必需的列", e);
   std::vector<Student> out;
   std::set<std::string> seen;
@@ -198,25 +199,27 @@ absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rul
     const auto& row = t.rows[r];
     int rn = t.row_numbers[r];
     auto cell = [&](int col) { return col >= 0 ? std::string(Trim(row[col])) : std::string(); };
-    auto fail = [&](int col, std::string msg) { e.push_back({CellRef(rn, col, t.header[col]), std::move(msg)}); };
+    auto fail = [&](int col, std::string msg, std::string rule, std::vector<std::string> args = {}) {
+      e.push_back(AtCell(rn, col, t.header[col], std::move(rule), std::move(args), std::move(msg)));
+    };
     Student s;
     s.row = rn;
     s.name = cell(name);
-    if (s.name.empty()) fail(name, "姓名不能为空");
+    if (s.name.empty()) fail(name, "姓名不能为空", "required");
     s.id_number = cell(id);
     if (!s.id_number.empty() && s.id_number.back() == 'x') s.id_number.back() = 'X';
-    if (!ValidIdNumber(s.id_number)) fail(id, "身份证号应为18位且校验码正确");
-    else if (!seen.insert(s.id_number).second) fail(id, "同一学生在名册中出现两次");
+    if (!ValidIdNumber(s.id_number)) fail(id, "身份证号应为18位且校验码正确", "id_number");
+    else if (!seen.insert(s.id_number).second) fail(id, "同一学生在名册中出现两次", "duplicate_student");
     if (auto g = ParseGrade(cell(grade))) s.grade = *g;
-    else fail(grade, "年级应为 1–12 或“七年级”“高一”等");
+    else fail(grade, "年级应为 1–12 或“七年级”“高一”等", "grade");
     s.class_name = cell(klass);
-    if (s.class_name.empty()) fail(klass, "班级不能为空");
+    if (s.class_name.empty()) fail(klass, "班级不能为空", "required");
     if (const Route* rt = rules.RouteOf(cell(route))) s.route = rt->code;
-    else fail(route, "录取方式“" + cell(route) + "”不认识（如：划片入学、指标到校、统招、择校、借读、随迁子女）");
+    else fail(route, "录取方式“" + cell(route) + "”不认识（如：划片入学、指标到校、统招、择校、借读、随迁子女）", "route", {cell(route)});
     if (std::string sc = cell(score); !sc.empty()) {
       double v = 0;
       if (absl::SimpleAtod(sc, &v) && v >= 0 && v <= 1000) s.score = v;
-      else fail(score, "成绩应为 0–1000 的数");
+      else fail(score, "成绩应为 0–1000 的数", "range", {"0", "1000"});
     }
     auto items = Parts(cell(item)), amounts = Parts(cell(amount)), accounts = Parts(cell(account));
     if (items.size() == 1 && items[0].empty()) items.clear();
@@ -224,12 +227,12 @@ absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rul
     if (accounts.size() == 1 && accounts[0].empty()) accounts.clear();
     if (!items.empty() || !amounts.empty()) {
       if (items.size() != amounts.size()) {
-        fail(amount >= 0 ? amount : item, "收费项目与收费金额的个数不一致（多项以“；”分隔）");
+        fail(amount >= 0 ? amount : item, "收费项目与收费金额的个数不一致（多项以“；”分隔）", "fee_count");
       } else {
         for (size_t i = 0; i < items.size(); ++i) {
           double v = 0;
           if (!absl::SimpleAtod(amounts[i], &v) || v < 0 || v > 1e7) {
-            fail(amount, "收费金额应为不小于 0 的数（元）：" + amounts[i]);
+            fail(amount, "收费金额应为不小于 0 的数（元）：" + amounts[i], "fee_amount", {amounts[i]});
             continue;
           }
           s.fees.push_back({items[i], v, i < accounts.size() ? accounts[i] : (accounts.size() == 1 ? accounts[0] : "")});
@@ -239,11 +242,11 @@ absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rul
     s.registered_school = cell(registered);
     if (std::string rg = cell(registered_grade); !rg.empty()) {
       if (auto g = ParseGrade(rg)) s.registered_grade = *g;
-      else fail(registered_grade, "学籍年级应为 1–12 或“七年级”“高一”等");
+      else fail(registered_grade, "学籍年级应为 1–12 或“七年级”“高一”等", "grade");
     }
     out.push_back(std::move(s));
   }
-  if (t.rows.empty()) e.push_back({"第2行", "名册没有学生"});
+  if (t.rows.empty()) e.push_back(AtRow(t.header_row + 1, "no_rows", {}, "名册没有学生"));
   if (!e.empty())
     return Invalid("admissions.roster", fmt::format("名册有 {} 处问题，未保存（请修正后重新上传）", e.size()), e);
   return out;

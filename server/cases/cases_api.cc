@@ -204,11 +204,11 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
   QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
   // What was read (the encoding, the header row, rows set aside and formulas read by value) with what was done.
   json::array warnings;
-  for (auto& f : table.warnings) warnings.push_back(json::object{{"field", f.field}, {"message", f.message}});
+  for (auto& f : table.warnings) warnings.push_back(FieldJson(f));
   auto report_json = [read = json::object{{"encoding", table.encoding}, {"header_row", table.header_row},
                                           {"warnings", warnings}}](const CaseImportReport& rep, bool preview) {
     json::array rejected;
-    for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
+    for (auto& f : rep.rejected) rejected.push_back(FieldJson(f));
     json::object out = read;
     out[preview ? "would_apply" : "applied"] = rep.applied;
     out["rejected"] = rejected;

@@ -77,27 +77,28 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
     std::vector<FieldError> e;
     std::string ch = !cell(r, "channel").empty() ? cell(r, "channel") : o.default_channel;
     auto chc = CodeOf(kChannels, ch);
-    if (!chc) e.push_back({"来源", "未知来源：" + ch});
+    if (!chc) e.push_back({"来源", "未知来源：" + ch, "unknown_value", {ch}});
     else c.channel = *chc;
     c.external_ref = cell(r, "external_ref");
-    if (c.external_ref.empty()) e.push_back({"工单编号", "必填"});
+    if (c.external_ref.empty()) e.push_back({"工单编号", "必填", "required"});
     std::string when = cell(r, "received_at");
     std::optional<absl::Time> received = ParseTimeText(when);
-    if (!received) e.push_back({"受理时间", "日期时间无法识别：" + when + "（可写 2026-07-01 09:30、2026/7/1 9:30、2026年7月1日）"});
+    if (!received)
+      e.push_back({"受理时间", "日期时间无法识别：" + when + "（可写 2026-07-01 09:30、2026/7/1 9:30、2026年7月1日）", "datetime", {when}});
     else c.received_at = received;
     auto cat = CodeOf(kCategories, cell(r, "category"));
-    if (!cat) e.push_back({"问题分类", "未知分类：" + cell(r, "category")});
+    if (!cat) e.push_back({"问题分类", "未知分类：" + cell(r, "category"), "unknown_value", {cell(r, "category")}});
     else c.category = *cat;
     std::string k = cell(r, "kind");
     if (!k.empty()) {
       auto kc = CodeOf(kKinds, k);
-      if (!kc) e.push_back({"诉求类型", "未知类型：" + k});
+      if (!kc) e.push_back({"诉求类型", "未知类型：" + k, "unknown_value", {k}});
       else c.kind = *kc;
     }
     c.title = cell(r, "title");
     c.content = cell(r, "content");
-    if (c.title.empty()) e.push_back({"标题", "必填"});
-    if (c.content.empty()) e.push_back({"内容", "必填"});
+    if (c.title.empty()) e.push_back({"标题", "必填", "required"});
+    if (c.content.empty()) e.push_back({"内容", "必填", "required"});
     std::string u = cell(r, "unit");
     if (!u.empty()) {
       // By code; by the clerk's pick; by a name or alias that names one unit.
@@ -115,7 +116,7 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
         if (fresh) report.unmatched_units.push_back({u, Nearest(*names, u)});
         std::string near;
         for (const auto& [id, name] : report.unmatched_units[it->second].candidates) near += (near.empty() ? "" : "、") + name;
-        e.push_back({"涉及单位", "找不到单位：" + u + (near.empty() ? "" : "（相近：" + near + "）")});
+        e.push_back({"涉及单位", "找不到单位：" + u + (near.empty() ? "" : "（相近：" + near + "）"), "unit_unknown", {u, near}});
       }
     }
     c.reporter_name = cell(r, "reporter_name");
@@ -127,7 +128,7 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const T
     auto reg = Register(tx, env, c);
     // Intake's own checks name the request's fields; in a file they are the row's columns.
     if (!reg.ok() && (StableCode(reg.status()) == "case.backdated" || StableCode(reg.status()) == "case.received_future"))
-      return Invalid("import.row", "该行有误", {{"受理时间", std::string(reg.status().message())}});
+      return Invalid("import.row", "该行有误", {{"受理时间", std::string(reg.status().message()), "code", {StableCode(reg.status())}}});
     return reg.status();
   });
   if (!rep.ok()) return rep.status();

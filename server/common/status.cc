@@ -17,6 +17,8 @@ boost::json::object FieldJson(const FieldError& f) {
     o["rule"] = f.rule;
     o["args"] = boost::json::array(f.args.begin(), f.args.end());
   }
+  if (f.row > 0) o["row"] = f.row;
+  if (!f.column.empty()) o["column"] = f.column;
   return o;
 }
 
@@ -76,6 +78,8 @@ std::vector<FieldError> FieldErrors(const absl::Status& status) {
       f.rule = std::string(rule->as_string());
       for (const auto& a : o.at("args").as_array()) f.args.emplace_back(a.as_string());
     }
+    if (const auto* row = o.if_contains("row")) f.row = static_cast<int>(row->as_int64());
+    if (const auto* column = o.if_contains("column")) f.column = std::string(column->as_string());
     out.push_back(std::move(f));
   }
   return out;

@@ -12,14 +12,17 @@
 
 namespace qf {
 
-// One field that failed validation: its JSON path (or "row 3, column 电话" for imports) and a Chinese message; for
-// the common rules (common/json_input.cc) also the rule's stable name and its values ("max_chars", {"100"}), so that
-// a UI can say it in its own language.
+// One field that failed validation: its JSON path (or "第3行 电话" for imports) and a Chinese message; for the common
+// rules (common/json_input.cc) and the import rules (common/table_file.h) also the rule's stable name and its values
+// ("max_chars", {"100"}), so that a UI can say it in its own language. In an import, the file's row and the column
+// (as the file or the template heads it) are also given apart.
 struct FieldError {
   std::string field;
   std::string message;
   std::string rule = {};
   std::vector<std::string> args = {};
+  int row = 0;              // the file's row number, in an import
+  std::string column = {};  // the column's header, in an import
 };
 
 // Builds a status carrying a stable code and field errors. `message` is the Chinese detail shown to users.
@@ -36,7 +39,7 @@ absl::Status Forbidden(std::string_view stable_code, std::string_view message);
 std::string StableCode(const absl::Status& status);
 // The field errors attached by MakeError (empty if none).
 std::vector<FieldError> FieldErrors(const absl::Status& status);
-// A field error as a problem's `errors` item: {field, message} and, for a common rule, {rule, args}.
+// A field error as a problem's `errors` item: {field, message}, for a rule {rule, args}, in an import {row, column}.
 boost::json::object FieldJson(const FieldError& f);
 
 }  // namespace qf

@@ -29,8 +29,8 @@ absl::Status CheckCells(const Table& t) {
   for (size_t r = 0; r < t.rows.size(); ++r)
     for (size_t c = 0; c < t.rows[r].size(); ++c)
       if (LooksLikeFormula(t.rows[r][c]))
-        errors.push_back({CellRef(t.row_numbers[r], static_cast<int>(c), t.header[c]),
-                          "单元格以 = + - @ 开头，可能是公式，已拒绝（请去掉开头的符号或加上文字说明）"});
+        errors.push_back(AtCell(t.row_numbers[r], static_cast<int>(c), t.header[c], "formula_text", {},
+                                "单元格以 = + - @ 开头，可能是公式，已拒绝（请去掉开头的符号或加上文字说明）"));
   if (!errors.empty())
     return Invalid("import.formula", fmt::format("文件中有 {} 个疑似公式的单元格", errors.size()), errors);
   return absl::OkStatus();
@@ -64,7 +64,7 @@ bool IsNote(const std::vector<std::string>& cells) {
 // above it (one merged cell, a date line) is set aside. Under the table, trailing note rows (IsNote) are set aside
 // when the table has three columns or more. Every row set aside is a warning naming it.
 absl::Status Shape(std::vector<RawRow> raw, Table& t) {
-  if (raw.empty()) return Invalid("import.empty", "文件没有表头行", {{"第1行", "缺少表头"}});
+  if (raw.empty()) return Invalid("import.empty", "文件没有表头行", {AtRow(1, "header_missing", {}, "缺少表头")});
   size_t look = std::min<size_t>(20, raw.size());
   int widest = 0;
   for (size_t i = 0; i < look; ++i) widest = std::max(widest, Filled(raw[i].cells));
@@ -73,7 +73,7 @@ absl::Status Shape(std::vector<RawRow> raw, Table& t) {
   while (h < look && Filled(raw[h].cells) < want) ++h;
   if (h == look) h = 0;
   for (size_t i = 0; i < h; ++i)
-    t.warnings.push_back({fmt::format("第{}行", raw[i].number), "表头上方的标题行，未导入"});
+    t.warnings.push_back(AtRow(raw[i].number, "title_row", {}, "表头上方的标题行，未导入"));
   t.header = std::move(raw[h].cells);
   t.header_row = raw[h].number;
   size_t end = raw.size();
@@ -84,12 +84,12 @@ absl::Status Shape(std::vector<RawRow> raw, Table& t) {
     t.row_numbers.push_back(raw[i].number);
   }
   for (size_t i = end; i < raw.size(); ++i)
-    t.warnings.push_back({fmt::format("第{}行", raw[i].number), "表格下方的说明，未导入"});
+    t.warnings.push_back(AtRow(raw[i].number, "note_row", {}, "表格下方的说明，未导入"));
   return absl::OkStatus();
 }
 
 absl::Status Finish(Table& t) {
-  if (t.header.empty()) return Invalid("import.empty", "文件没有表头行", {{"第1行", "缺少表头"}});
+  if (t.header.empty()) return Invalid("import.empty", "文件没有表头行", {AtRow(1, "header_missing", {}, "缺少表头")});
   std::vector<FieldError> errors;
   for (auto& h : t.header) h = std::string(Trim(h));
   for (size_t r = 0; r < t.rows.size(); ++r) {
@@ -97,8 +97,8 @@ absl::Status Finish(Table& t) {
       bool extra_empty = true;
       for (size_t c = t.header.size(); c < t.rows[r].size(); ++c) extra_empty &= Trim(t.rows[r][c]).empty();
       if (!extra_empty)
-        errors.push_back({fmt::format("第{}行", t.row_numbers[r]),
-                          fmt::format("有 {} 列，表头只有 {} 列", t.rows[r].size(), t.header.size())});
+        errors.push_back(AtRow(t.row_numbers[r], "ragged", {std::to_string(t.rows[r].size()), std::to_string(t.header.size())},
+                               fmt::format("有 {} 列，表头只有 {} 列", t.rows[r].size(), t.header.size())));
     }
     t.rows[r].resize(t.header.size());
     for (auto& cell : t.rows[r]) cell = std::string(Trim(cell));
@@ -111,6 +111,16 @@ absl::Status Finish(Table& t) {
 
 std::string CellRef(int row_number, int col, const std::string& header_name) {
   return fmt::format("第{}行 第{}列（{}）", row_number, col + 1, header_name);
+}
+
+FieldError AtRow(int row, std::string rule, std::vector<std::string> args, std::string message, std::string column) {
+  std::string field = column.empty() ? fmt::format("第{}行", row) : fmt::format("第{}行 {}", row, column);
+  return {std::move(field), std::move(message), std::move(rule), std::move(args), row, std::move(column)};
+}
+
+FieldError AtCell(int row, int col, const std::string& header, std::string rule, std::vector<std::string> args,
+                  std::string message) {
+  return {CellRef(row, col, header), std::move(message), std::move(rule), std::move(args), row, header};
 }
 
 int ColumnIndex(const Table& t, std::initializer_list<std::string_view> names) {
@@ -216,7 +226,7 @@ absl::StatusOr<Table> ReadCsv(std::string_view content) {
     }
     return Invalid("import.encoding",
                    "文件编码无法识别（不是 UTF-8、GBK/GB18030 或带标记的 UTF-16）。请在 Excel 中“另存为 CSV UTF-8”后重新导入",
-                   {{fmt::format("第{}行", line), "含有无法识别的字节"}});
+                   {AtRow(line, "bad_bytes", {}, "含有无法识别的字节")});
   }
   const char delimiter = Delimiter(content);
   std::vector<RawRow> raw;
@@ -261,7 +271,7 @@ absl::StatusOr<Table> ReadCsv(std::string_view content) {
     }
   }
   if (in_quotes)
-    return Invalid("import.csv_quote", "CSV 引号不配对", {{fmt::format("第{}行", row_start_line), "引号未闭合"}});
+    return Invalid("import.csv_quote", "CSV 引号不配对", {AtRow(row_start_line, "quote_open", {}, "引号未闭合")});
   if (!cell.empty() || !row.empty()) end_row();
   QF_RETURN_IF_ERROR(Shape(std::move(raw), t));
   QF_RETURN_IF_ERROR(Finish(t));
@@ -294,6 +304,10 @@ int ColumnOf(std::string_view ref) {
   return col - 1;
 }
 
+// A formula cell's problem, named by its cell reference ("第5行 单元格C5"; the header is not known yet).
+FieldError Formula(int row, const std::string& ref, std::string rule, std::vector<std::string> args, std::string message) {
+  return {fmt::format("第{}行 单元格{}", row, ref), std::move(message), std::move(rule), std::move(args), row, ref};
+}
 }  // namespace
 
 absl::StatusOr<Table> ReadXlsx(std::string_view content) {
@@ -342,10 +356,10 @@ absl::StatusOr<Table> ReadXlsx(std::string_view content) {
         // A formula: its value as Excel last computed it, with a warning; without one (or an error), refused.
         std::string f = c.child("f").text().get();
         if (!c.child("v") || type == "e") {
-          formulas.push_back({fmt::format("第{}行 单元格{}", rnum, ref), "公式没有计算结果，已拒绝（请粘贴为数值后重新导入）"});
+          formulas.push_back(Formula(rnum, ref, "formula_no_value", {}, "公式没有计算结果，已拒绝（请粘贴为数值后重新导入）"));
           continue;
         }
-        t.warnings.push_back({fmt::format("第{}行 单元格{}", rnum, ref), fmt::format("公式 ={}，已取其计算结果 {}", f, v)});
+        t.warnings.push_back(Formula(rnum, ref, "formula_value", {f, v}, fmt::format("公式 ={}，已取其计算结果 {}", f, v)));
       }
       if (type == "s") {
         size_t idx = static_cast<size_t>(std::atoll(v.c_str()));

@@ -52,4 +52,16 @@ std::vector<std::string_view> MissingColumns(const Table& t, const ImportColumns
 // "第3行 第2列（电话）"
 std::string CellRef(int row_number, int col, const std::string& header_name);
 
+// An import problem at a file's row (and column, when there is one): `field` and `message` in Chinese as before
+// ("第3行", "第3行 第2列（电话）"), the row and column apart, and the rule with its values for a UI to word in its own
+// language. The rules of a file's shape: header_missing, title_row, note_row, ragged {n, header n}, formula_text,
+// formula_no_value, formula_value {formula, value}, bad_bytes, quote_open, column_missing {name}; of a row's content:
+// the common rules (json_input.h), unknown_value {value}, datetime {value}, unit_unknown {name, nearest units},
+// code {a problem's stable code} for a check that has its own, and the domains' own (notices, rosters, the duty
+// plan and question bank, pools, units: each named where it is checked). Every rule is worded in the web's English
+// locale (error.rule) and listed in api/openapi.yaml's FieldProblem.
+FieldError AtRow(int row, std::string rule, std::vector<std::string> args, std::string message, std::string column = {});
+FieldError AtCell(int row, int col, const std::string& header, std::string rule, std::vector<std::string> args,
+                  std::string message);
+
 }  // namespace qf

@@ -25,7 +25,7 @@ std::vector<int64_t> UnitIds(Db& db, const std::string& codes, const char* field
     if (!id.ok() || *id == 0) {
       std::string msg = "没有这个单位代码：" + code;
       if (in) in->Fail(field, msg);
-      if (errs) errs->push_back({field, msg});
+      if (errs) errs->push_back({field, msg, "unit_code_unknown", {code}});
       continue;
     }
     ids.push_back(*id);
@@ -39,7 +39,7 @@ absl::StatusOr<json::object> Upsert(Tx& tx, Pool pool, const MemberInput& m) {
   QF_ASSIGN_OR_RETURN(auto ps, db.Prepare("SELECT p.id, u.lat, u.lon FROM org_people p JOIN org_units u ON u.id=p.unit_id WHERE p.code=?"));
   ps.Bind(1, m.person_code);
   QF_ASSIGN_OR_RETURN(bool found, ps.Step());
-  if (!found) errs.push_back({"person_code", "没有这个人员编号：" + m.person_code});
+  if (!found) errs.push_back({"person_code", "没有这个人员编号：" + m.person_code, "person_unknown", {m.person_code}});
   int64_t person_id = found ? ps.Int(0) : 0;
   // Home location: given, or the member's unit.
   std::optional<double> lat = m.lat, lon = m.lon;
@@ -47,7 +47,7 @@ absl::StatusOr<json::object> Upsert(Tx& tx, Pool pool, const MemberInput& m) {
   if (found && !lon && !ps.IsNull(2)) lon = ps.Double(2);
   auto former = UnitIds(db, m.former_units, "former_units", nullptr, &errs);
   auto relative = UnitIds(db, m.relative_units, "relative_exam_units", nullptr, &errs);
-  if (m.code.empty() || m.code.size() > 32) errs.push_back({"code", "库内编号必填（不超过32个字符）"});
+  if (m.code.empty() || m.code.size() > 32) errs.push_back({"code", "库内编号必填（不超过32个字符）", "pool_code"});
   if (!errs.empty()) return Invalid("pool.invalid", "库成员信息有误", errs);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO pool_members(pool,code,person_id,specialty,title,region,lat,lon,former_unit_ids,relative_exam_unit_ids,"
@@ -60,7 +60,7 @@ absl::StatusOr<json::object> Upsert(Tx& tx, Pool pool, const MemberInput& m) {
       .Bind(11, int64_t{m.active}).Bind(12, FormatUtc(tx.now()));
   auto s = st.Run();
   if (s.code() == absl::StatusCode::kAlreadyExists)
-    return Invalid("pool.duplicate_person", "此人已在库中（另一个编号）", {{"person_code", "已在库中"}});
+    return Invalid("pool.duplicate_person", "此人已在库中（另一个编号）", {{"person_code", "已在库中", "code", {"pool.duplicate_person"}}});
   QF_RETURN_IF_ERROR(s);
   QF_RETURN_IF_ERROR(tx.Append("pool.member_saved", "pool:" + std::string(PoolCode(pool)),
                                {{"code", m.code}, {"person_id", person_id}, {"specialty", m.specialty},
@@ -165,7 +165,7 @@ absl::StatusOr<json::object> ImportMembers(Tx& tx, Pool pool, const Table& t, bo
     return Upsert(tx, pool, m).status();
   }));
   json::array rejected;
-  for (auto& f : rep.rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
+  for (auto& f : rep.rejected) rejected.push_back(FieldJson(f));
   return json::object{{"applied", rep.applied}, {"rejected", rejected}};
 }
 

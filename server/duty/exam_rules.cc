@@ -68,7 +68,8 @@ absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& t) {
     if (c >= 0) options.push_back(c);
   }
   std::vector<FieldError> errors;
-  for (auto missing : MissingColumns(t, cols)) errors.push_back({std::string(missing), fmt::format("表头缺少“{}”列", missing)});
+  for (auto missing : MissingColumns(t, cols))
+    errors.push_back({std::string(missing), fmt::format("表头缺少“{}”列", missing), "column_missing", {std::string(missing)}});
   if (!errors.empty()) return Invalid("duty.question_columns", "题库表缺少必需的列", std::move(errors));
   std::vector<Question> out;
   std::set<std::string> stems;
@@ -82,19 +83,21 @@ absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& t) {
     if (k == "单选" || k == "单选题" || k == "single") q.kind = QuestionKind::kSingle;
     else if (k == "多选" || k == "多选题" || k == "multiple") q.kind = QuestionKind::kMultiple;
     else if (k == "判断" || k == "判断题" || k == "judge") q.kind = QuestionKind::kJudge;
-    else errors.push_back({CellRef(n, kind, t.header[kind]), "题型应为单选、多选或判断"});
+    else errors.push_back(AtCell(n, kind, t.header[kind], "question_kind", {}, "题型应为单选、多选或判断"));
     q.stem = cell(stem), q.rule = cell(rule);
-    if (q.stem.empty()) errors.push_back({CellRef(n, stem, t.header[stem]), "题干不能为空"});
-    else if (!stems.insert(q.stem).second) errors.push_back({CellRef(n, stem, t.header[stem]), "与前面的题目重复"});
-    if (q.rule.empty()) errors.push_back({CellRef(n, rule, t.header[rule]), "应写明题目依据的规定"});
+    if (q.stem.empty()) errors.push_back(AtCell(n, stem, t.header[stem], "required", {}, "题干不能为空"));
+    else if (!stems.insert(q.stem).second) errors.push_back(AtCell(n, stem, t.header[stem], "duplicate_question", {}, "与前面的题目重复"));
+    if (q.rule.empty()) errors.push_back(AtCell(n, rule, t.header[rule], "required", {}, "应写明题目依据的规定"));
     if (q.kind != QuestionKind::kJudge) {
       for (int c : options)
         if (!cell(c).empty()) q.options.push_back(cell(c));
-      if (q.options.size() < 2) errors.push_back({fmt::format("第{}行 选项", n), "选择题至少两个选项"});
+      if (q.options.size() < 2) errors.push_back(AtRow(n, "two_options", {}, "选择题至少两个选项", "选项"));
     }
     auto a = NormaliseChoice(q, cell(answer));
-    if (!a) errors.push_back({CellRef(n, answer, t.header[answer]), q.kind == QuestionKind::kJudge ? "判断题答案应为“对”或“错”"
-                                                                     : "答案应为选项字母（多选题可写多个）"});
+    if (!a)
+      errors.push_back(q.kind == QuestionKind::kJudge
+                           ? AtCell(n, answer, t.header[answer], "judge_answer", {}, "判断题答案应为“对”或“错”")
+                           : AtCell(n, answer, t.header[answer], "choice_answer", {}, "答案应为选项字母（多选题可写多个）"));
     else q.answer = *a;
     out.push_back(std::move(q));
   }

@@ -126,7 +126,8 @@ absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& tit
   int area = col("area"), task = col("task"), lead = col("lead"), coop = col("cooperating"), due = col("deadline"),
       basis = col("basis"), evidence = col("evidence");
   std::vector<FieldError> errors;
-  for (auto missing : MissingColumns(t, cols)) errors.push_back({std::string(missing), fmt::format("表头缺少“{}”列", missing)});
+  for (auto missing : MissingColumns(t, cols))
+    errors.push_back({std::string(missing), fmt::format("表头缺少“{}”列", missing), "column_missing", {std::string(missing)}});
   if (!errors.empty()) return Invalid("duty.plan_columns", "工作要点表缺少必需的列", std::move(errors));
   PlanInput plan{year, title, {}};
   for (size_t r = 0; r < t.rows.size(); ++r) {
@@ -136,21 +137,21 @@ absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& tit
     std::string area_title = cell(area), task_title = cell(task);
     if (area_title.empty() && task_title.empty() && cell(lead).empty()) continue;  // a blank row
     if (area_title.empty() && !plan.areas.empty()) area_title = plan.areas.back().title;  // a merged area cell
-    if (area_title.empty()) errors.push_back({CellRef(n, area, t.header[area]), "领域不能为空"});
-    if (task_title.empty()) errors.push_back({CellRef(n, task, t.header[task]), "任务不能为空"});
+    if (area_title.empty()) errors.push_back(AtCell(n, area, t.header[area], "required", {}, "领域不能为空"));
+    if (task_title.empty()) errors.push_back(AtCell(n, task, t.header[task], "required", {}, "任务不能为空"));
     TaskInput ti;
     ti.title = task_title, ti.basis = cell(basis), ti.evidence = cell(evidence);
     std::vector<std::string> candidates;
     QF_ASSIGN_OR_RETURN(ti.lead_unit_id, FindUnit(db, cell(lead), candidates));
     if (!ti.lead_unit_id)
-      errors.push_back({CellRef(n, lead, t.header[lead]),
-                        candidates.empty() ? fmt::format("找不到单位“{}”", cell(lead))
-                                           : fmt::format("找不到单位“{}”，是否为：{}", cell(lead), Join(candidates, "、"))});
+      errors.push_back(AtCell(n, lead, t.header[lead], "unit_unknown", {cell(lead), Join(candidates, "、")},
+                              candidates.empty() ? fmt::format("找不到单位“{}”", cell(lead))
+                                                 : fmt::format("找不到单位“{}”，是否为：{}", cell(lead), Join(candidates, "、"))));
     if (coop >= 0) {
       for (auto name : SplitUnits(cell(coop))) {
         candidates.clear();
         QF_ASSIGN_OR_RETURN(int64_t id, FindUnit(db, name, candidates));
-        if (!id) errors.push_back({CellRef(n, coop, t.header[coop]), fmt::format("找不到单位“{}”", name)});
+        if (!id) errors.push_back(AtCell(n, coop, t.header[coop], "unit_unknown", {std::string(name), ""}, fmt::format("找不到单位“{}”", name)));
         else if (id != ti.lead_unit_id && std::find(ti.cooperating.begin(), ti.cooperating.end(), id) == ti.cooperating.end())
           ti.cooperating.push_back(id);
       }
@@ -160,14 +161,15 @@ absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& tit
       ti.schedule = Schedule::kQuarterly;
     } else if (auto d = ParseDayText(when)) {
       ti.due_on = d;
-      if (d->year() != year) errors.push_back({CellRef(n, due, t.header[due]), fmt::format("完成时限不在{}年内", year)});
+      if (d->year() != year)
+        errors.push_back(AtCell(n, due, t.header[due], "not_in_year", {std::to_string(year)}, fmt::format("完成时限不在{}年内", year)));
     } else {
-      errors.push_back({CellRef(n, due, t.header[due]), "完成时限应为日期（如 2026-06-30）或“每季度末”"});
+      errors.push_back(AtCell(n, due, t.header[due], "due_text", {}, "完成时限应为日期（如 2026-06-30）或“每季度末”"));
     }
     if (plan.areas.empty() || plan.areas.back().title != area_title) plan.areas.push_back({area_title, {}});
     plan.areas.back().tasks.push_back(std::move(ti));
   }
-  if (plan.areas.empty()) errors.push_back({"rows", "表中没有任务"});
+  if (plan.areas.empty()) errors.push_back({"rows", "表中没有任务", "no_rows"});
   if (!errors.empty()) return Invalid("duty.plan_rows", "工作要点表有误，未导入任何内容", std::move(errors));
   return plan;
 }

@@ -165,11 +165,11 @@ ImportResult CheckList(const NoticeType& type, const Table& table,
   for (size_t i = 0; i < type.fields.size(); ++i) {
     col[i] = ColumnIndex(table, {type.fields[i].key, type.fields[i].label});
     if (col[i] < 0 && type.fields[i].required)
-      r.errors.push_back({"第1行（表头）", fmt::format("缺少“{}”列", type.fields[i].label)});
+      r.errors.push_back(AtRow(table.header_row, "column_missing", {type.fields[i].label}, fmt::format("缺少“{}”列", type.fields[i].label)));
   }
   if (!r.errors.empty()) return r;
   if (table.rows.empty()) {
-    r.errors.push_back({"file", "名单没有任何数据行"});
+    r.errors.push_back({"file", "名单没有任何数据行", "no_rows"});
     return r;
   }
   // Per candidate: the entry whose points count.
@@ -183,36 +183,36 @@ ImportResult CheckList(const NoticeType& type, const Table& table,
     for (size_t i = 0; i < type.fields.size(); ++i) {
       const FieldSpec& f = type.fields[i];
       std::string v = col[i] >= 0 ? std::string(Trim(row[col[i]])) : "";
-      auto fail = [&](std::string msg) {
-        r.errors.push_back({CellRef(rn, col[i] >= 0 ? col[i] : 0, f.label), std::move(msg)});
+      auto fail = [&](std::string msg, std::string rule, std::vector<std::string> args = {}) {
+        r.errors.push_back(AtCell(rn, col[i] >= 0 ? col[i] : 0, f.label, std::move(rule), std::move(args), std::move(msg)));
         row_ok = false;
       };
       if (v.empty()) {
-        if (f.required) fail("不能为空");
+        if (f.required) fail("不能为空", "required");
         continue;
       }
       long len = Utf8Length(v);
-      if (len < 0) { fail("不是有效的文字"); continue; }
-      if (len > 100) { fail("过长（最多100字）"); continue; }
+      if (len < 0) { fail("不是有效的文字", "utf8"); continue; }
+      if (len > 100) { fail("过长（最多100字）", "max_chars", {"100"}); continue; }
       if (f.kind == "id_number") {
         if (v.back() == 'x') v.back() = 'X';
-        if (!ValidIdNumber(v)) { fail("身份证号码应为18位且校验码正确"); continue; }
+        if (!ValidIdNumber(v)) { fail("身份证号码应为18位且校验码正确", "id_number"); continue; }
       } else if (f.kind == "points") {
         auto p = ParsePoints(v);
-        if (!p) { fail("分值应为数字"); continue; }
-        if (*p <= 0 && f.key == "points") { fail("分值应大于0"); continue; }
+        if (!p) { fail("分值应为数字", "number"); continue; }
+        if (*p <= 0 && f.key == "points") { fail("分值应大于0", "positive"); continue; }
         if (type.max_points > 0 && f.key == "points" && *p > type.max_points) {
-          fail(fmt::format("分值 {} 超过上限 {} 分", v, type.max_points));
+          fail(fmt::format("分值 {} 超过上限 {} 分", v, type.max_points), "points_cap", {v, fmt::format("{}", type.max_points)});
           continue;
         }
         e.data[f.key] = *p;
         continue;
       } else if (f.kind == "phone") {
-        if (!ValidPhone(v)) { fail("电话号码格式不正确"); continue; }
+        if (!ValidPhone(v)) { fail("电话号码格式不正确", "phone"); continue; }
       } else if (f.kind == "school") {
-        if (!school_exists(v)) { fail("系统中没有这所学校：" + v); continue; }
+        if (!school_exists(v)) { fail("系统中没有这所学校：" + v, "school_unknown", {v}); continue; }
       } else if (f.kind == "name") {
-        if (len > 20) { fail("姓名过长"); continue; }
+        if (len > 20) { fail("姓名过长", "max_chars", {"20"}); continue; }
       }
       e.data[f.key] = v;
     }
@@ -234,7 +234,9 @@ ImportResult CheckList(const NoticeType& type, const Table& table,
         loser.counted = false;
         loser.note = fmt::format("同一考生在第{}行有更高的加分项目（{}分），只计最高一项，本行不计", winner.row_number,
                                  winner.data.at("points").as_double());
-        r.warnings.push_back({fmt::format("第{}行", loser.row_number), loser.note});
+        r.warnings.push_back(AtRow(loser.row_number, "highest_only",
+                                   {std::to_string(winner.row_number), fmt::format("{}", winner.data.at("points").as_double())},
+                                   loser.note));
         if (now_higher) it->second = r.entries.size() - 1;
       }
     }
@@ -250,7 +252,11 @@ ImportResult CheckList(const NoticeType& type, const Table& table,
       if (std::fabs(t->value().as_double() - highest) > 1e-9)
         r.errors.push_back({fmt::format("第{}行（合计）", e.row_number),
                             fmt::format("合计 {} 分与规则不符：同一考生只计最高一项，应为 {} 分，不累加",
-                                        t->value().as_double(), highest)});
+                                        t->value().as_double(), highest),
+                            "total_not_highest",
+                            {fmt::format("{}", t->value().as_double()), fmt::format("{}", highest)},
+                            e.row_number,
+                            type.Field("total")->label});
     }
   }
   return r;

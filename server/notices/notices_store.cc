@@ -188,7 +188,7 @@ std::function<bool(const std::string&)> SchoolExists(Db& db) {
 
 json::array ErrorsJson(const std::vector<FieldError>& errs) {
   json::array a;
-  for (const auto& e : errs) a.push_back(json::object{{"field", e.field}, {"message", e.message}});
+  for (const auto& e : errs) a.push_back(FieldJson(e));
   return a;
 }
 

@@ -170,7 +170,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                                                                         : ImportRelations(tx, t, accept_valid);
                   if (!rep.ok()) return rep.status();
                   json::array rejected;
-                  for (auto& f : rep->rejected) rejected.push_back(json::object{{"field", f.field}, {"message", f.message}});
+                  for (auto& f : rep->rejected) rejected.push_back(FieldJson(f));
                   return json::object{{"applied", rep->applied}, {"rejected", rejected}};
                 });
               }),

@@ -51,12 +51,12 @@ absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const Table& t, bool accept_val
     bool bad_lat = false, bad_lon = false;
     u.lat = OptDouble(Cell(t, r, lat), &bad_lat);
     u.lon = OptDouble(Cell(t, r, lon), &bad_lon);
-    if (bad_lat) e.push_back({"lat", "纬度不是数字"});
-    if (bad_lon) e.push_back({"lon", "经度不是数字"});
+    if (bad_lat) e.push_back({"lat", "纬度不是数字", "number"});
+    if (bad_lon) e.push_back({"lon", "经度不是数字", "number"});
     std::string en = Cell(t, r, enrol);
     if (!en.empty()) {
       u.enrolment = ParseInt<int64_t>(en);
-      if (!u.enrolment) e.push_back({"enrolment", "在校生数不是整数"});
+      if (!u.enrolment) e.push_back({"enrolment", "在校生数不是整数", "integer"});
     }
     std::string m = Cell(t, r, migrant);
     u.migrant_designated = m == "1" || m == "是" || m == "true";

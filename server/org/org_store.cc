@@ -19,6 +19,11 @@ bool OneOf(const std::string& v, const char* const (&list)[N]) {
   return false;
 }
 
+template <size_t N>
+std::vector<std::string> Values(const char* const (&list)[N]) {
+  return std::vector<std::string>(std::begin(list), std::end(list));
+}
+
 std::string Field(const std::string& where, const char* name) {
   return where.empty() ? std::string(name) : where + " " + name;
 }
@@ -42,23 +47,23 @@ boost::json::object UnitJson(const Unit& u) {
 
 std::vector<FieldError> ValidateUnit(const Unit& u, const std::string& where) {
   std::vector<FieldError> e;
-  if (u.code.empty() || u.code.size() > 32) e.push_back({Field(where, "code"), "单位代码必填，且不超过32个字符"});
-  if (u.name.empty() || Utf8Length(u.name) > 100) e.push_back({Field(where, "name"), "单位名称必填，且不超过100个字"});
-  if (!OneOf(u.kind, kUnitKinds)) e.push_back({Field(where, "kind"), "类型应为 bureau/division/district_bureau/school/other"});
+  if (u.code.empty() || u.code.size() > 32) e.push_back({Field(where, "code"), "单位代码必填，且不超过32个字符", "required_max", {"32"}});
+  if (u.name.empty() || Utf8Length(u.name) > 100) e.push_back({Field(where, "name"), "单位名称必填，且不超过100个字", "required_max", {"100"}});
+  if (!OneOf(u.kind, kUnitKinds)) e.push_back({Field(where, "kind"), "类型应为 bureau/division/district_bureau/school/other", "one_of", Values(kUnitKinds)});
   if (u.kind == "school") {
-    if (!OneOf(u.stage, kStages)) e.push_back({Field(where, "stage"), "学段应为 幼儿园/小学/初中/九年一贯制/高中/完全中学/职业学校"});
-    if (u.ownership != "public" && u.ownership != "private") e.push_back({Field(where, "ownership"), "办学性质应为 public 或 private"});
-    if (u.district.empty()) e.push_back({Field(where, "district"), "学校须填写所在县区"});
+    if (!OneOf(u.stage, kStages)) e.push_back({Field(where, "stage"), "学段应为 幼儿园/小学/初中/九年一贯制/高中/完全中学/职业学校", "one_of", Values(kStages)});
+    if (u.ownership != "public" && u.ownership != "private") e.push_back({Field(where, "ownership"), "办学性质应为 public 或 private", "one_of", {"public", "private"}});
+    if (u.district.empty()) e.push_back({Field(where, "district"), "学校须填写所在县区", "required"});
   }
   if (u.kind != "bureau" && u.parent_id == 0 && u.parent_code.empty())
-    e.push_back({Field(where, "parent"), "除市局外，每个单位须有上级单位"});
+    e.push_back({Field(where, "parent"), "除市局外，每个单位须有上级单位", "parent_required"});
   if (!u.region_type.empty() && u.region_type != "urban" && u.region_type != "county" && u.region_type != "zone")
-    e.push_back({Field(where, "region_type"), "区域类型应为 urban/county/zone"});
+    e.push_back({Field(where, "region_type"), "区域类型应为 urban/county/zone", "one_of", {"urban", "county", "zone"}});
   if (u.kind == "division" && !OneOf(u.role, kDivisionRoles))
-    e.push_back({Field(where, "role"), "处室职能应为 discipline/office/finance/basic_ed/vocational/personnel/other"});
-  if (u.lat && (*u.lat < -90 || *u.lat > 90)) e.push_back({Field(where, "lat"), "纬度应在 -90 到 90 之间"});
-  if (u.lon && (*u.lon < -180 || *u.lon > 180)) e.push_back({Field(where, "lon"), "经度应在 -180 到 180 之间"});
-  if (u.enrolment && (*u.enrolment < 0 || *u.enrolment > 100000)) e.push_back({Field(where, "enrolment"), "在校生数应在 0 到 100000 之间"});
+    e.push_back({Field(where, "role"), "处室职能应为 discipline/office/finance/basic_ed/vocational/personnel/other", "one_of", Values(kDivisionRoles)});
+  if (u.lat && (*u.lat < -90 || *u.lat > 90)) e.push_back({Field(where, "lat"), "纬度应在 -90 到 90 之间", "range", {"-90", "90"}});
+  if (u.lon && (*u.lon < -180 || *u.lon > 180)) e.push_back({Field(where, "lon"), "经度应在 -180 到 180 之间", "range", {"-180", "180"}});
+  if (u.enrolment && (*u.enrolment < 0 || *u.enrolment > 100000)) e.push_back({Field(where, "enrolment"), "在校生数应在 0 到 100000 之间", "range", {"0", "100000"}});
   return e;
 }
 
@@ -106,9 +111,9 @@ absl::StatusOr<int64_t> InsertPerson(Tx& tx, const Person& p) {
     QF_ASSIGN_OR_RETURN(unit, UnitIdByCode(tx.db(), p.unit_code));
   }
   std::vector<FieldError> e;
-  if (p.code.empty() || p.code.size() > 32) e.push_back({"code", "人员编号必填"});
-  if (p.name.empty() || Utf8Length(p.name) > 50) e.push_back({"name", "姓名必填，且不超过50个字"});
-  if (!unit) e.push_back({"unit", "所在单位不存在"});
+  if (p.code.empty() || p.code.size() > 32) e.push_back({"code", "人员编号必填", "required_max", {"32"}});
+  if (p.name.empty() || Utf8Length(p.name) > 50) e.push_back({"name", "姓名必填，且不超过50个字", "required_max", {"50"}});
+  if (!unit) e.push_back({"unit", "所在单位不存在", "unit_missing"});
   if (!e.empty()) return Invalid("person.invalid", "人员信息有误", e);
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT INTO people(code,name,unit_id,position,leader) VALUES(?,?,?,?,?)"));
   st.Bind(1, p.code).Bind(2, p.name).Bind(3, unit).Bind(4, p.position).Bind(5, int64_t{p.leader});
@@ -133,10 +138,10 @@ absl::Status InsertRelation(Tx& tx, const Relation& r) {
   QF_ASSIGN_OR_RETURN(bool rb, find2.Step());
   int64_t b = rb ? find2.Int(0) : 0;
   std::vector<FieldError> e;
-  if (!a) e.push_back({"person_a", "人员不存在：" + r.person_a});
-  if (!b) e.push_back({"person_b", "人员不存在：" + r.person_b});
-  if (a && a == b) e.push_back({"person_b", "不能与本人建立关系"});
-  if (r.kind.empty()) e.push_back({"kind", "关系类型必填"});
+  if (!a) e.push_back({"person_a", "人员不存在：" + r.person_a, "person_unknown", {r.person_a}});
+  if (!b) e.push_back({"person_b", "人员不存在：" + r.person_b, "person_unknown", {r.person_b}});
+  if (a && a == b) e.push_back({"person_b", "不能与本人建立关系", "self_relation"});
+  if (r.kind.empty()) e.push_back({"kind", "关系类型必填", "required"});
   if (!e.empty()) return Invalid("relation.invalid", "亲属关系信息有误", e);
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare("INSERT INTO relations(person_a,person_b,kind) VALUES(?,?,?) ON CONFLICT(person_a,person_b) DO UPDATE SET kind=excluded.kind"));
   st.Bind(1, std::min(a, b)).Bind(2, std::max(a, b)).Bind(3, r.kind);

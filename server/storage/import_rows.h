@@ -15,7 +15,7 @@ namespace qf {
 
 struct RowReport {
   int applied = 0;
-  std::vector<FieldError> rejected;  // "第3行 phone": reason
+  std::vector<FieldError> rejected;  // by row and column (AtRow)
 };
 
 inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const Table& t, bool accept_valid,
@@ -26,10 +26,12 @@ inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const Table& t, bool accept_
     absl::Status s = fn(r);
     if (!s.ok()) {
       QF_RETURN_IF_ERROR(tx.db().Exec("ROLLBACK TO import_row"));
+      // The row's problems by column; a check with a problem code of its own (a duplicate, a rule of the domain)
+      // is passed on as the rule "code" with that code, for a UI to word.
       auto fields = FieldErrors(s);
-      std::string where = fmt::format("第{}行", t.row_numbers[r]);
-      if (fields.empty()) report.rejected.push_back({where, Str(s.message())});
-      for (auto& f : fields) report.rejected.push_back({where + " " + f.field, f.message});
+      int row = t.row_numbers[r];
+      if (fields.empty()) report.rejected.push_back(AtRow(row, "code", {StableCode(s)}, Str(s.message())));
+      for (auto& f : fields) report.rejected.push_back(AtRow(row, f.rule, f.args, f.message, f.field));
     } else {
       ++report.applied;
     }
@@ -45,7 +47,8 @@ inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const Table& t, bool accept_
 // The import's required columns (ImportColumns) all present.
 inline absl::Status RequireColumns(const Table& t, const ImportColumns& columns) {
   std::vector<FieldError> e;
-  for (auto name : MissingColumns(t, columns)) e.push_back({std::string("第1行（表头）"), "缺少列：" + std::string(name)});
+  for (auto name : MissingColumns(t, columns))
+    e.push_back(AtRow(t.header_row, "column_missing", {std::string(name)}, "缺少列：" + std::string(name)));
   if (!e.empty()) return Invalid("import.missing_columns", "表头缺少必需的列", e);
   return absl::OkStatus();
 }
@@ -53,7 +56,7 @@ inline absl::Status RequireColumns(const Table& t, const ImportColumns& columns)
 inline absl::Status RequireColumns(const Table& t, const std::vector<std::pair<int, const char*>>& cols) {
   std::vector<FieldError> e;
   for (auto& [idx, name] : cols)
-    if (idx < 0) e.push_back({std::string("第1行（表头）"), std::string("缺少列：") + name});
+    if (idx < 0) e.push_back(AtRow(t.header_row, "column_missing", {name}, std::string("缺少列：") + name));
   if (!e.empty()) return Invalid("import.missing_columns", "表头缺少必需的列", e);
   return absl::OkStatus();
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Holds the server's route table to api/openapi.yaml: the file is valid OpenAPI 3.1 for a standard validator
 (@apidevtools/swagger-parser), every route is documented with the same method, path and roles, and nothing is
-documented that the server does not serve."""
+documented that the server does not serve; and every rule a field problem can name has its English wording."""
 import argparse
 import json
 import os
@@ -42,6 +42,16 @@ def main():
     for key in documented:
         if key not in served:
             problems.append("in openapi.yaml but not served: %s %s" % key)
+    # The rules a field problem can name are the rules the web words in English (the API scenarios' response check
+    # holds every rule the server sends to this list; a rule's second form, such as unit_unknown_near, is the web's).
+    rules = set(spec["components"]["schemas"]["FieldProblem"]["properties"]["rule"]["enum"])
+    worded = json.load(open(os.path.join(ROOT, "web", "src", "locales", "en", "common.json"), encoding="utf-8"))["error"]["rule"]
+    for r in sorted(rules - set(worded)):
+        if r != "code":
+            problems.append("the rule %s is in openapi.yaml's FieldProblem but has no English wording (error.rule)" % r)
+    for r in sorted(set(worded) - rules):
+        if not r.endswith("_near"):
+            problems.append("error.rule.%s is worded but not a rule in openapi.yaml's FieldProblem" % r)
     for p in problems:
         print("FAIL " + p)
     print("openapi: %d routes checked; %d passed, %d failed" % (len(served), 0 if problems else 1, 1 if problems else 0))

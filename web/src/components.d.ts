@@ -67,6 +67,8 @@ declare module 'vue' {
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
     Highlighted: typeof import('./components/Highlighted.vue')['default']
+    ImportProblems: typeof import('./components/ImportProblems.vue')['default']
+    ImportProblemText: typeof import('./components/ImportProblemText.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
     Said: typeof import('./components/Said.vue')['default']

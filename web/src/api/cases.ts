@@ -1,6 +1,6 @@
 // Cases: the public's submission and follow-up by receipt code; the staff list, detail, actions, intake,
 // import, supervision and statistics.
-import { download, downloadPost, http, request, type Query } from './request'
+import { download, downloadPost, http, request, type FieldError, type Query } from './request'
 
 export interface Term {
   code: string
@@ -366,11 +366,11 @@ export interface ImportReport {
   applied?: number
   would_apply?: number
   dry_run: boolean
-  rejected: { field: string; message: string }[]
+  rejected: FieldError[]
   // How the file was read, and what the clerk may settle: unit names found nowhere with the nearest units.
   encoding?: string
   header_row?: number
-  warnings?: { field: string; message: string }[]
+  warnings?: FieldError[]
   unknown_columns?: string[]
   unmatched_units?: { name: string; candidates: { id: number; name: string }[] }[]
   aliases_added?: number

@@ -1,5 +1,5 @@
 // Pools, auditable draws and supervisor assignments (console), and the public record of a draw (portal).
-import { http, request } from './request'
+import { http, request, type FieldError } from './request'
 
 export type Pool = 'expert' | 'inspector' | 'supervisor'
 export type DrawState = 'committed' | 'drawn' | 'released'
@@ -129,7 +129,7 @@ export const drawsApi = {
   release: (id: number) => http.post<{ secret: string }>(`/api/v1/draws/${id}/release`),
   pool: (pool: Pool) => http.get<{ items: Member[]; label: string }>(`/api/v1/pools/${pool}`),
   importPool: (pool: Pool, file: File) =>
-    request<{ applied: number; rejected: { field: string; message: string }[] }>('POST', `/api/v1/pools/${pool}/import`, {
+    request<{ applied: number; rejected: FieldError[] }>('POST', `/api/v1/pools/${pool}/import`, {
       raw: file,
       contentType: file.name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
     }),

@@ -5,9 +5,12 @@ import { i18n } from '@/i18n'
 export interface FieldError {
   field: string
   message: string
-  // One of the common rules (server/common/status.h FieldError) with its values, worded here in the UI's language.
+  // One of the common or import rules (server/common/status.h FieldError) with its values, worded here in the UI's
+  // language; in an import, the file's row and the column's header.
   rule?: string
   args?: string[]
+  row?: number
+  column?: string
 }
 
 export interface Problem {
@@ -31,12 +34,30 @@ function localized(problem: Problem): string {
   return ''
 }
 
-// A field's message in the UI's language: its common rule worded here, or the server's Chinese.
-function fieldMessage(e: FieldError): string {
-  const key = `error.rule.${e.rule ?? ''}`
-  if (!e.rule || i18n.global.locale.value === 'zh-CN' || !i18n.global.te(key)) return e.message
+// The locale key that words a field's rule outside Chinese, or '' (Chinese, no rule, or none worded): the rule
+// "code" is a problem code's own wording; a unit not found has a second form naming the nearest.
+function ruleKey(e: FieldError): string {
+  if (!e.rule || i18n.global.locale.value === 'zh-CN') return ''
   const args = e.args ?? []
-  return i18n.global.t(key, e.rule === 'one_of' ? [args.join(', ')] : args)
+  const key = e.rule === 'code' ? `error.${args[0] ?? ''}` : e.rule === 'unit_unknown' && args[1] ? 'error.rule.unit_unknown_near' : `error.rule.${e.rule}`
+  return i18n.global.te(key) ? key : ''
+}
+const ruleArgs = (e: FieldError): string[] => (e.rule === 'code' ? [] : e.rule === 'one_of' ? [(e.args ?? []).join(', ')] : e.args ?? [])
+
+// A field's message in the UI's language: its rule worded here, or the server's Chinese.
+function fieldMessage(e: FieldError): string {
+  const key = ruleKey(e)
+  return key ? i18n.global.t(key, ruleArgs(e)) : e.message
+}
+
+// The same in parts, each value of the rule apart (`data`: a value from the file, shown as written and marked so);
+// `worded` false when it is the server's Chinese.
+export function messageParts(e: FieldError): { parts: { text: string; data: boolean }[]; worded: boolean } {
+  const key = ruleKey(e)
+  if (!key) return { parts: [{ text: e.message, data: false }], worded: false }
+  const args = ruleArgs(e)
+  const pieces = i18n.global.t(key, args.map((_, i) => `\u0001${i}\u0001`)).split('\u0001')
+  return { parts: pieces.map((text, i) => (i % 2 ? { text: args[Number(text)] ?? '', data: true } : { text, data: false })).filter((p) => p.text), worded: true }
 }
 
 export class ApiError extends Error {
