@@ -78,9 +78,16 @@ export class ApiError extends Error {
     const own = errors.length === 1 && this.problem.code && i18n.global.te(`error.${this.problem.code}`) ? localized(this.problem) : ''
     for (const e of errors) {
       const message = own || fieldMessage(e)
-      out[e.field] = out[e.field] ? `${out[e.field]}；${message}` : message
+      out[e.field] = out[e.field] ? `${out[e.field]}${i18n.global.t('p.semicolon')}${message}` : message
     }
     return out
+  }
+  // The problem in one line, for a page that shows it in one place: its message, then each field's as `fields` words
+  // it (after the field's name when `named`), with the UI language's punctuation.
+  summary(named = false): string {
+    const { t } = i18n.global
+    const fields = Object.entries(this.fields).map(([f, m]) => (named ? `${f}${t('p.colon')}${m}` : m))
+    return [this.message, ...fields].join(t('p.semicolon'))
   }
 }
 

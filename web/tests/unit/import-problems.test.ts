@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { i18n, setLocale } from '@/i18n'
-import { messageParts, type FieldError } from '@/api/request'
+import { ApiError, messageParts, type FieldError } from '@/api/request'
 import ImportProblemText from '@/components/ImportProblemText.vue'
 
 // An import's problems as the server sends them (server/common/table_file.h AtRow): Chinese field and message, the
@@ -39,5 +39,14 @@ describe('import problems', () => {
     expect(line(unknown)).toEqual({ text: 'Row 4, 问题分类: Not a known value: 乱收费', data: ['问题分类', '乱收费'], server: false })
     expect(line(title)).toEqual({ text: 'Row 1: A title row above the header: not imported', data: [], server: false })
     expect(line(unworded)).toEqual({ text: 'Row 3, 身份证号: 身份证号校验位不对', data: ['身份证号'], server: true })
+  })
+
+  it('sum a problem up in one line in the UI\'s language, for pages that show it in one place', () => {
+    const problem = { title: '请求参数有误', status: 400, detail: '督办信息有误', code: 'x.unworded', errors: [{ field: 'due_working_days', message: '必填', rule: 'required' }] }
+    setLocale('zh-CN')
+    expect(new ApiError(problem).summary(true)).toBe('督办信息有误；due_working_days：必填')
+    setLocale('en')
+    expect(new ApiError(problem).summary(true)).toMatch(/; due_working_days: Required$/)
+    expect(new ApiError(problem).summary()).toMatch(/; Required$/)
   })
 })
