@@ -190,8 +190,7 @@ absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rul
       score = col("score"), item = col("fee_item"), amount = col("fee_amount"), account = col("fee_account"),
       registered = col("registered_school"), registered_grade = col("registered_grade");
   std::vector<FieldError> e;
-  for (auto missing : MissingColumns(t, cols))
-    e.push_back(AtRow(t.header_row, "column_missing", {std::string(missing)}, "缺少列：" + std::string(missing)));
+  for (auto missing : MissingColumns(t, cols)) e.push_back(ColumnMissing(t, missing));
   if (!e.empty()) return Invalid("admissions.columns", "名册表头缺少必需的列", e);
   std::vector<Student> out;
   std::set<std::string> seen;

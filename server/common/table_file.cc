@@ -155,6 +155,10 @@ std::vector<std::string_view> MissingColumns(const Table& t, const ImportColumns
   return out;
 }
 
+FieldError ColumnMissing(const Table& t, std::string_view name) {
+  return AtRow(t.header_row, "column_missing", {std::string(name)}, "缺少列：" + std::string(name));
+}
+
 absl::StatusOr<Table> ReadTable(std::string_view content) {
   if (content.size() > kMaxImportBytes)
     return MakeError(absl::StatusCode::kResourceExhausted, "import.too_large",

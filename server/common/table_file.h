@@ -49,6 +49,8 @@ using ImportColumns = std::vector<ImportColumn>;
 int ColumnOf(const Table& t, const ImportColumns& columns, std::string_view field);
 // The required columns `t` lacks, by the header the template gives them (their first name).
 std::vector<std::string_view> MissingColumns(const Table& t, const ImportColumns& columns);
+// The problem of a required column `name` missing from `t`'s header (column_missing, at the header's row).
+FieldError ColumnMissing(const Table& t, std::string_view name);
 // "第3行 第2列（电话）"
 std::string CellRef(int row_number, int col, const std::string& header_name);
 

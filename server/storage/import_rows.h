@@ -47,8 +47,7 @@ inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const Table& t, bool accept_
 // The import's required columns (ImportColumns) all present.
 inline absl::Status RequireColumns(const Table& t, const ImportColumns& columns) {
   std::vector<FieldError> e;
-  for (auto name : MissingColumns(t, columns))
-    e.push_back(AtRow(t.header_row, "column_missing", {std::string(name)}, "缺少列：" + std::string(name)));
+  for (auto name : MissingColumns(t, columns)) e.push_back(ColumnMissing(t, name));
   if (!e.empty()) return Invalid("import.missing_columns", "表头缺少必需的列", e);
   return absl::OkStatus();
 }
@@ -56,7 +55,7 @@ inline absl::Status RequireColumns(const Table& t, const ImportColumns& columns)
 inline absl::Status RequireColumns(const Table& t, const std::vector<std::pair<int, const char*>>& cols) {
   std::vector<FieldError> e;
   for (auto& [idx, name] : cols)
-    if (idx < 0) e.push_back(AtRow(t.header_row, "column_missing", {name}, std::string("缺少列：") + name));
+    if (idx < 0) e.push_back(ColumnMissing(t, name));
   if (!e.empty()) return Invalid("import.missing_columns", "表头缺少必需的列", e);
   return absl::OkStatus();
 }
