@@ -50,6 +50,10 @@ struct Response {
                              const std::string& utf8_name);
 };
 
+// An application/x-www-form-urlencoded body as name-value pairs in order ('+' is a space, %XX a byte); nullopt for
+// a malformed escape.
+std::optional<std::vector<std::pair<std::string, std::string>>> ParseForm(std::string_view body);
+
 using Respond = std::function<void(Response)>;
 using Handler = std::function<void(Request&, Respond)>;
 

@@ -7,6 +7,30 @@
 namespace qf {
 namespace {
 
+// A segment with parameters inside it ("services.{format}", "{id}.{format}"): its literals match exactly and a
+// parameter takes the text up to the next literal (the rest of the segment when it is last), never empty.
+bool MatchSegment(std::string_view pattern, std::string_view segment, std::vector<std::string>& out) {
+  while (!pattern.empty()) {
+    if (pattern.front() != '{') {
+      size_t brace = pattern.find('{');
+      std::string_view literal = pattern.substr(0, brace);
+      if (!segment.starts_with(literal)) return false;
+      segment.remove_prefix(literal.size());
+      pattern.remove_prefix(literal.size());
+      continue;
+    }
+    size_t close = pattern.find('}');
+    if (close == std::string_view::npos) return false;
+    pattern.remove_prefix(close + 1);
+    std::string_view next = pattern.substr(0, pattern.find('{'));
+    size_t end = next.empty() ? segment.size() : segment.find(next);
+    if (end == 0 || end == std::string_view::npos) return false;
+    out.emplace_back(segment.substr(0, end));
+    segment.remove_prefix(end);
+  }
+  return segment.empty();
+}
+
 bool MatchPattern(std::string_view pattern, std::string_view path, std::vector<std::string>* params) {
   std::vector<std::string_view> p = Split(pattern, '/');
   std::vector<std::string_view> s = Split(path, '/');
@@ -17,9 +41,12 @@ bool MatchPattern(std::string_view pattern, std::string_view path, std::vector<s
   size_t fixed = wildcard ? p.size() - 1 : p.size();
   std::vector<std::string> out;
   for (size_t i = 0; i < fixed; ++i) {
-    if (p[i].size() > 2 && p[i].front() == '{' && p[i].back() == '}') {
+    bool whole = p[i].size() > 2 && p[i].front() == '{' && p[i].find('}') == p[i].size() - 1;
+    if (whole) {
       if (s[i].empty()) return false;
       out.emplace_back(s[i]);
+    } else if (p[i].find('{') != std::string_view::npos) {
+      if (!MatchSegment(p[i], s[i], out)) return false;
     } else if (p[i] != s[i]) {
       return false;
     }
@@ -69,7 +96,8 @@ void Router::Dispatch(Request& req, Respond respond) const {
   bool path_matched = false;
   const Route* route = Match(req.method, req.path, &req.params, &path_matched);
   if (!route) {
-    bool api = req.path.starts_with("/api/") || req.path.starts_with("/ledger/") || req.path == "/healthz";
+    bool api = req.path.starts_with("/api/") || req.path.starts_with("/ledger/") ||
+               req.path.starts_with("/open311/") || req.path == "/healthz";
     if (!api && fallback_ && (req.method == "GET" || req.method == "HEAD")) {
       fallback_(req, std::move(respond));
       return;

@@ -56,6 +56,27 @@ TEST(Router, ShortPathsDoNotMatchAWildcard) {
   EXPECT_TRUE(seen.empty());
 }
 
+// Open311's resources carry their format in the last segment (services.json, requests/7.xml).
+TEST(Router, ParametersInsideASegment) {
+  std::vector<std::string> seen;
+  Router r;
+  Handler keep = [&seen](Request& req, Respond respond) {
+    for (auto& p : req.params) seen.push_back(p);
+    respond(Response::Json(200, boost::json::object{}));
+  };
+  r.Add({"GET", "/open311/v2/services.{format}", kPublic, keep});
+  r.Add({"GET", "/open311/v2/requests/{id}.{format}", kPublic, keep});
+  EXPECT_EQ(Status(r, "GET", "/open311/v2/services.xml"), 200);
+  EXPECT_EQ(Status(r, "GET", "/open311/v2/requests/638.json"), 200);
+  EXPECT_EQ(seen, (std::vector<std::string>{"xml", "638", "json"}));
+  EXPECT_EQ(Status(r, "GET", "/open311/v2/services."), 404);
+  EXPECT_EQ(Status(r, "GET", "/open311/v2/services"), 404);
+  EXPECT_EQ(Status(r, "GET", "/open311/v2/requests/.json"), 404);
+  EXPECT_EQ(Status(r, "GET", "/open311/v2/requests/638"), 404);
+  EXPECT_EQ(Status(r, "GET", "/open311/v2/servicesx.json"), 404);
+  EXPECT_EQ(seen.size(), 3u);
+}
+
 // The after-write hook (read-your-writes with standbys) marks the answers of requests that may have written,
 // refusals included, and never a GET's.
 TEST(Router, AfterWriteHookMarksEveryAnswerButReads) {

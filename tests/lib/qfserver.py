@@ -299,6 +299,7 @@ class Client:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
                 if attempt:
                     raise
+        resp.payload = payload  # the raw body, for answers that are not JSON (Open311's XML)
         for sc in resp.msg.get_all("Set-Cookie") or []:
             name, _, value = sc.split(";", 1)[0].partition("=")
             self.cookies[name.strip()] = value
