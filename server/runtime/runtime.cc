@@ -16,6 +16,7 @@ namespace qf {
 namespace auth { void Register(Modules& m); }
 namespace org { void Register(Modules& m); }
 namespace cases { void Register(Modules& m); }
+namespace open311 { void Register(Modules& m); }
 namespace ledger { void Register(Modules& m); }
 namespace reports { void Register(Modules& m); }
 namespace notices { void Register(Modules& m); }
@@ -30,6 +31,7 @@ void RegisterModules(Modules& m) {
   auth::Register(m);
   org::Register(m);
   cases::Register(m);
+  open311::Register(m);
   ledger::Register(m);
   reports::Register(m);
   notices::Register(m);

@@ -10,6 +10,7 @@ who is the subject of a case), and not 404 in scope."""
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -198,19 +199,20 @@ def main():
             ("POST", "/api/v1/admissions/findings/{id}/order"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/admissions/findings/{id}/refer"): {"params": [999999], "body": {}},
             ("GET", "/api/v1/projects"): {}, ("POST", "/api/v1/projects"): {"body": {}},
+            ("GET", "/open311/v2/discovery.{format}"): {"params": ["json"]}, ("GET", "/open311/v2/services.{format}"): {"params": ["xml"]},
+            ("GET", "/open311/v2/services/{service_code}.{format}"): {"params": ["fees", "json"]},
+            ("GET", "/open311/v2/requests.{format}"): {"params": ["json"]}, ("POST", "/open311/v2/requests.{format}"): {"params": ["json"], "body": {}},
+            ("GET", "/open311/v2/requests/{service_request_id}.{format}"): {"params": [1, "json"]},
+            ("GET", "/api/v1/open311/clients"): {}, ("POST", "/api/v1/open311/clients"): {"body": {}},
+            ("POST", "/api/v1/open311/clients/{id}/revoke"): {"params": [999999], "body": {}},
             ("GET", "/api/v1/projects/board"): {}, ("GET", "/api/v1/public/projects/board"): {}, ("GET", "/api/v1/projects/bulletin"): {}, ("GET", "/api/v1/projects/{id}"): {"params": [1]},
             ("POST", "/api/v1/projects/{id}/reports"): {"params": [999999], "body": {}},
         }
 
         def path_of(pattern, params):
-            parts, i = [], 0
-            for seg in pattern.split("/"):
-                if seg.startswith("{"):
-                    parts.append(str(params[i]))
-                    i += 1
-                else:
-                    parts.append(seg)
-            return "/".join(parts)
+            """The pattern with its parameters ({id}, and those inside a segment: requests/{id}.{format}) filled in order."""
+            values = iter(params)
+            return re.sub(r"\{[^}]*\}", lambda m: str(next(values)), pattern)
 
         def call(client, method, path, spec):
             if "raw" in spec:
