@@ -1540,6 +1540,38 @@ async function accounts(browser, base, locale) {
   await create.locator(field('account-new-password')).fill('short')
   await create.locator('[data-test=account-new-confirm]').click()
   await expectText(create.locator('.el-form-item__error'), zh ? '密码至少12个字符' : 'At least 12 characters', `${locale} accounts: a short password refused on its field, in the UI's language`)
+  await create.locator('.el-dialog__headerbtn').click()
+
+  // A platform connected through Open311: its key shown once, then a submission with it counted, then revoked.
+  await admin.locator('[data-test=menu-open311]').click()
+  await admin.locator('[data-test=open311-new]').click()
+  const issue = admin.locator('[data-test=open311-dialog]')
+  const platform = zh ? '12345 政务服务便民热线' : '12345 hotline (English run)'
+  await issue.locator(field('open311-name')).fill(platform)
+  await issue.locator('[data-test=open311-confirm]').click()
+  const key = (await issue.locator('[data-test=open311-key]').innerText()).trim()
+  check(/^o311_[A-Za-z0-9_-]{40,}$/.test(key), `${locale} open311: the key is shown once to hand over`)
+  await shot(admin, locale, 'console-open311-issued')
+  await issue.locator('.el-dialog__headerbtn').click()
+  const row = admin.locator('[data-test=open311-table] .el-table__row', { hasText: platform })
+  await expectText(row, key.slice(-4), `${locale} open311: the list shows the key's last characters`)
+  check(!(await admin.locator('[data-test=open311-table]').innerText()).includes(key), `${locale} open311: never the whole key`)
+  const posted = await admin.request.post(`${base}/open311/v2/requests.json`, {
+    form: { api_key: key, service_code: 'fees', description: zh ? '学校收取资料费' : 'The school charges for materials' } })
+  check(posted.status() === 201, `${locale} open311: the platform submits with its key (${posted.status()})`)
+  await admin.reload()
+  const counted = admin.locator('[data-test=open311-table] .el-table__row', { hasText: platform })
+  check((await counted.locator('[data-test^=open311-requests-]').innerText()).trim() === '1', `${locale} open311: the request is counted`)
+  await counted.locator('[data-test^=open311-revoke-]').click()
+  const revoke = admin.locator('[data-test=open311-revoke-dialog]')
+  await revoke.locator('[data-test=open311-revoke-confirm]').click()
+  await expectText(revoke.locator('.el-form-item__error'), zh ? '请填写' : 'Please enter', `${locale} open311: a revocation needs its reason`)
+  await revoke.locator(field('open311-reason')).fill(zh ? '平台更换密钥' : 'The platform rotates its key')
+  await revoke.locator('[data-test=open311-revoke-confirm]').click()
+  await expectText(counted.locator('[data-test^=open311-state-]'), zh ? '已吊销' : 'Revoked', `${locale} open311: the key is revoked`)
+  const refused = await admin.request.post(`${base}/open311/v2/requests.json`, {
+    form: { api_key: key, service_code: 'fees', description: 'x' } })
+  check(refused.status() === 403, `${locale} open311: a revoked key submits nothing (${refused.status()})`)
   await admin.context().close()
 
   const page = await signIn(browser, base, who, locale, undefined, temporary)
