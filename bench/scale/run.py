@@ -247,6 +247,10 @@ def measure(port, clients, repeat, label, rows, only="", db=None, bin_path=None)
             ("public", public, "placement form (schools, compounds, map frames)", "/api/v1/public/placement"),
             ("public", public, "placement notice: schools", "/api/v1/public/placement/runs/1/notice"),
             ("public", public, "placement notice: one school", "/api/v1/public/placement/runs/1/notice?school=DS0001"),
+            # Open311 (GeoReport v2): what a platform or the public reads of requests — the last 90 days, up to 1,000.
+            ("public", public, "open311 requests (90 days, 1,000 at most)", "/open311/v2/requests.json"),
+            ("public", public, "open311 requests of one service", "/open311/v2/requests.json?service_code=fees"),
+            ("public", public, "open311 requests, closed, as XML", "/open311/v2/requests.xml?status=closed"),
             ("district handler", clients["district handler"], "placement applications, awaiting review",
              "/api/v1/placement/applications?state=submitted"),
             ("district handler", clients["district handler"], "placement objections", "/api/v1/placement/objections"),
