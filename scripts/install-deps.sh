@@ -8,7 +8,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3
   libpq-dev postgresql-15 postgresql-client-15
-  libsodium-dev libssl-dev
+  libsodium-dev libssl-dev libcurl4-openssl-dev python3-aiosmtpd
   libabsl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libicu-dev libre2-dev

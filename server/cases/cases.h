@@ -57,6 +57,7 @@ struct NewCase {
   bool leadership_accused = false;
   bool anonymous = true;
   std::string reporter_name, reporter_phone, reporter_address;
+  bool reporter_notify = false;  // a named reporter agreed to be told of progress by text message (notify/)
   std::string external_ref;
   int64_t registered_by = 0;  // account id; 0 for the public
   std::vector<Attachment> attachments;

@@ -66,6 +66,7 @@ absl::StatusOr<NewCase> ParseNewCase(const json::object& body, bool staff) {
       c.reporter_name = r.Str("name", true, 50).value_or("");
       c.reporter_phone = r.Str("phone", true, 20).value_or("");
       c.reporter_address = r.Str("address", false, 200).value_or("");
+      c.reporter_notify = r.Bool("notify", false).value_or(false);
       if (!c.reporter_phone.empty() &&
           (c.reporter_phone.size() < 7 || c.reporter_phone.find_first_not_of("0123456789-+ ") != std::string::npos))
         r.Fail("phone", "电话号码格式不正确");
@@ -269,8 +270,8 @@ absl::StatusOr<Registered> Register(Tx& tx, const CaseEnv& env, const NewCase& n
     if (!env.vault) return absl::InternalError("身份保险库未配置，不能保存实名反映人信息");
     std::string sealed = env.vault->Seal(json::serialize(json::object{
         {"name", nc.reporter_name}, {"phone", nc.reporter_phone}, {"address", nc.reporter_address}}));
-    QF_ASSIGN_OR_RETURN(auto rp, db.Prepare("INSERT INTO reporters(case_id, sealed, name_tag) VALUES(?,?,?)"));
-    rp.Bind(1, id).BindBlob(2, sealed).Bind(3, NameTag(*env.vault, nc.reporter_name));
+    QF_ASSIGN_OR_RETURN(auto rp, db.Prepare("INSERT INTO reporters(case_id, sealed, name_tag, notify) VALUES(?,?,?,?)"));
+    rp.Bind(1, id).BindBlob(2, sealed).Bind(3, NameTag(*env.vault, nc.reporter_name)).Bind(4, int64_t{nc.reporter_notify});
     QF_RETURN_IF_ERROR(rp.Run());
   }
   json::array atts;

@@ -17,6 +17,7 @@ namespace auth { void Register(Modules& m); }
 namespace org { void Register(Modules& m); }
 namespace cases { void Register(Modules& m); }
 namespace open311 { void Register(Modules& m); }
+namespace notify { void Register(Modules& m); }
 namespace ledger { void Register(Modules& m); }
 namespace reports { void Register(Modules& m); }
 namespace notices { void Register(Modules& m); }
@@ -32,6 +33,7 @@ void RegisterModules(Modules& m) {
   org::Register(m);
   cases::Register(m);
   open311::Register(m);
+  notify::Register(m);
   ledger::Register(m);
   reports::Register(m);
   notices::Register(m);
@@ -104,10 +106,10 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   WriterOptions wopts = opts.writer;
   wopts.track_position = !opts.read_dbs.empty();
   rt->writer_ = std::make_unique<Writer>(std::move(db), clock, wopts);
-  if (rt->ledger_) {
-    rt->writer_->SetSink(rt->ledger_.get());
-    if (!rt->ledger_->integrity_error().empty()) rt->writer_->Refuse(rt->ledger_->integrity_error());
-  }
+  // Each event goes to the ledger, then to the outbox (the notifications it causes, in the same transaction).
+  rt->outbox_ = std::make_unique<notify::OutboxSink>(rt->ledger_.get());
+  rt->writer_->SetSink(rt->outbox_.get());
+  if (rt->ledger_ && !rt->ledger_->integrity_error().empty()) rt->writer_->Refuse(rt->ledger_->integrity_error());
   rt->writer_->Start();
   rt->readers_ = std::make_unique<ReadConnections>(opts.db_path, opts.read_dbs, opts.read_wait);
   rt->sessions_ = std::make_unique<auth::Sessions>(clock);

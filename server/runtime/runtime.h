@@ -13,6 +13,7 @@
 #include "http/ratelimit.h"
 #include "ledger/ledger.h"
 #include "notices/notices.h"
+#include "notify/notify.h"
 #include "vault/vault.h"
 
 namespace qf {
@@ -62,6 +63,7 @@ class Runtime {
   Calendar calendar_;
   std::unique_ptr<cases::Policies> policies_;
   std::unique_ptr<notices::NoticeTypes> notice_types_;
+  std::unique_ptr<notify::OutboxSink> outbox_;  // the writer's sink: outlives it
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadConnections> readers_;
   std::unique_ptr<auth::Sessions> sessions_;

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 #include <thread>
@@ -16,6 +17,7 @@
 #include "http/server.h"
 #include "http/static_files.h"
 #include "cases/policy.h"
+#include "notify/deliver.h"
 #include "runtime/backup.h"
 #include "runtime/runtime.h"
 #include "search/champions.h"
@@ -36,6 +38,7 @@ struct ServeFlags {
   std::vector<std::string> witness_keys, trusted_proxies;
   std::string backup_dir, backup_every;
   int backup_keep = 0;
+  notify::DeliveryConfig notify;  // [notify]: where e-mail and text messages go (none: they wait in the outbox)
 };
 
 // The config file's settings under the flags given (a flag wins).
@@ -68,6 +71,23 @@ absl::Status ApplyConfig(ServeFlags& f, std::string& data_dir, std::string& host
     if (auto* arr = cfg["server"]["trusted_proxies"].as_array(); arr && f.trusted_proxies.empty())
       for (auto& p : *arr)
         if (auto v = p.value<std::string>()) f.trusted_proxies.push_back(*v);
+    if (const auto* n = cfg["notify"].as_table()) {
+      auto& d = f.notify;
+      d.smtp_url = (*n)["smtp_url"].value_or(std::string());
+      d.starttls = (*n)["starttls"].value_or(false);
+      d.smtp_user = (*n)["smtp_user"].value_or(std::string());
+      // The password is read from a file of its own (not kept in the config others read).
+      if (auto pw = (*n)["smtp_password_file"].value<std::string>()) {
+        std::ifstream in(*pw);
+        std::getline(in, d.smtp_password);
+      }
+      d.ca_file = (*n)["ca_file"].value_or(std::string());
+      d.from = (*n)["from"].value_or(std::string("qingfeng@localhost"));
+      d.sms_url = (*n)["sms_url"].value_or(std::string());
+      d.every = absl::Seconds((*n)["every_seconds"].value_or(10));
+      d.max_attempts = (*n)["max_attempts"].value_or(8);
+      d.retry_base = absl::Seconds((*n)["retry_base_seconds"].value_or(60));
+    }
     if (auto* arr = cfg["ledger"]["witness_keys"].as_array())
       for (auto& w : *arr)
         if (auto v = w.value<std::string>()) f.witness_keys.push_back(*v);
@@ -183,10 +203,23 @@ int Serve(ServeFlags f, const CliContext& ctx) {
     (*rt)->app().backup_status = [&backups] { return backups->Status(); };
     spdlog::info("backups of {} to {} every {}", db, f.backup_dir, absl::FormatDuration(every));
   }
+  // Notifications: the outbox's messages sent by the deliverer when a mail server or a gateway is configured.
+  std::optional<notify::Deliverer> deliverer;
+  if (!f.notify.smtp_url.empty() || !f.notify.sms_url.empty()) {
+    auto templates = notify::Templates::Load(data_dir + "/notify");
+    if (!templates.ok()) return CliFail(templates.status());
+    AppContext* app = &(*rt)->app();
+    deliverer.emplace(f.notify, std::move(*templates), (*rt)->writer(), [app] { return app->readers->Get(); },
+                      app->vault);
+    deliverer->Start();
+    spdlog::info("notifications: e-mail {}, text messages {}", f.notify.smtp_url.empty() ? "off" : f.notify.smtp_url,
+                 f.notify.sms_url.empty() ? "off" : f.notify.sms_url);
+  }
   {
     JobRunner jobs((*rt)->modules(), (*rt)->app());
     server.Run();
   }
+  deliverer.reset();
   search::ChampionLists().SetRunner(nullptr);
   (*rt)->app().work = nullptr;
   (*rt)->app().files = nullptr;
