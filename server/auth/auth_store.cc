@@ -51,7 +51,8 @@ AccountRow ReadAccount(const Stmt& st) {
   a.person_id = st.Int(3);
   a.unit_id = st.Int(4);
   a.password_hash = st.Text(5);
-  for (auto r : Split(st.Text(6), ','))
+  std::string roles = st.Text(6);  // kept: Split's views point into it (a temporary would be gone in the loop)
+  for (auto r : Split(roles, ','))
     if (auto role = ParseRole(r)) a.roles |= *role;
   a.active = st.Int(7) != 0;
   a.totp_secret = st.Text(8);
