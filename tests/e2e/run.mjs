@@ -1572,6 +1572,26 @@ async function accounts(browser, base, locale) {
   const refused = await admin.request.post(`${base}/open311/v2/requests.json`, {
     form: { api_key: key, service_code: 'fees', description: 'x' } })
   check(refused.status() === 403, `${locale} open311: a revoked key submits nothing (${refused.status()})`)
+
+  // Notifications: one's own e-mail choices (a bad address named on its field, in the UI's language), and the outbox
+  // on the system page.
+  await admin.locator('[data-test=notify-settings]').click()
+  const notify = admin.locator('[data-test=notify-dialog]')
+  await notify.locator(field('notify-email')).fill('admin at bureau')
+  const group = zh ? 'escalations' : 'rectifications'  // the English run finds the Chinese run's choice kept
+  await notify.locator(`[data-test=notify-group-${group}]`).click()
+  await notify.locator('[data-test=notify-save]').click()
+  await expectText(notify.locator('.el-form-item__error'), zh ? '电子邮箱格式不正确' : 'Not a valid e-mail address', `${locale} notify: a bad address is named on its field`)
+  await notify.locator(field('notify-email')).fill('admin@jyj.example')
+  await notify.locator('[data-test=notify-save]').click()
+  await notify.waitFor({ state: 'hidden', timeout: 10000 })
+  await admin.locator('[data-test=notify-settings]').click()
+  check(await notify.locator(field('notify-email')).inputValue() === 'admin@jyj.example', `${locale} notify: the address is kept`)
+  check(await notify.locator(`[data-test=notify-group-${group}] input`).isChecked(), `${locale} notify: the chosen group is kept`)
+  await shot(admin, locale, 'console-notify-settings')
+  await notify.locator('.el-dialog__headerbtn').click()
+  await admin.locator('[data-test=menu-system]').click()
+  await expectText(admin.locator('[data-test=system-outbox]'), zh ? '没有发送失败的通知' : 'No failed notification', `${locale} notify: the outbox shows no failed notification`)
   await admin.context().close()
 
   const page = await signIn(browser, base, who, locale, undefined, temporary)

@@ -69,6 +69,7 @@ declare module 'vue' {
     Highlighted: typeof import('./components/Highlighted.vue')['default']
     ImportProblems: typeof import('./components/ImportProblems.vue')['default']
     ImportProblemText: typeof import('./components/ImportProblemText.vue')['default']
+    NotifySettings: typeof import('./components/NotifySettings.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
     Said: typeof import('./components/Said.vue')['default']

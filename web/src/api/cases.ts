@@ -52,7 +52,7 @@ export interface NewCase {
   concerned_unit_id?: number
   leadership_accused?: boolean
   anonymous: boolean
-  reporter?: { name: string; phone: string; address?: string }
+  reporter?: { name: string; phone: string; address?: string; notify?: boolean }
   attachments?: Attachment[]
 }
 

@@ -18,6 +18,8 @@ describe('submission form', () => {
     expect(c.leadership_accused).toBe(true)
     expect(c.attachments).toHaveLength(1)
     expect(toNewCase({ ...f, unit: undefined }, []).leadership_accused).toBeUndefined()
+    expect(toNewCase({ ...f, notify: true }, []).reporter).toEqual({ name: '张三', phone: '13800000000', notify: true })
+    expect(toNewCase({ ...f, anonymous: true, notify: true }, []).reporter).toBeUndefined()
   })
   it('keeps a draft on the device without the identity, and drops it when nothing is typed', () => {
     const store = new Map<string, string>()

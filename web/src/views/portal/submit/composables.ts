@@ -12,6 +12,7 @@ export interface SubmitForm {
   name: string
   phone: string
   address: string
+  notify: boolean  // told of acceptance and the reply by text message
   agree: boolean
 }
 
@@ -19,7 +20,7 @@ export const maxFiles = 5
 export const maxFileBytes = 5 * 1024 * 1024
 
 export function emptyForm(): SubmitForm {
-  return { category: '', unit: undefined, leadership: false, title: '', content: '', occurredOn: '', anonymous: true, name: '', phone: '', address: '', agree: false }
+  return { category: '', unit: undefined, leadership: false, title: '', content: '', occurredOn: '', anonymous: true, name: '', phone: '', address: '', notify: false, agree: false }
 }
 
 export const phonePattern = /^[0-9+\- ]{7,20}$/
@@ -35,7 +36,8 @@ export function toNewCase(f: SubmitForm, attachments: { name: string; content_ba
   if (f.unit) c.concerned_unit_id = f.unit
   if (f.unit && f.leadership) c.leadership_accused = true
   if (f.occurredOn) c.occurred_on = f.occurredOn
-  if (!f.anonymous) c.reporter = { name: f.name.trim(), phone: f.phone.trim(), ...(f.address.trim() ? { address: f.address.trim() } : {}) }
+  if (!f.anonymous)
+    c.reporter = { name: f.name.trim(), phone: f.phone.trim(), ...(f.address.trim() ? { address: f.address.trim() } : {}), ...(f.notify ? { notify: true } : {}) }
   if (attachments.length) c.attachments = attachments
   return c
 }
