@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "app/app.h"
 #include "cases/cases.h"
+#include "cases/import_profiles.h"
 #include "cases/model.h"
 #include "cases/notifications.h"
 #include "cases/store.h"
@@ -201,15 +202,34 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
     }
   }
   options.remember_units = !dry_run && req.Query("remember_units").value_or("") == "true";
+  // Which header is which field: the clerk's mapping from the preview, else a saved profile by name, else the saved
+  // profile the file's header fits (import_profiles.h).
+  std::optional<ColumnMapping> mapping;
+  if (auto m = req.Query("mapping"); m && !m->empty()) {
+    boost::system::error_code ec;
+    json::value v = json::parse(*m, ec);
+    if (ec) return Invalid("import.mapping", "列对照格式不对", {{"mapping", "应为 {\"表头\": \"字段\"}"}});
+    QF_ASSIGN_OR_RETURN(mapping, ParseMapping(v, CaseImportColumns(), "mapping"));
+  }
+  std::string profile = req.Query("profile").value_or("");
   QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
   // What was read (the encoding, the header row, rows set aside and formulas read by value) with what was done.
   json::array warnings;
   for (auto& f : table.warnings) warnings.push_back(FieldJson(f));
+  // What the command found of the columns (the profile used, each header's field), kept for the answer even when
+  // the import fails (a required column missing: the preview shows the columns to map).
+  struct Columns {
+    json::object columns;
+    json::value profile = nullptr;
+  };
+  auto found = std::make_shared<Columns>();
   auto report_json = [read = json::object{{"encoding", table.encoding}, {"header_row", table.header_row},
-                                          {"warnings", warnings}}](const CaseImportReport& rep, bool preview) {
+                                          {"warnings", warnings}}, found](const CaseImportReport& rep, bool preview) {
     json::array rejected;
     for (auto& f : rep.rejected) rejected.push_back(FieldJson(f));
     json::object out = read;
+    for (const auto& [k, v] : found->columns) out[k] = v;
+    out["profile"] = found->profile;
     out[preview ? "would_apply" : "applied"] = rep.applied;
     out["rejected"] = rejected;
     out["dry_run"] = preview;
@@ -225,17 +245,41 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
     return out;
   };
   auto preview = std::make_shared<CaseImportReport>();
-  return Write{[env = Env(app), t = std::move(table), options, dry_run, preview, report_json](Tx& tx) -> absl::StatusOr<json::value> {
-                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, t, options));
+  return Write{[env = Env(app), t = std::move(table), options, dry_run, preview, report_json, mapping, profile,
+                found](Tx& tx) -> absl::StatusOr<json::value> {
+                 Table mapped = t;
+                 if (mapping) {
+                   ApplyMapping(mapped, *mapping);
+                 } else if (!profile.empty()) {
+                   QF_ASSIGN_OR_RETURN(auto named, ImportProfileNamed(tx.db(), "cases", profile));
+                   if (!named) return Invalid("import.profile", "没有这个对照方案", {{"profile", profile}});
+                   ApplyMapping(mapped, named->mapping);
+                   found->profile = json::string(named->name);
+                 } else {
+                   QF_ASSIGN_OR_RETURN(auto all, ImportProfiles(tx.db(), "cases"));
+                   if (auto fits = Recognise(all, mapped.header)) {
+                     ApplyMapping(mapped, fits->mapping);
+                     found->profile = json::string(fits->name);
+                   }
+                 }
+                 found->columns = ColumnsJson(t.header, mapped, CaseImportColumns());
+                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, mapped, options));
                  if (dry_run) {
                    *preview = std::move(rep);
                    return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");
                  }
                  return report_json(rep, false);
                },
-               [path = req.path, dry_run, preview, report_json](absl::StatusOr<json::value> r, Respond respond) {
+               [path = req.path, dry_run, preview, report_json, found](absl::StatusOr<json::value> r, Respond respond) {
                  if (dry_run && !r.ok() && StableCode(r.status()) == "import.preview")
                    return respond(Response::Json(200, report_json(*preview, true)));
+                 // A preview of a file refused whole (a required column missing): its problems with the columns as
+                 // found, so that the clerk can map them.
+                 if (dry_run && !r.ok() && !found->columns.empty() && !FieldErrors(r.status()).empty()) {
+                   CaseImportReport refused;
+                   refused.rejected = FieldErrors(r.status());
+                   return respond(Response::Json(200, report_json(refused, true)));
+                 }
                  if (!r.ok()) return respond(Response::Problem(r.status(), path));
                  respond(Response::Json(200, std::move(*r)));
                }};
@@ -513,6 +557,37 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }),
               1024, "Issue due yellow and red cards now (also runs every minute)"});
+  router.Add({"GET", "/api/v1/import-profiles", kClerk | kSupervisor,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                std::string kind = req.Query("kind").value_or("cases");
+                if (kind != "cases") return Invalid("import.kind", "对照方案的导入类型有误", {{"kind", "目前只有 cases"}});
+                QF_ASSIGN_OR_RETURN(auto all, ImportProfiles(db, kind));
+                json::array items;
+                for (const auto& p : all) {
+                  json::object m;
+                  for (const auto& [h, f] : p.mapping) m[h] = f;
+                  items.push_back(json::object{{"name", p.name}, {"mapping", m}});
+                }
+                return json::object{{"items", items}};
+              }),
+              0, "The saved column mappings of an import, one per source platform"});
+  router.Add({"POST", "/api/v1/import-profiles", kClerk | kSupervisor,
+              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                JsonInput in(body);
+                auto kind = in.Enum("kind", true, {"cases"});
+                auto name = in.Str("name", true, 50);
+                const json::value* raw = in.Raw("mapping");
+                if (!raw) in.Fail("mapping", "必填", "required");
+                QF_RETURN_IF_ERROR(in.Finish("import.profile"));
+                QF_ASSIGN_OR_RETURN(ColumnMapping m, ParseMapping(*raw, CaseImportColumns(), "mapping"));
+                if (m.empty()) return Invalid("import.profile", "对照方案为空", {{"mapping", "至少对照一列"}});
+                return Command([kind = *kind, p = ImportProfile{*name, m}](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_RETURN_IF_ERROR(SaveImportProfile(tx, kind, p));
+                  return json::object{{"name", p.name}};
+                });
+              }),
+              16 * 1024, "Save a column mapping of an import as a source platform's profile (replaces one of the same name)"});
   router.Add({"POST", "/api/v1/cases/import", kClerk | kSupervisor,
               WriteThenRoute(app, [&app](const Request& req) { return PrepareImport(app, req); }),
               kMaxImportBytes, "Import a hotline or platform export (CSV or XLSX): all or nothing unless accept_valid; dry_run reports without writing"});

@@ -1453,7 +1453,7 @@ async function platformImport(browser, base, locale) {
   const name = zh ? '瑶海实验学校' : '瑶海区实验四校'
   const csv = [
     '12345平台 教育类工单导出,,,,,',
-    '工单号,来电时间,诉求类别,诉求标题,诉求内容,涉及单位',
+    '工单号,来电时间,诉求类别,诉求事项,诉求内容,涉及单位',  // 诉求事项: the platform's own header for the title
     `GD-${locale}-1,${written},教育收费,收取资料费,学校收取资料费每人180元,瑶海区实验中学`,
     `GD-${locale}-2,${serial},违规补课,周末补课,周末组织补课,${name}`,
     `GD-${locale}-3,${written},教育收费,校服费,强制购买校服,${name}`,
@@ -1467,6 +1467,20 @@ async function platformImport(browser, base, locale) {
     `${locale} import: the page offers its template as a workbook (${template.suggestedFilename()})`)
   await clerk.locator('[data-test=import-file]').setInputFiles({ name: '12345.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
   await clerk.locator('[data-test=import-check]').click()
+  const profile = '12345平台（新版导出）'
+  if (zh) {
+    // The title's column has a name of the platform's own: the clerk maps it, checks again and keeps the mapping.
+    await expectText(clerk.locator('[data-test=import-problems]'), '标题', `${locale} import: the missing title column is named`)
+    await pickOption(clerk, 'import-map-诉求事项', '标题')
+    await clerk.locator('[data-test=import-remap]').click()
+    await clerk.locator('[data-test=import-units]').waitFor({ timeout: 10000 })  // read past the columns now
+    await clerk.locator(field('import-profile-name')).fill(profile)
+    await clerk.locator('[data-test=import-profile-save]').click()
+    await expectText(clerk.locator('.el-message--success'), profile, `${locale} import: the mapping is saved as the platform's profile`)
+  } else {
+    // The next file with the same headers is read by the saved profile, with nothing to map.
+    await expectText(clerk.locator('[data-test=import-profile]'), profile, `${locale} import: the platform's profile is recognised from the header`)
+  }
   await expectText(clerk.locator('[data-test=import-read]'), zh ? '第 2 行为表头' : 'the header is row 2', `${locale} import: the header is found under the title row`)
   await expectText(clerk.locator('[data-test=import-warnings]'), zh ? '表格下方的说明' : 'A note under the table: not imported', `${locale} import: the notes line is set aside`)
   await expectText(clerk.locator('[data-test=import-units]'), name, `${locale} import: the unit name found nowhere is listed`)

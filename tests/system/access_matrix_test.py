@@ -203,6 +203,7 @@ def main():
             ("GET", "/open311/v2/services/{service_code}.{format}"): {"params": ["fees", "json"]},
             ("GET", "/open311/v2/requests.{format}"): {"params": ["json"]}, ("POST", "/open311/v2/requests.{format}"): {"params": ["json"], "body": {}},
             ("GET", "/open311/v2/requests/{service_request_id}.{format}"): {"params": [1, "json"]},
+            ("GET", "/api/v1/import-profiles"): {}, ("POST", "/api/v1/import-profiles"): {"body": {}},
             ("GET", "/api/v1/me/notify"): {}, ("POST", "/api/v1/me/notify"): {"body": {}},
             ("GET", "/api/v1/notify/outbox"): {}, ("POST", "/api/v1/notify/outbox/{id}/retry"): {"params": [999999]},
             ("GET", "/api/v1/open311/clients"): {}, ("POST", "/api/v1/open311/clients"): {"body": {}},

@@ -374,6 +374,15 @@ export interface ImportReport {
   unknown_columns?: string[]
   unmatched_units?: { name: string; candidates: { id: number; name: string }[] }[]
   aliases_added?: number
+  // Which header is which field: the profile used, each header with its field, the import's fields.
+  profile?: string | null
+  columns?: { header: string; field: string | null }[]
+  fields?: { field: string; name: string; required: boolean }[]
+}
+
+export interface ImportProfile {
+  name: string
+  mapping: Record<string, string>
 }
 
 export interface Count {
@@ -458,7 +467,7 @@ export const casesApi = {
   batch: (action: BatchAction, ids: number[], note?: string) =>
     http.post<BatchResult>('/api/v1/cases/batch-transitions', { action, case_ids: ids, note: note || undefined }),
   register: (c: StaffRegistration) => http.post<SubmitResult>('/api/v1/cases', c, { ledger_receipt: 'deferred' }),
-  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean; backdateReason?: string }) =>
+  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean; backdateReason?: string; mapping?: Record<string, string> }) =>
     request<ImportReport>('POST', '/api/v1/cases/import', {
       raw: file,
       contentType: file.name.toLowerCase().endsWith('.xlsx')
@@ -468,8 +477,13 @@ export const casesApi = {
         channel, dry_run: opts.dryRun, accept_valid: opts.acceptValid, remember_units: opts.rememberUnits,
         backdate_reason: opts.backdateReason?.trim() || undefined,
         unit_map: opts.unitMap && Object.keys(opts.unitMap).length ? JSON.stringify(opts.unitMap) : undefined,
+        mapping: opts.mapping && Object.keys(opts.mapping).length ? JSON.stringify(opts.mapping) : undefined,
       },
     }),
+  // A platform's column mapping, saved from the preview and recognised from the next file's header.
+  importProfiles: () => http.get<{ items: ImportProfile[] }>('/api/v1/import-profiles', { kind: 'cases' }),
+  saveImportProfile: (name: string, mapping: Record<string, string>) =>
+    http.post<{ name: string }>('/api/v1/import-profiles', { kind: 'cases', name, mapping }),
   // The bell: what the caller must act on, from the last 30 days, newest first.
   notifications: () => http.get<{ items: Notification[]; days: number }>('/api/v1/notifications'),
   board: () => http.get<{ items: BoardItem[]; escalations_due: EscalationDue[] }>('/api/v1/supervision'),
