@@ -248,20 +248,8 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
   return Write{[env = Env(app), t = std::move(table), options, dry_run, preview, report_json, mapping, profile,
                 found](Tx& tx) -> absl::StatusOr<json::value> {
                  Table mapped = t;
-                 if (mapping) {
-                   ApplyMapping(mapped, *mapping);
-                 } else if (!profile.empty()) {
-                   QF_ASSIGN_OR_RETURN(auto named, ImportProfileNamed(tx.db(), "cases", profile));
-                   if (!named) return Invalid("import.profile", "没有这个对照方案", {{"profile", profile}});
-                   ApplyMapping(mapped, named->mapping);
-                   found->profile = json::string(named->name);
-                 } else {
-                   QF_ASSIGN_OR_RETURN(auto all, ImportProfiles(tx.db(), "cases"));
-                   if (auto fits = Recognise(all, mapped.header)) {
-                     ApplyMapping(mapped, fits->mapping);
-                     found->profile = json::string(fits->name);
-                   }
-                 }
+                 QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), "cases", mapped, mapping, profile));
+                 if (used) found->profile = json::string(*used);
                  found->columns = ColumnsJson(t.header, mapped, CaseImportColumns());
                  QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, mapped, options));
                  if (dry_run) {

@@ -8,6 +8,7 @@
 #include "app/modules.h"
 #include "cases/audit.h"
 #include "cases/cases.h"
+#include "cases/import_profiles.h"
 #include "cases/watch.h"
 #include "cases/lifecycle.h"
 #include "common/status.h"
@@ -43,7 +44,7 @@ CliAction CalendarAdd(CLI::App& sub) {
 }
 
 struct ImportFlags {
-  std::string db, units, people, relations, cases, channel = "zmztc", rejects, backdate;
+  std::string db, units, people, relations, cases, channel = "zmztc", rejects, backdate, profile;
   bool accept_valid = false;
 };
 
@@ -55,6 +56,7 @@ CliAction Import(CLI::App& sub) {
   sub.add_option("--relations", f->relations, "relations file");
   sub.add_option("--cases", f->cases, "hotline or platform export");
   sub.add_option("--channel", f->channel, "channel of the cases file (zmztc, mayor_hotline, …)");
+  sub.add_option("--profile", f->profile, "the cases file's column mapping profile (default: the saved one its header fits)");
   sub.add_flag("--accept-valid", f->accept_valid, "apply the valid rows and write the rejected ones to --rejects");
   sub.add_option("--rejects", f->rejects, "where rejected rows and reasons go (with --accept-valid)");
   sub.add_option("--backdate-reason", f->backdate,
@@ -76,7 +78,10 @@ CliAction Import(CLI::App& sub) {
         int applied = 0;
         std::vector<FieldError> rejected;
         if (what == "cases") {
-          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, *table, {f->channel, f->accept_valid, 0, f->backdate, {}, false}));
+          Table mapped = *table;
+          QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), "cases", mapped, std::nullopt, f->profile));
+          if (used) std::cout << "  使用对照方案：" << *used << "\n";
+          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, mapped, {f->channel, f->accept_valid, 0, f->backdate, {}, false}));
           for (const auto& c : rep.unknown_columns) std::cout << "  提示 未识别的列（未导入）：" << c << "\n";
           applied = rep.applied;
           rejected = rep.rejected;

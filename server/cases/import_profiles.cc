@@ -62,6 +62,26 @@ json::object ColumnsJson(const std::vector<std::string>& header_as_written, cons
   return json::object{{"columns", file}, {"fields", fields}};
 }
 
+absl::StatusOr<std::optional<std::string>> MapColumns(Db& db, std::string_view kind, Table& t,
+                                                      const std::optional<ColumnMapping>& mapping,
+                                                      const std::string& profile) {
+  if (mapping) {
+    ApplyMapping(t, *mapping);
+    return std::optional<std::string>();
+  }
+  std::optional<ImportProfile> p;
+  if (!profile.empty()) {
+    QF_ASSIGN_OR_RETURN(p, ImportProfileNamed(db, kind, profile));
+    if (!p) return Invalid("import.profile", "没有这个对照方案", {{"profile", profile}});
+  } else {
+    QF_ASSIGN_OR_RETURN(auto all, ImportProfiles(db, kind));
+    p = Recognise(all, t.header);
+  }
+  if (!p) return std::optional<std::string>();
+  ApplyMapping(t, p->mapping);
+  return std::optional<std::string>(p->name);
+}
+
 absl::StatusOr<std::vector<ImportProfile>> ImportProfiles(Db& db, std::string_view kind) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT name, mapping FROM import_profiles WHERE kind = ? ORDER BY name"));
   st.Bind(1, kind);

@@ -37,6 +37,13 @@ std::optional<ImportProfile> Recognise(const std::vector<ImportProfile>& profile
 boost::json::object ColumnsJson(const std::vector<std::string>& header_as_written, const Table& mapped,
                                 const ImportColumns& columns);
 
+// Maps `t`'s headers for an import of `kind`: by `mapping` when given, else by the profile named `profile`, else by
+// the saved profile its header fits (Recognise). The profile's name when one was used; Invalid (import.profile) for a
+// name no profile has.
+absl::StatusOr<std::optional<std::string>> MapColumns(Db& db, std::string_view kind, Table& t,
+                                                      const std::optional<ColumnMapping>& mapping,
+                                                      const std::string& profile);
+
 absl::StatusOr<std::vector<ImportProfile>> ImportProfiles(Db& db, std::string_view kind);
 absl::StatusOr<std::optional<ImportProfile>> ImportProfileNamed(Db& db, std::string_view kind, std::string_view name);
 // Saves (or replaces) a profile; event import.profile_saved.
