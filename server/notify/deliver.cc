@@ -158,18 +158,34 @@ absl::StatusOr<Deliverer::Target> Deliverer::Resolve(Db& db, const Due& due) {
     t.address = std::string(who.at("phone").as_string());
     return t;
   }
+  if (due.recipient.starts_with("guardian:")) {
+    if (!vault_) return absl::FailedPreconditionError("没有密钥库，无法读取监护人电话");
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT sealed, ref FROM placement_applications WHERE id = ? AND notify = 1"));
+    st.Bind(1, static_cast<int64_t>(std::stoll(due.recipient.substr(9))));
+    QF_ASSIGN_OR_RETURN(bool found, st.Step());
+    if (!found) return NotFound("notify.no_address", "申请人已撤回短信通知");
+    QF_ASSIGN_OR_RETURN(std::string plain, vault_->Unseal(st.Text(0)));
+    boost::system::error_code ec;
+    json::value who = json::parse(plain, ec);
+    if (ec || !who.is_object() || !who.as_object().contains("guardian_phone")) return NotFound("notify.no_address", "申请人没有电话");
+    t.address = std::string(who.at("guardian_phone").as_string());
+    t.params["ref"] = st.Text(1);  // the application's public number, for the message
+    return t;
+  }
   return Invalid("notify.recipient", "未知的收件人：" + due.recipient);
 }
 
 absl::Status Deliverer::Send(Db& db, const Due& due) {
   QF_ASSIGN_OR_RETURN(Target to, Resolve(db, due));
-  QF_ASSIGN_OR_RETURN(auto msg, templates_.Render(due.channel, due.kind, to.locale, due.params));
+  json::object params = due.params;
+  for (const auto& [k, v] : to.params) params[k] = v;
+  QF_ASSIGN_OR_RETURN(auto msg, templates_.Render(due.channel, due.kind, to.locale, params));
   if (due.channel == "email") {
     if (cfg_.smtp_url.empty()) return absl::FailedPreconditionError("未配置邮件服务器（[notify] smtp_url）");
     return SendMail(cfg_, to.address, msg.subject, msg.body, "outbox-" + std::to_string(due.id) + "." + RandomToken(6) + "@qingfeng");
   }
   if (cfg_.sms_url.empty()) return absl::FailedPreconditionError("未配置短信网关（[notify] sms_url）");
-  return PostJson(cfg_, cfg_.sms_url, templates_.SmsPayload(to.address, msg.body, due.params));
+  return PostJson(cfg_, cfg_.sms_url, templates_.SmsPayload(to.address, msg.body, params));
 }
 
 absl::StatusOr<int> Deliverer::RunOnce() {

@@ -58,6 +58,7 @@ class Deliverer {
   // The address or phone of a row's recipient and the locale to write in.
   struct Target {
     std::string address, locale = "zh-CN";
+    boost::json::object params;  // values the message needs that only the recipient's record has
   };
   absl::StatusOr<Target> Resolve(Db& db, const Due& due);
   absl::Status Send(Db& db, const Due& due);

@@ -27,6 +27,7 @@ enum class Audience {
   kSupervisors,     // the discipline office's supervisors
   kClerks,          // intake (who routes a case again)
   kSchoolHandlers,  // the handlers of the unit an order is addressed to
+  kGuardians,       // the families of a published placement who asked to be told (text message)
 };
 // What staff choose to receive by e-mail, by group of kinds.
 inline constexpr const char* kGroups[] = {"cases", "cards", "escalations", "rectifications"};
@@ -94,7 +95,8 @@ class Templates {
   std::map<std::string, std::map<std::string, std::map<std::string, Message>>> texts_;
   std::string sms_payload_;
 };
-// {name} in `text` replaced by params' values (strings as they are, numbers written out); unknown names kept.
+// {name} in `text` replaced by params' values (strings as they are, numbers written out); unknown names kept, or in
+// a JSON body (`json_strings`: values as JSON strings) null.
 std::string Fill(std::string_view text, const boost::json::object& params, bool json_strings = false);
 
 // The outbox's due rows and what becomes of each after an attempt (the deliverer's reads and writes).

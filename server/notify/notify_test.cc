@@ -6,6 +6,7 @@
 
 #include "cases/case_fixture.h"
 #include "common/timefmt.h"
+#include "fmt/format.h"
 
 namespace qf::notify {
 namespace {
@@ -26,7 +27,7 @@ TEST(NotifyRules, CardsByColourAndNothingForOtherEvents) {
 TEST(NotifyTemplates, FillKeepsAJsonTemplatesOwnBraces) {
   json::object params{{"phone", "139"}, {"text", "他说\"你好\""}, {"receipt", "AB-CD"}};
   std::string body = Fill(R"({"mobile": {phone}, "content": {text}, "x": {"y": {receipt}}, "unknown": {nope}})", params, true);
-  EXPECT_EQ(body, R"({"mobile": "139", "content": "他说\"你好\"", "x": {"y": "AB-CD"}, "unknown": {nope}})");
+  EXPECT_EQ(body, R"({"mobile": "139", "content": "他说\"你好\"", "x": {"y": "AB-CD"}, "unknown": null})");
   EXPECT_EQ(Fill("案件 {case_id} 于 {due_on}", json::object{{"case_id", 7}, {"due_on", "2026-12-01"}}), "案件 7 于 2026-12-01");
 }
 
@@ -35,11 +36,13 @@ TEST(NotifyTemplates, EveryRuleHasItsTexts) {
   auto t = Templates::Load(std::string(QF_SOURCE_DIR) + "/data/notify");
   ASSERT_TRUE(t.ok()) << t.status();
   json::object params{{"case_id", 7}, {"receipt", "AB-CD"}, {"due_on", "2026-12-01"}, {"card", "red"}, {"order_id", 3}};
-  for (const char* kind : {"case.accept", "case.decline", "case.reply", "case.answer_review", "case.answer_rereview"})
+  params["ref"] = "SQ2026-000001";
+  for (const char* kind : {"case.accept", "case.decline", "case.reply", "case.answer_review", "case.answer_rereview",
+                           "placement.published"})
     for (const char* locale : {"zh-CN", "en"}) {
       auto m = t->Render("sms", kind, locale, params);
       ASSERT_TRUE(m.ok()) << kind << " " << locale;
-      EXPECT_NE(m->body.find("AB-CD"), std::string::npos) << m->body;
+      EXPECT_TRUE(m->body.find("AB-CD") != std::string::npos || m->body.find("SQ2026-000001") != std::string::npos) << m->body;
       EXPECT_EQ(m->body.find('{'), std::string::npos) << "every placeholder filled: " << m->body;
     }
   for (const char* kind : {"case.dispatch", "case.send_back", "case.redo", "case.refuse_return", "case.approve_return",
@@ -115,6 +118,38 @@ TEST_F(OutboxTest, StaffAreToldOnlyOfTheGroupsTheyChose) {
   EXPECT_EQ(Count("kind = 'rectification.issued'"), 1) << "the other handler, of the right school";
   EXPECT_EQ(Count("kind = 'rectification.issued' AND recipient = 'account:" + std::to_string(cases_only) + "'"), 0);
   EXPECT_EQ(Count("params LIKE '%\"order_id\":9%' AND params LIKE '%2026-06-01%'"), 1);
+}
+
+// A published placement tells the families of the run who asked, one row each, in the publishing transaction.
+TEST_F(OutboxTest, FamiliesWhoAskedAreToldOfAPublishedPlacement) {
+  auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    Db& db = tx.db();
+    QF_RETURN_IF_ERROR(db.Exec("INSERT INTO accounts(id, username, display_name, unit_id, password_hash, roles) "
+                               "VALUES(901, 'w', '见证', " + std::to_string(bureau_) + ", 'x', 'supervisor')"));
+    QF_RETURN_IF_ERROR(db.Exec("INSERT INTO placement_compounds(id, district, name, lat_e6, lon_e6) VALUES(1, '瑶海区', '某小区', 0, 0)"));
+    QF_ASSIGN_OR_RETURN(auto run, db.Prepare(
+        "INSERT INTO placement_runs(id, year, state, commitment, sealed_secret, requested_by, witness_account, requested_at) "
+        "VALUES(7, 2026, 'run', 'c', ?, 901, 901, '2026-07-01T00:00:00.000Z')"));
+    QF_RETURN_IF_ERROR(run.BindBlob(1, std::string(1, '\0')).Run());
+    QF_ASSIGN_OR_RETURN(auto app, db.Prepare(
+        "INSERT INTO placement_applications(id, year, ref, code_hash, child_masked, sealed, district, compound_id, lat_e6, "
+        "lon_e6, grade, residence_since, work_proof, housing, tenancy_months, insurance_months, special, choices, state, "
+        "reasons, created_at, updated_at, notify) VALUES(?, 2026, ?, ?, '张*', ?, '瑶海区', 1, 0, 0, "
+        "1, '2025-01-01', 'x', 'x', 12, 12, '', '[]', 'eligible', '[]', 't', 't', ?)"));
+    for (int i = 1; i <= 3; ++i) {
+      QF_RETURN_IF_ERROR(app.Reset().Bind(1, int64_t{i}).Bind(2, fmt::format("SQ2026-00000{}", i)).Bind(3, fmt::format("h{}", i))
+                             .BindBlob(4, std::string(1, '\0')).Bind(5, int64_t{i == 2 ? 0 : 1}).Run());
+      QF_RETURN_IF_ERROR(db.Exec(fmt::format(
+          "INSERT INTO placement_results(run_id, application_id, lottery, rank, chosen, metres) VALUES(7, {}, 1, 1, 1, 0)", i)));
+    }
+    QF_RETURN_IF_ERROR(tx.Append("placement.published", "placement_run/7", {}).status());
+    return json::value();
+  });
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(Count("kind = 'placement.published' AND channel = 'sms'"), 2);
+  EXPECT_EQ(Count("recipient = 'guardian:1'"), 1);
+  EXPECT_EQ(Count("recipient = 'guardian:2'"), 0) << "a family that did not ask";
+  EXPECT_EQ(Count("params LIKE '%\"run_id\":7%'"), 2);
 }
 
 TEST_F(OutboxTest, ChoicesAreKeptWhole) {

@@ -35,6 +35,7 @@ constexpr Rule kAudience[] = {
     {"supervision.escalation", Audience::kUnitHandlers, "escalations"},
     {"supervision.escalation", Audience::kSupervisors, "escalations"},
     {"rectification.issued", Audience::kSchoolHandlers, "rectifications"},
+    {"placement.published", Audience::kGuardians, ""},
 };
 
 // The kinds above as staff read them in the outbox.
@@ -43,7 +44,7 @@ constexpr std::pair<const char*, const char*> kKindLabels[] = {
     {"case.answer_review", "复查答复"}, {"case.answer_rereview", "复核答复"},   {"case.dispatch", "交办"},
     {"case.send_back", "退回重办"},     {"case.redo", "不满意重办"},           {"case.refuse_return", "不同意退回"},
     {"case.approve_return", "同意退回"}, {"supervision.card", "黄牌、红牌"},    {"supervision.order", "督办单"},
-    {"supervision.escalation", "升级督办"}, {"rectification.issued", "整改通知"},
+    {"supervision.escalation", "升级督办"}, {"rectification.issued", "整改通知"}, {"placement.published", "入学安排公布"},
 };
 std::string KindLabel(std::string_view kind) {
   for (const auto& [k, label] : kKindLabels)
@@ -94,7 +95,9 @@ std::vector<Rule> RulesFor(std::string_view kind, const json::object& payload) {
 absl::Status OutboxSink::OnEvent(Db& db, const EventRecord& ev) {
   if (inner_) QF_RETURN_IF_ERROR(inner_->OnEvent(db, ev));
   std::string_view kind = ev.kind;
-  if (!kind.starts_with("case.") && !kind.starts_with("supervision.") && !kind.starts_with("rectification.")) return absl::OkStatus();
+  if (!kind.starts_with("case.") && !kind.starts_with("supervision.") && !kind.starts_with("rectification.") &&
+      !kind.starts_with("placement."))
+    return absl::OkStatus();
   boost::system::error_code ec;
   json::value payload = json::parse(ev.payload, ec);
   if (ec || !payload.is_object()) return absl::OkStatus();
@@ -113,6 +116,8 @@ absl::Status OutboxSink::OnEvent(Db& db, const EventRecord& ev) {
     params["case_id"] = case_id;
     params["receipt"] = DisplayReceiptCode(st.Text(0));  // as the reporter was given it
     unit = st.IsNull(1) ? 0 : st.Int(1);
+  } else if (auto run = SubjectId(ev.subject, "placement_run/")) {
+    params["run_id"] = *run;
   } else if (auto order = SubjectId(ev.subject, "rectification:")) {
     params["order_id"] = *order;
     if (const auto* school = payload.as_object().if_contains("school_id"); school && school->is_int64()) unit = school->as_int64();
@@ -122,6 +127,18 @@ absl::Status OutboxSink::OnEvent(Db& db, const EventRecord& ev) {
 
   std::set<std::string> told;
   for (const auto& rule : rules) {
+    if (rule.audience == Audience::kGuardians) {
+      // Every family of the run that asked, in one statement (a run places tens of thousands); each row names the
+      // application, whose number and sealed phone the deliverer reads when it sends.
+      if (!params.contains("run_id")) continue;
+      QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+          "INSERT INTO outbox(event_seq, kind, channel, recipient, params, next_at, created_at) "
+          "SELECT ?, ?, 'sms', 'guardian:' || a.id, ?, ?, ? FROM placement_results r "
+          "JOIN placement_applications a ON a.id = r.application_id WHERE r.run_id = ? AND a.notify = 1"));
+      QF_RETURN_IF_ERROR(ins.Bind(1, ev.seq).Bind(2, kind).Bind(3, json::serialize(params)).Bind(4, ev.time)
+                             .Bind(5, ev.time).Bind(6, params.at("run_id").as_int64()).Run());
+      continue;
+    }
     if (rule.audience == Audience::kReporter) {
       if (!case_id) continue;
       QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT notify FROM reporters WHERE case_id = ? AND sealed IS NOT NULL"));
@@ -219,8 +236,9 @@ absl::StatusOr<json::object> ListOutbox(Db& db, std::string_view state, int limi
     json::value params = json::parse(st.Text(4), ec);
     json::object o{{"id", st.Int(0)}, {"kind", st.Text(1)}, {"kind_label", KindLabel(st.Text(1))}, {"channel", st.Text(2)}, {"attempts", st.Int(5)},
                    {"created_at", st.Text(8)}};
-    o["to"] = recipient.starts_with("account:") ? json::object{{"account", st.IsNull(10) ? std::string() : st.Text(10)}}
-                                                : json::object{{"reporter_of_case", SubjectId(recipient, "reporter:").value_or(0)}};
+    if (recipient.starts_with("account:")) o["to"] = json::object{{"account", st.IsNull(10) ? std::string() : st.Text(10)}};
+    else if (recipient.starts_with("guardian:")) o["to"] = json::object{{"guardian_of_application", SubjectId(recipient, "guardian:").value_or(0)}};
+    else o["to"] = json::object{{"reporter_of_case", SubjectId(recipient, "reporter:").value_or(0)}};
     o["case_id"] = !ec && params.is_object() && params.as_object().contains("case_id") ? params.at("case_id") : json::value(nullptr);
     o["next_at"] = state == "pending" ? json::value(st.Text(6)) : json::value(nullptr);
     o["last_error"] = st.IsNull(7) ? json::value(nullptr) : json::value(st.Text(7));

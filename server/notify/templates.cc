@@ -36,7 +36,9 @@ std::string Fill(std::string_view text, const json::object& params, bool json_st
     out.append(text.substr(i, open - i));
     std::string name(text.substr(open + 1, close - open - 1));
     const json::value* v = params.if_contains(name);
-    if (!v || name.empty()) out.append(text.substr(open, close - open + 1));
+    bool word = !name.empty() && name.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+    if (!v && json_strings && word) out += "null";  // a JSON body's value the message does not have
+    else if (!v) out.append(text.substr(open, close - open + 1));
     else out += json_strings ? json::serialize(json::string(Text(*v))) : Text(*v);
     i = close + 1;
   }

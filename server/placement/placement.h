@@ -73,6 +73,7 @@ struct ApplicationRequest {
   std::string work_proof, housing, special;
   int tenancy_months = 0, insurance_months = 0;
   std::vector<std::string> choices;  // designated school codes, ranked
+  bool notify = false;               // the guardian asks to be told by text message when the placement is published
 };
 absl::StatusOr<ApplicationRequest> ParseApplication(const Policy& policy, const boost::json::object& body);
 

@@ -275,6 +275,7 @@ absl::StatusOr<ApplicationRequest> ParseApplication(const Policy& policy, const 
   r.child_name = in.Str("child_name", true, 30).value_or("");
   r.guardian_name = in.Str("guardian_name", true, 30).value_or("");
   r.guardian_phone = in.Str("guardian_phone", true, 20).value_or("");
+  r.notify = in.Bool("notify", false).value_or(false);
   r.district = in.Str("district", true, 20).value_or("");
   if (const json::value* pt = in.Raw("point"); pt && !pt->is_null()) {
     if (in.Raw("compound_id")) in.Fail("point", "住址请在小区列表和地图选点中选择一种");
@@ -397,14 +398,15 @@ absl::StatusOr<json::object> Apply(Tx& tx, const PlacementEnv& env, const Applic
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO placement_applications(year, ref, code_hash, child_masked, sealed, district, compound_id, lat_e6, "
       "lon_e6, grade, residence_since, work_proof, housing, tenancy_months, insurance_months, special, choices, state, "
-      "tier, reasons, created_at, updated_at, assessed_under) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id"));
+      "tier, reasons, created_at, updated_at, assessed_under, notify) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "RETURNING id"));
   st.Bind(1, int64_t{p.year}).Bind(2, ref).Bind(3, CodeHash(code)).Bind(4, MaskName(r.child_name)).BindBlob(5, sealed)
       .Bind(6, r.district).Bind(7, compound_id).Bind(8, lat).Bind(9, lon).Bind(10, int64_t{r.grade})
       .Bind(11, FormatDay(r.residence_since)).Bind(12, r.work_proof).Bind(13, r.housing)
       .Bind(14, int64_t{r.tenancy_months}).Bind(15, int64_t{r.insurance_months}).Bind(16, r.special)
       .Bind(17, json::serialize(Strings(r.choices))).Bind(18, state);
   if (a.tier >= 0) st.Bind(19, int64_t{a.tier}); else st.BindNull(19);
-  st.Bind(20, json::serialize(reasons)).Bind(21, now).Bind(22, now).Bind(23, p.digest);
+  st.Bind(20, json::serialize(reasons)).Bind(21, now).Bind(22, now).Bind(23, p.digest).Bind(24, int64_t{r.notify});
   QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
   QF_RETURN_IF_ERROR(tx.Append("placement.applied", Subject("application", ids.at(0)),
                                {{"ref", ref}, {"district", r.district}, {"grade", r.grade}, {"tier", a.tier},

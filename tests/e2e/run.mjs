@@ -936,6 +936,8 @@ async function placement(browser, base, locale) {
   await parent.locator(field('pl-child')).fill('周小禾')
   await parent.locator(field('pl-guardian')).fill('周建华')
   await parent.locator(field('pl-phone')).fill('13905512345')
+  await parent.locator('[data-test=pl-notify]').click()  // a text message when the places are published
+  check(await parent.locator('[data-test=pl-notify] input').isChecked(), `${locale} placement: the family asks to be told by text message`)
   await pickSure(parent, 'pl-district', '瑶海区')
   if (zh) {
     await pickSure(parent, 'pl-compound', '瑶海第')

@@ -22,7 +22,7 @@ export interface OutboxItem {
   sent_at: string | null
   last_error: string | null
   case_id: number | null
-  to: { account?: string; reporter_of_case?: number }
+  to: { account?: string; reporter_of_case?: number; guardian_of_application?: number }
 }
 
 export interface Outbox {

@@ -28,6 +28,7 @@ export interface Application {
   child_name: string
   guardian_name: string
   guardian_phone: string
+  notify?: boolean  // a text message when the placement is published
   district: string
   compound_id: number | null
   point: { lat_e6: number; lon_e6: number } | null
