@@ -110,6 +110,10 @@ absl::StatusOr<std::vector<Due>> DueRows(Db& db, absl::Time now, int limit);
 // Sent: event notify.sent. Failed: attempts + 1, due again after `base`, twice that, four times … (at most an
 // hour), dead after `max_attempts` (event notify.dead).
 absl::Status MarkSent(Tx& tx, int64_t id);
+// The two statements that read the outbox (for the plan test): the due rows (outbox_due: state, then time), a state's
+// newest rows (outbox_state).
+extern const char* const kDueSql;
+extern const char* const kOutboxSql;
 absl::Status MarkFailed(Tx& tx, int64_t id, const std::string& error, int max_attempts, absl::Duration base);
 
 }  // namespace qf::notify

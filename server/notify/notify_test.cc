@@ -152,6 +152,20 @@ TEST_F(OutboxTest, FamiliesWhoAskedAreToldOfAPublishedPlacement) {
   EXPECT_EQ(Count("params LIKE '%\"run_id\":7%'"), 2);
 }
 
+// The deliverer's and the staff list's reads of the outbox use their indexes: never a scan, never a sort.
+TEST_F(OutboxTest, ReadsUseTheirIndexes) {
+  if (OnPostgres()) GTEST_SKIP() << "EXPLAIN QUERY PLAN is SQLite's";
+  for (auto [sql, index] : {std::pair{kDueSql, "outbox_due"}, std::pair{kOutboxSql, "outbox_state"}}) {
+    auto st = Reader().Prepare(std::string("EXPLAIN QUERY PLAN ") + sql);
+    ASSERT_TRUE(st.ok()) << st.status();
+    st->Bind(1, "x").Bind(2, 10);
+    std::string all;
+    while (*st->Step()) all += st->Text(3) + "\n";
+    EXPECT_NE(all.find(index), std::string::npos) << all;
+    EXPECT_EQ(all.find("TEMP B-TREE"), std::string::npos) << all;
+  }
+}
+
 TEST_F(OutboxTest, ChoicesAreKeptWhole) {
   Prefs all{"someone.with.a.long.address@jyj.example", "en", {"cases", "cards", "escalations", "rectifications"}};
   auto made = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
