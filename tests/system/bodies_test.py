@@ -108,7 +108,7 @@ def main():
         case = listed["items"][0]
         params = {"id": case["id"], "receipt": case.get("receipt") or "XXXX-XXXX-XXXX-XXXX-XXXX", "pool": "expert",
                   "year": 2027, "seq": 1, "unit": 1, "item": "D2", "action": "rate", "alias": 1, "sha256": "0" * 64,
-                  "code": "XXXX-XXXX-XXXX-XXXX-XXXX", "hash": "0" * 64}
+                  "code": "XXXX-XXXX-XXXX-XXXX-XXXX", "hash": "0" * 64, "format": "json"}
         last_seq = int(qfserver.query(db, "SELECT COALESCE(MAX(seq), 0) FROM events")[0][0])
         covered = 0
         # What a refusal wrote is read after each one on SQLite. On PostgreSQL (a psql process per read) it is read
@@ -150,6 +150,17 @@ def main():
                     continue
                 refused += 1
                 ctype = resp.getheader("Content-Type") or ""
+                if r["path"].startswith("/open311/"):
+                    # Open311 answers in its specification's error document: [{code, description}], one per parameter.
+                    ok = isinstance(answer, list) and answer and all(
+                        e.get("code") == status and re.search(r"[\u4e00-\u9fff]", e.get("description", "")) for e in answer)
+                    if not ok:
+                        failures.append("%s: %s without Open311's error document: %r" % (where, status, answer))
+                    elif per_request:
+                        mine, last_seq = written_since(last_seq)
+                        if mine:
+                            failures.append("%s: refused but wrote %s" % (where, mine))
+                    continue
                 if "problem+json" not in ctype or not isinstance(answer, dict) or not answer.get("code"):
                     failures.append("%s: %s without a problem+json code (%s)" % (where, status, ctype))
                     continue
