@@ -551,11 +551,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 if (kind != "cases") return Invalid("import.kind", "对照方案的导入类型有误", {{"kind", "目前只有 cases"}});
                 QF_ASSIGN_OR_RETURN(auto all, ImportProfiles(db, kind));
                 json::array items;
-                for (const auto& p : all) {
-                  json::object m;
-                  for (const auto& [h, f] : p.mapping) m[h] = f;
-                  items.push_back(json::object{{"name", p.name}, {"mapping", m}});
-                }
+                for (const auto& p : all) items.push_back(json::object{{"name", p.name}, {"mapping", MappingJson(p.mapping)}});
                 return json::object{{"items", items}};
               }),
               0, "The saved column mappings of an import, one per source platform"});

@@ -82,9 +82,16 @@ absl::StatusOr<std::optional<std::string>> MapColumns(Db& db, std::string_view k
   return std::optional<std::string>(p->name);
 }
 
-absl::StatusOr<std::vector<ImportProfile>> ImportProfiles(Db& db, std::string_view kind) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT name, mapping FROM import_profiles WHERE kind = ? ORDER BY name"));
-  st.Bind(1, kind);
+json::object MappingJson(const ColumnMapping& m) {
+  json::object out;
+  for (const auto& [h, f] : m) out[h] = f;
+  return out;
+}
+
+namespace {
+
+// The profiles a statement selects as (name, mapping), in its order.
+absl::StatusOr<std::vector<ImportProfile>> ReadProfiles(Stmt& st) {
   std::vector<ImportProfile> out;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -100,16 +107,24 @@ absl::StatusOr<std::vector<ImportProfile>> ImportProfiles(Db& db, std::string_vi
   return out;
 }
 
+}  // namespace
+
+absl::StatusOr<std::vector<ImportProfile>> ImportProfiles(Db& db, std::string_view kind) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT name, mapping FROM import_profiles WHERE kind = ? ORDER BY name"));
+  st.Bind(1, kind);
+  return ReadProfiles(st);
+}
+
 absl::StatusOr<std::optional<ImportProfile>> ImportProfileNamed(Db& db, std::string_view kind, std::string_view name) {
-  QF_ASSIGN_OR_RETURN(auto all, ImportProfiles(db, kind));
-  for (auto& p : all)
-    if (p.name == name) return std::optional<ImportProfile>(std::move(p));
-  return std::optional<ImportProfile>();
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT name, mapping FROM import_profiles WHERE kind = ? AND name = ?"));
+  st.Bind(1, kind).Bind(2, name);
+  QF_ASSIGN_OR_RETURN(auto found, ReadProfiles(st));
+  if (found.empty()) return std::optional<ImportProfile>();
+  return std::optional<ImportProfile>(std::move(found.front()));
 }
 
 absl::Status SaveImportProfile(Tx& tx, std::string_view kind, const ImportProfile& p) {
-  json::object mapping;
-  for (const auto& [h, f] : p.mapping) mapping[h] = f;
+  json::object mapping = MappingJson(p.mapping);
   QF_ASSIGN_OR_RETURN(auto up, tx.db().Prepare(
       "INSERT INTO import_profiles(kind, name, mapping, saved_at, saved_by) VALUES(?,?,?,?,?) "
       "ON CONFLICT(kind, name) DO UPDATE SET mapping = excluded.mapping, saved_at = excluded.saved_at, saved_by = excluded.saved_by"));

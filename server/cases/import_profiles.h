@@ -28,6 +28,8 @@ struct ImportProfile {
 // A mapping as a request gives it ({"诉求事项": "title"}): every field one of `columns`', each at most once; a field
 // code "" leaves the header unread. Invalid naming `field` (the request parameter) otherwise.
 absl::StatusOr<ColumnMapping> ParseMapping(const boost::json::value& v, const ImportColumns& columns, std::string_view field);
+// A mapping as JSON ({"诉求事项": "title"}), as requests give it and the profiles keep it.
+boost::json::object MappingJson(const ColumnMapping& m);
 // Renames `t`'s headers by `m` (a mapped-to-nothing header becomes empty: not read, not listed as unknown).
 void ApplyMapping(Table& t, const ColumnMapping& m);
 // The profile the file's header fits: every header it maps is in the file; of several, the one mapping the most.

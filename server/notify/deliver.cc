@@ -136,39 +136,37 @@ void Deliverer::Loop() {
 
 absl::StatusOr<Deliverer::Target> Deliverer::Resolve(Db& db, const Due& due) {
   Target t;
-  if (due.recipient.starts_with("account:")) {
+  if (auto account = IdAfter(due.recipient, "account:")) {
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT email, locale FROM notify_prefs WHERE account_id = ?"));
-    st.Bind(1, static_cast<int64_t>(std::stoll(due.recipient.substr(8))));
+    st.Bind(1, *account);
     QF_ASSIGN_OR_RETURN(bool found, st.Step());
     if (!found || st.Text(0).empty()) return NotFound("notify.no_address", "收件人已不再接收邮件通知");
     t.address = st.Text(0);
     t.locale = st.Text(1);
     return t;
   }
-  if (due.recipient.starts_with("reporter:")) {
-    if (!vault_) return absl::FailedPreconditionError("没有密钥库，无法读取反映人电话");
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT sealed FROM reporters WHERE case_id = ? AND notify = 1"));
-    st.Bind(1, static_cast<int64_t>(std::stoll(due.recipient.substr(9))));
+  // A reporter's or a family's phone, from the identity sealed with their case or application, when they still ask.
+  auto phone = [&](const char* sql, int64_t id, const char* field) -> absl::StatusOr<Stmt> {
+    if (!vault_) return absl::FailedPreconditionError("没有密钥库，无法读取电话");
+    QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+    st.Bind(1, id);
     QF_ASSIGN_OR_RETURN(bool found, st.Step());
-    if (!found) return NotFound("notify.no_address", "反映人已撤回短信通知");
+    if (!found) return NotFound("notify.no_address", "对方已撤回短信通知");
     QF_ASSIGN_OR_RETURN(std::string plain, vault_->Unseal(st.Text(0)));
     boost::system::error_code ec;
     json::value who = json::parse(plain, ec);
-    if (ec || !who.is_object() || !who.as_object().contains("phone")) return NotFound("notify.no_address", "反映人没有电话");
-    t.address = std::string(who.at("phone").as_string());
+    const json::value* number = !ec && who.is_object() ? who.as_object().if_contains(field) : nullptr;
+    if (!number || !number->is_string()) return NotFound("notify.no_address", "对方没有电话");
+    t.address = std::string(number->as_string());
+    return st;
+  };
+  if (auto case_id = IdAfter(due.recipient, "reporter:")) {
+    QF_RETURN_IF_ERROR(phone("SELECT sealed FROM reporters WHERE case_id = ? AND notify = 1", *case_id, "phone").status());
     return t;
   }
-  if (due.recipient.starts_with("guardian:")) {
-    if (!vault_) return absl::FailedPreconditionError("没有密钥库，无法读取监护人电话");
-    QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT sealed, ref FROM placement_applications WHERE id = ? AND notify = 1"));
-    st.Bind(1, static_cast<int64_t>(std::stoll(due.recipient.substr(9))));
-    QF_ASSIGN_OR_RETURN(bool found, st.Step());
-    if (!found) return NotFound("notify.no_address", "申请人已撤回短信通知");
-    QF_ASSIGN_OR_RETURN(std::string plain, vault_->Unseal(st.Text(0)));
-    boost::system::error_code ec;
-    json::value who = json::parse(plain, ec);
-    if (ec || !who.is_object() || !who.as_object().contains("guardian_phone")) return NotFound("notify.no_address", "申请人没有电话");
-    t.address = std::string(who.at("guardian_phone").as_string());
+  if (auto application = IdAfter(due.recipient, "guardian:")) {
+    QF_ASSIGN_OR_RETURN(auto st, phone("SELECT sealed, ref FROM placement_applications WHERE id = ? AND notify = 1",
+                                       *application, "guardian_phone"));
     t.params["ref"] = st.Text(1);  // the application's public number, for the message
     return t;
   }

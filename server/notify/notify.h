@@ -37,6 +37,9 @@ struct Rule {
   Audience audience;
   const char* group;  // the staff group (empty for the reporter)
 };
+// The number after `prefix` in an event's subject or an outbox row's recipient ("case:12", "guardian:7"), or none.
+std::optional<int64_t> IdAfter(std::string_view text, std::string_view prefix);
+
 // The rule for an event (a card's colour picks among the card rules), or none.
 std::vector<Rule> RulesFor(std::string_view kind, const boost::json::object& payload);
 

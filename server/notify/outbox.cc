@@ -54,11 +54,6 @@ std::string KindLabel(std::string_view kind) {
 
 std::string Now(Tx& tx) { return FormatUtc(tx.now()); }
 
-std::optional<int64_t> SubjectId(std::string_view subject, std::string_view prefix) {
-  int64_t id = 0;
-  if (!subject.starts_with(prefix) || !absl::SimpleAtoi(std::string(subject.substr(prefix.size())), &id)) return std::nullopt;
-  return id;
-}
 
 // The accounts of a role (in a unit, when given) who want this group by e-mail.
 absl::StatusOr<std::vector<int64_t>> StaffWanting(Db& db, std::string_view role, int64_t unit, std::string_view group) {
@@ -89,6 +84,12 @@ const char* const kOutboxSql =
     "SELECT id, kind, channel, recipient, params, attempts, next_at, last_error, created_at, sent_at "
     "FROM outbox WHERE state = ? ORDER BY id DESC LIMIT ?";
 
+std::optional<int64_t> IdAfter(std::string_view text, std::string_view prefix) {
+  int64_t id = 0;
+  if (!text.starts_with(prefix) || !absl::SimpleAtoi(std::string(text.substr(prefix.size())), &id)) return std::nullopt;
+  return id;
+}
+
 std::vector<Rule> RulesFor(std::string_view kind, const json::object& payload) {
   std::string key(kind);
   if (kind == "supervision.card")
@@ -115,7 +116,7 @@ absl::Status OutboxSink::OnEvent(Db& db, const EventRecord& ev) {
   // What every message of this event may say: the case's receipt and number, the deadline, the card.
   json::object params;
   int64_t unit = 0, case_id = 0;
-  if (auto id = SubjectId(ev.subject, "case:")) {
+  if (auto id = IdAfter(ev.subject, "case:")) {
     case_id = *id;
     QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT receipt, handling_unit_id FROM cases WHERE id = ?"));
     st.Bind(1, case_id);
@@ -124,9 +125,9 @@ absl::Status OutboxSink::OnEvent(Db& db, const EventRecord& ev) {
     params["case_id"] = case_id;
     params["receipt"] = DisplayReceiptCode(st.Text(0));  // as the reporter was given it
     unit = st.IsNull(1) ? 0 : st.Int(1);
-  } else if (auto run = SubjectId(ev.subject, "placement_run/")) {
+  } else if (auto run = IdAfter(ev.subject, "placement_run/")) {
     params["run_id"] = *run;
-  } else if (auto order = SubjectId(ev.subject, "rectification:")) {
+  } else if (auto order = IdAfter(ev.subject, "rectification:")) {
     params["order_id"] = *order;
     if (const auto* school = payload.as_object().if_contains("school_id"); school && school->is_int64()) unit = school->as_int64();
   }
@@ -242,14 +243,14 @@ absl::StatusOr<json::object> ListOutbox(Db& db, std::string_view state, int limi
     json::value params = json::parse(st.Text(4), ec);
     json::object o{{"id", st.Int(0)}, {"kind", st.Text(1)}, {"kind_label", KindLabel(st.Text(1))}, {"channel", st.Text(2)}, {"attempts", st.Int(5)},
                    {"created_at", st.Text(8)}};
-    if (auto account = SubjectId(recipient, "account:")) {
+    if (auto account = IdAfter(recipient, "account:")) {
       name.Reset().Bind(1, *account);
       QF_ASSIGN_OR_RETURN(bool known, name.Step());
       o["to"] = json::object{{"account", known ? name.Text(0) : std::string()}};
-    } else if (auto application = SubjectId(recipient, "guardian:")) {
+    } else if (auto application = IdAfter(recipient, "guardian:")) {
       o["to"] = json::object{{"guardian_of_application", *application}};
     } else {
-      o["to"] = json::object{{"reporter_of_case", SubjectId(recipient, "reporter:").value_or(0)}};
+      o["to"] = json::object{{"reporter_of_case", IdAfter(recipient, "reporter:").value_or(0)}};
     }
     o["case_id"] = !ec && params.is_object() && params.as_object().contains("case_id") ? params.at("case_id") : json::value(nullptr);
     o["next_at"] = state == "pending" ? json::value(st.Text(6)) : json::value(nullptr);

@@ -9,6 +9,7 @@
 #include "cases/lifecycle.h"
 #include "cases/model.h"
 #include "common/json_input.h"
+#include "common/mask.h"
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
@@ -28,13 +29,10 @@ std::string FormValue(const std::vector<std::pair<std::string, std::string>>& fo
 
 // The first `n` characters of UTF-8 text (a title made from the description).
 std::string Utf8Prefix(std::string_view s, size_t n) {
-  size_t i = 0, chars = 0;
-  while (i < s.size() && chars < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    i += c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    ++chars;
-  }
-  return std::string(s.substr(0, std::min(i, s.size())));
+  std::string out;
+  auto chars = Utf8Chars(s);
+  for (size_t i = 0; i < std::min(n, chars.size()); ++i) out += chars[i];
+  return out;
 }
 
 // The attributes every service takes (GET services/{code}): the case's fields a platform can fill beyond the
@@ -175,9 +173,13 @@ absl::StatusOr<Submission> ParseSubmission(const std::vector<std::pair<std::stri
   std::string content = description;
   std::string address = FormValue(form, "address_string"), lat = FormValue(form, "lat"), lon = FormValue(form, "long");
   std::string address_id = FormValue(form, "address_id"), media = FormValue(form, "media_url");
-  double coordinate = 0;
-  if ((!lat.empty() && !absl::SimpleAtod(lat, &coordinate)) || std::abs(coordinate) > 90) errors.push_back({"lat", "应为纬度（WGS84）"});
-  if ((!lon.empty() && !absl::SimpleAtod(lon, &coordinate)) || std::abs(coordinate) > 180) errors.push_back({"long", "应为经度（WGS84）"});
+  // A coordinate given is a number within its range.
+  auto degrees = [](const std::string& text, double limit) {
+    double v = 0;
+    return text.empty() || (absl::SimpleAtod(text, &v) && std::abs(v) <= limit);
+  };
+  if (!degrees(lat, 90)) errors.push_back({"lat", "应为纬度（WGS84）"});
+  if (!degrees(lon, 180)) errors.push_back({"long", "应为经度（WGS84）"});
   if (lat.empty() != lon.empty()) errors.push_back({lat.empty() ? "lat" : "long", "经纬度须同时提供"});
   if (!address.empty() || !lat.empty() || !address_id.empty()) {
     std::string where = address;
