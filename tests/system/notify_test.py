@@ -194,6 +194,8 @@ def main():
         if len(mailbox.messages) >= 2:
             check(header(mailbox.messages[1][1], "Subject") == "Case %d has been assigned to your unit" % quiet_id,
                   "the message that waited is the one delivered", header(mailbox.messages[1][1], "Subject"))
+        # The mail server has the message a moment before the deliverer records it as sent.
+        wait_for(lambda: outbox("sent")["counts"]["sent"] == 3, 10)
         counts = outbox("sent")["counts"]
         check(counts == {"pending": 0, "sent": 3, "dead": 0}, "nothing is left behind", counts)
         status, _, _ = clerk.request("GET", "/api/v1/notify/outbox")
