@@ -91,8 +91,10 @@ struct Student {
 // Reads a roster sheet: 姓名, 身份证号, 年级, 班级, 录取方式 are required; 成绩, 收费项目/收费金额/收款账户 (several
 // fees separated by ；), 学籍学校, 学籍年级 optional. Every bad cell is named (第N行 第M列（表头）); InvalidArgument when
 // any row is bad, with all of them.
-const ImportColumns& RosterColumns();  // the columns ReadRoster reads (and its template shows)
-absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rules);
+// The roster's kind in data/imports/columns.toml and the fields ReadRoster reads from its columns there.
+inline constexpr std::string_view kRosterImport = "roster";
+std::vector<std::string_view> RosterImportFields();
+absl::StatusOr<std::vector<Student>> ReadRoster(const ImportColumns& columns, const Table& t, const Rules& rules);
 
 // A school's roster with what the checks need to know of the school and its declared plan.
 struct Roster {
@@ -134,6 +136,7 @@ struct AdmissionsEnv {
   const Calendar* calendar;
   const vault::Vault* vault;
   cases::CaseEnv cases;  // for findings referred to the discipline office
+  const ImportColumns* roster_columns = nullptr;  // what UploadRoster reads (kRosterImport's columns)
 };
 
 struct RosterUpload {

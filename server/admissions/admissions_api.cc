@@ -18,7 +18,8 @@ namespace json = boost::json;
 namespace {
 
 AdmissionsEnv Env(const AppContext& app) {
-  return {app.calendar, app.vault, cases::CaseEnv{app.calendar, app.policies, app.vault}};
+  return {app.calendar, app.vault, cases::CaseEnv{app.calendar, app.policies, app.vault},
+          &app.imports->Of(kRosterImport)};
 }
 
 absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) { return YearQuery(req, app, "admissions.year"); }
@@ -116,7 +117,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
 }
 
 void Register(Modules& m) {
-  m.AddImportTemplate({"roster", "招生名册模板", kClerk | kHandler | kSupervisor, &RosterColumns()});
+  m.AddImportTemplate({std::string(kRosterImport), "招生名册模板", kClerk | kHandler | kSupervisor, RosterImportFields()});
   m.AddRoutes(RegisterRoutes);
   m.AddVocabulary("admissions", [](const AppContext& app, Db&) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(Rules rules, Rules::Load(app.data_dir));

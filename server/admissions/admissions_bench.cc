@@ -106,7 +106,8 @@ void BM_AdmissionsCrossCheck(benchmark::State& state) {
   City& city = TheCity();
   size_t findings = 0;
   AdmissionsEnv env{city.rt->app().calendar, city.rt->app().vault,
-                    cases::CaseEnv{city.rt->app().calendar, city.rt->app().policies, city.rt->app().vault}};
+                    cases::CaseEnv{city.rt->app().calendar, city.rt->app().policies, city.rt->app().vault},
+                    &city.rt->app().imports->Of(kRosterImport)};
   Principal office;
   office.roles = kSupervisor;
   for (auto _ : state) {

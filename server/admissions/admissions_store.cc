@@ -241,7 +241,8 @@ absl::StatusOr<json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, cons
   QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, req.school_id, who.unit_id));
   if (!within && !who.Has(kSupervisor)) return Forbidden("admissions.scope", "只能上传本校（或所辖学校）的招生名册");
   if (!env.vault) return absl::InternalError("保险库未配置，不能保存学生信息");
-  QF_ASSIGN_OR_RETURN(std::vector<Student> students, ReadRoster(table, rules));
+  if (!env.roster_columns) return absl::InternalError("名册的列未配置");
+  QF_ASSIGN_OR_RETURN(std::vector<Student> students, ReadRoster(*env.roster_columns, table, rules));
   QF_ASSIGN_OR_RETURN(auto names, org::NamesOf(db));
   for (Student& s : students)
     if (!s.registered_school.empty()) {

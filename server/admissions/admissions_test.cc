@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "admissions/admissions.h"
+#include "common/import_columns_fixture.h"
 #include "common/mask.h"
 
 namespace qf::admissions {
@@ -95,7 +96,7 @@ TEST(AdmissionRoster, EveryBadCellIsNamedAndNothingIsRead) {
                    {"李四", "340102201001011234", "七年级", "1班", "划片", "", ""},
                    {"", Id(3), "九年级上", "2班", "走后门", "择校费；资料费", "3000"},
                    {"王五", Id(1), "七年级", "1班", "统招", "", ""}});
-  auto r = ReadRoster(t, rules);
+  auto r = ReadRoster(ShippedColumns(kRosterImport), t, rules);
   ASSERT_FALSE(r.ok());
   std::string all;
   for (const auto& e : FieldErrors(r.status())) all += e.field + ":" + e.message + "\n";
@@ -108,7 +109,7 @@ TEST(AdmissionRoster, EveryBadCellIsNamedAndNothingIsRead) {
   EXPECT_EQ(FieldErrors(r.status()).size(), 6u) << all;
 
   Table missing = Sheet({"姓名", "年级"}, {{"张三", "1"}});
-  auto m = ReadRoster(missing, rules);
+  auto m = ReadRoster(ShippedColumns(kRosterImport), missing, rules);
   ASSERT_FALSE(m.ok());
   EXPECT_EQ(FieldErrors(m.status()).size(), 3u);  // 身份证号, 班级, 录取方式
 }
@@ -117,7 +118,7 @@ TEST(AdmissionRoster, AGoodSheetIsReadWithFeesAndRegistration) {
   Table t = Sheet({"姓名", "身份证号", "年级", "班级", "录取方式", "成绩", "收费项目", "收费金额", "收款账户", "学籍学校"},
                   {{"张三", Id(1) , "高一", "3班", "择校生", "455", "择校费；住宿费", "5000；800", "财政专户", ""},
                    {"李四", Id(2), "高一", "3班", "借读", "", "", "", "", "合肥一中"}});
-  auto r = ReadRoster(t, Shipped());
+  auto r = ReadRoster(ShippedColumns(kRosterImport), t, Shipped());
   ASSERT_TRUE(r.ok()) << r.status();
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].route, "choice");

@@ -166,25 +166,11 @@ std::string GradeLabel(int grade) {
   return grade >= 1 && grade <= 12 ? kLabels[grade] : std::to_string(grade);
 }
 
-const ImportColumns& RosterColumns() {
-  static const ImportColumns kColumns = {
-      {"name", {"姓名", "学生姓名"}, true, "张小明"},
-      {"id_number", {"身份证号", "身份证号码", "证件号码"}, true, "340102201001011236"},
-      {"grade", {"年级"}, true, "七年级"},
-      {"class", {"班级"}, true, "1班"},
-      {"route", {"录取方式", "招生类别", "入学方式"}, true, "划片"},
-      {"score", {"成绩", "中考成绩"}, false, ""},
-      {"fee_item", {"收费项目"}, false, ""},
-      {"fee_amount", {"收费金额", "收费金额（元）"}, false, ""},
-      {"fee_account", {"收款账户"}, false, ""},
-      {"registered_school", {"学籍学校", "学籍所在学校"}, false, ""},
-      {"registered_grade", {"学籍年级"}, false, ""},
-  };
-  return kColumns;
+std::vector<std::string_view> RosterImportFields() {
+  return {"name", "id_number", "grade", "class", "route", "score", "fee_item", "fee_amount", "fee_account", "registered_school", "registered_grade"};
 }
 
-absl::StatusOr<std::vector<Student>> ReadRoster(const Table& t, const Rules& rules) {
-  const ImportColumns& cols = RosterColumns();
+absl::StatusOr<std::vector<Student>> ReadRoster(const ImportColumns& cols, const Table& t, const Rules& rules) {
   auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
   int name = col("name"), id = col("id_number"), grade = col("grade"), klass = col("class"), route = col("route"),
       score = col("score"), item = col("fee_item"), amount = col("fee_amount"), account = col("fee_account"),

@@ -64,12 +64,13 @@ class Modules {
     CommandFn command;
   };
 
-  // An import's template, downloaded from the page that imports it (GET /api/v1/import-templates/{kind}) by the
-  // roles that import it; the columns are the import's own table.
+  // An import: its kind in data/imports/columns.toml, the fields its importer reads (the data must list exactly
+  // these: checked at start), and its template, downloaded from the page that imports it
+  // (GET /api/v1/import-templates/{kind}) by the roles that import it.
   struct ImportTemplate {
     std::string kind, title;
     RoleSet roles;
-    const ImportColumns* columns;
+    std::vector<std::string_view> fields;
   };
 
   void AddRoutes(RoutesFn fn) { routes_.push_back(std::move(fn)); }

@@ -211,9 +211,11 @@ struct CaseImportOptions {
   std::map<std::string, int64_t> unit_map;
   bool remember_units = false;
 };
-// The columns ImportCases reads (and its template shows).
-const ImportColumns& CaseImportColumns();
-absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t, const CaseImportOptions& o);
+// The case import's kind in data/imports/columns.toml and the fields ImportCases reads from its columns there.
+inline constexpr std::string_view kCaseImport = "cases";
+std::vector<std::string_view> CaseImportFields();
+absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const ImportColumns& columns, const Table& t,
+                                             const CaseImportOptions& o);
 
 // How many of these cases are still unanswered: not replied and not closed for handling (IsTerminal).
 absl::StatusOr<int64_t> CountUnanswered(Db& db, const std::vector<int64_t>& case_ids);

@@ -209,7 +209,7 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
     boost::system::error_code ec;
     json::value v = json::parse(*m, ec);
     if (ec) return Invalid("import.mapping", "列对照格式不对", {{"mapping", "应为 {\"表头\": \"字段\"}"}});
-    QF_ASSIGN_OR_RETURN(mapping, ParseMapping(v, CaseImportColumns(), "mapping"));
+    QF_ASSIGN_OR_RETURN(mapping, ParseMapping(v, app.imports->Of(kCaseImport), "mapping"));
   }
   std::string profile = req.Query("profile").value_or("");
   QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
@@ -245,13 +245,13 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
     return out;
   };
   auto preview = std::make_shared<CaseImportReport>();
-  return Write{[env = Env(app), t = std::move(table), options, dry_run, preview, report_json, mapping, profile,
-                found](Tx& tx) -> absl::StatusOr<json::value> {
+  return Write{[env = Env(app), &columns = app.imports->Of(kCaseImport), t = std::move(table), options, dry_run,
+                preview, report_json, mapping, profile, found](Tx& tx) -> absl::StatusOr<json::value> {
                  Table mapped = t;
-                 QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), "cases", mapped, mapping, profile));
+                 QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), kCaseImport, mapped, mapping, profile));
                  if (used) found->profile = json::string(*used);
-                 found->columns = ColumnsJson(t.header, mapped, CaseImportColumns());
-                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, mapped, options));
+                 found->columns = ColumnsJson(t.header, mapped, columns);
+                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, columns, mapped, options));
                  if (dry_run) {
                    *preview = std::move(rep);
                    return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");
@@ -556,15 +556,15 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               0, "The saved column mappings of an import, one per source platform"});
   router.Add({"POST", "/api/v1/import-profiles", kClerk | kSupervisor,
-              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 JsonInput in(body);
-                auto kind = in.Enum("kind", true, {"cases"});
+                auto kind = in.Enum("kind", true, {kCaseImport});
                 auto name = in.Str("name", true, 50);
                 const json::value* raw = in.Raw("mapping");
                 if (!raw) in.Fail("mapping", "必填", "required");
                 QF_RETURN_IF_ERROR(in.Finish("import.profile"));
-                QF_ASSIGN_OR_RETURN(ColumnMapping m, ParseMapping(*raw, CaseImportColumns(), "mapping"));
+                QF_ASSIGN_OR_RETURN(ColumnMapping m, ParseMapping(*raw, app.imports->Of(*kind), "mapping"));
                 if (m.empty()) return Invalid("import.profile", "对照方案为空", {{"mapping", "至少对照一列"}});
                 return Command([kind = *kind, p = ImportProfile{*name, m}](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_RETURN_IF_ERROR(SaveImportProfile(tx, kind, p));

@@ -79,16 +79,15 @@ CliAction Import(CLI::App& sub) {
         std::vector<FieldError> rejected;
         if (what == "cases") {
           Table mapped = *table;
-          QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), "cases", mapped, std::nullopt, f->profile));
+          QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), kCaseImport, mapped, std::nullopt, f->profile));
           if (used) std::cout << "  使用对照方案：" << *used << "\n";
-          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, mapped, {f->channel, f->accept_valid, 0, f->backdate, {}, false}));
+          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, (*app)->imports->Of(kCaseImport), mapped,
+                                                    {f->channel, f->accept_valid, 0, f->backdate, {}, false}));
           for (const auto& c : rep.unknown_columns) std::cout << "  提示 未识别的列（未导入）：" << c << "\n";
           applied = rep.applied;
           rejected = rep.rejected;
         } else {
-          auto rep = what == "units" ? org::ImportUnits(tx, *table, f->accept_valid)
-                     : what == "people" ? org::ImportPeople(tx, *table, f->accept_valid)
-                                        : org::ImportRelations(tx, *table, f->accept_valid);
+          auto rep = org::ImportOrg(tx, what, (*app)->imports->Of(what), *table, f->accept_valid);
           if (!rep.ok()) return rep.status();
           applied = rep->applied;
           rejected = rep->rejected;
@@ -120,7 +119,7 @@ CliAction Import(CLI::App& sub) {
 }  // namespace
 
 void Register(Modules& m) {
-  m.AddImportTemplate({"cases", "来件导入模板", kClerk | kSupervisor, &CaseImportColumns()});
+  m.AddImportTemplate({std::string(kCaseImport), "来件导入模板", kClerk | kSupervisor, CaseImportFields()});
   m.AddRoutes(RegisterCalendarRoutes);
   m.AddRoutes(RegisterRoutes);
   m.AddStartupCommand("seal legacy reporter rows", [](const AppContext& app) -> Command {

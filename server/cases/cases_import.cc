@@ -1,5 +1,5 @@
 // Bulk import of hotline and platform transfers (政民直通车, 12345, 市长热线, provincial platforms) from CSV or XLSX as
-// such platforms export them: columns by any of the names the platforms use, times in their written forms, units by
+// such platforms export them: columns by any of the names the platforms use (data/imports/columns.toml), times in their written forms, units by
 // the names people write; the channel and the platform's ticket number are recorded, repeats of a ticket are
 // refused, and every row goes through the same intake as a web submission.
 #include <set>
@@ -16,22 +16,9 @@
 
 namespace qf::cases {
 
-// The import's columns: the field, then every header a platform writes for it (the first is the one named in errors
-// and the template's).
-const ImportColumns& CaseImportColumns() {
-  static const ImportColumns kColumns = {
-      {"external_ref", {"工单编号", "工单号", "编号", "工单编码", "诉求编号", "流水号"}, true, "12345-20260701-0001"},
-      {"channel", {"来源", "来源渠道", "渠道"}, false, "12345热线"},
-      {"received_at", {"受理时间", "派单时间", "来电时间", "登记时间", "交办时间", "诉求时间", "转办时间"}, true, "2026-07-01 08:30"},
-      {"kind", {"诉求类型", "类型"}, false, "投诉"},
-      {"category", {"问题分类", "诉求类别", "问题类别", "业务类别", "诉求分类"}, true, "教育收费"},
-      {"unit", {"涉及单位", "被反映单位", "涉事单位", "反映对象"}, false, "瑶海区光明中学"},
-      {"title", {"标题", "诉求标题", "主题", "工单标题"}, true, "学校收取资料费"},
-      {"content", {"内容", "诉求内容", "反映内容", "来电内容", "问题描述", "诉求描述"}, true, "来电反映学校要求每名学生交资料费180元，未开收据。"},
-      {"reporter_name", {"反映人", "来电人", "诉求人", "姓名", "来电人姓名"}, false, "王女士"},
-      {"reporter_phone", {"联系电话", "来电号码", "电话", "手机号码", "联系方式"}, false, "13900001111"},
-  };
-  return kColumns;
+std::vector<std::string_view> CaseImportFields() {
+  return {"external_ref", "channel", "received_at", "kind", "category", "unit", "title", "content", "reporter_name",
+          "reporter_phone"};
 }
 
 namespace {
@@ -55,10 +42,10 @@ std::vector<std::pair<int64_t, std::string>> Nearest(const org::UnitNames& names
 
 }  // namespace
 
-absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const Table& t, const CaseImportOptions& o) {
+absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const ImportColumns& columns, const Table& t,
+                                             const CaseImportOptions& o) {
   std::map<std::string, int> at;
   std::set<int> known;
-  const ImportColumns& columns = CaseImportColumns();
   for (const ImportColumn& c : columns) {
     int i = ColumnOf(t, columns, c.field);
     at[std::string(c.field)] = i;

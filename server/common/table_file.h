@@ -35,17 +35,19 @@ absl::StatusOr<Table> ReadXlsx(std::string_view content);
 // Index of a column by any of its names (English code or Chinese header), or -1.
 int ColumnIndex(const Table& t, std::initializer_list<std::string_view> names);
 
-// One column of an import, in the one table per import that both reading a file and its template use: the field
-// (its English code, always taken as a header too), the headers people write for it (the first is the template's
-// and the one errors name), whether a file must have it, and an example value for the template's row.
+// One column of an import, in the one table per import (data/imports/columns.toml, common/import_columns.h) that both
+// reading a file and its template use: the field (its English code, always taken as a header too), the headers
+// people write for it (the first is the template's and the one errors name), whether a file must have it, and an
+// example value for the template's row.
 struct ImportColumn {
-  std::string_view field;
-  std::vector<std::string_view> names;
+  std::string field;
+  std::vector<std::string> names;
   bool required = false;
-  std::string_view example = {};
+  std::string example = {};
 };
 using ImportColumns = std::vector<ImportColumn>;
-// Index of `columns`' column `field` in `t` (by its code or any of its names), or -1; `field` must be one of them.
+// Index of `columns`' column `field` in `t` (by its code or any of its names), or -1; `field` must be one of them
+// (ImportColumnSets::Check holds the data to the importers' fields at start).
 int ColumnOf(const Table& t, const ImportColumns& columns, std::string_view field);
 // The required columns `t` lacks, by the header the template gives them (their first name).
 std::vector<std::string_view> MissingColumns(const Table& t, const ImportColumns& columns);

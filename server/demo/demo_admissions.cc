@@ -57,7 +57,8 @@ absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std:
   AppContext& app = rt.app();
   QF_ASSIGN_OR_RETURN(admissions::Rules loaded, admissions::Rules::Load(app.data_dir));
   auto rules = std::make_shared<const admissions::Rules>(std::move(loaded));
-  admissions::AdmissionsEnv env{app.calendar, app.vault, cases::CaseEnv{app.calendar, app.policies, app.vault}};
+  admissions::AdmissionsEnv env{app.calendar, app.vault, cases::CaseEnv{app.calendar, app.policies, app.vault},
+                                &app.imports->Of(admissions::kRosterImport)};
   const Principal sup = who.at("supervisor");
   const Principal yh = who.at("principal_yh001");
   QF_ASSIGN_OR_RETURN(Db * db, app.readers->Get());

@@ -141,7 +141,7 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
   for (const char* user : {"handler", "handler_fin", "handler_yh", "clerk"}) staff_of[who.at(user).unit_id] = who.at(user);
   auto rng = std::make_shared<std::mt19937>(seed + 17);
 
-  schedule.emplace(At(1, 12, 9), [&rt, &clock, sup, env] {
+  schedule.emplace(At(1, 12, 9), [&rt, &clock, sup, env, &plan_columns = app.imports->Of(duty::kPlanImport)] {
     Table t;
     t.header = {"领域", "任务", "牵头单位", "配合单位", "完成时限", "依据"};
     for (size_t i = 0; i < std::size(kPlan); ++i) {
@@ -149,7 +149,8 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
       t.row_numbers.push_back(static_cast<int>(i) + 2);
     }
     return Do(rt, clock, At(1, 12, 9), sup, [&](Tx& tx) -> absl::StatusOr<json::object> {
-      QF_ASSIGN_OR_RETURN(auto plan, duty::ReadPlanTable(tx.db(), 2026, "2026年教育系统党风廉政建设和反腐败工作要点", t));
+      QF_ASSIGN_OR_RETURN(auto plan, duty::ReadPlanTable(tx.db(), 2026, "2026年教育系统党风廉政建设和反腐败工作要点",
+                                                                plan_columns, t));
       return duty::CreatePlan(tx, env, plan);
     });
   });
@@ -320,7 +321,7 @@ absl::Status PlanDuty(Runtime& rt, ManualClock& clock, const std::map<std::strin
   // saved as they go. One rushes through and is flagged for review.
   QF_ASSIGN_OR_RETURN(std::string sheet, ReadWholeFile(app.data_dir + "/duty/demo-questions.csv"));
   QF_ASSIGN_OR_RETURN(Table bank_table, ReadTable(sheet));
-  QF_ASSIGN_OR_RETURN(auto bank, duty::ReadQuestionTable(bank_table));
+  QF_ASSIGN_OR_RETURN(auto bank, duty::ReadQuestionTable(app.imports->Of(duty::kQuestionImport), bank_table));
   auto answers = std::make_shared<std::map<std::string, std::string>>();
   for (const auto& q : bank) (*answers)[q.stem] = q.answer;
   schedule.emplace(At(4, 28, 10), [&rt, &clock, sup, bank] {

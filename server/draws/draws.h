@@ -134,8 +134,11 @@ struct MemberInput {
 };
 absl::StatusOr<MemberInput> ParseMember(const boost::json::object& body);
 absl::StatusOr<boost::json::object> SaveMember(Tx& tx, Pool pool, const MemberInput& m);
-const ImportColumns& MemberColumns();  // the columns ImportMembers reads (and its template shows)
-absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, Pool pool, const Table& t, bool accept_valid);
+// The member import's kind in data/imports/columns.toml and the fields ImportMembers reads from its columns there.
+inline constexpr std::string_view kMemberImport = "pool-members";
+std::vector<std::string_view> MemberImportFields();
+absl::StatusOr<boost::json::object> ImportMembers(Tx& tx, Pool pool, const ImportColumns& columns, const Table& t,
+                                                  bool accept_valid);
 absl::StatusOr<boost::json::object> ListMembers(Db& db, Pool pool);
 absl::StatusOr<std::vector<Member>> LoadPool(Db& db, Pool pool, bool active_only);
 

@@ -62,12 +62,13 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }),
               8 * 1024, "Add or edit a pool member (each change an event)"});
   router.Add({"POST", "/api/v1/pools/{pool}/import", kSupervisor | kAdmin,
-              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(Pool pool, PoolParam(req));
                 bool accept_valid = req.Query("accept_valid").value_or("") == "true";
                 QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
-                return Command([pool, accept_valid, t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
-                  return ImportMembers(tx, pool, t, accept_valid);
+                return Command([pool, accept_valid, &cols = app.imports->Of(kMemberImport),
+                                t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
+                  return ImportMembers(tx, pool, cols, t, accept_valid);
                 });
               }),
               kMaxImportBytes, "Import pool members from CSV or XLSX (all or nothing unless accept_valid)"});
@@ -178,7 +179,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
 }
 
 void Register(Modules& m) {
-  m.AddImportTemplate({"pool-members", "抽取库人员导入模板", kSupervisor | kAdmin, &MemberColumns()});
+  m.AddImportTemplate({std::string(kMemberImport), "抽取库人员导入模板", kSupervisor | kAdmin, MemberImportFields()});
   m.AddRoutes(RegisterRoutes);
   m.AddVocabulary("pools", [](const AppContext&, Db&) -> absl::StatusOr<json::value> {
     json::array out;

@@ -130,22 +130,12 @@ absl::StatusOr<json::object> SaveMember(Tx& tx, Pool pool, const MemberInput& m)
   return Upsert(tx, pool, m);
 }
 
-const ImportColumns& MemberColumns() {
-  static const ImportColumns kColumns = {
-      {"code", {"库内编号"}, true, "ZJ-001"},
-      {"person_code", {"人员编号"}, true, "P0001"},
-      {"specialty", {"专业"}, false, "财务审计"},
-      {"title", {"职称"}, false, "高级会计师"},
-      {"region", {"区域"}, false, "瑶海区"},
-      {"former_units", {"曾任职单位代码"}, false, "YH001"},
-      {"relative_exam_units", {"近亲属参考学校代码"}, false, ""},
-      {"active", {"在库"}, false, "是"},
-  };
-  return kColumns;
+std::vector<std::string_view> MemberImportFields() {
+  return {"code", "person_code", "specialty", "title", "region", "former_units", "relative_exam_units", "active"};
 }
 
-absl::StatusOr<json::object> ImportMembers(Tx& tx, Pool pool, const Table& t, bool accept_valid) {
-  const ImportColumns& cols = MemberColumns();
+absl::StatusOr<json::object> ImportMembers(Tx& tx, Pool pool, const ImportColumns& cols, const Table& t,
+                                           bool accept_valid) {
   auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
   int code = col("code"), person = col("person_code"), spec = col("specialty"), title = col("title"),
       region = col("region"), former = col("former_units"), rel = col("relative_exam_units"), active = col("active");

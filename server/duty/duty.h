@@ -87,8 +87,11 @@ struct PlanInput {
 // 配合单位 (cooperating, separated by 、，, or ;), 完成时限 (a date, or 每季度 / 每季度末 for a quarterly task),
 // 依据 (the clause or document, optional) and 完成标准 (the evidence that shows it done, optional). Units are
 // found by code, name or a name the unit matcher knows; every bad row is named and nothing is kept.
-const ImportColumns& PlanColumns();  // the columns ReadPlanTable reads (and its template shows)
-absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& title, const Table& table);
+// The plan import's kind in data/imports/columns.toml and the fields ReadPlanTable reads from its columns there.
+inline constexpr std::string_view kPlanImport = "duty-plan";
+std::vector<std::string_view> PlanImportFields();
+absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& title, const ImportColumns& columns,
+                                        const Table& table);
 // Saves a year's plan (one per year) with every task's deadlines.
 absl::StatusOr<boost::json::object> CreatePlan(Tx& tx, const DutyEnv& env, const PlanInput& plan);
 
@@ -219,8 +222,10 @@ struct Question {
 std::optional<std::string> NormaliseChoice(const Question& q, std::string_view typed);
 // The bank as the office writes it: 题型 (单选 / 多选 / 判断), 题干, 选项A … 选项F, 答案, 依据. Pure; every bad cell
 // named, nothing taken while any remains.
-const ImportColumns& QuestionColumns();  // the columns ReadQuestionTable reads (and its template shows)
-absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& table);
+// The bank's kind in data/imports/columns.toml and the fields ReadQuestionTable reads from its columns there.
+inline constexpr std::string_view kQuestionImport = "questions";
+std::vector<std::string_view> QuestionImportFields();
+absl::StatusOr<std::vector<Question>> ReadQuestionTable(const ImportColumns& columns, const Table& table);
 // An attempt's paper: the first `n` of the bank's question ids (sorted) shuffled by the draw engine with the
 // attempt's seed = Derive(the test's seed, "taker:<id>:<attempt>"); anyone with the test's seed recomputes it.
 std::string AttemptSeedHex(const std::string& test_seed_hex, int64_t taker_id, int attempt);

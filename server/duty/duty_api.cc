@@ -48,8 +48,9 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 std::string title = std::string(Trim(req.Query("title").value_or("")));
                 if (title.empty()) title = fmt::format("{}年教育系统党风廉政建设和反腐败工作要点", year);
                 QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
-                return Command([env = Env(app), year, title, t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(PlanInput plan, ReadPlanTable(tx.db(), year, title, t));
+                return Command([env = Env(app), &cols = app.imports->Of(kPlanImport), year, title,
+                                t = std::move(table)](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(PlanInput plan, ReadPlanTable(tx.db(), year, title, cols, t));
                   return CreatePlan(tx, env, plan);
                 });
               }, 201),
@@ -341,9 +342,9 @@ void RegisterRoutes(Router& router, AppContext& app) {
               ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return Questions(db); }),
               0, "The question bank, each question with its answer and the rule it tests"});
   router.Add({"POST", "/api/v1/duty/questions/import", kSupervisor,
-              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
-                QF_ASSIGN_OR_RETURN(auto questions, ReadQuestionTable(table));
+                QF_ASSIGN_OR_RETURN(auto questions, ReadQuestionTable(app.imports->Of(kQuestionImport), table));
                 return Command([q = std::move(questions)](Tx& tx) -> absl::StatusOr<json::value> { return ImportQuestions(tx, q); });
               }, 201),
               kMaxImportBytes, "Import questions from the office's sheet (题型, 题干, 选项A…F, 答案, 依据): every bad cell named, nothing kept on an error"});
@@ -421,8 +422,8 @@ void RegisterRoutes(Router& router, AppContext& app) {
 }
 
 void Register(Modules& m) {
-  m.AddImportTemplate({"duty-plan", "工作要点导入模板", kSupervisor, &PlanColumns()});
-  m.AddImportTemplate({"questions", "题库导入模板", kSupervisor, &QuestionColumns()});
+  m.AddImportTemplate({std::string(kPlanImport), "工作要点导入模板", kSupervisor, PlanImportFields()});
+  m.AddImportTemplate({std::string(kQuestionImport), "题库导入模板", kSupervisor, QuestionImportFields()});
   m.AddRoutes(RegisterRoutes);
   m.AddJob("responsibility task and letter cards", absl::Minutes(1), [](const AppContext& app) -> Command {
     return [env = Env(app)](Tx& tx) -> absl::StatusOr<json::value> {

@@ -9,6 +9,7 @@
 
 #include <set>
 
+#include "common/import_columns_fixture.h"
 #include "common/timefmt.h"
 #include "common/xlsx_out.h"
 #include "duty/duty.h"
@@ -167,7 +168,7 @@ class DutyStore : public StoreTest {
   }
   absl::StatusOr<json::value> Import(const Table& t) {
     return Run([&](Tx& tx) -> absl::StatusOr<json::value> {
-      QF_ASSIGN_OR_RETURN(PlanInput plan, ReadPlanTable(tx.db(), 2026, "2026年工作要点", t));
+      QF_ASSIGN_OR_RETURN(PlanInput plan, ReadPlanTable(tx.db(), 2026, "2026年工作要点", App().imports->Of(kPlanImport), t));
       return CreatePlan(tx, env_, plan);
     });
   }
@@ -408,20 +409,20 @@ TEST(DutyExamRules, AnswersQuestionsAndFlags) {
   t.rows = {{"单选", "题一", "甲", "乙", "", "B", "准则"}, {"填空", "题二", "甲", "乙", "", "A", "准则"},
             {"多选", "题一", "甲", "乙", "丙", "AD", ""}, {"判断", "题四", "", "", "", "对", "条例"}};
   t.row_numbers = {2, 3, 4, 5};
-  auto bad = ReadQuestionTable(t);
+  auto bad = ReadQuestionTable(ShippedColumns(kQuestionImport), t);
   ASSERT_FALSE(bad.ok());
   std::vector<std::string> fields;
   for (const auto& e : FieldErrors(bad.status())) fields.push_back(e.field);
   EXPECT_EQ(fields.size(), 4u) << bad.status();  // 题型 of row 3; row 4: a repeated stem, no rule, answer D
   t.rows.erase(t.rows.begin() + 1, t.rows.begin() + 3);
   t.row_numbers = {2, 5};
-  auto good = ReadQuestionTable(t);
+  auto good = ReadQuestionTable(ShippedColumns(kQuestionImport), t);
   ASSERT_TRUE(good.ok()) << good.status();
   EXPECT_EQ(good->at(1).answer, "T");
   // The bank's template reads as a bank of one question.
-  auto sheet = ImportTemplateXlsx("题库导入模板", QuestionColumns());
+  auto sheet = ImportTemplateXlsx("题库导入模板", ShippedColumns(kQuestionImport));
   ASSERT_TRUE(sheet.ok()) << sheet.status();
-  auto from_template = ReadQuestionTable(*ReadTable(*sheet));
+  auto from_template = ReadQuestionTable(ShippedColumns(kQuestionImport), *ReadTable(*sheet));
   ASSERT_TRUE(from_template.ok()) << from_template.status();
   EXPECT_EQ(from_template->size(), 1u);
   // Papers are drawn from the seed: the same seed, the same paper; another taker, another order.

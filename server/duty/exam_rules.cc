@@ -42,24 +42,11 @@ std::optional<std::string> NormaliseChoice(const Question& q, std::string_view t
   return std::string(letters.begin(), letters.end());
 }
 
-const ImportColumns& QuestionColumns() {
-  static const ImportColumns kColumns = {
-      {"kind", {"题型"}, true, "单选"},
-      {"stem", {"题干", "题目"}, true, "教师组织有偿补课，违反的是下列哪项规定？"},
-      {"option_A", {"选项A"}, false, "《中小学教师违反职业道德行为处理办法》"},
-      {"option_B", {"选项B"}, false, "《义务教育法》第十条"},
-      {"option_C", {"选项C"}, false, ""},
-      {"option_D", {"选项D"}, false, ""},
-      {"option_E", {"选项E"}, false, ""},
-      {"option_F", {"选项F"}, false, ""},
-      {"answer", {"答案", "正确答案"}, true, "A"},
-      {"rule", {"依据", "出处"}, true, "教育部《中小学教师违反职业道德行为处理办法》第四条"},
-  };
-  return kColumns;
+std::vector<std::string_view> QuestionImportFields() {
+  return {"kind", "stem", "option_A", "option_B", "option_C", "option_D", "option_E", "option_F", "answer", "rule"};
 }
 
-absl::StatusOr<std::vector<Question>> ReadQuestionTable(const Table& t) {
-  const ImportColumns& cols = QuestionColumns();
+absl::StatusOr<std::vector<Question>> ReadQuestionTable(const ImportColumns& cols, const Table& t) {
   auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
   int kind = col("kind"), stem = col("stem"), answer = col("answer"), rule = col("rule");
   std::vector<int> options;

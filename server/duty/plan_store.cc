@@ -107,21 +107,12 @@ std::string Subject(int64_t task_id) { return fmt::format("duty_task/{}", task_i
 
 }  // namespace
 
-const ImportColumns& PlanColumns() {
-  static const ImportColumns kColumns = {
-      {"area", {"领域", "工作领域", "方面"}, true, "规范办学行为"},
-      {"task", {"任务", "工作任务", "任务内容"}, true, "开展规范教育收费专项检查"},
-      {"lead", {"牵头单位", "责任单位", "牵头处室"}, true, "计财处"},
-      {"cooperating", {"配合单位", "协办单位", "配合处室"}, false, "基教处"},
-      {"deadline", {"完成时限", "时限", "完成时间"}, true, "2026-10-31"},
-      {"basis", {"依据", "文件依据"}, false, "市教育局2026年党风廉政建设工作要点"},
-      {"evidence", {"完成标准", "佐证材料"}, false, "检查通报"},
-  };
-  return kColumns;
+std::vector<std::string_view> PlanImportFields() {
+  return {"area", "task", "lead", "cooperating", "deadline", "basis", "evidence"};
 }
 
-absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& title, const Table& t) {
-  const ImportColumns& cols = PlanColumns();
+absl::StatusOr<PlanInput> ReadPlanTable(Db& db, int year, const std::string& title, const ImportColumns& cols,
+                                        const Table& t) {
   auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
   int area = col("area"), task = col("task"), lead = col("lead"), coop = col("cooperating"), due = col("deadline"),
       basis = col("basis"), evidence = col("evidence");

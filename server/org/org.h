@@ -129,8 +129,16 @@ struct ImportReport {
   int applied = 0;
   std::vector<FieldError> rejected;  // row and reason
 };
-absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const Table& t, bool accept_valid);
-absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const Table& t, bool accept_valid);
-absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const Table& t, bool accept_valid);
+// The three imports' kinds in data/imports/columns.toml are "units", "people" and "relations"; each reads these
+// fields from its columns there.
+std::vector<std::string_view> UnitImportFields();
+std::vector<std::string_view> PersonImportFields();
+std::vector<std::string_view> RelationImportFields();
+absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const ImportColumns& columns, const Table& t, bool accept_valid);
+absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const ImportColumns& columns, const Table& t, bool accept_valid);
+absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const ImportColumns& columns, const Table& t, bool accept_valid);
+// The import of `kind` ("units", "people" or "relations").
+absl::StatusOr<ImportReport> ImportOrg(Tx& tx, std::string_view kind, const ImportColumns& columns, const Table& t,
+                                       bool accept_valid);
 
 }  // namespace qf::org

@@ -158,26 +158,27 @@ void RegisterRoutes(Router& router, AppContext& app) {
               }, 201),
               4096, "Declare a relation between two people (for recusal)"});
   router.Add({"POST", "/api/v1/org/import", kAdmin,
-              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 std::string type = req.Query("type").value_or("");
                 bool accept_valid = req.Query("accept_valid").value_or("") == "true";
                 if (type != "units" && type != "people" && type != "relations")
                   return Invalid("import.type", "type 应为 units、people 或 relations", {{"type", "取值无效"}});
                 QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
-                return Command([t = std::move(table), type, accept_valid](Tx& tx) -> absl::StatusOr<json::value> {
-                  absl::StatusOr<ImportReport> rep = type == "units"    ? ImportUnits(tx, t, accept_valid)
-                                                     : type == "people" ? ImportPeople(tx, t, accept_valid)
-                                                                        : ImportRelations(tx, t, accept_valid);
-                  if (!rep.ok()) return rep.status();
+                return Command([t = std::move(table), type, accept_valid,
+                                &cols = app.imports->Of(type)](Tx& tx) -> absl::StatusOr<json::value> {
+                  QF_ASSIGN_OR_RETURN(ImportReport rep, ImportOrg(tx, type, cols, t, accept_valid));
                   json::array rejected;
-                  for (auto& f : rep->rejected) rejected.push_back(FieldJson(f));
-                  return json::object{{"applied", rep->applied}, {"rejected", rejected}};
+                  for (auto& f : rep.rejected) rejected.push_back(FieldJson(f));
+                  return json::object{{"applied", rep.applied}, {"rejected", rejected}};
                 });
               }),
               kMaxImportBytes, "Import units, people or relations from CSV or XLSX (all or nothing unless accept_valid)"});
 }
 
 void Register(Modules& m) {
+  m.AddImportTemplate({"units", "单位导入模板", kAdmin, UnitImportFields()});
+  m.AddImportTemplate({"people", "人员导入模板", kAdmin, PersonImportFields()});
+  m.AddImportTemplate({"relations", "亲属关系导入模板", kAdmin, RelationImportFields()});
   m.AddRoutes(RegisterRoutes);
   m.AddVocabulary("districts", [](const AppContext&, Db& db) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(auto districts, Districts(db));

@@ -27,20 +27,25 @@ std::optional<double> OptDouble(const std::string& s, bool* bad) {
 
 }  // namespace
 
+std::vector<std::string_view> UnitImportFields() {
+  return {"code", "name", "kind", "parent_code", "district", "region_type", "stage", "ownership", "address", "lat",
+          "lon", "enrolment", "migrant_designated", "role"};
+}
+std::vector<std::string_view> PersonImportFields() { return {"code", "name", "unit_code", "position", "leader"}; }
+std::vector<std::string_view> RelationImportFields() { return {"person_a", "person_b", "kind"}; }
+
 absl::StatusOr<ImportReport> ToReport(absl::StatusOr<RowReport> r) {
   if (!r.ok()) return r.status();
   return ImportReport{r->applied, r->rejected};
 }
 
-absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const Table& t, bool accept_valid) {
-  int code = ColumnIndex(t, {"code", "单位代码"}), name = ColumnIndex(t, {"name", "单位名称"}),
-      kind = ColumnIndex(t, {"kind", "类型"}), parent = ColumnIndex(t, {"parent_code", "上级单位代码"}),
-      district = ColumnIndex(t, {"district", "县区"}), region = ColumnIndex(t, {"region_type", "区域类型"}),
-      stage = ColumnIndex(t, {"stage", "学段"}), owner = ColumnIndex(t, {"ownership", "办学性质"}),
-      address = ColumnIndex(t, {"address", "地址"}), lat = ColumnIndex(t, {"lat", "纬度"}),
-      lon = ColumnIndex(t, {"lon", "经度"}), enrol = ColumnIndex(t, {"enrolment", "在校生数"}),
-      migrant = ColumnIndex(t, {"migrant_designated", "随迁子女定点学校"}), role = ColumnIndex(t, {"role", "处室职能"});
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "code"}, {name, "name"}, {kind, "kind"}, {parent, "parent_code"}}));
+absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const ImportColumns& cols, const Table& t, bool accept_valid) {
+  auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
+  int code = col("code"), name = col("name"), kind = col("kind"), parent = col("parent_code"), district = col("district"),
+      region = col("region_type"), stage = col("stage"), owner = col("ownership"), address = col("address"),
+      lat = col("lat"), lon = col("lon"), enrol = col("enrolment"), migrant = col("migrant_designated"),
+      role = col("role");
+  QF_RETURN_IF_ERROR(RequireColumns(t, cols));
   return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
     Unit u;
     u.code = Cell(t, r, code); u.name = Cell(t, r, name); u.kind = Cell(t, r, kind);
@@ -67,11 +72,10 @@ absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const Table& t, bool accept_val
   }));
 }
 
-absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const Table& t, bool accept_valid) {
-  int code = ColumnIndex(t, {"code", "人员编号"}), name = ColumnIndex(t, {"name", "姓名"}),
-      unit = ColumnIndex(t, {"unit_code", "单位代码"}), pos = ColumnIndex(t, {"position", "职务"}),
-      leader = ColumnIndex(t, {"leader", "领导班子成员"});
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{code, "code"}, {name, "name"}, {unit, "unit_code"}}));
+absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const ImportColumns& cols, const Table& t, bool accept_valid) {
+  auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
+  int code = col("code"), name = col("name"), unit = col("unit_code"), pos = col("position"), leader = col("leader");
+  QF_RETURN_IF_ERROR(RequireColumns(t, cols));
   return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
     Person p;
     p.code = Cell(t, r, code); p.name = Cell(t, r, name); p.unit_code = Cell(t, r, unit);
@@ -82,13 +86,19 @@ absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const Table& t, bool accept_va
   }));
 }
 
-absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const Table& t, bool accept_valid) {
-  int a = ColumnIndex(t, {"person_a", "人员编号1"}), b = ColumnIndex(t, {"person_b", "人员编号2"}),
-      kind = ColumnIndex(t, {"kind", "关系"});
-  QF_RETURN_IF_ERROR(RequireColumns(t, {{a, "person_a"}, {b, "person_b"}, {kind, "kind"}}));
+absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const ImportColumns& cols, const Table& t, bool accept_valid) {
+  int a = ColumnOf(t, cols, "person_a"), b = ColumnOf(t, cols, "person_b"), kind = ColumnOf(t, cols, "kind");
+  QF_RETURN_IF_ERROR(RequireColumns(t, cols));
   return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
     return InsertRelation(tx, {Cell(t, r, a), Cell(t, r, b), Cell(t, r, kind)});
   }));
+}
+
+absl::StatusOr<ImportReport> ImportOrg(Tx& tx, std::string_view kind, const ImportColumns& columns, const Table& t,
+                                       bool accept_valid) {
+  return kind == "units"    ? ImportUnits(tx, columns, t, accept_valid)
+         : kind == "people" ? ImportPeople(tx, columns, t, accept_valid)
+                            : ImportRelations(tx, columns, t, accept_valid);
 }
 
 }  // namespace qf::org

@@ -83,6 +83,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->policies_ = std::make_unique<cases::Policies>(std::move(pol));
   QF_ASSIGN_OR_RETURN(auto types, notices::NoticeTypes::Load(opts.data_dir + "/notices/types.toml"));
   rt->notice_types_ = std::make_unique<notices::NoticeTypes>(std::move(types));
+  QF_ASSIGN_OR_RETURN(auto imports, ImportColumnSets::LoadDir(opts.data_dir));
+  rt->imports_ = std::make_unique<ImportColumnSets>(std::move(imports));
   QF_ASSIGN_OR_RETURN(auto db, Db::Open(opts.db_path, DbMode::kWriter));
   if (!opts.durable)
     QF_RETURN_IF_ERROR(db->Exec(db->backend() == Backend::kSqlite ? "PRAGMA synchronous=NORMAL" : "SET synchronous_commit TO off"));
@@ -117,8 +119,9 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
                         &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,
-                        rt->vault_.get(), rt->notice_types_.get(), &rt->calendar_};
+                        rt->vault_.get(), rt->notice_types_.get(), &rt->calendar_, rt->imports_.get()};
   RegisterModules(rt->modules_);
+  for (const auto& t : rt->modules_.import_templates()) QF_RETURN_IF_ERROR(rt->imports_->Check(t.kind, t.fields));
   if (rt->writer_->refusal().empty()) {
     for (const auto& step : rt->modules_.startup())
       QF_RETURN_IF_ERROR(rt->writer_->Run(Actor::System(), step.command(rt->app_)).status());
@@ -159,7 +162,7 @@ void Runtime::RegisterRoutes(Router& router) {
                 for (const auto& t : modules_.import_templates()) {
                   if (t.kind != kind) continue;
                   if (!(req.principal->roles & t.roles)) return Forbidden("import.template_role", "无权下载该导入模板");
-                  QF_ASSIGN_OR_RETURN(auto bytes, ImportTemplateXlsx(t.title, *t.columns));
+                  QF_ASSIGN_OR_RETURN(auto bytes, ImportTemplateXlsx(t.title, app_.imports->Of(t.kind)));
                   return Response::Attachment(std::move(bytes), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                               kind + "-template.xlsx", t.title + ".xlsx");
                 }

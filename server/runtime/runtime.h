@@ -10,6 +10,7 @@
 #include "app/app.h"
 #include "app/modules.h"
 #include "auth/auth.h"
+#include "common/import_columns.h"
 #include "http/ratelimit.h"
 #include "ledger/ledger.h"
 #include "notices/notices.h"
@@ -63,6 +64,7 @@ class Runtime {
   Calendar calendar_;
   std::unique_ptr<cases::Policies> policies_;
   std::unique_ptr<notices::NoticeTypes> notice_types_;
+  std::unique_ptr<ImportColumnSets> imports_;
   std::unique_ptr<notify::OutboxSink> outbox_;  // the writer's sink: outlives it
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadConnections> readers_;
