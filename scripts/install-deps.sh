@@ -12,7 +12,7 @@ PACKAGES=(
   libabsl-dev
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libicu-dev libre2-dev
-  libzip-dev zipcmp zipmerge ziptool libpugixml-dev libxlsxwriter-dev liblemon-dev
+  libzip-dev zipcmp zipmerge ziptool libpugixml-dev libexpat1-dev libxlsxwriter-dev liblemon-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk curl
   clang-14 libclang-rt-14-dev libmagic-dev zlib1g-dev

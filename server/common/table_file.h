@@ -1,9 +1,10 @@
 // Reads tabular imports as the bureau's platforms and Excel write them — CSV (RFC 4180; UTF-8 with or without BOM,
-// GB18030/GBK, or UTF-16 with BOM as Excel's "Unicode text", comma- or tab-separated) and XLSX (first worksheet, via
-// libzip and pugixml) — into rows of strings: title rows above the header and notes under the table are set aside
-// (the header row taken is reported), a formula cell gives its cached value with a warning. Refused: a formula
-// without a value, CSV text that would be read as a formula, files over the size limit, ragged rows, text in no
-// known encoding. Pure; thread-safe.
+// GB18030/GBK, or UTF-16 with BOM as Excel's "Unicode text", comma- or tab-separated) and XLSX (first worksheet) —
+// into rows of strings, whole (an upload; table_stream.h reads a file row by row): title rows above the header and
+// notes under the table are set aside (the header row taken is reported), a formula cell gives its cached value with
+// a warning. Refused: a formula without a value, CSV text that would be read as a formula, files over the size limit,
+// ragged rows, text in no known encoding. Also what every import shares: its columns and how its problems are named.
+// Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -29,8 +30,6 @@ inline constexpr size_t kMaxImportBytes = 16 * 1024 * 1024;
 // Detects the format from the content (a ZIP signature means XLSX) and parses it. InvalidArgument with
 // field errors such as {"第3行 第2列", "…"} on bad content.
 absl::StatusOr<Table> ReadTable(std::string_view content);
-absl::StatusOr<Table> ReadCsv(std::string_view content);
-absl::StatusOr<Table> ReadXlsx(std::string_view content);
 
 // Index of a column by any of its names (English code or Chinese header), or -1.
 int ColumnIndex(const Table& t, std::initializer_list<std::string_view> names);

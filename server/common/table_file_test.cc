@@ -34,13 +34,13 @@ TEST(TableFile, CsvWithBomQuotesAndCrLf) {
 
 TEST(TableFile, GbkAsExcelSavesItIsReadAndNamed) {
   // "工单编号\n一\n" in GBK, as Excel saves CSV in a Chinese locale.
-  auto t = ReadCsv("\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5\n\xd2\xbb\n");
+  auto t = ReadTable("\xb9\xa4\xb5\xa5\xb1\xe0\xba\xc5\n\xd2\xbb\n");
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->encoding, "GB18030");
   EXPECT_EQ(t->header[0], "工单编号");
   EXPECT_EQ(t->rows[0][0], "一");
   // Bytes that are neither UTF-8 nor GB18030 are refused, naming the line.
-  auto bad = ReadCsv("a\n\x80\n");
+  auto bad = ReadTable("a\n\x80\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(StableCode(bad.status()), "import.encoding");
   EXPECT_EQ(FieldErrors(bad.status())[0].field, "第2行");
@@ -51,7 +51,7 @@ TEST(TableFile, Utf16UnicodeTextFromExcelIsTabSeparated) {
   std::u16string text = u"编号\t内容\r\nA\t甲\r\n";
   std::string bytes = "\xFF\xFE";
   for (char16_t c : text) bytes += static_cast<char>(c & 0xFF), bytes += static_cast<char>(c >> 8);
-  auto t = ReadCsv(bytes);
+  auto t = ReadTable(bytes);
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->encoding, "UTF-16LE");
   EXPECT_EQ(t->header, (std::vector<std::string>{"编号", "内容"}));
@@ -59,7 +59,7 @@ TEST(TableFile, Utf16UnicodeTextFromExcelIsTabSeparated) {
 }
 
 TEST(TableFile, TitleRowsAboveAndNotesUnderTheTableAreSetAside) {
-  auto t = ReadCsv("2026年11月 12345 工单导出,,,\n,,,\n工单编号,诉求标题,诉求内容,涉及单位\n"
+  auto t = ReadTable("2026年11月 12345 工单导出,,,\n,,,\n工单编号,诉求标题,诉求内容,涉及单位\n"
                    "GD-1,收费,资料费,瑶海区实验中学\nGD-2,,,\n备注：本表由平台导出,,,\n制表人：张三,,,\n");
   ASSERT_TRUE(t.ok()) << t.status();
   EXPECT_EQ(t->header_row, 3);
@@ -73,7 +73,7 @@ TEST(TableFile, TitleRowsAboveAndNotesUnderTheTableAreSetAside) {
 }
 
 TEST(TableFile, FormulaCellsAreRefusedWithTheirPlace) {
-  auto t = ReadCsv("a,b\n1,=SUM(A1)\n-5,@cmd\n");
+  auto t = ReadTable("a,b\n1,=SUM(A1)\n-5,@cmd\n");
   ASSERT_FALSE(t.ok());
   auto f = FieldErrors(t.status());
   ASSERT_EQ(f.size(), 2u);
@@ -82,10 +82,10 @@ TEST(TableFile, FormulaCellsAreRefusedWithTheirPlace) {
 }
 
 TEST(TableFile, RaggedRowsAndQuotes) {
-  EXPECT_EQ(StableCode(ReadCsv("a,b\n1,2,3\n").status()), "import.ragged");
-  EXPECT_TRUE(ReadCsv("a,b\n1,2,\n").ok());  // a trailing empty column is tolerated
-  EXPECT_EQ(StableCode(ReadCsv("a,b\n\"1,2\n").status()), "import.csv_quote");
-  EXPECT_EQ(StableCode(ReadCsv("").status()), "import.empty");
+  EXPECT_EQ(StableCode(ReadTable("a,b\n1,2,3\n").status()), "import.ragged");
+  EXPECT_TRUE(ReadTable("a,b\n1,2,\n").ok());  // a trailing empty column is tolerated
+  EXPECT_EQ(StableCode(ReadTable("a,b\n\"1,2\n").status()), "import.csv_quote");
+  EXPECT_EQ(StableCode(ReadTable("").status()), "import.empty");
 }
 
 TEST(TableFile, OversizeIsRefusedBeforeParsing) {
