@@ -198,7 +198,8 @@ struct UnmatchedUnit {
 };
 struct CaseImportReport {
   int applied = 0;
-  std::vector<FieldError> rejected;
+  std::vector<FieldError> rejected;  // the first kMaxListedProblems
+  int problems = 0;                  // all of them
   std::vector<std::string> unknown_columns;
   std::vector<UnmatchedUnit> unmatched_units;
   int aliases_added = 0;
@@ -210,12 +211,14 @@ struct CaseImportOptions {
   std::string backdate_reason;
   std::map<std::string, int64_t> unit_map;
   bool remember_units = false;
+  ImportProgress progress = {};  // every 1,000 rows (the command line's progress bar)
 };
 // The case import's kind in data/imports/columns.toml and the fields ImportCases reads from its columns there.
 inline constexpr std::string_view kCaseImport = "cases";
 std::vector<std::string_view> CaseImportFields();
-absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const ImportColumns& columns, const Table& t,
-                                             const CaseImportOptions& o);
+// `head` is the file's header (a table read whole, or a stream's head), `next` its rows (RowsOf).
+absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const ImportColumns& columns, const Table& head,
+                                             const NextRow& next, const CaseImportOptions& o);
 
 // How many of these cases are still unanswered: not replied and not closed for handling (IsTerminal).
 absl::StatusOr<int64_t> CountUnanswered(Db& db, const std::vector<int64_t>& case_ids);

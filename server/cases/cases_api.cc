@@ -251,7 +251,7 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
                  QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), kCaseImport, mapped, mapping, profile));
                  if (used) found->profile = json::string(*used);
                  found->columns = ColumnsJson(t.header, mapped, columns);
-                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, columns, mapped, options));
+                 QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, columns, mapped, RowsOf(mapped), options));
                  if (dry_run) {
                    *preview = std::move(rep);
                    return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");

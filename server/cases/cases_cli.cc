@@ -2,6 +2,8 @@
 // start), the audit that holds the case tables to the ledger's events (a failure refuses writes), the sweeps of
 // supervision cards and provisional deadlines (every minute), and the subcommands `calendar add` and `import`.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 
@@ -12,6 +14,7 @@
 #include "cases/watch.h"
 #include "cases/lifecycle.h"
 #include "common/status.h"
+#include "common/table_stream.h"
 #include "common/timefmt.h"
 #include "org/org.h"
 
@@ -43,6 +46,29 @@ CliAction CalendarAdd(CLI::App& sub) {
   };
 }
 
+// An import's progress on standard error: a bar redrawn in place on a terminal, a line every tenth otherwise (logs).
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string file) : file_(std::move(file)), tty_(isatty(STDERR_FILENO)) {}
+  void Show(uint64_t done, uint64_t total, int rows) {
+    int percent = total ? static_cast<int>(done * 100 / total) : 0;
+    if (tty_) {
+      int filled = percent * 30 / 100;
+      std::cerr << "\r  [" << std::string(filled, '#') << std::string(30 - filled, ' ') << "] " << percent << "%  "
+                << rows << " 行" << std::flush;
+      if (done >= total) std::cerr << "\n";
+    } else if (percent / 10 > shown_ / 10) {
+      shown_ = percent;
+      std::cerr << file_ << "：已读 " << percent << "%，" << rows << " 行\n";
+    }
+  }
+
+ private:
+  std::string file_;
+  bool tty_;
+  int shown_ = 0;
+};
+
 struct ImportFlags {
   std::string db, units, people, relations, cases, channel = "zmztc", rejects, backdate, profile;
   bool accept_valid = false;
@@ -65,36 +91,47 @@ CliAction Import(CLI::App& sub) {
     auto app = ctx.open(f->db);
     if (!app.ok()) return CliFail(app.status());
     std::vector<FieldError> all_rejected;
+    int problems = 0;
+    // Each file is read row by row (memory stays flat however many rows) and applied in one command: all or nothing,
+    // or the valid rows with --accept-valid.
     auto run = [&](const std::string& file, const std::string& what) -> int {
       if (file.empty()) return 0;
-      auto content = ReadWholeFile(file);
-      if (!content.ok()) return CliFail(NotFound("import.file", std::string("无法读取文件：") + file));
-      auto table = ReadTable(*content);
-      if (!table.ok()) return CliFail(table.status());
-      std::cout << file << "：" << table->encoding << " 编码，第 " << table->header_row << " 行为表头\n";
-      for (const auto& w : table->warnings) std::cout << "  提示 " << w.field << "：" << w.message << "\n";
+      auto opened = TableStream::OpenFile(file);
+      if (!opened.ok()) return CliFail(opened.status());
+      TableStream& table = **opened;
+      std::cout << file << "：" << table.encoding() << " 编码，第 " << table.head().header_row << " 行为表头\n";
+      auto warn = [&table] {
+        for (const auto& w : table.TakeWarnings()) std::cout << "  提示 " << w.field << "：" << w.message << "\n";
+      };
+      warn();
+      auto bar = std::make_shared<ProgressBar>(file);
+      ImportProgress progress = [&table, &warn, bar](int rows) {
+        warn();  // as they come: a file with a formula on every row holds none of them
+        bar->Show(table.done(), table.total(), rows);
+      };
       CaseEnv env = Env(**app);
       auto r = (*app)->writer->Run(Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::value> {
         int applied = 0;
-        std::vector<FieldError> rejected;
         if (what == "cases") {
-          Table mapped = *table;
-          QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), kCaseImport, mapped, std::nullopt, f->profile));
+          QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), kCaseImport, table.head(), std::nullopt, f->profile));
           if (used) std::cout << "  使用对照方案：" << *used << "\n";
-          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, (*app)->imports->Of(kCaseImport), mapped,
-                                                    {f->channel, f->accept_valid, 0, f->backdate, {}, false}));
+          CaseImportOptions options{f->channel, f->accept_valid, 0, f->backdate, {}, false, progress};
+          QF_ASSIGN_OR_RETURN(auto rep, ImportCases(tx, env, (*app)->imports->Of(kCaseImport), table.head(),
+                                                    RowsOf(table), options));
           for (const auto& c : rep.unknown_columns) std::cout << "  提示 未识别的列（未导入）：" << c << "\n";
           applied = rep.applied;
-          rejected = rep.rejected;
+          problems += rep.problems;
+          all_rejected.insert(all_rejected.end(), rep.rejected.begin(), rep.rejected.end());
         } else {
-          auto rep = org::ImportOrg(tx, what, (*app)->imports->Of(what), *table, f->accept_valid);
-          if (!rep.ok()) return rep.status();
-          applied = rep->applied;
-          rejected = rep->rejected;
+          QF_ASSIGN_OR_RETURN(auto rep, org::ImportOrg(tx, what, (*app)->imports->Of(what), table.head(),
+                                                       RowsOf(table), f->accept_valid));
+          applied = rep.applied;
+          problems += rep.problems;
+          all_rejected.insert(all_rejected.end(), rep.rejected.begin(), rep.rejected.end());
         }
-        all_rejected.insert(all_rejected.end(), rejected.begin(), rejected.end());
         return json::value(applied);
       });
+      warn();
       if (!r.ok()) return CliFail(r.status());
       std::cout << file << "：导入 " << r->as_int64() << " 行\n";
       return 0;
@@ -102,12 +139,14 @@ CliAction Import(CLI::App& sub) {
     for (auto [file, what] : {std::pair{&f->units, "units"}, std::pair{&f->people, "people"},
                               std::pair{&f->relations, "relations"}, std::pair{&f->cases, "cases"}})
       if (int rc = run(*file, what)) return rc;
-    if (!all_rejected.empty()) {
-      std::cout << "拒绝 " << all_rejected.size() << " 处问题";
+    if (problems > 0) {
+      std::cout << "拒绝 " << problems << " 处问题";
       if (!f->rejects.empty()) {
         std::ofstream out(f->rejects);
         out << "\xEF\xBB\xBF位置,原因\n";
         for (auto& e : all_rejected) out << '"' << e.field << "\",\"" << e.message << "\"\n";
+        if (problems > static_cast<int>(all_rejected.size()))
+          out << "\"……\",\"另有 " << problems - static_cast<int>(all_rejected.size()) << " 处问题未列出\"\n";
         std::cout << "，已写入 " << f->rejects;
       }
       std::cout << "\n";

@@ -43,7 +43,7 @@ std::vector<std::pair<int64_t, std::string>> Nearest(const org::UnitNames& names
 }  // namespace
 
 absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const ImportColumns& columns, const Table& t,
-                                             const CaseImportOptions& o) {
+                                             const NextRow& next, const CaseImportOptions& o) {
   std::map<std::string, int> at;
   std::set<int> known;
   for (const ImportColumn& c : columns) {
@@ -58,35 +58,35 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const I
   QF_ASSIGN_OR_RETURN(auto names, org::NamesOf(tx.db()));
   std::map<std::string, size_t> unmatched;  // name → index in report.unmatched_units
   std::map<std::string, int64_t> used_picks;
-  auto cell = [&](size_t r, const char* field) { return at[field] >= 0 ? t.rows[r][at[field]] : std::string(); };
-  auto rep = ImportRows(tx, t, o.accept_valid, [&](size_t r) -> absl::Status {
+  auto rep = ImportRows(tx, next, o.accept_valid, [&](const std::vector<std::string>& row) -> absl::Status {
+    auto cell = [&](const char* field) { return at[field] >= 0 ? row[at[field]] : std::string(); };
     NewCase c;
     std::vector<FieldError> e;
-    std::string ch = !cell(r, "channel").empty() ? cell(r, "channel") : o.default_channel;
+    std::string ch = !cell("channel").empty() ? cell("channel") : o.default_channel;
     auto chc = CodeOf(kChannels, ch);
     if (!chc) e.push_back({"来源", "未知来源：" + ch, "unknown_value", {ch}});
     else c.channel = *chc;
-    c.external_ref = cell(r, "external_ref");
+    c.external_ref = cell("external_ref");
     if (c.external_ref.empty()) e.push_back({"工单编号", "必填", "required"});
-    std::string when = cell(r, "received_at");
+    std::string when = cell("received_at");
     std::optional<absl::Time> received = ParseTimeText(when);
     if (!received)
       e.push_back({"受理时间", "日期时间无法识别：" + when + "（可写 2026-07-01 09:30、2026/7/1 9:30、2026年7月1日）", "datetime", {when}});
     else c.received_at = received;
-    auto cat = CodeOf(kCategories, cell(r, "category"));
-    if (!cat) e.push_back({"问题分类", "未知分类：" + cell(r, "category"), "unknown_value", {cell(r, "category")}});
+    auto cat = CodeOf(kCategories, cell("category"));
+    if (!cat) e.push_back({"问题分类", "未知分类：" + cell("category"), "unknown_value", {cell("category")}});
     else c.category = *cat;
-    std::string k = cell(r, "kind");
+    std::string k = cell("kind");
     if (!k.empty()) {
       auto kc = CodeOf(kKinds, k);
       if (!kc) e.push_back({"诉求类型", "未知类型：" + k, "unknown_value", {k}});
       else c.kind = *kc;
     }
-    c.title = cell(r, "title");
-    c.content = cell(r, "content");
+    c.title = cell("title");
+    c.content = cell("content");
     if (c.title.empty()) e.push_back({"标题", "必填", "required"});
     if (c.content.empty()) e.push_back({"内容", "必填", "required"});
-    std::string u = cell(r, "unit");
+    std::string u = cell("unit");
     if (!u.empty()) {
       // By code; by the clerk's pick; by a name or alias that names one unit.
       QF_ASSIGN_OR_RETURN(c.concerned_unit_id, org::UnitIdByCode(tx.db(), u));
@@ -106,8 +106,8 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const I
         e.push_back({"涉及单位", "找不到单位：" + u + (near.empty() ? "" : "（相近：" + near + "）"), "unit_unknown", {u, near}});
       }
     }
-    c.reporter_name = cell(r, "reporter_name");
-    c.reporter_phone = cell(r, "reporter_phone");
+    c.reporter_name = cell("reporter_name");
+    c.reporter_phone = cell("reporter_phone");
     c.anonymous = c.reporter_name.empty() || c.reporter_phone.empty();
     c.registered_by = o.registered_by;
     c.received_reason = o.backdate_reason;
@@ -117,10 +117,11 @@ absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const I
     if (!reg.ok() && (StableCode(reg.status()) == "case.backdated" || StableCode(reg.status()) == "case.received_future"))
       return Invalid("import.row", "该行有误", {{"受理时间", std::string(reg.status().message()), "code", {StableCode(reg.status())}}});
     return reg.status();
-  });
+  }, o.progress);
   if (!rep.ok()) return rep.status();
   report.applied = rep->applied;
   report.rejected = std::move(rep->rejected);
+  report.problems = rep->problems;
   // The clerk's picks, kept as aliases once the rows that used them are in (a name already the unit's is skipped).
   if (o.remember_units && report.rejected.empty())
     for (const auto& [name, unit] : used_picks) {

@@ -140,17 +140,17 @@ absl::StatusOr<json::object> ImportMembers(Tx& tx, Pool pool, const ImportColumn
   int code = col("code"), person = col("person_code"), spec = col("specialty"), title = col("title"),
       region = col("region"), former = col("former_units"), rel = col("relative_exam_units"), active = col("active");
   QF_RETURN_IF_ERROR(RequireColumns(t, cols));
-  auto cell = [&t](size_t r, int c) { return c >= 0 ? t.rows[r][c] : std::string(); };
-  QF_ASSIGN_OR_RETURN(auto rep, ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
+  QF_ASSIGN_OR_RETURN(auto rep, ImportRows(tx, RowsOf(t), accept_valid, [&](const std::vector<std::string>& row) -> absl::Status {
+    auto cell = [&row](int c) { return c >= 0 ? row[c] : std::string(); };
     MemberInput m;
-    m.code = cell(r, code);
-    m.person_code = cell(r, person);
-    m.specialty = cell(r, spec);
-    m.title = cell(r, title);
-    m.region = cell(r, region);
-    m.former_units = cell(r, former);
-    m.relative_units = cell(r, rel);
-    std::string a = cell(r, active);
+    m.code = cell(code);
+    m.person_code = cell(person);
+    m.specialty = cell(spec);
+    m.title = cell(title);
+    m.region = cell(region);
+    m.former_units = cell(former);
+    m.relative_units = cell(rel);
+    std::string a = cell(active);
     m.active = !(a == "0" || a == "否" || a == "false");
     return Upsert(tx, pool, m).status();
   }));

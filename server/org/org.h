@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/table_file.h"
+#include "storage/import_rows.h"
 #include "storage/writer.h"
 
 namespace qf::org {
@@ -127,18 +128,23 @@ absl::StatusOr<std::vector<Alias>> Aliases(Db& db, int64_t unit_id);
 // Import from tables: validates every row first; applies nothing if any row fails unless accept_valid.
 struct ImportReport {
   int applied = 0;
-  std::vector<FieldError> rejected;  // row and reason
+  std::vector<FieldError> rejected;  // row and reason (the first kMaxListedProblems)
+  int problems = 0;                  // all of them
 };
 // The three imports' kinds in data/imports/columns.toml are "units", "people" and "relations"; each reads these
 // fields from its columns there.
 std::vector<std::string_view> UnitImportFields();
 std::vector<std::string_view> PersonImportFields();
 std::vector<std::string_view> RelationImportFields();
-absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const ImportColumns& columns, const Table& t, bool accept_valid);
-absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const ImportColumns& columns, const Table& t, bool accept_valid);
-absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const ImportColumns& columns, const Table& t, bool accept_valid);
+// `head` is the file's header (a table read whole, or a stream's head), `next` its rows (RowsOf).
+absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const ImportColumns& columns, const Table& head, const NextRow& next,
+                                         bool accept_valid);
+absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const ImportColumns& columns, const Table& head, const NextRow& next,
+                                          bool accept_valid);
+absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const ImportColumns& columns, const Table& head,
+                                             const NextRow& next, bool accept_valid);
 // The import of `kind` ("units", "people" or "relations").
-absl::StatusOr<ImportReport> ImportOrg(Tx& tx, std::string_view kind, const ImportColumns& columns, const Table& t,
-                                       bool accept_valid);
+absl::StatusOr<ImportReport> ImportOrg(Tx& tx, std::string_view kind, const ImportColumns& columns, const Table& head,
+                                       const NextRow& next, bool accept_valid);
 
 }  // namespace qf::org

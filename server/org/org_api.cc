@@ -166,7 +166,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
                 return Command([t = std::move(table), type, accept_valid,
                                 &cols = app.imports->Of(type)](Tx& tx) -> absl::StatusOr<json::value> {
-                  QF_ASSIGN_OR_RETURN(ImportReport rep, ImportOrg(tx, type, cols, t, accept_valid));
+                  QF_ASSIGN_OR_RETURN(ImportReport rep, ImportOrg(tx, type, cols, t, RowsOf(t), accept_valid));
                   json::array rejected;
                   for (auto& f : rep.rejected) rejected.push_back(FieldJson(f));
                   return json::object{{"applied", rep.applied}, {"rejected", rejected}};

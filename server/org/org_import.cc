@@ -10,7 +10,7 @@
 namespace qf::org {
 namespace {
 
-std::string Cell(const Table& t, size_t r, int col) { return col >= 0 ? t.rows[r][col] : ""; }
+std::string Cell(const std::vector<std::string>& row, int col) { return col >= 0 ? row[col] : ""; }
 
 std::optional<double> OptDouble(const std::string& s, bool* bad) {
   if (s.empty()) return std::nullopt;
@@ -36,34 +36,35 @@ std::vector<std::string_view> RelationImportFields() { return {"person_a", "pers
 
 absl::StatusOr<ImportReport> ToReport(absl::StatusOr<RowReport> r) {
   if (!r.ok()) return r.status();
-  return ImportReport{r->applied, r->rejected};
+  return ImportReport{r->applied, r->rejected, r->problems};
 }
 
-absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const ImportColumns& cols, const Table& t, bool accept_valid) {
+absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const ImportColumns& cols, const Table& t, const NextRow& next,
+                                         bool accept_valid) {
   auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
   int code = col("code"), name = col("name"), kind = col("kind"), parent = col("parent_code"), district = col("district"),
       region = col("region_type"), stage = col("stage"), owner = col("ownership"), address = col("address"),
       lat = col("lat"), lon = col("lon"), enrol = col("enrolment"), migrant = col("migrant_designated"),
       role = col("role");
   QF_RETURN_IF_ERROR(RequireColumns(t, cols));
-  return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
+  return ToReport(ImportRows(tx, next, accept_valid, [&](const std::vector<std::string>& row) -> absl::Status {
     Unit u;
-    u.code = Cell(t, r, code); u.name = Cell(t, r, name); u.kind = Cell(t, r, kind);
-    u.parent_code = Cell(t, r, parent); u.district = Cell(t, r, district); u.region_type = Cell(t, r, region);
-    u.stage = Cell(t, r, stage); u.ownership = Cell(t, r, owner); u.address = Cell(t, r, address);
-    u.role = Cell(t, r, role);
+    u.code = Cell(row, code); u.name = Cell(row, name); u.kind = Cell(row, kind);
+    u.parent_code = Cell(row, parent); u.district = Cell(row, district); u.region_type = Cell(row, region);
+    u.stage = Cell(row, stage); u.ownership = Cell(row, owner); u.address = Cell(row, address);
+    u.role = Cell(row, role);
     std::vector<FieldError> e;
     bool bad_lat = false, bad_lon = false;
-    u.lat = OptDouble(Cell(t, r, lat), &bad_lat);
-    u.lon = OptDouble(Cell(t, r, lon), &bad_lon);
+    u.lat = OptDouble(Cell(row, lat), &bad_lat);
+    u.lon = OptDouble(Cell(row, lon), &bad_lon);
     if (bad_lat) e.push_back({"lat", "纬度不是数字", "number"});
     if (bad_lon) e.push_back({"lon", "经度不是数字", "number"});
-    std::string en = Cell(t, r, enrol);
+    std::string en = Cell(row, enrol);
     if (!en.empty()) {
       u.enrolment = ParseInt<int64_t>(en);
       if (!u.enrolment) e.push_back({"enrolment", "在校生数不是整数", "integer"});
     }
-    std::string m = Cell(t, r, migrant);
+    std::string m = Cell(row, migrant);
     u.migrant_designated = m == "1" || m == "是" || m == "true";
     auto more = ValidateUnit(u, "");  // every problem of the row at once
     e.insert(e.end(), more.begin(), more.end());
@@ -72,33 +73,35 @@ absl::StatusOr<ImportReport> ImportUnits(Tx& tx, const ImportColumns& cols, cons
   }));
 }
 
-absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const ImportColumns& cols, const Table& t, bool accept_valid) {
+absl::StatusOr<ImportReport> ImportPeople(Tx& tx, const ImportColumns& cols, const Table& t, const NextRow& next,
+                                         bool accept_valid) {
   auto col = [&](std::string_view field) { return ColumnOf(t, cols, field); };
   int code = col("code"), name = col("name"), unit = col("unit_code"), pos = col("position"), leader = col("leader");
   QF_RETURN_IF_ERROR(RequireColumns(t, cols));
-  return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
+  return ToReport(ImportRows(tx, next, accept_valid, [&](const std::vector<std::string>& row) -> absl::Status {
     Person p;
-    p.code = Cell(t, r, code); p.name = Cell(t, r, name); p.unit_code = Cell(t, r, unit);
-    p.position = Cell(t, r, pos);
-    std::string l = Cell(t, r, leader);
+    p.code = Cell(row, code); p.name = Cell(row, name); p.unit_code = Cell(row, unit);
+    p.position = Cell(row, pos);
+    std::string l = Cell(row, leader);
     p.leader = l == "1" || l == "是" || l == "true";
     return InsertPerson(tx, p).status();
   }));
 }
 
-absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const ImportColumns& cols, const Table& t, bool accept_valid) {
+absl::StatusOr<ImportReport> ImportRelations(Tx& tx, const ImportColumns& cols, const Table& t, const NextRow& next,
+                                         bool accept_valid) {
   int a = ColumnOf(t, cols, "person_a"), b = ColumnOf(t, cols, "person_b"), kind = ColumnOf(t, cols, "kind");
   QF_RETURN_IF_ERROR(RequireColumns(t, cols));
-  return ToReport(ImportRows(tx, t, accept_valid, [&](size_t r) -> absl::Status {
-    return InsertRelation(tx, {Cell(t, r, a), Cell(t, r, b), Cell(t, r, kind)});
+  return ToReport(ImportRows(tx, next, accept_valid, [&](const std::vector<std::string>& row) -> absl::Status {
+    return InsertRelation(tx, {Cell(row, a), Cell(row, b), Cell(row, kind)});
   }));
 }
 
 absl::StatusOr<ImportReport> ImportOrg(Tx& tx, std::string_view kind, const ImportColumns& columns, const Table& t,
-                                       bool accept_valid) {
-  return kind == "units"    ? ImportUnits(tx, columns, t, accept_valid)
-         : kind == "people" ? ImportPeople(tx, columns, t, accept_valid)
-                            : ImportRelations(tx, columns, t, accept_valid);
+                                       const NextRow& next, bool accept_valid) {
+  return kind == "units"    ? ImportUnits(tx, columns, t, next, accept_valid)
+         : kind == "people" ? ImportPeople(tx, columns, t, next, accept_valid)
+                            : ImportRelations(tx, columns, t, next, accept_valid);
 }
 
 }  // namespace qf::org

@@ -1,6 +1,8 @@
-// Applies an import table row by row inside the current writer command, each row in its own savepoint, so
-// that every bad row is found in one pass. Unless accept_valid, any bad row fails the whole command (and
-// the command's savepoint rollback leaves the database unchanged). Writer thread only.
+// Applies an import's rows one by one inside the current writer command, each row in its own savepoint, so that
+// every bad row is found in one pass. Unless accept_valid, any bad row fails the whole command (and the command's
+// savepoint rollback leaves the database unchanged). The rows come from a table read whole (an upload) or from a
+// stream (a file read row by row: table_stream.h); memory stays bounded either way (the problems listed are capped,
+// their count is not). Writer thread only.
 #pragma once
 
 #include <functional>
@@ -8,6 +10,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/table_file.h"
+#include "common/table_stream.h"
 #include "fmt/format.h"
 #include "storage/writer.h"
 
@@ -15,31 +18,64 @@ namespace qf {
 
 struct RowReport {
   int applied = 0;
-  std::vector<FieldError> rejected;  // by row and column (AtRow)
+  std::vector<FieldError> rejected;  // by row and column (AtRow); the first kMaxListedProblems
+  int problems = 0;                  // all of them
 };
+inline constexpr size_t kMaxListedProblems = 10000;
 
-inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const Table& t, bool accept_valid,
-                                            const std::function<absl::Status(size_t)>& fn) {
+// The next row of an import into `row`; false at the end.
+using NextRow = std::function<absl::StatusOr<bool>(TableRow& row)>;
+// A table's rows, in order.
+inline NextRow RowsOf(const Table& t) {
+  return [&t, r = size_t{0}](TableRow& row) mutable -> absl::StatusOr<bool> {
+    if (r >= t.rows.size()) return false;
+    row = {t.row_numbers[r], t.rows[r], {}};
+    ++r;
+    return true;
+  };
+}
+// A stream's rows, in order.
+inline NextRow RowsOf(TableStream& s) {
+  return [&s](TableRow& row) { return s.Next(row); };
+}
+// Called every 1,000 rows with the rows done, for a progress display.
+using ImportProgress = std::function<void(int rows)>;
+
+inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const NextRow& next, bool accept_valid,
+                                            const std::function<absl::Status(const std::vector<std::string>&)>& fn,
+                                            const ImportProgress& progress = {}) {
   RowReport report;
-  for (size_t r = 0; r < t.rows.size(); ++r) {
+  auto reject = [&](FieldError f) {
+    ++report.problems;
+    if (report.rejected.size() < kMaxListedProblems) report.rejected.push_back(std::move(f));
+  };
+  TableRow row;
+  for (int done = 1;; ++done) {
+    QF_ASSIGN_OR_RETURN(bool got, next(row));
+    if (!got) break;
+    if (progress && done % 1000 == 0) progress(done);
+    // A row the file's reader could not read (ragged, a formula) is rejected as it is.
+    if (!row.problems.empty()) {
+      for (auto& f : row.problems) reject(std::move(f));  // named by the reader (AtRow, AtCell) already
+      continue;
+    }
     QF_RETURN_IF_ERROR(tx.db().Exec("SAVEPOINT import_row"));
-    absl::Status s = fn(r);
+    absl::Status s = fn(row.cells);
     if (!s.ok()) {
       QF_RETURN_IF_ERROR(tx.db().Exec("ROLLBACK TO import_row"));
       // The row's problems by column; a check with a problem code of its own (a duplicate, a rule of the domain)
       // is passed on as the rule "code" with that code, for a UI to word.
       auto fields = FieldErrors(s);
-      int row = t.row_numbers[r];
-      if (fields.empty()) report.rejected.push_back(AtRow(row, "code", {StableCode(s)}, Str(s.message())));
-      for (auto& f : fields) report.rejected.push_back(AtRow(row, f.rule, f.args, f.message, f.field));
+      if (fields.empty()) reject(AtRow(row.number, "code", {StableCode(s)}, Str(s.message())));
+      for (auto& f : fields) reject(AtRow(row.number, f.rule, f.args, f.message, f.field));
     } else {
       ++report.applied;
     }
     QF_RETURN_IF_ERROR(tx.db().Exec("RELEASE import_row"));
   }
-  if (!report.rejected.empty() && !accept_valid)
+  if (report.problems > 0 && !accept_valid)
     return Invalid("import.rejected",
-                   fmt::format("有 {} 处问题，未导入任何数据（修正后重试，或只导入正确的行）", report.rejected.size()),
+                   fmt::format("有 {} 处问题，未导入任何数据（修正后重试，或只导入正确的行）", report.problems),
                    report.rejected);
   return report;
 }
