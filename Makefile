@@ -10,7 +10,7 @@ PORT ?= 8080
 .PHONY: deps build web webtest e2e run run-pg test test-pg pg-suites unit apitest crashtest bench soak clean fuzz-build fuzz fuzz-smoke
 FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
 # The system tests that touch a database: make test runs them on SQLite, then on PostgreSQL (pg-suites).
-DB_SYSTEM_TESTS := crash cli ledger privacy limits access_matrix bodies storage web reports public_data placement backup open311 notify
+DB_SYSTEM_TESTS := crash cli ledger privacy limits access_matrix bodies storage web reports public_data placement backup open311 notify imports
 
 deps:
 	@$(T) deps bash scripts/install-deps.sh

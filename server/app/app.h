@@ -11,6 +11,7 @@
 #include "common/work_pool.h"
 #include "common/calendar.h"
 #include "common/import_columns.h"
+#include "common/progress_board.h"
 #include "common/clock.h"
 #include "http/http.h"
 #include "http/router.h"
@@ -50,6 +51,7 @@ struct AppContext {
   const notices::NoticeTypes* notice_types = nullptr;
   Calendar* calendar_admin = nullptr;  // the same calendar, for loading a year's notice at run time (admin route)
   const ImportColumnSets* imports = nullptr;  // every import's columns and the headers people write for them
+  ProgressBoard* progress = nullptr;          // long requests' progress, for the console that waits on them
   WorkPool* work = nullptr;   // where reads, lists and large imports run when serving; null runs them inline
   WorkPool* files = nullptr;  // where downloads (exports, documents, reports) run, below `work`; null: on `work`
   std::function<boost::json::object()> backup_status;  // the scheduled backups' status for /healthz, when configured

@@ -211,7 +211,7 @@ struct CaseImportOptions {
   std::string backdate_reason;
   std::map<std::string, int64_t> unit_map;
   bool remember_units = false;
-  ImportProgress progress = {};  // every 1,000 rows (the command line's progress bar)
+  ImportProgress progress = {};  // every 100 rows (the command line's bar, the console's)
 };
 // The case import's kind in data/imports/columns.toml and the fields ImportCases reads from its columns there.
 inline constexpr std::string_view kCaseImport = "cases";

@@ -212,7 +212,23 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
     QF_ASSIGN_OR_RETURN(mapping, ParseMapping(v, app.imports->Of(kCaseImport), "mapping"));
   }
   std::string profile = req.Query("profile").value_or("");
-  QF_ASSIGN_OR_RETURN(auto table, ReadTable(req.body));
+  // The console follows a long check or import under a token of its choosing (GET /api/v1/progress/{token}).
+  std::string token = req.Query("progress").value_or("");
+  if (!token.empty() && !ProgressBoard::ValidToken(token))
+    return Invalid("import.progress", "进度标识格式不对", {{"progress", "应为 8–64 位字母、数字或连字符"}});
+  ProgressBoard* board = token.empty() ? nullptr : app.progress;
+  int64_t account = req.principal->account_id;
+  if (board) board->Start(token, account, "reading", 0);
+  auto read = ReadTable(req.body);
+  if (!read.ok()) {
+    if (board) board->Finish(token);
+    return read.status();
+  }
+  Table table = std::move(*read);
+  if (board) {
+    board->Start(token, account, dry_run ? "checking" : "importing", static_cast<int>(table.rows.size()));
+    options.progress = [board, token](int rows) { board->Step(token, rows); };
+  }
   // What was read (the encoding, the header row, rows set aside and formulas read by value) with what was done.
   json::array warnings;
   for (auto& f : table.warnings) warnings.push_back(FieldJson(f));
@@ -258,7 +274,9 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
                  }
                  return report_json(rep, false);
                },
-               [path = req.path, dry_run, preview, report_json, found](absl::StatusOr<json::value> r, Respond respond) {
+               [path = req.path, dry_run, preview, report_json, found, board, token](absl::StatusOr<json::value> r,
+                                                                                     Respond respond) {
+                 if (board) board->Finish(token);
                  if (dry_run && !r.ok() && StableCode(r.status()) == "import.preview")
                    return respond(Response::Json(200, report_json(*preview, true)));
                  // A preview of a file refused whole (a required column missing): its problems with the columns as

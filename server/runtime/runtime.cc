@@ -119,7 +119,8 @@ absl::StatusOr<std::unique_ptr<Runtime>> Runtime::Open(const RuntimeOptions& opt
   rt->limiter_ = std::make_unique<RateLimiter>(opts.rate_limits);
   rt->app_ = AppContext{opts.db_path, opts.data_dir, &clock, rt->writer_.get(), rt->readers_.get(),
                         &rt->calendar_, rt->policies_.get(), rt->sessions_.get(), rt->ledger_.get(), false,
-                        rt->vault_.get(), rt->notice_types_.get(), &rt->calendar_, rt->imports_.get()};
+                        rt->vault_.get(), rt->notice_types_.get(), &rt->calendar_, rt->imports_.get(),
+                        &rt->progress_};
   RegisterModules(rt->modules_);
   for (const auto& t : rt->modules_.import_templates()) QF_RETURN_IF_ERROR(rt->imports_->Check(t.kind, t.fields));
   if (rt->writer_->refusal().empty()) {
@@ -169,6 +170,14 @@ void Runtime::RegisterRoutes(Router& router) {
                 return NotFound("import.template_not_found", "没有这种导入模板");
               }),
               0, "An import's template (the header its import reads over an example row, and what each column takes), for the roles that import it"});
+  router.Add({"GET", "/api/v1/progress/{token}", kAnyStaff,
+              ReadRoute(app_, [this](const Request& req, Db&) -> absl::StatusOr<boost::json::value> {
+                const std::string& token = req.params.at(0);
+                auto e = ProgressBoard::ValidToken(token) ? progress_.Get(token, req.principal->account_id) : std::nullopt;
+                if (!e) return NotFound("progress.not_found", "没有这项进度（或已结束）");
+                return boost::json::object{{"phase", e->phase}, {"done", e->done}, {"total", e->total}, {"finished", e->finished}};
+              }),
+              0, "The progress of a long request of the caller's own (an import) under the token it was sent with"});
 }
 
 }  // namespace qf

@@ -65,6 +65,7 @@ class Runtime {
   std::unique_ptr<cases::Policies> policies_;
   std::unique_ptr<notices::NoticeTypes> notice_types_;
   std::unique_ptr<ImportColumnSets> imports_;
+  ProgressBoard progress_;
   std::unique_ptr<notify::OutboxSink> outbox_;  // the writer's sink: outlives it
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadConnections> readers_;

@@ -38,7 +38,7 @@ inline NextRow RowsOf(const Table& t) {
 inline NextRow RowsOf(TableStream& s) {
   return [&s](TableRow& row) { return s.Next(row); };
 }
-// Called every 1,000 rows with the rows done, for a progress display.
+// Called every 100 rows with the rows done, for a progress display.
 using ImportProgress = std::function<void(int rows)>;
 
 inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const NextRow& next, bool accept_valid,
@@ -53,7 +53,7 @@ inline absl::StatusOr<RowReport> ImportRows(Tx& tx, const NextRow& next, bool ac
   for (int done = 1;; ++done) {
     QF_ASSIGN_OR_RETURN(bool got, next(row));
     if (!got) break;
-    if (progress && done % 1000 == 0) progress(done);
+    if (progress && done % 100 == 0) progress(done);
     // A row the file's reader could not read (ragged, a formula) is rejected as it is.
     if (!row.problems.empty()) {
       for (auto& f : row.problems) reject(std::move(f));  // named by the reader (AtRow, AtCell) already

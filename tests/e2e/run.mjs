@@ -1501,6 +1501,16 @@ async function platformImport(browser, base, locale) {
   check(await clerk.locator('[data-test=sidebar]').count() === 0, `${locale} print: without the console's frame`)
   await shot(clerk, locale, 'console-case-print')
   await clerk.goto(`${base}/console/import`)
+  if (zh) {
+    // A long export: while it is checked the page shows how far the server is, then the report of every row.
+    const rows = ['工单编号,受理时间,问题分类,标题,内容']
+    for (let i = 0; i < 12000; i++) rows.push(`LONG-${i},${written},教育收费,资料费${i},反映学校收取资料费${i}元`)
+    await clerk.locator('[data-test=import-file]').setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
+    await clerk.locator('[data-test=import-check]').click()
+    await expectText(clerk.locator('[data-test=import-progress]'), '正在检查', `${locale} import: a long file's check shows its progress`)
+    await expectText(clerk.locator('[data-test=import-report]'), '12000', `${locale} import: then the report of every row`)
+    check(await clerk.locator('[data-test=import-progress]').count() === 0, `${locale} import: the progress is gone once the report is in`)
+  }
   // At 1024 px the menu folds to its icons; the clerk unfolds it, and the choice is kept.
   await clerk.setViewportSize({ width: 1024, height: 768 })
   await clerk.reload()

@@ -143,6 +143,7 @@ def main():
             ("GET", "/api/v1/public/bulletins"): {}, ("GET", "/api/v1/public/bulletins/{id}"): {"params": [1]},
             ("GET", "/api/v1/public/bulletins/{id}/xlsx"): {"params": [1]},
             ("GET", "/api/v1/vocabulary"): {}, ("GET", "/api/v1/import-templates/{kind}"): {"params": ["cases"]},
+            ("GET", "/api/v1/progress/{token}"): {"params": ["nothing-running"]},
             # Migrant children's places: the demo's published run 1; empty bodies are refused before anything is written.
             ("GET", "/api/v1/public/placement"): {}, ("POST", "/api/v1/public/placement/applications"): {"body": {}},
             ("GET", "/api/v1/public/placement/applications/{code}"): {"params": ["XXXX-XXXX-XXXX-XXXX-XXXX"]},

@@ -362,6 +362,14 @@ export interface EscalationDue {
   overdue_working_days: number
 }
 
+// A long request's progress (GET /api/v1/progress/{token}).
+export interface ImportProgress {
+  phase: 'reading' | 'checking' | 'importing'
+  done: number
+  total: number
+  finished: boolean
+}
+
 export interface ImportReport {
   applied?: number
   would_apply?: number
@@ -467,7 +475,7 @@ export const casesApi = {
   batch: (action: BatchAction, ids: number[], note?: string) =>
     http.post<BatchResult>('/api/v1/cases/batch-transitions', { action, case_ids: ids, note: note || undefined }),
   register: (c: StaffRegistration) => http.post<SubmitResult>('/api/v1/cases', c, { ledger_receipt: 'deferred' }),
-  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean; backdateReason?: string; mapping?: Record<string, string> }) =>
+  importFile: (file: File, channel: string, opts: { dryRun?: boolean; acceptValid?: boolean; unitMap?: Record<string, number>; rememberUnits?: boolean; backdateReason?: string; mapping?: Record<string, string>; progress?: string }) =>
     request<ImportReport>('POST', '/api/v1/cases/import', {
       raw: file,
       contentType: file.name.toLowerCase().endsWith('.xlsx')
@@ -478,8 +486,11 @@ export const casesApi = {
         backdate_reason: opts.backdateReason?.trim() || undefined,
         unit_map: opts.unitMap && Object.keys(opts.unitMap).length ? JSON.stringify(opts.unitMap) : undefined,
         mapping: opts.mapping && Object.keys(opts.mapping).length ? JSON.stringify(opts.mapping) : undefined,
+        progress: opts.progress,
       },
     }),
+  // How far a check or import sent with ?progress=token is (the caller's own).
+  importProgress: (token: string) => http.get<ImportProgress>(`/api/v1/progress/${token}`),
   // A platform's column mapping, saved from the preview and recognised from the next file's header.
   importProfiles: () => http.get<{ items: ImportProfile[] }>('/api/v1/import-profiles', { kind: 'cases' }),
   saveImportProfile: (name: string, mapping: Record<string, string>) =>
