@@ -19,12 +19,15 @@
 
 namespace qf {
 
-// A row as read, before the header is known: the file's row number, its cells, and problems found reading it.
-struct RawRow {
+// A data row: trimmed cells as wide as the header, the file's row number, and why it cannot be read if it cannot
+// (ragged {n, header n}, formula_text, formula_no_value).
+struct TableRow {
   int number = 0;
   std::vector<std::string> cells;
   std::vector<FieldError> problems;
 };
+// A row as read, before the header is known: its cells as the file has them, and problems found reading it.
+using RawRow = TableRow;
 
 // Where a stream's rows come from: a CSV or XLSX reader (table_stream.cc).
 class RawRows {
@@ -38,14 +41,6 @@ class RawRows {
   // How much of the input is read, of how much (bytes; for progress).
   virtual uint64_t done() const = 0;
   virtual uint64_t total() const = 0;
-};
-
-// A data row: trimmed cells as wide as the header, the file's row number, and why it cannot be read if it cannot
-// (ragged {n, header n}, formula_text, formula_no_value).
-struct TableRow {
-  int number = 0;
-  std::vector<std::string> cells;
-  std::vector<FieldError> problems;
 };
 
 class TableStream {
