@@ -63,7 +63,7 @@ class Bytes {
   ~Bytes() {
     if (file_) std::fclose(file_);
   }
-  // The next chunk; empty at the end (or on a read error, which ferror tells).
+  // The next chunk; empty at the end; DataLoss on a read error.
   absl::StatusOr<std::string_view> Next() {
     if (!file_) {
       std::string_view out = buffer_.substr(done_, kChunk);
@@ -158,8 +158,7 @@ class CsvRows : public RawRows {
         if (in_quotes_)
           return Invalid("import.csv_quote", "CSV 引号不配对", {AtRow(row_start_, "quote_open", {}, "引号未闭合")});
         if (cell_.empty() && row_.empty()) return false;
-        if (EndRow(out)) return true;
-        return false;
+        return EndRow(out);
       }
       QF_RETURN_IF_ERROR(Decode());
     }

@@ -88,12 +88,4 @@ inline absl::Status RequireColumns(const Table& t, const ImportColumns& columns)
   return absl::OkStatus();
 }
 
-inline absl::Status RequireColumns(const Table& t, const std::vector<std::pair<int, const char*>>& cols) {
-  std::vector<FieldError> e;
-  for (auto& [idx, name] : cols)
-    if (idx < 0) e.push_back(ColumnMissing(t, name));
-  if (!e.empty()) return Invalid("import.missing_columns", "表头缺少必需的列", e);
-  return absl::OkStatus();
-}
-
 }  // namespace qf
