@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,8 +45,16 @@ struct Rule {
   bool AppliesTo(int year) const { return year >= from && year <= to; }
 };
 
+// How a lottery is watched (招生监督): the kinds of observer that may be recorded at a draw and those that must be,
+// with the document that says so.
+struct LotteryPolicy {
+  std::vector<std::string> observer_roles, required_roles;
+  std::string clause;
+};
+
 struct Rules {
   std::vector<Route> routes;
+  LotteryPolicy lottery;
   std::vector<Rule> rules;
   std::vector<std::string> forbidden_materials;  // the placement policy's list (one list for every admission)
   std::string forbidden_clause;
@@ -86,6 +95,7 @@ struct Student {
   std::string registered_school;  // 学籍学校 as written (empty: this school)
   int64_t registered_school_id = 0;  // resolved against the units, 0 when not found
   std::optional<int> registered_grade;
+  std::string tag;  // the ID number's keyed hash (set by the store before the checks that match pupils)
 };
 
 // Reads a roster sheet: 姓名, 身份证号, 年级, 班级, 录取方式 are required; 成绩, 收费项目/收费金额/收款账户 (several
@@ -96,6 +106,14 @@ inline constexpr std::string_view kRosterImport = "roster";
 std::vector<std::string_view> RosterImportFields();
 absl::StatusOr<std::vector<Student>> ReadRoster(const ImportColumns& columns, const Table& t, const Rules& rules);
 
+// What a drawn lottery of the roster's school decided for one grade: the applicants and those admitted (by the draw,
+// by the waiting list after a recorded give-up, or beyond the plan with a recorded reason), as ID-number tags.
+struct LotteryOutcome {
+  int64_t id = 0;
+  int grade = 0, plan = 0;
+  std::set<std::string> applicants, admitted;
+};
+
 // A school's roster with what the checks need to know of the school and its declared plan.
 struct Roster {
   int year = 0;
@@ -105,6 +123,7 @@ struct Roster {
   std::optional<double> line;      // the admission line (三限 years: the choice students' minimum)
   std::vector<std::string> materials;  // what the school's admission notice asked for
   std::vector<Student> students;
+  std::vector<LotteryOutcome> lotteries;  // the school's drawn lotteries of the year
 };
 
 // A violation: the rule (code, year it applied), a key that stays the same while the violation does (a class, a
@@ -132,11 +151,15 @@ std::vector<Finding> CheckEnrolments(const Rules& rules, int year, std::vector<E
 
 // ---- Store ----
 
+// The keyed hash that matches a pupil across rosters and lotteries (Vault::Tag's purpose).
+inline constexpr std::string_view kIdTagPurpose = "admission-id-number";
+
 struct AdmissionsEnv {
   const Calendar* calendar;
   const vault::Vault* vault;
   cases::CaseEnv cases;  // for findings referred to the discipline office
   const ImportColumns* roster_columns = nullptr;  // what UploadRoster reads (kRosterImport's columns)
+  const ImportColumns* applicant_columns = nullptr;  // what RequestLottery reads (kLotteryImport's columns)
 };
 
 struct RosterUpload {
@@ -187,5 +210,62 @@ struct Figures {
   std::vector<std::pair<std::string, int>> by_rule;
 };
 absl::StatusOr<Figures> FiguresBetween(Db& db, const Rules& rules, absl::CivilDay from, absl::CivilDay to);
+
+// ---- Lotteries (招生监督) ----
+// An oversubscribed school admits its intake grade by lottery on the draw engine (draws/draw.h, docs/draws.md). The
+// district bureau (or the office) requests it with the applicants' list — application codes, names and ID numbers
+// sealed and matched to the rosters as rosters' are — which freezes the candidates and publishes the commitment; the
+// named witness (the discipline office or a leader) enters the public value on the spot with the observers recorded
+// (the roles the rules require), and the result is published at once as a record anyone recomputes: the first `plan`
+// of the order admitted, the rest waiting in order. An admitted applicant who gives up the place is recorded with the
+// reason and the next one waiting is admitted (the draw's call-down); an admission beyond the plan only with its
+// reason. The roster check (rule lottery_bypassed) then names the grade's pupils the lottery did not admit.
+
+// The applicants list's kind in data/imports/columns.toml and the fields ReadApplicants reads from its columns there.
+inline constexpr std::string_view kLotteryImport = "lottery-applicants";
+std::vector<std::string_view> LotteryImportFields();
+struct Applicant {
+  int row = 0;
+  std::string code, name, id_number;
+};
+// 报名号, 姓名, 身份证号, all required; every bad cell named; a code or an ID number twice is refused.
+absl::StatusOr<std::vector<Applicant>> ReadApplicants(const ImportColumns& columns, const Table& t);
+
+struct LotteryRequest {
+  int year = 0, grade = 0, plan = 0;
+  int64_t school_id = 0, witness_account_id = 0;
+  std::string venue;
+};
+// Query parameters of a request: year, school_id, grade, plan, witness_account_id, venue.
+absl::StatusOr<LotteryRequest> ParseLotteryRequest(const std::map<std::string, std::string>& query);
+struct Observer {
+  std::string role, name;
+};
+// The draw's body: {public_value, observers: [{role, name}]}; the roles the policy knows, the required ones present.
+struct LotteryDraw {
+  std::string public_value;
+  std::vector<Observer> observers;
+};
+absl::StatusOr<LotteryDraw> ParseLotteryDraw(const boost::json::object& body, const LotteryPolicy& policy);
+
+absl::StatusOr<boost::json::object> RequestLottery(Tx& tx, const AdmissionsEnv& env, const LotteryRequest& req,
+                                                   const Table& table, const Principal& who);
+absl::StatusOr<boost::json::object> DrawLottery(Tx& tx, const AdmissionsEnv& env, int64_t id, const LotteryDraw& draw,
+                                                const Principal& who);
+// An admitted (or waiting) applicant gives up the place: the reason recorded, the next one waiting admitted.
+absl::StatusOr<boost::json::object> RecordGiveUp(Tx& tx, int64_t id, const std::string& code, const std::string& reason,
+                                                 const Principal& who);
+// A waiting applicant admitted beyond the plan, with the reason (a decision the public record shows).
+absl::StatusOr<boost::json::object> RecordExtraAdmission(Tx& tx, int64_t id, const std::string& code,
+                                                         const std::string& reason, const Principal& who);
+// The year's lotteries in the caller's scope, and one with its applicants (names and ID numbers masked).
+absl::StatusOr<boost::json::object> Lotteries(Db& db, int year, const Principal& who);
+absl::StatusOr<boost::json::object> LotteryView(Db& db, int64_t id, const Principal& who);
+// The public record: the school, the grade, the plan and the commitment from the request on; once drawn, the
+// observers, applicants, admitted and remaining places, and everything draws::Verify needs (codes only, no names).
+absl::StatusOr<boost::json::object> PublicLottery(Db& db, int64_t id);
+absl::StatusOr<boost::json::object> PublicLotteries(Db& db, int year);
+// The school's drawn lotteries of `year`, for the roster check.
+absl::StatusOr<std::vector<LotteryOutcome>> LotteryOutcomes(Db& db, int year, int64_t school_id);
 
 }  // namespace qf::admissions

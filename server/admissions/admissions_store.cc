@@ -22,8 +22,6 @@ namespace qf::admissions {
 namespace json = boost::json;
 namespace {
 
-constexpr std::string_view kTagPurpose = "admission-id-number";
-
 std::string FindingSubject(int64_t id) { return "admission_finding:" + std::to_string(id); }
 
 bool SeesAll(const Principal& who) { return who.Has(kSupervisor) || who.Has(kLeader); }
@@ -292,12 +290,13 @@ absl::StatusOr<json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, cons
   QF_ASSIGN_OR_RETURN(auto srow, db.Prepare(
       "INSERT INTO admission_students(roster_id, row_number, name_masked, id_masked, id_key, sealed, grade, class_name, "
       "route, score, fees, registered_school_id, registered_school, registered_grade) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  for (Student& s : students) s.tag = env.vault->Tag(kIdTagPurpose, s.id_number);
   for (const Student& s : students) {
     json::array fees;
     for (const Fee& f : s.fees) fees.push_back(json::object{{"item", f.item}, {"amount", f.amount}, {"account", f.account}});
     srow.Reset();
     srow.Bind(1, roster_id).Bind(2, int64_t{s.row}).Bind(3, MaskName(s.name)).Bind(4, MaskIdNumber(s.id_number))
-        .Bind(5, env.vault->Tag(kTagPurpose, s.id_number))
+        .Bind(5, s.tag)
         .BindBlob(6, env.vault->Seal(json::serialize(json::object{{"name", s.name}, {"id_number", s.id_number}})))
         .Bind(7, int64_t{s.grade}).Bind(8, s.class_name).Bind(9, s.route);
     if (s.score) srow.Bind(10, *s.score); else srow.BindNull(10);
@@ -314,6 +313,7 @@ absl::StatusOr<json::object> UploadRoster(Tx& tx, const AdmissionsEnv& env, cons
 
   // The school's own rules, then the city's double enrolments (which any upload may create or end).
   Roster roster{req.year, req.school_id, unit->name, unit->stage, up.plan, up.line, up.materials, std::move(students)};
+  QF_ASSIGN_OR_RETURN(roster.lotteries, LotteryOutcomes(db, req.year, req.school_id));
   std::vector<Finding> own = CheckRoster(rules, roster);
   std::vector<std::string> own_codes;
   for (const auto& r : rules.rules)

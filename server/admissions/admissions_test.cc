@@ -76,8 +76,15 @@ TEST(AdmissionRules, AFileWithoutDocumentsOrWithUnknownRulesIsRefused) {
   std::string routes = "[[route]]\ncode=\"transient\"\nlabel=\"借读\"\n[[route]]\ncode=\"choice\"\nlabel=\"择校\"\n";
   EXPECT_FALSE(Rules::Parse(routes + "[[rule]]\ncode=\"large_class\"\nlabel=\"大班额\"\nthreshold=56\n", "t", {}, "").ok());
   EXPECT_FALSE(Rules::Parse(routes + "[[rule]]\ncode=\"made_up\"\nlabel=\"x\"\nclause=\"y\"\n", "t", {}, "").ok());
-  EXPECT_TRUE(Rules::Parse(routes + "[[rule]]\ncode=\"large_class\"\nlabel=\"大班额\"\nthreshold=56\nclause=\"国发\"\n",
+  const std::string lottery = "[lottery]\nobserver_roles=[\"家长代表\"]\nrequired_roles=[\"家长代表\"]\nclause=\"文件\"\n";
+  EXPECT_TRUE(Rules::Parse(routes + lottery + "[[rule]]\ncode=\"large_class\"\nlabel=\"大班额\"\nthreshold=56\nclause=\"国发\"\n",
                            "t", {}, "").ok());
+  // Without the document a lottery's watching rests on, or requiring a kind of observer it does not know: refused.
+  EXPECT_FALSE(Rules::Parse(routes + "[[rule]]\ncode=\"large_class\"\nlabel=\"大班额\"\nthreshold=56\nclause=\"国发\"\n",
+                            "t", {}, "").ok());
+  EXPECT_FALSE(Rules::Parse(routes + "[lottery]\nobserver_roles=[\"家长代表\"]\nrequired_roles=[\"公证员\"]\nclause=\"文件\"\n" +
+                                "[[rule]]\ncode=\"large_class\"\nlabel=\"大班额\"\nthreshold=56\nclause=\"国发\"\n",
+                            "t", {}, "").ok());
 }
 
 TEST(AdmissionRoster, GradesAreReadAsSchoolsWriteThem) {
@@ -266,6 +273,70 @@ TEST(AdmissionChecks, OneStudentOnTwoSchoolsRostersIsAFindingAtEach) {
   EXPECT_NE(f[0].summary.find("十中"), std::string::npos) << f[0].summary;
   EXPECT_EQ(f[1].school_id, 9);
   EXPECT_TRUE(CheckEnrolments(rules, 2026, {{"k1", 7, 2, "a", "x"}, {"k2", 9, 2, "b", "y"}}).empty());
+}
+
+TEST(AdmissionLottery, TheApplicantsListNamesEveryBadCell) {
+  Table t = Sheet({"报名号", "姓名", "身份证号"},
+                  {{"A001", "张三", Id(1)}, {"A001", "李四", Id(2)}, {"", "", "340102201001011234"}, {"A004", "王五", Id(1)}});
+  auto r = ReadApplicants(ShippedColumns(kLotteryImport), t);
+  ASSERT_FALSE(r.ok());
+  std::string all;
+  for (const auto& e : FieldErrors(r.status())) all += e.field + ":" + e.message + "\n";
+  EXPECT_NE(all.find("第3行 第1列（报名号）:报名号重复"), std::string::npos) << all;
+  EXPECT_NE(all.find("第4行 第1列（报名号）"), std::string::npos) << all;
+  EXPECT_NE(all.find("第4行 第2列（姓名）"), std::string::npos) << all;
+  EXPECT_NE(all.find("第4行 第3列（身份证号）"), std::string::npos) << all;
+  EXPECT_NE(all.find("第5行 第3列（身份证号）:同一学生报名两次"), std::string::npos) << all;
+  EXPECT_EQ(FieldErrors(r.status()).size(), 5u) << all;
+  auto good = ReadApplicants(ShippedColumns(kLotteryImport), Sheet({"报名编号", "学生姓名", "身份证号码"},
+                                                                   {{"A001", "张三", Id(1)}, {"A002", "李四", Id(2)}}));
+  ASSERT_TRUE(good.ok()) << good.status();
+  EXPECT_EQ((*good)[1].code, "A002");
+}
+
+TEST(AdmissionLottery, TheDrawNeedsTheObserversThePolicyRequires) {
+  const LotteryPolicy& p = Shipped().lottery;
+  auto parse = [&](std::string body) { return ParseLotteryDraw(boost::json::parse(body).as_object(), p); };
+  auto ok = parse(R"({"public_value":"上证 3321.07","observers":[{"role":"纪检监察","name":"王敏"},{"role":"家长代表","name":"李华"}]})");
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->observers.size(), 2u);
+  auto no_parent = parse(R"({"public_value":"x","observers":[{"role":"纪检监察","name":"王敏"}]})");
+  ASSERT_FALSE(no_parent.ok());
+  EXPECT_EQ(FieldErrors(no_parent.status()).at(0).field, "observers");
+  EXPECT_NE(FieldErrors(no_parent.status()).at(0).message.find("家长代表"), std::string::npos);
+  auto bad_role = parse(R"({"public_value":"","observers":[{"role":"路人","name":"某某"}]})");
+  ASSERT_FALSE(bad_role.ok());
+  std::string fields;
+  for (const auto& e : FieldErrors(bad_role.status())) fields += e.field + ";";
+  EXPECT_NE(fields.find("public_value;"), std::string::npos) << fields;
+  EXPECT_NE(fields.find("observers[0].role;"), std::string::npos) << fields;
+  EXPECT_FALSE(parse(R"({"public_value":"x"})").ok());
+}
+
+TEST(AdmissionChecks, PupilsTheLotteryDidNotAdmitAreAFinding) {
+  auto rules = Shipped();
+  auto tagged = [](Student s, std::string tag) { s.tag = std::move(tag); return s; };
+  LotteryOutcome lottery{42, 7, 2, {"a", "b", "c", "d", "e"}, {"a", "b", "d"}};  // d: a recorded give-up's successor
+  // Admitted by the draw, by the waiting list, a zone pupil who never applied, and another grade: no finding.
+  Roster clean = Of(2026, {tagged(Pupil(2, "lottery"), "a"), tagged(Pupil(3, "lottery"), "b"), tagged(Pupil(4, "lottery"), "d"),
+                           tagged(Pupil(5, "zone"), "z"), tagged(Pupil(6, "lottery", 8), "y")});
+  clean.lotteries = {lottery};
+  for (const auto& f : CheckRoster(rules, clean)) EXPECT_NE(f.rule, "lottery_bypassed") << f.summary;
+  // A waiting applicant enrolled through another route, and a "lottery" pupil who was never drawn: one finding.
+  Roster bypassed = Of(2026, {tagged(Pupil(2, "lottery"), "a"), tagged(Pupil(3, "zone"), "c"), tagged(Pupil(4, "lottery"), "x"),
+                              tagged(Pupil(5, "special"), "e")});  // special categories are placed by their own rules
+  bypassed.lotteries = {lottery};
+  std::vector<Finding> found;
+  for (auto& f : CheckRoster(rules, bypassed))
+    if (f.rule == "lottery_bypassed") found.push_back(f);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].key, "lottery:42");
+  EXPECT_EQ(found[0].rows, (std::vector<int>{3, 4}));
+  EXPECT_EQ(found[0].numbers.at("admitted").as_int64(), 3);
+  // Before 2020 no such rule.
+  Roster old = bypassed;
+  old.year = 2018;
+  for (const auto& f : CheckRoster(rules, old)) EXPECT_NE(f.rule, "lottery_bypassed");
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ absl::StatusOr<Rules> Rules::Parse(std::string_view text, std::string_view sourc
   static const std::set<std::string> kCodes = {
       "choice_abolished", "choice_limits", "forbidden_fee", "transient_high_school", "transient_registration",
       "transient_grade", "registration_elsewhere", "double_enrolment", "large_class", "plan_exceeded",
-      "forbidden_materials"};
+      "forbidden_materials", "lottery_bypassed"};
   if (auto* a = t["rule"].as_array())
     for (auto& v : *a) {
       toml::node_view<toml::node> n(v);
@@ -121,6 +121,14 @@ absl::StatusOr<Rules> Rules::Parse(std::string_view text, std::string_view sourc
       if (rule.from > rule.to) return bad(rule.code + " 的 from 晚于 to");
       r.rules.push_back(std::move(rule));
     }
+  r.lottery.observer_roles = StringList(t["lottery"]["observer_roles"]);
+  r.lottery.required_roles = StringList(t["lottery"]["required_roles"]);
+  r.lottery.clause = t["lottery"]["clause"].value_or(std::string());
+  if (r.lottery.observer_roles.empty() || r.lottery.clause.empty())
+    return bad("[lottery] 须有 observer_roles 和 clause（所依据的文件）");
+  for (const auto& role : r.lottery.required_roles)
+    if (std::find(r.lottery.observer_roles.begin(), r.lottery.observer_roles.end(), role) == r.lottery.observer_roles.end())
+      return bad("[lottery] required_roles 中的“" + role + "”不在 observer_roles 中");
   if (r.routes.empty() || r.rules.empty()) return bad("须有 route 和 rule");
   if (!r.RouteOf("transient") || !r.RouteOf("choice")) return bad("须有 transient（借读）和 choice（择校）两种录取方式");
   return r;
@@ -367,6 +375,23 @@ std::vector<Finding> CheckRoster(const Rules& rules, const Roster& ro) {
            {"over", static_cast<int64_t>(rows.size()) - *ro.plan}},
           {});
   }
+  if (const Rule* r = rules.For("lottery_bypassed", ro.year))
+    for (const LotteryOutcome& l : ro.lotteries) {
+      // Pupils of the lottery's grade admitted by lottery whom it did not admit, and applicants it did not admit
+      // enrolled by another way (special categories are placed by their own rules).
+      std::vector<int> rows;
+      for (const auto& s : ro.students) {
+        if (s.grade != l.grade || s.tag.empty() || l.admitted.contains(s.tag)) continue;
+        if (is(s, "lottery") || (l.applicants.contains(s.tag) && !is(s, "special"))) rows.push_back(s.row);
+      }
+      if (!rows.empty())
+        add(*r, fmt::format("lottery:{}", l.id),
+            fmt::format("{}摇号录取 {} 人（计划 {} 人），另有 {} 名学生未经摇号、递补或有记录的补录入学（{}）",
+                        GradeLabel(l.grade), l.admitted.size(), l.plan, rows.size(), Rows(rows)),
+            {{"students", static_cast<int64_t>(rows.size())}, {"plan", l.plan},
+             {"admitted", static_cast<int64_t>(l.admitted.size())}, {"lottery_id", l.id}},
+            rows);
+    }
   if (const Rule* r = rules.For("forbidden_materials", ro.year)) {
     std::vector<std::string> asked;
     for (const auto& m : ro.materials)

@@ -3,7 +3,8 @@
 // violations — a 借读 student in a high school, one pupil on the rosters of two schools, a pupil attending one school
 // with his 学籍 at another, a class of 58, two 择校 students with their fees, a notice asking for a forbidden
 // certificate — the office's orders and its referral of the fees and one roster corrected in October, and in
-// November one order rectified.
+// November one order rectified. In July one oversubscribed junior-high school's lottery (招生监督), whose roster then
+// admits one applicant the lottery left waiting.
 #include <random>
 
 #include "admissions/admissions.h"
@@ -58,9 +59,10 @@ absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std:
   QF_ASSIGN_OR_RETURN(admissions::Rules loaded, admissions::Rules::Load(app.data_dir));
   auto rules = std::make_shared<const admissions::Rules>(std::move(loaded));
   admissions::AdmissionsEnv env{app.calendar, app.vault, cases::CaseEnv{app.calendar, app.policies, app.vault},
-                                &app.imports->Of(admissions::kRosterImport)};
+                                &app.imports->Of(admissions::kRosterImport), &app.imports->Of(admissions::kLotteryImport)};
   const Principal sup = who.at("supervisor");
   const Principal yh = who.at("principal_yh001");
+  const Principal district_yh = who.at("handler_yh");
   QF_ASSIGN_OR_RETURN(Db * db, app.readers->Get());
   QF_ASSIGN_OR_RETURN(auto units, org::ListUnits(*db, {.kind = "school", .limit = 5000}));
   std::vector<org::Unit> high, junior;
@@ -126,11 +128,86 @@ absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std:
   // A notice asking for a forbidden certificate.
   uploads[j0 + 5].materials.push_back("学前教育经历证明");
 
+  // A 瑶海区 junior-high school oversubscribed in July: 150 applicants for 60 places by lottery, requested by the
+  // district bureau, drawn by the office's witness with a parent, a deputy and a notary present; an admitted family
+  // moves away and the next one waiting is admitted. Its September roster lists the 60 admitted — and one applicant
+  // left waiting, whom the roster check names.
+  size_t lottery_at = uploads.size();
+  for (size_t i = j0 + 6; i < uploads.size(); ++i)
+    if (uploads[i].school.district == "瑶海区" && uploads[i].school.code != "YH001") {
+      lottery_at = i;
+      break;
+    }
+  if (lottery_at == uploads.size()) return absl::InternalError("演示城市瑶海区缺少可摇号的初中");
+  constexpr int kLotteryPlan = 60;
+  auto applicants = std::make_shared<std::map<std::string, Row>>();
+  std::vector<std::vector<std::string>> applicant_rows;
+  for (int k = 1; k <= 150; ++k) {
+    Row r = pupil(2013, "七年级", "", "电脑派位");
+    std::string code = fmt::format("YH2026{:04d}", k);
+    applicant_rows.push_back({code, r.name, r.id});
+    (*applicants)[code] = r;
+  }
+  auto lottery_id = std::make_shared<int64_t>(0);
+  {
+    Table list;
+    list.header = {"报名号", "姓名", "身份证号"};
+    list.rows = applicant_rows;
+    for (size_t i = 0; i < list.rows.size(); ++i) list.row_numbers.push_back(static_cast<int>(i) + 2);
+    admissions::LotteryRequest req{2026, 7, kLotteryPlan, uploads[lottery_at].school.id, sup.account_id,
+                                   "瑶海区教体局招生考试中心"};
+    schedule.emplace(At(7, 10, 9), [&rt, &clock, env, req, list, district_yh, lottery_id]() -> absl::Status {
+      return Do(rt, clock, At(7, 10, 9), district_yh, [&](Tx& tx) -> absl::StatusOr<json::object> {
+        QF_ASSIGN_OR_RETURN(auto o, admissions::RequestLottery(tx, env, req, list, district_yh));
+        *lottery_id = o.at("id").as_int64();
+        return o;
+      });
+    });
+    admissions::LotteryDraw draw{"上证综指 2026-07-14 收盘 3472.19",
+                                 {{"纪检监察", "王敏"}, {"人大代表", "钱立新"}, {"家长代表", "孙丽"}, {"公证员", "赵磊"}}};
+    schedule.emplace(At(7, 15, 9, 30), [&rt, &clock, env, draw, sup, lottery_id]() -> absl::Status {
+      return Do(rt, clock, At(7, 15, 9, 30), sup, [&](Tx& tx) { return admissions::DrawLottery(tx, env, *lottery_id, draw, sup); });
+    });
+    schedule.emplace(At(7, 28, 10), [&rt, &clock, district_yh, lottery_id]() -> absl::Status {
+      QF_ASSIGN_OR_RETURN(Db * db, rt.app().readers->Get());
+      QF_ASSIGN_OR_RETURN(json::object view, admissions::LotteryView(*db, *lottery_id, district_yh));
+      std::string first = std::string(view.at("rows").as_array().at(3).as_object().at("code").as_string());
+      return Do(rt, clock, At(7, 28, 10), district_yh, [&](Tx& tx) {
+        return admissions::RecordGiveUp(tx, *lottery_id, first, "随父母工作调动迁往南京，家长书面放弃学位", district_yh);
+      });
+    });
+  }
+
   for (size_t i = 0; i < uploads.size(); ++i) {
     absl::Time at = At(9, 21 + static_cast<int>(i % 9), 9) + absl::Minutes(static_cast<int>(i) * 7);
     const Upload& u = uploads[i];
     Principal by = u.school.code == "YH001" ? yh : sup;  // 瑶海区实验中学 sends its own; the office the others
     admissions::RosterUpload req{2026, u.school.id, u.plan, std::nullopt, u.materials, fmt::format("demo-roster-{}", i)};
+    if (i == lottery_at) {
+      // The lottery school's roster is written once the draw is known: those it admitted, and one left waiting.
+      std::vector<Row> base = u.rows;
+      schedule.emplace(at, [&rt, &clock, at, by, env, rules, req, base, applicants, lottery_id, sup]() mutable -> absl::Status {
+        QF_ASSIGN_OR_RETURN(Db * db, rt.app().readers->Get());
+        QF_ASSIGN_OR_RETURN(json::object view, admissions::LotteryView(*db, *lottery_id, sup));
+        std::vector<Row> rows = base;
+        bool one_waiting = false;
+        int k = 0;
+        for (const auto& v : view.at("rows").as_array()) {
+          const json::object& a = v.as_object();
+          std::string status(a.at("status").as_string());
+          if (status == "backup" && one_waiting) continue;
+          if (status != "selected" && status != "backup") continue;
+          one_waiting = one_waiting || status == "backup";
+          Row r = applicants->at(std::string(a.at("code").as_string()));
+          r.klass = fmt::format("{}班", 5 + k++ % 2);
+          rows.push_back(r);
+        }
+        req.plan = static_cast<int>(rows.size()) + 2;
+        Table sheet = Sheet(rows);
+        return Do(rt, clock, at, by, [&](Tx& tx) { return admissions::UploadRoster(tx, env, *rules, req, sheet, by); });
+      });
+      continue;
+    }
     Table sheet = Sheet(u.rows);
     schedule.emplace(at, [&rt, &clock, at, by, env, rules, req, sheet]() {
       return Do(rt, clock, at, by, [&](Tx& tx) { return admissions::UploadRoster(tx, env, *rules, req, sheet, by); });

@@ -72,9 +72,10 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }),
               kMaxImportBytes, "Import pool members from CSV or XLSX (all or nothing unless accept_valid)"});
-  router.Add({"GET", "/api/v1/draw-witnesses", kDrawers,
+  router.Add({"GET", "/api/v1/draw-witnesses", kDrawers | kHandler,
               ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return Witnesses(db); }),
-              0, "Accounts that may witness a draw (discipline office and bureau leaders)"});
+              0, "Accounts that may witness a draw (discipline office and bureau leaders); district bureaus name one for "
+              "their lotteries"});
   router.Add({"GET", "/api/v1/draws", kDrawers,
               ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 return StaffList(db, *req.principal);

@@ -199,6 +199,13 @@ def main():
             ("GET", "/api/v1/admissions/findings"): {}, ("GET", "/api/v1/admissions/report"): {},
             ("POST", "/api/v1/admissions/findings/{id}/order"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/admissions/findings/{id}/refer"): {"params": [999999], "body": {}},
+            # Lotteries: the demo's lottery 1 (drawn in July).
+            ("GET", "/api/v1/admissions/lotteries"): {}, ("POST", "/api/v1/admissions/lotteries"): {"raw": b""},
+            ("GET", "/api/v1/admissions/lotteries/{id}"): {"params": [1]},
+            ("POST", "/api/v1/admissions/lotteries/{id}/draw"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/admissions/lotteries/{id}/give-ups"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/admissions/lotteries/{id}/extras"): {"params": [999999], "body": {}},
+            ("GET", "/api/v1/public/lotteries"): {}, ("GET", "/api/v1/public/lotteries/{id}"): {"params": [1]},
             ("GET", "/api/v1/projects"): {}, ("POST", "/api/v1/projects"): {"body": {}},
             ("GET", "/open311/v2/discovery.{format}"): {"params": ["json"]}, ("GET", "/open311/v2/services.{format}"): {"params": ["xml"]},
             ("GET", "/open311/v2/services/{service_code}.{format}"): {"params": ["fees", "json"]},

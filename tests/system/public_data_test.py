@@ -64,6 +64,9 @@ def main():
             _, members, _ = sup.request("GET", "/api/v1/pools/" + pool)
             secrets.update(m["name"] for m in members["items"] if len(m["name"]) >= 3)
         secrets.update(["周女士", "13905510123"])
+        # A lottery's applicants: staff see them masked; the public record shows application numbers only.
+        _, lottery, _ = sup.request("GET", "/api/v1/admissions/lotteries/1")
+        secrets.update(a["id_number"] for a in lottery["rows"])
         secrets.discard("")
         case_id = notice["objections"][0]["case_id"]
         _, case, _ = sup.request("GET", "/api/v1/cases/%d" % case_id)
@@ -87,6 +90,7 @@ def main():
             "/api/v1/public/placement/runs/{id}/notice": [[1]],
             "/api/v1/public/notices/{id}": [[1]],
             "/api/v1/public/draws/{id}": [[1], [2]],
+            "/api/v1/public/lotteries/{id}": [[1]],
             "/api/v1/public/cases/{receipt}": [[receipt]],
             "/api/v1/public/cases/{receipt}/ledger": [[receipt]],
             "/ledger/tile/{*path}": [],
