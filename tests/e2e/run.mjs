@@ -1437,6 +1437,69 @@ async function admissions(browser, base, locale) {
   await expectText(sup.locator('[data-test=adm-report]'), '1', `${locale} admissions: the year's numbers`)
   await shot(sup, locale, 'console-admissions-report')
   await sup.context().close()
+  await lottery(browser, base, locale, year)
+}
+
+// An oversubscribed school's lottery (招生监督): the district bureau requests it with the applicants' list, the office's
+// witness draws it in the console with the observers present, and anyone recomputes it on the portal.
+async function lottery(browser, base, locale, year) {
+  const zh = locale !== 'en'
+  const ids = ['340102201601011010', '340102201601011029', '340102201601011037', '340102201601011045', '340102201601011053']
+  const list = '报名号,姓名,身份证号\n' + ids.map((id, i) => `E${locale}${i + 1},${'周吴郑王冯'[i]}小${'一二三四五'[i]},${id}`).join('\n') + '\n'
+  const district = await signIn(browser, base, 'handler_yh', locale)
+  await district.locator('[data-test=menu-admissions]').click()
+  const y = district.locator(field('adm-year'))
+  await y.fill(year)
+  await y.press('Enter')
+  await district.locator('.el-tabs__item', { hasText: zh ? '摇号监督' : 'Lotteries' }).click()
+  await district.locator('[data-test=lot-request]').click()
+  const dialog = district.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  await pickSure(district, 'lot-school', '瑶海区实验中学')
+  await dialog.locator(field('lot-plan')).fill('2')
+  await pickSure(district, 'lot-witness', '赵军')
+  await dialog.locator('[data-test=lot-file]').setInputFiles({ name: 'applicants.csv', mimeType: 'text/csv', buffer: Buffer.from(list) })
+  await shot(district, locale, 'console-lottery-request')
+  await dialog.locator('[data-test=lot-send]').click()
+  await expectText(district.locator('[data-test=lot-summary]'), zh ? '待摇号' : 'To be drawn', `${locale} lottery: the list is frozen and the commitment published`)
+  await expectText(district.locator('[data-test=lot-rows]'), '周*一', `${locale} lottery: the applicants are shown masked`)
+  check(!(await district.locator('[data-test=lot-rows]').textContent()).includes(ids[0]), `${locale} lottery: no ID number in clear`)
+  await district.context().close()
+
+  const sup = await signIn(browser, base, 'supervisor', locale)
+  await sup.locator('[data-test=menu-admissions]').click()
+  const sy = sup.locator(field('adm-year'))
+  await sy.fill(year)
+  await sy.press('Enter')
+  await sup.locator('.el-tabs__item', { hasText: zh ? '摇号监督' : 'Lotteries' }).click()
+  await sup.locator('[data-test=lot-list] .el-table__row', { hasText: '瑶海区实验中学' }).first().click()
+  const drawBox = sup.locator('[data-test=lot-draw]')
+  await drawBox.waitFor()
+  await sup.locator(field('lot-public-value')).fill('上证综指 3472.19')
+  await sup.locator(field('lot-obs-name-0')).fill('王敏')
+  await sup.locator('[data-test=lot-draw-send]').click()
+  await expectText(sup.locator('[data-test=lot-draw-errors]'), 'observers[1].name', `${locale} lottery: an observer without a name is refused, naming the field`)
+  await sup.locator(field('lot-obs-name-1')).fill('孙丽')
+  await shot(sup, locale, 'console-lottery-draw')
+  await sup.locator('[data-test=lot-draw-send]').click()
+  await expectText(sup.locator('[data-test=lot-summary]'), zh ? '已摇号并公布' : 'Drawn and published', `${locale} lottery: drawn and published on the spot`)
+  await expectText(sup.locator('[data-test=lot-rows]'), zh ? '候补' : 'Waiting', `${locale} lottery: the rest wait in order`)
+  await shot(sup, locale, 'console-lottery-drawn')
+  await sup.context().close()
+
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const citizen = await ctx.newPage()
+  watchErrors(citizen, 'public lottery')
+  await citizen.goto(`${base}/lotteries`)
+  const py = citizen.locator(field('pl-year'))
+  await py.fill(year)
+  await py.press('Enter')
+  await citizen.locator('[data-test=pl-list] a', { hasText: '瑶海区实验中学' }).first().click()
+  await expectText(citizen.locator('[data-test=pl-agree]'), zh ? '复算结果与公布结果一致' : 'The recomputation agrees', `${locale} lottery: the portal recomputes the draw`)
+  await expectText(citizen.locator('[data-test=pl-figures]'), '5', `${locale} lottery: applicants, places and admitted published`)
+  await shot(citizen, locale, 'portal-lottery')
+  await ctx.close()
 }
 
 // A clerk drops a 12345 platform export into the console as the platform writes it (a title row, its column names, a

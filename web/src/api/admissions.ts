@@ -96,6 +96,70 @@ export interface YearReport {
   by_district: { district: string; findings: number }[]
 }
 
+export type LotteryStanding = 'selected' | 'backup' | 'declined' | 'extra'
+export interface LotterySummary {
+  id: number
+  year: number
+  school_id?: number
+  school: string
+  district: string
+  grade: number
+  grade_label: string
+  plan: number
+  state: 'committed' | 'released'
+  state_label: string
+  commitment: string
+  venue: string
+  requested_at: string
+  drawn_at: string
+  applicants: number
+  admitted: number
+  waiting: number
+  gave_up: number
+  extra: number
+  remaining: number
+}
+export interface Observer {
+  role: string
+  name: string
+}
+export interface Recorded {
+  code: string
+  reason: string
+  at?: string
+}
+export interface LotteryView extends LotterySummary {
+  observers: Observer[]
+  public_value: string
+  declines: Recorded[]
+  extras: Recorded[]
+  witness_account_id: number
+  actions: ('draw' | 'give_up' | 'extra')[]
+  rows: { code: string; name: string; id_number: string; position?: number; status?: LotteryStanding }[]
+}
+export interface PublicLottery extends LotterySummary {
+  candidates?: string[]
+  public_value?: string
+  secret?: string
+  seed?: string
+  order?: string[]
+  count: number
+  backups?: number
+  declines?: Recorded[]
+  calls?: { code: string; status: 'selected' | 'backup' | 'declined' }[]
+  extras?: Recorded[]
+  observers?: Observer[]
+  server_check?: { ok: boolean; passed: string[]; failed: string[] }
+}
+export interface LotteryRequest {
+  year: number
+  school_id: number
+  grade: number
+  plan: number
+  witness_account_id: number
+  venue?: string
+}
+
 export const admissionsApi = {
   rosters: (year: number) => http.get<Rosters>('/api/v1/admissions/rosters', { year }),
   roster: (id: number) => http.get<RosterView>(`/api/v1/admissions/rosters/${id}`),
@@ -114,4 +178,19 @@ export const admissionsApi = {
     http.post<{ id: number; state: string; rectification_id: number; due_on: string }>(`/api/v1/admissions/findings/${id}/order`, { note }),
   refer: (id: number, note: string) => http.post<{ id: number; state: string; case_id: number }>(`/api/v1/admissions/findings/${id}/refer`, { note }),
   report: (year: number) => http.get<YearReport>('/api/v1/admissions/report', { year }),
+  lotteries: (year: number) => http.get<{ year: number; items: LotterySummary[] }>('/api/v1/admissions/lotteries', { year }),
+  lottery: (id: number) => http.get<LotteryView>(`/api/v1/admissions/lotteries/${id}`),
+  requestLottery: (q: LotteryRequest, file: File) => {
+    const query: Record<string, string | number> = { ...q, venue: q.venue ?? '' }
+    return request<{ id: number; commitment: string; applicants: number }>('POST', '/api/v1/admissions/lotteries', {
+      raw: file,
+      contentType: file.name.toLowerCase().endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv',
+      query,
+    })
+  },
+  drawLottery: (id: number, body: { public_value: string; observers: Observer[] }) => http.post<LotterySummary>(`/api/v1/admissions/lotteries/${id}/draw`, body),
+  giveUp: (id: number, body: Recorded) => http.post<LotterySummary & { promoted: string }>(`/api/v1/admissions/lotteries/${id}/give-ups`, body),
+  admitExtra: (id: number, body: Recorded) => http.post<LotterySummary>(`/api/v1/admissions/lotteries/${id}/extras`, body),
+  publicLotteries: (year: number) => http.get<{ year: number; items: LotterySummary[] }>('/api/v1/public/lotteries', { year }),
+  publicLottery: (id: number) => http.get<PublicLottery>(`/api/v1/public/lotteries/${id}`),
 }

@@ -10,6 +10,7 @@ export interface StaffVocabulary {
   stages: string[]
   pools: Term[]
   inspection: { rectification_term: string; rectification_clause: string; answer_types: string[] }
+  admissions?: { lottery: { observer_roles: string[]; required_roles: string[]; clause: string } }
 }
 
 export const vocabularyApi = {

@@ -4,6 +4,11 @@
 // candidates in canonical order; the call-down with the recorded declines. SHA-256 is the Web Crypto API's.
 import type { PublicDraw } from '@/api/draws'
 
+// What a recomputation reads: a pool draw's public record, or any record of the same shape (an admission lottery's).
+export type DrawRecord = Pick<PublicDraw, 'commitment' | 'candidates' | 'public_value' | 'secret' | 'seed' | 'order' | 'count' | 'backups' | 'declines'> & {
+  calls?: { code: string; status: string }[]
+}
+
 const enc = new TextEncoder()
 
 async function sha256(data: Uint8Array): Promise<Uint8Array> {
@@ -103,7 +108,7 @@ export interface Check {
 
 const same = (a: string[], b: string[]) => a.length === b.length && a.every((x, i) => x === b[i])
 
-export async function verifyDraw(rec: PublicDraw): Promise<{ ok: boolean; checks: Check[]; seed: string; order: string[] }> {
+export async function verifyDraw(rec: DrawRecord): Promise<{ ok: boolean; checks: Check[]; seed: string; order: string[] }> {
   const checks: Check[] = []
   const secret = rec.secret ?? ''
   const candidates = rec.candidates ?? []
