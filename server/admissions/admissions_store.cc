@@ -545,9 +545,23 @@ absl::StatusOr<json::object> YearReport(Db& db, const Rules& rules, int year) {
     rule_rows.push_back(json::object{{"rule", code}, {"label", r ? r->label : code}, {"findings", n}});
   }
   for (auto& [d, n] : by_district) district_rows.push_back(json::object{{"district", d}, {"findings", n}});
+  // The year's lotteries (a handful of schools): each one's numbers as published.
+  QF_ASSIGN_OR_RETURN(json::object lotteries, PublicLotteries(db, year));
+  int64_t drawn = 0, applicants = 0, admitted = 0, gave_up = 0, extra = 0;
+  for (const auto& v : lotteries.at("items").as_array()) {
+    const json::object& l = v.as_object();
+    if (l.at("state").as_string() != "released") continue;
+    ++drawn;
+    applicants += l.at("applicants").as_int64();
+    admitted += l.at("admitted").as_int64();
+    gave_up += l.at("gave_up").as_int64();
+    extra += l.at("extra").as_int64();
+  }
   return json::object{{"year", year}, {"rosters", rosters}, {"schools", sc.Int(0)}, {"students", students},
                       {"findings", total}, {"ordered", ordered}, {"rectified", rectified}, {"referred", referred},
-                      {"cleared", cleared}, {"by_rule", rule_rows}, {"by_district", district_rows}};
+                      {"cleared", cleared}, {"by_rule", rule_rows}, {"by_district", district_rows},
+                      {"lotteries", json::object{{"drawn", drawn}, {"applicants", applicants}, {"admitted", admitted},
+                                                 {"gave_up", gave_up}, {"extra", extra}}}};
 }
 
 absl::StatusOr<Figures> FiguresBetween(Db& db, const Rules& rules, absl::CivilDay from, absl::CivilDay to) {

@@ -1,6 +1,6 @@
 // What inspections add to the binary besides their handlers: the sweeps of rectification and campaign-results
-// cards (every minute), and `draw verify`, which recomputes a released draw or a campaign's sample from its
-// public record (inspections see both kinds of witnessed draw; draws alone do not know campaigns).
+// cards (every minute), and `draw verify`, which recomputes a released draw, a campaign's sample or an admission
+// lottery from its public record (inspections see both kinds of witnessed draw; draws alone do not know campaigns).
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -22,7 +22,7 @@ InspectEnv Env(const AppContext& app) { return {app.calendar, app.vault, app.pol
 struct VerifyFlags {
   int64_t id = 0;
   std::string db, url, file;
-  bool campaign = false;
+  bool campaign = false, lottery = false;
 };
 
 // The public record as text, from the file, the server (as any outsider reads it) or the database.
@@ -33,8 +33,12 @@ absl::StatusOr<std::string> RecordText(const VerifyFlags& f) {
     return text;
   }
   if (!f.url.empty())
-    return ledger::HttpGet(f.url, std::string(f.campaign ? "/api/v1/public/campaigns/" : "/api/v1/public/draws/") +
+    return ledger::HttpGet(f.url, std::string(f.campaign   ? "/api/v1/public/campaigns/"
+                                              : f.lottery ? "/api/v1/public/lotteries/"
+                                                          : "/api/v1/public/draws/") +
                                       std::to_string(f.id));
+  // An admission lottery's record is the admissions module's, above this one: read it as an outsider does.
+  if (!f.db.empty() && f.lottery) return Invalid("draw.source", "招生摇号请用 --url 或 --file 指定公开记录");
   if (!f.db.empty()) {
     QF_ASSIGN_OR_RETURN(auto db, Db::Open(f.db, DbMode::kReader));
     QF_ASSIGN_OR_RETURN(auto rec, f.campaign ? PublicCampaign(*db, f.id) : draws::PublicRecord(*db, f.id));
@@ -50,6 +54,7 @@ CliAction VerifyDraw(CLI::App& sub) {
   sub.add_option("--url", f->url, "server base URL: reads GET /api/v1/public/draws/ID like any outsider");
   sub.add_option("--file", f->file, "the public record saved as JSON");
   sub.add_flag("--campaign", f->campaign, "ID is an inspection campaign: recompute its sample of schools");
+  sub.add_flag("--lottery", f->lottery, "ID is an admission lottery (招生摇号): recompute its order and admissions");
   return [f](const CliContext&) {
     auto text = RecordText(*f);
     if (!text.ok()) return CliFail(text.status());
@@ -66,8 +71,8 @@ CliAction VerifyDraw(CLI::App& sub) {
     } else {
       result = draws::Verify(rec);
     }
-    std::cout << (f->campaign ? "抽样 " : "抽取 ") << f->id;
-    for (const char* k : {"purpose", "title"})
+    std::cout << (f->campaign ? "抽样 " : f->lottery ? "摇号 " : "抽取 ") << f->id;
+    for (const char* k : {"purpose", "title", "school"})
       if (auto* p = rec.if_contains(k); p && p->is_string()) std::cout << "（" << p->as_string().c_str() << "）";
     std::cout << "\n";
     for (auto& s : result.passed) std::cout << "  ✓ " << s << "\n";
@@ -78,7 +83,7 @@ CliAction VerifyDraw(CLI::App& sub) {
       std::cout << "\n";
     }
     if (auto* calls = rec.if_contains("calls"); calls && calls->is_array()) {
-      std::cout << "抽中：";
+      std::cout << (f->lottery ? "录取：" : "抽中：");
       for (auto& c : calls->as_array())
         if (c.at("status").as_string() == "selected") std::cout << c.at("code").as_string().c_str() << " ";
       std::cout << "\n";

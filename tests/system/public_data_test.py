@@ -157,6 +157,10 @@ def main():
                                  capture_output=True, text=True)
             if out.returncode != 0 or "抽中 44 所" not in out.stdout or "结论：与公布结果一致" not in out.stdout:
                 failures.append("draw verify 1 --campaign %s: %s %s" % (source[0], out.returncode, out.stdout + out.stderr))
+        out = subprocess.run([args.bin, "--data", os.path.join(qfserver.ROOT, "data"), "draw", "verify", "1", "--lottery",
+                              "--url", base], capture_output=True, text=True)
+        if out.returncode != 0 or "录取：" not in out.stdout or "结论：与公布结果一致" not in out.stdout:
+            failures.append("draw verify 1 --lottery: %s %s" % (out.returncode, out.stdout + out.stderr))
         _, rec, _ = anon.request("GET", "/api/v1/public/draws/1")
         rec["order"][0], rec["order"][1] = rec["order"][1], rec["order"][0]
         path = os.path.join(work, "altered.json")

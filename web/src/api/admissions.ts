@@ -94,6 +94,7 @@ export interface YearReport {
   cleared: number
   by_rule: { rule: string; label: string; findings: number }[]
   by_district: { district: string; findings: number }[]
+  lotteries: { drawn: number; applicants: number; admitted: number; gave_up: number; extra: number }
 }
 
 export type LotteryStanding = 'selected' | 'backup' | 'declined' | 'extra'
