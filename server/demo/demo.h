@@ -67,6 +67,11 @@ const std::string& EvidencePhoto();
 absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                             Schedule& schedule, uint32_t seed);
 
+// Fee declarations (demo_fees.cc): the urban schools' charges for the autumn term of 2026, published in early
+// September, five of them flagged by the rules.
+absl::Status PlanFees(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who, Schedule& schedule,
+                      uint32_t seed);
+
 // Livelihood projects (demo_projects.cc): the four education projects of 2026 with targets for the ten districts and
 // each district's monthly reports to November, one county behind on school renovation.
 absl::Status PlanProjects(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,

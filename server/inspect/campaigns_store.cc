@@ -20,6 +20,7 @@
 #include "inspect/store_util.h"
 #include "org/org.h"
 #include "cases/hotspots.h"
+#include "fees/fees.h"
 #include "vault/vault.h"
 
 namespace qf::inspect {
@@ -91,8 +92,9 @@ std::vector<std::string> StrList(const json::value* v) {
   return out;
 }
 
-// Schools in scope with their complaints of the year before the campaign and the hotspot flags of that year.
-absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
+// Schools in scope with their complaints of the year before the campaign and the hotspot flags of that year, and for
+// a fee campaign the flags of the schools' fee declarations for its term.
+absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const InspectEnv& env, const CampaignRow& c) {
   auto districts = StrList(c.scope.if_contains("districts"));
   auto stages = StrList(c.scope.if_contains("stages"));
   auto from_day = ParseDay(c.period_from);
@@ -131,6 +133,11 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
     auto& o = h.as_object();
     if (o.at("kind").as_string() == "rate") flagged[o.at("unit_id").as_int64()] = std::string(o.at("explanation").as_string());
   }
+  std::map<int64_t, std::string> fee_flags;
+  if (auto* t = c.scope.if_contains("fees_term"); t && t->is_string()) {
+    QF_ASSIGN_OR_RETURN(fees::Policy policy, fees::Policy::Load(env.data_dir));
+    QF_ASSIGN_OR_RETURN(fee_flags, fees::FlaggedSchools(db, policy, *fees::Term::Parse(t->as_string())));
+  }
   std::vector<SchoolFact> out;
   for (auto& f : all) {
     if (!districts.empty() && std::find(districts.begin(), districts.end(), f.district) == districts.end()) continue;
@@ -138,6 +145,7 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const CampaignRow& c) {
     f.expected = pupils > 0 ? static_cast<double>(complaints) * f.enrolment / pupils : 0;
     if (f.city_run) f.district = "市直";  // the city's own schools form their own strata
     if (auto it = flagged.find(f.id); it != flagged.end()) f.hotspot = true, f.hotspot_reason = it->second;
+    if (auto it = fee_flags.find(f.id); it != fee_flags.end()) f.fee_flag = it->second;
     out.push_back(std::move(f));
   }
   return out;
@@ -231,6 +239,11 @@ absl::StatusOr<CampaignRequest> ParseCampaign(const json::object& body, const Pr
         if (!v->is_array()) in.Fail(std::string("scope.") + k, "应为数组");
         else scope[k] = *v;
       }
+    // A fee inspection samples the schools whose fee declaration for the term was flagged first.
+    if (auto* v = s->as_object().if_contains("fees_term"); v && !v->is_null()) {
+      if (!v->is_string() || !fees::Term::Parse(v->as_string())) in.Fail("scope.fees_term", "学期应为“2026-autumn”或“2026-spring”");
+      else scope["fees_term"] = *v;
+    }
   }
   json::array checklist;
   const json::value* cl = body.if_contains("checklist");
@@ -319,7 +332,7 @@ absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t
   QF_ASSIGN_OR_RETURN(CampaignRow c, LoadCampaign(db, id));
   QF_RETURN_IF_ERROR(MayTake(CampaignAction::kCommit, FactsFor(c, who), who));
   QF_RETURN_IF_ERROR(draws::CheckWitness(db, "campaign", witness, who));
-  QF_ASSIGN_OR_RETURN(auto facts, Facts(db, c));
+  QF_ASSIGN_OR_RETURN(auto facts, Facts(db, env, c));
   if (facts.empty()) return Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}});
   std::map<std::string, int> minimums;
   for (auto& [k, v] : c.minimums) minimums[std::string(k)] = static_cast<int>(v.as_int64());

@@ -41,6 +41,7 @@ struct SchoolFact {
   bool hotspot = false;   // significant after the FDR correction (reports/hotspots.h)
   bool city_run = false;
   std::string hotspot_reason;
+  std::string fee_flag;   // a fee campaign: what the school's fee declaration for the term was flagged for
 };
 
 struct Candidate {
@@ -128,6 +129,7 @@ struct InspectEnv {
   const Calendar* calendar;
   const vault::Vault* vault;
   const cases::Policies* policies;  // the one card rule (cases/deadlines.h) and its thresholds
+  std::string data_dir;              // for a fee campaign's policy (data/fees/policy.toml), read when it is sampled
 };
 
 // How a checklist item is answered: yes/no, a count, an amount in yuan, text, or evidence files.

@@ -16,7 +16,7 @@ constexpr const char* kXlsx = "application/vnd.openxmlformats-officedocument.spr
 // Who reads campaigns and forms: the planners and the inspectors (inspect/states.h kCheckers).
 constexpr RoleSet kReaders = kCheckers;
 
-InspectEnv Env(AppContext& app) { return {app.calendar, app.vault, app.policies}; }
+InspectEnv Env(AppContext& app) { return {app.calendar, app.vault, app.policies, app.data_dir}; }
 
 absl::StatusOr<int64_t> CampaignId(const Request& req) { return PathId(req, 0, "campaign.not_found", "检查项目"); }
 absl::StatusOr<int64_t> FormId(const Request& req) { return PathId(req, 0, "form.not_found", "检查表"); }

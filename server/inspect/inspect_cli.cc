@@ -17,7 +17,7 @@ void RegisterRoutes(Router& router, AppContext& app);
 
 namespace {
 
-InspectEnv Env(const AppContext& app) { return {app.calendar, app.vault, app.policies}; }
+InspectEnv Env(const AppContext& app) { return {app.calendar, app.vault, app.policies, app.data_dir}; }
 
 struct VerifyFlags {
   int64_t id = 0;

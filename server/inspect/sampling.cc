@@ -42,9 +42,10 @@ SampleFrame BuildFrame(const std::vector<SchoolFact>& schools, double rate, cons
     c.id = s.id;
     c.stratum = s.district + "/" + StageGroup(s.stage);
     ++population[c.stratum];
-    if (s.hotspot) {
+    if (s.hotspot || !s.fee_flag.empty()) {
       c.included = true;
-      c.reason = "投诉集中，重点检查：" + s.hotspot_reason;
+      if (s.hotspot) c.reason = "投诉集中，重点检查：" + s.hotspot_reason;
+      if (!s.fee_flag.empty()) c.reason += (c.reason.empty() ? "" : "；") + std::string("收费公示存在问题，重点检查：") + s.fee_flag;
     } else if (s.expected > 0 && s.complaints > s.expected) {
       // Shrunk towards 1 so that one complaint at a small school does not triple its chance: (k + 1) / (E + 1).
       c.weight = std::min(3.0, (s.complaints + 1.0) / (s.expected + 1.0));

@@ -27,6 +27,7 @@ namespace placement { void Register(Modules& m); }
 namespace duty { void Register(Modules& m); }
 namespace admissions { void Register(Modules& m); }
 namespace projects { void Register(Modules& m); }
+namespace fees { void Register(Modules& m); }
 
 void RegisterModules(Modules& m) {
   auth::Register(m);
@@ -43,6 +44,7 @@ void RegisterModules(Modules& m) {
   duty::Register(m);
   admissions::Register(m);
   projects::Register(m);
+  fees::Register(m);
   RegisterServe(m);
 }
 

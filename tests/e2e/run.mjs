@@ -1383,6 +1383,44 @@ async function projects(browser, base, locale) {
   await ctx.close()
 }
 
+// A school publishes its charges for the term: one above its cap is flagged as soon as it is kept; a parent finds the
+// school's charges on the portal, on a phone.
+async function fees(browser, base, locale) {
+  const zh = locale !== 'en'
+  const school = await signIn(browser, base, 'principal_yh001', locale)
+  await school.locator('[data-test=menu-fees]').click()
+  await school.locator('[data-test=fee-declare]').click()
+  const dialog = school.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  await pickSure(school, 'fee-item-0', '课后服务费')
+  await dialog.locator(field('fee-amount-0')).fill('650')
+  await dialog.locator('[data-test=fee-add]').click()
+  await pickSure(school, 'fee-kind-1', '代收费')
+  await pickSure(school, 'fee-item-1', '作业本费')
+  await dialog.locator(field('fee-amount-1')).fill('40')
+  await dialog.locator(field('fee-amount-1')).press('Tab')
+  await shot(school, locale, 'console-fees-declare')
+  await dialog.locator('[data-test=fee-send]').click()
+  await expectText(dialog.locator('[data-test=fee-result]'), zh ? '超过标准' : 'Above the cap', `${locale} fees: a charge above its cap is flagged when kept`)
+  await dialog.locator('.el-dialog__headerbtn').click()
+  await school.locator('[data-test=fee-list] .el-table__row').first().click()
+  await expectText(school.locator('[data-test=fee-flags]'), '超过标准 600 元', `${locale} fees: the declaration names the rule and the cap`)
+  await shot(school, locale, 'console-fees-flags')
+  await school.context().close()
+
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
+  await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
+  const citizen = await ctx.newPage()
+  watchErrors(citizen, 'public fees')
+  await citizen.goto(`${base}/fees`)
+  await citizen.locator(field('pf-search')).fill('瑶海区实验中学')
+  await citizen.locator('[data-test=pf-list] a', { hasText: '瑶海区实验中学' }).first().click()
+  await expectText(citizen.locator('[data-test=pf-school]'), '课后服务费', `${locale} fees: the public reads the school's charges`)
+  await expectText(citizen.locator('[data-test=pf-school]'), zh ? '650 元' : '650 yuan', `${locale} fees: with their amounts`)
+  await shot(citizen, locale, 'portal-fees')
+  await ctx.close()
+}
+
 // A school sends its admission roster: refused with every bad cell named, then kept with its findings; the office
 // reads the findings (the demo's autumn among them) and orders one rectified.
 async function admissions(browser, base, locale) {
@@ -1760,6 +1798,7 @@ async function main() {
     placement: async (locale) => { step(locale, 'placement'); await placement(browser, server.url, locale) },
     projects: async (locale) => { step(locale, 'projects'); await projects(browser, server.url, locale) },
     admissions: async (locale) => { step(locale, 'admissions'); await admissions(browser, server.url, locale) },
+    fees: async (locale) => { step(locale, 'fees'); await fees(browser, server.url, locale) },
     imports: async (locale) => { step(locale, 'platform import'); await platformImport(browser, server.url, locale) },
     accounts: async (locale) => { step(locale, 'accounts'); await accounts(browser, server.url, locale) },
   }

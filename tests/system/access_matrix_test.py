@@ -199,6 +199,10 @@ def main():
             ("GET", "/api/v1/admissions/findings"): {}, ("GET", "/api/v1/admissions/report"): {},
             ("POST", "/api/v1/admissions/findings/{id}/order"): {"params": [999999], "body": {}},
             ("POST", "/api/v1/admissions/findings/{id}/refer"): {"params": [999999], "body": {}},
+            # Fee declarations: the demo's declaration 1 (autumn 2026) and its school.
+            ("GET", "/api/v1/fees/declarations"): {}, ("POST", "/api/v1/fees/declarations"): {"body": {}},
+            ("GET", "/api/v1/fees/declarations/{id}"): {"params": [1]},
+            ("GET", "/api/v1/public/fees"): {}, ("GET", "/api/v1/public/fees/{school_id}"): {"params": [999999]},
             # Lotteries: the demo's lottery 1 (drawn in July).
             ("GET", "/api/v1/admissions/lotteries"): {}, ("POST", "/api/v1/admissions/lotteries"): {"raw": b""},
             ("GET", "/api/v1/admissions/lotteries/{id}"): {"params": [1]},

@@ -67,6 +67,14 @@ def main():
         # A lottery's applicants: staff see them masked; the public record shows application numbers only.
         _, lottery, _ = sup.request("GET", "/api/v1/admissions/lotteries/1")
         secrets.update(a["id_number"] for a in lottery["rows"])
+        # A school's published charges never show the complaints that flag its declaration (their receipts).
+        _, declared, _ = sup.request("GET", "/api/v1/fees/declarations?term=2026-autumn")
+        fee_school = next(d["school_id"] for d in declared["items"] if d["flags"])
+        for d in declared["items"]:
+            if d["flags"]:
+                _, view, _ = sup.request("GET", "/api/v1/fees/declarations/%d" % d["id"])
+                for f in view["flags"]:
+                    secrets.update(f.get("receipts", []))
         secrets.discard("")
         case_id = notice["objections"][0]["case_id"]
         _, case, _ = sup.request("GET", "/api/v1/cases/%d" % case_id)
@@ -91,6 +99,7 @@ def main():
             "/api/v1/public/notices/{id}": [[1]],
             "/api/v1/public/draws/{id}": [[1], [2]],
             "/api/v1/public/lotteries/{id}": [[1]],
+            "/api/v1/public/fees/{school_id}": [[fee_school]],
             "/api/v1/public/cases/{receipt}": [[receipt]],
             "/api/v1/public/cases/{receipt}/ledger": [[receipt]],
             "/ledger/tile/{*path}": [],

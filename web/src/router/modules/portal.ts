@@ -15,6 +15,7 @@ export const portalRoutes: RouteRecordRaw = {
     { path: 'draws/:id(\\d+)', name: 'draw', component: () => import('@/views/portal/draws/verify.vue'), meta: { title: 'nav.draws' } },
     { path: 'lotteries', name: 'lotteries', component: () => import('@/views/portal/lotteries/index.vue'), meta: { title: 'nav.lotteries' } },
     { path: 'lotteries/:id(\\d+)', name: 'lottery', component: () => import('@/views/portal/lotteries/detail.vue'), meta: { title: 'nav.lotteries' } },
+    { path: 'fees', name: 'fees-public', component: () => import('@/views/portal/fees/index.vue'), meta: { title: 'nav.feesPublic' } },
     { path: 'inspections', name: 'inspections', component: () => import('@/views/portal/inspections/index.vue'), meta: { title: 'nav.inspections' } },
     { path: 'placement', name: 'placement', component: () => import('@/views/portal/placement/index.vue'), meta: { title: 'nav.placement' } },
     { path: 'placement/runs/:id(\\d+)/notice', name: 'placement-notice', component: () => import('@/views/portal/placement/notice.vue'), meta: { title: 'nav.placement' } },
