@@ -35,7 +35,7 @@ export interface Group {
 }
 
 export interface Campaign extends Omit<CampaignSummary, 'schools' | 'rectifications' | 'open_rectifications'> {
-  scope: { districts: string[]; stages: string[] }
+  scope: { districts: string[]; stages: string[]; fees_term?: string }
   rate: number
   minimums: Record<string, number>
   groups_planned: number
