@@ -26,6 +26,7 @@ inline constexpr Term2 kChannels[] = {
     {"hotline", "举报电话"},
     {"web", "网上投诉"},
     {"check", "监督检查发现"},  // a finding of Qingfeng's own checks referred to the office (admissions/)
+    {"score_check", "查分申请"},  // a candidate's request to have an exam score checked (exams/)
 };
 
 inline constexpr Term2 kCategories[] = {

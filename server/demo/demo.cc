@@ -471,6 +471,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   QF_RETURN_IF_ERROR(PlanAdmissions(rt, clock, who, schedule, seed));
   QF_RETURN_IF_ERROR(PlanProjects(rt, clock, who, schedule, seed));
   QF_RETURN_IF_ERROR(PlanFees(rt, clock, who, schedule, seed));
+  QF_RETURN_IF_ERROR(PlanExams(rt, clock, who, schedule));
   QF_RETURN_IF_ERROR(PlanNoticesAndDraws(rt, clock, who, schedule, seed));
   while (!schedule.empty()) {
     auto it = schedule.begin();

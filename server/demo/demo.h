@@ -67,6 +67,10 @@ const std::string& EvidencePhoto();
 absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
                             Schedule& schedule, uint32_t seed);
 
+// Exam supervision (demo_exams.cc): the 2026 中考's marking, transcription and score-check sessions with their
+// supervisors, and six candidates' score checks in early July (one corrected).
+absl::Status PlanExams(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who, Schedule& schedule);
+
 // Fee declarations (demo_fees.cc): the urban schools' charges for the autumn term of 2026, published in early
 // September, five of them flagged by the rules.
 absl::Status PlanFees(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who, Schedule& schedule,

@@ -28,6 +28,7 @@ namespace duty { void Register(Modules& m); }
 namespace admissions { void Register(Modules& m); }
 namespace projects { void Register(Modules& m); }
 namespace fees { void Register(Modules& m); }
+namespace exams { void Register(Modules& m); }
 
 void RegisterModules(Modules& m) {
   auth::Register(m);
@@ -45,6 +46,7 @@ void RegisterModules(Modules& m) {
   admissions::Register(m);
   projects::Register(m);
   fees::Register(m);
+  exams::Register(m);
   RegisterServe(m);
 }
 

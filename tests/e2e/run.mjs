@@ -1383,6 +1383,52 @@ async function projects(browser, base, locale) {
   await ctx.close()
 }
 
+// The exam office reads the 中考's supervision report, records a marking session with the supervisors who watched, registers
+// a candidate's score check (a case) and answers it corrected.
+async function exams(browser, base, locale) {
+  const zh = locale !== 'en'
+  const page = await signIn(browser, base, 'handler', locale)
+  await page.locator('[data-test=menu-exams]').click()
+  await expectText(page.locator('[data-test=exam-report]'), zh ? '共更正' : 'points corrected in all', `${locale} exams: the report counts the corrected score checks`)
+  await expectText(page.locator('[data-test=exam-sessions]'), zh ? '发现问题' : 'Problem found', `${locale} exams: a session's problem is shown`)
+  await shot(page, locale, 'console-exams')
+  await page.locator('[data-test=exam-session-add]').click()
+  let dialog = page.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  await dialog.locator(field('exam-session')).fill(`${locale} 生物阅卷`)
+  const day = dialog.locator('.el-date-editor input')
+  await day.fill('2026-06-18')
+  await day.press('Enter')
+  await dialog.locator(field('exam-found')).fill('阅卷规范')
+  await dialog.locator('[data-test=exam-session-send]').click()
+  await expectText(dialog.locator('[data-test=exam-session-errors]'), 'supervisors', `${locale} exams: a session without supervisors is refused, naming the field`)
+  await dialog.locator('[data-test=exam-supervisors]').click()
+  await page.keyboard.type('J005')
+  await page.keyboard.press('Enter')
+  await page.keyboard.press('Escape')
+  await dialog.locator('[data-test=exam-session-send]').click()
+  await expectText(page.locator('[data-test=exam-sessions]'), `${locale} 生物阅卷`, `${locale} exams: the session is recorded`)
+  await page.locator('[data-test=exam-check-add]').click()
+  dialog = page.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  await dialog.locator(field('exam-cand')).fill(locale === 'en' ? '2026349901' : '2026349902')
+  await dialog.locator(field('exam-cand-name')).fill('欧阳小查')
+  await dialog.locator(field('exam-subject')).fill('生物')
+  await dialog.locator(field('exam-score')).fill('71')
+  await dialog.locator('[data-test=exam-check-send]').click()
+  await dialog.waitFor({ state: 'hidden', timeout: 10000 }).catch(() => check(false, `${locale} exams: the score check was registered`))
+  await page.locator('[data-test^=exam-answer-]').first().click()
+  dialog = page.locator('.el-dialog:visible')
+  await dialog.waitFor()
+  await dialog.locator('[data-test=exam-outcome] .el-radio').nth(1).click()
+  await dialog.locator(field('exam-after')).fill('73')
+  await dialog.locator('[data-test=exam-answer-send]').click()
+  await expectText(page.locator('[data-test=exam-checks]'), zh ? '更正为 73 分（+2）' : 'corrected to 73 (+2)', `${locale} exams: the correction and its difference are shown`)
+  check(!(await page.locator('[data-test=exam-checks]').textContent()).includes('欧阳小查'), `${locale} exams: the candidate's name is not listed`)
+  await shot(page, locale, 'console-exams-answered')
+  await page.context().close()
+}
+
 // A school publishes its charges for the term: one above its cap is flagged as soon as it is kept; a parent finds the
 // school's charges on the portal, on a phone.
 async function fees(browser, base, locale) {
@@ -1799,6 +1845,7 @@ async function main() {
     projects: async (locale) => { step(locale, 'projects'); await projects(browser, server.url, locale) },
     admissions: async (locale) => { step(locale, 'admissions'); await admissions(browser, server.url, locale) },
     fees: async (locale) => { step(locale, 'fees'); await fees(browser, server.url, locale) },
+    exams: async (locale) => { step(locale, 'exams'); await exams(browser, server.url, locale) },
     imports: async (locale) => { step(locale, 'platform import'); await platformImport(browser, server.url, locale) },
     accounts: async (locale) => { step(locale, 'accounts'); await accounts(browser, server.url, locale) },
   }

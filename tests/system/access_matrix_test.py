@@ -203,6 +203,12 @@ def main():
             ("GET", "/api/v1/fees/declarations"): {}, ("POST", "/api/v1/fees/declarations"): {"body": {}},
             ("GET", "/api/v1/fees/declarations/{id}"): {"params": [1]},
             ("GET", "/api/v1/public/fees"): {}, ("GET", "/api/v1/public/fees/{school_id}"): {"params": [999999]},
+            # Exams: the demo's 中考 (exam 1).
+            ("GET", "/api/v1/exams"): {}, ("POST", "/api/v1/exams"): {"body": {}},
+            ("GET", "/api/v1/exams/{id}"): {"params": [1]},
+            ("POST", "/api/v1/exams/{id}/sessions"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/exams/{id}/score-checks"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/exams/{id}/score-checks/{check}/result"): {"params": [999999, 1], "body": {}},
             # Lotteries: the demo's lottery 1 (drawn in July).
             ("GET", "/api/v1/admissions/lotteries"): {}, ("POST", "/api/v1/admissions/lotteries"): {"raw": b""},
             ("GET", "/api/v1/admissions/lotteries/{id}"): {"params": [1]},

@@ -11,6 +11,7 @@ export interface StaffVocabulary {
   pools: Term[]
   inspection: { rectification_term: string; rectification_clause: string; answer_types: string[] }
   admissions?: { lottery: { observer_roles: string[]; required_roles: string[]; clause: string } }
+  exams?: { stages: { code: string; label: string; clause: string }[] }
   fees?: { kinds: { code: string; label: string; clause: string }[]; items: { kind: string; name: string; cap: number }[] }
 }
 

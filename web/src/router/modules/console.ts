@@ -49,6 +49,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'bulletins', name: 'bulletins-admin', component: () => import('@/views/console/inspect/bulletins.vue'), meta: { title: 'nav.bulletinsAdmin', roles: ['supervisor', 'leader'] } },
       { path: 'placement', name: 'placement-admin', component: () => import('@/views/console/placement/index.vue'), meta: { title: 'nav.placementAdmin', roles: ['handler', 'supervisor', 'leader'] } },
       { path: 'admissions', name: 'admissions', component: () => import('@/views/console/admissions/index.vue'), meta: { title: 'nav.admissions', roles: caseRoles } },
+      { path: 'exams', name: 'exams', component: () => import('@/views/console/exams/index.vue'), meta: { title: 'nav.exams', roles: caseRoles } },
       { path: 'fees', name: 'fees', component: () => import('@/views/console/fees/index.vue'), meta: { title: 'nav.fees', roles: caseRoles } },
       { path: 'projects', name: 'projects', component: () => import('@/views/console/projects/index.vue'), meta: { title: 'nav.projects', roles: caseRoles } },
       { path: 'duty', name: 'duty', component: () => import('@/views/console/duty/index.vue'), meta: { title: 'nav.duty', roles: caseRoles } },
