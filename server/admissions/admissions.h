@@ -265,6 +265,13 @@ absl::StatusOr<boost::json::object> LotteryView(Db& db, int64_t id, const Princi
 // observers, applicants, admitted and remaining places, and everything draws::Verify needs (codes only, no names).
 absl::StatusOr<boost::json::object> PublicLottery(Db& db, int64_t id);
 absl::StatusOr<boost::json::object> PublicLotteries(Db& db, int year);
+// The lotteries drawn in [from, to] (China Standard Time days), for the half-year summary: how many, of how many
+// schools, applicants, admitted (with the give-ups filled from the waiting list and admissions beyond the plan).
+struct LotteryFigures {
+  int lotteries = 0, schools = 0;
+  int64_t applicants = 0, admitted = 0, gave_up = 0, extra = 0;
+};
+absl::StatusOr<LotteryFigures> LotteryFiguresBetween(Db& db, absl::CivilDay from, absl::CivilDay to);
 // The school's drawn lotteries of `year`, for the roster check.
 absl::StatusOr<std::vector<LotteryOutcome>> LotteryOutcomes(Db& db, int year, int64_t school_id);
 

@@ -499,6 +499,30 @@ absl::StatusOr<json::object> PublicLotteries(Db& db, int year) {
   return json::object{{"year", year}, {"items", items}};
 }
 
+absl::StatusOr<LotteryFigures> LotteryFiguresBetween(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
+      "SELECT {} FROM admission_lotteries l JOIN org_units u ON u.id = l.school_id "
+      "WHERE l.state = 'released' AND l.drawn_at >= ? AND l.drawn_at < ?", kColumns)));
+  st.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  LotteryFigures f;
+  std::set<int64_t> schools;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    QF_ASSIGN_OR_RETURN(LotteryRow l, Read(st));
+    QF_ASSIGN_OR_RETURN(auto calls, Calls(l));
+    Counts c = CountOf(l, calls);
+    ++f.lotteries;
+    schools.insert(l.school_id);
+    f.applicants += c.applicants;
+    f.admitted += c.admitted;
+    f.gave_up += c.gave_up;
+    f.extra += c.extra;
+  }
+  f.schools = static_cast<int>(schools.size());
+  return f;
+}
+
 absl::StatusOr<std::vector<LotteryOutcome>> LotteryOutcomes(Db& db, int year, int64_t school_id) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
       "SELECT {} FROM admission_lotteries l JOIN org_units u ON u.id = l.school_id "

@@ -86,4 +86,14 @@ absl::StatusOr<boost::json::object> Exams(Db& db, const Principal& who);
 // changed.
 absl::StatusOr<boost::json::object> ExamView(Db& db, const Policy& policy, int64_t id, const Principal& who);
 
+// Exam supervision in [from, to] (China Standard Time days), for the half-year summary: the sessions held by stage
+// (labels in the policy's order) and those with problems; the score checks requested in the period, answered,
+// corrected and the points corrected.
+struct Figures {
+  std::vector<std::pair<std::string, int>> sessions_by_stage;
+  int sessions = 0, problems = 0, checks = 0, answered = 0, corrected = 0;
+  double points = 0;
+};
+absl::StatusOr<Figures> FiguresBetween(Db& db, const Policy& policy, absl::CivilDay from, absl::CivilDay to);
+
 }  // namespace qf::exams

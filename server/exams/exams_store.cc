@@ -159,6 +159,33 @@ absl::StatusOr<json::object> AnswerScoreCheck(Tx& tx, int64_t exam_id, int64_t c
   return out;
 }
 
+absl::StatusOr<Figures> FiguresBetween(Db& db, const Policy& policy, absl::CivilDay from, absl::CivilDay to) {
+  Figures f;
+  QF_ASSIGN_OR_RETURN(auto ss, db.Prepare(
+      "SELECT stage, COUNT(*), COUNT(CASE WHEN problem = 1 THEN 1 END) FROM exam_sessions WHERE held_on >= ? AND held_on <= ? GROUP BY stage"));
+  ss.Bind(1, FormatDay(from)).Bind(2, FormatDay(to));
+  std::map<std::string, int> by_stage;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, ss.Step());
+    if (!row) break;
+    by_stage[ss.Text(0)] = static_cast<int>(ss.Int(1));
+    f.sessions += static_cast<int>(ss.Int(1));
+    f.problems += static_cast<int>(ss.Int(2));
+  }
+  for (const auto& s : policy.stages)
+    if (by_stage.contains(s.code)) f.sessions_by_stage.push_back({s.label, by_stage[s.code]});
+  QF_ASSIGN_OR_RETURN(auto ks, db.Prepare(
+      "SELECT COUNT(*), COUNT(k.outcome), COUNT(k.score_after), COALESCE(SUM(k.score_after - k.score_before), 0) "
+      "FROM exam_score_checks k JOIN cases c ON c.id = k.case_id WHERE c.received_at >= ? AND c.received_at < ?"));
+  ks.Bind(1, FormatUtc(CstStart(from))).Bind(2, FormatUtc(CstStart(to + 1)));
+  QF_RETURN_IF_ERROR(ks.Step().status());
+  f.checks = static_cast<int>(ks.Int(0));
+  f.answered = static_cast<int>(ks.Int(1));
+  f.corrected = static_cast<int>(ks.Int(2));
+  f.points = ks.Double(3);
+  return f;
+}
+
 absl::StatusOr<json::object> Exams(Db& db, const Principal& who) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT e.id, e.year, e.name, e.unit_id, u.name, "

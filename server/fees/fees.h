@@ -71,6 +71,8 @@ struct Flag {
   int charge = -1;
   std::vector<std::string> receipts;
 };
+// A flag's rule in the bureau's words ("超过标准"), for documents.
+std::string_view RuleLabel(std::string_view rule);
 std::vector<Flag> Check(const Policy& policy, const std::vector<Charge>& charges, const std::vector<Complaint>& complaints);
 
 // The body of a declaration: {school_id, term, charges: [{kind, item, amount, basis, voluntary, subject, list_price}]}.
@@ -94,6 +96,13 @@ absl::StatusOr<boost::json::object> DeclarationView(Db& db, const Policy& policy
 // The public: the schools that declared for the term, and one school's charges (no flags, no people).
 absl::StatusOr<boost::json::object> PublicSchools(Db& db, const Term& term);
 absl::StatusOr<boost::json::object> PublicDeclaration(Db& db, const Policy& policy, const Term& term, int64_t school_id);
+// The declarations made in [from, to] (China Standard Time days) that are still current, for the half-year summary:
+// schools, charges, and the schools flagged with their flags by rule (in the rules' order).
+struct Figures {
+  int schools = 0, charges = 0, flagged = 0;
+  std::vector<std::pair<std::string, int>> by_rule;
+};
+absl::StatusOr<Figures> FiguresBetween(Db& db, const Policy& policy, absl::CivilDay from, absl::CivilDay to);
 // The schools whose current declaration for the term has flags, with a sentence saying why.
 absl::StatusOr<std::map<int64_t, std::string>> FlaggedSchools(Db& db, const Policy& policy, const Term& term);
 

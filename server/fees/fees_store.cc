@@ -236,6 +236,36 @@ absl::StatusOr<json::object> PublicDeclaration(Db& db, const Policy& policy, con
                       {"charges", list}};
 }
 
+absl::StatusOr<Figures> FiguresBetween(Db& db, const Policy& policy, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT DISTINCT term FROM fee_declarations WHERE is_current = 1 AND declared_at >= ? AND declared_at < ?"));
+  const std::string lo = FormatUtc(CstStart(from)), hi = FormatUtc(CstStart(to + 1));
+  st.Bind(1, lo).Bind(2, hi);
+  std::vector<Term> terms;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) break;
+    if (auto t = Term::Parse(st.Text(0))) terms.push_back(*t);
+  }
+  Figures f;
+  std::map<std::string, int> by_rule;
+  for (const Term& term : terms) {
+    QF_ASSIGN_OR_RETURN(auto rows, Current(db, term, 0, nullptr));
+    QF_ASSIGN_OR_RETURN(auto complaints, ComplaintsOf(db, term, 0));
+    for (const Row& r : rows) {
+      if (r.declared_at < lo || r.declared_at >= hi) continue;
+      ++f.schools;
+      f.charges += static_cast<int>(r.charges.size());
+      std::vector<Flag> flags = Check(policy, r.charges, complaints[r.school_id]);
+      if (!flags.empty()) ++f.flagged;
+      for (const auto& fl : flags) ++by_rule[fl.rule];
+    }
+  }
+  for (const char* rule : {"not_approved", "over_cap", "compulsory", "one_per_subject", "profit", "undeclared"})
+    if (by_rule.contains(rule)) f.by_rule.push_back({rule, by_rule[rule]});
+  return f;
+}
+
 absl::StatusOr<std::map<int64_t, std::string>> FlaggedSchools(Db& db, const Policy& policy, const Term& term) {
   QF_ASSIGN_OR_RETURN(auto rows, Current(db, term, 0, nullptr));
   QF_ASSIGN_OR_RETURN(auto complaints, ComplaintsOf(db, term, 0));

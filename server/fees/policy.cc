@@ -96,6 +96,15 @@ std::pair<std::string, std::string> Term::Days() const {
   return {fmt::format("{}-02-01", year), fmt::format("{}-07-31", year)};
 }
 
+std::string_view RuleLabel(std::string_view rule) {
+  static const std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"not_approved", "未核准项目"}, {"over_cap", "超过标准"}, {"compulsory", "非自愿收取"},
+      {"one_per_subject", "一科多辅"},  {"profit", "高于定价"},   {"undeclared", "未公示收费"}};
+  for (auto [code, label] : kLabels)
+    if (code == rule) return label;
+  return rule;
+}
+
 std::vector<Flag> Check(const Policy& policy, const std::vector<Charge>& charges, const std::vector<Complaint>& complaints) {
   std::vector<Flag> out;
   std::map<std::string, std::vector<int>> by_subject;

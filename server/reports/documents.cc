@@ -13,6 +13,8 @@
 #include "common/xlsx_out.h"
 #include "fmt/format.h"
 #include "admissions/admissions.h"
+#include "exams/exams.h"
+#include "fees/fees.h"
 #include "duty/duty.h"
 #include "projects/projects.h"
 #include "placement/placement.h"
@@ -158,6 +160,50 @@ absl::StatusOr<std::string> AdmissionsParagraph(Db& db, const std::string& data_
   return text + "，" + Join(done, "，") + "。";
 }
 
+// Section 三's lotteries: those drawn in the period. Empty when none was.
+absl::StatusOr<std::string> LotteriesParagraph(Db& db, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(admissions::LotteryFigures f, admissions::LotteryFiguresBetween(db, from, to));
+  if (!f.lotteries) return std::string();
+  std::string text = fmt::format("对{}所报名人数超过招生计划的学校实行电脑随机录取（摇号）全程监督，纪检监察人员现场见证，"
+                                 "家长代表等到场监督；共摇号{}次，报名{}人，录取{}人", f.schools, f.lotteries, f.applicants,
+                                 f.admitted);
+  if (f.gave_up) text += fmt::format("，放弃学位后按候补顺序递补{}人", f.gave_up);
+  if (f.extra) text += fmt::format("，计划外录取{}人（均记录理由并公开）", f.extra);
+  return text + "。承诺值和摇号结果当场公开，任何人可以复核。";
+}
+
+// Section 三's exam supervision: the sessions watched and the score checks of the period. Empty when none.
+absl::StatusOr<std::string> ExamsParagraph(Db& db, const std::string& data_dir, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(exams::Policy policy, exams::Policy::Load(data_dir));
+  QF_ASSIGN_OR_RETURN(exams::Figures f, exams::FiguresBetween(db, policy, from, to));
+  if (!f.sessions && !f.checks) return std::string();
+  std::vector<std::string> parts;
+  for (const auto& [label, n] : f.sessions_by_stage) parts.push_back(fmt::format("{}{}场", label, n));
+  std::string text;
+  if (f.sessions) {
+    text = fmt::format("对考试阅卷、誊分登分、查分查卷等环节实行全程监督，监督{}", Join(parts, "、"));
+    text += f.problems ? fmt::format("，发现并督促当场纠正问题{}起", f.problems) : "，未发现违规问题";
+  }
+  if (f.checks) {
+    text += fmt::format("{}受理考生查分申请{}件，已在监督下复核{}件", text.empty() ? "" : "；", f.checks, f.answered);
+    if (f.corrected) text += fmt::format("，其中{}件更正成绩（共{}分）", f.corrected, fmt::format("{:g}", f.points));
+  }
+  return text + "。";
+}
+
+// Section 二's fee declarations: those made in the period and what the rules flagged. Empty when none.
+absl::StatusOr<std::string> FeesParagraph(Db& db, const std::string& data_dir, absl::CivilDay from, absl::CivilDay to) {
+  QF_ASSIGN_OR_RETURN(fees::Policy policy, fees::Policy::Load(data_dir));
+  QF_ASSIGN_OR_RETURN(fees::Figures f, fees::FiguresBetween(db, policy, from, to));
+  if (!f.schools) return std::string();
+  std::string text = fmt::format("组织{}所学校公示服务性收费、代收费和教辅材料征订{}项，对照核准项目和收费标准逐校核查",
+                                 f.schools, f.charges);
+  if (!f.flagged) return text + "，未发现违规收费项目。";
+  std::vector<std::string> parts;
+  for (const auto& [rule, n] : f.by_rule) parts.push_back(fmt::format("{}{}项", fees::RuleLabel(rule), n));
+  return text + fmt::format("，{}所学校存在问题（{}），列为收费专项检查重点。", f.flagged, Join(parts, "、"));
+}
+
 // Section 二's livelihood projects: the board at the period's last month ended. Empty when the year has none.
 absl::StatusOr<std::string> ProjectsParagraph(Db& db, const std::string& data_dir, const Period& p, absl::Time now) {
   auto from = ParseDay(p.from), to = ParseDay(p.to);
@@ -297,12 +343,16 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   QF_ASSIGN_OR_RETURN(DutyText duty_text, DutyParagraphs(db, p));
   QF_ASSIGN_OR_RETURN(std::string admissions_text, AdmissionsParagraph(db, data_dir, p));
   QF_ASSIGN_OR_RETURN(std::string projects_text, ProjectsParagraph(db, data_dir, p, now));
+  QF_ASSIGN_OR_RETURN(std::string lotteries_text, LotteriesParagraph(db, from, to));
+  QF_ASSIGN_OR_RETURN(std::string exams_text, ExamsParagraph(db, data_dir, from, to));
+  QF_ASSIGN_OR_RETURN(std::string fees_text, FeesParagraph(db, data_dir, from, to));
   std::map<std::string, std::string> vars{{"bureau", bureau}, {"year", std::to_string(p.year)}, {"half", p.name},
                                           {"duty_plan", duty_text.plan}, {"duty_letters", duty_text.letters},
                                           {"duty_talks", duty_text.talks}, {"duty_tests", duty_text.tests},
                                           {"duty_evaluation", duty_text.evaluation},
                                           {"placement", placement_sentence}, {"admissions", admissions_text},
-                                          {"projects", projects_text},
+                                          {"projects", projects_text}, {"lotteries", lotteries_text},
+                                          {"exams", exams_text}, {"fees", fees_text},
                                           {"statistics", sentence}, {"categories", categories},
                                           {"handling", handling}, {"hotspots", hotspots}, {"inspections", inspections},
                                           {"bulletins", bulletins}, {"notices", notices_text}, {"draws", draws_text},
