@@ -170,6 +170,13 @@ struct RosterUpload {
   std::vector<std::string> materials;
   std::string file_sha256;  // of the file as uploaded (set by the handler)
 };
+// A query's parameters as uploads and requests read them: `Get` a trimmed value (empty when absent); `YearAndSchool`
+// the year (2000–2100) and the school, each problem named in `errors`.
+struct UploadQuery {
+  const std::map<std::string, std::string>& query;
+  std::string Get(const char* key) const;
+  void YearAndSchool(int* year, int64_t* school, std::vector<FieldError>* errors) const;
+};
 // Query parameters of an upload: year, school_id, plan, line, materials (separated by 、 , or ；).
 absl::StatusOr<RosterUpload> ParseUpload(const std::map<std::string, std::string>& query);
 // A school (or a unit above it, or the office) uploads its roster: read, checked, sealed, stored as the school's

@@ -199,19 +199,26 @@ json::array ActionsOf(const Rules& rules, const FindingRow& f, const Principal& 
 
 }  // namespace
 
+std::string UploadQuery::Get(const char* key) const {
+  auto it = query.find(key);
+  return it == query.end() ? "" : std::string(Trim(it->second));
+}
+
+void UploadQuery::YearAndSchool(int* year, int64_t* school, std::vector<FieldError>* e) const {
+  auto y = ParseInt<int64_t>(Get("year"));
+  if (!y || *y < 2000 || *y > 2100) e->push_back({"year", "应为 2000 至 2100 的年份"});
+  else *year = static_cast<int>(*y);
+  auto s = ParseInt<int64_t>(Get("school_id"));
+  if (!s || *s < 1) e->push_back({"school_id", "请选择学校"});
+  else *school = *s;
+}
+
 absl::StatusOr<RosterUpload> ParseUpload(const std::map<std::string, std::string>& q) {
-  auto get = [&](const char* k) -> std::string {
-    auto it = q.find(k);
-    return it == q.end() ? "" : std::string(Trim(it->second));
-  };
+  const UploadQuery in{q};
+  auto get = [&](const char* k) { return in.Get(k); };
   std::vector<FieldError> e;
   RosterUpload r;
-  auto year = ParseInt<int64_t>(get("year"));
-  if (!year || *year < 2000 || *year > 2100) e.push_back({"year", "应为 2000 至 2100 的年份"});
-  else r.year = static_cast<int>(*year);
-  auto school = ParseInt<int64_t>(get("school_id"));
-  if (!school || *school < 1) e.push_back({"school_id", "请选择学校"});
-  else r.school_id = *school;
+  in.YearAndSchool(&r.year, &r.school_id, &e);
   if (std::string p = get("plan"); !p.empty()) {
     auto v = ParseInt<int64_t>(p);
     if (!v || *v < 1 || *v > 100000) e.push_back({"plan", "招生计划应为 1 至 100000 的整数"});

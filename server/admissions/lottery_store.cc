@@ -195,18 +195,11 @@ absl::StatusOr<std::vector<Applicant>> ReadApplicants(const ImportColumns& cols,
 }
 
 absl::StatusOr<LotteryRequest> ParseLotteryRequest(const std::map<std::string, std::string>& q) {
-  auto get = [&](const char* k) -> std::string {
-    auto it = q.find(k);
-    return it == q.end() ? "" : std::string(Trim(it->second));
-  };
+  const UploadQuery in{q};
+  auto get = [&](const char* k) { return in.Get(k); };
   std::vector<FieldError> e;
   LotteryRequest r;
-  auto year = ParseInt<int64_t>(get("year"));
-  if (!year || *year < 2000 || *year > 2100) e.push_back({"year", "应为 2000 至 2100 的年份"});
-  else r.year = static_cast<int>(*year);
-  auto school = ParseInt<int64_t>(get("school_id"));
-  if (!school || *school < 1) e.push_back({"school_id", "请选择学校"});
-  else r.school_id = *school;
+  in.YearAndSchool(&r.year, &r.school_id, &e);
   if (auto g = ParseGrade(get("grade"))) r.grade = *g;
   else e.push_back({"grade", "年级应为 1–12 或“一年级”“七年级”等"});
   auto plan = ParseInt<int64_t>(get("plan"));

@@ -11,6 +11,7 @@ declare module 'vue' {
     ChangePassword: typeof import('./components/ChangePassword.vue')['default']
     DeadlineTag: typeof import('./components/DeadlineTag.vue')['default']
     DistrictMap: typeof import('./components/DistrictMap.vue')['default']
+    DrawChecks: typeof import('./components/DrawChecks.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
     ElAside: typeof import('element-plus/es')['ElAside']
     ElBadge: typeof import('element-plus/es')['ElBadge']
