@@ -83,9 +83,11 @@ absl::StatusOr<LotteryRow> Load(Db& db, int64_t id) {
   return Read(st);
 }
 
-// The staff may act on a lottery they requested, or the office on any.
+// Who records give-ups and admissions beyond the plan: the staff member who requested the lottery, or the office.
+bool Records(const LotteryRow& l, const Principal& who) { return who.account_id == l.requested_by || who.Has(kSupervisor); }
+
 absl::Status MayRecord(const LotteryRow& l, const Principal& who) {
-  if (who.account_id == l.requested_by || who.Has(kSupervisor)) return absl::OkStatus();
+  if (Records(l, who)) return absl::OkStatus();
   return Forbidden("admissions.lottery_requester", "只有组织摇号的单位或纪检监察可以登记");
 }
 
@@ -406,7 +408,7 @@ absl::StatusOr<json::object> LotteryView(Db& db, int64_t id, const Principal& wh
   out["witness_account_id"] = l.witness;
   json::array actions;
   if (!l.drawn() && who.account_id == l.witness) actions.push_back("draw");
-  if (l.drawn() && (who.account_id == l.requested_by || who.Has(kSupervisor))) {
+  if (l.drawn() && Records(l, who)) {
     actions.push_back("give_up");
     actions.push_back("extra");
   }
@@ -417,8 +419,6 @@ absl::StatusOr<json::object> LotteryView(Db& db, int64_t id, const Principal& wh
   for (size_t i = 0; i < calls.size(); ++i)
     standing[calls[i].code] = {static_cast<int>(i) + 1,
                                calls[i].status == "backup" && extra.contains(calls[i].code) ? "extra" : calls[i].status};
-  for (size_t i = 0; i < l.order.size(); ++i)
-    if (!standing.contains(l.order[i])) standing[l.order[i]] = {static_cast<int>(i) + 1, ""};
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT code, name_masked, id_masked FROM admission_lottery_applicants WHERE lottery_id = ?"));
   st.Bind(1, id);

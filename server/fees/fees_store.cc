@@ -28,6 +28,18 @@ json::object ChargeJson(const Charge& c) {
   return o;
 }
 
+// The charges as the views show them: each with its kind's label, and the approved cap where `caps` asks for it.
+json::array ChargesShown(const Policy& policy, const std::vector<Charge>& charges, bool caps) {
+  json::array list;
+  for (const auto& c : charges) {
+    json::object o = ChargeJson(c);
+    if (const Kind* k = policy.KindOf(c.kind)) o["kind_label"] = k->label;
+    if (const Item* i = caps ? policy.ItemOf(c.kind, c.item) : nullptr) o["cap"] = i->cap;
+    list.push_back(std::move(o));
+  }
+  return list;
+}
+
 absl::StatusOr<std::vector<Charge>> ChargesFrom(const std::string& text) {
   QF_ASSIGN_OR_RETURN(json::array a, StoredArray(text, "fee_declarations.charges"));
   std::vector<Charge> out;
@@ -86,7 +98,6 @@ json::array FlagsJson(const Policy& policy, const std::vector<Flag>& flags, cons
 struct Row {
   int64_t id = 0, school_id = 0;
   std::string school, district, term, declared_at;
-  bool current = true;
   std::vector<Charge> charges;
 };
 
@@ -198,15 +209,10 @@ absl::StatusOr<json::object> DeclarationView(Db& db, const Policy& policy, int64
   QF_ASSIGN_OR_RETURN(auto charges, ChargesFrom(st.Text(6)));
   const int64_t school = st.Int(1);
   QF_ASSIGN_OR_RETURN(auto complaints, ComplaintsOf(db, *term, school));
-  json::array list;
-  for (const auto& c : charges) {
-    json::object o = ChargeJson(c);
-    if (const Kind* k = policy.KindOf(c.kind)) o["kind_label"] = k->label;
-    list.push_back(std::move(o));
-  }
   return json::object{{"id", st.Int(0)}, {"school_id", school}, {"school", st.Text(2)}, {"district", st.Text(3)},
                       {"term", term->Code()}, {"term_label", term->Label()}, {"declared_at", st.Text(5)},
-                      {"current", st.Int(7) != 0}, {"total", Total(charges)}, {"charges", list},
+                      {"current", st.Int(7) != 0}, {"total", Total(charges)},
+                      {"charges", ChargesShown(policy, charges, false)},
                       {"flags", FlagsJson(policy, Check(policy, charges, complaints[school]), charges, SeesAll(who))}};
 }
 
@@ -224,16 +230,9 @@ absl::StatusOr<json::object> PublicDeclaration(Db& db, const Policy& policy, con
   QF_ASSIGN_OR_RETURN(auto rows, Current(db, term, school_id, nullptr));
   if (rows.empty()) return NotFound("fees.not_found", "该校本学期没有收费公示");
   const Row& r = rows.front();
-  json::array list;
-  for (const auto& c : r.charges) {
-    json::object o = ChargeJson(c);
-    if (const Kind* k = policy.KindOf(c.kind)) o["kind_label"] = k->label;
-    if (const Item* i = policy.ItemOf(c.kind, c.item)) o["cap"] = i->cap;
-    list.push_back(std::move(o));
-  }
   return json::object{{"school_id", r.school_id}, {"school", r.school}, {"district", r.district}, {"term", term.Code()},
                       {"term_label", term.Label()}, {"declared_at", r.declared_at}, {"total", Total(r.charges)},
-                      {"charges", list}};
+                      {"charges", ChargesShown(policy, r.charges, true)}};
 }
 
 absl::StatusOr<Figures> FiguresBetween(Db& db, const Policy& policy, absl::CivilDay from, absl::CivilDay to) {
