@@ -128,6 +128,9 @@ struct BatchOutcome {
 absl::StatusOr<std::vector<BatchOutcome>> BatchTransition(Tx& tx, const CaseEnv& env, const std::vector<int64_t>& ids,
                                                           const TransitionRequest& r, const Principal& who);
 
+// Whether `who` may see case `id` (the detail's scope and walls); false when there is no such case.
+absl::StatusOr<bool> MaySee(Db& db, int64_t id, const Principal& who);
+
 // The public's own actions by receipt code.
 absl::Status PublicAction(Tx& tx, const CaseEnv& env, const std::string& receipt, const PublicRequest& r);
 
@@ -148,6 +151,8 @@ struct ListFilter {
   bool mine = false;                    // only cases waiting for an action of the caller (or the caller's unit)
   std::string q;                        // a receipt code, or words in the title
   std::optional<std::string> from, to;  // received day range, inclusive
+  // Only these cases (another domain's page listing the cases linked to it: a livelihood project's complaints).
+  std::optional<std::vector<int64_t>> ids;
   std::string sort = "received_at";     // received_at | due_on | state | id
   bool ascending = false;
   int64_t offset = 0;

@@ -81,6 +81,10 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     cond("c.receipt = ?", *receipt);
     selective = true;
   }
+  if (f.ids) {
+    cond("c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", json::serialize(json::array(f.ids->begin(), f.ids->end())));
+    selective = true;
+  }
   // A handler sees only their subtree's cases: when those are few, they are listed first, unit by unit from the
   // handling-unit index, and the page is chosen among them, rather than a state's or a category's cases across the
   // whole city being walked and checked for the subtree one by one (a school's handler filtering on 待受理 walked a

@@ -203,6 +203,13 @@ absl::StatusOr<json::object> RepeatsView(Db& db, const CaseEnv& env, int64_t cas
   return json::object{{"offered", offered}, {"items", std::move(repeats)}};
 }
 
+absl::StatusOr<bool> MaySee(Db& db, int64_t id, const Principal& who) {
+  auto c = LoadById(db, id);
+  if (absl::IsNotFound(c.status())) return false;
+  if (!c.ok()) return c.status();
+  return CanSee(db, *c, who);
+}
+
 absl::StatusOr<json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who, absl::Time now) {
   QF_ASSIGN_OR_RETURN(Row c, LoadById(db, case_id));  // copied: the handler's view may black out passages
   QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, c, who));

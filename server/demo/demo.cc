@@ -469,7 +469,7 @@ absl::Status Build(Runtime& rt, ManualClock& clock, uint32_t seed) {
   QF_RETURN_IF_ERROR(PlanInspection(rt, clock, who, schedule, seed));
   QF_RETURN_IF_ERROR(PlanDuty(rt, clock, who, schedule, seed, hash));
   QF_RETURN_IF_ERROR(PlanAdmissions(rt, clock, who, schedule, seed));
-  QF_RETURN_IF_ERROR(PlanProjects(rt, clock, who, schedule, seed));
+  QF_RETURN_IF_ERROR(PlanProjects(rt, clock, who, schedule, seed, hash));
   QF_RETURN_IF_ERROR(PlanFees(rt, clock, who, schedule, seed));
   QF_RETURN_IF_ERROR(PlanExams(rt, clock, who, schedule));
   QF_RETURN_IF_ERROR(PlanNoticesAndDraws(rt, clock, who, schedule, seed));

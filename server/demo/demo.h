@@ -77,9 +77,11 @@ absl::Status PlanFees(Runtime& rt, ManualClock& clock, const std::map<std::strin
                       uint32_t seed);
 
 // Livelihood projects (demo_projects.cc): the four education projects of 2026 with targets for the ten districts and
-// each district's monthly reports to November, one county behind on school renovation.
+// each district's monthly reports to November, one county behind on school renovation; their sites and the seed's
+// mid-term inspection in June (20 people in 6 groups; `password_hash` for the district staff who join it); the canteen
+// complaints linked to the nutrition project.
 absl::Status PlanProjects(Runtime& rt, ManualClock& clock, const std::map<std::string, Principal>& who,
-                          Schedule& schedule, uint32_t seed);
+                          Schedule& schedule, uint32_t seed, const std::string& password_hash);
 
 // The first half's notices and draws (demo_draws.cc; the seed's section 三): the expert and supervisor pools entered
 // in February, the 教师资格认定 experts drawn in March, the PE test's 48 supervisors over four sites in April, the lab

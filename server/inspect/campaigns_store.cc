@@ -19,6 +19,7 @@
 #include "inspect/inspect.h"
 #include "inspect/store_util.h"
 #include "org/org.h"
+#include "projects/projects.h"
 #include "cases/hotspots.h"
 #include "fees/fees.h"
 #include "vault/vault.h"
@@ -31,7 +32,7 @@ namespace {
 std::string Subject(int64_t id) { return "campaign:" + std::to_string(id); }
 
 struct CampaignRow {
-  int64_t id = 0, lead_unit_id = 0, witness = 0, created_by = 0, groups = 0, group_size = 0;
+  int64_t id = 0, lead_unit_id = 0, witness = 0, created_by = 0, groups = 0, group_size = 0, people = 0;
   CampaignState state = CampaignState::kPlanned;
   std::string title, period_from, period_to, commitment, sealed_secret, public_value, secret, created_at, sampled_at;
   double rate = 0;
@@ -40,6 +41,9 @@ struct CampaignRow {
   json::value candidates, sample;
   std::string results_due_on, results_published_at;
 };
+
+// How many inspectors the groups take: the number planned, or groups × group size.
+int64_t Inspectors(const CampaignRow& c) { return c.people ? c.people : c.groups * c.group_size; }
 
 CampaignFacts FactsFor(const CampaignRow& c, const Principal& who) {
   return {c.state, c.witness != 0 && c.witness == who.account_id, !c.results_published_at.empty()};
@@ -50,7 +54,7 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
       "SELECT id,title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,state,"
       "COALESCE(candidates,'null'),COALESCE(commitment,''),COALESCE(sealed_secret,''),COALESCE(witness_account,0),"
       "COALESCE(public_value,''),COALESCE(secret,''),COALESCE(sample,'null'),COALESCE(created_by,0),created_at,"
-      "COALESCE(sampled_at,''),minimums,COALESCE(results_due_on,''),COALESCE(results_published_at,'') "
+      "COALESCE(sampled_at,''),minimums,COALESCE(results_due_on,''),COALESCE(results_published_at,''),people "
       "FROM campaigns WHERE id=?"));
   st.Bind(1, id);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -81,7 +85,17 @@ absl::StatusOr<CampaignRow> LoadCampaign(Db& db, int64_t id) {
   QF_ASSIGN_OR_RETURN(c.minimums, StoredObject(st.Text(22), "campaigns.minimums"));
   c.results_due_on = st.Text(23);
   c.results_published_at = st.Text(24);
+  c.people = st.Int(25);
   return c;
+}
+
+// The projects a campaign inspects (scope.projects), none for a campaign on schools.
+std::vector<int64_t> ProjectIds(const json::object& scope) {
+  std::vector<int64_t> out;
+  if (auto* v = scope.if_contains("projects"); v && v->is_array())
+    for (auto& x : v->as_array())
+      if (x.is_int64()) out.push_back(x.as_int64());
+  return out;
 }
 
 std::vector<std::string> StrList(const json::value* v) {
@@ -100,13 +114,26 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const InspectEnv& env, con
   auto from_day = ParseDay(c.period_from);
   if (!from_day) return absl::InternalError("bad period");
   std::string year_from = FormatDay(*from_day - 365), year_to = FormatDay(*from_day - 1);
+  // A campaign on livelihood projects inspects their sites (schools or other places), stratified by district and
+  // project instead of district and stage.
+  std::map<int64_t, std::string> site_project;
+  std::vector<int64_t> project_ids = ProjectIds(c.scope);
+  if (!project_ids.empty()) {
+    QF_ASSIGN_OR_RETURN(auto sites, projects::SitesOf(db, project_ids));
+    for (auto& s : sites) site_project.emplace(s.unit_id, s.project);
+    stages.clear();
+  }
+  json::array site_ids;
+  for (auto& [unit, project] : site_project) site_ids.push_back(unit);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT u.id,u.code,u.name,COALESCE(u.district,''),COALESCE(u.stage,''),COALESCE(u.enrolment,0),COALESCE(u.lat,0),"
       "COALESCE(u.lon,0),COALESCE(k.n,0),COALESCE(p.kind,'') FROM org_units u LEFT JOIN org_units p ON p.id=u.parent_id "
       // One pass over the year's cases (by the received-at index), not one per school.
       "LEFT JOIN (SELECT concerned_unit_id AS unit, COUNT(*) AS n FROM cases WHERE received_at >= ?1 AND received_at < ?2 "
-      "GROUP BY concerned_unit_id) k ON k.unit=u.id WHERE u.kind='school' AND u.active=1 ORDER BY u.code"));
-  st.Bind(1, FormatUtc(CstStart(*from_day - 365))).Bind(2, FormatUtc(CstStart(*from_day)));
+      "GROUP BY concerned_unit_id) k ON k.unit=u.id WHERE u.active=1 AND " +
+      std::string(project_ids.empty() ? "u.kind='school' AND ?3 = '[]'" : "u.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))") +
+      " ORDER BY u.code"));
+  st.Bind(1, FormatUtc(CstStart(*from_day - 365))).Bind(2, FormatUtc(CstStart(*from_day))).Bind(3, json::serialize(site_ids));
   std::vector<SchoolFact> all;
   int64_t pupils = 0, complaints = 0;
   while (true) {
@@ -123,6 +150,7 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const InspectEnv& env, con
     f.lon = st.Double(7);
     f.complaints = static_cast<int>(st.Int(8));
     f.city_run = st.Text(9) == "bureau";
+    if (auto it = site_project.find(f.id); it != site_project.end()) f.stage = it->second;
     pupils += f.enrolment;
     complaints += f.complaints;
     all.push_back(std::move(f));
@@ -194,6 +222,12 @@ absl::StatusOr<std::vector<Inspector>> Inspectors(Db& db) {
   for (auto& m : members) {
     Inspector i{m.code, m.person_id, m.name, m.unit_id, m.former_unit_ids};
     i.interest_unit_ids.insert(i.interest_unit_ids.end(), m.relative_exam_unit_ids.begin(), m.relative_exam_unit_ids.end());
+    // A district bureau's staff never inspect their own district (its schools and project sites).
+    QF_ASSIGN_OR_RETURN(auto home, org::GetUnit(db, m.unit_id));
+    if (home && home->kind == "district_bureau") {
+      QF_ASSIGN_OR_RETURN(auto below, org::Subtree(db, m.unit_id));
+      i.interest_unit_ids.insert(i.interest_unit_ids.end(), below.begin(), below.end());
+    }
     QF_ASSIGN_OR_RETURN(auto rel, org::Relatives(db, m.person_id));
     for (int64_t p : rel) {
       QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT unit_id FROM org_people WHERE id=?"));
@@ -231,6 +265,9 @@ absl::StatusOr<CampaignRequest> ParseCampaign(const json::object& body, const Pr
   }
   auto size = in.Int("group_size", false, 2, 20).value_or(2);
   if (auto* gs = body.if_contains("group_size"); gs && gs->is_int64() && gs->as_int64() < 2) in.Fail("group_size", "每组至少 2 人");
+  // The number of inspectors when the groups differ in size (20 people in 6 groups: two of 4, four of 3).
+  auto people = in.Int("people", false, 2, 500).value_or(0);
+  if (people && groups && people < 2 * *groups) in.Fail("people", "人数不足：每组至少 2 人");
   int64_t lead = in.Int("lead_unit_id", false, 1, INT64_MAX).value_or(who.unit_id);
   json::object scope{{"districts", json::array()}, {"stages", json::array()}};
   if (auto* s = body.if_contains("scope"); s && s->is_object()) {
@@ -240,6 +277,14 @@ absl::StatusOr<CampaignRequest> ParseCampaign(const json::object& body, const Pr
         else scope[k] = *v;
       }
     // A fee inspection samples the schools whose fee declaration for the term was flagged first.
+    // An inspection of livelihood projects: their sites are the frame.
+    if (auto* v = s->as_object().if_contains("projects"); v && !v->is_null()) {
+      bool ok = v->is_array() && !v->as_array().empty() && v->as_array().size() <= 20;
+      for (size_t i = 0; ok && i < v->as_array().size(); ++i)
+        ok = v->as_array()[i].is_int64() && v->as_array()[i].as_int64() > 0;
+      if (!ok) in.Fail("scope.projects", "应为 1–20 个民生工程项目编号");
+      else scope["projects"] = *v;
+    }
     if (auto* v = s->as_object().if_contains("fees_term"); v && !v->is_null()) {
       if (!v->is_string() || !fees::Term::Parse(v->as_string())) in.Fail("scope.fees_term", "学期应为“2026-autumn”或“2026-spring”");
       else scope["fees_term"] = *v;
@@ -287,6 +332,7 @@ absl::StatusOr<CampaignRequest> ParseCampaign(const json::object& body, const Pr
   r.rate = rate;
   r.groups = *groups;
   r.group_size = size;
+  r.people = people;
   r.lead_unit_id = lead;
   r.minimums = std::move(minimums);
   r.scope = std::move(scope);
@@ -304,8 +350,8 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const
   if (!unit) return Invalid("campaign.unit", "牵头单位不存在", {{"lead_unit_id", "单位不存在"}});
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "INSERT INTO campaigns(title,scope,period_from,period_to,lead_unit_id,coop_unit_ids,rate,groups,group_size,checklist,"
-      "state,created_by,created_at,minimums,results_due_on) VALUES(?,?,?,?,?,?,?,?,?,?,'" + std::string(Code(CampaignState::kPlanned)) +
-      "',?,?,?,?)"));
+      "state,created_by,created_at,minimums,results_due_on,people) VALUES(?,?,?,?,?,?,?,?,?,?,'" +
+      std::string(Code(CampaignState::kPlanned)) + "',?,?,?,?,?)"));
   json::array coop(r.coop_unit_ids.begin(), r.coop_unit_ids.end());
   st.Bind(1, r.title).Bind(2, json::serialize(r.scope)).Bind(3, FormatDay(r.from)).Bind(4, FormatDay(r.to)).Bind(5, lead)
       .Bind(6, json::serialize(coop)).Bind(7, r.rate).Bind(8, r.groups).Bind(9, r.group_size)
@@ -314,12 +360,12 @@ absl::StatusOr<json::object> CreateCampaign(Tx& tx, const InspectEnv& env, const
   // 谁抽查、谁公示: the results are owed within the policy's term of the inspection's end.
   QF_ASSIGN_OR_RETURN(auto results_policy, env.policies->DeadlineFor("inspection_results", "", "", "", false));
   std::string results_due = FormatDay(cases::ComputeDue(*env.calendar, r.to, results_policy.term).due);
-  st.Bind(14, results_due);
+  st.Bind(14, results_due).Bind(15, r.people);
   QF_RETURN_IF_ERROR(st.Run());
   int64_t id = db.LastInsertId();
   QF_RETURN_IF_ERROR(tx.Append("campaign.planned", Subject(id),
                                {{"title", r.title}, {"scope", r.scope}, {"rate", r.rate}, {"minimums", r.minimums},
-                                {"groups", r.groups}, {"group_size", r.group_size},
+                                {"groups", r.groups}, {"group_size", r.group_size}, {"people", r.people},
                                 {"checklist_sha256", Sha256Hex(json::serialize(r.checklist))},
                                 {"results_due_on", results_due}})
                          .status());
@@ -333,7 +379,9 @@ absl::StatusOr<json::object> CommitSample(Tx& tx, const InspectEnv& env, int64_t
   QF_RETURN_IF_ERROR(MayTake(CampaignAction::kCommit, FactsFor(c, who), who));
   QF_RETURN_IF_ERROR(draws::CheckWitness(db, "campaign", witness, who));
   QF_ASSIGN_OR_RETURN(auto facts, Facts(db, env, c));
-  if (facts.empty()) return Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}});
+  if (facts.empty())
+    return ProjectIds(c.scope).empty() ? Invalid("campaign.scope", "范围内没有学校", {{"scope", "没有学校"}})
+                                       : Invalid("campaign.scope", "所选项目还没有登记项目点", {{"scope.projects", "没有项目点"}});
   std::map<std::string, int> minimums;
   for (auto& [k, v] : c.minimums) minimums[std::string(k)] = static_cast<int>(v.as_int64());
   SampleFrame frame = BuildFrame(facts, c.rate, minimums);
@@ -373,7 +421,7 @@ absl::StatusOr<json::object> DrawCampaign(Tx& tx, const InspectEnv& env, int64_t
     schools.push_back({u->id, u->code, u->lat.value_or(0), u->lon.value_or(0)});
   }
   QF_ASSIGN_OR_RETURN(auto inspectors, Inspectors(db));
-  GroupPlan plan = FormGroups(inspectors, schools, static_cast<int>(c.groups), static_cast<int>(c.group_size), seed);
+  GroupPlan plan = FormGroups(inspectors, schools, static_cast<int>(c.groups), static_cast<int>(Inspectors(c)), seed);
   if (!plan.problems.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "campaign.groups", plan.problems[0]);
   std::vector<int64_t> group_ids;
   json::array groups_ev;
@@ -506,7 +554,7 @@ absl::StatusOr<json::object> CampaignView(Db& db, const InspectEnv& env, int64_t
   QF_ASSIGN_OR_RETURN(auto lead, org::GetUnit(db, c.lead_unit_id));
   json::object o{{"id", c.id}, {"title", c.title}, {"scope", c.scope}, {"period_from", c.period_from},
                  {"period_to", c.period_to}, {"lead_unit", lead ? lead->name : ""}, {"rate", c.rate}, {"minimums", c.minimums},
-                 {"groups_planned", c.groups}, {"group_size", c.group_size}, {"checklist", c.checklist}, {"state", Code(c.state)},
+                 {"groups_planned", c.groups}, {"group_size", c.group_size}, {"people", Inspectors(c)}, {"checklist", c.checklist}, {"state", Code(c.state)},
                  {"state_label", Label(c.state)}, {"commitment", c.commitment}, {"is_witness", c.witness == who.account_id},
                  {"created_at", c.created_at}};
   o["actions"] = ActionsJson(Actions(FactsFor(c, who), who));

@@ -15,6 +15,7 @@
 #include "inspect/record.h"
 #include "inspect/store_util.h"
 #include "org/org.h"
+#include "storage/evidence_files.h"
 
 namespace qf::inspect {
 namespace json = boost::json;
@@ -248,15 +249,9 @@ absl::StatusOr<json::object> SaveForm(Tx& tx, int64_t id, const FormSave& req, c
 absl::StatusOr<std::string> StoreEvidence(Tx& tx, std::string_view kind, int64_t subject_id, const std::string& name,
                                           const std::string& data) {
   Db& db = tx.db();
-  if (data.empty() || data.size() > kMaxEvidenceBytes)
-    return Invalid("evidence.size", "证据文件应为 1 字节到 5 MB", {{"file", "大小不符"}});
-  std::string type = MimeOf(data);
-  if (type != "image/jpeg" && type != "image/png" && type != "application/pdf")
-    return Invalid("evidence.type", "证据文件只接受 JPEG、PNG 照片或 PDF", {{"file", "类型不符：" + type}});
-  std::string hash = Sha256Hex(data);
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("INSERT INTO blobs(hash,size,mime,data) VALUES(?,?,?,?) ON CONFLICT DO NOTHING"));
-  st.Bind(1, hash).Bind(2, static_cast<int64_t>(data.size())).Bind(3, type).BindBlob(4, data);
-  QF_RETURN_IF_ERROR(st.Run());
+  QF_ASSIGN_OR_RETURN(KeptFile kept, KeepEvidenceFile(tx, data));
+  const std::string& hash = kept.sha256;
+  const std::string& type = kept.mime;
   QF_ASSIGN_OR_RETURN(auto ev, db.Prepare(
       "INSERT INTO evidence(kind,subject_id,hash,name,added_at) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING"));
   ev.Bind(1, kind).Bind(2, subject_id).Bind(3, hash).Bind(4, name).Bind(5, FormatUtc(tx.now()));

@@ -21,6 +21,7 @@
 #include "draws/draw.h"
 #include "auth/roles.h"
 #include "inspect/states.h"
+#include "storage/evidence_files.h"
 #include "storage/writer.h"
 
 namespace qf::vault {
@@ -116,11 +117,12 @@ struct GroupPlan {
   std::vector<int> school_group;             // per school, its group
   std::vector<std::string> problems;         // empty when the plan holds
 };
-// `groups` groups of `size` inspectors drawn in the order Shuffle(codes, Derive(seed, "groups")); the schools
+// `people` inspectors drawn in the order Shuffle(codes, Derive(seed, "groups")) and dealt into `groups` groups in turn
+// (sizes differ by at most one, each at least 2; the first drawn of each group leads it); the schools
 // split among them around k-means centres by a min-cost flow with loads between floor(n/g) and ceil(n/g), and no
 // school given to a group with a member from it or with an interest in it.
 GroupPlan FormGroups(const std::vector<Inspector>& inspectors, const std::vector<GroupSchool>& schools, int groups,
-                     int size, const draws::Seed& seed);
+                     int people, const draws::Seed& seed);
 bool Conflicted(const Inspector& i, int64_t school_id);
 
 // ---- Store ----
@@ -143,6 +145,7 @@ struct CampaignRequest {
   absl::CivilDay from, to;
   double rate = 0.05;
   int64_t groups = 0, group_size = 2, lead_unit_id = 0;
+  int64_t people = 0;  // inspectors in all when the groups differ in size; 0: groups × group_size
   std::vector<int64_t> coop_unit_ids;
   boost::json::object minimums, scope;
   boost::json::array checklist;
@@ -182,7 +185,6 @@ struct FormSave {
 absl::StatusOr<FormSave> ParseFormSave(const boost::json::object& body);
 absl::StatusOr<boost::json::object> SaveForm(Tx& tx, int64_t form_id, const FormSave& req, const Principal& who);
 absl::StatusOr<boost::json::object> ConfirmForm(Tx& tx, const InspectEnv& env, int64_t form_id, const Principal& who);
-inline constexpr size_t kMaxEvidenceBytes = 5 * 1024 * 1024;
 // A photo or PDF as evidence of a checklist (its group's members only); answers may cite only their own files.
 absl::StatusOr<std::string> AddEvidence(Tx& tx, int64_t form_id, const std::string& name, const std::string& data,
                                         const Principal& who);

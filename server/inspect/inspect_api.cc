@@ -42,8 +42,7 @@ Handler UploadRoute(AppContext& app, std::string default_name, absl::StatusOr<in
                     Store store) {
   return WriteRoute(app, [default_name, id_of, store](const Request& req) -> absl::StatusOr<Command> {
     QF_ASSIGN_OR_RETURN(int64_t id, id_of(req));
-    if (req.body.empty() || req.body.size() > kMaxEvidenceBytes)
-      return Invalid("evidence.size", "证据文件应为 1 字节到 5 MB", {{"file", "大小不符"}});
+    QF_RETURN_IF_ERROR(CheckEvidenceFile(req.body));
     std::string name = req.Query("name").value_or(default_name);
     return Command([store, id, name, data = req.body, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
       QF_ASSIGN_OR_RETURN(std::string hash, store(tx, id, name, data, who));

@@ -147,7 +147,7 @@ TEST(Groups, RecusalBalanceAndSize) {
     inspectors.push_back(in);
   }
   for (int k = 0; k < 50; ++k) {
-    GroupPlan p = FormGroups(inspectors, schools, 4, 2, draws::MakeSeed("s", std::to_string(k)));
+    GroupPlan p = FormGroups(inspectors, schools, 4, 8, draws::MakeSeed("s", std::to_string(k)));
     ASSERT_TRUE(p.problems.empty()) << p.problems[0];
     std::vector<int> load(4, 0);
     for (size_t i = 0; i < schools.size(); ++i) {
@@ -163,10 +163,49 @@ TEST(Groups, RecusalBalanceAndSize) {
     for (auto& g : p.members) all.insert(g.begin(), g.end());
     EXPECT_EQ(all.size(), 8u) << "nobody in two groups";
   }
-  GroupPlan few = FormGroups(std::vector<Inspector>(inspectors.begin(), inspectors.begin() + 5), schools, 4, 2, draws::MakeSeed("s", "x"));
+  GroupPlan few = FormGroups(std::vector<Inspector>(inspectors.begin(), inspectors.begin() + 5), schools, 4, 8, draws::MakeSeed("s", "x"));
   ASSERT_FALSE(few.problems.empty());
   EXPECT_NE(few.problems[0].find("需要 8 人"), std::string::npos);
-  EXPECT_FALSE(FormGroups(inspectors, schools, 4, 1, draws::MakeSeed("s", "x")).problems.empty()) << "one-person groups refused";
+  EXPECT_FALSE(FormGroups(inspectors, schools, 4, 4, draws::MakeSeed("s", "x")).problems.empty()) << "one-person groups refused";
+  EXPECT_FALSE(FormGroups(inspectors, schools, 4, 7, draws::MakeSeed("s", "x")).problems.empty()) << "a group of one refused";
+}
+
+// The seed's project inspection: 20 people in 6 groups — groups of 4, 4, 3, 3, 3, 3, nobody twice, every site
+// visited by a group with no interest in it.
+TEST(Groups, UnevenGroupsOfAnySize) {
+  std::mt19937 rng(5);
+  std::vector<GroupSchool> sites;
+  for (int i = 0; i < 24; ++i)
+    sites.push_back({200 + i, fmt::format("XM{:03d}", i), 31.5 + (rng() % 5000) / 10000.0, 117.0 + (rng() % 5000) / 10000.0});
+  std::vector<Inspector> inspectors;
+  for (int i = 0; i < 24; ++i) {
+    Inspector in{fmt::format("I{:03d}", i), 2000 + i, "", 1};
+    if (i % 4 == 0) in.interest_unit_ids = {200 + static_cast<int64_t>(rng() % 24)};
+    inspectors.push_back(in);
+  }
+  for (int k = 0; k < 20; ++k) {
+    GroupPlan p = FormGroups(inspectors, sites, 6, 20, draws::MakeSeed("p", std::to_string(k)));
+    ASSERT_TRUE(p.problems.empty()) << p.problems[0];
+    std::vector<size_t> sizes;
+    std::set<size_t> all;
+    for (auto& g : p.members) {
+      sizes.push_back(g.size());
+      all.insert(g.begin(), g.end());
+    }
+    EXPECT_EQ(sizes, (std::vector<size_t>{4, 4, 3, 3, 3, 3}));
+    EXPECT_EQ(all.size(), 20u) << "nobody in two groups";
+    std::vector<int> load(6, 0);
+    for (size_t i = 0; i < sites.size(); ++i) {
+      ++load[p.school_group[i]];
+      for (size_t m : p.members[p.school_group[i]]) ASSERT_FALSE(Conflicted(inspectors[m], sites[i].id));
+    }
+    EXPECT_EQ(*std::max_element(load.begin(), load.end()), 4);
+    EXPECT_EQ(*std::min_element(load.begin(), load.end()), 4);
+  }
+  GroupPlan short_pool = FormGroups(std::vector<Inspector>(inspectors.begin(), inspectors.begin() + 18), sites, 6, 20,
+                                    draws::MakeSeed("p", "x"));
+  ASSERT_FALSE(short_pool.problems.empty());
+  EXPECT_NE(short_pool.problems[0].find("需要 20 人"), std::string::npos);
 }
 
 class InspectStoreTest : public ::testing::Test {

@@ -155,15 +155,14 @@ bool Conflicted(const Inspector& i, int64_t school_id) {
 }
 
 GroupPlan FormGroups(const std::vector<Inspector>& inspectors, const std::vector<GroupSchool>& schools, int groups,
-                     int size, const draws::Seed& seed) {
+                     int people, const draws::Seed& seed) {
   GroupPlan plan;
-  if (groups < 1 || size < 2) {
+  if (groups < 1 || people < 2 * groups) {
     plan.problems.push_back("每组至少 2 名检查人员");
     return plan;
   }
-  if (inspectors.size() < static_cast<size_t>(groups * size)) {
-    plan.problems.push_back(fmt::format("检查人员库只有 {} 人，组成 {} 个组、每组 {} 人需要 {} 人", inspectors.size(), groups,
-                                        size, groups * size));
+  if (inspectors.size() < static_cast<size_t>(people)) {
+    plan.problems.push_back(fmt::format("检查人员库只有 {} 人，组成 {} 个组需要 {} 人", inspectors.size(), groups, people));
     return plan;
   }
   std::vector<std::string> codes;
@@ -175,7 +174,7 @@ GroupPlan FormGroups(const std::vector<Inspector>& inspectors, const std::vector
                                inspectors.begin());
   };
   plan.members.assign(groups, {});
-  for (int k = 0; k < groups * size; ++k) plan.members[k % groups].push_back(index_of(order[k]));
+  for (int k = 0; k < people; ++k) plan.members[k % groups].push_back(index_of(order[k]));
 
   // Centres: k-means from the farthest-point start (deterministic), ten rounds.
   size_t n = schools.size();

@@ -82,10 +82,51 @@ absl::StatusOr<boost::json::object> ReportProgress(Tx& tx, int64_t project_id, c
                                                    const Principal& who);
 
 absl::StatusOr<boost::json::object> ProjectList(Db& db, int year);
+// One project: its targets with every monthly report and its evidence files, and its sites.
 absl::StatusOr<boost::json::object> ProjectView(Db& db, int64_t id);
 // The month's board: per project, every district's latest report by the month's end, its standing and rank; per
 // district, the mean index over its projects and its rank; the laggards with what they are behind on.
 absl::StatusOr<boost::json::object> Board(Db& db, const Policy& policy, int year, absl::CivilMonth month);
+
+// ---- Sites, complaints, evidence ----
+
+// A site of a project in a district with a target: one of the district's schools, or another place (its name and
+// address; its coordinates, or the district bureau's) kept as a unit of kind "other" under the district bureau, so
+// that an inspection addresses its forms, findings and rectification orders to a site as to a school.
+struct SiteRequest {
+  int64_t district_unit_id = 0, school_id = 0;
+  std::string name, address, works;  // works: what the project does there
+  std::optional<double> lat, lon;
+};
+absl::StatusOr<SiteRequest> ParseSite(const boost::json::object& body);
+// The district's staff (or the office, or the project's division) add a site; each unit once per project.
+absl::StatusOr<boost::json::object> AddSite(Tx& tx, int64_t project_id, const SiteRequest& req, const Principal& who);
+struct Site {
+  int64_t project_id = 0, unit_id = 0, district_unit_id = 0;
+  std::string project;
+};
+// The sites of these projects (a campaign's frame when it inspects projects), by project and unit.
+absl::StatusOr<std::vector<Site>> SitesOf(Db& db, const std::vector<int64_t>& project_ids);
+
+// Links a complaint `who` may see to the project (one project per complaint: a second link moves it), or unlinks it;
+// each a ledger event of the project.
+absl::StatusOr<boost::json::object> LinkCase(Tx& tx, int64_t project_id, int64_t case_id, const Principal& who);
+absl::Status UnlinkCase(Tx& tx, int64_t project_id, int64_t case_id, const Principal& who);
+// The complaints linked to the project (every one; the caller lists those its reader may see), and the project a
+// complaint is linked to (0: none).
+absl::StatusOr<std::vector<int64_t>> LinkedCases(Db& db, int64_t project_id);
+absl::StatusOr<boost::json::object> ProjectOfCase(Db& db, int64_t case_id);
+
+// A photo or PDF as evidence of a district's report of a month (kept when the month is corrected): those who may
+// report for the district.
+absl::StatusOr<std::string> AddReportEvidence(Tx& tx, int64_t project_id, int64_t unit_id, const std::string& month,
+                                              const std::string& name, const std::string& data, const Principal& who);
+struct EvidenceFile {
+  std::string mime, data, name;
+};
+// A report's evidence file by its SHA-256: the office, leaders and intake staff; the district's staff and the
+// project's division.
+absl::StatusOr<EvidenceFile> ReportEvidence(Db& db, int64_t project_id, const std::string& hash, const Principal& who);
 
 // The board in numbers, for the half-year summary: projects, districts, 序时进度, the districts with every project on
 // pace, and each laggard as "district的project".

@@ -10,22 +10,11 @@
 #include "fmt/format.h"
 #include "org/org.h"
 #include "projects/projects.h"
+#include "projects/store.h"
 
 namespace qf::projects {
 namespace json = boost::json;
 namespace {
-
-std::string Subject(int64_t id) { return "project:" + std::to_string(id); }
-
-std::optional<absl::CivilMonth> ParseMonth(std::string_view s) {
-  int y = 0, m = 0;
-  char tail = 0;
-  if (s.size() != 7 || std::sscanf(std::string(s).c_str(), "%4d-%2d%c", &y, &m, &tail) != 2 || m < 1 || m > 12)
-    return std::nullopt;
-  return absl::CivilMonth(y, m);
-}
-
-std::string MonthText(absl::CivilMonth m) { return fmt::format("{:04d}-{:02d}", m.year(), m.month()); }
 
 double Round1(double v) { return std::round(v * 10) / 10; }
 
@@ -41,20 +30,6 @@ std::optional<double> Amount(JsonInput& in, const json::object& body, std::strin
     return std::nullopt;
   }
   return v->to_number<double>();
-}
-
-struct ProjectRow {
-  int64_t id = 0, unit_id = 0;
-  int year = 0;
-  std::string name;
-};
-
-absl::StatusOr<ProjectRow> LoadProject(Db& db, int64_t id) {
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, year, name, unit_id FROM projects WHERE id = ?"));
-  st.Bind(1, id);
-  QF_ASSIGN_OR_RETURN(bool row, st.Step());
-  if (!row) return NotFound("projects.not_found", "民生工程项目不存在");
-  return ProjectRow{st.Int(0), st.Int(3), static_cast<int>(st.Int(1)), st.Text(2)};
 }
 
 }  // namespace
@@ -163,9 +138,7 @@ absl::StatusOr<json::object> ReportProgress(Tx& tx, int64_t project_id, const Re
   t.Bind(1, project_id).Bind(2, req.unit_id);
   QF_ASSIGN_OR_RETURN(bool has_target, t.Step());
   if (!has_target) return Invalid("projects.report", "该单位没有本项目的目标任务", {{"unit_id", "没有目标任务"}});
-  QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, req.unit_id, who.unit_id));
-  if (!within && !who.Has(kSupervisor) && who.unit_id != p.unit_id)
-    return Forbidden("projects.scope", "只能报送本单位（或所辖县区）的进度");
+  QF_RETURN_IF_ERROR(MayActFor(db, p, req.unit_id, who, "只能报送本单位（或所辖县区）的进度"));
   absl::CivilMonth now(CstDay(tx.now()));
   if (req.month.year() != p.year || req.month > now)
     return Invalid("projects.report", "月份应在项目年度内且不晚于本月", {{"month", "不在可报送的月份内"}});
@@ -247,6 +220,19 @@ absl::StatusOr<json::object> ProjectView(Db& db, int64_t id) {
       "SELECT t.unit_id, u.name, t.quantity, t.funds FROM project_targets t JOIN org_units u ON u.id = t.unit_id "
       "WHERE t.project_id = ? ORDER BY u.name"));
   t.Bind(1, id);
+  std::map<std::pair<int64_t, std::string>, json::array> files;  // by district and month
+  {
+    QF_ASSIGN_OR_RETURN(auto f, db.Prepare(
+        "SELECT f.unit_id, f.month, f.hash, f.name, b.mime, b.size, f.added_at FROM project_report_files f "
+        "JOIN blobs b ON b.hash = f.hash WHERE f.project_id = ? ORDER BY f.added_at"));
+    f.Bind(1, id);
+    while (true) {
+      QF_ASSIGN_OR_RETURN(bool row, f.Step());
+      if (!row) break;
+      files[{f.Int(0), f.Text(1)}].push_back(json::object{{"sha256", f.Text(2)}, {"name", f.Text(3)}, {"mime", f.Text(4)},
+                                                          {"size", f.Int(5)}, {"added_at", f.Text(6)}});
+    }
+  }
   QF_ASSIGN_OR_RETURN(auto r, db.Prepare(
       "SELECT month, quantity_done, funds_in_place, funds_spent, note, reported_at FROM project_reports "
       "WHERE project_id = ? AND unit_id = ? ORDER BY month"));
@@ -260,13 +246,30 @@ absl::StatusOr<json::object> ProjectView(Db& db, int64_t id) {
     while (true) {
       QF_ASSIGN_OR_RETURN(bool rr, r.Step());
       if (!rr) break;
+      auto kept = files.find({t.Int(0), r.Text(0)});
       reports.push_back(json::object{{"month", r.Text(0)}, {"quantity_done", r.Double(1)}, {"funds_in_place", r.Double(2)},
-                                     {"funds_spent", r.Double(3)}, {"note", r.Text(4)}, {"reported_at", r.Text(5)}});
+                                     {"funds_spent", r.Double(3)}, {"note", r.Text(4)}, {"reported_at", r.Text(5)},
+                                     {"files", kept == files.end() ? json::array() : kept->second}});
     }
     targets.push_back(json::object{{"unit_id", t.Int(0)}, {"unit", t.Text(1)}, {"quantity", t.Double(2)},
                                    {"funds", t.Double(3)}, {"reports", reports}});
   }
   out["targets"] = std::move(targets);
+  QF_ASSIGN_OR_RETURN(auto sites, db.Prepare(
+      "SELECT s.id, s.unit_id, u.code, u.name, u.kind, COALESCE(u.address, ''), s.district_unit_id, d.name, s.works, "
+      "s.added_at FROM project_sites s JOIN org_units u ON u.id = s.unit_id JOIN org_units d ON d.id = s.district_unit_id "
+      "WHERE s.project_id = ? ORDER BY d.name, u.code"));
+  sites.Bind(1, id);
+  json::array site_list;
+  while (true) {
+    QF_ASSIGN_OR_RETURN(bool row, sites.Step());
+    if (!row) break;
+    site_list.push_back(json::object{{"id", sites.Int(0)}, {"unit_id", sites.Int(1)}, {"code", sites.Text(2)},
+                                     {"name", sites.Text(3)}, {"school", sites.Text(4) == "school"},
+                                     {"address", sites.Text(5)}, {"district_unit_id", sites.Int(6)},
+                                     {"district", sites.Text(7)}, {"works", sites.Text(8)}, {"added_at", sites.Text(9)}});
+  }
+  out["sites"] = std::move(site_list);
   return out;
 }
 

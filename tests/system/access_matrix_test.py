@@ -228,6 +228,12 @@ def main():
             ("POST", "/api/v1/open311/clients/{id}/revoke"): {"params": [999999], "body": {}},
             ("GET", "/api/v1/projects/board"): {}, ("GET", "/api/v1/public/projects/board"): {}, ("GET", "/api/v1/projects/bulletin"): {}, ("GET", "/api/v1/projects/{id}"): {"params": [1]},
             ("POST", "/api/v1/projects/{id}/reports"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/projects/{id}/sites"): {"params": [999999], "body": {}},
+            ("POST", "/api/v1/projects/{id}/cases"): {"params": [999999], "body": {}},
+            ("DELETE", "/api/v1/projects/{id}/cases/{case_id}"): {"params": [999999, 1]},
+            ("POST", "/api/v1/projects/{id}/evidence"): {"params": [999999], "raw": b""},
+            ("GET", "/api/v1/projects/{id}/evidence/{sha256}"): {"params": [1, "0" * 64]},
+            ("GET", "/api/v1/cases/{id}/project"): {"params": [1]},
         }
 
         def path_of(pattern, params):

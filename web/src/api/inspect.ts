@@ -35,11 +35,12 @@ export interface Group {
 }
 
 export interface Campaign extends Omit<CampaignSummary, 'schools' | 'rectifications' | 'open_rectifications'> {
-  scope: { districts: string[]; stages: string[]; fees_term?: string }
+  scope: { districts: string[]; stages: string[]; fees_term?: string; projects?: number[] }
   rate: number
   minimums: Record<string, number>
   groups_planned: number
   group_size: number
+  people: number  // inspectors in all (groups may differ in size by one)
   checklist: ChecklistItem[]
   commitment: string
   // What the caller may do now (the server decides; the console shows these buttons only).

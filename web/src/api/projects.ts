@@ -1,6 +1,7 @@
-// Livelihood projects (民生工程): the year's projects, one project with its reports, a district's monthly report, and
-// the monthly board against 序时进度.
-import { download, http } from './request'
+// Livelihood projects (民生工程): the year's projects, one project with its reports, sites and linked complaints, a
+// district's monthly report with its evidence, and the monthly board against 序时进度.
+import type { CaseRow } from './cases'
+import { download, http, request } from './request'
 
 export interface ProjectSummary {
   id: number
@@ -57,7 +58,63 @@ export interface ProgressReport {
   note?: string
 }
 
+export interface ReportFile {
+  sha256: string
+  name: string
+  mime: string
+  size: number
+  added_at: string
+}
+export interface ProjectSite {
+  id: number
+  unit_id: number
+  code: string
+  name: string
+  school: boolean
+  address: string
+  district_unit_id: number
+  district: string
+  works: string
+  added_at: string
+}
+export interface ProjectDetail {
+  id: number
+  year: number
+  name: string
+  measure: string
+  unit: string
+  person: string
+  funds_due_on: string
+  works_due_on: string
+  targets: {
+    unit_id: number
+    unit: string
+    quantity: number
+    funds: number
+    reports: { month: string; quantity_done: number; funds_in_place: number; funds_spent: number; note: string; reported_at: string; files: ReportFile[] }[]
+  }[]
+  sites: ProjectSite[]
+  complaints: CaseRow[]
+  complaints_linked: number
+}
+export interface NewSite {
+  district_unit_id: number
+  school_id?: number
+  name?: string
+  address?: string
+  works?: string
+}
+
 export const projectsApi = {
+  get: (id: number) => http.get<ProjectDetail>(`/api/v1/projects/${id}`),
+  addSite: (id: number, s: NewSite) => http.post<{ id: number; unit_id: number; name: string }>(`/api/v1/projects/${id}/sites`, s),
+  link: (id: number, caseId: number) => http.post<{ moved_from: number | null }>(`/api/v1/projects/${id}/cases`, { case_id: caseId }),
+  unlink: (id: number, caseId: number) => http.delete(`/api/v1/projects/${id}/cases/${caseId}`),
+  ofCase: (caseId: number) => http.get<{ project: { id: number; year: number; name: string } | null }>(`/api/v1/cases/${caseId}/project`),
+  evidence: (id: number, unitId: number, month: string, file: File) =>
+    request<{ sha256: string }>('POST', `/api/v1/projects/${id}/evidence`, { query: { unit_id: unitId, month, name: file.name }, raw: file,
+      contentType: file.type || 'application/octet-stream' }),
+  evidenceUrl: (id: number, sha256: string) => `/api/v1/projects/${id}/evidence/${sha256}`,
   list: (year: number) => http.get<{ year: number; items: ProjectSummary[] }>('/api/v1/projects', { year }),
   board: (year: number, month: number) => http.get<ProjectBoard>('/api/v1/projects/board', { year, month }),
   bulletin: (year: number, month: number) => download('/api/v1/projects/bulletin', { year, month }),

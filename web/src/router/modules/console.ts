@@ -52,6 +52,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'exams', name: 'exams', component: () => import('@/views/console/exams/index.vue'), meta: { title: 'nav.exams', roles: caseRoles } },
       { path: 'fees', name: 'fees', component: () => import('@/views/console/fees/index.vue'), meta: { title: 'nav.fees', roles: caseRoles } },
       { path: 'projects', name: 'projects', component: () => import('@/views/console/projects/index.vue'), meta: { title: 'nav.projects', roles: caseRoles } },
+      { path: 'projects/:id(\\d+)', name: 'project', component: () => import('@/views/console/projects/detail.vue'), meta: { parent: ['projects'], title: 'nav.projects', roles: caseRoles } },
       { path: 'duty', name: 'duty', component: () => import('@/views/console/duty/index.vue'), meta: { title: 'nav.duty', roles: caseRoles } },
       { path: 'dashboard', name: 'dashboard', component: () => import('@/views/console/dashboard/index.vue'), meta: { title: 'nav.dashboard', roles: ['supervisor', 'leader'] } },
     ],
