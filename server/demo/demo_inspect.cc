@@ -246,7 +246,7 @@ absl::Status PlanInspection(Runtime& rt, ManualClock& clock, const std::map<std:
   });
   // The first quarter's bulletin: drafted, written, approved by a leader, published.
   schedule.emplace(At(4, 8, 10), [=]() {
-    return Do(*r, *c, At(4, 8, 10), sup, [&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); });
+    return Do(*r, *c, At(4, 8, 10), sup, [&](Tx& tx) { return reports::DraftBulletin(tx, r->app().data_dir, "2026Q1", tx.now()); });
   });
   schedule.emplace(At(4, 8, 15), [=]() {
     return Do(*r, *c, At(4, 8, 15), sup, [&](Tx& tx) {

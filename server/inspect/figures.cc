@@ -37,15 +37,15 @@ std::string UnitName(Db& db, int64_t id) {
 
 absl::StatusOr<std::vector<CampaignFigures>> CampaignsBetween(Db& db, absl::CivilDay from, absl::CivilDay to) {
   QF_ASSIGN_OR_RETURN(auto cs, db.Prepare(
-      "SELECT id, title, period_from, period_to, lead_unit_id, coop_unit_ids, checklist FROM campaigns "
+      "SELECT id, title, period_from, period_to, lead_unit_id, coop_unit_ids, checklist, scope FROM campaigns "
       "WHERE period_from BETWEEN ? AND ? AND state <> '" + std::string(Code(CampaignState::kPlanned)) + "' ORDER BY period_from, id"));
   cs.Bind(1, FormatDay(from)).Bind(2, FormatDay(to));
-  struct Row { int64_t id, lead; std::string title, from, to, coop, checklist; };
+  struct Row { int64_t id, lead; std::string title, from, to, coop, checklist, scope; };
   std::vector<Row> rows;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, cs.Step());
     if (!row) break;
-    rows.push_back({cs.Int(0), cs.Int(4), cs.Text(1), cs.Text(2), cs.Text(3), cs.Text(5), cs.Text(6)});
+    rows.push_back({cs.Int(0), cs.Int(4), cs.Text(1), cs.Text(2), cs.Text(3), cs.Text(5), cs.Text(6), cs.Text(7)});
   }
   std::vector<CampaignFigures> out;
   for (const Row& r : rows) {
@@ -91,9 +91,15 @@ absl::StatusOr<std::vector<CampaignFigures>> CampaignsBetween(Db& db, absl::Civi
       forms.emplace_back(fs.Int(0), fs.Text(1));
     }
     std::map<std::string, int> kinds, topics;
+    QF_ASSIGN_OR_RETURN(json::object scope, StoredObject(r.scope, "campaigns.scope"));
+    bool sites = scope.contains("projects");
     for (const auto& [school_id, stored] : forms) {
-      QF_ASSIGN_OR_RETURN(auto school, org::GetUnit(db, school_id));
-      ++kinds[SchoolKind(school ? school->stage : std::string())];
+      if (sites) {
+        ++f.sites;
+      } else {
+        QF_ASSIGN_OR_RETURN(auto school, org::GetUnit(db, school_id));
+        ++kinds[SchoolKind(school ? school->stage : std::string())];
+      }
       QF_ASSIGN_OR_RETURN(json::array findings, StoredArray(stored, "inspection_forms.findings"));
       for (auto& x : findings) {
         ++f.findings;

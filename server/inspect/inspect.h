@@ -253,6 +253,7 @@ struct CampaignFigures {
   std::vector<std::string> joined;  // the cooperating units, as named
   int groups = 0, inspectors = 0;
   std::vector<std::pair<std::string, int>> schools;  // sampled schools by kind (中小学, 职业学校, 幼儿园), largest first
+  int sites = 0;  // an inspection of livelihood projects: the sites visited (and no schools by kind)
   int findings = 0, ordered = 0, rectified = 0, on_time = 0;
   std::vector<std::pair<std::string, int>> by_topic;  // findings by checklist topic (or label), most first
   int64_t refund_cents = 0;

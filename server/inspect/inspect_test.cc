@@ -430,11 +430,11 @@ TEST_F(InspectStoreTest, VetoExportNamesTheBarredAndWhy) {
 }
 
 TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
-  auto d = Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); });
+  auto d = Do([&](Tx& tx) { return reports::DraftBulletin(tx, rt_->app().data_dir, "2026Q1", tx.now()); });
   ASSERT_TRUE(d.ok()) << d.status();
   int64_t id = d->at("id").as_int64();
   ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, Must(ParseRefund({{"school_id", schools_[2]}, {"amount", 1800.0}, {"pupils", 12}, {"refunded_on", "2026-03-05"}}))); }).ok());
-  ASSERT_TRUE(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).ok()) << "a draft can be redrawn";
+  ASSERT_TRUE(Do([&](Tx& tx) { return reports::DraftBulletin(tx, rt_->app().data_dir, "2026Q1", tx.now()); }).ok()) << "a draft can be redrawn";
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "一季度共退还违规收费1800元。", sup_); }).ok());
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::ApproveBulletin(tx, id, "检查点", leader_); }).ok());
   ASSERT_TRUE(Do([&](Tx& tx) { return reports::PublishBulletin(tx, id, sup_); }).ok());
@@ -444,7 +444,7 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   EXPECT_EQ(before->at("snapshot").at("totals").at("refund_yuan").as_double(), 1800.0);
   // Later: another refund in the quarter, a redraft attempt, an edit, a direct write.
   ASSERT_TRUE(Do([&](Tx& tx) { return RecordRefund(tx, Must(ParseRefund({{"school_id", schools_[2]}, {"amount", 500.0}, {"pupils", 3}, {"refunded_on", "2026-03-06"}}))); }).ok());
-  EXPECT_EQ(Do([&](Tx& tx) { return reports::DraftBulletin(tx, "2026Q1", tx.now()); }).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Do([&](Tx& tx) { return reports::DraftBulletin(tx, rt_->app().data_dir, "2026Q1", tx.now()); }).status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Do([&](Tx& tx) { return reports::EditBulletin(tx, id, "改", sup_); }).status().code(), absl::StatusCode::kFailedPrecondition);
   auto raw = Db::Open(path_, DbMode::kWriter);
   ASSERT_TRUE(raw.ok());
@@ -458,15 +458,15 @@ TEST_F(InspectStoreTest, APublishedBulletinNeverChanges) {
   ASSERT_TRUE(xlsx.ok());
   EXPECT_EQ(xlsx->substr(0, 2), "PK");
   // The quarter's documents are made from the approved snapshot: the later refund is not in them.
-  auto quarter = reports::QuarterBulletin(**db, "2026Q1", clock_.Now());
+  auto quarter = reports::QuarterBulletin(**db, rt_->app().data_dir, "2026Q1", clock_.Now());
   ASSERT_TRUE(quarter.ok()) << quarter.status();
   EXPECT_TRUE(quarter->at("frozen").as_bool());
   EXPECT_EQ(quarter->at("snapshot").at("totals").at("refund_yuan").as_double(), 1800.0);
   EXPECT_EQ(quarter->at("hash"), before->at("hash"));
-  auto live = reports::QuarterBulletin(**db, "2026Q2", clock_.Now());
+  auto live = reports::QuarterBulletin(**db, rt_->app().data_dir, "2026Q2", clock_.Now());
   ASSERT_TRUE(live.ok());
   EXPECT_FALSE(live->at("frozen").as_bool()) << "a quarter without an approved bulletin is live data, marked as such";
-  auto doc = reports::BulletinDocx(**db, "2026Q1", clock_.Now());
+  auto doc = reports::BulletinDocx(**db, rt_->app().data_dir, "2026Q1", clock_.Now());
   ASSERT_TRUE(doc.ok()) << doc.status();
 }
 

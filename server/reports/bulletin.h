@@ -26,7 +26,11 @@ enum class BulletinAction { kRedraft, kEdit, kApprove, kPublish };
 absl::Status MayTake(BulletinAction action, BulletinState state, const Principal& who);
 std::vector<std::string> Actions(BulletinState state, const Principal& who);
 
-absl::StatusOr<boost::json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now);
+// The snapshot counts per district and unit and, from data_dir's policies, the quarter's special oversight in the
+// half-year summary's words (oversight: [{topic, text}] — lotteries, fee declarations, exam supervision, livelihood
+// projects; only those with something to report).
+absl::StatusOr<boost::json::object> DraftBulletin(Tx& tx, const std::string& data_dir, const std::string& quarter,
+                                                  absl::Time now);
 absl::StatusOr<boost::json::object> EditBulletin(Tx& tx, int64_t id, const std::string& narrative, const Principal& who);
 absl::StatusOr<boost::json::object> ApproveBulletin(Tx& tx, int64_t id, const std::string& checkpoint, const Principal& who);
 absl::StatusOr<boost::json::object> PublishBulletin(Tx& tx, int64_t id, const Principal& who);
@@ -37,7 +41,8 @@ absl::StatusOr<boost::json::object> BulletinList(Db& db, bool public_only);
 // The bulletin of a quarter as its documents use it: the frozen (approved or published) bulletin when there is
 // one — snapshot, narrative, hash, checkpoint, "frozen": true — otherwise a snapshot of the live data now
 // ("frozen": false), which a document marks as a draft.
-absl::StatusOr<boost::json::object> QuarterBulletin(Db& db, const std::string& quarter, absl::Time now);
+absl::StatusOr<boost::json::object> QuarterBulletin(Db& db, const std::string& data_dir, const std::string& quarter,
+                                                    absl::Time now);
 // The tables of a bulletin view (BulletinView or QuarterBulletin) as XLSX: by district, by unit, and a note.
 absl::StatusOr<std::string> BulletinTablesXlsx(const boost::json::object& view);
 // SHA-256 over the snapshot and the narrative: what approval records and every read re-checks.

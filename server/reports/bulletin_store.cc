@@ -35,7 +35,7 @@ struct Metrics {
 
 std::string Subject(int64_t id) { return "bulletin:" + std::to_string(id); }
 
-absl::StatusOr<json::object> BuildSnapshot(Db& db, const Period& p, absl::Time now) {
+absl::StatusOr<json::object> BuildSnapshot(Db& db, const std::string& data_dir, const Period& p, absl::Time now) {
   std::string from = FormatUtc(CstStart(*ParseDay(p.from))), to = FormatUtc(CstStart(*ParseDay(p.to) + 1));
   std::string today = FormatDay(CstDay(now));
   std::map<int64_t, Metrics> units;
@@ -113,8 +113,10 @@ absl::StatusOr<json::object> BuildSnapshot(Db& db, const Period& p, absl::Time n
   for (auto& c : kColumns) total[c[0]] = totals[c[0]];
   json::array columns;
   for (auto& c : kColumns) columns.push_back(json::object{{"key", c[0]}, {"label", c[1]}});
+  QF_ASSIGN_OR_RETURN(json::array oversight, OversightParagraphs(db, data_dir, p, now));
   return json::object{{"quarter", p.name}, {"year", p.year}, {"from", p.from}, {"to", p.to}, {"as_of", FormatUtc(now)},
-                      {"columns", columns}, {"totals", total}, {"districts", district_rows}, {"units", unit_rows}};
+                      {"columns", columns}, {"totals", total}, {"districts", district_rows}, {"units", unit_rows},
+                      {"oversight", oversight}};
 }
 
 constexpr Word<BulletinState> kStates[] = {
@@ -166,10 +168,10 @@ std::string BulletinHash(const json::value& snapshot, const std::string& narrati
   return Sha256Hex(json::serialize(json::object{{"snapshot", snapshot}, {"narrative", narrative}}));
 }
 
-absl::StatusOr<json::object> DraftBulletin(Tx& tx, const std::string& quarter, absl::Time now) {
+absl::StatusOr<json::object> DraftBulletin(Tx& tx, const std::string& data_dir, const std::string& quarter, absl::Time now) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(auto p, ParseQuarter(quarter));
-  QF_ASSIGN_OR_RETURN(auto snapshot, BuildSnapshot(db, p, now));
+  QF_ASSIGN_OR_RETURN(auto snapshot, BuildSnapshot(db, data_dir, p, now));
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, state FROM bulletins WHERE quarter=?"));
   st.Bind(1, quarter);
   QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -298,7 +300,7 @@ absl::StatusOr<json::object> BulletinList(Db& db, bool public_only) {
   return json::object{{"items", items}};
 }
 
-absl::StatusOr<json::object> QuarterBulletin(Db& db, const std::string& quarter, absl::Time now) {
+absl::StatusOr<json::object> QuarterBulletin(Db& db, const std::string& data_dir, const std::string& quarter, absl::Time now) {
   QF_ASSIGN_OR_RETURN(auto p, ParseQuarter(quarter));
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare("SELECT id, state FROM bulletins WHERE quarter=?"));
   st.Bind(1, quarter);
@@ -309,7 +311,7 @@ absl::StatusOr<json::object> QuarterBulletin(Db& db, const std::string& quarter,
     v["frozen"] = true;
     return v;
   }
-  QF_ASSIGN_OR_RETURN(auto snapshot, BuildSnapshot(db, p, now));
+  QF_ASSIGN_OR_RETURN(auto snapshot, BuildSnapshot(db, data_dir, p, now));
   return json::object{{"quarter", quarter}, {"state", "live"}, {"snapshot", snapshot}, {"narrative", ""},
                       {"frozen", false}};
 }

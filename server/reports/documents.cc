@@ -383,10 +383,27 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
   return doc.Bytes();
 }
 
-absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, absl::Time now) {
+absl::StatusOr<json::array> OversightParagraphs(Db& db, const std::string& data_dir, const Period& p, absl::Time now) {
+  const absl::CivilDay from = *ParseDay(p.from), to = *ParseDay(p.to);
+  json::array out;
+  auto add = [&](const char* topic, const std::string& text) {
+    if (!text.empty()) out.push_back(json::object{{"topic", topic}, {"text", text}});
+  };
+  QF_ASSIGN_OR_RETURN(std::string lotteries, LotteriesParagraph(db, from, to));
+  add("lotteries", lotteries);
+  QF_ASSIGN_OR_RETURN(std::string fees, FeesParagraph(db, data_dir, from, to));
+  add("fees", fees);
+  QF_ASSIGN_OR_RETURN(std::string exams, ExamsParagraph(db, data_dir, from, to));
+  add("exams", exams);
+  QF_ASSIGN_OR_RETURN(std::string projects, ProjectsParagraph(db, data_dir, p, now));
+  add("projects", projects);
+  return out;
+}
+
+absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& data_dir, const std::string& quarter, absl::Time now) {
   QF_ASSIGN_OR_RETURN(auto p, ParseQuarter(quarter));
   QF_ASSIGN_OR_RETURN(std::string bureau, BureauName(db));
-  QF_ASSIGN_OR_RETURN(auto v, QuarterBulletin(db, quarter, now));
+  QF_ASSIGN_OR_RETURN(auto v, QuarterBulletin(db, data_dir, quarter, now));
   bool frozen = v.at("frozen").as_bool();
   const auto& snap = v.at("snapshot").as_object();
   const auto& totals = snap.at("totals").as_object();
@@ -444,7 +461,14 @@ absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, abs
     }
     doc.AddTable(ut);
   }
-  doc.Add(Para::kHeading1, "四、有关要求");
+  // The quarter's special oversight, as frozen in the snapshot (bulletins approved before it was kept have none).
+  const json::array* oversight = snap.contains("oversight") ? snap.at("oversight").if_array() : nullptr;
+  bool has_oversight = oversight && !oversight->empty();
+  if (has_oversight) {
+    doc.Add(Para::kHeading1, "四、专项监督情况");
+    for (const auto& o : *oversight) doc.Add(Para::kBody, std::string(o.at("text").as_string()));
+  }
+  doc.Add(Para::kHeading1, has_oversight ? "五、有关要求" : "四、有关要求");
   std::string narrative(v.at("narrative").as_string());
   if (!narrative.empty()) {
     for (auto part : Split(narrative, '\n'))
@@ -465,8 +489,8 @@ absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, abs
   return doc.Bytes();
 }
 
-absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& quarter, absl::Time now) {
-  QF_ASSIGN_OR_RETURN(auto v, QuarterBulletin(db, quarter, now));
+absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& data_dir, const std::string& quarter, absl::Time now) {
+  QF_ASSIGN_OR_RETURN(auto v, QuarterBulletin(db, data_dir, quarter, now));
   return BulletinTablesXlsx(v);
 }
 

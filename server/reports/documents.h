@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <boost/json.hpp>
+
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -35,8 +37,13 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
                                         std::optional<int> version = std::nullopt);
 // The quarterly bulletin ("2026Q1") as DOCX and XLSX: from the approved snapshot once there is one (the same
 // numbers as the bulletin the portal serves), otherwise from the live data, marked as a draft.
-absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& quarter, absl::Time now);
-absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& quarter, absl::Time now);
+absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& data_dir, const std::string& quarter, absl::Time now);
+absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& data_dir, const std::string& quarter, absl::Time now);
+
+// The period's special oversight in the summary's words, one paragraph per topic with something to report: lotteries
+// (招生摇号监督), fees (收费公示), exams (考试监督), projects (民生工程: the board at the period's last month ended and the
+// inspections of project sites). The quarterly bulletin freezes them in its snapshot.
+absl::StatusOr<boost::json::array> OversightParagraphs(Db& db, const std::string& data_dir, const Period& p, absl::Time now);
 
 // The livelihood projects' monthly notice (民生工程进展情况通报) for `month`: 序时进度, the districts ranked, each
 // project's table, the laggards named with the policy's rule, as DOCX with the ledger checkpoint it was made at.

@@ -108,7 +108,8 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 std::string format = req.Query("format").value_or("docx");
                 if (format != "docx" && format != "xlsx")
                   return Invalid("report.format", "格式应为 docx 或 xlsx", {{"format", "docx 或 xlsx"}});
-                QF_ASSIGN_OR_RETURN(auto doc, format == "docx" ? BulletinDocx(db, q, app.clock->Now()) : BulletinXlsx(db, q, app.clock->Now()));
+                QF_ASSIGN_OR_RETURN(auto doc, format == "docx" ? BulletinDocx(db, app.data_dir, q, app.clock->Now())
+                                                                    : BulletinXlsx(db, app.data_dir, q, app.clock->Now()));
                 return Response::Attachment(std::move(doc), format == "docx" ? kDocx : kXlsx, "bulletin-" + q + "." + format,
                                             std::to_string(p.year) + "年" + p.name + "投诉举报办理情况通报." + format);
               }),
@@ -164,13 +165,15 @@ void RegisterRoutes(Router& router, AppContext& app) {
               ReadRoute(app, [](const Request&, Db& db) -> absl::StatusOr<json::value> { return BulletinList(db, false); }),
               0, "Quarterly bulletins in every state"});
   router.Add({"POST", "/api/v1/bulletins", kPlanners,
-              WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
+              WriteRoute(app, [&app](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 JsonInput in(body);
                 auto q = in.Str("quarter", true, 8);
                 QF_RETURN_IF_ERROR(in.Finish("bulletin.params"));
                 QF_RETURN_IF_ERROR(ParseQuarter(*q).status());
-                return Command([quarter = *q](Tx& tx) -> absl::StatusOr<json::value> { return DraftBulletin(tx, quarter, tx.now()); });
+                return Command([&app, quarter = *q](Tx& tx) -> absl::StatusOr<json::value> {
+                  return DraftBulletin(tx, app.data_dir, quarter, tx.now());
+                });
               }, 201),
               1024, "Draft (or redraft) a quarter's bulletin as a snapshot of the data"});
   router.Add({"GET", "/api/v1/bulletins/{id}", kPlanners,

@@ -61,7 +61,8 @@ CliAction Bulletin(CLI::App& sub) {
     bool docx = f->out.ends_with(".docx");
     if (!docx && !f->out.ends_with(".xlsx")) return CliFail(Invalid("report.out", "--out 应为 .docx 或 .xlsx 文件"));
     return WriteDocument(ctx, f->db, f->out, [&](Db& db) {
-      return docx ? BulletinDocx(db, f->period, ctx.clock->Now()) : BulletinXlsx(db, f->period, ctx.clock->Now());
+      return docx ? BulletinDocx(db, ctx.data_dir, f->period, ctx.clock->Now())
+                  : BulletinXlsx(db, ctx.data_dir, f->period, ctx.clock->Now());
     });
   };
 }

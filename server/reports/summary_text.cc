@@ -61,7 +61,8 @@ absl::StatusOr<std::string> InspectionsParagraph(Db& db, absl::CivilDay from, ab
     int schools = 0;
     for (const auto& [kind, n] : c.schools) kinds.push_back(fmt::format("{}所{}", n, kind)), schools += n;
     text += c.groups ? fmt::format("组成{}个检查组（{}人），", c.groups, c.inspectors) : "";
-    text += fmt::format("开展{}，对{}进行了重点抽查", c.title, schools ? ListOf(kinds) : "抽中的学校");
+    text += c.sites ? fmt::format("开展{}，对{}个项目点进行了实地督查", c.title, c.sites)
+                    : fmt::format("开展{}，对{}进行了重点抽查", c.title, schools ? ListOf(kinds) : "抽中的学校");
     std::vector<std::string> then;
     if (!c.findings) {
       then.push_back("未发现违规问题");

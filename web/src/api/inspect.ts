@@ -159,6 +159,8 @@ export interface BulletinSnapshot {
   totals: Record<string, number>
   districts: (Record<string, number> & { district: string })[]
   units: (Record<string, number> & { unit: string; district: string })[]
+  // The quarter's special oversight in the bureau's words (bulletins drafted before it was kept have none).
+  oversight?: { topic: 'lotteries' | 'fees' | 'exams' | 'projects'; text: string }[]
 }
 
 export interface Bulletin {
