@@ -45,6 +45,12 @@ describe('China Standard Time', () => {
     expect(formatCst('2026-06-30T16:30:00Z')).toBe('2026-07-01 00:30')
     expect(formatCst(null)).toBe('')
     expect(cstDay(new Date('2026-12-31T16:00:00Z'))).toBe('2027-01-01')
+    // The same fields as the zone database gives for Asia/Shanghai, across a year and at the day's edges.
+    const zoned = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    for (let t = Date.UTC(2025, 0, 1, 15, 59); t < Date.UTC(2027, 0, 1); t += 7 * 3600 * 1000 + 61 * 60 * 1000) {
+      const p = Object.fromEntries(zoned.formatToParts(new Date(t)).map((x) => [x.type, x.value]))
+      expect(formatCst(new Date(t).toISOString())).toBe(`${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`)
+    }
   })
   it('sends wall-clock times with the +08:00 offset', () => {
     expect(cstToRfc3339('2026-03-02 09:30')).toBe('2026-03-02T09:30:00+08:00')

@@ -1,0 +1,85 @@
+// bench/render: the first console page after signing in — from the sign-in button to "my work" drawn and the network
+// idle — in a real browser, for two builds of the web app side by side (A and B, alternating by account), with the
+// main thread's busy time from a CPU profile. Each account signs in once per 30-second TOTP step, so each round uses
+// eight accounts (four per build, swapped the next round) and waits for the next step. Not part of `make test`.
+// Usage: node bench/render/signin.mjs --a DIST_A --b DIST_B [--rounds 3] [--db DB]
+//   (build each variant with scripts/build-web.sh and copy web/dist aside first)
+import { execFileSync, spawn } from 'node:child_process'
+import { createHmac } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const root = resolve(new URL('../..', import.meta.url).pathname)
+const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
+const args = process.argv.slice(2)
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
+const dists = { A: opt('--a', join(root, 'web/dist')), B: opt('--b', join(root, 'web/dist')) }
+const rounds = Number(opt('--rounds', 3))
+const work = mkdtempSync(join(tmpdir(), 'qf-bench-signin-'))
+const db = opt('--db', null) ?? execFileSync('python3', [join(root, 'tests/lib/qfserver.py'), 'demo', join(root, 'build/qingfeng'), work], { encoding: 'utf8' }).trim().split('\n').pop()
+
+function totp() {
+  let bits = ''
+  for (const c of 'OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB') bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c).toString(2).padStart(5, '0')
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
+  const msg = Buffer.alloc(8)
+  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)))
+  const h = createHmac('sha1', key).update(msg).digest()
+  return String((h.readUInt32BE(h[h.length - 1] & 15) & 0x7fffffff) % 1e6).padStart(6, '0')
+}
+
+async function serve(dist) {
+  const server = spawn(join(root, 'build/qingfeng'), ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', dist, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise((ok) => { let out = ''; server.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out); if (m) ok(m[1]) }) })
+  return { server, url }
+}
+
+async function once(browser, url, user) {
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+  const page = await ctx.newPage()
+  await page.goto(`${url}/console`)
+  await page.locator('input[data-test=username], [data-test=username] input').fill(user)
+  await page.locator('input[type=password]').fill('Qingfeng#2026')
+  await page.locator('[data-test=login-next]').click()
+  await page.locator('input[data-test=totp], [data-test=totp] input').fill(totp())
+  const cdp = await ctx.newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.start')
+  const t0 = Date.now()
+  await page.locator('[data-test=login-submit]').click()
+  await page.locator('[data-test=work-total]').waitFor()
+  await page.waitForLoadState('networkidle')
+  const wall = Date.now() - t0
+  const { profile } = await cdp.send('Profiler.stop')
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  let busy = 0
+  profile.samples.forEach((id, i) => { if (byId.get(id).callFrame.functionName !== '(idle)') busy += (profile.timeDeltas[i] ?? 0) / 1000 })
+  await ctx.close()
+  return { wall, busy: Math.round(busy) }
+}
+
+const groups = [['clerk', 'handler', 'handler_yh', 'handler_fin'], ['supervisor', 'leader', 'head_yh', 'principal_yh001']]
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
+const got = { A: [], B: [] }
+try {
+  for (let r = 0; r < rounds; r++) {
+    for (const [variant, users] of [['A', groups[r % 2]], ['B', groups[(r + 1) % 2]]]) {
+      const { server, url } = await serve(dists[variant])  // one server at a time on the demo file
+      try {
+        for (const u of users) got[variant].push(await once(browser, url, u))
+      } finally {
+        server.kill()
+        await new Promise((ok) => server.on('exit', ok))
+      }
+    }
+    if (r + 1 < rounds) await new Promise((ok) => setTimeout(ok, 31000 - (Date.now() % 30000)))
+  }
+} finally {
+  await browser.close()
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
+for (const v of ['A', 'B'])
+  console.log(`${v} (${dists[v]}): ${got[v].length} sign-ins, wall median ${median(got[v].map((x) => x.wall))} ms, ` +
+    `main thread busy median ${median(got[v].map((x) => x.busy))} ms`)
