@@ -27,7 +27,7 @@ absl::Status MayTake(BulletinAction action, BulletinState state, const Principal
 std::vector<std::string> Actions(BulletinState state, const Principal& who);
 
 // The snapshot counts per district and unit and, from data_dir's policies, the quarter's special oversight in the
-// half-year summary's words (oversight: [{topic, text}] — lotteries, fee declarations, exam supervision, livelihood
+// half-year summary's words (oversight: [{topic, text}] — admission rosters, lotteries, fee declarations, exam supervision, livelihood
 // projects; only those with something to report).
 absl::StatusOr<boost::json::object> DraftBulletin(Tx& tx, const std::string& data_dir, const std::string& quarter,
                                                   absl::Time now);

@@ -389,6 +389,8 @@ absl::StatusOr<json::array> OversightParagraphs(Db& db, const std::string& data_
   auto add = [&](const char* topic, const std::string& text) {
     if (!text.empty()) out.push_back(json::object{{"topic", topic}, {"text", text}});
   };
+  QF_ASSIGN_OR_RETURN(std::string admissions, AdmissionsParagraph(db, data_dir, p));
+  add("admissions", admissions);
   QF_ASSIGN_OR_RETURN(std::string lotteries, LotteriesParagraph(db, from, to));
   add("lotteries", lotteries);
   QF_ASSIGN_OR_RETURN(std::string fees, FeesParagraph(db, data_dir, from, to));

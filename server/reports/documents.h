@@ -40,8 +40,8 @@ absl::StatusOr<std::string> SummaryDocx(Db& db, const std::string& data_dir, con
 absl::StatusOr<std::string> BulletinDocx(Db& db, const std::string& data_dir, const std::string& quarter, absl::Time now);
 absl::StatusOr<std::string> BulletinXlsx(Db& db, const std::string& data_dir, const std::string& quarter, absl::Time now);
 
-// The period's special oversight in the summary's words, one paragraph per topic with something to report: lotteries
-// (招生摇号监督), fees (收费公示), exams (考试监督), projects (民生工程: the board at the period's last month ended and the
+// The period's special oversight in the summary's words, one paragraph per topic with something to report: admissions
+// (招生名册核查: 三限, 借读, 人籍一致, 大班额), lotteries (招生摇号监督), fees (收费公示), exams (考试监督), projects (民生工程: the board at the period's last month ended and the
 // inspections of project sites). The quarterly bulletin freezes them in its snapshot.
 absl::StatusOr<boost::json::array> OversightParagraphs(Db& db, const std::string& data_dir, const Period& p, absl::Time now);
 

@@ -160,7 +160,7 @@ export interface BulletinSnapshot {
   districts: (Record<string, number> & { district: string })[]
   units: (Record<string, number> & { unit: string; district: string })[]
   // The quarter's special oversight in the bureau's words (bulletins drafted before it was kept have none).
-  oversight?: { topic: 'lotteries' | 'fees' | 'exams' | 'projects'; text: string }[]
+  oversight?: { topic: 'admissions' | 'lotteries' | 'fees' | 'exams' | 'projects'; text: string }[]
 }
 
 export interface Bulletin {
