@@ -7,11 +7,11 @@
 //   node bench/render/open.mjs --as admin --page pools --away accounts
 //   node bench/render/open.mjs --hundred            (the supervisor's case list at 100 rows a page)
 import { execFileSync, spawn } from 'node:child_process'
-import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { totp } from './totp.mjs'
 
 const root = resolve(new URL('../..', import.meta.url).pathname)
 const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
@@ -25,16 +25,6 @@ const db = opt('--db', null) ?? execFileSync('python3', [join(root, 'tests/lib/q
 const server = spawn(join(root, 'build/qingfeng'), ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
 const url = await new Promise((ok) => { let out = ''; server.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out); if (m) ok(m[1]) }) })
 
-// The demo accounts' second factor (RFC 6238).
-function totp() {
-  let bits = ''
-  for (const c of 'OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB') bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c).toString(2).padStart(5, '0')
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
-  const msg = Buffer.alloc(8)
-  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)))
-  const h = createHmac('sha1', key).update(msg).digest()
-  return String((h.readUInt32BE(h[h.length - 1] & 15) & 0x7fffffff) % 1e6).padStart(6, '0')
-}
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
 try {

@@ -5,11 +5,11 @@
 // Usage: node bench/render/signin.mjs --a DIST_A --b DIST_B [--rounds 3] [--db DB]
 //   (build each variant with scripts/build-web.sh and copy web/dist aside first)
 import { execFileSync, spawn } from 'node:child_process'
-import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { totp } from './totp.mjs'
 
 const root = resolve(new URL('../..', import.meta.url).pathname)
 const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
@@ -20,15 +20,6 @@ const rounds = Number(opt('--rounds', 3))
 const work = mkdtempSync(join(tmpdir(), 'qf-bench-signin-'))
 const db = opt('--db', null) ?? execFileSync('python3', [join(root, 'tests/lib/qfserver.py'), 'demo', join(root, 'build/qingfeng'), work], { encoding: 'utf8' }).trim().split('\n').pop()
 
-function totp() {
-  let bits = ''
-  for (const c of 'OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB') bits += 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'.indexOf(c).toString(2).padStart(5, '0')
-  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)))
-  const msg = Buffer.alloc(8)
-  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000)))
-  const h = createHmac('sha1', key).update(msg).digest()
-  return String((h.readUInt32BE(h[h.length - 1] & 15) & 0x7fffffff) % 1e6).padStart(6, '0')
-}
 
 async function serve(dist) {
   const server = spawn(join(root, 'build/qingfeng'), ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', dist, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
