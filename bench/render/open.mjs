@@ -25,7 +25,6 @@ const db = opt('--db', null) ?? execFileSync('python3', [join(root, 'tests/lib/q
 const server = spawn(join(root, 'build/qingfeng'), ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
 const url = await new Promise((ok) => { let out = ''; server.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out); if (m) ok(m[1]) }) })
 
-
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
 try {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage()
