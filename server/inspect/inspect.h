@@ -117,8 +117,9 @@ struct GroupPlan {
   std::vector<int> school_group;             // per school, its group
   std::vector<std::string> problems;         // empty when the plan holds
 };
-// `people` inspectors drawn in the order Shuffle(codes, Derive(seed, "groups")) and dealt into `groups` groups in turn
-// (sizes differ by at most one, each at least 2; the first drawn of each group leads it); the schools
+// `people` inspectors drawn in the order Shuffle(codes, Derive(seed, "groups")) — passing over any who may inspect
+// fewer of the schools than a group's smallest load (most of them their own district's, say) — and dealt into `groups`
+// groups in turn (sizes differ by at most one, each at least 2; the first drawn of each group leads it); the schools
 // split among them around k-means centres by a min-cost flow with loads between floor(n/g) and ceil(n/g), and no
 // school given to a group with a member from it or with an interest in it.
 GroupPlan FormGroups(const std::vector<Inspector>& inspectors, const std::vector<GroupSchool>& schools, int groups,

@@ -202,6 +202,19 @@ TEST(Groups, UnevenGroupsOfAnySize) {
     EXPECT_EQ(*std::max_element(load.begin(), load.end()), 4);
     EXPECT_EQ(*std::min_element(load.begin(), load.end()), 4);
   }
+  // Staff who may visit none of the sites (every one their own district's) are passed over, never left in a group.
+  std::vector<Inspector> with_locals = inspectors;
+  for (int i = 0; i < 6; ++i) {
+    Inspector local{fmt::format("L{:03d}", i), 3000 + i, "", 1};
+    for (auto& s : sites) local.interest_unit_ids.push_back(s.id);
+    with_locals.push_back(local);
+  }
+  for (int k = 0; k < 10; ++k) {
+    GroupPlan p = FormGroups(with_locals, sites, 6, 20, draws::MakeSeed("l", std::to_string(k)));
+    ASSERT_TRUE(p.problems.empty()) << p.problems[0];
+    for (auto& g : p.members)
+      for (size_t m : g) EXPECT_LT(m, inspectors.size()) << "a member who may visit nothing was drawn";
+  }
   GroupPlan short_pool = FormGroups(std::vector<Inspector>(inspectors.begin(), inspectors.begin() + 18), sites, 6, 20,
                                     draws::MakeSeed("p", "x"));
   ASSERT_FALSE(short_pool.problems.empty());

@@ -161,8 +161,16 @@ GroupPlan FormGroups(const std::vector<Inspector>& inspectors, const std::vector
     plan.problems.push_back("每组至少 2 名检查人员");
     return plan;
   }
-  if (inspectors.size() < static_cast<size_t>(people)) {
-    plan.problems.push_back(fmt::format("检查人员库只有 {} 人，组成 {} 个组需要 {} 人", inspectors.size(), groups, people));
+  // Who may inspect at least a group's smallest load of the sampled schools (floor(n / groups), at least one): the
+  // others — a district's staff when the sample is mostly their own district's — are passed over in the drawn order,
+  // since a group holding them could never take its share.
+  const size_t least = schools.empty() ? 0 : std::max<size_t>(1, schools.size() / static_cast<size_t>(groups));
+  auto eligible = [&](const Inspector& i) {
+    return static_cast<size_t>(std::count_if(schools.begin(), schools.end(), [&](auto& s) { return !Conflicted(i, s.id); })) >= least;
+  };
+  size_t available = static_cast<size_t>(std::count_if(inspectors.begin(), inspectors.end(), eligible));
+  if (available < static_cast<size_t>(people)) {
+    plan.problems.push_back(fmt::format("检查人员库中可检查抽中学校的只有 {} 人，组成 {} 个组需要 {} 人", available, groups, people));
     return plan;
   }
   std::vector<std::string> codes;
@@ -174,7 +182,11 @@ GroupPlan FormGroups(const std::vector<Inspector>& inspectors, const std::vector
                                inspectors.begin());
   };
   plan.members.assign(groups, {});
-  for (int k = 0; k < people; ++k) plan.members[k % groups].push_back(index_of(order[k]));
+  int dealt = 0;
+  for (size_t k = 0; k < order.size() && dealt < people; ++k) {
+    size_t i = index_of(order[k]);
+    if (eligible(inspectors[i])) plan.members[dealt++ % groups].push_back(i);
+  }
 
   // Centres: k-means from the farthest-point start (deterministic), ten rounds.
   size_t n = schools.size();
