@@ -131,9 +131,10 @@ absl::StatusOr<std::vector<SchoolFact>> Facts(Db& db, const InspectEnv& env, con
       // One pass over the year's cases (by the received-at index), not one per school.
       "LEFT JOIN (SELECT concerned_unit_id AS unit, COUNT(*) AS n FROM cases WHERE received_at >= ?1 AND received_at < ?2 "
       "GROUP BY concerned_unit_id) k ON k.unit=u.id WHERE u.active=1 AND " +
-      std::string(project_ids.empty() ? "u.kind='school' AND ?3 = '[]'" : "u.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))") +
+      std::string(project_ids.empty() ? "u.kind='school'" : "u.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?3))") +
       " ORDER BY u.code"));
-  st.Bind(1, FormatUtc(CstStart(*from_day - 365))).Bind(2, FormatUtc(CstStart(*from_day))).Bind(3, json::serialize(site_ids));
+  st.Bind(1, FormatUtc(CstStart(*from_day - 365))).Bind(2, FormatUtc(CstStart(*from_day)));
+  if (!project_ids.empty()) st.Bind(3, json::serialize(site_ids));
   std::vector<SchoolFact> all;
   int64_t pupils = 0, complaints = 0;
   while (true) {

@@ -20,6 +20,7 @@ namespace json = boost::json;
 namespace {
 
 absl::StatusOr<int> YearOf(const Request& req, const AppContext& app) { return YearQuery(req, app, "projects.year"); }
+absl::StatusOr<int64_t> ProjectId(const Request& req) { return PathId(req, 0, "projects.not_found", "项目"); }
 
 }  // namespace
 
@@ -57,7 +58,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               "The same board for the public: districts and their figures only (民生工程 are reported publicly)"});
   router.Add({"GET", "/api/v1/projects/{id}", kReaders,
               ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
-                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));
+                QF_ASSIGN_OR_RETURN(int64_t id, ProjectId(req));
                 QF_ASSIGN_OR_RETURN(json::object out, ProjectView(db, id));
                 // The linked complaints the reader may see, as the case list shows them (its scope and walls).
                 cases::ListFilter f;
@@ -73,7 +74,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               "complaints linked to it that the reader may see"});
   router.Add({"POST", "/api/v1/projects/{id}/sites", kHandler | kClerk | kSupervisor,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
-                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));
+                QF_ASSIGN_OR_RETURN(int64_t id, ProjectId(req));
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 QF_ASSIGN_OR_RETURN(SiteRequest r, ParseSite(body));
                 return Command([id, r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
@@ -83,7 +84,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               4 * 1024, "A site of the project in a district: one of its schools, or another place with its address"});
   router.Add({"POST", "/api/v1/projects/{id}/cases", kHandler | kClerk | kSupervisor,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
-                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));
+                QF_ASSIGN_OR_RETURN(int64_t id, ProjectId(req));
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 JsonInput in(body);
                 int64_t case_id = in.Int("case_id", true, 1, INT64_MAX).value_or(0);
@@ -95,7 +96,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               1024, "Links a complaint the caller may see to the project (a complaint belongs to one project)"});
   router.Add({"DELETE", "/api/v1/projects/{id}/cases/{case_id}", kHandler | kClerk | kSupervisor,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
-                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));
+                QF_ASSIGN_OR_RETURN(int64_t id, ProjectId(req));
                 QF_ASSIGN_OR_RETURN(int64_t case_id, PathId(req, 1, "case.not_found", "案件"));
                 return Command([id, case_id, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
                   QF_RETURN_IF_ERROR(UnlinkCase(tx, id, case_id, who));
@@ -113,7 +114,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "The livelihood project a complaint is linked to (project: null when none)"});
   router.Add({"POST", "/api/v1/projects/{id}/evidence", kHandler | kClerk | kSupervisor,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
-                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));
+                QF_ASSIGN_OR_RETURN(int64_t id, ProjectId(req));
                 QF_RETURN_IF_ERROR(CheckEvidenceFile(req.body));
                 int64_t unit_id = 0;
                 std::string month(req.Query("month").value_or(""));
@@ -130,7 +131,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               kMaxEvidenceBytes + 1024, "A photo or PDF as evidence of a district's monthly report (?unit_id, month, name)"});
   router.Add({"GET", "/api/v1/projects/{id}/evidence/{sha256}", kReaders,
               FileRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<Response> {
-                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));
+                QF_ASSIGN_OR_RETURN(int64_t id, ProjectId(req));
                 QF_ASSIGN_OR_RETURN(EvidenceFile f, ReportEvidence(db, id, req.params[1], *req.principal));
                 std::string ext = f.mime == "image/jpeg" ? ".jpg" : f.mime == "image/png" ? ".png" : ".pdf";
                 Response r = Response::Attachment(std::move(f.data), f.mime, "evidence" + ext, f.name);
@@ -140,7 +141,7 @@ void RegisterRoutes(Router& router, AppContext& app) {
               0, "An evidence file of a monthly report (the office, leaders, intake staff; the district and the division)"});
   router.Add({"POST", "/api/v1/projects/{id}/reports", kHandler | kClerk | kSupervisor,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
-                QF_ASSIGN_OR_RETURN(int64_t id, PathId(req, 0, "projects.not_found", "项目"));
+                QF_ASSIGN_OR_RETURN(int64_t id, ProjectId(req));
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
                 QF_ASSIGN_OR_RETURN(ReportRequest r, ParseReport(body));
                 return Command([id, r, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {

@@ -134,10 +134,7 @@ absl::StatusOr<ReportRequest> ParseReport(const json::object& body) {
 absl::StatusOr<json::object> ReportProgress(Tx& tx, int64_t project_id, const ReportRequest& req, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(ProjectRow p, LoadProject(db, project_id));
-  QF_ASSIGN_OR_RETURN(auto t, db.Prepare("SELECT quantity, funds FROM project_targets WHERE project_id = ? AND unit_id = ?"));
-  t.Bind(1, project_id).Bind(2, req.unit_id);
-  QF_ASSIGN_OR_RETURN(bool has_target, t.Step());
-  if (!has_target) return Invalid("projects.report", "该单位没有本项目的目标任务", {{"unit_id", "没有目标任务"}});
+  QF_RETURN_IF_ERROR(HasTarget(db, project_id, req.unit_id, "projects.report", "unit_id"));
   QF_RETURN_IF_ERROR(MayActFor(db, p, req.unit_id, who, "只能报送本单位（或所辖县区）的进度"));
   absl::CivilMonth now(CstDay(tx.now()));
   if (req.month.year() != p.year || req.month > now)

@@ -44,16 +44,15 @@ absl::Status MayActFor(Db& db, const ProjectRow& p, int64_t district_unit_id, co
   return absl::OkStatus();
 }
 
-namespace {
-
-// The district's target row, or Invalid naming `field` when the project has no target there.
-absl::Status HasTarget(Db& db, int64_t project_id, int64_t unit_id, std::string_view field) {
+absl::Status HasTarget(Db& db, int64_t project_id, int64_t unit_id, std::string_view code, std::string_view field) {
   QF_ASSIGN_OR_RETURN(auto t, db.Prepare("SELECT 1 FROM project_targets WHERE project_id = ? AND unit_id = ?"));
   t.Bind(1, project_id).Bind(2, unit_id);
   QF_ASSIGN_OR_RETURN(bool has, t.Step());
-  if (!has) return Invalid("projects.invalid", "该单位没有本项目的目标任务", {{std::string(field), "没有目标任务"}});
+  if (!has) return Invalid(code, "该单位没有本项目的目标任务", {{std::string(field), "没有目标任务"}});
   return absl::OkStatus();
 }
+
+namespace {
 
 std::optional<double> Coordinate(JsonInput& in, const json::object& body, std::string_view name, double limit) {
   const json::value* v = body.if_contains(name);
@@ -88,7 +87,7 @@ absl::StatusOr<SiteRequest> ParseSite(const json::object& body) {
 absl::StatusOr<json::object> AddSite(Tx& tx, int64_t project_id, const SiteRequest& req, const Principal& who) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(ProjectRow p, LoadProject(db, project_id));
-  QF_RETURN_IF_ERROR(HasTarget(db, project_id, req.district_unit_id, "district_unit_id"));
+  QF_RETURN_IF_ERROR(HasTarget(db, project_id, req.district_unit_id, "projects.invalid", "district_unit_id"));
   QF_RETURN_IF_ERROR(MayActFor(db, p, req.district_unit_id, who, "只能登记本县区的项目点"));
   QF_ASSIGN_OR_RETURN(auto district, org::GetUnit(db, req.district_unit_id));
   if (!district) return Invalid("projects.site", "县区不存在", {{"district_unit_id", "不存在"}});

@@ -25,6 +25,8 @@ struct ProjectRow {
 };
 // NotFound (projects.not_found) when there is no such project.
 absl::StatusOr<ProjectRow> LoadProject(Db& db, int64_t id);
+// The project has a target for the district, else Invalid with `code`, naming `field`.
+absl::Status HasTarget(Db& db, int64_t project_id, int64_t unit_id, std::string_view code, std::string_view field);
 // Who acts for a district of a project (reports, evidence, sites): the district's own staff (or a unit above it), the
 // project's responsible division and the office; Forbidden (projects.scope) with `refusal` otherwise.
 absl::Status MayActFor(Db& db, const ProjectRow& p, int64_t district_unit_id, const Principal& who,
