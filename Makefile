@@ -89,7 +89,7 @@ pg-suites:
 # libFuzzer targets, built by clang with ASan and UBSan in their own tree. make test replays their saved inputs
 # (ctest's fuzz.* tests); fuzz-smoke fuzzes each for 15 s, fuzz for five minutes.
 fuzz-build: deps
-	@CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DQF_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DQF_FUZZ=ON -DQF_UNITY=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build build-fuzz -j2 --target $(FUZZERS)
 
 fuzz-smoke: fuzz-build

@@ -154,6 +154,12 @@ std::vector<Finding> CheckEnrolments(const Rules& rules, int year, std::vector<E
 // The keyed hash that matches a pupil across rosters and lotteries (Vault::Tag's purpose).
 inline constexpr std::string_view kIdTagPurpose = "admission-id-number";
 
+// Who reads every school's rosters, findings and lotteries (the office's supervisors and leaders); anyone else reads
+// those of the schools in their unit's subtree.
+bool SeesAllSchools(const Principal& who);
+// "(?A = 1 OR col IN the caller's subtree)": SeesAllSchools bound at `all`, the caller's unit at `unit`.
+std::string SchoolScopeSql(std::string_view col, int all, int unit);
+
 struct AdmissionsEnv {
   const Calendar* calendar;
   const vault::Vault* vault;

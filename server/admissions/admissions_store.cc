@@ -24,13 +24,6 @@ namespace {
 
 std::string FindingSubject(int64_t id) { return "admission_finding:" + std::to_string(id); }
 
-bool SeesAll(const Principal& who) { return who.Has(kSupervisor) || who.Has(kLeader); }
-
-// "(?A = 1 OR col IN the caller's subtree)" with the caller's flags bound at `all` and `unit`.
-std::string ScopeSql(std::string_view col, int all, int unit) {
-  return fmt::format("(?{} = 1 OR {})", all, org::InSubtreeSql(col, fmt::format("?{}", unit)));
-}
-
 json::array IntArray(const std::vector<int>& v) {
   json::array a;
   for (int x : v) a.push_back(x);
@@ -199,6 +192,12 @@ json::array ActionsOf(const Rules& rules, const FindingRow& f, const Principal& 
 
 }  // namespace
 
+bool SeesAllSchools(const Principal& who) { return who.Has(kSupervisor) || who.Has(kLeader); }
+
+std::string SchoolScopeSql(std::string_view col, int all, int unit) {
+  return fmt::format("(?{} = 1 OR {})", all, org::InSubtreeSql(col, fmt::format("?{}", unit)));
+}
+
 std::string UploadQuery::Get(const char* key) const {
   auto it = query.find(key);
   return it == query.end() ? "" : std::string(Trim(it->second));
@@ -353,8 +352,8 @@ absl::StatusOr<json::object> Rosters(Db& db, int year, const Principal& who) {
       "(SELECT COUNT(*) FROM admission_findings f WHERE f.year = r.year AND f.school_id = r.school_id AND f.state <> 'cleared'), "
       "(SELECT COUNT(*) FROM admission_rosters o WHERE o.year = r.year AND o.school_id = r.school_id) "
       "FROM admission_rosters r JOIN org_units u ON u.id = r.school_id "
-      "WHERE r.year = ?1 AND r.is_current = 1 AND " + ScopeSql("r.school_id", 2, 3) + " ORDER BY u.district, u.name"));
-  st.Bind(1, int64_t{year}).Bind(2, int64_t{SeesAll(who)}).Bind(3, who.unit_id);
+      "WHERE r.year = ?1 AND r.is_current = 1 AND " + SchoolScopeSql("r.school_id", 2, 3) + " ORDER BY u.district, u.name"));
+  st.Bind(1, int64_t{year}).Bind(2, int64_t{SeesAllSchools(who)}).Bind(3, who.unit_id);
   json::array items;
   int64_t students = 0;
   while (true) {
@@ -368,9 +367,9 @@ absl::StatusOr<json::object> Rosters(Db& db, int year, const Principal& who) {
   }
   QF_ASSIGN_OR_RETURN(auto ms, db.Prepare(
       "SELECT u.id, u.name, u.district FROM org_units u WHERE u.kind = 'school' AND u.active = 1 AND " +
-      ScopeSql("u.id", 2, 3) + " AND NOT EXISTS (SELECT 1 FROM admission_rosters r WHERE r.school_id = u.id AND "
+      SchoolScopeSql("u.id", 2, 3) + " AND NOT EXISTS (SELECT 1 FROM admission_rosters r WHERE r.school_id = u.id AND "
       "r.year = ?1 AND r.is_current = 1) ORDER BY u.district, u.name"));
-  ms.Bind(1, int64_t{year}).Bind(2, int64_t{SeesAll(who)}).Bind(3, who.unit_id);
+  ms.Bind(1, int64_t{year}).Bind(2, int64_t{SeesAllSchools(who)}).Bind(3, who.unit_id);
   json::array missing;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, ms.Step());
@@ -384,8 +383,8 @@ absl::StatusOr<json::object> RosterView(Db& db, const Rules& rules, int64_t id, 
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
       "SELECT r.id, r.year, r.school_id, u.name, u.district, r.is_current, COALESCE(r.plan, 0), r.line, r.materials, "
       "r.students, r.uploaded_at, r.file_sha256 FROM admission_rosters r JOIN org_units u ON u.id = r.school_id "
-      "WHERE r.id = ?1 AND " + ScopeSql("r.school_id", 2, 3)));
-  st.Bind(1, id).Bind(2, int64_t{SeesAll(who)}).Bind(3, who.unit_id);
+      "WHERE r.id = ?1 AND " + SchoolScopeSql("r.school_id", 2, 3)));
+  st.Bind(1, id).Bind(2, int64_t{SeesAllSchools(who)}).Bind(3, who.unit_id);
   QF_ASSIGN_OR_RETURN(bool found, st.Step());
   if (!found) return NotFound("admissions.roster_not_found", "名册不存在");
   json::object out{{"id", st.Int(0)}, {"year", st.Int(1)}, {"school_id", st.Int(2)}, {"school", st.Text(3)},
@@ -417,7 +416,7 @@ absl::StatusOr<json::object> RosterView(Db& db, const Rules& rules, int64_t id, 
 
 absl::StatusOr<json::object> Findings(Db& db, const Rules& rules, const FindingFilter& f, const Principal& who) {
   // Only the filters given, numbered in order (PostgreSQL must see every parameter it is sent).
-  std::string where = "f.year = ?1 AND " + ScopeSql("f.school_id", 2, 3);
+  std::string where = "f.year = ?1 AND " + SchoolScopeSql("f.school_id", 2, 3);
   int next = 4;
   const int rule_at = f.rule.empty() ? 0 : next++, state_at = f.state.empty() ? 0 : next++,
             school_at = f.school_id ? next++ : 0, district_at = f.district.empty() ? 0 : next++;
@@ -432,7 +431,7 @@ absl::StatusOr<json::object> Findings(Db& db, const Rules& rules, const FindingF
       "FROM admission_findings f JOIN org_units u ON u.id = f.school_id "
       "LEFT JOIN rectifications k ON k.id = f.rectification_id WHERE " + where +
       " ORDER BY f.state = 'cleared', u.district, u.name, f.rule, f.id"));
-  st.Bind(1, int64_t{f.year}).Bind(2, int64_t{SeesAll(who)}).Bind(3, who.unit_id);
+  st.Bind(1, int64_t{f.year}).Bind(2, int64_t{SeesAllSchools(who)}).Bind(3, who.unit_id);
   if (rule_at) st.Bind(rule_at, f.rule);
   if (state_at) st.Bind(state_at, f.state);
   if (school_at) st.Bind(school_at, f.school_id);

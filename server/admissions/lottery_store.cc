@@ -27,9 +27,7 @@ namespace {
 using draws::Strs;
 using draws::StrsFrom;
 
-std::string Subject(int64_t id) { return "admission_lottery:" + std::to_string(id); }
-
-bool SeesAll(const Principal& who) { return who.Has(kSupervisor) || who.Has(kLeader); }
+std::string LotterySubject(int64_t id) { return "admission_lottery:" + std::to_string(id); }
 
 struct LotteryRow {
   int64_t id = 0, school_id = 0, witness = 0, requested_by = 0;
@@ -159,7 +157,7 @@ absl::Status Store(Tx& tx, const LotteryRow& l, std::string_view column, const j
   QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(fmt::format("UPDATE admission_lotteries SET {} = ? WHERE id = ?", column)));
   st.Bind(1, json::serialize(list)).Bind(2, l.id);
   QF_RETURN_IF_ERROR(st.Run());
-  return tx.Append(std::string(event), Subject(l.id), std::move(ev)).status();
+  return tx.Append(std::string(event), LotterySubject(l.id), std::move(ev)).status();
 }
 
 }  // namespace
@@ -296,7 +294,7 @@ absl::StatusOr<json::object> RequestLottery(Tx& tx, const AdmissionsEnv& env, co
         .BindBlob(6, env.vault->Seal(json::serialize(json::object{{"name", a.name}, {"id_number", a.id_number}})));
     QF_RETURN_IF_ERROR(app.Run());
   }
-  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("admission.lottery_requested", Subject(id),
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("admission.lottery_requested", LotterySubject(id),
                                              {{"year", req.year}, {"school_id", req.school_id}, {"grade", req.grade},
                                               {"plan", req.plan}, {"applicants", static_cast<int64_t>(codes.size())},
                                               {"candidates_sha256", Sha256Hex(candidates)},
@@ -325,7 +323,7 @@ absl::StatusOr<json::object> DrawLottery(Tx& tx, const AdmissionsEnv& env, int64
   l.drawn_at = now;
   QF_ASSIGN_OR_RETURN(auto calls, Calls(l));
   Counts c = CountOf(l, calls);
-  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("admission.lottery_drawn", Subject(id),
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("admission.lottery_drawn", LotterySubject(id),
                                              {{"public_value", rv.public_value}, {"secret", rv.secret},
                                               {"order_sha256", Sha256Hex(order_json)}, {"observers", observers},
                                               {"admitted", c.admitted}, {"waiting", c.waiting}}));
@@ -379,9 +377,9 @@ absl::StatusOr<json::object> RecordExtraAdmission(Tx& tx, int64_t id, const std:
 
 absl::StatusOr<json::object> Lotteries(Db& db, int year, const Principal& who) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
-      "SELECT {} FROM admission_lotteries l JOIN org_units u ON u.id = l.school_id WHERE l.year = ?1 AND (?2 = 1 OR {}) "
-      "ORDER BY u.district, u.name, l.grade", kColumns, org::InSubtreeSql("l.school_id", "?3"))));
-  st.Bind(1, int64_t{year}).Bind(2, int64_t{SeesAll(who)}).Bind(3, who.unit_id);
+      "SELECT {} FROM admission_lotteries l JOIN org_units u ON u.id = l.school_id WHERE l.year = ?1 AND {} "
+      "ORDER BY u.district, u.name, l.grade", kColumns, SchoolScopeSql("l.school_id", 2, 3))));
+  st.Bind(1, int64_t{year}).Bind(2, int64_t{SeesAllSchools(who)}).Bind(3, who.unit_id);
   json::array items;
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -395,7 +393,7 @@ absl::StatusOr<json::object> Lotteries(Db& db, int year, const Principal& who) {
 
 absl::StatusOr<json::object> LotteryView(Db& db, int64_t id, const Principal& who) {
   QF_ASSIGN_OR_RETURN(LotteryRow l, Load(db, id));
-  if (!SeesAll(who)) {
+  if (!SeesAllSchools(who)) {
     QF_ASSIGN_OR_RETURN(bool within, org::IsWithin(db, l.school_id, who.unit_id));
     if (!within) return NotFound("admissions.lottery_not_found", "摇号不存在");
   }

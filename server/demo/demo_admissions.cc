@@ -21,8 +21,8 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"};
-constexpr const char* kGiven[] = {"子涵", "欣怡", "浩然", "梓轩", "雨桐", "宇航", "诗琪", "俊杰", "思远", "一诺", "嘉怡", "明轩",
+constexpr const char* kPupilSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林", "高", "罗"};
+constexpr const char* kPupilGiven[] = {"子涵", "欣怡", "浩然", "梓轩", "雨桐", "宇航", "诗琪", "俊杰", "思远", "一诺", "嘉怡", "明轩",
                                   "佳琪", "天佑", "若曦", "博文", "可馨", "皓轩", "紫涵", "睿",   "晨",   "悦"};
 
 // The ID number of the `serial`th child (different children never share one), born in `year`, with a valid check
@@ -76,7 +76,7 @@ absl::Status PlanAdmissions(Runtime& rt, ManualClock& clock, const std::map<std:
   std::mt19937 rng(seed ^ 0xad1155u);
   int serial = 0;
   auto pupil = [&](int born, const std::string& grade, const std::string& klass, const std::string& route) {
-    return Row{std::string(kSurnames[rng() % std::size(kSurnames)]) + kGiven[rng() % std::size(kGiven)],
+    return Row{std::string(kPupilSurnames[rng() % std::size(kPupilSurnames)]) + kPupilGiven[rng() % std::size(kPupilGiven)],
                IdNumber(rng, born, ++serial), grade, klass, route, "", "", "", "", ""};
   };
   struct Upload {

@@ -21,17 +21,17 @@ namespace {
 
 namespace json = boost::json;
 
-constexpr const char* kSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢";
-constexpr const char* kGiven[] = {"子涵", "雨桐", "浩然", "梓萱", "一诺", "欣怡", "宇轩", "若曦", "俊杰", "思远", "嘉怡",
+constexpr const char* kPoolSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢";
+constexpr const char* kPoolGiven[] = {"子涵", "雨桐", "浩然", "梓萱", "一诺", "欣怡", "宇轩", "若曦", "俊杰", "思远", "嘉怡",
                                   "博文", "晨曦", "诗琪", "天佑", "可馨", "明", "阳", "琳", "瑞"};
 constexpr const char* kBonusItems[][2] = {{"烈士子女", "20"}, {"归侨子女、华侨子女", "10"}, {"少数民族考生", "5"},
                                           {"台湾省籍考生", "10"}, {"公安英模子女", "10"}, {"现役军人子女", "10"},
                                           {"残疾人子女", "5"}};
 constexpr const char* kSpecialties[] = {"语文", "数学", "英语", "物理", "学前教育", "心理健康"};
-constexpr const char* kStreets[] = {"长江西路", "淮河路", "金寨路", "望江东路", "黄山路", "潜山路", "宿州路", "芜湖路"};
+constexpr const char* kPoolStreets[] = {"长江西路", "淮河路", "金寨路", "望江东路", "黄山路", "潜山路", "宿州路", "芜湖路"};
 
 std::string Surname(std::mt19937& rng) {
-  std::string_view s(kSurnames);
+  std::string_view s(kPoolSurnames);
   size_t i = (rng() % (s.size() / 3)) * 3;
   return std::string(s.substr(i, 3));
 }
@@ -45,7 +45,7 @@ std::string IdNumber(std::mt19937& rng, int year) {
 }
 
 template <typename F>
-absl::StatusOr<json::object> Do(Runtime& rt, const Actor& actor, F f) {
+absl::StatusOr<json::object> RunAs(Runtime& rt, const Actor& actor, F f) {
   auto r = rt.writer().Run(actor, [&](Tx& tx) -> absl::StatusOr<json::value> {
     QF_ASSIGN_OR_RETURN(auto o, f(tx));
     return o;
@@ -91,10 +91,10 @@ absl::StatusOr<Table> BonusList(Db& db, std::mt19937& rng) {
     QF_ASSIGN_OR_RETURN(auto unit, org::GetUnit(db, school));
     int n = 2 + rng() % 2;
     for (int i = 0; i < n; ++i) {
-      std::string name = Surname(rng) + kGiven[rng() % 20];
+      std::string name = Surname(rng) + kPoolGiven[rng() % 20];
       std::string id = IdNumber(rng, 2010 + rng() % 3);
       std::string phone = fmt::format("1{}{:09d}", 3 + rng() % 7, rng() % 1000000000);
-      std::string address = fmt::format("合肥市{}{}号{}栋{}室", kStreets[rng() % 8], 1 + rng() % 300, 1 + rng() % 30, 101 + rng() % 1500);
+      std::string address = fmt::format("合肥市{}{}号{}栋{}室", kPoolStreets[rng() % 8], 1 + rng() % 300, 1 + rng() % 30, 101 + rng() % 1500);
       int items = rng() % 8 == 0 ? 2 : 1;
       for (int k = 0; k < items; ++k) {
         const auto& item = kBonusItems[rng() % 7];
@@ -147,7 +147,7 @@ absl::Status RecuseConflicted(Runtime& rt, Db& db, int64_t draw_id, json::array 
       if (m == pool.end()) continue;
       std::string why = draws::RecusalReason({m->code, m->name, m->unit_id, m->relative_exam_unit_ids}, site);
       if (why.empty()) continue;
-      QF_ASSIGN_OR_RETURN(auto after, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+      QF_ASSIGN_OR_RETURN(auto after, RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
         return draws::Decline(tx, draw_id, code, "回避：" + why, supervisor);
       }));
       calls = after.at("calls").as_array();
@@ -166,11 +166,11 @@ absl::Status MakePools(Runtime& rt, const Principal& supervisor, std::mt19937& r
   int person_seq = 0;
   auto make_people = [&](int n) -> absl::StatusOr<std::vector<std::string>> {
     std::vector<std::string> codes;
-    QF_RETURN_IF_ERROR(Do(rt, Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::object> {
+    QF_RETURN_IF_ERROR(RunAs(rt, Actor::System(), [&](Tx& tx) -> absl::StatusOr<json::object> {
       for (int i = 0; i < n; ++i) {
         std::string code = fmt::format("PD{:04d}", ++person_seq);
         int64_t unit = schools[rng() % schools.size()];
-        QF_RETURN_IF_ERROR(org::InsertPerson(tx, {0, code, Surname(rng) + kGiven[rng() % 20], unit, "", "教师", false}).status());
+        QF_RETURN_IF_ERROR(org::InsertPerson(tx, {0, code, Surname(rng) + kPoolGiven[rng() % 20], unit, "", "教师", false}).status());
         codes.push_back(code);
       }
       return json::object{};
@@ -180,7 +180,7 @@ absl::Status MakePools(Runtime& rt, const Principal& supervisor, std::mt19937& r
   QF_ASSIGN_OR_RETURN(auto experts, make_people(48));
   QF_ASSIGN_OR_RETURN(auto sups, make_people(64));
   const char* titles[] = {"正高级教师", "高级教师", "一级教师"};
-  return Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+  return RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     for (size_t i = 0; i < experts.size(); ++i)
       QF_RETURN_IF_ERROR(SaveMemberJson(tx, draws::Pool::kExpert, {{"code", fmt::format("E{:03d}", i + 1)}, {"person_code", experts[i]},
                                                           {"specialty", kSpecialties[i % 6]}, {"title", titles[rng() % 3]}}).status());
@@ -212,16 +212,16 @@ absl::Status PlanNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map
     draws::DrawEnv denv{r->app().vault};
     request["witness_account_id"] = leader.account_id;
     c->Set(t);
-    QF_ASSIGN_OR_RETURN(auto req, Do(*r, Actor::Account(supervisor.account_id), [&](Tx& tx) { return RequestDrawJson(tx, denv, request, supervisor); }));
+    QF_ASSIGN_OR_RETURN(auto req, RunAs(*r, Actor::Account(supervisor.account_id), [&](Tx& tx) { return RequestDrawJson(tx, denv, request, supervisor); }));
     const int64_t id = req.at("id").as_int64();
     c->Set(t + absl::Minutes(20));
-    QF_ASSIGN_OR_RETURN(auto drawn, Do(*r, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::PerformDraw(tx, denv, id, public_value, leader); }));
+    QF_ASSIGN_OR_RETURN(auto drawn, RunAs(*r, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::PerformDraw(tx, denv, id, public_value, leader); }));
     return std::make_pair(id, drawn.at("calls").as_array());
   };
   auto release = [=](absl::Time t, int64_t id) {
     draws::DrawEnv denv{r->app().vault};
     c->Set(t);
-    return Do(*r, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, id, leader); }).status();
+    return RunAs(*r, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, id, leader); }).status();
   };
   // 教师资格认定: the interview panel's experts (the seed: 抽调评审专家，实现零差错、零投诉).
   schedule.emplace(At(3, 16, 9), [=]() -> absl::Status {
@@ -265,18 +265,18 @@ absl::Status PlanNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::map
     QF_ASSIGN_OR_RETURN(Table list, BonusList(*db, *rng));
     int64_t basic_ed = org::UnitByRole(*db, "basic_ed");
     c->Set(At(6, 8, 9));
-    QF_ASSIGN_OR_RETURN(auto draft, Do(*r, Actor::Account(handler.account_id), [&](Tx& tx) {
+    QF_ASSIGN_OR_RETURN(auto draft, RunAs(*r, Actor::Account(handler.account_id), [&](Tx& tx) {
       return notices::CreateDraft(tx, nenv, "policy_bonus", "2026年中考政策性照顾加分考生名单公示", basic_ed, list);
     }));
     *notice = draft.at("id").as_int64();
     c->Set(At(6, 8, 10));
-    return Do(*r, Actor::Account(handler.account_id), [&](Tx& tx) { return notices::Publish(tx, nenv, *notice, tx.now(), handler); }).status();
+    return RunAs(*r, Actor::Account(handler.account_id), [&](Tx& tx) { return notices::Publish(tx, nenv, *notice, tx.now(), handler); }).status();
   });
   schedule.emplace(At(6, 22, 9), [=]() -> absl::Status {
     AppContext& app = r->app();
     notices::NoticeEnv nenv{app.notice_types, app.calendar, cases::CaseEnv{app.calendar, app.policies, app.vault}};
     c->Set(At(6, 22, 9));
-    return Do(*r, Actor::Account(handler.account_id), [&](Tx& tx) { return notices::Finalize(tx, nenv, *notice, handler); }).status();
+    return RunAs(*r, Actor::Account(handler.account_id), [&](Tx& tx) { return notices::Finalize(tx, nenv, *notice, handler); }).status();
   });
   return absl::OkStatus();
 }
@@ -295,16 +295,16 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   QF_ASSIGN_OR_RETURN(Table list, BonusList(*db, rng));
   clock.Set(absl::Now() - absl::Minutes(180));
   int64_t basic_ed = org::UnitByRole(*db, "basic_ed");
-  QF_ASSIGN_OR_RETURN(auto draft, Do(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
+  QF_ASSIGN_OR_RETURN(auto draft, RunAs(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
     return notices::CreateDraft(tx, nenv, "policy_bonus", "2027年中考政策性照顾加分考生名单公示（第一批）", basic_ed, list);
   }));
   int64_t notice_id = draft.at("id").as_int64();
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(handler.account_id), [&](Tx& tx) {
     return notices::Publish(tx, nenv, notice_id, tx.now(), handler);
   }).status());
   // An objection from a parent, accepted and being handled by the issuing division.
   clock.Set(absl::Now() - absl::Minutes(170));
-  QF_ASSIGN_OR_RETURN(auto obj, Do(rt, Actor::Public(), [&](Tx& tx) {
+  QF_ASSIGN_OR_RETURN(auto obj, RunAs(rt, Actor::Public(), [&](Tx& tx) {
     return notices::Object(tx, nenv, notice_id,
                            notices::ObjectionRequest{3, "周女士", "13905510123", "据了解该考生父母并非现役军人，其加分资格存疑，请核实。"});
   }));
@@ -313,7 +313,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   cases::CaseEnv cenv{app.calendar, app.policies, app.vault};
   clock.Set(absl::Now() - absl::Minutes(160));
   for (cases::Action a : {cases::Action::kAccept, cases::Action::kDispatch}) {
-    QF_RETURN_IF_ERROR(Do(rt, Actor::Account(clerk.account_id), [&](Tx& tx) {
+    QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(clerk.account_id), [&](Tx& tx) {
       cases::TransitionRequest r;
       r.action = a;
       auto out = cases::Transition(tx, cenv, case_ids[0], r, clerk);
@@ -329,7 +329,7 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   draws::DrawEnv denv{app.vault};
   int64_t applicant_school = schools[3];
   clock.Set(absl::Now() - absl::Minutes(140));
-  QF_ASSIGN_OR_RETURN(auto expert_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+  QF_ASSIGN_OR_RETURN(auto expert_draw, RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
     return RequestDrawJson(tx, denv,
                               {{"purpose", "2026年下半年教师资格认定面试评审专家（语文）"}, {"pool", "expert"},
                                {"conditions", json::object{{"specialty", "语文"}}}, {"count", 3}, {"backups", 2},
@@ -339,32 +339,32 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
   }));
   int64_t ed = expert_draw.at("id").as_int64();
   clock.Set(absl::Now() - absl::Minutes(130));
-  QF_ASSIGN_OR_RETURN(auto drawn, Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
+  QF_ASSIGN_OR_RETURN(auto drawn, RunAs(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
     return draws::PerformDraw(tx, denv, ed, "上证指数 3412.07", leader);
   }));
   std::string first(drawn.at("calls").as_array()[0].as_object().at("code").as_string());
   clock.Set(absl::Now() - absl::Minutes(120));
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
     return draws::Decline(tx, ed, first, "面试当日须参加市级教研活动，无法到场", supervisor);
   }).status());
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, ed, leader); }).status());
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, ed, leader); }).status());
 
   // The PE-test supervisors: 48 drawn (4 backups), placed over four sites with recusal and least travel.
   clock.Set(absl::Now() - absl::Minutes(110));
-  QF_ASSIGN_OR_RETURN(auto sup_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+  QF_ASSIGN_OR_RETURN(auto sup_draw, RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
     return RequestDrawJson(tx, denv,
                               {{"purpose", "2027年中考体育考试监考人员"}, {"pool", "supervisor"}, {"count", 48},
                                {"backups", 4}, {"witness_account_id", leader.account_id}},
                               supervisor);
   }));
   int64_t sd = sup_draw.at("id").as_int64();
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
     return draws::PerformDraw(tx, denv, sd, "见证人现场掷骰 5-2-6-1-3-4", leader);
   }).status());
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, sd, leader); }).status());
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, sd, leader); }).status());
   QF_ASSIGN_OR_RETURN(json::array sites, PeSites(*db));
   clock.Set(absl::Now() - absl::Minutes(100));
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     QF_ASSIGN_OR_RETURN(auto o, MakeAssignmentJson(tx, {{"title", "2027年中考体育考试监考安排"}, {"draw_id", sd}, {"sites", sites}}));
     if (!o.at("feasible").as_bool()) return absl::InternalError("demo: PE-test assignment infeasible");
     return o;
@@ -372,22 +372,22 @@ absl::Status BuildNoticesAndDraws(Runtime& rt, ManualClock& clock, const std::ma
 
   // The lab exam: 12 more supervisors, none of those just drawn for the PE test (a 30-day cool-down), at one site.
   clock.Set(absl::Now() - absl::Minutes(90));
-  QF_ASSIGN_OR_RETURN(auto lab_draw, Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
+  QF_ASSIGN_OR_RETURN(auto lab_draw, RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) {
     return RequestDrawJson(tx, denv,
                               {{"purpose", "2027年中考理化生实验操作考试监考人员"}, {"pool", "supervisor"}, {"count", 12},
                                {"backups", 2}, {"cooldown_days", 30}, {"witness_account_id", leader.account_id}},
                               supervisor);
   }));
   int64_t ld = lab_draw.at("id").as_int64();
-  QF_ASSIGN_OR_RETURN(auto lab_drawn, Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
+  QF_ASSIGN_OR_RETURN(auto lab_drawn, RunAs(rt, Actor::Account(leader.account_id), [&](Tx& tx) {
     return draws::PerformDraw(tx, denv, ld, "上证指数 3409.88", leader);
   }));
   QF_ASSIGN_OR_RETURN(draws::Site lab, LabSite(*db));
   QF_RETURN_IF_ERROR(RecuseConflicted(rt, *db, ld, lab_drawn.at("calls").as_array(), lab, supervisor));
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, ld, leader); }).status());
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(leader.account_id), [&](Tx& tx) { return draws::Release(tx, denv, ld, leader); }).status());
   json::array lab_sites = LabSitesJson(lab);
   clock.Set(absl::Now() - absl::Minutes(80));
-  QF_RETURN_IF_ERROR(Do(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
+  QF_RETURN_IF_ERROR(RunAs(rt, Actor::Account(supervisor.account_id), [&](Tx& tx) -> absl::StatusOr<json::object> {
     QF_ASSIGN_OR_RETURN(auto o, MakeAssignmentJson(tx, {{"title", "2027年中考实验操作考试监考安排"}, {"draw_id", ld}, {"sites", lab_sites}}));
     return o;
   }).status());

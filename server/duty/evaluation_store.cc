@@ -39,7 +39,7 @@ absl::StatusOr<std::vector<int64_t>> ScopeOf(Db& db, const UnitRow& u) {
 
 namespace {
 
-std::string Subject(int64_t id) { return fmt::format("duty_evaluation/{}", id); }
+std::string EvaluationSubject(int64_t id) { return fmt::format("duty_evaluation/{}", id); }
 
 struct EvalRow {
   int64_t id = 0;
@@ -295,7 +295,7 @@ absl::StatusOr<json::object> CreateEvaluation(Tx& tx, const DutyEnv&, const std:
   if (count == 0) return Invalid("duty.evaluation", "没有可考核的单位", {{"kinds", "这些类型下没有在用的单位"}});
   QF_ASSIGN_OR_RETURN(EvalRow e, MustEvaluation(db, id));
   QF_RETURN_IF_ERROR(ComputeAll(tx, e, to).status());
-  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_opened", Subject(id),
+  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_opened", EvaluationSubject(id),
                                {{"year", r.year}, {"scheme_sha256", hash}, {"units", count}, {"as_of", FormatDay(to)}})
                          .status());
   return json::object{{"id", id}, {"year", r.year}, {"units", count}, {"as_of", FormatDay(to)}};
@@ -307,7 +307,7 @@ absl::StatusOr<json::object> Recompute(Tx& tx, const DutyEnv&, int64_t evaluatio
   QF_RETURN_IF_ERROR(MustBeDraft(e));
   absl::CivilDay to = AsOf(e.year, tx.now());
   QF_ASSIGN_OR_RETURN(int changed, ComputeAll(tx, e, to));
-  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_recomputed", Subject(e.id), {{"as_of", FormatDay(to)}, {"changed", changed}})
+  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_recomputed", EvaluationSubject(e.id), {{"as_of", FormatDay(to)}, {"changed", changed}})
                          .status());
   return json::object{{"id", e.id}, {"as_of", FormatDay(to)}, {"changed", changed}};
 }
@@ -348,7 +348,7 @@ absl::StatusOr<json::object> ScoreItem(Tx& tx, int64_t evaluation_id, int64_t un
   up.Bind(1, int64_t{s.score}).Bind(2, s.note).Bind(3, json::serialize(links)).Bind(4, who.account_id)
       .Bind(5, FormatUtc(tx.now())).Bind(6, e.id).Bind(7, unit_id).Bind(8, item->id);
   QF_RETURN_IF_ERROR(up.Run());
-  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_scored", Subject(e.id),
+  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_scored", EvaluationSubject(e.id),
                                {{"unit_id", unit_id}, {"item", item->id}, {"score", s.score},
                                 {"note_sha256", Sha256Hex(s.note)}, {"links", links}})
                          .status());
@@ -410,7 +410,7 @@ absl::StatusOr<json::object> Finalise(Tx& tx, const DutyEnv&, int64_t evaluation
   QF_RETURN_IF_ERROR(fin.Run());
   json::object by_band;
   for (const auto& [code, n] : bands) by_band[code] = n;
-  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_finalised", Subject(e.id),
+  QF_RETURN_IF_ERROR(tx.Append("duty.evaluation_finalised", EvaluationSubject(e.id),
                                {{"as_of", FormatDay(to)}, {"sheets_sha256", hash}, {"bands", by_band}})
                          .status());
   return json::object{{"id", e.id}, {"state", "final"}, {"sheets_sha256", hash}, {"bands", std::move(by_band)}};

@@ -16,7 +16,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Subject(int64_t id) { return fmt::format("duty_letter/{}", id); }
+std::string LetterSubject(int64_t id) { return fmt::format("duty_letter/{}", id); }
 
 // Whether `who` is the head of `unit`: the account's person is a leader of that unit.
 absl::StatusOr<bool> HeadOf(Db& db, const Principal& who, int64_t unit) {
@@ -112,7 +112,7 @@ absl::StatusOr<json::object> IssueLetters(Tx& tx, const DutyEnv& env, const Lett
     ins.Bind(1, int64_t{year}).Bind(2, u.id).Bind(3, u.parent).Bind(4, t->kind).Bind(5, json::serialize(content))
         .Bind(6, hash).Bind(7, FormatUtc(tx.now())).Bind(8, due);
     QF_ASSIGN_OR_RETURN(auto ids, ins.Ints());
-    QF_RETURN_IF_ERROR(tx.Append("duty.letter_issued", Subject(ids.at(0)),
+    QF_RETURN_IF_ERROR(tx.Append("duty.letter_issued", LetterSubject(ids.at(0)),
                                  {{"year", year}, {"unit_id", u.id}, {"issuer_unit_id", u.parent},
                                   {"content_sha256", hash}, {"due_on", due}})
                            .status());
@@ -140,7 +140,7 @@ absl::StatusOr<json::object> Sign(Tx& tx, int64_t letter_id, const std::string& 
   up.Bind(1, who.account_id).Bind(2, signer).Bind(3, FormatUtc(tx.now())).Bind(4, letter_id);
   QF_RETURN_IF_ERROR(up.Run());
   if (db.Changes() != 1) return Conflict("duty.signed", "该责任书已签订");
-  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("duty.letter_signed", Subject(letter_id),
+  QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("duty.letter_signed", LetterSubject(letter_id),
                                              {{"content_sha256", r.content_sha256}, {"unit_id", r.unit_id},
                                               {"person_id", who.person_id}, {"signer", signer},
                                               {"account_id", who.account_id}}));
@@ -154,7 +154,7 @@ absl::StatusOr<int> SweepLetterCards(Tx& tx, const DutyEnv& env) {
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    open.push_back({{st.Int(0)}, Subject(st.Int(0)), st.Text(1)});
+    open.push_back({{st.Int(0)}, LetterSubject(st.Int(0)), st.Text(1)});
   }
   return cases::IssueCards(tx, *env.calendar, env.policies->supervision(), open,
                            {"duty_letter_cards", "letter_id", "duty.letter_card", "责任书", {}});

@@ -103,7 +103,7 @@ TaskFacts FactsFor(const TaskRow& t, DeadlineState state, const Principal& who) 
   return {state, who.unit_id == t.lead_unit_id && (who.Has(kHandler) || who.Has(kClerk)), who.Has(kSupervisor)};
 }
 
-std::string Subject(int64_t task_id) { return fmt::format("duty_task/{}", task_id); }
+std::string TaskSubject(int64_t task_id) { return fmt::format("duty_task/{}", task_id); }
 
 }  // namespace
 
@@ -204,7 +204,7 @@ absl::StatusOr<json::object> CreatePlan(Tx& tx, const DutyEnv& env, const PlanIn
         dues.push_back(json::object{{"period", d.period}, {"due_on", FormatDay(d.day)}});
         ++deadlines;
       }
-      QF_RETURN_IF_ERROR(tx.Append("duty.task_set", Subject(task_ids.at(0)),
+      QF_RETURN_IF_ERROR(tx.Append("duty.task_set", TaskSubject(task_ids.at(0)),
                                    {{"year", plan.year}, {"area", area.title}, {"title", t.title},
                                     {"lead_unit_id", t.lead_unit_id},
                                     {"cooperating", json::array(t.cooperating.begin(), t.cooperating.end())},
@@ -248,7 +248,7 @@ absl::StatusOr<json::object> Report(Tx& tx, int64_t task_id, const ReportRequest
       "UPDATE duty_deadlines SET status = 'reported', reported_on = ? WHERE task_id = ? AND period = ?"));
   up.Bind(1, day).Bind(2, task_id).Bind(3, r.period);
   QF_RETURN_IF_ERROR(up.Run());
-  QF_RETURN_IF_ERROR(tx.Append("duty.progress_reported", Subject(task_id),
+  QF_RETURN_IF_ERROR(tx.Append("duty.progress_reported", TaskSubject(task_id),
                                {{"report_id", ids.at(0)}, {"period", r.period}, {"unit_id", who.unit_id},
                                 {"text_sha256", Sha256Hex(r.text)}, {"links", links}})
                          .status());
@@ -279,7 +279,7 @@ absl::StatusOr<json::object> Decide(Tx& tx, int64_t task_id, const std::string& 
   QF_RETURN_IF_ERROR(dl.Run());
   Progress p = accept ? ProgressOf(DeadlineState::kMet, d.due, d.reported_on, CstDay(tx.now()))
                       : ProgressOf(DeadlineState::kOpen, d.due, std::nullopt, CstDay(tx.now()));
-  QF_RETURN_IF_ERROR(tx.Append(accept ? "duty.progress_accepted" : "duty.progress_returned", Subject(task_id),
+  QF_RETURN_IF_ERROR(tx.Append(accept ? "duty.progress_accepted" : "duty.progress_returned", TaskSubject(task_id),
                                {{"report_id", ids[0]}, {"period", period}, {"progress", Code(p)}, {"reason", reason}})
                          .status());
   return json::object{{"task_id", task_id}, {"period", period}, {"progress", Code(p)}, {"progress_label", Label(p)}};
@@ -292,7 +292,7 @@ absl::StatusOr<int> SweepTaskCards(Tx& tx, const DutyEnv& env) {
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    open.push_back({{st.Int(0), st.Text(1)}, Subject(st.Int(0)), st.Text(2)});
+    open.push_back({{st.Int(0), st.Text(1)}, TaskSubject(st.Int(0)), st.Text(2)});
   }
   return cases::IssueCards(tx, *env.calendar, env.policies->supervision(), open,
                            {"duty_cards", "task_id, period", "duty.task_card", "责任分解任务", {}});

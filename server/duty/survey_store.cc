@@ -21,7 +21,7 @@ namespace {
 
 constexpr int kMaxCodes = 50000;
 
-std::string Subject(int64_t id) { return fmt::format("duty_survey/{}", id); }
+std::string SurveySubject(int64_t id) { return fmt::format("duty_survey/{}", id); }
 std::string CodeHash(const std::string& canonical) { return Sha256Hex("duty-survey:" + canonical); }
 
 struct SurveyRow {
@@ -174,7 +174,7 @@ absl::StatusOr<json::object> CreateSurvey(Tx& tx, const std::string& questionnai
       codes.push_back(json::object{{"school", school_name}, {"code", DisplayReceiptCode(code)}});
     }
   }
-  QF_RETURN_IF_ERROR(tx.Append("duty.survey_created", Subject(id),
+  QF_RETURN_IF_ERROR(tx.Append("duty.survey_created", SurveySubject(id),
                                {{"title", r.title}, {"schools", static_cast<int64_t>(schools.size())},
                                 {"codes", static_cast<int64_t>(codes.size())},
                                 {"questionnaire_sha256", Sha256Hex(questionnaire_text)}})
@@ -217,7 +217,7 @@ absl::StatusOr<json::object> Answer(Tx& tx, const std::string& code, const std::
   ins.Bind(1, s.id).Bind(2, inv.school_id).Bind(3, json::serialize(json::array(answers.begin(), answers.end())))
       .Bind(4, comment).Bind(5, FormatUtc(tx.now()));
   QF_RETURN_IF_ERROR(ins.Run());
-  QF_RETURN_IF_ERROR(tx.Append("duty.survey_answered", Subject(s.id), {{"school_id", inv.school_id}}).status());
+  QF_RETURN_IF_ERROR(tx.Append("duty.survey_answered", SurveySubject(s.id), {{"school_id", inv.school_id}}).status());
   return json::object{{"survey_id", s.id}, {"answered", true}};
 }
 

@@ -18,7 +18,7 @@ namespace json = boost::json;
 
 namespace {
 
-std::string Subject(int64_t id) { return fmt::format("duty_talk/{}", id); }
+std::string TalkSubject(int64_t id) { return fmt::format("duty_talk/{}", id); }
 
 TalkReader For(const Reader& r, int64_t talk_person) { return {r.office, r.leader, r.Walled(talk_person)}; }
 
@@ -107,7 +107,7 @@ absl::StatusOr<json::object> RecordTalk(Tx& tx, const DutyEnv& env, const TalkRe
   std::string record = json::serialize(json::object{{"kind", Code(r.kind)}, {"held_on", FormatDay(r.held_on)},
                                                     {"person_name", r.person_name}, {"talker", r.talker},
                                                     {"points", r.points}, {"commitments", r.commitments}});
-  QF_RETURN_IF_ERROR(tx.Append("duty.talk_recorded", Subject(ids.at(0)),
+  QF_RETURN_IF_ERROR(tx.Append("duty.talk_recorded", TalkSubject(ids.at(0)),
                                {{"kind", Code(r.kind)}, {"held_on", FormatDay(r.held_on)}, {"unit_id", r.unit_id},
                                 {"record_sha256", Sha256Hex(record)}})
                          .status());

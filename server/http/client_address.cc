@@ -7,15 +7,10 @@
 #include <charconv>
 
 #include "common/status.h"
+#include "common/strings.h"
 
 namespace qf {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // The address's bytes (4 for IPv4, 16 for IPv6), or nullopt when it is not one.
 std::optional<std::string> AddressBytes(std::string_view text) {

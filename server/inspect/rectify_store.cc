@@ -20,7 +20,7 @@ namespace qf::inspect {
 namespace json = boost::json;
 namespace {
 
-std::string Subject(int64_t id) { return "rectification:" + std::to_string(id); }
+std::string OrderSubject(int64_t id) { return "rectification:" + std::to_string(id); }
 
 struct Kind {
   const char* code;
@@ -156,7 +156,7 @@ absl::StatusOr<json::object> AnswerRectification(Tx& tx, int64_t id, const Recti
       .Bind(4, FormatUtc(tx.now())).Bind(5, id);
   QF_RETURN_IF_ERROR(st.Run());
   bool late = FormatDay(CstDay(tx.now())) > r.due_on;
-  QF_RETURN_IF_ERROR(tx.Append("rectification.answered", Subject(id),
+  QF_RETURN_IF_ERROR(tx.Append("rectification.answered", OrderSubject(id),
                                {{"answer_sha256", Sha256Hex(req.answer)}, {"evidence", evidence}, {"late", late}})
                          .status());
   return json::object{{"id", id}, {"state", Code(RectificationState::kAnswered)}, {"late", late}};
@@ -205,7 +205,7 @@ absl::StatusOr<json::object> CheckRectification(Tx& tx, const InspectEnv& env, i
         .Bind(5, res.calendar_version).Bind(6, id);
     QF_RETURN_IF_ERROR(st.Run());
   }
-  QF_RETURN_IF_ERROR(tx.Append("rectification.checked", Subject(id),
+  QF_RETURN_IF_ERROR(tx.Append("rectification.checked", OrderSubject(id),
                                {{"decision", decision}, {"note", req.note}, {"due_on", due}})
                          .status());
   return json::object{{"id", id}, {"state", Code(req.accept ? RectificationState::kAccepted : RectificationState::kOpen)}, {"due_on", due}};

@@ -15,7 +15,6 @@ namespace {
 constexpr std::string_view kDash = "\xE2\x80\x94";  // U+2014 EM DASH
 
 std::string B64(const uint8_t* d, size_t n) { return qf::Base64(std::string_view(reinterpret_cast<const char*>(d), n)); }
-std::optional<std::string> Unb64(std::string_view s) { return qf::FromBase64(s); }
 
 bool ValidName(std::string_view name) {
   if (name.empty()) return false;
@@ -51,7 +50,7 @@ absl::StatusOr<NoteVerifier> NoteVerifier::Parse(std::string_view vkey) {
   NoteVerifier v;
   v.name = std::string(parts[0]);
   auto hex = parts[1];
-  auto raw = Unb64(parts[2]);
+  auto raw = qf::FromBase64(parts[2]);
   if (!ValidName(v.name) || hex.size() != 8) return BadKey("名称或编号无效");
   if (!raw || raw->size() != 33 || (*raw)[0] != '\x01') return BadKey("不是 Ed25519 公钥");
   std::memcpy(v.pub.data(), raw->data() + 1, 32);
@@ -91,7 +90,7 @@ absl::StatusOr<NoteSigner> NoteSigner::Parse(std::string_view skey) {
   auto parts = SplitN(skey, '+', 3);
   if (parts.size() != 3) return BadKey("应为 PRIVATE+KEY+名称+编号+私钥");
   std::string name(parts[0]);
-  auto raw = Unb64(parts[2]);
+  auto raw = qf::FromBase64(parts[2]);
   if (!ValidName(name) || !raw || raw->size() != 33 || (*raw)[0] != '\x01') return BadKey("不是 Ed25519 私钥");
   std::array<uint8_t, 32> seed;
   std::memcpy(seed.data(), raw->data() + 1, 32);
@@ -130,7 +129,7 @@ absl::StatusOr<OpenedNote> OpenNote(std::string_view note, const std::vector<Not
     line.remove_prefix(kDash.size());
     auto parts = Split(Trim(line), ' ');
     if (parts.size() != 2) return MakeError(absl::StatusCode::kInvalidArgument, "ledger.note", "签名行格式错误");
-    auto raw = Unb64(parts[1]);
+    auto raw = qf::FromBase64(parts[1]);
     if (!raw || raw->size() < 4) return MakeError(absl::StatusCode::kInvalidArgument, "ledger.note", "签名不是有效的 Base64");
     uint32_t id = (uint32_t{uint8_t((*raw)[0])} << 24) | (uint32_t{uint8_t((*raw)[1])} << 16) |
                   (uint32_t{uint8_t((*raw)[2])} << 8) | uint8_t((*raw)[3]);

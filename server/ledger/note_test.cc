@@ -15,7 +15,7 @@ namespace {
 
 namespace json = boost::json;
 
-json::object Load(const std::string& name) {
+json::object LoadVectors(const std::string& name) {
   std::ifstream in(VectorDir() + "/" + name);
   EXPECT_TRUE(in.good()) << "vectors missing: " << name;
   std::stringstream ss;
@@ -25,7 +25,7 @@ json::object Load(const std::string& name) {
 
 TEST(SignedNoteVectors, VerifyAndReSignBitExactly) {
   ASSERT_TRUE(SodiumInit());
-  auto v = Load("signed_note_vectors.json");
+  auto v = LoadVectors("signed_note_vectors.json");
   int resigned = 0;
   for (auto& vec : v.at("vectors").as_array()) {
     auto& o = vec.as_object();
@@ -65,7 +65,7 @@ TEST(SignedNote, OtherKeyIsRefused) {
 }
 
 TEST(CheckpointFormat, RoundTripAndGoVector) {
-  auto v = Load("signed_note_vectors.json");
+  auto v = LoadVectors("signed_note_vectors.json");
   std::string text(v.at("goSumdbTreeNoteText").as_object().at("text").as_string());
   auto cp = Checkpoint::Parse(text);
   ASSERT_TRUE(cp.ok()) << cp.status();
@@ -77,7 +77,7 @@ TEST(CheckpointFormat, RoundTripAndGoVector) {
 }
 
 TEST(TilePaths, Vectors) {
-  auto v = Load("tile_path_vectors.json");
+  auto v = LoadVectors("tile_path_vectors.json");
   for (auto& e : v.at("goSumdbTilePaths").as_array()) {
     auto& o = e.as_object();
     auto parsed = ParseGoTilePath(std::string(o.at("path").as_string()));

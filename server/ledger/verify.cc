@@ -54,7 +54,6 @@ class SourceNodes : public NodeSource {
 };
 
 std::string B64(std::string_view raw) { return qf::Base64(raw); }
-std::optional<std::string> Unb64(std::string_view s) { return qf::FromBase64(s); }
 
 absl::StatusOr<Checkpoint> OpenCheckpoint(std::string_view note, const NoteVerifier& key, const char* what) {
   auto opened = OpenNote(note, {key});
@@ -183,7 +182,7 @@ absl::StatusOr<Receipt> ParseReceipt(std::string_view text) {
   Receipt r;
   size_t i = 1;
   if (i < lines.size() && lines[i].starts_with("extra ")) {
-    auto d = Unb64(lines[i].substr(6));
+    auto d = qf::FromBase64(lines[i].substr(6));
     if (!d) return bad("extra 不是 Base64");
     r.leaf_data = *d;
     ++i;
