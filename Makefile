@@ -9,8 +9,12 @@ PORT ?= 8080
 
 .PHONY: deps build web webtest e2e run run-pg test test-pg pg-suites unit apitest crashtest bench soak clean fuzz-build fuzz fuzz-smoke
 FUZZERS := receipt_fuzz table_fuzz json_fuzz http_fuzz
-# The system tests that touch a database: make test runs them on SQLite, then on PostgreSQL (pg-suites).
-DB_SYSTEM_TESTS := crash cli ledger privacy limits access_matrix bodies storage web reports public_data placement backup open311 notify imports
+# The system tests that touch a database: make test runs them on SQLite, then on PostgreSQL (pg-suites), two at a
+# time (scripts/parallel.py), longest first.
+DB_SYSTEM_TESTS := backup reports placement crash bodies access_matrix storage notify public_data cli ledger imports limits open311 privacy web
+# A suite for scripts/parallel.py: LABEL=COMMAND.
+suite = "$(1)=python3 tests/system/$(1)_test.py --bin $(BIN)"
+API_SUITE := "api=python3 tests/api/run.py --bin $(BIN)"
 
 deps:
 	@$(T) deps bash scripts/install-deps.sh
@@ -61,10 +65,7 @@ test: build web
 	@$(T) unit bash -c 'cd $(BUILD) && ctest --output-on-failure -j2'
 	@$(T) web-unit bash -c 'cd web && npx vitest run'
 	@$(T) e2e node tests/e2e/run.mjs --bin $(BIN)
-	@$(T) api python3 tests/api/run.py --bin $(BIN)
-	@$(T) openapi python3 tests/system/openapi_test.py --bin $(BIN)
-	@$(T) upgrade python3 tests/system/upgrade_test.py --bin $(BIN)
-	@for t in $(DB_SYSTEM_TESTS); do $(T) $$t python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
+	@$(T) suites python3 scripts/parallel.py -j 2 $(API_SUITE) $(foreach t,upgrade $(DB_SYSTEM_TESTS) openapi,$(call suite,$(t)))
 	@$(T) postgresql tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 
 # The PostgreSQL half alone, on a throwaway cluster.
@@ -77,14 +78,9 @@ pg-suites:
 	@test -n "$$QF_TEST_PG" || { echo "pg-suites: run through tests/with-pg.sh" >&2; exit 2; }
 	@echo "== on PostgreSQL"
 	@$(T) pg-unit bash -c "cd $(BUILD) && ctest --output-on-failure -j2 -R '^[A-Z]'"
-	@$(T) schema python3 tests/system/schema_test.py --bin $(BIN)
-	@$(T) dbcopy python3 tests/system/dbcopy_test.py --bin $(BIN)
-	@$(T) standby python3 tests/system/standby_test.py --bin $(BIN)
-	@$(T) failover python3 tests/system/failover_test.py --bin $(BIN)
-	@$(T) upgrade python3 tests/system/upgrade_test.py --bin $(BIN)
-	@QF_E2E_LOCALES=zh-CN QF_E2E_SHOTS=0 $(T) pg-e2e node tests/e2e/run.mjs --bin $(BIN)
-	@$(T) api python3 tests/api/run.py --bin $(BIN)
-	@for t in $(DB_SYSTEM_TESTS); do $(T) $$t python3 tests/system/$${t}_test.py --bin $(BIN) || exit 1; done
+	@QF_E2E_LOCALES=zh-CN QF_E2E_SHOTS=0 QF_E2E_REDUCED_MOTION=1 $(T) pg-e2e node tests/e2e/run.mjs --bin $(BIN)
+	@$(T) pg-system python3 scripts/parallel.py -j 2 $(foreach t,standby upgrade,$(call suite,$(t))) $(API_SUITE) \
+	  $(foreach t,dbcopy $(DB_SYSTEM_TESTS) failover schema,$(call suite,$(t)))
 
 # libFuzzer targets, built by clang with ASan and UBSan in their own tree. make test replays their saved inputs
 # (ctest's fuzz.* tests); fuzz-smoke fuzzes each for 15 s, fuzz for five minutes.
