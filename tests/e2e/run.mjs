@@ -94,16 +94,41 @@ async function expectText(locator, text, what) {
   }
 }
 
+// Motion: the Chinese journeys see the console as most users do, with Element Plus's transitions; the English ones
+// (and every journey with QF_E2E_REDUCED_MOTION=1, as make test runs them on PostgreSQL) as a user who asked the
+// system for less motion, which styles.css honours. So both ways of showing the pages are walked, and Chromium draws
+// fewer frames: a fifth less time for the same journeys (docs/PERFORMANCE.md, "make test").
+const reducedMotion = (locale) => process.env.QF_E2E_REDUCED_MOTION === '1' || locale === 'en' || locale === 'en-US'
+function preferMotion(browser) {
+  const open = browser.newContext.bind(browser)
+  browser.newContext = (o = {}) => open({ reducedMotion: reducedMotion(o.locale) ? 'reduce' : 'no-preference', ...o })
+}
+// Whether the page moves as its context asked: a button's colour change takes Element's 0.1 s, or (reduced) none.
+async function checkMotion(page, locale, name) {
+  const seconds = await page.evaluate(() => {
+    const b = document.querySelector('.el-button')
+    return b ? parseFloat(getComputedStyle(b).transitionDuration) : null
+  })
+  if (seconds === null) return false
+  const reduce = reducedMotion(locale)
+  check(reduce ? seconds < 0.001 : seconds >= 0.05,
+    `${locale}/${name}: buttons ${reduce ? 'stand still (prefers-reduced-motion)' : 'change with a transition'} (${seconds} s)`)
+  return true
+}
+
 // QF_E2E_SHOTS=0 (make test on PostgreSQL) leaves out the photographs and the overflow checks: the layout does not
 // depend on the database, and the SQLite run has checked it in both languages.
 const photograph = process.env.QF_E2E_SHOTS !== '0'
+const motionChecked = new Set()
 async function shot(page, locale, name) {
   const dir = join(outDir, locale)
   mkdirSync(dir, { recursive: true })
   await page.waitForLoadState('networkidle').catch(() => undefined)
   await readRenders(page, locale)
+  if (!motionChecked.has(locale) && await checkMotion(page, locale, name)) motionChecked.add(locale)
   if (!photograph) return
-  await page.waitForTimeout(name.includes('dashboard') ? 1200 : 300)  // transitions and chart animations
+  // Transitions ending, and the charts drawn (they draw without animation, on their container's measured size).
+  await page.waitForTimeout(name.includes('dashboard') ? 1200 : reducedMotion(locale) ? 100 : 300)
   // Overflow: the page, the scrolling main area, and any table that would scroll sideways.
   const overflow = await page.evaluate(() => {
     const doc = document.documentElement
@@ -1832,12 +1857,13 @@ async function main() {
     headless: !headed,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
   })
+  preferMotion(browser)
   const started = Date.now()
   // Each journey's start, with the seconds since the browser started (where a slow run spends its time).
   const step = (locale, what) => console.log(`e2e (${locale}): ${what} [${((Date.now() - started) / 1000).toFixed(0)} s]`)
   // The journeys of each domain run in order, one language after the other; the domains run side by side in
-  // QF_E2E_LANES lanes (2 unless set), each journey in browser contexts of its own against the same server: most of a
-  // journey's time is waiting for the page, so two lanes take little more than half the time of one.
+  // QF_E2E_LANES lanes (2 unless set), each journey in browser contexts of its own against the same server: two lanes
+  // keep this machine's two cores busy (Chromium drawing the pages, most of all); four took longer than two.
   // QF_E2E_ONLY=placement (say) runs that domain alone, for working on it; `make test` runs them all.
   const only = process.env.QF_E2E_ONLY
   const want = (name) => !only || only.split(',').includes(name)
