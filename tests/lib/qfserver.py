@@ -156,9 +156,12 @@ def build_demo(binary, workdir):
                 os.environ["QINGFENG_KEY_DIR"] = key_dir
                 _make_demo(binary, source)
             db = new_database(workdir)  # sets QINGFENG_KEY_DIR to workdir
-            subprocess.run(["psql", source.replace("/demo_cache?", "/postgres?"), "-q", "-v", "ON_ERROR_STOP=1",
-                            "-c", "DROP DATABASE %s" % pg_name(db), "-c", "CREATE DATABASE %s TEMPLATE demo_cache" % pg_name(db)],
-                           check=True, capture_output=True)
+            copy = subprocess.run(["psql", source.replace("/demo_cache?", "/postgres?"), "-q", "-v", "ON_ERROR_STOP=1",
+                                   "-c", "DROP DATABASE %s" % pg_name(db),
+                                   "-c", "CREATE DATABASE %s TEMPLATE demo_cache" % pg_name(db)],
+                                  capture_output=True, text=True)
+            if copy.returncode:
+                raise RuntimeError("copying the demo database: " + copy.stderr.strip())
             for suffix in (".ledger.key", ".vault.key"):
                 shutil.copy(os.path.join(key_dir, "demo_cache" + suffix), key_file(db, suffix))
             return db
