@@ -73,7 +73,9 @@ test-pg: build web
 	@rm -rf $(abspath $(BUILD))/demo-cache
 	@tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 
-# Every suite that touches a database, on PostgreSQL (run inside tests/with-pg.sh, which sets QF_TEST_PG). The storage
+# Every suite that touches a database, on PostgreSQL (run inside tests/with-pg.sh, which sets QF_TEST_PG): the
+# journeys alone (Chinese only, no photographs; beside the suites, whose demo copies and bulk writes load the cluster's
+# disk, a journey step once missed its 10 s wait), then the suites two at a time. The storage
 # suite runs alone: it fills a tablespace's disk in the cluster the others share, and what a full disk does to the
 # cluster (its checkpoints, its other databases' CREATE and DROP) is not for another suite to meet by chance.
 pg-suites:
