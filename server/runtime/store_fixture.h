@@ -15,7 +15,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/cleanup/cleanup.h"
 #include "runtime/runtime.h"
+#include "storage/migrations.h"
 #include "common/clock.h"
 #include "common/crypto_util.h"
 #include "common/strings.h"
@@ -42,8 +44,7 @@ class StoreTest : public ::testing::Test {
       pg_name_ = pg_name_.substr(0, 60);
       auto admin = Db::Open(std::string("postgresql://qingfeng@/postgres?host=") + pg, DbMode::kWriter);
       ASSERT_TRUE(admin.ok()) << admin.status();
-      ASSERT_TRUE((*admin)->Exec("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)").ok());
-      ASSERT_TRUE((*admin)->Exec("CREATE DATABASE " + pg_name_).ok());
+      ASSERT_NO_FATAL_FAILURE(CopyTemplate(**admin, pg));
       path_ = "postgresql://qingfeng@/" + pg_name_ + "?host=" + pg;
       ::setenv("QINGFENG_KEY_DIR", std::filesystem::temp_directory_path().c_str(), 1);
     }
@@ -61,6 +62,37 @@ class StoreTest : public ::testing::Test {
     }
   }
   bool OnPostgres() const { return !pg_name_.empty(); }
+  // On PostgreSQL each test's database is a copy of one opened before by the runtime (every migration run, the
+  // start-up commands done at the same clock time), made once per cluster, schema version and start time under an
+  // advisory lock, with its key files copied beside the test's: a fresh database runs every migration, about a
+  // second each there and most of the store tests' time.
+  void CopyTemplate(Db& admin, const std::string& host) {
+    namespace fs = std::filesystem;
+    const std::string tmpl = "qf_template_" + std::to_string(LatestSchemaVersion()) + "_" +
+                             std::to_string(absl::ToUnixSeconds(clock_.Now()));
+    const fs::path keys = fs::path(host) / "template-keys";  // the cluster's directory: removed with it
+    auto one = [&](const std::string& sql) -> absl::StatusOr<bool> {
+      QF_ASSIGN_OR_RETURN(auto st, admin.Prepare(sql));
+      return st.Step();
+    };
+    ASSERT_TRUE(one("SELECT pg_advisory_lock(7263541)").ok());
+    absl::Cleanup unlock = [&] { (void)one("SELECT pg_advisory_unlock(7263541)"); };
+    auto found = one("SELECT 1 FROM pg_database WHERE datname = '" + tmpl + "'");
+    ASSERT_TRUE(found.ok()) << found.status();
+    if (!*found) {
+      fs::create_directories(keys);
+      ::setenv("QINGFENG_KEY_DIR", keys.c_str(), 1);
+      ASSERT_TRUE(admin.Exec("CREATE DATABASE " + tmpl).ok());
+      auto made = Runtime::Open({"postgresql://qingfeng@/" + tmpl + "?host=" + host, std::string(QF_SOURCE_DIR) + "/data", {}},
+                                clock_);
+      ASSERT_TRUE(made.ok()) << made.status();
+    }
+    ASSERT_TRUE(admin.Exec("DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)").ok());
+    auto copied = admin.Exec("CREATE DATABASE " + pg_name_ + " TEMPLATE " + tmpl);
+    ASSERT_TRUE(copied.ok()) << copied;
+    for (const char* ext : {".ledger.key", ".vault.key"})
+      fs::copy_file(keys / (tmpl + ext), fs::temp_directory_path() / (pg_name_ + ext), fs::copy_options::overwrite_existing);
+  }
   // Runs `f` as one writer command (its own savepoint and commit), as the system.
   absl::StatusOr<boost::json::value> Run(std::function<absl::StatusOr<boost::json::value>(Tx&)> f,
                                          const Actor& actor = Actor::System()) {
