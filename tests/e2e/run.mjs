@@ -97,7 +97,7 @@ async function expectText(locator, text, what) {
 // Motion: the Chinese journeys see the console as most users do, with Element Plus's transitions; the English ones
 // (and every journey with QF_E2E_REDUCED_MOTION=1, as make test runs them on PostgreSQL) as a user who asked the
 // system for less motion, which styles.css honours. So both ways of showing the pages are walked, and Chromium draws
-// fewer frames: a fifth less time for the same journeys (docs/PERFORMANCE.md, "make test").
+// fewer frames (with no motion anywhere, three domains' journeys took a fifth less: docs/PERFORMANCE.md, "make test").
 const reducedMotion = (locale) => process.env.QF_E2E_REDUCED_MOTION === '1' || locale === 'en' || locale === 'en-US'
 function preferMotion(browser) {
   const open = browser.newContext.bind(browser)
