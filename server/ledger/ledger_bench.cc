@@ -32,7 +32,7 @@ Db& TreeDb(uint64_t n) {
   bool fresh = !std::filesystem::exists(path);
   auto db = *Db::Open(path, DbMode::kWriter);
   if (!fresh) {
-    // Proofs are served from reading connections (memory-mapped), as in the server.
+    // Proofs are served from reading connections, as in the server.
     db = *Db::Open(path, DbMode::kReader);
   }
   if (fresh) {

@@ -146,6 +146,11 @@ absl::StatusOr<Stmt> SqliteDb::Prepare(std::string_view sql) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Db>> OpenSqlite(const std::string& path, DbMode mode) {
+  // No count of SQLite's memory: with it every allocation of every connection takes one process-wide mutex, and the
+  // readers of the work pool queued on it (docs/PERFORMANCE.md, "Reads per second"). Nothing here reads the count.
+  // Only possible before SQLite is first used; the first open is.
+  static const int kNoMemoryStatus = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)kNoMemoryStatus;
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
               (mode == DbMode::kWriter ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY);
@@ -165,11 +170,12 @@ absl::StatusOr<std::unique_ptr<Db>> OpenSqlite(const std::string& path, DbMode m
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint=4000"));
   } else {
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=1"));
-    // Reads through a memory map: no copy out of the page cache (proof serving reads tiles at random; at 10^6
-    // cases a relevance list reads thousands of pages across a 1.6 GB file). As much of the file as SQLite allows
-    // (SQLITE_MAX_MMAP_SIZE, 2 GB in Debian's build); the rest is read as before. Address space, not memory: the
-    // pages are the kernel's page cache, shared by every connection.
-    QF_RETURN_IF_ERROR(db->Exec("PRAGMA mmap_size=2147418112"));
+    // Reads through the page cache, not a memory map: SQLite unmaps a connection's whole map when it begins a read
+    // after any other connection has committed, and in a server every case opened is a write (访问留痕), so each
+    // read faulted its pages in again — the case detail at half the rate, a list of fees at three times the time
+    // while case pages were being opened (docs/PERFORMANCE.md, "Reads per second"). A map only helped reads of
+    // many pages in a database nobody was writing to.
+    QF_RETURN_IF_ERROR(db->Exec("PRAGMA mmap_size=0"));
   }
   QF_RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
   // Statement journals and sorters stay in memory: on disk they cost a temporary file per statement.

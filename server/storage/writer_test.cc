@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include "common/status.h"
@@ -409,6 +410,30 @@ TEST_F(WriterTest, CachedStatementsComeBackResetAndUnbound) {
   ASSERT_TRUE(*again->Step());
   EXPECT_EQ(again->Int(0), 3);
   EXPECT_EQ(again->Int(1), 1);  // the old binding was cleared
+}
+
+// SQLite as the server configures it for many threads: no process-wide count of memory (its mutex serialised
+// every allocation of every connection), and reading connections read through the page cache, not a memory map
+// (SQLite unmaps a connection's whole map whenever another connection has written: with a write per case read,
+// every read faulted its pages in again).
+TEST_F(WriterTest, SqliteCountsNoMemoryAndReadersMapNothing) {
+  if (std::getenv("QF_TEST_PG") && *std::getenv("QF_TEST_PG")) GTEST_SKIP() << "SQLite's configuration";
+  auto writer = Db::Open(path_, DbMode::kWriter);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Exec("INSERT INTO t(x) VALUES (1), (2), (3)").ok());
+  auto reader = Db::Open(path_, DbMode::kReader);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto count = (*reader)->Prepare("SELECT count(*) FROM t");
+  ASSERT_TRUE(count.ok());
+  ASSERT_TRUE(*count->Step());
+  EXPECT_EQ(count->Int(0), 3);
+  sqlite3_int64 used = -1, highest = -1;
+  ASSERT_EQ(sqlite3_status64(SQLITE_STATUS_MEMORY_USED, &used, &highest, 0), SQLITE_OK);
+  EXPECT_EQ(used, 0) << "SQLite counts its memory (SQLITE_CONFIG_MEMSTATUS)";
+  auto map = (*reader)->Prepare("PRAGMA mmap_size");
+  ASSERT_TRUE(map.ok());
+  ASSERT_TRUE(*map->Step());
+  EXPECT_EQ(map->Int(0), 0);
 }
 
 }  // namespace
