@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "common/strings.h"
 #include "common/timefmt.h"
+#include "cases/deadlines.h"
 #include "fmt/format.h"
 #include "org/org.h"
 #include "search/champions.h"
@@ -31,6 +32,21 @@ bool IsListSortKey(std::string_view key) {
 }
 
 namespace {
+
+// What a row of the list reads (ReadRows): the case's own columns the list shows, its units' names, and its open
+// deadlines as "kind day,kind day…" (the nearest watched one and the row's colour are worked out from them).
+// Not the case's texts: a list never shows them, and reading them cost most of a district handler's page.
+constexpr const char* kListColumns =
+    "c.id,c.receipt,c.channel,c.category,c.state,c.title,c.received_at,COALESCE(c.district,''),"
+    "COALESCE(c.handling_unit_id,0),c.restricted,c.redactions";
+const std::string& ListColumns() {
+  static const std::string kColumns = fmt::format(
+      "{}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
+      "(SELECT name FROM org_units WHERE id=c.concerned_unit_id), "
+      "(SELECT group_concat(d.kind || ' ' || d.due_on) FROM case_deadlines d WHERE d.case_id=c.id AND d.status='open')",
+      kListColumns);
+  return kColumns;
+}
 
 // States in which `roles` has an action that moves a case on: `any` for actions open to the role wherever the
 // case is handled, `unit` for those that need the case to be handled in the caller's unit subtree.
@@ -219,10 +235,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   out.count_args = std::move(counted);
   out.count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {} LIMIT {}) AS capped", count_from,
                               Join(count_where, " AND "), cap + 1);
-  std::string columns = fmt::format(
-      "{}, {}, (SELECT name FROM org_units WHERE id=c.handling_unit_id), "
-      "(SELECT name FROM org_units WHERE id=c.concerned_unit_id)",
-      kRowColumns, next_due);
+  std::string columns = ListColumns();
   if (!newest_sql.empty() && !selective && !f.ascending && (f.sort == "received_at" || f.sort == "id")) {
     // A common word newest first: List tries the page among the word's newest matches first (cut_*), sorted after
     // like any selective filter's, and keeps it when later_sql shows it is the whole list's page.
@@ -311,16 +324,35 @@ absl::StatusOr<int64_t> Count(Db& db, const std::string& sql, const Values& args
   return count.Int(0);
 }
 
-// The rows of `st` (bound, not yet stepped) as the list shows them.
+// The rows of `st` (bound, not yet stepped; its columns ListColumns()) as the list shows them: due_on is the
+// nearest open deadline a supervisor watches, the colour the worst of the open ones'.
 absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Principal& who, absl::Time now) {
   json::array items;
   absl::CivilDay today = CstDay(now);
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    Row c = ReadRow(st);
-    std::optional<std::string> due = st.OptText(kRowColumnCount);
-    std::string handling_unit = st.Text(kRowColumnCount + 1), concerned_unit = st.Text(kRowColumnCount + 2);
+    Row c;
+    c.id = st.Int(0); c.receipt = st.Text(1); c.channel = st.Text(2); c.category = st.Text(3);
+    c.state_name = st.Text(4); c.title = st.Text(5); c.received_at = st.Text(6); c.district = st.Text(7);
+    c.handling_unit_id = st.Int(8); c.restricted = st.Int(9) != 0; c.redactions = st.Text(10);
+    std::string handling_unit = st.Text(11), concerned_unit = st.Text(12);
+    std::optional<absl::CivilDay> due;
+    Colour colour = Colour::kNone;
+    std::string open_deadlines = st.Text(13);
+    for (std::string_view open : Split(open_deadlines, ',')) {
+      if (open.empty()) continue;
+      auto kind_day = SplitN(open, ' ', 2);
+      auto kind = ParseDeadlineKind(kind_day[0]);
+      auto day = kind_day.size() == 2 ? ParseDay(kind_day[1]) : std::nullopt;
+      if (!kind || !day)
+        return MakeError(absl::StatusCode::kDataLoss, "case.deadline_corrupt",
+                         fmt::format("案件 {} 的期限记录无法读取（{}）", c.id, open));
+      Watch watch = InfoOf(*kind).watch;
+      if (watch != Watch::kNone && (!due || *day < *due)) due = *day;
+      colour = Worse(colour, Assess(watch, DeadlineStatus::kOpen, *day, today, *env.calendar,
+                                    env.policies->supervision()).colour);
+    }
     BlackOut(c, who);
     json::object item{{"id", c.id}, {"receipt", DisplayReceiptCode(c.receipt)}, {"channel", c.channel},
                       {"channel_label", LabelOf(kChannels, c.channel).value_or("")}, {"category", c.category},
@@ -329,12 +361,13 @@ absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Princip
                       {"title", c.title}, {"received_at", c.received_at}, {"district", c.district},
                       {"handling_unit_id", c.handling_unit_id}, {"handling_unit", handling_unit},
                       {"concerned_unit", concerned_unit}, {"restricted", c.restricted}};
-    item["due_on"] = due ? json::value(*due) : json::value(nullptr);
+    item["due_on"] = due ? json::value(FormatDay(*due)) : json::value(nullptr);
     if (due) {
-      absl::CivilDay d = *ParseDay(*due);
+      absl::CivilDay d = *due;
       item["working_days_left"] = d >= today ? env.calendar->WorkingDaysBetween(today, d)
                                              : -env.calendar->WorkingDaysBetween(d, today);
     }
+    item["deadline_colour"] = ColourName(colour);
     items.push_back(std::move(item));
   }
   return items;
@@ -469,21 +502,6 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   }
   int64_t total = page->total;
   json::array items = std::move(page->items);
-  absl::CivilDay today = CstDay(now);
-  // Deadline colours for the page, read after the list statement is done with its connection.
-  std::vector<int64_t> page_ids;
-  for (auto& item : items) page_ids.push_back(item.as_object()["id"].as_int64());
-  QF_ASSIGN_OR_RETURN(auto deadlines, LoadDeadlines(db, page_ids));
-  for (auto& item : items) {
-    auto& o = item.as_object();
-    Colour colour = Colour::kNone;
-    for (const auto& d : deadlines[o["id"].as_int64()]) {
-      if (d.status != DeadlineStatus::kOpen) continue;
-      colour = Worse(colour, Assess(InfoOf(d.kind).watch, d.status, d.due, today, *env.calendar,
-                                    env.policies->supervision()).colour);
-    }
-    o["deadline_colour"] = ColourName(colour);
-  }
   if (match && !items.empty()) {
     // Marked with U+0002 … U+0003 around each hit; the page escapes the text and marks the hits.
     std::vector<int64_t> ids;

@@ -142,23 +142,6 @@ absl::StatusOr<std::vector<Deadline>> LoadDeadlines(Db& db, int64_t case_id) {
   return out;
 }
 
-absl::StatusOr<std::map<int64_t, std::vector<Deadline>>> LoadDeadlines(Db& db, const std::vector<int64_t>& ids) {
-  std::map<int64_t, std::vector<Deadline>> out;
-  if (ids.empty()) return out;
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
-      "SELECT {}, case_id FROM case_deadlines WHERE case_id IN (SELECT CAST(value AS BIGINT) FROM json_each(?)) "
-      "ORDER BY case_id, start_day, kind", kDeadlineColumns)));
-  st.Bind(1, boost::json::serialize(boost::json::array(ids.begin(), ids.end())));
-  while (true) {
-    QF_ASSIGN_OR_RETURN(bool row, st.Step());
-    if (!row) break;
-    int64_t id = st.Int(kDeadlineColumnCount);
-    QF_ASSIGN_OR_RETURN(auto d, ReadDeadline(st, id));
-    out[id].push_back(std::move(d));
-  }
-  return out;
-}
-
 absl::StatusOr<std::optional<Deadline>> LoadDeadline(Db& db, int64_t case_id, DeadlineKind kind) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
       "SELECT {} FROM case_deadlines WHERE case_id=? AND kind=?", kDeadlineColumns)));

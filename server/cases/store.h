@@ -55,8 +55,6 @@ absl::StatusOr<Row> LoadById(Db& db, int64_t id);
 absl::StatusOr<std::vector<int64_t>> ConcernedPeople(Db& db, int64_t case_id);
 
 absl::StatusOr<std::vector<Deadline>> LoadDeadlines(Db& db, int64_t case_id);
-// The deadlines of cases `ids` in one statement (a list page's colours), by case, each case's as LoadDeadlines.
-absl::StatusOr<std::map<int64_t, std::vector<Deadline>>> LoadDeadlines(Db& db, const std::vector<int64_t>& ids);
 absl::StatusOr<std::optional<Deadline>> LoadDeadline(Db& db, int64_t case_id, DeadlineKind kind);
 // Writes (or reopens) the deadline of `kind` started on `start` under the policy for the case; returns it.
 absl::StatusOr<Deadline> SetDeadline(Tx& tx, const CaseEnv& env, const Row& c, DeadlineKind kind,
