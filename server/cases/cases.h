@@ -134,6 +134,10 @@ absl::StatusOr<bool> MaySee(Db& db, int64_t id, const Principal& who);
 // The public's own actions by receipt code.
 absl::Status PublicAction(Tx& tx, const CaseEnv& env, const std::string& receipt, const PublicRequest& r);
 
+// The statement of a case's timeline in StaffView (bound: the case's subject), for the test that holds it to
+// its index: a case's readings (case.viewed) are never walked to show its timeline.
+const std::string& TimelineSql();
+
 // Reads. NotFound both when the case does not exist and when `who` may not see it (no existence leak).
 absl::StatusOr<boost::json::object> StaffView(Db& db, const CaseEnv& env, int64_t case_id, const Principal& who,
                                               absl::Time now);
