@@ -299,10 +299,13 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
       carried.push_back(fmt::format("{} AS pk{}", keys[i], i));
       outer.push_back(i + 1 < keys.size() ? fmt::format("p.pk{}", i) : fmt::format("p.pk{} {}", i, dir));
     }
+    // A handler's subtree: every case it passes is sorted for the page anyway, so the page counts them too.
+    out.page_counts = by_subtree;
+    if (out.page_counts) carried.push_back("COUNT(*) OVER () AS pn");
     out.page_sql = fmt::format(
         "SELECT {0} FROM cases c JOIN (SELECT c.id AS pid, {3} FROM {1} WHERE {2} ORDER BY {4} {5}, c.id {5} "
         "LIMIT ? OFFSET ?) AS p ON p.pid = c.id ORDER BY {6}, c.id {5}",
-        columns, from, conditions, Join(carried, ", "), order, dir, Join(outer, ", "));
+        out.page_counts ? columns + ", p.pn" : columns, from, conditions, Join(carried, ", "), order, dir, Join(outer, ", "));
   }
   return out;
 }
@@ -324,9 +327,11 @@ absl::StatusOr<int64_t> Count(Db& db, const std::string& sql, const Values& args
   return count.Int(0);
 }
 
-// The rows of `st` (bound, not yet stepped; its columns ListColumns()) as the list shows them: due_on is the
-// nearest open deadline a supervisor watches, the colour the worst of the open ones'.
-absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Principal& who, absl::Time now) {
+// The rows of `st` (bound, not yet stepped; its columns ListColumns(), then the count when `counted` is given) as
+// the list shows them: due_on is the nearest open deadline a supervisor watches, the colour the worst of the open
+// ones'.
+absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Principal& who, absl::Time now,
+                                     int64_t* counted = nullptr) {
   json::array items;
   absl::CivilDay today = CstDay(now);
   while (true) {
@@ -337,6 +342,7 @@ absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Princip
     c.state_name = st.Text(4); c.title = st.Text(5); c.received_at = st.Text(6); c.district = st.Text(7);
     c.handling_unit_id = st.Int(8); c.restricted = st.Int(9) != 0; c.redactions = st.Text(10);
     std::string handling_unit = st.Text(11), concerned_unit = st.Text(12);
+    if (counted) *counted = st.Int(14);
     std::optional<absl::CivilDay> due;
     Colour colour = Colour::kNone;
     std::string open_deadlines = st.Text(13);
@@ -375,19 +381,24 @@ absl::StatusOr<json::array> ReadRows(Stmt& st, const CaseEnv& env, const Princip
 
 // The rows of `page_sql` (binds: args, then the page's limit and offset).
 absl::StatusOr<json::array> PageRows(Db& db, const CaseEnv& env, const std::string& page_sql, const Values& args,
-                                     const ListFilter& f, const Principal& who, absl::Time now) {
+                                     const ListFilter& f, const Principal& who, absl::Time now,
+                                     int64_t* counted = nullptr) {
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(page_sql));
   st.BindAll(args);
   st.Bind(static_cast<int>(args.size()) + 1, f.limit).Bind(static_cast<int>(args.size()) + 2, f.offset);
-  return ReadRows(st, env, who, now);
+  return ReadRows(st, env, who, now, counted);
 }
 
+// The page and the total; `page_counts`: the page's rows carry the total (ListQuery::page_counts), counted apart
+// only when there is no row to carry it.
 absl::StatusOr<Page> ReadPage(Db& db, const CaseEnv& env, const std::string& count_sql, const Values& count_args,
                               const std::string& page_sql, const Values& args, const ListFilter& f,
-                              const Principal& who, absl::Time now) {
+                              const Principal& who, absl::Time now, bool page_counts = false) {
   Page page;
-  QF_ASSIGN_OR_RETURN(page.total, Count(db, count_sql, count_args));
-  QF_ASSIGN_OR_RETURN(page.items, PageRows(db, env, page_sql, args, f, who, now));
+  QF_ASSIGN_OR_RETURN(page.items, PageRows(db, env, page_sql, args, f, who, now, page_counts ? &page.total : nullptr));
+  if (!page_counts || page.items.empty()) {
+    QF_ASSIGN_OR_RETURN(page.total, Count(db, count_sql, count_args));
+  }
   return page;
 }
 
@@ -498,7 +509,8 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
     every_match = page.has_value();
   }
   if (!page) {
-    QF_ASSIGN_OR_RETURN(page, ReadPage(db, env, plan.count_sql, plan.count_args, plan.page_sql, plan.args, f, who, now));
+    QF_ASSIGN_OR_RETURN(page, ReadPage(db, env, plan.count_sql, plan.count_args, plan.page_sql, plan.args, f, who, now,
+                                       plan.page_counts));
   }
   int64_t total = page->total;
   json::array items = std::move(page->items);
@@ -515,7 +527,11 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
       }
     }
   }
-  json::object out{{"items", items}, {"total", std::min(total, cap)}, {"offset", f.offset}, {"limit", f.limit}};
+  json::object out;
+  out["items"] = std::move(items);  // moved, not copied: a page of rows is most of the answer's building
+  out["total"] = std::min(total, cap);
+  out["offset"] = f.offset;
+  out["limit"] = f.limit;
   if (total > cap) out["total_capped"] = true;
   // By relevance: over every match, or (a common word, no list yet) among the newest kRankedMatches.
   if (match && f.sort == "relevance") out["relevance"] = every_match ? "all" : "newest";

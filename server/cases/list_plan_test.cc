@@ -139,6 +139,39 @@ TEST_F(ListPlanTest, CommonWordNewestFirstIsTheWholeListsPage) {
   }
 }
 
+// A handler's page counts the cases of their subtree as it sorts them (ListQuery::page_counts): the total is the
+// same on every page, past the last one too (where no row carries it and it is counted apart), and leaves out
+// the cases handled elsewhere.
+TEST_F(ListPlanTest, AHandlersPagesCarryTheirTotal) {
+  auto r = Run([&](Tx& tx) -> absl::StatusOr<json::value> {
+    QF_ASSIGN_OR_RETURN(auto st, tx.db().Prepare(
+        "INSERT INTO cases(receipt, channel, category, kind, state, title, content, received_at, created_at, anonymous, "
+        "handling_unit_id) VALUES (?, 'web', 'fees', 'complaint', 'dispatched', 'T', 'C', ?, ?, 1, ?)"));
+    for (int i = 0; i < 12; ++i) {
+      std::string at = FormatUtc(clock_.Now() - absl::Hours(i + 1));
+      int64_t unit = i < 5 ? school_ : i < 7 ? district_ : city_school_;  // 7 in the district's subtree
+      st.Reset().Bind(1, "H" + std::to_string(i)).Bind(2, at).Bind(3, at).Bind(4, unit);
+      QF_RETURN_IF_ERROR(st.Step().status());
+    }
+    return json::value();
+  });
+  ASSERT_TRUE(r.ok()) << r.status();
+  Principal handler = Staff(kHandler, district_, district_clerk_);
+  ASSERT_TRUE(PlanList(Reader(), ListFilter{.limit = 3}, handler, clock_.Now())->page_counts);
+  for (int offset : {0, 3, 6, 9}) {
+    auto l = List(Reader(), env_, ListFilter{.offset = offset, .limit = 3}, handler, clock_.Now());
+    ASSERT_TRUE(l.ok()) << l.status();
+    EXPECT_EQ(l->at("total").as_int64(), 7) << "from " << offset;
+    EXPECT_EQ(static_cast<int>(l->at("items").as_array().size()), std::max(0, std::min(3, 7 - offset))) << offset;
+  }
+  auto dispatched = List(Reader(), env_, ListFilter{.state = "dispatched", .limit = 3}, handler, clock_.Now());
+  ASSERT_TRUE(dispatched.ok());
+  EXPECT_EQ(dispatched->at("total").as_int64(), 7);
+  auto none = List(Reader(), env_, ListFilter{.state = "closed", .limit = 3}, handler, clock_.Now());
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->at("total").as_int64(), 0);
+}
+
 // A case's page shows its timeline from an index that leaves its readings out: every opening of a case by staff is
 // an event of the case (访问留痕), and a case opened a thousand times made its page walk them all to skip them.
 TEST_F(ListPlanTest, TheTimelineNeverWalksTheReadings) {

@@ -119,6 +119,9 @@ struct ListQuery {
   bool champions = false;
   std::string candidates_sql, rows_sql, match_count_sql, few_page_sql;
   std::vector<std::variant<int64_t, std::string>> candidates_args, match_count_args, few_page_args;
+  // page_sql's rows end with the number of cases its filters pass (a window over the few cases of a handler's
+  // subtree, which the page sorts whole anyway): count_sql is run only when the page is empty.
+  bool page_counts = false;
 };
 absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal& who, absl::Time now);
 
