@@ -221,7 +221,10 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   const char* dir = ranked ? "ASC" : f.ascending ? "ASC" : "DESC";
   std::string conditions = Join(where, " AND ");
   std::vector<std::string> count_where = where;
-  for (auto& [at, form] : count_forms) count_where[at] = form;
+  // Not beside a selective filter: its own index drives the count as it drives the page (a clerk's overdue cases
+  // among their waiting ones were counted by walking every registered case: 115 ms at 163,000 cases).
+  if (!selective)
+    for (auto& [at, form] : count_forms) count_where[at] = form;
   std::vector<std::variant<int64_t, std::string>> all = from_args, counted = count_from_args;
   all.insert(all.end(), args.begin(), args.end());
   counted.insert(counted.end(), args.begin(), args.end());

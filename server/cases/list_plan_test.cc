@@ -76,6 +76,18 @@ TEST_F(ListPlanTest, EveryFilterUsesItsIndex) {
     Expect({.q = "收费", .sort = "relevance"}, who, "case_fts", w + "words by relevance");
     Expect({.state = "dispatched", .channel = "web", .from = "2026-01-01"}, who, "", w + "combined");
   }
+  // The overdue cases among one's waiting ones are found from the open deadlines, in the count too: no walk of a
+  // waiting state's cases (a clerk's count walked every registered case, 115 ms at 163,000 cases).
+  for (const auto& [who, name] : {std::pair{sup, "supervisor"}, std::pair{clerk, "clerk"}}) {
+    auto q = PlanList(Reader(), {.overdue = true, .mine = true}, who, clock_.Now());
+    ASSERT_TRUE(q.ok()) << q.status();
+    for (bool page : {false, true}) {
+      std::string all;
+      for (auto& l : Plan(page ? q->page_sql : q->count_sql, *q, page)) all += "  " + l + "\n";
+      EXPECT_NE(all.find("SEARCH c USING INTEGER PRIMARY KEY"), std::string::npos) << name << ":\n" << all;
+      EXPECT_EQ(all.find("cases_state"), std::string::npos) << name << (page ? " page" : " count") << ":\n" << all;
+    }
+  }
   // A handler whose subtree handles few cases: those cases are listed first (by the handling-unit index) and the
   // page is chosen among them by key, whatever else is filtered, rather than a state's or a category's cases across
   // the city being walked in order (bench/scale at 10^6).
