@@ -64,7 +64,7 @@ test: build web
 	@rm -rf $(abspath $(BUILD))/demo-cache
 	@$(T) unit bash -c 'cd $(BUILD) && ctest --output-on-failure -j2'
 	@$(T) web-unit bash -c 'cd web && npx vitest run'
-	@$(T) e2e node tests/e2e/run.mjs --bin $(BIN)
+	@QF_E2E_PHOTOS=0 $(T) e2e node tests/e2e/run.mjs --bin $(BIN)
 	@$(T) suites python3 scripts/parallel.py -j 2 $(API_SUITE) $(foreach t,upgrade $(DB_SYSTEM_TESTS) openapi,$(call suite,$(t)))
 	@$(T) postgresql tests/with-pg.sh $(MAKE) --no-print-directory pg-suites
 

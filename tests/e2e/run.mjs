@@ -116,9 +116,12 @@ async function checkMotion(page, locale, name) {
   return true
 }
 
-// QF_E2E_SHOTS=0 (make test on PostgreSQL) leaves out the photographs and the overflow checks: the layout does not
-// depend on the database, and the SQLite run has checked it in both languages.
+// QF_E2E_SHOTS=0 (make test on PostgreSQL) leaves out the layout checks (overflow, axe, the English pages' text):
+// the layout does not depend on the database, and the SQLite run has checked it in both languages.
+// QF_E2E_PHOTOS=0 (make test on SQLite) keeps the checks and leaves out the photographs of whole pages, which are
+// for people to look at (`make e2e` takes them) and cost a tenth of the journeys' time.
 const photograph = process.env.QF_E2E_SHOTS !== '0'
+const photos = process.env.QF_E2E_PHOTOS !== '0'
 const motionChecked = new Set()
 async function shot(page, locale, name) {
   const dir = join(outDir, locale)
@@ -139,16 +142,18 @@ async function shot(page, locale, name) {
   })
   check(overflow.page <= 0 && overflow.main <= 0 && overflow.table <= 1,
     `${locale}/${name}: no horizontal overflow (page ${overflow.page}px, main ${overflow.main}px, tables ${overflow.table}px)`)
-  // The whole page from the top, without the toasts of earlier steps (the console's main area scrolls by itself).
-  await page.evaluate(() => {
-    document.querySelectorAll('.el-message').forEach((m) => m.remove())
-    const main = document.querySelector('.main')
-    if (main) main.scrollTo(0, 0)
-    window.scrollTo(0, 0)
-  })
-  const style = await page.addStyleTag({ content: '.console { height: auto !important; min-height: 100vh; } .console .main { overflow: visible !important; }' })
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
-  await style.evaluate((el) => el.remove())
+  if (photos) {
+    // The whole page from the top, without the toasts of earlier steps (the console's main area scrolls by itself).
+    await page.evaluate(() => {
+      document.querySelectorAll('.el-message').forEach((m) => m.remove())
+      const main = document.querySelector('.main')
+      if (main) main.scrollTo(0, 0)
+      window.scrollTo(0, 0)
+    })
+    const style = await page.addStyleTag({ content: '.console { height: auto !important; min-height: 100vh; } .console .main { overflow: visible !important; }' })
+    await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
+    await style.evaluate((el) => el.remove())
+  }
   await accessible(page, locale, name)
 }
 
@@ -243,16 +248,13 @@ async function timeHundredRows(page, locale) {
 // data: names, titles, content, the law's and the bureau's policy texts are marked translate="no" (a table column of
 // them carries the class qf-data: Element's columns take a class, not attributes), and so is the language switch.
 // axe is evaluated through the driver: the pages' Content-Security-Policy refuses an injected script tag, rightly.
+// axe runs in the run's first language (Chinese unless QF_E2E_LOCALES says otherwise): its rules read the page's
+// roles, names, structure and colours, which are the same components in either language; what the language
+// changes, the text and lang, the English pages' own checks below read.
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+const axeLocale = (process.env.QF_E2E_LOCALES ?? 'zh-CN,en').split(',')[0]
 async function accessible(page, locale, name) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
-  const found = await page.evaluate(async (html) => {
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + (html ? ' ' + n.html.slice(0, 120) + ' in ' + (() => { let e = document.querySelector(n.target[0]); const up = []; for (let i = 0; e && i < 6; i++, e = e.parentElement) up.push(e.className || e.tagName); return up.join(' < ') })() : '')).join(' | ')}` +
-        (v.nodes[0]?.failureSummary ? ` — ${v.nodes[0].failureSummary.split('\n').slice(1, 2).join('').trim()}` : ''))
-  }, !!process.env.QF_AXE_HTML)
-  check(found.length === 0, `${locale}/${name}: axe-core finds no serious or critical violation${found.length ? '\n    ' + found.join('\n    ') : ''}`)
+  if (locale === axeLocale) await axeChecks(page, locale, name)
   if (locale === 'en') {
     // A hover tooltip repeating a cell (Element teleports it out of the cell) is not read: the pointer moves away first.
     await page.mouse.move(0, 0)
@@ -275,6 +277,16 @@ async function accessible(page, locale, name) {
   }
   const lang = await page.evaluate(() => document.documentElement.lang)
   check(lang === locale, `${locale}/${name}: <html lang> is ${locale} (was ${lang})`)
+}
+async function axeChecks(page, locale, name) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource)
+  const found = await page.evaluate(async (html) => {
+    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}, ${v.nodes.length}×): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ') + (html ? ' ' + n.html.slice(0, 120) + ' in ' + (() => { let e = document.querySelector(n.target[0]); const up = []; for (let i = 0; e && i < 6; i++, e = e.parentElement) up.push(e.className || e.tagName); return up.join(' < ') })() : '')).join(' | ')}` +
+        (v.nodes[0]?.failureSummary ? ` — ${v.nodes[0].failureSummary.split('\n').slice(1, 2).join('').trim()}` : ''))
+  }, !!process.env.QF_AXE_HTML)
+  check(found.length === 0, `${locale}/${name}: axe-core finds no serious or critical violation${found.length ? '\n    ' + found.join('\n    ') : ''}`)
 }
 
 // el-input puts data-test on the native control, el-select on its wrapper: this finds the control either way.
