@@ -148,9 +148,22 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   if (f.to) cond(column("c.received_at") + " < ?", day_start(*f.to, 1));
   if (f.overdue) {
     // Driven by the open-deadline index: the overdue are few however many cases there are.
-    cond(fmt::format("c.id IN (SELECT d.case_id FROM case_deadlines d WHERE d.status = 'open' AND d.due_on < ? "
-                     "AND d.kind IN {})", SqlWatchedKinds()),
-         FormatDay(CstDay(now)));
+    std::string overdue = fmt::format(
+        "SELECT d.case_id FROM case_deadlines d WHERE d.status = 'open' AND d.due_on < ? AND d.kind IN {}",
+        SqlWatchedKinds());
+    std::string today = FormatDay(CstDay(now));
+    std::optional<std::vector<int64_t>> few;
+    if (db.backend() == Backend::kPostgres) {
+      // PostgreSQL estimates the open deadlines past due from each column alone (the review windows that ran out
+      // count among them) and, expecting thousands, joined them to a walk of every case (150 ms at 153,000 cases
+      // for 8 overdue): they are read first, as a subtree's cases are, and the cases looked up by key.
+      QF_ASSIGN_OR_RETURN(auto st, db.Prepare(overdue + " LIMIT ?"));
+      st.Bind(1, today).Bind(2, kRareMatches + 1);
+      QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
+      if (static_cast<int64_t>(ids.size()) <= kRareMatches) few = std::move(ids);
+    }
+    if (few) cond("c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", json::serialize(json::array(few->begin(), few->end())));
+    else cond("c.id IN (" + overdue + ")", today);
     selective = true;
   }
   if (f.mine) {

@@ -436,5 +436,17 @@ TEST_F(WriterTest, SqliteCountsNoMemoryAndReadersMapNothing) {
   EXPECT_EQ(map->Int(0), 0);
 }
 
+// PostgreSQL's readers plan every statement for its values: a list's plan depends on them (how many keys a JSON
+// array holds), and a plan kept for any values walked every case.
+TEST_F(WriterTest, PostgresReadersPlanEachStatementForItsValues) {
+  if (!std::getenv("QF_TEST_PG") || !*std::getenv("QF_TEST_PG")) GTEST_SKIP() << "PostgreSQL's configuration";
+  auto reader = Db::Open(path_, DbMode::kReader);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  auto mode = (*reader)->Prepare("SELECT current_setting('plan_cache_mode')");
+  ASSERT_TRUE(mode.ok()) << mode.status();
+  ASSERT_TRUE(*mode->Step());
+  EXPECT_EQ(mode->Text(0), "force_custom_plan");
+}
+
 }  // namespace
 }  // namespace qf
