@@ -142,14 +142,15 @@ async function shot(page, locale, name) {
   })
   check(overflow.page <= 0 && overflow.main <= 0 && overflow.table <= 1,
     `${locale}/${name}: no horizontal overflow (page ${overflow.page}px, main ${overflow.main}px, tables ${overflow.table}px)`)
+  // The page from the top, without the toasts of earlier steps (the console's main area scrolls by itself): the
+  // photograph and the checks below read the page, not what an earlier step said.
+  await page.evaluate(() => {
+    document.querySelectorAll('.el-message').forEach((m) => m.remove())
+    const main = document.querySelector('.main')
+    if (main) main.scrollTo(0, 0)
+    window.scrollTo(0, 0)
+  })
   if (photos) {
-    // The whole page from the top, without the toasts of earlier steps (the console's main area scrolls by itself).
-    await page.evaluate(() => {
-      document.querySelectorAll('.el-message').forEach((m) => m.remove())
-      const main = document.querySelector('.main')
-      if (main) main.scrollTo(0, 0)
-      window.scrollTo(0, 0)
-    })
     const style = await page.addStyleTag({ content: '.console { height: auto !important; min-height: 100vh; } .console .main { overflow: visible !important; }' })
     await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true })
     await style.evaluate((el) => el.remove())
