@@ -26,6 +26,8 @@ constexpr int64_t kMaxCountedWords = 200;  // common words: each counted case co
 constexpr int64_t kRankedMatches = 2000;
 constexpr int64_t kRareMatches = 5000;  // words in at most this many cases drive the query from the index
 constexpr int64_t kNewestCut = 5000;    // a common word's newest matches read at most, newest first
+// The cases whose keys are bound as one JSON array (few, found beforehand): looked up by key.
+constexpr const char* kKeysIn = "c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))";
 
 bool IsListSortKey(std::string_view key) {
   return key == "received_at" || key == "due_on" || key == "state" || key == "id" || key == "relevance";
@@ -98,7 +100,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     selective = true;
   }
   if (f.ids) {
-    cond("c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", json::serialize(json::array(f.ids->begin(), f.ids->end())));
+    cond(kKeysIn, json::serialize(json::array(f.ids->begin(), f.ids->end())));
     selective = true;
   }
   // A handler sees only their subtree's cases: when those are few, they are listed first, unit by unit from the
@@ -129,7 +131,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     }
     by_subtree = static_cast<int64_t>(ids.size()) <= kRareMatches;
     if (by_subtree) {
-      cond("c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", json::serialize(ids));
+      cond(kKeysIn, json::serialize(ids));
       selective = true;
     }
   }
@@ -152,7 +154,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
         "SELECT d.case_id FROM case_deadlines d WHERE d.status = 'open' AND d.due_on < ? AND d.kind IN {}",
         SqlWatchedKinds());
     std::string today = FormatDay(CstDay(now));
-    std::optional<std::vector<int64_t>> few;
+    bool by_keys = false;
     if (db.backend() == Backend::kPostgres) {
       // PostgreSQL estimates the open deadlines past due from each column alone (the review windows that ran out
       // count among them) and, expecting thousands, joined them to a walk of every case (150 ms at 153,000 cases
@@ -160,10 +162,10 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
       QF_ASSIGN_OR_RETURN(auto st, db.Prepare(overdue + " LIMIT ?"));
       st.Bind(1, today).Bind(2, kRareMatches + 1);
       QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
-      if (static_cast<int64_t>(ids.size()) <= kRareMatches) few = std::move(ids);
+      by_keys = static_cast<int64_t>(ids.size()) <= kRareMatches;
+      if (by_keys) cond(kKeysIn, json::serialize(json::array(ids.begin(), ids.end())));
     }
-    if (few) cond("c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", json::serialize(json::array(few->begin(), few->end())));
-    else cond("c.id IN (" + overdue + ")", today);
+    if (!by_keys) cond("c.id IN (" + overdue + ")", today);
     selective = true;
   }
   if (f.mine) {
@@ -256,7 +258,7 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     // A common word newest first: List tries the page among the word's newest matches first (cut_*), sorted after
     // like any selective filter's, and keeps it when later_sql shows it is the whole list's page.
     std::vector<std::string> cut_where = where;
-    cut_where[member_at] = "c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))";
+    cut_where[member_at] = kKeysIn;
     std::string cut_conditions = Join(cut_where, " AND ");
     out.newest_sql = std::move(newest_sql);
     out.newest_complete = newest_complete;
@@ -286,9 +288,9 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
     out.few_page_args.insert(out.few_page_args.end(), args.begin(), args.end());
     out.few_page_args.push_back(*match);
     out.candidates_sql = fmt::format(
-        "SELECT c.id FROM cases c WHERE {} AND c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", conditions);
+        "SELECT c.id FROM cases c WHERE {} AND {}", conditions, kKeysIn);
     out.rows_sql =
-        fmt::format("SELECT {} FROM cases c WHERE c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))", columns);
+        fmt::format("SELECT {} FROM cases c WHERE {}", columns, kKeysIn);
     out.match_count_sql = fmt::format("SELECT COUNT(*) FROM (SELECT 1 FROM cases c WHERE {} AND {} LIMIT {}) AS capped",
                                       Join(count_where, " AND "), member->sql, cap + 1);
     out.candidates_args = args;
