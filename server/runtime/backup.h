@@ -1,6 +1,6 @@
-// Backups of a SQLite database: a consistent copy taken while the server writes, and the schedule that takes one
-// every interval into a directory, keeps the newest few and reports how it went (on /healthz). PostgreSQL is backed
-// up with its own tools (docs/operations.md).
+// Backups: a consistent copy of the database taken while the server writes (SQLite by VACUUM INTO, PostgreSQL by
+// its own pg_dump), checked as it is taken; putting one back as a database that is not there yet; and the schedule
+// that takes one every interval into a directory, keeps the newest few and reports how it went (on /healthz).
 #pragma once
 
 #include <condition_variable>
@@ -19,30 +19,36 @@
 
 namespace qf {
 
-// Copies database `db` as of one moment (VACUUM INTO reads one snapshot; with WAL the writer goes on) to `to`,
-// which must not exist: written beside it, synced, then renamed, so that an interrupted backup never looks
-// complete. Returns the backup's size in bytes. InvalidArgument for a PostgreSQL URL.
-absl::StatusOr<int64_t> BackupSqlite(const std::string& db, const std::string& to);
-// OK for a SQLite database; for a PostgreSQL URL, InvalidArgument naming `field` and PostgreSQL's own tools.
-absl::Status SqliteOnly(const std::string& db, std::string_view field);
-// Whether backup `from` may be restored as `db`: SQLite, the backup there, and `db` not (neither the file nor its
-// WAL holds anything: a database in use is never overwritten).
+// Checks what a backup holds, on a reading connection to it (see BackupDatabase).
+using BackupCheck = std::function<absl::Status(Db& reader)>;
+
+// Copies database `db` as of one moment to `to`, which must not exist (written beside it, synced, then renamed, so
+// that an interrupted backup never looks complete), and runs `check` on what was copied; a copy that fails it is
+// removed. SQLite: VACUUM INTO reads one snapshot while the writer goes on, and `check` reads the backup file.
+// PostgreSQL: pg_dump (its custom format) reads a snapshot exported from a reading transaction, and `check` reads
+// that same snapshot, so it sees exactly what was dumped. Returns the backup's size in bytes.
+absl::StatusOr<int64_t> BackupDatabase(const std::string& db, const std::string& to, const BackupCheck& check);
+// Whether backup `from` may be restored as `db`: the backup there and of `db`'s backend, and `db` empty (SQLite:
+// neither the file nor its WAL holds anything; PostgreSQL: a created database without tables) — a database in use
+// is never overwritten.
 absl::Status CheckRestorable(const std::string& from, const std::string& db);
-// Puts backup `from` in place as database `db` (CheckRestorable first): copied beside it, synced, renamed.
-absl::Status RestoreSqlite(const std::string& from, const std::string& db);
-// The full verification of database `db`, as an outsider would run it: the log against its own signed checkpoints
+// Puts backup `from` in place as database `db` (CheckRestorable first): a SQLite file copied beside it, synced and
+// renamed; a PostgreSQL dump by pg_restore in one transaction. Either way nobody is signed in afterwards.
+absl::Status RestoreDatabase(const std::string& from, const std::string& db);
+// The full verification of a database, as an outsider would run it: the log against its own signed checkpoints
 // with the public half of the ledger key in `key_path`, every event, and then `checks` (the domain tables against
-// the events) on the same reading connection.
+// the events) on the same reading connection — `reader`, or one opened to `db`.
+absl::StatusOr<ledger::VerifyReport> VerifyWithKey(Db& reader, const std::string& key_path,
+                                                   const std::function<absl::Status(Db&)>& checks);
 absl::StatusOr<ledger::VerifyReport> VerifyWithKey(const std::string& db, const std::string& key_path,
                                                    const std::function<absl::Status(Db&)>& checks);
 
 // Takes a backup of `db` into `dir` every `every` (the first one `every` after start), named
-// <db name>-YYYYMMDD-HHMMSS.db in UTC, checks each with `verify` (a failed check removes it), and removes the
-// oldest beyond `keep`. Runs on its own thread at a low priority while it lives. Thread-safe.
+// <db name>-YYYYMMDD-HHMMSS.db in UTC (.dump for PostgreSQL), checks each with `verify` (BackupDatabase's check),
+// and removes the oldest beyond `keep`. Runs on its own thread at a low priority while it lives. Thread-safe.
 class BackupSchedule {
  public:
-  using VerifyFn = std::function<absl::Status(const std::string& backup)>;
-  BackupSchedule(std::string db, std::string dir, absl::Duration every, int keep, VerifyFn verify);
+  BackupSchedule(std::string db, std::string dir, absl::Duration every, int keep, BackupCheck verify);
   ~BackupSchedule();  // waits for a backup under way
   BackupSchedule(const BackupSchedule&) = delete;
 
@@ -52,10 +58,11 @@ class BackupSchedule {
  private:
   void Loop();
   void TakeOne();
+  std::string Extension() const;  // of this database's backups' names
   const std::string db_, dir_;
   const absl::Duration every_;
   const int keep_;
-  const VerifyFn verify_;
+  const BackupCheck verify_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;                       // guarded by mu_

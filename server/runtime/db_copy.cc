@@ -1,7 +1,7 @@
 // The database's own commands. `qingfeng db copy --from A --to B` moves a bureau's database between backends (a
 // SQLite file to PostgreSQL, or back) with the key files that belong to it; `qingfeng backup` takes a consistent
-// copy of a SQLite database while the server runs and writes; `qingfeng restore` puts a backup in place of a
-// database that is not there. Each ends with the full ledger verification of what it wrote.
+// copy of a database while the server runs and writes; `qingfeng restore` puts a backup in place of a database that
+// is not there (or, on PostgreSQL, is empty). Each ends with the full ledger verification of what it wrote.
 #include <CLI/CLI.hpp>
 #include <fcntl.h>
 #include <unistd.h>
@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "common/status.h"
 #include "common/strings.h"
@@ -61,13 +62,8 @@ absl::Status CopyKeys(const std::string& from, const std::string& to) {
   return absl::OkStatus();
 }
 
-// The full verification of database `db`, as an outsider would run it: the log against its own signed checkpoints
-// (with the public half of the ledger key in `key_path`), every event, the domain tables against the events (every registered
-// start-up check). Prints what held; 0 when all did, 2 otherwise (`what` names the database in the message).
-int VerifyDatabase(const std::string& db, const absl::StatusOr<std::string>& key_path, const CliContext& ctx,
-                   std::string_view what) {
-  if (!key_path.ok()) return CliFail(key_path.status());
-  auto rep = VerifyWithKey(db, *key_path, ctx.run_checks);
+// Prints what the verification of a database found (`what` names it): 0 when all held, 2 otherwise.
+int PrintVerification(const absl::StatusOr<ledger::VerifyReport>& rep, std::string_view what) {
   if (!rep.ok()) {
     std::cerr << what << "账本验证失败：" << Str(rep.status().message()) << "\n";
     return 2;
@@ -75,6 +71,15 @@ int VerifyDatabase(const std::string& db, const absl::StatusOr<std::string>& key
   for (auto& l : rep->lines) std::cout << "✓ " << l << "\n";
   std::cout << what << "账本验证通过：大小 " << rep->size << "，共 " << rep->held_size << " 条记录\n";
   return 0;
+}
+
+// The full verification of database `db`, as an outsider would run it: the log against its own signed checkpoints
+// (with the public half of the ledger key in `key_path`), every event, the domain tables against the events (every registered
+// start-up check). Prints what held; 0 when all did, 2 otherwise (`what` names the database in the message).
+int VerifyDatabase(const std::string& db, const absl::StatusOr<std::string>& key_path, const CliContext& ctx,
+                   std::string_view what) {
+  if (!key_path.ok()) return CliFail(key_path.status());
+  return PrintVerification(VerifyWithKey(db, *key_path, ctx.run_checks), what);
 }
 
 // The search index is not copied (each backend stores it its own way): it is written anew from the copied cases.
@@ -127,11 +132,17 @@ struct BackupFlags {
   std::string db, to, keys_to;
 };
 
-// A consistent copy of the database while the server goes on writing (BackupSqlite), the key files copied to
-// another place on request, then the backup's own verification with the database's ledger key.
+// A consistent copy of the database while the server goes on writing, verified with the database's ledger key as
+// it is taken (BackupDatabase), and the key files copied to another place on request.
 int Backup(const BackupFlags& f, const CliContext& ctx) {
-  auto bytes = BackupSqlite(f.db, f.to);
-  if (!bytes.ok()) return CliFail(bytes.status());
+  auto key = KeyFilePath(f.db, ".ledger.key");
+  if (!key.ok()) return CliFail(key.status());
+  std::optional<absl::StatusOr<ledger::VerifyReport>> report;
+  auto bytes = BackupDatabase(f.db, f.to, [&](Db& backup) {
+    report = VerifyWithKey(backup, *key, ctx.run_checks);
+    return report->status();
+  });
+  if (!bytes.ok()) return report && !report->ok() ? PrintVerification(*report, "备份文件") : CliFail(bytes.status());
   std::cout << "备份完成：" << f.to << "（" << *bytes << " 字节）\n";
   // The keys are not in the database. They belong elsewhere than the backup (the vault's key opens reporters'
   // identities): with --keys-to, copied there under the backup's name, where restore looks for them.
@@ -147,13 +158,15 @@ int Backup(const BackupFlags& f, const CliContext& ctx) {
     if (auto s = CopyKeyFile(*src, dst); !s.ok()) return CliFail(s);
     std::cout << "密钥文件已复制到：" << dst << "\n";
   }
-  return VerifyDatabase(f.to, KeyFilePath(f.db, ".ledger.key"), ctx, "备份文件");
+  return PrintVerification(*report, "备份文件");
 }
 
 CliAction BackupCommand(CLI::App& sub) {
   auto f = std::make_shared<BackupFlags>();
-  sub.add_option("--db", f->db, "the SQLite database backed up (the server may be running)")->required();
-  sub.add_option("--to", f->to, "the backup file to write (must not exist)")->required();
+  sub.add_option("--db", f->db, "the database backed up, a SQLite file or a postgresql:// URL (the server may be running)")
+      ->required();
+  sub.add_option("--to", f->to, "the backup file to write (must not exist; pg_dump's custom format for PostgreSQL)")
+      ->required();
   sub.add_option("--keys-to", f->keys_to, "a directory for copies of the key files (not beside the backup)");
   return [f](const CliContext& ctx) { return Backup(*f, ctx); };
 }
@@ -182,7 +195,7 @@ int Restore(const RestoreFlags& f, const CliContext& ctx) {
     }
     if (auto s = CopyKeyFile(src, *dst); !s.ok()) return CliFail(s);
   }
-  if (auto s = RestoreSqlite(f.from, f.db); !s.ok()) return CliFail(s);
+  if (auto s = RestoreDatabase(f.from, f.db); !s.ok()) return CliFail(s);
   std::cout << "已恢复到：" << f.db << "\n";
   return VerifyDatabase(f.db, KeyFilePath(f.db, ".ledger.key"), ctx, "恢复完成，数据库");
 }
@@ -190,7 +203,8 @@ int Restore(const RestoreFlags& f, const CliContext& ctx) {
 CliAction RestoreCommand(CLI::App& sub) {
   auto f = std::make_shared<RestoreFlags>();
   sub.add_option("from", f->from, "the backup file")->required();
-  sub.add_option("--db", f->db, "the SQLite database to create from it (must not exist)")->required();
+  sub.add_option("--db", f->db, "the database to create from it: a SQLite file that does not exist, or a postgresql:// URL of "
+                               "a created, empty database")->required();
   sub.add_option("--keys-from", f->keys_from, "the directory holding the backup's key files (default: the backup's)");
   return [f](const CliContext& ctx) { return Restore(*f, ctx); };
 }
@@ -199,7 +213,7 @@ CliAction RestoreCommand(CLI::App& sub) {
 
 void RegisterDbCommands(Modules& m) {
   m.AddCommand("db copy", "copy a database to the other backend (SQLite ↔ PostgreSQL), then verify its ledger", CopyCommand);
-  m.AddCommand("backup", "a consistent backup of a SQLite database while the server runs, then verify its ledger",
+  m.AddCommand("backup", "a consistent backup of the database while the server runs, its ledger verified",
                BackupCommand);
   m.AddCommand("restore", "restore a backup as a database that is not there yet, then verify its ledger",
                RestoreCommand);

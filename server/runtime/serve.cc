@@ -184,19 +184,18 @@ int Serve(ServeFlags f, const CliContext& ctx) {
   std::cout << "listening on http://" << host << ":" << *bound << std::endl;
   spdlog::info("qingfeng {} serving {} with {} workers, group commit {}", QINGFENG_VERSION, db, workers,
                wopts.group_commit ? "on" : "off");
-  // Scheduled backups (SQLite), each verified with the database's ledger key; their status on /healthz.
+  // Scheduled backups, each verified with the database's ledger key; their status on /healthz.
   std::optional<BackupSchedule> backups;
   if (!f.backup_dir.empty()) {
     absl::Duration every;
     if (!absl::ParseDuration(f.backup_every.empty() ? "24h" : f.backup_every, &every) || every < absl::Seconds(1))
       return CliFail(Invalid("backup.every", "--backup-every 应为时长，如 24h、30m", {{"backup_every", "如 24h"}}));
-    if (auto s = SqliteOnly(db, "backup_dir"); !s.ok()) return CliFail(s);
-    BackupSchedule::VerifyFn verify;
+    BackupCheck verify;
     if (!f.no_ledger) {
       auto key = f.ledger_key.empty() ? KeyFilePath(db, ".ledger.key") : absl::StatusOr<std::string>(f.ledger_key);
       if (!key.ok()) return CliFail(key.status());
-      verify = [key = *key, checks = ctx.run_checks](const std::string& file) {
-        return VerifyWithKey(file, key, checks).status();
+      verify = [key = *key, checks = ctx.run_checks](Db& backup) {
+        return VerifyWithKey(backup, key, checks).status();
       };
     }
     backups.emplace(db, f.backup_dir, every, f.backup_keep > 0 ? f.backup_keep : 14, std::move(verify));

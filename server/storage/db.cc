@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "common/status.h"
@@ -79,6 +80,14 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& target, DbMode m
   return OpenSqlite(target, mode);
 }
 
+std::string DatabaseName(const std::string& db) {
+  if (!Db::IsUrl(db)) return std::filesystem::path(db).stem().string();
+  std::string name = db.substr(db.find("://") + 3);
+  if (size_t q = name.find('?'); q != std::string::npos) name.resize(q);
+  if (size_t s = name.rfind('/'); s != std::string::npos) name = name.substr(s + 1);
+  return name.empty() ? "qingfeng" : name;
+}
+
 absl::StatusOr<std::string> KeyFilePath(const std::string& db, std::string_view suffix) {
   if (!Db::IsUrl(db)) return db + std::string(suffix);
   const char* dir = std::getenv("QINGFENG_KEY_DIR");
@@ -86,11 +95,7 @@ absl::StatusOr<std::string> KeyFilePath(const std::string& db, std::string_view 
     return MakeError(absl::StatusCode::kFailedPrecondition, "keys.dir",
                      "使用 PostgreSQL 时，密钥文件不在数据库里：请用 --ledger-key 与 --vault-key 指定，或设置环境变量 "
                      "QINGFENG_KEY_DIR（docs/operations.md）");
-  std::string name = db.substr(db.find("://") + 3);
-  if (size_t q = name.find('?'); q != std::string::npos) name.resize(q);
-  if (size_t s = name.rfind('/'); s != std::string::npos) name = name.substr(s + 1);
-  if (name.empty()) name = "qingfeng";
-  return std::string(dir) + "/" + name + std::string(suffix);
+  return std::string(dir) + "/" + DatabaseName(db) + std::string(suffix);
 }
 
 struct ReadConnections::Standby {

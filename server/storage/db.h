@@ -165,6 +165,8 @@ class Db {
 // file (<db><suffix>); for PostgreSQL, whose keys are never in the database, $QINGFENG_KEY_DIR/<dbname><suffix>
 // (FailedPrecondition "keys.dir" if it is not set).
 absl::StatusOr<std::string> KeyFilePath(const std::string& db, std::string_view suffix);
+// A database's short name: a SQLite file's name without its directory and extension, a PostgreSQL URL's database.
+std::string DatabaseName(const std::string& db);
 
 // Where reads go: one reading connection per thread per database, opened on first use — on the primary, or on
 // the hot standbys given (PostgreSQL streaming replicas, taken in turn). A read that must see a commit (the

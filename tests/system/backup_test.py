@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Backup and restore, as an operator runs them (docs/operations.md): `qingfeng backup` while the server runs and
-takes submissions gives a consistent file whose ledger verifies, with every submission acknowledged before it began;
-the key files are not in it (copied elsewhere with --keys-to); `qingfeng restore` refuses a database that is there
-and a backup without its ledger key, creates nothing then, and otherwise restores, verifies, and serves; an outside
-verifier who saw the database after the backup recognises the restored one as a rollback. The server's scheduled
-backups (serve --backup-dir) are taken, verified and pruned, and their status (or failure) is on /healthz. On PostgreSQL (run
-through tests/with-pg.sh) the commands refuse with a message naming PostgreSQL's own tools."""
+"""Backup and restore, as an operator runs them (docs/operations.md), on SQLite and (under tests/with-pg.sh) on
+PostgreSQL, where `qingfeng backup` runs pg_dump: `qingfeng backup` while the server runs and takes submissions gives
+a consistent backup whose ledger verifies, with every submission acknowledged before it began; the key files are not
+in it (copied elsewhere with --keys-to); `qingfeng restore` refuses a database that holds anything, a file that is
+not a backup and a backup without its ledger key, changes nothing then, and otherwise restores, verifies, serves and
+signs everyone out; an outside verifier who saw the database after the backup recognises the restored one as a
+rollback. The server's scheduled backups (serve --backup-dir) are taken, verified and pruned, and their status (or
+failure) is on /healthz."""
 import argparse
 import os
 import shutil
@@ -36,13 +37,7 @@ def main():
 
     work = tempfile.mkdtemp(prefix="qf-backup-")
     try:
-        if qfserver.backend() == "postgres":
-            url = "postgresql://qingfeng@/nothing?host=/tmp"
-            r = qf("backup", "--db", url, "--to", os.path.join(work, "b.db"))
-            check(r.returncode != 0 and "pg_dump" in r.stderr, "a PostgreSQL database is sent to pg_dump: " + r.stderr)
-            r = qf("restore", os.path.join(work, "b.db"), "--db", url)
-            check(r.returncode != 0 and "pg_dump" in r.stderr, "restore into PostgreSQL likewise: " + r.stderr)
-            return finish(failures)
+        postgres = qfserver.backend() == "postgres"
         db = qfserver.build_demo(args.bin, work)
         server = qfserver.Server(args.bin, db, ["--no-rate-limits"]).start()
         acknowledged = []  # (time acknowledged, receipt)
@@ -68,7 +63,7 @@ def main():
         staff.login("supervisor")
         keys = os.path.join(work, "keys")
         os.makedirs(keys)
-        backup = os.path.join(work, "backup", "b1.db")
+        backup = os.path.join(work, "backup", "b1.dump" if postgres else "b1.db")
         os.makedirs(os.path.dirname(backup))
         began = time.monotonic()
         r = qf("backup", "--db", db, "--to", backup, "--keys-to", keys)
@@ -84,8 +79,9 @@ def main():
         check(len(before) >= 10, "submissions were acknowledged before the backup began (%d)" % len(before))
         check(not any(f.endswith(".key") for f in os.listdir(os.path.dirname(backup))),
               "no key file beside the backup")
-        check(sorted(os.listdir(keys)) == ["b1.db.ledger.key", "b1.db.vault.key"], "the keys copied to --keys-to")
-        check(oct(os.stat(os.path.join(keys, "b1.db.vault.key")).st_mode & 0o777) == "0o600", "the key copies are 0600")
+        name = os.path.basename(backup)
+        check(sorted(os.listdir(keys)) == [name + ".ledger.key", name + ".vault.key"], "the keys copied to --keys-to")
+        check(oct(os.stat(os.path.join(keys, name + ".vault.key")).st_mode & 0o777) == "0o600", "the key copies are 0600")
         r = qf("backup", "--db", db, "--to", backup)
         check(r.returncode != 0 and "已存在" in r.stderr, "an existing backup file is not overwritten: " + r.stderr)
 
@@ -96,17 +92,31 @@ def main():
         check(r.returncode == 0, "the live ledger verifies for an outsider: " + r.stderr[-300:])
         server.stop()
 
-        restored = os.path.join(work, "restored", "qingfeng.db")
-        os.makedirs(os.path.dirname(restored))
+        # The target: a SQLite file that is not there yet, or a created, empty PostgreSQL database.
+        os.makedirs(os.path.join(work, "restored"))
+        restored = qfserver.new_database(work if postgres else os.path.join(work, "restored"), "qingfeng")
+
+        def untouched():
+            if postgres:
+                return qfserver.query(restored, "SELECT count(*) FROM information_schema.tables "
+                                                "WHERE table_schema = current_schema()") == [["0"]]
+            return not os.path.exists(restored)
+
         r = qf("restore", backup, "--db", restored)
-        check(r.returncode != 0 and "账本密钥" in r.stderr and not os.path.exists(restored),
-              "restore without the ledger key is refused and creates nothing: " + r.stderr)
+        check(r.returncode != 0 and "账本密钥" in r.stderr and untouched(),
+              "restore without the ledger key is refused and changes nothing: " + r.stderr)
+        junk = os.path.join(work, "junk.db")
+        with open(junk, "wb") as f:
+            f.write(b"not a backup at all" * 100)
+        r = qf("restore", junk, "--db", restored, "--keys-from", keys)
+        check(r.returncode != 0 and "不是 qingfeng backup 写出的备份文件" in r.stderr and untouched(),
+              "a file that is not a backup is refused and changes nothing: " + r.stderr)
         r = qf("restore", backup, "--db", restored, "--keys-from", keys)
         check(r.returncode == 0 and "恢复完成，数据库账本验证通过" in r.stdout, "restore verifies: " + r.stdout[-300:] + r.stderr)
-        size = os.path.getsize(restored)
+        events = qfserver.query(restored, "SELECT count(*) FROM events")
         r = qf("restore", backup, "--db", restored, "--keys-from", keys)
-        check(r.returncode != 0 and "不会覆盖" in r.stderr and os.path.getsize(restored) == size,
-              "restore refuses a database that is there and leaves it: " + r.stderr)
+        check(r.returncode != 0 and "不会覆盖" in r.stderr and qfserver.query(restored, "SELECT count(*) FROM events") == events,
+              "restore refuses a database that holds anything and leaves it: " + r.stderr)
         r = qf("restore", backup, "--db", db, "--keys-from", keys)
         check(r.returncode != 0 and "不会覆盖" in r.stderr, "nor the live database: " + r.stderr)
 
@@ -114,13 +124,8 @@ def main():
         check(r.returncode == 0 and "结构版本" in r.stdout and "与本程序一致" in r.stdout,
               "version shows the restored database's schema version: " + r.stdout)
         # A database from a newer release: this binary says so and refuses to serve it.
-        newer = os.path.join(work, "newer.db")
-        shutil.copy(backup, newer)
-        import sqlite3
-        con = sqlite3.connect(newer)
-        con.execute("INSERT INTO schema_migrations(version, applied_at) VALUES (999, '2030-01-01T00:00:00Z')")
-        con.commit()
-        con.close()
+        newer = qfserver.copy_database(restored, work, "newer")
+        qfserver.execute(newer, "INSERT INTO schema_migrations(version, applied_at) VALUES (999, '2030-01-01T00:00:00Z')")
         r = qf("version", "--db", newer)
         check(r.returncode == 3 and "比本程序新" in r.stdout, "version: a newer database is named as such: " + r.stdout)
         try:
@@ -165,7 +170,9 @@ def main():
                 time.sleep(0.2)
             check(len(taken) >= 3, "three scheduled backups taken and verified (%d)" % len(taken))
             files = sorted(os.listdir(scheduled))
-            check(len(files) == 2 and all(f.startswith("qingfeng-") and f.endswith(".db") for f in files),
+            prefix = (qfserver.pg_name(restored) if postgres else "qingfeng") + "-"
+            suffix = ".dump" if postgres else ".db"
+            check(len(files) == 2 and all(f.startswith(prefix) and f.endswith(suffix) for f in files),
                   "the newest two kept: %s" % files)
             check(health.get("status") == "ok" and health["backup"]["keep"] == 2 and health["backup"]["last_error"] is None,
                   "/healthz shows the backups' status: %s" % health.get("backup"))
