@@ -236,7 +236,12 @@ def measure(port, clients, repeat, label, rows, only="", db=None, bin_path=None)
     for name, path in [("case detail", "/api/v1/cases/%d" % case_id), ("its repeats", "/api/v1/cases/%d/repeats" % case_id), ("dashboard (half year)", "/api/v1/stats?from=2026-06-01&to=2026-11-30"),
                        ("supervision board", "/api/v1/supervision"), ("export (10,000 rows)", "/api/v1/cases/export"),
                        ("self-evaluation index, district bureaus", "/api/v1/duty/self-index?year=2026&kind=district_bureau"),
-                       ("self-evaluation index, schools", "/api/v1/duty/self-index?year=2026&kind=school")]:
+                       ("self-evaluation index, schools", "/api/v1/duty/self-index?year=2026&kind=school"),
+                       # The access log across cases (访问留痕): every read, one kind, one person, one month.
+                       ("access log, every read", "/api/v1/access-log"),
+                       ("access log, identities opened", "/api/v1/access-log?kind=identity"),
+                       ("access log, one person", "/api/v1/access-log?account_id=%d" % sup.request("GET", "/api/v1/auth/me")[1]["account_id"]),
+                       ("access log, one month", "/api/v1/access-log?from=2026-11-01&to=2026-11-30")]:
         if picked(only, name):
             status, p50, p99 = timed(sup, path, repeat if "export" not in name else max(3, repeat // 10))
             rows.append((label, "supervisor", name, status, p50, p99))

@@ -254,6 +254,23 @@ absl::Status RecordCaseRead(Tx& tx, int64_t case_id, const Principal& who);
 // The case's access log for the discipline office, newest first (at most `limit`): reads, attachments opened and
 // reporter identities opened (with the stated reason), each with who, their unit and when. NotFound as for a read.
 absl::StatusOr<boost::json::object> AccessLogJson(Db& db, int64_t case_id, const Principal& who, int limit);
+// The discipline office's access log across cases: one kind of read (an event kind, ReadEventKind; empty: every
+// kind), one person's (an account; 0: anyone's), within CST days (inclusive), older than event `before` (0: the newest).
+struct AccessQuery {
+  std::string_view kind;
+  int64_t account_id = 0;
+  std::optional<absl::CivilDay> from, to;
+  int64_t before = 0;
+  int limit = 50;
+};
+// The statement that reads one chunk of it, by the partial indexes events_reads_by (one account's) or events_reads
+// (one kind): binds the actor, the kind (each when asked), the sequence's upper (excluded) and lower bound, a limit.
+std::string AccessLogSql(bool by_account, bool by_kind);
+// The event kind of a read as the query names it (case, file, identity).
+std::optional<std::string_view> ReadEventKind(std::string_view word);
+// The reads `q` asks for, newest first, of the cases `who` may see (scope and walls; others' rows are left out),
+// each as in the case's log with its case's id and title; `next_before` when there are more.
+absl::StatusOr<boost::json::object> AccessLogAcross(Db& db, const AccessQuery& q, const Principal& who);
 // Seals reporter rows stored in plain text by earlier versions; returns how many.
 absl::StatusOr<int> SealLegacyReporters(Tx& tx, const CaseEnv& env);
 

@@ -27,6 +27,30 @@ namespace json = boost::json;
 
 CaseEnv Env(AppContext& app) { return {app.calendar, app.policies, app.vault}; }
 
+// The access log's query parameters (kind, account_id, from, to, before, limit), each error naming its parameter.
+absl::StatusOr<AccessQuery> ParseAccessQuery(const Request& req) {
+  AccessQuery q;
+  std::vector<FieldError> errors;
+  if (auto kind = req.Query("kind"); kind && !kind->empty()) {
+    if (auto k = ReadEventKind(*kind)) q.kind = *k;
+    else errors.push_back({"kind", "可选 case、file、identity"});
+  }
+  for (auto [name, target] : {std::pair{"account_id", &q.account_id}, std::pair{"before", &q.before}}) {
+    auto v = ParseInt<int64_t>(req.Query(name).value_or("0"));
+    if (!v || *v < 0) errors.push_back({name, "应为非负整数"});
+    else *target = *v;
+  }
+  for (auto [name, target] : {std::pair{"from", &q.from}, std::pair{"to", &q.to}}) {
+    if (auto v = req.Query(name); v && !v->empty()) {
+      if (!(*target = ParseDay(*v))) errors.push_back({name, "日期格式应为 YYYY-MM-DD"});
+    }
+  }
+  if (q.from && q.to && *q.from > *q.to) errors.push_back({"to", "不早于开始日期"});
+  q.limit = static_cast<int>(std::clamp<int64_t>(ParseInt<int64_t>(req.Query("limit").value_or("50")).value_or(50), 1, 200));
+  if (!errors.empty()) return Invalid("access_log.filter", "筛选条件有误", errors);
+  return q;
+}
+
 // The case list's query parameters (shared by the list and its export), each error naming its parameter.
 absl::Status ParseListFilter(const Request& req, ListFilter& f) {
   std::vector<FieldError> errors;
@@ -403,6 +427,13 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 return AccessLogJson(db, id, *req.principal, 200);
               }),
               0, "Who read the case, opened its attachments or its reporter's identity, newest first (the discipline office)"});
+  router.Add({"GET", "/api/v1/access-log", kSupervisor,
+              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(AccessQuery q, ParseAccessQuery(req));
+                return AccessLogAcross(db, q, *req.principal);
+              }),
+              0, "Reads of cases, their files and reporters' identities across cases, newest first, by kind, person and "
+                 "days (the discipline office)"});
   router.Add({"GET", "/api/v1/cases/{id}/repeats", kStaff,
               ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
                 QF_ASSIGN_OR_RETURN(int64_t id, CaseId(req));

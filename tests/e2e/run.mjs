@@ -684,6 +684,16 @@ async function supervisor(browser, base, locale, c) {
   }
   await expectText(alertRow, '不得打击报复举报人', `${locale} supervisor: the alert shows the office's finding`)
   await shot(page, locale, 'console-watch')
+  // The access log across cases: the identity opened above, with its reason and case, and the same person's reads.
+  await page.locator('[data-test=menu-access-log]').click()
+  await page.waitForURL(/\/console\/access-log/)
+  await page.locator('[data-test=access-kind-identity]').click()
+  const opened = page.locator('[data-test=access-table] tr', { hasText: '复查需电话核实反映人诉求' }).first()
+  await expectText(opened, locale === 'en' ? "Opened the reporter's identity" : '查看实名信息', `${locale} supervisor: the access log across cases lists the identity opened, with its reason`)
+  await opened.locator('[data-test=access-only-this]').click()
+  await expectText(page.locator('[data-test=access-person]'), '督办员', `${locale} supervisor: the access log narrowed to one person`)
+  await expectText(page.locator('[data-test=access-table]'), '复查需电话核实反映人诉求', `${locale} supervisor: that person's openings are listed`)
+  await shot(page, locale, 'console-access-log')
   // The system's state: the storage taking writes, the release and schema, and that no backups are scheduled here.
   await page.locator('[data-test=menu-system]').click()
   await page.waitForURL(/\/console\/system/)

@@ -80,6 +80,7 @@ def main():
             ("GET", "/api/v1/cases/{id}"): {"case": True},
             ("GET", "/api/v1/cases/{id}/repeats"): {"case": True},
             ("GET", "/api/v1/cases/{id}/access-log"): {"case": True},
+            ("GET", "/api/v1/access-log"): {},
             ("GET", "/api/v1/retaliation-alerts"): {},
             ("GET", "/api/v1/system/status"): {},
             ("POST", "/api/v1/retaliation-alerts/{id}/review"): {"params": [999999], "body": {}},

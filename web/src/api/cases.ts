@@ -306,6 +306,18 @@ export interface AccessEntry {
   by: string
   unit?: string
   detail?: string
+  account_id?: number
+  case_id?: number // across cases only
+  case_title?: string
+}
+
+export interface AccessQuery {
+  kind?: 'case' | 'file' | 'identity'
+  account_id?: number
+  from?: string
+  to?: string
+  before?: number
+  limit?: number
 }
 
 export interface RepeatCandidate {
@@ -466,6 +478,9 @@ export const casesApi = {
   reviewAlert: (id: number, note: string) =>
     http.post<{ id: number; reviewed_at: string }>(`/api/v1/retaliation-alerts/${id}/review`, { note }),
   accessLog: (id: number) => http.get<{ case_id: number; items: AccessEntry[]; more: boolean }>(`/api/v1/cases/${id}/access-log`),
+  // The reads across cases (访问留痕), by kind, person and days, newest first: `before` is the last page's next_before.
+  accessLogAcross: (q: AccessQuery) =>
+    http.get<{ items: AccessEntry[]; next_before?: number }>('/api/v1/access-log', q as Query),
   act: (id: number, action: string, params: Record<string, unknown>) =>
     http.post<{ id: number; state: string; state_label: string; version: number }>(
       `/api/v1/cases/${id}/transitions`,

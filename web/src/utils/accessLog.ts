@@ -1,5 +1,6 @@
-// The case's access log as the discipline office reads it: consecutive reads by the same person, each within ten
-// minutes of the next (a page reloaded after each action), shown as one row with their count and span; the server keeps every read.
+// The access log as the discipline office reads it (a case's, or across cases): consecutive reads of the same case by
+// the same person, each within ten minutes of the next (a page reloaded after each action), shown as one row with their
+// count and span; the server keeps every read.
 import type { AccessEntry } from '@/api/cases'
 
 export interface AccessRow extends AccessEntry {
@@ -14,6 +15,7 @@ export function groupReads(items: AccessEntry[], windowMs = 10 * 60 * 1000): Acc
     const prev = rows[rows.length - 1]
     const joins =
       prev && e.kind === 'case.viewed' && prev.kind === 'case.viewed' && prev.by === e.by && prev.unit === e.unit &&
+      prev.case_id === e.case_id &&
       Date.parse(prev.first) - Date.parse(e.at) <= windowMs
     if (joins) {
       prev.first = e.at

@@ -82,4 +82,14 @@ describe('the access log', () => {
       [3, 1, '2026-12-02T09:00:00Z'], // the same person an hour earlier
     ])
   })
+  it('across cases, merges only reads of the same case', () => {
+    const of = (e: AccessEntry, case_id: number) => ({ ...e, case_id })
+    const rows = groupReads([
+      of(read(4, '2026-12-02T10:03:00Z', '赵军'), 2),
+      of(read(3, '2026-12-02T10:02:00Z', '赵军'), 1),
+      of(read(2, '2026-12-02T10:01:00Z', '赵军'), 1),
+      of(read(1, '2026-12-02T10:00:00Z', '赵军'), 2),
+    ])
+    expect(rows.map((r) => [r.seq, r.count])).toEqual([[4, 1], [3, 2], [1, 1]])
+  })
 })

@@ -44,6 +44,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
       { path: 'system', name: 'system', component: () => import('@/views/console/system/index.vue'), meta: { title: 'nav.system', roles: ['admin', 'supervisor'] } },
       { path: 'accounts', name: 'accounts', component: () => import('@/views/console/accounts/index.vue'), meta: { title: 'nav.accounts', roles: ['admin'] } },
       { path: 'open311', name: 'open311', component: () => import('@/views/console/open311/index.vue'), meta: { title: 'nav.open311', roles: ['admin'] } },
+      { path: 'access-log', name: 'access-log', component: () => import('@/views/console/access/index.vue'), meta: { title: 'nav.accessLog', roles: ['supervisor'] } },
       { path: 'watch', name: 'watch', component: () => import('@/views/console/watch/index.vue'), meta: { title: 'nav.watch', roles: ['supervisor'] } },
       { path: 'sanctions', name: 'sanctions', component: () => import('@/views/console/inspect/sanctions.vue'), meta: { title: 'nav.sanctions', roles: ['supervisor', 'leader'] } },
       { path: 'bulletins', name: 'bulletins-admin', component: () => import('@/views/console/inspect/bulletins.vue'), meta: { title: 'nav.bulletinsAdmin', roles: ['supervisor', 'leader'] } },
