@@ -241,7 +241,8 @@ def measure(port, clients, repeat, label, rows, only="", db=None, bin_path=None)
                        ("access log, every read", "/api/v1/access-log"),
                        ("access log, identities opened", "/api/v1/access-log?kind=identity"),
                        ("access log, one person", "/api/v1/access-log?account_id=%d" % sup.request("GET", "/api/v1/auth/me")[1]["account_id"]),
-                       ("access log, one month", "/api/v1/access-log?from=2026-11-01&to=2026-11-30")]:
+                       ("access log, this month", "/api/v1/access-log?from=%s&to=%s" % (
+                           time.strftime("%Y-%m-01"), time.strftime("%Y-%m-%d")))]:
         if picked(only, name):
             status, p50, p99 = timed(sup, path, repeat if "export" not in name else max(3, repeat // 10))
             rows.append((label, "supervisor", name, status, p50, p99))
@@ -272,6 +273,31 @@ def measure(port, clients, repeat, label, rows, only="", db=None, bin_path=None)
     if picked(only, name):
         status, p50, p99 = healthz_under_load(port, clients, repeat * 3)
         rows.append((label, "public", name, status, p50, p99))
+
+
+def add_reads(port, clients, db, want):
+    """Staff open cases (wrk, the supervisor's and a district handler's random cases, each opening a recorded read,
+    访问留痕) until the database holds `want` reads: the access log's shapes are timed over them."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    import wrk as benchwrk
+
+    def count():
+        con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+        try:
+            return con.execute("SELECT count(*) FROM events WHERE kind IN ('case.viewed', 'case.attachment_opened', "
+                               "'reporter.identity_opened')").fetchone()[0]
+        finally:
+            con.close()
+    script = os.path.join(ROOT, "bench", "standby", "detail.lua")
+    while (have := count()) < want:
+        print("reads recorded: %s of %s" % (f"{have:,}", f"{want:,}"), flush=True)
+        for role in ["supervisor", "district handler"]:
+            c = clients[role]
+            _, page, _ = c.request("GET", "/api/v1/cases?limit=500")
+            env = {"QF_COOKIE": "; ".join("%s=%s" % kv for kv in c.cookies.items()),
+                   "QF_IDS": ",".join(str(x["id"]) for x in page["items"])}
+            benchwrk.run(port, 30, 32, script, env=env)
+    return count()
 
 
 def signed_in(port):
@@ -308,6 +334,8 @@ def main():
     ap.add_argument("--postgres", action="store_true", help="also time each size copied to PostgreSQL")
     ap.add_argument("--work", help="keep the database in this directory and start from it when it is there")
     ap.add_argument("--only", default="", help="time only the requests whose name contains this (or one of these, comma-separated)")
+    ap.add_argument("--reads", type=int, default=0,
+                    help="before timing, have staff open cases until the database holds this many recorded reads")
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip timing the database as it is before growing it (with --work: already grown)")
     args = ap.parse_args()
@@ -331,8 +359,11 @@ def main():
             try:
                 if n:
                     label = "%s cases" % f"{grow(s.port, db, n):,}"
+                clients = signed_in(s.port)
+                if args.reads:
+                    label += ", %s reads" % f"{add_reads(s.port, clients, db, args.reads):,}"
                 print("measuring at %s" % label, flush=True)
-                measure(s.port, signed_in(s.port), args.repeat, label + ", SQLite", rows, args.only, db, args.bin)
+                measure(s.port, clients, args.repeat, label + ", SQLite", rows, args.only, db, args.bin)
             finally:
                 s.stop()
             if cluster:
