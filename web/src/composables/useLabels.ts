@@ -33,6 +33,11 @@ export function useLabels() {
     // A review's kind (review, rereview) and a supervision order's level (first, again: the server's rule text).
     reviewKind: word('console.vocab.reviewKind'),
     order: (level: number, serverRule: string) => word('console.vocab.order')(level > 1 ? 'again' : 'first', serverRule, { n: level }),
+    // A kind of read in the access log (访问留痕: case.viewed, case.attachment_opened, reporter.identity_opened).
+    accessKind: (kind: string, serverLabel: string) => {
+      const key = `console.accessKind.${kind.replace('.', '_')}`
+      return te(key) ? t(key) : serverLabel
+    },
     // What put a person on the watch list (cases/watch.cc: sanction, decision, talk, case).
     watchAction: word('console.vocab.watchAction'),
     // A level of the conduct survey's scale (data/duty/survey.toml: very, fair, basic, no).
