@@ -37,8 +37,8 @@ std::string ReadColumns() {
          "COALESCE(a.id, 0) FROM events e LEFT JOIN accounts a ON a.id = " + Actor::AccountIdSql("e.actor") + " ";
 }
 
-// One read as the log shows it: who (their unit), when, what they opened (a file's name, the reason given for an
-// identity). The payloads named here hold no reporter data.
+// One read as the log shows it: who (their unit), when, what they opened (`file`: a file's name; `reason`: the reason
+// given for an identity; `detail`: either in the server's Chinese words). The payloads named here hold no reporter data.
 absl::StatusOr<json::object> RowJson(Db& db, const Stmt& st, int64_t case_id) {
   std::string kind = st.Text(2);
   json::object o{{"seq", st.Int(0)}, {"at", st.Text(1)}, {"kind", kind}, {"by", st.Text(4)}};
@@ -53,11 +53,14 @@ absl::StatusOr<json::object> RowJson(Db& db, const Stmt& st, int64_t case_id) {
       QF_ASSIGN_OR_RETURN(auto name, db.Prepare("SELECT name FROM case_attachments WHERE case_id = ? AND hash = ?"));
       name.Bind(1, case_id).Bind(2, std::string(h->as_string()));
       QF_ASSIGN_OR_RETURN(bool found, name.Step());
-      if (found) o["detail"] = name.Text(0);
+      if (found) o["detail"] = o["file"] = name.Text(0);
     }
   } else {
     o["label"] = "查看实名信息";
-    if (auto* r = payload.if_contains("reason"); r && r->is_string()) o["detail"] = "理由：" + std::string(r->as_string());
+    if (auto* r = payload.if_contains("reason"); r && r->is_string()) {
+      o["reason"] = r->as_string();
+      o["detail"] = "理由：" + std::string(r->as_string());
+    }
   }
   return o;
 }

@@ -89,6 +89,7 @@ TEST_F(AccessLogTest, PagesEveryReadOnceNewestFirstByKindPersonAndDay) {
   auto& row = page->at("items").as_array().at(0).as_object();
   EXPECT_EQ(row.at("label").as_string(), "查看实名信息");
   EXPECT_EQ(row.at("detail").as_string(), "理由：核实举报线索");
+  EXPECT_EQ(row.at("reason").as_string(), "核实举报线索");  // as data, for the UI to introduce in its language
   EXPECT_EQ(row.at("case_id").as_int64(), b);
   EXPECT_EQ(row.at("case_title").as_string(), "测试");
 }

@@ -662,6 +662,7 @@ async function supervisor(browser, base, locale, c) {
   // The access log (访问留痕): every read of the case and the opening with its reason, for the discipline office.
   await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'Access log' : '访问记录' }).click()
   await expectText(page.locator('[data-test=access-log]'), '复查需电话核实反映人诉求', `${locale} supervisor: the access log names the opening and its reason`)
+  await expectText(page.locator('[data-test=access-log]'), locale === 'en' ? 'Reason: ' : '理由：', `${locale} supervisor: the reason is introduced in the UI's language`)
   await expectText(page.locator('[data-test=access-log]'), locale === 'en' ? 'Read the case' : '查看案件', `${locale} supervisor: the access log lists the reads`)
   await shot(page, locale, 'console-case-access-log')
   await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'History' : '办理过程' }).click()

@@ -8,6 +8,7 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    AccessWhat: typeof import('./components/AccessWhat.vue')['default']
     ChangePassword: typeof import('./components/ChangePassword.vue')['default']
     DeadlineTag: typeof import('./components/DeadlineTag.vue')['default']
     DistrictMap: typeof import('./components/DistrictMap.vue')['default']

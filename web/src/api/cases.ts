@@ -305,7 +305,9 @@ export interface AccessEntry {
   label: string
   by: string
   unit?: string
-  detail?: string
+  detail?: string // what was opened, in the server's Chinese words (file and reason below, as data)
+  file?: string
+  reason?: string
   account_id?: number
   case_id?: number // across cases only
   case_title?: string
