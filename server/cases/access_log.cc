@@ -1,15 +1,15 @@
 // Who read a case (访问留痕): each staff read of its content is recorded before it is answered, and the discipline
 // office reads the case's access log — reads, attachments opened, reporter identities opened.
-#include "cases/access.h"
-#include "cases/cases.h"
-#include "cases/store.h"
 #include <algorithm>
 #include <limits>
 #include <map>
 
-#include "common/strings.h"
+#include "cases/access.h"
+#include "cases/cases.h"
+#include "cases/store.h"
 #include "common/status.h"
 #include "common/stored_json.h"
+#include "common/strings.h"
 #include "common/timefmt.h"
 
 namespace qf::cases {
@@ -138,7 +138,7 @@ absl::StatusOr<json::object> AccessLogAcross(Db& db, const AccessQuery& q, const
     for (auto [w, kind] : kReadKinds) kinds.push_back(kind);
   QF_ASSIGN_OR_RETURN(auto st, db.Prepare(AccessLogSql(q.account_id != 0, !kinds.empty())));
   if (kinds.empty()) kinds.push_back("");  // every kind, one person
-  std::map<int64_t, bool> visible;        // by case, the caller's scope and walls
+  std::map<int64_t, std::optional<std::string>> seen;  // by case: its title when the caller may see it (scope, walls)
   json::array items;
   const int64_t chunk = q.limit + 1;
   // Rows of cases the caller may not see are left out, so a page may take several chunks.
@@ -160,18 +160,19 @@ absl::StatusOr<json::object> AccessLogAcross(Db& db, const AccessQuery& q, const
         int64_t case_id = 0;
         std::string subject = st.Text(6);
         if (subject.starts_with("case:")) case_id = ParseInt<int64_t>(subject.substr(5)).value_or(0);
-        auto seen = visible.find(case_id);
-        if (seen == visible.end()) {
-          auto c = LoadById(db, case_id);
-          bool ok = false;
-          if (c.ok()) {
-            QF_ASSIGN_OR_RETURN(ok, CanSee(db, *c, who));
+        auto it = seen.find(case_id);
+        if (it == seen.end()) {
+          std::optional<std::string> title;
+          if (auto c = LoadById(db, case_id); c.ok()) {
+            QF_ASSIGN_OR_RETURN(bool visible, CanSee(db, *c, who));
+            if (visible) title = c->title;
           }
-          seen = visible.emplace(case_id, ok).first;
+          it = seen.emplace(case_id, std::move(title)).first;
         }
-        if (!seen->second) continue;
+        if (!it->second) continue;
         QF_ASSIGN_OR_RETURN(json::object o, RowJson(db, st, case_id));
         o["case_id"] = case_id;
+        o["case_title"] = *it->second;  // for the auditor to know what was read
         rows.emplace_back(last, std::move(o));
       }
       if (n == chunk) lowest_full = std::max(lowest_full, last);
@@ -191,12 +192,6 @@ absl::StatusOr<json::object> AccessLogAcross(Db& db, const AccessQuery& q, const
     out["next_before"] = items.back().as_object().at("seq").as_int64();
   } else if (upper > lower) {
     out["next_before"] = upper;  // twenty rounds of rows the caller may not see: page on from there
-  }
-  // The case titles of the page, for the auditor to know what was read.
-  for (auto& v : items) {
-    auto& o = v.as_object();
-    QF_ASSIGN_OR_RETURN(Row c, LoadById(db, o.at("case_id").as_int64()));
-    o["case_title"] = c.title;
   }
   out["items"] = std::move(items);
   return out;
