@@ -2,14 +2,21 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 namespace qf {
 namespace {
 
+// ctest runs each test as its own process, two at a time: each writes its own file.
 std::string Write(const std::string& text) {
-  std::string path = testing::TempDir() + "/columns.toml";
+  const auto* test = testing::UnitTest::GetInstance()->current_test_info();
+  std::string path = (std::filesystem::temp_directory_path() /
+                      (std::string("qf_columns_") + test->name() + "_" + std::to_string(::getpid()) + ".toml"))
+                         .string();
   std::ofstream(path) << text;
   return path;
 }
