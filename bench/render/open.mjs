@@ -6,35 +6,24 @@
 // Usage: node bench/render/open.mjs [--db DB] [--as USER] [--page MENU] [--away MENU] [--hundred] [-n 5]
 //   node bench/render/open.mjs --as admin --page pools --away accounts
 //   node bench/render/open.mjs --hundred            (the supervisor's case list at 100 rows a page)
-import { execFileSync, spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { totp } from './totp.mjs'
+import { join } from 'node:path'
+import { chromium, demoDb, median, serve, signIn } from './console.mjs'
 
-const root = resolve(new URL('../..', import.meta.url).pathname)
-const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
 const args = process.argv.slice(2)
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
 const hundred = args.includes('--hundred')
 const user = opt('--as', 'supervisor'), target = opt('--page', 'cases'), away = opt('--away', 'work'), n = Number(opt('-n', 5))
 
 const work = mkdtempSync(join(tmpdir(), 'qf-bench-render-'))
-const db = opt('--db', null) ?? execFileSync('python3', [join(root, 'tests/lib/qfserver.py'), 'demo', join(root, 'build/qingfeng'), work], { encoding: 'utf8' }).trim().split('\n').pop()
-const server = spawn(join(root, 'build/qingfeng'), ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
-const url = await new Promise((ok) => { let out = ''; server.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out); if (m) ok(m[1]) }) })
+const db = demoDb(work, opt('--db', null))
+const { server, url } = await serve(db)
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
 try {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage()
-  await page.goto(`${url}/console`)
-  await page.locator('input[data-test=username], [data-test=username] input').fill(user)
-  await page.locator('input[type=password]').fill('Qingfeng#2026')
-  await page.locator('[data-test=login-next]').click()
-  await page.locator('input[data-test=totp], [data-test=totp] input').fill(totp())
-  await page.locator('[data-test=login-submit]').click()
-  await page.waitForURL((u) => !u.pathname.includes('/login'))
+  await signIn(page, url, user)
   const times = []
   for (let i = 0; i < n; i++) {
     if (hundred) {
@@ -62,8 +51,7 @@ try {
       await page.locator('.el-select-dropdown__item:visible', { hasText: '20' }).first().click()
     }
   }
-  const sorted = [...times].sort((a, b) => a - b)
-  console.log(`${hundred ? 'case list, 100 rows' : `${user}: ${target}`}: ${times.join(' ')} ms (median ${sorted[Math.floor((n - 1) / 2)]})`)
+  console.log(`${hundred ? 'case list, 100 rows' : `${user}: ${target}`}: ${times.join(' ')} ms (median ${median(times)})`)
 } finally {
   await browser.close()
   server.kill()

@@ -4,37 +4,22 @@
 // eight accounts (four per build, swapped the next round) and waits for the next step. Not part of `make test`.
 // Usage: node bench/render/signin.mjs --a DIST_A --b DIST_B [--rounds 3] [--db DB]
 //   (build each variant with scripts/build-web.sh and copy web/dist aside first)
-import { execFileSync, spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { totp } from './totp.mjs'
+import { join } from 'node:path'
+import { chromium, demoDb, fillSignIn, root, serve } from './console.mjs'
 
-const root = resolve(new URL('../..', import.meta.url).pathname)
-const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
 const args = process.argv.slice(2)
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
 const dists = { A: opt('--a', join(root, 'web/dist')), B: opt('--b', join(root, 'web/dist')) }
 const rounds = Number(opt('--rounds', 3))
 const work = mkdtempSync(join(tmpdir(), 'qf-bench-signin-'))
-const db = opt('--db', null) ?? execFileSync('python3', [join(root, 'tests/lib/qfserver.py'), 'demo', join(root, 'build/qingfeng'), work], { encoding: 'utf8' }).trim().split('\n').pop()
-
-
-async function serve(dist) {
-  const server = spawn(join(root, 'build/qingfeng'), ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', dist, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise((ok) => { let out = ''; server.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out); if (m) ok(m[1]) }) })
-  return { server, url }
-}
+const db = demoDb(work, opt('--db', null))
 
 async function once(browser, url, user) {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
   const page = await ctx.newPage()
-  await page.goto(`${url}/console`)
-  await page.locator('input[data-test=username], [data-test=username] input').fill(user)
-  await page.locator('input[type=password]').fill('Qingfeng#2026')
-  await page.locator('[data-test=login-next]').click()
-  await page.locator('input[data-test=totp], [data-test=totp] input').fill(totp())
+  await fillSignIn(page, url, user)
   const cdp = await ctx.newCDPSession(page)
   await cdp.send('Profiler.enable')
   await cdp.send('Profiler.start')
@@ -57,7 +42,7 @@ const got = { A: [], B: [] }
 try {
   for (let r = 0; r < rounds; r++) {
     for (const [variant, users] of [['A', groups[r % 2]], ['B', groups[(r + 1) % 2]]]) {
-      const { server, url } = await serve(dists[variant])  // one server at a time on the demo file
+      const { server, url } = await serve(db, dists[variant])  // one server at a time on the demo file
       try {
         for (const u of users) got[variant].push(await once(browser, url, u))
       } finally {

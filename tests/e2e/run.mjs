@@ -10,6 +10,7 @@ import { createRequire } from 'node:module'
 import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { renderProbe } from './probe.mjs'
 
 const root = resolve(new URL('../..', import.meta.url).pathname)
 const require = createRequire(join(root, 'web/package.json'))
@@ -158,48 +159,6 @@ async function shot(page, locale, name) {
   await accessible(page, locale, name)
 }
 
-// Render time: from the click (or key) that opens a console page to the page ready — the route changed, every
-// request it made answered and two frames painted — recorded in the page by an init script and read at each
-// photograph; printed per page at the end and written to build/e2e/render.json. A measurement, not a check (the
-// machine is shared): docs/PERFORMANCE.md quotes it.
-function renderProbe() {
-  const out = []
-  window.__qfRenders = out
-  let pending = 0
-  let clickAt = -1e9
-  let nav = null
-  addEventListener('click', () => (clickAt = performance.now()), true)
-  addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') clickAt = performance.now() }, true)
-  const settle = () => {
-    if (!nav || pending) return
-    const n = nav
-    nav = null
-    const answered = performance.now()
-    requestAnimationFrame(() => requestAnimationFrame(() =>
-      out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start),
-        detail: { pushed: Math.round(n.pushed - n.start), reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}`) } })))
-  }
-  const fetch0 = window.fetch.bind(window)
-  window.fetch = (...a) => {
-    pending++
-    const r = { u: String(a[0]).slice(0, 60), s: Math.round(performance.now()) }
-    if (nav) nav.reqs.push(r)
-    return fetch0(...a).finally(() => { r.e = Math.round(performance.now()); pending--; setTimeout(settle, 0) })
-  }
-  for (const k of ['pushState', 'replaceState']) {
-    const orig = history[k]
-    history[k] = function (...a) {
-      const before = location.pathname
-      const r = orig.apply(this, a)
-      if (location.pathname !== before && location.pathname.startsWith('/console')) {
-        const now = performance.now()
-        nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now, pushed: now, reqs: [] }
-        setTimeout(settle, 50)
-      }
-      return r
-    }
-  }
-}
 const renders = []
 async function readRenders(page, locale) {
   const got = await page.evaluate(() => (window.__qfRenders ?? []).splice(0)).catch(() => [])

@@ -71,6 +71,7 @@ declare module 'vue' {
     Highlighted: typeof import('./components/Highlighted.vue')['default']
     ImportProblems: typeof import('./components/ImportProblems.vue')['default']
     ImportProblemText: typeof import('./components/ImportProblemText.vue')['default']
+    MissingSchools: typeof import('./components/MissingSchools.vue')['default']
     NotifySettings: typeof import('./components/NotifySettings.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']

@@ -1,7 +1,7 @@
 // The loading and failure idiom of every page that calls the API, in one place: `run(call)` marks `loading` while
 // the call is under way and shows a failure once (the server's problem text, or the network message when no answer
 // came, utils/failure.ts); `showFailure(e)` shows it for a call made outside `run`.
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { failure } from '@/utils/failure'
 
@@ -11,17 +11,20 @@ export function showFailure(e: unknown): void {
   ElMessage.error(failure(e))
 }
 
+// `loading` holds while any of the page's calls is under way, so that a page may make its calls side by side
+// (`Promise.all([run(a), run(b)])`) rather than one after another.
 export function useRequest() {
-  const loading = ref(false)
+  const pending = ref(0)
+  const loading = computed(() => pending.value > 0)
   async function run<T>(call: () => Promise<T>): Promise<T | undefined> {
-    loading.value = true
+    pending.value++
     try {
       return await call()
     } catch (e) {
       showFailure(e)
       return undefined
     } finally {
-      loading.value = false
+      pending.value--
     }
   }
   return { loading, run }

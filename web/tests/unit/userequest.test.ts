@@ -23,6 +23,20 @@ describe('useRequest', () => {
     expect(r).toBe(7)
   })
 
+  it('stays loading until the last of calls made side by side has ended, a failed one included', async () => {
+    const { loading, run } = useRequest()
+    let endA!: () => void, failB!: (e: Error) => void
+    const a = run(() => new Promise<void>((ok) => (endA = ok)))
+    const b = run(() => new Promise<void>((_, no) => (failB = no)))
+    expect(loading.value).toBe(true)
+    failB(new TypeError('Failed to fetch'))
+    await b
+    expect(loading.value).toBe(true)
+    endA()
+    await a
+    expect(loading.value).toBe(false)
+  })
+
   it("shows the server's problem text once and returns undefined", async () => {
     vi.stubGlobal('fetch', vi.fn().mockResolvedValue(
       reply(409, { type: 'about:blank', title: '状态冲突', status: 409, detail: '该公示已发布', code: 'notice.state' }, 'application/problem+json')))

@@ -1,0 +1,39 @@
+// bench/render: what the render benchmarks share — the demo database, a server on a free loopback port, Debian's
+// chromium, and signing a demo account in through the console's own form (password, then the second factor).
+import { execFileSync, spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
+import { totp } from './totp.mjs'
+
+export const root = resolve(new URL('../..', import.meta.url).pathname)
+export const { chromium } = createRequire(join(root, 'web/package.json'))('playwright-core')
+
+// A copy of the demo database in WORK (tests/lib/qfserver.py builds it), or DB when given.
+export function demoDb(work, db = null) {
+  return db ?? execFileSync('python3', [join(root, 'tests/lib/qfserver.py'), 'demo', join(root, 'build/qingfeng'), work], { encoding: 'utf8' }).trim().split('\n').pop()
+}
+
+// The server on DB serving the web app from DIST; resolves to { server, url } once it listens.
+export async function serve(db, dist = join(root, 'web/dist')) {
+  const server = spawn(join(root, 'build/qingfeng'), ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', dist, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise((ok) => { let out = ''; server.stdout.on('data', (d) => { out += d; const m = /listening on (http:\/\/[\d.]+:\d+)/.exec(out); if (m) ok(m[1]) }) })
+  return { server, url }
+}
+
+// The console's sign-in form up to the second factor filled in; the caller presses [data-test=login-submit] (so
+// that it can time or profile from there). Each account may use each 30-second code once.
+export async function fillSignIn(page, url, user) {
+  await page.goto(`${url}/console`)
+  await page.locator('input[data-test=username], [data-test=username] input').fill(user)
+  await page.locator('input[type=password]').fill('Qingfeng#2026')
+  await page.locator('[data-test=login-next]').click()
+  await page.locator('input[data-test=totp], [data-test=totp] input').fill(totp())
+}
+
+export async function signIn(page, url, user) {
+  await fillSignIn(page, url, user)
+  await page.locator('[data-test=login-submit]').click()
+  await page.waitForURL((u) => !u.pathname.includes('/login'))
+}
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]

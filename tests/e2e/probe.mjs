@@ -1,0 +1,43 @@
+// Render time: from the click (or key) that opens a console page to the page ready — the route changed, every
+// request it made answered and two frames painted — recorded in the page by an init script and read at each
+// photograph by the journeys (tests/e2e/run.mjs), which print it per page at the end and write build/e2e/render.json,
+// and by bench/render/menu.mjs. A measurement, not a check (the machine is shared): docs/PERFORMANCE.md quotes it.
+// Runs inside the page (an init script): it may use nothing from this module.
+export function renderProbe() {
+  const out = []
+  window.__qfRenders = out
+  let pending = 0
+  let clickAt = -1e9
+  let nav = null
+  addEventListener('click', () => (clickAt = performance.now()), true)
+  addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') clickAt = performance.now() }, true)
+  const settle = () => {
+    if (!nav || pending) return
+    const n = nav
+    nav = null
+    const answered = performance.now()
+    requestAnimationFrame(() => requestAnimationFrame(() =>
+      out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start),
+        detail: { pushed: Math.round(n.pushed - n.start), reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}`) } })))
+  }
+  const fetch0 = window.fetch.bind(window)
+  window.fetch = (...a) => {
+    pending++
+    const r = { u: String(a[0]).slice(0, 60), s: Math.round(performance.now()) }
+    if (nav) nav.reqs.push(r)
+    return fetch0(...a).finally(() => { r.e = Math.round(performance.now()); pending--; setTimeout(settle, 0) })
+  }
+  for (const k of ['pushState', 'replaceState']) {
+    const orig = history[k]
+    history[k] = function (...a) {
+      const before = location.pathname
+      const r = orig.apply(this, a)
+      if (location.pathname !== before && location.pathname.startsWith('/console')) {
+        const now = performance.now()
+        nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now, pushed: now, reqs: [] }
+        setTimeout(settle, 50)
+      }
+      return r
+    }
+  }
+}
