@@ -1493,6 +1493,26 @@ async function fees(browser, base, locale) {
   await shot(school, locale, 'console-fees-flags')
   await school.context().close()
 
+  // The office reads every school's declaration, a page at a time or the flagged ones alone, and the schools that
+  // have not declared once it opens their list (a leader reads; only a school or the office declares).
+  const leader = await signIn(browser, base, 'leader', locale)
+  await leader.locator('[data-test=menu-fees]').click()
+  const rows = leader.locator('[data-test=fee-list] .el-table__row')
+  await rows.first().waitFor()
+  check(await rows.count() === 20, `${locale} fees: the office's list shows 20 declarations a page (${await rows.count()})`)
+  check(await leader.locator('[data-test=fee-pager]').isVisible(), `${locale} fees: with a pager for the rest`)
+  await leader.locator('[data-test=fee-flagged-only]').click()
+  await leader.waitForFunction(() => [...document.querySelectorAll('[data-test=fee-flag-count]')].every((e) => e.textContent.trim() !== '0'))
+  const flagged = await leader.locator('[data-test=fee-flag-count]').allInnerTexts()
+  check(flagged.length > 0 && flagged.every((n) => Number(n) > 0), `${locale} fees: "flagged only" leaves the flagged declarations (${flagged.join(',')})`)
+  const missing = leader.locator('[data-test=missing-schools]')
+  check(await missing.locator('button').count() === 0, `${locale} fees: the schools not declared are not drawn before their list is opened`)
+  await missing.locator('.el-collapse-item__header').click()
+  await missing.locator('button').first().waitFor()
+  check(await missing.locator('button').first().isDisabled(), `${locale} fees: a leader is not offered to declare for a school`)
+  await shot(leader, locale, 'console-fees-office')
+  await leader.context().close()
+
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: zh ? 'zh-CN' : 'en-US' })
   await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
   const citizen = await ctx.newPage()
