@@ -92,6 +92,9 @@ absl::StatusOr<boost::json::object> Object(Tx& tx, const PlacementEnv& env, cons
 // Staff: a district bureau's handler sees its district's applications; the discipline office every district.
 absl::StatusOr<boost::json::object> Applications(Db& db, const PlacementEnv& env, const std::string& district,
                                                  const std::string& state, const Principal& who);
+// Its statement, newest 200 first: year, then the district and the state when given, bound in that order (the
+// indexes of migration 0046 serve each shape without a sort).
+std::string ApplicationsSql(bool by_district, bool by_state);
 // One reviewed item (谁审核、谁签字): ok, or returned with a reason and a date to bring it by. When every item is
 // ok the application is eligible or not by the policy; any returned item returns it.
 // The reviewer may correct the facts from the documents seen (`corrected`): the application is then re-assessed

@@ -553,15 +553,18 @@ absl::StatusOr<json::object> Object(Tx& tx, const PlacementEnv& env, const std::
                       {"message", "异议已受理，已转区教育主管部门办理；请凭回执码跟踪进展。"}};
 }
 
+std::string ApplicationsSql(bool by_district, bool by_state) {
+  std::string sql = fmt::format("SELECT {} FROM placement_applications WHERE year = ?", kAppColumns);
+  if (by_district) sql += " AND district = ?";
+  if (by_state) sql += " AND state = ?";
+  return sql + " ORDER BY id DESC LIMIT 200";
+}
+
 absl::StatusOr<json::object> Applications(Db& db, const PlacementEnv& env, const std::string& district,
                                           const std::string& state, const Principal& who) {
   QF_ASSIGN_OR_RETURN(std::string mine, DistrictOf(db, who));
   std::string d = mine.empty() ? district : mine;
-  std::string sql = fmt::format("SELECT {} FROM placement_applications WHERE year = ?", kAppColumns);
-  if (!d.empty()) sql += " AND district = ?";
-  if (!state.empty()) sql += " AND state = ?";
-  sql += " ORDER BY id DESC LIMIT 200";
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(sql));
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(ApplicationsSql(!d.empty(), !state.empty())));
   int k = 1;
   st.Bind(k++, int64_t{env.policy->year});
   if (!d.empty()) st.Bind(k++, d);
