@@ -1855,14 +1855,21 @@ async function main() {
   if (process.env.QF_TEST_PG) process.env.QINGFENG_KEY_DIR = dir
   const server = await startServer(db)
   rmSync(outDir, { recursive: true, force: true })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: !headed,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
-  })
-  preferMotion(browser)
+  // A browser for each lane, as each user has their own: lanes sharing one browser also share its compositor, and a
+  // page in one lane waited for frames the other lane's page was drawing.
+  const browsers = []
+  const launch = async () => {
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: !headed,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+    })
+    preferMotion(browser)
+    browsers.push(browser)
+    return browser
+  }
   const started = Date.now()
-  // Each journey's start, with the seconds since the browser started (where a slow run spends its time).
+  // Each journey's start, with the seconds since the journeys started (where a slow run spends its time).
   const step = (locale, what) => console.log(`e2e (${locale}): ${what} [${((Date.now() - started) / 1000).toFixed(0)} s]`)
   // The journeys of each domain run in order, one language after the other; the domains run side by side in
   // QF_E2E_LANES lanes (2 unless set), each journey in browser contexts of its own against the same server: two lanes
@@ -1874,7 +1881,7 @@ async function main() {
   // run would repeat the same requests (the language is the browser's business, not the database's).
   const locales = (process.env.QF_E2E_LOCALES ?? 'zh-CN,en').split(',')
   const journeys = {
-    cases: async (locale) => {
+    cases: async (browser, locale) => {
       step(locale, 'citizen')
       await citizen(browser, server.url, locale)
       step(locale, 'clerk')
@@ -1885,7 +1892,7 @@ async function main() {
       await supervisor(browser, server.url, locale, c)
       await reply(h, locale, c)
     },
-    duty: async (locale) => {
+    duty: async (browser, locale) => {
       step(locale, 'duty')
       await duty(browser, server.url, locale)
       step(locale, 'rules test')
@@ -1895,19 +1902,19 @@ async function main() {
       step(locale, 'public rating')
       await publicRating(browser, server.url, locale, office)
     },
-    notices: async (locale) => {
+    notices: async (browser, locale) => {
       step(locale, 'notices and draws')
       await publicNotices(browser, server.url, locale)
       await drawsAndNotices(browser, server.url, locale)
     },
-    inspections: async (locale) => { step(locale, 'inspections'); await inspections(browser, server.url, locale) },
-    placement: async (locale) => { step(locale, 'placement'); await placement(browser, server.url, locale) },
-    projects: async (locale) => { step(locale, 'projects'); await projects(browser, server.url, locale) },
-    admissions: async (locale) => { step(locale, 'admissions'); await admissions(browser, server.url, locale) },
-    fees: async (locale) => { step(locale, 'fees'); await fees(browser, server.url, locale) },
-    exams: async (locale) => { step(locale, 'exams'); await exams(browser, server.url, locale) },
-    imports: async (locale) => { step(locale, 'platform import'); await platformImport(browser, server.url, locale) },
-    accounts: async (locale) => { step(locale, 'accounts'); await accounts(browser, server.url, locale) },
+    inspections: async (browser, locale) => { step(locale, 'inspections'); await inspections(browser, server.url, locale) },
+    placement: async (browser, locale) => { step(locale, 'placement'); await placement(browser, server.url, locale) },
+    projects: async (browser, locale) => { step(locale, 'projects'); await projects(browser, server.url, locale) },
+    admissions: async (browser, locale) => { step(locale, 'admissions'); await admissions(browser, server.url, locale) },
+    fees: async (browser, locale) => { step(locale, 'fees'); await fees(browser, server.url, locale) },
+    exams: async (browser, locale) => { step(locale, 'exams'); await exams(browser, server.url, locale) },
+    imports: async (browser, locale) => { step(locale, 'platform import'); await platformImport(browser, server.url, locale) },
+    accounts: async (browser, locale) => { step(locale, 'accounts'); await accounts(browser, server.url, locale) },
   }
   // Longest first, so that the lanes end together.
   const queue = Object.keys(journeys).filter(want)
@@ -1916,16 +1923,17 @@ async function main() {
   let shots = 0
   try {
     await Promise.all(Array.from({ length: lanes }, async () => {
+      const browser = await launch()
       while (queue.length && !stopped.length) {
         const name = queue.shift()
         try {
-          for (const locale of locales) await journeys[name](locale)
+          for (const locale of locales) await journeys[name](browser, locale)
         } catch (e) {
           stopped.push(name)
           failures.push(`journey ${name} stopped: ${e.message.split('\n')[0]}`)
           console.error(e)
           // Every open page (the other lane's among them) as it was when the journey stopped.
-          for (const ctx of browser.contexts())
+          for (const ctx of browsers.flatMap((b) => b.contexts()))
             for (const p of ctx.pages()) {
               const n = ++shots
               console.error(`  failure-${n}.png: ${p.url()}`)
@@ -1935,7 +1943,7 @@ async function main() {
       }
     }))
   } finally {
-    await browser.close()
+    await Promise.all(browsers.map((b) => b.close()))
     server.proc.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
   }

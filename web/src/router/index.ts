@@ -4,12 +4,17 @@ import { portalRoutes } from './modules/portal'
 import { consoleRoutes } from './modules/console'
 import { useSession } from '@/stores/session'
 import { i18n } from '@/i18n'
+import { openingPage } from '@/utils/prefetch'
 
 export const router = createRouter({
   history: createWebHistory(),
   routes: [portalRoutes, ...consoleRoutes, { path: '/:rest(.*)*', redirect: '/' }],
   scrollBehavior: () => ({ top: 0 }),
 })
+
+router.beforeEach(() => openingPage(true))
+router.afterEach(() => openingPage(false))
+router.onError(() => openingPage(false))
 
 router.beforeEach(async (to) => {
   if (!to.path.startsWith('/console') || to.meta.public) return true

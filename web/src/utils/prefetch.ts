@@ -1,0 +1,27 @@
+// Fetching a page's code before it is opened, while the browser is idle: the console's frame fetches the pages its
+// menu offers, the sign-in page the frame and the page signing in leads to. Opening one then waits for its data only.
+import type { RouteRecordNormalized } from 'vue-router'
+
+export const whenIdle = (f: () => void) =>
+  typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 300)
+
+// While a page is being opened, fetching waits (the page's own code comes first), then goes on when idle.
+let opening = false
+const held: (() => void)[] = []
+export function openingPage(yes: boolean) {
+  opening = yes
+  if (!yes) held.splice(0).forEach(whenIdle)
+}
+
+// The lazily loaded components of these route records, one after another, each when the browser is next idle.
+export function prefetchRoutes(records: RouteRecordNormalized[]) {
+  const loaders = records
+    .map((r) => r.components?.default)
+    .filter((c): c is () => Promise<unknown> => typeof c === 'function')
+  const next = () => {
+    if (opening) return void held.push(next)
+    const load = loaders.shift()
+    if (load) load().catch(() => undefined).finally(() => whenIdle(next))
+  }
+  whenIdle(next)
+}

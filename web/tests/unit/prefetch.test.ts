@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { RouteRecordNormalized } from 'vue-router'
+import { openingPage, prefetchRoutes } from '@/utils/prefetch'
+
+// A route record whose page code is fetched by `load` (what the router's lazy component is).
+const route = (load: () => Promise<unknown>) => ({ components: { default: load } }) as unknown as RouteRecordNormalized
+
+afterEach(() => {
+  openingPage(false)
+  vi.useRealTimers()
+})
+
+describe('prefetching pages', () => {
+  it('fetches one page at a time, each when the browser is idle, and none while a page is being opened', async () => {
+    vi.useFakeTimers()  // jsdom has no requestIdleCallback: idle is a 300 ms timer
+    const done: string[] = []
+    const load = (name: string) => vi.fn(() => Promise.resolve().then(() => void done.push(name)))
+    const a = load('a')
+    const b = load('b')
+    const c = load('c')
+    prefetchRoutes([route(a), { components: { default: {} } } as unknown as RouteRecordNormalized, route(b), route(c)])
+    expect(a).not.toHaveBeenCalled()
+    await vi.advanceTimersByTimeAsync(300)
+    expect(done).toEqual(['a'])
+    expect(b).not.toHaveBeenCalled()  // the next waits for the next idle moment
+
+    openingPage(true)
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(b).not.toHaveBeenCalled()  // held while the user's page opens
+    openingPage(false)
+    await vi.advanceTimersByTimeAsync(300)
+    expect(done).toEqual(['a', 'b'])
+    await vi.advanceTimersByTimeAsync(300)
+    expect(done).toEqual(['a', 'b', 'c'])  // a component already loaded (not a function) is skipped
+  })
+
+  it('goes on after a page whose code failed to load', async () => {
+    vi.useFakeTimers()
+    const b = vi.fn(() => Promise.resolve())
+    prefetchRoutes([route(() => Promise.reject(new Error('offline'))), route(b)])
+    await vi.advanceTimersByTimeAsync(600)
+    expect(b).toHaveBeenCalledOnce()
+  })
+})
