@@ -1748,6 +1748,15 @@ async function accounts(browser, base, locale) {
   const zh = locale === 'zh-CN'
   const who = zh ? 'inspector06' : 'inspector07'
   const admin = await signIn(browser, base, 'admin', locale)
+  // The admin lands on the pools: the experts (48 in the demo) a page of 20, the next page the next 20.
+  const members = admin.locator('[data-test=pool-table] .el-table__row')
+  await members.first().waitFor({ timeout: 10000 })
+  check(await members.count() === 20 && await admin.locator('[data-test=pool-pager]').isVisible(), `${locale} pools: a page of 20 members with a pager`)
+  const firstCode = await members.first().locator('td').first().textContent()
+  await admin.locator('[data-test=pool-pager] .btn-next').click()
+  const moved = await admin.waitForFunction((c) => document.querySelector('[data-test=pool-table] .el-table__row td')?.textContent !== c, firstCode, { timeout: 10000 })
+    .then(() => true, () => false)
+  check(moved, `${locale} pools: the pager's next page shows other members`)
   await admin.locator('[data-test=menu-accounts]').click()
   await admin.locator(field('accounts-q')).fill(who)
   await admin.locator('[data-test=accounts-search]').click()
