@@ -2,7 +2,7 @@
 // menu offers, the sign-in page the frame and the page signing in leads to. Opening one then waits for its data only.
 import type { RouteRecordNormalized } from 'vue-router'
 
-export const whenIdle = (f: () => void) =>
+const whenIdle = (f: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 300)
 
 // While a page is being opened, fetching waits (the page's own code comes first), then goes on when idle.
