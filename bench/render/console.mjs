@@ -37,3 +37,29 @@ export async function signIn(page, url, user) {
 }
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
+
+// Two builds of the web app side by side on one demo file: each round signs in eight accounts, four against A and four
+// against B (swapped the next round, one server at a time), calling ONCE(browser, url, user) for each, then waits for
+// the next 30-second step (each account signs in once per step). Resolves to { A: [...], B: [...] } of what ONCE returned.
+export async function signInAB(db, dists, rounds, once) {
+  const groups = [['clerk', 'handler', 'handler_yh', 'handler_fin'], ['supervisor', 'leader', 'head_yh', 'principal_yh001']]
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
+  const got = { A: [], B: [] }
+  try {
+    for (let r = 0; r < rounds; r++) {
+      for (const [variant, users] of [['A', groups[r % 2]], ['B', groups[(r + 1) % 2]]]) {
+        const { server, url } = await serve(db, dists[variant])
+        try {
+          for (const u of users) got[variant].push(await once(browser, url, u))
+        } finally {
+          server.kill()
+          await new Promise((ok) => server.on('exit', ok))
+        }
+      }
+      if (r + 1 < rounds) await new Promise((ok) => setTimeout(ok, 31000 - (Date.now() % 30000)))
+    }
+  } finally {
+    await browser.close()
+  }
+  return got
+}

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, demoDb, fillSignIn, serve, median } from './console.mjs'
+import { demoDb, fillSignIn, median, signInAB } from './console.mjs'
 import { renderProbe } from '../../tests/e2e/probe.mjs'
 const args = process.argv.slice(2)
 const opt = (n, d) => (args.includes(n) ? args[args.indexOf(n) + 1] : d)
@@ -29,17 +29,5 @@ async function once(browser, url, user) {
   await ctx.close()
   return r
 }
-const groups = [['clerk', 'handler', 'handler_yh', 'handler_fin'], ['supervisor', 'leader', 'head_yh', 'principal_yh001']]
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
-const got = { A: [], B: [] }
-try {
-  for (let r = 0; r < rounds; r++) {
-    for (const [v, users] of [['A', groups[r % 2]], ['B', groups[(r + 1) % 2]]]) {
-      const { server, url } = await serve(db, dists[v])
-      try { for (const u of users) { const x = await once(browser, url, u); got[v].push(x)} }
-      finally { server.kill(); await new Promise((ok) => server.on('exit', ok)) }
-    }
-    if (r + 1 < rounds) await new Promise((ok) => setTimeout(ok, 31000 - (Date.now() % 30000)))
-  }
-} finally { await browser.close() }
+const got = await signInAB(db, dists, rounds, once)
 for (const v of ['A', 'B']) console.log(`${v} ${dists[v]}: ${got[v].length} opens of ${item}, median ${median(got[v].map((x) => x.ms))} ms, pushed median ${median(got[v].map((x) => x.detail.pushed))} ms`)

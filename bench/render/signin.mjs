@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, demoDb, fillSignIn, root, serve } from './console.mjs'
+import { demoDb, fillSignIn, median, root, signInAB } from './console.mjs'
 
 const args = process.argv.slice(2)
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
@@ -36,26 +36,7 @@ async function once(browser, url, user) {
   return { wall, busy: Math.round(busy) }
 }
 
-const groups = [['clerk', 'handler', 'handler_yh', 'handler_fin'], ['supervisor', 'leader', 'head_yh', 'principal_yh001']]
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
-const got = { A: [], B: [] }
-try {
-  for (let r = 0; r < rounds; r++) {
-    for (const [variant, users] of [['A', groups[r % 2]], ['B', groups[(r + 1) % 2]]]) {
-      const { server, url } = await serve(db, dists[variant])  // one server at a time on the demo file
-      try {
-        for (const u of users) got[variant].push(await once(browser, url, u))
-      } finally {
-        server.kill()
-        await new Promise((ok) => server.on('exit', ok))
-      }
-    }
-    if (r + 1 < rounds) await new Promise((ok) => setTimeout(ok, 31000 - (Date.now() % 30000)))
-  }
-} finally {
-  await browser.close()
-}
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
+const got = await signInAB(db, dists, rounds, once)
 for (const v of ['A', 'B'])
   console.log(`${v} (${dists[v]}): ${got[v].length} sign-ins, wall median ${median(got[v].map((x) => x.wall))} ms, ` +
     `main thread busy median ${median(got[v].map((x) => x.busy))} ms`)
