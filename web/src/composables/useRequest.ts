@@ -1,6 +1,8 @@
 // The loading and failure idiom of every page that calls the API, in one place: `run(call)` marks `loading` while
 // the call is under way and shows a failure once (the server's problem text, or the network message when no answer
 // came, utils/failure.ts); `showFailure(e)` shows it for a call made outside `run`.
+// A page starts its first calls in setup, not in onMounted: the request is under way while the page mounts, and its
+// answer is still read after the page is mounted (the browser hands it over in a later task).
 import { computed, ref } from 'vue'
 import { ElMessage } from 'element-plus'
 import { failure } from '@/utils/failure'

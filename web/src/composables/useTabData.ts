@@ -1,7 +1,8 @@
 // A page of tabs whose lists are fetched when a tab is first shown rather than all when the page opens (the page
 // draws sooner and asks the server only for what is read): `loaders` names each tab's fetch, tabs without one fetch
-// their own. `reload()` — after a change, or for another year — forgets what was fetched and fetches the open tab again.
-import { onMounted, watch, type Ref } from 'vue'
+// their own; the open tab's from the start, while the page mounts (composables/useRequest.ts). `reload()` — after a
+// change, or for another year — forgets what was fetched and fetches the open tab again.
+import { watch, type Ref } from 'vue'
 
 export function useTabData(tab: Ref<string>, loaders: Record<string, () => Promise<unknown>>) {
   const loaded = new Set<string>()
@@ -10,8 +11,8 @@ export function useTabData(tab: Ref<string>, loaders: Record<string, () => Promi
     loaded.add(name)
     await loaders[name]()
   }
-  onMounted(() => show(tab.value))
   watch(tab, show)
+  void show(tab.value)
   async function reload() {
     loaded.clear()
     await show(tab.value)
