@@ -12,10 +12,17 @@ export default defineConfig({
     vue(),
     lazyDatePanels(),
     Components({
-      resolvers: [ElementPlusResolver({ importStyle: 'css' })],
+      // v-loading is the app's own (src/directives/loading.ts), not Element Plus's.
+      resolvers: [
+        { type: 'directive', resolve: (name) => (name === 'Loading' ? { name: 'vLoading', from: '@/directives/loading' } : undefined) },
+        ElementPlusResolver({ importStyle: 'css', directives: false }),
+      ],
       dts: 'src/components.d.ts',
     }),
   ],
+  // Library code this app never runs, left out of the bundle: Vue's Options API (every component here, Element Plus's
+  // too, is written with setup) and vue-i18n's legacy API (createI18n({ legacy: false })) and devtools hooks.
+  define: { __VUE_OPTIONS_API__: 'false', __VUE_I18N_LEGACY_API__: 'false', __INTLIFY_PROD_DEVTOOLS__: 'false' },
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   build: {
     manifest: true,

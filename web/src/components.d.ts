@@ -80,6 +80,6 @@ declare module 'vue' {
     WitnessStep: typeof import('./components/WitnessStep.vue')['default']
   }
   export interface GlobalDirectives {
-    vLoading: typeof import('element-plus/es')['ElLoadingDirective']
+    vLoading: typeof import('@/directives/loading')['vLoading']
   }
 }
