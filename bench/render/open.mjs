@@ -3,13 +3,13 @@
 // 100-row page of the case list. Debian's chromium at 1366×768, the demo database, one browser; times from the click
 // to the rows drawn and two frames painted, each page opened N times from another page of the menu after 3 s idle.
 // Not part of `make test`.
-// Usage: node bench/render/open.mjs [--db DB] [--as USER] [--page MENU] [--away MENU] [--hundred] [-n 5]
+// Usage: node bench/render/open.mjs [--db DB] [--dist web/dist] [--as USER] [--page MENU] [--away MENU] [--hundred] [-n 5]
 //   node bench/render/open.mjs --as admin --page pools --away accounts
 //   node bench/render/open.mjs --hundred            (the supervisor's case list at 100 rows a page)
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, demoDb, median, serve, signIn } from './console.mjs'
+import { chromium, demoDb, median, root, serve, signIn } from './console.mjs'
 
 const args = process.argv.slice(2)
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
@@ -18,7 +18,7 @@ const user = opt('--as', 'supervisor'), target = opt('--page', 'cases'), away = 
 
 const work = mkdtempSync(join(tmpdir(), 'qf-bench-render-'))
 const db = demoDb(work, opt('--db', null))
-const { server, url } = await serve(db)
+const { server, url } = await serve(db, opt('--dist', join(root, 'web/dist')))
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
 try {
