@@ -3,14 +3,14 @@ import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { fileURLToPath, URL } from 'node:url'
-import { lazyDatePanels } from './vite/lazy-date-panels'
+import { lazyPoppers } from './vite/lazy-poppers'
 
 // Element Plus components and their styles are imported where they are used (on demand), so the portal's
 // first load carries only what the portal shows. The console's routes are split off by dynamic imports.
 export default defineConfig({
   plugins: [
     vue(),
-    lazyDatePanels(),
+    lazyPoppers(),
     Components({
       // v-loading is the app's own (src/directives/loading.ts), not Element Plus's.
       resolvers: [

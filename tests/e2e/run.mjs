@@ -735,7 +735,7 @@ async function supervisor(browser, base, locale, c) {
   await pickOption(page, 'dash-compare', locale === 'zh-CN' ? '环比' : 'Period before')
   await expectText(page.locator('[data-test=dash-compared]'), `${year - 1}-12-31`, `${locale} dashboard: the period before ends the day before this one begins`)
   // The shortcut to this month: the range runs from its first day. The range's calendar is drawn when first opened
-  // (web/vite/lazy-date-panels.ts), not with the page.
+  // (web/vite/lazy-poppers.ts), not with the page.
   check(await page.locator('.el-date-range-picker').count() === 0, `${locale} dashboard: the date range's calendar not drawn while closed`)
   await page.locator('[data-test=dash-range] input').first().click()
   await page.locator('.el-picker-panel__shortcut:visible', { hasText: locale === 'zh-CN' ? '本月' : 'This month' }).click()
