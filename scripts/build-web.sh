@@ -10,7 +10,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 stamp=dist/.vite/manifest.json
-if [ -f "$stamp" ] && [ -z "$(find src public index.html vite.config.ts tsconfig.json package-lock.json scripts -newer "$stamp" -print -quit)" ]; then
+if [ -f "$stamp" ] && [ -z "$(find src public index.html vite.config.ts vite tsconfig.json package-lock.json scripts -newer "$stamp" -print -quit)" ]; then
   echo "web: dist is up to date"
   node scripts/sizes.mjs --quiet
   exit 0
