@@ -431,6 +431,9 @@ async function clerk(browser, base, locale) {
   await shot(page, locale, 'console-work-clerk')
   await page.locator('[data-test=menu-intake]').click()
   await page.waitForURL(/\/console\/intake/)
+  // A closed select's options are drawn when it first opens (web/vite/lazy-poppers.ts), not with the form.
+  await page.locator('[data-test=intake-channel]').waitFor()
+  check(await page.locator('.el-select-dropdown__item').count() === 0, `${locale} intake: the form's selects draw no options while closed`)
   await pickOption(page, 'intake-channel', t.letter)
   await pickOption(page, 'intake-category', t.tutoring)
   const title = `来信反映教师有偿补课（${locale}）`
