@@ -46,6 +46,12 @@ def main():
         check(r.returncode == 0, "and from the database: " + r.stdout + r.stderr)
         status, record, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/1")
         check(status == 200 and len(record.get("children", [])) == 43002 and len(record.get("exceptions", [])) == 1, "the record holds every child and the appeal decided")
+        # The record page's read: the same record with the children counted instead of listed.
+        status, summary, _ = qfserver.Client(server.port).request("GET", "/api/v1/public/placement/runs/1?children=none")
+        placed = sum(1 for c in record.get("children", []) if c["school"] is not None)
+        check(status == 200 and "children" not in summary and summary.get("children_count") == 43002 and summary.get("placed") == placed
+              and {k: v for k, v in summary.items() if k not in ("children_count", "placed")} == {k: v for k, v in record.items() if k != "children"},
+              "without the children, the record counts them (%r of 43002, %d placed): %r" % (summary.get("children_count"), placed, summary.get("placed")))
 
         def verify(rec, name):
             path = os.path.join(work, name + ".json")
