@@ -22,8 +22,8 @@ export interface LoginStep {
   otpauth?: string
 }
 
-export interface MfaResult extends Partial<Me> {
-  csrf_token: string
+// The second step's answer: the account as GET /api/v1/auth/me gives it, and the recovery codes after enrolling.
+export interface MfaResult extends Me {
   recovery_codes?: string[]
 }
 

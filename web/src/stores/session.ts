@@ -41,12 +41,12 @@ export const useSession = defineStore('session', () => {
   // Completes the second step; answers the recovery codes when the account has just enrolled.
   async function secondFactor(code: string, recovery = false): Promise<string[] | undefined> {
     if (!pending.value) throw new ApiError({ status: 401, title: i18n.global.t('msg.passwordAgain'), code: 'auth.mfa_expired' })
-    const r = await authApi.mfa(pending.value.mfa_token, code, recovery)
-    setCsrfToken(r.csrf_token)
+    // The answer is the account as GET /api/v1/auth/me gives it (and the recovery codes after enrolling).
+    const { recovery_codes, ...account } = await authApi.mfa(pending.value.mfa_token, code, recovery)
     pending.value = null
-    adopt(await authApi.me())
+    adopt(account)
     checked.value = true
-    return r.recovery_codes
+    return recovery_codes
   }
 
   async function logout(): Promise<void> {

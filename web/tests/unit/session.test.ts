@@ -9,10 +9,9 @@ beforeEach(() => setActivePinia(createPinia()))
 afterEach(() => vi.unstubAllGlobals())
 
 describe('session store', () => {
-  it('signs in with the password, then the second factor, and sends the new CSRF token afterwards', async () => {
+  it('signs in with the password, then the second factor (whose answer is the account), and sends the new CSRF token afterwards', async () => {
     const fetch = vi.fn()
       .mockResolvedValueOnce(json(200, { mfa: 'totp', mfa_token: 'm1' }))
-      .mockResolvedValueOnce(json(200, { csrf_token: 'c1' }))
       .mockResolvedValueOnce(json(200, me))
       .mockResolvedValueOnce(json(200, {}))
     vi.stubGlobal('fetch', fetch)
@@ -21,18 +20,19 @@ describe('session store', () => {
     expect(s.signedIn).toBe(false)
     await s.secondFactor('123456')
     expect(JSON.parse(fetch.mock.calls[1][1].body)).toEqual({ mfa_token: 'm1', code: '123456' })
+    expect(fetch).toHaveBeenCalledTimes(2) // the account is not asked for again
     expect(s.signedIn).toBe(true)
+    expect(s.me?.display_name).toBe('受理员')
     expect(s.has('clerk')).toBe(true)
     expect(s.has('supervisor', 'leader')).toBe(false)
     await s.logout()
-    expect(fetch.mock.calls[3][1].headers['X-CSRF-Token']).toBe('c2')
+    expect(fetch.mock.calls[2][1].headers['X-CSRF-Token']).toBe('c2')
     expect(s.signedIn).toBe(false)
   })
 
   it('sends a recovery code as such', async () => {
     const fetch = vi.fn()
       .mockResolvedValueOnce(json(200, { mfa: 'totp', mfa_token: 'm1' }))
-      .mockResolvedValueOnce(json(200, { csrf_token: 'c1' }))
       .mockResolvedValueOnce(json(200, me))
     vi.stubGlobal('fetch', fetch)
     const s = useSession()
