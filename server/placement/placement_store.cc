@@ -989,19 +989,22 @@ absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id, bool with_chil
   QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
   if (run.state != "published") return NotFound("placement.run_not_found", "录取批次不存在或尚未公布");
   QF_ASSIGN_OR_RETURN(Recorded rec, LoadRecord(db, run));
-  // Without the children, their count and how many hold a seat, read off the record before its tens of thousands
-  // of children are left out of the JSON (building it was most of the page's time).
-  size_t count = rec.in.children.size();
-  auto placed = std::count_if(rec.school_of.begin(), rec.school_of.end(), [](const auto& s) { return s.has_value(); });
-  if (!with_children) rec.in.children.clear(), rec.school_of.clear();
+  // Without the children: their count and how many hold a seat, read off the record before its tens of thousands
+  // of children are left out (building their JSON to drop it was most of the record page's time).
+  json::object counts;
+  if (!with_children) {
+    counts["children_count"] = rec.in.children.size();
+    counts["placed"] = std::count_if(rec.school_of.begin(), rec.school_of.end(), [](const auto& s) { return s.has_value(); });
+    rec.in.children.clear();
+    rec.school_of.clear();
+  }
   json::object o = RecordJson(rec);
   o["run_id"] = run.id;
   o["year"] = run.year;
   o["record_sha256_at_publication"] = run.record_sha256;
   if (!with_children) {
-    o["children_count"] = count;
-    o["placed"] = placed;
     o.erase("children");
+    for (auto& [k, v] : counts) o[k] = v;
   }
   return o;
 }
