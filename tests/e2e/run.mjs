@@ -299,7 +299,23 @@ function watchErrors(page, who) {
 // signing in again and again waits for codes); later journeys open the console again with the browser state that
 // sign-in left (the session cookie), as a returning user does.
 const signedIn = {}
-async function signIn(browser, base, user, locale, viewport = { width: 1366, height: 768 }, password = PASSWORD) {
+// One sign-in per account at a time: the server takes only a TOTP step later than the last it took, so two lanes
+// signing one account in at once could send their codes out of order and have the earlier one refused; the second
+// waits, then finds the first's session stored (for the same language) and uses it.
+const signingIn = {}
+async function signIn(...args) {
+  const user = args[2]
+  const before = signingIn[user] ?? Promise.resolve()
+  let done
+  signingIn[user] = new Promise((ok) => (done = ok))
+  try {
+    await before
+    return await signInNow(...args)
+  } finally {
+    done()
+  }
+}
+async function signInNow(browser, base, user, locale, viewport = { width: 1366, height: 768 }, password = PASSWORD) {
   const key = `${user}/${locale}`
   const ctx = await browser.newContext({ viewport, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true, storageState: signedIn[key] })
   await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
