@@ -18,12 +18,18 @@ export function renderProbe() {
     const answered = performance.now()
     requestAnimationFrame(() => requestAnimationFrame(() =>
       out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start),
-        detail: { pushed: Math.round(n.pushed - n.start), reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}`) } })))
+        detail: { pushed: Math.round(n.pushed - n.start), reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
+          (net.has(r.url) ? ` (sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })))
   }
+  // When the network stack sent each request, heard its first byte and read its last, seen apart from the page's
+  // main thread (a busy one hears of an answer late).
+  const net = new Map()
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) net.set(e.name, [e.requestStart, e.responseStart, e.responseEnd]) })
+    .observe({ type: 'resource' })
   const fetch0 = window.fetch.bind(window)
   window.fetch = (...a) => {
     pending++
-    const r = { u: String(a[0]).slice(0, 60), s: Math.round(performance.now()) }
+    const r = { u: String(a[0]).slice(0, 60), url: new URL(String(a[0]), location.href).href, s: Math.round(performance.now()) }
     if (nav) nav.reqs.push(r)
     return fetch0(...a).finally(() => { r.e = Math.round(performance.now()); pending--; setTimeout(settle, 0) })
   }
