@@ -1,8 +1,10 @@
-// Fetching a page's code before it is opened, while the browser is idle: the console's frame fetches the pages its
-// menu offers, the sign-in page the frame and the page signing in leads to. Opening one then waits for its data only.
+// Fetching a page's code before it is opened, while the browser is idle: the console's frame fetches the vocabulary
+// most pages label with and the pages its menu offers, the sign-in page the frame and the page signing in leads to.
+// Opening one then waits for its own data only.
 import type { RouteRecordNormalized } from 'vue-router'
 
-const whenIdle = (f: () => void) =>
+// F when the browser is next idle (at the latest in 3 s).
+export const whenIdle = (f: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 300)
 
 // While a page is being opened, fetching waits (the page's own code comes first), then goes on when idle.
@@ -13,11 +15,17 @@ export function openingPage(yes: boolean) {
   if (!yes) held.splice(0).forEach(whenIdle)
 }
 
+// The loaders of these route records' lazily loaded components (none for one already loaded).
+export const codeOf = (records: RouteRecordNormalized[]) =>
+  records.map((r) => r.components?.default).filter((c): c is () => Promise<unknown> => typeof c === 'function')
+
 // The lazily loaded components of these route records, one after another, each when the browser is next idle.
-export function prefetchRoutes(records: RouteRecordNormalized[]) {
-  const loaders = records
-    .map((r) => r.components?.default)
-    .filter((c): c is () => Promise<unknown> => typeof c === 'function')
+export const prefetchRoutes = (records: RouteRecordNormalized[]) => prefetch(codeOf(records))
+
+// These loads (a page's code, data most pages share), one after another, each when the browser is next idle and no
+// page is being opened; a failed one is left for its page to ask again.
+export function prefetch(loads: (() => Promise<unknown>)[]) {
+  const loaders = [...loads]
   const next = () => {
     if (opening) return void held.push(next)
     const load = loaders.shift()

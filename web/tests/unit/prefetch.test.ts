@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { RouteRecordNormalized } from 'vue-router'
-import { openingPage, prefetchRoutes } from '@/utils/prefetch'
+import { openingPage, prefetch, prefetchRoutes } from '@/utils/prefetch'
 
 // A route record whose page code is fetched by `load` (what the router's lazy component is).
 const route = (load: () => Promise<unknown>) => ({ components: { default: load } }) as unknown as RouteRecordNormalized
@@ -40,5 +40,16 @@ describe('prefetching pages', () => {
     prefetchRoutes([route(() => Promise.reject(new Error('offline'))), route(b)])
     await vi.advanceTimersByTimeAsync(600)
     expect(b).toHaveBeenCalledOnce()
+  })
+
+  it('runs data loads in the same queue, before the pages, going on after one that failed', async () => {
+    vi.useFakeTimers()
+    const done: string[] = []
+    const page = vi.fn(() => Promise.resolve().then(() => void done.push('page')))
+    prefetch([() => Promise.resolve().then(() => void done.push('vocabulary')), () => Promise.reject(new Error('403')), page])
+    await vi.advanceTimersByTimeAsync(300)
+    expect(done).toEqual(['vocabulary'])
+    await vi.advanceTimersByTimeAsync(600)
+    expect(done).toEqual(['vocabulary', 'page'])
   })
 })
