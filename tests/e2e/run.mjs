@@ -315,6 +315,13 @@ async function signIn(...args) {
     done()
   }
 }
+// Until the render probe has recorded PATH drawn, asked with plain evaluations (no locator: nothing injected).
+async function drawn(page, path) {
+  for (let i = 0; i < 500; i++) {
+    if (await page.evaluate((p) => (window.__qfRenders ?? []).some((r) => r.path === p), path)) return
+    await page.waitForTimeout(20)
+  }
+}
 async function signInNow(browser, base, user, locale, viewport = { width: 1366, height: 768 }, password = PASSWORD) {
   const key = `${user}/${locale}`
   const ctx = await browser.newContext({ viewport, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true, storageState: signedIn[key] })
@@ -329,6 +336,9 @@ async function signInNow(browser, base, user, locale, viewport = { width: 1366, 
     return page
   }
   await page.waitForURL(/\/console\/login/)
+  // As a user does, typing starts once the form is drawn: the first locator in a new page injects Playwright's own
+  // script into it, which would otherwise run inside the drawing the render probe times.
+  await drawn(page, '/console/login')
   await page.locator(field('username')).fill(user)
   await page.locator(field('password')).fill(password)
   await page.locator('[data-test=login-next]').click()
