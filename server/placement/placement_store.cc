@@ -991,10 +991,10 @@ absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id, bool with_chil
   QF_ASSIGN_OR_RETURN(Recorded rec, LoadRecord(db, run));
   // Without the children: their count and how many hold a seat, read off the record before its tens of thousands
   // of children are left out (building their JSON to drop it was most of the record page's time).
-  json::object counts;
+  size_t children_count = 0, placed = 0;
   if (!with_children) {
-    counts["children_count"] = rec.in.children.size();
-    counts["placed"] = std::count_if(rec.school_of.begin(), rec.school_of.end(), [](const auto& s) { return s.has_value(); });
+    children_count = rec.in.children.size();
+    placed = std::count_if(rec.school_of.begin(), rec.school_of.end(), [](const auto& s) { return s.has_value(); });
     rec.in.children.clear();
     rec.school_of.clear();
   }
@@ -1004,7 +1004,8 @@ absl::StatusOr<json::object> PublicRecord(Db& db, int64_t run_id, bool with_chil
   o["record_sha256_at_publication"] = run.record_sha256;
   if (!with_children) {
     o.erase("children");
-    for (auto& [k, v] : counts) o[k] = v;
+    o["children_count"] = children_count;
+    o["placed"] = placed;
   }
   return o;
 }
