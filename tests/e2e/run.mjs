@@ -529,9 +529,16 @@ async function clerk(browser, base, locale) {
   if (locale === 'en') {
     await page.locator(field('filter-q')).fill('学校收取资料费（en）')
     await page.locator('[data-test=filter-go]').click()
+    // The check for repeats failing (here the connection dropped) is said, not shown as "no repeats"; retry finds them.
+    const drop = (r) => r.abort('connectionreset')
+    await page.route('**/api/v1/cases/*/repeats*', drop)
     await page.locator('[data-test=case-link]').first().click()
     await page.waitForURL(/\/console\/cases\/\d+/)
+    await expectText(page.locator('[data-test=repeats-failed]'), 'Could not check for likely repeats', 'a failed check for repeats is said')
+    await page.unroute('**/api/v1/cases/*/repeats*', drop)
+    await page.locator('[data-test=repeats-retry]').click()
     await expectText(page.locator('[data-test=repeats] a'), '学校收取资料费（zh-CN）', 'the second report is offered the first as a repeat')
+    check(await page.locator('[data-test=repeats-failed]').count() === 0, 'the retry that found them clears the failure')
     await expectText(page.locator('[data-test=repeat-why]'), '瑶海区光明中学', 'the repeat says why: the same school')
     await shot(page, locale, 'console-repeats')
     // Merging asks first, naming both items; cancelling merges nothing.
