@@ -38,6 +38,7 @@ LISTS = [
     ("overdue", "/api/v1/cases?limit=20&overdue=true"),
     ("overdue & mine", "/api/v1/cases?limit=20&overdue=true&mine=true"),
     ("mine", "/api/v1/cases?limit=20&mine=true"),
+    ("my work's cards (red and yellow of mine)", "/api/v1/cases/alerts"),
     ("state=dispatched", "/api/v1/cases?limit=20&state=dispatched"),
     ("state=registered", "/api/v1/cases?limit=20&state=registered"),
     ("category=fees", "/api/v1/cases?limit=20&category=fees"),

@@ -152,6 +152,8 @@ struct ListFilter {
   std::string state, channel, category, district;
   int64_t unit_id = 0;
   bool overdue = false;
+  // Only cases with an open watched deadline due on or before this day (MyAlerts: the horizon of its colours).
+  std::optional<absl::CivilDay> due_by;
   bool mine = false;                    // only cases waiting for an action of the caller (or the caller's unit)
   std::string q;                        // a receipt code, or words in the title
   std::optional<std::string> from, to;  // received day range, inclusive
@@ -166,6 +168,10 @@ struct ListFilter {
 bool IsListSortKey(std::string_view key);
 absl::StatusOr<boost::json::object> List(Db& db, const CaseEnv& env, const ListFilter& f, const Principal& who,
                                          absl::Time now);
+
+// My work's cards: how many of the caller's waiting cases (ListFilter::mine) show red and yellow today, counted over
+// all of them, not a page ({red, yellow}, capped: true when there were more to colour than a request reads).
+absl::StatusOr<boost::json::object> MyAlerts(Db& db, const CaseEnv& env, const Principal& who, absl::Time now);
 
 // Issues yellow and red cards for open watched deadlines as of `now` (each at most once); returns how many.
 absl::StatusOr<int> SweepSupervision(Tx& tx, const CaseEnv& env);

@@ -393,6 +393,11 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 return List(db, Env(app), f, *req.principal, app.clock->Now());
               }),
               0, "Cases in the caller's scope with filters, sorting and paging (total included)"});
+  router.Add({"GET", "/api/v1/cases/alerts", kClerk | kHandler | kSupervisor | kLeader,
+              ReadRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                return MyAlerts(db, Env(app), *req.principal, app.clock->Now());
+              }),
+              0, "My work's cards: how many of the caller's waiting cases show red and yellow today, over all of them"});
   router.Add({"GET", "/api/v1/cases/export", kStaff,
               FileRoute(app, [&app](const Request& req, Db& db) -> absl::StatusOr<Response> {
                 ListFilter f;

@@ -177,6 +177,49 @@ TEST_F(CasesTest, SupervisionCardsOncePerDeadline) {
   EXPECT_EQ(st->Text(0), "yellow,red");
 }
 
+// The horizon agrees with Assess: an open overall deadline due on it can be yellow, every one due after it is green,
+// across a month with a holiday in it (the shipped calendar's May Day days off).
+TEST_F(CasesTest, AlertHorizonIsTheLastDayAssessColours) {
+  const auto& policy = env_.policies->supervision();
+  for (absl::CivilDay today(2026, 4, 20); today < absl::CivilDay(2026, 5, 20); ++today) {
+    absl::CivilDay horizon = AlertHorizon(today, *env_.calendar, policy);
+    EXPECT_GE(horizon, today);
+    for (absl::CivilDay due = today; due < today + 40; ++due) {
+      Colour c = Assess(Watch::kOverall, DeadlineStatus::kOpen, due, today, *env_.calendar, policy).colour;
+      if (due > horizon) {
+        EXPECT_EQ(c, Colour::kGreen) << today << " due " << due;
+      }
+    }
+    if (env_.calendar->IsWorkingDay(horizon)) {
+      EXPECT_EQ(Assess(Watch::kOverall, DeadlineStatus::kOpen, horizon, today, *env_.calendar, policy).colour,
+                Colour::kYellow) << today;
+    }
+  }
+}
+
+// My work's cards count every waiting case near or past its deadline, not the page the list shows (50 rows).
+TEST_F(CasesTest, MyAlertsCountBeyondAPage) {
+  for (int i = 0; i < 55; ++i) Register({.category = "fees", .concerned_unit_id = school_});
+  Principal clerk = Staff(kClerk, divisions_["office"]);
+  auto alerts = [&] {
+    Db* db = *rt_->app().readers->Get();
+    auto a = MyAlerts(*db, env_, clerk, clock_.Now());
+    EXPECT_TRUE(a.ok()) << a.status();
+    return a.ok() ? *a : json::object{};
+  };
+  // Registered on April 30, acceptance due May 15: nothing to show yet, then one working day before, then past it.
+  EXPECT_EQ(json::serialize(alerts()), R"({"red":0,"yellow":0})");
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 14, 9, 0, 0), Cst()));
+  EXPECT_EQ(json::serialize(alerts()), R"({"red":0,"yellow":55})");
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2026, 5, 18, 9, 0, 0), Cst()));
+  EXPECT_EQ(json::serialize(alerts()), R"({"red":55,"yellow":0})");
+  // Not a handler's: the registered cases wait for the office, not for a school.
+  Db* db = *rt_->app().readers->Get();
+  auto theirs = MyAlerts(*db, env_, Staff(kHandler, school_, principal_), clock_.Now());
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  EXPECT_EQ(json::serialize(*theirs), R"({"red":0,"yellow":0})");
+}
+
 TEST_F(CasesTest, MergeRepeatsIntoOneCase) {
   Principal clerk = Staff(kClerk, divisions_["office"]);
   int64_t a = Register({.channel = "zmztc", .category = "fees", .concerned_unit_id = school_})["id"].as_int64();

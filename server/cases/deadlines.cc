@@ -139,6 +139,14 @@ Signal Assess(Watch watch, DeadlineStatus status, absl::CivilDay due, absl::Civi
   return s;
 }
 
+absl::CivilDay AlertHorizon(absl::CivilDay today, const Calendar& cal, const SupervisionPolicy& policy) {
+  // An overall deadline is yellow while at most yellow_working_days working days away (steps only once past): the
+  // horizon is the last day within that many working days of today, a run of days off after it included.
+  absl::CivilDay day = today;
+  for (int i = 0; i < 366 && cal.WorkingDaysBetween(today, day + 1) <= policy.yellow_working_days; ++i) day += 1;
+  return day;
+}
+
 std::vector<const Escalation*> EscalationsDue(absl::CivilDay due, absl::CivilDay today, const Calendar& cal,
                                               const SupervisionPolicy& policy) {
   std::vector<const Escalation*> out;

@@ -98,6 +98,9 @@ Signal Assess(Watch watch, DeadlineStatus status, absl::CivilDay due, absl::Civi
               const SupervisionPolicy& policy);
 // The worse of two colours (red > yellow > green > none).
 Colour Worse(Colour a, Colour b);
+// The last due day on which an open watched deadline can show yellow or red on `today` (Assess): every one due later
+// is green. The open deadlines due by it are the ones worth colouring when counting cards (cases::MyAlerts).
+absl::CivilDay AlertHorizon(absl::CivilDay today, const Calendar& cal, const SupervisionPolicy& policy);
 
 // The escalation documents an overall deadline allows today (working days overdue at or past each rung).
 std::vector<const Escalation*> EscalationsDue(absl::CivilDay due, absl::CivilDay today, const Calendar& cal,

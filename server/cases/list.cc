@@ -25,7 +25,8 @@ constexpr int64_t kMaxCounted = 10000;
 constexpr int64_t kMaxCountedWords = 200;  // common words: each counted case costs a probe of the index
 constexpr int64_t kRankedMatches = 2000;
 constexpr int64_t kRareMatches = 5000;  // words in at most this many cases drive the query from the index
-constexpr int64_t kNewestCut = 5000;    // a common word's newest matches read at most, newest first
+constexpr int64_t kNewestCut = 5000;
+constexpr int64_t kMaxAlerts = 2000;    // the cases near or past a deadline coloured for MyAlerts at most    // a common word's newest matches read at most, newest first
 // The cases whose keys are bound as one JSON array (few, found beforehand): looked up by key.
 constexpr const char* kKeysIn = "c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))";
 
@@ -148,26 +149,29 @@ absl::StatusOr<ListQuery> PlanList(Db& db, const ListFilter& f, const Principal&
   auto day_start = [](const std::string& d, int add) { return FormatUtc(CstStart(*ParseDay(d) + add)); };
   if (f.from) cond(column("c.received_at") + " >= ?", day_start(*f.from, 0));
   if (f.to) cond(column("c.received_at") + " < ?", day_start(*f.to, 1));
-  if (f.overdue) {
+  // Cases with an open watched deadline due before a day (overdue: before today) or on or before one (due_by).
+  auto by_deadline = [&](const char* compare, const std::string& day) -> absl::Status {
     // Driven by the open-deadline index: the overdue are few however many cases there are.
-    std::string overdue = fmt::format(
-        "SELECT d.case_id FROM case_deadlines d WHERE d.status = 'open' AND d.due_on < ? AND d.kind IN {}",
-        SqlWatchedKinds());
-    std::string today = FormatDay(CstDay(now));
+    std::string due = fmt::format(
+        "SELECT d.case_id FROM case_deadlines d WHERE d.status = 'open' AND d.due_on {} ? AND d.kind IN {}",
+        compare, SqlWatchedKinds());
     bool by_keys = false;
     if (db.backend() == Backend::kPostgres) {
       // PostgreSQL estimates the open deadlines past due from each column alone (the review windows that ran out
       // count among them) and, expecting thousands, joined them to a walk of every case (150 ms at 153,000 cases
       // for 8 overdue): they are read first, as a subtree's cases are, and the cases looked up by key.
-      QF_ASSIGN_OR_RETURN(auto st, db.Prepare(overdue + " LIMIT ?"));
-      st.Bind(1, today).Bind(2, kRareMatches + 1);
+      QF_ASSIGN_OR_RETURN(auto st, db.Prepare(due + " LIMIT ?"));
+      st.Bind(1, day).Bind(2, kRareMatches + 1);
       QF_ASSIGN_OR_RETURN(auto ids, st.Ints());
       by_keys = static_cast<int64_t>(ids.size()) <= kRareMatches;
       if (by_keys) cond(kKeysIn, json::serialize(json::array(ids.begin(), ids.end())));
     }
-    if (!by_keys) cond("c.id IN (" + overdue + ")", today);
+    if (!by_keys) cond("c.id IN (" + due + ")", day);
     selective = true;
-  }
+    return absl::OkStatus();
+  };
+  if (f.overdue) QF_RETURN_IF_ERROR(by_deadline("<", FormatDay(CstDay(now))));
+  if (f.due_by) QF_RETURN_IF_ERROR(by_deadline("<=", FormatDay(*f.due_by)));
   if (f.mine) {
     WaitingStates waiting = WaitingFor(who.roles);
     // New registrations are the largest pool of waiting cases: for the intake roles who act on them, "mine" picks
@@ -553,6 +557,25 @@ absl::StatusOr<json::object> List(Db& db, const CaseEnv& env, const ListFilter& 
   if (total > cap) out["total_capped"] = true;
   // By relevance: over every match, or (a common word, no list yet) among the newest kRankedMatches.
   if (match && f.sort == "relevance") out["relevance"] = every_match ? "all" : "newest";
+  return out;
+}
+
+absl::StatusOr<json::object> MyAlerts(Db& db, const CaseEnv& env, const Principal& who, absl::Time now) {
+  ListFilter f;
+  f.mine = true;
+  f.due_by = AlertHorizon(CstDay(now), *env.calendar, env.policies->supervision());
+  f.sort = "id";
+  f.limit = kMaxAlerts;
+  QF_ASSIGN_OR_RETURN(auto list, List(db, env, f, who, now));
+  int64_t red = 0, yellow = 0;
+  for (const auto& item : list.at("items").as_array()) {
+    const auto& colour = item.as_object().at("deadline_colour").as_string();
+    red += colour == "red";
+    yellow += colour == "yellow";
+  }
+  json::object out{{"red", red}, {"yellow", yellow}};
+  // More cases near or past their deadlines than are coloured here: the counts are a floor.
+  if (list.at("total").as_int64() > kMaxAlerts || list.contains("total_capped")) out["capped"] = true;
   return out;
 }
 

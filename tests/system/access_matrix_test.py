@@ -90,6 +90,7 @@ def main():
             ("POST", "/api/v1/cases/{id}/supervision-orders"): {"case": True, "body": {}},
             ("POST", "/api/v1/supervision-orders/{id}/answer"): {"params": [order["id"]], "body": {}},
             ("GET", "/api/v1/supervision"): {}, ("GET", "/api/v1/supervision/export"): {}, ("GET", "/api/v1/notifications"): {},
+            ("GET", "/api/v1/cases/alerts"): {},
             ("POST", "/api/v1/supervision/sweep"): {"body": {}},
             ("POST", "/api/v1/cases/import"): {"raw": b""}, ("GET", "/api/v1/stats"): {},
             ("GET", "/api/v1/calendar/deadline"): {}, ("GET", "/api/v1/calendar/years"): {}, ("GET", "/api/v1/public/hotlines"): {},

@@ -473,6 +473,8 @@ export const casesApi = {
     http.get<CasePage>('/api/v1/cases', { ...(f as Query), offset, limit }, signal),
   exportXlsx: (f: CaseFilter) => download('/api/v1/cases/export', f as Query),
   get: (id: number) => http.get<StaffCase>(`/api/v1/cases/${id}`),
+  // My work's cards over all of my waiting cases (capped: more to colour than one request reads; the counts a floor).
+  alerts: () => http.get<{ red: number; yellow: number; capped?: boolean }>('/api/v1/cases/alerts'),
   repeats: (id: number) => http.get<{ offered: boolean; items: RepeatCandidate[] }>(`/api/v1/cases/${id}/repeats`),
   // Who read the case (访问留痕), for the discipline office.
   retaliationAlerts: (state: 'open' | 'all') =>
