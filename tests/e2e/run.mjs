@@ -369,6 +369,14 @@ async function citizen(browser, base, locale) {
   watchErrors(page, 'citizen')
   await page.goto(base)
   await expectText(page.locator('h1'), locale === 'en' ? 'Complaints and reports' : '教育系统投诉举报', `${locale} portal home in its language`)
+  // The other language is fetched when first chosen (only the one in use comes with the page): the switch there
+  // and back redraws the page in each, and <html lang> follows.
+  const other = locale === 'en' ? ['zh-CN', '教育系统投诉举报'] : ['en', 'Complaints and reports']
+  await page.locator('[data-test=lang]').click()
+  await expectText(page.locator('h1'), other[1], `${locale} portal: the language switch draws the page in ${other[0]}`)
+  check(await page.evaluate(() => document.documentElement.lang) === other[0], `${locale} portal: the page's lang is ${other[0]} after the switch`)
+  await page.locator('[data-test=lang]').click()
+  await expectText(page.locator('h1'), locale === 'en' ? 'Complaints and reports' : '教育系统投诉举报', `${locale} portal: and back`)
   await shot(page, locale, 'portal-home')
   await page.locator('[data-test=start]').click()
   await page.waitForURL(/\/submit$/)

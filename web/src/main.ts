@@ -6,7 +6,7 @@ import 'element-plus/es/components/message/style/css'
 import './styles.css'
 import App from './App.vue'
 import { router } from './router'
-import { i18n } from './i18n'
+import { i18n, messagesReady } from './i18n'
 import { setUnauthorizedHandler } from './api/request'
 import { useSession } from './stores/session'
 
@@ -22,4 +22,5 @@ setUnauthorizedHandler(() => {
     router.push({ name: 'login', query: { redirect: here.fullPath, expired: '1' } })
 })
 
-app.mount('#app')
+// Drawn once the language's messages are here (fetched beside the first page's code and data).
+void messagesReady.then(() => app.mount('#app'))

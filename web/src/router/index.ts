@@ -3,7 +3,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { portalRoutes } from './modules/portal'
 import { consoleRoutes } from './modules/console'
 import { useSession } from '@/stores/session'
-import { i18n } from '@/i18n'
+import { i18n, messagesReady } from '@/i18n'
 import { openingPage } from '@/utils/prefetch'
 
 export const router = createRouter({
@@ -13,6 +13,9 @@ export const router = createRouter({
 })
 
 router.beforeEach(() => openingPage(true))
+// The first page's title is in the user's language: its messages come before the navigation ends (asked last, so
+// that they are fetched beside the session and the page's code rather than before them).
+router.beforeResolve(() => messagesReady.then(() => true))
 router.afterEach(() => openingPage(false))
 router.onError(() => openingPage(false))
 
