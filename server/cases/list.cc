@@ -25,8 +25,8 @@ constexpr int64_t kMaxCounted = 10000;
 constexpr int64_t kMaxCountedWords = 200;  // common words: each counted case costs a probe of the index
 constexpr int64_t kRankedMatches = 2000;
 constexpr int64_t kRareMatches = 5000;  // words in at most this many cases drive the query from the index
-constexpr int64_t kNewestCut = 5000;
-constexpr int64_t kMaxAlerts = 2000;    // the cases near or past a deadline coloured for MyAlerts at most    // a common word's newest matches read at most, newest first
+constexpr int64_t kNewestCut = 5000;    // a common word's newest matches read at most, newest first
+constexpr int64_t kMaxAlerts = 2000;    // the cases near or past a deadline coloured for MyAlerts at most
 // The cases whose keys are bound as one JSON array (few, found beforehand): looked up by key.
 constexpr const char* kKeysIn = "c.id IN (SELECT CAST(value AS BIGINT) FROM json_each(?))";
 
