@@ -19,6 +19,19 @@ router.beforeResolve(() => messagesReady.then(() => true))
 router.afterEach(() => openingPage(false))
 router.onError(() => openingPage(false))
 
+// A page whose code cannot be fetched — most often because an upgrade replaced the files the open app knew, so that
+// the menu would do nothing until the user thought to reload — is opened by loading the app afresh at its address:
+// once per address, so that a network that is down is not asked again in a loop.
+const RELOADED = 'qf.reloadedFor'
+const missingCode = (e: unknown) =>
+  /dynamically imported module|Importing a module script failed|Unable to preload CSS/i.test(String((e as Error)?.message ?? e))
+router.onError((e, to) => {
+  if (!missingCode(e) || sessionStorage.getItem(RELOADED) === to.fullPath) return
+  sessionStorage.setItem(RELOADED, to.fullPath)
+  window.location.assign(to.fullPath)
+})
+router.afterEach(() => sessionStorage.removeItem(RELOADED))
+
 router.beforeEach(async (to) => {
   if (!to.path.startsWith('/console') || to.meta.public) return true
   const session = useSession()
