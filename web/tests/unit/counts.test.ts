@@ -8,7 +8,7 @@ const text = (left: number) =>
 
 afterEach(() => setLocale('zh-CN'))
 
-describe('a deadline as the console shows it', () => {
+describe('counts in words: a deadline, the cases listed', () => {
   it('counts working days in English in the singular and the plural', () => {
     setLocale('en')
     expect(text(1)).toBe('1 working day left')
@@ -18,7 +18,16 @@ describe('a deadline as the console shows it', () => {
     expect(text(0)).not.toContain('working day')
   })
 
-  it('and in Chinese in the one form', () => {
+  it('counts cases the same way (the total of the case list, an export)', () => {
+    setLocale('en')
+    const t = i18n.global.t
+    expect(t('console.cases.total', { n: 1 }, 1)).toBe('1 case')
+    expect(t('console.cases.total', { n: 0 }, 0)).toBe('0 cases')
+    expect(t('console.cases.total', { n: '10000+' }, 2)).toBe('10000+ cases')
+    expect(t('console.cases.exported', { n: 1 }, 1)).toBe('Exported 1 case')
+  })
+
+  it('and in Chinese in its one form', () => {
     setLocale('zh-CN')
     expect(text(1)).toBe('剩 1 个工作日')
     expect(text(3)).toBe('剩 3 个工作日')
