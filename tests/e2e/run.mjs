@@ -555,6 +555,8 @@ async function clerk(browser, base, locale) {
   if (locale === 'en') {
     await page.locator(field('filter-q')).fill('学校收取资料费（en）')
     await page.locator('[data-test=filter-go]').click()
+    // The searched list's rows mark the words found: the list before the search has none (its rows are not the hits).
+    await page.locator('[data-test=case-link] mark').first().waitFor()
     // The check for repeats failing (here the connection dropped) is said, not shown as "no repeats"; retry finds them.
     const drop = (r) => r.abort('connectionreset')
     await page.route('**/api/v1/cases/*/repeats*', drop)
@@ -640,7 +642,9 @@ async function handler(browser, base, locale, c) {
   await page.waitForURL(/\/console\/cases$/)
   await page.locator(field('filter-q')).fill(c.title)
   await page.locator('[data-test=filter-go]').click()
-  const row = page.locator('.case-table tbody tr', { hasText: c.title }).first()
+  // A row of the searched list (its title's words marked), not the same case in the list drawn before the search
+  // came back: that table is replaced, and a box ticked in it with it.
+  const row = page.locator('.case-table tbody tr', { hasText: c.title, has: page.locator('[data-test=case-link] mark') }).first()
   await row.waitFor()
   await row.locator('.el-checkbox').click()
   check(/\/console\/cases$/.test(page.url()), `${locale} handler: ticking a row does not open the case`)
