@@ -1,8 +1,8 @@
 // Prints the built JavaScript and CSS by chunk (raw and gzip) and holds the portal's first load to its budget:
-// the entry, the portal layout and the home page with everything they import statically (and one language's
-// messages), under 300 kB of
-// gzipped JavaScript, and none of ECharts (the console's dashboards load it on demand). Each console page, loaded
-// first (the entry, the console layout and the page with their static imports), is held to its own budget.
+// the entry, the portal layout and the home page with everything they import statically, and one language's
+// messages, under 300 kB of gzipped JavaScript, and none of ECharts (the console's dashboards load it on demand).
+// Each console page, loaded first (the entry, the console layout and the page with their static imports, and the
+// language), is held to its own budget.
 // Usage: node scripts/sizes.mjs [--quiet]   (exit 1 when over budget)
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'

@@ -18,15 +18,11 @@ export function initialLocale(): Locale {
 export const i18n = createI18n({ legacy: false, locale: initialLocale(), fallbackLocale: 'zh-CN', messages: {} })
 
 const loading = new Map<Locale, Promise<void>>()
-const loaded = new Set<Locale>()
 // A language's messages, fetched once.
 export function loadLocale(l: Locale): Promise<void> {
   let p = loading.get(l)
   if (!p) {
-    p = bundles[l]().then((m) => {
-      i18n.global.setLocaleMessage(l, m.default as never)
-      loaded.add(l)
-    })
+    p = bundles[l]().then((m) => i18n.global.setLocaleMessage(l, m.default as never))
     p.catch(() => loading.delete(l))  // asked again on the next switch
     loading.set(l, p)
   }
@@ -45,7 +41,7 @@ function apply(l: Locale): void {
 }
 // Switches at once when the language's messages are here, else once they are.
 export function setLocale(l: Locale): Promise<void> {
-  if (loaded.has(l)) {
+  if (i18n.global.availableLocales.includes(l)) {
     apply(l)
     return Promise.resolve()
   }
