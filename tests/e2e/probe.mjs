@@ -1,7 +1,8 @@
 // Render time: from the click (or key) that opens a console page to the page ready — the route changed, every
-// request it made answered and two frames painted — recorded in the page by an init script and read at each
-// photograph by the journeys (tests/e2e/run.mjs), which print it per page at the end and write build/e2e/render.json,
-// and by bench/render/menu.mjs. A measurement, not a check (the machine is shared): docs/PERFORMANCE.md quotes it.
+// request it made answered and read (and any it made then), and two frames painted — recorded in the page by an init
+// script and read at each photograph by the journeys (tests/e2e/run.mjs), which print it per page at the end and write
+// build/e2e/render.json, and by bench/render/menu.mjs. A measurement, not a check (the machine is shared):
+// docs/PERFORMANCE.md quotes it.
 // Runs inside the page (an init script): it may use nothing from this module.
 export function renderProbe() {
   const out = []
@@ -31,7 +32,15 @@ export function renderProbe() {
     pending++
     const r = { u: String(a[0]).slice(0, 60), url: new URL(String(a[0]), location.href).href, s: Math.round(performance.now()) }
     if (nav) nav.reqs.push(r)
-    return fetch0(...a).finally(() => { r.e = Math.round(performance.now()); pending--; setTimeout(settle, 0) })
+    return fetch0(...a).then((res) => { readsOf(res); return res }).finally(() => { r.e = Math.round(performance.now()); pending--; setTimeout(settle, 0) })
+  }
+  // An answer's body read counts as a request still open until it is read: the page's code that reads it, and any
+  // request it then makes (a list, then the first item's view), come before the page is ready.
+  const readsOf = (res) => {
+    for (const k of ['json', 'text', 'blob', 'arrayBuffer']) {
+      const read = res[k].bind(res)
+      res[k] = () => { pending++; return read().finally(() => { pending--; setTimeout(settle, 0) }) }
+    }
   }
   for (const k of ['pushState', 'replaceState']) {
     const orig = history[k]

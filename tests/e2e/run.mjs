@@ -159,12 +159,13 @@ async function shot(page, locale, name) {
   await accessible(page, locale, name)
 }
 
+// QF_E2E_RENDER_DEBUG=1 prints the detail of each open over 300 ms (QF_E2E_RENDER_DEBUG_MS=0: of every open).
 const renders = []
 async function readRenders(page, locale) {
   const got = await page.evaluate(() => (window.__qfRenders ?? []).splice(0)).catch(() => [])
   for (const r of got) {
     renders.push({ locale, page: r.path.replace(/\/\d+(?=\/|$)/g, '/:id'), ms: r.ms, answered: r.answered })
-    if (process.env.QF_E2E_RENDER_DEBUG && r.ms > 300) console.log(`render ${r.path} ${r.ms} ms: ${JSON.stringify(r.detail)}`)
+    if (process.env.QF_E2E_RENDER_DEBUG && r.ms > Number(process.env.QF_E2E_RENDER_DEBUG_MS ?? 300)) console.log(`render ${r.path} ${r.ms} ms: ${JSON.stringify(r.detail)}`)
   }
 }
 function renderReport() {
