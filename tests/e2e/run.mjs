@@ -361,8 +361,13 @@ async function signInNow(browser, base, user, locale, viewport = { width: 1366, 
 // app loaded afresh at its address, rather than the menu doing nothing. Here the dashboard's files answer 404 until the
 // page is loaded again, as they would after a deploy.
 async function afterAnUpgrade(browser, base, locale) {
+  // Signed in, in a context of its own whose language is the one stored, not set again at each load (the switch
+  // below reloads the app).
   const signed = await signIn(browser, base, 'supervisor', locale)
-  const page = await signed.context().newPage()
+  const state = await signed.context().storageState()
+  await signed.context().close()
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, storageState: state })
+  const page = await ctx.newPage()
   let loads = 0
   page.on('request', (r) => { if (r.isNavigationRequest() && r.frame() === page.mainFrame()) loads++ })
   await page.route('**/assets/dashboard-*', (r) => (loads < 2 ? r.fulfill({ status: 404, body: '' }) : r.continue()))
@@ -372,7 +377,14 @@ async function afterAnUpgrade(browser, base, locale) {
     () => check(false, `${locale} a page whose code went missing in an upgrade opens on the click`))
   check(loads === 2, `${locale} upgrade: the app was loaded afresh once for it (${loads} loads)`)
   check(new URL(page.url()).pathname === '/console/dashboard', `${locale} upgrade: at the page asked for`)
-  await signed.context().close()
+  // The other language's messages gone too: the switch loads the app afresh in it, at the same page.
+  const [other, heading] = locale === 'en' ? ['zh-CN', '统计分析'] : ['en', 'Dashboard']
+  await page.route(`**/assets/${other}-*`, (r) => (loads < 3 ? r.fulfill({ status: 404, body: '' }) : r.continue()))
+  await page.locator('[data-test=lang]').click()
+  await expectText(page.locator('[data-test=menu-dashboard]'), heading, `${locale} upgrade: the language switch draws the page in ${other}`)
+  check(loads === 3 && new URL(page.url()).pathname === '/console/dashboard', `${locale} upgrade: by loading the app afresh once, at the same page (${loads} loads)`)
+  check(await page.evaluate(() => document.documentElement.lang) === other, `${locale} upgrade: the page's lang is ${other}`)
+  await ctx.close()
 }
 
 const L = {

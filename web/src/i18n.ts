@@ -2,6 +2,7 @@
 // messages are a chunk of their own, fetched for the language in use only (the two together were half of the script
 // every first load ran); the app is drawn once they are here (messagesReady).
 import { createI18n } from 'vue-i18n'
+import { missingCode, reloadFor } from '@/utils/upgrade'
 
 export type Locale = 'zh-CN' | 'en'
 const KEY = 'qf.locale'
@@ -39,11 +40,14 @@ function apply(l: Locale): void {
   localStorage.setItem(KEY, l)
   document.documentElement.lang = l
 }
-// Switches at once when the language's messages are here, else once they are.
+// Switches at once when the language's messages are here, else once they are; when an upgrade replaced them, by
+// loading the app afresh in that language.
 export function setLocale(l: Locale): Promise<void> {
   if (i18n.global.availableLocales.includes(l)) {
     apply(l)
     return Promise.resolve()
   }
-  return loadLocale(l).then(() => apply(l))
+  return loadLocale(l).then(() => apply(l), (e) => {
+    if (!missingCode(e) || !reloadFor(`lang:${l}`, window.location.href, () => localStorage.setItem(KEY, l))) throw e
+  })
 }

@@ -5,6 +5,7 @@ import { consoleRoutes } from './modules/console'
 import { useSession } from '@/stores/session'
 import { i18n, messagesReady } from '@/i18n'
 import { openingPage } from '@/utils/prefetch'
+import { missingCode, reloadDone, reloadFor } from '@/utils/upgrade'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -19,18 +20,11 @@ router.beforeResolve(() => messagesReady.then(() => true))
 router.afterEach(() => openingPage(false))
 router.onError(() => openingPage(false))
 
-// A page whose code cannot be fetched — most often because an upgrade replaced the files the open app knew, so that
-// the menu would do nothing until the user thought to reload — is opened by loading the app afresh at its address:
-// once per address, so that a network that is down is not asked again in a loop.
-const RELOADED = 'qf.reloadedFor'
-const missingCode = (e: unknown) =>
-  /dynamically imported module|Importing a module script failed|Unable to preload CSS/i.test(String((e as Error)?.message ?? e))
+// A page whose code cannot be fetched (an upgrade replaced it) opens by loading the app afresh at its address.
 router.onError((e, to) => {
-  if (!missingCode(e) || sessionStorage.getItem(RELOADED) === to.fullPath) return
-  sessionStorage.setItem(RELOADED, to.fullPath)
-  window.location.assign(to.fullPath)
+  if (missingCode(e)) reloadFor(to.fullPath, to.fullPath)
 })
-router.afterEach(() => sessionStorage.removeItem(RELOADED))
+router.afterEach(reloadDone)
 
 router.beforeEach(async (to) => {
   if (!to.path.startsWith('/console') || to.meta.public) return true
