@@ -1201,7 +1201,7 @@ async function duty(browser, base, locale) {
   await expectText(sup.locator('.el-drawer [data-test=duty-deadline-once]'), zh ? '已逾期' : 'Overdue', `${locale} duty: the unreported task is overdue`)
   await sup.keyboard.press('Escape')
   await sup.locator('.el-tabs__item', { hasText: zh ? '责任书' : 'Responsibility letters' }).click()
-  await expectText(sup.locator('[data-test=duty-letter-counts]'), zh ? '已签订 566 份' : '566 signed', `${locale} duty: the office sees who has signed`)
+  await expectText(sup.locator('[data-test=duty-letter-counts]'), zh ? '已签订 566 份' : 'signed: 566', `${locale} duty: the office sees who has signed`)
   await sup.locator('.el-tabs__item', { hasText: zh ? '廉政谈话' : 'Integrity talks' }).click()
   await sup.locator('[data-test=duty-talks] .el-table__row').first().waitFor()
   check(await sup.locator('[data-test=duty-talks] .el-table__row').count() === 18, `${locale} duty: the office reads all 18 talks`)
@@ -1349,7 +1349,7 @@ async function publicRating(browser, base, locale, sup) {
   await sup.reload()
   await sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }).click()
   await sup.locator('[data-test=duty-surveys] .el-table__row', { hasText: title }).click()
-  await expectText(sup.locator('[data-test=duty-survey-overall]'), zh ? '1 人评议' : '1 answered', `${locale} rating: the office sees the answer counted`)
+  await expectText(sup.locator('[data-test=duty-survey-overall]'), zh ? '1 人评议' : 'answered: 1', `${locale} rating: the office sees the answer counted`)
   await expectText(sup.locator('[data-test=duty-survey-comments] li'), '希望食堂饭菜更卫生', `${locale} rating: and reads what the parent wrote, with the school`)
   // The self-evaluation index: the formula above the table, each unit's figures one click from their computation.
   await sup.locator('.el-tabs__item', { hasText: zh ? '自评指数' : 'Self-assessment index' }).click()
