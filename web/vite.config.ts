@@ -41,5 +41,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['tests/unit/**/*.test.ts'],
     setupFiles: ['tests/unit/setup.ts'],
+    // Element's components import their stylesheets (as the app's auto-import asks): run through Vite, not Node.
+    server: { deps: { inline: ['element-plus'] } },
   },
 })
