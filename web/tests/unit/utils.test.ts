@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { checkSymbol, displayReceipt, parseReceipt } from '@/utils/receipt'
-import { cstDay, cstToRfc3339, formatCst, halfOf } from '@/utils/time'
+import { cstDay, cstToRfc3339, formatCst, halfOf, monthShort } from '@/utils/time'
 import { groupReads } from '@/utils/accessLog'
 import type { AccessEntry } from '@/api/cases'
 
@@ -54,6 +54,12 @@ describe('China Standard Time', () => {
   })
   it('sends wall-clock times with the +08:00 offset', () => {
     expect(cstToRfc3339('2026-03-02 09:30')).toBe('2026-03-02T09:30:00+08:00')
+  })
+  it("names months as the browser's own formatter does, without constructing one", () => {
+    for (const locale of ['zh-CN', 'en']) {
+      const intl = new Intl.DateTimeFormat(locale, { month: 'short' })
+      for (let m = 1; m <= 12; m++) expect(monthShort(m, locale)).toBe(intl.format(new Date(2000, m - 1, 1)))
+    }
   })
   it('knows the half-year of a day', () => {
     expect(halfOf('2026-06-30')).toEqual(['2026-01-01', '2026-06-30'])
