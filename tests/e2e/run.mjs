@@ -316,6 +316,15 @@ async function signIn(...args) {
     done()
   }
 }
+// Opens a tab (an el-tabs item), clicking again until it is the active one: a click in the moment a loading veil
+// appears over the page (after 0.3 s of loading: v-loading, styles.css) lands on the veil and opens nothing.
+async function openTab(tab) {
+  for (let i = 0; i < 5; i++) {
+    await tab.click()
+    if (await tab.and(tab.page().locator('.is-active')).waitFor({ timeout: 2000 }).then(() => true, () => false)) return
+  }
+  throw new Error('the tab did not open')
+}
 // Until the render probe has recorded PATH drawn, asked with plain evaluations (no locator: nothing injected).
 async function drawn(page, path) {
   for (let i = 0; i < 500; i++) {
@@ -706,12 +715,12 @@ async function supervisor(browser, base, locale, c) {
     () => check(true, 'closed'), () => check(false, `${locale} supervisor: the identity is gone once the dialog closes`))
   await expectText(page.locator('[data-test=timeline]'), locale === 'zh-CN' ? '查看实名信息' : "Reporter's identity opened", `${locale} supervisor: the opening is in the case's timeline`)
   // The access log (访问留痕): every read of the case and the opening with its reason, for the discipline office.
-  await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'Access log' : '访问记录' }).click()
+  await openTab(page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'Access log' : '访问记录' }))
   await expectText(page.locator('[data-test=access-log]'), '复查需电话核实反映人诉求', `${locale} supervisor: the access log names the opening and its reason`)
   await expectText(page.locator('[data-test=access-log]'), locale === 'en' ? 'Reason: ' : '理由：', `${locale} supervisor: the reason is introduced in the UI's language`)
   await expectText(page.locator('[data-test=access-log]'), locale === 'en' ? 'Read the case' : '查看案件', `${locale} supervisor: the access log lists the reads`)
   await shot(page, locale, 'console-case-access-log')
-  await page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'History' : '办理过程' }).click()
+  await openTab(page.locator('.el-tabs__item', { hasText: locale === 'en' ? 'History' : '办理过程' }))
   // The retaliation watch: the demo's teacher who reported her school by name (substantiated) was accused in a letter
   // in November; the office sees the alert with both records and records its finding once (the first language does).
   await page.locator('[data-test=menu-watch]').click()
@@ -954,7 +963,7 @@ async function drawsAndNotices(browser, base, locale) {
   const nid = h.url().match(/notices\/(\d+)/)[1]
   await h.locator('[data-test=notice-preview] .el-table__row').first().waitFor()
   await shot(h, locale, 'console-notice')
-  await h.locator('.el-tabs__item').nth(1).click()
+  await openTab(h.locator('.el-tabs__item').nth(1))
   const seq = locale === 'en' ? 6 : 5
   await h.locator(`[data-test=fix-${seq}]`).click()
   await h.locator('[data-test=fix-remove]').click()
@@ -1093,23 +1102,23 @@ async function placement(browser, base, locale) {
 
   const sup = await signIn(browser, base, 'supervisor', locale)
   await sup.locator('[data-test=menu-placement]').click()
-  await sup.locator('.el-tabs__item').nth(1).click()
+  await openTab(sup.locator('.el-tabs__item').nth(1))
   await sup.locator('[data-test=pl-board] .el-table__row').first().waitFor({ timeout: 10000 })
   await shot(sup, locale, 'console-placement-board')
-  await sup.locator('.el-tabs__item').nth(2).click()
+  await openTab(sup.locator('.el-tabs__item').nth(2))
   await pickOption(sup, 'pl-witness', '孙建国')
   await sup.locator('[data-test=pl-request]').click()
   await expectText(sup.locator('[data-test=pl-run]'), zh ? '待见证人运行' : 'Awaiting the witness', `${locale} placement: the run waits for its witness`)
   const lead = await signIn(browser, base, 'leader', locale)
   await lead.goto(`${base}/console/placement`)
-  await lead.locator('.el-tabs__item').nth(2).click()
+  await openTab(lead.locator('.el-tabs__item').nth(2))
   await lead.locator(field('pl-public-value')).fill('上证指数 3401.55')
   await lead.locator('[data-test=pl-draw]').click()
   await expectText(lead.locator('[data-test=pl-summary]'), zh ? '已安排' : 'placed', `${locale} placement: the witness runs it`)
   await shot(lead, locale, 'console-placement-run')
   await lead.context().close()
   await sup.reload()
-  await sup.locator('.el-tabs__item').nth(2).click()
+  await openTab(sup.locator('.el-tabs__item').nth(2))
   await sup.locator('[data-test=pl-publish]').click()
   await sup.locator('[data-test=pl-record-link]').waitFor({ timeout: 10000 })
   check(true, `${locale} placement: published`)
@@ -1139,7 +1148,7 @@ async function placement(browser, base, locale) {
   // The district sees the objection with its case and records a decision moving the seat.
   const district = await signIn(browser, base, 'handler_yh', locale)
   await district.locator('[data-test=menu-placement]').click()
-  await district.locator('.el-tabs__item', { hasText: zh ? '异议与调整' : 'Objections and decisions' }).click()
+  await openTab(district.locator('.el-tabs__item', { hasText: zh ? '异议与调整' : 'Objections and decisions' }))
   await district.locator(`[data-test=pl-decide-${ref}]`).click()
   await pickOption(district, 'pl-decide-school', '瑶海')
   await district.locator(field('pl-decide-reason')).fill('瑶海区教体局复议决定（2026）9号：调整到就近学校')
@@ -1161,7 +1170,7 @@ async function duty(browser, base, locale) {
   const zh = locale !== 'en'
   const head = await signIn(browser, base, 'head_yh', locale)
   await head.locator('[data-test=menu-duty]').click()
-  await head.locator('.el-tabs__item', { hasText: zh ? '责任书' : 'Responsibility letters' }).click()
+  await openTab(head.locator('.el-tabs__item', { hasText: zh ? '责任书' : 'Responsibility letters' }))
   await pickOption(head, 'duty-letter-kind', zh ? '县区教育主管部门' : 'District bureaus')
   await head.locator('[data-test=duty-letters] .el-table__row', { hasText: '瑶海区教育体育局' }).first().click()
   const letter = head.locator('.el-dialog:visible')
@@ -1179,7 +1188,7 @@ async function duty(browser, base, locale) {
   check(docx.suggestedFilename().endsWith('.docx'), `${locale} duty: the letter downloads as a Word document (${docx.suggestedFilename()})`)
   // The head reads the unit's own evaluation, fixed by the office: the total, the band and how each item was computed.
   await head.keyboard.press('Escape')
-  await head.locator('.el-tabs__item', { hasText: zh ? '本单位考核' : 'Our evaluation' }).click()
+  await openTab(head.locator('.el-tabs__item', { hasText: zh ? '本单位考核' : 'Our evaluation' }))
   const own = head.locator('[data-test=duty-own-evaluation]')
   // The demo's late rectifications depend on which schools its generated rosters put the findings in: the figures
   // are the server's, read by the same session.
@@ -1200,16 +1209,16 @@ async function duty(browser, base, locale) {
   await sup.locator('[data-test=duty-tasks] .el-table__row', { hasText: '瑶海区学校收费问题整改' }).click()
   await expectText(sup.locator('.el-drawer [data-test=duty-deadline-once]'), zh ? '已逾期' : 'Overdue', `${locale} duty: the unreported task is overdue`)
   await sup.keyboard.press('Escape')
-  await sup.locator('.el-tabs__item', { hasText: zh ? '责任书' : 'Responsibility letters' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '责任书' : 'Responsibility letters' }))
   await expectText(sup.locator('[data-test=duty-letter-counts]'), zh ? '已签订 566 份' : 'signed: 566', `${locale} duty: the office sees who has signed`)
-  await sup.locator('.el-tabs__item', { hasText: zh ? '廉政谈话' : 'Integrity talks' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '廉政谈话' : 'Integrity talks' }))
   await sup.locator('[data-test=duty-talks] .el-table__row').first().waitFor()
   check(await sup.locator('[data-test=duty-talks] .el-table__row').count() === 18, `${locale} duty: the office reads all 18 talks`)
   await expectText(sup.locator('[data-test=duty-talks] .el-table__row'), zh ? '诫勉谈话' : 'Admonition', `${locale} duty: the admonition is in the office's register`)
   await shot(sup, locale, 'console-duty-talks')
   // The year-end evaluation: the bands, a district bureau's sheet with each computation and the letter item it
   // checks, and the accountability decision as a chain from clause to facts to decision.
-  await sup.locator('.el-tabs__item', { hasText: zh ? '考核与问责' : 'Evaluation' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '考核与问责' : 'Evaluation' }))
   await expectText(sup.locator('[data-test=duty-eval-head]'), zh ? '已定档' : 'Fixed', `${locale} evaluation: the office reads the fixed evaluation`)
   const units = sup.locator('[data-test=duty-eval-units] .el-table__row')
   await units.first().waitFor()
@@ -1231,7 +1240,7 @@ async function duty(browser, base, locale) {
 
   const lead = await signIn(browser, base, 'leader', locale)
   await lead.goto(`${base}/console/duty`)
-  await lead.locator('.el-tabs__item', { hasText: zh ? '廉政谈话' : 'Integrity talks' }).click()
+  await openTab(lead.locator('.el-tabs__item', { hasText: zh ? '廉政谈话' : 'Integrity talks' }))
   await lead.locator('[data-test=duty-talks] .el-table__row').first().waitFor()
   const rows = await lead.locator('[data-test=duty-talks] .el-table__row').allTextContents()
   check(rows.length === 15 && !rows.some((r) => /诫勉|提醒|Admonition|Reminder/.test(r)), `${locale} duty: a leader's register leaves out the 3 confidential talks (${rows.length} rows)`)
@@ -1250,7 +1259,7 @@ async function warningSession(browser, base, locale) {
   const talks = await sup.evaluate(() => fetch('/api/v1/duty/talks?year=2026').then((r) => r.json()))
   const person = talks.items.find((x) => x.unit.endsWith('教育体育局'))
   check(!!person, `${locale} session: the demo has a district bureau's cadre to sign in`)
-  await sup.locator('.el-tabs__item', { hasText: zh ? '警示教育' : 'Warning education' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '警示教育' : 'Warning education' }))
   await expectText(sup.locator('[data-test=duty-sessions] .el-table__row'), '全市教育系统警示教育大会', `${locale} session: the June session is listed with its attendance`)
   await sup.locator('[data-test=duty-session-new]').click()
   const title = `${zh ? '以案促改警示教育' : 'Warning session'} ${Date.now() % 100000}`
@@ -1300,7 +1309,7 @@ async function warningSession(browser, base, locale) {
 async function publicRating(browser, base, locale, sup) {
   const zh = locale !== 'en'
   await sup.goto(`${base}/console/duty`)
-  await sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }))
   await sup.locator('[data-test=duty-surveys] .el-table__row', { hasText: '2026年上半年教育系统政风行风评议' }).click()
   await expectText(sup.locator('[data-test=duty-survey-overall]'), '±', `${locale} rating: the office reads June's rate with its margin of error`)
   await expectText(sup.locator('[data-test=duty-survey-districts] .el-table__row'), '瑶海区', `${locale} rating: by district`)
@@ -1347,12 +1356,12 @@ async function publicRating(browser, base, locale, sup) {
   await expectText(phone.locator('.el-form-item__error'), zh ? '只能评议一次' : '只能评议一次', `${locale} rating: a code rates once`)
   await ctx.close()
   await sup.reload()
-  await sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '政风行风评议' : 'Public rating' }))
   await sup.locator('[data-test=duty-surveys] .el-table__row', { hasText: title }).click()
   await expectText(sup.locator('[data-test=duty-survey-overall]'), zh ? '1 人评议' : 'answered: 1', `${locale} rating: the office sees the answer counted`)
   await expectText(sup.locator('[data-test=duty-survey-comments] li'), '希望食堂饭菜更卫生', `${locale} rating: and reads what the parent wrote, with the school`)
   // The self-evaluation index: the formula above the table, each unit's figures one click from their computation.
-  await sup.locator('.el-tabs__item', { hasText: zh ? '自评指数' : 'Self-assessment index' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '自评指数' : 'Self-assessment index' }))
   await expectText(sup.locator('[data-test=duty-index-formula]'), zh ? '群众评议满意度 × 40' : 'Public rating × 40', `${locale} index: the formula with its weights`)
   const bureau = sup.locator('[data-test=duty-index-units] .el-table__row', { hasText: '瑶海区教育体育局' })
   await bureau.locator('.el-table__expand-icon').click()
@@ -1372,7 +1381,7 @@ async function ruleTest(browser, base, locale) {
   const zh = locale !== 'en'
   const sup = await signIn(browser, base, 'supervisor', locale)
   await sup.goto(`${base}/console/duty`)
-  await sup.locator('.el-tabs__item', { hasText: zh ? '廉政测试' : 'Rules tests' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '廉政测试' : 'Rules tests' }))
   await expectText(sup.locator('[data-test=duty-exams] .el-table__row'), '2026年学习《廉政准则》知识测试', `${locale} test: the May test is listed`)
   await sup.locator('[data-test=duty-exams] .el-table__row', { hasText: '2026年学习《廉政准则》知识测试' }).click()
   await expectText(sup.locator('[data-test=duty-exam-stats]'), zh ? '实考 358 人' : '358 tested', `${locale} test: the office reads who was tested`)
@@ -1430,7 +1439,7 @@ async function ruleTest(browser, base, locale) {
   await expectText(phone.locator('.el-form-item__error'), zh ? '作答次数' : '作答次数', `${locale} test: one attempt only`)
   await ctx.close()
   await sup.reload()
-  await sup.locator('.el-tabs__item', { hasText: zh ? '廉政测试' : 'Rules tests' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '廉政测试' : 'Rules tests' }))
   await expectText(sup.locator('[data-test=duty-exams] .el-table__row', { hasText: title }), title, `${locale} test: listed`)
   await sup.locator('[data-test=duty-exams] .el-table__row', { hasText: title }).click()
   await expectText(sup.locator('[data-test=duty-exam-stats]'), zh ? '实考 1 人' : '1 tested', `${locale} test: the office sees the teacher tested`)
@@ -1652,7 +1661,7 @@ async function admissions(browser, base, locale) {
 
   const sup = await signIn(browser, base, 'supervisor', locale)
   await sup.locator('[data-test=menu-admissions]').click()
-  await sup.locator('.el-tabs__item', { hasText: zh ? '发现的问题' : 'Findings' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '发现的问题' : 'Findings' }))
   await expectText(sup.locator('[data-test=adm-findings]'), '普通高中招收借读生', `${locale} admissions: the office reads the autumn's findings`)
   await shot(sup, locale, 'console-admissions-findings')
   const supYear = sup.locator(field('adm-year'))
@@ -1665,7 +1674,7 @@ async function admissions(browser, base, locale) {
   await box.locator('input').fill(zh ? '为借读生办理回原校学籍' : 'Return the pupil\'s registration to his school')
   await box.locator('.el-button--primary').click()
   await expectText(sup.locator('[data-test=adm-findings]'), zh ? '已责令整改' : 'Ordered to rectify', `${locale} admissions: the finding is ordered rectified`)
-  await sup.locator('.el-tabs__item', { hasText: zh ? '年度统计' : 'The year' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '年度统计' : 'The year' }))
   await expectText(sup.locator('[data-test=adm-report]'), '1', `${locale} admissions: the year's numbers`)
   await shot(sup, locale, 'console-admissions-report')
   await sup.context().close()
@@ -1683,7 +1692,7 @@ async function lottery(browser, base, locale, year) {
   const y = district.locator(field('adm-year'))
   await y.fill(year)
   await y.press('Enter')
-  await district.locator('.el-tabs__item', { hasText: zh ? '摇号监督' : 'Lotteries' }).click()
+  await openTab(district.locator('.el-tabs__item', { hasText: zh ? '摇号监督' : 'Lotteries' }))
   await district.locator('[data-test=lot-request]').click()
   const dialog = district.locator('.el-dialog:visible')
   await dialog.waitFor()
@@ -1703,7 +1712,7 @@ async function lottery(browser, base, locale, year) {
   const sy = sup.locator(field('adm-year'))
   await sy.fill(year)
   await sy.press('Enter')
-  await sup.locator('.el-tabs__item', { hasText: zh ? '摇号监督' : 'Lotteries' }).click()
+  await openTab(sup.locator('.el-tabs__item', { hasText: zh ? '摇号监督' : 'Lotteries' }))
   await sup.locator('[data-test=lot-list] .el-table__row', { hasText: '瑶海区实验中学' }).first().click()
   const drawBox = sup.locator('[data-test=lot-draw]')
   await drawBox.waitFor()
