@@ -28,7 +28,7 @@ const neverOne: Record<string, string> = {
   'error.rule.required_max': "a field's length limit",
 }
 
-// The words right after each number placeholder that end like a plural.
+// Of the one or two words after each placeholder ("{n} active questions"), those that end like a plural noun.
 function pluralsAfterNumbers(text: string): string[] {
   const found: string[] = []
   for (const m of text.matchAll(/\{\w+\}((?: [a-z-]+){1,2})/g)) {
