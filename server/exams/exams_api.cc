@@ -1,5 +1,6 @@
 // HTTP handlers of exam supervision: exams, their supervised sessions, candidates' score-check requests (each a case)
 // and their outcomes, and one exam with its report.
+#include "absl/strings/numbers.h"
 #include "app/app.h"
 #include "app/modules.h"
 #include "common/json_input.h"
@@ -19,8 +20,23 @@ void RegisterRoutes(Router& router, AppContext& app) {
   auto policy = std::make_shared<const Policy>(std::move(*loaded));
   constexpr RoleSet kReaders = kClerk | kHandler | kSupervisor | kLeader;
   router.Add({"GET", "/api/v1/exams", kReaders,
-              ReadRoute(app, [](const Request& req, Db& db) -> absl::StatusOr<json::value> { return Exams(db, *req.principal); }),
-              0, "Exams the caller may see, with their sessions and score checks counted"});
+              ReadRoute(app, [policy](const Request& req, Db& db) -> absl::StatusOr<json::value> {
+                QF_ASSIGN_OR_RETURN(json::object list, Exams(db, *req.principal));
+                // ?view=first|ID: with one exam's view, so that the page shows the exam it opens on in one round trip.
+                auto view = req.Query("view");
+                if (!view) return list;
+                int64_t id = 0;
+                if (*view == "first") {
+                  const auto& items = list.at("items").as_array();
+                  if (items.empty()) return list;
+                  id = items.front().at("id").as_int64();
+                } else if (!absl::SimpleAtoi(*view, &id) || id < 1) {
+                  return Invalid("exams.view", "要一并查看的考试应为 first 或考试编号", {{"view", "应为 first 或考试编号"}});
+                }
+                QF_ASSIGN_OR_RETURN(list["view"], ExamView(db, *policy, id, *req.principal));
+                return list;
+              }),
+              0, "Exams the caller may see, with their sessions and score checks counted (and, asked, one exam's view)"});
   router.Add({"POST", "/api/v1/exams", kHandler | kSupervisor,
               WriteRoute(app, [](const Request& req) -> absl::StatusOr<Command> {
                 QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));

@@ -54,7 +54,8 @@ export interface ExamView {
 }
 
 export const examsApi = {
-  list: () => http.get<{ items: ExamSummary[] }>('/api/v1/exams'),
+  // With `view` ('first', or an exam's id): that exam's view too, in the same answer.
+  list: (view?: 'first' | number) => http.get<{ items: ExamSummary[]; view?: ExamView }>('/api/v1/exams', { view }),
   get: (id: number) => http.get<ExamView>(`/api/v1/exams/${id}`),
   create: (body: { year: number; name: string; unit_id: number }) => http.post<{ id: number }>('/api/v1/exams', body),
   recordSession: (id: number, body: { stage: string; session: string; held_on: string; supervisors: string[]; found: string; problem: boolean }) =>
