@@ -136,6 +136,24 @@ export interface RequestOptions {
   signal?: AbortSignal
 }
 
+// The requests under way, and what waits for there to be none: fetching ahead (utils/prefetch.ts) comes after the
+// requests of the page being opened, not beside them.
+let underWay = 0
+const waiting: (() => void)[] = []
+export function whenNoRequests(f: () => void): void {
+  if (underWay === 0) f()
+  else waiting.push(f)
+}
+// A request counted under way until its answer is read.
+async function tracked<T>(call: () => Promise<T>): Promise<T> {
+  underWay++
+  try {
+    return await call()
+  } finally {
+    if (--underWay === 0) waiting.splice(0).forEach((f) => f())
+  }
+}
+
 async function send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   let body: BodyInit | undefined
@@ -168,22 +186,22 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
   return res
 }
 
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+export const request = <T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> => tracked(async () => {
   const res = await send(method, path, opts)
   if (res.status === 204) return undefined as T
   return (await res.json()) as T
-}
+})
 
-export async function download(path: string, query?: Query): Promise<{ blob: Blob; total: number }> {
+export const download = (path: string, query?: Query): Promise<{ blob: Blob; total: number }> => tracked(async () => {
   const res = await send('GET', path, { query })
   return { blob: await res.blob(), total: Number(res.headers.get('X-Total-Count') ?? 0) }
-}
+})
 
 // A file made by a write (a document whose making is recorded, say): POSTs `body` and answers the bytes.
-export async function downloadPost(path: string, body: unknown): Promise<Blob> {
+export const downloadPost = (path: string, body: unknown): Promise<Blob> => tracked(async () => {
   const res = await send('POST', path, { body })
   return res.blob()
-}
+})
 
 export const http = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),

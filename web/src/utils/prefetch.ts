@@ -2,17 +2,22 @@
 // most pages label with and the pages its menu offers, the sign-in page the frame and the page signing in leads to.
 // Opening one then waits for its own data only.
 import type { RouteRecordNormalized } from 'vue-router'
+import { whenNoRequests } from '@/api/request'
 
 // F when the browser is next idle (at the latest in 3 s).
 export const whenIdle = (f: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 300)
+
+// F once no request of the app is under way (the page's own answers come first: the browser is "idle" while it waits
+// for them), when the browser is next idle.
+export const whenSettled = (f: () => void) => whenNoRequests(() => whenIdle(f))
 
 // While a page is being opened, fetching waits (the page's own code comes first), then goes on when idle.
 let opening = false
 const held: (() => void)[] = []
 export function openingPage(yes: boolean) {
   opening = yes
-  if (!yes) held.splice(0).forEach(whenIdle)
+  if (!yes) held.splice(0).forEach(whenSettled)
 }
 
 // The loaders of these route records' lazily loaded components (none for one already loaded).
@@ -22,14 +27,14 @@ export const codeOf = (records: RouteRecordNormalized[]) =>
 // The lazily loaded components of these route records, one after another, each when the browser is next idle.
 export const prefetchRoutes = (records: RouteRecordNormalized[]) => prefetch(codeOf(records))
 
-// These loads (a page's code, data most pages share), one after another, each when the browser is next idle and no
-// page is being opened; a failed one is left for its page to ask again.
+// These loads (a page's code, data most pages share), one after another, each when no page is being opened, its
+// requests are answered and the browser is idle; a failed one is left for its page to ask again.
 export function prefetch(loads: (() => Promise<unknown>)[]) {
   const loaders = [...loads]
   const next = () => {
     if (opening) return void held.push(next)
     const load = loaders.shift()
-    if (load) load().catch(() => undefined).finally(() => whenIdle(next))
+    if (load) load().catch(() => undefined).finally(() => whenSettled(next))
   }
-  whenIdle(next)
+  whenSettled(next)
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { RouteRecordNormalized } from 'vue-router'
 import { openingPage, prefetch, prefetchRoutes } from '@/utils/prefetch'
+import { http } from '@/api/request'
 
 // A route record whose page code is fetched by `load` (what the router's lazy component is).
 const route = (load: () => Promise<unknown>) => ({ components: { default: load } }) as unknown as RouteRecordNormalized
@@ -8,6 +9,7 @@ const route = (load: () => Promise<unknown>) => ({ components: { default: load }
 afterEach(() => {
   openingPage(false)
   vi.useRealTimers()
+  vi.unstubAllGlobals()
 })
 
 describe('prefetching pages', () => {
@@ -32,6 +34,22 @@ describe('prefetching pages', () => {
     expect(done).toEqual(['a', 'b'])
     await vi.advanceTimersByTimeAsync(300)
     expect(done).toEqual(['a', 'b', 'c'])  // a component already loaded (not a function) is skipped
+  })
+
+  it('waits while a request of the page is under way (the browser is idle while it waits for the answer)', async () => {
+    vi.useFakeTimers()
+    let answer = (_: Response) => {}
+    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>((ok) => (answer = ok))))
+    const asked = http.get('/api/v1/exams')
+    const page = vi.fn(() => Promise.resolve())
+    prefetchRoutes([route(page)])
+    await vi.advanceTimersByTimeAsync(5000)
+    expect(page).not.toHaveBeenCalled()
+    answer(new Response('{"items":[]}', { status: 200, headers: { 'Content-Type': 'application/json' } }))
+    await asked
+    expect(page).not.toHaveBeenCalled()  // then when the browser is next idle
+    await vi.advanceTimersByTimeAsync(300)
+    expect(page).toHaveBeenCalledOnce()
   })
 
   it('goes on after a page whose code failed to load', async () => {
