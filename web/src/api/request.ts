@@ -140,6 +140,7 @@ export interface RequestOptions {
 // requests of the page being opened, not beside them.
 let underWay = 0
 const waiting: (() => void)[] = []
+export const requestsUnderWay = () => underWay
 export function whenNoRequests(f: () => void): void {
   if (underWay === 0) f()
   else waiting.push(f)

@@ -2,39 +2,42 @@
 // most pages label with and the pages its menu offers, the sign-in page the frame and the page signing in leads to.
 // Opening one then waits for its own data only.
 import type { RouteRecordNormalized } from 'vue-router'
-import { whenNoRequests } from '@/api/request'
+import { requestsUnderWay, whenNoRequests } from '@/api/request'
 
 // F when the browser is next idle (at the latest in 3 s).
 export const whenIdle = (f: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 300)
 
-// F once no request of the app is under way (the page's own answers come first: the browser is "idle" while it waits
-// for them), when the browser is next idle.
-export const whenSettled = (f: () => void) => whenNoRequests(() => whenIdle(f))
+// F when the browser is next idle with no request of the app under way: it is "idle" while it waits for the page's
+// answers, which come first (then it waits to be idle again).
+export function whenSettled(f: () => void): void {
+  whenIdle(() => (requestsUnderWay() ? whenNoRequests(() => whenSettled(f)) : f()))
+}
 
 // While a page is being opened, fetching waits (the page's own code comes first), then goes on when idle.
 let opening = false
 const held: (() => void)[] = []
 export function openingPage(yes: boolean) {
   opening = yes
-  if (!yes) held.splice(0).forEach(whenSettled)
+  if (!yes) held.splice(0).forEach((next) => next())
 }
 
 // The loaders of these route records' lazily loaded components (none for one already loaded).
 export const codeOf = (records: RouteRecordNormalized[]) =>
   records.map((r) => r.components?.default).filter((c): c is () => Promise<unknown> => typeof c === 'function')
 
-// The lazily loaded components of these route records, one after another, each when the browser is next idle.
-export const prefetchRoutes = (records: RouteRecordNormalized[]) => prefetch(codeOf(records))
+// The lazily loaded components of these route records, one after another, each when the browser is next idle: the
+// sign-in page's, whose own requests are the person's steps, not a page's answers.
+export const prefetchRoutes = (records: RouteRecordNormalized[]) => prefetch(codeOf(records), whenIdle)
 
 // These loads (a page's code, data most pages share), one after another, each when no page is being opened, its
-// requests are answered and the browser is idle; a failed one is left for its page to ask again.
-export function prefetch(loads: (() => Promise<unknown>)[]) {
+// requests are answered and the browser is idle (WHEN); a failed one is left for its page to ask again.
+export function prefetch(loads: (() => Promise<unknown>)[], when: (f: () => void) => void = whenSettled) {
   const loaders = [...loads]
   const next = () => {
-    if (opening) return void held.push(next)
+    if (opening) return void held.push(() => when(next))
     const load = loaders.shift()
-    if (load) load().catch(() => undefined).finally(() => whenSettled(next))
+    if (load) load().catch(() => undefined).finally(() => when(next))
   }
-  whenSettled(next)
+  when(next)
 }

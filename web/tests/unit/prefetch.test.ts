@@ -42,7 +42,7 @@ describe('prefetching pages', () => {
     vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>((ok) => (answer = ok))))
     const asked = http.get('/api/v1/exams')
     const page = vi.fn(() => Promise.resolve())
-    prefetchRoutes([route(page)])
+    prefetch([page])
     await vi.advanceTimersByTimeAsync(5000)
     expect(page).not.toHaveBeenCalled()
     answer(new Response('{"items":[]}', { status: 200, headers: { 'Content-Type': 'application/json' } }))
