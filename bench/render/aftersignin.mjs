@@ -20,14 +20,14 @@ const pages = opt('--pages', 'handler:exams,handler_yh:projects,supervisor:place
 const rounds = Number(opt('--rounds', 1)), idle = Number(opt('--idle', 0))
 const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'disabled-by-default-v8.compile', 'v8', 'blink', 'loading']
 
-// The renderer's main thread's complete events between START and END (µs), each with its self time.
-function mainThread(events, clickAt) {
+// The renderer's main thread's complete events from the click to READY_MS after it, each with its self time.
+function mainThread(events, readyMs) {
   const calls = new Map()
   for (const e of events) if (e.name === 'FunctionCall') calls.set(`${e.pid}:${e.tid}`, (calls.get(`${e.pid}:${e.tid}`) ?? 0) + 1)
   const main = [...calls].sort((a, b) => b[1] - a[1])[0][0]
   const mine = events.filter((e) => `${e.pid}:${e.tid}` === main)
   const start = Math.min(...mine.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'click').map((e) => e.ts))
-  const end = start + clickAt * 1000
+  const end = start + readyMs * 1000
   const xs = mine.filter((e) => e.ph === 'X' && e.dur && e.ts >= start && e.ts <= end).sort((a, b) => a.ts - b.ts || b.dur - a.dur)
   const stack = [], self = new Map()
   for (const e of xs) {
