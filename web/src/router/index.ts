@@ -10,7 +10,9 @@ import { missingCode, reloadDone, reloadFor } from '@/utils/upgrade'
 export const router = createRouter({
   history: createWebHistory(),
   routes: [portalRoutes, ...consoleRoutes, { path: '/:rest(.*)*', redirect: '/' }],
-  scrollBehavior: () => ({ top: 0 }),
+  // A page opens at its top: the portal's window here, the console's own scrolling pane in its frame
+  // (layouts/ConsoleLayout.vue; scrolling the window there did nothing but lay the new page out early).
+  scrollBehavior: (to) => (to.path.startsWith('/console') ? false : { top: 0 }),
 })
 
 router.beforeEach(() => openingPage(true))
