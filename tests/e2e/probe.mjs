@@ -10,8 +10,13 @@ export function renderProbe() {
   let pending = 0
   let clickAt = -1e9
   let nav = null
-  addEventListener('click', () => (clickAt = performance.now()), true)
-  addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') clickAt = performance.now() }, true)
+  let early = []  // requests made after the click and before the route changed (asked ahead for the page)
+  const clicked = () => {
+    clickAt = performance.now()
+    early = []
+  }
+  addEventListener('click', clicked, true)
+  addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') clicked() }, true)
   const settle = () => {
     if (!nav || pending) return
     const n = nav
@@ -32,6 +37,7 @@ export function renderProbe() {
     pending++
     const r = { u: String(a[0]).slice(0, 60), url: new URL(String(a[0]), location.href).href, s: Math.round(performance.now()) }
     if (nav) nav.reqs.push(r)
+    else if (r.s >= clickAt) early.push(r)
     return fetch0(...a).then((res) => { readsOf(res); return res }).finally(() => { r.e = Math.round(performance.now()); pending--; setTimeout(settle, 0) })
   }
   // An answer's body read counts as a request still open until it is read: the page's code that reads it, and any
@@ -49,7 +55,8 @@ export function renderProbe() {
       const r = orig.apply(this, a)
       if (location.pathname !== before && location.pathname.startsWith('/console')) {
         const now = performance.now()
-        nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now, pushed: now, reqs: [] }
+        nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now, pushed: now, reqs: now - clickAt < 3000 ? early : [] }
+        early = []
         setTimeout(settle, 50)
       }
       return r

@@ -293,6 +293,8 @@ function watchErrors(page, who) {
   page.on('pageerror', (e) => check(false, `${who}: page error ${e.message}`))
   page.on('console', (m) => {
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) check(false, `${who}: console error ${m.text()}`)
+    // A page's `opening` asking what the page then does not (web/src/api/request.ts askAhead).
+    if (m.type() === 'warning' && /^asked ahead and not taken/.test(m.text())) check(false, `${who}: ${m.text()}`)
   })
 }
 

@@ -165,7 +165,10 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
     body = JSON.stringify(opts.body)
     headers['Content-Type'] = 'application/json'
   }
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['X-CSRF-Token'] = csrfToken
+  if (method !== 'GET' && method !== 'HEAD') {
+    ahead.clear()
+    if (csrfToken) headers['X-CSRF-Token'] = csrfToken
+  }
   let res: Response
   try {
     res = await fetch(withQuery(path, opts.query), {
@@ -187,11 +190,56 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
   return res
 }
 
-export const request = <T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> => tracked(async () => {
+const answer = <T>(method: string, path: string, opts: RequestOptions): Promise<T> => tracked(async () => {
   const res = await send(method, path, opts)
   if (res.status === 204) return undefined as T
   return (await res.json()) as T
 })
+
+// Answers asked for ahead: the router asks for a page's first reads as soon as the page is chosen (a route
+// component's `opening`, router/index.ts), beside the readying of its frame and its setup rather than after them,
+// and the page's own first GET of the same address takes the answer. One not taken by the time the next page is
+// chosen is dropped with a warning (the page's `opening` no longer asks what the page asks: the journeys fail on it);
+// a write drops them all (an answer asked before it may not show it).
+const ahead = new Map<string, Promise<unknown>>()
+let askingAhead = false
+export function askAhead(ask: () => unknown): void {
+  for (const url of ahead.keys()) console.warn(`asked ahead and not taken: ${url}`)
+  ahead.clear()
+  askingAhead = true
+  try {
+    ask()
+  } catch (e) {
+    console.error('asking ahead failed', e)  // the page asks again itself
+  } finally {
+    askingAhead = false
+  }
+}
+// An answer taken from ahead still honours the taker's abort signal.
+function taken<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p
+  return new Promise<T>((ok, fail) => {
+    const abort = () => fail(new DOMException('The request was aborted', 'AbortError'))
+    if (signal.aborted) return abort()
+    signal.addEventListener('abort', abort, { once: true })
+    p.then(ok, fail)
+  })
+}
+
+export function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  if (method !== 'GET') return answer<T>(method, path, opts)
+  const url = withQuery(path, opts.query)
+  if (askingAhead) {
+    const p = answer<T>(method, path, { query: opts.query })
+    p.catch(() => undefined)  // a failure is the taker's to show
+    ahead.set(url, p)
+    return p
+  }
+  const early = ahead.get(url) as Promise<T> | undefined
+  if (!early) return answer<T>(method, path, opts)
+  ahead.delete(url)
+  return taken(early, opts.signal)
+}
 
 export const download = (path: string, query?: Query): Promise<{ blob: Blob; total: number }> => tracked(async () => {
   const res = await send('GET', path, { query })

@@ -1,10 +1,11 @@
 // History-mode routes: the portal at /, the console under /console (signed in, role-checked).
-import { createRouter, createWebHistory } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { portalRoutes } from './modules/portal'
 import { consoleRoutes } from './modules/console'
 import { useSession } from '@/stores/session'
 import { i18n, messagesReady } from '@/i18n'
 import { openingPage } from '@/utils/prefetch'
+import { askAhead } from '@/api/request'
 import { missingCode, reloadDone, reloadFor } from '@/utils/upgrade'
 
 export const router = createRouter({
@@ -15,7 +16,22 @@ export const router = createRouter({
   scrollBehavior: (to) => (to.path.startsWith('/console') ? false : { top: 0 }),
 })
 
+declare module 'vue' {
+  interface ComponentCustomOptions {
+    // A page's first reads (the same calls its setup makes first), asked for as soon as the page is chosen.
+    opening?: (to: RouteLocationNormalized) => void
+  }
+}
+
 router.beforeEach(() => openingPage(true))
+// The first reads of the pages a navigation mounts are asked for once their code is at hand and the guards have
+// passed (api/request.ts askAhead), beside the readying of the frame and the page's setup rather than after them.
+router.beforeResolve((to, from) => {
+  const asks = to.matched.filter((r) => !from.matched.includes(r))
+    .map((r) => (r.components?.default as { opening?: (to: RouteLocationNormalized) => void } | undefined)?.opening)
+    .filter((f) => f !== undefined)
+  if (asks.length) askAhead(() => asks.forEach((ask) => ask(to)))
+})
 // The first page's title is in the user's language: its messages come before the navigation ends (asked last, so
 // that they are fetched beside the session and the page's code rather than before them).
 router.beforeResolve(() => messagesReady.then(() => true))

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, http, setCsrfToken, setUnauthorizedHandler, withQuery } from '@/api/request'
+import { ApiError, askAhead, http, setCsrfToken, setUnauthorizedHandler, withQuery } from '@/api/request'
 
 function reply(status: number, body: unknown, type = 'application/json') {
   return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'Content-Type': type } })
@@ -88,5 +88,45 @@ describe('request client', () => {
     expect(onUnauthorized).not.toHaveBeenCalled()
     await http.get('/api/v1/cases').catch(() => undefined)
     expect(onUnauthorized).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('answers asked ahead', () => {
+  it('hands a page the answer the router asked for, once, and asks afresh after that', async () => {
+    const fetch = vi.fn().mockImplementation(() => Promise.resolve(reply(200, { n: fetch.mock.calls.length })))
+    vi.stubGlobal('fetch', fetch)
+    askAhead(() => http.get('/api/v1/exams', { view: 'first' }))
+    expect(fetch).toHaveBeenCalledTimes(1)
+    expect(await http.get('/api/v1/exams', { view: 'first' })).toEqual({ n: 1 })
+    expect(fetch).toHaveBeenCalledTimes(1)
+    expect(await http.get('/api/v1/exams', { view: 'first' })).toEqual({ n: 2 })
+    expect(await http.get('/api/v1/exams')).toEqual({ n: 3 })  // another address: its own request
+  })
+
+  it('drops what a write may have changed, and warns of an answer no page took', async () => {
+    const fetch = vi.fn().mockImplementation(() => Promise.resolve(reply(200, { n: fetch.mock.calls.length })))
+    vi.stubGlobal('fetch', fetch)
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    askAhead(() => http.get('/api/v1/cases/1'))
+    await http.post('/api/v1/cases/1/actions/accept', {})
+    expect(await http.get('/api/v1/cases/1')).toEqual({ n: 3 })
+    askAhead(() => http.get('/api/v1/cases/2'))
+    askAhead(() => http.get('/api/v1/cases/3'))
+    expect(warn).toHaveBeenCalledWith('asked ahead and not taken: /api/v1/cases/2')
+    warn.mockRestore()
+  })
+
+  it('keeps the taker\'s abort, and its failure for the taker to show', async () => {
+    let answer: (r: Response) => void = () => undefined
+    vi.stubGlobal('fetch', vi.fn().mockImplementation(() => new Promise<Response>((ok) => (answer = ok))))
+    askAhead(() => http.get('/api/v1/cases', { offset: 0 }))
+    const stop = new AbortController()
+    const taken = http.get('/api/v1/cases', { offset: 0 }, stop.signal)
+    stop.abort()
+    await expect(taken).rejects.toMatchObject({ name: 'AbortError' })
+    answer(reply(200, {}))
+    vi.stubGlobal('fetch', vi.fn().mockResolvedValue(reply(404, { title: 'x', status: 404, code: 'case.not_found' }, 'application/problem+json')))
+    askAhead(() => http.get('/api/v1/cases/9'))
+    await expect(http.get('/api/v1/cases/9')).rejects.toMatchObject({ code: 'case.not_found' })
   })
 })

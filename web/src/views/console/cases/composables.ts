@@ -3,8 +3,13 @@ import { reactive, ref } from 'vue'
 import { casesApi, type CaseFilter, type CaseRow } from '@/api/cases'
 import { ApiError } from '@/api/request'
 
+// A list's filter as it starts: the newest first unless `initial` says otherwise.
+const startFilter = (initial: CaseFilter): CaseFilter => ({ sort: 'received_at', order: 'desc', ...initial })
+// The first page `useCaseList(initial, pageSize).load()` asks for (a page's `opening`, router/index.ts).
+export const firstCasePage = (initial: CaseFilter, pageSize: number) => casesApi.list(startFilter(initial), 0, pageSize)
+
 export function useCaseList(initial: CaseFilter = {}, pageSize = 20) {
-  const filter = reactive<CaseFilter>({ sort: 'received_at', order: 'desc', ...initial })
+  const filter = reactive<CaseFilter>(startFilter(initial))
   const rows = ref<CaseRow[]>([])
   const total = ref(0)
   const capped = ref(false)
