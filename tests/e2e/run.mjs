@@ -906,6 +906,8 @@ async function publicNotices(browser, base, locale) {
   await page.locator('[data-test=draw-list] a').last().click()
   await expectText(page.locator('[data-test=draw-agree]'), locale === 'en' ? 'agrees' : '一致', `${locale} draw: the browser's recomputation agrees`)
   check(await page.locator('[data-test=draw-verify] li.ok').count() === 6, `${locale} draw: all six checks pass in the browser`)
+  const cli = (await page.locator('[data-test=draw-cli]').textContent()).trim()  // inside the folded inputs
+  check(/qingfeng draw verify \d+ --url /.test(cli) && cli.endsWith(`--url ${new URL(base).origin}`), `${locale} draw: the command line to recompute it names this site (${cli})`)
   await shot(page, locale, 'portal-draw')
   await ctx.close()
 }
