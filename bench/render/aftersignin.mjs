@@ -10,7 +10,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, demoDb, median, root, serve, signIn } from './console.mjs'
+import { chromium, demoDb, median, root, serve, signIn, warm } from './console.mjs'
 import { renderProbe } from '../../tests/e2e/probe.mjs'
 
 const args = process.argv.slice(2)
@@ -52,6 +52,7 @@ try {
       const page = await ctx.newPage()
       await signIn(page, url, user)
       await page.locator(`[data-test=menu-${menu}]`).waitFor()
+      await warm(page)
       if (idle) await page.waitForTimeout(idle)
       const file = join(work, `${user}-${menu}.json`)
       await browser.startTracing(page, { path: file, categories })

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { renderProbe } from '../../tests/e2e/probe.mjs'
-import { chromium, demoDb, median, root, serve, signIn } from './console.mjs'
+import { chromium, demoDb, median, root, serve, signIn, warm } from './console.mjs'
 
 const args = process.argv.slice(2)
 const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
@@ -35,6 +35,7 @@ try {
     const landed = Math.max(0, items.findIndex((i) => i.active))
     const order = [...items.slice(landed + 1), ...items.slice(0, landed + 1)].map((i) => i.test)
     const byPage = new Map(order.map((i) => [i, []]))
+    await warm(page)
     await page.evaluate(() => window.__qfRenders.splice(0))
     for (let r = 0; r < rounds; r++) {
       for (const item of order) {

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { demoDb, fillSignIn, median, signInAB } from './console.mjs'
+import { demoDb, fillSignIn, median, signInAB, warm } from './console.mjs'
 import { renderProbe } from '../../tests/e2e/probe.mjs'
 const args = process.argv.slice(2)
 const opt = (n, d) => (args.includes(n) ? args[args.indexOf(n) + 1] : d)
@@ -21,6 +21,7 @@ async function once(browser, url, user) {
   await ctx.addInitScript(renderProbe)
   const page = await ctx.newPage()
   await fillSignIn(page, url, user)
+  await warm(page)
   await page.locator('[data-test=login-submit]').click()
   await page.waitForURL((u) => !u.pathname.includes('/login'))
   await page.locator(`[data-test=menu-${item}]`).click()

@@ -8,7 +8,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { demoDb, fillSignIn, median, root, signInAB } from './console.mjs'
+import { demoDb, fillSignIn, median, root, signInAB, warm } from './console.mjs'
 import { renderProbe } from '../../tests/e2e/probe.mjs'
 
 const args = process.argv.slice(2)
@@ -23,6 +23,7 @@ async function once(browser, url, user) {
   await ctx.addInitScript(renderProbe)
   const page = await ctx.newPage()
   await fillSignIn(page, url, user)
+  await warm(page)
   await page.evaluate(() => window.__qfRenders.splice(0))
   const cdp = await ctx.newCDPSession(page)
   await cdp.send('Profiler.enable')
