@@ -1,0 +1,123 @@
+// bench/render: where an open's main thread goes, by package, for two or more builds side by side. Each build gets its
+// own server and demo database (so one account signs in to each in the same 30-second step) and the builds take turns
+// page by page in one browser. Per open: a fresh context, sign in, Playwright's script injected (warm), then a V8 CPU
+// profile (CDP Profiler, 100 µs sampling) from the menu click to the page ready (tests/e2e/probe.mjs), each sample
+// charged to the package its function's source map names (vue:runtime-core, element-plus, intlify, the app…) — self and
+// inclusive ms per open. Also per build: the ready median, the time from a fresh context to the menu drawn after
+// signing in, and all Chromium processes' CPU (user+system, /proc) per scenario — a build that moves work out of the
+// open shows where it went. Builds need source maps (vite build --sourcemap). Not part of `make test`.
+// Usage: node bench/render/profile.mjs --dists A,B[,C] [--pages handler:exams,leader:fees,…] [--rounds 2] [--db DB]
+import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { chromium, demoDb, median, root, serve, signIn, warm } from './console.mjs'
+import { renderProbe } from '../../tests/e2e/probe.mjs'
+
+// The web build's own toolchain carries it (Vue's compiler and PostCSS use it).
+const { SourceMapConsumer } = createRequire(join(root, 'web/package.json'))('source-map-js')
+const args = process.argv.slice(2)
+const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt)
+const dists = opt('--dists', join(root, 'web/dist')).split(',')
+const pages = opt('--pages', 'handler:exams,handler_yh:projects,supervisor:placement,principal_yh001:fees,leader:fees,clerk:admissions')
+  .split(',').map((p) => p.split(':'))
+const rounds = Number(opt('--rounds', 2))
+
+// A source file's package: node_modules/<pkg>, Vue's packages by name, vue-i18n and @intlify/* as one, else the app.
+const packageOf = (src) => {
+  if (!src) return '(unmapped)'
+  const m = src.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)
+  if (!m) return 'app'
+  return m[1].replace(/^@intlify\/.*|^vue-i18n$/, 'intlify').replace(/^@vue\/(runtime-core|runtime-dom|reactivity|shared)$/, 'vue:$1')
+}
+// All Chromium processes' CPU so far, in ms (user + system; 100 ticks a second).
+const chromiumCpu = () => {
+  let ms = 0
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      if (!/chrom/.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ms += (Number(f[11]) + Number(f[12])) * 10
+    } catch { /* gone meanwhile */ }
+  }
+  return ms
+}
+
+const work = mkdtempSync(join(tmpdir(), 'qf-bench-profile-'))
+const servers = []
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' })
+const result = new Map(dists.map((d) => [d, { self: new Map(), incl: new Map(), opens: 0, js: 0, ready: [], toMenu: [], cpu: [] }]))
+try {
+  for (const [i] of dists.entries()) servers.push(await serve(demoDb(mkdtempSync(join(work, `db${i}-`)), opt('--db', null)), dists[i]))
+  for (let r = 0; r < rounds; r++) {
+    if (r) await new Promise((ok) => setTimeout(ok, 31000 - (Date.now() % 30000)))  // the next TOTP step
+    for (const [user, menu] of pages) {
+      for (const [i, dist] of dists.entries()) {
+        const R = result.get(dist)
+        const maps = new Map()
+        const sourceOf = (file, line, column) => {
+          if (!maps.has(file)) {
+            const p = join(dist, 'assets', `${file}.map`)
+            maps.set(file, existsSync(p) ? new SourceMapConsumer(JSON.parse(readFileSync(p, 'utf8'))) : null)
+          }
+          return line < 0 ? null : maps.get(file)?.originalPositionFor({ line: line + 1, column }).source ?? null
+        }
+        const cpu0 = chromiumCpu(), t0 = Date.now()
+        const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+        await ctx.addInitScript(renderProbe)
+        const page = await ctx.newPage()
+        await signIn(page, servers[i].url, user)
+        await page.locator(`[data-test=menu-${menu}]`).waitFor()
+        R.toMenu.push(Date.now() - t0)
+        await warm(page)
+        const cdp = await ctx.newCDPSession(page)
+        await cdp.send('Profiler.enable')
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 })
+        await cdp.send('Profiler.start')
+        await page.locator(`[data-test=menu-${menu}]`).click()
+        const got = await page.waitForFunction((p) => window.__qfRenders.find((x) => x.path === p), `/console/${menu}`).then((h) => h.jsonValue())
+        const { profile } = await cdp.send('Profiler.stop')
+        await page.waitForTimeout(300)
+        R.cpu.push(chromiumCpu() - cpu0)
+        R.ready.push(got.ms)
+        R.opens++
+        const node = new Map(profile.nodes.map((n) => [n.id, n]))
+        const parent = new Map()
+        for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+        const keys = new Map()
+        const keyOf = (id) => {
+          if (!keys.has(id)) {
+            const f = node.get(id).callFrame
+            keys.set(id, f.url.includes('/assets/') ? packageOf(sourceOf(f.url.split('/').pop(), f.lineNumber, f.columnNumber)) : `(${f.functionName || 'native'})`)
+          }
+          return keys.get(id)
+        }
+        profile.samples.forEach((id, s) => {
+          const ms = (profile.timeDeltas[s + 1] ?? 0) / 1000
+          if (node.get(id).callFrame.functionName === '(idle)') return
+          R.self.set(keyOf(id), (R.self.get(keyOf(id)) ?? 0) + ms)
+          const seen = new Set()
+          for (let cur = id; cur !== undefined; cur = parent.get(cur)) seen.add(keyOf(cur))
+          for (const k of seen) R.incl.set(k, (R.incl.get(k) ?? 0) + ms)
+          R.js += ms
+        })
+        await ctx.close()
+      }
+    }
+  }
+} finally {
+  await browser.close()
+  for (const s of servers) s.server.kill()
+  rmSync(work, { recursive: true, force: true })
+}
+const col = (f) => dists.map((d) => String(f(result.get(d))).padStart(16)).join('')
+console.log('build'.padEnd(24) + dists.map((d) => d.slice(-16).padStart(16)).join(''))
+console.log('ready, median ms'.padEnd(24) + col((R) => median(R.ready)))
+console.log('to the menu, median ms'.padEnd(24) + col((R) => median(R.toMenu)))
+console.log('Chromium CPU, median ms'.padEnd(24) + col((R) => median(R.cpu)))
+console.log('sampled, ms an open'.padEnd(24) + col((R) => (R.js / R.opens).toFixed(1)))
+console.log('self/inclusive ms an open, by package:')
+const first = result.get(dists[0])
+for (const k of [...first.incl.keys()].sort((a, b) => first.incl.get(b) - first.incl.get(a)).slice(0, 20))
+  console.log(`  ${k.slice(0, 22).padEnd(22)}` + col((R) => `${((R.self.get(k) ?? 0) / R.opens).toFixed(1)}/${((R.incl.get(k) ?? 0) / R.opens).toFixed(1)}`))
