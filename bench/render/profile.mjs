@@ -48,21 +48,20 @@ const work = mkdtempSync(join(tmpdir(), 'qf-bench-profile-'))
 const servers = []
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' })
 const result = new Map(dists.map((d) => [d, { self: new Map(), incl: new Map(), opens: 0, js: 0, ready: [], toMenu: [], cpu: [] }]))
+// A build's source maps, each read once: the source file of a position in one of its chunks.
+const maps = new Map()
+const sourceOf = (dist, file, line, column) => {
+  const path = join(dist, 'assets', `${file}.map`)
+  if (!maps.has(path)) maps.set(path, existsSync(path) ? new SourceMapConsumer(JSON.parse(readFileSync(path, 'utf8'))) : null)
+  return line < 0 ? null : maps.get(path)?.originalPositionFor({ line: line + 1, column }).source ?? null
+}
 try {
-  for (const [i] of dists.entries()) servers.push(await serve(demoDb(mkdtempSync(join(work, `db${i}-`)), opt('--db', null)), dists[i]))
+  for (const dist of dists) servers.push(await serve(demoDb(mkdtempSync(join(work, 'db-')), opt('--db', null)), dist))
   for (let r = 0; r < rounds; r++) {
     if (r) await new Promise((ok) => setTimeout(ok, 31000 - (Date.now() % 30000)))  // the next TOTP step
     for (const [user, menu] of pages) {
       for (const [i, dist] of dists.entries()) {
         const R = result.get(dist)
-        const maps = new Map()
-        const sourceOf = (file, line, column) => {
-          if (!maps.has(file)) {
-            const p = join(dist, 'assets', `${file}.map`)
-            maps.set(file, existsSync(p) ? new SourceMapConsumer(JSON.parse(readFileSync(p, 'utf8'))) : null)
-          }
-          return line < 0 ? null : maps.get(file)?.originalPositionFor({ line: line + 1, column }).source ?? null
-        }
         const cpu0 = chromiumCpu(), t0 = Date.now()
         const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
         await ctx.addInitScript(renderProbe)
@@ -89,7 +88,7 @@ try {
         const keyOf = (id) => {
           if (!keys.has(id)) {
             const f = node.get(id).callFrame
-            keys.set(id, f.url.includes('/assets/') ? packageOf(sourceOf(f.url.split('/').pop(), f.lineNumber, f.columnNumber)) : `(${f.functionName || 'native'})`)
+            keys.set(id, f.url.includes('/assets/') ? packageOf(sourceOf(dist, f.url.split('/').pop(), f.lineNumber, f.columnNumber)) : `(${f.functionName || 'native'})`)
           }
           return keys.get(id)
         }
