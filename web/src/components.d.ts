@@ -68,7 +68,6 @@ declare module 'vue' {
     NotifySettings: typeof import('./components/NotifySettings.vue')['default']
     QfColumn: typeof import('./components/QfColumn.vue')['default']
     QfDialog: typeof import('./components/QfDialog.vue')['default']
-    QfDrawer: typeof import('./components/QfDrawer.vue')['default']
     QfSelect: typeof import('./components/QfSelect.vue')['default']
     QfTable: typeof import('./components/QfTable.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
