@@ -68,6 +68,7 @@ declare module 'vue' {
     NotifySettings: typeof import('./components/NotifySettings.vue')['default']
     QfColumn: typeof import('./components/QfColumn.vue')['default']
     QfDialog: typeof import('./components/QfDialog.vue')['default']
+    QfLogo: typeof import('./components/QfLogo.vue')['default']
     QfSelect: typeof import('./components/QfSelect.vue')['default']
     QfTable: typeof import('./components/QfTable.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']

@@ -3,10 +3,8 @@
 // Opening one then waits for its own data only.
 import type { RouteRecordNormalized } from 'vue-router'
 import { requestsUnderWay, whenNoRequests } from '@/api/request'
+import { whenIdle } from '@/utils/idle'
 
-// F when the browser is next idle (at the latest in 3 s).
-export const whenIdle = (f: () => void) =>
-  typeof requestIdleCallback === 'function' ? requestIdleCallback(f, { timeout: 3000 }) : setTimeout(f, 300)
 
 // F when the browser is next idle with no request of the app under way: it is "idle" while it waits for the page's
 // answers, which come first (then it waits to be idle again).

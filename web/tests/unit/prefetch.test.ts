@@ -5,6 +5,9 @@ import { http } from '@/api/request'
 
 // A route record whose page code is fetched by `load` (what the router's lazy component is).
 const route = (load: () => Promise<unknown>) => ({ components: { default: load } }) as unknown as RouteRecordNormalized
+// Under fake timers: two frames (16 ms each: the page in view drawn first) and jsdom's idle (no requestIdleCallback
+// there: a 300 ms timer), utils/idle.ts.
+const IDLE = 2 * 16 + 300
 
 afterEach(() => {
   openingPage(false)
@@ -14,7 +17,7 @@ afterEach(() => {
 
 describe('prefetching pages', () => {
   it('fetches one page at a time, each when the browser is idle, and none while a page is being opened', async () => {
-    vi.useFakeTimers()  // jsdom has no requestIdleCallback: idle is a 300 ms timer
+    vi.useFakeTimers()
     const done: string[] = []
     const load = (name: string) => vi.fn(() => Promise.resolve().then(() => void done.push(name)))
     const a = load('a')
@@ -23,6 +26,8 @@ describe('prefetching pages', () => {
     prefetchRoutes([route(a), { components: { default: {} } } as unknown as RouteRecordNormalized, route(b), route(c)])
     expect(a).not.toHaveBeenCalled()
     await vi.advanceTimersByTimeAsync(300)
+    expect(a).not.toHaveBeenCalled()  // not before the page in view has been drawn
+    await vi.advanceTimersByTimeAsync(IDLE - 300)
     expect(done).toEqual(['a'])
     expect(b).not.toHaveBeenCalled()  // the next waits for the next idle moment
 
@@ -30,9 +35,9 @@ describe('prefetching pages', () => {
     await vi.advanceTimersByTimeAsync(3000)
     expect(b).not.toHaveBeenCalled()  // held while the user's page opens
     openingPage(false)
-    await vi.advanceTimersByTimeAsync(300)
+    await vi.advanceTimersByTimeAsync(IDLE)
     expect(done).toEqual(['a', 'b'])
-    await vi.advanceTimersByTimeAsync(300)
+    await vi.advanceTimersByTimeAsync(IDLE)
     expect(done).toEqual(['a', 'b', 'c'])  // a component already loaded (not a function) is skipped
   })
 
@@ -48,7 +53,7 @@ describe('prefetching pages', () => {
     answer(new Response('{"items":[]}', { status: 200, headers: { 'Content-Type': 'application/json' } }))
     await asked
     expect(page).not.toHaveBeenCalled()  // then when the browser is next idle
-    await vi.advanceTimersByTimeAsync(300)
+    await vi.advanceTimersByTimeAsync(IDLE)
     expect(page).toHaveBeenCalledOnce()
   })
 
@@ -56,7 +61,7 @@ describe('prefetching pages', () => {
     vi.useFakeTimers()
     const b = vi.fn(() => Promise.resolve())
     prefetchRoutes([route(() => Promise.reject(new Error('offline'))), route(b)])
-    await vi.advanceTimersByTimeAsync(600)
+    await vi.advanceTimersByTimeAsync(2 * IDLE)
     expect(b).toHaveBeenCalledOnce()
   })
 
@@ -65,9 +70,9 @@ describe('prefetching pages', () => {
     const done: string[] = []
     const page = vi.fn(() => Promise.resolve().then(() => void done.push('page')))
     prefetch([() => Promise.resolve().then(() => void done.push('vocabulary')), () => Promise.reject(new Error('403')), page])
-    await vi.advanceTimersByTimeAsync(300)
+    await vi.advanceTimersByTimeAsync(IDLE)
     expect(done).toEqual(['vocabulary'])
-    await vi.advanceTimersByTimeAsync(600)
+    await vi.advanceTimersByTimeAsync(2 * IDLE)
     expect(done).toEqual(['vocabulary', 'page'])
   })
 })
