@@ -584,9 +584,24 @@ async function clerk(browser, base, locale) {
     // The check for repeats failing (here the connection dropped) is said, not shown as "no repeats"; retry finds them.
     const drop = (r) => r.abort('connectionreset')
     await page.route('**/api/v1/cases/*/repeats*', drop)
+    // The likely repeats are asked beside the case, not once its answer is in (one round trip, not two).
+    const order = []
+    const note = (what) => (r) => {
+      const p = new URL(r.url()).pathname
+      if (/^\/api\/v1\/cases\/\d+\/repeats$/.test(p)) order.push(`${what} repeats`)
+      else if (/^\/api\/v1\/cases\/\d+$/.test(p)) order.push(`${what} case`)
+    }
+    const asked = note('asked')
+    const answered = note('answered')
+    page.on('request', asked)
+    page.on('response', answered)
     await page.locator('[data-test=case-link]').first().click()
     await page.waitForURL(/\/console\/cases\/\d+/)
     await expectText(page.locator('[data-test=repeats-failed]'), 'Could not check for likely repeats', 'a failed check for repeats is said')
+    page.off('request', asked)
+    page.off('response', answered)
+    check(order.includes('asked repeats') && order.includes('answered case') && order.indexOf('asked repeats') < order.indexOf('answered case'),
+      `the likely repeats are asked beside the case, not after it (${order.join(', ')})`)
     await page.unroute('**/api/v1/cases/*/repeats*', drop)
     await page.locator('[data-test=repeats-retry]').click()
     await expectText(page.locator('[data-test=repeats] a'), '学校收取资料费（zh-CN）', 'the second report is offered the first as a repeat')
