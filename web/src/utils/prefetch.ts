@@ -5,7 +5,6 @@ import type { RouteRecordNormalized } from 'vue-router'
 import { requestsUnderWay, whenNoRequests } from '@/api/request'
 import { whenIdle } from '@/utils/idle'
 
-
 // F when the browser is next idle with no request of the app under way: it is "idle" while it waits for the page's
 // answers, which come first (then it waits to be idle again).
 export function whenSettled(f: () => void): void {
