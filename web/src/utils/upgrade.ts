@@ -14,6 +14,7 @@ export const missingCode = (e: unknown) =>
 export function reloadFor(cause: string, address: string, before: () => void = () => undefined): boolean {
   if (!ended && sessionStorage.getItem(RELOADED) === cause) return false
   sessionStorage.setItem(RELOADED, cause)
+  wrote = true
   before()
   window.location.assign(address)
   return true
@@ -21,9 +22,13 @@ export function reloadFor(cause: string, address: string, before: () => void = (
 
 // A navigation ended: a later failure may reload again. The mark is cleared once, after the first, when the browser is
 // idle: a tab's first touch of sessionStorage waits on the browser process (5–9 ms inside the first page's drawing).
+// A mark this load wrote in the meantime is the fresh load's, and stays.
 let ended = false
+let wrote = false
 export function reloadDone(): void {
   if (ended) return
   ended = true
-  whenIdle(() => sessionStorage.removeItem(RELOADED))
+  whenIdle(() => {
+    if (!wrote) sessionStorage.removeItem(RELOADED)
+  })
 }
