@@ -73,7 +73,9 @@ absl::StatusOr<StaticFiles> StaticFiles::Load(const std::string& root) {
       if (f.gzip.size() >= f.body.size()) f.gzip.clear();
     }
     std::string url = "/" + fs::relative(it->path(), root).generic_string();
-    f.immutable = url.starts_with("/assets/");
+    f.cache_control = url.starts_with("/assets/")   ? "public, max-age=31536000, immutable"
+                      : url.starts_with("/favicon.") ? "public, max-age=86400"
+                                                     : "no-cache";
     out.files_.emplace(url, std::move(f));
   }
   if (ec) return absl::InternalError("web: cannot read " + root + ": " + ec.message());
@@ -100,7 +102,7 @@ void StaticFiles::Serve(const Request& req, const Respond& respond) const {
   const File& f = it->second;
   Response r;
   r.content_type = f.type;
-  r.headers.emplace_back("Cache-Control", f.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.headers.emplace_back("Cache-Control", std::string(f.cache_control));
   r.headers.emplace_back("ETag", f.etag);
   r.headers.emplace_back("Vary", "Accept-Encoding");
   if (f.type.starts_with("text/html")) {

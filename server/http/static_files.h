@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "absl/status/statusor.h"
@@ -21,7 +22,9 @@ class StaticFiles {
  private:
   struct File {
     std::string body, gzip, type, etag;
-    bool immutable = false;  // content-hashed asset under /assets/
+    // Content-hashed assets under /assets/ are kept for a year; the site's icon for a day (the browser asks for it
+    // again at every page of the app, a round trip each); anything else, index.html first, is asked again each time.
+    std::string_view cache_control;
   };
   std::unordered_map<std::string, File> files_;  // by URL path ("/assets/index-3f2a.js")
 };

@@ -63,6 +63,11 @@ def main():
             check(len(bz) < len(body), "%s smaller gzipped" % a)
             status, _, body304 = get(server.port, a, {"If-None-Match": h.get("etag", "")})
             check(status == 304 and body304 == b"", "%s answers 304 to its ETag (%d)" % (a, status))
+        # The site's icon, which the browser asks for again at every page of the app, is kept for a day.
+        for icon in ["/favicon.png", "/favicon.svg"]:
+            status, h, body = get(server.port, icon)
+            check(status == 200 and body == open(os.path.join(dist, icon.lstrip("/")), "rb").read(), "%s served" % icon)
+            check(h.get("cache-control") == "public, max-age=86400", "%s cached for a day: %s" % (icon, h.get("cache-control")))
         status, h, _ = get(server.port, "/assets/nope-123.js")
         check(status == 404 and "text/plain" in h.get("content-type", ""), "a missing asset is 404 (%d)" % status)
         status, h, body = get(server.port, "/api/v1/nope")
