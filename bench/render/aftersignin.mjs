@@ -3,8 +3,9 @@
 // (tests/e2e/probe.mjs) and traced: the main thread's self time by trace event in the open (V8's compile events, Vue's
 // work in RunMicrotasks, layout, paint), and with --tasks each task over 3 ms. One browser, one page at a time, the
 // demo database, 1366×768, a fresh browser context per open (no code cache, as in the journeys). Each account signs in
-// once per 30-second TOTP step: the rounds wait for the next step. Not part of `make test`.
-// Usage: node bench/render/aftersignin.mjs [--dist web/dist] [--db DB] [--rounds 1] [--idle MS] [--tasks] [--detail]
+// once per 30-second TOTP step: the rounds wait for the next step. With --dists A,B the builds take turns page by page,
+// each with its own server and demo database (one account signs in to each in the same step). Not part of `make test`.
+// Usage: node bench/render/aftersignin.mjs [--dist web/dist | --dists A,B] [--db DB] [--rounds 1] [--idle MS] [--tasks] [--detail]
 //   [--pages handler:exams,handler_yh:projects,supervisor:placement,principal_yh001:fees,leader:fees,clerk:admissions]
 //   --idle MS waits that long after signing in before the click (the menu's pages' code fetched meanwhile).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -40,13 +41,15 @@ function mainThread(events, readyMs) {
 const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ')
 
 const work = mkdtempSync(join(tmpdir(), 'qf-bench-aftersignin-'))
-const { server, url } = await serve(demoDb(work, opt('--db', null)), opt('--dist', join(root, 'web/dist')))
+const dists = opt('--dists', opt('--dist', join(root, 'web/dist'))).split(',')
+const servers = []
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
 const ready = new Map()
 try {
+  for (const dist of dists) servers.push(await serve(demoDb(mkdtempSync(join(work, 'db-')), opt('--db', null)), dist))
   for (let r = 0; r < rounds; r++) {
     if (r) await new Promise((ok) => setTimeout(ok, 31000 - (Date.now() % 30000)))
-    for (const [user, menu] of pages) {
+    for (const [user, menu] of pages) for (const [i, { url }] of (r % 2 ? [...servers.entries()].reverse() : [...servers.entries()])) {
       const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
       await ctx.addInitScript(renderProbe)
       const page = await ctx.newPage()
@@ -54,7 +57,7 @@ try {
       await page.locator(`[data-test=menu-${menu}]`).waitFor()
       await warm(page)
       if (idle) await page.waitForTimeout(idle)
-      const file = join(work, `${user}-${menu}.json`)
+      const file = join(work, `${user}-${menu}-${i}.json`)
       await browser.startTracing(page, { path: file, categories })
       await page.locator(`[data-test=menu-${menu}]`).click()
       const got = await page.waitForFunction((p) => window.__qfRenders.find((x) => x.path === p), `/console/${menu}`).then((h) => h.jsonValue())
@@ -62,7 +65,7 @@ try {
       const { start, xs, self } = mainThread(JSON.parse(readFileSync(file, 'utf8')).traceEvents, got.ms)
       const by = new Map()
       for (const e of xs) by.set(e.name, (by.get(e.name) ?? 0) + self(e))
-      const key = `${user}:${menu}`
+      const key = `${user}:${menu}${dists.length > 1 ? ` [${dists[i].slice(-16)}]` : ''}`
       ready.set(key, [...(ready.get(key) ?? []), got.ms])
       console.log(`${key}: ready ${got.ms} ms; main thread: ${top(by, 12)}`)
       if (args.includes('--detail')) console.log(`  ${JSON.stringify(got.detail)}`)
@@ -78,7 +81,11 @@ try {
   }
 } finally {
   await browser.close()
-  server.kill()
+  for (const s of servers) s.server.kill()
   rmSync(work, { recursive: true, force: true })
 }
-for (const [key, ms] of ready) console.log(`${key}: median ${median(ms)} ms (${ms.join('/')})`)
+for (const [key, ms] of [...ready].sort()) console.log(`${key}: median ${median(ms)} ms (${ms.join('/')})`)
+for (const dist of dists.length > 1 ? dists : []) {
+  const all = [...ready].filter(([k]) => k.endsWith(`[${dist.slice(-16)}]`)).flatMap(([, ms]) => ms)
+  console.log(`${dist}: every open, median ${median(all)} ms (${all.length} opens)`)
+}
