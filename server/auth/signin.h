@@ -18,7 +18,7 @@
 
 namespace qf::auth {
 
-// The pool that checks and hashes passwords (one thread, 32 waiting; full: refused as busy).
+// The pool that checks and hashes passwords (one thread, 32 waiting, at the reads' nice value; full: refused as busy).
 WorkPool& HashPool();
 
 struct Credentials {

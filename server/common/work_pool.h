@@ -14,11 +14,14 @@
 
 namespace qf {
 
+// The nice value of the pools that answer people waiting: reads, lists and the password hash.
+inline constexpr int kReadsNice = 5;
+
 class WorkPool {
  public:
   // `threads` run the work at nice `nice` (Linux: per thread; 0 is the I/O threads'); at most `max_waiting` tasks
   // wait for a thread.
-  WorkPool(size_t threads, size_t max_waiting, int nice = 5);
+  WorkPool(size_t threads, size_t max_waiting, int nice = kReadsNice);
   ~WorkPool();  // finishes the tasks already taken and waiting, then joins
   WorkPool(const WorkPool&) = delete;
 
