@@ -34,6 +34,25 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICKS
 
 
+def demo_dbs(bins, work):
+    """[(key directory, demo database)] for each binary in `bins`, each built by it in a directory of its own in `work`."""
+    dbs = []
+    for i, b in enumerate(bins):
+        d = os.path.join(work, str(i))
+        os.makedirs(d)
+        os.environ["QINGFENG_KEY_DIR"] = d
+        dbs.append((d, qfserver.build_demo(b, d)))
+    return dbs
+
+
+def handler_requests(port):
+    """requests() for the district handler handler_yh, signed in to the server on `port`, and the district's cases."""
+    c = qfserver.Client(port)
+    c.login("handler_yh")
+    _, page, _ = c.request("GET", "/api/v1/cases?limit=500")
+    return requests("; ".join("%s=%s" % kv for kv in c.cookies.items()), [str(x["id"]) for x in page["items"]])
+
+
 def requests(cookie, ids):
     """(name, wrk script, environment) of each request timed."""
     return [
@@ -59,12 +78,7 @@ def main():
     results = {}  # (binary, request) -> [(rps, p50, p99, cpu µs per request)]
     names = []
     try:
-        dbs = []
-        for i, b in enumerate(bins):
-            d = os.path.join(work, str(i))
-            os.makedirs(d)
-            os.environ["QINGFENG_KEY_DIR"] = d
-            dbs.append((d, qfserver.build_demo(b, d)))
+        dbs = demo_dbs(bins, work)
         for r in range(args.rounds):
             for b, (d, db) in zip(bins, dbs):
                 os.environ["QINGFENG_KEY_DIR"] = d
@@ -72,11 +86,7 @@ def main():
                 for k in range(len(requests("", []))):
                     s = qfserver.Server(b, db, ["--no-rate-limits"]).start()
                     try:
-                        c = qfserver.Client(s.port)
-                        c.login("handler_yh")
-                        cookie = "; ".join("%s=%s" % kv for kv in c.cookies.items())
-                        _, page, _ = c.request("GET", "/api/v1/cases?limit=500")
-                        name, script, env = requests(cookie, [str(x["id"]) for x in page["items"]])[k]
+                        name, script, env = handler_requests(s.port)[k]
                         if name not in names:
                             names.append(name)
                         if only and not any(w in name for w in only):
