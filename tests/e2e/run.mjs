@@ -447,6 +447,10 @@ async function citizen(browser, base, locale) {
   await page.locator(field('title')).waitFor()
   check((await page.locator(field('title')).inputValue()) === title, `${locale} submit: the draft is restored after a reload`)
   await expectText(page.locator('[data-test=unit]'), '瑶海区光明中学', `${locale} submit: the draft keeps the school`)
+  // The attachments' chooser is in the tab order (a keyboard user can attach files), its focus drawn on its button.
+  await page.locator('[data-test=files]').focus()
+  check(await page.evaluate(() => document.activeElement?.matches('[data-test=files]') &&
+    getComputedStyle(document.activeElement.closest('label')).outlineStyle === 'solid'), `${locale} submit: the attachments' chooser takes the keyboard's focus, shown on its button`)
   // One file over the five allowed is refused by name, not dropped silently; the five are then taken off again.
   const onePixel = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8ffff3f0005fe02fea7d6a4b30000000049454e44ae426082', 'hex')
   await page.locator('[data-test=files]').setInputFiles([1, 2, 3, 4, 5, 6].map((i) => ({ name: `photo${i}.png`, mimeType: 'image/png', buffer: onePixel })))
