@@ -10,11 +10,11 @@
 namespace qf::auth {
 
 WorkPool& HashPool() {
-  // One thread: argon2id at interactive limits takes 64 MiB and 80-300 ms of a core (machines differ); never on the
-  // I/O threads. At the reads' nice value: a sign-in is one more request among the reads, so a morning's sign-ins,
-  // or someone trying passwords, take no more than their share of a busy server's cores from those at work
-  // (bench/reads/beside_signins.py; at the I/O threads' nice 0 it took a whole core ahead of every read); and above
-  // the downloads (nice 15), so that signing in does not wait behind exports.
+  // One thread: argon2id at interactive limits takes 64 MiB and ~150 ms of a core here (more under load; machines
+  // differ); never on the I/O threads. At the reads' nice value: a sign-in is one more request among the reads, so
+  // a morning's sign-ins, or someone trying passwords, take no more than their share of a busy server's cores from
+  // those at work (bench/reads/beside_signins.py; at the I/O threads' nice 0 it took a whole core ahead of every
+  // read); and above the downloads (nice 15), so that signing in does not wait behind exports.
   static WorkPool pool(1, 32, kReadsNice);
   return pool;
 }
