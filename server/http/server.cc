@@ -84,6 +84,10 @@ struct HttpServer::Impl {
     while (!stopping) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(opts.header_limit));
+      // No body limit while the header is read: Beast refuses a Content-Length over its default (1 MiB) as soon as
+      // the header is complete, which read as an unreadable request for every upload over 1 MiB to a route that
+      // takes 16. The route's own limit is applied below, once the route is known.
+      parser.body_limit(boost::none);
       stream.expires_after(idle);
       auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
       if (ec) {
@@ -124,8 +128,7 @@ struct HttpServer::Impl {
       req.path = url->path();
       for (auto p : url->params()) req.query.emplace_back(p.key, p.value);
       size_t limit = router.BodyLimit(req.method, req.path);
-      // Beast checks Content-Length against the limit as the header completes, before this route's limit is
-      // known, so check it here; chunked bodies are held to the limit while they are read.
+      // The declared length against the route's limit; chunked bodies are held to it while they are read.
       if (auto len = parser.content_length(); len && *len > limit) {
         co_await Write(stream, Response::Problem(MakeError(absl::StatusCode::kResourceExhausted, "http.body_too_large",
                                                            "请求内容超过大小限制"), req.path, 413),
