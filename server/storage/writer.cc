@@ -180,20 +180,28 @@ std::string Writer::refusal() const {
 }
 
 void Writer::Submit(Actor actor, Command cmd, CommandDone done) {
+  Queue({std::move(actor), std::move(cmd), std::move(done)});
+}
+
+void Writer::SubmitAlone(Actor actor, Command cmd, CommandDone done) {
+  Queue({std::move(actor), std::move(cmd), std::move(done), true});
+}
+
+void Writer::Queue(Item item) {
   std::string refused;
   {
     std::lock_guard lock(mu_);
     if (refusal_.empty() && !stopping_) {
-      queue_.push_back({std::move(actor), std::move(cmd), std::move(done)});
+      queue_.push_back(std::move(item));
       cv_.notify_one();
       return;
     }
     refused = refusal_;
   }
   if (!refused.empty())
-    done(MakeError(absl::StatusCode::kUnavailable, "ledger.integrity", "账本校验未通过，已暂停写入：" + refused));
+    item.done(MakeError(absl::StatusCode::kUnavailable, "ledger.integrity", "账本校验未通过，已暂停写入：" + refused));
   else
-    done(MakeError(absl::StatusCode::kUnavailable, "server.stopping", "服务正在停止，请稍后重试"));
+    item.done(MakeError(absl::StatusCode::kUnavailable, "server.stopping", "服务正在停止，请稍后重试"));
 }
 
 absl::StatusOr<boost::json::value> Writer::Run(Actor actor, Command cmd) {
@@ -222,9 +230,11 @@ void Writer::Loop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty() && stopping_) return;
-      while (!queue_.empty() && batch.size() < options_.max_batch) {
+      // A command that runs alone ends the batch before it, or is the batch.
+      while (!queue_.empty() && batch.size() < options_.max_batch && !(queue_.front().alone && !batch.empty())) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        if (batch.back().alone) break;
       }
     }
     RunBatch(batch);

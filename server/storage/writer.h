@@ -1,8 +1,8 @@
 // The single writer: every change to the database goes through here. Commands queue to one thread, which
-// takes whatever is waiting (up to a batch), runs each inside its own SAVEPOINT in one transaction, commits
-// once (WAL, synchronous=FULL), and only then answers each command. A failing command rolls back its
-// savepoint alone. Every command appends its events through Tx::Append in the same transaction as its
-// projection rows. Submit and Run are thread-safe.
+// takes whatever is waiting (up to a batch, or up to a long command that runs alone), runs each inside its own
+// SAVEPOINT in one transaction, commits once (WAL, synchronous=FULL), and only then answers each command. A failing
+// command rolls back its savepoint alone. Every command appends its events through Tx::Append in the same
+// transaction as its projection rows. Submit and Run are thread-safe.
 #pragma once
 
 #include <boost/json.hpp>
@@ -165,6 +165,9 @@ class Writer {
   // Queues a command; `done` runs on the writer thread after the commit (or the failure).
   // After Stop, `done` gets Unavailable at once.
   void Submit(Actor actor, Command cmd, CommandDone done);
+  // The same for a long command (a part of a long check): run in a batch of its own, so that the commands queued
+  // before it commit, and are answered, without waiting for it.
+  void SubmitAlone(Actor actor, Command cmd, CommandDone done);
   // Queues a command and waits for its result. Must not be called on the writer thread.
   absl::StatusOr<boost::json::value> Run(Actor actor, Command cmd);
 
@@ -189,7 +192,9 @@ class Writer {
     Actor actor;
     Command cmd;
     CommandDone done;
+    bool alone = false;
   };
+  void Queue(Item item);
   void Loop();
   void RunBatch(std::vector<Item>& batch);
   // Runs a savepoint statement, waiting for it or (`wait` false) sending it in the pipeline where there is one.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <future>
+#include <mutex>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -127,6 +128,41 @@ TEST_F(WriterTest, CommandsWaitingTogetherShareOneCommit) {
   EXPECT_EQ(w->stats().commands, 51u);
   EXPECT_EQ(w->stats().commits, 2u);  // the first alone, then the fifty waiting
   EXPECT_EQ(Rows().size(), 51u);
+  w->Stop();
+}
+
+TEST_F(WriterTest, ALongCommandRunsAloneAfterWhatWasQueuedBeforeItHasCommitted) {
+  auto w = Make();
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::promise<void> started;
+  std::promise<void> first;
+  w->Submit(Actor::System(), Held(0, gate, started), [&first](absl::StatusOr<boost::json::value>) { first.set_value(); });
+  started.get_future().wait();
+  // Queued while the writer is held: a short command, then a long one to run alone, then another short one.
+  std::mutex mu;
+  std::vector<std::string> seen;
+  auto note = [&](std::string what) {
+    std::lock_guard lock(mu);
+    seen.push_back(std::move(what));
+  };
+  std::promise<void> last;
+  w->Submit(Actor::System(), Insert(1), [&](absl::StatusOr<boost::json::value> r) { note(r.ok() ? "1 answered" : "1 failed"); });
+  w->SubmitAlone(Actor::System(), [&](Tx& tx) -> absl::StatusOr<boost::json::value> {
+    note("long runs");
+    return Insert(2)(tx);
+  }, [&](absl::StatusOr<boost::json::value> r) { note(r.ok() ? "long answered" : "long failed"); });
+  w->Submit(Actor::System(), Insert(3), [&](absl::StatusOr<boost::json::value> r) {
+    note(r.ok() ? "3 answered" : "3 failed");
+    last.set_value();
+  });
+  while (w->queue_depth() < 3) std::this_thread::yield();
+  release.set_value();
+  first.get_future().wait();
+  last.get_future().wait();
+  EXPECT_EQ(seen, (std::vector<std::string>{"1 answered", "long runs", "long answered", "3 answered"}));
+  EXPECT_EQ(w->stats().commits, 4u);  // the first, the short one, the long one alone, the short one after it
+  EXPECT_EQ(Rows(), (std::vector<int64_t>{0, 1, 2, 3}));
   w->Stop();
 }
 
