@@ -6,6 +6,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,10 @@
 #include "org/org.h"
 #include "auth/roles.h"
 #include "storage/writer.h"
+
+namespace qf::org {
+class UnitNames;
+}
 
 namespace qf::vault {
 class Vault;
@@ -231,7 +236,37 @@ struct CaseImportOptions {
 // The case import's kind in data/imports/columns.toml and the fields ImportCases reads from its columns there.
 inline constexpr std::string_view kCaseImport = "cases";
 std::vector<std::string_view> CaseImportFields();
-// `head` is the file's header (a table read whole, or a stream's head), `next` its rows (RowsOf).
+// An import's rows taken a part at a time, each part a writer command of its own: what the rows so far found, kept
+// from one part to the next (the console's check of a long file, whose parts are rolled back, so that other writes
+// go between them instead of waiting for the whole file). A ticket repeated within the file is refused, naming the
+// row it repeats, whichever part that row was in. `head` is the file's header (a table read whole, or a stream's head).
+class CaseImport {
+ public:
+  // Refused when the header lacks a required column.
+  static absl::StatusOr<std::unique_ptr<CaseImport>> Begin(const ImportColumns& columns, const Table& head,
+                                                           CaseImportOptions o);
+  // Rows from `next` (RowsOf) until it ends (true) or, looked at after each row, `until` has passed (false).
+  absl::StatusOr<bool> Rows(Tx& tx, const CaseEnv& env, const NextRow& next,
+                            absl::Time until = absl::InfiniteFuture());
+  // After the last row: refused whole when a row was bad, unless accept_valid; the clerk's picks kept as aliases
+  // when remember_units.
+  absl::StatusOr<CaseImportReport> Finish(Tx& tx);
+  // What the rows so far found.
+  CaseImportReport report() const;
+
+ private:
+  CaseImport(CaseImportOptions o) : o_(std::move(o)) {}
+  absl::Status Row(Tx& tx, const CaseEnv& env, const org::UnitNames& names, const std::vector<std::string>& row,
+                   int number);
+  CaseImportOptions o_;
+  std::map<std::string, int> at_;              // field → column, -1 when absent
+  CaseImportReport report_;  // but for the rows' counts and problems, kept in rows_
+  RowReport rows_;
+  std::map<std::string, size_t> unmatched_;    // name → index in report_.unmatched_units
+  std::map<std::string, int64_t> used_picks_;  // name → unit, the clerk's picks the rows used
+  std::map<std::string, int> tickets_;         // channel and ticket number → the row that brought it in
+};
+// Every row of an import in one command.
 absl::StatusOr<CaseImportReport> ImportCases(Tx& tx, const CaseEnv& env, const ImportColumns& columns, const Table& head,
                                              const NextRow& next, const CaseImportOptions& o);
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""A long import followed from the console, against a real server: while a 6,000-row check runs, the clerk who sent
+"""A long import followed from the console, against a real server: while a 20,000-row check runs, the clerk who sent
 it reads its progress under the token the page chose (the rows done rising to the file's rows, then finished); another
-account gets nothing for the same token; a malformed token is refused before anything is read."""
+account gets nothing for the same token; a malformed token is refused before anything is read. The check is taken a
+part at a time: a citizen's submission and a sign-in sent while it runs are answered before it ends, and a ticket
+repeated far down the file is found as the import finds it."""
 import argparse
 import os
 import shutil
@@ -14,7 +16,7 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import qfserver  # noqa: E402
 
-ROWS = 6000
+ROWS = 20000
 
 
 def export():
@@ -47,12 +49,27 @@ def main():
         sender = threading.Thread(target=send)
         sender.start()
         seen = []
+        # Writes that come while the rows are checked: a citizen's submission and a sign-in's second step (each a
+        # writer command), sent once the check is under way. The submission's ledger receipt is deferred: it would
+        # wait for the next signed checkpoint (at most one a second), which is not what this is about.
+        between = {}
+        citizen, late = qfserver.Client(server.port), qfserver.Client(server.port)
         while sender.is_alive():
             status, body, _ = watcher.request("GET", "/api/v1/progress/" + token)
             if status == 200:
                 seen.append(body)
+                if not between and body["phase"] == "checking" and 0 < body["done"] < ROWS // 3:
+                    status, sub, _ = citizen.request("POST", "/api/v1/public/cases?ledger_receipt=deferred", {
+                        "category": "fees", "title": "预检期间的投诉", "content": "学校收取资料费 120 元，预检进行中提交。",
+                        "anonymous": True})
+                    between["submitted"] = (status, sender.is_alive())
+                    late.login("leader")
+                    between["signed in"] = sender.is_alive()
             time.sleep(0.05)
         sender.join()
+        check(between.get("submitted") == (201, True), "a submission sent while the rows are checked is answered before the check ends",
+              between)
+        check(between.get("signed in") is True, "so is a sign-in", between)
         status, body, _ = result["answer"]
         check(status == 200 and body.get("would_apply") == ROWS, "the check answers with every row", (status, str(body)[:300]))
         running = [s for s in seen if not s["finished"] and s["phase"] == "checking"]
@@ -68,9 +85,32 @@ def main():
                                         raw=export(), content_type="text/csv")
         check(status == 400 and any(e.get("field") == "progress" for e in body.get("errors", [])),
               "a malformed token is refused, naming it", body)
+        # A ticket in the file twice, the second time well past the check's first part: the check finds it, naming the
+        # row it repeats, and so does the import, which is refused whole; with accept_valid the rest goes in.
+        lines = ["工单编号,受理时间,问题分类,标题,内容"]
+        lines += ["D-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(3000)]
+        lines.append("D-7,2026-11-08 10:00,教育收费,资料费又一次,再次反映学校收取资料费")
+        twice = ("\n".join(lines) + "\n").encode("utf-8")
+        base = {"channel": "zmztc", "backdate_reason": "平台历史工单补录"}
+        status, preview, _ = clerk.request("POST", "/api/v1/cases/import?" + urllib.parse.urlencode({**base, "dry_run": "true"}),
+                                           raw=twice, content_type="text/csv")
+        repeated = [e for e in preview.get("rejected", []) if e.get("rule") == "duplicate_ticket"]
+        check(status == 200 and preview.get("would_apply") == 3000 and len(repeated) == 1 and repeated[0].get("row") == 3002
+              and repeated[0].get("args", [None])[0] == "9", "the check finds the ticket repeated, naming the row it repeats",
+              (status, preview.get("would_apply"), repeated or preview.get("rejected", [])[:3]))
+        status, body, _ = clerk.request("POST", "/api/v1/cases/import?" + urllib.parse.urlencode(base), raw=twice,
+                                        content_type="text/csv")
+        check(status == 400 and any(e.get("rule") == "duplicate_ticket" and e.get("row") == 3002 for e in body.get("errors", [])),
+              "the import is refused for the same row", (status, str(body)[:300]))
+        status, body, _ = clerk.request("POST", "/api/v1/cases/import?" + urllib.parse.urlencode({**base, "accept_valid": "true"}),
+                                        raw=twice, content_type="text/csv")
+        check(status == 200 and body.get("applied") == preview.get("would_apply"), "with accept_valid, the rows the check said",
+              (status, str(body)[:300]))
         server.stop()
         imported = qfserver.query(db, "SELECT count(*) FROM cases WHERE external_ref LIKE 'P-%'")[0][0]
         check(str(imported) == "0", "a check writes nothing", imported)
+        kept = qfserver.query(db, "SELECT count(*), count(DISTINCT external_ref) FROM cases WHERE external_ref LIKE 'D-%'")[0]
+        check([str(x) for x in kept] == ["3000", "3000"], "each ticket once", kept)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("imports: %d failed" % len(check.failed))
