@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""bench/import/beside_check: citizens' submissions while a clerk checks a long platform export in the console.
+
+Every write goes through the one writer (storage/writer.h). A check of an import (`POST /api/v1/cases/import?dry_run=
+true`) imports the file's rows and undoes them, so while it runs nothing else is written: a citizen's submission, a
+sign-in's second step, a case opened (访问留痕) wait behind it. This sends checks of a --rows export one after another
+from one client while another posts anonymous public submissions one at a time (the ledger receipt deferred: it would
+wait for the next signed checkpoint, at most one a second, which is not what this measures), and reports the
+submissions' latency during the checks, the same submissions with no check beside them (the baseline of the same
+round), and how long each check took. Several --bin alternate within each round, each on its own demo database;
+medians of the rounds. A baseline binary must take the file's size (servers before 2026-12-06 refused an upload over
+1 MiB as an unreadable request: keep --rows under ~12,000 for them). Not part of `make test`.
+Usage: bench/import/beside_check.py [--bin B]... [--rows 6000] [--checks 4] [--rounds 3]
+"""
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "reads"))
+import qfserver  # noqa: E402
+from run import demo_dbs  # noqa: E402  (bench/reads/run.py)
+
+SUBMISSION = {"category": "fees", "title": "学校收取资料费", "content": "学校要求每人交资料费 120 元，未开收据。", "anonymous": True}
+
+
+def export(rows):
+    lines = ["工单编号,受理时间,问题分类,标题,内容"]
+    lines += ["B-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def submissions(port, stop, times):
+    """Posts public submissions one after another until `stop`; appends each answer's ms to `times`."""
+    c = qfserver.Client(port)
+    while not stop.is_set():
+        t0 = time.perf_counter()
+        status, _, _ = c.request("POST", "/api/v1/public/cases?ledger_receipt=deferred", SUBMISSION)
+        if status == 201:
+            times.append((time.perf_counter() - t0) * 1000)
+
+
+def quantiles(xs):
+    q = sorted(xs)
+    return (q[len(q) // 2], q[int(len(q) * 0.9)], q[-1]) if q else (float("nan"),) * 3
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", action="append", help="a binary to time (repeat to alternate several)")
+    ap.add_argument("--rows", type=int, default=6000)
+    ap.add_argument("--checks", type=int, default=4, help="checks of the file in each round, one after another")
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    bins = args.bin or [os.path.join(ROOT, "build", "qingfeng")]
+    body = export(args.rows)
+    query = urllib.parse.urlencode({"channel": "zmztc", "dry_run": "true", "backdate_reason": "平台历史工单补录"})
+    work = tempfile.mkdtemp(prefix="qf-bench-check-")
+    results = {}  # binary -> [(alone p50, p90, max, beside p50, p90, max, submissions beside, check s)]
+    try:
+        dbs = demo_dbs(bins, work)
+        for r in range(args.rounds):
+            for b, (d, db) in zip(bins, dbs):
+                os.environ["QINGFENG_KEY_DIR"] = d
+                s = qfserver.Server(b, db, ["--no-rate-limits"]).start()
+                try:
+                    clerk = qfserver.Client(s.port)
+                    clerk.login("clerk")
+                    # The baseline: submissions with nothing beside them, as long as one check took last time.
+                    stop, alone = threading.Event(), []
+                    t = threading.Thread(target=submissions, args=(s.port, stop, alone))
+                    t.start()
+                    time.sleep(2)
+                    stop.set()
+                    t.join()
+                    stop, beside, checks = threading.Event(), [], []
+                    t = threading.Thread(target=submissions, args=(s.port, stop, beside))
+                    t.start()
+                    for _ in range(args.checks):
+                        t0 = time.perf_counter()
+                        status, answer, _ = clerk.request("POST", "/api/v1/cases/import?" + query, raw=body,
+                                                          content_type="text/csv")
+                        if status != 200 or answer.get("would_apply") != args.rows:
+                            raise SystemExit("%s: the check failed: %s %s" % (b, status, str(answer)[:300]))
+                        checks.append(time.perf_counter() - t0)
+                    stop.set()
+                    t.join()
+                    row = quantiles(alone) + quantiles(beside) + (len(beside), statistics.median(checks))
+                    results.setdefault(b, []).append(row)
+                    print("round %d %s: alone p50 %.1f p90 %.1f max %.1f ms | beside the checks p50 %.1f p90 %.1f max "
+                          "%.1f ms (%d) | a check %.2f s" % ((r + 1, b) + row), flush=True)
+                finally:
+                    s.stop()
+        print("\n| binary | submission alone: p50 / p90 / max ms | beside a check of %s rows: p50 / p90 / max ms |"
+              " submissions answered | a check, s |" % format(args.rows, ","))
+        print("|---|---|---|---|---|")
+        for b in bins:
+            med = [statistics.median(v[i] for v in results[b]) for i in range(8)]
+            print("| %s | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f | %.0f | %.2f |" % ((b,) + tuple(med)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
