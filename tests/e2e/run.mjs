@@ -1525,6 +1525,10 @@ async function projects(browser, base, locale) {
   await page.locator('.el-collapse-item__header', { hasText: '瑶海区' }).first().click()
   const reports = page.locator('[data-test^=pj-reports-]')
   await reports.waitFor()
+  // The chooser is in the tab order, its focus drawn on its link.
+  await reports.locator('[data-test=pj-attach]').last().focus()
+  check(await page.evaluate(() => document.activeElement?.matches('[data-test=pj-attach]') &&
+    getComputedStyle(document.activeElement.closest('label')).outlineStyle === 'solid'), `${locale} projects: the evidence chooser takes the keyboard's focus, shown on its link`)
   await reports.locator('[data-test=pj-attach]').last().setInputFiles({ name: `${locale}-works.png`, mimeType: 'image/png',
     // Bytes of its own per language: the same file attached twice is kept once, under its first name.
     buffer: Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8ffff3f0005fe02fea7d6a4b30000000049454e44ae426082', 'hex'), Buffer.from(locale)]) })
