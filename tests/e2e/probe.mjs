@@ -25,12 +25,12 @@ export function renderProbe() {
     requestAnimationFrame(() => requestAnimationFrame(() =>
       out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start),
         detail: { pushed: Math.round(n.pushed - n.start), reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
-          (net.has(r.url) ? ` (sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })))
+          (net.has(r.url) ? ` (fetch ${Math.round(net.get(r.url)[3] - n.start)}, connect ${Math.round(net.get(r.url)[4] - n.start)}–${Math.round(net.get(r.url)[5] - n.start)}, sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })))
   }
   // When the network stack sent each request, heard its first byte and read its last, seen apart from the page's
   // main thread (a busy one hears of an answer late).
   const net = new Map()
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) net.set(e.name, [e.requestStart, e.responseStart, e.responseEnd]) })
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) net.set(e.name, [e.requestStart, e.responseStart, e.responseEnd, e.fetchStart, e.connectStart, e.connectEnd]) })
     .observe({ type: 'resource' })
   const fetch0 = window.fetch.bind(window)
   window.fetch = (...a) => {
