@@ -168,6 +168,13 @@ absl::StatusOr<std::unique_ptr<Db>> OpenSqlite(const std::string& path, DbMode m
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA wal_autocheckpoint=4000"));
+    // A transaction's changes stay in memory until it commits, however many (the cache grows past cache_size):
+    // SQLite 3.40 (Debian 12's) loses the commits made after a ROLLBACK TO of a transaction whose pages had spilled
+    // into the WAL — the running server reads them, but the WAL's recovery at the next start stops at a broken
+    // checksum chain, and they are gone. The writer rolls a failing command back to its savepoint, and a refused
+    // import of a long file writes more than the cache holds (storage/writer_test.cc). The cost is memory while a
+    // large transaction runs (docs/PERFORMANCE.md, "twelfth session").
+    QF_RETURN_IF_ERROR(db->Exec("PRAGMA cache_spill=OFF"));
   } else {
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=1"));
     // Reads through the page cache, not a memory map: SQLite unmaps a connection's whole map when it begins a read
