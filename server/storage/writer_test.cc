@@ -137,7 +137,8 @@ TEST_F(WriterTest, ALongCommandRunsAloneAfterWhatWasQueuedBeforeItHasCommitted) 
   std::shared_future<void> gate = release.get_future().share();
   std::promise<void> started;
   std::promise<void> first;
-  w->Submit(Actor::System(), Held(0, gate, started), [&first](absl::StatusOr<boost::json::value>) { first.set_value(); });
+  w->Submit(Actor::System(), Held(0, gate, started),
+            [&first](absl::StatusOr<boost::json::value>) { first.set_value(); });
   started.get_future().wait();
   // Queued while the writer is held: a short command, then a long one to run alone, then another short one.
   std::mutex mu;
@@ -147,7 +148,8 @@ TEST_F(WriterTest, ALongCommandRunsAloneAfterWhatWasQueuedBeforeItHasCommitted) 
     seen.push_back(std::move(what));
   };
   std::promise<void> last;
-  w->Submit(Actor::System(), Insert(1), [&](absl::StatusOr<boost::json::value> r) { note(r.ok() ? "1 answered" : "1 failed"); });
+  w->Submit(Actor::System(), Insert(1),
+            [&](absl::StatusOr<boost::json::value> r) { note(r.ok() ? "1 answered" : "1 failed"); });
   w->SubmitAlone(Actor::System(), [&](Tx& tx) -> absl::StatusOr<boost::json::value> {
     note("long runs");
     return Insert(2)(tx);
@@ -184,7 +186,8 @@ TEST_F(WriterTest, CommitsAfterALargeFailedCommandSurviveARestart) {
         auto st = tx.db().Prepare("INSERT INTO big(x) VALUES (?1)");
         if (!st.ok()) return st.status();
         for (int i = 0; i < 60000; ++i)
-          QF_RETURN_IF_ERROR(st->Reset().Bind(1, fmt::format("{:08d}", (i * 7919) % 60000) + std::string(200, 'x')).Run());
+          QF_RETURN_IF_ERROR(
+              st->Reset().Bind(1, fmt::format("{:08d}", (i * 7919) % 60000) + std::string(200, 'x')).Run());
         return Conflict("test.refused", "refused after writing");
       });
       ASSERT_FALSE(big.ok());
