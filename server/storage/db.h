@@ -151,6 +151,12 @@ class Db {
   // Whether a transaction is open on this connection (SQLite rolls a transaction back by itself on some I/O
   // errors, a full disk among them: the writer must then fail the whole batch).
   virtual bool InTransaction() const = 0;
+  // Whether a transaction's changes and sorts may be written out before it commits rather than held in memory until
+  // then (SQLite: its page cache spilled into the WAL, its sorters into temporary files). Off on a writing
+  // connection, because a ROLLBACK TO after a spill loses later commits (storage/sqlite_db.cc); on only around
+  // transactions that are committed or rolled back whole and never to a savepoint — the migrations, which may
+  // rewrite or index a table of millions of rows. Nothing to do where changes never wait in the client (PostgreSQL).
+  virtual absl::Status SpillLargeTransactions(bool on) { return absl::OkStatus(); }
   // What was opened, as given: the file path or the URL (put passwords in ~/.pgpass or PGPASSWORD, not here).
   const std::string& path() const { return path_; }
 

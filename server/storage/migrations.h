@@ -2,6 +2,8 @@
 // run on the writing connection before the writer thread starts.
 #pragma once
 
+#include <vector>
+
 #include "absl/status/status.h"
 #include "storage/db.h"
 
@@ -10,6 +12,8 @@ namespace qf {
 // Applies every migration newer than the database's recorded version. Returns the error of the first
 // migration that fails (nothing of that migration is kept).
 absl::Status Migrate(Db& db);
+// The same with the given scripts as the migrations, in order (the build's own are Migrate's; tests give theirs).
+absl::Status ApplyMigrations(Db& db, const std::vector<const char*>& scripts);
 // The schema version the database records (it must have been migrated once: schema_migrations exists).
 absl::StatusOr<int> CurrentVersion(Db& db);
 // Whether the database holds Qingfeng's schema (false for a new file or an empty PostgreSQL database).

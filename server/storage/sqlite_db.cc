@@ -82,6 +82,12 @@ class SqliteDb final : public Db {
  public:
   SqliteDb(sqlite3* db, std::string path) : Db(std::move(path)), db_(db) {}
   bool InTransaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+  // Changed pages into the WAL and sorts (an index being built) into temporary files once they outgrow the cache,
+  // or both kept in memory (the connection's settings, OpenSqlite).
+  absl::Status SpillLargeTransactions(bool on) override {
+    return Exec(on ? "PRAGMA cache_spill=ON; PRAGMA temp_store=FILE"
+                   : "PRAGMA cache_spill=OFF; PRAGMA temp_store=MEMORY");
+  }
   ~SqliteDb() override {
     cache_.clear();
     sqlite3_close_v2(db_);
@@ -173,7 +179,8 @@ absl::StatusOr<std::unique_ptr<Db>> OpenSqlite(const std::string& path, DbMode m
     // into the WAL — the running server reads them, but the WAL's recovery at the next start stops at a broken
     // checksum chain, and they are gone. The writer rolls a failing command back to its savepoint, and a refused
     // import of a long file writes more than the cache holds (storage/writer_test.cc). The cost is memory while a
-    // large transaction runs (docs/PERFORMANCE.md, "twelfth session").
+    // large transaction runs (docs/PERFORMANCE.md, "twelfth session"). Migrations, which roll back only whole,
+    // spill (Db::SpillLargeTransactions).
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA cache_spill=OFF"));
   } else {
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=1"));
