@@ -6,7 +6,7 @@
 // inclusive ms per open. Also per build: the ready median, the time from a fresh context to the menu drawn after
 // signing in, and all Chromium processes' CPU (user+system, /proc) per scenario — a build that moves work out of the
 // open shows where it went. Builds need source maps (vite build --sourcemap). Not part of `make test`.
-// Usage: node bench/render/profile.mjs --dists A,B[,C] [--pages handler:exams,leader:fees,…] [--rounds 2] [--db DB]
+// Usage: node bench/render/profile.mjs --dists A,B[,C] [--pages handler:exams,leader:fees,…] [--rounds 2] [--db DB] [--functions]
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +22,8 @@ const dists = opt('--dists', join(root, 'web/dist')).split(',')
 const pages = opt('--pages', 'handler:exams,handler_yh:projects,supervisor:placement,principal_yh001:fees,leader:fees,clerk:admissions')
   .split(',').map((p) => p.split(':'))
 const rounds = Number(opt('--rounds', 2))
+// --functions charges each sample to its function (source file, line, name) instead of its package.
+const byFunction = args.includes('--functions')
 
 // A source file's package: node_modules/<pkg>, Vue's packages by name, vue-i18n and @intlify/* as one, else the app.
 const packageOf = (src) => {
@@ -50,11 +52,12 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' })
 const result = new Map(dists.map((d) => [d, { self: new Map(), incl: new Map(), opens: 0, js: 0, ready: [], toMenu: [], cpu: [] }]))
 // A build's source maps, each read once: the source file of a position in one of its chunks.
 const maps = new Map()
-const sourceOf = (dist, file, line, column) => {
+const positionOf = (dist, file, line, column) => {
   const path = join(dist, 'assets', `${file}.map`)
   if (!maps.has(path)) maps.set(path, existsSync(path) ? new SourceMapConsumer(JSON.parse(readFileSync(path, 'utf8'))) : null)
-  return line < 0 ? null : maps.get(path)?.originalPositionFor({ line: line + 1, column }).source ?? null
+  return line < 0 ? null : maps.get(path)?.originalPositionFor({ line: line + 1, column }) ?? null
 }
+const sourceOf = (...a) => positionOf(...a)?.source ?? null
 try {
   for (const dist of dists) servers.push(await serve(demoDb(mkdtempSync(join(work, 'db-')), opt('--db', null)), dist))
   for (let r = 0; r < rounds; r++) {
@@ -88,7 +91,11 @@ try {
         const keyOf = (id) => {
           if (!keys.has(id)) {
             const f = node.get(id).callFrame
-            keys.set(id, f.url.includes('/assets/') ? packageOf(sourceOf(dist, f.url.split('/').pop(), f.lineNumber, f.columnNumber)) : `(${f.functionName || 'native'})`)
+            const at = f.url.includes('/assets/') ? positionOf(dist, f.url.split('/').pop(), f.lineNumber, f.columnNumber) : null
+            const src = at?.source ?? null
+            keys.set(id, !f.url.includes('/assets/') ? `(${f.functionName || 'native'})`
+              : byFunction ? `${(src ?? '?').replace(/^.*node_modules\//, '').replace(/^.*\/src\//, '')}:${at?.line} ${at?.name ?? f.functionName}`
+              : packageOf(src))
           }
           return keys.get(id)
         }
@@ -118,5 +125,5 @@ console.log('Chromium CPU, median ms'.padEnd(24) + col((R) => median(R.cpu)))
 console.log('sampled, ms an open'.padEnd(24) + col((R) => (R.js / R.opens).toFixed(1)))
 console.log('self/inclusive ms an open, by package:')
 const first = result.get(dists[0])
-for (const k of [...first.incl.keys()].sort((a, b) => first.incl.get(b) - first.incl.get(a)).slice(0, 20))
-  console.log(`  ${k.slice(0, 22).padEnd(22)}` + col((R) => `${((R.self.get(k) ?? 0) / R.opens).toFixed(1)}/${((R.incl.get(k) ?? 0) / R.opens).toFixed(1)}`))
+for (const k of [...first.incl.keys()].sort((a, b) => first.incl.get(b) - first.incl.get(a)).slice(0, byFunction ? 60 : 20))
+  console.log(`  ${k.slice(0, byFunction ? 70 : 22).padEnd(byFunction ? 70 : 22)}` + col((R) => `${((R.self.get(k) ?? 0) / R.opens).toFixed(1)}/${((R.incl.get(k) ?? 0) / R.opens).toFixed(1)}`))
