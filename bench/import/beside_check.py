@@ -9,8 +9,9 @@ wait for the next signed checkpoint, at most one a second, which is not what thi
 submissions' latency during the checks, the same submissions with no check beside them (the baseline of the same
 round), and how long each check took. Several --bin alternate within each round, each on its own demo database;
 medians of the rounds. A baseline binary must take the file's size (servers before 2026-12-06 refused an upload over
-1 MiB as an unreadable request: keep --rows under ~12,000 for them). Not part of `make test`.
-Usage: bench/import/beside_check.py [--bin B]... [--rows 6000] [--checks 4] [--rounds 3]
+1 MiB as an unreadable request: keep --rows under ~12,000 for them). With --accept-valid, imports of the correct rows
+(`accept_valid=true`, each of new tickets) instead of checks. Not part of `make test`.
+Usage: bench/import/beside_check.py [--bin B]... [--rows 6000] [--checks 4] [--rounds 3] [--accept-valid]
 """
 import argparse
 import os
@@ -32,9 +33,10 @@ from run import demo_dbs  # noqa: E402  (bench/reads/run.py)
 SUBMISSION = {"category": "fees", "title": "学校收取资料费", "content": "学校要求每人交资料费 120 元，未开收据。", "anonymous": True}
 
 
-def export(rows):
+def export(rows, prefix="B"):
     lines = ["工单编号,受理时间,问题分类,标题,内容"]
-    lines += ["B-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(rows)]
+    lines += ["%s-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (prefix, i, 1 + i % 28, i, i)
+              for i in range(rows)]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
@@ -59,10 +61,14 @@ def main():
     ap.add_argument("--rows", type=int, default=6000)
     ap.add_argument("--checks", type=int, default=4, help="checks of the file in each round, one after another")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--accept-valid", action="store_true", help="imports of the correct rows instead of checks")
     args = ap.parse_args()
     bins = args.bin or [os.path.join(ROOT, "build", "qingfeng")]
     body = export(args.rows)
-    query = urllib.parse.urlencode({"channel": "zmztc", "dry_run": "true", "backdate_reason": "平台历史工单补录"})
+    query = urllib.parse.urlencode({"channel": "zmztc", "backdate_reason": "平台历史工单补录",
+                                    **({"accept_valid": "true"} if args.accept_valid else {"dry_run": "true"})})
+    counted = "applied" if args.accept_valid else "would_apply"
+    what = "an import of the correct rows" if args.accept_valid else "a check"
     work = tempfile.mkdtemp(prefix="qf-bench-check-")
     results = {}  # binary -> [(alone p50, p90, max, beside p50, p90, max, submissions beside, check s)]
     try:
@@ -84,23 +90,25 @@ def main():
                     stop, beside, checks = threading.Event(), [], []
                     t = threading.Thread(target=submissions, args=(s.port, stop, beside))
                     t.start()
-                    for _ in range(args.checks):
+                    for k in range(args.checks):
+                        if args.accept_valid:
+                            body = export(args.rows, "B%d%d" % (r, k))  # tickets not yet registered
                         t0 = time.perf_counter()
                         status, answer, _ = clerk.request("POST", "/api/v1/cases/import?" + query, raw=body,
                                                           content_type="text/csv")
-                        if status != 200 or answer.get("would_apply") != args.rows:
-                            raise SystemExit("%s: the check failed: %s %s" % (b, status, str(answer)[:300]))
+                        if status != 200 or answer.get(counted) != args.rows:
+                            raise SystemExit("%s: %s failed: %s %s" % (b, what, status, str(answer)[:300]))
                         checks.append(time.perf_counter() - t0)
                     stop.set()
                     t.join()
                     row = quantiles(alone) + quantiles(beside) + (len(beside), statistics.median(checks))
                     results.setdefault(b, []).append(row)
-                    print("round %d %s: alone p50 %.1f p90 %.1f max %.1f ms | beside the checks p50 %.1f p90 %.1f max "
-                          "%.1f ms (%d) | a check %.2f s" % ((r + 1, b) + row), flush=True)
+                    print("round %d %s: alone p50 %.1f p90 %.1f max %.1f ms | beside p50 %.1f p90 %.1f max "
+                          "%.1f ms (%d) | %s %.2f s" % ((r + 1, b) + row[:7] + (what, row[7])), flush=True)
                 finally:
                     s.stop()
-        print("\n| binary | submission alone: p50 / p90 / max ms | beside a check of %s rows: p50 / p90 / max ms |"
-              " submissions answered | a check, s |" % format(args.rows, ","))
+        print("\n| binary | submission alone: p50 / p90 / max ms | beside %s of %s rows: p50 / p90 / max ms |"
+              " submissions answered | %s, s |" % (what, format(args.rows, ","), what))
         print("|---|---|---|---|---|")
         for b in bins:
             med = [statistics.median(v[i] for v in results[b]) for i in range(8)]

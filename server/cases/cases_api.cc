@@ -209,14 +209,18 @@ PrepareWriteFn Submit(AppContext& app, bool staff) {
 // the real import would do and nothing changes. A check is taken a part of kCheckPart at a time, each part a writer
 // command of its own rolled back at its end, what the rows so far found kept in the ImportCheck (CaseImport): a
 // sign-in or a citizen's submission that comes meanwhile is written between two parts instead of after the whole
-// file (12,000 rows held the writer 3–5 s). The import itself stays one command: all or nothing.
+// file (12,000 rows held the writer 3–5 s). An import of the correct rows only (accept_valid) is taken in parts too,
+// each committed: stopped half-way (the server stopping), what came in stays, and the same file imported again
+// brings in the rest (a ticket already registered is refused as such). An import of all or nothing stays one command.
 struct ImportCheck {
   std::vector<std::string> header;  // as the file has it
   Table table;                      // with its columns mapped to the fields once the first part has read them
   NextRow next;                     // the table's rows, from where the last part stopped
   std::unique_ptr<CaseImport> import;
   bool ended = false;               // the last row has been read
-  Command part;                     // one part; holds a plain pointer to this check, kept by whoever submits it
+  Command part;                     // one part (a failure undoes it, a check's too; success commits it, with more to
+                                    // come unless `ended`); holds a plain pointer to this check, kept by whoever
+                                    // submits it
   std::function<void(absl::StatusOr<json::value>, const ImportCheck&, Respond)> answer;
 };
 constexpr absl::Duration kCheckPart = absl::Milliseconds(25);
@@ -225,7 +229,7 @@ constexpr absl::Duration kCheckPart = absl::Milliseconds(25);
 // commits first), or the answer.
 void AfterPart(AppContext& app, const Actor& actor, std::shared_ptr<ImportCheck> check, absl::StatusOr<json::value> r,
                Respond respond) {
-  if (!check->ended && !r.ok() && StableCode(r.status()) == "import.preview")
+  if (!check->ended && (r.ok() || StableCode(r.status()) == "import.preview"))
     return app.writer->SubmitAlone(actor, check->part, [&app, actor, check, respond](absl::StatusOr<json::value> next) {
       AfterPart(app, actor, check, std::move(next), respond);
     });
@@ -309,11 +313,12 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
     out["aliases_added"] = rep.aliases_added;
     return out;
   };
+  bool in_parts = dry_run || accept_valid;
   auto check = std::make_shared<ImportCheck>();
   check->header = table.header;
   check->table = std::move(table);
-  check->part = [env = Env(app), &columns = app.imports->Of(kCaseImport), c = check.get(), options, dry_run, mapping,
-                 profile, found, report_json](Tx& tx) -> absl::StatusOr<json::value> {
+  check->part = [env = Env(app), &columns = app.imports->Of(kCaseImport), c = check.get(), options, dry_run, in_parts,
+                 mapping, profile, found, report_json](Tx& tx) -> absl::StatusOr<json::value> {
     if (!c->import) {
       QF_ASSIGN_OR_RETURN(auto used, MapColumns(tx.db(), kCaseImport, c->table, mapping, profile));
       if (used) found->profile = json::string(*used);
@@ -322,8 +327,9 @@ absl::StatusOr<Write> PrepareImport(AppContext& app, const Request& req) {
       c->next = RowsOf(c->table);
     }
     QF_ASSIGN_OR_RETURN(c->ended, c->import->Rows(tx, env, c->next,
-                                                  dry_run ? absl::Now() + kCheckPart : absl::InfiniteFuture()));
+                                                  in_parts ? absl::Now() + kCheckPart : absl::InfiniteFuture()));
     if (dry_run) return MakeError(absl::StatusCode::kAborted, "import.preview", "预检完成，未写入");
+    if (!c->ended) return json::value(nullptr);  // a part of the correct rows, committed; the next follows
     QF_ASSIGN_OR_RETURN(auto rep, c->import->Finish(tx));
     return report_json(rep, false);
   };

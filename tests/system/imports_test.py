@@ -3,8 +3,9 @@
 it reads its progress under the token the page chose (the rows done rising to the file's rows, then finished); another
 account gets nothing for the same token; a malformed token is refused before anything is read. The check is taken a
 part at a time: a citizen's submission and a sign-in sent while it runs are answered before it ends, and a ticket
-repeated far down the file is found as the import finds it. A long file refused whole loses nothing written after it
-across a restart."""
+repeated far down the file is found as the import finds it. An import of the correct rows only is committed a part at
+a time, so a submission sent while it runs is answered before it ends too. A long file refused whole loses nothing
+written after it across a restart."""
 import argparse
 import os
 import shutil
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import qfserver  # noqa: E402
 
 ROWS = 20000
+VALID = 8000  # an import's rows take about four times a check's
 
 
 def export():
@@ -107,6 +109,36 @@ def main():
                                         raw=twice, content_type="text/csv")
         check(status == 200 and body.get("applied") == preview.get("would_apply"), "with accept_valid, the rows the check said",
               (status, str(body)[:300]))
+        # An import of the correct rows only (accept_valid), committed a part at a time: a submission sent while it runs
+        # is answered before it ends, and every correct row goes in, each once.
+        lines = ["工单编号,受理时间,问题分类,标题,内容"]
+        lines += ["V-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(VALID)]
+        lines.append("V-bad,2026-11-08 10:00,没有这个分类,资料费,反映学校收取资料费")
+        valid = ("\n".join(lines) + "\n").encode("utf-8")
+        token = "import-5b2e8d1f90"
+        result.clear()
+        between.clear()
+
+        def send_valid():
+            result["answer"] = clerk.request("POST", "/api/v1/cases/import?" + urllib.parse.urlencode(
+                {**base, "accept_valid": "true", "progress": token}), raw=valid, content_type="text/csv")
+
+        sender = threading.Thread(target=send_valid)
+        sender.start()
+        while sender.is_alive():
+            status, body, _ = watcher.request("GET", "/api/v1/progress/" + token)
+            if status == 200 and not between and body["phase"] == "importing" and 0 < body["done"] < VALID // 3:
+                status, sub, _ = citizen.request("POST", "/api/v1/public/cases?ledger_receipt=deferred", {
+                    "category": "fees", "title": "导入期间的投诉", "content": "学校收取资料费 140 元，导入进行中提交。",
+                    "anonymous": True})
+                between["submitted"] = (status, sender.is_alive())
+            time.sleep(0.05)
+        sender.join()
+        check(between.get("submitted") == (201, True),
+              "a submission sent while the correct rows are imported is answered before the import ends", between)
+        status, body, _ = result["answer"]
+        check(status == 200 and body.get("applied") == VALID and len(body.get("rejected", [])) == 1,
+              "the import of the correct rows brings in every one of them", (status, str(body)[:300]))
         # A long file refused whole at its last row is undone; what is written after it survives a restart (SQLite
         # lost such commits when the refused command's pages had spilled into the WAL: storage/sqlite_db.cc).
         lines = ["工单编号,受理时间,问题分类,标题,内容"]
@@ -131,6 +163,8 @@ def main():
         check(str(imported) == "0", "a check writes nothing", imported)
         kept = qfserver.query(db, "SELECT count(*), count(DISTINCT external_ref) FROM cases WHERE external_ref LIKE 'D-%'")[0]
         check([str(x) for x in kept] == ["3000", "3000"], "each ticket once", kept)
+        kept = qfserver.query(db, "SELECT count(*), count(DISTINCT external_ref) FROM cases WHERE external_ref LIKE 'V-%'")[0]
+        check([str(x) for x in kept] == [str(VALID), str(VALID)], "the correct rows imported in parts are there, each once", kept)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print("imports: %d failed" % len(check.failed))
