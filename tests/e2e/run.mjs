@@ -1833,14 +1833,19 @@ async function platformImport(browser, base, locale) {
   await shot(clerk, locale, 'console-case-print')
   await clerk.goto(`${base}/console/import`)
   if (zh) {
-    // A long export: while it is checked the page shows how far the server is, then the report of every row.
+    // A long export with one bad row: while it is checked the page shows how far the server is, then the report of
+    // every row; the clerk imports the correct rows only (taken in parts, each committed), following its progress too.
     const rows = ['工单编号,受理时间,问题分类,标题,内容']
     for (let i = 0; i < 12000; i++) rows.push(`LONG-${i},${written},教育收费,资料费${i},反映学校收取资料费${i}元`)
+    rows.push(`LONG-bad,${written},没有这个分类,资料费,反映学校收取资料费`)
     await clerk.locator('[data-test=import-file]').setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
     await clerk.locator('[data-test=import-check]').click()
     await expectText(clerk.locator('[data-test=import-progress]'), '正在检查', `${locale} import: a long file's check shows its progress`)
     await expectText(clerk.locator('[data-test=import-report]'), '12000', `${locale} import: then the report of every row`)
     check(await clerk.locator('[data-test=import-progress]').count() === 0, `${locale} import: the progress is gone once the report is in`)
+    await clerk.locator('[data-test=import-valid]').click()
+    await expectText(clerk.locator('[data-test=import-progress]'), '正在导入', `${locale} import: importing the correct rows shows its progress`)
+    await expectText(clerk.locator('[data-test=import-applied]'), '12000', `${locale} import: the 12,000 correct rows are imported, the bad one left out`)
   }
   // At 1024 px the menu folds to its icons; the clerk unfolds it, and the choice is kept.
   await clerk.setViewportSize({ width: 1024, height: 768 })
