@@ -56,7 +56,7 @@ absl::Status ApplyMigrations(Db& db, const std::vector<const char*>& list) {
   // Each migration is committed or rolled back whole, so its changes may go to disk before it commits: one that
   // rewrites a large table is not held in memory (docs/PERFORMANCE.md, "Migrations at scale").
   QF_RETURN_IF_ERROR(db.SpillLargeTransactions(true));
-  absl::Cleanup no_spill = [&db] { (void)db.SpillLargeTransactions(false); };
+  absl::Cleanup no_spill = [&db] { (void)db.SpillLargeTransactions(false); };  // on the way out with an error
   for (int v = current + 1; v <= latest; ++v) {
     QF_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
     // Another process may have migrated meanwhile (PostgreSQL: servers starting together); the lock orders them.
@@ -80,7 +80,9 @@ absl::Status ApplyMigrations(Db& db, const std::vector<const char*>& list) {
     }
     QF_RETURN_IF_ERROR(db.Exec("COMMIT"));
   }
-  return absl::OkStatus();
+  // The writer gets the connection next, and must not spill (storage/sqlite_db.cc): that failing fails the start.
+  std::move(no_spill).Cancel();
+  return db.SpillLargeTransactions(false);
 }
 
 }  // namespace qf
