@@ -50,14 +50,13 @@ const work = mkdtempSync(join(tmpdir(), 'qf-bench-profile-'))
 const servers = []
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' })
 const result = new Map(dists.map((d) => [d, { self: new Map(), incl: new Map(), opens: 0, js: 0, ready: [], toMenu: [], cpu: [] }]))
-// A build's source maps, each read once: the source file of a position in one of its chunks.
+// A build's source maps, each read once: the original position (source file, line, name) of one in its chunks.
 const maps = new Map()
 const positionOf = (dist, file, line, column) => {
   const path = join(dist, 'assets', `${file}.map`)
   if (!maps.has(path)) maps.set(path, existsSync(path) ? new SourceMapConsumer(JSON.parse(readFileSync(path, 'utf8'))) : null)
   return line < 0 ? null : maps.get(path)?.originalPositionFor({ line: line + 1, column }) ?? null
 }
-const sourceOf = (...a) => positionOf(...a)?.source ?? null
 try {
   for (const dist of dists) servers.push(await serve(demoDb(mkdtempSync(join(work, 'db-')), opt('--db', null)), dist))
   for (let r = 0; r < rounds; r++) {

@@ -22,10 +22,12 @@ ROWS = 20000
 VALID = 8000  # an import's rows take about four times a check's
 
 
-def export():
+def export(prefix="P", rows=ROWS, last=None):
+    """A platform export of `rows` tickets PREFIX-0, PREFIX-1, …, and `last` (a line of its own) after them."""
     lines = ["工单编号,受理时间,问题分类,标题,内容"]
-    lines += ["P-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(ROWS)]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    lines += ["%s-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (prefix, i, 1 + i % 28, i, i)
+              for i in range(rows)]
+    return ("\n".join(lines + ([last] if last else [])) + "\n").encode("utf-8")
 
 
 def main():
@@ -90,10 +92,7 @@ def main():
               "a malformed token is refused, naming it", body)
         # A ticket in the file twice, the second time well past the check's first part: the check finds it, naming the
         # row it repeats, and so does the import, which is refused whole; with accept_valid the rest goes in.
-        lines = ["工单编号,受理时间,问题分类,标题,内容"]
-        lines += ["D-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(3000)]
-        lines.append("D-7,2026-11-08 10:00,教育收费,资料费又一次,再次反映学校收取资料费")
-        twice = ("\n".join(lines) + "\n").encode("utf-8")
+        twice = export("D", 3000, "D-7,2026-11-08 10:00,教育收费,资料费又一次,再次反映学校收取资料费")
         base = {"channel": "zmztc", "backdate_reason": "平台历史工单补录"}
         status, preview, _ = clerk.request("POST", "/api/v1/cases/import?" + urllib.parse.urlencode({**base, "dry_run": "true"}),
                                            raw=twice, content_type="text/csv")
@@ -111,10 +110,7 @@ def main():
               (status, str(body)[:300]))
         # An import of the correct rows only (accept_valid), committed a part at a time: a submission sent while it runs
         # is answered before it ends, and every correct row goes in, each once.
-        lines = ["工单编号,受理时间,问题分类,标题,内容"]
-        lines += ["V-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(VALID)]
-        lines.append("V-bad,2026-11-08 10:00,没有这个分类,资料费,反映学校收取资料费")
-        valid = ("\n".join(lines) + "\n").encode("utf-8")
+        valid = export("V", VALID, "V-bad,2026-11-08 10:00,没有这个分类,资料费,反映学校收取资料费")
         token = "import-5b2e8d1f90"
         result.clear()
         between.clear()
@@ -141,11 +137,9 @@ def main():
               "the import of the correct rows brings in every one of them", (status, str(body)[:300]))
         # A long file refused whole at its last row is undone; what is written after it survives a restart (SQLite
         # lost such commits when the refused command's pages had spilled into the WAL: storage/sqlite_db.cc).
-        lines = ["工单编号,受理时间,问题分类,标题,内容"]
-        lines += ["R-%d,2026-11-%02d 09:00,教育收费,资料费%d,反映学校收取资料费%d元" % (i, 1 + i % 28, i, i) for i in range(ROWS)]
-        lines.append("R-last,2026-11-08 10:00,没有这个分类,资料费,反映学校收取资料费")
+        refused_file = export("R", ROWS, "R-last,2026-11-08 10:00,没有这个分类,资料费,反映学校收取资料费")
         status, body, _ = clerk.request("POST", "/api/v1/cases/import?" + urllib.parse.urlencode(base),
-                                        raw=("\n".join(lines) + "\n").encode("utf-8"), content_type="text/csv")
+                                        raw=refused_file, content_type="text/csv")
         check(status == 400 and body.get("code") == "import.rejected", "a long file with one bad row is refused whole",
               (status, str(body)[:200]))
         after = []
