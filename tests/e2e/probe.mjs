@@ -2,7 +2,7 @@
 // request it made answered and read (and any it made then), and two frames painted — recorded in the page by an init
 // script and read at each photograph by the journeys (tests/e2e/run.mjs), which print it per page at the end and write
 // build/e2e/render.json, and by bench/render/menu.mjs. A measurement, not a check (the machine is shared):
-// docs/PERFORMANCE.md quotes it.
+// docs/PERFORMANCE.md quotes it. In the journeys each open stops the other lanes' browsers until it is recorded.
 // Runs inside the page (an init script): it may use nothing from this module.
 export function renderProbe() {
   const out = []
@@ -11,21 +11,35 @@ export function renderProbe() {
   let clickAt = -1e9
   let nav = null
   let early = []  // requests made after the click and before the route changed (asked ahead for the page)
-  const clicked = () => {
+  // The journeys' lanes (tests/e2e/run.mjs laneHold): an open is held from its click on a link or a form's submit
+  // button (or, for another button that opens a page, from the route's change) until it is recorded, and the other
+  // lanes' browsers are stopped meanwhile. Absent in the benches, which run one browser.
+  const hold = (on) => window.__qfHold?.(on).catch(() => undefined)
+  let unheld = 0
+  let heldAt = null
+  const clicked = (e) => {
     clickAt = performance.now()
     early = []
+    if (!nav && e.target instanceof Element && e.target.closest('a[href], button[type=submit]')) {
+      hold(true)
+      heldAt = clickAt
+      clearTimeout(unheld)
+      unheld = setTimeout(() => { if (!nav) hold(false) }, 300)  // a link or form that opened no console page
+    }
   }
   addEventListener('click', clicked, true)
-  addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') clicked() }, true)
+  addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') clicked(e) }, true)
   const settle = () => {
     if (!nav || pending) return
     const n = nav
     nav = null
     const answered = performance.now()
-    requestAnimationFrame(() => requestAnimationFrame(() =>
-      out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start),
-        detail: { pushed: Math.round(n.pushed - n.start), reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
-          (net.has(r.url) ? ` (fetch ${Math.round(net.get(r.url)[3] - n.start)}, connect ${Math.round(net.get(r.url)[4] - n.start)}–${Math.round(net.get(r.url)[5] - n.start)}, sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })))
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (!nav) hold(false)
+      out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start), at: performance.timeOrigin + n.start,
+        detail: { pushed: Math.round(n.pushed - n.start), held: n.held, reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
+          (net.has(r.url) ? ` (fetch ${Math.round(net.get(r.url)[3] - n.start)}, connect ${Math.round(net.get(r.url)[4] - n.start)}–${Math.round(net.get(r.url)[5] - n.start)}, sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })
+    }))
   }
   // When the network stack sent each request, heard its first byte and read its last, seen apart from the page's
   // main thread (a busy one hears of an answer late).
@@ -55,8 +69,11 @@ export function renderProbe() {
       const r = orig.apply(this, a)
       if (location.pathname !== before && location.pathname.startsWith('/console')) {
         const now = performance.now()
-        nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now, pushed: now, reqs: now - clickAt < 3000 ? early : [] }
+        nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now, pushed: now, reqs: now - clickAt < 3000 ? early : [],
+          held: heldAt === clickAt ? 'click' : 'route' }
         early = []
+        clearTimeout(unheld)
+        hold(true)
         setTimeout(settle, 50)
       }
       return r

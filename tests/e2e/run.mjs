@@ -7,7 +7,7 @@
 import { spawn, execFileSync } from 'node:child_process'
 import { createHmac } from 'node:crypto'
 import { createRequire } from 'node:module'
-import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { renderProbe } from './probe.mjs'
@@ -104,6 +104,73 @@ function preferMotion(browser) {
   const open = browser.newContext.bind(browser)
   browser.newContext = (o = {}) => open({ reducedMotion: reducedMotion(o.locale) ? 'reduce' : 'no-preference', ...o })
 }
+// One open timed at a time: while a console page opens in one lane (from the click on its link, or the route's
+// change, until the render probe records it), the other lanes' browsers are stopped (SIGSTOP to every process of
+// theirs, SIGCONT after). The goal the probe measures is a page's open as one person at this machine sees it; the
+// lanes are there only to keep make test short, and without this the two browsers share the two cores in every open
+// (docs/PERFORMANCE.md, "2026-12-06 (fourteenth session)"). A lane stopped in the middle of its own open is counted
+// and printed with the time it was stopped, which its time includes. QF_E2E_HOLD=0 times the opens with the lanes side by side.
+const laneHold = { on: process.env.QF_E2E_HOLD !== '0', roots: new Map(), holder: null, since: 0, timer: null, opens: 0, heldMs: 0, stops: new Map(), waiting: [] }
+// The process group of a lane's browser: Playwright starts it as a group of its own, which every process under it
+// (zygotes, renderers, the GPU and network processes) shares. Found by the mark on its command line; null if it is
+// not a group's leader (then that lane is never stopped).
+function browserGroup(mark) {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(mark)) continue
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+      const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+      return group === Number(pid) ? group : null
+    } catch { /* gone meanwhile */ }
+  }
+  return null
+}
+function signalLanes(except, signal) {
+  for (const [browser, group] of laneHold.roots)
+    if (browser !== except && group) { try { process.kill(-group, signal) } catch { /* gone meanwhile */ } }
+}
+function releaseHold() {
+  if (!laneHold.holder) return
+  clearTimeout(laneHold.timer)
+  const now = Date.now()
+  laneHold.heldMs += now - laneHold.since
+  signalLanes(laneHold.holder, 'SIGCONT')
+  for (const browser of laneHold.roots.keys())
+    if (browser !== laneHold.holder) laneHold.stops.set(browser, [...(laneHold.stops.get(browser) ?? []), [laneHold.since, now]])
+  laneHold.holder = null
+  laneHold.waiting.splice(0).forEach((go) => go())
+}
+// How long a lane was stopped between two moments (ms since the epoch): an open of its that a stop fell into.
+function stoppedDuring(browser, from, to) {
+  let ms = 0
+  for (const [a, b] of laneHold.stops.get(browser) ?? []) ms += Math.max(0, Math.min(b, to) - Math.max(a, from))
+  return Math.round(ms)
+}
+function holdLanes(browser, on) {
+  if (!laneHold.on || laneHold.roots.size < 2) return
+  if (!on) { if (laneHold.holder === browser) releaseHold(); return }
+  // Asked while another lane's open holds: this lane's began before the stop reached it, and its time will show the
+  // stop (stoppedDuring).
+  if (laneHold.holder) return
+  laneHold.holder = browser
+  laneHold.since = Date.now()
+  laneHold.opens++
+  signalLanes(browser, 'SIGSTOP')
+  // An open the probe never records (a request left unanswered) lets the others go after 5 s.
+  laneHold.timer = setTimeout(releaseHold, 5000)
+}
+// An open the journey starts itself (a page loaded, a page size chosen) waits until no other lane's open holds, then
+// holds: it never begins inside another's.
+async function takeHold(browser) {
+  while (laneHold.on && laneHold.holder && laneHold.holder !== browser) await new Promise((go) => laneHold.waiting.push(go))
+  holdLanes(browser, true)
+}
+// Every console context: the render probe, and its way to hold the other lanes.
+async function probed(ctx) {
+  await ctx.exposeBinding('__qfHold', ({ context }, on) => holdLanes(context.browser(), on))
+  await ctx.addInitScript(renderProbe)
+}
+
 // Whether the page moves as its context asked: a button's colour change takes Element's 0.1 s, or (reduced) none.
 async function checkMotion(page, locale, name) {
   const seconds = await page.evaluate(() => {
@@ -164,7 +231,8 @@ const renders = []
 async function readRenders(page, locale) {
   const got = await page.evaluate(() => (window.__qfRenders ?? []).splice(0)).catch(() => [])
   for (const r of got) {
-    renders.push({ locale, page: r.path.replace(/\/\d+(?=\/|$)/g, '/:id'), ms: r.ms, answered: r.answered })
+    renders.push({ locale, page: r.path.replace(/\/\d+(?=\/|$)/g, '/:id'), ms: r.ms, answered: r.answered,
+      stoppedMs: stoppedDuring(page.context().browser(), r.at, r.at + r.ms) })
     if (process.env.QF_E2E_RENDER_DEBUG && r.ms > Number(process.env.QF_E2E_RENDER_DEBUG_MS ?? 300)) console.log(`render ${r.path} ${r.ms} ms: ${JSON.stringify(r.detail)}`)
   }
 }
@@ -181,6 +249,11 @@ function renderReport() {
   const all = renders.map((r) => r.ms).sort((a, b) => a - b)
   console.log(`render: ${renders.length} page opens, median ${all[Math.floor((all.length - 1) / 2)]} ms, ` +
     `${renders.filter((r) => r.ms > 300).length} over 300 ms; slowest pages by median:`)
+  if (laneHold.opens) {
+    const stopped = renders.filter((r) => r.stoppedMs > 0)
+    console.log(`render: ${laneHold.opens} opens held the other lane (${(laneHold.heldMs / 1000).toFixed(0)} s stopped in all); ` +
+      `${stopped.length} opens include a stop of their own lane (their times with it: ${stopped.map((r) => `${r.page} ${r.ms} ms, ${r.stoppedMs} stopped`).join('; ') || 'none'})`)
+  }
   for (const r of rows.slice(0, 8)) console.log(`  ${r.page}: median ${r.median} ms${r.answered !== undefined ? ` (its requests answered at ${r.answered} ms)` : ''}, max ${r.max} ms (${r.n})`)
 }
 
@@ -189,6 +262,7 @@ function renderReport() {
 async function timeHundredRows(page, locale) {
   await page.locator('[data-test=page-size]').click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: '100' }).first().waitFor()
+  await takeHold(page.context().browser())
   const r = await page.evaluate(() => new Promise((done) => {
     const total = Number((document.querySelector('[data-test=total]')?.textContent ?? '').replace(/\D/g, '')) || 0
     const want = Math.min(100, total)
@@ -196,10 +270,11 @@ async function timeHundredRows(page, locale) {
     const start = performance.now()
     option.click()
     const rows = () => document.querySelectorAll('[data-test=case-link]').length
-    const poll = () => (rows() >= want ? requestAnimationFrame(() => requestAnimationFrame(() => done({ ms: Math.round(performance.now() - start), rows: rows() }))) : requestAnimationFrame(poll))
+    const poll = () => (rows() >= want ? requestAnimationFrame(() => requestAnimationFrame(() => done({ ms: Math.round(performance.now() - start), rows: rows(), at: performance.timeOrigin + start }))) : requestAnimationFrame(poll))
     requestAnimationFrame(poll)
   }))
-  renders.push({ locale, page: `/console/cases (${r.rows} rows)`, ms: r.ms, answered: null })
+  holdLanes(page.context().browser(), false)
+  renders.push({ locale, page: `/console/cases (${r.rows} rows)`, ms: r.ms, answered: null, stoppedMs: stoppedDuring(page.context().browser(), r.at, r.at + r.ms) })
   await pickOption(page, 'page-size', '20')
 }
 
@@ -338,13 +413,18 @@ async function signInNow(browser, base, user, locale, viewport = { width: 1366, 
   const key = `${user}/${locale}`
   const ctx = await browser.newContext({ viewport, locale: locale === 'en' ? 'en-US' : 'zh-CN', acceptDownloads: true, storageState: signedIn[key] })
   await ctx.addInitScript((l) => localStorage.setItem('qf.locale', l), locale)
-  await ctx.addInitScript(renderProbe)
+  await probed(ctx)
   const page = await ctx.newPage()
   watchErrors(page, user)
+  // Without a session the app's load ends in the sign-in page, which the probe times (from the route's change).
+  if (!signedIn[key]) await takeHold(browser)
   await page.goto(`${base}/console`)
   if (signedIn[key]) {
     await page.locator('[data-test^=menu-]').first().waitFor({ timeout: 10000 })
     check(!page.url().includes('/login'), `${key}: the session outlives the context that signed in`)
+    // As a user does, the next step starts once the first page is drawn, not inside its drawing (the probe times
+    // opens, not the app's load: its requests answered is the sign).
+    await page.waitForLoadState('networkidle')
     return page
   }
   await page.waitForURL(/\/console\/login/)
@@ -362,6 +442,7 @@ async function signInNow(browser, base, user, locale, viewport = { width: 1366, 
   await page.locator('[data-test=login-submit]').click()
   await page.waitForURL((u) => !u.pathname.includes('/login'), { timeout: 10000 })
   page.off('request', ask)
+  await drawn(page, new URL(page.url()).pathname)
   check(asked.length === 0, `${key}: signing in does not ask for the account again (${asked.length} requests)`)
   signedIn[key] = await ctx.storageState()
   return page
@@ -1997,14 +2078,18 @@ async function main() {
   // A browser for each lane, as each user has their own: lanes sharing one browser also share its compositor, and a
   // page in one lane waited for frames the other lane's page was drawing.
   const browsers = []
+  let launched = 0
   const launch = async () => {
+    // The lane's mark on the browser's command line (a switch Chromium ignores) finds its processes for laneHold.
+    const mark = `--qf-e2e-lane=${process.pid}.${launched++}`
     const browser = await chromium.launch({
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       headless: !headed,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run', mark],
     })
     preferMotion(browser)
     browsers.push(browser)
+    laneHold.roots.set(browser, browserGroup(mark))
     return browser
   }
   const started = Date.now()
@@ -2076,6 +2161,8 @@ async function main() {
           stopped.push(name)
           failures.push(`journey ${name} stopped: ${e.message.split('\n')[0]}`)
           console.error(e)
+          releaseHold()
+          laneHold.on = false
           // Every open page (the other lane's among them) as it was when the journey stopped.
           for (const ctx of browsers.flatMap((b) => b.contexts()))
             for (const p of ctx.pages()) {
@@ -2087,6 +2174,8 @@ async function main() {
       }
     }))
   } finally {
+    releaseHold()
+    laneHold.on = false
     await Promise.all(browsers.map((b) => b.close()))
     server.proc.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
