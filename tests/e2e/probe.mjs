@@ -7,6 +7,10 @@
 export function renderProbe() {
   const out = []
   window.__qfRenders = out
+  // Resolves once an open of PATH is recorded: the journeys wait on it in one evaluation rather than asking again and
+  // again inside the drawing they wait for.
+  const waits = []
+  window.__qfDrawn = (path) => new Promise((done) => (out.some((r) => r.path === path) ? done() : waits.push([path, done])))
   let pending = 0
   let clickAt = -1e9
   let nav = null
@@ -39,6 +43,7 @@ export function renderProbe() {
       out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start), at: performance.timeOrigin + n.start,
         detail: { pushed: Math.round(n.pushed - n.start), held: n.held, reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
           (net.has(r.url) ? ` (fetch ${Math.round(net.get(r.url)[3] - n.start)}, connect ${Math.round(net.get(r.url)[4] - n.start)}–${Math.round(net.get(r.url)[5] - n.start)}, sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })
+      for (let i = waits.length - 1; i >= 0; i--) if (waits[i][0] === n.path) waits.splice(i, 1)[0][1]()
     }))
   }
   // When the network stack sent each request, heard its first byte and read its last, seen apart from the page's

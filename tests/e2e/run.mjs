@@ -402,12 +402,10 @@ async function openTab(tab) {
   }
   throw new Error('the tab did not open')
 }
-// Until the render probe has recorded PATH drawn, asked with plain evaluations (no locator: nothing injected).
+// Until the render probe has recorded PATH drawn (10 s at most), asked in one plain evaluation (no locator: nothing
+// injected into the page being drawn).
 async function drawn(page, path) {
-  for (let i = 0; i < 500; i++) {
-    if (await page.evaluate((p) => (window.__qfRenders ?? []).some((r) => r.path === p), path)) return
-    await page.waitForTimeout(20)
-  }
+  await page.evaluate((p) => Promise.race([window.__qfDrawn(p), new Promise((done) => setTimeout(done, 10000))]), path).catch(() => undefined)
 }
 async function signInNow(browser, base, user, locale, viewport = { width: 1366, height: 768 }, password = PASSWORD) {
   const key = `${user}/${locale}`
