@@ -24,9 +24,10 @@ const PASSWORD = 'Qingfeng#2026'
 const TOTP_SECRET = 'OFUW4Z3GMVXGOLLEMVWW6LLUN52HAIJB'
 
 // ---------- the server ----------
+// QF_E2E_SERVER_LOG=debug logs every request the server answers, with its time (beside QF_E2E_RENDER_DEBUG's opens).
 function startServer(db) {
   return new Promise((ok, fail) => {
-    const p = spawn(bin, ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', 'warn'], {
+    const p = spawn(bin, ['--data', join(root, 'data'), 'serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(root, 'web/dist'), '--log-level', process.env.QF_E2E_SERVER_LOG ?? 'warn'], {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -105,8 +106,8 @@ function preferMotion(browser) {
   browser.newContext = (o = {}) => open({ reducedMotion: reducedMotion(o.locale) ? 'reduce' : 'no-preference', ...o })
 }
 // One open timed at a time: while a console page opens in one lane (from the click on its link, or the route's
-// change, until the render probe records it), the other lanes' browsers are stopped (SIGSTOP to every process of
-// theirs, SIGCONT after). The goal the probe measures is a page's open as one person at this machine sees it; the
+// change, until the render probe records it), the other lanes' browsers are stopped (SIGSTOP to each one's process
+// group, SIGCONT after). The goal the probe measures is a page's open as one person at this machine sees it; the
 // lanes are there only to keep make test short, and without this the two browsers share the two cores in every open
 // (docs/PERFORMANCE.md, "2026-12-06 (fourteenth session)"). A lane stopped in the middle of its own open is counted
 // and printed with the time it was stopped, which its time includes. QF_E2E_HOLD=0 times the opens with the lanes side by side.
