@@ -18,17 +18,18 @@ export function renderProbe() {
   // The journeys' lanes (tests/e2e/run.mjs laneHold): an open is held from its click on a link or a form's submit
   // button (or, for another button that opens a page, from the route's change) until it is recorded, and the other
   // lanes' browsers are stopped meanwhile. Absent in the benches, which run one browser.
-  const hold = (on) => window.__qfHold?.(on).catch(() => undefined)
+  // ON with the open's start on the epoch clock (a lane stopped after it began is let go again: run.mjs holdLanes).
+  const hold = (on, since) => window.__qfHold?.(on, performance.timeOrigin + since).catch(() => undefined)
   let unheld = 0
   let heldAt = null
   const clicked = (e) => {
     clickAt = performance.now()
     early = []
     if (!nav && e.target instanceof Element && e.target.closest('a[href], button[type=submit]')) {
-      hold(true)
+      hold(true, clickAt)
       heldAt = clickAt
       clearTimeout(unheld)
-      unheld = setTimeout(() => { if (!nav) hold(false) }, 300)  // a link or form that opened no console page
+      unheld = setTimeout(() => { if (!nav) hold(false, 0) }, 300)  // a link or form that opened no console page
     }
   }
   addEventListener('click', clicked, true)
@@ -39,7 +40,7 @@ export function renderProbe() {
     nav = null
     const answered = performance.now()
     requestAnimationFrame(() => requestAnimationFrame(() => {
-      if (!nav) hold(false)
+      if (!nav) hold(false, 0)
       out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start), at: performance.timeOrigin + n.start,
         detail: { pushed: Math.round(n.pushed - n.start), held: n.held, reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
           (net.has(r.url) ? ` (fetch ${Math.round(net.get(r.url)[3] - n.start)}, connect ${Math.round(net.get(r.url)[4] - n.start)}–${Math.round(net.get(r.url)[5] - n.start)}, sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })
@@ -78,7 +79,7 @@ export function renderProbe() {
           held: heldAt === clickAt ? 'click' : 'route' }
         early = []
         clearTimeout(unheld)
-        hold(true)
+        hold(true, nav.start)
         setTimeout(settle, 50)
       }
       return r

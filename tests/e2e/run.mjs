@@ -111,7 +111,7 @@ function preferMotion(browser) {
 // lanes are there only to keep make test short, and without this the two browsers share the two cores in every open
 // (docs/PERFORMANCE.md, "2026-12-06 (fourteenth session)"). A lane stopped in the middle of its own open is counted
 // and printed with the time it was stopped, which its time includes. QF_E2E_HOLD=0 times the opens with the lanes side by side.
-const laneHold = { on: process.env.QF_E2E_HOLD !== '0', roots: new Map(), holder: null, since: 0, timer: null, opens: 0, heldMs: 0, stops: new Map(), waiting: [] }
+const laneHold = { on: process.env.QF_E2E_HOLD !== '0', roots: new Map(), holder: null, since: 0, timer: null, opens: 0, heldMs: 0, stops: new Map(), waiting: [], resumed: new Map(), raced: new Set() }
 // The process group of a lane's browser: Playwright starts it as a group of its own, which every process under it
 // (zygotes, renderers, the GPU and network processes) shares. Found by the mark on its command line; null if it is
 // not a group's leader (then that lane is never stopped).
@@ -137,7 +137,8 @@ function releaseHold() {
   laneHold.heldMs += now - laneHold.since
   signalLanes(laneHold.holder, 'SIGCONT')
   for (const browser of laneHold.roots.keys())
-    if (browser !== laneHold.holder) laneHold.stops.set(browser, [...(laneHold.stops.get(browser) ?? []), [laneHold.since, now]])
+    if (browser !== laneHold.holder) laneHold.stops.set(browser, [...(laneHold.stops.get(browser) ?? []), [laneHold.since, laneHold.resumed.get(browser) ?? now]])
+  laneHold.resumed.clear()
   laneHold.holder = null
   laneHold.waiting.splice(0).forEach((go) => go())
 }
@@ -147,12 +148,24 @@ function stoppedDuring(browser, from, to) {
   for (const [a, b] of laneHold.stops.get(browser) ?? []) ms += Math.max(0, Math.min(b, to) - Math.max(a, from))
   return Math.round(ms)
 }
-function holdLanes(browser, on) {
+function holdLanes(browser, on, since = Date.now()) {
   if (!laneHold.on || laneHold.roots.size < 2) return
   if (!on) { if (laneHold.holder === browser) releaseHold(); return }
-  // Asked while another lane's open holds: this lane's began before the stop reached it, and its time will show the
-  // stop (stoppedDuring).
-  if (laneHold.holder) return
+  if (laneHold.holder === browser) return
+  // Asked while another lane's open holds: this lane's open began before the stop reached it. Begun before the hold
+  // (the two asked at once), it goes on beside the holder's, both as in lanes side by side, and so does what this
+  // lane does until the hold ends (counted: raced); begun after it, the stop stays and its time shows it
+  // (stoppedDuring).
+  if (laneHold.holder) {
+    if (laneHold.resumed.has(browser)) laneHold.raced.add(since)
+    else if (since < laneHold.since) {
+      laneHold.resumed.set(browser, Date.now())
+      laneHold.raced.add(since)
+      const group = laneHold.roots.get(browser)
+      if (group) { try { process.kill(-group, 'SIGCONT') } catch { /* gone meanwhile */ } }
+    }
+    return
+  }
   laneHold.holder = browser
   laneHold.since = Date.now()
   laneHold.opens++
@@ -168,7 +181,7 @@ async function takeHold(browser) {
 }
 // Every console context: the render probe, and its way to hold the other lanes.
 async function probed(ctx) {
-  await ctx.exposeBinding('__qfHold', ({ context }, on) => holdLanes(context.browser(), on))
+  await ctx.exposeBinding('__qfHold', ({ context }, on, since) => holdLanes(context.browser(), on, since))
   await ctx.addInitScript(renderProbe)
 }
 
@@ -253,7 +266,8 @@ function renderReport() {
   if (laneHold.opens) {
     const stopped = renders.filter((r) => r.stoppedMs > 0)
     console.log(`render: ${laneHold.opens} opens held the other lane (${(laneHold.heldMs / 1000).toFixed(0)} s stopped in all); ` +
-      `${stopped.length} opens include a stop of their own lane (their times with it: ${stopped.map((r) => `${r.page} ${r.ms} ms, ${r.stoppedMs} stopped`).join('; ') || 'none'})`)
+      `${stopped.length} opens include a stop of their own lane (their times with it: ${stopped.map((r) => `${r.page} ${r.ms} ms, ${r.stoppedMs} stopped`).join('; ') || 'none'}); ` +
+      `${laneHold.raced.size} opens let go again, begun before another lane's hold (each ran beside that lane's open)`)
   }
   for (const r of rows.slice(0, 8)) console.log(`  ${r.page}: median ${r.median} ms${r.answered !== undefined ? ` (its requests answered at ${r.answered} ms)` : ''}, max ${r.max} ms (${r.n})`)
 }
