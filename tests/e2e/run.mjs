@@ -126,9 +126,11 @@ function browserGroup(mark) {
   }
   return null
 }
+function signalGroup(group, signal) {
+  if (group) { try { process.kill(-group, signal) } catch { /* gone meanwhile */ } }
+}
 function signalLanes(except, signal) {
-  for (const [browser, group] of laneHold.roots)
-    if (browser !== except && group) { try { process.kill(-group, signal) } catch { /* gone meanwhile */ } }
+  for (const [browser, group] of laneHold.roots) if (browser !== except) signalGroup(group, signal)
 }
 function releaseHold() {
   if (!laneHold.holder) return
@@ -141,6 +143,11 @@ function releaseHold() {
   laneHold.resumed.clear()
   laneHold.holder = null
   laneHold.waiting.splice(0).forEach((go) => go())
+}
+// No more holds: every lane goes on (a journey stopped, or all ended).
+function endHolds() {
+  releaseHold()
+  laneHold.on = false
 }
 // How long a lane was stopped between two moments (ms since the epoch): an open of its that a stop fell into.
 function stoppedDuring(browser, from, to) {
@@ -161,8 +168,7 @@ function holdLanes(browser, on, since = Date.now()) {
     else if (since < laneHold.since) {
       laneHold.resumed.set(browser, Date.now())
       laneHold.raced.add(since)
-      const group = laneHold.roots.get(browser)
-      if (group) { try { process.kill(-group, 'SIGCONT') } catch { /* gone meanwhile */ } }
+      signalGroup(laneHold.roots.get(browser), 'SIGCONT')
     }
     return
   }
@@ -2174,8 +2180,7 @@ async function main() {
           stopped.push(name)
           failures.push(`journey ${name} stopped: ${e.message.split('\n')[0]}`)
           console.error(e)
-          releaseHold()
-          laneHold.on = false
+          endHolds()
           // Every open page (the other lane's among them) as it was when the journey stopped.
           for (const ctx of browsers.flatMap((b) => b.contexts()))
             for (const p of ctx.pages()) {
@@ -2187,8 +2192,7 @@ async function main() {
       }
     }))
   } finally {
-    releaseHold()
-    laneHold.on = false
+    endHolds()
     await Promise.all(browsers.map((b) => b.close()))
     server.proc.kill('SIGTERM')
     rmSync(dir, { recursive: true, force: true })
