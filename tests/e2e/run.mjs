@@ -2170,8 +2170,10 @@ async function main() {
   const stopped = []
   let shots = 0
   try {
-    await Promise.all(Array.from({ length: lanes }, async () => {
-      const browser = await launch()
+    // Every lane's browser is up before any journey starts: a lane's first open holds the others only once they are
+    // known (laneHold.roots), and a lane launched later would stop it half-way.
+    const laneBrowsers = await Promise.all(Array.from({ length: lanes }, launch))
+    await Promise.all(laneBrowsers.map(async (browser) => {
       while (queue.length && !stopped.length) {
         const name = queue.shift()
         try {
