@@ -87,9 +87,9 @@ function check(cond, what) {
     console.error(`  FAIL ${what}`)
   }
 }
-async function expectText(locator, text, what) {
+async function expectText(locator, text, what, timeout = 10000) {
   try {
-    await locator.filter({ hasText: text }).first().waitFor({ timeout: 10000 })
+    await locator.filter({ hasText: text }).first().waitFor({ timeout })
     check(true, what)
   } catch {
     check(false, `${what}: "${text}" not shown (saw "${(await locator.first().textContent().catch(() => '')) ?? ''}")`)
@@ -1941,11 +1941,12 @@ async function platformImport(browser, base, locale) {
     await clerk.locator('[data-test=import-file]').setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) })
     await clerk.locator('[data-test=import-check]').click()
     await expectText(clerk.locator('[data-test=import-progress]'), '正在检查', `${locale} import: a long file's check shows its progress`)
-    await expectText(clerk.locator('[data-test=import-report]'), '12000', `${locale} import: then the report of every row`)
+    // 12,000 rows take several seconds on PostgreSQL, while the other lane's journeys run: a long file's wait.
+    await expectText(clerk.locator('[data-test=import-report]'), '12000', `${locale} import: then the report of every row`, 30000)
     check(await clerk.locator('[data-test=import-progress]').count() === 0, `${locale} import: the progress is gone once the report is in`)
     await clerk.locator('[data-test=import-valid]').click()
     await expectText(clerk.locator('[data-test=import-progress]'), '正在导入', `${locale} import: importing the correct rows shows its progress`)
-    await expectText(clerk.locator('[data-test=import-applied]'), '12000', `${locale} import: the 12,000 correct rows are imported, the bad one left out`)
+    await expectText(clerk.locator('[data-test=import-applied]'), '12000', `${locale} import: the 12,000 correct rows are imported, the bad one left out`, 30000)
   }
   // At 1024 px the menu folds to its icons; the clerk unfolds it, and the choice is kept.
   await clerk.setViewportSize({ width: 1024, height: 768 })
