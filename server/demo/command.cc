@@ -32,8 +32,12 @@ void RegisterCommands(Modules& m) {
       if (!rt.ok()) return CliFail(rt.status());
       auto s = Build(**rt, clock);
       if (s.ok()) s = (*rt)->ledger()->CheckpointNow((*rt)->writer()).status();
+      rt->reset();
+      if (s.ok() && Db::IsUrl(*db)) {
+        auto built = Db::Open(*db, DbMode::kWriter);
+        s = built.ok() ? GatherPlannerStatistics(**built) : built.status();
+      }
       if (!s.ok()) {
-        rt->reset();
         if (!Db::IsUrl(*db))
           for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(*db + suffix);
         return CliFail(s);

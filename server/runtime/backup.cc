@@ -186,7 +186,7 @@ absl::Status RestoreDatabase(const std::string& from, const std::string& db) {
                                 "--exit-on-error", "--dbname=" + db, from}));
     QF_ASSIGN_OR_RETURN(auto restored, Db::Open(db, DbMode::kWriter));
     QF_RETURN_IF_ERROR(SignEveryoneOut(*restored));
-    return restored->Exec("ANALYZE");  // pg_restore leaves the planner without statistics
+    return GatherPlannerStatistics(*restored);  // pg_restore leaves the planner without statistics
   }
   std::string partial = db + ".partial";
   std::error_code ec;

@@ -116,6 +116,7 @@ int Copy(const CopyFlags& f, const CliContext& ctx) {
   opts.progress = [](std::string_view table, int64_t rows) { std::cerr << "复制 " << table << "：" << rows << " 行\n"; };
   if (auto s = CopyDatabase(**from, **to, opts); !s.ok()) return CliFail(s);
   if (auto s = IndexAll(**to); !s.ok()) return CliFail(s);
+  if (auto s = GatherPlannerStatistics(**to); !s.ok()) return CliFail(s);
   to->reset();
   return VerifyDatabase(f.to, KeyFilePath(f.to, ".ledger.key"), ctx, "复制完成，目标");
 }

@@ -80,6 +80,10 @@ absl::StatusOr<std::unique_ptr<Db>> Db::Open(const std::string& target, DbMode m
   return OpenSqlite(target, mode);
 }
 
+absl::Status GatherPlannerStatistics(Db& db) {
+  return db.backend() == Backend::kPostgres ? db.Exec("ANALYZE") : absl::OkStatus();
+}
+
 std::string DatabaseName(const std::string& db) {
   if (!Db::IsUrl(db)) return std::filesystem::path(db).stem().string();
   std::string name = db.substr(db.find("://") + 3);

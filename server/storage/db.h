@@ -171,6 +171,10 @@ class Db {
 // file (<db><suffix>); for PostgreSQL, whose keys are never in the database, $QINGFENG_KEY_DIR/<dbname><suffix>
 // (FailedPrecondition "keys.dir" if it is not set).
 absl::StatusOr<std::string> KeyFilePath(const std::string& db, std::string_view suffix);
+// After a bulk load (a restore, a copy between backends, the demo): gathers PostgreSQL's planner statistics, which
+// autovacuum would take only at its next round, planning the first reads on guesses until then. Nothing on SQLite,
+// whose plans rest on the indexes alone (no sqlite_stat1 is kept: a list whose plan needed one would be a bug).
+absl::Status GatherPlannerStatistics(Db& db);
 // A database's short name: a SQLite file's name without its directory and extension, a PostgreSQL URL's database.
 std::string DatabaseName(const std::string& db);
 

@@ -1,5 +1,6 @@
 """Moving a bureau between backends: `qingfeng db copy` takes the demo database from SQLite to PostgreSQL and back,
-refuses a target that is not empty, ends each copy with a verified ledger, and every table arrives whole. The same
+refuses a target that is not empty, ends each copy with a verified ledger and (on PostgreSQL, as the demo) the planner's
+statistics gathered, and every table arrives whole. The same
 data then answers the same on both backends: the dashboard's figures, the search results newest first (with their
 totals), relevance's totals and matches (the order is each store's own score) and a case's detail. Needs QF_TEST_PG (tests/with-pg.sh)."""
 import argparse
@@ -43,6 +44,12 @@ def main():
         r = qf("db", "copy", "--from", lite, "--to", pg)
         check(r.returncode == 0 and "目标账本验证通过" in r.stdout, "SQLite → PostgreSQL copy verified: " + r.stdout + r.stderr[-2000:])
         check("复制 events" in r.stderr, "progress is shown per table")
+        # A copy, like the demo built on PostgreSQL, leaves the planner its statistics: without them the first
+        # reads are planned on guesses until autovacuum's next round.
+        planned = "SELECT count(DISTINCT tablename) FROM pg_stats WHERE tablename IN ('cases', 'case_deadlines')"
+        check(qfserver.query(pg, planned) == [["2"]], "the copy gathered the planner's statistics: %s" % qfserver.query(pg, planned))
+        demo = qfserver.build_demo(args.bin, work)
+        check(qfserver.query(demo, planned) == [["2"]], "the demo gathered the planner's statistics: %s" % qfserver.query(demo, planned))
         r = qf("db", "copy", "--from", lite, "--to", pg)
         check(r.returncode != 0 and "不是空库" in r.stderr, "a non-empty target is refused: " + r.stderr[-500:])
         back = os.path.join(work, "back.db")
