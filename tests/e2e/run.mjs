@@ -185,6 +185,30 @@ async function takeHold(browser) {
   while (laneHold.on && laneHold.holder && laneHold.holder !== browser) await new Promise((go) => laneHold.waiting.push(go))
   holdLanes(browser, true)
 }
+// Every request each lane's browser made (every context's, the portal's too), on the browser's own epoch clock: the
+// report names what the other lanes had asked of the server around a late open (their server work is not stopped).
+const asked = new Map()  // browser → [{ what, start, end }]
+function watchRequests(browser, ctx) {
+  const mine = asked.get(browser) ?? asked.set(browser, []).get(browser)
+  const done = (r, failed) => {
+    const t = r.timing()
+    if (!(t.startTime > 0)) return
+    const u = new URL(r.url())
+    if (!u.pathname.startsWith('/api/')) return
+    mine.push({ what: `${r.method()} ${u.pathname}${failed ? ' (failed)' : ''}`, start: t.startTime, end: t.startTime + Math.max(0, t.responseEnd) })
+  }
+  ctx.on('requestfinished', (r) => done(r, false))
+  ctx.on('requestfailed', (r) => done(r, true))
+}
+// The other lanes' requests under way during an open (ms since the epoch), each relative to the open's start.
+function besideOpen(browser, from, to) {
+  const out = []
+  for (const [b, list] of asked) {
+    if (b === browser) continue
+    for (const q of list) if (q.start < to && q.end > from) out.push(`${q.what} ${Math.round(q.start - from)}–${Math.round(q.end - from)}`)
+  }
+  return out
+}
 // Every console context: the render probe, and its way to hold the other lanes.
 async function probed(ctx) {
   await ctx.exposeBinding('__qfHold', ({ context }, on, since) => holdLanes(context.browser(), on, since))
@@ -248,11 +272,13 @@ async function shot(page, locale, name) {
 
 // QF_E2E_RENDER_DEBUG=1 prints the detail of each open over 300 ms (QF_E2E_RENDER_DEBUG_MS=0: of every open).
 const renders = []
+const late = []  // the opens over 300 ms, each with the probe's detail: the report prints them
 async function readRenders(page, locale) {
   const got = await page.evaluate(() => (window.__qfRenders ?? []).splice(0)).catch(() => [])
   for (const r of got) {
     renders.push({ locale, page: r.path.replace(/\/\d+(?=\/|$)/g, '/:id'), ms: r.ms, answered: r.answered,
       stoppedMs: stoppedDuring(page.context().browser(), r.at, r.at + r.ms) })
+    if (r.ms > 300) late.push({ ...renders.at(-1), detail: r.detail, at: r.at, browser: page.context().browser() })
     if (process.env.QF_E2E_RENDER_DEBUG && r.ms > Number(process.env.QF_E2E_RENDER_DEBUG_MS ?? 300)) console.log(`render ${r.path} ${r.ms} ms: ${JSON.stringify(r.detail)}`)
   }
 }
@@ -276,6 +302,14 @@ function renderReport() {
       `${laneHold.raced.size} opens let go again, begun before another lane's hold (each ran beside that lane's open)`)
   }
   for (const r of rows.slice(0, 8)) console.log(`  ${r.page}: median ${r.median} ms${r.answered !== undefined ? ` (its requests answered at ${r.answered} ms)` : ''}, max ${r.max} ms (${r.n})`)
+
+  // Each open over 300 ms: the probe's detail (its own requests, ms from its click) and what the other lanes had asked
+  // of the server meanwhile (from its click to its end; a request begun before the click counts from below zero).
+  for (const r of late) {
+    console.log(`render: over 300 ms: ${r.page} (${r.locale}) ${r.ms} ms: ${JSON.stringify(r.detail)}`)
+    const beside = besideOpen(r.browser, r.at, r.at + r.ms)
+    console.log(`render:   the other lane's requests under way: ${beside.join(', ') || 'none'}`)
+  }
 }
 
 // A 100-row page of the case list: a page size is not a route, so the render probe does not see it; timed here the
@@ -296,6 +330,7 @@ async function timeHundredRows(page, locale) {
   }))
   holdLanes(page.context().browser(), false)
   renders.push({ locale, page: `/console/cases (${r.rows} rows)`, ms: r.ms, answered: null, stoppedMs: stoppedDuring(page.context().browser(), r.at, r.at + r.ms) })
+  if (r.ms > 300) late.push({ ...renders.at(-1), detail: 'the rows drawn', at: r.at, browser: page.context().browser() })
   await pickOption(page, 'page-size', '20')
 }
 
@@ -2108,6 +2143,12 @@ async function main() {
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run', mark],
     })
     preferMotion(browser)
+    const newContext = browser.newContext.bind(browser)
+    browser.newContext = async (...a) => {
+      const ctx = await newContext(...a)
+      watchRequests(browser, ctx)
+      return ctx
+    }
     browsers.push(browser)
     laneHold.roots.set(browser, browserGroup(mark))
     return browser
