@@ -33,7 +33,7 @@ void RegisterCommands(Modules& m) {
       auto s = Build(**rt, clock);
       if (s.ok()) s = (*rt)->ledger()->CheckpointNow((*rt)->writer()).status();
       rt->reset();
-      if (s.ok() && Db::IsUrl(*db)) {
+      if (s.ok()) {
         auto built = Db::Open(*db, DbMode::kWriter);
         s = built.ok() ? GatherPlannerStatistics(**built) : built.status();
       }

@@ -101,10 +101,6 @@ async function expectText(locator, text, what, timeout = 10000) {
 // system for less motion, which styles.css honours. So both ways of showing the pages are walked, and Chromium draws
 // fewer frames (with no motion anywhere, three domains' journeys took a fifth less: docs/PERFORMANCE.md, "make test").
 const reducedMotion = (locale) => process.env.QF_E2E_REDUCED_MOTION === '1' || locale === 'en' || locale === 'en-US'
-function preferMotion(browser) {
-  const open = browser.newContext.bind(browser)
-  browser.newContext = (o = {}) => open({ reducedMotion: reducedMotion(o.locale) ? 'reduce' : 'no-preference', ...o })
-}
 // One open timed at a time: while a console page opens in one lane (from the click on its link, or the route's
 // change, until the render probe records it), the other lanes' browsers are stopped (SIGSTOP to each one's process
 // group, SIGCONT after). The goal the probe measures is a page's open as one person at this machine sees it; the
@@ -200,6 +196,15 @@ function watchRequests(browser, ctx) {
   ctx.on('requestfinished', (r) => done(r, false))
   ctx.on('requestfailed', (r) => done(r, true))
 }
+// Every context a lane's browser opens: the motion its language asks for (reducedMotion), its requests watched.
+function laneContexts(browser) {
+  const open = browser.newContext.bind(browser)
+  browser.newContext = async (o = {}) => {
+    const ctx = await open({ reducedMotion: reducedMotion(o.locale) ? 'reduce' : 'no-preference', ...o })
+    watchRequests(browser, ctx)
+    return ctx
+  }
+}
 // The other lanes' requests under way during an open (ms since the epoch), each relative to the open's start.
 function besideOpen(browser, from, to) {
   const out = []
@@ -273,12 +278,16 @@ async function shot(page, locale, name) {
 // QF_E2E_RENDER_DEBUG=1 prints the detail of each open over 300 ms (QF_E2E_RENDER_DEBUG_MS=0: of every open).
 const renders = []
 const late = []  // the opens over 300 ms, each with the probe's detail: the report prints them
+// One open timed in the lane of PAGE (a Playwright page): OPEN as the report keeps it, begun AT (ms since the epoch).
+function recordOpen(page, open, at, detail) {
+  const browser = page.context().browser()
+  renders.push({ ...open, stoppedMs: stoppedDuring(browser, at, at + open.ms) })
+  if (open.ms > 300) late.push({ ...renders.at(-1), detail, at, browser })
+}
 async function readRenders(page, locale) {
   const got = await page.evaluate(() => (window.__qfRenders ?? []).splice(0)).catch(() => [])
   for (const r of got) {
-    renders.push({ locale, page: r.path.replace(/\/\d+(?=\/|$)/g, '/:id'), ms: r.ms, answered: r.answered,
-      stoppedMs: stoppedDuring(page.context().browser(), r.at, r.at + r.ms) })
-    if (r.ms > 300) late.push({ ...renders.at(-1), detail: r.detail, at: r.at, browser: page.context().browser() })
+    recordOpen(page, { locale, page: r.path.replace(/\/\d+(?=\/|$)/g, '/:id'), ms: r.ms, answered: r.answered }, r.at, r.detail)
     if (process.env.QF_E2E_RENDER_DEBUG && r.ms > Number(process.env.QF_E2E_RENDER_DEBUG_MS ?? 300)) console.log(`render ${r.path} ${r.ms} ms: ${JSON.stringify(r.detail)}`)
   }
 }
@@ -329,8 +338,7 @@ async function timeHundredRows(page, locale) {
     requestAnimationFrame(poll)
   }))
   holdLanes(page.context().browser(), false)
-  renders.push({ locale, page: `/console/cases (${r.rows} rows)`, ms: r.ms, answered: null, stoppedMs: stoppedDuring(page.context().browser(), r.at, r.at + r.ms) })
-  if (r.ms > 300) late.push({ ...renders.at(-1), detail: 'the rows drawn', at: r.at, browser: page.context().browser() })
+  recordOpen(page, { locale, page: `/console/cases (${r.rows} rows)`, ms: r.ms, answered: null }, r.at, 'the rows drawn')
   await pickOption(page, 'page-size', '20')
 }
 
@@ -2142,13 +2150,7 @@ async function main() {
       headless: !headed,
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run', mark],
     })
-    preferMotion(browser)
-    const newContext = browser.newContext.bind(browser)
-    browser.newContext = async (...a) => {
-      const ctx = await newContext(...a)
-      watchRequests(browser, ctx)
-      return ctx
-    }
+    laneContexts(browser)
     browsers.push(browser)
     laneHold.roots.set(browser, browserGroup(mark))
     return browser

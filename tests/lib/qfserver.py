@@ -88,6 +88,11 @@ def query(db, sql):
         con.close()
 
 
+def planned_tables(db):
+    """How many of the case tables PostgreSQL's planner has statistics for (pg_stats): 2 once they are gathered."""
+    return int(query(db, "SELECT count(DISTINCT tablename) FROM pg_stats WHERE tablename IN ('cases', 'case_deadlines')")[0][0])
+
+
 def execute(db, *statements):
     """Runs statements straight on the database in one transaction (a tamperer's hand edit)."""
     if db.startswith("postgresql://"):

@@ -114,8 +114,7 @@ def main():
         r = qf("restore", backup, "--db", restored, "--keys-from", keys)
         check(r.returncode == 0 and "恢复完成，数据库账本验证通过" in r.stdout, "restore verifies: " + r.stdout[-300:] + r.stderr)
         if postgres:
-            planned = "SELECT count(DISTINCT tablename) FROM pg_stats WHERE tablename IN ('cases', 'case_deadlines')"
-            check(qfserver.query(restored, planned) == [["2"]], "restore gathers the planner's statistics (pg_restore leaves none)")
+            check(qfserver.planned_tables(restored) == 2, "restore gathers the planner's statistics (pg_restore leaves none)")
         events = qfserver.query(restored, "SELECT count(*) FROM events")
         r = qf("restore", backup, "--db", restored, "--keys-from", keys)
         check(r.returncode != 0 and "不会覆盖" in r.stderr and qfserver.query(restored, "SELECT count(*) FROM events") == events,
