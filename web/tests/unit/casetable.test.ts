@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { mount } from '@vue/test-utils'
 import { createPinia } from 'pinia'
 import { createMemoryHistory, createRouter } from 'vue-router'
@@ -13,14 +13,14 @@ const row = (id: number, title: string): CaseRow => ({
   deadline_colour: 'green',
 })
 
-async function table() {
+async function table(rows = [row(7, '违规收取资料费'), row(9, '周末有偿补课')]) {
   const router = createRouter({
     history: createMemoryHistory(),
     routes: [{ path: '/console/cases', component: { render: () => null } }, { path: '/console/cases/:id', name: 'case', component: { render: () => null } }],
   })
   await router.push('/console/cases')
   const w = mount(CaseTable, {
-    props: { rows: [row(7, '违规收取资料费'), row(9, '周末有偿补课')], loading: false, selectable: true },
+    props: { rows, loading: false, selectable: true },
     global: { plugins: [i18n, router, createPinia()] },
   })
   return { w, router }
@@ -42,6 +42,22 @@ describe('CaseTable', () => {
     expect(w.findAll('tbody .el-checkbox__input.is-checked')).toHaveLength(2)
     await boxes[0].setValue(false)
     expect(w.emitted('select')!.at(-1)![0]).toEqual([])
+  })
+
+  it('draws a long page in two steps: the rows the window can show, then the rest when the browser is idle', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => row(i + 1, `第${i + 1}件`))
+    const { w } = await table(many)
+    const atOnce = Math.ceil(window.innerHeight / 40)
+    expect(atOnce).toBeLessThan(60)
+    expect(w.findAll('[data-test=case-link]')).toHaveLength(atOnce)
+    await vi.waitFor(() => expect(w.findAll('[data-test=case-link]')).toHaveLength(60))
+    // A new page starts again from the rows the window shows; selecting all takes every row, drawn or not.
+    await w.setProps({ rows: many.slice(0, 50).reverse() })
+    expect(w.findAll('[data-test=case-link]')).toHaveLength(atOnce)
+    expect(w.find('[data-test=case-link]').text()).toBe('第50件')
+    await w.findAll('input.el-checkbox__original')[0].setValue(true)
+    expect(w.emitted('select')!.at(-1)![0]).toHaveLength(50)
+    await vi.waitFor(() => expect(w.findAll('[data-test=case-link]')).toHaveLength(50))
   })
 
   it('links each title to its case: a plain click opens it in the app, a Ctrl-click is left to the browser', async () => {
