@@ -8,6 +8,7 @@ import {
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 import { onBeforeUnmount, onMounted, shallowRef, watch, type Ref } from 'vue'
+import { whenSettled } from '@/utils/prefetch'
 
 use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, TitleComponent, CanvasRenderer])
 
@@ -25,11 +26,28 @@ const still = (o: ChartOption): ChartOption => {
   return { animation: false, textStyle: { fontFamily: pageFont }, ...o }
 }
 
+// ECharts' code compiled ahead: V8 compiles a function when it first runs, and the dashboard's first drawing spent most
+// of its time so (docs/PERFORMANCE.md). These charts are drawn off the page, one each time the browser is idle with
+// no request under way, unless a page has begun drawing charts of its own.
+let charted = false
+export function warmCharts(options: ChartOption[]) {
+  const next = () => {
+    const o = options.shift()
+    if (!o || charted) return
+    const chart = init(document.createElement('div'), undefined, { renderer: 'canvas', width: 400, height: 240 })
+    chart.setOption(still(o))
+    chart.dispose()
+    whenSettled(next)
+  }
+  whenSettled(next)
+}
+
 export function useChart(el: Ref<HTMLElement | undefined>, option: Ref<ChartOption | null>) {
   const chart = shallowRef<ECharts>()
   let observer: ResizeObserver | undefined
   onMounted(() => {
     if (!el.value) return
+    charted = true
     chart.value = init(el.value, undefined, { renderer: 'canvas' })
     if (option.value) chart.value.setOption(still(option.value))
     observer = new ResizeObserver(() => chart.value?.resize())

@@ -19,7 +19,8 @@ describe('prefetching pages', () => {
   it('fetches one page at a time, each when the browser is idle, and none while a page is being opened', async () => {
     vi.useFakeTimers()
     const done: string[] = []
-    const load = (name: string) => vi.fn(() => Promise.resolve().then(() => void done.push(name)))
+    // Each takes 5 ms, as a fetch does.
+    const load = (name: string) => vi.fn(() => new Promise((ok) => setTimeout(ok, 5)).then(() => void done.push(name)))
     const a = load('a')
     const b = load('b')
     const c = load('c')
@@ -27,7 +28,7 @@ describe('prefetching pages', () => {
     expect(a).not.toHaveBeenCalled()
     await vi.advanceTimersByTimeAsync(300)
     expect(a).not.toHaveBeenCalled()  // not before the page in view has been drawn
-    await vi.advanceTimersByTimeAsync(IDLE - 300)
+    await vi.advanceTimersByTimeAsync(IDLE - 300 + 5)
     expect(done).toEqual(['a'])
     expect(b).not.toHaveBeenCalled()  // the next waits for the next idle moment
 
@@ -35,10 +36,24 @@ describe('prefetching pages', () => {
     await vi.advanceTimersByTimeAsync(3000)
     expect(b).not.toHaveBeenCalled()  // held while the user's page opens
     openingPage(false)
-    await vi.advanceTimersByTimeAsync(IDLE)
+    await vi.advanceTimersByTimeAsync(IDLE + 5)
     expect(done).toEqual(['a', 'b'])
-    await vi.advanceTimersByTimeAsync(IDLE)
+    await vi.advanceTimersByTimeAsync(IDLE + 5)
     expect(done).toEqual(['a', 'b', 'c'])  // a component already loaded (not a function) is skipped
+  })
+
+  it('goes on at once after a load that was done already (a page of the file fetched with the frame)', async () => {
+    vi.useFakeTimers()
+    const done: string[] = []
+    const loaded = (name: string) => () => Promise.resolve().then(() => void done.push(name))
+    const fetched = vi.fn(() => new Promise((ok) => setTimeout(ok, 5)).then(() => void done.push('dashboard')))
+    prefetch([loaded('work'), loaded('cases'), loaded('fees'), fetched, loaded('duty')])
+    await vi.advanceTimersByTimeAsync(IDLE - 1)
+    expect(done).toEqual([])
+    await vi.advanceTimersByTimeAsync(1 + 5)
+    expect(done).toEqual(['work', 'cases', 'fees', 'dashboard'])  // the one fetched took time: the next waits
+    await vi.advanceTimersByTimeAsync(IDLE)
+    expect(done).toEqual(['work', 'cases', 'fees', 'dashboard', 'duty'])
   })
 
   it('waits while a request of the page is under way (the browser is idle while it waits for the answer)', async () => {
@@ -69,8 +84,9 @@ describe('prefetching pages', () => {
     vi.useFakeTimers()
     const done: string[] = []
     const page = vi.fn(() => Promise.resolve().then(() => void done.push('page')))
-    prefetch([() => Promise.resolve().then(() => void done.push('vocabulary')), () => Promise.reject(new Error('403')), page])
-    await vi.advanceTimersByTimeAsync(IDLE)
+    const vocabulary = () => new Promise((ok) => setTimeout(ok, 5)).then(() => void done.push('vocabulary'))
+    prefetch([vocabulary, () => Promise.reject(new Error('403')), page])
+    await vi.advanceTimersByTimeAsync(IDLE + 5)
     expect(done).toEqual(['vocabulary'])
     await vi.advanceTimersByTimeAsync(2 * IDLE)
     expect(done).toEqual(['vocabulary', 'page'])
