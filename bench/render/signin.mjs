@@ -3,7 +3,8 @@
 // real browser, for two builds of the web app side by side (A and B, alternating by account), with the main thread's
 // busy time from a CPU profile. Each account signs in once per 30-second TOTP step, so each round uses eight accounts
 // (four per build, swapped the next round) and waits for the next step. Not part of `make test`.
-// Usage: node bench/render/signin.mjs --a DIST_A --b DIST_B [--rounds 3] [--db DB]
+// Usage: node bench/render/signin.mjs --a DIST_A --b DIST_B [--rounds 3] [--db DB] [--users clerk,supervisor]
+//   --users: only these accounts, each signing in to both builds every round (each build on its own demo file).
 //   (build each variant with scripts/build-web.sh and copy web/dist aside first)
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -16,7 +17,8 @@ const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const dists = { A: opt('--a', join(root, 'web/dist')), B: opt('--b', join(root, 'web/dist')) }
 const rounds = Number(opt('--rounds', 3))
 const work = mkdtempSync(join(tmpdir(), 'qf-bench-signin-'))
-const db = demoDb(work, opt('--db', null))
+const users = opt('--users', null)?.split(',') ?? null
+const db = users ? { A: demoDb(mkdtempSync(join(work, 'a-'))), B: demoDb(mkdtempSync(join(work, 'b-'))) } : demoDb(work, opt('--db', null))
 
 async function once(browser, url, user) {
   const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
@@ -40,7 +42,7 @@ async function once(browser, url, user) {
   return { ready: ready.ms, busy: Math.round(busy) }
 }
 
-const got = await signInAB(db, dists, rounds, once)
+const got = await signInAB(db, dists, rounds, once, users)
 for (const v of ['A', 'B'])
   console.log(`${v} (${dists[v]}): ${got[v].length} sign-ins, ready median ${median(got[v].map((x) => x.ready))} ms, ` +
     `main thread busy median ${median(got[v].map((x) => x.busy))} ms`)
