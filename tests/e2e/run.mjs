@@ -210,7 +210,12 @@ function besideOpen(browser, from, to) {
   const out = []
   for (const [b, list] of asked) {
     if (b === browser) continue
-    for (const q of list) if (q.start < to && q.end > from) out.push(`${q.what} ${Math.round(q.start - from)}–${Math.round(q.end - from)}`)
+    // A lane stopped during its request reads the answer only when let go: the time it was stopped is said.
+    for (const q of list) {
+      if (!(q.start < to && q.end > from)) continue
+      const stopped = stoppedDuring(b, q.start, q.end)
+      out.push(`${q.what} ${Math.round(q.start - from)}–${Math.round(q.end - from)}${stopped ? ` (its browser stopped ${stopped} ms of it)` : ''}`)
+    }
   }
   return out
 }
