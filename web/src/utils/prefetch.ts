@@ -35,8 +35,9 @@ export function prefetch(loads: (() => Promise<unknown>)[], when: (f: () => void
   const next = () => {
     if (opening) return void held.push(() => when(next))
     const load = loaders.shift()
+    if (!load) return
     const began = performance.now()
-    if (load) load().catch(() => undefined).finally(() => (performance.now() - began < 1 ? next() : when(next)))
+    load().catch(() => undefined).finally(() => (performance.now() - began < 1 ? next() : when(next)))
   }
   when(next)
 }
