@@ -44,9 +44,10 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.lengt
 // Two builds of the web app side by side on one demo file: each round signs in eight accounts, four against A and four
 // against B (swapped the next round, one server at a time), calling ONCE(browser, url, user) for each, then waits for
 // the next 30-second step (each account signs in once per step). Resolves to { A: [...], B: [...] } of what ONCE returned.
-// With USERS, those accounts sign in to both builds each round, each build on its own demo file (DB is then { A, B }).
-export async function signInAB(db, dists, rounds, once, users = null) {
-  const groups = users ? [users, users] : [['clerk', 'handler', 'handler_yh', 'handler_fin'], ['supervisor', 'leader', 'head_yh', 'principal_yh001']]
+// With ONLY (account names), those accounts sign in to both builds each round, each build on its own demo file (DB is
+// then { A, B }).
+export async function signInAB(db, dists, rounds, once, only = null) {
+  const groups = only ? [only, only] : [['clerk', 'handler', 'handler_yh', 'handler_fin'], ['supervisor', 'leader', 'head_yh', 'principal_yh001']]
   const dbs = typeof db === 'string' ? { A: db, B: db } : db
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' })
   const got = { A: [], B: [] }
