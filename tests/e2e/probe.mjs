@@ -41,17 +41,38 @@ export function renderProbe() {
     const answered = performance.now()
     requestAnimationFrame(() => requestAnimationFrame(() => {
       if (!nav) hold(false, 0)
-      out.push({ path: n.path, ms: Math.round(performance.now() - n.start), answered: Math.round(answered - n.start), at: performance.timeOrigin + n.start,
-        detail: { pushed: Math.round(n.pushed - n.start), held: n.held, reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
+      const end = performance.now()
+      out.push({ path: n.path, ms: Math.round(end - n.start), answered: Math.round(answered - n.start), at: performance.timeOrigin + n.start,
+        detail: { pushed: Math.round(n.pushed - n.start), held: n.held, heap: `${n.heap}→${heapMb()}`, frames: framesIn(n.start - 50, end, n.start),
+          loads: [...net].filter(([, t]) => t[6] !== 'fetch' && t[2] > n.start && t[3] < end).map(([u, t]) => `${u.replace(/^.*\//, '')} ${Math.round(t[3] - n.start)}–${Math.round(t[2] - n.start)}`),
+          reqs: n.reqs.map((r) => `${r.u} ${Math.round(r.s - n.start)}–${Math.round(r.e - n.start)}` +
           (net.has(r.url) ? ` (fetch ${Math.round(net.get(r.url)[3] - n.start)}, connect ${Math.round(net.get(r.url)[4] - n.start)}–${Math.round(net.get(r.url)[5] - n.start)}, sent ${Math.round(net.get(r.url)[0] - n.start)}, heard ${Math.round(net.get(r.url)[1] - n.start)}, read ${Math.round(net.get(r.url)[2] - n.start)})` : '')) } })
       for (let i = waits.length - 1; i >= 0; i--) if (waits[i][0] === n.path) waits.splice(i, 1)[0][1]()
     }))
   }
+  // The long animation frames (over 50 ms) that overlap an open, in ms from its start: when each began and how long
+  // it took, its script time and layout, and its longest scripts (what ran them, from which file and function), so a
+  // late open shows what held the page's main thread.
+  const frames = []
+  try {
+    new PerformanceObserver((l) => { frames.push(...l.getEntries()); if (frames.length > 200) frames.splice(0, frames.length - 200) })
+      .observe({ type: 'long-animation-frame', buffered: true })
+  } catch { /* a browser without the API: no frames in the detail */ }
+  const framesIn = (from, to, zero) => frames.filter((f) => f.startTime + f.duration > from && f.startTime < to).map((f) => {
+    const ms = (x) => Math.round(x - zero)
+    const scripts = [...f.scripts].sort((a, b) => b.duration - a.duration).slice(0, 3)
+      .map((s) => `${s.invokerType} ${s.invoker.slice(0, 40)} ${s.sourceURL.replace(/^.*\//, '')}:${s.sourceFunctionName || '?'} ${Math.round(s.duration)} ms`)
+    const script = f.scripts.reduce((t, s) => t + s.duration, 0)
+    return `${ms(f.startTime)}+${Math.round(f.duration)} (script ${Math.round(script)}, layout ${f.styleAndLayoutStart ? Math.round(f.startTime + f.duration - f.styleAndLayoutStart) : 0}${scripts.length ? ': ' + scripts.join('; ') : ''})`
+  })
+  // The JavaScript heap in use (MB; Chromium, exact with --enable-precise-memory-info), at an open's route change and
+  // end: a fall between them is garbage collected inside the open.
+  const heapMb = () => (performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1e6) : undefined)
   // When the network stack sent each request, heard its first byte and read its last, seen apart from the page's
   // main thread (a busy one hears of an answer late).
   const net = new Map()
-  new PerformanceObserver((l) => { for (const e of l.getEntries()) net.set(e.name, [e.requestStart, e.responseStart, e.responseEnd, e.fetchStart, e.connectStart, e.connectEnd]) })
-    .observe({ type: 'resource' })
+  new PerformanceObserver((l) => { for (const e of l.getEntries()) net.set(e.name, [e.requestStart, e.responseStart, e.responseEnd, e.fetchStart, e.connectStart, e.connectEnd, e.initiatorType]) })
+    .observe({ type: 'resource', buffered: true })
   const fetch0 = window.fetch.bind(window)
   window.fetch = (...a) => {
     pending++
@@ -76,7 +97,7 @@ export function renderProbe() {
       if (location.pathname !== before && location.pathname.startsWith('/console')) {
         const now = performance.now()
         nav = { path: location.pathname, start: now - clickAt < 3000 ? clickAt : now, pushed: now, reqs: now - clickAt < 3000 ? early : [],
-          held: heldAt === clickAt ? 'click' : 'route' }
+          held: heldAt === clickAt ? 'click' : 'route', heap: heapMb() }
         early = []
         clearTimeout(unheld)
         hold(true, nav.start)
