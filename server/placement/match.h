@@ -23,6 +23,7 @@ struct School {
   std::string code, name, district;
   int32_t lat_e6 = 0, lon_e6 = 0;
   std::map<int, int> seats;  // grade → seats
+  bool operator==(const School&) const = default;
 };
 
 // Priority tiers (placement policy): a special category placed by rule, 房户一致 to the nearby school, long-term

@@ -123,8 +123,29 @@ absl::StatusOr<boost::json::object> Board(Db& db, const PlacementEnv& env);
 // A run: requested with its witness (the secret committed now), run by the witness's public value, published.
 absl::StatusOr<boost::json::object> RequestRun(Tx& tx, const PlacementEnv& env, int64_t witness_account_id,
                                                const Principal& who);
+// A run's draw computed on a reading connection, nothing written (ComputeDraw): the witness's public value checked,
+// the inputs read (approved seats, eligible children in canonical order), the lottery, deferred acceptance, the flow
+// comparison, the summary and the record's digest. Over the seed's 43,000 children this is most of a draw's time;
+// DrawRun then holds the writer, which every other write waits on, only to read the inputs again and store it.
+struct DrawComputed {
+  int64_t run_id = 0;
+  std::string commitment, public_value;
+  draws::Seed seed{};
+  Instance in;  // with the lottery numbers
+  std::vector<int64_t> app_ids;
+  Result result;
+  boost::json::object summary;
+  std::string schools_json;  // the record's schools and seats, as the run keeps them
+  std::string seats_sha256;  // the digest of the record's children (their seats), for the ledger
+};
+absl::StatusOr<std::shared_ptr<const DrawComputed>> ComputeDraw(Db& db, const PlacementEnv& env, int64_t run_id,
+                                                                const std::string& public_value, const Principal& who);
+// Draws a run: its state and the witness checked, the inputs read, the outcome stored and its digest in the ledger.
+// With `computed` (ComputeDraw's, made before this command), its outcome is stored when the seed and inputs read now
+// are the same; otherwise (they changed meanwhile, or none was given) the draw is computed here.
 absl::StatusOr<boost::json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t run_id,
-                                            const std::string& public_value, const Principal& who);
+                                            const std::string& public_value, const Principal& who,
+                                            std::shared_ptr<const DrawComputed> computed = nullptr);
 absl::StatusOr<boost::json::object> PublishRun(Tx& tx, const PlacementEnv& env, int64_t run_id, const Principal& who);
 absl::StatusOr<boost::json::object> RunView(Db& db, const PlacementEnv& env, int64_t run_id);
 // Every run, newest first, with its state and counts.

@@ -148,17 +148,31 @@ void RegisterRoutes(Router& router, AppContext& app) {
                 });
               }, 201),
               1024, "Request a placement run: the seed's secret is committed now, the witness named"});
+  // The draw is computed first on the primary's reading connection, off the I/O thread (over the year's children,
+  // most of its time), then stored by one writer command, which computes afresh only if the inputs changed meanwhile:
+  // every other write waits on the writer, the sign-ins among them.
   router.Add({"POST", "/api/v1/placement/runs/{id}/draw", kSupervisor | kLeader,
-              WriteRoute(app, [env](const Request& req) -> absl::StatusOr<Command> {
-                QF_ASSIGN_OR_RETURN(int64_t id, RunId(req));
-                QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
-                JsonInput in(body);
-                std::string value = in.Str("public_value", true, 64).value_or("");
-                QF_RETURN_IF_ERROR(in.Finish("placement.invalid"));
-                return Command([e = env(), id, value, who = *req.principal](Tx& tx) -> absl::StatusOr<json::value> {
-                  return DrawRun(tx, e, id, value, who);
+              [&app, env](Request& req, Respond respond) {
+                OffThread(app, req, std::move(respond), [&app, env](const Request& req, const Respond& respond) {
+                  auto draw = [&]() -> absl::StatusOr<Command> {
+                    QF_ASSIGN_OR_RETURN(int64_t id, RunId(req));
+                    QF_ASSIGN_OR_RETURN(auto body, ParseObject(req.body));
+                    JsonInput in(body);
+                    std::string value = in.Str("public_value", true, 64).value_or("");
+                    QF_RETURN_IF_ERROR(in.Finish("placement.invalid"));
+                    QF_ASSIGN_OR_RETURN(Db * db, app.readers->Get());
+                    db->SetDeadline(absl::Now() + app.read_budget);
+                    auto computed = ComputeDraw(*db, env(), id, value, *req.principal);
+                    db->SetDeadline(absl::InfiniteFuture());
+                    if (!computed.ok()) return computed.status();
+                    return Command([e = env(), id, value, who = *req.principal, c = *computed](Tx& tx) -> absl::StatusOr<json::value> {
+                      return DrawRun(tx, e, id, value, who, c);
+                    });
+                  }();
+                  if (!draw.ok()) return respond(Response::Problem(draw.status(), req.path));
+                  SubmitWrite(app, req, std::move(*draw), respond);
                 });
-              }),
+              },
               1024, "The witness enters the public value: lottery numbers, deferred acceptance and the flow comparison"});
   router.Add({"POST", "/api/v1/placement/runs/{id}/publish", kSupervisor | kLeader,
               WriteRoute(app, [env](const Request& req) -> absl::StatusOr<Command> {

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "common/crypto_util.h"
 #include "common/json_input.h"
@@ -84,16 +85,23 @@ constexpr const char* kAppColumns =
     "id, ref, child_masked, district, state, reasons, grade, COALESCE(tier, -1), lat_e6, lon_e6, choices, "
     "residence_since, work_proof, housing, special, tenancy_months, insurance_months";
 
+// An application's ranked choices as stored (a JSON array of school codes).
+std::vector<std::string> ChoicesOf(const std::string& text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto v = json::parse(text, ec);
+  if (!ec && v.is_array())
+    for (auto& c : v.as_array())
+      if (c.is_string()) out.emplace_back(c.as_string());
+  return out;
+}
+
 AppRow ReadApp(Stmt& st) {
   AppRow a;
   a.id = st.Int(0), a.ref = st.Text(1), a.child_masked = st.Text(2), a.district = st.Text(3), a.state = st.Text(4);
   a.reasons = st.Text(5), a.grade = static_cast<int>(st.Int(6)), a.tier = static_cast<int>(st.Int(7));
   a.lat_e6 = static_cast<int32_t>(st.Int(8)), a.lon_e6 = static_cast<int32_t>(st.Int(9));
-  boost::system::error_code ec;
-  auto v = json::parse(st.Text(10), ec);
-  if (!ec && v.is_array())
-    for (auto& c : v.as_array())
-      if (c.is_string()) a.choices.emplace_back(c.as_string());
+  a.choices = ChoicesOf(st.Text(10));
   a.facts = {a.district, a.grade, ParseDay(st.Text(11)).value_or(absl::CivilDay()), st.Text(12), st.Text(13),
              st.Text(14), static_cast<int>(st.Int(15)), static_cast<int>(st.Int(16))};
   return a;
@@ -799,53 +807,62 @@ absl::StatusOr<json::object> RequestRun(Tx& tx, const PlacementEnv& env, int64_t
   return json::object{{"id", ids.at(0)}, {"state", "committed"}, {"commitment", commit.commitment}, {"ledger_seq", seq}};
 }
 
-absl::StatusOr<json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t run_id, const std::string& public_value,
-                                     const Principal& who) {
-  Db& db = tx.db();
-  QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
-  if (run.state != "committed") return MakeError(absl::StatusCode::kFailedPrecondition, "placement.state", "该批次已运行");
-  QF_ASSIGN_OR_RETURN(draws::Reveal rv, draws::RevealSeed(env.vault, "placement", run.sealed_secret, run.witness,
-                                                          public_value, who));
-  // The inputs: approved seats and the eligible children, in canonical order.
-  Instance in;
-  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, run.year, false));
-  for (auto& s : schools) in.schools.push_back(s.school);
-  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(fmt::format(
-      "SELECT {} FROM placement_applications WHERE year = ? AND state = 'eligible' ORDER BY ref", kAppColumns)));
-  st.Bind(1, int64_t{run.year});
-  std::vector<int64_t> app_ids;
+namespace {
+
+// A run's inputs as the database holds them: approved seats and the eligible children, in canonical order (no
+// lottery numbers yet), with the children's application ids.
+absl::StatusOr<DrawComputed> LoadDrawInputs(Db& db, int year) {
+  DrawComputed d;
+  QF_ASSIGN_OR_RETURN(auto schools, LoadSchools(db, year, false));
+  for (auto& s : schools) d.in.schools.push_back(s.school);
+  // Only what placement reads of each child (the writer reads them again to store a draw).
+  QF_ASSIGN_OR_RETURN(auto st, db.Prepare(
+      "SELECT id, ref, district, grade, COALESCE(tier, -1), lat_e6, lon_e6, choices FROM placement_applications "
+      "WHERE year = ? AND state = 'eligible' ORDER BY ref"));
+  st.Bind(1, int64_t{year});
   while (true) {
     QF_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    AppRow a = ReadApp(st);
-    app_ids.push_back(a.id);
-    in.children.push_back({a.ref, a.district, a.grade, a.tier, a.lat_e6, a.lon_e6, a.choices,
-                           LotteryNumber(rv.seed, a.ref)});
+    d.app_ids.push_back(st.Int(0));
+    d.in.children.push_back({st.Text(1), st.Text(2), static_cast<int>(st.Int(3)), static_cast<int>(st.Int(4)),
+                             static_cast<int32_t>(st.Int(5)), static_cast<int32_t>(st.Int(6)), ChoicesOf(st.Text(7)), 0});
   }
-  if (in.children.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.empty", "没有审核通过的申请");
-  std::vector<Shortfall> shortfalls = Shortfalls(in);
-  Result r = DeferredAcceptance(in);
-  Comparison cmp = CompareWithFlow(in, r);
-  QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
-      "INSERT INTO placement_results(run_id, application_id, lottery, school, rank, chosen, metres, tier) VALUES(?,?,?,?,?,?,?,?)"));
+  return d;
+}
+
+// The run checked drawable by `who` with `public_value`: its seed, and its inputs as `db` holds them.
+absl::StatusOr<DrawComputed> Drawable(Db& db, const PlacementEnv& env, int64_t run_id, const std::string& public_value,
+                                      const Principal& who, RunRow& run) {
+  QF_ASSIGN_OR_RETURN(run, MustRun(db, run_id));
+  if (run.state != "committed") return MakeError(absl::StatusCode::kFailedPrecondition, "placement.state", "该批次已运行");
+  QF_ASSIGN_OR_RETURN(draws::Reveal rv, draws::RevealSeed(env.vault, "placement", run.sealed_secret, run.witness,
+                                                          public_value, who));
+  QF_ASSIGN_OR_RETURN(DrawComputed d, LoadDrawInputs(db, run.year));
+  d.run_id = run_id, d.commitment = run.commitment, d.public_value = rv.public_value, d.seed = rv.seed;
+  return d;
+}
+
+// The draw itself: the lottery numbers, deferred acceptance, the flow comparison; the run's summary (with the
+// shortfalls and each school's cut-off) and its record without the secret (added at publication), whose seats'
+// digest goes to the ledger with the draw.
+void Decide(DrawComputed& d) {
+  const Instance& in = d.in;
+  for (Child& c : d.in.children) c.lottery = LotteryNumber(d.seed, c.ref);
+  d.result = DeferredAcceptance(in);
+  const Result& r = d.result;
+  const Comparison cmp = CompareWithFlow(in, r);
   int chosen = 0;
-  for (size_t i = 0; i < in.children.size(); ++i) {
-    const Seat& s = r.seats[i];
-    ins.Reset().Bind(1, run_id).Bind(2, app_ids[i]).Bind(3, in.children[i].lottery);
-    if (s.school >= 0) ins.Bind(4, in.schools[s.school].code); else ins.BindNull(4);
-    ins.Bind(5, int64_t{s.rank}).Bind(6, int64_t{s.chosen}).Bind(7, s.metres).Bind(8, int64_t{in.children[i].tier});
-    QF_RETURN_IF_ERROR(ins.Send());
-    chosen += s.chosen;
-  }
   json::array cutoffs, short_json, unplaced;
+  for (size_t i = 0; i < in.children.size(); ++i) {
+    chosen += r.seats[i].chosen;
+    if (r.seats[i].school < 0) unplaced.push_back(json::value(in.children[i].ref));
+  }
   for (auto& [k, pr] : Cutoffs(in, r))
     cutoffs.push_back(json::object{{"code", in.schools[k.first].code}, {"grade", k.second}, {"tier", pr.tier},
                                    {"metres", pr.metres}, {"lottery", pr.lottery}});
-  for (const Shortfall& s : shortfalls)
+  for (const Shortfall& s : Shortfalls(in))
     short_json.push_back(json::object{{"district", s.district}, {"grade", s.grade}, {"children", s.children}, {"seats", s.seats}});
-  for (size_t i = 0; i < in.children.size(); ++i)
-    if (r.seats[i].school < 0) unplaced.push_back(json::value(in.children[i].ref));
-  json::object summary{
+  d.summary = json::object{
       {"eligible", in.children.size()}, {"placed", r.placed}, {"chosen", chosen}, {"unplaced", unplaced},
       {"shortfalls", short_json}, {"cutoffs", cutoffs},
       {"comparison", json::object{{"da_mean_km", std::round(cmp.da_mean_km * 100) / 100},
@@ -853,18 +870,64 @@ absl::StatusOr<json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t ru
                                   {"da_total_km", cmp.da_metres / 1000}, {"flow_total_km", cmp.flow_metres / 1000},
                                   {"flow_placed", cmp.flow_placed}, {"flow_wronged", cmp.flow_envious},
                                   {"flow_moved", cmp.flow_moved}}}};
-  // The record without the secret (added at publication); its seats' digest goes to the ledger now.
-  Recorded rec = RecordOf(in, r, run.commitment, rv.public_value, "");
-  json::object record = RecordJson(rec);
-  std::string seats_sha = Sha256Hex(json::serialize(record.at("children")));
+  json::object record = RecordJson(RecordOf(in, r, d.commitment, d.public_value, ""));
+  d.seats_sha256 = Sha256Hex(json::serialize(record.at("children")));
+  d.schools_json = json::serialize(record.at("schools"));
+}
+
+// Whether a draw computed before holds for the run as read now: the same seed, seats and children (the lottery numbers
+// follow from the seed and the children's numbers).
+bool StillHolds(const DrawComputed& before, const DrawComputed& now) {
+  auto same = [](const Child& a, const Child& b) {
+    return std::tie(a.ref, a.district, a.grade, a.tier, a.lat_e6, a.lon_e6, a.choices) ==
+           std::tie(b.ref, b.district, b.grade, b.tier, b.lat_e6, b.lon_e6, b.choices);
+  };
+  return before.run_id == now.run_id && before.commitment == now.commitment && before.seed == now.seed &&
+         before.public_value == now.public_value &&
+         before.app_ids == now.app_ids && before.in.schools == now.in.schools &&
+         std::equal(before.in.children.begin(), before.in.children.end(), now.in.children.begin(), now.in.children.end(), same);
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const DrawComputed>> ComputeDraw(Db& db, const PlacementEnv& env, int64_t run_id,
+                                                                const std::string& public_value, const Principal& who) {
+  RunRow run;
+  QF_ASSIGN_OR_RETURN(DrawComputed d, Drawable(db, env, run_id, public_value, who, run));
+  if (d.in.children.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.empty", "没有审核通过的申请");
+  Decide(d);
+  return std::make_shared<const DrawComputed>(std::move(d));
+}
+
+absl::StatusOr<json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t run_id, const std::string& public_value,
+                                     const Principal& who, std::shared_ptr<const DrawComputed> computed) {
+  Db& db = tx.db();
+  RunRow run;
+  QF_ASSIGN_OR_RETURN(DrawComputed now, Drawable(db, env, run_id, public_value, who, run));
+  if (now.in.children.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.empty", "没有审核通过的申请");
+  // The outcome computed before this command stands only for the very inputs and seed read now.
+  bool same = computed && StillHolds(*computed, now);
+  if (!same) Decide(now);
+  const DrawComputed& d = same ? *computed : now;
+  const Instance& in = d.in;
+  QF_ASSIGN_OR_RETURN(auto ins, db.Prepare(
+      "INSERT INTO placement_results(run_id, application_id, lottery, school, rank, chosen, metres, tier) VALUES(?,?,?,?,?,?,?,?)"));
+  for (size_t i = 0; i < in.children.size(); ++i) {
+    const Seat& s = d.result.seats[i];
+    ins.Reset().Bind(1, run_id).Bind(2, d.app_ids[i]).Bind(3, in.children[i].lottery);
+    if (s.school >= 0) ins.Bind(4, in.schools[s.school].code); else ins.BindNull(4);
+    ins.Bind(5, int64_t{s.rank}).Bind(6, int64_t{s.chosen}).Bind(7, s.metres).Bind(8, int64_t{in.children[i].tier});
+    QF_RETURN_IF_ERROR(ins.Send());
+  }
   QF_ASSIGN_OR_RETURN(auto up, db.Prepare(
       "UPDATE placement_runs SET state = 'run', public_value = ?, run_at = ?, summary = ?, schools = ? WHERE id = ?"));
-  up.Bind(1, rv.public_value).Bind(2, FormatUtc(tx.now())).Bind(3, json::serialize(summary))
-      .Bind(4, json::serialize(record.at("schools"))).Bind(5, run_id);
+  up.Bind(1, d.public_value).Bind(2, FormatUtc(tx.now())).Bind(3, json::serialize(d.summary))
+      .Bind(4, d.schools_json).Bind(5, run_id);
   QF_RETURN_IF_ERROR(up.Run());
   QF_ASSIGN_OR_RETURN(int64_t seq, tx.Append("placement.run", Subject("run", run_id),
-                                             {{"public_value", rv.public_value}, {"children_sha256", seats_sha},
-                                              {"eligible", in.children.size()}, {"placed", r.placed}}));
+                                             {{"public_value", d.public_value}, {"children_sha256", d.seats_sha256},
+                                              {"eligible", in.children.size()}, {"placed", d.result.placed}}));
+  json::object summary = d.summary;
   summary.erase("cutoffs");
   return json::object{{"id", run_id}, {"state", "run"}, {"summary", summary}, {"ledger_seq", seq}};
 }
