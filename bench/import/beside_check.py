@@ -50,6 +50,17 @@ def submissions(port, stop, times):
             times.append((time.perf_counter() - t0) * 1000)
 
 
+def alone(port, seconds=2):
+    """Submissions with nothing beside them for `seconds` (a round's baseline): each answer's ms."""
+    stop, times = threading.Event(), []
+    t = threading.Thread(target=submissions, args=(port, stop, times))
+    t.start()
+    time.sleep(seconds)
+    stop.set()
+    t.join()
+    return times
+
+
 def quantiles(xs):
     q = sorted(xs)
     return (q[len(q) // 2], q[int(len(q) * 0.9)], q[-1]) if q else (float("nan"),) * 3
@@ -80,13 +91,7 @@ def main():
                 try:
                     clerk = qfserver.Client(s.port)
                     clerk.login("clerk")
-                    # The baseline: submissions with nothing beside them, as long as one check took last time.
-                    stop, alone = threading.Event(), []
-                    t = threading.Thread(target=submissions, args=(s.port, stop, alone))
-                    t.start()
-                    time.sleep(2)
-                    stop.set()
-                    t.join()
+                    baseline = alone(s.port)
                     stop, beside, checks = threading.Event(), [], []
                     t = threading.Thread(target=submissions, args=(s.port, stop, beside))
                     t.start()
@@ -101,7 +106,7 @@ def main():
                         checks.append(time.perf_counter() - t0)
                     stop.set()
                     t.join()
-                    row = quantiles(alone) + quantiles(beside) + (len(beside), statistics.median(checks))
+                    row = quantiles(baseline) + quantiles(beside) + (len(beside), statistics.median(checks))
                     results.setdefault(b, []).append(row)
                     print("round %d %s: alone p50 %.1f p90 %.1f max %.1f ms | beside p50 %.1f p90 %.1f max "
                           "%.1f ms (%d) | %s %.2f s" % ((r + 1, b) + row[:7] + (what, row[7])), flush=True)

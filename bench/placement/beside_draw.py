@@ -29,7 +29,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench", "import"))
 sys.path.insert(0, os.path.join(ROOT, "bench", "reads"))  # ahead of bench/import: its run.py is the one meant
 import qfserver  # noqa: E402
 from run import demo_dbs  # noqa: E402  (bench/reads/run.py)
-from beside_check import quantiles, submissions  # noqa: E402  (bench/import/beside_check.py)
+from beside_check import alone, quantiles, submissions  # noqa: E402  (bench/import/beside_check.py)
 
 
 def main():
@@ -53,12 +53,7 @@ def main():
                 status, run, _ = sup.request("POST", "/api/v1/placement/runs", {"witness_account_id": witness})
                 if status != 201:
                     raise SystemExit("%s: requesting a run failed: %s %s" % (b, status, run))
-                stop, alone = threading.Event(), []
-                t = threading.Thread(target=submissions, args=(s.port, stop, alone))
-                t.start()
-                time.sleep(2)
-                stop.set()
-                t.join()
+                baseline = alone(s.port)
                 stop, beside = threading.Event(), []
                 t = threading.Thread(target=submissions, args=(s.port, stop, beside))
                 t.start()
@@ -75,7 +70,7 @@ def main():
                 status, published, _ = sup.request("POST", "/api/v1/placement/runs/%d/publish" % run["id"])
                 if status != 200:
                     raise SystemExit("%s: publishing failed: %s %s" % (b, status, str(published)[:300]))
-                row = quantiles(alone) + quantiles(beside) + (len(beside), took)
+                row = quantiles(baseline) + quantiles(beside) + (len(beside), took)
                 results.setdefault(b, []).append(row)
                 print("round %d %s: alone p50 %.1f p90 %.1f max %.1f ms | beside p50 %.1f p90 %.1f max %.1f ms (%d) | "
                       "the draw %.2f s (%d placed)" % ((r + 1, b) + row + (drawn["summary"]["placed"],)), flush=True)
