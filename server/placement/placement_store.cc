@@ -830,7 +830,8 @@ absl::StatusOr<DrawComputed> LoadDrawInputs(Db& db, int year) {
   return d;
 }
 
-// The run checked drawable by `who` with `public_value`: its seed, and its inputs as `db` holds them.
+// The run checked drawable by `who` with `public_value` (and with children to place): its seed, and its inputs as
+// `db` holds them.
 absl::StatusOr<DrawComputed> Drawable(Db& db, const PlacementEnv& env, int64_t run_id, const std::string& public_value,
                                       const Principal& who) {
   QF_ASSIGN_OR_RETURN(RunRow run, MustRun(db, run_id));
@@ -838,6 +839,7 @@ absl::StatusOr<DrawComputed> Drawable(Db& db, const PlacementEnv& env, int64_t r
   QF_ASSIGN_OR_RETURN(draws::Reveal rv, draws::RevealSeed(env.vault, "placement", run.sealed_secret, run.witness,
                                                           public_value, who));
   QF_ASSIGN_OR_RETURN(DrawComputed d, LoadDrawInputs(db, run.year));
+  if (d.in.children.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.empty", "没有审核通过的申请");
   d.run_id = run_id, d.commitment = run.commitment, d.public_value = rv.public_value, d.seed = rv.seed;
   return d;
 }
@@ -893,7 +895,6 @@ bool StillHolds(const DrawComputed& before, const DrawComputed& now) {
 absl::StatusOr<std::shared_ptr<const DrawComputed>> ComputeDraw(Db& db, const PlacementEnv& env, int64_t run_id,
                                                                 const std::string& public_value, const Principal& who) {
   QF_ASSIGN_OR_RETURN(DrawComputed d, Drawable(db, env, run_id, public_value, who));
-  if (d.in.children.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.empty", "没有审核通过的申请");
   Decide(d);
   return std::make_shared<const DrawComputed>(std::move(d));
 }
@@ -902,7 +903,6 @@ absl::StatusOr<json::object> DrawRun(Tx& tx, const PlacementEnv& env, int64_t ru
                                      const Principal& who, std::shared_ptr<const DrawComputed> computed) {
   Db& db = tx.db();
   QF_ASSIGN_OR_RETURN(DrawComputed now, Drawable(db, env, run_id, public_value, who));
-  if (now.in.children.empty()) return MakeError(absl::StatusCode::kFailedPrecondition, "placement.empty", "没有审核通过的申请");
   // The outcome computed before this command stands only for the very inputs and seed read now.
   bool same = computed && StillHolds(*computed, now);
   if (!same) Decide(now);
