@@ -7,11 +7,13 @@
 // signing in, and all Chromium processes' CPU (user+system, /proc) per scenario — a build that moves work out of the
 // open shows where it went. Builds need source maps (vite build --sourcemap). Not part of `make test`.
 // Usage: node bench/render/profile.mjs --dists A,B[,C] [--pages handler:exams,leader:fees,…] [--rounds 2] [--db DB] [--functions]
+//   [--signin]   --signin profiles the first page after signing in instead: from the sign-in button to my work ready
+//                (each --pages entry's account; its page is ignored).
 import { mkdtempSync, readFileSync, readdirSync, existsSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createRequire } from 'node:module'
-import { chromium, demoDb, median, root, serve, signIn, warm } from './console.mjs'
+import { chromium, demoDb, fillSignIn, median, root, serve, signIn, warm } from './console.mjs'
 import { renderProbe } from '../../tests/e2e/probe.mjs'
 
 // The web build's own toolchain carries it (Vue's compiler and PostCSS use it).
@@ -24,6 +26,7 @@ const pages = opt('--pages', 'handler:exams,handler_yh:projects,supervisor:place
 const rounds = Number(opt('--rounds', 2))
 // --functions charges each sample to its function (source file, line, name) instead of its package.
 const byFunction = args.includes('--functions')
+const signingIn = args.includes('--signin')
 
 // A source file's package: node_modules/<pkg>, Vue's packages by name, vue-i18n and @intlify/* as one, else the app.
 const packageOf = (src) => {
@@ -68,16 +71,21 @@ try {
         const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
         await ctx.addInitScript(renderProbe)
         const page = await ctx.newPage()
-        await signIn(page, servers[i].url, user)
-        await page.locator(`[data-test=menu-${menu}]`).waitFor()
-        R.toMenu.push(Date.now() - t0)
+        if (signingIn) {
+          await fillSignIn(page, servers[i].url, user)
+        } else {
+          await signIn(page, servers[i].url, user)
+          await page.locator(`[data-test=menu-${menu}]`).waitFor()
+          R.toMenu.push(Date.now() - t0)
+        }
         await warm(page)
         const cdp = await ctx.newCDPSession(page)
         await cdp.send('Profiler.enable')
         await cdp.send('Profiler.setSamplingInterval', { interval: 100 })
         await cdp.send('Profiler.start')
-        await page.locator(`[data-test=menu-${menu}]`).click()
-        const got = await page.waitForFunction((p) => window.__qfRenders.find((x) => x.path === p), `/console/${menu}`).then((h) => h.jsonValue())
+        await page.locator(signingIn ? '[data-test=login-submit]' : `[data-test=menu-${menu}]`).click()
+        const opened = signingIn ? '/console' : `/console/${menu}`
+        const got = await page.waitForFunction((p) => window.__qfRenders.find((x) => x.path === p), opened).then((h) => h.jsonValue())
         const { profile } = await cdp.send('Profiler.stop')
         await page.waitForTimeout(300)
         R.cpu.push(chromiumCpu() - cpu0)
@@ -119,7 +127,7 @@ try {
 const col = (f) => dists.map((d) => String(f(result.get(d))).padStart(16)).join('')
 console.log('build'.padEnd(24) + dists.map((d) => d.slice(-16).padStart(16)).join(''))
 console.log('ready, median ms'.padEnd(24) + col((R) => median(R.ready)))
-console.log('to the menu, median ms'.padEnd(24) + col((R) => median(R.toMenu)))
+if (!signingIn) console.log('to the menu, median ms'.padEnd(24) + col((R) => median(R.toMenu)))
 console.log('Chromium CPU, median ms'.padEnd(24) + col((R) => median(R.cpu)))
 console.log('sampled, ms an open'.padEnd(24) + col((R) => (R.js / R.opens).toFixed(1)))
 console.log('self/inclusive ms an open, by package:')
