@@ -4,6 +4,7 @@ import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 import { fileURLToPath, URL } from 'node:url'
 import { lazyPoppers } from './vite/lazy-poppers'
+import { compileHints } from './vite/compile-hints'
 
 // Element Plus components and their styles are imported where they are used (on demand), so the portal's
 // first load carries only what the portal shows. The console's routes are split off by dynamic imports.
@@ -11,6 +12,7 @@ export default defineConfig({
   plugins: [
     vue(),
     lazyPoppers(),
+    compileHints(['echarts']),
     Components({
       // v-loading is the app's own (src/directives/loading.ts), not Element Plus's.
       resolvers: [
