@@ -8,7 +8,8 @@ type OutputBundle = Rollup.OutputBundle
 function bundle(): OutputBundle {
   const chunk = (fileName: string, name: string, isEntry: boolean, imports: string[] = []) =>
     ({ type: 'chunk', fileName, name, isEntry, imports, code: 'export const x=1;\n' })
-  const map = (fileName: string) => ({ type: 'asset', fileName, source: JSON.stringify({ version: 3, mappings: 'AAAA;AACA' }) })
+  const map = (fileName: string) =>
+    ({ type: 'asset', fileName, source: JSON.stringify({ version: 3, mappings: 'AAAA;AACA' }) })
   return Object.fromEntries([
     chunk('index-1.js', 'index', true, ['vendor-1.js']),
     chunk('vendor-1.js', 'vendor', false),
@@ -20,7 +21,7 @@ function bundle(): OutputBundle {
 }
 
 describe('compile hints', () => {
-  it('marks the chunks loaded after the first visit, not those it loads nor those named, and keeps their maps in line', () => {
+  it('marks the chunks loaded after a first visit, not those it loads nor those named; their maps stay in line', () => {
     const b = bundle()
     const plugin = compileHints(['echarts'])
     const hook = plugin.generateBundle as { handler: (o: unknown, b: OutputBundle) => void }
