@@ -12,6 +12,7 @@ export default defineConfig({
   plugins: [
     vue(),
     lazyPoppers(),
+    // The chunks fetched after the first visit arrive compiled; not ECharts (its own chunk, most of it never runs).
     compileHints(['echarts']),
     Components({
       // v-loading is the app's own (src/directives/loading.ts), not Element Plus's.
