@@ -22,10 +22,10 @@ export function compileHints(except: string[] = []): Plugin {
       handler(_, bundle) {
         const chunks = Object.values(bundle).filter((f) => f.type === 'chunk')
         const first = new Set<string>()
-        const visit = (name: string) => {
-          if (first.has(name)) return
-          first.add(name)
-          const chunk = bundle[name]
+        const visit = (fileName: string) => {
+          if (first.has(fileName)) return
+          first.add(fileName)
+          const chunk = bundle[fileName]
           if (chunk?.type === 'chunk') chunk.imports.forEach(visit)
         }
         chunks.filter((c) => c.isEntry).forEach((c) => visit(c.fileName))
